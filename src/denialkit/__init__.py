@@ -1,0 +1,109 @@
+"""denialkit: US healthcare claim denials, from the code to the appeal letter.
+
+Importing the package loads nothing: names are imported from their modules on first use, the
+code tables on the first lookup, Jinja2 on the first letter.
+
+>>> import denialkit
+>>> denialkit.lookup("CO-16").category.value
+'missing-information'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "Action",
+    "Appealable",
+    "Category",
+    "CodeRef",
+    "CodeSet",
+    "CodeSystem",
+    "CodeTable",
+    "DataError",
+    "DenialCode",
+    "DenialkitError",
+    "DenialkitWarning",
+    "InvalidCodeError",
+    "PluginLoadError",
+    "Status",
+    "UnknownCodeError",
+    "__version__",
+    "default_table",
+    "get",
+    "lookup",
+    "parse",
+    "search",
+]
+
+# name -> the public module that defines it
+_WHERE = {
+    "Action": "codes",
+    "Appealable": "codes",
+    "Category": "codes",
+    "CodeRef": "codes",
+    "CodeSet": "codes",
+    "CodeSystem": "codes",
+    "CodeTable": "codes",
+    "DenialCode": "codes",
+    "Status": "codes",
+    "default_table": "codes",
+    "get": "codes",
+    "lookup": "codes",
+    "parse": "codes",
+    "search": "codes",
+    "DataError": "exceptions",
+    "DenialkitError": "exceptions",
+    "DenialkitWarning": "exceptions",
+    "InvalidCodeError": "exceptions",
+    "PluginLoadError": "exceptions",
+    "UnknownCodeError": "exceptions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value: Any = version("denialkit")
+    elif name in _WHERE:
+        from importlib import import_module
+
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from .codes import (
+        Action,
+        Appealable,
+        Category,
+        CodeRef,
+        CodeSet,
+        CodeSystem,
+        CodeTable,
+        DenialCode,
+        Status,
+        default_table,
+        get,
+        lookup,
+        parse,
+        search,
+    )
+    from .exceptions import (
+        DataError,
+        DenialkitError,
+        DenialkitWarning,
+        InvalidCodeError,
+        PluginLoadError,
+        UnknownCodeError,
+    )
+
+    __version__: str

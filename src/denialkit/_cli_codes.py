@@ -1,0 +1,223 @@
+"""Command-line commands for codes: ``lookup``, ``search``, ``codes`` (private)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import textwrap
+from datetime import date
+from typing import Any, TextIO
+
+from .codes import Category, CodeSystem, DenialCode, default_table
+from .exceptions import InvalidCodeError, UnknownCodeError
+
+
+def iso_date(text: str) -> date:
+    """argparse type for ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+
+
+def code_json(code: DenialCode, on: date | None = None) -> dict[str, Any]:
+    """A JSON-ready description of a code, knowledge included."""
+    rec: dict[str, Any] = {
+        k: (v.isoformat() if isinstance(v, date) else v) for k, v in code.to_record().items()
+    }
+    rec["key"] = code.key
+    rec["title"] = code.title
+    rec["category_label"] = code.category.label
+    rec["action_label"] = code.action.label
+    rec["action_reason"] = code.action_reason
+    rec["appeal_reason"] = code.appeal_reason
+    rec["is_alert"] = code.is_alert
+    rec["group_limit"] = sorted(code.group_limit)
+    if code.group is not None:
+        rec["group_meaning"] = code.group.meaning
+        rec["patient_billable"] = code.group.patient_billable
+    if on is not None:
+        rec["active_on"] = {"date": on.isoformat(), "active": code.is_active(on)}
+    k = code.knowledge
+    if k is not None:
+        rec["knowledge"] = {
+            "causes": list(k.causes),
+            "prevention": list(k.prevention),
+            "evidence": list(k.evidence),
+            "how_to_appeal": k.how_to_appeal,
+            "related": list(k.related),
+            "who": list(k.who),
+            "details": list(k.details),
+            "services": [{"code": s.code, "requirement": s.requirement} for s in k.services],
+            "related_note": k.related_note,
+        }
+    return rec
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+
+
+def _bullets(title: str, items: tuple[str, ...], out: list[str]) -> None:
+    if not items:
+        return
+    out.append(f"  {title}:")
+    for item in items:
+        out.append(
+            textwrap.fill(item, width=88, initial_indent="    - ", subsequent_indent="      ")
+        )
+
+
+def describe_code(code: DenialCode, on: date | None = None) -> str:
+    """A human-readable description of a code and what to do about it."""
+    dates = []
+    if code.start:
+        dates.append(f"since {code.start}")
+    else:
+        dates.append("start date unknown")
+    if code.last_modified:
+        dates.append(f"modified {code.last_modified}")
+    if code.stop:
+        dates.append(f"stopped {code.stop}")
+    lines = [
+        f"{code.key}  {code.system.value} · {code.category.label} · {code.status.value} "
+        f"({', '.join(dates)})"
+    ]
+    if code.title:
+        lines.append(_wrap(f"Title: {code.title}"))
+    lines.append(_wrap(code.summary))
+    if code.official_text:
+        lines.append(_wrap(f"Official text: {code.official_text}"))
+    if code.group is not None:
+        billable = {True: "may be billed", False: "may not be billed", None: "not applicable"}
+        lines.append(
+            _wrap(
+                f"Group {code.group.code} ({code.group.name}): patient "
+                f"{billable[code.group.patient_billable]}."
+            )
+        )
+        if code.group_limit and code.group.code not in code.group_limit:
+            lines.append(
+                _wrap(
+                    f"Warning: this reason code is only used with group "
+                    f"{' or '.join(sorted(code.group_limit))}."
+                )
+            )
+    lines.append(_wrap(f"Next step: {code.action.label}. {code.action_reason}"))
+    lines.append(_wrap(f"Appealable: {code.appealable.value}. {code.appeal_reason}"))
+    if code.requires_remark:
+        lines.append(_wrap("This reason code is always sent with at least one remark code."))
+    if on is not None:
+        state = "active" if code.is_active(on) else "NOT active"
+        lines.append(_wrap(f"On {on}: {state}."))
+    k = code.knowledge
+    if k is not None:
+        for para in k.details:
+            lines.append(_wrap(para))
+        _bullets("Common causes", k.causes, lines)
+        _bullets("Prevention", k.prevention, lines)
+        _bullets("Evidence for an appeal", k.evidence, lines)
+        lines.append(_wrap(f"How to appeal: {k.how_to_appeal}"))
+        if k.services:
+            _bullets("Services", tuple(f"{s.code}: {s.requirement}" for s in k.services), lines)
+        if k.related:
+            lines.append(_wrap(f"Related codes: {', '.join(k.related)}"))
+        if k.related_note:
+            lines.append(_wrap(k.related_note))
+        if k.who:
+            lines.append(_wrap(f"Who acts: {', '.join(k.who)}"))
+    return "\n".join(lines)
+
+
+def _unknown(exc: UnknownCodeError, err: TextIO) -> int:
+    print(f"denialkit: {exc}", file=err)
+    return 1
+
+
+def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        code = default_table().lookup(args.code)
+    except UnknownCodeError as exc:
+        return _unknown(exc, err)
+    except InvalidCodeError as exc:
+        raise _usage(str(exc)) from None
+    if args.json:
+        json.dump(code_json(code, args.on), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        print(describe_code(code, args.on), file=out)
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.limit < 1:
+        raise _usage("--limit must be at least 1")
+    hits = default_table().search(args.text, limit=args.limit)
+    if args.json:
+        json.dump([code_json(c) for c in hits], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    if not hits:
+        print("no matching codes", file=err)
+        return 0
+    for c in hits:
+        print(f"{c.code:<7} {c.system.value:<9} {c.category.value:<24} {c.summary}", file=out)
+    return 0
+
+
+def _usage(message: str) -> Exception:
+    from .cli import UsageError
+
+    return UsageError(message)
+
+
+def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        table = default_table().filter(
+            system=args.system, category=args.category, active_on=args.active_on
+        )
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    if args.format == "json":
+        json.dump([code_json(c) for c in table], out, indent=1, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "csv":
+        records = table.to_records()
+        fields = list(records[0]) if records else ["code"]
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for r in records:
+            writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    else:
+        for c in table:
+            summary = c.summary if len(c.summary) <= 70 else c.summary[:69] + "…"
+            print(
+                f"{c.code:<7} {c.system.value:<9} {c.category.value:<24} "
+                f"{c.status.value:<11} {summary}",
+                file=out,
+            )
+        print(f"{len(table)} codes", file=err)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``lookup``, ``search`` and ``codes`` to the command line."""
+    p = sub.add_parser("lookup", help="explain one denial code")
+    p.add_argument("code", help="a code such as CO-16, 16, N290, MA130 or CCM21")
+    p.add_argument("--on", type=iso_date, metavar="DATE", help="was it active on this date?")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_cmd_lookup)
+
+    p = sub.add_parser("search", help="find codes by words in their meaning")
+    p.add_argument("text", help="words to search for, e.g. 'prior authorization'")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_cmd_search)
+
+    p = sub.add_parser("codes", help="list codes, filtered")
+    p.add_argument("--system", choices=[s.value for s in CodeSystem], type=str.upper)
+    p.add_argument("--category", choices=[c.value for c in Category])
+    p.add_argument("--active-on", type=iso_date, metavar="DATE")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(handler=_cmd_codes)

@@ -1,0 +1,327 @@
+"""Loading the shipped code tables, plugin code sets and user overlays (private)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import warnings
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, Final
+
+import attrs
+
+from ._compat import files
+from .codes import (
+    Action,
+    Advice,
+    Appealable,
+    Category,
+    CodeSet,
+    CodeSystem,
+    CodeTable,
+    DenialCode,
+    Knowledge,
+    Service,
+    Status,
+    parse,
+)
+from .exceptions import CodeSetClashWarning, DataError, DenialkitWarning, PluginLoadError
+
+DATA_PACKAGE: Final = "denialkit._data"
+MANIFEST: Final = "manifest.json"
+TABLE_FILES: Final = ("group.json", "carc.json", "rarc.json", "care-management.json")
+ENTRY_POINT_GROUP: Final = "denialkit.codesets"
+
+#: Published facts that look wrong but are kept as published (last_modified before start).
+KNOWN_QUIRKS: Final = frozenset({("CARC", "239"), ("RARC", "N127")})
+
+
+def _date(value: object, *, file: str, row: int, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise DataError(f"{field} must be an ISO date string", file=file, row=row)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DataError(f"{field} is not a valid ISO date", file=file, row=row) from None
+
+
+def _enum(cls: Any, value: object, *, file: str, row: int, field: str) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        raise DataError(f"{field} has an unknown value", file=file, row=row) from None
+
+
+def _knowledge(raw: Mapping[str, Any] | None) -> Knowledge | None:
+    if not raw:
+        return None
+    return Knowledge(
+        causes=tuple(raw["causes"]),
+        prevention=tuple(raw["prevention"]),
+        evidence=tuple(raw["evidence"]),
+        how_to_appeal=raw["how_to_appeal"],
+        related=tuple(raw["related"]),
+        who=tuple(raw["who"]),
+        details=tuple(raw.get("details", ())),
+        services=tuple(Service(s["code"], s["requirement"]) for s in raw.get("services", ())),
+        related_note=raw.get("related_note"),
+    )
+
+
+def _row_to_code(
+    row: Mapping[str, Any], *, system: CodeSystem, code_set: str, file: str, n: int
+) -> DenialCode:
+    try:
+        code = row["code"]
+        summary = row["summary"]
+    except (KeyError, TypeError):
+        raise DataError("code and summary are required", file=file, row=n) from None
+    if not isinstance(code, str) or not code or not isinstance(summary, str) or not summary:
+        raise DataError("code and summary must be non-empty strings", file=file, row=n)
+    start = _date(row.get("start"), file=file, row=n, field="start")
+    modified = _date(row.get("last_modified"), file=file, row=n, field="last_modified")
+    stop = _date(row.get("stop"), file=file, row=n, field="stop")
+    if start and modified and modified < start and (system.value, code) not in KNOWN_QUIRKS:
+        raise DataError("last_modified is before start", file=file, row=n)
+    if start and stop and stop < start:
+        raise DataError("stop is before start", file=file, row=n)
+    status = _enum(Status, row.get("status", "current"), file=file, row=n, field="status")
+    if (status is Status.DEACTIVATED) != (stop is not None) and system is not CodeSystem.GROUP:
+        raise DataError("a deactivated code needs a stop date and only then", file=file, row=n)
+    groups = []
+    for g, adv in sorted(dict(row.get("groups") or {}).items()):
+        groups.append(
+            (
+                g,
+                Advice(
+                    _enum(Action, adv["action"], file=file, row=n, field="groups.action"),
+                    adv["action_reason"],
+                    _enum(Appealable, adv["appealable"], file=file, row=n, field="appealable"),
+                    adv["appeal_reason"],
+                ),
+            )
+        )
+    try:
+        knowledge = _knowledge(row.get("knowledge"))
+    except (KeyError, TypeError):
+        raise DataError("the knowledge entry is incomplete", file=file, row=n) from None
+    return DenialCode(
+        system=system,
+        code=code,
+        summary=summary,
+        category=_enum(Category, row.get("category"), file=file, row=n, field="category"),
+        action=_enum(Action, row.get("action"), file=file, row=n, field="action"),
+        action_reason=str(row.get("action_reason", "")),
+        appealable=_enum(Appealable, row.get("appealable"), file=file, row=n, field="appealable"),
+        appeal_reason=str(row.get("appeal_reason", "")),
+        status=status,
+        start=start,
+        last_modified=modified,
+        stop=stop,
+        code_set=code_set,
+        title=row.get("title"),
+        group_limit=frozenset(row.get("group_limit", ())),
+        requires_remark=bool(row.get("requires_remark", False)),
+        is_alert=bool(row.get("is_alert", False)),
+        knowledge=knowledge,
+        group_advice=tuple(groups),
+    )
+
+
+def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None]:
+    """Decode one generated table; returns its codes, code set name and release."""
+    try:
+        doc = json.loads(raw)
+        rows = doc["rows"]
+        system = CodeSystem(doc["system"])
+        code_set = str(doc["code_set"])
+    except (ValueError, KeyError, TypeError):
+        raise DataError("not a denialkit code table", file=name) from None
+    if not isinstance(rows, list):
+        raise DataError("rows must be a list", file=name)
+    codes: list[DenialCode] = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise DataError("each row must be an object", file=name, row=n)
+        c = _row_to_code(row, system=system, code_set=code_set, file=name, n=n)
+        if c.code in seen:
+            raise DataError(f"code {c.code} appears twice", file=name, row=n)
+        seen.add(c.code)
+        codes.append(c)
+    return codes, code_set, doc.get("release")
+
+
+def load_builtin() -> tuple[list[DenialCode], dict[str, str]]:
+    """Read and check every shipped table (checksums against the manifest)."""
+    pkg = files(DATA_PACKAGE)
+    try:
+        manifest = json.loads(pkg.joinpath(MANIFEST).read_bytes())
+        outputs = manifest["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DataError("the manifest is missing or unreadable", file=MANIFEST) from None
+    codes: list[DenialCode] = []
+    release: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in TABLE_FILES:
+        try:
+            raw = pkg.joinpath(name).read_bytes()
+        except OSError:
+            raise DataError("the table file is missing", file=name) from None
+        expected = outputs.get(name, {}).get("sha256")
+        if hashlib.sha256(raw).hexdigest() != expected:
+            raise DataError(
+                "the file does not match the checksum in the manifest (changed after it was "
+                "built); reinstall denialkit or rebuild with scripts/build_tables.py",
+                file=name,
+            )
+        table, code_set, rel = read_table(name, raw)
+        for n, c in enumerate(table, start=1):
+            if c.code in seen:
+                raise DataError(f"code {c.code} is also defined in another table", file=name, row=n)
+            seen.add(c.code)
+        codes.extend(table)
+        if rel:
+            release[code_set] = rel
+    return codes, release
+
+
+def merge_codeset(
+    base: list[DenialCode], added: Iterable[DenialCode], *, source: str
+) -> list[DenialCode]:
+    """``base`` plus ``added``; a clashing code keeps the existing one and warns."""
+    have = {c.code for c in base}
+    out = list(base)
+    clashes: list[str] = []
+    for c in added:
+        if c.code in have:
+            clashes.append(c.code)
+            continue
+        have.add(c.code)
+        out.append(c)
+    if clashes:
+        shown = ", ".join(clashes[:10]) + (" ..." if len(clashes) > 10 else "")
+        warnings.warn(
+            f"{source} defines {len(clashes)} code(s) that already exist and were ignored: "
+            f"{shown}",
+            CodeSetClashWarning,
+            stacklevel=3,
+        )
+    return out
+
+
+def _check_codeset(obj: object, *, dist: str, name: str) -> CodeSet:
+    if not isinstance(obj, CodeSet):
+        raise PluginLoadError(
+            f"the entry point must provide a denialkit.codes.CodeSet, not {type(obj).__name__}",
+            distribution=dist,
+            entry_point=name,
+        )
+    for c in obj.codes:
+        if not isinstance(c, DenialCode) or c.system is not CodeSystem.EXTENSION:
+            raise PluginLoadError(
+                "every code of a plugin code set must be an EXTENSION DenialCode",
+                distribution=dist,
+                entry_point=name,
+            )
+        try:
+            ok = parse(c.code).system is CodeSystem.EXTENSION and parse(c.code).code == c.code
+        except ValueError:
+            ok = False
+        if not ok:
+            raise PluginLoadError(
+                f"code {c.code!r} does not fit the extension code grammar "
+                "(two to five letters and one to four digits, upper case)",
+                distribution=dist,
+                entry_point=name,
+            )
+    return obj
+
+
+def plugin_codes(table: CodeTable) -> list[DenialCode]:
+    """Load every ``denialkit.codesets`` entry point; clashes keep the existing code."""
+    from importlib.metadata import entry_points
+
+    existing = [c for c in table._codes.values()]
+    merged = existing
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist.name if ep.dist is not None else "unknown distribution"
+        try:
+            obj = ep.load()
+            if callable(obj) and not isinstance(obj, CodeSet):
+                obj = obj()
+        except Exception as exc:
+            raise PluginLoadError(
+                f"loading the code set failed ({type(exc).__name__})",
+                distribution=dist,
+                entry_point=ep.name,
+            ) from exc
+        cs = _check_codeset(obj, dist=dist, name=ep.name)
+        merged = merge_codeset(merged, cs.codes, source=f"code set {dist}[{ep.name}]")
+    return merged[len(existing) :]
+
+
+_OFFICIAL_DATES: Final = {
+    "start_date": "start",
+    "last_modified_date": "last_modified",
+    "stop_date": "stop",
+}
+
+
+def read_official_csv(
+    path: str | os.PathLike[str], codes: Mapping[str, DenialCode]
+) -> dict[str, DenialCode]:
+    """Read the user's official CARC/RARC export; return updated copies of known codes."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+    name = os.path.basename(os.fspath(path))
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror or type(exc).__name__})", file=name) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("the file is not UTF-8 text", file=name) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    cols = {c.strip().lower() for c in (reader.fieldnames or [])}
+    if not {"code", "description"} <= cols:
+        raise DataError("the CSV needs the columns 'code' and 'description'", file=name)
+    out: dict[str, DenialCode] = {}
+    unknown: list[str] = []
+    for n, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            ref = parse(row["code"])
+        except ValueError:
+            raise DataError("the code column does not hold a denial code", file=name, row=n) from None
+        desc = row["description"]
+        if not desc:
+            raise DataError("the description is empty", file=name, row=n)
+        code = codes.get(ref.code)
+        if code is None:
+            unknown.append(ref.code)
+            continue
+        changes: dict[str, Any] = {"official_text": desc}
+        for col, attr in _OFFICIAL_DATES.items():
+            if row.get(col):
+                changes[attr] = _date(row[col], file=name, row=n, field=col)
+        if "stop" in changes:
+            changes["status"] = Status.DEACTIVATED
+        out[ref.code] = attrs.evolve(code, **changes)
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+        warnings.warn(
+            f"{name}: {len(unknown)} code(s) are not in this denialkit release and were "
+            f"skipped: {shown}",
+            DenialkitWarning,
+            stacklevel=3,
+        )
+    return out

@@ -1,0 +1,87 @@
+"""The ``denialkit`` command line.
+
+Exit status: 0 on success, 1 when the thing asked for is wrong or unknown (an unknown code,
+a letter with errors), 2 for usage errors. Results go to stdout; messages and suggestions to
+stderr. ``--json`` output is for programs; everything else is for people.
+
+Each group of commands lives in a private module with a ``register(subparsers)`` function,
+so the parser is built from small pieces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from .exceptions import DenialkitError
+
+__all__ = ["main"]
+
+Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+_COMMAND_MODULES = ("_cli_codes",)
+
+
+class UsageError(Exception):
+    """A command-line argument is wrong (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every command registered."""
+    from importlib import import_module
+
+    parser = _Parser(
+        prog="denialkit",
+        description="US healthcare claim denials: explain codes, write and check appeal "
+        "letters, read 835 remittances.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in _COMMAND_MODULES:
+        import_module(f"denialkit.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    >>> main(["lookup", "CO-16", "--json"], stdout=open("/dev/null", "w"))
+    0
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        parser = build_parser()
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except UsageError as exc:
+        print(str(exc), file=err)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.version:
+        from importlib.metadata import version
+
+        print(f"denialkit {version('denialkit')}", file=out)
+        return 0
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(err)
+        return 2
+    try:
+        return handler(args, out, err)
+    except UsageError as exc:
+        print(f"denialkit: {exc}", file=err)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. `denialkit codes | head`
+        return 0
+    except DenialkitError as exc:
+        print(f"denialkit: error: {exc}", file=err)
+        return 1

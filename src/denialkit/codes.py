@@ -1,0 +1,959 @@
+"""Denial codes: parse them, look them up, search them, explore them as tables.
+
+The code grammar (one normaliser for every entry point)::
+
+    [GROUP [sep]] CODE          surrounding whitespace and letter case are ignored
+    GROUP := CO | PR | OA | PI | CR          sep := "-" | " " | nothing
+    CODE  := CARC      one to three digits, or one letter (not M or N) and one or two digits
+                       e.g. 16, 197, A1, B7, P12, W1, Y2
+           | RARC      M, MA or N followed by one to three digits: M15, MA130, N290
+           | EXTENSION two to five letters and one to four digits: CCM21, BH100, MH27
+           | GROUP     a group code on its own: CO
+
+>>> import denialkit
+>>> str(denialkit.parse(" co16 "))
+'CO-16'
+>>> code = denialkit.lookup("CO-16")
+>>> code.system, code.code, code.group.code
+(<CodeSystem.CARC: 'CARC'>, '16', 'CO')
+>>> denialkit.get("not a code") is None
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import html
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from .exceptions import InvalidCodeError, UnknownCodeError
+
+if TYPE_CHECKING:
+    import os
+
+    import pandas
+
+__all__ = [
+    "Action",
+    "Advice",
+    "Appealable",
+    "Category",
+    "CodeRef",
+    "CodeSet",
+    "CodeSystem",
+    "CodeTable",
+    "DenialCode",
+    "GroupCode",
+    "Knowledge",
+    "Service",
+    "Status",
+    "default_table",
+    "get",
+    "lookup",
+    "parse",
+    "search",
+]
+
+
+class CodeSystem(enum.StrEnum):
+    """The code system a code belongs to."""
+
+    GROUP = "GROUP"
+    """Claim adjustment group codes: CO, PR, OA, PI, CR."""
+    CARC = "CARC"
+    """X12 Claim Adjustment Reason Codes."""
+    RARC = "RARC"
+    """Remittance Advice Remark Codes."""
+    EXTENSION = "EXTENSION"
+    """Extension code sets such as the care-management family (CCM, BH, MH) or a payer's own."""
+
+
+class Status(enum.StrEnum):
+    """Whether a code is in the current list."""
+
+    CURRENT = "current"
+    DEACTIVATED = "deactivated"
+
+
+class Category(enum.StrEnum):
+    """denialkit's fixed taxonomy of what a denial is about."""
+
+    ELIGIBILITY = "eligibility"
+    AUTHORIZATION = "authorization"
+    MISSING_INFORMATION = "missing-information"
+    CODING = "coding"
+    MEDICAL_NECESSITY = "medical-necessity"
+    BUNDLING = "bundling"
+    TIMELY_FILING = "timely-filing"
+    DUPLICATE = "duplicate"
+    COORDINATION_OF_BENEFITS = "coordination-of-benefits"
+    PATIENT_RESPONSIBILITY = "patient-responsibility"
+    CONTRACTUAL = "contractual"
+    PROVIDER_ELIGIBILITY = "provider-eligibility"
+    NON_COVERED = "non-covered"
+    BENEFIT_LIMIT = "benefit-limit"
+    INFORMATIONAL = "informational"
+    CARE_MANAGEMENT = "care-management"
+
+    @property
+    def label(self) -> str:
+        """A short human label, e.g. ``"Authorization and referral"``."""
+        return _CATEGORY_LABELS[self]
+
+
+_CATEGORY_LABELS: Final[Mapping[Category, str]] = {
+    Category.ELIGIBILITY: "Eligibility and coverage",
+    Category.AUTHORIZATION: "Authorization and referral",
+    Category.MISSING_INFORMATION: "Missing or invalid information",
+    Category.CODING: "Coding",
+    Category.MEDICAL_NECESSITY: "Medical necessity",
+    Category.BUNDLING: "Bundling and multiple procedures",
+    Category.TIMELY_FILING: "Timely filing",
+    Category.DUPLICATE: "Duplicate",
+    Category.COORDINATION_OF_BENEFITS: "Coordination of benefits",
+    Category.PATIENT_RESPONSIBILITY: "Patient responsibility",
+    Category.CONTRACTUAL: "Contractual and pricing",
+    Category.PROVIDER_ELIGIBILITY: "Provider eligibility",
+    Category.NON_COVERED: "Non-covered service",
+    Category.BENEFIT_LIMIT: "Benefit limits",
+    Category.INFORMATIONAL: "Informational",
+    Category.CARE_MANAGEMENT: "Care management documentation",
+}
+
+
+class Action(enum.StrEnum):
+    """What a billing team should do next."""
+
+    APPEAL = "appeal"
+    CORRECT_RESUBMIT = "correct-resubmit"
+    BILL_PATIENT = "bill-patient"
+    WRITE_OFF = "write-off"
+    BILL_OTHER_PAYER = "bill-other-payer"
+    SUPPLY_INFORMATION = "supply-information"
+    NO_ACTION = "no-action"
+
+    @property
+    def label(self) -> str:
+        """A short human label, e.g. ``"Correct and resubmit"``."""
+        return _ACTION_LABELS[self]
+
+
+_ACTION_LABELS: Final[Mapping[Action, str]] = {
+    Action.APPEAL: "Appeal",
+    Action.CORRECT_RESUBMIT: "Correct and resubmit",
+    Action.BILL_PATIENT: "Bill the patient",
+    Action.WRITE_OFF: "Write off as contractual",
+    Action.BILL_OTHER_PAYER: "Coordinate benefits / bill another payer",
+    Action.SUPPLY_INFORMATION: "Supply the requested information",
+    Action.NO_ACTION: "No action: informational",
+}
+
+
+class Appealable(enum.StrEnum):
+    """Whether an appeal is a sensible remedy."""
+
+    YES = "yes"
+    NO = "no"
+    DEPENDS = "depends"
+
+
+@attrs.frozen
+class Advice:
+    """The recommended next step for a code, with its reasons."""
+
+    action: Action
+    action_reason: str
+    appealable: Appealable
+    appeal_reason: str
+
+
+@attrs.frozen
+class Service:
+    """A billed service an extension code concerns, and what it requires."""
+
+    code: str
+    requirement: str
+
+
+@attrs.frozen
+class Knowledge:
+    """The deeper entry for the codes billing teams meet most (our own words)."""
+
+    causes: tuple[str, ...]
+    prevention: tuple[str, ...]
+    evidence: tuple[str, ...]
+    how_to_appeal: str
+    related: tuple[str, ...]
+    who: tuple[str, ...]
+    details: tuple[str, ...] = ()
+    services: tuple[Service, ...] = ()
+    related_note: str | None = None
+
+
+@attrs.frozen
+class GroupCode:
+    """A claim adjustment group code as it qualifies a reason code."""
+
+    code: str
+    name: str
+    meaning: str
+    patient_billable: bool | None
+
+
+@attrs.frozen
+class CodeRef:
+    """A parsed code reference: an optional group and a canonical code.
+
+    >>> ref = parse("pr 2")
+    >>> ref.group, ref.code, str(ref)
+    ('PR', '2', 'PR-2')
+    """
+
+    code: str
+    system: CodeSystem
+    group: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.group}-{self.code}" if self.group else self.code
+
+
+@attrs.frozen(eq=False)
+class DenialCode:
+    """One denial code: its facts, our plain-language summary and what to do about it.
+
+    Records are immutable and picklable. ``group`` is set when the looked-up text named a
+    group code (``"CO-16"``), and ``action``/``appealable`` then reflect that group.
+
+    >>> code = lookup("PR-1")
+    >>> code.summary != "" and code.category.value
+    'patient-responsibility'
+    >>> code.action.value, code.group.patient_billable
+    ('bill-patient', True)
+    """
+
+    system: CodeSystem
+    code: str
+    summary: str
+    category: Category
+    action: Action
+    action_reason: str
+    appealable: Appealable
+    appeal_reason: str
+    status: Status = Status.CURRENT
+    start: date | None = None
+    last_modified: date | None = None
+    stop: date | None = None
+    code_set: str = ""
+    title: str | None = None
+    group: GroupCode | None = None
+    group_limit: frozenset[str] = frozenset()
+    requires_remark: bool = False
+    is_alert: bool = False
+    knowledge: Knowledge | None = None
+    official_text: str | None = None
+    group_advice: tuple[tuple[str, Advice], ...] = attrs.field(default=(), repr=False)
+
+    @property
+    def key(self) -> str:
+        """The canonical code with its group, e.g. ``"CO-16"`` (``"16"`` without a group)."""
+        return f"{self.group.code}-{self.code}" if self.group else self.code
+
+    def is_active(self, on: date | None = None) -> bool:
+        """Whether the code was usable on a date (today when not given).
+
+        A code is active from its start date (when known) until the day before its stop
+        date. An unknown start date is not invented: the code counts as active before its
+        stop date.
+
+        >>> from datetime import date
+        >>> lookup("15").is_active(on=date(2017, 1, 1)), lookup("15").is_active()
+        (True, False)
+        """
+        if on is None:
+            on = date.today()
+        elif not isinstance(on, date):
+            raise TypeError(f"on must be a datetime.date, not {type(on).__name__}")
+        if type(on) is not date:
+            on = date(on.year, on.month, on.day)
+        if self.start is not None and on < self.start:
+            return False
+        return self.stop is None or on < self.stop
+
+    def advice(self, group: str | None = None) -> Advice:
+        """The recommended action for this code under a group code (default: its own group)."""
+        g = group if group is not None else (self.group.code if self.group else None)
+        base = Advice(self.action, self.action_reason, self.appealable, self.appeal_reason)
+        if g is None:
+            return base
+        for name, adv in self.group_advice:
+            if name == g:
+                return adv
+        return base
+
+    def with_group(self, group: GroupCode | None) -> DenialCode:
+        """This code as qualified by a group code (advice follows the group)."""
+        if group is None:
+            return attrs.evolve(self, group=None)
+        adv = self.advice(group.code)
+        return attrs.evolve(
+            self,
+            group=group,
+            action=adv.action,
+            action_reason=adv.action_reason,
+            appealable=adv.appealable,
+            appeal_reason=adv.appeal_reason,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<DenialCode {self.key} {self.system.value} {self.category.value} "
+            f"{self.status.value}: {self.summary!r}>"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DenialCode):
+            return NotImplemented
+        return attrs.astuple(self, recurse=False) == attrs.astuple(other, recurse=False)
+
+    def __hash__(self) -> int:
+        return hash((self.system, self.code, self.key, self.status, self.official_text))
+
+    def to_record(self) -> dict[str, object]:
+        """One flat row: the facts, summary and advice (for CSV, JSON and DataFrames)."""
+        return {
+            "system": self.system.value,
+            "code": self.code,
+            "group": self.group.code if self.group else None,
+            "code_set": self.code_set,
+            "summary": self.summary,
+            "category": self.category.value,
+            "status": self.status.value,
+            "start": self.start,
+            "last_modified": self.last_modified,
+            "stop": self.stop,
+            "action": self.action.value,
+            "appealable": self.appealable.value,
+            "requires_remark": self.requires_remark,
+            "group_limit": " ".join(sorted(self.group_limit)),
+            "official_text": self.official_text,
+        }
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        rows = [
+            ("Code", self.key),
+            ("System", self.system.value),
+            ("Summary", self.summary),
+            ("Category", self.category.label),
+            ("Status", self.status.value),
+            ("Start", str(self.start or "unknown")),
+            ("Stop", str(self.stop or "")),
+            ("Action", f"{self.action.label}: {self.action_reason}"),
+            ("Appealable", f"{self.appealable.value}: {self.appeal_reason}"),
+        ]
+        if self.official_text:
+            rows.append(("Official text", self.official_text))
+        body = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+        return f'<table class="denialkit-code">{body}</table>'
+
+
+@attrs.frozen
+class CodeSet:
+    """A named set of extension codes, as a plugin registers it.
+
+    A distribution exposes one through the ``denialkit.codesets`` entry-point group, either
+    as a ``CodeSet`` object or as a callable returning one.
+
+    >>> cs = CodeSet.from_records("acme", [{"code": "ACM1", "summary": "Acme test code."}])
+    >>> cs.codes[0].system.value, cs.codes[0].code_set
+    ('EXTENSION', 'acme')
+    """
+
+    name: str
+    codes: tuple[DenialCode, ...]
+
+    @classmethod
+    def from_records(cls, name: str, records: Iterable[Mapping[str, Any]]) -> CodeSet:
+        """Build a code set from plain mappings (``code`` and ``summary`` required).
+
+        Optional keys: ``category`` (default ``informational``), ``action`` (default
+        ``no-action``), ``action_reason``, ``appealable`` (default ``depends``),
+        ``appeal_reason``, ``title``, ``status``, ``start``, ``stop`` (ISO dates).
+        """
+        out = []
+        for rec in records:
+            ref = parse(str(rec["code"]))
+            out.append(
+                DenialCode(
+                    system=CodeSystem.EXTENSION,
+                    code=ref.code,
+                    summary=str(rec["summary"]),
+                    category=Category(rec.get("category", "informational")),
+                    action=Action(rec.get("action", "no-action")),
+                    action_reason=str(rec.get("action_reason", "")),
+                    appealable=Appealable(rec.get("appealable", "depends")),
+                    appeal_reason=str(rec.get("appeal_reason", "")),
+                    status=Status(rec.get("status", "current")),
+                    start=_opt_date(rec.get("start")),
+                    stop=_opt_date(rec.get("stop")),
+                    code_set=name,
+                    title=rec.get("title"),
+                )
+            )
+        return cls(name=name, codes=tuple(out))
+
+
+def _opt_date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+# --------------------------------------------------------------------------- parsing
+
+GROUP_CODES: Final = frozenset({"CO", "PR", "OA", "PI", "CR"})
+_MAX_TEXT: Final = 64
+_RARC_RE: Final = re.compile(r"(?:MA|M|N)[0-9]{1,3}")
+_CARC_RE: Final = re.compile(r"[0-9]{1,3}|[A-LO-Z][0-9]{1,2}")
+_EXT_RE: Final = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
+_SPLIT_RE: Final = re.compile(r"(CO|PR|OA|PI|CR)[- ]?(.+)")
+_SAFE_ECHO: Final = re.compile(r"[A-Za-z0-9 \-]{1,16}")
+
+
+def _describe(text: object) -> str:
+    """A safe description of bad input: echo short code-like text only, never free text."""
+    if isinstance(text, str) and _SAFE_ECHO.fullmatch(text):
+        return repr(text)
+    if isinstance(text, str):
+        return f"the given text ({len(text)} characters)"
+    return f"a {type(text).__name__}"
+
+
+def _classify(body: str) -> CodeSystem | None:
+    if _RARC_RE.fullmatch(body):
+        return CodeSystem.RARC
+    if _CARC_RE.fullmatch(body):
+        return CodeSystem.CARC
+    if _EXT_RE.fullmatch(body):
+        return CodeSystem.EXTENSION
+    return None
+
+
+def _strip_zeros(body: str, system: CodeSystem) -> str:
+    # "016" and "N0290" are the same codes as "16" and "N290"; keep "0" itself.
+    m = re.fullmatch(r"([A-Z]*)0+([0-9]+)", body)
+    if m and system is not CodeSystem.EXTENSION:
+        return m.group(1) + m.group(2)
+    return body
+
+
+def parse(text: str) -> CodeRef:
+    """Parse code text into a :class:`CodeRef` through the one documented grammar.
+
+    Args:
+        text: code text such as ``"CO-16"``, ``"co16"``, ``"16"``, ``"n290"`` or ``"ccm21"``.
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+        InvalidCodeError: the text is not a code in the grammar (also a ``ValueError``).
+
+    >>> [str(parse(t)) for t in ["CO-16", "co16", "CO 16", "16", "n290", "MA130", "ccm21"]]
+    ['CO-16', 'CO-16', 'CO-16', '16', 'N290', 'MA130', 'CCM21']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a code must be given as str, not {type(text).__name__}")
+    if len(text) > _MAX_TEXT:
+        raise InvalidCodeError(
+            f"{_describe(text)} is too long to be a denial code (codes are at most 8 characters)"
+        )
+    s = text.strip().upper()
+    if not s:
+        raise InvalidCodeError("an empty string is not a denial code")
+    if not s.isascii():
+        raise InvalidCodeError(
+            f"{_describe(text)} is not a denial code: codes use ASCII letters and digits only"
+        )
+    if s in GROUP_CODES:
+        return CodeRef(code=s, system=CodeSystem.GROUP)
+    m = _SPLIT_RE.fullmatch(s)
+    if m is not None:
+        system = _classify(m.group(2))
+        if system is not None:
+            return CodeRef(
+                code=_strip_zeros(m.group(2), system), system=system, group=m.group(1)
+            )
+    system = _classify(s)
+    if system is None:
+        raise InvalidCodeError(
+            f"{_describe(text)} is not a denial code. Expected an optional group code "
+            "(CO, PR, OA, PI, CR) and a CARC (16, A1), a RARC (N290, MA130) or an "
+            "extension code (CCM21), e.g. 'CO-16'"
+        )
+    return CodeRef(code=_strip_zeros(s, system), system=system)
+
+
+# --------------------------------------------------------------------------- tables
+
+_SYSTEM_ORDER: Final = {
+    CodeSystem.GROUP: 0,
+    CodeSystem.CARC: 1,
+    CodeSystem.RARC: 2,
+    CodeSystem.EXTENSION: 3,
+}
+_NUM_RE: Final = re.compile(r"([A-Z]*)([0-9]*)")
+
+
+def _sort_key(code: DenialCode) -> tuple[int, str, str, int]:
+    m = _NUM_RE.match(code.code)
+    assert m is not None
+    prefix, num = m.group(1), m.group(2)
+    return (_SYSTEM_ORDER[code.system], code.code_set, prefix, int(num) if num else -1)
+
+
+_STOP_WORDS: Final = frozenset(
+    "a an and are as at be by for from has have in is it its of on or the to was were with".split()
+)
+_WORD_RE: Final = re.compile(r"[a-z0-9]+")
+_CACHE_LIMIT: Final = 4096
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
+
+
+class CodeTable:
+    """An immutable collection of denial codes with lookup, search and filters.
+
+    ``default_table()`` returns the shipped tables (CARC, RARC, group codes and the
+    care-management family) plus any plugin code sets, loaded on first use.
+
+    >>> table = default_table()
+    >>> "CO-16" in table, "N290" in table, "XYZ" in table
+    (True, True, False)
+    >>> len(table.filter(system="GROUP"))
+    5
+    """
+
+    __slots__ = (
+        "_codes",
+        "_groups",
+        "_cache",
+        "_lock",
+        "_extend",
+        "_extended",
+        "_index",
+        "release",
+    )
+
+    def __init__(
+        self,
+        codes: Iterable[DenialCode],
+        *,
+        release: Mapping[str, str] | None = None,
+        extend: Callable[[CodeTable], Iterable[DenialCode]] | None = None,
+    ) -> None:
+        """Build a table from codes (later duplicates of a code are rejected).
+
+        Args:
+            codes: the codes.
+            release: which list release each code set comes from, e.g. ``{"carc": "2025-11-01"}``.
+            extend: called once, on the first miss or full iteration, to add plugin codes.
+        """
+        table: dict[str, DenialCode] = {}
+        for c in codes:
+            if c.code in table:
+                raise ValueError(f"code {c.code} appears twice in one table")
+            table[c.code] = c
+        self._codes = dict(sorted(table.items(), key=lambda kv: _sort_key(kv[1])))
+        self._groups = {
+            c.code: GroupCode(
+                code=c.code,
+                name=c.title or c.code,
+                meaning=c.summary,
+                patient_billable=_PATIENT_BILLABLE.get(c.code),
+            )
+            for c in self._codes.values()
+            if c.system is CodeSystem.GROUP
+        }
+        self._cache: dict[str, DenialCode] = {}
+        self._lock = threading.Lock()
+        self._extend = extend
+        self._extended = extend is None
+        self._index: list[tuple[DenialCode, frozenset[str], str, frozenset[str]]] | None = None
+        self.release: Mapping[str, str] = dict(release or {})
+
+    # -- plugin extension (lazy) -------------------------------------------------------
+    def _ensure_extended(self) -> None:
+        if self._extended:
+            return
+        with self._lock:
+            if self._extended:
+                return
+            assert self._extend is not None
+            added = list(self._extend(self))
+            merged = dict(self._codes)
+            for c in added:
+                merged.setdefault(c.code, c)
+            self._codes = dict(sorted(merged.items(), key=lambda kv: _sort_key(kv[1])))
+            self._index = None
+            self._cache.clear()
+            self._extended = True
+
+    def _all(self) -> dict[str, DenialCode]:
+        self._ensure_extended()
+        return self._codes
+
+    # -- container protocol ------------------------------------------------------------
+    def __iter__(self) -> Iterator[DenialCode]:
+        return iter(list(self._all().values()))
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, DenialCode):
+            return self._all().get(item.code) is not None
+        if isinstance(item, str):
+            return self.get(item) is not None
+        return False
+
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for c in self._codes.values():
+            counts[c.system.value] = counts.get(c.system.value, 0) + 1
+        inner = ", ".join(f"{k}={v}" for k, v in counts.items())
+        return f"<CodeTable {inner}>"
+
+    # -- lookups ---------------------------------------------------------------------
+    def get(self, text: str) -> DenialCode | None:
+        """The code for ``text``, or ``None`` for any string that is not a known code.
+
+        Never raises for a ``str``; a non-string raises ``TypeError``.
+
+        >>> default_table().get("N290").system.value
+        'RARC'
+        >>> default_table().get("CO-") is None
+        True
+        """
+        try:
+            hit = self._cache.get(text)
+        except TypeError:
+            hit = None
+        if hit is not None:
+            return hit
+        if not isinstance(text, str):
+            raise TypeError(f"a code must be given as str, not {type(text).__name__}")
+        try:
+            return self._resolve(parse(text), text)
+        except (InvalidCodeError, UnknownCodeError):
+            return None
+
+    def lookup(self, text: str) -> DenialCode:
+        """The code for ``text``; raises when it is not a known code.
+
+        Raises:
+            TypeError: ``text`` is not a ``str``.
+            InvalidCodeError: ``text`` is not a code in the grammar (a ``ValueError``).
+            UnknownCodeError: a well-formed code that is not in the table (a ``LookupError``),
+                with up to three ``suggestions``.
+
+        >>> default_table().lookup("ma130").code
+        'MA130'
+        """
+        try:
+            hit = self._cache.get(text)
+        except TypeError:
+            hit = None
+        if hit is not None:
+            return hit
+        if not isinstance(text, str):
+            raise TypeError(f"a code must be given as str, not {type(text).__name__}")
+        return self._resolve(parse(text), text)
+
+    def _resolve(self, ref: CodeRef, text: str | None = None) -> DenialCode:
+        code = self._codes.get(ref.code)
+        if code is None:
+            self._ensure_extended()
+            code = self._codes.get(ref.code)
+        if code is None:
+            sugg = self.suggest(ref.code)
+            hint = f"; did you mean {', '.join(sugg)}?" if sugg else ""
+            raise UnknownCodeError(
+                f"{ref.system.value} code {ref.code} is not in the code tables{hint}",
+                code=ref.code,
+                suggestions=sugg,
+            )
+        if ref.group is not None:
+            if code.system not in (CodeSystem.CARC, CodeSystem.RARC):
+                raise InvalidCodeError(
+                    f"a group code qualifies a CARC or a RARC, not the {code.system.value} "
+                    f"code {ref.code}"
+                )
+            code = code.with_group(self._groups.get(ref.group) or _fallback_group(ref.group))
+        if text is not None and len(self._cache) < _CACHE_LIMIT:
+            self._cache[text] = code
+        return code
+
+    def resolve(self, ref: CodeRef) -> DenialCode:
+        """The code for an already parsed reference (raises like :meth:`lookup`)."""
+        return self._resolve(ref)
+
+    def group(self, code: str) -> GroupCode:
+        """The group code record for ``"CO"``, ``"PR"``, ``"OA"``, ``"PI"`` or ``"CR"``."""
+        g = self._groups.get(code.strip().upper()) if isinstance(code, str) else None
+        if g is None:
+            raise InvalidCodeError(f"{_describe(code)} is not a group code (CO, PR, OA, PI, CR)")
+        return g
+
+    def suggest(self, code: str, n: int = 3) -> tuple[str, ...]:
+        """Up to ``n`` existing codes close to ``code`` (for "did you mean")."""
+        codes = self._all()
+        m = _NUM_RE.match(code)
+        prefix = m.group(1) if m else ""
+        same = [c for c in codes if _NUM_RE.match(c).group(1) == prefix]  # type: ignore[union-attr]
+        close = difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6)
+        if len(close) < n and m and m.group(2) and same:
+            num = int(m.group(2))
+
+            def dist(c: str) -> int:
+                digits = _NUM_RE.match(c).group(2)  # type: ignore[union-attr]
+                return abs(int(digits) - num) if digits else 10**6
+
+            for c in sorted(same, key=dist):
+                if c not in close:
+                    close.append(c)
+                if len(close) >= n:
+                    break
+        return tuple(close[:n])
+
+    # -- search ----------------------------------------------------------------------
+    def _search_index(self) -> list[tuple[DenialCode, frozenset[str], str, frozenset[str]]]:
+        idx = self._index
+        if idx is None:
+            idx = []
+            for c in self._all().values():
+                words = frozenset(_words(c.summary + " " + (c.title or "")))
+                extra = ""
+                if c.knowledge is not None:
+                    extra = " ".join(c.knowledge.causes)
+                cat = frozenset(_words(c.category.label + " " + c.category.value))
+                idx.append((c, words, (c.summary + " " + extra).lower(), cat))
+            self._index = idx
+        return idx
+
+    def search(self, query: str, *, limit: int = 10) -> list[DenialCode]:
+        """Codes ranked by how well their code, summary and category match ``query``.
+
+        >>> [c.code for c in default_table().search("prior authorization", limit=3)][0]
+        '197'
+        """
+        if not isinstance(query, str):
+            raise TypeError(f"a search query must be a str, not {type(query).__name__}")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError("limit must be a positive whole number")
+        q = query.strip()
+        if not q or len(q) > 500:
+            return []
+        exact = self.get(q) if len(q) <= _MAX_TEXT else None
+        terms = _words(q)
+        phrase = " ".join(terms)
+        scored: list[tuple[float, int, DenialCode]] = []
+        if terms:
+            for i, (c, words, text, cat) in enumerate(self._search_index()):
+                score = 0.0
+                for t in terms:
+                    if t in words:
+                        score += 3.0
+                    elif len(t) >= 4 and any(w.startswith(t[:-1]) for w in words):
+                        score += 1.5
+                    elif t in text:
+                        score += 0.5
+                    if t in cat:
+                        score += 2.0
+                if score <= 0:
+                    continue
+                if len(terms) > 1 and phrase in text:
+                    score += 3.0
+                if c.status is Status.CURRENT:
+                    score += 0.5
+                if c.system is CodeSystem.CARC:
+                    score += 0.4
+                score -= len(words) / 200.0
+                scored.append((score, i, c))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        out = [c for _, _, c in scored]
+        if exact is not None:
+            out = [exact] + [c for c in out if c.code != exact.code]
+        return out[:limit]
+
+    # -- views -----------------------------------------------------------------------
+    def filter(
+        self,
+        *,
+        system: CodeSystem | str | None = None,
+        category: Category | str | None = None,
+        active_on: date | None = None,
+        code_set: str | None = None,
+    ) -> CodeTable:
+        """A new table with the codes that pass every given filter.
+
+        Raises:
+            ValueError: an unknown system or category name.
+            TypeError: ``active_on`` is not a date.
+
+        >>> t = default_table().filter(system="CARC", category="authorization")
+        >>> "197" in t, "16" in t
+        (True, False)
+        """
+        sys_ = CodeSystem(system.upper() if isinstance(system, str) else system) if system else None
+        cat = Category(category) if category else None
+        if active_on is not None and not isinstance(active_on, date):
+            raise TypeError(f"active_on must be a datetime.date, not {type(active_on).__name__}")
+        keep = [
+            c
+            for c in self._all().values()
+            if (sys_ is None or c.system is sys_)
+            and (cat is None or c.category is cat)
+            and (code_set is None or c.code_set == code_set)
+            and (active_on is None or c.is_active(active_on))
+        ]
+        return CodeTable(keep, release=self.release)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per code (see :meth:`DenialCode.to_record`)."""
+        return [c.to_record() for c in self._all().values()]
+
+    def to_frame(self) -> pandas.DataFrame:
+        """The table as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Raises:
+            ImportError: pandas is not installed; install ``denialkit[pandas]``.
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "CodeTable.to_frame() needs pandas: pip install 'denialkit[pandas]'"
+            ) from exc
+        return pd.DataFrame.from_records(self.to_records())
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        codes = list(self._all().values())
+        head = "<tr><th>Code</th><th>System</th><th>Category</th><th>Status</th><th>Summary</th></tr>"
+        rows = "".join(
+            f"<tr><td>{e(c.code)}</td><td>{e(c.system.value)}</td><td>{e(c.category.label)}"
+            f"</td><td>{e(c.status.value)}</td><td>{e(c.summary)}</td></tr>"
+            for c in codes[:50]
+        )
+        more = f"<p>… and {len(codes) - 50} more codes</p>" if len(codes) > 50 else ""
+        return (
+            f'<div class="denialkit-table"><p>{len(codes)} codes</p>'
+            f"<table>{head}{rows}</table>{more}</div>"
+        )
+
+    # -- overlays --------------------------------------------------------------------
+    def with_codes(self, codes: Iterable[DenialCode]) -> CodeTable:
+        """A new table with more codes; a code that already exists is kept as it was and
+        the clash is reported with a :class:`~denialkit.exceptions.CodeSetClashWarning`."""
+        from ._tables import merge_codeset
+
+        base = list(self._all().values())
+        return CodeTable(merge_codeset(base, list(codes), source="added codes"), release=self.release)
+
+    def with_official_text(self, path: str | os.PathLike[str]) -> CodeTable:
+        """A new table whose codes carry the official text from the user's own CSV export.
+
+        The CSV needs the columns ``code`` and ``description``; ``start_date``,
+        ``last_modified_date`` and ``stop_date`` (ISO dates) are optional and, when present,
+        replace the shipped dates. Codes the shipped tables do not know are skipped and
+        reported in one warning.
+
+        Raises:
+            DataError: the file cannot be read or a row is malformed (names file and row).
+        """
+        from ._tables import read_official_csv
+
+        updates = read_official_csv(path, self._all())
+        codes = [updates.get(c.code, c) for c in self._all().values()]
+        return CodeTable(codes, release=self.release)
+
+
+_PATIENT_BILLABLE: Final[Mapping[str, bool | None]] = {
+    "CO": False,
+    "PR": True,
+    "OA": False,
+    "PI": False,
+    "CR": None,
+}
+
+
+def _fallback_group(code: str) -> GroupCode:
+    return GroupCode(code=code, name=code, meaning="", patient_billable=_PATIENT_BILLABLE.get(code))
+
+
+_DEFAULT: CodeTable | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_table() -> CodeTable:
+    """The shipped code tables plus plugin code sets, loaded once on first use.
+
+    >>> default_table() is default_table()
+    True
+    """
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                from ._tables import load_builtin, plugin_codes
+
+                codes, release = load_builtin()
+                _DEFAULT = CodeTable(codes, release=release, extend=plugin_codes)
+    return _DEFAULT
+
+
+def get(text: str) -> DenialCode | None:
+    """The code for ``text`` in the default table, or ``None`` (never raises for a str).
+
+    >>> get("co-16").code, get("XYZ")
+    ('16', None)
+    """
+    return (_DEFAULT or default_table()).get(text)
+
+
+def lookup(text: str) -> DenialCode:
+    """The code for ``text`` in the default table.
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+        InvalidCodeError: the text is not a code (a ``ValueError``).
+        UnknownCodeError: a well-formed code that is not known (a ``LookupError``), with
+            ``suggestions``.
+
+    >>> lookup("CCM21").summary != ""
+    True
+    >>> lookup("CO-999")
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.UnknownCodeError: CARC code 999 is not in the code tables; did you mean ...
+    """
+    return (_DEFAULT or default_table()).lookup(text)
+
+
+def search(query: str, *, limit: int = 10) -> list[DenialCode]:
+    """Codes in the default table ranked by relevance to ``query``.
+
+    >>> search("prior authorization")[0].code
+    '197'
+    """
+    return (_DEFAULT or default_table()).search(query, limit=limit)

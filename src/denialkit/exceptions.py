@@ -1,0 +1,174 @@
+"""The whole error tree of denialkit.
+
+Every error denialkit raises on purpose derives from :class:`DenialkitError`, and each leaf also
+inherits the builtin exception a caller would naturally catch (``ValueError``, ``LookupError``,
+``TypeError``). Messages are sentences a person can act on and never contain patient data:
+they name fields, rules, files and positions, never the values found there.
+
+>>> import denialkit
+>>> try:
+...     denialkit.lookup("CO-99999")
+... except LookupError as exc:
+...     print(type(exc).__name__)
+UnknownCodeError
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "ClaimDataError",
+    "DataError",
+    "DenialkitError",
+    "DenialkitWarning",
+    "InvalidCodeError",
+    "LetterValidationError",
+    "MissingFactsError",
+    "PluginLoadError",
+    "CodeSetClashWarning",
+    "TemplateNotFoundError",
+    "TemplateRenderError",
+    "UnknownCodeError",
+    "X12ParseError",
+    "X12Warning",
+]
+
+
+class DenialkitError(Exception):
+    """Root of every error denialkit raises on purpose."""
+
+
+class DenialkitWarning(UserWarning):
+    """Root of every warning denialkit emits."""
+
+
+class InvalidCodeError(DenialkitError, ValueError):
+    """The text is not a denial code in denialkit's code grammar (see :func:`denialkit.parse`)."""
+
+
+class UnknownCodeError(DenialkitError, LookupError):
+    """A well-formed code that is not in the code tables.
+
+    Attributes:
+        code: the canonical code that was looked up (codes are not patient data).
+        suggestions: up to three close codes that do exist ("did you mean").
+    """
+
+    def __init__(self, message: str, *, code: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.suggestions = tuple(suggestions)
+
+
+class DataError(DenialkitError):
+    """A data file is missing, broken or tampered with.
+
+    Attributes:
+        file: the file's name.
+        row: the 1-based row (or record) number, when one is at fault.
+    """
+
+    def __init__(self, message: str, *, file: str, row: int | None = None) -> None:
+        where = file if row is None else f"{file}, row {row}"
+        super().__init__(f"{where}: {message}")
+        self.file = file
+        self.row = row
+
+
+class PluginLoadError(DenialkitError):
+    """A plugin (code set, template pack or rule) could not be loaded.
+
+    The message names the distribution and the entry point as ``distribution[entry point]``;
+    the original exception is chained as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, distribution: str, entry_point: str) -> None:
+        super().__init__(f"{distribution}[{entry_point}]: {message}")
+        self.distribution = distribution
+        self.entry_point = entry_point
+
+
+class CodeSetClashWarning(DenialkitWarning):
+    """A plugin code set defines a code that already exists; the existing code is kept."""
+
+
+class ClaimDataError(DenialkitError, ValueError):
+    """Claim data is malformed. ``problems`` lists every bad path, all at once.
+
+    Attributes:
+        problems: ``(path, message)`` pairs such as ``("services[0].date", "not a date")``.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = tuple(problems)
+        lines = "; ".join(f"{path}: {msg}" for path, msg in self.problems)
+        n = len(self.problems)
+        super().__init__(f"claim data has {n} problem{'s' if n != 1 else ''}: {lines}")
+
+
+class TemplateNotFoundError(DenialkitError, LookupError):
+    """No template matched. ``searched`` lists every place that was tried, in order."""
+
+    def __init__(self, message: str, *, searched: Sequence[str] = ()) -> None:
+        self.searched = tuple(searched)
+        if self.searched:
+            message = f"{message} (searched: {', '.join(self.searched)})"
+        super().__init__(message)
+
+
+class TemplateRenderError(DenialkitError):
+    """A template failed to compile or render. Names the template and line, never values."""
+
+    def __init__(self, message: str, *, template: str | None = None, line: int | None = None):
+        where = ""
+        if template is not None:
+            where = template if line is None else f"{template}, line {line}"
+            where += ": "
+        super().__init__(f"{where}{message}")
+        self.template = template
+        self.line = line
+
+
+class MissingFactsError(DenialkitError):
+    """``strict=True`` and the claim lacks facts the letter needs; ``missing`` lists them all."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            "the claim lacks facts the letter needs: " + ", ".join(self.missing)
+        )
+
+
+class LetterValidationError(DenialkitError, ValueError):
+    """A letter failed validation; ``findings`` holds every error-level finding."""
+
+    def __init__(self, message: str, *, findings: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.findings = tuple(findings)
+
+
+class X12ParseError(DenialkitError, ValueError):
+    """An X12 file is malformed. Names the segment number and byte offset, never values.
+
+    Attributes:
+        segment: 1-based segment number in the file (None when not known).
+        offset: byte offset of the segment's start (None when not known).
+    """
+
+    def __init__(
+        self, message: str, *, segment: int | None = None, offset: int | None = None
+    ) -> None:
+        where = []
+        if segment is not None:
+            where.append(f"segment {segment}")
+        if offset is not None:
+            where.append(f"byte {offset}")
+        prefix = f"{', '.join(where)}: " if where else ""
+        super().__init__(prefix + message)
+        self.segment = segment
+        self.offset = offset
+
+
+class X12Warning(DenialkitWarning):
+    """A remittance was read, but something about it deserves attention."""
