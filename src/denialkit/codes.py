@@ -530,6 +530,50 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
 
 
+@attrs.frozen
+class _Indexed:
+    code: DenialCode
+    words: frozenset[str]
+    summary: str
+    extra_words: frozenset[str]
+    extra: str
+    category: frozenset[str]
+    prior: float
+
+
+#: Billing vocabulary: a query word widens to its neighbours (at half weight).
+_THESAURUS: Final[tuple[frozenset[str], ...]] = tuple(
+    frozenset(group.split())
+    for group in (
+        "authorization authorisation precertification preauthorization precert notification",
+        "referral referred referring",
+        "duplicate duplicated resubmitted repeat",
+        "timely late filing limit",
+        "necessity necessary medically",
+        "bundled bundling included inclusive incidental",
+        "coordination cob primary secondary",
+        "eligibility eligible coverage covered enrolled terminated",
+        "npi identifier",
+        "deductible coinsurance copay copayment",
+        "modifier modifiers",
+        "diagnosis diagnoses icd",
+        "records documentation attachment attachments",
+        "noncovered non excluded exclusion",
+        "workers compensation injury",
+        "frequency limit maximum exceeded",
+    )
+)
+
+
+def _expand(terms: Sequence[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for t in terms:
+        for group in _THESAURUS:
+            if t in group:
+                out |= group
+    return frozenset(out - set(terms))
+
+
 class CodeTable:
     """An immutable collection of denial codes with lookup, search and filters.
 
@@ -588,7 +632,7 @@ class CodeTable:
         self._lock = threading.Lock()
         self._extend = extend
         self._extended = extend is None
-        self._index: list[tuple[DenialCode, frozenset[str], str, frozenset[str]]] | None = None
+        self._index: list[_Indexed] | None = None
         self.release: Mapping[str, str] = dict(release or {})
 
     # -- plugin extension (lazy) -------------------------------------------------------
@@ -736,22 +780,40 @@ class CodeTable:
         return tuple(close[:n])
 
     # -- search ----------------------------------------------------------------------
-    def _search_index(self) -> list[tuple[DenialCode, frozenset[str], str, frozenset[str]]]:
+    def _search_index(self) -> list[_Indexed]:
         idx = self._index
         if idx is None:
             idx = []
             for c in self._all().values():
-                words = frozenset(_words(c.summary + " " + (c.title or "")))
+                words = frozenset(_words(c.summary + " " + (c.title or "") + " " + c.code.lower()))
+                k = c.knowledge
                 extra = ""
-                if c.knowledge is not None:
-                    extra = " ".join(c.knowledge.causes)
+                if k is not None:
+                    extra = " ".join((*k.causes, k.how_to_appeal, *k.details))
                 cat = frozenset(_words(c.category.label + " " + c.category.value))
-                idx.append((c, words, (c.summary + " " + extra).lower(), cat))
+                prior = (1.15 if c.system is CodeSystem.CARC else 1.0) * (
+                    1.3 if k is not None else 1.0
+                )
+                if c.category is Category.INFORMATIONAL:
+                    prior *= 0.7
+                if c.status is Status.DEACTIVATED:
+                    prior *= 0.8
+                idx.append(
+                    _Indexed(
+                        c, words, c.summary.lower(), frozenset(_words(extra)), extra.lower(), cat,
+                        prior,
+                    )
+                )
             self._index = idx
         return idx
 
     def search(self, query: str, *, limit: int = 10) -> list[DenialCode]:
         """Codes ranked by how well their code, summary and category match ``query``.
+
+        Words in the summary weigh most, then the category, then the knowledge entry (causes
+        and appeal advice); a small thesaurus of billing terms widens the query
+        ("prior authorization" also matches "precertification"); current CARCs and the codes
+        teams meet most rank a little higher. An exact code comes first.
 
         >>> [c.code for c in default_table().search("prior authorization", limit=3)][0]
         '197'
@@ -766,29 +828,31 @@ class CodeTable:
         exact = self.get(q) if len(q) <= _MAX_TEXT else None
         terms = _words(q)
         phrase = " ".join(terms)
+        expanded = _expand(terms)
         scored: list[tuple[float, int, DenialCode]] = []
         if terms:
-            for i, (c, words, text, cat) in enumerate(self._search_index()):
+            for i, e in enumerate(self._search_index()):
                 score = 0.0
                 for t in terms:
-                    if t in words:
+                    if t in e.words:
                         score += 3.0
-                    elif len(t) >= 4 and any(w.startswith(t[:-1]) for w in words):
+                    elif len(t) >= 4 and any(w.startswith(t[:-1]) for w in e.words):
                         score += 1.5
-                    elif t in text:
-                        score += 0.5
-                    if t in cat:
+                    elif t in e.extra_words:
+                        score += 1.0
+                    if t in e.category:
                         score += 2.0
+                for t in expanded:
+                    if t in e.words:
+                        score += 1.5
                 if score <= 0:
                     continue
-                if len(terms) > 1 and phrase in text:
-                    score += 3.0
-                if c.status is Status.CURRENT:
-                    score += 0.5
-                if c.system is CodeSystem.CARC:
-                    score += 0.4
-                score -= len(words) / 200.0
-                scored.append((score, i, c))
+                if len(terms) > 1:
+                    if phrase in e.summary:
+                        score += 3.0
+                    elif phrase in e.extra:
+                        score += 1.5
+                scored.append((score * e.prior - len(e.words) / 200.0, i, e.code))
         scored.sort(key=lambda t: (-t[0], t[1]))
         out = [c for _, _, c in scored]
         if exact is not None:
