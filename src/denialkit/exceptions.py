@@ -7,7 +7,7 @@ they name fields, rules, files and positions, never the values found there.
 
 >>> import denialkit
 >>> try:
-...     denialkit.lookup("CO-99999")
+...     denialkit.lookup("CO-999")
 ... except LookupError as exc:
 ...     print(type(exc).__name__)
 UnknownCodeError
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 __all__ = [
     "ClaimDataError",
     "DataError",
+    "DeadlineError",
     "DenialkitError",
     "DenialkitWarning",
     "InvalidCodeError",
@@ -146,6 +147,10 @@ class LetterValidationError(DenialkitError, ValueError):
     def __init__(self, message: str, *, findings: Sequence[object] = ()) -> None:
         super().__init__(message)
         self.findings = tuple(findings)
+
+
+class DeadlineError(DenialkitError, ValueError):
+    """A deadline cannot be computed: unknown plan type or level, or a missing window."""
 
 
 class X12ParseError(DenialkitError, ValueError):

@@ -1,0 +1,60 @@
+"""The docs cannot drift from the code: every example in them runs here.
+
+- every module of the installed package runs its docstring examples (doctest);
+- README.md and every page under docs/ runs its ``pycon`` code blocks, in order, in one
+  namespace per page, with ``>>>`` prompts and expected output as in a doctest.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import denialkit
+
+REPO = Path(__file__).resolve().parents[1]
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+_BLOCK = re.compile(r"^```pycon[^\n]*\n(.*?)^```", re.M | re.S)
+
+
+def _modules() -> list[str]:
+    names = ["denialkit"]
+    for info in pkgutil.walk_packages(denialkit.__path__, "denialkit."):
+        if info.name.startswith("denialkit._data") or info.name == "denialkit.__main__":
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+@pytest.mark.parametrize("name", _modules())
+def test_module_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=FLAGS, report=True)
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
+
+
+def _pages() -> list[Path]:
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    return [p for p in pages if p.exists() and "_build" not in p.parts]
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(REPO)))
+def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = page.read_text("utf-8")
+    blocks = _BLOCK.findall(text)
+    if not blocks:
+        pytest.skip("no pycon examples on this page")
+    monkeypatch.chdir(tmp_path)
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    globs: dict[str, object] = {"__name__": "__docs__"}
+    for i, block in enumerate(blocks):
+        test = parser.get_doctest(block, globs, f"{page.name}[{i}]", str(page), 0)
+        runner.run(test, clear_globs=False)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} example(s) failed on {page.name}"
