@@ -24,6 +24,7 @@ import json
 import re
 import sys
 import tomllib
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,26 @@ SOURCE = (
     "RARC list of 2026-08-17 as collected in denialkit's reference data; care-management code "
     "ids and titles from a published documentation-denial catalogue. Summaries, categories, "
     "advice and knowledge: written by the denialkit project (knowledge/*.toml)."
+)
+#: The column order of the generated tables (the loader reads them by name).
+COLUMNS = (
+    "code",
+    "status",
+    "start",
+    "last_modified",
+    "stop",
+    "summary",
+    "category",
+    "action",
+    "action_reason",
+    "appealable",
+    "appeal_reason",
+    "title",
+    "group_limit",
+    "requires_remark",
+    "is_alert",
+    "groups",
+    "knowledge",
 )
 REMARK_REQUIRED = re.compile(r"at least one remark code must be provided", re.I)
 
@@ -222,10 +243,17 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     outputs: dict[str, Any] = {}
     for name, doc in tables.items():
         doc["release"] = RELEASES[doc["code_set"]]
+        # columnar rows: one list per code in COLUMNS order (compact and fast to decode)
+        doc["columns"] = list(COLUMNS)
+        doc["rows"] = [[r.get(c) for c in COLUMNS] for r in doc["rows"]]
         blob = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         path = out_dir / name
         path.write_text(blob + "\n", encoding="utf-8")
-        outputs[name] = {"rows": len(doc["rows"]), "sha256": _sha(path)}
+        outputs[name] = {
+            "rows": len(doc["rows"]),
+            "sha256": _sha(path),
+            "crc32": zlib.crc32(path.read_bytes()),
+        }
 
     inputs = {
         f"shared/data/{p.name}": _sha(p)

@@ -1,7 +1,8 @@
 """denialkit: US healthcare claim denials, from the code to the appeal letter.
 
-Importing the package loads nothing: names are imported from their modules on first use, the
-code tables on the first lookup, Jinja2 on the first letter.
+Importing the package is cheap: it imports the code and error modules (and attrs), nothing
+else. Other names are imported from their modules on first use, the code tables load on the
+first lookup, Jinja2 on the first letter; pandas only when a table becomes a DataFrame.
 
 >>> import denialkit
 >>> denialkit.lookup("CO-16").category.value
@@ -11,6 +12,31 @@ code tables on the first lookup, Jinja2 on the first letter.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from .codes import (
+    Action,
+    Appealable,
+    Category,
+    CodeRef,
+    CodeSet,
+    CodeSystem,
+    CodeTable,
+    DenialCode,
+    Status,
+    default_table,
+    get,
+    lookup,
+    parse,
+    search,
+)
+from .exceptions import (
+    DataError,
+    DenialkitError,
+    DenialkitWarning,
+    InvalidCodeError,
+    PluginLoadError,
+    UnknownCodeError,
+)
 
 __all__ = [
     "Action",
@@ -36,29 +62,8 @@ __all__ = [
     "search",
 ]
 
-# name -> the public module that defines it
-_WHERE = {
-    "Action": "codes",
-    "Appealable": "codes",
-    "Category": "codes",
-    "CodeRef": "codes",
-    "CodeSet": "codes",
-    "CodeSystem": "codes",
-    "CodeTable": "codes",
-    "DenialCode": "codes",
-    "Status": "codes",
-    "default_table": "codes",
-    "get": "codes",
-    "lookup": "codes",
-    "parse": "codes",
-    "search": "codes",
-    "DataError": "exceptions",
-    "DenialkitError": "exceptions",
-    "DenialkitWarning": "exceptions",
-    "InvalidCodeError": "exceptions",
-    "PluginLoadError": "exceptions",
-    "UnknownCodeError": "exceptions",
-}
+# name -> the public module that defines it (imported on first use)
+_WHERE: dict[str, str] = {}
 
 
 def __getattr__(name: str) -> Any:
@@ -81,29 +86,4 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .codes import (
-        Action,
-        Appealable,
-        Category,
-        CodeRef,
-        CodeSet,
-        CodeSystem,
-        CodeTable,
-        DenialCode,
-        Status,
-        default_table,
-        get,
-        lookup,
-        parse,
-        search,
-    )
-    from .exceptions import (
-        DataError,
-        DenialkitError,
-        DenialkitWarning,
-        InvalidCodeError,
-        PluginLoadError,
-        UnknownCodeError,
-    )
-
     __version__: str

@@ -201,13 +201,47 @@ def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .knowledge import explain
+
+    try:
+        e = explain(" ".join(args.codes), on=args.on)
+    except UnknownCodeError as exc:
+        return _unknown(exc, err)
+    except InvalidCodeError as exc:
+        raise _usage(str(exc)) from None
+    if args.json:
+        json.dump(e.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    lines = [" ".join(c.key for c in e.codes)]
+    lines.append(_wrap(e.meaning))
+    lines.append(_wrap(f"Next step: {e.action.label}. {e.action_reason}"))
+    lines.append(_wrap(f"Appealable: {e.appealable.value}. {e.appeal_reason}"))
+    if e.how_to_appeal:
+        lines.append(_wrap(f"How to appeal: {e.how_to_appeal}"))
+    _bullets("Evidence to gather", e.evidence, lines)
+    for w in e.warnings:
+        lines.append(_wrap(f"Warning: {w}"))
+    print("\n".join(lines), file=out)
+    return 0
+
+
 def register(sub: Any) -> None:
-    """Add ``lookup``, ``search`` and ``codes`` to the command line."""
+    """Add ``lookup``, ``explain``, ``search`` and ``codes`` to the command line."""
     p = sub.add_parser("lookup", help="explain one denial code")
     p.add_argument("code", help="a code such as CO-16, 16, N290, MA130 or CCM21")
     p.add_argument("--on", type=iso_date, metavar="DATE", help="was it active on this date?")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_cmd_lookup)
+
+    p = sub.add_parser(
+        "explain", help="explain a remittance line: a group and reason code with its remarks"
+    )
+    p.add_argument("codes", nargs="+", help="e.g. CO-16 N290 (reason code first, then remarks)")
+    p.add_argument("--on", type=iso_date, metavar="DATE", help="the date of service")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_cmd_explain)
 
     p = sub.add_parser("search", help="find codes by words in their meaning")
     p.add_argument("text", help="words to search for, e.g. 'prior authorization'")

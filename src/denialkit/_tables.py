@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import os
 import warnings
+import zlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Final
@@ -38,6 +36,12 @@ ENTRY_POINT_GROUP: Final = "denialkit.codesets"
 
 #: Published facts that look wrong but are kept as published (last_modified before start).
 KNOWN_QUIRKS: Final = frozenset({("CARC", "239"), ("RARC", "N127")})
+
+
+_CATEGORIES: Final = {c.value: c for c in Category}
+_ACTIONS: Final = {a.value: a for a in Action}
+_APPEALABLE: Final = {a.value: a for a in Appealable}
+_STATUSES: Final = {s.value: s for s in Status}
 
 
 def _date(value: object, *, file: str, row: int, field: str) -> date | None:
@@ -74,63 +78,117 @@ def _knowledge(raw: Mapping[str, Any] | None) -> Knowledge | None:
     )
 
 
-def _row_to_code(
-    row: Mapping[str, Any], *, system: CodeSystem, code_set: str, file: str, n: int
-) -> DenialCode:
+_COLUMNS: Final = (
+    "code",
+    "status",
+    "start",
+    "last_modified",
+    "stop",
+    "summary",
+    "category",
+    "action",
+    "action_reason",
+    "appealable",
+    "appeal_reason",
+    "title",
+    "group_limit",
+    "requires_remark",
+    "is_alert",
+    "groups",
+    "knowledge",
+)
+
+
+def _row_to_code(row: list[Any], *, system: CodeSystem, code_set: str, file: str, n: int) -> DenialCode:
     try:
-        code = row["code"]
-        summary = row["summary"]
-    except (KeyError, TypeError):
-        raise DataError("code and summary are required", file=file, row=n) from None
+        (
+            code,
+            status_,
+            start_,
+            modified_,
+            stop_,
+            summary,
+            category_,
+            action_,
+            action_reason,
+            appealable_,
+            appeal_reason,
+            title,
+            group_limit,
+            requires_remark,
+            is_alert,
+            groups_,
+            knowledge_,
+        ) = row
+    except (TypeError, ValueError):
+        raise DataError(f"each row must list {len(_COLUMNS)} values", file=file, row=n) from None
     if not isinstance(code, str) or not code or not isinstance(summary, str) or not summary:
         raise DataError("code and summary must be non-empty strings", file=file, row=n)
-    start = _date(row.get("start"), file=file, row=n, field="start")
-    modified = _date(row.get("last_modified"), file=file, row=n, field="last_modified")
-    stop = _date(row.get("stop"), file=file, row=n, field="stop")
+    try:
+        start = date.fromisoformat(start_) if start_ else None
+        modified = date.fromisoformat(modified_) if modified_ else None
+        stop = date.fromisoformat(stop_) if stop_ else None
+    except (TypeError, ValueError):
+        raise DataError("a date is not a valid ISO date", file=file, row=n) from None
     if start and modified and modified < start and (system.value, code) not in KNOWN_QUIRKS:
         raise DataError("last_modified is before start", file=file, row=n)
     if start and stop and stop < start:
         raise DataError("stop is before start", file=file, row=n)
-    status = _enum(Status, row.get("status", "current"), file=file, row=n, field="status")
-    if (status is Status.DEACTIVATED) != (stop is not None) and system is not CodeSystem.GROUP:
-        raise DataError("a deactivated code needs a stop date and only then", file=file, row=n)
-    groups = []
-    for g, adv in sorted(dict(row.get("groups") or {}).items()):
-        groups.append(
-            (
-                g,
-                Advice(
-                    _enum(Action, adv["action"], file=file, row=n, field="groups.action"),
-                    adv["action_reason"],
-                    _enum(Appealable, adv["appealable"], file=file, row=n, field="appealable"),
-                    adv["appeal_reason"],
-                ),
-            )
-        )
     try:
-        knowledge = _knowledge(row.get("knowledge"))
+        status = _STATUSES[status_ or "current"]
+        category = _CATEGORIES[category_]
+        action = _ACTIONS[action_]
+        appealable = _APPEALABLE[appealable_]
     except (KeyError, TypeError):
-        raise DataError("the knowledge entry is incomplete", file=file, row=n) from None
+        raise DataError(
+            "status, category, action or appealable has an unknown value", file=file, row=n
+        ) from None
+    if (status is Status.DEACTIVATED) != (stop is not None):
+        raise DataError("a deactivated code needs a stop date and only then", file=file, row=n)
+    if not isinstance(action_reason, str) or not isinstance(appeal_reason, str):
+        raise DataError("the advice reasons must be strings", file=file, row=n)
+    groups: tuple[tuple[str, Advice], ...] = ()
+    try:
+        if groups_:
+            groups = tuple(
+                (
+                    name,
+                    Advice(
+                        _ACTIONS[adv["action"]],
+                        adv["action_reason"],
+                        _APPEALABLE[adv["appealable"]],
+                        adv["appeal_reason"],
+                    ),
+                )
+                for name, adv in sorted(groups_.items())
+            )
+        knowledge = _knowledge(knowledge_)
+    except (KeyError, TypeError, AttributeError):
+        raise DataError(
+            "a group advice or knowledge entry is incomplete", file=file, row=n
+        ) from None
     return DenialCode(
-        system=system,
-        code=code,
-        summary=summary,
-        category=_enum(Category, row.get("category"), file=file, row=n, field="category"),
-        action=_enum(Action, row.get("action"), file=file, row=n, field="action"),
-        action_reason=str(row.get("action_reason", "")),
-        appealable=_enum(Appealable, row.get("appealable"), file=file, row=n, field="appealable"),
-        appeal_reason=str(row.get("appeal_reason", "")),
-        status=status,
-        start=start,
-        last_modified=modified,
-        stop=stop,
-        code_set=code_set,
-        title=row.get("title"),
-        group_limit=frozenset(row.get("group_limit", ())),
-        requires_remark=bool(row.get("requires_remark", False)),
-        is_alert=bool(row.get("is_alert", False)),
-        knowledge=knowledge,
-        group_advice=tuple(groups),
+        system,
+        code,
+        summary,
+        category,
+        action,
+        action_reason,
+        appealable,
+        appeal_reason,
+        status,
+        start,
+        modified,
+        stop,
+        code_set,
+        title,
+        None,
+        frozenset(group_limit) if group_limit else frozenset(),
+        requires_remark is True,
+        is_alert is True,
+        knowledge,
+        None,
+        groups,
     )
 
 
@@ -141,15 +199,16 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
         rows = doc["rows"]
         system = CodeSystem(doc["system"])
         code_set = str(doc["code_set"])
+        columns = tuple(doc["columns"])
     except (ValueError, KeyError, TypeError):
         raise DataError("not a denialkit code table", file=name) from None
+    if columns != _COLUMNS:
+        raise DataError("the table's columns are not the ones this version reads", file=name)
     if not isinstance(rows, list):
         raise DataError("rows must be a list", file=name)
     codes: list[DenialCode] = []
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise DataError("each row must be an object", file=name, row=n)
         c = _row_to_code(row, system=system, code_set=code_set, file=name, n=n)
         if c.code in seen:
             raise DataError(f"code {c.code} appears twice", file=name, row=n)
@@ -174,8 +233,8 @@ def load_builtin() -> tuple[list[DenialCode], dict[str, str]]:
             raw = pkg.joinpath(name).read_bytes()
         except OSError:
             raise DataError("the table file is missing", file=name) from None
-        expected = outputs.get(name, {}).get("sha256")
-        if hashlib.sha256(raw).hexdigest() != expected:
+        expected = outputs.get(name, {}).get("crc32")
+        if zlib.crc32(raw) != expected:
             raise DataError(
                 "the file does not match the checksum in the manifest (changed after it was "
                 "built); reinstall denialkit or rebuild with scripts/build_tables.py",
@@ -278,6 +337,9 @@ def read_official_csv(
     path: str | os.PathLike[str], codes: Mapping[str, DenialCode]
 ) -> dict[str, DenialCode]:
     """Read the user's official CARC/RARC export; return updated copies of known codes."""
+    import csv
+    import io
+
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     name = os.path.basename(os.fspath(path))

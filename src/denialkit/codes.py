@@ -22,13 +22,10 @@ True
 
 from __future__ import annotations
 
-import difflib
 import enum
-import html
 import re
-import threading
+from _thread import allocate_lock
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -37,6 +34,7 @@ from .exceptions import InvalidCodeError, UnknownCodeError
 
 if TYPE_CHECKING:
     import os
+    from datetime import date
 
     import pandas
 
@@ -276,12 +274,12 @@ class DenialCode:
         >>> lookup("15").is_active(on=date(2017, 1, 1)), lookup("15").is_active()
         (True, False)
         """
+        from datetime import date
+
         if on is None:
             on = date.today()
-        elif not isinstance(on, date):
+        elif type(on) is not date:
             raise TypeError(f"on must be a datetime.date, not {type(on).__name__}")
-        if type(on) is not date:
-            on = date(on.year, on.month, on.day)
         if self.start is not None and on < self.start:
             return False
         return self.stop is None or on < self.stop
@@ -346,6 +344,8 @@ class DenialCode:
         }
 
     def _repr_html_(self) -> str:
+        import html
+
         e = html.escape
         rows = [
             ("Code", self.key),
@@ -411,6 +411,8 @@ class CodeSet:
 
 
 def _opt_date(value: object) -> date | None:
+    from datetime import date
+
     if value is None or value == "":
         return None
     if isinstance(value, date):
@@ -530,15 +532,28 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
 
 
-@attrs.frozen
 class _Indexed:
-    code: DenialCode
-    words: frozenset[str]
-    summary: str
-    extra_words: frozenset[str]
-    extra: str
-    category: frozenset[str]
-    prior: float
+    """One code's search fields (private, built on the first search)."""
+
+    __slots__ = ("category", "code", "extra", "extra_words", "prior", "summary", "words")
+
+    def __init__(
+        self,
+        code: DenialCode,
+        words: frozenset[str],
+        summary: str,
+        extra_words: frozenset[str],
+        extra: str,
+        category: frozenset[str],
+        prior: float,
+    ) -> None:
+        self.code = code
+        self.words = words
+        self.summary = summary
+        self.extra_words = extra_words
+        self.extra = extra
+        self.category = category
+        self.prior = prior
 
 
 #: Billing vocabulary: a query word widens to its neighbours (at half weight).
@@ -604,6 +619,7 @@ class CodeTable:
         *,
         release: Mapping[str, str] | None = None,
         extend: Callable[[CodeTable], Iterable[DenialCode]] | None = None,
+        _presorted: bool = False,
     ) -> None:
         """Build a table from codes (later duplicates of a code are rejected).
 
@@ -614,10 +630,14 @@ class CodeTable:
         """
         table: dict[str, DenialCode] = {}
         for c in codes:
+            if not isinstance(c, DenialCode):
+                raise TypeError(f"a CodeTable holds DenialCode objects, not {type(c).__name__}")
             if c.code in table:
                 raise ValueError(f"code {c.code} appears twice in one table")
             table[c.code] = c
-        self._codes = dict(sorted(table.items(), key=lambda kv: _sort_key(kv[1])))
+        if not _presorted:
+            table = dict(sorted(table.items(), key=lambda kv: _sort_key(kv[1])))
+        self._codes = table
         self._groups = {
             c.code: GroupCode(
                 code=c.code,
@@ -629,7 +649,7 @@ class CodeTable:
             if c.system is CodeSystem.GROUP
         }
         self._cache: dict[str, DenialCode] = {}
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._extend = extend
         self._extended = extend is None
         self._index: list[_Indexed] | None = None
@@ -737,10 +757,10 @@ class CodeTable:
                 suggestions=sugg,
             )
         if ref.group is not None:
-            if code.system not in (CodeSystem.CARC, CodeSystem.RARC):
+            if code.system is not CodeSystem.CARC:
                 raise InvalidCodeError(
-                    f"a group code qualifies a CARC or a RARC, not the {code.system.value} "
-                    f"code {ref.code}"
+                    f"a group code qualifies a reason code (CARC), not the "
+                    f"{code.system.value} code {ref.code}"
                 )
             code = code.with_group(self._groups.get(ref.group) or _fallback_group(ref.group))
         if text is not None and len(self._cache) < _CACHE_LIMIT:
@@ -764,6 +784,8 @@ class CodeTable:
         m = _NUM_RE.match(code)
         prefix = m.group(1) if m else ""
         same = [c for c in codes if _NUM_RE.match(c).group(1) == prefix]  # type: ignore[union-attr]
+        import difflib
+
         close = difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6)
         if len(close) < n and m and m.group(2) and same:
             num = int(m.group(2))
@@ -880,6 +902,8 @@ class CodeTable:
         """
         sys_ = CodeSystem(system.upper() if isinstance(system, str) else system) if system else None
         cat = Category(category) if category else None
+        from datetime import date
+
         if active_on is not None and not isinstance(active_on, date):
             raise TypeError(f"active_on must be a datetime.date, not {type(active_on).__name__}")
         keep = [
@@ -911,6 +935,8 @@ class CodeTable:
         return pd.DataFrame.from_records(self.to_records())
 
     def _repr_html_(self) -> str:
+        import html
+
         e = html.escape
         codes = list(self._all().values())
         head = "<tr><th>Code</th><th>System</th><th>Category</th><th>Status</th><th>Summary</th></tr>"
@@ -966,7 +992,7 @@ def _fallback_group(code: str) -> GroupCode:
 
 
 _DEFAULT: CodeTable | None = None
-_DEFAULT_LOCK = threading.Lock()
+_DEFAULT_LOCK = allocate_lock()
 
 
 def default_table() -> CodeTable:
@@ -982,7 +1008,7 @@ def default_table() -> CodeTable:
                 from ._tables import load_builtin, plugin_codes
 
                 codes, release = load_builtin()
-                _DEFAULT = CodeTable(codes, release=release, extend=plugin_codes)
+                _DEFAULT = CodeTable(codes, release=release, extend=plugin_codes, _presorted=True)
     return _DEFAULT
 
 

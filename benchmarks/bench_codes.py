@@ -1,0 +1,130 @@
+"""Benchmarks for the code tables and lookups (issue: foundation and lookup API).
+
+Run: ``python benchmarks/bench_codes.py`` (``nox -s bench`` runs every benchmark).
+
+Machines here are shared and noisy, so every figure is a ratio against a baseline measured in
+the same run, interleaved with it, as the median of many repetitions:
+
+1. ``import denialkit`` vs ``import attrs`` (each a fresh interpreter): target <= 1.2x.
+2. the first ``lookup()`` in a fresh interpreter, which loads every table: target <= 30 ms
+   (reported also as a ratio to the fresh ``import attrs`` of the same run).
+3. a warm ``lookup("CO-16")`` vs a plain ``dict.get`` of the canonical key: target <= 10x.
+4. ``explain("CO-16", remarks=["N290", "M51"])`` vs a warm lookup: target <= 10x.
+
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _run(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=ENV)
+    return time.perf_counter() - start
+
+
+def _child(code: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, env=ENV, capture_output=True, text=True
+    ).stdout
+    return float(out.strip())
+
+
+def bench_import(rounds: int = 40) -> tuple[float, float]:
+    _run("import denialkit")  # warm the bytecode cache and the OS file cache
+    _run("import attrs")
+    ours, base = [], []
+    for _ in range(rounds):
+        ours.append(_run("import denialkit"))
+        base.append(_run("import attrs"))
+    return statistics.median(ours), statistics.median(base)
+
+
+FIRST = (
+    "import time, denialkit\n"
+    "t = time.perf_counter()\n"
+    "denialkit.lookup('CO-16')\n"
+    "print(time.perf_counter() - t)\n"
+)
+
+
+def bench_first_lookup(rounds: int = 25) -> float:
+    _child(FIRST)
+    return statistics.median(_child(FIRST) for _ in range(rounds))
+
+
+def _best(stmt: str, setup: str, g: dict[str, object], number: int = 200_000) -> float:
+    t = timeit.Timer(stmt, setup, globals=g)
+    return min(t.repeat(repeat=7, number=number)) / number
+
+
+def bench_warm_lookup() -> tuple[float, float]:
+    import denialkit
+
+    table = denialkit.default_table()
+    plain = {c.code: c for c in table}
+    g = {"lookup": denialkit.lookup, "plain": plain}
+    ours = _best("lookup('CO-16')", "lookup('CO-16')", g)
+    base = _best("plain.get('16')", "", g)
+    return ours, base
+
+
+def bench_explain() -> tuple[float, float] | None:
+    import denialkit
+
+    try:
+        from denialkit.knowledge import explain
+    except ImportError:
+        return None
+    from denialkit import knowledge
+
+    g = {"lookup": denialkit.lookup, "explain": explain, "cache": knowledge._CACHE}
+    ours = _best("explain('CO-16', remarks=['N290', 'M51'])", "", g, number=20_000)
+    base = _best("lookup('CO-16')", "", g)
+    cold = _best("cache.clear(); explain('CO-16', remarks=['N290', 'M51'])", "", g, number=2_000)
+    print(f"explain without its cache {cold * 1e6:.2f} us ({cold / base:.1f}x a warm lookup)")
+    return ours, base
+
+
+def main() -> int:
+    failed = False
+
+    def report(name: str, value: float, target: float, unit: str = "x") -> None:
+        nonlocal failed
+        ok = value <= target
+        failed |= not ok
+        print(f"{name:<48} {value:8.2f}{unit}  target <= {target}{unit}  {'ok' if ok else 'MISSED'}")
+
+    ours, base = bench_import()
+    print(f"import denialkit {ours * 1e3:.1f} ms, import attrs {base * 1e3:.1f} ms (fresh interpreters)")
+    report("import denialkit / import attrs", ours / base, 1.2)
+
+    first = bench_first_lookup()
+    report("first lookup, loading every table (ms)", first * 1e3, 30.0, " ms")
+    print(f"{'  as a ratio to import attrs':<48} {first / base:8.2f}x")
+
+    ours, base = bench_warm_lookup()
+    print(f"warm lookup {ours * 1e9:.0f} ns, dict.get {base * 1e9:.0f} ns")
+    report("warm lookup('CO-16') / dict.get", ours / base, 10.0)
+
+    ex = bench_explain()
+    if ex is None:
+        print("explain: not available in this version")
+    else:
+        ours, base = ex
+        print(f"explain {ours * 1e6:.2f} us, warm lookup {base * 1e9:.0f} ns")
+        report("explain(CARC + 2 RARCs) / warm lookup", ours / base, 10.0)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
