@@ -1,0 +1,803 @@
+"""Appeal levels and filing deadlines by plan type.
+
+Each plan type has a ladder of appeal levels (:class:`AppealLevel`): who decides, how long the
+appellant has to file, from when that window runs, and the rule's citation with an honest
+confidence tag. :func:`deadline` turns a level and the date on a notice into a
+:class:`Deadline`: the presumed receipt date, the last day the request may arrive, and the rule
+in one sentence.
+
+>>> from datetime import date
+>>> from denialkit.deadlines import deadline
+>>> d = deadline("medicare", 1, date(2026, 1, 2))
+>>> d.received, d.due
+(datetime.date(2026, 1, 7), datetime.date(2026, 5, 7))
+>>> print(d.rule)
+120 days from receipt of the initial determination, with receipt presumed 5 days after the
+notice date.
+>>> d.citation
+'42 CFR 405.942(a)'
+>>> d.days_left(date(2026, 5, 1)), d.is_late(date(2026, 5, 8))
+(6, True)
+
+Windows counted in months are calendar months (:func:`add_months`):
+
+>>> deadline("aca", 2, date(2025, 10, 31)).due
+datetime.date(2026, 2, 28)
+
+Medicaid and commercial payers set their own windows; pass the payer's window:
+
+>>> deadline("commercial", 1, date(2026, 3, 2), window_days=90).due
+datetime.date(2026, 5, 31)
+
+Days are calendar days. No extension for weekends or holidays is applied anywhere, and plans
+other than Medicare fee-for-service get no presumed mailing time: when you know the day the
+notice actually arrived, pass that day as ``notice_date``. Both choices can only make a due
+date earlier than the true one, never later.
+
+Errors: a value of the wrong type (``None``, ``bytes``, a ``datetime`` where a ``date``
+belongs, ``True`` where a number belongs) raises ``TypeError``; a value of the right type that
+cannot be used (an unknown plan, level 0, a negative window, a year without data) raises
+:class:`~denialkit.exceptions.DeadlineError`, a ``ValueError``. Messages never repeat dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from .claim import Claim, PlanType
+from .exceptions import DeadlineError
+
+__all__ = [
+    "APPEAL_LEVELS",
+    "AMOUNTS_IN_CONTROVERSY",
+    "AmountInControversy",
+    "AppealLevel",
+    "Deadline",
+    "add_months",
+    "amount_in_controversy",
+    "deadline",
+    "deadline_for",
+    "level",
+    "levels",
+]
+
+CONFIDENCE: Final = ("high", "medium", "verify")
+"""The confidence tags, strongest first (as in the source data).
+
+``high``: the regulation or Federal Register text was read. ``medium``: an official agency or
+contractor page, or a reputable secondary source quoting the regulation. ``verify``: from
+general knowledge of the regulation, not re-read; check the eCFR before relying on it.
+"""
+
+PAYER_WINDOW: Final = ("none", "longer", "required")
+"""How a level treats a payer's own window (``window_days``).
+
+``none``: the window is fixed by regulation and ``window_days`` is refused. ``longer``: the
+regulation sets a minimum and a plan may allow more, so ``window_days`` may lengthen it.
+``required``: the payer sets the window and ``window_days`` must be given.
+"""
+
+
+@attrs.frozen
+class AppealLevel:
+    """One rung of a plan type's appeal ladder.
+
+    Attributes:
+        plan: the plan type.
+        number: the level, from 1.
+        name: the level's usual name, e.g. ``"Redetermination"``.
+        decided_by: who decides at this level.
+        days: the filing window in calendar days, or ``None`` (counted in months, or set by
+            the payer).
+        months: the filing window in calendar months, or ``None``.
+        counts_from: the event the window runs from, in plain words.
+        receipt_presumed_days: days after the notice date at which receipt is presumed
+            (5 for Medicare fee-for-service, else 0).
+        citation: the rule's source.
+        confidence: ``"high"``, ``"medium"`` or ``"verify"`` (see :data:`CONFIDENCE`).
+        good_cause_extension: whether a late request may be accepted for good cause.
+        payer_window: how ``window_days`` applies here (see :data:`PAYER_WINDOW`).
+        requires_amount_in_controversy: the claim must meet a yearly minimum amount
+            (:func:`amount_in_controversy`).
+        note: caveats: conflicting sources, parts that need verifying.
+
+    >>> level("medicare", 3).requires_amount_in_controversy
+    True
+    """
+
+    plan: PlanType
+    number: int
+    name: str
+    decided_by: str
+    days: int | None
+    months: int | None
+    counts_from: str
+    receipt_presumed_days: int
+    citation: str
+    confidence: str
+    good_cause_extension: bool
+    payer_window: str = "none"
+    requires_amount_in_controversy: bool = False
+    note: str = ""
+
+    @property
+    def window(self) -> str:
+        """The filing window in words: ``"120 days"``, ``"4 months"``, ``"the payer's window"``.
+
+        >>> level("aca", 2).window
+        '4 months'
+        """
+        if self.days is not None:
+            return f"{self.days} days"
+        if self.months is not None:
+            return f"{self.months} months"
+        return "the payer's window"
+
+
+@attrs.frozen(repr=False)
+class Deadline:
+    """A filing deadline for one appeal level, computed from the date on a notice.
+
+    The dates relate to a patient's claim, so the ``repr`` hides them; read them as attributes.
+
+    Attributes:
+        level: the appeal level.
+        notice_date: the date on the notice being appealed.
+        received: the presumed date of receipt (the notice date plus the presumed mailing time).
+        due: the last day on which the request may be received.
+        rule: the rule applied, in one sentence.
+        citation: the rule's source.
+        days: the window applied, in days (the payer's window where it applies), or ``None``.
+        months: the window applied, in calendar months, or ``None``.
+
+    >>> from datetime import date
+    >>> deadline("erisa", 1, date(2026, 2, 1))
+    <Deadline erisa level 1 (Internal appeal), 180 days, 29 CFR 2560.503-1(h)(3)(i); dates hidden>
+    """
+
+    level: AppealLevel
+    notice_date: date
+    received: date
+    due: date
+    rule: str
+    citation: str
+    days: int | None = None
+    months: int | None = None
+
+    def __repr__(self) -> str:
+        window = f"{self.days} days" if self.days is not None else f"{self.months} months"
+        return (
+            f"<Deadline {self.level.plan.value} level {self.level.number} ({self.level.name}), "
+            f"{window}, {self.citation}; dates hidden>"
+        )
+
+    def days_left(self, today: date) -> int:
+        """Days from ``today`` to the due date: 0 on the due date, negative once it has passed.
+
+        Raises:
+            TypeError: ``today`` is not a ``datetime.date`` (a ``datetime`` is refused).
+
+        >>> from datetime import date
+        >>> d = deadline("medicare", 1, date(2026, 1, 2))
+        >>> d.days_left(date(2026, 5, 7)), d.days_left(date(2026, 5, 8))
+        (0, -1)
+        """
+        return (self.due - _date(today, "today")).days
+
+    def is_late(self, on: date) -> bool:
+        """Whether a request received on ``on`` is late (``on`` is after the due date).
+
+        A late request is not necessarily lost: see ``level.good_cause_extension``.
+
+        Raises:
+            TypeError: ``on`` is not a ``datetime.date`` (a ``datetime`` is refused).
+
+        >>> from datetime import date
+        >>> d = deadline("medicare", 1, date(2026, 1, 2))
+        >>> d.is_late(date(2026, 5, 7)), d.is_late(date(2026, 5, 8))
+        (False, True)
+        """
+        return _date(on, "on") > self.due
+
+
+@attrs.frozen
+class AmountInControversy:
+    """The minimum amount in controversy for a Medicare ALJ hearing and for judicial review.
+
+    The amounts apply to requests filed on or after January 1 of ``year``.
+
+    Attributes:
+        year: the calendar year in which the request is filed.
+        alj_hearing: dollars needed for an ALJ hearing (level 3), or ``None`` when not known.
+        judicial_review: dollars needed for judicial review (level 5), or ``None`` when not
+            known.
+        source: where the figures come from.
+        confidence: ``"high"``, ``"medium"`` or ``"verify"`` (see :data:`CONFIDENCE`).
+    """
+
+    year: int
+    alj_hearing: Decimal | None
+    judicial_review: Decimal | None
+    source: str
+    confidence: str
+
+
+# ---------------------------------------------------------------------------- the rules
+# Facts (day counts, citations, confidence tags, amounts) are copied from the project's
+# reference data (appeal_rules.json, compiled 2026-11-27); the sentences are our own.
+
+_MEDICARE_NOTE_LATER = (
+    "Good-cause extension at this level is from general knowledge of the regulation "
+    "(42 CFR 405.1014(e), 405.1102(c), 405.1134): verify."
+)
+
+APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = (
+    # Medicare fee-for-service, Parts A and B: receipt presumed 5 days after the notice.
+    AppealLevel(
+        plan=PlanType.MEDICARE,
+        number=1,
+        name="Redetermination",
+        decided_by="Medicare Administrative Contractor (MAC)",
+        days=120,
+        months=None,
+        counts_from="receipt of the initial determination",
+        receipt_presumed_days=5,
+        citation="42 CFR 405.942(a)",
+        confidence="high",
+        good_cause_extension=True,
+        note="The initial determination is the remittance advice or Medicare Summary Notice. "
+        "A request is filed when the contractor receives it, not when it is mailed.",
+    ),
+    AppealLevel(
+        plan=PlanType.MEDICARE,
+        number=2,
+        name="Reconsideration",
+        decided_by="Qualified Independent Contractor (QIC)",
+        days=180,
+        months=None,
+        counts_from="receipt of the redetermination",
+        receipt_presumed_days=5,
+        citation="42 CFR 405.962(a)",
+        confidence="high",
+        good_cause_extension=True,
+        note="A request is filed when the QIC receives it.",
+    ),
+    AppealLevel(
+        plan=PlanType.MEDICARE,
+        number=3,
+        name="Administrative Law Judge (ALJ) hearing or attorney-adjudicator review",
+        decided_by="Office of Medicare Hearings and Appeals (OMHA)",
+        days=60,
+        months=None,
+        counts_from="receipt of the QIC reconsideration",
+        receipt_presumed_days=5,
+        citation="42 CFR 405.1002(a)",
+        confidence="high",
+        good_cause_extension=True,
+        requires_amount_in_controversy=True,
+        note=_MEDICARE_NOTE_LATER,
+    ),
+    AppealLevel(
+        plan=PlanType.MEDICARE,
+        number=4,
+        name="Medicare Appeals Council review",
+        decided_by="Medicare Appeals Council (HHS Departmental Appeals Board)",
+        days=60,
+        months=None,
+        counts_from="receipt of the ALJ or attorney-adjudicator decision or dismissal",
+        receipt_presumed_days=5,
+        citation="42 CFR 405.1102(a)",
+        confidence="high",
+        good_cause_extension=True,
+        note=_MEDICARE_NOTE_LATER,
+    ),
+    AppealLevel(
+        plan=PlanType.MEDICARE,
+        number=5,
+        name="Judicial review",
+        decided_by="a US District Court",
+        days=60,
+        months=None,
+        counts_from="receipt of the Council's decision, or of its notice that it cannot "
+        "decide in time",
+        receipt_presumed_days=5,
+        citation="42 CFR 405.1136",
+        confidence="high",
+        good_cause_extension=True,
+        requires_amount_in_controversy=True,
+        note=_MEDICARE_NOTE_LATER,
+    ),
+    # Medicare Advantage (Part C): only the plan's own reconsideration is modelled.
+    AppealLevel(
+        plan=PlanType.MEDICARE_ADVANTAGE,
+        number=1,
+        name="Plan reconsideration",
+        decided_by="the Medicare Advantage plan",
+        days=65,
+        months=None,
+        counts_from="the date of the plan's notice of its organization determination",
+        receipt_presumed_days=0,
+        citation="42 CFR 422.582(b)",
+        confidence="verify",
+        good_cause_extension=True,
+        note="Sources disagree: the project's data gives 65 days (42 CFR 422.582, marked "
+        "verify); the validator catalogue gives 60 days, relying on a third-party citation. "
+        "denialkit uses 65 days, counted from the notice date with no mailing time. "
+        "The good-cause extension (42 CFR 422.582(c)) is from general knowledge: verify. "
+        "Contracted providers usually dispute payment under their contract instead.",
+    ),
+    # ERISA group health plans.
+    AppealLevel(
+        plan=PlanType.ERISA,
+        number=1,
+        name="Internal appeal",
+        decided_by="the group health plan (its administrator or named fiduciary)",
+        days=180,
+        months=None,
+        counts_from="receipt of the adverse benefit determination",
+        receipt_presumed_days=0,
+        citation="29 CFR 2560.503-1(h)(3)(i)",
+        confidence="medium",
+        good_cause_extension=False,
+        payer_window="longer",
+        note="180 days is the least a plan must allow; a plan may allow more (window_days). "
+        "The regulation text was quoted by secondary sources, not re-read.",
+    ),
+    # ACA non-grandfathered plans.
+    AppealLevel(
+        plan=PlanType.ACA,
+        number=1,
+        name="Internal appeal",
+        decided_by="the insurer or plan",
+        days=180,
+        months=None,
+        counts_from="receipt of the adverse benefit determination",
+        receipt_presumed_days=0,
+        citation="PHS Act 2719; 45 CFR 147.136; HealthCare.gov 'Internal appeals'",
+        confidence="high",
+        good_cause_extension=False,
+        payer_window="longer",
+        note="A plan may allow more than 180 days (window_days).",
+    ),
+    AppealLevel(
+        plan=PlanType.ACA,
+        number=2,
+        name="External review",
+        decided_by="an independent review organization",
+        days=None,
+        months=4,
+        counts_from="receipt of the final internal adverse benefit determination",
+        receipt_presumed_days=0,
+        citation="45 CFR 147.136(d)(2)(i); 29 CFR 2590.715-2719(d)(2)(i)",
+        confidence="verify",
+        good_cause_extension=False,
+        note="Federal external review process; state processes may apply instead, with their "
+        "own windows. HealthCare.gov's page says 60 days from the date the insurer sent its "
+        "final decision, which conflicts with the 4-month rule: use the window printed on "
+        "the notice. When the fourth month has no such day, denialkit uses the last day of "
+        "that month; secondary sources quoting the regulation give the first day of the "
+        "fifth month and an extension past weekends and federal holidays, so the true last "
+        "day may be later: verify.",
+    ),
+    # Medicaid and commercial: the payer (or the state) sets the window.
+    AppealLevel(
+        plan=PlanType.MEDICAID,
+        number=1,
+        name="First-level appeal",
+        decided_by="the state Medicaid agency or the managed care plan",
+        days=None,
+        months=None,
+        counts_from="the date of the payer's notice",
+        receipt_presumed_days=0,
+        citation="the state's Medicaid rules or the plan's provider manual",
+        confidence="verify",
+        good_cause_extension=False,
+        payer_window="required",
+        note="Windows vary by state and plan; denialkit holds no Medicaid data.",
+    ),
+    AppealLevel(
+        plan=PlanType.MEDICAID,
+        number=2,
+        name="Second-level appeal",
+        decided_by="the state Medicaid agency or the managed care plan",
+        days=None,
+        months=None,
+        counts_from="the date of the payer's notice on the first-level appeal",
+        receipt_presumed_days=0,
+        citation="the state's Medicaid rules or the plan's provider manual",
+        confidence="verify",
+        good_cause_extension=False,
+        payer_window="required",
+        note="Windows vary by state and plan; denialkit holds no Medicaid data.",
+    ),
+    AppealLevel(
+        plan=PlanType.COMMERCIAL,
+        number=1,
+        name="First-level appeal",
+        decided_by="the payer",
+        days=None,
+        months=None,
+        counts_from="the date of the payer's notice",
+        receipt_presumed_days=0,
+        citation="the payer's provider manual or contract",
+        confidence="verify",
+        good_cause_extension=False,
+        payer_window="required",
+        note="Each payer sets its own window (Payer.appeal_window_days).",
+    ),
+    AppealLevel(
+        plan=PlanType.COMMERCIAL,
+        number=2,
+        name="Second-level appeal",
+        decided_by="the payer",
+        days=None,
+        months=None,
+        counts_from="the date of the payer's notice on the first-level appeal",
+        receipt_presumed_days=0,
+        citation="the payer's provider manual or contract",
+        confidence="verify",
+        good_cause_extension=False,
+        payer_window="required",
+        note="Each payer sets its own window (Payer.appeal_window_days).",
+    ),
+)
+"""Every appeal level denialkit knows, plan by plan, in level order."""
+
+AMOUNTS_IN_CONTROVERSY: Final[tuple[AmountInControversy, ...]] = (
+    AmountInControversy(
+        2026,
+        Decimal(200),
+        Decimal(1960),
+        "90 FR 55869 (Dec 4 2025), CMS-4209-N",
+        "high",
+    ),
+    AmountInControversy(
+        2025,
+        Decimal(190),
+        Decimal(1900),
+        "NGS Medicare levels-of-appeal page; HHS 'Review by a Federal District Court'",
+        "medium",
+    ),
+    AmountInControversy(
+        2024, Decimal(180), Decimal(1840), "NGS Medicare levels-of-appeal page", "medium"
+    ),
+    AmountInControversy(
+        2022, Decimal(180), None, "Texas Medical Association article (ALJ only)", "medium"
+    ),
+    AmountInControversy(2017, Decimal(160), Decimal(1560), "81 FR 65651 (Sept 23 2016)", "high"),
+    AmountInControversy(2016, Decimal(150), Decimal(1500), "80 FR 57827 (Sept 25 2015)", "high"),
+    AmountInControversy(
+        2015, Decimal(150), Decimal(1460), "third-party blog quoting First Coast", "medium"
+    ),
+)
+"""Medicare amount-in-controversy thresholds by calendar year (newest first).
+
+Years 2018 to 2021 and 2023 were not collected; 2027 was not yet published when the data
+was compiled.
+"""
+
+_BY_PLAN: Final[dict[PlanType, tuple[AppealLevel, ...]]] = {
+    plan: tuple(sorted((lv for lv in APPEAL_LEVELS if lv.plan is plan), key=lambda lv: lv.number))
+    for plan in PlanType
+}
+_AIC_BY_YEAR: Final[dict[int, AmountInControversy]] = {a.year: a for a in AMOUNTS_IN_CONTROVERSY}
+
+_AFTER_LAST: Final[dict[PlanType, str]] = {
+    PlanType.MEDICARE: "level 5 (judicial review) is the last level",
+    PlanType.MEDICARE_ADVANTAGE: (
+        "denialkit models only the plan reconsideration; an adverse reconsideration goes "
+        "to the independent review entity without a request, and the later levels "
+        "(ALJ, Council, court) are not modelled"
+    ),
+    PlanType.ERISA: (
+        "after the internal appeal comes a civil action under ERISA 502(a), or for a "
+        "non-grandfathered plan an external review (plan type 'aca', level 2)"
+    ),
+    PlanType.ACA: "level 2 (external review) is the last level denialkit models",
+    PlanType.MEDICAID: "denialkit models two payer levels; use the window on the payer's notice",
+    PlanType.COMMERCIAL: "denialkit models two payer levels; use the window on the payer's notice",
+}
+
+_PLAN_CHOICES: Final = ", ".join(p.value for p in PlanType)
+_MAX_WINDOW_DAYS: Final = 3650
+
+
+# ---------------------------------------------------------------------------- checking input
+
+
+def _plan(plan: PlanType | str) -> PlanType:
+    if isinstance(plan, PlanType):
+        return plan
+    if not isinstance(plan, str):
+        raise TypeError(f"plan must be a PlanType or a str, not {type(plan).__name__}")
+    key = plan.strip().lower().replace("_", "-") if len(plan) <= 40 else ""
+    try:
+        return PlanType(key)
+    except ValueError:
+        raise DeadlineError(f"unknown plan type; use one of: {_PLAN_CHOICES}") from None
+
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    return value
+
+
+def _date(value: object, name: str) -> date:
+    if isinstance(value, datetime):
+        raise TypeError(f"{name} must be a datetime.date, not a datetime (a date has no time)")
+    if not isinstance(value, date):
+        raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _level(plan: PlanType, number: object) -> AppealLevel:
+    n = _int(number, "level")
+    ladder = _BY_PLAN[plan]
+    if n < 1:
+        raise DeadlineError("appeal levels are numbered from 1")
+    if n > len(ladder):
+        top = len(ladder)
+        raise DeadlineError(
+            f"{plan.value} plans have {top} appeal level{'s' if top != 1 else ''} "
+            f"in denialkit, not {n}: {_AFTER_LAST[plan]}"
+        )
+    return ladder[n - 1]
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def levels(plan: PlanType | str) -> tuple[AppealLevel, ...]:
+    """Every appeal level of a plan type, in order.
+
+    ``plan`` is a :class:`~denialkit.claim.PlanType` or its value (``"medicare"``,
+    ``"medicare-advantage"``, ``"erisa"``, ``"aca"``, ``"medicaid"``, ``"commercial"``;
+    case and surrounding spaces are ignored).
+
+    Raises:
+        TypeError: ``plan`` is neither a ``PlanType`` nor a ``str``.
+        DeadlineError: not a known plan type.
+
+    >>> [(lv.number, lv.name, lv.days) for lv in levels("medicare")][:2]
+    [(1, 'Redetermination', 120), (2, 'Reconsideration', 180)]
+    >>> [lv.window for lv in levels("Medicare")]
+    ['120 days', '180 days', '60 days', '60 days', '60 days']
+    """
+    return _BY_PLAN[_plan(plan)]
+
+
+def level(plan: PlanType | str, number: int) -> AppealLevel:
+    """One appeal level of a plan type (``number`` counts from 1).
+
+    Raises:
+        TypeError: ``plan`` or ``number`` has the wrong type (``True`` is not a level).
+        DeadlineError: unknown plan type, or no such level for that plan type.
+
+    >>> level("aca", 2).name, level("aca", 2).months, level("aca", 2).confidence
+    ('External review', 4, 'verify')
+    >>> level("medicare", 6)
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.DeadlineError: medicare plans have 5 appeal levels in denialkit, not 6: ...
+    """
+    return _level(_plan(plan), number)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day of the month ``months`` calendar months later (earlier when negative).
+
+    When the target month is shorter (no 31st, no February 29th), the result is that
+    month's last day.
+
+    Raises:
+        TypeError: ``start`` is not a ``date`` (a ``datetime`` is refused) or ``months`` is not
+            an ``int``.
+        DeadlineError: the result falls outside the years 1 to 9999.
+
+    >>> from datetime import date
+    >>> add_months(date(2025, 10, 31), 4), add_months(date(2023, 10, 31), 4)
+    (datetime.date(2026, 2, 28), datetime.date(2024, 2, 29))
+    >>> add_months(date(2024, 2, 29), 12)
+    datetime.date(2025, 2, 28)
+    """
+    start = _date(start, "start")
+    n = _int(months, "months")
+    index = start.year * 12 + (start.month - 1) + n
+    year, month0 = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise DeadlineError("the date falls outside the years 1 to 9999")
+    day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day)
+
+
+def _window(value: object) -> int | None:
+    if value is None:
+        return None
+    n = _int(value, "window_days")
+    if not 1 <= n <= _MAX_WINDOW_DAYS:
+        raise DeadlineError(
+            f"window_days must be a whole number of days from 1 to {_MAX_WINDOW_DAYS}"
+        )
+    return n
+
+
+def _rule(rec: AppealLevel, days: int | None, months: int | None, payer_days: bool) -> str:
+    if days is not None:
+        window = f"{days} days"
+        if rec.payer_window == "required":
+            window += " (the payer's window)"
+        elif payer_days:
+            window += f" (the plan's window; federal rules require at least {rec.days})"
+    else:
+        window = f"{months} calendar months"
+    text = f"{window} from {rec.counts_from}"
+    if rec.receipt_presumed_days:
+        text += f", with receipt presumed {rec.receipt_presumed_days} days after the notice date"
+    elif rec.counts_from.startswith("receipt"):
+        text += ", counted from the notice date (no mailing time presumed)"
+    if months is not None:
+        text += "; when that month has no such day, its last day (verify)"
+    return text + "."
+
+
+def deadline(
+    plan: PlanType | str,
+    level: int,
+    notice_date: date,
+    *,
+    window_days: int | None = None,
+) -> Deadline:
+    """The filing deadline for appeal level ``level`` of ``plan``, from the notice's date.
+
+    Args:
+        plan: a :class:`~denialkit.claim.PlanType` or its value, e.g. ``"medicare"``.
+        level: the appeal level being requested, from 1.
+        notice_date: the date on the notice being appealed (for level 1, the denial).
+        window_days: the payer's own window in days. Required for Medicaid and commercial
+            plans; for ERISA and ACA internal appeals it replaces the federal 180 days when
+            the plan allows more; refused for levels whose window a regulation fixes.
+
+    Raises:
+        TypeError: an argument has the wrong type (a ``datetime`` is not a ``date``).
+        DeadlineError: unknown plan type or level, ``window_days`` missing where the payer
+            sets the window, shorter than the federal minimum, out of range or not accepted
+            for this level.
+
+    >>> from datetime import date
+    >>> d = deadline("medicare", 2, date(2026, 1, 2))
+    >>> d.due, d.citation
+    (datetime.date(2026, 7, 6), '42 CFR 405.962(a)')
+    >>> print(deadline("erisa", 1, date(2026, 1, 2), window_days=365).rule)
+    365 days (the plan's window; federal rules require at least 180) from receipt of the
+    adverse benefit determination, counted from the notice date (no mailing time presumed).
+    >>> deadline("commercial", 1, date(2026, 1, 2))
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.DeadlineError: commercial plans have no federal appeal window: ...
+    """
+    plan_ = _plan(plan)
+    rec = _level(plan_, level)
+    notice = _date(notice_date, "notice_date")
+    window = _window(window_days)
+    days, months = rec.days, rec.months
+    if rec.payer_window == "required":
+        if window is None:
+            raise DeadlineError(
+                f"{plan_.value} plans have no federal appeal window: pass window_days, "
+                "the payer's window from its notice or provider manual"
+            )
+        days = window
+    elif rec.payer_window == "longer":
+        if window is not None:
+            assert rec.days is not None
+            if window < rec.days:
+                raise DeadlineError(
+                    f"{plan_.value} plans must allow at least {rec.days} days for "
+                    f"{rec.name.lower()} ({rec.citation}); pass window_days only when the "
+                    "plan allows more"
+                )
+            days = window
+    elif window is not None:
+        raise DeadlineError(
+            f"the {rec.window} window for {plan_.value} level {rec.number} is set by "
+            f"{rec.citation}; window_days applies only to Medicaid and commercial plans "
+            "and to ERISA and ACA internal appeals"
+        )
+    try:
+        received = notice + timedelta(days=rec.receipt_presumed_days)
+        if days is not None:
+            due = received + timedelta(days=days)
+        else:
+            assert months is not None
+            due = add_months(received, months)
+    except (OverflowError, DeadlineError):
+        raise DeadlineError("the deadline would fall after the year 9999") from None
+    return Deadline(
+        level=rec,
+        notice_date=notice,
+        received=received,
+        due=due,
+        rule=_rule(rec, days, months, payer_days=days != rec.days),
+        citation=rec.citation,
+        days=days,
+        months=months,
+    )
+
+
+def deadline_for(claim: Claim, *, level: int | None = None) -> Deadline:
+    """The filing deadline for a claim's next appeal (or for ``level``).
+
+    The plan type and the payer's window come from ``claim.payer``, the notice date from
+    ``claim.denial``; ``level`` defaults to ``claim.denial.level + 1``. The payer's
+    ``appeal_window_days`` is used where a payer's window applies (Medicaid, commercial, and
+    ERISA or ACA internal appeals) and not where a regulation fixes the window.
+
+    Raises:
+        TypeError: ``claim`` is not a :class:`~denialkit.claim.Claim`, or holds a value of the
+            wrong type.
+        DeadlineError: as :func:`deadline`; also when the claim is already at the last level.
+
+    >>> from datetime import date
+    >>> from denialkit.claim import Claim, Denial, Patient, Payer, PlanType, Provider, ServiceLine
+    >>> claim = Claim(
+    ...     claim_number="CLM-1",
+    ...     patient=Patient(name="Zoë Example", member_id="W123"),
+    ...     provider=Provider(name="Valley Family Medicine"),
+    ...     payer=Payer(name="Acme Health", plan_type=PlanType.COMMERCIAL, appeal_window_days=90),
+    ...     services=(ServiceLine(code="99213", date=date(2026, 1, 5)),),
+    ...     denial=Denial(notice_date=date(2026, 3, 2), codes=("CO-16",)),
+    ... )
+    >>> d = deadline_for(claim)
+    >>> d.level.number, d.due
+    (1, datetime.date(2026, 5, 31))
+    >>> print(d.rule)
+    90 days (the payer's window) from the date of the payer's notice.
+    """
+    if not isinstance(claim, Claim):
+        raise TypeError(f"deadline_for needs a denialkit Claim, not {type(claim).__name__}")
+    plan = _plan(claim.payer.plan_type)
+    current = _int(claim.denial.level, "claim.denial.level")
+    if level is None:
+        number = current + 1
+        if number > len(_BY_PLAN[plan]):
+            raise DeadlineError(
+                f"the claim's denial is already at level {current}, the last {plan.value} "
+                f"level in denialkit: {_AFTER_LAST[plan]}"
+            )
+    else:
+        number = _int(level, "level")
+    rec = _level(plan, number)
+    window = claim.payer.appeal_window_days if rec.payer_window != "none" else None
+    return deadline(plan, number, claim.denial.notice_date, window_days=window)
+
+
+def amount_in_controversy(year: int) -> AmountInControversy:
+    """The Medicare amount-in-controversy thresholds for requests filed in ``year``.
+
+    Raises:
+        TypeError: ``year`` is not an ``int``.
+        DeadlineError: the data holds no figures for that year.
+
+    >>> aic = amount_in_controversy(2026)
+    >>> aic.alj_hearing, aic.judicial_review, aic.confidence
+    (Decimal('200'), Decimal('1960'), 'high')
+    >>> amount_in_controversy(2023)
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.DeadlineError: no amount-in-controversy figures for 2023; known years: ...
+    """
+    y = _int(year, "year")
+    try:
+        return _AIC_BY_YEAR[y]
+    except KeyError:
+        known = ", ".join(str(k) for k in sorted(_AIC_BY_YEAR))
+        shown = str(y) if 1 <= y <= 9999 else "that year"
+        raise DeadlineError(
+            f"no amount-in-controversy figures for {shown}; known years: {known}"
+        ) from None
