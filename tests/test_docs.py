@@ -56,5 +56,6 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     for i, block in enumerate(blocks):
         test = parser.get_doctest(block, globs, f"{page.name}[{i}]", str(page), 0)
         runner.run(test, clear_globs=False)
+        globs = test.globs  # the next block sees what this one defined
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} example(s) failed on {page.name}"

@@ -8,7 +8,7 @@ import warnings
 import zlib
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -28,6 +28,9 @@ from .codes import (
     parse,
 )
 from .exceptions import CodeSetClashWarning, DataError, DenialkitWarning, PluginLoadError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DATA_PACKAGE: Final = "denialkit._data"
 MANIFEST: Final = "manifest.json"
@@ -217,9 +220,13 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
     return codes, code_set, doc.get("release")
 
 
-def load_builtin() -> tuple[list[DenialCode], dict[str, str]]:
-    """Read and check every shipped table (checksums against the manifest)."""
-    pkg = files(DATA_PACKAGE)
+def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], dict[str, str]]:
+    """Read and check every shipped table (checksums against the manifest).
+
+    ``source`` is the folder to read (default: the package's ``_data``); the tests point it
+    at a tampered copy.
+    """
+    pkg = source if source is not None else files(DATA_PACKAGE)
     try:
         manifest = json.loads(pkg.joinpath(MANIFEST).read_bytes())
         outputs = manifest["outputs"]

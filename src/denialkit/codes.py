@@ -528,6 +528,16 @@ _WORD_RE: Final = re.compile(r"[a-z0-9]+")
 _CACHE_LIMIT: Final = 4096
 
 
+def _prefix(code: str) -> str:
+    m = _NUM_RE.match(code)
+    return m.group(1) if m else code
+
+
+def _number(code: str) -> int:
+    m = _NUM_RE.match(code)
+    return int(m.group(2)) if m and m.group(2) else -1
+
+
 def _words(text: str) -> list[str]:
     return [w for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
 
@@ -779,27 +789,31 @@ class CodeTable:
         return g
 
     def suggest(self, code: str, n: int = 3) -> tuple[str, ...]:
-        """Up to ``n`` existing codes close to ``code`` (for "did you mean")."""
-        codes = self._all()
-        m = _NUM_RE.match(code)
-        prefix = m.group(1) if m else ""
-        same = [c for c in codes if _NUM_RE.match(c).group(1) == prefix]  # type: ignore[union-attr]
+        """Up to ``n`` existing codes close to ``code`` (for "did you mean").
+
+        Numeric neighbours with the same prefix come first (``N813`` suggests ``N812``),
+        then codes that are spelled alike.
+
+        >>> default_table().suggest("N813")
+        ('N812', 'N811', 'N815')
+        """
         import difflib
 
-        close = difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6)
-        if len(close) < n and m and m.group(2) and same:
-            num = int(m.group(2))
-
-            def dist(c: str) -> int:
-                digits = _NUM_RE.match(c).group(2)  # type: ignore[union-attr]
-                return abs(int(digits) - num) if digits else 10**6
-
-            for c in sorted(same, key=dist):
-                if c not in close:
-                    close.append(c)
-                if len(close) >= n:
-                    break
-        return tuple(close[:n])
+        codes = self._all()
+        m = _NUM_RE.match(code)
+        prefix, digits = (m.group(1), m.group(2)) if m else ("", "")
+        same = [c for c in codes if _prefix(c) == prefix]
+        out: list[str] = []
+        if digits and same:
+            num = int(digits)
+            near = sorted(
+                (abs(_number(c) - num), _number(c), c) for c in same if _number(c) >= 0
+            )
+            out = [c for d, _, c in near if d <= 5][:n]
+        for c in difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6):
+            if c not in out:
+                out.append(c)
+        return tuple(out[:n])
 
     # -- search ----------------------------------------------------------------------
     def _search_index(self) -> list[_Indexed]:
