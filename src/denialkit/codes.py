@@ -451,10 +451,9 @@ def _classify(body: str) -> CodeSystem | None:
 
 
 def _strip_zeros(body: str, system: CodeSystem) -> str:
-    # "016" and "N0290" are the same codes as "16" and "N290"; keep "0" itself.
-    m = re.fullmatch(r"([A-Z]*)0+([0-9]+)", body)
-    if m and system is not CodeSystem.EXTENSION:
-        return m.group(1) + m.group(2)
+    # a CARC written "016" is CARC 16; RARCs keep their digits as published (MA01)
+    if system is CodeSystem.CARC and body.isdigit():
+        return body.lstrip("0") or "0"
     return body
 
 
@@ -526,6 +525,14 @@ _STOP_WORDS: Final = frozenset(
 )
 _WORD_RE: Final = re.compile(r"[a-z0-9]+")
 _CACHE_LIMIT: Final = 4096
+
+
+def _respelled(ref: CodeRef) -> str:
+    """The other published spelling of a RARC number: MA1 <-> MA01."""
+    prefix, num = _prefix(ref.code), ref.code[len(_prefix(ref.code)) :]
+    if ref.system is not CodeSystem.RARC or not num:
+        return ref.code
+    return prefix + (num.lstrip("0") or "0" if num.startswith("0") else num.zfill(2))
 
 
 def _prefix(code: str) -> str:
@@ -757,7 +764,7 @@ class CodeTable:
         code = self._codes.get(ref.code)
         if code is None:
             self._ensure_extended()
-            code = self._codes.get(ref.code)
+            code = self._codes.get(ref.code) or self._codes.get(_respelled(ref))
         if code is None:
             sugg = self.suggest(ref.code)
             hint = f"; did you mean {', '.join(sugg)}?" if sugg else ""

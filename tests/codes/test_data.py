@@ -1,0 +1,190 @@
+"""The shipped tables: faithful to the published facts, in our own words, and never stale."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import denialkit
+from denialkit import DataError
+from denialkit._compat import files
+from denialkit._tables import load_builtin
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _d(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def test_every_carc_resolves_with_its_published_facts(shared_data: Path) -> None:
+    with (shared_data / "carc.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 407
+    for row in rows:
+        code = denialkit.lookup(row["code"])
+        assert code.system.value == "CARC"
+        assert code.status.value == row["status"]
+        assert (code.start, code.last_modified, code.stop) == (
+            _d(row["start_date"]), _d(row["last_modified_date"]), _d(row["stop_date"])
+        ), row["code"]
+        assert code.summary and len(code.summary) <= 200
+        assert code.official_text is None
+
+
+def test_every_rarc_resolves_with_its_published_facts(shared_data: Path) -> None:
+    with (shared_data / "rarc.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 1216
+    for row in rows:
+        code = denialkit.lookup(row["code"])
+        assert code.system.value == "RARC"
+        assert code.status.value == row["status"]
+        assert (code.start, code.last_modified, code.stop) == (
+            _d(row["start_date"]), _d(row["last_modified_date"]), _d(row["stop_date"])
+        ), row["code"]
+        assert code.is_alert == (row["is_alert"] == "True")
+        assert code.summary and len(code.summary) <= 200
+
+
+def test_group_and_care_management_codes(shared_data: Path) -> None:
+    groups = json.loads((shared_data / "claim_adjustment_group_codes.json").read_text("utf-8"))
+    for g in groups["codes"]:
+        code = denialkit.lookup(g["code"])
+        assert code.title == g["x12_name"]
+        assert denialkit.default_table().group(g["code"]).patient_billable == g["patient_billable"]
+    cm = json.loads((shared_data / "care_management_codes.json").read_text("utf-8"))
+    assert len(cm["codes"]) == 30
+    for c in cm["codes"]:
+        code = denialkit.lookup(c["code"])
+        assert code.title == c["title"]
+        assert code.category.value == "care-management"
+
+
+def test_counts_add_up_to_1658() -> None:
+    table = denialkit.default_table()
+    assert len(table) == 407 + 1216 + 5 + 30
+
+
+def test_published_quirks_are_kept() -> None:
+    for text in ("239", "N127"):
+        code = denialkit.lookup(text)
+        assert code.last_modified is not None and code.start is not None
+        assert code.last_modified < code.start  # as published, not "fixed"
+
+
+def test_no_summary_or_knowledge_copies_the_official_text(shared_data: Path) -> None:
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import check_knowledge as ck
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    every = ck.all_official_shingles(ck.official_texts(shared_data))
+    offenders = []
+    for code in denialkit.default_table():
+        k = code.knowledge
+        texts = [code.summary, code.action_reason, code.appeal_reason]
+        if k is not None:
+            texts += [*k.causes, *k.prevention, *k.evidence, k.how_to_appeal, *k.details]
+            texts += [s.requirement for s in k.services]
+        for adv in code.group_advice:
+            texts += [adv[1].action_reason, adv[1].appeal_reason]
+        for t in texts:
+            if ck.shingles(t) & every:
+                offenders.append(code.code)
+    assert offenders == []
+
+
+def test_committed_tables_match_a_fresh_build(shared_data: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_tables.py"), "--data", str(shared_data),
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    committed = REPO / "src" / "denialkit" / "_data"
+    for built in sorted(tmp_path.iterdir()):
+        assert built.read_bytes() == (committed / built.name).read_bytes(), (
+            f"{built.name} is stale: run python scripts/build_tables.py"
+        )
+
+
+def test_manifest_says_where_the_tables_come_from() -> None:
+    manifest = json.loads(files("denialkit._data").joinpath("manifest.json").read_text("utf-8"))
+    assert manifest["releases"]["carc"] == "2025-11-01"
+    assert manifest["releases"]["rarc"] == "2026-08-17"
+    assert manifest["outputs"]["carc.json"]["rows"] == 407
+    assert all(len(v) == 64 for v in manifest["inputs"].values())
+    assert denialkit.default_table().release["carc"] == "2025-11-01"
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    src = files("denialkit._data")
+    out = tmp_path / "data"
+    out.mkdir()
+    for name in ("manifest.json", "group.json", "carc.json", "rarc.json", "care-management.json"):
+        (out / name).write_bytes(src.joinpath(name).read_bytes())
+    return out
+
+
+def test_pristine_copy_loads(tmp_path: Path) -> None:
+    codes, release = load_builtin(_copy_data(tmp_path))
+    assert len(codes) == 1658
+    assert release["rarc"] == "2026-08-17"
+
+
+def test_tampered_table_raises_data_error_naming_the_file(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    raw = (data / "carc.json").read_bytes().replace(b'"current"', b'"curren "', 1)
+    (data / "carc.json").write_bytes(raw)
+    with pytest.raises(DataError, match=r"carc\.json.*checksum"):
+        load_builtin(data)
+
+
+def _rewrite(data: Path, name: str, edit: object) -> None:
+    """Apply ``edit`` to a table and re-sign it, as a broken build would."""
+    import zlib
+
+    doc = json.loads((data / name).read_text("utf-8"))
+    edit(doc)  # type: ignore[operator]
+    raw = json.dumps(doc).encode()
+    (data / name).write_bytes(raw)
+    manifest = json.loads((data / "manifest.json").read_text("utf-8"))
+    manifest["outputs"][name]["crc32"] = zlib.crc32(raw)
+    (data / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["rows"][2].__setitem__(2, "2025-02-30"), r"carc\.json, row 3: a date"),
+        (lambda d: d["rows"][0].__setitem__(6, "nonsense"), r"row 1: status, category"),
+        (lambda d: d["rows"].append(d["rows"][0]), r"row 408: code 1 appears twice"),
+        (lambda d: d["rows"][5].__setitem__(5, ""), r"row 6: code and summary"),
+        (lambda d: d["rows"][9].pop(), r"row 10: each row must list"),
+        (lambda d: d.__setitem__("columns", ["code"]), r"columns"),
+    ],
+)
+def test_broken_rows_name_file_and_row(tmp_path: Path, edit: object, message: str) -> None:
+    data = _copy_data(tmp_path)
+    _rewrite(data, "carc.json", edit)
+    with pytest.raises(DataError, match=message):
+        load_builtin(data)
+
+
+def test_missing_files(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    (data / "rarc.json").unlink()
+    with pytest.raises(DataError, match=r"rarc\.json.*missing"):
+        load_builtin(data)
+    shutil.rmtree(data)
+    data.mkdir()
+    with pytest.raises(DataError, match="manifest"):
+        load_builtin(data)
