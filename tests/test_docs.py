@@ -59,3 +59,31 @@ def test_page_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         globs = test.globs  # the next block sees what this one defined
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} example(s) failed on {page.name}"
+
+
+def test_category_pages_are_generated_from_the_tables(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "docs" / "_ext"))
+    try:
+        import denialkit_docs
+    finally:
+        sys.path.remove(str(REPO / "docs" / "_ext"))
+    written = denialkit_docs.write_category_pages(tmp_path)
+    names = {p.name for p in written}
+    assert names == {f"{c.value}.md" for c in denialkit.Category} | {"index.md"}
+    auth = (tmp_path / "authorization.md").read_text("utf-8")
+    assert "| 197 | CARC |" in auth
+    assert denialkit.lookup("197").summary.replace("|", "\\|") in auth
+    total = sum(
+        page.read_text("utf-8").count("\n| ") - 2 for page in written if page.name != "index.md"
+    )
+    assert total == len(denialkit.default_table())  # every code, on exactly one page
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    commands = re.findall(r"^```sh\n(.*?)\n```", readme.split("## Quickstart")[1], re.M | re.S)
+    assert len(commands[:2]) == 2
+    ci = (REPO / ".ci" / "run").read_text("utf-8")
+    assert commands[1].strip() in ci.splitlines()

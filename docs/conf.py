@@ -1,0 +1,49 @@
+"""Sphinx configuration for the denialkit docs (MyST Markdown, Furo theme)."""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import version as _version
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "denialkit"
+author = "The denialkit developers"
+copyright = "2026, The denialkit developers"
+release = _version("denialkit")
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+    "denialkit_docs",
+]
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+html_theme = "furo"
+html_title = "denialkit"
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_format = "short"
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+
+doctest_global_setup = "import denialkit"
+doctest_default_flags = 0x8 | 0x4  # ELLIPSIS | NORMALIZE_WHITESPACE
+
+# Types that live outside the docs (standard library, attrs, pandas, jinja2) resolve to
+# nothing without network access to other projects' inventories.
+nitpicky = True
+nitpick_ignore_regex = [
+    (r"py:.*", r"(datetime|decimal|os|pandas|jinja2|attrs|collections\.abc|typing|pathlib)\..*"),
+    (r"py:.*", r"(date|Decimal|PathLike|Path|DataFrame|Mapping|Sequence|Iterable|Iterator|Callable|TextIO|BinaryIO|Any|Final|Traversable)"),
+    (r"py:class", r"(str|int|bool|float|bytes|object|None|list|dict|tuple|set|frozenset|type)"),
+    (r"py:.*", r"denialkit\..*\._.*"),
+    (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler).*"),
+]

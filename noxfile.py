@@ -1,0 +1,78 @@
+"""The single entry point for every check: ``nox -s tests typecheck lint docs build bench``."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import tempfile
+
+import nox
+
+nox.options.sessions = ["tests", "typecheck", "lint", "docs", "build"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = ["3.11"]
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole test suite against the installed package."""
+    session.install(".[test]")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src/."""
+    session.install(".[test]", "mypy>=1.10", "pandas-stubs")
+    session.run("mypy", "--strict", "src/denialkit")
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff: lint and format check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "src", "tests", "scripts", "benchmarks", "noxfile.py", "docs")
+    session.run("ruff", "format", "--check", "src", "tests", "scripts", "benchmarks", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Sphinx (MyST + Furo) with warnings as errors, then the doctest builder."""
+    session.install(".[pandas]", "sphinx>=7", "furo", "myst-parser>=3")
+    shutil.rmtree("docs/_build", ignore_errors=True)
+    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest")
+
+
+@nox.session(python=PYTHON)
+def build(session: nox.Session) -> None:
+    """Build the wheel and sdist, install the wheel into a fresh environment, smoke-test it."""
+    session.install("build")
+    shutil.rmtree("dist", ignore_errors=True)
+    session.run("python", "-m", "build")
+    wheel = glob.glob("dist/denialkit-*.whl")[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = os.path.join(tmp, "venv")
+        session.run("python", "-m", "venv", venv)
+        py = os.path.join(venv, "bin", "python")
+        session.run(py, "-m", "pip", "install", "--quiet", wheel, external=True)
+        session.run(py, "-m", "denialkit", "lookup", "CO-16", external=True)
+        session.run(
+            py,
+            "-c",
+            "import denialkit, zipfile; "
+            "assert denialkit.lookup('CCM21').summary; "
+            "assert len(denialkit.default_table()) == 1658; print('smoke test ok')",
+            external=True,
+        )
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Every benchmark, with the comparison parsers installed only here."""
+    session.install(".[test]")
+    session.install("edi-835-parser", "pyx12")
+    for script in sorted(glob.glob("benchmarks/bench_*.py")):
+        session.run("python", script, success_codes=[0, 1])
