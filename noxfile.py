@@ -42,8 +42,12 @@ def docs(session: nox.Session) -> None:
     """Sphinx (MyST + Furo) with warnings as errors, then the doctest builder."""
     session.install(".[pandas]", "sphinx>=7", "furo", "myst-parser>=3")
     shutil.rmtree("docs/_build", ignore_errors=True)
-    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", "html", "docs", "docs/_build/html")
-    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest")
+    session.run(
+        "sphinx-build", "-W", "-n", "--keep-going", "-b", "html", "docs", "docs/_build/html"
+    )
+    session.run(
+        "sphinx-build", "-W", "-n", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest"
+    )
 
 
 @nox.session(python=PYTHON)

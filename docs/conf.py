@@ -42,7 +42,10 @@ doctest_default_flags = 0x8 | 0x4  # ELLIPSIS | NORMALIZE_WHITESPACE
 nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|decimal|os|pandas|jinja2|attrs|collections\.abc|typing|pathlib)\..*"),
-    (r"py:.*", r"(date|Decimal|PathLike|Path|DataFrame|Mapping|Sequence|Iterable|Iterator|Callable|TextIO|BinaryIO|Any|Final|Traversable)"),
+    (
+        r"py:.*",
+        r"(date|Decimal|PathLike|Path|DataFrame|Mapping|Sequence|Iterable|Iterator|Callable|TextIO|BinaryIO|Any|Final|Traversable)",
+    ),
     (r"py:class", r"(str|int|bool|float|bytes|object|None|list|dict|tuple|set|frozenset|type)"),
     (r"py:.*", r"denialkit\..*\._.*"),
     (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler).*"),

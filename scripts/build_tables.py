@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import check_knowledge as ck  # noqa: E402
+import check_knowledge as ck
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -138,7 +138,10 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def _advice(entry: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: entry[k] for k in ("summary", "category", "action", "action_reason", "appealable", "appeal_reason")}
+    out = {
+        k: entry[k]
+        for k in ("summary", "category", "action", "action_reason", "appealable", "appeal_reason")
+    }
     if entry.get("groups"):
         base = {k: entry[k] for k in ("action", "action_reason", "appealable", "appeal_reason")}
         out["groups"] = {g: {**base, **over} for g, over in sorted(entry["groups"].items())}
@@ -298,7 +301,10 @@ def main(argv: list[str] | None = None) -> int:
                     or (args.out / p.name).read_bytes() != p.read_bytes()
                 ]
             if stale:
-                print(f"stale tables: {', '.join(stale)}; run scripts/build_tables.py", file=sys.stderr)
+                print(
+                    f"stale tables: {', '.join(stale)}; run scripts/build_tables.py",
+                    file=sys.stderr,
+                )
                 return 1
             print("tables are up to date")
             return 0

@@ -35,11 +35,9 @@ def test_public_names_resolve_and_are_listed() -> None:
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:
+    import pytest
+
     import denialkit
 
-    try:
-        denialkit.no_such_name  # type: ignore[attr-defined]  # noqa: B018
-    except AttributeError as exc:
-        assert "no_such_name" in str(exc)
-    else:  # pragma: no cover
-        raise AssertionError("expected AttributeError")
+    with pytest.raises(AttributeError, match="no_such_name"):
+        denialkit.no_such_name  # type: ignore[attr-defined]

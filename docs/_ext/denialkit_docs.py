@@ -24,10 +24,15 @@ def category_pages() -> dict[str, str]:
     """File name -> Markdown for ``docs/categories/``: one page per category and an index."""
     table = denialkit.default_table()
     pages: dict[str, str] = {}
-    index = [HEADER, "# Denials by category\n", (
-        "Every CARC, RARC and extension code carries one category from this fixed taxonomy. "
-        "Each page lists the category's codes with what they mean and what to do next.\n"
-    ), "```{toctree}\n:maxdepth: 1\n"]
+    index = [
+        HEADER,
+        "# Denials by category\n",
+        (
+            "Every CARC, RARC and extension code carries one category from this fixed taxonomy. "
+            "Each page lists the category's codes with what they mean and what to do next.\n"
+        ),
+        "```{toctree}\n:maxdepth: 1\n",
+    ]
     for cat in Category:
         codes = list(table.filter(category=cat))
         index.append(f"{cat.value}\n")

@@ -102,7 +102,9 @@ _COLUMNS: Final = (
 )
 
 
-def _row_to_code(row: list[Any], *, system: CodeSystem, code_set: str, file: str, n: int) -> DenialCode:
+def _row_to_code(
+    row: list[Any], *, system: CodeSystem, code_set: str, file: str, n: int
+) -> DenialCode:
     try:
         (
             code,
@@ -274,8 +276,7 @@ def merge_codeset(
     if clashes:
         shown = ", ".join(clashes[:10]) + (" ..." if len(clashes) > 10 else "")
         warnings.warn(
-            f"{source} defines {len(clashes)} code(s) that already exist and were ignored: "
-            f"{shown}",
+            f"{source} defines {len(clashes)} code(s) that already exist and were ignored: {shown}",
             CodeSetClashWarning,
             stacklevel=3,
         )
@@ -314,7 +315,7 @@ def plugin_codes(table: CodeTable) -> list[DenialCode]:
     """Load every ``denialkit.codesets`` entry point; clashes keep the existing code."""
     from importlib.metadata import entry_points
 
-    existing = [c for c in table._codes.values()]
+    existing = list(table._codes.values())
     merged = existing
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown distribution"
@@ -354,7 +355,9 @@ def read_official_csv(
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
-        raise DataError(f"cannot read the file ({exc.strerror or type(exc).__name__})", file=name) from exc
+        raise DataError(
+            f"cannot read the file ({exc.strerror or type(exc).__name__})", file=name
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -370,7 +373,9 @@ def read_official_csv(
         try:
             ref = parse(row["code"])
         except ValueError:
-            raise DataError("the code column does not hold a denial code", file=name, row=n) from None
+            raise DataError(
+                "the code column does not hold a denial code", file=name, row=n
+            ) from None
         desc = row["description"]
         if not desc:
             raise DataError("the description is empty", file=name, row=n)

@@ -25,10 +25,10 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, cast
 
 import attrs
 
@@ -60,7 +60,7 @@ class PlanType(enum.StrEnum):
     ERISA = "erisa"
     """Private-sector employer group health plans under ERISA."""
     ACA = "aca"
-    """Non-grandfathered individual and group plans under the ACA (internal appeal, external review)."""
+    """Non-grandfathered plans under the ACA (internal appeal, then external review)."""
     MEDICAID = "medicaid"
     """Medicaid fee-for-service or managed care (state rules; window supplied by the caller)."""
     COMMERCIAL = "commercial"
@@ -158,6 +158,7 @@ class Facts(Mapping[str, "FactValue"]):
     """
 
     __slots__ = ("_items",)
+    _items: tuple[tuple[str, FactValue], ...]
 
     def __init__(self, items: Mapping[str, FactValue] | None = None) -> None:
         data = dict(items or {})
@@ -198,6 +199,10 @@ class Facts(Mapping[str, "FactValue"]):
         return (Facts, (dict(self._items),))
 
 
+def _service_tuple(items: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
+    return tuple(items)
+
+
 def _facts(value: Mapping[str, FactValue] | Facts | None) -> Facts:
     return value if isinstance(value, Facts) else Facts(value)
 
@@ -214,7 +219,7 @@ class Claim:
     patient: Patient = attrs.field(repr=False)
     provider: Provider = attrs.field(repr=False)
     payer: Payer = attrs.field(repr=False)
-    services: tuple[ServiceLine, ...] = attrs.field(repr=False, converter=tuple)
+    services: tuple[ServiceLine, ...] = attrs.field(repr=False, converter=_service_tuple)
     denial: Denial = attrs.field(repr=False)
     facts: Facts = attrs.field(factory=Facts, converter=_facts, repr=False)
 
@@ -240,7 +245,9 @@ class Claim:
     # -- plain data ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (dates as ISO strings, money as strings)."""
-        return _to_plain(self)  # type: ignore[no-any-return]
+        plain = _to_plain(self)
+        assert isinstance(plain, dict)
+        return plain
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The claim as JSON text, readable by :meth:`from_json`."""
@@ -256,7 +263,7 @@ class Claim:
         >>> Claim.from_dict({"claim_number": 5})
         Traceback (most recent call last):
         ...
-        denialkit.exceptions.ClaimDataError: claim data has 6 problems: claim_number: expected a string, got int; patient: required; ...
+        denialkit.exceptions.ClaimDataError: claim data has 6 problems: ...
         """
         checker = _Checker()
         claim = checker.claim(data)
@@ -292,10 +299,11 @@ def _to_plain(value: object) -> object:
     if isinstance(value, Facts):
         return {k: _to_plain(v) for k, v in value.items()}
     if attrs.has(type(value)):
+        names = [f.name for f in attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))]
         return {
-            f.name: _to_plain(getattr(value, f.name))
-            for f in attrs.fields(type(value))
-            if getattr(value, f.name) not in (None, ())
+            name: _to_plain(getattr(value, name))
+            for name in names
+            if getattr(value, name) not in (None, ())
         }
     if isinstance(value, (tuple, list)):
         return [_to_plain(v) for v in value]
@@ -426,7 +434,8 @@ class _Checker:
         facts = self.facts(d.get("facts"), "facts")
         if self.problems:
             return None
-        assert number and patient and provider and payer and denial is not None
+        if not (number and patient and provider and payer and denial):
+            return None
         return Claim(number, patient, provider, payer, services, denial, facts)
 
     def patient(self, data: object, path: str) -> Patient | None:
@@ -453,7 +462,9 @@ class _Checker:
         return Provider(name=name, **others)
 
     def payer(self, data: object, path: str) -> Payer | None:
-        d = self.obj(data, path, {"name", "plan_type", "appeals_address", "fax", "appeal_window_days"})
+        d = self.obj(
+            data, path, {"name", "plan_type", "appeals_address", "fax", "appeal_window_days"}
+        )
         if d is None:
             return None
         name = self.string(d, "name", path, required=True)
@@ -475,8 +486,9 @@ class _Checker:
         fax = self.string(d, "fax", path, required=False)
         if name is None:
             return None
-        return Payer(name=name, plan_type=plan, appeals_address=address, fax=fax,
-                     appeal_window_days=window)
+        return Payer(
+            name=name, plan_type=plan, appeals_address=address, fax=fax, appeal_window_days=window
+        )
 
     def services(self, data: object, path: str) -> tuple[ServiceLine, ...]:
         if data is None:
@@ -503,9 +515,15 @@ class _Checker:
             desc = self.string(d, "description", p, required=False)
             if code is not None and when is not None:
                 out.append(
-                    ServiceLine(code=code, date=when, modifiers=mods,
-                                units=units if units is not None else Decimal(1),
-                                charge=charge, diagnoses=dx, description=desc)
+                    ServiceLine(
+                        code=code,
+                        date=when,
+                        modifiers=mods,
+                        units=units if units is not None else Decimal(1),
+                        charge=charge,
+                        diagnoses=dx,
+                        description=desc,
+                    )
                 )
         return tuple(out)
 

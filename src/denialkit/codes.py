@@ -489,9 +489,7 @@ def parse(text: str) -> CodeRef:
     if m is not None:
         system = _classify(m.group(2))
         if system is not None:
-            return CodeRef(
-                code=_strip_zeros(m.group(2), system), system=system, group=m.group(1)
-            )
+            return CodeRef(code=_strip_zeros(m.group(2), system), system=system, group=m.group(1))
     system = _classify(s)
     if system is None:
         raise InvalidCodeError(
@@ -521,7 +519,32 @@ def _sort_key(code: DenialCode) -> tuple[int, str, str, int]:
 
 
 _STOP_WORDS: Final = frozenset(
-    "a an and are as at be by for from has have in is it its of on or the to was were with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "was",
+        "were",
+        "with",
+    ]
 )
 _WORD_RE: Final = re.compile(r"[a-z0-9]+")
 _CACHE_LIMIT: Final = 4096
@@ -620,13 +643,13 @@ class CodeTable:
     """
 
     __slots__ = (
-        "_codes",
-        "_groups",
         "_cache",
-        "_lock",
+        "_codes",
         "_extend",
         "_extended",
+        "_groups",
         "_index",
+        "_lock",
         "release",
     )
 
@@ -677,10 +700,10 @@ class CodeTable:
         if self._extended:
             return
         with self._lock:
-            if self._extended:
+            extend = self._extend
+            if self._extended or extend is None:
                 return
-            assert self._extend is not None
-            added = list(self._extend(self))
+            added = list(extend(self))
             merged = dict(self._codes)
             for c in added:
                 merged.setdefault(c.code, c)
@@ -813,9 +836,7 @@ class CodeTable:
         out: list[str] = []
         if digits and same:
             num = int(digits)
-            near = sorted(
-                (abs(_number(c) - num), _number(c), c) for c in same if _number(c) >= 0
-            )
+            near = sorted((abs(_number(c) - num), _number(c), c) for c in same if _number(c) >= 0)
             out = [c for d, _, c in near if d <= 5][:n]
         for c in difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6):
             if c not in out:
@@ -843,7 +864,12 @@ class CodeTable:
                     prior *= 0.8
                 idx.append(
                     _Indexed(
-                        c, words, c.summary.lower(), frozenset(_words(extra)), extra.lower(), cat,
+                        c,
+                        words,
+                        c.summary.lower(),
+                        frozenset(_words(extra)),
+                        extra.lower(),
+                        cat,
                         prior,
                     )
                 )
@@ -960,7 +986,9 @@ class CodeTable:
 
         e = html.escape
         codes = list(self._all().values())
-        head = "<tr><th>Code</th><th>System</th><th>Category</th><th>Status</th><th>Summary</th></tr>"
+        head = (
+            "<tr><th>Code</th><th>System</th><th>Category</th><th>Status</th><th>Summary</th></tr>"
+        )
         rows = "".join(
             f"<tr><td>{e(c.code)}</td><td>{e(c.system.value)}</td><td>{e(c.category.label)}"
             f"</td><td>{e(c.status.value)}</td><td>{e(c.summary)}</td></tr>"
@@ -979,7 +1007,9 @@ class CodeTable:
         from ._tables import merge_codeset
 
         base = list(self._all().values())
-        return CodeTable(merge_codeset(base, list(codes), source="added codes"), release=self.release)
+        return CodeTable(
+            merge_codeset(base, list(codes), source="added codes"), release=self.release
+        )
 
     def with_official_text(self, path: str | os.PathLike[str]) -> CodeTable:
         """A new table whose codes carry the official text from the user's own CSV export.

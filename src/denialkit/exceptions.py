@@ -136,9 +136,7 @@ class MissingFactsError(DenialkitError):
 
     def __init__(self, missing: Sequence[str]) -> None:
         self.missing = tuple(missing)
-        super().__init__(
-            "the claim lacks facts the letter needs: " + ", ".join(self.missing)
-        )
+        super().__init__("the claim lacks facts the letter needs: " + ", ".join(self.missing))
 
 
 class LetterValidationError(DenialkitError, ValueError):

@@ -60,7 +60,9 @@ _DEFAULT_EVIDENCE: Final[dict[Action, tuple[str, ...]]] = {
         "The other payer's explanation of benefits or remittance",
         "The patient's current coverage details for every plan",
     ),
-    Action.BILL_PATIENT: ("A patient statement showing the amount the plan assigned to the patient",),
+    Action.BILL_PATIENT: (
+        "A patient statement showing the amount the plan assigned to the patient",
+    ),
     Action.WRITE_OFF: ("The contract or fee schedule that sets the allowed amount",),
     Action.NO_ACTION: (),
 }
@@ -141,7 +143,11 @@ def _tokens(text: str) -> list[str]:
     i = 0
     while i < len(raw):
         tok = raw[i]
-        if tok.upper() in GROUP_CODES and i + 1 < len(raw) and raw[i + 1].upper() not in GROUP_CODES:
+        if (
+            tok.upper() in GROUP_CODES
+            and i + 1 < len(raw)
+            and raw[i + 1].upper() not in GROUP_CODES
+        ):
             out.append(f"{tok} {raw[i + 1]}")
             i += 2
             continue
@@ -220,9 +226,10 @@ def _build(reason: DenialCode, remarks: tuple[DenialCode, ...], on: date | None)
     how = reason.knowledge.how_to_appeal if reason.knowledge else None
     if how is None:
         how = next((r.knowledge.how_to_appeal for r in specific if r.knowledge), None)
-    evidence = _dedupe(
-        e for c in (reason, *remarks) if c.knowledge for e in c.knowledge.evidence
-    ) or _DEFAULT_EVIDENCE[action]
+    evidence = (
+        _dedupe(e for c in (reason, *remarks) if c.knowledge for e in c.knowledge.evidence)
+        or _DEFAULT_EVIDENCE[action]
+    )
 
     # warnings about the codes themselves
     if on is not None:
@@ -338,8 +345,9 @@ def explain(
         extra = toks[1:]
     else:
         raise TypeError(f"a code must be given as str, not {type(code).__name__}")
-    if isinstance(remarks, (bytes, bytearray)) or not isinstance(remarks, Sequence):
-        raise TypeError(f"remarks must be a sequence of str, not {type(remarks).__name__}")
+    given: object = remarks
+    if isinstance(given, (bytes, bytearray)) or not isinstance(given, Sequence):
+        raise TypeError(f"remarks must be a sequence of str, not {type(given).__name__}")
     resolved = tuple(_as_remark(tab, r) for r in (*extra, *remarks))
     result = _build(reason, resolved, on)
     if key is not None and len(_CACHE) < _CACHE_LIMIT:

@@ -51,8 +51,15 @@ def test_unknown_code_exits_1_with_suggestions_on_stderr() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [("lookup",), ("lookup", "CO-"), ("lookup", "16", "--on", "2025-02-29"),
-     ("search", "x", "--limit", "0"), ("codes", "--system", "ICD"), ("nonsense",), ()],
+    [
+        ("lookup",),
+        ("lookup", "CO-"),
+        ("lookup", "16", "--on", "2025-02-29"),
+        ("search", "x", "--limit", "0"),
+        ("codes", "--system", "ICD"),
+        ("nonsense",),
+        (),
+    ],
 )
 def test_usage_errors_exit_2(argv: tuple[str, ...]) -> None:
     code, out, err = run(*argv)
@@ -86,11 +93,15 @@ def test_codes_command_formats() -> None:
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == ["CO", "CR", "OA", "PI", "PR"]
     assert "5 codes" in err
-    rows = list(csv.DictReader(io.StringIO(run("codes", "--category", "authorization",
-                                               "--format", "csv")[1])))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("codes", "--category", "authorization", "--format", "csv")[1])
+        )
+    )
     assert rows and all(r["category"] == "authorization" for r in rows)
-    data = json.loads(run("codes", "--system", "CARC", "--active-on", "2026-01-01",
-                          "--format", "json")[1])
+    data = json.loads(
+        run("codes", "--system", "CARC", "--active-on", "2026-01-01", "--format", "json")[1]
+    )
     assert len(data) == 297
 
 

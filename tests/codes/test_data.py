@@ -33,7 +33,9 @@ def test_every_carc_resolves_with_its_published_facts(shared_data: Path) -> None
         assert code.system.value == "CARC"
         assert code.status.value == row["status"]
         assert (code.start, code.last_modified, code.stop) == (
-            _d(row["start_date"]), _d(row["last_modified_date"]), _d(row["stop_date"])
+            _d(row["start_date"]),
+            _d(row["last_modified_date"]),
+            _d(row["stop_date"]),
         ), row["code"]
         assert code.summary and len(code.summary) <= 200
         assert code.official_text is None
@@ -48,7 +50,9 @@ def test_every_rarc_resolves_with_its_published_facts(shared_data: Path) -> None
         assert code.system.value == "RARC"
         assert code.status.value == row["status"]
         assert (code.start, code.last_modified, code.stop) == (
-            _d(row["start_date"]), _d(row["last_modified_date"]), _d(row["stop_date"])
+            _d(row["start_date"]),
+            _d(row["last_modified_date"]),
+            _d(row["stop_date"]),
         ), row["code"]
         assert code.is_alert == (row["is_alert"] == "True")
         assert code.summary and len(code.summary) <= 200
@@ -104,9 +108,17 @@ def test_no_summary_or_knowledge_copies_the_official_text(shared_data: Path) -> 
 
 def test_committed_tables_match_a_fresh_build(shared_data: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_tables.py"), "--data", str(shared_data),
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_tables.py"),
+            "--data",
+            str(shared_data),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     committed = REPO / "src" / "denialkit" / "_data"

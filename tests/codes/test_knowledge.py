@@ -15,15 +15,111 @@ from denialkit.knowledge import Explanation, explain
 
 REPO = Path(__file__).resolve().parents[2]
 
-RICH_CARCS = (
-    "4 5 6 9 11 16 18 19 22 23 24 26 27 29 31 40 45 49 50 51 54 55 56 58 59 96 97 107 109 "
-    "119 129 140 146 150 151 167 170 171 181 182 183 185 189 197 198 200 204 208 222 226 227 "
-    "234 236 242 252 256 272 273 275 288 A1 B7 B9 B11 B13 B15 B16 B20 P2"
-).split()
-RICH_RARCS = (
-    "M15 M20 M51 M76 M77 M80 M86 MA04 MA18 MA120 MA130 N4 N20 N30 N54 N56 N95 N115 N130 N179 "
-    "N211 N264 N265 N286 N290 N362 N386 N432 N519 N522 N575 N657"
-).split()
+RICH_CARCS = [
+    "4",
+    "5",
+    "6",
+    "9",
+    "11",
+    "16",
+    "18",
+    "19",
+    "22",
+    "23",
+    "24",
+    "26",
+    "27",
+    "29",
+    "31",
+    "40",
+    "45",
+    "49",
+    "50",
+    "51",
+    "54",
+    "55",
+    "56",
+    "58",
+    "59",
+    "96",
+    "97",
+    "107",
+    "109",
+    "119",
+    "129",
+    "140",
+    "146",
+    "150",
+    "151",
+    "167",
+    "170",
+    "171",
+    "181",
+    "182",
+    "183",
+    "185",
+    "189",
+    "197",
+    "198",
+    "200",
+    "204",
+    "208",
+    "222",
+    "226",
+    "227",
+    "234",
+    "236",
+    "242",
+    "252",
+    "256",
+    "272",
+    "273",
+    "275",
+    "288",
+    "A1",
+    "B7",
+    "B9",
+    "B11",
+    "B13",
+    "B15",
+    "B16",
+    "B20",
+    "P2",
+]
+RICH_RARCS = [
+    "M15",
+    "M20",
+    "M51",
+    "M76",
+    "M77",
+    "M80",
+    "M86",
+    "MA04",
+    "MA18",
+    "MA120",
+    "MA130",
+    "N4",
+    "N20",
+    "N30",
+    "N54",
+    "N56",
+    "N95",
+    "N115",
+    "N130",
+    "N179",
+    "N211",
+    "N264",
+    "N265",
+    "N286",
+    "N290",
+    "N362",
+    "N386",
+    "N432",
+    "N519",
+    "N522",
+    "N575",
+    "N657",
+]
 
 
 def test_every_code_has_an_action_and_appealability() -> None:
@@ -36,7 +132,9 @@ def test_every_code_has_an_action_and_appealability() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    RICH_CARCS + RICH_RARCS + [c.code for c in denialkit.default_table().filter(system="EXTENSION")],
+    RICH_CARCS
+    + RICH_RARCS
+    + [c.code for c in denialkit.default_table().filter(system="EXTENSION")],
 )
 def test_rich_entries_have_every_part(text: str) -> None:
     k = denialkit.lookup(text).knowledge
@@ -71,9 +169,7 @@ def test_ccm21_is_complete() -> None:
         ("CO-29", Action.APPEAL, Appealable.DEPENDS),
     ],
 )
-def test_group_code_cases_from_the_issue(
-    text: str, action: Action, appealable: Appealable
-) -> None:
+def test_group_code_cases_from_the_issue(text: str, action: Action, appealable: Appealable) -> None:
     e = explain(text)
     assert (e.action, e.appealable) == (action, appealable)
 
@@ -114,7 +210,9 @@ def test_generic_reason_takes_its_meaning_from_the_remark() -> None:
 
 
 def test_warnings() -> None:
-    assert any("not active on 2020-01-01" in w for w in explain("CO-15", on=date(2020, 1, 1)).warnings)
+    assert any(
+        "not active on 2020-01-01" in w for w in explain("CO-15", on=date(2020, 1, 1)).warnings
+    )
     assert explain("CO-16", remarks=["N290"], on=date(2026, 1, 5)).warnings == ()
     assert any("remark code" in w for w in explain("CO-16").warnings)
     assert any("only used with group OA" in w for w in explain("CO-18").warnings)
@@ -202,14 +300,20 @@ appeal_reason = "Because."
 """
 
 
-def test_build_names_file_and_line_for_a_misspelled_field(tmp_path: Path, shared_data: Path) -> None:
-    message = _build_knowledge(tmp_path, "bad.toml", "\n\n" + GOOD.replace("appeal_reason", "appeal_reson"))
+def test_build_names_file_and_line_for_a_misspelled_field(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    message = _build_knowledge(
+        tmp_path, "bad.toml", "\n\n" + GOOD.replace("appeal_reason", "appeal_reson")
+    )
     assert "bad.toml:" in message
     assert "appeal_reson" in message
 
 
 def test_build_names_file_and_line_for_an_unknown_action(tmp_path: Path, shared_data: Path) -> None:
-    message = _build_knowledge(tmp_path, "bad.toml", GOOD.replace('"correct-resubmit"', '"resubmit"'))
+    message = _build_knowledge(
+        tmp_path, "bad.toml", GOOD.replace('"correct-resubmit"', '"resubmit"')
+    )
     assert "bad.toml:2:" in message
     assert "unknown action" in message
 

@@ -45,8 +45,24 @@ def test_grammar_accepts_every_documented_spelling(
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "CO-", "CO--16", "16-CO", "1234", "N1234", "C0-16", "💥", "\u202eCO-16",
-     "CO-16\u200b", "１６", "CO_16", "16A", "x" * 100, "CO-16 N290"],
+    [
+        "",
+        "   ",
+        "CO-",
+        "CO--16",
+        "16-CO",
+        "1234",
+        "N1234",
+        "C0-16",
+        "💥",
+        "\u202eCO-16",
+        "CO-16\u200b",
+        "１６",
+        "CO_16",
+        "16A",
+        "x" * 100,
+        "CO-16 N290",
+    ],
 )
 def test_grammar_rejects_what_is_not_a_code(text: str) -> None:
     with pytest.raises(InvalidCodeError):

@@ -76,8 +76,13 @@ def test_table_html_for_notebooks() -> None:
 
 @pytest.mark.parametrize(
     ("query", "first"),
-    [("prior authorization", "197"), ("timely filing", "29"), ("duplicate", "18"),
-     ("medical necessity", "50"), ("CO-45", "45")],
+    [
+        ("prior authorization", "197"),
+        ("timely filing", "29"),
+        ("duplicate", "18"),
+        ("medical necessity", "50"),
+        ("CO-45", "45"),
+    ],
 )
 def test_search_ranks_the_expected_code_first(query: str, first: str) -> None:
     hits = denialkit.search(query)
@@ -109,10 +114,18 @@ def test_official_text_overlay(tmp_path: Path) -> None:
     path = _write_csv(
         tmp_path / "carc-official.csv",
         [
-            {"code": "16", "description": "Synthetic official wording for sixteen.",
-             "start_date": "1995-01-01", "stop_date": ""},
-            {"code": "45", "description": "Synthetic wording for forty-five.",
-             "start_date": "", "stop_date": "2030-01-01"},
+            {
+                "code": "16",
+                "description": "Synthetic official wording for sixteen.",
+                "start_date": "1995-01-01",
+                "stop_date": "",
+            },
+            {
+                "code": "45",
+                "description": "Synthetic wording for forty-five.",
+                "start_date": "",
+                "stop_date": "2030-01-01",
+            },
         ],
     )
     base = denialkit.default_table()
