@@ -1,0 +1,44 @@
+"""Static checks of the public API's types (run by ``nox -s typecheck``; never executed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import assert_type
+
+import denialkit
+from denialkit import CodeRef, CodeTable, DenialCode
+from denialkit.claim import Claim
+from denialkit.codes import Action, Appealable, Category, GroupCode, Knowledge
+from denialkit.deadlines import Deadline, deadline_for
+from denialkit.knowledge import Explanation, explain
+
+
+def codes() -> None:
+    assert_type(denialkit.parse("CO-16"), CodeRef)
+    assert_type(denialkit.get("CO-16"), DenialCode | None)
+    assert_type(denialkit.lookup("CO-16"), DenialCode)
+    assert_type(denialkit.search("prior authorization"), list[DenialCode])
+    assert_type(denialkit.default_table(), CodeTable)
+    code = denialkit.lookup("CO-16")
+    assert_type(code.category, Category)
+    assert_type(code.action, Action)
+    assert_type(code.appealable, Appealable)
+    assert_type(code.group, GroupCode | None)
+    assert_type(code.knowledge, Knowledge | None)
+    assert_type(code.is_active(on=date(2026, 1, 1)), bool)
+    table = denialkit.default_table()
+    assert_type(table.filter(system="CARC"), CodeTable)
+    assert_type(table.to_records(), list[dict[str, object]])
+
+
+def knowledge() -> None:
+    e = explain("CO-16", remarks=["N290"])
+    assert_type(e, Explanation)
+    assert_type(e.evidence, tuple[str, ...])
+    assert_type(e.remarks, tuple[DenialCode, ...])
+
+
+def claims(text: str) -> None:
+    claim = Claim.from_json(text)
+    assert_type(claim, Claim)
+    assert_type(deadline_for(claim), Deadline)
