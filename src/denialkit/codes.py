@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import re
 from _thread import allocate_lock
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -568,8 +568,19 @@ def _number(code: str) -> int:
     return int(m.group(2)) if m and m.group(2) else -1
 
 
+_SUFFIXES: Final = ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper so "bundled", "bundling" and "bundles" meet."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
+    return [_stem(w) for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
 
 
 class _Indexed:
@@ -598,7 +609,7 @@ class _Indexed:
 
 #: Billing vocabulary: a query word widens to its neighbours (at half weight).
 _THESAURUS: Final[tuple[frozenset[str], ...]] = tuple(
-    frozenset(group.split())
+    frozenset(_stem(w) for w in group.split())
     for group in (
         "authorization authorisation precertification preauthorization precert notification",
         "referral referred referring",
@@ -620,13 +631,12 @@ _THESAURUS: Final[tuple[frozenset[str], ...]] = tuple(
 )
 
 
-def _expand(terms: Sequence[str]) -> frozenset[str]:
+def _neighbours(term: str) -> frozenset[str]:
     out: set[str] = set()
-    for t in terms:
-        for group in _THESAURUS:
-            if t in group:
-                out |= group
-    return frozenset(out - set(terms))
+    for group in _THESAURUS:
+        if term in group:
+            out |= group
+    return frozenset(out - {term})
 
 
 class CodeTable:
@@ -897,23 +907,20 @@ class CodeTable:
         exact = self.get(q) if len(q) <= _MAX_TEXT else None
         terms = _words(q)
         phrase = " ".join(terms)
-        expanded = _expand(terms)
+        neighbours = [_neighbours(t) for t in terms]
         scored: list[tuple[float, int, DenialCode]] = []
         if terms:
             for i, e in enumerate(self._search_index()):
                 score = 0.0
-                for t in terms:
+                for t, near in zip(terms, neighbours, strict=True):
                     if t in e.words:
                         score += 3.0
-                    elif len(t) >= 4 and any(w.startswith(t[:-1]) for w in e.words):
-                        score += 1.5
+                    elif near & e.words:
+                        score += 1.5  # a synonym from the billing thesaurus
                     elif t in e.extra_words:
                         score += 1.0
                     if t in e.category:
                         score += 2.0
-                for t in expanded:
-                    if t in e.words:
-                        score += 1.5
                 if score <= 0:
                     continue
                 if len(terms) > 1:
