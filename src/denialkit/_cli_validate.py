@@ -1,0 +1,136 @@
+"""The ``validate`` command: check a letter file (private).
+
+``denialkit validate FILE [--claim claim.json] [--code CCM21] [--format text|json]
+[--disable DK123]`` prints one finding per line as ``FILE:LINE:COL: DK101 error message``,
+the form editors and CI systems read; findings about the letter as a whole point at
+``1:1``. Exit status: 0 when there is no error, 1 when there are errors, 2 for usage errors
+(a missing file, an unreadable claim, an unknown code or rule id).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+_MAX_FILE = 64 * 1024 * 1024
+
+
+def _usage(message: str) -> Exception:
+    from .cli import UsageError
+
+    return UsageError(message)
+
+
+def _read_text(path: str) -> tuple[str, str]:
+    """The letter's text and the name to print for it; ``-`` reads standard input."""
+    if path == "-":
+        raw = sys.stdin.buffer.read(_MAX_FILE + 1)
+        name = "<stdin>"
+    else:
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(_MAX_FILE + 1)
+        except OSError as exc:
+            raise _usage(
+                f"cannot read the letter file ({exc.strerror or type(exc).__name__})"
+            ) from None
+        name = path
+    if len(raw) > _MAX_FILE:
+        raise _usage(f"the letter file is larger than {_MAX_FILE // (1024 * 1024)} MB")
+    # Undecodable bytes become lone surrogates, which rule DK706 reports with their position.
+    text = raw.decode("utf-8", "surrogateescape")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, name
+
+
+def _read_claim(path: str) -> Any:
+    from .claim import Claim
+    from .exceptions import ClaimDataError
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_MAX_FILE + 1)
+    except OSError as exc:
+        raise _usage(f"cannot read the claim file ({exc.strerror or type(exc).__name__})") from None
+    try:
+        return Claim.from_json(raw)
+    except ClaimDataError as exc:
+        raise _usage(f"the claim file is not a valid claim: {exc}") from None
+
+
+def _codes(values: list[str]) -> list[Any]:
+    from .codes import default_table
+    from .exceptions import InvalidCodeError, UnknownCodeError
+
+    out = []
+    for value in values:
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            try:
+                out.append(default_table().lookup(part))
+            except (InvalidCodeError, UnknownCodeError) as exc:
+                raise _usage(f"--code: {exc}") from None
+    return out
+
+
+def _rule_ids(values: list[str]) -> list[str]:
+    return [p.strip().upper() for v in values for p in v.split(",") if p.strip()]
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .validation import Validator
+
+    disabled = _rule_ids(args.disable)
+    try:
+        validator = Validator(disable=disabled)
+    except ValueError:
+        known = {r.id for r in Validator().rules}
+        bad = next((i for i in disabled if i not in known), "")
+        shown = bad if len(bad) <= 12 and bad.isalnum() else "a value"
+        raise _usage(f"--disable: {shown} is not the id of a known rule") from None
+    text, name = _read_text(args.file)
+    claim = _read_claim(args.claim) if args.claim else None
+    codes = _codes(args.code) if args.code else None
+    report = validator.check(text, claim=claim, codes=codes)
+    if args.format == "json":
+        data = {"file": name, **report.to_dict()}
+        json.dump(data, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for f in report.findings:
+            print(f.format(name), file=out)
+        print(f"{name}: {report.summary}", file=err)
+    return 0 if report.ok else 1
+
+
+def register(sub: Any) -> None:
+    """Add ``validate`` to the command line."""
+    p = sub.add_parser(
+        "validate",
+        help="check an appeal letter for missing content, leftovers and errors",
+        description="Check a letter file. Prints FILE:LINE:COL: RULE severity message per "
+        "finding; exit 0 without errors, 1 with errors, 2 for usage errors.",
+    )
+    p.add_argument("file", metavar="FILE", help="the letter as UTF-8 text ('-' for stdin)")
+    p.add_argument("--claim", metavar="CLAIM.JSON", help="the claim the letter answers")
+    p.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a denial code the letter answers (repeat or comma-separate); default: the "
+        "claim's codes",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="a rule id to skip, e.g. DK118 (repeat or comma-separate)",
+    )
+    p.set_defaults(handler=_cmd_validate)

@@ -1,0 +1,714 @@
+"""Every built-in rule: one case that makes it fire, one near-miss that keeps it quiet.
+
+Each case starts from the complete hand-written CCM21 letter and its claim (which pass with
+no finding at all) and changes one thing. The test asserts what a user sees: the rule's id
+among the findings (or not), and where the finding points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from denialkit.claim import Claim, Payer, PlanType, ServiceLine
+from denialkit.codes import lookup
+from denialkit.validation import Report, Validator, builtin_rules
+
+LETTER_DAY = date(2026, 4, 28)
+Case = Callable[[str, Claim], tuple[Any, dict[str, Any]]]
+
+
+def sub(text: str, old: str, new: str, count: int = -1) -> str:
+    """``text`` with ``old`` replaced; fails loudly when ``old`` is absent."""
+    assert old in text, f"the fixture no longer contains {old!r}"
+    return text.replace(old, new, count)
+
+
+def subs(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        text = sub(text, old, new)
+    return text
+
+
+def no_redetermination(text: str) -> str:
+    return subs(text, ("Redeterminations", "Appeals"), ("redetermination", "review"))
+
+
+def commercial(claim: Claim, **payer: Any) -> Claim:
+    return claim.evolve(payer=Payer(name="Medicare Part B", plan_type=PlanType.COMMERCIAL, **payer))
+
+
+def letter(text: str, claim: Claim, **attrs_: Any) -> Any:
+    @attrs.frozen
+    class HandLetter:
+        text: str
+        claim: Claim
+        codes: tuple[Any, ...] = ()
+        letter_date: date = LETTER_DAY
+        missing: tuple[str, ...] = ()
+        level: object = None
+        deadline: object = None
+        template: str = "hand/written.txt"
+
+    return HandLetter(text=text, claim=claim, **attrs_)
+
+
+def with_claim(text: str, claim: Claim) -> tuple[Any, dict[str, Any]]:
+    return text, {"claim": claim}
+
+
+def text_only(text: str) -> tuple[Any, dict[str, Any]]:
+    return text, {}
+
+
+# (rule id, a case that fires it, a near-miss that does not)
+CASES: dict[str, tuple[Case, Case]] = {
+    # ------------------------------------------------------------------ DK1xx
+    "DK101": (
+        lambda t, c: with_claim(sub(t, "Patient: Zoë Nguyễn", "Patient: our patient"), c),
+        lambda t, c: with_claim(sub(t, "Patient: Zoë Nguyễn", "Patient: NGUYEN, Zoe"), c),
+    ),
+    "DK102": (
+        lambda t, c: with_claim(sub(t, "Medicare number (MBI): 1EG4-TE5-MK73\n", ""), c),
+        lambda t, c: with_claim(sub(t, "1EG4-TE5-MK73", "1eg4te5mk73"), c),
+    ),
+    "DK103": (
+        lambda t, c: with_claim(
+            t,
+            commercial(c, appeal_window_days=180).evolve(
+                patient=attrs.evolve(c.patient, group_number="GRP-5521")
+            ),
+        ),
+        lambda t, c: with_claim(
+            sub(t, "Claim number:", "Group number: GRP 5521\nClaim number:"),
+            commercial(c, appeal_window_days=180).evolve(
+                patient=attrs.evolve(c.patient, group_number="GRP-5521")
+            ),
+        ),
+    ),
+    "DK104": (
+        lambda t, c: with_claim(sub(t, "Claim number: 5526012345670\n", ""), c),
+        lambda t, c: with_claim(sub(t, "5526012345670", "5526 0123-45670"), c),
+    ),
+    "DK105": (
+        lambda t, c: with_claim(
+            sub(t, "Date of service: March 31, 2026", "Date of service: the last day of the month"),
+            c,
+        ),
+        lambda t, c: with_claim(sub(t, "March 31, 2026", "03/31/2026"), c),
+    ),
+    "DK106": (
+        lambda t, c: with_claim(sub(t, "99492", "the service"), c),
+        lambda t, c: with_claim(
+            sub(sub(t, "CPT 99492 (", "the service ("), "CPT 99492 with", "99492 with"), c
+        ),
+    ),
+    "DK107": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("denied", "reviewed"),
+                ("Denial:", "Code:"),
+                ("denial code", "code"),
+                ("the denial", "the decision"),
+            )
+        ),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("denied", "reviewed"),
+                ("Denial:", "Code:"),
+                ("denial code", "code"),
+                ("the denial", "the adverse benefit determination"),
+            )
+        ),
+    ),
+    "DK108": (
+        lambda t, c: (t, {"codes": ["CO-50", "CCM21"]}),
+        lambda t, c: (
+            sub(t, "Denial: CCM21", "Denial: CCM21 and reason code CO-50"),
+            {"codes": ["CO-50", "CCM21"]},
+        ),
+    ),
+    "DK109": (
+        lambda t, c: with_claim(
+            t,
+            c.evolve(
+                denial=attrs.evolve(c.denial, reason="The records were not received in time.")
+            ),
+        ),
+        lambda t, c: with_claim(t, c),  # the reason is quoted across a line break
+    ),
+    "DK110": (
+        lambda t, c: text_only("Attn: Appeals\nThe claim was denied. Thank you.\n"),
+        lambda t, c: text_only("Attn: Appeals\nThe claim was denied. Please reconsider it.\n"),
+    ),
+    "DK111": (
+        lambda t, c: text_only("We request reconsideration of claim 123; it was denied.\n"),
+        lambda t, c: text_only(t),
+    ),
+    "DK112": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("Attn: Provider Appeals Department\n", ""),
+                ("To the redetermination reviewer:", "Hello,"),
+            )
+        ),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("Attn: Provider Appeals Department\n", ""),
+                ("To the redetermination reviewer:", "To: Claims review"),
+            )
+        ),
+    ),
+    "DK113": (
+        lambda t, c: with_claim(sub(t, "PO Box 6700", "PO Box 6701"), c),
+        lambda t, c: with_claim(sub(t, "PO Box 6700", "P.O. Box 6700"), c),
+    ),
+    "DK114": (
+        lambda t, c: text_only(sub(t, "\nApril 28, 2026\n", "\n")),
+        lambda t, c: text_only(sub(t, "\nApril 28, 2026\n", "\nDate: 04/28/2026\n")),
+    ),
+    "DK115": (
+        lambda t, c: text_only(sub(t, "Phone: (217) 555-0142  Fax: (217) 555-0143\n", "")),
+        lambda t, c: text_only(
+            sub(t, "Phone: (217) 555-0142  Fax: (217) 555-0143", "billing@valleyfm.example")
+        ),
+    ),
+    "DK116": (
+        lambda t, c: text_only(sub(t, "NPI: 1234567893\n", "")),
+        lambda t, c: text_only(sub(t, "NPI: 1234567893", "NPI 1234567893")),
+    ),
+    "DK117": (
+        lambda t, c: text_only(sub(t, "Sincerely,\n\nMaria Chen, MD\n", "")),
+        lambda t, c: with_claim(sub(t, "Sincerely,", "Respectfully submitted,"), c),
+    ),
+    "DK118": (
+        lambda t, c: text_only(sub(t, "Enclosures:", "The documents:")),
+        lambda t, c: text_only(sub(t, "Enclosures:", "Attachments (5):")),
+    ),
+    "DK119": (
+        lambda t, c: with_claim(no_redetermination(t), c),
+        lambda t, c: with_claim(no_redetermination(t), commercial(c, appeal_window_days=180)),
+    ),
+    "DK120": (
+        lambda t, c: with_claim(
+            no_redetermination(t), c.evolve(denial=attrs.evolve(c.denial, level=1))
+        ),
+        lambda t, c: with_claim(t, c.evolve(denial=attrs.evolve(c.denial, level=1))),
+    ),
+    # ------------------------------------------------------------------ DK2xx
+    "DK201": (
+        lambda t, c: text_only(sub(t, "NPI: 1234567893", "NPI: 1234567898")),
+        lambda t, c: text_only(sub(t, "NPI: 1234567893", "NPI: 1234-567893")),
+    ),
+    "DK202": (
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1SG4-TE5-MK73")),
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1eg4-te5-mk73")),
+    ),
+    "DK203": (
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "123456789A")),
+        lambda t, c: text_only(t),
+    ),
+    "DK204": (
+        lambda t, c: text_only(sub(t, "CPT 99492 (first", "Diagnosis: 33.1\nCPT 99492 (first")),
+        lambda t, c: text_only(
+            sub(t, "CPT 99492 (first", "Diagnoses: F33.1, F41.1\nCPT 99492 (first")
+        ),
+    ),
+    "DK205": (
+        lambda t, c: text_only(sub(t, "CPT 99492 (", "CPT 9949 (")),
+        lambda t, c: text_only(sub(t, "CPT 99492 (", "CPT 99492 and 0001U (")),
+    ),
+    "DK206": (
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: CCM21, reason code CO-999")),
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: CCM21, reason code CO-16")),
+    ),
+    "DK207": (
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: CCM21, reason code CO-15")),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("Denial: CCM21", "Denial: CCM21, reason code CO-15"),
+                ("Date of service: March 31, 2026", "Date of service: March 31, 2017"),
+            )
+        ),
+    ),
+    "DK208": (
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: denial code XYZ12")),
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: denial code CCM21")),
+    ),
+    "DK209": (
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: CCM21 with PR-18")),
+        lambda t, c: text_only(sub(t, "Denial: CCM21", "Denial: CCM21 with OA-18")),
+    ),
+    "DK210": (
+        lambda t, c: with_claim(
+            sub(t, "Claim number: 5526012345670", "Claim number: 5526012345671"), c
+        ),
+        lambda t, c: with_claim(
+            sub(t, "Claim number: 5526012345670", "Claim #: 5526-0123-45670"), c
+        ),
+    ),
+    "DK211": (
+        lambda t, c: with_claim(sub(t, "1EG4-TE5-MK73", "1EG4-TE5-MK74"), c),
+        lambda t, c: with_claim(sub(t, "1EG4-TE5-MK73", "1eg4te5mk73"), c),
+    ),
+    "DK212": (
+        lambda t, c: with_claim(sub(t, "Service: CPT 99492", "Service: CPT 99493"), c),
+        lambda t, c: with_claim(sub(t, "Service: CPT 99492", "Service: CPT® 99492"), c),
+    ),
+    "DK213": (
+        lambda t, c: with_claim(sub(t, "Patient: Zoë Nguyễn", "Patient: Jane Roe"), c),
+        lambda t, c: with_claim(sub(t, "Patient: Zoë Nguyễn", "Patient: Nguyen, Zoe"), c),
+    ),
+    "DK214": (
+        lambda t, c: with_claim(sub(t, "Denial: CCM21", "Denial: CCM21 and reason code CO-16"), c),
+        lambda t, c: with_claim(t, c),
+    ),
+    # ------------------------------------------------------------------ DK3xx
+    "DK301": (
+        lambda t, c: text_only(sub(t, "To the", "{{ salutation }}")),
+        lambda t, c: text_only(sub(t, "Re:", "Re {see below}:")),
+    ),
+    "DK302": (
+        lambda t, c: text_only(sub(t, "April 28, 2026\n", "[Insert Date]\n")),
+        lambda t, c: text_only(sub(t, "stating:", "stating [sic]:")),
+    ),
+    "DK303": (
+        lambda t, c: text_only(sub(t, "Patient: Zoë Nguyễn", "Patient: (Patient Name)")),
+        lambda t, c: text_only(sub(t, "the PHQ-9", "the depression scale (PHQ-9)")),
+    ),
+    "DK304": (
+        lambda t, c: text_only(sub(t, "Maria Chen, MD\n", "Maria Chen, MD\n__________\n")),
+        lambda t, c: text_only(sub(t, "Maria Chen, MD\n", "Maria Chen, MD (file ref_a__b)\n")),
+    ),
+    "DK305": (
+        lambda t, c: text_only(sub(t, "The patient gave", "TODO check. The patient gave")),
+        lambda t, c: text_only(t + "Diagnosis code S72.XXXA is not billed here.\n"),
+    ),
+    "DK306": (
+        lambda t, c: text_only(
+            sub(t, "Claim number: 5526012345670", "Claim number: 5526012345670\nMember ID: N/A")
+        ),
+        lambda t, c: text_only(
+            sub(
+                t,
+                "Claim number: 5526012345670",
+                "Claim number: 5526012345670\nSecondary payer: N/A",
+            )
+        ),
+    ),
+    "DK307": (
+        lambda t, c: text_only(sub(t, "on March 2, 2026", "on [MISSING: consent date]")),
+        lambda t, c: text_only(
+            sub(t, "on March 2, 2026", "on March 2, 2026 (no longer missing from the chart)")
+        ),
+    ),
+    # ------------------------------------------------------------------ DK4xx
+    "DK401": (
+        lambda t, c: text_only(sub(t, "March 3, 2026", "February 30, 2026")),
+        lambda t, c: text_only(sub(t, "March 3, 2026", "February 28, 2026")),
+    ),
+    "DK402": (
+        lambda t, c: with_claim(
+            t, c.evolve(services=(attrs.evolve(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
+        ),
+        lambda t, c: with_claim(t, c),
+    ),
+    "DK403": (
+        lambda t, c: with_claim(
+            sub(t, "March 31, 2026", "May 5, 2026"),
+            c.evolve(services=(attrs.evolve(c.services[0], date=date(2026, 5, 5)),)),
+        ),
+        lambda t, c: with_claim(
+            sub(t, "March 31, 2026", "April 28, 2026"),
+            c.evolve(
+                services=(attrs.evolve(c.services[0], date=date(2026, 4, 28)),),
+                denial=attrs.evolve(c.denial, notice_date=date(2026, 4, 28)),
+            ),
+        ),
+    ),
+    "DK404": (
+        lambda t, c: with_claim(
+            t, c.evolve(denial=attrs.evolve(c.denial, notice_date=date(2026, 3, 30)))
+        ),
+        lambda t, c: with_claim(
+            t, c.evolve(denial=attrs.evolve(c.denial, notice_date=date(2026, 3, 31)))
+        ),
+    ),
+    "DK405": (
+        lambda t, c: with_claim(sub(t, "\nApril 28, 2026\n", "\nApril 19, 2026\n"), c),
+        lambda t, c: with_claim(sub(t, "\nApril 28, 2026\n", "\nApril 20, 2026\n"), c),
+    ),
+    "DK406": (
+        lambda t, c: with_claim(
+            t, c.evolve(patient=attrs.evolve(c.patient, birth_date=date(2026, 3, 31)))
+        ),
+        lambda t, c: with_claim(
+            t, c.evolve(patient=attrs.evolve(c.patient, birth_date=date(2026, 3, 30)))
+        ),
+    ),
+    "DK407": (
+        lambda t, c: with_claim(
+            t, c.evolve(patient=attrs.evolve(c.patient, birth_date=date(1905, 3, 30)))
+        ),
+        lambda t, c: with_claim(
+            t, c.evolve(patient=attrs.evolve(c.patient, birth_date=date(1905, 4, 1)))
+        ),
+    ),
+    "DK408": (
+        # Medicare redetermination: notice April 20 + 5 days' receipt + 120 days = August 23
+        lambda t, c: with_claim(sub(t, "\nApril 28, 2026\n", "\nAugust 24, 2026\n"), c),
+        lambda t, c: with_claim(sub(t, "\nApril 28, 2026\n", "\nAugust 23, 2026\n"), c),
+    ),
+    "DK409": (
+        lambda t, c: with_claim(t, commercial(c)),
+        lambda t, c: with_claim(t, commercial(c, appeal_window_days=90)),
+    ),
+    "DK410": (
+        lambda t, c: with_claim(
+            sub(
+                t,
+                "Date of service: March 31, 2026",
+                "Date of service: March 30, 2026 and March 31, 2026",
+            ),
+            c,
+        ),
+        lambda t, c: with_claim(
+            sub(t, "Date of service: March 31, 2026", "Date of service: 2026-03-31"), c
+        ),
+    ),
+    "DK411": (
+        lambda t, c: with_claim(
+            sub(t, "Claim number:", "Date of birth: June 15, 1958\nClaim number:"), c
+        ),
+        lambda t, c: with_claim(sub(t, "Claim number:", "DOB: 06/14/1958\nClaim number:"), c),
+    ),
+    # ------------------------------------------------------------------ DK5xx
+    "DK501": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("gave written consent to", "agreed in writing to"),
+                ("Signed consent for", "Signed agreement to"),
+                ("demonstrates consent,", "demonstrates agreement,"),
+            )
+        ),
+        lambda t, c: text_only(t),
+    ),
+    "DK502": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("Her care plan", "Her plan"),
+                ("Care plan dated", "Plan dated"),
+                ("a care plan,", "a plan,"),
+            )
+        ),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("Her care plan", "Her treatment plan"),
+                ("Care plan dated", "Plan dated"),
+                ("a care plan,", "a plan,"),
+            )
+        ),
+    ),
+    "DK503": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("the PHQ-9 and GAD-7", "two questionnaires"),
+                ("PHQ-9 and GAD-7 scores", "Questionnaire scores"),
+                ("with validated\nscales", "with questionnaires"),
+            )
+        ),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("the PHQ-9 and GAD-7", "the GAD7"),
+                ("PHQ-9 and GAD-7 scores", "Questionnaire scores"),
+                ("with validated\nscales", "with questionnaires"),
+            )
+        ),
+    ),
+    "DK504": (
+        lambda t, c: text_only(
+            subs(t, ("spent 82 minutes", "spent time"), ("the 70\nminutes", "the time"))
+        ),
+        lambda t, c: text_only(
+            subs(t, ("spent 82 minutes", "spent 82 min."), ("the 70\nminutes", "the time"))
+        ),
+    ),
+    "DK505": (
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 45 minutes")),
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 70 minutes")),
+    ),
+    "DK506": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("behavioral health care manager", "social worker"),
+                ("the care manager's time", "the staff time"),
+                ("Care manager time log", "Staff time log"),
+            )
+        ),
+        lambda t, c: text_only(t),
+    ),
+    "DK507": (
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("psychiatric\nconsultant", "specialist"),
+                ("psychiatric consultant's", "specialist's"),
+                ("Psychiatric consultant", "Specialist"),
+            )
+        ),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("psychiatric\nconsultant", "consulting psychiatrist"),
+                ("psychiatric consultant's", "specialist's"),
+                ("Psychiatric consultant", "Specialist"),
+            )
+        ),
+    ),
+    "DK508": (
+        lambda t, c: with_claim(
+            t, c.evolve(services=(ServiceLine(code="99494", date=date(2026, 3, 31)),))
+        ),
+        lambda t, c: with_claim(
+            t, c.evolve(services=(c.services[0], ServiceLine(code="99494", date=date(2026, 3, 31))))
+        ),
+    ),
+    # ------------------------------------------------------------------ DK6xx
+    "DK601": (
+        lambda t, c: text_only(sub(t, "Claim number:", "SSN: 123-45-6789\nClaim number:")),
+        lambda t, c: text_only(
+            sub(t, "Claim number:", "Example number: 078-05-1120\nClaim number:")
+        ),
+    ),
+    "DK602": (
+        lambda t, c: text_only(sub(t, "Claim number:", "Spouse MBI: 2EG4-TE5-MK73\nClaim number:")),
+        lambda t, c: text_only(sub(t, "Claim number:", "Again: 1EG4TE5MK73\nClaim number:")),
+    ),
+    # ------------------------------------------------------------------ DK7xx
+    "DK701": (
+        lambda t, c: text_only(sub(t, "Patient: Zoë", "Patient: \u202eZoë")),
+        lambda t, c: text_only(t),
+    ),
+    "DK702": (
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1EG4-TE5\u200b-MK73")),
+        lambda t, c: text_only(sub(t, "To the", "De\u200bar")),
+    ),
+    "DK703": (
+        lambda t, c: text_only(sub(t, "the redetermination reviewer", "the re\u200bviewer")),
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1EG4-TE5\u200b-MK73")),
+    ),
+    "DK704": (
+        lambda t, c: text_only(sub(t, "NPI: 1234567893", "NPI: １２３４５６７８９３")),
+        lambda t, c: text_only(t),
+    ),
+    "DK705": (
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1ЕG4-TE5-MK73")),
+        lambda t, c: text_only(sub(t, "Patient: Zoë Nguyễn", "Patient: Zoë Nguyễn 3rd")),
+    ),
+    "DK706": (
+        lambda t, c: text_only(sub(t, "To the", "D\udcc3ar")),
+        lambda t, c: text_only(sub(t, "To the", "Dear 💥")),
+    ),
+    "DK707": (
+        lambda t, c: text_only(sub(t, "To the", "Dear\x07")),
+        lambda t, c: text_only(sub(t, "To the", "Dear\t\f")),
+    ),
+    "DK708": (
+        lambda t, c: text_only(sub(t, "Zoë", "Zo\ufffd")),
+        lambda t, c: text_only(sub(t, "Zoë", "Zo\ufffc")),
+    ),
+    "DK709": (
+        lambda t, c: text_only(t + ("Further detail of the care given. " * 3000)),
+        lambda t, c: text_only(t + ("Further detail of the care given. " * 2000)),
+    ),
+}
+
+
+def _run(validator: Validator, case: Case, text: str, claim: Claim) -> Report:
+    arg, kwargs = case(text, claim)
+    return validator.check(arg, **kwargs)
+
+
+def test_every_rule_has_a_firing_case_and_a_quiet_case() -> None:
+    assert sorted(CASES) == sorted(r.id for r in builtin_rules())
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fires(rule_id: str, validator: Validator, text: str, claim: Claim) -> None:
+    report = _run(validator, CASES[rule_id][0], text, claim)
+    found = report.by_rule().get(rule_id, ())
+    assert found, f"{rule_id} did not fire; findings: {[f.rule_id for f in report]}"
+    rule = validator.rule(rule_id)
+    for f in found:
+        assert f.slug == rule.slug
+        assert f.severity is rule.severity
+        assert f.hint
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_stays_quiet(rule_id: str, validator: Validator, text: str, claim: Claim) -> None:
+    report = _run(validator, CASES[rule_id][1], text, claim)
+    assert rule_id not in report.by_rule(), [str(f) for f in report.by_rule()[rule_id]]
+
+
+def test_the_complete_letter_has_no_finding_with_or_without_its_claim(
+    validator: Validator, text: str, claim: Claim
+) -> None:
+    assert list(validator.check(text, claim=claim)) == []
+    assert list(validator.check(text)) == []
+    assert validator.check(letter(text, claim, codes=(lookup("CCM21"),))).ok
+
+
+BLANKS = (
+    "[Your Practice Header]",
+    "[Date]",
+    "[Claim Number]",
+    "[Patient Name]",
+    "[Insert Date]",
+    "[Insert Minutes]",
+)
+
+
+def test_each_bracket_blank_of_a_published_template_is_one_finding(validator: Validator) -> None:
+    text = (
+        "[Your Practice Header]\n"
+        "[Date]\n"
+        "Attn: Provider Appeals Department\n"
+        "Re: Claim number [Claim Number], patient [Patient Name]\n"
+        "Your letter of [Insert Date] denied the claim. The care manager spent "
+        "[Insert Minutes] minutes with the patient.\n"
+    )
+    report = validator.check(text)
+    assert not report.ok
+    placeholder_findings = [f for f in report if f.rule_id.startswith("DK3")]
+    assert len(placeholder_findings) == len(BLANKS)
+    for blank in BLANKS:
+        offset = text.index(blank)
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        here = [f for f in report if (f.location.line, f.location.column) == (line, column)]
+        assert [f.rule_id for f in here] == ["DK302"], blank
+
+
+def test_each_missing_fact_marker_is_its_own_finding_on_its_line(validator: Validator) -> None:
+    text = "Consent given on [MISSING: consent date].\n\nMinutes: [MISSING: minutes]\n"
+    found = validator.check(text).by_rule()["DK307"]
+    assert [(f.location.line, f.location.column) for f in found] == [(1, 18), (3, 10)]
+    # without a letter object the labels are not repeated in the message
+    assert all("consent" not in f.message for f in found)
+
+
+def test_a_letter_object_names_its_declared_missing_facts(
+    validator: Validator, text: str, claim: Claim
+) -> None:
+    marked = sub(text, "on March 2, 2026", "on [MISSING: consent date]")
+    report = validator.check(letter(marked, claim, missing=("consent date",)))
+    (f,) = report.by_rule()["DK307"]
+    assert f.message == "the fact 'consent date' is missing from the letter"
+    assert f.location.line == marked[: marked.index("[MISSING")].count("\n") + 1
+
+
+def test_template_syntax_is_one_finding_per_construct(validator: Validator) -> None:
+    text = "Hi {{ name }} and {% if x %}yes{% endif %}, {# note #} and a stray }} here.\n"
+    found = validator.check(text).by_rule()["DK301"]
+    assert [f.location.column for f in found] == [4, 19, 32, 45, 68]
+
+
+def test_placeholder_rules_catch_the_usual_conventions(validator: Validator) -> None:
+    text = (
+        "Dear (Patient's name),\n"
+        "On <<Date of Service>> we saw the patient. Amount: ________\n"
+        "lorem ipsum dolor sit amet. TBD. FIXME. XXX-XX-1234.\n"
+    )
+    ids = [f.rule_id for f in validator.check(text) if f.rule_id.startswith("DK3")]
+    assert ids.count("DK303") == 1
+    assert ids.count("DK302") == 1
+    assert ids.count("DK304") == 1
+    assert ids.count("DK305") == 4  # lorem ipsum, TBD, FIXME, XXX
+
+
+def test_finding_locations_point_at_the_problem(validator: Validator, text: str) -> None:
+    edited = sub(text, "NPI: 1234567893", "NPI: 1234567898")
+    (f,) = validator.check(edited).by_rule()["DK201"]
+    assert (f.location.line, f.location.column) == (5, 6)
+    assert f.location.path is None
+
+
+def test_claim_findings_point_at_the_claim_path(
+    validator: Validator, text: str, claim: Claim
+) -> None:
+    bad = claim.evolve(provider=attrs.evolve(claim.provider, npi="1234567898"))
+    found = validator.check(text, claim=bad).by_rule()
+    assert [f.location.path for f in found["DK201"]] == ["provider.npi"]
+    edited = sub(text, "NPI: 1234567893", "NPI: 1234567898")
+    found = validator.check(edited, claim=bad).by_rule()
+    assert [(f.location.line, f.location.path) for f in found["DK201"]] == [
+        (None, "provider.npi"),
+        (5, None),
+    ]
+
+
+def test_deadline_finding_says_how_late_and_cites_the_rule(
+    validator: Validator, text: str, claim: Claim
+) -> None:
+    late = sub(text, "\nApril 28, 2026\n", "\nSeptember 2, 2026\n")
+    (f,) = validator.check(late, claim=claim).by_rule()["DK408"]
+    assert f.severity.value == "warning"
+    assert f.message == (
+        "the letter is dated 10 days after the filing deadline (42 CFR 405.942(a)); "
+        "a good-cause extension may apply"
+    )
+
+
+def test_minutes_threshold_counts_add_on_units(
+    validator: Validator, text: str, claim: Claim
+) -> None:
+    addon = claim.evolve(
+        services=(
+            claim.services[0],
+            ServiceLine(code="99494", date=date(2026, 3, 31), units=Decimal(1)),
+        )
+    )
+    (f,) = validator.check(text, claim=addon).by_rule()["DK505"]
+    assert (
+        f.message
+        == "the minutes stated are fewer than the 100 that 99492 with 99494 needs in the month"
+    )
+    assert f.location.path == "facts.care_manager_minutes"
+
+
+def test_a_second_patient_in_a_letter_without_a_claim(validator: Validator) -> None:
+    text = "Member ID: W1234567\nDate of birth: 01/02/1950\nMember ID: W7654321\n"
+    (f,) = validator.check(text).by_rule()["DK602"]
+    assert f.location.line == 3
+
+
+def test_hand_written_medicare_number_forms(validator: Validator, text: str) -> None:
+    for form in ("1EG4-TE5-MK73", "1EG4TE5MK73", "1eg4-te5-mk73"):
+        assert "DK202" not in validator.check(sub(text, "1EG4-TE5-MK73", form)).by_rule()
+    for form in ("1EG4-TE5-MK7", "0EG4-TE5-MK73", "1EG4-TE5-MK7Z", "1EG4-TE5-MK7３"):
+        assert "DK202" in validator.check(sub(text, "1EG4-TE5-MK73", form)).by_rule(), form
+
+
+def test_patient_name_in_other_orders_and_spellings(
+    validator: Validator, text: str, claim: Claim
+) -> None:
+    for written in ("Zoë Nguyễn", "ZOË NGUYỄN", "Zoe Nguyen", "Nguyễn, Zoë"):
+        report = validator.check(sub(text, "Zoë Nguyễn", written), claim=claim)
+        assert "DK101" not in report.by_rule(), written
