@@ -25,10 +25,10 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
@@ -149,6 +149,9 @@ class Denial:
     level: int = 0
 
 
+_T = TypeVar("_T")
+
+
 class Facts(Mapping[str, "FactValue"]):
     """An immutable mapping of code-specific evidence (values hidden from reprs).
 
@@ -157,8 +160,9 @@ class Facts(Mapping[str, "FactValue"]):
     (45, 1, <Facts keys=['care_manager_minutes']>)
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_index", "_items")
     _items: tuple[tuple[str, FactValue], ...]
+    _index: dict[str, FactValue]
 
     def __init__(self, items: Mapping[str, FactValue] | None = None) -> None:
         data = dict(items or {})
@@ -166,18 +170,44 @@ class Facts(Mapping[str, "FactValue"]):
             if not isinstance(k, str):
                 raise TypeError("fact names must be strings")
         object.__setattr__(self, "_items", tuple(sorted(data.items())))
+        object.__setattr__(self, "_index", dict(self._items))  # O(1) lookups
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Facts is immutable")
 
     def __getitem__(self, key: str) -> FactValue:
-        for k, v in self._items:
-            if k == key:
-                return v
-        raise KeyError(key)
+        try:
+            return self._index[key]
+        except TypeError:  # an unhashable key is simply not there
+            raise KeyError(key) from None
 
     def __iter__(self) -> Iterator[str]:
         return (k for k, _ in self._items)
+
+    # fast paths over the index (same results as the Mapping defaults)
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._index
+        except TypeError:
+            return False
+
+    @overload
+    def get(self, key: str, /) -> FactValue | None: ...
+
+    @overload
+    def get(self, key: str, /, default: FactValue | _T) -> FactValue | _T: ...
+
+    def get(self, key: str, /, default: object = None) -> object:
+        try:
+            return self._index.get(key, default)
+        except TypeError:
+            return default
+
+    def values(self) -> ValuesView[FactValue]:
+        return self._index.values()
+
+    def items(self) -> ItemsView[str, FactValue]:
+        return self._index.items()
 
     def __len__(self) -> int:
         return len(self._items)

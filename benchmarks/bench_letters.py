@@ -1,0 +1,132 @@
+"""Benchmarks for appeal letters (issue 4). A plain script: ``python benchmarks/bench_letters.py``.
+
+1. Overhead: ``appeal()`` of the CCM21 example claim against rendering the same template
+   directly with a plain Jinja2 environment and the same context. Target: at most 2x.
+2. Memory: 10,000 letters for distinct claims. The traced memory still held after 10,000
+   letters must not grow against what is held after 1,000 (no cache grows with claims).
+   Target: under 64 bytes of growth per letter between the two points.
+
+Times are the best of several rounds, measured in this process; ratios, not absolute times,
+are the result.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+import jinja2
+
+from denialkit.letters import appeal, example_claim
+from denialkit.templates import StringTemplate, TemplateRegistry
+
+LETTER_DATE = date(2026, 11, 2)
+OVERHEAD_TARGET = 2.0
+GROWTH_TARGET = 64  # bytes per letter
+
+
+class _Capture(TemplateRegistry):
+    """A registry that keeps the context of the last render (to feed the baseline)."""
+
+    context: dict[str, object]
+
+    def render_blocks(
+        self, template: str | StringTemplate, context: Mapping[str, object]
+    ) -> dict[str, str]:
+        self.context = dict(context)
+        return super().render_blocks(template, context)
+
+
+def _best(fn: Callable[[], object], *, number: int, rounds: int = 7) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def bench_overhead() -> tuple[float, float, float]:
+    claim = example_claim("CCM21")
+    reg = _Capture(plugins=False)
+    appeal("CCM21", claim, registry=reg, letter_date=LETTER_DATE)
+    context = reg.context
+
+    # the baseline: the same template file, a plain Jinja2 environment, the same context
+    from denialkit._compat import files
+    from denialkit.templates import _and_join
+
+    source = files("denialkit._templates").joinpath("ccm21.txt.j2").read_text("utf-8")
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["and_join"] = _and_join
+    template = env.from_string(source)
+    template.render(context)
+
+    plain = TemplateRegistry(plugins=False)
+    appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE)
+    number = 300
+    direct = _best(lambda: template.render(context), number=number)
+    ours = _best(
+        lambda: appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE), number=number
+    )
+    return ours, direct, ours / direct
+
+
+def _claims(n: int, start: int = 0) -> Any:
+    base = example_claim("CCM21")
+    for i in range(start, start + n):
+        yield base.evolve(
+            claim_number=f"CLM{i:08d}",
+            patient=attrs.evolve(base.patient, name=f"Patient {i}", member_id=f"M{i:09d}"),
+            facts=dict(
+                base.facts,
+                care_manager_minutes=60 + i % 50,
+                care_manager_name=f"Care Manager {i % 997}",
+            ),
+        )
+
+
+def bench_memory(total: int = 10_000, checkpoint: int = 1_000) -> tuple[int, int, float]:
+    reg = TemplateRegistry(plugins=False)
+    appeal("CCM21", example_claim("CCM21"), registry=reg, letter_date=LETTER_DATE)  # warm up
+    gc.collect()
+    tracemalloc.start()
+    held: dict[int, int] = {}
+    for done, claim in enumerate(_claims(total), 1):
+        letter = appeal("CCM21", claim, registry=reg, letter_date=LETTER_DATE)
+        assert not letter.missing
+        if done in (checkpoint, total):
+            del letter
+            gc.collect()
+            held[done] = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    growth = (held[total] - held[checkpoint]) / (total - checkpoint)
+    return held[checkpoint], held[total], growth
+
+
+def main() -> int:
+    ours, direct, ratio = bench_overhead()
+    ok1 = ratio <= OVERHEAD_TARGET
+    print(
+        f"overhead: appeal() {ours * 1e6:.0f} us vs direct Jinja2 render {direct * 1e6:.0f} us "
+        f"-> ratio {ratio:.2f} (target <= {OVERHEAD_TARGET:g}): {'OK' if ok1 else 'MISSED'}"
+    )
+    at_1k, at_10k, growth = bench_memory()
+    ok2 = growth < GROWTH_TARGET
+    print(
+        f"memory: held after 1,000 letters {at_1k / 1024:.0f} KiB, after 10,000 "
+        f"{at_10k / 1024:.0f} KiB -> {growth:.1f} bytes per letter "
+        f"(target < {GROWTH_TARGET}): {'OK' if ok2 else 'MISSED'}"
+    )
+    return 0 if ok1 and ok2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Command-line commands for letters: ``appeal``, ``example-claim``, ``claim-schema`` and
+``templates`` (private).
+
+The letter goes to stdout (or ``-o PATH``); what a person should know about it, the missing
+facts and the filing deadline, goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from ._cli_codes import iso_date
+from .exceptions import InvalidCodeError
+
+
+def _usage(message: str) -> Exception:
+    from .cli import UsageError
+
+    return UsageError(message)
+
+
+def _read_claim(path: str) -> Any:
+    from .claim import Claim
+
+    if path == "-":
+        data: bytes = sys.stdin.buffer.read()
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise _usage(
+                f"cannot read the claim file ({exc.strerror or type(exc).__name__})"
+            ) from None
+    return Claim.from_json(data)
+
+
+def _registry(args: argparse.Namespace) -> Any:
+    from .templates import TemplateRegistry, default_registry
+
+    if getattr(args, "templates_dir", None):
+        return TemplateRegistry(override_dir=args.templates_dir)
+    return default_registry()
+
+
+def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .letters import appeal, example_claim, format_date
+    from .render import render, render_text
+
+    if args.format == "pdf" and not args.output:
+        raise _usage("PDF output needs -o PATH (a PDF is not written to the terminal)")
+    if args.width is not None and args.format != "text":
+        raise _usage("--width applies to text output only")
+    try:
+        claim = example_claim(args.codes[0]) if args.example else _read_claim(args.claim)
+        letter = appeal(
+            args.codes,
+            claim,
+            level=args.level,
+            template=args.template,
+            registry=_registry(args),
+            letter_date=args.date,
+            strict=args.strict,
+        )
+    except InvalidCodeError as exc:
+        raise _usage(str(exc)) from None
+
+    if args.format == "text":
+        body: str | bytes = render_text(letter, width=args.width)
+    else:
+        body = render(letter, args.format)
+    if args.output:
+        try:
+            if isinstance(body, bytes):
+                with open(args.output, "wb") as fb:
+                    fb.write(body)
+            else:
+                with open(args.output, "w", encoding="utf-8") as ft:
+                    ft.write(body)
+        except OSError as exc:
+            raise _usage(
+                f"cannot write the output file ({exc.strerror or type(exc).__name__})"
+            ) from None
+        print(f"wrote {args.format} letter to {args.output}", file=err)
+    else:
+        assert isinstance(body, str)
+        out.write(body)
+
+    if letter.missing:
+        n = len(letter.missing)
+        print(
+            f"missing fact{'s' if n != 1 else ''} ({n}): {', '.join(letter.missing)}; "
+            "each is marked [MISSING: ...] in the letter",
+            file=err,
+        )
+    else:
+        print("no missing facts", file=err)
+    d = letter.deadline
+    if d is not None:
+        print(
+            f"deadline: {d.level.name} (level {d.level.number}) must reach the payer by "
+            f"{format_date(d.due)}: {d.rule} [{d.citation}]",
+            file=err,
+        )
+    else:
+        print(
+            f"deadline: none computed for {letter.level.name} (level {letter.level.number}): "
+            f"{letter.deadline_note}",
+            file=err,
+        )
+    return 0
+
+
+def _cmd_example_claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .letters import example_claim
+
+    try:
+        claim = example_claim(args.code)
+    except InvalidCodeError as exc:
+        raise _usage(str(exc)) from None
+    out.write(claim.to_json() + "\n")
+    return 0
+
+
+def _cmd_claim_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .claim import claim_schema
+
+    json.dump(claim_schema(), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return 0
+
+
+def _cmd_templates_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    reg = _registry(args)
+    infos = reg.templates()
+    if args.json:
+        json.dump(
+            [
+                {
+                    "name": t.name,
+                    "pack": t.pack,
+                    "kind": t.kind,
+                    "codes": list(t.meta.codes),
+                    "categories": [c.value for c in t.meta.categories],
+                    "facts": list(t.meta.facts),
+                    "optional_facts": list(t.meta.optional_facts),
+                    "description": t.meta.description,
+                }
+                for t in infos
+            ],
+            out,
+            indent=2,
+        )
+        out.write("\n")
+        return 0
+    width = max(len(t.name) for t in infos)
+    for t in infos:
+        print(f"{t.name:<{width}}  {t.kind:<8}  {t.serves}", file=out)
+    print(f"{len(infos)} templates in {len(reg.packs)} pack(s)", file=err)
+    return 0
+
+
+def _cmd_templates_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    reg = _registry(args)
+    info = reg.get(args.name)
+    meta = info.meta
+    print(f"# {info.name}", file=out)
+    print(f"# serves: {info.serves}", file=out)
+    if meta.description:
+        print(f"# {meta.description}", file=out)
+    if meta.facts:
+        print(f"# facts: {', '.join(meta.facts)}", file=out)
+    if meta.optional_facts:
+        print(f"# optional facts: {', '.join(meta.optional_facts)}", file=out)
+    source = reg.source(info.name)
+    out.write(source if source.endswith("\n") else source + "\n")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``appeal``, ``example-claim``, ``claim-schema`` and ``templates``."""
+    p = sub.add_parser(
+        "appeal",
+        help="write the appeal letter for a denial",
+        description="Write the appeal letter for a denial. The letter goes to stdout (or -o); "
+        "missing facts and the filing deadline go to stderr.",
+    )
+    p.add_argument("codes", nargs="+", metavar="CODE", help="denial code(s), e.g. CO-50 or CCM21")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--claim", metavar="FILE", help="the claim as JSON ('-' reads stdin)")
+    src.add_argument(
+        "--example", action="store_true", help="use the bundled example claim for the first CODE"
+    )
+    p.add_argument("--format", choices=["text", "md", "html", "pdf"], default="text")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for pdf)")
+    p.add_argument(
+        "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"
+    )
+    p.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
+    p.add_argument("--level", type=int, metavar="N", help="the appeal level (default: next)")
+    p.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
+    p.add_argument("--width", type=int, metavar="N", help="wrap text output to N columns")
+    p.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) instead of marking missing facts"
+    )
+    p.set_defaults(handler=_cmd_appeal)
+
+    p = sub.add_parser("example-claim", help="print a bundled example claim as JSON")
+    p.add_argument("code", help="a code with an example: CCM21, CO-16, CO-50, CO-197")
+    p.set_defaults(handler=_cmd_example_claim)
+
+    p = sub.add_parser("claim-schema", help="print the JSON Schema of the claim format")
+    p.set_defaults(handler=_cmd_claim_schema)
+
+    p = sub.add_parser("templates", help="list or show letter templates")
+    tsub = p.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
+    q = tsub.add_parser("list", help="list every template in search order")
+    q.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.set_defaults(handler=_cmd_templates_list)
+    q = tsub.add_parser("show", help="print a template's metadata and source")
+    q.add_argument("name", help="a template name, e.g. builtin/ccm21.txt.j2 or ccm21")
+    q.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
+    q.set_defaults(handler=_cmd_templates_show)

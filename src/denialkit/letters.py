@@ -1,0 +1,958 @@
+"""Appeal letters: :func:`appeal` turns a denial code and a claim into a :class:`Letter`.
+
+A letter is complete or says exactly what is missing. Every fact the template needs and the
+claim lacks shows in the text as the marker ``[MISSING: <label>]`` and is listed in
+:attr:`Letter.missing`; ``strict=True`` raises :class:`~denialkit.exceptions.MissingFactsError`
+instead, listing them all at once.
+
+>>> from datetime import date
+>>> from denialkit.letters import appeal, example_claim
+>>> claim = example_claim("CCM21")
+>>> letter = appeal("CCM21", claim, letter_date=date(2026, 11, 2))
+>>> letter.template, letter.missing, letter.level.name
+('builtin/ccm21.txt.j2', (), 'Redetermination')
+>>> print(letter.text.splitlines()[0])
+Valley Family Medicine
+>>> "November 2, 2026" in letter.text
+True
+>>> short = appeal("CCM21", claim.without_fact("consent_date"), letter_date=date(2026, 11, 2))
+>>> short.missing
+('consent date',)
+>>> "[MISSING: consent date]" in short.text
+True
+
+The letter's parts are there for other layouts (see :mod:`denialkit.render`):
+
+>>> letter.subject[0]
+('Re', 'Request for redetermination')
+>>> letter.enclosures[0]
+'Copy of the denial notice dated October 20, 2026'
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
+
+import attrs
+
+from .claim import Claim, PlanType
+from .codes import DenialCode, lookup
+from .exceptions import ClaimDataError, InvalidCodeError, MissingFactsError, UnknownCodeError
+
+if TYPE_CHECKING:
+    from .deadlines import AppealLevel, Deadline
+    from .templates import StringTemplate, TemplateMeta, TemplateRegistry
+    from .validation import Report
+
+__all__ = [
+    "Letter",
+    "LetterPart",
+    "appeal",
+    "example_claim",
+    "example_codes",
+    "format_date",
+]
+
+_MAX_TEXT: Final = 10_000  # as Claim.from_dict allows
+
+_MONTHS: Final = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def format_date(day: date) -> str:
+    """A date as letters write it: ``"March 31, 2026"`` (English, whatever the locale).
+
+    >>> format_date(date(2026, 3, 31))
+    'March 31, 2026'
+    """
+    if not isinstance(day, date):
+        raise TypeError(f"expected a datetime.date, not {type(day).__name__}")
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _month(day: date) -> str:
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+class LetterPart(enum.StrEnum):
+    """The parts of a letter, in the order they appear (see :meth:`Letter.span`)."""
+
+    SENDER = "sender"
+    DATE = "date"
+    RECIPIENT = "recipient"
+    SUBJECT = "subject"
+    SALUTATION = "salutation"
+    OPENING = "opening"
+    DENIAL = "denial"
+    ARGUMENT = "argument"
+    REQUEST = "request"
+    ENCLOSURES = "enclosures"
+    CLOSING = "closing"
+    SIGNATURE = "signature"
+
+
+@attrs.frozen(repr=False)
+class Letter:
+    """An appeal letter: its text, its parts and what it was built from.
+
+    Every field that holds patient data is left out of the ``repr``.
+
+    Attributes:
+        text: the letter as plain text (one paragraph a line; list items start with ``- ``).
+        claim: the claim the letter appeals.
+        codes: the denial codes it answers, resolved in the code tables.
+        letter_date: the date on the letter.
+        missing: labels of the facts the letter needed and the claim lacked, in order; each
+            shows in the text as ``[MISSING: <label>]``.
+        level: the appeal level requested.
+        deadline: the filing deadline for that level (a property, computed on first access),
+            or ``None`` when it cannot be computed: ``deadline_note`` then says why.
+        template: the template used, e.g. ``"builtin/ccm21.txt.j2"``.
+        sender: the practice's lines (name, address, contacts, NPI).
+        recipient: the payer's lines (name, appeals address, fax).
+        subject: ``(label, value)`` pairs; the first is ``("Re", "Request for ...")``.
+        salutation: the greeting.
+        opening: the first paragraph: who asks for what, about which claim.
+        denial: paragraphs quoting the denial: its date, codes with their summaries, reason.
+        argument: the template's paragraphs: why the decision is wrong.
+        request: the explicit request.
+        enclosures: the enclosures, in order (numbered in the text).
+        closing: the complimentary close.
+        signature: the signer's lines (name, title, practice, NPI).
+        spans: where each part is in :attr:`text` (see :meth:`span`).
+        report: the validator's findings (computed on first access).
+    """
+
+    text: str
+    claim: Claim
+    codes: tuple[DenialCode, ...]
+    letter_date: date
+    missing: tuple[str, ...]
+    level: AppealLevel
+    template: str
+    sender: tuple[str, ...]
+    recipient: tuple[str, ...]
+    subject: tuple[tuple[str, str], ...]
+    salutation: str
+    opening: str
+    denial: tuple[str, ...]
+    argument: tuple[str, ...]
+    request: str
+    enclosures: tuple[str, ...]
+    closing: str
+    signature: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        codes = tuple(c.key for c in self.codes)
+        return (
+            f"<Letter {self.template} codes={codes!r} level={self.level.number} "
+            f"missing={len(self.missing)}>"
+        )
+
+    @property
+    def body(self) -> tuple[str, ...]:
+        """The body paragraphs: the opening, the denial quoted and the argument."""
+        return (self.opening, *self.denial, *self.argument)
+
+    @property
+    def date_line(self) -> str:
+        """The date as the letter prints it."""
+        return format_date(self.letter_date)
+
+    @property
+    def complete(self) -> bool:
+        """True when no fact is missing."""
+        return not self.missing
+
+    def span(self, part: LetterPart | str) -> tuple[int, int] | None:
+        """The 1-based first and last line of a part in :attr:`text` (``None`` if absent).
+
+        >>> letter = appeal("CCM21", example_claim("CCM21"), letter_date=date(2026, 11, 2))
+        >>> letter.span("date")
+        (8, 8)
+        """
+        want = LetterPart(part)
+        lines = [(a, b) for p, a, b in self.spans if p is want]
+        if not lines:
+            return None
+        return lines[0][0], lines[-1][1]
+
+    @functools.cached_property
+    def _deadline(self) -> tuple[Deadline | None, str | None]:
+        from .deadlines import deadline_for
+        from .exceptions import DeadlineError
+
+        try:
+            return deadline_for(self.claim, level=self.level.number), None
+        except DeadlineError as exc:
+            return None, str(exc)
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The filing deadline for :attr:`level` (computed on first access), or ``None``."""
+        return self._deadline[0]
+
+    @property
+    def deadline_note(self) -> str | None:
+        """Why there is no deadline, when there is none (no patient data)."""
+        return self._deadline[1]
+
+    @functools.cached_property
+    def spans(self) -> tuple[tuple[LetterPart, int, int], ...]:
+        """``(part, first line, last line)`` for each paragraph of :attr:`text` (1-based)."""
+        out = []
+        line = 1
+        for part, para in _layout(
+            self.sender,
+            self.date_line,
+            self.recipient,
+            self.subject,
+            self.salutation,
+            self.opening,
+            self.denial,
+            self.argument,
+            self.request,
+            self.enclosures,
+            self.closing,
+            self.signature,
+        ):
+            if not para:
+                continue
+            n = para.count("\n") + 1
+            out.append((part, line, line + n - 1))
+            line += n + 1
+        return tuple(out)
+
+    @functools.cached_property
+    def report(self) -> Report:
+        """The validator's findings on this letter, computed on first access."""
+        from .validation import check
+
+        return check(self)
+
+    @overload
+    def render(self, format: Literal["text", "md", "markdown", "html"] = "text") -> str: ...
+
+    @overload
+    def render(self, format: Literal["pdf"]) -> bytes: ...
+
+    def render(self, format: str = "text") -> str | bytes:
+        """The letter in another format: ``"text"``, ``"md"``, ``"html"`` or ``"pdf"``.
+
+        See :func:`denialkit.render.render`.
+        """
+        from .render import render
+
+        return render(self, format)  # type: ignore[call-overload,no-any-return]
+
+
+# ------------------------------------------------------------------------ plan wording
+
+_NOUNS: Final[dict[tuple[PlanType, int], tuple[str, str]]] = {
+    (PlanType.MEDICARE, 1): ("redetermination", "a redetermination"),
+    (PlanType.MEDICARE, 2): ("reconsideration", "a reconsideration"),
+    (PlanType.MEDICARE, 3): (
+        "hearing before an Administrative Law Judge",
+        "a hearing before an Administrative Law Judge",
+    ),
+    (PlanType.MEDICARE, 4): (
+        "review by the Medicare Appeals Council",
+        "a review by the Medicare Appeals Council",
+    ),
+    (PlanType.MEDICARE, 5): ("judicial review", "judicial review"),
+    (PlanType.MEDICARE_ADVANTAGE, 1): ("reconsideration", "a reconsideration"),
+    (PlanType.ERISA, 1): ("internal appeal", "an internal appeal"),
+    (PlanType.ACA, 1): ("internal appeal", "an internal appeal"),
+    (PlanType.ACA, 2): ("external review", "an external review"),
+    (PlanType.MEDICAID, 1): ("reconsideration", "a reconsideration"),
+    (PlanType.MEDICAID, 2): ("second-level appeal", "a second-level appeal"),
+    (PlanType.COMMERCIAL, 1): ("reconsideration", "a reconsideration"),
+    (PlanType.COMMERCIAL, 2): ("second-level appeal", "a second-level appeal"),
+}
+
+_WHO: Final = {
+    PlanType.MEDICARE: ("Beneficiary", "Medicare number"),
+    PlanType.MEDICARE_ADVANTAGE: ("Member", "Member ID"),
+    PlanType.MEDICAID: ("Member", "Member ID"),
+}
+
+_GROUP_PLANS: Final = frozenset({PlanType.ERISA, PlanType.ACA, PlanType.COMMERCIAL})
+
+_CORE_LABELS: Final = {
+    "address": "practice address",
+    "recipient": "payer appeals address",
+    "signer": "signer name",
+    "title": "signer title",
+    "group": "group number",
+    "contractor": "contractor that made the redetermination",
+}
+
+
+def _nouns(plan: PlanType, number: int, name: str) -> tuple[str, str]:
+    hit = _NOUNS.get((plan, number))
+    if hit is not None:
+        return hit
+    noun = name[0].lower() + name[1:]
+    return noun, ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+# ------------------------------------------------------------------------ checks
+
+
+def _absent(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, tuple):
+        return not value
+    return False
+
+
+def _fine(claim: Claim, when: object) -> bool:
+    """The common case, checked fast: every date a plain date not after ``when``, every text
+    field a str of a sane length. Anything unusual goes to the full check in :func:`_check`."""
+    if type(when) is not date:
+        return False
+    p, pr, pay, d = claim.patient, claim.provider, claim.payer, claim.denial
+    v: object
+    for v in (claim.claim_number, p.name, p.member_id, pr.name, pay.name):
+        if type(v) is not str or len(v) > _MAX_TEXT or v.isspace() or not v:
+            return False
+    for v in (
+        p.group_number, pr.npi, pr.address, pr.phone, pr.fax, pr.email, pr.signer_name,
+        pr.signer_title, pay.appeals_address, pay.fax, d.reason,
+    ):  # fmt: skip
+        if v is not None and (type(v) is not str or len(v) > _MAX_TEXT):
+            return False
+    notice = d.notice_date
+    if type(pay.plan_type) is not PlanType or type(notice) is not date or notice > when:
+        return False
+    if p.birth_date is not None and type(p.birth_date) is not date:
+        return False
+    services = claim.services
+    if not services:
+        return False
+    for s in services:
+        day, code = s.date, s.code
+        if type(day) is not date or day > when or type(code) is not str or not code.strip():
+            return False
+        if len(code) > _MAX_TEXT or (s.description is not None and type(s.description) is not str):
+            return False
+        for v in s.modifiers + s.diagnoses:
+            if type(v) is not str or len(v) > _MAX_TEXT:
+                return False
+        if s.description is not None and len(s.description) > _MAX_TEXT:
+            return False
+    for v in claim.facts.values():
+        if type(v) is str:
+            if len(v) > _MAX_TEXT:
+                return False
+        elif isinstance(v, datetime) or (
+            isinstance(v, tuple) and any(type(x) is not str or len(x) > _MAX_TEXT for x in v)
+        ):
+            return False
+    return True
+
+
+def _check(claim: Claim, letter_date: object) -> date:
+    if _fine(claim, letter_date):
+        assert isinstance(letter_date, date)
+        return letter_date
+    problems: list[tuple[str, str]] = []
+    if isinstance(letter_date, datetime):
+        problems.append(("letter_date", "expected a date, got a datetime (a date has no time)"))
+        letter_date = None
+    elif not isinstance(letter_date, date):
+        raise TypeError(f"letter_date must be a datetime.date, not {type(letter_date).__name__}")
+
+    def day(path: str, value: object, *, required: bool) -> None:
+        if value is None and not required:
+            return
+        if isinstance(value, datetime):
+            problems.append((path, "expected a date, got a datetime (a date has no time)"))
+        elif not isinstance(value, date):
+            problems.append((path, "expected a date"))
+        elif letter_date is not None and value > letter_date:
+            problems.append((path, "is after the letter date"))
+
+    def text(path: str, value: object) -> None:
+        if not isinstance(value, str):
+            problems.append((path, "expected a string"))
+        elif not value.strip():
+            problems.append((path, "must not be empty"))
+
+    def long(path: str, value: object) -> None:
+        if isinstance(value, str) and len(value) > _MAX_TEXT:
+            problems.append((path, f"longer than {_MAX_TEXT} characters"))
+        elif isinstance(value, tuple) and any(
+            isinstance(v, str) and len(v) > _MAX_TEXT for v in value
+        ):
+            problems.append((path, f"holds an item longer than {_MAX_TEXT} characters"))
+
+    text("claim_number", claim.claim_number)
+    text("patient.name", getattr(claim.patient, "name", None))
+    text("patient.member_id", getattr(claim.patient, "member_id", None))
+    text("provider.name", getattr(claim.provider, "name", None))
+    text("payer.name", getattr(claim.payer, "name", None))
+    if not isinstance(getattr(claim.payer, "plan_type", None), PlanType):
+        problems.append(("payer.plan_type", "expected a PlanType"))
+    birth = getattr(claim.patient, "birth_date", None)
+    if isinstance(birth, datetime) or (birth is not None and not isinstance(birth, date)):
+        problems.append(("patient.birth_date", "expected a date"))
+    if not claim.services:
+        problems.append(("services", "at least one service line is required"))
+    for i, s in enumerate(claim.services):
+        code = getattr(s, "code", None)
+        if not isinstance(code, str) or not code.strip():
+            problems.append((f"services[{i}].code", "expected a CPT or HCPCS code"))
+        day(f"services[{i}].date", getattr(s, "date", None), required=True)
+    day("denial.notice_date", getattr(claim.denial, "notice_date", None), required=True)
+    for k, v in claim.facts.items():
+        if isinstance(v, datetime):
+            problems.append((f"facts.{k}", "expected a date, got a datetime (a date has no time)"))
+        long(f"facts.{k}", v)
+    for path, record in (
+        ("", claim),
+        ("patient.", claim.patient),
+        ("provider.", claim.provider),
+        ("payer.", claim.payer),
+        ("denial.", claim.denial),
+    ):
+        if attrs.has(type(record)):
+            for f in attrs.fields(type(record)):
+                long(path + f.name, getattr(record, f.name))
+    for i, s in enumerate(claim.services):
+        if attrs.has(type(s)):
+            for f in attrs.fields(type(s)):
+                long(f"services[{i}].{f.name}", getattr(s, f.name))
+    if problems:
+        raise ClaimDataError(problems)
+    assert isinstance(letter_date, date)
+    return letter_date
+
+
+def _resolve_codes(code: object) -> tuple[DenialCode, ...]:
+    if type(code) is str:  # the common case: one code
+        return (lookup(code),)
+    if isinstance(code, (str, DenialCode)):
+        items: list[object] = [code]
+    elif isinstance(code, Sequence) and not isinstance(code, (bytes, bytearray)):
+        items = list(code)
+    else:
+        raise TypeError(
+            f"code must be a code string, a DenialCode or a sequence of them, not "
+            f"{type(code).__name__}"
+        )
+    if not items:
+        raise InvalidCodeError("no denial code was given")
+    out: dict[str, DenialCode] = {}
+    for item in items:
+        c = item if isinstance(item, DenialCode) else lookup(item)  # type: ignore[arg-type]
+        out.setdefault(c.key, c)
+    return tuple(out.values())
+
+
+# ------------------------------------------------------------------------ context
+
+
+def _units(value: Decimal) -> int | Decimal:
+    if value == 1:
+        return 1
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+_CENT: Final = Decimal("0.01")
+
+
+def _money(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return f"${value.quantize(_CENT):,}"
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _fact_value(value: object) -> object:
+    if isinstance(value, date):
+        return format_date(value)
+    return value
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """Blank lines end a paragraph; a line starting ``- `` starts a list item; other lines
+    join the line before them."""
+    text = text.strip()
+    if "\n" not in text:  # one line: the common request block
+        return (text,) if text else ()
+    out: list[str] = []
+    for block in "\n".join([line.strip() for line in text.split("\n")]).split("\n\n"):
+        if not block:
+            continue
+        if "\n" not in block:
+            out.append(block)
+            continue
+        merged: list[str] = []
+        for line in block.split("\n"):
+            if not line:
+                continue
+            if not merged or line.startswith("- "):
+                merged.append(line)
+            else:
+                merged[-1] += " " + line
+        out.append("\n".join(merged))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------ appeal()
+
+
+def appeal(
+    code: str | DenialCode | Sequence[str | DenialCode],
+    claim: Claim,
+    *,
+    level: int | None = None,
+    template: str | StringTemplate | None = None,
+    registry: TemplateRegistry | None = None,
+    letter_date: date | None = None,
+    strict: bool = False,
+) -> Letter:
+    """Write the appeal letter for a denial.
+
+    Args:
+        code: the denial code (anything :func:`denialkit.lookup` accepts, e.g. ``"CO-50"``,
+            ``"CCM21"``), a :class:`~denialkit.codes.DenialCode`, or several codes; the first
+            code with a code-specific template decides the template.
+        claim: the claim.
+        level: the appeal level to request (default: the level after ``claim.denial.level``).
+        template: a template name (``"builtin/generic.txt.j2"``, ``"generic"``) or a
+            :class:`~denialkit.templates.StringTemplate`; default: the registry's choice.
+        registry: the :class:`~denialkit.templates.TemplateRegistry` (default:
+            :func:`~denialkit.templates.default_registry`).
+        letter_date: the date on the letter (default: today).
+        strict: raise instead of marking missing facts.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        InvalidCodeError: a code is not in the code grammar.
+        UnknownCodeError: a code is not in the code tables.
+        ClaimDataError: a date is a ``datetime``, a service or notice date is after the
+            letter date, or a required field is empty; names every path at once.
+        DeadlineError: the plan type has no such appeal level.
+        TemplateNotFoundError: no template of that name (lists what was searched).
+        TemplateRenderError: the template failed (names template and line, never values).
+        MissingFactsError: ``strict=True`` and facts are missing (lists them all).
+
+    >>> letter = appeal(["CO-197"], example_claim("CO-197"), letter_date=date(2026, 11, 2))
+    >>> letter.template, [c.key for c in letter.codes]
+    ('builtin/carc-197.txt.j2', ['CO-197'])
+    """
+    deps = _deps()
+
+    if not isinstance(claim, Claim):
+        raise TypeError(f"claim must be a denialkit Claim, not {type(claim).__name__}")
+    if not isinstance(strict, bool):
+        raise TypeError("strict must be True or False")
+    if registry is None:
+        registry = deps.default_registry()
+    elif not isinstance(registry, deps.registry):
+        raise TypeError(f"registry must be a TemplateRegistry, not {type(registry).__name__}")
+    if template is not None and not isinstance(template, (str, deps.string_template)):
+        raise TypeError(
+            f"template must be a template name or a StringTemplate, not {type(template).__name__}"
+        )
+    if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
+        raise TypeError(f"level must be a whole number, not {type(level).__name__}")
+    codes = _resolve_codes(code)
+    today = _check(claim, date.today() if letter_date is None else letter_date)
+
+    # the level and its deadline
+    number = level if level is not None else claim.denial.level + 1
+    plan = claim.payer.plan_type
+    appeal_level = deps.level(plan, number)  # raises DeadlineError for a level it lacks
+    title, a_noun = _nouns(plan, number, appeal_level.name)
+
+    # the template
+    target: str | StringTemplate
+    if isinstance(template, deps.string_template):
+        name, meta, target = template.name, template.meta, template
+    else:
+        info = registry.get(template) if template is not None else registry.resolve(codes)
+        name, meta, target = info.name, info.meta, info.name
+    used = registry.used_names(target)
+
+    # the context: standard names plus the facts the template reads
+    facts = claim.facts
+    services = []
+    service_texts = []
+    for s in claim.services:
+        units = _units(s.units)
+        charge = _money(s.charge)
+        when = s.date
+        services.append(
+            {
+                "code": s.code,
+                "modifiers": s.modifiers,
+                "units": units,
+                "charge": charge,
+                "date": f"{_MONTHS[when.month - 1]} {when.day}, {when.year}",
+                "month": f"{_MONTHS[when.month - 1]} {when.year}",
+                "diagnoses": s.diagnoses,
+                "description": s.description,
+            }
+        )
+        head = "-".join((s.code, *s.modifiers)) if s.modifiers else s.code
+        if units != 1:
+            head += f" ({units} units, billed {charge})" if charge else f" ({units} units)"
+        elif charge:
+            head += f" (billed {charge})"
+        service_texts.append(head)
+    views = [_code_view(c) for c in codes]
+    code_views = tuple(v[0] for v in views)
+    service_dates = claim.service_dates
+    dates = _and([format_date(d) for d in service_dates])
+    notice = format_date(claim.denial.notice_date)
+    reason = claim.denial.reason
+    if _absent(reason):
+        reason = None
+    context: dict[str, object] = {
+        "code": code_views[0],
+        "codes": code_views,
+        "services": tuple(services),
+        "service_codes": tuple(dict.fromkeys([s["code"] for s in services])),
+        "service_dates": dates,
+        "plan": plan.value,
+        "medicare": plan is PlanType.MEDICARE,
+        "level": {"number": number, "name": appeal_level.name, "request": title},
+        "payer": claim.payer.name,
+        "practice": claim.provider.name,
+        "notice_date": notice,
+        "denial_reason": reason,
+    }
+    required, optional, extra_used = _fact_plan(meta, used)
+    absent_facts: list[str] = []
+    get = facts.get
+    for fact, label in required:
+        value = get(fact)
+        if value is None or value == "" or value == () or (type(value) is str and value.isspace()):
+            context[fact] = deps.missing_fact(label)
+            absent_facts.append(label)
+        else:
+            context[fact] = format_date(value) if isinstance(value, date) else value
+    for fact in optional:
+        value = get(fact)
+        context[fact] = None if _absent(value) else _fact_value(value)
+    for fact in extra_used:  # an override template reading facts its metadata leaves out
+        if fact in facts and fact not in context:
+            context[fact] = _fact_value(facts[fact])
+
+    blocks = registry.render_blocks(target, context)
+    argument = _paragraphs(blocks["argument"])
+    extra = " ".join(_paragraphs(blocks["request"]))
+
+    # the layout, written here (never by a template) so every letter has every part
+    missing: list[str] = []
+
+    def need(value: object, key: str) -> str:
+        if type(value) is str and value and not value.isspace():
+            return value
+        if not _absent(value):
+            return str(value)
+        label = _CORE_LABELS[key]
+        if label not in missing:
+            missing.append(label)
+        return f"[MISSING: {label}]"
+
+    p, pay, pat = claim.provider, claim.payer, claim.patient
+    sender = [p.name, *need(p.address, "address").split("\n")]
+    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
+        if value and not str(value).isspace():
+            sender.append(f"{label}: {value}")
+    recipient = [pay.name]
+    has_fax = not _absent(pay.fax)
+    if not _absent(pay.appeals_address):
+        recipient.extend(str(pay.appeals_address).split("\n"))
+    elif not has_fax:
+        recipient.append(need(None, "recipient"))
+    if has_fax:
+        recipient.append(f"Fax: {pay.fax}")
+
+    who, ident = _WHO.get(plan, ("Patient", "Member ID"))
+    subject: list[tuple[str, str]] = [
+        ("Re", f"Request for {title}"),
+        (who, pat.name),
+        (ident, pat.member_id),
+    ]
+    if plan in _GROUP_PLANS or not _absent(pat.group_number):
+        subject.append(("Group number", need(pat.group_number, "group")))
+    if pat.birth_date is not None:
+        subject.append(("Date of birth", format_date(pat.birth_date)))
+    subject.append(("Claim number", claim.claim_number))
+    subject.append(("Dates of service" if len(service_dates) > 1 else "Date of service", dates))
+    subject.append(("Services" if len(service_texts) > 1 else "Service", "; ".join(service_texts)))
+    subject.append(
+        ("Denial codes" if len(codes) > 1 else "Denial code", ", ".join(c.key for c in codes))
+    )
+
+    opening = (
+        f"{p.name} asks {pay.name} for {a_noun} of claim {claim.claim_number}, for the "
+        f"services provided to {pat.name} on {dates}."
+    )
+    if plan is PlanType.MEDICARE and number == 2:
+        contractor = facts.get("redetermination_contractor")
+        opening += (
+            " The redetermination was decided by "
+            f"{need(contractor if isinstance(contractor, str) else None, 'contractor')}."
+        )
+    head = f"Your notice dated {notice} denied the claim with " + (
+        "these codes:" if len(codes) > 1 else "this code:"
+    )
+    quoted = [head + "".join([v[1] for v in views])]
+    if reason is not None:
+        quoted.append(f'The notice gives this reason: "{reason}"')
+
+    request = f"We request {a_noun} of claim {claim.claim_number}."
+    if extra:
+        request += " " + extra
+
+    enclosures = [f"Copy of the denial notice dated {notice}"]
+    own = facts.get("enclosures")
+    if isinstance(own, (tuple, list)) and own and all(isinstance(x, str) for x in own):
+        chosen: Sequence[str] = _clean_items(own)
+    else:
+        chosen = [e for v in views for e in v[2]] if meta.evidence else []
+        if not chosen:
+            chosen = _clean_items(meta.enclosures)
+    for item in chosen:
+        if item not in enclosures:
+            enclosures.append(item)
+
+    signature = [need(p.signer_name, "signer"), need(p.signer_title, "title"), p.name]
+    if p.npi and not str(p.npi).isspace():
+        signature.append(f"NPI: {p.npi}")
+
+    # which facts the template needed: the ones whose marker it printed
+    rendered = blocks["argument"] + blocks["request"]
+    for label in absent_facts:
+        if f"[MISSING: {label}]" in rendered and label not in missing:
+            missing.append(label)
+    if strict and missing:
+        raise MissingFactsError(missing)
+
+    salutation = "Dear appeals reviewer:"
+    closing = "Sincerely,"
+    subject_t, enclosures_t = tuple(subject), tuple(enclosures)
+    numbered = "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
+    paragraphs = [
+        "\n".join(sender),
+        format_date(today),
+        "\n".join(recipient),
+        "\n".join([f"{k}: {v}" for k, v in subject]),
+        salutation,
+        opening,
+        *quoted,
+        *argument,
+        request,
+        f"Enclosures:\n{numbered}",
+        closing,
+        "\n".join(signature),
+    ]
+    text = "\n\n".join(paragraphs) + "\n"
+    return Letter(
+        text=text,
+        claim=claim,
+        codes=codes,
+        letter_date=today,
+        missing=tuple(missing),
+        level=appeal_level,
+        template=name,
+        sender=tuple(sender),
+        recipient=tuple(recipient),
+        subject=subject_t,
+        salutation=salutation,
+        opening=opening,
+        denial=tuple(quoted),
+        argument=argument,
+        request=request,
+        enclosures=enclosures_t,
+        closing=closing,
+        signature=tuple(signature),
+    )
+
+
+class _Deps(NamedTuple):
+    level: Any
+    string_template: Any
+    registry: Any
+    default_registry: Any
+    missing_fact: Any
+
+
+@functools.cache
+def _deps() -> _Deps:
+    """What appeal() needs from other modules, imported on first use (Jinja2 loads here)."""
+    from .deadlines import level
+    from .templates import MissingFact, StringTemplate, TemplateRegistry, default_registry
+
+    return _Deps(level, StringTemplate, TemplateRegistry, default_registry, MissingFact)
+
+
+_CodeView = tuple[dict[str, str], str, tuple[str, ...]]
+_VIEWS: dict[int, tuple[DenialCode, _CodeView]] = {}
+
+
+def _code_view(code: DenialCode) -> _CodeView:
+    """A code as templates see it, its line in the quoted denial and its evidence as
+    enclosures; cached by identity (bounded: at most 1,024 codes, never one per claim;
+    templates cannot change the dict, the sandbox is immutable)."""
+    hit = _VIEWS.get(id(code))
+    if hit is not None and hit[0] is code:
+        return hit[1]
+    if len(_VIEWS) >= 1024:
+        _VIEWS.clear()
+    evidence = code.knowledge.evidence if code.knowledge is not None else ()
+    view = (_view(code), f"\n- {code.key}: {code.summary}", _clean_items(evidence))
+    _VIEWS[id(code)] = (code, view)
+    return view
+
+
+def _clean_items(items: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in items:
+        text = item.strip().rstrip(".")
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def _view(code: DenialCode) -> dict[str, str]:
+    return {
+        "key": code.key,
+        "code": code.code,
+        "system": code.system.value,
+        "summary": code.summary,
+        "category": code.category.value,
+        "category_label": code.category.label,
+    }
+
+
+@functools.lru_cache(maxsize=512)
+def _fact_plan(
+    meta: TemplateMeta, used: frozenset[str]
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+    """Per template: required facts with labels, optional facts it uses, other names it reads."""
+    from .templates import STANDARD_NAMES
+
+    required = tuple((f, meta.label(f)) for f in meta.facts)
+    optional = tuple(f for f in meta.optional_facts if f in used)
+    declared = set(meta.facts) | set(meta.optional_facts)
+    extra = tuple(sorted(n for n in used if n not in declared and n not in STANDARD_NAMES))
+    return required, optional, extra
+
+
+def _layout(
+    sender: tuple[str, ...],
+    date_line: str,
+    recipient: tuple[str, ...],
+    subject: tuple[tuple[str, str], ...],
+    salutation: str,
+    opening: str,
+    denial: tuple[str, ...],
+    argument: tuple[str, ...],
+    request: str,
+    enclosures: tuple[str, ...],
+    closing: str,
+    signature: tuple[str, ...],
+) -> list[tuple[LetterPart, str]]:
+    """The letter's paragraphs in order, each with its part (lines joined by newlines)."""
+    out = [
+        (LetterPart.SENDER, "\n".join(sender)),
+        (LetterPart.DATE, date_line),
+        (LetterPart.RECIPIENT, "\n".join(recipient)),
+        (LetterPart.SUBJECT, "\n".join([f"{k}: {v}" for k, v in subject])),
+        (LetterPart.SALUTATION, salutation),
+        (LetterPart.OPENING, opening),
+    ]
+    out.extend((LetterPart.DENIAL, q) for q in denial)
+    out.extend((LetterPart.ARGUMENT, a) for a in argument)
+    out.append((LetterPart.REQUEST, request))
+    numbered = [f"{i}. {e}" for i, e in enumerate(enclosures, 1)]
+    out.append((LetterPart.ENCLOSURES, "\n".join(["Enclosures:", *numbered])))
+    out.append((LetterPart.CLOSING, closing))
+    out.append((LetterPart.SIGNATURE, "\n".join(signature)))
+    return out
+
+
+# ------------------------------------------------------------------------ examples
+
+_EXAMPLES_PACKAGE: Final = "denialkit._examples"
+
+
+def example_codes() -> tuple[str, ...]:
+    """The codes that have a bundled example claim.
+
+    >>> example_codes()
+    ('CCM21', 'CO-16', 'CO-197', 'CO-50')
+    """
+    from ._compat import files
+
+    names = sorted(
+        p.name[: -len(".json")]
+        for p in files(_EXAMPLES_PACKAGE).iterdir()
+        if p.name.endswith(".json")
+    )
+    return tuple(n.upper() for n in names)
+
+
+def example_claim(code: str) -> Claim:
+    """A complete, fictional example claim for a code, to start from or to try a letter.
+
+    Raises:
+        TypeError: ``code`` is not a str.
+        InvalidCodeError: not a code.
+        UnknownCodeError: no example for this code (``suggestions`` lists the codes that have
+            one).
+
+    >>> example_claim("CCM21").facts["care_manager_minutes"]
+    75
+    """
+    from ._compat import files
+    from .codes import CodeSystem, parse
+
+    ref = parse(code)
+    if ref.system in (CodeSystem.CARC, CodeSystem.RARC):
+        key = f"{ref.group or 'CO'}-{ref.code}"
+    else:
+        key = ref.code
+    item = files(_EXAMPLES_PACKAGE).joinpath(f"{key.lower()}.json")
+    if not item.is_file():
+        have = example_codes()
+        raise UnknownCodeError(
+            f"there is no bundled example claim for {key}; examples exist for {', '.join(have)}",
+            code=key,
+            suggestions=have,
+        )
+    return Claim.from_json(item.read_text("utf-8"))

@@ -1,0 +1,146 @@
+"""Junk into every public entry point of the letter modules: only documented typed errors."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from denialkit.claim import Claim
+from denialkit.exceptions import (
+    ClaimDataError,
+    DataError,
+    DeadlineError,
+    InvalidCodeError,
+    TemplateNotFoundError,
+    TemplateRenderError,
+    UnknownCodeError,
+)
+from denialkit.letters import appeal, example_claim, format_date
+from denialkit.render import render, render_html, render_markdown, render_pdf, render_text
+from denialkit.templates import StringTemplate, TemplatePack, TemplateRegistry, default_registry
+from denialkit.testing import check_template_pack
+
+JUNK: list[object] = [
+    None,
+    "",
+    "💥",
+    "\u202e",
+    "x" * 1_000_000,
+    b"CCM21",
+    3,
+    2.5,
+    True,
+    [],
+    {},
+    object(),
+    datetime(2026, 1, 1, 12, 0),
+]
+
+# what each entry point may raise for junk (all typed; TypeError for wrong types)
+ALLOWED = (
+    TypeError,
+    InvalidCodeError,
+    UnknownCodeError,
+    ClaimDataError,
+    DeadlineError,
+    TemplateNotFoundError,
+    TemplateRenderError,
+    DataError,
+    ValueError,
+)
+
+
+def _id(junk: object) -> str:
+    text = repr(junk)
+    return text if len(text) <= 20 else f"{type(junk).__name__}-{len(text)}"
+
+
+def _call(fn: Callable[[], object]) -> None:
+    """Call ``fn``; only the documented typed errors may escape (and are swallowed)."""
+    with contextlib.suppress(*ALLOWED):
+        fn()
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=_id)
+def test_appeal_with_junk_in_each_argument(junk: object, ccm21: Claim) -> None:
+    when = date(2026, 11, 2)
+    _call(lambda: appeal(junk, ccm21, letter_date=when))  # type: ignore[arg-type]
+    _call(lambda: appeal([junk], ccm21, letter_date=when))  # type: ignore[list-item]
+    _call(lambda: appeal("CCM21", junk, letter_date=when))  # type: ignore[arg-type]
+    _call(lambda: appeal("CCM21", ccm21, level=junk, letter_date=when))  # type: ignore[arg-type]
+    _call(lambda: appeal("CCM21", ccm21, template=junk, letter_date=when))  # type: ignore[arg-type]
+    _call(lambda: appeal("CCM21", ccm21, registry=junk, letter_date=when))  # type: ignore[arg-type]
+    _call(lambda: appeal("CCM21", ccm21, letter_date=junk))  # type: ignore[arg-type]
+    _call(lambda: appeal("CCM21", ccm21, strict=junk, letter_date=when))  # type: ignore[arg-type]
+    if isinstance(junk, str):
+        _call(lambda: appeal("CCM21", ccm21, template=StringTemplate(junk), letter_date=when))
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=_id)
+def test_claim_fields_with_junk_give_a_letter_or_a_claim_error(junk: object, ccm21: Claim) -> None:
+    import attrs
+
+    when = date(2026, 11, 2)
+    variants = [
+        ccm21.evolve(claim_number=junk),
+        ccm21.evolve(patient=attrs.evolve(ccm21.patient, name=junk)),
+        ccm21.evolve(payer=attrs.evolve(ccm21.payer, appeals_address=junk)),
+        ccm21.evolve(denial=attrs.evolve(ccm21.denial, reason=junk)),
+        ccm21.evolve(facts=dict(ccm21.facts, care_manager_minutes=junk))
+        if isinstance(junk, (str, int, float))
+        else ccm21,
+    ]
+    for claim in variants:
+        try:
+            letter = appeal("CCM21", claim, letter_date=when)
+        except (ClaimDataError, TypeError):
+            continue
+        for fmt in ("text", "md", "html"):
+            assert isinstance(render(letter, fmt), str)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=_id)
+def test_registry_and_pack_entry_points_with_junk(junk: object, tmp_path: Path) -> None:
+    reg = default_registry()
+    _call(lambda: reg.get(junk))  # type: ignore[arg-type]
+    _call(lambda: reg.source(junk))  # type: ignore[arg-type]
+    _call(lambda: reg.problems(junk))  # type: ignore[arg-type]
+    _call(lambda: reg.used_names(junk))  # type: ignore[arg-type]
+    _call(lambda: reg.render_blocks(junk, {}))  # type: ignore[arg-type]
+    _call(lambda: TemplateRegistry(junk, plugins=False))  # type: ignore[arg-type]
+    _call(lambda: TemplateRegistry(override_dir=junk, plugins=False).packs)  # type: ignore[arg-type]
+    _call(lambda: TemplateRegistry(max_output=junk))  # type: ignore[arg-type]
+    _call(lambda: TemplateRegistry(timeout=junk))  # type: ignore[arg-type]
+    _call(lambda: TemplatePack.from_directory(junk))  # type: ignore[arg-type]
+    try:
+        TemplatePack.from_package(junk)  # type: ignore[arg-type]
+    except (*ALLOWED, ModuleNotFoundError):  # documented: the package cannot be imported
+        pass
+    _call(lambda: StringTemplate(junk))  # type: ignore[arg-type]
+    _call(lambda: StringTemplate("x", facts=(junk,)))  # type: ignore[arg-type]
+    _call(lambda: check_template_pack(junk))  # type: ignore[arg-type]
+    _call(lambda: example_claim(junk))  # type: ignore[arg-type]
+    _call(lambda: format_date(junk))  # type: ignore[arg-type]
+    if isinstance(junk, str) and junk:
+        root = tmp_path / "p"
+        root.mkdir()
+        (root / "pack.toml").write_text(junk[:5000], "utf-8", errors="replace")
+        _call(lambda: TemplatePack.from_directory(root))
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=_id)
+def test_render_functions_with_junk(junk: object) -> None:
+    for fn in (render_text, render_markdown, render_html, render_pdf):
+        with pytest.raises(TypeError):
+            fn(junk)  # type: ignore[arg-type]
+    letter = appeal("CO-16", example_claim("CO-16"), letter_date=date(2026, 11, 2))
+    _call(lambda: render(letter, junk))  # type: ignore[call-overload]
+    _call(lambda: render_text(letter, width=junk))  # type: ignore[arg-type]
+
+
+def test_format_date_of_a_real_date() -> None:
+    assert format_date(date(2024, 2, 29)) == "February 29, 2024"
