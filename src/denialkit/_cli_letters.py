@@ -87,7 +87,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"wrote {args.format} letter to {args.output}", file=err)
     else:
         assert isinstance(body, str)
-        out.write(body)
+        out.write(body if body.endswith("\n") else body + "\n")
 
     if letter.missing:
         n = len(letter.missing)
