@@ -93,6 +93,32 @@ def _on_init(app: Any) -> None:
     write_category_pages(Path(app.srcdir) / "categories")
 
 
+def _public_home(name: str) -> str | None:
+    """``denialkit.lookup`` -> ``denialkit.codes.lookup`` (where the API docs put it)."""
+    if not name.startswith("denialkit.") or name.count(".") != 1:
+        return None
+    short = name.split(".", 1)[1]
+    obj = getattr(denialkit, short, None)
+    module = getattr(obj, "__module__", None)
+    if module is None or module == "denialkit":
+        return None
+    return f"{module}.{short}"
+
+
+def _resolve_reexport(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Let ``{func}`denialkit.lookup``` resolve to its documented home."""
+    if node.get("refdomain") != "py":
+        return None
+    target = _public_home(node.get("reftarget", ""))
+    if target is None:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], target, node, contnode
+    )
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _on_init)
+    app.connect("missing-reference", _resolve_reexport)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

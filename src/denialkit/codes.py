@@ -64,7 +64,7 @@ class CodeSystem(enum.StrEnum):
     """The code system a code belongs to."""
 
     GROUP = "GROUP"
-    """Claim adjustment group codes: CO, PR, OA, PI, CR."""
+    """Claim adjustment group codes (CO, PR, OA, PI, CR)."""
     CARC = "CARC"
     """X12 Claim Adjustment Reason Codes."""
     RARC = "RARC"

@@ -99,9 +99,9 @@ class AppealLevel:
         receipt_presumed_days: days after the notice date at which receipt is presumed
             (5 for Medicare fee-for-service, else 0).
         citation: the rule's source.
-        confidence: ``"high"``, ``"medium"`` or ``"verify"`` (see :data:`CONFIDENCE`).
+        confidence: ``"high"``, ``"medium"`` or ``"verify"`` (see ``CONFIDENCE``).
         good_cause_extension: whether a late request may be accepted for good cause.
-        payer_window: how ``window_days`` applies here (see :data:`PAYER_WINDOW`).
+        payer_window: how ``window_days`` applies here (see ``PAYER_WINDOW``).
         requires_amount_in_controversy: the claim must meet a yearly minimum amount
             (:func:`amount_in_controversy`).
         note: caveats: conflicting sources, parts that need verifying.
@@ -127,7 +127,7 @@ class AppealLevel:
 
     @property
     def window(self) -> str:
-        """The filing window in words: ``"120 days"``, ``"4 months"``, ``"the payer's window"``.
+        """The filing window in words (``"120 days"``, ``"4 months"``, ``"the payer's window"``).
 
         >>> level("aca", 2).window
         '4 months'
@@ -217,7 +217,7 @@ class AmountInControversy:
         judicial_review: dollars needed for judicial review (level 5), or ``None`` when not
             known.
         source: where the figures come from.
-        confidence: ``"high"``, ``"medium"`` or ``"verify"`` (see :data:`CONFIDENCE`).
+        confidence: ``"high"``, ``"medium"`` or ``"verify"`` (see ``CONFIDENCE``).
     """
 
     year: int

@@ -101,7 +101,7 @@ class Explanation:
 
     @property
     def codes(self) -> tuple[DenialCode, ...]:
-        """Every resolved code: the reason code first, then the remarks."""
+        """Every resolved code, the reason code first and then the remarks."""
         return (self.reason, *self.remarks)
 
     def __str__(self) -> str:

@@ -115,15 +115,13 @@ class Letter:
     Every field that holds patient data is left out of the ``repr``.
 
     Attributes:
-        text: the letter as plain text (one paragraph a line; list items start with ``- ``).
+        text: the letter as plain text (one paragraph a line; list items start with a dash).
         claim: the claim the letter appeals.
         codes: the denial codes it answers, resolved in the code tables.
         letter_date: the date on the letter.
         missing: labels of the facts the letter needed and the claim lacked, in order; each
             shows in the text as ``[MISSING: <label>]``.
         level: the appeal level requested.
-        deadline: the filing deadline for that level (a property, computed on first access),
-            or ``None`` when it cannot be computed: ``deadline_note`` then says why.
         template: the template used, e.g. ``"builtin/ccm21.txt.j2"``.
         sender: the practice's lines (name, address, contacts, NPI).
         recipient: the payer's lines (name, appeals address, fax).
@@ -168,7 +166,7 @@ class Letter:
 
     @property
     def body(self) -> tuple[str, ...]:
-        """The body paragraphs: the opening, the denial quoted and the argument."""
+        """The body paragraphs (the opening, the denial quoted and the argument)."""
         return (self.opening, *self.denial, *self.argument)
 
     @property

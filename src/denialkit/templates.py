@@ -85,7 +85,7 @@ METADATA_FILE: Final = "pack.toml"
 """The metadata file at the root of every pack."""
 
 BLOCKS: Final = ("argument", "request")
-"""The blocks a letter template fills: ``argument`` (required) and ``request`` (optional)."""
+"""The blocks a letter template fills, ``argument`` (required) and ``request`` (optional)."""
 
 STANDARD_NAMES: Final = frozenset(
     {
@@ -445,7 +445,7 @@ class TemplateInfo:
 
     @property
     def serves(self) -> str:
-        """What it serves, in words: ``"CCM21"``, ``"category coding"``, ``"any denial"``."""
+        """What it serves, in words (``"CCM21"``, ``"category coding"``, ``"any denial"``)."""
         parts = list(self.meta.codes) + [f"category {c.value}" for c in self.meta.categories]
         if self.meta.generic:
             parts.append("any denial")
