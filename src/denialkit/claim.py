@@ -242,7 +242,8 @@ class Claim:
     """A denied claim with everything an appeal letter needs.
 
     Build one directly, or from plain data with :meth:`from_dict` / :meth:`from_json`, which
-    check every field and report all problems at once in a :class:`~denialkit.exceptions.ClaimDataError`.
+    check every field and report all problems at once in a
+    :class:`~denialkit.exceptions.ClaimDataError`.
     """
 
     claim_number: str = attrs.field(repr=False)
