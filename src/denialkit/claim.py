@@ -129,7 +129,7 @@ class ServiceLine:
     units: Decimal = Decimal(1)
     charge: Decimal | None = None
     diagnoses: tuple[str, ...] = attrs.field(default=(), repr=False)
-    description: str | None = None
+    description: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -365,7 +365,8 @@ class _Checker:
             return None
         for k in data:
             if k not in allowed:
-                key = k if isinstance(k, str) and len(k) <= 40 else "(a key)"
+                safe = isinstance(k, str) and re.fullmatch(r"[a-z][a-z0-9_]{0,39}", k)
+                key = k if safe else "(a key)"
                 self.bad(f"{path}.{key}" if path != "$" else str(key), "unknown field")
         return data
 

@@ -428,12 +428,20 @@ _RARC_RE: Final = re.compile(r"(?:MA|M|N)[0-9]{1,3}")
 _CARC_RE: Final = re.compile(r"[0-9]{1,3}|[A-LO-Z][0-9]{1,2}")
 _EXT_RE: Final = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
 _SPLIT_RE: Final = re.compile(r"(CO|PR|OA|PI|CR)[- ]?(.+)")
-_SAFE_ECHO: Final = re.compile(r"[A-Za-z0-9 \-]{1,16}")
+_SAFE_ECHO: Final = re.compile(r"[A-Za-z]{0,5}[- ]?[0-9A-Za-z]{0,6}")
 
 
 def _describe(text: object) -> str:
-    """A safe description of bad input: echo short code-like text only, never free text."""
-    if isinstance(text, str) and _SAFE_ECHO.fullmatch(text):
+    """A safe description of bad input: echo short code-like text only, never free text.
+
+    Text is echoed only when it is shaped like a code attempt (it has a digit, or is a group
+    code with a separator), so a name typed into the wrong field is never repeated back.
+    """
+    if (
+        isinstance(text, str)
+        and _SAFE_ECHO.fullmatch(text)
+        and (any(ch.isdigit() for ch in text) or text.strip(" -").upper() in GROUP_CODES)
+    ):
         return repr(text)
     if isinstance(text, str):
         return f"the given text ({len(text)} characters)"

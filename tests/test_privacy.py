@@ -1,0 +1,108 @@
+"""Privacy across the whole library: no patient value in a repr, an error, a warning, a log
+record or a finding message (DESIGN "Errors", security.md 2.3, validator rule PHI-04).
+
+One claim carries a sentinel in every patient field; it then travels every path a user takes
+(build, serialise, appeal, render, validate, explain, deadlines, bad input) while everything
+printable is collected and searched for the sentinel.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+
+import denialkit
+from denialkit.claim import Claim
+from denialkit.letters import example_claim
+
+SENTINEL = "QXPHI"
+LETTER_DATE = date(2026, 11, 2)
+
+
+def _claim_data() -> dict[str, object]:
+    data = json.loads(example_claim("CCM21").to_json())
+    data["claim_number"] = f"{SENTINEL}-CLM-77"
+    data["patient"] = {
+        "name": f"{SENTINEL} Patient",
+        "member_id": f"{SENTINEL}M1",
+        "birth_date": "1951-06-14",
+        "group_number": f"{SENTINEL}G",
+    }
+    data["denial"]["reason"] = f"{SENTINEL} said so"  # type: ignore[index]
+    data["facts"]["care_manager_name"] = f"{SENTINEL} Manager"  # type: ignore[index]
+    data["facts"]["rating_scale_scores"] = f"{SENTINEL} scores"  # type: ignore[index]
+    data["services"][0]["description"] = f"{SENTINEL} service"  # type: ignore[index]
+    return data
+
+
+def _texts(exc: BaseException | None) -> Iterator[str]:
+    while exc is not None:
+        yield str(exc)
+        yield repr(exc)
+        yield from (str(a) for a in exc.args)
+        exc = exc.__cause__ or exc.__context__
+
+
+def _attempt(fn: Callable[[], object], seen: list[str]) -> object:
+    try:
+        return fn()
+    except Exception as exc:
+        assert isinstance(exc, (denialkit.DenialkitError, TypeError, ValueError, LookupError))
+        seen.extend(_texts(exc))
+        return None
+
+
+def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claim = Claim.from_dict(_claim_data())
+        seen += [repr(claim), repr(claim.patient), repr(claim.services), repr(claim.denial)]
+        seen += [repr(claim.facts), repr(claim.provider), repr(claim.payer), str(claim)]
+
+        letter = denialkit.appeal("CCM21", claim, letter_date=LETTER_DATE)
+        assert SENTINEL in letter.text  # the letter itself must carry the values
+        seen += [repr(letter), str(letter.level), repr(letter.deadline), repr(letter.codes)]
+        report = letter.report
+        seen += [repr(report), json.dumps(report.to_dict()) if hasattr(report, "to_dict") else ""]
+        for f in report:
+            seen += [repr(f), f.message, f.hint or ""]
+
+        # a hand-edited copy: another patient's details and an SSN pasted in
+        edited = letter.text + f"\nAlso see {SENTINEL} Other, SSN 123-45-6789.\n"
+        for f in denialkit.validate_text(edited, claim=claim):
+            seen += [repr(f), f.message, f.hint or ""]
+        _attempt(lambda: denialkit.validate(edited, claim=claim), seen)
+
+        # missing facts, strict
+        short = claim.without_fact("consent_date")
+        _attempt(
+            lambda: denialkit.appeal("CCM21", short, letter_date=LETTER_DATE, strict=True), seen
+        )
+        # a service after the letter date
+        _attempt(lambda: denialkit.appeal("CCM21", claim, letter_date=date(2026, 1, 1)), seen)
+
+        # bad claim data in every field
+        bad = _claim_data()
+        bad["services"] = [{"code": SENTINEL, "date": f"{SENTINEL}-2026"}]
+        bad["patient"] = {"name": 5, "member_id": f"{SENTINEL}", "birth_date": f"{SENTINEL}"}
+        bad["facts"] = {"consent_date": f"{SENTINEL}", f"{SENTINEL}": 1}
+        bad[f"{SENTINEL}_extra"] = f"{SENTINEL}"
+        _attempt(lambda: Claim.from_dict(bad), seen)
+        _attempt(lambda: Claim.from_json(json.dumps(bad)[:-5]), seen)
+
+        # codes never echo free text
+        _attempt(lambda: denialkit.lookup(f"{SENTINEL} Patient"), seen)
+        _attempt(lambda: denialkit.explain(f"CO-16 {SENTINEL}"), seen)
+        seen += [repr(denialkit.lookup("CO-16")), str(denialkit.explain("CO-16 N290"))]
+
+        seen += [str(w.message) for w in caught]
+    seen += [r.getMessage() for r in caplog.records]
+    leaks = [s for s in seen if SENTINEL in s]
+    assert leaks == []
