@@ -51,8 +51,7 @@ def _texts(exc: BaseException | None) -> Iterator[str]:
 def _attempt(fn: Callable[[], object], seen: list[str]) -> object:
     try:
         return fn()
-    except Exception as exc:
-        assert isinstance(exc, (denialkit.DenialkitError, TypeError, ValueError, LookupError))
+    except (denialkit.DenialkitError, TypeError, ValueError, LookupError) as exc:
         seen.extend(_texts(exc))
         return None
 
