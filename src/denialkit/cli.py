@@ -21,7 +21,7 @@ __all__ = ["main"]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
-_COMMAND_MODULES = ("_cli_codes", "_cli_letters", "_cli_validate")
+_COMMAND_MODULES = ("_cli_codes", "_cli_letters", "_cli_validate", "_cli_remit")
 
 
 class UsageError(Exception):

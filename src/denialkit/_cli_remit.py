@@ -1,0 +1,141 @@
+"""Command-line command for 835 remittances: ``remit`` (private).
+
+``denialkit remit FILE`` prints one row per adjustment (``--format table|csv|json``);
+``--summary`` prints totals and the denied amounts by category and code instead. Warnings
+about the file go to stderr as ``denialkit: warning: ...``; a malformed file exits with 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import warnings
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any, TextIO
+
+from .exceptions import X12Warning
+
+_TABLE = (
+    ("claim", 16),
+    ("status", 6),
+    ("level", 5),
+    ("line", 4),
+    ("procedure", 9),
+    ("code", 8),
+    ("amount", 11),
+    ("category", 24),
+    ("action", 18),
+)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _cell(value: object, width: int) -> str:
+    text = "" if value is None else str(_plain(value))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _write_table(rows: Iterator[dict[str, object]], out: TextIO, err: TextIO) -> None:
+    print("  ".join(f"{name:<{w}}" for name, w in _TABLE).rstrip(), file=out)
+    n = 0
+    for r in rows:
+        n += 1
+        cells = []
+        for name, w in _TABLE:
+            value = r["claim_status"] if name == "status" else r[name]
+            cell = _cell(value, w)
+            cells.append(f"{cell:>{w}}" if name == "amount" else f"{cell:<{w}}")
+        print("  ".join(cells).rstrip(), file=out)
+    print(f"{n} adjustments", file=err)
+
+
+def _write_csv(rows: Iterator[dict[str, object]], out: TextIO) -> None:
+    from .remit import COLUMNS
+
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if v is None else _plain(v)) for k, v in r.items()})
+
+
+def _write_json(rows: Iterator[dict[str, object]], out: TextIO) -> None:
+    out.write("[")
+    first = True
+    for r in rows:
+        out.write("\n " if first else ",\n ")
+        first = False
+        json.dump({k: _plain(v) for k, v in r.items()}, out, ensure_ascii=False)
+    out.write("\n]\n" if not first else "]\n")
+
+
+def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from . import remit
+
+    def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+        print(f"denialkit: warning: {message}", file=err)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", X12Warning)
+        warnings.showwarning = show  # restored when the block ends
+        try:
+            if args.summary:
+                summary = remit.summary(args.file, strict=args.strict)
+                if args.format == "json":
+                    json.dump(summary.to_dict(), out, indent=2)
+                    out.write("\n")
+                elif args.format == "csv":
+                    writer = csv.writer(out, lineterminator="\n")
+                    writer.writerow(["code", "category", "count", "amount"])
+                    for code, cat, n, amount in summary.by_code:
+                        writer.writerow([code, cat, n, str(amount)])
+                else:
+                    print(summary, file=out)
+                    if summary.by_category:
+                        print("", file=out)
+                        print(summary.chart(), file=out)
+                return 0
+            rows = remit.iter_records(args.file, strict=args.strict)
+            head = next(rows, None)  # read the first claim before printing anything
+            if head is not None:
+                rows = itertools.chain([head], rows)
+            if args.format == "csv":
+                _write_csv(rows, out)
+            elif args.format == "json":
+                _write_json(rows, out)
+            else:
+                _write_table(rows, out, err)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            print(f"denialkit: error: cannot read {args.file}: {exc.strerror or exc}", file=err)
+            return 1
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``remit`` to the command line."""
+    p = sub.add_parser(
+        "remit",
+        help="read an X12 835 remittance: adjustments, denials, totals",
+        description="Read an X12 835 remittance file. Prints one row per adjustment, or "
+        "with --summary the totals and the denied amounts by category and code.",
+    )
+    p.add_argument("file", metavar="FILE", help="an 835 file")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--summary", action="store_true", help="totals and denied amounts by category and code"
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="fail on count, control-number and balance errors"
+    )
+    p.set_defaults(handler=_cmd_remit)

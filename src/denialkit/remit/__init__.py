@@ -1,0 +1,282 @@
+"""Read X12 835 remittances: a fast streaming reader, typed records, denials and tables.
+
+A source is a path, a binary file object or ``bytes``. Reading streams: memory stays the
+same for a 1 MB file and a 1 GB one, and for a transaction set of ten claims or of forty
+thousand.
+
+- :func:`claims` yields every :class:`ClaimPayment` as soon as it ends, each carrying the
+  header of its transaction set (payer, payee, payment, trace number, dates);
+- :func:`read` yields one :class:`Remittance` per transaction set (ST to SE): the header, the
+  provider-level adjustments (PLB) and the totals. A remittance does not hold its claims;
+- :func:`stream` yields both, in file order (claims first, then their remittance at its SE),
+  for one pass over a source that cannot be read twice;
+- :func:`denials` yields the claims and lines that need work, with the amount at stake;
+- :func:`to_records`, :func:`to_frame` and :func:`summary` turn them into tables.
+
+>>> from denialkit import remit
+>>> data = remit.sample()  # a small synthetic remittance
+>>> for r in remit.read(data):
+...     print(r.payer.name, r.payment_amount, r.claim_count, r.denied_count, r.balanced)
+ACME HEALTH PLAN 407.5 9 2 True
+>>> claim = next(remit.claims(data))
+>>> claim.status.label, claim.charge, claim.payment
+('Processed as primary', Decimal('190'), Decimal('105'))
+>>> [(a.key, a.amount) for a in claim.lines[0].adjustments]
+[('CO-45', Decimal('50')), ('PR-2', Decimal('20'))]
+>>> for item in remit.denials(data):
+...     print(item.level, [a.key for a in item.adjustments], item.amount)
+claim ['CO-197'] 300
+line ['CO-50'] 60
+line ['CO-16'] 120
+line ['CO-29'] 200
+
+Checks: segment counts (SE01, GE01, IEA01), control numbers (ISA13/IEA02, GS06/GE02,
+ST02/SE02) and balancing (per line and per claim, charge minus payment equals the
+adjustments; per transaction set, BPR02 equals the claim payments minus the provider
+adjustments) are reported as :class:`~denialkit.exceptions.X12Warning` naming the segment
+number and byte offset, or raised as :class:`~denialkit.exceptions.X12ParseError` with
+``strict=True``. Malformed or truncated data always raises ``X12ParseError``; its message
+names the segment number and byte offset and never a segment's values.
+
+Other transaction sets in the same file are skipped with a warning; a file without an
+ISA/GS envelope is read with the delimiters found in its ST segment, with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from denialkit.codes import Action
+
+from ._reader import Readable, Reader, Source, source_chunks
+from ._records import (
+    ROUTINE_ACTIONS,
+    Adjustment,
+    ClaimPayment,
+    ClaimStatus,
+    Contact,
+    Delimiters,
+    DenialItem,
+    Entity,
+    Party,
+    ProviderAdjustment,
+    Remittance,
+    RemittanceHeader,
+    ServiceLine,
+)
+from ._sample import sample
+from ._tables import COLUMNS, Summary
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "COLUMNS",
+    "ROUTINE_ACTIONS",
+    "Adjustment",
+    "ClaimPayment",
+    "ClaimStatus",
+    "Contact",
+    "Delimiters",
+    "DenialItem",
+    "Entity",
+    "Party",
+    "ProviderAdjustment",
+    "Readable",
+    "Remittance",
+    "RemittanceHeader",
+    "ServiceLine",
+    "Source",
+    "Summary",
+    "claims",
+    "denials",
+    "iter_records",
+    "read",
+    "sample",
+    "stream",
+    "summary",
+    "to_frame",
+    "to_records",
+]
+
+
+def stream(source: Source, *, strict: bool = False) -> Iterator[ClaimPayment | Remittance]:
+    """Every claim as it ends and every remittance at its SE, in file order.
+
+    One pass over the source gives both; use it when the source cannot be read twice (a
+    pipe, a network stream).
+
+    Args:
+        source: a path, a binary file object or ``bytes``.
+        strict: raise :class:`~denialkit.exceptions.X12ParseError` for failed checks
+            (counts, control numbers, balancing) instead of warning.
+
+    Raises:
+        TypeError: ``source`` is not a path, a binary file object or bytes (raised at once).
+        OSError: while iterating, when the path cannot be opened or read.
+        X12ParseError: while iterating, for malformed or truncated data.
+
+    >>> [type(x).__name__ for x in stream(sample())][-2:]
+    ['ClaimPayment', 'Remittance']
+    """
+    return Reader(strict).items(source_chunks(source), 3)
+
+
+def read(source: Source, *, strict: bool = False) -> Iterator[Remittance]:
+    """One :class:`Remittance` per 835 transaction set, in file order.
+
+    A remittance holds the header, the provider adjustments and the totals, not the claims:
+    read those with :func:`claims` (or both at once with :func:`stream`).
+
+    Args:
+        source: a path, a binary file object or ``bytes``.
+        strict: raise instead of warning when a check fails.
+
+    Raises:
+        TypeError: ``source`` is not a path, a binary file object or bytes (raised at once).
+        X12ParseError: while iterating, for malformed or truncated data.
+
+    >>> r = next(read(sample()))
+    >>> r.trace_number, r.payment_date, r.provider_adjustment_total
+    ('EFT20260417001', datetime.date(2026, 4, 17), Decimal('12.5'))
+    """
+    return Reader(strict).items(source_chunks(source), 2)  # type: ignore[return-value]
+
+
+def claims(source: Source, *, strict: bool = False) -> Iterator[ClaimPayment]:
+    """Every :class:`ClaimPayment`, streamed as each one ends, with its transaction's header.
+
+    Args:
+        source: a path, a binary file object or ``bytes``.
+        strict: raise instead of warning when a check fails.
+
+    Raises:
+        TypeError: ``source`` is not a path, a binary file object or bytes (raised at once).
+        X12ParseError: while iterating, for malformed or truncated data.
+
+    >>> [c.status_code for c in claims(sample())]
+    ['1', '4', '1', '1', '2', '22', '1', '1', '4']
+    """
+    return Reader(strict).items(source_chunks(source), 1)  # type: ignore[return-value]
+
+
+def _claims_of(source: Source | Iterable[ClaimPayment], strict: bool) -> Iterator[ClaimPayment]:
+    if isinstance(source, (str, bytes, bytearray, memoryview)) or hasattr(source, "read"):
+        return claims(source, strict=strict)  # type: ignore[arg-type]
+    try:
+        import os
+
+        if isinstance(source, os.PathLike):
+            return claims(source, strict=strict)
+        it = iter(source)
+    except TypeError:
+        return claims(source, strict=strict)  # type: ignore[arg-type]
+    return _checked(it)
+
+
+def _checked(it: Iterator[object]) -> Iterator[ClaimPayment]:
+    for c in it:
+        if not isinstance(c, ClaimPayment):
+            raise TypeError(f"expected ClaimPayment objects, not {type(c).__name__}")
+        yield c
+
+
+def denials(
+    source: Source | Iterable[ClaimPayment],
+    *,
+    strict: bool = False,
+    ignore: frozenset[Action] = ROUTINE_ACTIONS,
+) -> Iterator[DenialItem]:
+    """The claims and lines that need work, each with the amount at stake.
+
+    An adjustment needs work when its amount is positive and its code's recommended action
+    (under its group) is not in ``ignore``: by default a contractual write-off, the patient's
+    share and informational adjustments are routine. An adjustment whose code the tables do
+    not know always needs a person's look. A denied claim (status 4) is always listed.
+
+    Each :class:`DenialItem` has its claim, its line (``None`` at claim level), the
+    adjustments that need work, the amount at stake, ``explanations()`` (what the codes mean
+    and what to do, from :func:`denialkit.knowledge.explain`) and ``deadline()`` (the first
+    appeal deadline from the payment date, when the plan type is known).
+
+    Args:
+        source: a path, a binary file object, ``bytes``, or claims already read.
+        strict: raise instead of warning when a check fails.
+        ignore: the actions that do not count as work.
+
+    >>> item = next(denials(sample()))
+    >>> item.claim.denied, item.amount, item.explanations()[0].action.value
+    (True, Decimal('300'), 'appeal')
+    """
+    from ._denials import claim_denials
+
+    ignore = frozenset(ignore)
+    for claim in _claims_of(source, strict):
+        yield from claim_denials(claim, ignore)
+
+
+def iter_records(
+    source: Source | Iterable[ClaimPayment], *, strict: bool = False
+) -> Iterator[dict[str, object]]:
+    """Like :func:`to_records`, one row at a time (constant memory)."""
+    from ._tables import rows
+
+    return rows(_claims_of(source, strict))
+
+
+def to_records(
+    source: Source | Iterable[ClaimPayment], *, strict: bool = False
+) -> list[dict[str, object]]:
+    """One flat row per adjustment (claim and line level), with claim and line keys.
+
+    The columns are :data:`COLUMNS`: the transaction (ST02), trace number, payer and payment
+    date; the claim (CLP01), payer claim number, status, charge and payment; the level
+    (``"claim"`` or ``"line"``), line number, procedure, modifiers, line charge and payment,
+    service date; the adjustment's group, reason, code (``"CO-45"``), amount, quantity,
+    whether the code is known, its category and action, whether it needs work, and the
+    remark codes. Amounts are ``Decimal``, dates ``datetime.date``.
+
+    The rows hold patient account numbers: handle them as patient data.
+
+    >>> rows = to_records(sample())
+    >>> len(rows), rows[0]["code"], rows[0]["amount"], rows[0]["category"]
+    (18, 'CO-45', Decimal('50'), 'contractual')
+    """
+    return list(iter_records(source, strict=strict))
+
+
+def to_frame(source: Source | Iterable[ClaimPayment], *, strict: bool = False) -> pandas.DataFrame:
+    """:func:`to_records` as a pandas ``DataFrame`` (pandas is optional).
+
+    Raises:
+        ImportError: pandas is not installed (``pip install 'denialkit[pandas]'``).
+    """
+    from ._tables import frame
+
+    return frame(iter_records(source, strict=strict))
+
+
+def summary(
+    source: Source, *, strict: bool = False, ignore: frozenset[Action] = ROUTINE_ACTIONS
+) -> Summary:
+    """Totals of a source, and the denied amounts by category and by code.
+
+    >>> s = summary(sample())
+    >>> s.claims, s.denied_claims, s.at_stake
+    (9, 2, Decimal('680'))
+    >>> s.by_category[0]
+    ('authorization', 1, Decimal('300'))
+    """
+    from ._denials import claim_denials
+    from ._tables import Tally
+
+    ignore = frozenset(ignore)
+    tally = Tally()
+    for x in stream(source, strict=strict):
+        if isinstance(x, Remittance):
+            tally.remittance(x)
+        else:
+            for item in claim_denials(x, ignore):
+                tally.item(item)
+    return tally.summary()

@@ -1,0 +1,855 @@
+"""The typed, immutable records the 835 reader produces (private module).
+
+Every record here is immutable and picklable. Patient-identifying values (names, member ids,
+account numbers, dates of service) never appear in a ``repr``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+import attrs
+
+from denialkit.codes import Action, Category, DenialCode
+
+if TYPE_CHECKING:
+    from denialkit.deadlines import Deadline
+    from denialkit.knowledge import Explanation
+
+__all__ = [
+    "Adjustment",
+    "ClaimPayment",
+    "ClaimStatus",
+    "Contact",
+    "Delimiters",
+    "DenialItem",
+    "Entity",
+    "Party",
+    "ProviderAdjustment",
+    "Remittance",
+    "RemittanceHeader",
+    "ServiceLine",
+]
+
+ZERO: Final = Decimal(0)
+
+#: Actions that are routine, not work: the default of ``denials(ignore=...)``.
+ROUTINE_ACTIONS: Final = frozenset({Action.WRITE_OFF, Action.BILL_PATIENT, Action.NO_ACTION})
+
+
+class ClaimStatus(enum.StrEnum):
+    """What the payer did with a claim (CLP02)."""
+
+    PRIMARY = "1"
+    SECONDARY = "2"
+    TERTIARY = "3"
+    DENIED = "4"
+    PRIMARY_FORWARDED = "19"
+    SECONDARY_FORWARDED = "20"
+    TERTIARY_FORWARDED = "21"
+    REVERSAL = "22"
+    NOT_OUR_CLAIM = "23"
+    PREDETERMINATION = "25"
+
+    @property
+    def label(self) -> str:
+        """A short human label, e.g. ``"Denied"``."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS: Final = {
+    ClaimStatus.PRIMARY: "Processed as primary",
+    ClaimStatus.SECONDARY: "Processed as secondary",
+    ClaimStatus.TERTIARY: "Processed as tertiary",
+    ClaimStatus.DENIED: "Denied",
+    ClaimStatus.PRIMARY_FORWARDED: "Processed as primary, forwarded to another payer",
+    ClaimStatus.SECONDARY_FORWARDED: "Processed as secondary, forwarded to another payer",
+    ClaimStatus.TERTIARY_FORWARDED: "Processed as tertiary, forwarded to another payer",
+    ClaimStatus.REVERSAL: "Reversal of a previous payment",
+    ClaimStatus.NOT_OUR_CLAIM: "Not our claim, forwarded to another payer",
+    ClaimStatus.PREDETERMINATION: "Predetermination pricing only, no payment",
+}
+_STATUS_BY_CODE: Final = {s.value: s for s in ClaimStatus}
+
+
+@attrs.frozen
+class Delimiters:
+    """The delimiters of an interchange, read from its ISA header.
+
+    Attributes:
+        element: separates elements (the character after ``ISA``), usually ``*``.
+        component: separates the parts of a composite element (ISA16), often ``:`` or ``>``.
+        segment: ends a segment (the character after ISA16), usually ``~``.
+        repetition: separates repeated elements (ISA11 from version 5010), or ``None``.
+        segment_text: the exact text between two segments: the terminator with the line
+            break that comes with it in this file, e.g. ``"~\\n"``.
+    """
+
+    element: str = "*"
+    component: str = ":"
+    segment: str = "~"
+    repetition: str | None = None
+    segment_text: str = "~"
+
+
+@attrs.frozen
+class Contact:
+    """A contact of the payer (PER): its function, a name and numbers.
+
+    Attributes:
+        function: PER01, e.g. ``"CX"`` claims contact, ``"BL"`` technical contact.
+        name: PER02, when given.
+        numbers: ``(qualifier, number)`` pairs, e.g. ``("TE", "8005551212")``.
+    """
+
+    function: str
+    name: str | None = None
+    numbers: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
+class Party:
+    """The payer (loop 1000A, ``N1*PR``) or the payee (loop 1000B, ``N1*PE``).
+
+    Attributes:
+        role: ``"PR"`` for the payer, ``"PE"`` for the payee.
+        name: N102.
+        id_qualifier: N103, e.g. ``"XX"`` (NPI), ``"FI"`` (tax id), ``"XV"`` (payer id).
+        identifier: N104.
+        address: address lines (N301, N302).
+        city, state, postal_code: N401 to N403.
+        references: ``(qualifier, value)`` pairs from the loop's REF segments.
+        contacts: the payer's contacts (PER).
+    """
+
+    role: str
+    name: str
+    id_qualifier: str | None = None
+    identifier: str | None = None
+    address: tuple[str, ...] = ()
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    references: tuple[tuple[str, str], ...] = ()
+    contacts: tuple[Contact, ...] = ()
+
+
+@attrs.frozen
+class RemittanceHeader:
+    """The header of one 835 transaction set: who pays whom, how much, when, how.
+
+    Every :class:`ClaimPayment` carries the header of its transaction set.
+
+    Attributes:
+        control_number: ST02, the transaction set control number.
+        payer: the payer (``N1*PR``), when the file names one.
+        payee: the payee (``N1*PE``), when the file names one.
+        handling_code: BPR01, e.g. ``"I"`` (remittance and payment) or ``"H"`` (advice only).
+        payment_amount: BPR02, the total actual provider payment (``None`` without a BPR).
+        credit_debit: BPR03, ``"C"`` or ``"D"``.
+        payment_method: BPR04, e.g. ``"ACH"``, ``"CHK"``, ``"NON"``.
+        payment_format: BPR05, e.g. ``"CCP"``.
+        payment_date: BPR16, the check issue or EFT effective date.
+        trace_number: TRN02, the check or EFT trace number.
+        originator: TRN03, the payer's identifier as originator.
+        production_date: DTM*405, when the payer produced the remittance.
+        currency: CUR02, when given.
+        references: ``(qualifier, value)`` pairs from header REF segments (EV, F2).
+        version: GS08, e.g. ``"005010X221A1"`` (``None`` without an envelope).
+        interchange_control_number: ISA13 (``None`` without an envelope).
+        group_control_number: GS06 (``None`` without an envelope).
+        sender: ISA06, the interchange sender id (``None`` without an envelope).
+        receiver: ISA08, the interchange receiver id (``None`` without an envelope).
+        delimiters: the delimiters the interchange was read with.
+        segment: the 1-based segment number of the ST segment in the file.
+        offset: the byte offset of the ST segment in the file.
+    """
+
+    control_number: str
+    payer: Party | None = None
+    payee: Party | None = None
+    handling_code: str | None = None
+    payment_amount: Decimal | None = None
+    credit_debit: str | None = None
+    payment_method: str | None = None
+    payment_format: str | None = None
+    payment_date: date | None = None
+    trace_number: str | None = None
+    originator: str | None = None
+    production_date: date | None = None
+    currency: str | None = None
+    references: tuple[tuple[str, str], ...] = ()
+    version: str | None = None
+    interchange_control_number: str | None = None
+    group_control_number: str | None = None
+    sender: str | None = None
+    receiver: str | None = None
+    delimiters: Delimiters = Delimiters()
+    segment: int = 0
+    offset: int = 0
+
+
+@attrs.frozen
+class ProviderAdjustment:
+    """One provider-level adjustment (a PLB pair), not tied to a claim.
+
+    A positive amount reduces the payment (e.g. an overpayment recovered), a negative one
+    increases it (e.g. interest paid).
+
+    Attributes:
+        provider_id: PLB01, the provider identifier.
+        fiscal_period_date: PLB02.
+        reason: the adjustment reason code, e.g. ``"WO"``, ``"L6"``, ``"CS"``, ``"FB"``.
+        reference: the reference identifier given with the reason, if any.
+        amount: the amount (``None`` when the file's value is not a number, which is reported).
+        segment: the 1-based segment number of the PLB segment.
+    """
+
+    provider_id: str
+    fiscal_period_date: date | None
+    reason: str
+    reference: str | None
+    amount: Decimal | None
+    segment: int = 0
+
+
+@attrs.frozen
+class Remittance:
+    """One 835 transaction set (ST to SE): header, provider adjustments and totals.
+
+    A remittance does not hold its claims: a transaction set can carry tens of thousands, and
+    the reader keeps memory constant by streaming them (:func:`denialkit.remit.claims`). Each
+    claim carries this remittance's :attr:`header`; the totals here cover all of them.
+
+    Attributes:
+        header: the transaction's header (payer, payee, payment, trace number, dates).
+        provider_adjustments: every PLB adjustment pair, in file order.
+        claim_count: number of claims (CLP).
+        line_count: number of service lines (SVC).
+        adjustment_count: number of adjustments (CAS triplets, claim and line level).
+        denied_count: number of claims with status 4 (denied).
+        total_charge: sum of the claims' charges (CLP03).
+        total_payment: sum of the claims' payments (CLP04).
+        total_patient_responsibility: sum of CLP05.
+        balanced: whether BPR02 equals the claim payments minus the provider adjustments
+            (``None`` when it cannot be checked: no BPR, or an amount that is not a number).
+        segment_count: the number of segments from ST to SE.
+    """
+
+    header: RemittanceHeader
+    provider_adjustments: tuple[ProviderAdjustment, ...] = ()
+    claim_count: int = 0
+    line_count: int = 0
+    adjustment_count: int = 0
+    denied_count: int = 0
+    total_charge: Decimal = ZERO
+    total_payment: Decimal = ZERO
+    total_patient_responsibility: Decimal = ZERO
+    balanced: bool | None = None
+    segment_count: int = 0
+
+    @property
+    def payer(self) -> Party | None:
+        """The payer (from the header)."""
+        return self.header.payer
+
+    @property
+    def payee(self) -> Party | None:
+        """The payee (from the header)."""
+        return self.header.payee
+
+    @property
+    def payment_amount(self) -> Decimal | None:
+        """BPR02, the total payment (from the header)."""
+        return self.header.payment_amount
+
+    @property
+    def payment_date(self) -> date | None:
+        """BPR16, the payment date (from the header)."""
+        return self.header.payment_date
+
+    @property
+    def trace_number(self) -> str | None:
+        """TRN02, the check or EFT number (from the header)."""
+        return self.header.trace_number
+
+    @property
+    def provider_adjustment_total(self) -> Decimal:
+        """The sum of the provider adjustments that have an amount."""
+        return sum((p.amount for p in self.provider_adjustments if p.amount is not None), ZERO)
+
+
+class Adjustment(NamedTuple):
+    """One adjustment: a group code, a reason code and an amount (one CAS triplet).
+
+    The reason is resolved against the code tables with its group (``"CO-45"``); a code the
+    tables do not know is kept as given, with ``code`` set to ``None`` (and the reader says
+    so with an :class:`~denialkit.exceptions.X12Warning`).
+
+    Adjustments are immutable named tuples (cheap to make by the million), picklable.
+
+    Attributes:
+        group: the group code as given, e.g. ``"CO"``.
+        reason: the reason code as given, e.g. ``"45"``.
+        amount: the amount (``None`` when the file's value is not a number, which is reported).
+        quantity: the quantity, when given.
+        code: the resolved code with its group, or ``None`` when unknown.
+    """
+
+    group: str
+    reason: str
+    amount: Decimal | None
+    quantity: Decimal | None = None
+    code: DenialCode | None = None
+
+    def __repr__(self) -> str:
+        return f"Adjustment({self.group}-{self.reason}, amount={self.amount})"
+
+    @property
+    def key(self) -> str:
+        """Group and reason as one code, e.g. ``"CO-45"``."""
+        return f"{self.group}-{self.reason}"
+
+    @property
+    def known(self) -> bool:
+        """Whether the code tables know this group and reason."""
+        return self.code is not None
+
+    @property
+    def category(self) -> Category | None:
+        """What the adjustment is about (``None`` for an unknown code)."""
+        return self.code.category if self.code is not None else None
+
+    @property
+    def action(self) -> Action | None:
+        """The recommended action under this group (``None`` for an unknown code)."""
+        return self.code.action if self.code is not None else None
+
+    def needs_work(self, ignore: frozenset[Action] = ROUTINE_ACTIONS) -> bool:
+        """Whether someone must act on this adjustment.
+
+        True for a positive amount whose code's action is not in ``ignore`` (by default:
+        write off, bill the patient, no action), and for a positive amount with an unknown
+        code (a person must look at it).
+        """
+        if self.amount is None or self.amount <= ZERO:
+            return False
+        return self.code is None or self.code.action not in ignore
+
+
+class Entity(NamedTuple):
+    """A person or organisation named in a claim (NM1): patient, insured, provider, payer.
+
+    Names and identifiers are patient-identifying for people and never shown in a ``repr``.
+
+    Attributes:
+        role: NM101, e.g. ``"QC"`` patient, ``"IL"`` insured, ``"74"`` corrected insured,
+            ``"82"`` rendering provider, ``"TT"`` crossover carrier, ``"PR"`` corrected payer.
+        kind: NM102, ``"1"`` a person, ``"2"`` an organisation.
+        last_name: NM103, the last name or the organisation's name.
+        first_name: NM104.
+        middle_name: NM105.
+        suffix: NM107.
+        id_qualifier: NM108, e.g. ``"MI"`` member id, ``"XX"`` NPI.
+        identifier: NM109.
+    """
+
+    role: str
+    kind: str
+    last_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    suffix: str | None = None
+    id_qualifier: str | None = None
+    identifier: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<Entity role={self.role} kind={self.kind} id_qualifier={self.id_qualifier}>"
+
+    @property
+    def name(self) -> str:
+        """The full name: ``"FIRST MIDDLE LAST SUFFIX"``, or the organisation's name."""
+        parts = (self.first_name, self.middle_name, self.last_name, self.suffix)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def is_person(self) -> bool:
+        """Whether the entity is a person (NM102 = 1)."""
+        return self.kind == "1"
+
+
+class ServiceLine(NamedTuple):
+    """One service line of a claim (loop 2110, SVC) with its adjustments and remarks.
+
+    Service lines are immutable named tuples, picklable; the ``repr`` hides dates and the
+    line control number.
+
+    Attributes:
+        number: the line's position in its claim, from 1.
+        qualifier: the procedure code's qualifier (SVC01-1), e.g. ``"HC"`` (CPT/HCPCS).
+        procedure: the procedure code (SVC01-2), e.g. ``"99484"``.
+        modifiers: the procedure modifiers (SVC01-3 to -6).
+        description: SVC01-7, when given.
+        charge: SVC02, the line's charge.
+        payment: SVC03, the amount paid for the line.
+        revenue_code: SVC04 (institutional claims).
+        units: SVC05, units of service paid (``None`` when not given, meaning 1).
+        submitted_procedure: the procedure code as submitted (SVC06-2) when the payer
+            adjudicated a different one.
+        submitted_units: SVC07, the units as submitted, when different.
+        start: the service date, or the first date of a range (DTM*472 or DTM*150).
+        end: the last date of a range (DTM*151), or the service date.
+        dates: every ``(qualifier, date)`` of the line, in file order.
+        adjustments: the line's adjustments (every CAS triplet).
+        remarks: the line's remark codes (LQ*HE, RARCs).
+        rejects: NCPDP reject codes (LQ*RX).
+        control_number: REF*6R, the provider's line item control number.
+        references: the line's other ``(qualifier, value)`` REF pairs.
+        allowed: AMT*B6, the allowed amount.
+        amounts: every ``(qualifier, amount)`` of the line's AMT segments.
+        segment: the 1-based segment number of the SVC segment.
+    """
+
+    number: int
+    qualifier: str
+    procedure: str
+    modifiers: tuple[str, ...]
+    description: str | None
+    charge: Decimal
+    payment: Decimal
+    revenue_code: str | None = None
+    units: Decimal | None = None
+    submitted_procedure: str | None = None
+    submitted_units: Decimal | None = None
+    start: date | None = None
+    end: date | None = None
+    dates: tuple[tuple[str, date], ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    remarks: tuple[str, ...] = ()
+    rejects: tuple[str, ...] = ()
+    control_number: str | None = None
+    references: tuple[tuple[str, str], ...] = ()
+    allowed: Decimal | None = None
+    amounts: tuple[tuple[str, Decimal], ...] = ()
+    segment: int = 0
+
+    def __repr__(self) -> str:
+        mods = ":".join(self.modifiers)
+        proc = f"{self.qualifier}:{self.procedure}" + (f":{mods}" if mods else "")
+        return (
+            f"<ServiceLine {self.number} {proc} charge={self.charge} payment={self.payment} "
+            f"adjustments={len(self.adjustments)}>"
+        )
+
+    @property
+    def balanced(self) -> bool | None:
+        """Whether charge minus payment equals the sum of the adjustments (``None`` when an
+        adjustment amount is not a number)."""
+        total = ZERO
+        for a in self.adjustments:
+            if a.amount is None:
+                return None
+            total += a.amount
+        return self.charge - self.payment == total
+
+
+class ClaimPayment:
+    """One claim as the payer paid, reduced or denied it (loop 2100, CLP), with its lines.
+
+    Claims stream out of :func:`denialkit.remit.claims`, each carrying its transaction's
+    :attr:`header`. A claim keeps the segments it was read from and parses the parts the
+    reader's checks do not need (names, dates, lines, adjustments, remarks) when first asked
+    for them, once: reading stays fast, and a claim that is never looked at in detail costs
+    little. A value found malformed at that point raises
+    :class:`~denialkit.exceptions.X12ParseError` naming its segment, as the reader would.
+
+    Claims are immutable (every public attribute is a read-only property), hashable and
+    picklable; their ``repr`` shows status and amounts, never the patient, account number or
+    dates.
+    """
+
+    __slots__ = (
+        "_balanced",
+        "_charge",
+        "_clp",
+        "_detail",
+        "_header",
+        "_offset",
+        "_payment",
+        "_segment",
+        "_segments",
+    )
+
+    _header: RemittanceHeader
+    _segments: Sequence[str | list[str]]
+    _clp: Sequence[str]
+    _charge: Decimal
+    _payment: Decimal
+    _segment: int
+    _offset: int
+    _balanced: bool | None
+    _detail: _Detail | None
+
+    def __init__(
+        self,
+        header: RemittanceHeader,
+        segments: Sequence[str | list[str]],
+        clp: Sequence[str],
+        charge: Decimal,
+        payment: Decimal,
+        segment: int,
+        offset: int,
+        balanced: bool | None,
+    ) -> None:
+        """Made by the reader; not meant to be called directly."""
+        self._header = header
+        self._segments = segments
+        self._clp = clp
+        self._charge = charge
+        self._payment = payment
+        self._segment = segment
+        self._offset = offset
+        self._balanced = balanced
+        self._detail = None
+
+    # -- equality, pickling (the public attributes are read-only properties) --------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ClaimPayment):
+            return NotImplemented
+        return self.segments == other.segments and self._header == other._header
+
+    def __hash__(self) -> int:
+        return hash(self.segments)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (
+            ClaimPayment,
+            (
+                self._header,
+                self.segments,
+                tuple(self._clp),
+                self._charge,
+                self._payment,
+                self._segment,
+                self._offset,
+                self._balanced,
+            ),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<ClaimPayment status={self.status_code} charge={self._charge} "
+            f"payment={self._payment} lines={len(self.lines)} "
+            f"adjustments={sum(1 for _ in self.iter_adjustments())}>"
+        )
+
+    # -- the CLP segment (always parsed) -------------------------------------------------
+    def _el(self, n: int) -> str | None:
+        clp = self._clp
+        return clp[n] or None if n < len(clp) else None
+
+    @property
+    def header(self) -> RemittanceHeader:
+        """The header of the claim's transaction set (payer, payee, payment, dates)."""
+        return self._header
+
+    @property
+    def patient_control_number(self) -> str:
+        """CLP01, the provider's claim (patient account) number."""
+        return self._clp[1]
+
+    @property
+    def status_code(self) -> str:
+        """CLP02 as given, e.g. ``"1"`` or ``"4"``."""
+        return self._clp[2]
+
+    @property
+    def status(self) -> ClaimStatus | None:
+        """CLP02 as a :class:`ClaimStatus` (``None`` for a code outside the list)."""
+        return _STATUS_BY_CODE.get(self._clp[2])
+
+    @property
+    def charge(self) -> Decimal:
+        """CLP03, the total charge of the claim."""
+        return self._charge
+
+    @property
+    def payment(self) -> Decimal:
+        """CLP04, the amount paid for the claim."""
+        return self._payment
+
+    @property
+    def patient_responsibility(self) -> Decimal:
+        """CLP05, the patient's share (zero when not given)."""
+        return self._d().patient_responsibility
+
+    @property
+    def filing_indicator(self) -> str | None:
+        """CLP06, the claim filing indicator, e.g. ``"MB"`` (Medicare Part B), ``"MC"``
+        (Medicaid), ``"12"`` (PPO), ``"CI"`` (commercial)."""
+        return self._el(6)
+
+    @property
+    def payer_claim_number(self) -> str | None:
+        """CLP07, the payer's claim control number (ICN)."""
+        return self._el(7)
+
+    @property
+    def facility_type(self) -> str | None:
+        """CLP08, the facility type code (place of service for professional claims)."""
+        return self._el(8)
+
+    @property
+    def frequency_code(self) -> str | None:
+        """CLP09, the claim frequency code (1 original, 7 replacement, 8 void)."""
+        return self._el(9)
+
+    @property
+    def drg_code(self) -> str | None:
+        """CLP11, the diagnosis related group code (institutional claims)."""
+        return self._el(11)
+
+    @property
+    def segment(self) -> int:
+        """The 1-based segment number of the claim's CLP segment in the file."""
+        return self._segment
+
+    @property
+    def offset(self) -> int:
+        """The byte offset of the claim's CLP segment in the file."""
+        return self._offset
+
+    @property
+    def balanced(self) -> bool | None:
+        """Whether charge minus payment equals the claim's and its lines' adjustments
+        (``None`` when an adjustment amount is not a number)."""
+        return self._balanced
+
+    @property
+    def denied(self) -> bool:
+        """Whether the payer denied the claim (status 4)."""
+        return self._clp[2] == "4"
+
+    @property
+    def reversal(self) -> bool:
+        """Whether the claim reverses an earlier payment (status 22)."""
+        return self._clp[2] == "22"
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        """The claim's segments as read (CLP first), without terminators.
+
+        They contain patient data: handle them as such.
+        """
+        sep = self._header.delimiters.element
+        return tuple(x if isinstance(x, str) else sep.join(x) for x in self._segments)
+
+    # -- parsed on first use ---------------------------------------------------------------
+    def _d(self) -> _Detail:
+        d = self._detail
+        if d is None:
+            from ._detail import parse_claim
+
+            d = self._detail = parse_claim(self)
+        return d
+
+    @property
+    def patient(self) -> Entity | None:
+        """The patient (``NM1*QC``)."""
+        return self._d().patient
+
+    @property
+    def insured(self) -> Entity | None:
+        """The insured or subscriber (``NM1*IL``), when different from the patient."""
+        return self._d().insured
+
+    @property
+    def names(self) -> tuple[Entity, ...]:
+        """Every NM1 of the claim (patient, insured, corrected names, providers), in order."""
+        return self._d().names
+
+    @property
+    def dates(self) -> tuple[tuple[str, date], ...]:
+        """Every claim-level ``(qualifier, date)`` (DTM), e.g. ``("232", date(...))``."""
+        return self._d().dates
+
+    def get_date(self, qualifier: str) -> date | None:
+        """The first claim-level date with this DTM qualifier, e.g. ``"050"`` (received)."""
+        for q, d in self._d().dates:
+            if q == qualifier:
+                return d
+        return None
+
+    @property
+    def statement_start(self) -> date | None:
+        """DTM*232, the first day of the claim's statement period."""
+        return self.get_date("232")
+
+    @property
+    def statement_end(self) -> date | None:
+        """DTM*233, the last day of the claim's statement period."""
+        return self.get_date("233")
+
+    @property
+    def received(self) -> date | None:
+        """DTM*050, the day the payer received the claim."""
+        return self.get_date("050")
+
+    @property
+    def adjustments(self) -> tuple[Adjustment, ...]:
+        """The claim-level adjustments (every triplet of every claim-level CAS)."""
+        return self._d().adjustments
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """The claim's remark codes from MIA and MOA (RARCs), in file order."""
+        return self._d().remarks
+
+    @property
+    def references(self) -> tuple[tuple[str, str], ...]:
+        """The claim's ``(qualifier, value)`` REF pairs (e.g. ``"1L"`` group, ``"F8"``
+        original reference number, ``"G1"`` prior authorization)."""
+        return self._d().references
+
+    @property
+    def amounts(self) -> tuple[tuple[str, Decimal], ...]:
+        """The claim's ``(qualifier, amount)`` AMT pairs (e.g. ``"AU"`` coverage, ``"I"``
+        interest)."""
+        return self._d().amounts
+
+    @property
+    def interest(self) -> Decimal | None:
+        """AMT*I, the interest paid with the claim."""
+        for q, a in self._d().amounts:
+            if q == "I":
+                return a
+        return None
+
+    @property
+    def lines(self) -> tuple[ServiceLine, ...]:
+        """The claim's service lines (SVC), in file order."""
+        return self._d().lines
+
+    def iter_adjustments(self) -> Iterator[tuple[ServiceLine | None, Adjustment]]:
+        """Every adjustment of the claim with its line (``None`` for claim level)."""
+        for a in self.adjustments:
+            yield None, a
+        for line in self.lines:
+            for a in line.adjustments:
+                yield line, a
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One flat row per adjustment (claim and line level), with claim and line keys.
+
+        See :func:`denialkit.remit.to_records` for the columns.
+        """
+        from ._tables import claim_rows
+
+        return list(claim_rows(self))
+
+
+class _Detail(NamedTuple):
+    """The parts of a claim parsed on first use."""
+
+    patient_responsibility: Decimal
+    patient: Entity | None
+    insured: Entity | None
+    names: tuple[Entity, ...]
+    dates: tuple[tuple[str, date], ...]
+    adjustments: tuple[Adjustment, ...]
+    remarks: tuple[str, ...]
+    references: tuple[tuple[str, str], ...]
+    amounts: tuple[tuple[str, Decimal], ...]
+    lines: tuple[ServiceLine, ...]
+
+
+#: Claim filing indicators (CLP06) whose plan type is certain.
+_PLAN_BY_FILING: Final = {"MA": "medicare", "MB": "medicare", "16": "medicare-advantage"}
+
+
+@attrs.frozen
+class DenialItem:
+    """A claim or a service line that needs work, with the amount at stake.
+
+    Attributes:
+        claim: the claim (its ``header`` gives payer, payment date and trace number).
+        line: the service line, or ``None`` for a claim-level item.
+        adjustments: the adjustments that need work at this level.
+        amount: the amount at stake: the sum of those adjustments, or for a denied claim
+            with none of its own, the unpaid charge (charge minus payment).
+    """
+
+    claim: ClaimPayment
+    line: ServiceLine | None
+    adjustments: tuple[Adjustment, ...]
+    amount: Decimal
+
+    @property
+    def level(self) -> str:
+        """``"claim"`` or ``"line"``."""
+        return "claim" if self.line is None else "line"
+
+    @property
+    def denied(self) -> bool:
+        """Whether the whole claim was denied (status 4)."""
+        return self.claim.denied
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """The remark codes that come with these adjustments (the line's, else the claim's)."""
+        return self.line.remarks if self.line is not None else self.claim.remarks
+
+    @property
+    def service_date(self) -> date | None:
+        """The date of service (the line's, else the claim's statement start)."""
+        if self.line is not None and self.line.start is not None:
+            return self.line.start
+        return self.claim.statement_start
+
+    def explanations(self) -> tuple[Explanation, ...]:
+        """:func:`denialkit.knowledge.explain` for each known adjustment, with the remarks.
+
+        Computed on each call (reading stays fast); unknown codes and remark codes the tables
+        do not know are left out.
+        """
+        from denialkit.codes import default_table
+        from denialkit.knowledge import explain
+
+        table = default_table()
+        remarks = [r for r in self.remarks if table.get(r) is not None]
+        out = []
+        for a in self.adjustments:
+            if a.code is not None:
+                out.append(explain(a.code, remarks=remarks))
+        return tuple(out)
+
+    def deadline(
+        self, plan: str | None = None, *, window_days: int | None = None
+    ) -> Deadline | None:
+        """The first-level appeal deadline, counted from the remittance's payment date.
+
+        Args:
+            plan: a :class:`~denialkit.claim.PlanType` value such as ``"medicare"``. When
+                not given it is taken from the claim filing indicator where that is certain
+                (``MA``/``MB``: Medicare; ``16``: Medicare Advantage).
+            window_days: the payer's own window, for plans that need one.
+
+        Returns:
+            The :class:`~denialkit.deadlines.Deadline`, or ``None`` when the plan type or the
+            date (BPR16, else DTM*405) is not known.
+
+        Raises:
+            DeadlineError: as :func:`denialkit.deadlines.deadline` does (e.g. a commercial
+                plan without ``window_days``).
+        """
+        from denialkit.deadlines import deadline
+
+        plan_ = plan or _PLAN_BY_FILING.get(self.claim.filing_indicator or "")
+        notice = self.claim.header.payment_date or self.claim.header.production_date
+        if plan_ is None or notice is None:
+            return None
+        return deadline(plan_, 1, notice, window_days=window_days)

@@ -1,0 +1,258 @@
+"""Flat rows, DataFrames and summaries of remittances (private module)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._records import ZERO, Adjustment, ClaimPayment, DenialItem, Remittance, ServiceLine
+
+if TYPE_CHECKING:
+    import pandas
+
+#: The columns of :func:`to_records`, in order.
+COLUMNS: tuple[str, ...] = (
+    "transaction",
+    "trace_number",
+    "payer",
+    "payment_date",
+    "claim",
+    "payer_claim_number",
+    "claim_status",
+    "claim_charge",
+    "claim_payment",
+    "level",
+    "line",
+    "procedure",
+    "modifiers",
+    "line_charge",
+    "line_payment",
+    "service_date",
+    "group",
+    "reason",
+    "code",
+    "amount",
+    "quantity",
+    "known",
+    "category",
+    "action",
+    "needs_work",
+    "remarks",
+)
+
+
+def _row(claim: ClaimPayment, line: ServiceLine | None, adj: Adjustment) -> dict[str, object]:
+    h = claim.header
+    remarks = line.remarks if line is not None else claim.remarks
+    service_date = line.start if line is not None and line.start else claim.statement_start
+    return {
+        "transaction": h.control_number,
+        "trace_number": h.trace_number,
+        "payer": h.payer.name if h.payer is not None else None,
+        "payment_date": h.payment_date,
+        "claim": claim.patient_control_number,
+        "payer_claim_number": claim.payer_claim_number,
+        "claim_status": claim.status_code,
+        "claim_charge": claim.charge,
+        "claim_payment": claim.payment,
+        "level": "claim" if line is None else "line",
+        "line": line.number if line is not None else None,
+        "procedure": line.procedure if line is not None else None,
+        "modifiers": " ".join(line.modifiers) if line is not None and line.modifiers else None,
+        "line_charge": line.charge if line is not None else None,
+        "line_payment": line.payment if line is not None else None,
+        "service_date": service_date,
+        "group": adj.group,
+        "reason": adj.reason,
+        "code": adj.key,
+        "amount": adj.amount,
+        "quantity": adj.quantity,
+        "known": adj.known,
+        "category": adj.category.value if adj.category is not None else None,
+        "action": adj.action.value if adj.action is not None else None,
+        "needs_work": adj.needs_work(),
+        "remarks": " ".join(remarks) if remarks else None,
+    }
+
+
+def claim_rows(claim: ClaimPayment) -> Iterator[dict[str, object]]:
+    """One row per adjustment of one claim."""
+    for line, adj in claim.iter_adjustments():
+        yield _row(claim, line, adj)
+
+
+def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
+    """One row per adjustment of every claim."""
+    for c in claims:
+        yield from claim_rows(c)
+
+
+def frame(records: Iterable[dict[str, object]]) -> pandas.DataFrame:
+    """A DataFrame with the :data:`COLUMNS` (pandas is imported here, on first use)."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - exercised by a test that hides pandas
+        raise ImportError(
+            "to_frame() needs pandas, an optional dependency: pip install 'denialkit[pandas]'"
+        ) from None
+    return pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
+
+
+@attrs.frozen
+class Summary:
+    """What a set of remittances paid and denied, with denied amounts by category and code.
+
+    Denied amounts are the amounts at stake of :func:`denialkit.remit.denials`: adjustments
+    that need work (not a contractual write-off, not the patient's share, not informational),
+    and the unpaid charge of denied claims without such adjustments (category ``"denied"``).
+
+    Attributes:
+        remittances: number of transaction sets.
+        claims: number of claims.
+        lines: number of service lines.
+        denied_claims: number of claims with status 4.
+        total_charge: sum of claim charges.
+        total_payment: sum of claim payments.
+        total_patient_responsibility: sum of the patients' shares.
+        items: number of claims and lines that need work.
+        at_stake: the total amount at stake.
+        by_category: ``(category, count, amount)`` by amount, largest first.
+        by_code: ``(code, category, count, amount)`` by amount, largest first.
+    """
+
+    remittances: int
+    claims: int
+    lines: int
+    denied_claims: int
+    total_charge: Decimal
+    total_payment: Decimal
+    total_patient_responsibility: Decimal
+    items: int
+    at_stake: Decimal
+    by_category: tuple[tuple[str, int, Decimal], ...]
+    by_code: tuple[tuple[str, str, int, Decimal], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data (amounts as strings)."""
+        return {
+            "remittances": self.remittances,
+            "claims": self.claims,
+            "lines": self.lines,
+            "denied_claims": self.denied_claims,
+            "total_charge": str(self.total_charge),
+            "total_payment": str(self.total_payment),
+            "total_patient_responsibility": str(self.total_patient_responsibility),
+            "items": self.items,
+            "at_stake": str(self.at_stake),
+            "by_category": [
+                {"category": c, "count": n, "amount": str(a)} for c, n, a in self.by_category
+            ],
+            "by_code": [
+                {"code": k, "category": c, "count": n, "amount": str(a)}
+                for k, c, n, a in self.by_code
+            ],
+        }
+
+    def chart(self, width: int = 30) -> str:
+        """Denied amounts by category as a text bar chart."""
+        if not self.by_category:
+            return "no denied amounts"
+        top = max(a for _, _, a in self.by_category) or Decimal(1)
+        name_w = max(len(c) for c, _, _ in self.by_category)
+        out = []
+        for c, _, a in self.by_category:
+            bar = "█" * max(1, round(a / top * width)) if a > 0 else ""
+            out.append(f"{c:<{name_w}}  {bar} {a}")
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.remittances} remittances, {self.claims} claims "
+            f"({self.denied_claims} denied), {self.lines} service lines",
+            f"charged {self.total_charge}, paid {self.total_payment}, "
+            f"patient responsibility {self.total_patient_responsibility}",
+            f"{self.items} claims or lines need work, {self.at_stake} at stake",
+        ]
+        if self.by_category:
+            lines.append("")
+            lines.append("Denied by category:")
+            lines.extend(f"  {c:<26} {n:>5} {a:>14}" for c, n, a in self.by_category)
+            lines.append("")
+            lines.append("Denied by code:")
+            lines.extend(f"  {k:<10} {c:<26} {n:>5} {a:>14}" for k, c, n, a in self.by_code)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        top = max((a for _, _, a in self.by_category), default=ZERO) or Decimal(1)
+        rows = "".join(
+            f"<tr><td>{e(c)}</td><td>{n}</td><td>{e(str(a))}</td>"
+            f'<td><div style="background:#c0392b;height:0.8em;width:{float(a / top) * 200:.0f}px">'
+            "</div></td></tr>"
+            for c, n, a in self.by_category
+        )
+        return (
+            f"<p>{e(str(self).splitlines()[0])}<br>{self.items} items, "
+            f"{e(str(self.at_stake))} at stake</p>"
+            '<table class="denialkit-summary"><tr><th>category</th><th>items</th>'
+            f"<th>amount</th><th></th></tr>{rows}</table>"
+        )
+
+
+class Tally:
+    """Accumulates a :class:`Summary` from remittances, claims and denial items."""
+
+    def __init__(self) -> None:
+        self.remittances = self.claims = self.lines = self.denied = self.items = 0
+        self.charge = self.payment = self.pr = self.at_stake = ZERO
+        self.cats: dict[str, tuple[int, Decimal]] = {}
+        self.codes: dict[str, tuple[str, int, Decimal]] = {}
+
+    def remittance(self, r: Remittance) -> None:
+        self.remittances += 1
+        self.claims += r.claim_count
+        self.lines += r.line_count
+        self.denied += r.denied_count
+        self.charge += r.total_charge
+        self.payment += r.total_payment
+        self.pr += r.total_patient_responsibility
+
+    def item(self, item: DenialItem) -> None:
+        self.items += 1
+        self.at_stake += item.amount
+        if not item.adjustments:
+            self._add("denied", "status 4", item.amount)
+        for a in item.adjustments:
+            cat = a.category.value if a.category is not None else "unknown"
+            self._add(cat, a.key, a.amount or ZERO)
+
+    def _add(self, cat: str, code: str, amount: Decimal) -> None:
+        n, total = self.cats.get(cat, (0, ZERO))
+        self.cats[cat] = (n + 1, total + amount)
+        _, n, total = self.codes.get(code, (cat, 0, ZERO))
+        self.codes[code] = (cat, n + 1, total + amount)
+
+    def summary(self) -> Summary:
+        by_category = sorted(
+            ((c, n, a) for c, (n, a) in self.cats.items()), key=lambda t: (-t[2], t[0])
+        )
+        by_code = sorted(
+            ((k, c, n, a) for k, (c, n, a) in self.codes.items()), key=lambda t: (-t[3], t[0])
+        )
+        return Summary(
+            remittances=self.remittances,
+            claims=self.claims,
+            lines=self.lines,
+            denied_claims=self.denied,
+            total_charge=self.charge,
+            total_payment=self.payment,
+            total_patient_responsibility=self.pr,
+            items=self.items,
+            at_stake=self.at_stake,
+            by_category=tuple(by_category),
+            by_code=tuple(by_code),
+        )

@@ -1,0 +1,138 @@
+"""Denials, records, frames and summaries (issue 6, parts 4 and 6)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from denialkit import remit
+from denialkit.codes import Action
+
+
+def test_denials_are_the_claims_and_lines_that_need_work(basic: bytes) -> None:
+    items = list(remit.denials(basic))
+    got = [
+        (
+            i.claim.patient_control_number,
+            i.level,
+            i.line and i.line.procedure,
+            [a.key for a in i.adjustments],
+            i.amount,
+            i.denied,
+        )
+        for i in items
+    ]
+    assert got == [
+        ("PCN1002", "claim", None, ["CO-197"], Decimal(300), True),
+        ("PCN1003", "line", "99484", ["CO-50"], Decimal(60), False),
+        ("PCN1004", "line", "99214", ["CO-16"], Decimal(120), False),
+        ("PCN1009", "line", "99214", ["CO-29"], Decimal(200), True),
+    ]
+    assert items[1].remarks == ("N115",) and items[0].remarks == ("N54",)
+    assert items[1].service_date == date(2026, 3, 31)
+
+
+def test_routine_actions_can_be_changed(basic: bytes) -> None:
+    literal = frozenset({Action.WRITE_OFF, Action.BILL_PATIENT})
+    keys = [a.key for i in remit.denials(basic, ignore=literal) for a in i.adjustments]
+    assert "OA-23" in keys and "CO-45" not in keys and "PR-2" not in keys
+
+
+def test_a_denied_claim_without_work_adjustments_is_listed(basic: bytes) -> None:
+    raw = basic.replace(b"CAS*CO*197*300", b"CAS*CO*45*300")
+    (first, *_) = remit.denials(raw)
+    assert first.claim.patient_control_number == "PCN1002"
+    assert first.adjustments == () and first.amount == Decimal(300) and first.level == "claim"
+
+
+def test_denials_accept_claims_already_read(basic: bytes) -> None:
+    claims = [c for c in remit.claims(basic) if c.denied]
+    assert [i.amount for i in remit.denials(claims)] == [Decimal(300), Decimal(200)]
+    with pytest.raises(TypeError):
+        list(remit.denials([1, 2]))  # type: ignore[list-item]
+
+
+def test_explanations_come_from_the_knowledge_base(basic: bytes) -> None:
+    items = list(remit.denials(basic))
+    (e,) = items[2].explanations()
+    assert e.reason.key == "CO-16" and [r.code for r in e.remarks] == ["N290"]
+    assert e.action is Action.CORRECT_RESUBMIT
+    assert items[0].explanations()[0].action is Action.APPEAL
+
+
+def test_deadline_when_the_plan_type_is_known(basic: bytes) -> None:
+    item = next(remit.denials(basic))
+    assert item.deadline() is None  # filing indicator 12 (PPO): plan type unknown
+    d = item.deadline("medicare")
+    assert d is not None and d.notice_date == date(2026, 4, 17)
+    assert d.due == date(2026, 8, 20)  # 120 days after presumed receipt 5 days later
+    medicare = basic.replace(b"CLP*PCN1002*4*300*0**12*", b"CLP*PCN1002*4*300*0**MB*")
+    d2 = next(remit.denials(medicare)).deadline()
+    assert d2 is not None and d2.due == d.due
+
+
+def test_to_records_one_row_per_adjustment(basic: bytes) -> None:
+    rows = remit.to_records(basic)
+    assert len(rows) == 18 and all(tuple(r) == remit.COLUMNS for r in rows)
+    denied = rows[3]
+    assert (denied["claim"], denied["level"], denied["line"], denied["code"]) == (
+        "PCN1002",
+        "claim",
+        None,
+        "CO-197",
+    )
+    assert denied["remarks"] == "N54" and denied["needs_work"] is True
+    assert denied["category"] == "authorization" and denied["action"] == "appeal"
+    line = rows[0]
+    assert (line["level"], line["line"], line["procedure"], line["line_charge"]) == (
+        "line",
+        1,
+        "99213",
+        Decimal(150),
+    )
+    assert line["payment_date"] == date(2026, 4, 17) and line["payer"] == "ACME HEALTH PLAN"
+    assert list(remit.iter_records(basic)) == rows
+    assert remit.to_records(c for c in remit.claims(basic) if c.denied) == [rows[3], rows[-1]]
+
+
+def test_to_frame(basic: bytes) -> None:
+    pd = pytest.importorskip("pandas")
+    df = remit.to_frame(basic)
+    assert isinstance(df, pd.DataFrame) and df.shape == (18, len(remit.COLUMNS))
+    work = df[df.needs_work]
+    assert work.groupby("category")["amount"].sum().to_dict() == {
+        "authorization": Decimal(300),
+        "medical-necessity": Decimal(60),
+        "missing-information": Decimal(120),
+        "timely-filing": Decimal(200),
+    }
+
+
+def test_to_frame_without_pandas(basic: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'denialkit\[pandas\]'"):
+        remit.to_frame(basic)
+
+
+def test_summary(basic: bytes) -> None:
+    s = remit.summary(basic)
+    assert (s.remittances, s.claims, s.lines, s.denied_claims, s.items) == (1, 9, 14, 2, 4)
+    assert (s.total_charge, s.total_payment, s.at_stake) == (
+        Decimal(1400),
+        Decimal(420),
+        Decimal(680),
+    )
+    assert [c for c, _, _ in s.by_category] == [
+        "authorization",
+        "timely-filing",
+        "missing-information",
+        "medical-necessity",
+    ]
+    assert s.by_code[0] == ("CO-197", "authorization", 1, Decimal(300))
+    chart = s.chart(width=10).splitlines()
+    assert chart[0].endswith("██████████ 300") and chart[-1].endswith("██ 60")
+    assert "680 at stake" in str(s) and "<table" in s._repr_html_()
+    assert s.to_dict()["at_stake"] == "680"
