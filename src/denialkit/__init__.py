@@ -101,6 +101,22 @@ __all__ = [
     "__version__",
 ]
 
+# public modules reachable as attributes (``denialkit.remit.read(...)``), imported on first use
+_SUBMODULES = frozenset(
+    {
+        "claim",
+        "codes",
+        "deadlines",
+        "knowledge",
+        "letters",
+        "remit",
+        "render",
+        "templates",
+        "testing",
+        "validation",
+    }
+)
+
 # name -> the public module that defines it (imported on first use)
 _WHERE: dict[str, str] = {
     "Explanation": "knowledge",
@@ -146,10 +162,14 @@ _WHERE: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    if name == "__version__":
+    if name in _SUBMODULES:
+        from importlib import import_module
+
+        value: Any = import_module(f"{__name__}.{name}")
+    elif name == "__version__":
         from importlib.metadata import version
 
-        value: Any = version("denialkit")
+        value = version("denialkit")
     elif name in _WHERE:
         from importlib import import_module
 
