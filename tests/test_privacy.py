@@ -105,3 +105,34 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
     seen += [r.getMessage() for r in caplog.records]
     leaks = [s for s in seen if SENTINEL in s]
     assert leaks == []
+
+
+def test_no_sentinel_from_remittances(caplog: pytest.LogCaptureFixture) -> None:
+    from denialkit import remit
+
+    caplog.set_level(logging.DEBUG)
+    raw = remit.sample().replace(b"NM1*QC*1*DOE*JANE", f"NM1*QC*1*{SENTINEL}*JANE".encode())
+    raw = raw.replace(b"CLP*PCN1001", f"CLP*{SENTINEL}1".encode())
+    assert SENTINEL.encode() in raw
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for claim in remit.claims(raw):
+            seen += [repr(claim), str(claim)]
+            seen += [repr(line) for line in claim.lines]
+            seen += [repr(adj) for adj in claim.iter_adjustments()]
+            if claim.patient is not None:
+                seen.append(repr(claim.patient))
+        for item in remit.denials(raw):
+            seen.append(repr(item))
+        seen += [repr(r) for r in remit.read(raw)]
+        # broken copies: truncated, a bad amount, unbalanced
+        _attempt(lambda: list(remit.claims(raw[: raw.index(SENTINEL.encode()) + 8])), seen)
+        bad = raw.replace(
+            f"CLP*{SENTINEL}1*1*190".encode(), f"CLP*{SENTINEL}1*1*{SENTINEL}".encode()
+        )
+        _attempt(lambda: list(remit.claims(bad)), seen)
+        _attempt(lambda: list(remit.claims(raw.replace(b"*105*", b"*106*"), strict=True)), seen)
+        seen += [str(w.message) for w in caught]
+    seen += [r.getMessage() for r in caplog.records]
+    assert [s for s in seen if SENTINEL in s] == []
