@@ -63,6 +63,7 @@ def build(session: nox.Session) -> None:
         py = os.path.join(venv, "bin", "python")
         session.run(py, "-m", "pip", "install", "--quiet", wheel, external=True)
         session.run(py, "-m", "denialkit", "lookup", "CO-16", external=True)
+        session.run(py, "-m", "denialkit", "appeal", "CCM21", "--example", external=True)
         session.run(
             py,
             "-c",

@@ -49,5 +49,5 @@ nitpick_ignore_regex = [
     ),
     (r"py:class", r"(str|int|bool|float|bytes|object|None|list|dict|tuple|set|frozenset|type)"),
     (r"py:.*", r"denialkit\..*\._.*"),
-    (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler).*"),
+    (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler|Source|Readable).*"),
 ]

@@ -118,7 +118,18 @@ def _resolve_reexport(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     )
 
 
+def _skip_namedtuple_fields(
+    app: Any, what: str, name: str, obj: Any, skip: bool, options: Any
+) -> bool | None:
+    """NamedTuple fields are documented in their class's "Attributes" section already."""
+    doc = getattr(obj, "__doc__", None) or ""
+    if doc.startswith("Alias for field number"):
+        return True
+    return None
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _on_init)
+    app.connect("autodoc-skip-member", _skip_namedtuple_fields)
     app.connect("missing-reference", _resolve_reexport)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
