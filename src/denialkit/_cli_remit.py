@@ -1,7 +1,8 @@
 """Command-line command for 835 remittances: ``remit`` (private).
 
 ``denialkit remit FILE`` prints one row per adjustment (``--format table|csv|json``);
-``--summary`` prints totals and the denied amounts by category and code instead. Warnings
+``--summary`` prints totals and the denied amounts by category and code instead;
+``--appeals DIR`` writes appeal letters in batch (see :mod:`denialkit._cli_appeals`). Warnings
 about the file go to stderr as ``denialkit: warning: ...``; a malformed file exits with 1.
 """
 
@@ -17,7 +18,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
+from ._cli_codes import iso_date
 from .exceptions import X12Warning
+
+_FORMATS = ("table", "csv", "json")
 
 _TABLE = (
     ("claim", 16),
@@ -80,6 +84,26 @@ def _write_json(rows: Iterator[dict[str, object]], out: TextIO) -> None:
 
 def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from . import remit
+    from .cli import UsageError
+
+    if args.appeals is not None:
+        from ._cli_appeals import run
+
+        return run(args, out, err)
+    for flag, value in (
+        ("--provider", args.provider),
+        ("--payer", args.payer),
+        ("--date", args.date),
+        ("--templates-dir", args.templates_dir),
+    ):
+        if value is not None:
+            raise UsageError(f"{flag} applies to --appeals DIR only")
+    if args.format is None:
+        args.format = "table"
+    elif args.format not in _FORMATS:
+        raise UsageError(
+            f"--format is one of {', '.join(_FORMATS)} (with --appeals DIR: text, md, html, pdf)"
+        )
 
     def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
         print(f"denialkit: warning: {message}", file=err)
@@ -131,11 +155,37 @@ def register(sub: Any) -> None:
         "with --summary the totals and the denied amounts by category and code.",
     )
     p.add_argument("file", metavar="FILE", help="an 835 file")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=[*_FORMATS, "text", "md", "html", "pdf"],
+        default=None,
+        help="table, csv or json (default table); with --appeals: text, md, html or pdf "
+        "(default text)",
+    )
     p.add_argument(
         "--summary", action="store_true", help="totals and denied amounts by category and code"
     )
     p.add_argument(
-        "--strict", action="store_true", help="fail on count, control-number and balance errors"
+        "--strict",
+        action="store_true",
+        help="fail on count, control-number and balance errors (with --appeals: also write no "
+        "letter that lacks facts, and exit 1)",
     )
+    g = p.add_argument_group("appeal letters in batch")
+    g.add_argument(
+        "--appeals",
+        metavar="DIR",
+        help="write an appeal letter per claim whose denial calls for one into DIR, with "
+        "DIR/index.csv listing every claim that needs work",
+    )
+    g.add_argument(
+        "--provider",
+        metavar="FILE",
+        help="JSON: the practice (the claim format's provider object); required with --appeals",
+    )
+    g.add_argument(
+        "--payer", metavar="FILE", help="JSON: the payer (the claim format's payer object)"
+    )
+    g.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
+    g.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
     p.set_defaults(handler=_cmd_remit)

@@ -11,6 +11,8 @@ thousand.
 - :func:`stream` yields both, in file order (claims first, then their remittance at its SE),
   for one pass over a source that cannot be read twice;
 - :func:`denials` yields the claims and lines that need work, with the amount at stake;
+- :func:`appeals` writes an appeal letter for every claim whose denial calls for one
+  (:meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`);
 - :func:`to_records`, :func:`to_frame` and :func:`summary` turn them into tables.
 
 >>> from denialkit import remit
@@ -49,6 +51,7 @@ from typing import TYPE_CHECKING
 
 from denialkit.codes import Action
 
+from ._appeals import ClaimAppeal
 from ._reader import Readable, Reader, Source, source_chunks
 from ._records import (
     ROUTINE_ACTIONS,
@@ -69,12 +72,18 @@ from ._sample import sample
 from ._tables import COLUMNS, Summary
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas
+
+    from denialkit.claim import Payer, Provider
+    from denialkit.templates import TemplateRegistry
 
 __all__ = [
     "COLUMNS",
     "ROUTINE_ACTIONS",
     "Adjustment",
+    "ClaimAppeal",
     "ClaimPayment",
     "ClaimStatus",
     "Contact",
@@ -89,6 +98,7 @@ __all__ = [
     "ServiceLine",
     "Source",
     "Summary",
+    "appeals",
     "claims",
     "denials",
     "iter_records",
@@ -214,6 +224,71 @@ def denials(
     ignore = frozenset(ignore)
     for claim in _claims_of(source, strict):
         yield from claim_denials(claim, ignore)
+
+
+def appeals(
+    source: Source | Iterable[ClaimPayment],
+    *,
+    provider: Provider,
+    payer: Payer | None = None,
+    registry: TemplateRegistry | None = None,
+    letter_date: date | None = None,
+    strict: bool = False,
+) -> Iterator[ClaimAppeal]:
+    """An appeal letter for every claim whose denial calls for one, and why not for the rest.
+
+    For every claim with work to do (as :func:`denials` finds it) this yields one
+    :class:`ClaimAppeal`, in file order:
+
+    - when a code that needs work recommends an appeal (its explanation's action is
+      ``appeal``), ``letter`` is the letter from :func:`denialkit.appeal`, built from
+      :meth:`ClaimPayment.to_claim`. It answers the codes that call for an appeal (with the
+      remark codes beside them) and lists the services they concern: every line when the
+      denial is at claim level, else only the lines appealed;
+    - otherwise ``letter`` is ``None`` and ``reason`` says why: a claim whose recommended
+      action is to correct and resubmit, to send information or to bill another payer gets
+      no letter (a corrected claim, not an appeal, is the remedy); a code the tables do not
+      know needs a person's look; and a claim the 835 cannot describe fully (no service
+      line, no service date, no patient name) is listed with the paths it lacks.
+
+    Nothing is dropped silently: every claim that needs work comes out, with a letter or
+    a reason.
+
+    Args:
+        source: a path, a binary file object, ``bytes``, or claims already read.
+        provider: the practice that appeals (name, address, NPI, signer).
+        payer: the payer and its appeals address, for every claim; default: the payer named
+            in each remittance, plan type from the claim filing indicator where certain.
+        registry: the template registry (default: the built-in and installed packs).
+        letter_date: the date on every letter (default: today).
+        strict: read the remittance strictly (failed checks raise
+            :class:`~denialkit.exceptions.X12ParseError`) and write no letter that lacks a
+            fact: such a claim comes back with ``letter=None`` and ``missing`` set.
+
+    Raises:
+        TypeError: an argument has the wrong type (raised at once).
+        X12ParseError: while iterating, for malformed or truncated data.
+
+    >>> from datetime import date
+    >>> from denialkit.claim import Provider
+    >>> practice = Provider(name="Valley Family Medicine", npi="1234567893")
+    >>> for a in appeals(sample(), provider=practice, letter_date=date(2026, 5, 4)):
+    ...     print(a.position, a.codes, a.amount, a.written, a.reason or a.letter.template)
+    2 ('CO-197', 'N54') 300 False the remittance lacks what a letter needs: services: ...
+    3 ('CO-50', 'N115') 60 True builtin/carc-50.txt.j2
+    4 ('CO-16', 'N290') 120 False the recommended action is 'Correct and resubmit', not an appeal
+    9 ('CO-29',) 200 True builtin/carc-29.txt.j2
+    """
+    from ._appeals import appeals as _appeals
+
+    return _appeals(
+        source,
+        provider=provider,
+        payer=payer,
+        registry=registry,
+        letter_date=letter_date,
+        strict=strict,
+    )
 
 
 def iter_records(

@@ -7,7 +7,7 @@ account numbers, dates of service) never appear in a ``repr``.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, NamedTuple
@@ -17,6 +17,7 @@ import attrs
 from denialkit.codes import Action, Category, DenialCode
 
 if TYPE_CHECKING:
+    from denialkit.claim import Claim, FactValue, Payer, Provider
     from denialkit.deadlines import Deadline
     from denialkit.knowledge import Explanation
 
@@ -750,6 +751,58 @@ class ClaimPayment:
         from ._tables import claim_rows
 
         return list(claim_rows(self))
+
+    def to_claim(
+        self,
+        *,
+        provider: Provider,
+        payer: Payer | None = None,
+        notice_date: date | None = None,
+        facts: Mapping[str, FactValue] | None = None,
+    ) -> Claim:
+        """This claim as a :class:`~denialkit.claim.Claim`, ready for
+        :func:`denialkit.appeal`.
+
+        From the 835: the claim number (the payer's claim control number, CLP07, else the
+        patient control number, CLP01); the patient's name (``NM1*QC``) and member id (the
+        payer's corrected id, ``NM1*74``, else the patient's, else the insured's ``NM1*IL``;
+        never a social security number) and group number (``REF*1L``); one service line per
+        SVC with its procedure code (as submitted, SVC06, when the payer changed it),
+        modifiers, date (the line's, else the claim's statement start), units (as submitted
+        when given, else as paid, else 1) and charge; the codes that need work, as the
+        remittance shows them (reason codes with their group, then the remark codes at the
+        same level, claim level first, deduplicated: ``("CO-16", "N290")``); and the notice
+        date (the payment date, BPR16, else the production date, DTM*405). The 835 carries
+        no date of birth, diagnoses or payer's reason text.
+
+        Args:
+            provider: the practice that appeals (the 835 does not carry its details).
+            payer: the payer and its appeals address; default: the payer named in the
+                header, with the plan type the claim filing indicator makes certain (``MA``,
+                ``MB``: Medicare; ``16``: Medicare Advantage), else commercial.
+            notice_date: the date of the denial notice, when not the remittance's.
+            facts: code-specific evidence for the letter (see :class:`~denialkit.claim.Facts`).
+
+        Raises:
+            TypeError: an argument has the wrong type.
+            ClaimDataError: the 835 lacks what a claim needs (a patient name, a member id,
+                a service line, a service date, a notice date, a payer name); each problem
+                names its path, e.g. ``services[0].date``, and never a value.
+
+        >>> from denialkit import remit
+        >>> from denialkit.claim import Provider
+        >>> payment = list(remit.claims(remit.sample()))[2]
+        >>> claim = payment.to_claim(provider=Provider(name="Valley Family Medicine"))
+        >>> claim.claim_number, claim.payer.name, claim.payer.plan_type.value
+        ('ACME26001003', 'ACME HEALTH PLAN', 'commercial')
+        >>> [(s.code, s.modifiers, s.charge) for s in claim.services]
+        [('99484', (), Decimal('60')), ('99213', ('25',), Decimal('150'))]
+        >>> claim.denial.codes, claim.denial.notice_date
+        (('CO-50', 'N115'), datetime.date(2026, 4, 17))
+        """
+        from ._appeals import to_claim
+
+        return to_claim(self, provider=provider, payer=payer, notice_date=notice_date, facts=facts)
 
 
 class _Detail(NamedTuple):
