@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import assert_type
 
 import denialkit
-from denialkit import CodeRef, CodeTable, DenialCode
-from denialkit.claim import Claim
+from denialkit import CodeRef, CodeTable, DenialCode, remit
+from denialkit.claim import Claim, Provider
 from denialkit.codes import Action, Appealable, Category, GroupCode, Knowledge
 from denialkit.deadlines import Deadline, deadline_for
 from denialkit.knowledge import Explanation, explain
+from denialkit.letters import Letter
+from denialkit.remit import ClaimAppeal, ClaimPayment
+from denialkit.validation import Report
 
 
 def codes() -> None:
@@ -42,3 +46,19 @@ def claims(text: str) -> None:
     claim = Claim.from_json(text)
     assert_type(claim, Claim)
     assert_type(deadline_for(claim), Deadline)
+
+
+def letters(claim: Claim) -> None:
+    letter = denialkit.appeal("CCM21", claim)
+    assert_type(letter, Letter)
+    assert_type(letter.missing, tuple[str, ...])
+    assert_type(letter.text, str)
+    assert_type(letter.report, Report)
+    assert_type(denialkit.validate_text(letter.text), Report)
+
+
+def remittances(raw: bytes) -> None:
+    for payment in remit.claims(raw):
+        assert_type(payment, ClaimPayment)
+        assert_type(payment.to_claim(provider=Provider(name="Valley")), Claim)
+    assert_type(remit.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
