@@ -305,7 +305,7 @@ def to_records(
 ) -> list[dict[str, object]]:
     """One flat row per adjustment (claim and line level), with claim and line keys.
 
-    The columns are :data:`COLUMNS`: the transaction (ST02), trace number, payer and payment
+    The columns are ``COLUMNS``: the transaction (ST02), trace number, payer and payment
     date; the claim (CLP01), payer claim number, status, charge and payment; the level
     (``"claim"`` or ``"line"``), line number, procedure, modifiers, line charge and payment,
     service date; the adjustment's group, reason, code (``"CO-45"``), amount, quantity,

@@ -373,7 +373,7 @@ class Entity(NamedTuple):
 
     @property
     def name(self) -> str:
-        """The full name: ``"FIRST MIDDLE LAST SUFFIX"``, or the organisation's name."""
+        """The full name (``"FIRST MIDDLE LAST SUFFIX"``), or the organisation's name."""
         parts = (self.first_name, self.middle_name, self.last_name, self.suffix)
         return " ".join(p for p in parts if p)
 

@@ -92,7 +92,7 @@ def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
 
 
 def frame(records: Iterable[dict[str, object]]) -> pandas.DataFrame:
-    """A DataFrame with the :data:`COLUMNS` (pandas is imported here, on first use)."""
+    """A DataFrame with the ``COLUMNS`` (pandas is imported here, on first use)."""
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - exercised by a test that hides pandas
