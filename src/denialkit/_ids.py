@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 _ASCII_DIGITS: Final = re.compile(r"[0-9]+")
-_SPACE_DASH: Final = re.compile(r"[ \-]+")
 
 #: The 20 letters an MBI may use: A-Z without S, L, O, I, B and Z.
 MBI_LETTER: Final = "[AC-HJKMNP-RT-Y]"
@@ -62,7 +61,7 @@ def compact(value: str) -> str:
     >>> compact(" 1eg4-te5-mk73 ")
     '1EG4TE5MK73'
     """
-    out = _SPACE_DASH.sub("", value)
+    out = value.replace(" ", "").replace("-", "")
     return out.upper() if out.isascii() else "".join(c.upper() if c.isascii() else c for c in out)
 
 

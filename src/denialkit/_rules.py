@@ -1,9 +1,11 @@
 """denialkit's built-in validation rules (private; see ``docs/rules.md``).
 
 Every rule is a function registered with :func:`_rule`, which makes it a
-:class:`~denialkit.validation.Rule`. Scans that several rules need (the dates in the text,
-labelled values, cited codes) run once per document through
-:meth:`~denialkit.validation.Document.cached`.
+:class:`~denialkit.validation.Rule`. The function receives the document and its
+:class:`Scan`: what several rules read from a document (the text in lower case, the dates in
+the text, labelled values, cited codes) is worked out there once per document, on first use,
+and shared through :meth:`~denialkit.validation.Document.cached`. A validator calls these
+functions directly (:func:`builtin_check`).
 
 Speed and safety of the scans:
 
@@ -11,10 +13,17 @@ Speed and safety of the scans:
   expression engine finds with a fast substring search; word boundaries are then checked in
   Python. Patterns run on an ASCII copy of the text (every other character replaced by ``?``,
   so offsets stay the same) in lower case.
+- A label that starts with a word (``member id:``, ``dob``) is first looked up in the set of
+  words of the text (:attr:`Scan.words`), and its pattern runs only when its words are there;
+  other rules first test for a character or word their trigger cannot do without (``[``,
+  ``___``, ``TBD`` among the capitals).
 - Every quantifier is bounded or possessive and every look-around has a fixed width, so each
   pattern runs in time linear in the text, also on long runs of near-misses.
 - Checks on non-ASCII characters (bidi controls, zero-width characters, other digits) look at
   the set of distinct non-ASCII characters first and scan only when one is present.
+- A rule with nothing to report returns an empty list or ``()``. A rule that reports one
+  finding per occurrence in the text makes its findings one at a time (:func:`_report`, or a
+  generator), so a validator's per-rule limit stops it early.
 
 Messages never contain a value from the letter or the claim except denial codes, procedure
 codes and the labels of missing facts the letter object declared.
@@ -29,7 +38,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
 
@@ -43,7 +52,8 @@ from ._ids import (
     ssn_like,
 )
 from .claim import Claim, PlanType
-from .codes import CodeRef, CodeSystem, DenialCode
+from .codes import CodeRef, CodeSystem, DenialCode, default_table, parse
+from .deadlines import deadline_for
 from .validation import Document, Finding, Rule, Severity
 
 if TYPE_CHECKING:
@@ -53,7 +63,9 @@ __all__ = ["RETIRED", "RULES"]
 
 E, W, INF = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-RuleFn = Callable[[Rule, Document], Iterable[Finding]]
+RuleFn = Callable[[Rule, Document, "Scan"], Iterable[Finding]]
+_NONE: Final[tuple[Finding, ...]] = ()
+_SCAN_KEY: Final = "dk.scan"
 
 
 class _Builtin(Rule):
@@ -78,10 +90,30 @@ class _Builtin(Rule):
         self._fn = fn
 
     def check(self, doc: Document) -> Iterable[Finding]:
-        return self._fn(self, doc)
+        # a validator calls the function directly (see builtin_check); this is for a caller
+        # that asks the rule itself
+        return self._fn(self, doc, scan(doc)) or _NONE
 
 
 _REGISTERED: list[Rule] = []
+
+
+def builtin_check(rule: Rule) -> RuleFn | None:
+    """For one of denialkit's own rules, its check function, which a validator calls with
+    the document's shared :class:`Scan` (one call instead of two per rule); None for any
+    other rule. The function returns the findings, or an empty list or ``()`` for none."""
+    return rule._fn if type(rule) is _Builtin else None
+
+
+_Hit = tuple[str, int | None, str | None]
+"""What a finding will say: its message, text offset and claim path."""
+
+
+def _report(r: Rule, doc: Document, hits: list[_Hit]) -> Iterable[Finding]:
+    """The findings for ``hits``, made one at a time (a validator may stop at its limit)."""
+    if not hits:
+        return _NONE
+    return (r.finding(doc, message, at=at, path=path) for message, at, path in hits)
 
 
 def _rule(
@@ -99,53 +131,60 @@ def _rule(
 _ASCII_BYTES: Final = bytes(range(128))
 _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
 _NOT_CONTROL_BYTES: Final = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
+_FEW_NONASCII: Final = 8
+_LETTER_RUNS: Final = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_SHAPE_BYTES: Final = bytes.maketrans(
+    b"0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", b"0" * 10 + b"A" * 20 + b"B" * 6
+)
+
+_T = TypeVar("_T")
+# builds a named tuple from a tuple without the Python-level __new__ of NamedTuple classes
+_new: Final = tuple.__new__
 
 
-@attrs.frozen
-class Scan:
-    """The text prepared for fast scanning.
+class _lazy(Generic[_T]):  # lower case: used as a decorator, like functools.cached_property
+    """An analysis of a :class:`Scan`: computed on first use, then a plain attribute.
 
-    Attributes:
-        ascii: the text with every non-ASCII character replaced by ``?`` (same offsets).
-        low: ``ascii`` in lower case.
-        nonascii: the distinct non-ASCII characters of the text.
-        controls: whether the text holds ASCII control characters other than tab, line
-            feed, carriage return and form feed.
+    Like :func:`functools.cached_property`, without its lock (a scan belongs to one check).
     """
 
-    ascii: str
-    low: str
-    nonascii: frozenset[str]
-    controls: bool
+    __slots__ = ("fn", "name")
+
+    def __init__(self, fn: Callable[[Scan], _T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+
+    @overload
+    def __get__(self, inst: None, owner: type[Scan]) -> _lazy[_T]: ...
+
+    @overload
+    def __get__(self, inst: Scan, owner: type[Scan]) -> _T: ...
+
+    def __get__(self, inst: Scan | None, owner: type[Scan]) -> _lazy[_T] | _T:
+        if inst is None:
+            return self
+        value = self.fn(inst)
+        inst.__dict__[self.name] = value
+        return value
 
 
-def _make_scan(doc: Document) -> Scan:
-    text = doc.text
-    if text.isascii():
-        ascii_text = text
-        nonascii: frozenset[str] = frozenset()
-    else:
-        ascii_text = text.encode("ascii", "replace").decode("ascii")
-        raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
-    controls = bool(ascii_text.encode("ascii").translate(None, _NOT_CONTROL_BYTES))
-    return Scan(ascii_text, ascii_text.lower(), nonascii, controls)
+Gate = tuple[frozenset[bytes], frozenset[bytes]]
+
+
+def _gate(any_of: str, all_of: str = "") -> Gate:
+    """The words a label pattern needs: one of ``any_of`` and all of ``all_of``
+    (``_gate("date dates", "of")`` for ``dates? of``).
+
+    A pattern that matches at the start of a word of ``low`` with these words, each followed
+    by something other than a letter, can only match when they are among :attr:`Scan.words`.
+    """
+    return frozenset(any_of.encode("ascii").split()), frozenset(all_of.encode("ascii").split())
 
 
 def scan(doc: Document) -> Scan:
     """The shared :class:`Scan` of a document."""
-    return doc.cached("dk.scan", _make_scan)
-
-
-_SHAPE_TABLE: Final = str.maketrans(
-    "0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", "0" * 10 + "A" * 20 + "B" * 6
-)
-
-
-def shape(doc: Document) -> str:
-    """The ASCII copy with every digit as ``0``, every capital an MBI may use as ``A`` and
-    the other capitals as ``B``: number shapes become plain substrings (``000-00-0000``)."""
-    return doc.cached("dk.shape", lambda d: scan(d).ascii.translate(_SHAPE_TABLE))
+    return doc.cached(_SCAN_KEY, Scan)
 
 
 def _finds(hay: str, needle: str) -> Iterator[int]:
@@ -166,9 +205,11 @@ def _find_word(hay: str, needle: str) -> int:
     if not needle:
         return -1
     n = len(needle)
+    end = len(hay)
     i = hay.find(needle)
     while i >= 0:
-        if _wb(hay, i, i + n):
+        j = i + n
+        if (i == 0 or not hay[i - 1].isalnum()) and (j >= end or not hay[j].isalnum()):
             return i
         i = hay.find(needle, i + 1)
     return -1
@@ -176,10 +217,14 @@ def _find_word(hay: str, needle: str) -> int:
 
 def _words_at(pattern: re.Pattern[str], hay: str) -> list[re.Match[str]]:
     """Matches of ``pattern`` that start on a word boundary."""
-    return [m for m in pattern.finditer(hay) if not m.start() or not hay[m.start() - 1].isalnum()]
+    out = []
+    for m in pattern.finditer(hay):
+        i = m.start()
+        if not i or not hay[i - 1].isalnum():
+            out.append(m)
+    return out
 
 
-_WS_RE: Final = re.compile(r"\s+")
 _COMBINING_RE: Final = re.compile(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 )
@@ -189,7 +234,8 @@ def _fold(s: str) -> str:
     """Case-, accent- and spacing-insensitive form of text, for finding claim values."""
     if not s.isascii():
         s = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", s))
-    return _WS_RE.sub(" ", s.casefold()).strip()
+    # split() and strip() treat as space exactly what the pattern \s does
+    return " ".join(s.casefold().split())
 
 
 _ALNUM_WORD_RE: Final = re.compile(r"[a-z0-9]+")
@@ -199,21 +245,24 @@ _NON_ALNUM_RE: Final = re.compile(r"[^a-z0-9]+")
 _NON_WORD_RE: Final = re.compile(r"\W+")
 
 
-@functools.lru_cache(maxsize=512)
 def _phrase_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    """The words in order, with up to six spaces or punctuation marks between them."""
+    """The words in order, with up to six spaces or punctuation marks between them.
+
+    Not cached here: the words are claim values, and denialkit keeps no cache of them
+    between checks.
+    """
     return re.compile("[^a-z0-9]{0,6}".join(re.escape(w) for w in words))
 
 
-def _has_phrase(doc: Document, value: str) -> bool:
+def _has_phrase(sc: Scan, value: str) -> bool:
     """Whether ``value`` is in the text ignoring case, spacing and punctuation, with word
     boundaries at both ends. ASCII words are matched on the ASCII copy; other text is
     compared accent-insensitively."""
     if value.isascii():
-        hay = scan(doc).low
+        hay = sc.low
         words = tuple(_ALNUM_WORD_RE.findall(value.lower())[:_MAX_PHRASE_WORDS])
     else:
-        hay = doc.cached("dk.folded", lambda d: _fold(d.text))
+        hay = sc.folded
         words = tuple(re.findall(r"\w+", _fold(value))[:_MAX_PHRASE_WORDS])
     if not words:
         return False
@@ -224,25 +273,20 @@ def _has_phrase(doc: Document, value: str) -> bool:
     if len(squashed) < _MIN_SQUASH or len(words) < 2:
         return False
     # "P.O. Box" against "PO Box": compare with every space and punctuation mark removed
-    if value.isascii():
-        flat = doc.cached("dk.flat.ascii", lambda d: _NON_ALNUM_RE.sub("", scan(d).low))
-    else:
-        flat = doc.cached("dk.flat", lambda d: _NON_WORD_RE.sub("", _fold(d.text)))
-    return squashed in flat
+    return squashed in (sc.flat_ascii if value.isascii() else sc.flat_folded)
 
 
-def _has_value(doc: Document, value: str) -> bool:
+def _has_value(sc: Scan, value: str) -> bool:
     """Whether a name, address line or phrase from the claim is in the text: exactly, then
     ignoring case, spacing, punctuation (and accents)."""
     v = value.strip()
     if not v:
         return False
-    if _find_word(doc.text, v) >= 0:
+    if _find_word(sc.text, v) >= 0:
         return True
-    return _has_phrase(doc, v)
+    return _has_phrase(sc, v)
 
 
-@functools.lru_cache(maxsize=256)
 def _ident_pattern(value: str) -> re.Pattern[str]:
     """``value`` with an optional space or hyphen between any two characters; starts with a
     literal so the engine can skip ahead quickly (boundaries are checked by the caller)."""
@@ -252,24 +296,25 @@ def _ident_pattern(value: str) -> re.Pattern[str]:
 _LONG_IDENT: Final = 100
 
 
-def _find_ident(doc: Document, value: str) -> int:
+def _find_ident(sc: Scan, value: str) -> int:
     """The offset of an identifier (claim number, member id, NPI) in the text, written with
     or without its spaces and hyphens and in any letter case; -1 when absent."""
     v = value.strip()
     if not v:
         return -1
-    i = _find_word(doc.text, v)
+    text = sc.text
+    i = _find_word(text, v)
     if i >= 0:
         return i
     c = compact(v)
     if not c or len(c) > _LONG_IDENT:
         return -1
     if c.isascii():
-        hay, needle = scan(doc).low, c.lower()
+        hay, needle = sc.low, c.lower()
     else:
-        hay, needle = doc.text.casefold(), c.casefold()
-        if len(hay) != len(doc.text):
-            hay = doc.text
+        hay, needle = text.casefold(), c.casefold()
+        if len(hay) != len(text):
+            hay = text
     for m in _ident_pattern(needle).finditer(hay):
         if _wb(hay, m.start(), m.end()):
             return m.start()
@@ -322,14 +367,29 @@ _MONTHS: Final = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
     "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_NAMED_BEFORE_YEAR_RE: Final = re.compile(
-    r"(?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?"
-    r"|(?P<dd>[0-9]{1,2})[ \t]+(?P<dm>[a-z]{3,9})\.?,?) \Z"
+# What stands before the year of a named date, ``March 31st, `` or ``31 Mar. ``:
+#   (?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?
+#   |(?P<dd>[0-9]{1,2})[ \t]+(?P<dm>[a-z]{3,9})\.?,?) \Z
+# searched in the window of _DATE_WINDOW characters before the year. It is matched here
+# backwards, on the reversed text, anchored at the space before the year: every part is
+# forced except the month name's letters, and the greedy reversed match takes as many of
+# them as the forward search's leftmost start does, so both find the same date; the anchored
+# match does not try every start in the window.
+_NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
+    r" ,?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
+    r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?P<dd>[0-9]{1,2}))"
 )
+_MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
+# a space and a year in the shape of the text, the year not glued to more digits
+# a space and a year in the shape of the text, the year not glued to more digits
+_SPACE_YEAR_RE: Final = re.compile(" 0000(?!0)")
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
     r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
 )
 _DATE_WINDOW: Final = 22
+_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*")
+_DATE_LABEL_GATE: Final = _gate("date")
+_TOP_LINES: Final = 30
 
 
 class TextDate(NamedTuple):
@@ -345,124 +405,6 @@ def _make_date(y: int, m: int, d: int) -> date | None:
         return date(y, m, d)
     except ValueError:
         return None
-
-
-def _scan_dates(doc: Document) -> tuple[list[TextDate], list[int]]:
-    low, form = scan(doc).low, shape(doc)
-    n = len(low)
-    found: dict[int, TextDate] = {}
-
-    def free(i: int, j: int) -> bool:  # no digit glued on either side
-        return not (i and form[i - 1] == "0") and not (j < n and form[j] == "0")
-
-    for i in _finds(form, "0000-00-00"):
-        if free(i, i + 10) and not (i and low[i - 1] in "/-."):
-            value = _make_date(
-                int(low[i : i + 4]), int(low[i + 5 : i + 7]), int(low[i + 8 : i + 10])
-            )
-            found.setdefault(i, TextDate(i, i + 10, value))
-    for sep in "/-":
-        for i in _finds(form, sep + "0000"):
-            e = i + 5
-            if e < n and form[e] == "0":
-                continue
-            b = _NUMERIC_BEFORE_YEAR_RE.search(low, max(0, i - 5), i + 1)
-            if b is None or b.group("sep") != sep:
-                continue
-            start = b.start()
-            if start and (form[start - 1] == "0" or low[start - 1] in "/-."):
-                continue
-            value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
-            found.setdefault(start, TextDate(start, e, value))
-    search_named = _NAMED_BEFORE_YEAR_RE.search
-    i = form.find(" 0000")
-    while i >= 0:
-        e = i + 5
-        j, i = i, form.find(" 0000", i + 1)
-        if e < n and form[e] == "0":
-            continue
-        b = search_named(low, max(0, j - _DATE_WINDOW), j + 1)
-        if b is None:
-            continue
-        start = b.start()
-        before = low[start - 1] if start else " "
-        if b.group("mn"):
-            month = _MONTHS.get(b.group("mn"))
-            if month is None or before.isalpha():
-                continue
-            day = int(b.group("md"))
-        else:
-            month = _MONTHS.get(b.group("dm"))
-            if month is None or before.isdigit():
-                continue
-            day = int(b.group("dd"))
-        found.setdefault(start, TextDate(start, e, _make_date(int(low[j + 1 : e]), month, day)))
-    ordered = [found[k] for k in sorted(found)]
-    return ordered, [t.start for t in ordered]
-
-
-def text_dates(doc: Document) -> list[TextDate]:
-    """Every date written in the text, in order: ``March 31, 2026``, ``Mar. 31st, 2026``,
-    ``31 March 2026``, ``03/31/2026``, ``03-31-2026`` and ``2026-03-31``."""
-    return doc.cached("dk.dates", _scan_dates)[0]
-
-
-def _dates_in(doc: Document, lo: int, hi: int) -> list[TextDate]:
-    found, starts = doc.cached("dk.dates", _scan_dates)
-    return found[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
-
-
-def _date_set(doc: Document) -> frozenset[date]:
-    return doc.cached(
-        "dk.dateset", lambda d: frozenset(t.value for t in text_dates(d) if t.value is not None)
-    )
-
-
-def _first_offset_of(doc: Document, day: date) -> int | None:
-    for t in text_dates(doc):
-        if t.value == day:
-            return t.start
-    return None
-
-
-_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*")
-_TOP_LINES: Final = 30
-
-
-def _scan_letter_date(doc: Document) -> tuple[date | None, int | None]:
-    if doc.letter_date is not None:
-        day = _d(doc.letter_date)
-        return day, _first_offset_of(doc, day) if day else None
-    low = scan(doc).low
-    for m in _words_at(_DATE_LABEL_RE, low):
-        head = _line_head(low, m.start(), 12)
-        if head is None or head.strip() not in ("", "letter"):
-            continue
-        hit = _dates_in(doc, m.end(), m.end() + 1)
-        if hit and hit[0].value is not None:
-            return hit[0].value, hit[0].start
-        break
-    top = 0
-    for _ in range(_TOP_LINES):
-        nl = low.find("\n", top, top + 2000)
-        if nl < 0:
-            top = min(len(low), top + 2000)
-            break
-        top = nl + 1
-    for t in _dates_in(doc, 0, top):
-        if t.value is None:
-            continue
-        head = _line_head(low, t.start, 8)
-        tail = low[t.end : _line_end(low, t.end, reach=8)]
-        if head is not None and not head.strip() and not tail.strip().strip("."):
-            return t.value, t.start
-    return None, None
-
-
-def letter_date(doc: Document) -> tuple[date | None, int | None]:
-    """The letter's date and its offset in the text (from the letter object, a ``Date:``
-    line, or a line holding only a date in the first 30 lines)."""
-    return doc.cached("dk.letterdate", _scan_letter_date)
 
 
 # -- labelled values -----------------------------------------------------------------
@@ -482,9 +424,13 @@ class Labelled(NamedTuple):
     medicare: bool = False
 
 
-def _value_after(doc: Document, pos: int) -> Labelled | None:
+def _start(v: Labelled) -> int:
+    return v.start
+
+
+def _value_after(text: str, pos: int) -> Labelled | None:
     """The identifier-like value starting at ``pos`` (read from the original text)."""
-    m = _VALUE_RE.match(doc.text, pos)
+    m = _VALUE_RE.match(text, pos)
     if m is None:
         return None
     v = m.group().rstrip(".")
@@ -495,69 +441,44 @@ _CLAIM_LABEL_RE: Final = re.compile(
     r"claim(?:[ \t]+(?:number|no\.|no|num\.|id|control[ \t]+number"
     r"|reference(?:[ \t]+number)?))?" + _SEP
 )
-
-
-def _claim_numbers(doc: Document) -> list[Labelled]:
-    def compute(d: Document) -> list[Labelled]:
-        low = scan(d).low
-        out = []
-        for m in _words_at(_CLAIM_LABEL_RE, low):
-            if low.endswith("insurance ", 0, m.start()):
-                continue
-            v = _value_after(d, m.end())
-            if v is not None and _ASCII_DIGIT_RE.search(v.value):
-                out.append(v)
-        return out
-
-    return doc.cached("dk.claimnos", compute)
-
-
+_CLAIM_GATE: Final = _gate("claim")
 _ID_WORDS: Final = r"[ \t]+(?:id(?:entification)?|number|no\.|no|#)(?:[ \t]+(?:number|no\.|#))?"
 _PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
 _MEMBER_LABELS: Final = tuple(
-    (kw, re.compile(pattern + _PAREN_NOTE + _SEP), medicare)
-    for kw, pattern, medicare in (
-        ("member", "member" + _ID_WORDS, False),
-        ("subscriber", "subscriber" + _ID_WORDS, False),
-        ("insured", "insured" + _ID_WORDS, False),
-        ("enrollee", "enrollee" + _ID_WORDS, False),
-        ("policy", "policy(?:holder)?" + _ID_WORDS, False),
-        ("insurance", "insurance" + _ID_WORDS, False),
-        ("medicare", r"medicare[ \t]+(?:beneficiary[ \t]+identifier|number|no\.|no|id|#)", True),
-        ("mbi", "mbi", True),
-        ("hicn", "hicn", True),
-        ("health", r"health[ \t]+insurance[ \t]+claim[ \t]+number", True),
+    (gate, re.compile(pattern + _PAREN_NOTE + _SEP), medicare)
+    for gate, pattern, medicare in (
+        (_gate("member"), "member" + _ID_WORDS, False),
+        (_gate("subscriber"), "subscriber" + _ID_WORDS, False),
+        (_gate("insured"), "insured" + _ID_WORDS, False),
+        (_gate("enrollee"), "enrollee" + _ID_WORDS, False),
+        (_gate("policy policyholder"), "policy(?:holder)?" + _ID_WORDS, False),
+        (_gate("insurance"), "insurance" + _ID_WORDS, False),
+        (
+            _gate("medicare"),
+            r"medicare[ \t]+(?:beneficiary[ \t]+identifier|number|no\.|no|id|#)",
+            True,
+        ),
+        (_gate("mbi"), "mbi", True),
+        (_gate("hicn"), "hicn", True),
+        (
+            _gate("health", "insurance claim number"),
+            r"health[ \t]+insurance[ \t]+claim[ \t]+number",
+            True,
+        ),
     )
 )
-
-
-def _member_ids(doc: Document) -> list[Labelled]:
-    def compute(d: Document) -> list[Labelled]:
-        low = scan(d).low
-        out = []
-        for kw, pattern, medicare in _MEMBER_LABELS:
-            if kw not in low:
-                continue
-            for m in _words_at(pattern, low):
-                v = _value_after(d, m.end())
-                if v is not None:
-                    out.append(Labelled(v.value, v.start, medicare))
-        out.sort(key=lambda v: v.start)
-        return out
-
-    return doc.cached("dk.memberids", compute)
-
-
+# (the word the label starts with, as in Scan.words; the label)
 _PATIENT_LABEL_RES: Final = tuple(
-    (kw, re.compile(kw + r"(?:'s|\?s)?(?:[ \t]+(?:full[ \t]+)?name)?[ \t]*:[ \t]*"))
+    (kw.encode("ascii"), re.compile(kw + r"(?:'s|\?s)?(?:[ \t]+(?:full[ \t]+)?name)?[ \t]*:[ \t]*"))
     for kw in ("patient", "beneficiary", "member", "enrollee", "insured")
 )
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
+_NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
 
 def _name_tokens(s: str) -> list[str]:
     out = []
-    for tok in re.split(r"[\s,]+", s):
+    for tok in _NAME_SPLIT_RE.split(s):
         if not tok:
             continue
         if _HAS_DIGIT_RE.search(tok) or ":" in tok:
@@ -566,94 +487,28 @@ def _name_tokens(s: str) -> list[str]:
     return out
 
 
-def _patient_names(doc: Document) -> list[Labelled]:
-    def compute(d: Document) -> list[Labelled]:
-        low = scan(d).low
-        out = []
-        for kw, pattern in _PATIENT_LABEL_RES:
-            if kw not in low:
-                continue
-            for m in _words_at(pattern, low):
-                v = _NAME_VALUE_RE.match(d.text, m.end())
-                toks = _name_tokens(v.group()) if v else []
-                if toks:
-                    out.append(Labelled(" ".join(toks), m.end()))
-        out.sort(key=lambda v: v.start)
-        return out
-
-    return doc.cached("dk.patientnames", compute)
-
-
 _NPI_LABEL_RE: Final = re.compile(
     r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
 )
-
-
-def _npis(doc: Document) -> list[Labelled]:
-    def compute(d: Document) -> list[Labelled]:
-        out = []
-        for m in _words_at(_NPI_LABEL_RE, scan(d).low):
-            v = _value_after(d, m.end())
-            if v is not None:
-                out.append(v)
-        return out
-
-    return doc.cached("dk.npis", compute)
-
-
+_NPI_GATE: Final = _gate("npi")
+# (the words the label needs, a text it needs where a word may run on, the label)
 _DOB_LABEL_RES: Final = tuple(
-    (kw, re.compile(p + r"[ \t]*[:#]?[ \t]*"))
-    for kw, p in (
-        ("birth", r"date[ \t]+of[ \t]+birth"),
-        ("birth", r"birth[ \t]*date"),
-        ("dob", r"dob(?![a-z])"),
-        ("d.o.b", r"d\.o\.b\.?"),
+    (gate, needle, re.compile(p + r"[ \t]*[:#]?[ \t]*"))
+    for gate, needle, p in (
+        (_gate("date", "of"), "birth", r"date[ \t]+of[ \t]+birth"),
+        (None, "birth", r"birth[ \t]*date"),
+        (_gate("dob"), "", r"dob(?![a-z])"),
+        (_gate("d", "o"), "d.o.b", r"d\.o\.b\.?"),
     )
 )
 _DOS_LABEL_RES: Final = tuple(
-    (kw, re.compile(p))
-    for kw, p in (
-        ("service", r"dates?(?:[ \t]*\(s\))?[ \t]+of[ \t]+service"),
-        ("service", r"service[ \t]+dates?(?:[ \t]*\(s\))?"),
-        ("dos", r"dos(?![a-z])"),
+    (gate, needle, re.compile(p))
+    for gate, needle, p in (
+        (_gate("date dates", "of"), "service", r"dates?(?:[ \t]*\(s\))?[ \t]+of[ \t]+service"),
+        (_gate("service"), "", r"service[ \t]+dates?(?:[ \t]*\(s\))?"),
+        (_gate("dos"), "", r"dos(?![a-z])"),
     )
 )
-
-
-def _labelled_dates(
-    doc: Document,
-    key: str,
-    labels: tuple[tuple[str, re.Pattern[str]], ...],
-    span_lines: int,
-) -> list[TextDate]:
-    def compute(d: Document) -> list[TextDate]:
-        low = scan(d).low
-        found: dict[int, TextDate] = {}
-        for kw, pattern in labels:
-            if kw not in low:
-                continue
-            for m in _words_at(pattern, low):
-                if span_lines == 0:
-                    hi = m.end() + 3
-                else:
-                    hi = _line_end(low, m.end(), span_lines, reach=200) + 1
-                for t in _dates_in(d, m.end(), hi):
-                    found.setdefault(t.start, t)
-        return [found[k] for k in sorted(found)]
-
-    return doc.cached(key, compute)
-
-
-def birth_dates_in_text(doc: Document) -> list[TextDate]:
-    """Dates written right after a date-of-birth label."""
-    return _labelled_dates(doc, "dk.dobs", _DOB_LABEL_RES, 0)
-
-
-def service_dates_in_text(doc: Document) -> list[TextDate]:
-    """Dates written after a date-of-service label, on its line or the next."""
-    return _labelled_dates(doc, "dk.doss", _DOS_LABEL_RES, 2)
-
-
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -664,80 +519,82 @@ _LIST_TAIL_I: Final = (
     rf"(?:[ \t]+codes?)?[ \t]*[:#]?[ \t]*(?P<list>{_ITOKEN}(?:{_LIST_SEP}{_ITOKEN}){{0,19}})"
 )
 _PROC_LABEL_RES: Final = tuple(
-    (kw, re.compile(p + _LIST_TAIL_P))
-    for kw, p in (
-        ("cpt", r"cpt(?:\?|\(r\))?(?:[ \t]*/[ \t]*hcpcs)?(?![a-z])"),
-        ("hcpcs", r"hcpcs(?:[ \t]*/[ \t]*cpt)?(?![a-z])"),
-        ("procedure", r"procedure(?![a-z])"),
+    (gate, re.compile(p + _LIST_TAIL_P))
+    for gate, p in (
+        (_gate("cpt"), r"cpt(?:\?|\(r\))?(?:[ \t]*/[ \t]*hcpcs)?(?![a-z])"),
+        (_gate("hcpcs"), r"hcpcs(?:[ \t]*/[ \t]*cpt)?(?![a-z])"),
+        (_gate("procedure"), r"procedure(?![a-z])"),
     )
 )
 _ICD_LABEL_RES: Final = tuple(
-    (kw, re.compile(p + _LIST_TAIL_I))
-    for kw, p in (
-        ("icd", r"icd-?10(?:-?cm)?(?![a-z])"),
-        ("diagnos", r"diagnos(?:is|es)(?![a-z])"),
-        ("dx", r"dx(?![a-z])"),
+    (gate, re.compile(p + _LIST_TAIL_I))
+    for gate, p in (
+        (_gate("icd"), r"icd-?10(?:-?cm)?(?![a-z])"),
+        (_gate("diagnosis diagnoses"), r"diagnos(?:is|es)(?![a-z])"),
+        (_gate("dx"), r"dx(?![a-z])"),
     )
 )
 _TOKEN_RE: Final = re.compile(r"[a-z0-9][a-z0-9.]*")
 
 
-def _listed(
-    doc: Document, key: str, labels: tuple[tuple[str, re.Pattern[str]], ...]
-) -> list[Labelled]:
-    def compute(d: Document) -> list[Labelled]:
-        low = scan(d).low
-        found: dict[int, Labelled] = {}
-        for kw, pattern in labels:
-            if kw not in low:
-                continue
-            for m in _words_at(pattern, low):
-                base = m.start("list")
-                for t in _TOKEN_RE.finditer(m.group("list")):
-                    v = t.group().rstrip(".")
-                    if v not in ("and", "or") and _ASCII_DIGIT_RE.search(v):
-                        at = base + t.start()
-                        found.setdefault(at, Labelled(d.text[at : at + len(v)], at))
-        return [found[k] for k in sorted(found)]
-
-    return doc.cached(key, compute)
-
-
-def procedure_codes_in_text(doc: Document) -> list[Labelled]:
-    """Codes written after ``CPT``, ``HCPCS`` or ``procedure``."""
-    return _listed(doc, "dk.procs", _PROC_LABEL_RES)
-
-
-def diagnoses_in_text(doc: Document) -> list[Labelled]:
-    """Codes written after ``ICD-10``, ``diagnosis`` or ``Dx``."""
-    return _listed(doc, "dk.icds", _ICD_LABEL_RES)
-
-
 # -- denial codes cited in the text ----------------------------------------------------
 
 _GROUP_BODY: Final = r"(?:-|[ ]?)(?P<c>(?:MA|M|N)[0-9]{1,3}|[0-9]{1,3}|[A-Z][0-9]{1,2})"
-_GROUP_FORM_RES: Final = tuple(re.compile(g + _GROUP_BODY) for g in ("CO", "PR", "OA", "PI", "CR"))
+_LETTERS: Final = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _code_words(prefix: str, letters: str = "") -> frozenset[bytes]:
+    """The words of the text (:attr:`Scan.words`) that a code written ``prefix`` and digits
+    starts with when nothing is glued before it: the prefix lower-cased, alone or with one
+    of ``letters`` (``COA1``) or with ``ma`` (``COMA1``) after it."""
+    p = prefix.lower()
+    more = (p + c for c in letters) if letters else ()
+    return frozenset(w.encode("ascii") for w in (p, *more, *((p + "ma",) if letters else ())))
+
+
+# One pattern per group code (a pattern that starts with a literal is searched for fast),
+# each with the words a citation of it starts with.
+_GROUP_FORM_RES: Final = tuple(
+    (_code_words(g, _LETTERS), re.compile(g + _GROUP_BODY)) for g in ("CO", "PR", "OA", "PI", "CR")
+)
 _CTOKEN: Final = r"[a-z0-9]{1,8}+(?:-[a-z0-9]{1,5}+)?"
 _CODE_LABEL_RES: Final = tuple(
-    re.compile(p + rf"[ \t]*(?:[:#][ \t]*)?(?P<list>{_CTOKEN}(?:{_LIST_SEP}{_CTOKEN}){{0,9}})")
-    for p in (r"carcs?(?![a-z])", r"rarcs?(?![a-z])", r"codes?(?![a-z])")
+    (
+        gate,
+        re.compile(p + rf"[ \t]*(?:[:#][ \t]*)?(?P<list>{_CTOKEN}(?:{_LIST_SEP}{_CTOKEN}){{0,9}})"),
+    )
+    for gate, p in (
+        (_gate("carc carcs"), r"carcs?(?![a-z])"),
+        (_gate("rarc rarcs"), r"rarcs?(?![a-z])"),
+        (_gate("code codes"), r"codes?(?![a-z])"),
+    )
 )
-_CODE_WORD_BEFORE_RE: Final = re.compile(
-    r"(?:adjustment|denial|reason|remark|remittance)(?:[ \t]+reason)?[ \t]+\Z"
-)
+# "code" counts as a label after one of these words and a space ("reason code 16"); the
+# word may be "adjustment reason", which ends with "reason" too.
+_CODE_WORDS_BEFORE: Final = ("adjustment", "denial", "reason", "remark", "remittance")
+_CODE_WORD_REACH: Final = 30
 _CODE_TOKEN_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
-_RARC_BARE_RES: Final = (re.compile(r"N[0-9]{1,3}"), re.compile(r"MA?[0-9]{1,3}"))
+_RARC_BARE_RES: Final = (
+    (frozenset((b"n",)), re.compile(r"N[0-9]{1,3}")),
+    (frozenset((b"m", b"ma")), re.compile(r"MA?[0-9]{1,3}")),
+)
 
 
 @functools.lru_cache(maxsize=8)
-def _extension_patterns(table: CodeTable) -> tuple[re.Pattern[str], ...]:
+def _extension_patterns(
+    table: CodeTable,
+) -> tuple[tuple[frozenset[bytes], re.Pattern[str]], ...]:
+    """Patterns for the codes of the extension code sets written bare (``CCM21``), each with
+    the word of the text such a code starts with."""
     prefixes = set()
     for c in table:
         if c.system is CodeSystem.EXTENSION:
             m = re.match(r"[A-Z]+", c.code)
             if m:
                 prefixes.add(m.group())
-    return tuple(re.compile(re.escape(p) + "[0-9]{1,4}") for p in sorted(prefixes))
+    return tuple(
+        (_code_words(p), re.compile(re.escape(p) + "[0-9]{1,4}")) for p in sorted(prefixes)
+    )
 
 
 class Cited(NamedTuple):
@@ -762,8 +619,6 @@ def _glued(s: str, i: int, j: int) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _resolve(table: CodeTable, raw: str) -> tuple[CodeRef | None, DenialCode | None]:
-    from .codes import parse
-
     try:
         ref = parse(raw)
     except ValueError:
@@ -774,66 +629,15 @@ def _resolve(table: CodeTable, raw: str) -> tuple[CodeRef | None, DenialCode | N
         return ref, None
 
 
-def _scan_cited(doc: Document) -> list[Cited]:
-    from .codes import default_table
-
-    table = default_table()
-    sc = scan(doc)
-    text, low = sc.ascii, sc.low
-    found: dict[int, Cited] = {}
-
-    def add(start: int, raw: str, explicit: bool) -> None:
-        if start in found:
-            return
-        ref, code = _resolve(table, raw)
-        if explicit or code is not None:
-            found[start] = Cited(start, ref, code, explicit)
-
-    for pattern in _GROUP_FORM_RES:
-        for m in pattern.finditer(text):
-            if not _glued(text, m.start(), m.end()):
-                add(m.start(), f"{text[m.start() : m.start() + 2]}-{m.group('c')}", True)
-    for i, pattern in enumerate(_CODE_LABEL_RES):
-        for m in _words_at(pattern, low):
-            if i == 2 and not _CODE_WORD_BEFORE_RE.search(low, max(0, m.start() - 30), m.start()):
-                continue
-            base = m.start("list")
-            for t in _CODE_TOKEN_RE.finditer(m.group("list")):
-                v = t.group()
-                if v in ("and", "or") or not _ASCII_DIGIT_RE.search(v):
-                    continue
-                add(base + t.start(), text[base + t.start() : base + t.end()], True)
-    bare = list(_extension_patterns(table))
-    if not doc.codes or any(c.system is CodeSystem.RARC for c in doc.codes):
-        bare.extend(_RARC_BARE_RES)
-    for pattern in bare:
-        for m in pattern.finditer(text):
-            if not _glued(text, m.start(), m.end()):
-                add(m.start(), m.group(), False)
-    return [found[k] for k in sorted(found)]
+# -- claim facts ---------------------------------------------------------------------
 
 
-def cited_codes(doc: Document) -> list[Cited]:
-    """Denial codes cited in the text, in order."""
-    return doc.cached("dk.cited", _scan_cited)
+class _Where(NamedTuple):
+    """A date with where it came from: a text offset or a claim path."""
 
-
-def _cited_keys(doc: Document) -> frozenset[tuple[CodeSystem, str]]:
-    return doc.cached(
-        "dk.citedkeys",
-        lambda d: frozenset((c.ref.system, c.ref.code) for c in cited_codes(d) if c.ref),
-    )
-
-
-# -- claim helpers -------------------------------------------------------------------
-
-
-def _plan(doc: Document) -> PlanType | None:
-    claim = doc.claim
-    if claim is None:
-        return None
-    p = claim.payer.plan_type
-    return p if isinstance(p, PlanType) else None
+    value: date
+    at: int | None = None
+    path: str | None = None
 
 
 def _claim_service_dates(claim: Claim) -> list[tuple[int, date]]:
@@ -845,76 +649,586 @@ def _claim_service_dates(claim: Claim) -> list[tuple[int, date]]:
     return out
 
 
-class _Where(NamedTuple):
-    """A date with where it came from: a text offset or a claim path."""
-
-    value: date
-    at: int | None = None
-    path: str | None = None
-
-
-def _service_dates(doc: Document) -> list[_Where]:
-    """Dates of service: the claim's, or else those labelled in the text."""
-
-    def compute(d: Document) -> list[_Where]:
-        if d.claim is not None:
-            return [_Where(v, path=f"services[{i}].date") for i, v in _claim_service_dates(d.claim)]
-        return [_Where(t.value, at=t.start) for t in service_dates_in_text(d) if t.value]
-
-    return doc.cached("dk.dos", compute)
-
-
-def _birth_date(doc: Document) -> _Where | None:
-    if doc.claim is not None:
-        b = _d(doc.claim.patient.birth_date)
-        return _Where(b, path="patient.birth_date") if b else None
-    for t in birth_dates_in_text(doc):
-        if t.value is not None:
-            return _Where(t.value, at=t.start)
-    return None
-
-
 _BHI: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
 _COCM: Final = frozenset({"99492", "99493", "99494", "G2214"})
 _BHI_MINUTES: Final = {"99484": 20, "99492": 70, "99493": 60, "G2214": 30}
 _ADDON_MINUTES: Final = 30
 _CCM21: Final = "CCM21"
+_MINUTES_RE: Final = re.compile(r"min(?:ute)?s?\.?(?![a-z])")
+_MINUTES_GATE: Final = _gate("min mins minute minutes")
+_NUMBER_BEFORE_RE: Final = re.compile(r"(?<![0-9.])(?P<n>[0-9]{1,4})[ \t]*(?:-[ \t]*)?\Z")
 
 
-def _service_codes(doc: Document) -> list[tuple[str, Decimal, str | None, int | None]]:
-    """``(code, units, claim path, text offset)`` for each billed service."""
-    if doc.claim is not None:
-        out: list[tuple[str, Decimal, str | None, int | None]] = []
-        for i, s in enumerate(doc.claim.services):
-            code = _s(getattr(s, "code", None))
-            if code is None:
+@attrs.frozen
+class _DeadlineInfo:
+    due: date | None
+    citation: str
+    good_cause: bool
+    problem: str | None
+
+
+_SSN_LABEL_RES: Final = (
+    re.compile(r"ssn(?![a-z])"),
+    re.compile(r"ss#"),
+    re.compile(r"ss[ \t]+no\.?"),
+    re.compile(r"social[ \t]+security(?:[ \t]+(?:number|no\.?|#))?"),
+)
+_SSN_LABEL_GATE: Final = _gate("ssn ss social")
+_SSN_VALUE_RE: Final = re.compile(r"[ \t]*[:#]?[ \t]*(?P<v>[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{4})")
+
+
+# -------------------- the analyses of a document
+
+
+class Scan:
+    """What the built-in rules read from one document, worked out once, on first use.
+
+    Attributes:
+        text: the letter text.
+        ascii: the text with every non-ASCII character replaced by ``?`` (same offsets).
+        low: ``ascii`` in lower case.
+        nonascii: the distinct non-ASCII characters of the text.
+        claim, codes, code_inputs, level, today: the document's.
+        given_date, given_deadline: the document's ``letter_date`` and ``deadline``.
+
+    Every other attribute is an analysis computed on first use, then kept.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        text = doc.text
+        if text.isascii():
+            ascii_text = text
+            nonascii: frozenset[str] = frozenset()
+        else:
+            raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+            nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
+            if len(nonascii) <= _FEW_NONASCII:
+                # a few distinct characters: replacing each is faster than an error handler
+                ascii_text = text
+                for ch in nonascii:
+                    ascii_text = ascii_text.replace(ch, "?")
+            else:
+                ascii_text = text.encode("ascii", "replace").decode("ascii")
+        self.text = text
+        self.ascii = ascii_text
+        self.low = ascii_text.lower()
+        self.nonascii = nonascii
+        self.claim = doc.claim
+        self.codes = doc.codes
+        self.code_inputs = doc.code_inputs
+        self.given_date = doc.letter_date
+        self.level = doc.level
+        self.given_deadline = doc.deadline
+        self.today = doc.today
+
+    def has(self, gate: Gate | None) -> bool:
+        """Whether a label guarded by ``gate`` can be in the text (see :func:`_gate`)."""
+        if gate is None:
+            return True
+        words = self.words
+        return not words.isdisjoint(gate[0]) and gate[1] <= words
+
+    def dates_in(self, lo: int, hi: int) -> list[TextDate]:
+        """The dates of the text that start at offsets ``lo`` to ``hi - 1``."""
+        starts = self.date_starts
+        return self.dates[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+
+    # ---- the text in other forms
+
+    @_lazy
+    def controls(self) -> bool:
+        """Whether the text holds ASCII control characters other than tab, line feed,
+        carriage return and form feed."""
+        return bool(self.ascii.encode("ascii").translate(None, _NOT_CONTROL_BYTES))
+
+    @_lazy
+    def shape(self) -> str:
+        """The ASCII copy with every digit as ``0``, every capital an MBI may use as ``A``
+        and the other capitals as ``B``: number shapes become plain substrings
+        (``000-00-0000``)."""
+        return self.ascii.encode("ascii").translate(_SHAPE_BYTES).decode("ascii")
+
+    @_lazy
+    def words(self) -> frozenset[bytes]:
+        """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
+        return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
+
+    @_lazy
+    def capitals(self) -> bytes:
+        """The capital letters of the text in order, everything else left out: capitals that
+        stand next to each other in the text (``TBD``) do here too, in a much shorter
+        string."""
+        return self.ascii.encode("ascii").translate(None, _NOT_CAPITAL_BYTES)
+
+    @_lazy
+    def rev(self) -> str:
+        """``low`` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.low[::-1]
+
+    @_lazy
+    def folded(self) -> str:
+        """The text case-, accent- and spacing-folded (see :func:`_fold`)."""
+        return _fold(self.text)
+
+    @_lazy
+    def flat_ascii(self) -> str:
+        """``low`` without spaces and punctuation."""
+        return _NON_ALNUM_RE.sub("", self.low)
+
+    @_lazy
+    def flat_folded(self) -> str:
+        """``folded`` without spaces and punctuation."""
+        return _NON_WORD_RE.sub("", self.folded)
+
+    # ---- dates
+
+    @_lazy
+    def dates(self) -> list[TextDate]:
+        """Every date written in the text, in order: ``March 31, 2026``, ``Mar. 31st,
+        2026``, ``31 March 2026``, ``03/31/2026``, ``03-31-2026`` and ``2026-03-31``."""
+        low, form = self.low, self.shape
+        n = len(low)
+        found: dict[int, TextDate] = {}
+        value: date | None
+        if "-" in form:
+            for i in _finds(form, "0000-00-00"):
+                if (
+                    not (i and form[i - 1] == "0")
+                    and not (i + 10 < n and form[i + 10] == "0")
+                    and not (i and low[i - 1] in "/-.")
+                ):
+                    value = _make_date(
+                        int(low[i : i + 4]), int(low[i + 5 : i + 7]), int(low[i + 8 : i + 10])
+                    )
+                    found.setdefault(i, _new(TextDate, (i, i + 10, value)))
+        for sep in "/-":
+            if sep not in form:
                 continue
-            units = s.units if isinstance(s.units, Decimal) and s.units.is_finite() else Decimal(1)
-            out.append((code.strip().upper(), units, f"services[{i}].code", None))
+            for i in _finds(form, sep + "0000"):
+                e = i + 5
+                if e < n and form[e] == "0":
+                    continue
+                b = _NUMERIC_BEFORE_YEAR_RE.search(low, i - 5 if i > 5 else 0, i + 1)
+                if b is None or b.group("sep") != sep:
+                    continue
+                start = b.start()
+                if start and (form[start - 1] == "0" or low[start - 1] in "/-."):
+                    continue
+                value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
+                found.setdefault(start, _new(TextDate, (start, e, value)))
+        match_named = _NAMED_BEFORE_YEAR_REV_RE.match
+        rev = ""
+        for y in _SPACE_YEAR_RE.finditer(form):
+            j = y.start()
+            e = j + 5
+            if not rev:
+                rev = self.rev
+            b = match_named(rev, n - 1 - j, n - (j - _DATE_WINDOW if j > _DATE_WINDOW else 0))
+            if b is None:
+                continue
+            start = n - b.end()
+            md, mn, dm, dd = b.groups()
+            if mn:
+                month = _MONTHS_REV.get(mn)
+                if month is None or (start and low[start - 1].isalpha()):
+                    continue
+                day = int(md[::-1])
+            else:
+                month = _MONTHS_REV.get(dm)
+                if month is None or (start and low[start - 1].isdigit()):
+                    continue
+                day = int(dd[::-1])
+            if start not in found:
+                try:
+                    value = date(int(low[j + 1 : e]), month, day)
+                except ValueError:
+                    value = None
+                found[start] = _new(TextDate, (start, e, value))
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def date_starts(self) -> list[int]:
+        """The offsets of :attr:`dates`."""
+        return [t.start for t in self.dates]
+
+    @_lazy
+    def date_set(self) -> frozenset[date]:
+        """The real calendar dates written in the text."""
+        return frozenset(t.value for t in self.dates if t.value is not None)
+
+    @_lazy
+    def letter_date(self) -> tuple[date | None, int | None]:
+        """The letter's date and its offset in the text (from the letter object, a
+        ``Date:`` line, or a line holding only a date in the first 30 lines)."""
+        if self.given_date is not None:
+            day = _d(self.given_date)
+            if not day:
+                return day, None
+            for t in self.dates:
+                if t.value == day:
+                    return day, t.start
+            return day, None
+        low = self.low
+        if self.has(_DATE_LABEL_GATE):
+            for m in _words_at(_DATE_LABEL_RE, low):
+                head = _line_head(low, m.start(), 12)
+                if head is None or head.strip() not in ("", "letter"):
+                    continue
+                hit = self.dates_in(m.end(), m.end() + 1)
+                if hit and hit[0].value is not None:
+                    return hit[0].value, hit[0].start
+                break
+        top = 0
+        for _ in range(_TOP_LINES):
+            nl = low.find("\n", top, top + 2000)
+            if nl < 0:
+                top = min(len(low), top + 2000)
+                break
+            top = nl + 1
+        for t in self.dates_in(0, top):
+            if t.value is None:
+                continue
+            head = _line_head(low, t.start, 8)
+            tail = low[t.end : _line_end(low, t.end, reach=8)]
+            if head is not None and not head.strip() and not tail.strip().strip("."):
+                return t.value, t.start
+        return None, None
+
+    def _labelled_dates(
+        self, labels: tuple[tuple[Gate | None, str, re.Pattern[str]], ...], lines: int
+    ) -> list[TextDate]:
+        low, words = self.low, self.words
+        found: dict[int, TextDate] = {}
+        has: dict[str, bool] = {"": True}
+        for gate, needle, pattern in labels:
+            if gate is not None and (words.isdisjoint(gate[0]) or not gate[1] <= words):
+                continue
+            if needle not in has:
+                has[needle] = needle in low
+            if not has[needle]:
+                continue
+            for m in _words_at(pattern, low):
+                end = m.end()
+                hi = end + 3 if lines == 0 else _line_end(low, end, lines, reach=200) + 1
+                for t in self.dates_in(end, hi):
+                    found.setdefault(t.start, t)
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def birth_dates(self) -> list[TextDate]:
+        """Dates written right after a date-of-birth label."""
+        return self._labelled_dates(_DOB_LABEL_RES, 0)
+
+    @_lazy
+    def service_dates_text(self) -> list[TextDate]:
+        """Dates written after a date-of-service label, on its line or the next."""
+        return self._labelled_dates(_DOS_LABEL_RES, 2)
+
+    # ---- labelled values
+
+    @_lazy
+    def claim_numbers(self) -> list[Labelled]:
+        """Values written after a claim-number label."""
+        out: list[Labelled] = []
+        if not self.has(_CLAIM_GATE):
+            return out
+        low, text = self.low, self.text
+        for m in _words_at(_CLAIM_LABEL_RE, low):
+            if low.endswith("insurance ", 0, m.start()):
+                continue
+            v = _value_after(text, m.end())
+            if v is not None and _ASCII_DIGIT_RE.search(v.value):
+                out.append(v)
         return out
-    return [(p.value.upper(), Decimal(1), None, p.start) for p in procedure_codes_in_text(doc)]
 
+    @_lazy
+    def member_ids(self) -> list[Labelled]:
+        """Values written after a member id or Medicare number label."""
+        low, text, words = self.low, self.text, self.words
+        out = []
+        for (any_of, all_of), pattern, medicare in _MEMBER_LABELS:
+            if words.isdisjoint(any_of) or not all_of <= words:
+                continue
+            for m in _words_at(pattern, low):
+                v = _value_after(text, m.end())
+                if v is not None:
+                    out.append(_new(Labelled, (v.value, v.start, medicare)))
+        out.sort(key=_start)
+        return out
 
-def _bhi_codes(doc: Document) -> frozenset[str] | None:
-    """The BHI/CoCM codes billed, or None when the BHI evidence rules do not apply."""
+    @_lazy
+    def patient_names(self) -> list[Labelled]:
+        """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
+        low, text, words = self.low, self.text, self.words
+        out = []
+        for kw, pattern in _PATIENT_LABEL_RES:
+            if kw not in words:
+                continue
+            for m in _words_at(pattern, low):
+                v = _NAME_VALUE_RE.match(text, m.end())
+                toks = _name_tokens(v.group()) if v else []
+                if toks:
+                    out.append(_new(Labelled, (" ".join(toks), m.end(), False)))
+        out.sort(key=_start)
+        return out
 
-    def compute(d: Document) -> frozenset[str] | None:
-        billed = frozenset(c for c, _, _, _ in _service_codes(d)) & _BHI
-        ccm21 = any(c.code == _CCM21 for c in d.codes) or (
-            not d.codes
-            and any(c.code is not None and c.code.code == _CCM21 for c in cited_codes(d))
+    @_lazy
+    def npis(self) -> list[Labelled]:
+        """Values written after an NPI label."""
+        out: list[Labelled] = []
+        if not self.has(_NPI_GATE):
+            return out
+        text = self.text
+        for m in _words_at(_NPI_LABEL_RE, self.low):
+            v = _value_after(text, m.end())
+            if v is not None:
+                out.append(v)
+        return out
+
+    def _listed(self, labels: tuple[tuple[Gate, re.Pattern[str]], ...]) -> list[Labelled]:
+        low, text, words = self.low, self.text, self.words
+        found: dict[int, Labelled] = {}
+        for (any_of, all_of), pattern in labels:
+            if words.isdisjoint(any_of) or not all_of <= words:
+                continue
+            for m in _words_at(pattern, low):
+                base = m.start("list")
+                for t in _TOKEN_RE.finditer(m.group("list")):
+                    v = t.group().rstrip(".")
+                    if v not in ("and", "or") and _ASCII_DIGIT_RE.search(v):
+                        at = base + t.start()
+                        found.setdefault(at, Labelled(text[at : at + len(v)], at))
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def procedure_codes(self) -> list[Labelled]:
+        """Codes written after ``CPT``, ``HCPCS`` or ``procedure``."""
+        return self._listed(_PROC_LABEL_RES)
+
+    @_lazy
+    def diagnoses(self) -> list[Labelled]:
+        """Codes written after ``ICD-10``, ``diagnosis`` or ``Dx``."""
+        return self._listed(_ICD_LABEL_RES)
+
+    # ---- denial codes
+
+    @_lazy
+    def cited(self) -> list[Cited]:
+        """Denial codes cited in the text, in order."""
+        table = default_table()
+        text, low = self.ascii, self.low
+        found: dict[int, Cited] = {}
+
+        def add(start: int, raw: str, explicit: bool) -> None:
+            if start in found:
+                return
+            ref, code = _resolve(table, raw)
+            if explicit or code is not None:
+                found[start] = Cited(start, ref, code, explicit)
+
+        words = self.words
+        for starts, pattern in _GROUP_FORM_RES:
+            if words.isdisjoint(starts):
+                continue
+            for m in pattern.finditer(text):
+                if not _glued(text, m.start(), m.end()):
+                    add(m.start(), f"{text[m.start() : m.start() + 2]}-{m.group('c')}", True)
+        for i, ((any_of, _), pattern) in enumerate(_CODE_LABEL_RES):
+            if words.isdisjoint(any_of):
+                continue
+            for m in _words_at(pattern, low):
+                if i == 2:
+                    head = low[max(0, m.start() - _CODE_WORD_REACH) : m.start()]
+                    word = head.rstrip(" \t")
+                    if len(word) == len(head) or not word.endswith(_CODE_WORDS_BEFORE):
+                        continue
+                base = m.start("list")
+                for t in _CODE_TOKEN_RE.finditer(m.group("list")):
+                    v = t.group()
+                    if v in ("and", "or") or not _ASCII_DIGIT_RE.search(v):
+                        continue
+                    add(base + t.start(), text[base + t.start() : base + t.end()], True)
+        bare = list(_extension_patterns(table))
+        if not self.codes or any(c.system is CodeSystem.RARC for c in self.codes):
+            bare.extend(_RARC_BARE_RES)
+        for starts, pattern in bare:
+            if words.isdisjoint(starts):
+                continue
+            for m in pattern.finditer(text):
+                if not _glued(text, m.start(), m.end()):
+                    add(m.start(), m.group(), False)
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def cited_keys(self) -> frozenset[tuple[CodeSystem, str]]:
+        """``(system, code)`` of every cited code that parses."""
+        return frozenset((c.ref.system, c.ref.code) for c in self.cited if c.ref)
+
+    # ---- the claim, and what stands for it when there is none
+
+    @_lazy
+    def plan(self) -> PlanType | None:
+        """The claim's plan type, when there is a claim and it has one."""
+        claim = self.claim
+        if claim is None:
+            return None
+        p = claim.payer.plan_type
+        return p if isinstance(p, PlanType) else None
+
+    @_lazy
+    def service_dates(self) -> list[_Where]:
+        """Dates of service: the claim's, or else those labelled in the text."""
+        if self.claim is not None:
+            return [
+                _Where(v, path=f"services[{i}].date") for i, v in _claim_service_dates(self.claim)
+            ]
+        return [_Where(t.value, at=t.start) for t in self.service_dates_text if t.value]
+
+    @_lazy
+    def service_days(self) -> list[date]:
+        """The distinct dates of service, in order."""
+        return sorted({w.value for w in self.service_dates})
+
+    @_lazy
+    def birth_date(self) -> _Where | None:
+        """The patient's date of birth: the claim's, or else the first labelled one."""
+        if self.claim is not None:
+            b = _d(self.claim.patient.birth_date)
+            return _Where(b, path="patient.birth_date") if b else None
+        for t in self.birth_dates:
+            if t.value is not None:
+                return _Where(t.value, at=t.start)
+        return None
+
+    @_lazy
+    def service_codes(self) -> list[tuple[str, Decimal, str | None, int | None]]:
+        """``(code, units, claim path, text offset)`` for each billed service."""
+        if self.claim is not None:
+            out: list[tuple[str, Decimal, str | None, int | None]] = []
+            for i, s in enumerate(self.claim.services):
+                code = _s(getattr(s, "code", None))
+                if code is None:
+                    continue
+                units = (
+                    s.units if isinstance(s.units, Decimal) and s.units.is_finite() else Decimal(1)
+                )
+                out.append((code.strip().upper(), units, f"services[{i}].code", None))
+            return out
+        return [(p.value.upper(), Decimal(1), None, p.start) for p in self.procedure_codes]
+
+    @_lazy
+    def bhi_codes(self) -> frozenset[str] | None:
+        """The BHI/CoCM codes billed, or None when the BHI evidence rules do not apply."""
+        billed = frozenset(c for c, _, _, _ in self.service_codes) & _BHI
+        ccm21 = any(c.code == _CCM21 for c in self.codes) or (
+            not self.codes and any(c.code is not None and c.code.code == _CCM21 for c in self.cited)
         )
         return billed if (billed or ccm21) else None
 
-    return doc.cached("dk.bhi", compute)
+    def _minutes(self) -> Iterator[tuple[int, int]]:
+        if not self.has(_MINUTES_GATE):
+            return
+        low = self.low
+        for m in _words_at(_MINUTES_RE, low):
+            b = _NUMBER_BEFORE_RE.search(low, max(0, m.start() - 8), m.start())
+            if b is not None:
+                yield int(b.group("n")), b.start()
+
+    @_lazy
+    def text_minutes(self) -> list[tuple[int, int]]:
+        """``(minutes, offset)`` for each number of minutes written in the text."""
+        return list(self._minutes())
+
+    @_lazy
+    def states_minutes(self) -> bool:
+        """Whether :attr:`text_minutes` has any (found without looking for all)."""
+        if "text_minutes" in self.__dict__:
+            return bool(self.text_minutes)
+        return next(self._minutes(), None) is not None
+
+    @_lazy
+    def letter_day(self) -> tuple[date, int | None, str | None, bool]:
+        """The letter's date (or today), its offset, a path, and whether the date is
+        known."""
+        day, at = self.letter_date
+        if day is not None:
+            path = "letter_date" if self.given_date is not None and at is None else None
+            return day, at, path, True
+        return self.today, None, None, False
+
+    @_lazy
+    def deadline_info(self) -> _DeadlineInfo | None:
+        """The filing deadline: the letter object's, or computed from the claim."""
+        dl: object = self.given_deadline
+        if dl is None:
+            if self.claim is None:
+                return None
+            try:
+                dl = deadline_for(self.claim, level=self.level)
+            except (TypeError, ValueError, AttributeError) as exc:
+                return _DeadlineInfo(None, "", False, _deadline_problem(self, exc))
+        due = _d(getattr(dl, "due", None))
+        level = getattr(dl, "level", None)
+        good = bool(getattr(level, "good_cause_extension", True))
+        citation = getattr(dl, "citation", "")
+        return _DeadlineInfo(due, citation if isinstance(citation, str) else "", good, None)
+
+    @_lazy
+    def medicare_ids(self) -> list[tuple[str, int | None, str | None]]:
+        """Medicare numbers: the claim's member id on a Medicare claim, and every value
+        labelled as a Medicare number, as ``(value, text offset, claim path)``."""
+        out: list[tuple[str, int | None, str | None]] = []
+        if self.claim is not None and self.plan is PlanType.MEDICARE:
+            member = _s(self.claim.patient.member_id)
+            if member is not None:
+                out.append((member, None, "patient.member_id"))
+        for v in self.member_ids:
+            if v.medicare:
+                out.append((v.value, v.start, None))
+        return out
+
+    @_lazy
+    def ssn_starts(self) -> list[int]:
+        """Offsets of what looks like a Social Security number."""
+        text, low = self.ascii, self.low
+        starts: set[int] = set()
+        for s in _finds(self.shape, "000-00-0000"):
+            e = s + 11
+            if (s and (text[s - 1].isalnum() or text[s - 1] == "-")) or (
+                e < len(text) and (text[e].isalnum() or text[e] == "-")
+            ):
+                continue
+            if ssn_like(text[s:e]):
+                starts.add(s)
+        if self.has(_SSN_LABEL_GATE) and _any_in(low, ("ssn", "ss#", "ss no", "social")):
+            for pattern in _SSN_LABEL_RES:
+                for m in _words_at(pattern, low):
+                    v = _SSN_VALUE_RE.match(low, m.end())
+                    if v is None:
+                        continue
+                    e = v.end("v")
+                    if e < len(low) and low[e].isalnum():
+                        continue
+                    if ssn_like(v.group("v").replace(" ", "-")):
+                        starts.add(v.start("v"))
+        return sorted(starts)
+
+
+def _deadline_problem(sc: Scan, exc: Exception) -> str:
+    if isinstance(exc, (TypeError, AttributeError)):
+        return "a date or level in the claim has the wrong type"
+    claim = sc.claim
+    if (
+        claim is not None
+        and sc.plan in (PlanType.COMMERCIAL, PlanType.MEDICAID)
+        and claim.payer.appeal_window_days is None
+    ):
+        return "the payer sets the filing window and the claim does not give it"
+    return "denialkit has no filing rule for this plan type and appeal level"
 
 
 def _any_in(low: str, words: Sequence[str]) -> bool:
-    return any(w in low for w in words)
-
-
-def _any_word(low: str, words: Sequence[str]) -> bool:
-    return any(_find_word(low, w) >= 0 for w in words)
+    return any(map(low.__contains__, words))
 
 
 # -------------------- DK1xx required content
@@ -929,24 +1243,28 @@ def _any_word(low: str, words: Sequence[str]) -> bool:
     hint="Name the patient as the payer has them, e.g. on a 'Patient:' line.",
     authority='42 CFR 405.944(b)(1); AMA sample appeal letter ("Patient Name")',
 )
-def _dk101(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
         name = _s(doc.claim.patient.name)
         if name is None:
-            yield r.finding(
-                doc, "the claim has no patient name for the letter", path="patient.name"
+            found.append(
+                r.finding(doc, "the claim has no patient name for the letter", path="patient.name")
             )
-            return
-        if _has_value(doc, name):
-            return
+            return found
+        if _has_value(sc, name):
+            return found
         parts = name.split()
-        if len(parts) >= 2 and _has_value(doc, f"{parts[-1]}, {' '.join(parts[:-1])}"):
-            return
-        yield r.finding(
-            doc, "the letter does not name the patient as the claim does", path="patient.name"
+        if len(parts) >= 2 and _has_value(sc, f"{parts[-1]}, {' '.join(parts[:-1])}"):
+            return found
+        found.append(
+            r.finding(
+                doc, "the letter does not name the patient as the claim does", path="patient.name"
+            )
         )
-    elif not _patient_names(doc):
-        yield r.finding(doc, "the letter does not name the patient")
+    elif not sc.patient_names:
+        found.append(r.finding(doc, "the letter does not name the patient"))
+    return found
 
 
 @_rule(
@@ -958,17 +1276,23 @@ def _dk101(r: Rule, doc: Document) -> Iterator[Finding]:
     authority='42 CFR 405.944(b)(2); AMA sample appeal letter ("Health Insurer '
     'Identification Number")',
 )
-def _dk102(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
         member = _s(doc.claim.patient.member_id)
-        if member is None or _find_ident(doc, member) < 0:
-            yield r.finding(
-                doc,
-                "the letter does not give the patient's member id as the claim has it",
-                path="patient.member_id",
+        if member is None or _find_ident(sc, member) < 0:
+            found.append(
+                r.finding(
+                    doc,
+                    "the letter does not give the patient's member id as the claim has it",
+                    path="patient.member_id",
+                )
             )
-    elif not _member_ids(doc):
-        yield r.finding(doc, "the letter does not give the patient's member id or Medicare number")
+    elif not sc.member_ids:
+        found.append(
+            r.finding(doc, "the letter does not give the patient's member id or Medicare number")
+        )
+    return found
 
 
 @_rule(
@@ -980,15 +1304,19 @@ def _dk102(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Add the plan's group number next to the member id.",
     authority='AMA sample appeal letter ("Group Number")',
 )
-def _dk103(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk103(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     claim = doc.claim
-    if claim is None or _plan(doc) in (PlanType.MEDICARE, None):
-        return
+    if claim is None or sc.plan in (PlanType.MEDICARE, None):
+        return found
     group = _s(claim.patient.group_number)
-    if group is not None and _find_ident(doc, group) < 0:
-        yield r.finding(
-            doc, "the letter does not give the plan's group number", path="patient.group_number"
+    if group is not None and _find_ident(sc, group) < 0:
+        found.append(
+            r.finding(
+                doc, "the letter does not give the plan's group number", path="patient.group_number"
+            )
         )
+    return found
 
 
 @_rule(
@@ -999,17 +1327,21 @@ def _dk103(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Add the payer's claim number, e.g. 'Claim number: ...'.",
     authority='AMA sample appeal letter ("Claim Number")',
 )
-def _dk104(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk104(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
         number = _s(doc.claim.claim_number)
-        if number is None or _find_ident(doc, number) < 0:
-            yield r.finding(
-                doc,
-                "the letter does not give the claim number as the claim has it",
-                path="claim_number",
+        if number is None or _find_ident(sc, number) < 0:
+            found.append(
+                r.finding(
+                    doc,
+                    "the letter does not give the claim number as the claim has it",
+                    path="claim_number",
+                )
             )
-    elif not _claim_numbers(doc):
-        yield r.finding(doc, "the letter does not give the claim number")
+    elif not sc.claim_numbers:
+        found.append(r.finding(doc, "the letter does not give the claim number"))
+    return found
 
 
 @_rule(
@@ -1020,21 +1352,25 @@ def _dk104(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Give each date of service, e.g. 'Date of service: March 31, 2026'.",
     authority='42 CFR 405.944(b)(3) ("the specific date(s) of the service")',
 )
-def _dk105(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk105(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
-        shown = _date_set(doc)
+        shown = sc.date_set
         seen: set[date] = set()
         for i, d in _claim_service_dates(doc.claim):
             if d not in seen:
                 seen.add(d)
                 if d not in shown:
-                    yield r.finding(
-                        doc,
-                        "a date of service on the claim is not in the letter",
-                        path=f"services[{i}].date",
+                    found.append(
+                        r.finding(
+                            doc,
+                            "a date of service on the claim is not in the letter",
+                            path=f"services[{i}].date",
+                        )
                     )
-    elif not service_dates_in_text(doc):
-        yield r.finding(doc, "the letter does not give the dates of service")
+    elif not sc.service_dates_text:
+        found.append(r.finding(doc, "the letter does not give the dates of service"))
+    return found
 
 
 @_rule(
@@ -1045,19 +1381,23 @@ def _dk105(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Name each service with its code, e.g. 'CPT 99484'.",
     authority='42 CFR 405.944(b)(3) ("specific service(s) and/or item(s)"); AMA sample letter',
 )
-def _dk106(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
         seen: set[str] = set()
-        low = scan(doc).low
-        for code, _, path, _ in _service_codes(doc):
+        low = sc.low
+        for code, _, path, _ in sc.service_codes:
             if code in seen:
                 continue
             seen.add(code)
             if _find_word(low, code.lower()) < 0 and _find_word(doc.text, code) < 0:
                 shown = code if procedure_kind(code) else "a service code"
-                yield r.finding(doc, f"the letter does not name {shown} from the claim", path=path)
-    elif not any(procedure_kind(p.value) for p in procedure_codes_in_text(doc)):
-        yield r.finding(doc, "the letter names no service by its CPT or HCPCS code")
+                found.append(
+                    r.finding(doc, f"the letter does not name {shown} from the claim", path=path)
+                )
+    elif not any(procedure_kind(p.value) for p in sc.procedure_codes):
+        found.append(r.finding(doc, "the letter names no service by its CPT or HCPCS code"))
+    return found
 
 
 _DENIAL_WORDS: Final = (
@@ -1076,10 +1416,12 @@ _DENIAL_WORDS: Final = (
     hint="Say what the payer decided and when, e.g. 'Your notice dated ... denied the claim'.",
     authority='AMA sample appeal letter ("the attached claim that you denied on [date]")',
 )
-def _dk107(r: Rule, doc: Document) -> Iterator[Finding]:
-    low = scan(doc).low
+def _dk107(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
     if not any(w in low for w in _DENIAL_WORDS):
-        yield r.finding(doc, "the letter does not say which decision it disputes")
+        found.append(r.finding(doc, "the letter does not say which decision it disputes"))
+    return found
 
 
 @_rule(
@@ -1091,8 +1433,9 @@ def _dk107(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Quote the codes from the remittance, e.g. 'reason code CO-16, remark code N290'.",
     authority="AMA sample appeal letter; the remittance's codes identify the denial",
 )
-def _dk108(r: Rule, doc: Document) -> Iterator[Finding]:
-    keys = _cited_keys(doc)
+def _dk108(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    keys = sc.cited_keys
     if doc.codes:
         seen: set[str] = set()
         for path, _, code in doc.code_inputs:
@@ -1100,11 +1443,14 @@ def _dk108(r: Rule, doc: Document) -> Iterator[Finding]:
                 continue
             seen.add(code.code)
             if (code.system, code.code) not in keys:
-                yield r.finding(
-                    doc, f"the letter does not cite the denial code {code.key}", path=path
+                found.append(
+                    r.finding(
+                        doc, f"the letter does not cite the denial code {code.key}", path=path
+                    )
                 )
     elif not keys:
-        yield r.finding(doc, "the letter cites no denial code")
+        found.append(r.finding(doc, "the letter cites no denial code"))
+    return found
 
 
 @_rule(
@@ -1115,16 +1461,20 @@ def _dk108(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Quote the payer's reason as the notice gives it.",
     authority='AMA sample appeal letter ("[insert payer description of why claim was denied]")',
 )
-def _dk109(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk109(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is None:
-        return
+        return found
     reason = _s(doc.claim.denial.reason)
     if reason is None:
-        return
-    if reason.strip() not in doc.text and not _has_phrase(doc, reason):
-        yield r.finding(
-            doc, "the letter does not quote the payer's stated reason", path="denial.reason"
+        return found
+    if reason.strip() not in doc.text and not _has_phrase(sc, reason):
+        found.append(
+            r.finding(
+                doc, "the letter does not quote the payer's stated reason", path="denial.reason"
+            )
         )
+    return found
 
 
 _REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing")
@@ -1164,9 +1514,13 @@ def _has_request(low: str) -> bool:
     authority='AMA sample appeal letter ("We are appealing your decision and request '
     'reconsideration"); 42 CFR 405.807(a) (historic Part B wording)',
 )
-def _dk110(r: Rule, doc: Document) -> Iterator[Finding]:
-    if not _has_request(scan(doc).low):
-        yield r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
+def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if not _has_request(sc.low):
+        found.append(
+            r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
+        )
+    return found
 
 
 _ARGUMENT_WORDS: Final = (
@@ -1186,10 +1540,14 @@ _MIN_ARGUMENT_SPACES: Final = 25
     hint="Explain why the payer's decision is wrong and what in the record shows it.",
     authority="CMS-20027 (the reason for disagreement); AMA sample appeal letter",
 )
-def _dk111(r: Rule, doc: Document) -> Iterator[Finding]:
-    low = scan(doc).low
-    if low.count(" ") < _MIN_ARGUMENT_SPACES or not _any_in(low, _ARGUMENT_WORDS):
-        yield r.finding(doc, "the letter does not argue why the decision is wrong")
+def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
+    # the spaces of the first lines usually settle the count
+    few = low.count(" ", 0, 1000) < _MIN_ARGUMENT_SPACES and low.count(" ") < _MIN_ARGUMENT_SPACES
+    if few or not _any_in(low, _ARGUMENT_WORDS):
+        found.append(r.finding(doc, "the letter does not argue why the decision is wrong"))
+    return found
 
 
 _RECIPIENT_LINE_RE: Final = re.compile(r"(?:attn|attention|to)[ \t]*[:.]")
@@ -1224,20 +1582,26 @@ def _has_recipient_line(low: str) -> bool:
     authority="42 CFR 405.944(a) (filed with the contractor on the notice); AMA sample letter "
     '("Attn: Provider Appeals Department")',
 )
-def _dk112(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk112(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
         payer = doc.claim.payer
         name = _s(payer.name)
-        if name and _has_value(doc, name):
-            return
+        if name and _has_value(sc, name):
+            return found
         address = _s(payer.appeals_address)
-        if address and _has_value(doc, _first_line(address)):
-            return
-        yield r.finding(
-            doc, "the letter does not name the payer it is addressed to", path="payer.name"
+        if address and _has_value(sc, _first_line(address)):
+            return found
+        found.append(
+            r.finding(
+                doc, "the letter does not name the payer it is addressed to", path="payer.name"
+            )
         )
-    elif not _has_recipient_line(scan(doc).low):
-        yield r.finding(doc, "the letter has no recipient (no 'Attn:' line or appeals unit)")
+    elif not _has_recipient_line(sc.low):
+        found.append(
+            r.finding(doc, "the letter has no recipient (no 'Attn:' line or appeals unit)")
+        )
+    return found
 
 
 @_rule(
@@ -1249,20 +1613,24 @@ def _dk112(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Copy the appeals address from the denial notice into the recipient block.",
     authority="42 CFR 405.944(a) (file with the contractor named on the notice)",
 )
-def _dk113(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk113(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is None:
-        return
+        return found
     address = _s(doc.claim.payer.appeals_address)
     if address is None:
-        return
+        return found
     for line in address.splitlines():
-        if line.strip() and not _has_value(doc, line):
-            yield r.finding(
-                doc,
-                "the letter does not carry the payer's appeals address as the claim gives it",
-                path="payer.appeals_address",
+        if line.strip() and not _has_value(sc, line):
+            found.append(
+                r.finding(
+                    doc,
+                    "the letter does not carry the payer's appeals address as the claim gives it",
+                    path="payer.appeals_address",
+                )
             )
-            return
+            return found
+    return found
 
 
 @_rule(
@@ -1274,27 +1642,28 @@ def _dk113(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Put the date the letter is sent near the top, e.g. 'April 28, 2026'.",
     authority='AMA sample appeal letter ("[Date]"); the deadline rules need it',
 )
-def _dk114(r: Rule, doc: Document) -> Iterator[Finding]:
-    day, at = letter_date(doc)
+def _dk114(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    day, at = sc.letter_date
     if doc.letter_date is not None:
         if day is not None and at is None:
-            yield r.finding(
-                doc, "the letter's date does not appear in its text", path="letter_date"
+            found.append(
+                r.finding(doc, "the letter's date does not appear in its text", path="letter_date")
             )
     elif day is None:
-        yield r.finding(doc, "the letter is not dated")
+        found.append(r.finding(doc, "the letter is not dated"))
+    return found
 
 
 _EMAIL_RE: Final = re.compile(r"@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}")
 
 
-def _has_contact(doc: Document) -> bool:
+def _has_contact(sc: Scan) -> bool:
     """A US phone number (area code, exchange, line) or an email address."""
-    sc = scan(doc)
     text = sc.ascii
     if "@" in text and _EMAIL_RE.search(sc.low) is not None:
         return True
-    form = shape(doc)
+    form = sc.shape
     n = len(form)
     for needle in ("000-0000", "000.0000", "000 0000"):
         for s in _finds(form, needle):
@@ -1315,17 +1684,23 @@ def _has_contact(doc: Document) -> bool:
     hint="Put the practice's name, address and phone number in the letterhead or signature.",
     authority='42 CFR 405.944(b)(4) ("name of the party or the representative"); AMA sample letter',
 )
-def _dk115(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk115(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is not None:
         name = _s(doc.claim.provider.name)
-        if name is None or not _has_value(doc, name):
-            yield r.finding(
-                doc, "the letter does not name the provider who appeals", path="provider.name"
+        if name is None or not _has_value(sc, name):
+            found.append(
+                r.finding(
+                    doc, "the letter does not name the provider who appeals", path="provider.name"
+                )
             )
-    if not _has_contact(doc):
-        yield r.finding(
-            doc, "the letter gives no phone number or email address to reach the appellant"
+    if not _has_contact(sc):
+        found.append(
+            r.finding(
+                doc, "the letter gives no phone number or email address to reach the appellant"
+            )
         )
+    return found
 
 
 @_rule(
@@ -1336,13 +1711,17 @@ def _dk115(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Add the billing provider's NPI next to the practice name.",
     authority="No regulation requires it in a letter; payers use it to find the provider's records",
 )
-def _dk116(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk116(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     npi = _s(doc.claim.provider.npi) if doc.claim is not None else None
     if npi is not None:
-        if _find_ident(doc, npi) < 0:
-            yield r.finding(doc, "the letter does not give the provider's NPI", path="provider.npi")
-    elif not _npis(doc):
-        yield r.finding(doc, "the letter does not give the provider's NPI")
+        if _find_ident(sc, npi) < 0:
+            found.append(
+                r.finding(doc, "the letter does not give the provider's NPI", path="provider.npi")
+            )
+    elif not sc.npis:
+        found.append(r.finding(doc, "the letter does not give the provider's NPI"))
+    return found
 
 
 _CLOSINGS: Final = (
@@ -1377,31 +1756,34 @@ def _closing(low: str) -> int:
     authority='CGS (a MAC): "Name and signature of the party or the representative"; '
     "42 CFR 405.944(b)(4)",
 )
-def _dk117(r: Rule, doc: Document) -> Iterator[Finding]:
-    low = scan(doc).low
+def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
     at = _closing(low)
     if at < 0:
-        yield r.finding(doc, "the letter has no closing and signature block")
-        return
+        found.append(r.finding(doc, "the letter has no closing and signature block"))
+        return found
     after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     signer = _s(doc.claim.provider.signer_name) if doc.claim is not None else None
     if signer is not None:
         if _find_word(after, signer.strip()) < 0 and _find_word(_fold(after), _fold(signer)) < 0:
-            yield r.finding(
-                doc,
-                "the signature block does not name the signer as the claim gives it",
-                at=at,
-                path="provider.signer_name",
+            found.append(
+                r.finding(
+                    doc,
+                    "the signature block does not name the signer as the claim gives it",
+                    at=at,
+                    path="provider.signer_name",
+                )
             )
-        return
+        return found
     for line in after.splitlines():
         s = line.strip()
         if s and s[0].isalpha():
-            return
-    yield r.finding(doc, "no name follows the closing", at=at)
+            return found
+    found.append(r.finding(doc, "no name follows the closing", at=at))
+    return found
 
 
-_ATTACH_WORDS: Final = ("enclos", "attach")
 _HEADING_WORDS: Final = ("enc", "attach", "supporting", "documents")
 _ENCLOSURE_HEAD_RE: Final = re.compile(
     r"(?:enclosures?|attachments?|encl\.?|enc\.|documents?[ \t]+enclosed"
@@ -1411,6 +1793,14 @@ _ENCLOSURE_HEAD_RE: Final = re.compile(
 
 
 def _has_enclosure_list(low: str) -> bool:
+    # the usual case first, cheaply: a heading at the very start of a line
+    for word in _HEADING_WORDS:
+        needle = "\n" + word
+        i = low.find(needle)
+        while i >= 0:
+            if _ENCLOSURE_HEAD_RE.match(low, i + 1):
+                return True
+            i = low.find(needle, i + 1)
     for word in _HEADING_WORDS:
         i = low.find(word)
         while i >= 0:
@@ -1431,11 +1821,19 @@ def _has_enclosure_list(low: str) -> bool:
     authority='CGS (a MAC): attach supporting documentation; AMA sample letter ("We are '
     'attaching ...")',
 )
-def _dk118(r: Rule, doc: Document) -> Iterator[Finding]:
-    low = scan(doc).low
-    hits = [i for i in (low.find(w) for w in _ATTACH_WORDS) if i >= 0]
-    if hits and not _has_enclosure_list(low):
-        yield r.finding(doc, "the letter mentions attachments but does not list them", at=min(hits))
+def _dk118(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
+    at = low.find("enclos")
+    # "attach" cannot overlap "enclos", so only a first "attach" before it can come first
+    attach = low.find("attach", 0, at) if at >= 0 else low.find("attach")
+    if attach >= 0:
+        at = attach
+    if at >= 0 and not _has_enclosure_list(low):
+        found.append(
+            r.finding(doc, "the letter mentions attachments but does not list them", at=at)
+        )
+    return found
 
 
 @_rule(
@@ -1447,15 +1845,15 @@ def _dk118(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Use the word 'redetermination' in the request and the subject line.",
     authority="42 CFR 405.940-405.944 (the first level is a redetermination)",
 )
-def _dk119(r: Rule, doc: Document) -> Iterator[Finding]:
-    if (
-        _plan(doc) is PlanType.MEDICARE
-        and doc.level == 1
-        and "redetermination" not in scan(doc).low
-    ):
-        yield r.finding(
-            doc, "a first-level Medicare appeal does not ask for a redetermination by name"
+def _dk119(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.plan is PlanType.MEDICARE and doc.level == 1 and "redetermination" not in sc.low:
+        found.append(
+            r.finding(
+                doc, "a first-level Medicare appeal does not ask for a redetermination by name"
+            )
         )
+    return found
 
 
 @_rule(
@@ -1467,16 +1865,17 @@ def _dk119(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Name the redetermination decision, its date and the contractor that made it.",
     authority="42 CFR 405.964(b); CGS (a MAC) reconsideration checklist",
 )
-def _dk120(r: Rule, doc: Document) -> Iterator[Finding]:
-    if (
-        _plan(doc) is PlanType.MEDICARE
-        and doc.level == 2
-        and "redetermination" not in scan(doc).low
-    ):
-        yield r.finding(
-            doc,
-            "a Medicare reconsideration request does not refer to the redetermination it disputes",
+def _dk120(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.plan is PlanType.MEDICARE and doc.level == 2 and "redetermination" not in sc.low:
+        found.append(
+            r.finding(
+                doc,
+                "a Medicare reconsideration request does not refer to the redetermination it "
+                "disputes",
+            )
         )
+    return found
 
 
 # -------------------- DK2xx codes and identifiers
@@ -1491,26 +1890,18 @@ def _dk120(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Copy the NPI again from NPPES; a typo fails the check digit.",
     authority='CMS "Requirements for NPI Check Digit"; NPI final rule, 69 FR 3434',
 )
-def _dk201(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk201(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is not None:
         npi = _s(doc.claim.provider.npi)
         if npi is not None and not npi_is_valid(npi):
-            yield r.finding(
-                doc, "the provider's NPI on the claim is not a valid NPI", path="provider.npi"
+            hits.append(
+                ("the provider's NPI on the claim is not a valid NPI", None, "provider.npi")
             )
-    for v in _npis(doc):
+    for v in sc.npis:
         if not npi_is_valid(v.value):
-            yield r.finding(doc, "an NPI in the letter is not a valid NPI", at=v.start)
-
-
-def _medicare_ids(doc: Document) -> Iterator[tuple[str, int | None, str | None]]:
-    if doc.claim is not None and _plan(doc) is PlanType.MEDICARE:
-        member = _s(doc.claim.patient.member_id)
-        if member is not None:
-            yield member, None, "patient.member_id"
-    for v in _member_ids(doc):
-        if v.medicare:
-            yield v.value, v.start, None
+            hits.append(("an NPI in the letter is not a valid NPI", v.start, None))
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1522,10 +1913,12 @@ def _medicare_ids(doc: Document) -> Iterator[tuple[str, int | None, str | None]]
     hint="Copy the Medicare number from the patient's card or the remittance.",
     authority='CMS "Understanding the Medicare Beneficiary Identifier (MBI) Format"',
 )
-def _dk202(r: Rule, doc: Document) -> Iterator[Finding]:
-    for value, at, path in _medicare_ids(doc):
+def _dk202(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    for value, at, path in sc.medicare_ids:
         if not mbi_is_valid(value) and not hicn_like(value):
-            yield r.finding(doc, "a Medicare number is not a well-formed MBI", at=at, path=path)
+            hits.append(("a Medicare number is not a well-formed MBI", at, path))
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1538,10 +1931,12 @@ def _dk202(r: Rule, doc: Document) -> Iterator[Finding]:
     "asks for it.",
     authority="CMS Social Security Number Removal Initiative (appeals are a listed exception)",
 )
-def _dk203(r: Rule, doc: Document) -> Iterator[Finding]:
-    for value, at, path in _medicare_ids(doc):
+def _dk203(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    for value, at, path in sc.medicare_ids:
         if hicn_like(value):
-            yield r.finding(doc, "a Medicare number is a legacy SSN-based HICN", at=at, path=path)
+            hits.append(("a Medicare number is a legacy SSN-based HICN", at, path))
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1553,24 +1948,30 @@ def _dk203(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Copy the diagnosis code from the claim, e.g. 'F32.1'.",
     authority="ICD-10-CM code structure (NCI SEER training module; U codes allowed since 2020)",
 )
-def _dk204(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk204(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is not None:
         for i, s in enumerate(doc.claim.services):
             dx = s.diagnoses if isinstance(s.diagnoses, (tuple, list)) else ()
             for j, code in enumerate(dx):
                 if not isinstance(code, str) or not icd10cm_shape_ok(code.strip()):
-                    yield r.finding(
-                        doc,
-                        "a diagnosis code on the claim is not shaped like an ICD-10-CM code",
-                        path=f"services[{i}].diagnoses[{j}]",
+                    hits.append(
+                        (
+                            "a diagnosis code on the claim is not shaped like an ICD-10-CM code",
+                            None,
+                            f"services[{i}].diagnoses[{j}]",
+                        )
                     )
-    for v in diagnoses_in_text(doc):
+    for v in sc.diagnoses:
         if not icd10cm_shape_ok(v.value):
-            yield r.finding(
-                doc,
-                "a diagnosis code in the letter is not shaped like an ICD-10-CM code",
-                at=v.start,
+            hits.append(
+                (
+                    "a diagnosis code in the letter is not shaped like an ICD-10-CM code",
+                    v.start,
+                    None,
+                )
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1582,28 +1983,32 @@ def _dk204(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Copy the procedure code from the claim, e.g. '99484' or 'G2214'.",
     authority="AMA CPT code categories (Category II 'F', III 'T', PLA 'U'); HCPCS Level II",
 )
-def _dk205(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk205(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is not None:
         for i, s in enumerate(doc.claim.services):
             code = s.code if isinstance(s.code, str) else ""
             if procedure_kind(code.strip()) is None:
-                yield r.finding(
-                    doc,
-                    "a service code on the claim is not shaped like a CPT or HCPCS code",
-                    path=f"services[{i}].code",
+                hits.append(
+                    (
+                        "a service code on the claim is not shaped like a CPT or HCPCS code",
+                        None,
+                        f"services[{i}].code",
+                    )
                 )
-    for v in procedure_codes_in_text(doc):
+    for v in sc.procedure_codes:
         if procedure_kind(v.value) is None and not _YEAR_RE.fullmatch(v.value):
-            yield r.finding(
-                doc,
-                "a procedure code in the letter is not shaped like a CPT or HCPCS code",
-                at=v.start,
+            hits.append(
+                (
+                    "a procedure code in the letter is not shaped like a CPT or HCPCS code",
+                    v.start,
+                    None,
+                )
             )
+    return _report(r, doc, hits)
 
 
 def _parse_or_none(raw: str) -> CodeRef | None:
-    from .codes import parse
-
     try:
         return parse(raw)
     except ValueError:
@@ -1623,19 +2028,21 @@ def _is_extension(ref: CodeRef | None) -> bool:
     hint="Check the code against the remittance; update denialkit if the code is new.",
     authority="X12 CARC list and CMS RARC list (the releases denialkit ships)",
 )
-def _dk206(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk206(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     for path, raw, code in doc.code_inputs:
         if code is None and not _is_extension(_parse_or_none(raw)):
-            yield r.finding(
-                doc, "a denial code given for the letter is not a known CARC or RARC", path=path
+            hits.append(
+                ("a denial code given for the letter is not a known CARC or RARC", None, path)
             )
-    for c in cited_codes(doc):
+    for c in sc.cited:
         if c.explicit and c.code is None and not _is_extension(c.ref):
             if c.ref is not None:
                 msg = f"{c.ref.system.value} code {c.ref.code} is not in the code tables"
             else:
                 msg = "a cited denial code is not a CARC or RARC"
-            yield r.finding(doc, msg, at=c.start)
+            hits.append((msg, c.start, None))
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1647,22 +2054,26 @@ def _dk206(r: Rule, doc: Document) -> Iterator[Finding]:
     "have been sent for it.",
     authority="X12 CARC and CMS RARC start and stop dates",
 )
-def _dk207(r: Rule, doc: Document) -> Iterator[Finding]:
-    days = sorted({w.value for w in _service_dates(doc)})
+def _dk207(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    days = sc.service_days
     if not days:
-        return
+        return _report(r, doc, hits)
     for path, _, code in doc.code_inputs:
-        if code is not None and not any(code.is_active(d) for d in days):
-            yield r.finding(
-                doc, f"the denial code {code.key} was not in use on the dates of service", path=path
+        if code is not None and not any(map(code.is_active, days)):
+            hits.append(
+                (f"the denial code {code.key} was not in use on the dates of service", None, path)
             )
-    for c in cited_codes(doc):
-        if c.code is not None and c.explicit and not any(c.code.is_active(d) for d in days):
-            yield r.finding(
-                doc,
-                f"the cited code {c.code.key} was not in use on the dates of service",
-                at=c.start,
+    for c in sc.cited:
+        if c.code is not None and c.explicit and not any(map(c.code.is_active, days)):
+            hits.append(
+                (
+                    f"the cited code {c.code.key} was not in use on the dates of service",
+                    c.start,
+                    None,
+                )
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1675,21 +2086,27 @@ def _dk207(r: Rule, doc: Document) -> Iterator[Finding]:
     authority="HIPAA 835 code sets (payers use X12 CARCs and CMS RARCs); denialkit's "
     "extension tables",
 )
-def _dk208(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk208(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     for path, raw, code in doc.code_inputs:
         if code is None and _is_extension(_parse_or_none(raw)):
-            yield r.finding(
-                doc,
-                "a payer-specific code given for the letter is not in denialkit's tables",
-                path=path,
+            hits.append(
+                (
+                    "a payer-specific code given for the letter is not in denialkit's tables",
+                    None,
+                    path,
+                )
             )
-    for c in cited_codes(doc):
+    for c in sc.cited:
         if c.explicit and c.code is None and _is_extension(c.ref):
-            yield r.finding(
-                doc,
-                "a payer-specific code cited in the letter is not in denialkit's tables",
-                at=c.start,
+            hits.append(
+                (
+                    "a payer-specific code cited in the letter is not in denialkit's tables",
+                    c.start,
+                    None,
+                )
             )
+    return _report(r, doc, hits)
 
 
 def _group_mismatch(code: DenialCode) -> bool:
@@ -1706,21 +2123,25 @@ def _group_mismatch(code: DenialCode) -> bool:
     hint="Copy the group code (CO, PR, OA, PI) exactly as the remittance shows it.",
     authority="X12 CARC list (group-code restrictions)",
 )
-def _dk209(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk209(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     for path, _, code in doc.code_inputs:
         if code is not None and _group_mismatch(code):
             assert code.group is not None
-            yield r.finding(
-                doc, f"reason code {code.code} is not used with group {code.group.code}", path=path
+            hits.append(
+                (f"reason code {code.code} is not used with group {code.group.code}", None, path)
             )
-    for c in cited_codes(doc):
+    for c in sc.cited:
         if c.code is not None and _group_mismatch(c.code):
             assert c.code.group is not None
-            yield r.finding(
-                doc,
-                f"reason code {c.code.code} is not used with group {c.code.group.code}",
-                at=c.start,
+            hits.append(
+                (
+                    f"reason code {c.code.code} is not used with group {c.code.group.code}",
+                    c.start,
+                    None,
+                )
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1731,21 +2152,20 @@ def _dk209(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Correct the claim number in the letter to the one on the remittance.",
     authority="Logic (consistency with the claim)",
 )
-def _dk210(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk210(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is None:
-        return
+        return _report(r, doc, hits)
     number = _s(doc.claim.claim_number)
     if number is None:
-        return
+        return _report(r, doc, hits)
     want = compact(number)
-    for v in _claim_numbers(doc):
+    for v in sc.claim_numbers:
         if compact(v.value) != want:
-            yield r.finding(
-                doc,
-                "a claim number in the letter differs from the claim's",
-                at=v.start,
-                path="claim_number",
+            hits.append(
+                ("a claim number in the letter differs from the claim's", v.start, "claim_number")
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1756,22 +2176,25 @@ def _dk210(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Correct the member id in the letter to the one on the claim.",
     authority="Logic (consistency with the claim); 45 CFR 164.502(b) (minimum necessary)",
 )
-def _dk211(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk211(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is None:
-        return
+        return _report(r, doc, hits)
     member = _s(doc.claim.patient.member_id)
     if member is None:
-        return
+        return _report(r, doc, hits)
     group = _s(doc.claim.patient.group_number)
     allowed = {compact(member)} | ({compact(group)} if group else set())
-    for v in _member_ids(doc):
+    for v in sc.member_ids:
         if compact(v.value) not in allowed:
-            yield r.finding(
-                doc,
-                "a member id in the letter differs from the patient's",
-                at=v.start,
-                path="patient.member_id",
+            hits.append(
+                (
+                    "a member id in the letter differs from the patient's",
+                    v.start,
+                    "patient.member_id",
+                )
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1784,14 +2207,16 @@ def _dk211(r: Rule, doc: Document) -> Iterator[Finding]:
     "confuses the reviewer.",
     authority="Logic (consistency with the claim)",
 )
-def _dk212(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk212(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is None:
-        return
-    billed = {c for c, _, _, _ in _service_codes(doc)}
-    for v in procedure_codes_in_text(doc):
+        return _report(r, doc, hits)
+    billed = {c for c, _, _, _ in sc.service_codes}
+    for v in sc.procedure_codes:
         code = v.value.upper()
         if procedure_kind(code) and code not in billed:
-            yield r.finding(doc, f"the letter names {code}, which is not on the claim", at=v.start)
+            hits.append((f"the letter names {code}, which is not on the claim", v.start, None))
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1804,21 +2229,20 @@ def _dk212(r: Rule, doc: Document) -> Iterator[Finding]:
     "another's name.",
     authority="Logic (consistency with the claim); 45 CFR 164.502(b)",
 )
-def _dk213(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk213(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is None:
-        return
+        return _report(r, doc, hits)
     name = _s(doc.claim.patient.name)
     if name is None:
-        return
+        return _report(r, doc, hits)
     want = set(_fold(name).split(" "))
-    for v in _patient_names(doc):
+    for v in sc.patient_names:
         if not want & set(_fold(v.value).split(" ")):
-            yield r.finding(
-                doc,
-                "a patient name in the letter differs from the claim's",
-                at=v.start,
-                path="patient.name",
+            hits.append(
+                ("a patient name in the letter differs from the claim's", v.start, "patient.name")
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -1829,12 +2253,13 @@ def _dk213(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Check the code; cite the codes from the remittance being appealed.",
     authority="Logic (consistency with the claim)",
 )
-def _dk214(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk214(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if not doc.codes:
-        return
+        return _report(r, doc, hits)
     given = {(c.system, c.code) for c in doc.codes}
     seen: set[tuple[CodeSystem, str]] = set()
-    for c in cited_codes(doc):
+    for c in sc.cited:
         if c.code is None:
             continue
         key = (c.code.system, c.code.code)
@@ -1842,11 +2267,14 @@ def _dk214(r: Rule, doc: Document) -> Iterator[Finding]:
             continue
         if c.explicit or c.code.system is CodeSystem.EXTENSION:
             seen.add(key)
-            yield r.finding(
-                doc,
-                f"the letter cites {c.code.key}, which is not among the codes it answers",
-                at=c.start,
+            hits.append(
+                (
+                    f"the letter cites {c.code.key}, which is not among the codes it answers",
+                    c.start,
+                    None,
+                )
             )
+    return _report(r, doc, hits)
 
 
 # -------------------- DK3xx placeholders
@@ -1867,12 +2295,12 @@ _TEMPLATE_RES: Final = (
     authority="Jinja renders missing values as empty text; values holding template syntax "
     "stay literal (denialkit security notes)",
 )
-def _dk301(r: Rule, doc: Document) -> Iterator[Finding]:
-    text = scan(doc).ascii
+def _dk301(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
     if not ("{" in text and any(x in text for x in ("{{", "{%", "{#"))) and not (
         "}" in text and any(x in text for x in ("}}", "%}", "#}"))
     ):
-        return
+        return _NONE
     covered: list[tuple[int, int]] = []
     starts: set[int] = set()
     for m in _TEMPLATE_RES[0].finditer(text):
@@ -1885,8 +2313,9 @@ def _dk301(r: Rule, doc: Document) -> Iterator[Finding]:
             if i >= 0 and covered[i][0] <= m.start() < covered[i][1]:
                 continue
             starts.add(m.start())
-    for at in sorted(starts):
-        yield r.finding(doc, "template syntax is left in the letter", at=at)
+    return _report(
+        r, doc, [("template syntax is left in the letter", at, None) for at in sorted(starts)]
+    )
 
 
 _BRACKET_RE: Final = re.compile(r"\[(?P<c>[^\[\]\n]{1,80}+)\]")
@@ -1937,10 +2366,16 @@ def _is_placeholder(content: str) -> bool:
     authority="Placeholder conventions of published appeal templates (AMA sample letter "
     '"[date]"; "[Patient name]")',
 )
-def _dk302(r: Rule, doc: Document) -> Iterator[Finding]:
-    text = scan(doc).ascii
+def _dk302(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if "[" not in text and "<" not in text:
+        return _NONE
+    return _dk302_blanks(r, doc, text)
+
+
+def _dk302_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
     for pattern, marker in ((_BRACKET_RE, "["), (_ANGLE_RE, "<<")):
-        if marker not in text:
+        if marker[0] not in text or marker not in text:
             continue
         for m in pattern.finditer(text):
             if _is_placeholder(m.group("c")):
@@ -1992,10 +2427,14 @@ def _is_paren_placeholder(content: str) -> bool:
     hint="Replace the blank with the real value.",
     authority='Placeholder conventions of published appeal templates ("(Patient Name)")',
 )
-def _dk303(r: Rule, doc: Document) -> Iterator[Finding]:
-    low = scan(doc).low
+def _dk303(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    low = sc.low
     if "(" not in low:
-        return
+        return _NONE
+    return _dk303_blanks(r, doc, low)
+
+
+def _dk303_blanks(r: Rule, doc: Document, low: str) -> Iterator[Finding]:
     for m in _PAREN_RE.finditer(low):
         if _is_paren_placeholder(m.group("c")):
             yield r.finding(doc, "an unfilled template blank is left in parentheses", at=m.start())
@@ -2012,10 +2451,14 @@ _UNDERSCORES_RE: Final = re.compile(r"___+")
     hint="Write the value in place of the blank; sign by name rather than on a line.",
     authority='Placeholder conventions of published appeal templates (AMA sample letter "______")',
 )
-def _dk304(r: Rule, doc: Document) -> Iterator[Finding]:
-    text = scan(doc).ascii
-    if "___" not in text:
-        return
+def _dk304(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if "_" not in text or "___" not in text:
+        return _NONE
+    return _dk304_blanks(r, doc, text)
+
+
+def _dk304_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
     for m in _UNDERSCORES_RE.finditer(text):
         yield r.finding(doc, "a fill-in blank of underscores is left", at=m.start())
 
@@ -2023,6 +2466,10 @@ def _dk304(r: Rule, doc: Document) -> Iterator[Finding]:
 _LEFTOVERS: Final = ("TBD", "TBA", "TODO", "FIXME", "XXX")
 _LEFTOVER_RE: Final = re.compile(r"TBD|TBA|TODO|FIXME|XXX")
 _LOREM_RES: Final = (re.compile(r"lorem[ \t]+ipsum"), re.compile(r"ipsum[ \t]+dolor"))
+# A marker stands alone (no letter, digit, "." or "_" next to it), so its lower-case form is
+# a word of the text; runs of X are looked for directly, after a test for a capital X.
+_LEFTOVER_CAPITALS: Final = (b"TBD", b"TBA", b"TODO", b"FIXME", b"XXX")
+_LOREM_GATE: Final = _gate("lorem ipsum")
 
 
 @_rule(
@@ -2033,10 +2480,11 @@ _LOREM_RES: Final = (re.compile(r"lorem[ \t]+ipsum"), re.compile(r"ipsum[ \t]+do
     hint="Finish the sentence the marker stands for, or delete it.",
     authority="Logic; Jinja's lipsum global produces lorem ipsum",
 )
-def _dk305(r: Rule, doc: Document) -> Iterator[Finding]:
-    text, low = scan(doc).ascii, scan(doc).low
+def _dk305(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text, low = sc.ascii, sc.low
     starts: set[int] = set()
-    if any(w in text for w in _LEFTOVERS):
+    capitals = sc.capitals
+    if any(w in capitals for w in _LEFTOVER_CAPITALS) and any(w in text for w in _LEFTOVERS):
         for m in _LEFTOVER_RE.finditer(text):
             s, e = m.start(), m.end()
             if s and (text[s - 1].isalnum() or text[s - 1] in "._"):
@@ -2046,20 +2494,24 @@ def _dk305(r: Rule, doc: Document) -> Iterator[Finding]:
             if e < len(text) and (text[e].isalnum() or text[e] == "_"):
                 continue
             starts.add(s)
-    if "ipsum" in low:
+    if sc.has(_LOREM_GATE) and "ipsum" in low:
         lorem = [m.start() for m in _words_at(_LOREM_RES[0], low)]
         starts.update(lorem)
         for m in _words_at(_LOREM_RES[1], low):
             if not low.endswith("lorem ", max(0, m.start() - 6), m.start()):
                 starts.add(m.start())
-    for at in sorted(starts):
-        yield r.finding(doc, "a drafting marker is left in the letter", at=at)
+    return _report(
+        r, doc, [("a drafting marker is left in the letter", at, None) for at in sorted(starts)]
+    )
 
 
 _NA_VALUE_RES: Final = (
     re.compile(r":[ \t]*(?P<v>n/?a|none|unknown|pending)(?![a-z0-9/])"),
     re.compile(r"#[ \t]*(?P<v>n/?a|none|unknown|pending)(?![a-z0-9/])"),
 )
+# the values are words of the text; "n/a" is the words "n" and "a" with a slash
+_NA_WORDS_GATE: Final = _gate("na none unknown pending")
+_NA_SLASH_GATE: Final = _gate("n", "a")
 _NA_LABEL_RE: Final = re.compile(
     r"(?:claim(?:[ \t]+(?:number|no\.|#))?|member[ \t]+id|medicare[ \t]+number|mbi|npi"
     r"|patient(?:[ \t]+name)?|dates?[ \t]+of[ \t]+service|dos|date(?:[ \t]+of[ \t]+birth)?)[ \t]*\Z"
@@ -2075,16 +2527,19 @@ _NA_LABEL_RE: Final = re.compile(
     hint="Give the real value; if it truly does not exist, say why in a sentence.",
     authority="Logic",
 )
-def _dk306(r: Rule, doc: Document) -> Iterator[Finding]:
-    low = scan(doc).low
+def _dk306(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    low = sc.low
+    if not sc.has(_NA_WORDS_GATE) and not ("/" in low and sc.has(_NA_SLASH_GATE)):
+        return _NONE
     starts: set[int] = set()
     for pattern in _NA_VALUE_RES:
         for m in pattern.finditer(low):
             head = _NA_LABEL_RE.search(low, max(0, m.start() - 30), m.start())
             if head is not None and (head.start() == 0 or not low[head.start() - 1].isalnum()):
                 starts.add(m.start("v"))
-    for at in sorted(starts):
-        yield r.finding(doc, "a required field has no real value", at=at)
+    return _report(
+        r, doc, [("a required field has no real value", at, None) for at in sorted(starts)]
+    )
 
 
 _MISSING_RE: Final = re.compile(r"\[MISSING:[ \t]*(?P<label>[^\]\n]{0,200}+)\]")
@@ -2099,10 +2554,14 @@ _MISSING_RE: Final = re.compile(r"\[MISSING:[ \t]*(?P<label>[^\]\n]{0,200}+)\]")
     "in by hand.",
     authority="denialkit letters mark each fact the claim lacks instead of leaving a gap",
 )
-def _dk307(r: Rule, doc: Document) -> Iterator[Finding]:
-    text = scan(doc).ascii
-    if "[MISSING:" not in text:
-        return
+def _dk307(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if "[" not in text or "[MISSING:" not in text:
+        return _NONE
+    return _dk307_markers(r, doc, text)
+
+
+def _dk307_markers(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
     known = set(doc.missing)
     for m in _MISSING_RE.finditer(text):
         label = doc.text[m.start("label") : m.end("label")].strip()
@@ -2124,10 +2583,12 @@ def _dk307(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Correct the date.",
     authority="Logic",
 )
-def _dk401(r: Rule, doc: Document) -> Iterator[Finding]:
-    for t in text_dates(doc):
+def _dk401(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    for t in sc.dates:
         if t.value is None:
-            yield r.finding(doc, "a date in the letter is not a real calendar date", at=t.start)
+            hits.append(("a date in the letter is not a real calendar date", t.start, None))
+    return _report(r, doc, hits)
 
 
 def _date_fields(claim: Claim) -> Iterator[tuple[str, object, bool]]:
@@ -2149,25 +2610,20 @@ def _date_fields(claim: Claim) -> Iterator[tuple[str, object, bool]]:
     "Claim.from_dict to have every field checked.",
     authority="Logic: a datetime is a date subclass and compares wrongly with dates",
 )
-def _dk402(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk402(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if isinstance(doc.letter_date, datetime):
-        yield r.finding(doc, "the letter's date is a datetime, not a date", path="letter_date")
+        found.append(
+            r.finding(doc, "the letter's date is a datetime, not a date", path="letter_date")
+        )
     if doc.claim is None:
-        return
+        return found
     for path, value, optional in _date_fields(doc.claim):
         if isinstance(value, datetime):
-            yield r.finding(doc, "a claim date is a datetime, not a date", path=path)
+            found.append(r.finding(doc, "a claim date is a datetime, not a date", path=path))
         elif not isinstance(value, date) and not (optional and value is None):
-            yield r.finding(doc, "a claim date is not a date", path=path)
-
-
-def _letter_day(doc: Document) -> tuple[date, int | None, str | None, bool]:
-    """The letter's date (or today), its offset, a path, and whether the date is known."""
-    day, at = letter_date(doc)
-    if day is not None:
-        path = "letter_date" if doc.letter_date is not None and at is None else None
-        return day, at, path, True
-    return doc.today, None, None, False
+            found.append(r.finding(doc, "a claim date is not a date", path=path))
+    return found
 
 
 @_rule(
@@ -2179,12 +2635,14 @@ def _letter_day(doc: Document) -> tuple[date, int | None, str | None, bool]:
     hint="Check the dates of service and the letter date.",
     authority="Logic",
 )
-def _dk403(r: Rule, doc: Document) -> Iterator[Finding]:
-    day, _, _, known = _letter_day(doc)
+def _dk403(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    day, _, _, known = sc.letter_day
     what = "the letter's date" if known else "today"
-    for w in _service_dates(doc):
+    for w in sc.service_dates:
         if w.value > day:
-            yield r.finding(doc, f"a date of service is after {what}", at=w.at, path=w.path)
+            hits.append((f"a date of service is after {what}", w.at, w.path))
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -2195,14 +2653,20 @@ def _dk403(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Check the notice date and the dates of service on the claim.",
     authority="Logic",
 )
-def _dk404(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk404(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is None:
-        return
+        return found
     notice = _d(doc.claim.denial.notice_date)
-    if notice is not None and any(w.value > notice for w in _service_dates(doc)):
-        yield r.finding(
-            doc, "the denial notice is dated before a date of service", path="denial.notice_date"
+    if notice is not None and any(w.value > notice for w in sc.service_dates):
+        found.append(
+            r.finding(
+                doc,
+                "the denial notice is dated before a date of service",
+                path="denial.notice_date",
+            )
         )
+    return found
 
 
 @_rule(
@@ -2213,18 +2677,22 @@ def _dk404(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Check the letter date and the notice date.",
     authority="Logic",
 )
-def _dk405(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk405(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if doc.claim is None:
-        return
+        return found
     notice = _d(doc.claim.denial.notice_date)
-    day, at, path, known = _letter_day(doc)
+    day, at, path, known = sc.letter_day
     if notice is not None and known and day < notice:
-        yield r.finding(
-            doc,
-            "the letter is dated before the denial notice",
-            at=at,
-            path=path or ("denial.notice_date" if at is None else None),
+        found.append(
+            r.finding(
+                doc,
+                "the letter is dated before the denial notice",
+                at=at,
+                path=path or ("denial.notice_date" if at is None else None),
+            )
         )
+    return found
 
 
 @_rule(
@@ -2235,12 +2703,19 @@ def _dk405(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Check the date of birth and the dates of service.",
     authority="Logic",
 )
-def _dk406(r: Rule, doc: Document) -> Iterator[Finding]:
-    born = _birth_date(doc)
-    if born is not None and any(w.value <= born.value for w in _service_dates(doc)):
-        yield r.finding(
-            doc, "the date of birth is not before the dates of service", at=born.at, path=born.path
+def _dk406(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    born = sc.birth_date
+    if born is not None and any(w.value <= born.value for w in sc.service_dates):
+        found.append(
+            r.finding(
+                doc,
+                "the date of birth is not before the dates of service",
+                at=born.at,
+                path=born.path,
+            )
         )
+    return found
 
 
 _MAX_AGE: Final = 120
@@ -2254,63 +2729,25 @@ _MAX_AGE: Final = 120
     hint="Check the year of birth.",
     authority="Logic",
 )
-def _dk407(r: Rule, doc: Document) -> Iterator[Finding]:
-    born = _birth_date(doc)
+def _dk407(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    born = sc.birth_date
     if born is None:
-        return
+        return found
     b = born.value
-    for w in _service_dates(doc):
+    for w in sc.service_dates:
         d = w.value
         if d.year - b.year - ((d.month, d.day) < (b.month, b.day)) > _MAX_AGE:
-            yield r.finding(
-                doc,
-                f"the patient would be over {_MAX_AGE} on a date of service",
-                at=born.at,
-                path=born.path,
+            found.append(
+                r.finding(
+                    doc,
+                    f"the patient would be over {_MAX_AGE} on a date of service",
+                    at=born.at,
+                    path=born.path,
+                )
             )
-            return
-
-
-@attrs.frozen
-class _DeadlineInfo:
-    due: date | None
-    citation: str
-    good_cause: bool
-    problem: str | None
-
-
-def _deadline_problem(doc: Document, exc: Exception) -> str:
-    if isinstance(exc, (TypeError, AttributeError)):
-        return "a date or level in the claim has the wrong type"
-    claim = doc.claim
-    if (
-        claim is not None
-        and _plan(doc) in (PlanType.COMMERCIAL, PlanType.MEDICAID)
-        and claim.payer.appeal_window_days is None
-    ):
-        return "the payer sets the filing window and the claim does not give it"
-    return "denialkit has no filing rule for this plan type and appeal level"
-
-
-def _deadline(doc: Document) -> _DeadlineInfo | None:
-    def compute(d: Document) -> _DeadlineInfo | None:
-        dl: object = d.deadline
-        if dl is None:
-            if d.claim is None:
-                return None
-            from .deadlines import deadline_for
-
-            try:
-                dl = deadline_for(d.claim, level=d.level)
-            except (TypeError, ValueError, AttributeError) as exc:
-                return _DeadlineInfo(None, "", False, _deadline_problem(d, exc))
-        due = _d(getattr(dl, "due", None))
-        level = getattr(dl, "level", None)
-        good = bool(getattr(level, "good_cause_extension", True))
-        citation = getattr(dl, "citation", "")
-        return _DeadlineInfo(due, citation if isinstance(citation, str) else "", good, None)
-
-    return doc.cached("dk.deadline", compute)
+            return found
+    return found
 
 
 @_rule(
@@ -2324,22 +2761,26 @@ def _deadline(doc: Document) -> _DeadlineInfo | None:
     authority="42 CFR 405.942(a) and (b), 405.962, 405.1002, 405.1102; 29 CFR 2560.503-1(h); "
     "45 CFR 147.136 (computed by denialkit.deadlines)",
 )
-def _dk408(r: Rule, doc: Document) -> Iterator[Finding]:
-    info = _deadline(doc)
+def _dk408(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    info = sc.deadline_info
     if info is None or info.due is None:
-        return
-    day, at, path, known = _letter_day(doc)
+        return found
+    day, at, path, known = sc.letter_day
     late = (day - info.due).days
     if late > 0:
         when = "the letter is dated" if known else "today is"
         cite = f" ({info.citation})" if info.citation else ""
         extra = "; a good-cause extension may apply" if info.good_cause else ""
-        yield r.finding(
-            doc,
-            f"{when} {late} day{'s' * (late != 1)} after the filing deadline{cite}{extra}",
-            at=at,
-            path=path or ("denial.notice_date" if at is None else None),
+        found.append(
+            r.finding(
+                doc,
+                f"{when} {late} day{'s' * (late != 1)} after the filing deadline{cite}{extra}",
+                at=at,
+                path=path or ("denial.notice_date" if at is None else None),
+            )
         )
+    return found
 
 
 @_rule(
@@ -2352,12 +2793,16 @@ def _dk408(r: Rule, doc: Document) -> Iterator[Finding]:
     "on the denial notice.",
     authority="Logic: a deadline is never skipped silently",
 )
-def _dk409(r: Rule, doc: Document) -> Iterator[Finding]:
-    info = _deadline(doc)
+def _dk409(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    info = sc.deadline_info
     if info is not None and info.due is None:
-        yield r.finding(
-            doc, f"no filing deadline could be computed: {info.problem}", path="payer.plan_type"
+        found.append(
+            r.finding(
+                doc, f"no filing deadline could be computed: {info.problem}", path="payer.plan_type"
+            )
         )
+    return found
 
 
 @_rule(
@@ -2368,18 +2813,17 @@ def _dk409(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Correct the date of service in the letter to the one on the claim.",
     authority="Logic (consistency with the claim)",
 )
-def _dk410(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk410(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is None:
-        return
+        return _report(r, doc, hits)
     days = {d for _, d in _claim_service_dates(doc.claim)}
-    for t in service_dates_in_text(doc):
+    for t in sc.service_dates_text:
         if t.value is not None and t.value not in days:
-            yield r.finding(
-                doc,
-                "a date of service in the letter is not on the claim",
-                at=t.start,
-                path="services",
+            hits.append(
+                ("a date of service in the letter is not on the claim", t.start, "services")
             )
+    return _report(r, doc, hits)
 
 
 @_rule(
@@ -2390,20 +2834,23 @@ def _dk410(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Correct the date of birth in the letter to the patient's.",
     authority="Logic (consistency with the claim); 45 CFR 164.502(b)",
 )
-def _dk411(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk411(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
     if doc.claim is None:
-        return
+        return _report(r, doc, hits)
     born = _d(doc.claim.patient.birth_date)
     if born is None:
-        return
-    for t in birth_dates_in_text(doc):
+        return _report(r, doc, hits)
+    for t in sc.birth_dates:
         if t.value is not None and t.value != born:
-            yield r.finding(
-                doc,
-                "a date of birth in the letter differs from the patient's",
-                at=t.start,
-                path="patient.birth_date",
+            hits.append(
+                (
+                    "a date of birth in the letter differs from the patient's",
+                    t.start,
+                    "patient.birth_date",
+                )
             )
+    return _report(r, doc, hits)
 
 
 # -------------------- DK5xx code-specific evidence
@@ -2414,16 +2861,15 @@ _SCALES: Final = (
     "validated measure", "validated screening",
 )  # fmt: skip
 _BHI_AUTHORITY: Final = "AAFP BHI coding guide; CMS MLN909432 (Behavioral Health Integration)"
-_MINUTES_RE: Final = re.compile(r"min(?:ute)?s?\.?(?![a-z])")
-_NUMBER_BEFORE_RE: Final = re.compile(r"(?<![0-9.])(?P<n>[0-9]{1,4})[ \t]*(?:-[ \t]*)?\Z")
 
 
 def _evidence_rule(
     id: str, slug: str, what: str, words: Sequence[str], hint: str, authority: str
 ) -> None:
-    def fn(r: Rule, doc: Document) -> Iterator[Finding]:
-        if _bhi_codes(doc) is not None and not _any_in(scan(doc).low, words):
-            yield r.finding(doc, f"the letter does not show {what}")
+    def fn(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+        if sc.bhi_codes is not None and not _any_in(sc.low, words):
+            return (r.finding(doc, f"the letter does not show {what}"),)
+        return _NONE
 
     _rule(
         id,
@@ -2463,31 +2909,14 @@ _evidence_rule(
 )
 
 
-def _text_minutes(doc: Document) -> list[tuple[int, int]]:
-    """``(minutes, offset)`` for each number of minutes written in the text."""
-
-    def compute(d: Document) -> list[tuple[int, int]]:
-        low = scan(d).low
-        out: list[tuple[int, int]] = []
-        if "min" not in low:
-            return out
-        for m in _words_at(_MINUTES_RE, low):
-            b = _NUMBER_BEFORE_RE.search(low, max(0, m.start() - 8), m.start())
-            if b is not None:
-                out.append((int(b.group("n")), b.start()))
-        return out
-
-    return doc.cached("dk.minutes", compute)
-
-
-def _stated_minutes(doc: Document) -> tuple[Decimal, int | None, str | None] | None:
-    if doc.claim is not None:
-        v = doc.claim.facts.get("care_manager_minutes")
+def _stated_minutes(sc: Scan) -> tuple[Decimal, int | None, str | None] | None:
+    if sc.claim is not None:
+        v = sc.claim.facts.get("care_manager_minutes")
         if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
             dv = Decimal(v)
             if dv.is_finite():
                 return dv, None, "facts.care_manager_minutes"
-    found = _text_minutes(doc)
+    found = sc.text_minutes
     if not found:
         return None
     n, at = max(found)
@@ -2503,9 +2932,11 @@ def _stated_minutes(doc: Document) -> tuple[Decimal, int | None, str | None] | N
     hint="State the total minutes of care management in the month and enclose the time log.",
     authority=_BHI_AUTHORITY,
 )
-def _dk504(r: Rule, doc: Document) -> Iterator[Finding]:
-    if _bhi_codes(doc) is not None and not _text_minutes(doc):
-        yield r.finding(doc, "the letter does not state the minutes of care in the month")
+def _dk504(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.bhi_codes is not None and not sc.states_minutes:
+        found.append(r.finding(doc, "the letter does not state the minutes of care in the month"))
+    return found
 
 
 @_rule(
@@ -2519,34 +2950,38 @@ def _dk504(r: Rule, doc: Document) -> Iterator[Finding]:
     authority="AAFP BHI coding guide (99484, 99492-99494); AAPC on G2214 (CMS-1751-F). "
     'Time-counting rules ("more than half") are unverified and not applied',
 )
-def _dk505(r: Rule, doc: Document) -> Iterator[Finding]:
-    billed = _bhi_codes(doc)
+def _dk505(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    billed = sc.bhi_codes
     base = [c for c in billed or () if c in _BHI_MINUTES]
     if not base:
-        return
+        return found
     top = max(base, key=lambda c: (_BHI_MINUTES[c], c))
-    addons = sum((u for c, u, _, _ in _service_codes(doc) if c == "99494"), Decimal(0))
+    addons = sum((u for c, u, _, _ in sc.service_codes if c == "99494"), Decimal(0))
     need = Decimal(_BHI_MINUTES[top]) + _ADDON_MINUTES * addons
-    stated = _stated_minutes(doc)
+    stated = _stated_minutes(sc)
     if stated is None:
-        return
+        return found
     minutes, at, path = stated
     if minutes < need:
         what = top + (" with 99494" if addons else "")
         shown = format(need.normalize(), "f")
-        yield r.finding(
-            doc,
-            f"the minutes stated are fewer than the {shown} that {what} needs in the month",
-            at=at,
-            path=path,
+        found.append(
+            r.finding(
+                doc,
+                f"the minutes stated are fewer than the {shown} that {what} needs in the month",
+                at=at,
+                path=path,
+            )
         )
+    return found
 
 
-def _cocm(doc: Document) -> bool:
-    billed = _bhi_codes(doc)
+def _cocm(sc: Scan) -> bool:
+    billed = sc.bhi_codes
     if billed is None:
         return False
-    low = scan(doc).low
+    low = sc.low
     return bool(billed & _COCM) or (
         not billed and ("collaborative care" in low or _find_word(low, "cocm") >= 0)
     )
@@ -2560,9 +2995,11 @@ def _cocm(doc: Document) -> bool:
     hint="Name the care manager and their behavioral health training.",
     authority="NGS Medicare BHI page, from MLN909432 (the CoCM care team)",
 )
-def _dk506(r: Rule, doc: Document) -> Iterator[Finding]:
-    if _cocm(doc) and "care manager" not in scan(doc).low:
-        yield r.finding(doc, "the letter does not name the behavioral health care manager")
+def _dk506(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if _cocm(sc) and "care manager" not in sc.low:
+        found.append(r.finding(doc, "the letter does not name the behavioral health care manager"))
+    return found
 
 
 @_rule(
@@ -2573,11 +3010,13 @@ def _dk506(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Name the psychiatric consultant and summarise their caseload review.",
     authority="NGS Medicare BHI page, from MLN909432 (the CoCM care team)",
 )
-def _dk507(r: Rule, doc: Document) -> Iterator[Finding]:
-    if _cocm(doc) and not _any_in(
-        scan(doc).low, ("psychiatric consultant", "consulting psychiatrist", "psychiatrist")
+def _dk507(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if _cocm(sc) and not _any_in(
+        sc.low, ("psychiatric consultant", "consulting psychiatrist", "psychiatrist")
     ):
-        yield r.finding(doc, "the letter does not name the psychiatric consultant")
+        found.append(r.finding(doc, "the letter does not name the psychiatric consultant"))
+    return found
 
 
 @_rule(
@@ -2589,51 +3028,21 @@ def _dk507(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Bill 99494 only with its base code for the same month; correct the claim.",
     authority="AAFP BHI coding guide (99494 is reported with 99492 or 99493)",
 )
-def _dk508(r: Rule, doc: Document) -> Iterator[Finding]:
-    codes = _service_codes(doc)
+def _dk508(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    codes = sc.service_codes
     billed = {c for c, _, _, _ in codes}
     if "99494" in billed and not billed & {"99492", "99493"}:
         for c, _, path, at in codes:
             if c == "99494":
-                yield r.finding(doc, "99494 is billed without 99492 or 99493", at=at, path=path)
-                return
+                found.append(
+                    r.finding(doc, "99494 is billed without 99492 or 99493", at=at, path=path)
+                )
+                return found
+    return found
 
 
 # -------------------- DK6xx privacy
-
-_SSN_LABEL_RES: Final = (
-    re.compile(r"ssn(?![a-z])"),
-    re.compile(r"ss#"),
-    re.compile(r"ss[ \t]+no\.?"),
-    re.compile(r"social[ \t]+security(?:[ \t]+(?:number|no\.?|#))?"),
-)
-_SSN_VALUE_RE: Final = re.compile(r"[ \t]*[:#]?[ \t]*(?P<v>[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{4})")
-
-
-def _ssn_starts(doc: Document) -> list[int]:
-    sc = scan(doc)
-    text, low = sc.ascii, sc.low
-    starts: set[int] = set()
-    for s in _finds(shape(doc), "000-00-0000"):
-        e = s + 11
-        if (s and (text[s - 1].isalnum() or text[s - 1] == "-")) or (
-            e < len(text) and (text[e].isalnum() or text[e] == "-")
-        ):
-            continue
-        if ssn_like(text[s:e]):
-            starts.add(s)
-    if any(w in low for w in ("ssn", "ss#", "ss no", "social")):
-        for pattern in _SSN_LABEL_RES:
-            for m in _words_at(pattern, low):
-                v = _SSN_VALUE_RE.match(low, m.end())
-                if v is None:
-                    continue
-                e = v.end("v")
-                if e < len(low) and low[e].isalnum():
-                    continue
-                if ssn_like(v.group("v").replace(" ", "-")):
-                    starts.add(v.start("v"))
-    return sorted(starts)
 
 
 @_rule(
@@ -2646,9 +3055,11 @@ def _ssn_starts(doc: Document) -> list[int]:
     authority="45 CFR 164.502(b) (minimum necessary); SSA number-assignment rules; MACRA "
     "section 501 (removing SSNs from Medicare cards)",
 )
-def _dk601(r: Rule, doc: Document) -> Iterator[Finding]:
-    for at in _ssn_starts(doc):
-        yield r.finding(doc, "the letter contains what looks like a Social Security number", at=at)
+def _dk601(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    for at in sc.ssn_starts:
+        hits.append(("the letter contains what looks like a Social Security number", at, None))
+    return _report(r, doc, hits)
 
 
 _MBI_SHAPE_RE: Final = re.compile(r"0A[0A]0-?A[0A]0-?AA00")
@@ -2663,45 +3074,49 @@ _MBI_SHAPE_RE: Final = re.compile(r"0A[0A]0-?A[0A]0-?AA00")
     hint="Remove the other patient's details; send one letter per patient.",
     authority="45 CFR 164.502(b) (minimum necessary); PHI over-disclosure",
 )
-def _dk602(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     claim = doc.claim
     own = None
     if claim is not None:
         member = _s(claim.patient.member_id)
         if member is not None and mbi_is_valid(member):
             own = compact(member)
-    text = scan(doc).ascii
+    text = sc.ascii
     seen: set[str] = set()
-    for m in _MBI_SHAPE_RE.finditer(shape(doc)):
+    for m in _MBI_SHAPE_RE.finditer(sc.shape):
         if _glued(text, m.start(), m.end()) or text[m.start()] == "0":
             continue
         v = compact(text[m.start() : m.end()])
         if (own is not None and v != own) or (own is None and seen and v not in seen):
-            yield r.finding(
-                doc, "the letter holds a second patient's Medicare number", at=m.start()
+            found.append(
+                r.finding(doc, "the letter holds a second patient's Medicare number", at=m.start())
             )
-            return
+            return found
         seen.add(v)
     if claim is not None:
-        return
-    ids = _member_ids(doc)
+        return found
+    ids = sc.member_ids
     if len({compact(v.value) for v in ids}) > 1:
         first = compact(ids[0].value)
         other = next(v for v in ids if compact(v.value) != first)
-        yield r.finding(doc, "the letter holds more than one member id", at=other.start)
-        return
-    dobs = [t for t in birth_dates_in_text(doc) if t.value is not None]
+        found.append(r.finding(doc, "the letter holds more than one member id", at=other.start))
+        return found
+    dobs = [t for t in sc.birth_dates if t.value is not None]
     if len({t.value for t in dobs}) > 1:
         later = next(t for t in dobs if t.value != dobs[0].value)
-        yield r.finding(doc, "the letter holds more than one date of birth", at=later.start)
-        return
-    names = _patient_names(doc)
+        found.append(r.finding(doc, "the letter holds more than one date of birth", at=later.start))
+        return found
+    names = sc.patient_names
     if names:
         first_words = set(_fold(names[0].value).split(" "))
         for other_name in names[1:]:
             if not first_words & set(_fold(other_name.value).split(" ")):
-                yield r.finding(doc, "the letter names more than one patient", at=other_name.start)
-                return
+                found.append(
+                    r.finding(doc, "the letter names more than one patient", at=other_name.start)
+                )
+                return found
+    return found
 
 
 # -------------------- DK7xx text hygiene
@@ -2723,9 +3138,13 @@ _IDENT_RIGHT_RE: Final = re.compile(r"[0-9A-Za-z-]{1,40}")
     hint="Delete the invisible direction-control characters (retype the passage).",
     authority='CVE-2021-42574 "Trojan Source"; Debian lintian unicode-trojan code points',
 )
-def _dk701(r: Rule, doc: Document) -> Iterator[Finding]:
-    if not scan(doc).nonascii & _BIDI:
-        return
+def _dk701(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.nonascii & _BIDI:
+        return _NONE
+    return _dk701_all(r, doc)
+
+
+def _dk701_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in _BIDI_RE.finditer(doc.text):
         yield r.finding(
             doc, "an invisible text-direction control character is in the letter", at=m.start()
@@ -2748,9 +3167,13 @@ def _in_identifier(text: str, start: int, end: int) -> bool:
     hint="Retype the identifier; an invisible character makes it differ from the real one.",
     authority="Unicode UTR #36 and UTS #39 (invisible characters); design decision",
 )
-def _dk702(r: Rule, doc: Document) -> Iterator[Finding]:
-    if not scan(doc).nonascii & _ZERO_WIDTH:
-        return
+def _dk702(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.nonascii & _ZERO_WIDTH:
+        return _NONE
+    return _dk702_all(r, doc)
+
+
+def _dk702_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in _ZW_RE.finditer(doc.text):
         if _in_identifier(doc.text, m.start(), m.end()):
             yield r.finding(
@@ -2766,9 +3189,13 @@ def _dk702(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Delete the invisible character.",
     authority="Unicode UTR #36 and UTS #39 (invisible characters); design decision",
 )
-def _dk703(r: Rule, doc: Document) -> Iterator[Finding]:
-    if not scan(doc).nonascii & _ZERO_WIDTH:
-        return
+def _dk703(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.nonascii & _ZERO_WIDTH:
+        return _NONE
+    return _dk703_all(r, doc)
+
+
+def _dk703_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in _ZW_RE.finditer(doc.text):
         if not _in_identifier(doc.text, m.start(), m.end()):
             yield r.finding(doc, "an invisible zero-width character is in the letter", at=m.start())
@@ -2787,9 +3214,13 @@ _NON_ASCII_DIGIT_RE: Final = re.compile(r"(?:(?![0-9])\d)+")
     authority="python-stdnum isdigits() rationale (str.isdigit and int accept other digits); "
     "design decision",
 )
-def _dk704(r: Rule, doc: Document) -> Iterator[Finding]:
-    if not any(c.isdecimal() for c in scan(doc).nonascii):
-        return
+def _dk704(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not any(c.isdecimal() for c in sc.nonascii):
+        return _NONE
+    return _dk704_all(r, doc)
+
+
+def _dk704_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in _NON_ASCII_DIGIT_RE.finditer(doc.text):
         yield r.finding(doc, "a number uses digits other than 0-9", at=m.start())
 
@@ -2808,10 +3239,10 @@ _TOKEN_CHARS: Final = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK
     hint="Retype the identifier with ordinary letters and digits.",
     authority="Unicode UTS #39 (confusables); python-stdnum clean(); design decision",
 )
-def _dk705(r: Rule, doc: Document) -> Iterator[Finding]:
-    letters = [c for c in scan(doc).nonascii if c.isalpha()]
+def _dk705(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    letters = [c for c in sc.nonascii if c.isalpha()]
     if not letters:
-        return
+        return _NONE
     text = doc.text
     hits: set[int] = set()
     if len(letters) > _FEW_LETTERS:
@@ -2824,7 +3255,7 @@ def _dk705(r: Rule, doc: Document) -> Iterator[Finding]:
             ):
                 hits.add(m.start())
     else:
-        ascii_text = scan(doc).ascii
+        ascii_text = sc.ascii
         n = len(text)
         for ch in letters:
             i = text.find(ch)
@@ -2838,8 +3269,8 @@ def _dk705(r: Rule, doc: Document) -> Iterator[Finding]:
                 if _ASCII_DIGIT_RE.search(ascii_text, lo, hi):
                     hits.add(lo)
                 i = text.find(ch, hi)
-    for at in sorted(hits):
-        yield r.finding(doc, "an identifier mixes digits with look-alike letters", at=at)
+    message = "an identifier mixes digits with look-alike letters"
+    return _report(r, doc, [(message, at, None) for at in sorted(hits)])
 
 
 _SURROGATE_RE: Final = re.compile("[\ud800-\udfff]+")
@@ -2855,9 +3286,13 @@ _C1: Final = frozenset(chr(c) for c in range(0x80, 0xA0))
     hint="Re-save the text as UTF-8 and retype the damaged passage.",
     authority="The Unicode Standard (surrogate code points are not characters); design decision",
 )
-def _dk706(r: Rule, doc: Document) -> Iterator[Finding]:
-    if not any("\ud800" <= c <= "\udfff" for c in scan(doc).nonascii):
-        return
+def _dk706(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not any("\ud800" <= c <= "\udfff" for c in sc.nonascii):
+        return _NONE
+    return _dk706_all(r, doc)
+
+
+def _dk706_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in _SURROGATE_RE.finditer(doc.text):
         yield r.finding(doc, "the text holds bytes that are not valid characters", at=m.start())
 
@@ -2870,10 +3305,13 @@ def _dk706(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Delete the control character; it usually comes from a bad copy and paste.",
     authority="Design decision (renderers and fax gateways reject control characters)",
 )
-def _dk707(r: Rule, doc: Document) -> Iterator[Finding]:
-    sc = scan(doc)
+def _dk707(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     if not sc.controls and not sc.nonascii & _C1:
-        return
+        return _NONE
+    return _dk707_all(r, doc)
+
+
+def _dk707_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in _CONTROL_RE.finditer(doc.text):
         yield r.finding(doc, "the text holds an invisible control character", at=m.start())
 
@@ -2886,9 +3324,13 @@ def _dk707(r: Rule, doc: Document) -> Iterator[Finding]:
     hint="Find the original text and retype what was lost.",
     authority="The Unicode Standard (U+FFFD); design decision",
 )
-def _dk708(r: Rule, doc: Document) -> Iterator[Finding]:
-    if "\ufffd" not in scan(doc).nonascii:
-        return
+def _dk708(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if "\ufffd" not in sc.nonascii:
+        return _NONE
+    return _dk708_all(r, doc)
+
+
+def _dk708_all(r: Rule, doc: Document) -> Iterator[Finding]:
     for m in re.finditer("\ufffd+", doc.text):
         yield r.finding(
             doc, "the text holds a replacement character where text was lost", at=m.start()
@@ -2907,9 +3349,11 @@ _MAX_LETTER: Final = 100_000
     authority="No authority sets a length; the reviewer reads the letter and the record is "
     "enclosed",
 )
-def _dk709(r: Rule, doc: Document) -> Iterator[Finding]:
+def _dk709(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
     if len(doc.text) > _MAX_LETTER:
-        yield r.finding(doc, f"the letter is longer than {_MAX_LETTER:,} characters")
+        found.append(r.finding(doc, f"the letter is longer than {_MAX_LETTER:,} characters"))
+    return found
 
 
 # -------------------- the catalogue

@@ -27,6 +27,7 @@ __all__ = [
     "LetterValidationError",
     "MissingFactsError",
     "PluginLoadError",
+    "RuleError",
     "CodeSetClashWarning",
     "TemplateNotFoundError",
     "TemplateRenderError",
@@ -86,6 +87,34 @@ class PluginLoadError(DenialkitError):
 
     def __init__(self, message: str, *, distribution: str, entry_point: str) -> None:
         super().__init__(f"{distribution}[{entry_point}]: {message}")
+        self.distribution = distribution
+        self.entry_point = entry_point
+
+
+class RuleError(DenialkitError):
+    """A validation rule that is not one of denialkit's own (a plugin rule, or a rule given
+    to a ``Validator``) raised an exception while checking a letter.
+
+    The message names the rule id and, for a plugin rule, ``distribution[entry point]``; the
+    rule's exception is chained as ``__cause__``. The message gives only the exception's type,
+    never its text, which may quote the letter.
+
+    Attributes:
+        rule_id: the id of the rule that failed.
+        distribution: the distribution that provides the rule, when it is a plugin rule.
+        entry_point: the name of its ``denialkit.rules`` entry point, when it is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule_id: str,
+        distribution: str | None = None,
+        entry_point: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.rule_id = rule_id
         self.distribution = distribution
         self.entry_point = entry_point
 

@@ -36,15 +36,16 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Final, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 
 from .claim import Claim
-from .codes import DenialCode
-from .exceptions import LetterValidationError, PluginLoadError
+from .codes import DenialCode, default_table
+from .exceptions import LetterValidationError, PluginLoadError, RuleError
 
 if TYPE_CHECKING:
+    from ._rules import RuleFn, Scan
     from .deadlines import AppealLevel, Deadline
 
 __all__ = [
@@ -407,7 +408,7 @@ class Document:
         "today",
     )
 
-    _cache: dict[str, object]
+    _cache: dict[str, Any]
     _line_starts: list[int] | None
     text: str
     claim: Claim | None
@@ -447,9 +448,9 @@ class Document:
         s(self, "claim", claim)
         inputs = _resolve_codes(codes, claim)
         s(self, "code_inputs", inputs)
-        s(self, "codes", tuple(c for _, _, c in inputs if c is not None))
+        s(self, "codes", tuple([c for _, _, c in inputs if c is not None]) if inputs else ())
         s(self, "letter_date", letter_date)
-        s(self, "missing", tuple(m for m in missing if isinstance(m, str)))
+        s(self, "missing", tuple([m for m in missing if isinstance(m, str)]) if missing else ())
         if level is None and claim is not None and isinstance(claim.denial.level, int):
             level = claim.denial.level + 1
         s(self, "level", level)
@@ -478,10 +479,11 @@ class Document:
         if isinstance(letter_or_text, str):
             return cls(letter_or_text, claim=claim, codes=codes, today=today)
         letter = letter_or_text
-        if isinstance(letter, (bytes, bytearray)) or not all(
-            hasattr(letter, name) for name in _LETTER_ATTRS
-        ):
+        if isinstance(letter, (bytes, bytearray)):
             return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+        for name in _LETTER_ATTRS:
+            if not hasattr(letter, name):
+                return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
         raw_level: object = letter.level
         number = getattr(raw_level, "number", raw_level)
         level = number if isinstance(number, int) and not isinstance(number, bool) else None
@@ -490,7 +492,7 @@ class Document:
         missing = tuple(raw_missing) if isinstance(raw_missing, (tuple, list)) else ()
         letter_date = letter.letter_date if isinstance(letter.letter_date, date) else None
         codes_in: object = codes if codes is not None else letter.codes
-        if codes_in is not None and not isinstance(codes_in, Sequence):
+        if codes_in is not None and not isinstance(codes_in, (tuple, list, Sequence)):
             codes_in = None
         return cls(
             letter.text,
@@ -537,10 +539,12 @@ class Document:
         Rules use it for scans several rules need (the dates in the text, for example).
         Plugin rules should prefix their keys with their own name.
         """
-        cache: dict[str, object] = self._cache
-        if key not in cache:
-            cache[key] = compute(self)
-        return cache[key]  # type: ignore[return-value]
+        try:
+            return self._cache[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        value = self._cache[key] = compute(self)
+        return value
 
 
 def _resolve_codes(
@@ -552,14 +556,13 @@ def _resolve_codes(
         items: Sequence[object] = claim.denial.codes
         prefix = "denial.codes"
     else:
-        if isinstance(codes, (str, bytes)) or not isinstance(codes, Sequence):
+        # tuple and list first: isinstance with the Sequence ABC is slow for them
+        if isinstance(codes, (str, bytes)) or not isinstance(codes, (tuple, list, Sequence)):
             raise TypeError(
                 f"codes must be a sequence of codes (str or DenialCode), not {type(codes).__name__}"
             )
         items = codes
         prefix = "codes"
-    from .codes import default_table
-
     table = default_table()
     out: list[tuple[str, str, DenialCode | None]] = []
     for i, item in enumerate(items):
@@ -655,11 +658,12 @@ def _check_rule(rule: object) -> str | None:
     return None
 
 
-def _plugin_rules() -> list[Rule]:
-    """Load every ``denialkit.rules`` entry point (the same way code sets are loaded)."""
+def _plugin_rules() -> list[tuple[Rule, str, str]]:
+    """Load every ``denialkit.rules`` entry point (the same way code sets are loaded), as
+    ``(rule, distribution, entry point)``."""
     from importlib.metadata import entry_points
 
-    out: list[Rule] = []
+    out: list[tuple[Rule, str, str]] = []
     taken = {r.id for r in builtin_rules()}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown distribution"
@@ -692,7 +696,7 @@ def _plugin_rules() -> list[Rule]:
                 raise PluginLoadError(problem, distribution=dist, entry_point=ep.name)
             assert isinstance(r, Rule)
             taken.add(r.id)
-            out.append(r)
+            out.append((r, dist, ep.name))
     return out
 
 
@@ -754,8 +758,12 @@ class Validator:
         today: date | None = None,
         max_per_rule: int | None = 1000,
     ) -> None:
+        origins: dict[str, tuple[str, str]] = {}
         if rules is None:
-            pool = list(builtin_rules()) + (_plugin_rules() if plugins else [])
+            pool = list(builtin_rules())
+            for r, dist, name in _plugin_rules() if plugins else ():
+                pool.append(r)
+                origins[r.id] = (dist, name)
         else:
             given: object = rules
             if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
@@ -793,6 +801,16 @@ class Validator:
             raise ValueError("max_per_rule must be a whole number from 1, or None")
         self._all = by_id
         self._rules = tuple(by_id[i] for i in sorted(keep))
+        self._ids = tuple(r.id for r in self._rules)
+        self._origins = origins
+        from ._rules import builtin_check, scan
+
+        # denialkit's own rules are called directly, with the document's shared scan
+        self._plan: tuple[tuple[Rule, RuleFn | None], ...] = tuple(
+            (r, builtin_check(r)) for r in self._rules
+        )
+        self._scan: Callable[[Document], Scan] = scan
+        self._builtins = any(b is not None for _, b in self._plan)
         self._overrides = overrides
         self._today = today
         self._max = max_per_rule
@@ -805,7 +823,7 @@ class Validator:
     @property
     def ids(self) -> tuple[str, ...]:
         """The ids of the rules this validator runs."""
-        return tuple(r.id for r in self._rules)
+        return self._ids
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id (also a disabled one).
@@ -847,31 +865,81 @@ class Validator:
         Raises:
             TypeError: the input is not a ``str`` nor a letter object, or ``claim`` or
                 ``codes`` has the wrong type (raised at once, before any rule runs).
+            RuleError: while the findings are read, a rule that is not one of denialkit's own
+                raised an exception (chained as the cause); it names the rule, and for a
+                plugin ``distribution[entry point]``.
         """
         doc = self.document(letter_or_text, claim=claim, codes=codes)
         return self._run(doc)
 
     def _run(self, doc: Document) -> Iterator[Finding]:
-        for rule in self._rules:
-            override = self._overrides.get(rule.id)
+        # the scan is only used by built-in rules, so only made when there is one
+        sc = self._scan(doc) if self._builtins else cast("Scan", None)
+        for rule, builtin in self._plan:
+            if builtin is not None:
+                found = builtin(rule, doc, sc)
+                # a built-in rule returns a list, a tuple or a generator: an empty list or
+                # tuple (the common case) is skipped without iterating
+                if not found:
+                    continue
+                yield from self._limited(rule, iter(found))
+            else:
+                yield from self._limited(rule, self._guarded(rule, doc))
+
+    def _guarded(self, rule: Rule, doc: Document) -> Iterator[Finding]:
+        """The findings of a rule that is not denialkit's own; what it raises becomes a
+        :class:`~denialkit.exceptions.RuleError`."""
+        try:
             found = iter(rule.check(doc))
-            for listed, f in enumerate(found):
-                if override is not None and f.severity is not override:
-                    f = attrs.evolve(f, severity=override)
-                if self._max is not None and listed >= self._max:
-                    close = getattr(found, "close", None)
-                    if callable(close):
-                        close()
-                    yield Finding(
-                        rule.id,
-                        rule.slug,
-                        override or rule.severity,
-                        f"more findings of this rule were not listed (limit {self._max})",
-                        f.location,
-                        rule.hint,
-                    )
-                    break
+            while True:
+                try:
+                    f = next(found)
+                except StopIteration:
+                    return
                 yield f
+        except GeneratorExit:
+            close = getattr(found, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception as exc:
+                    raise self._rule_error(rule, exc) from exc
+            raise
+        except Exception as exc:
+            raise self._rule_error(rule, exc) from exc
+
+    def _rule_error(self, rule: Rule, exc: Exception) -> RuleError:
+        origin = self._origins.get(rule.id)
+        where = f" from {origin[0]}[{origin[1]}]" if origin else ""
+        return RuleError(
+            f"rule {rule.id}{where} raised {type(exc).__name__} while checking a letter; "
+            "fix the rule or disable it",
+            rule_id=rule.id,
+            distribution=origin[0] if origin else None,
+            entry_point=origin[1] if origin else None,
+        )
+
+    def _limited(self, rule: Rule, found: Iterator[Finding]) -> Iterator[Finding]:
+        """A rule's findings with this validator's severity override and per-rule limit."""
+        override = self._overrides.get(rule.id) if self._overrides else None
+        limit = self._max
+        for listed, f in enumerate(found):
+            if override is not None and f.severity is not override:
+                f = attrs.evolve(f, severity=override)
+            if limit is not None and listed >= limit:
+                close = getattr(found, "close", None)
+                if callable(close):
+                    close()
+                yield Finding(
+                    rule.id,
+                    rule.slug,
+                    override or rule.severity,
+                    f"more findings of this rule were not listed (limit {limit})",
+                    f.location,
+                    rule.hint,
+                )
+                break
+            yield f
 
     def check(
         self,
@@ -884,9 +952,10 @@ class Validator:
 
         Raises:
             TypeError: as :meth:`iter_findings`.
+            RuleError: as :meth:`iter_findings`.
         """
-        doc = self.document(letter_or_text, claim=claim, codes=codes)
-        return Report(self._run(doc), rules=self.ids)
+        doc = Document.from_input(letter_or_text, claim=claim, codes=codes, today=self._today)
+        return Report(self._run(doc), rules=self._ids)
 
     def validate(
         self,
@@ -901,6 +970,7 @@ class Validator:
             LetterValidationError: the letter has at least one error; ``findings`` holds
                 the errors.
             TypeError: as :meth:`iter_findings`.
+            RuleError: as :meth:`iter_findings`.
         """
         report = self.check(letter_or_text, claim=claim, codes=codes)
         if not report.ok:
@@ -915,7 +985,8 @@ class Validator:
         codes: object = None,
     ) -> bool:
         """True when the letter has no error. Never raises on bad input: anything that is
-        not a letter is simply not valid."""
+        not a letter is simply not valid. A rule that fails is not bad input: its
+        :class:`~denialkit.exceptions.RuleError` is raised."""
         try:
             return self.check(letter_or_text, claim=claim, codes=codes).ok  # type: ignore[arg-type]
         except (TypeError, ValueError):
@@ -982,6 +1053,8 @@ def check(
     Raises:
         TypeError: ``letter_or_text`` is neither a ``str`` nor a letter object (bytes must be
             decoded first), or ``claim``, ``codes`` or ``validator`` has the wrong type.
+        RuleError: a rule that is not one of denialkit's own (a plugin's) failed; see
+            :meth:`Validator.iter_findings`.
 
     >>> check("").ok
     False
@@ -1017,6 +1090,7 @@ def iter_findings(
 
     Raises:
         TypeError: as :func:`check`.
+        RuleError: as :func:`check`, while the findings are read.
     """
     return _pick(validator).iter_findings(letter_or_text, claim=claim, codes=codes)
 
@@ -1033,6 +1107,7 @@ def validate(
     Raises:
         LetterValidationError: the letter has errors; ``.findings`` holds every error.
         TypeError: as :func:`check`.
+        RuleError: as :func:`check`.
 
     >>> validate("Claim number: [Claim Number]")
     Traceback (most recent call last):
@@ -1050,7 +1125,8 @@ def is_valid(
     validator: Validator | None = None,
 ) -> bool:
     """True when the letter has no error; False for a letter with errors and for anything
-    that is not a letter. Never raises.
+    that is not a letter. Never raises on bad input (a failing plugin rule still raises its
+    :class:`~denialkit.exceptions.RuleError`).
 
     >>> is_valid(None), is_valid(b"bytes"), is_valid("")
     (False, False, False)

@@ -13,7 +13,7 @@ import pytest
 import denialkit.validation as validation
 from denialkit.claim import Claim
 from denialkit.codes import lookup
-from denialkit.exceptions import DenialkitError, LetterValidationError
+from denialkit.exceptions import DenialkitError, LetterValidationError, RuleError
 from denialkit.validation import (
     Document,
     Finding,
@@ -308,6 +308,57 @@ def test_documents_are_read_only(text: str) -> None:
     assert doc.location(0) == Location(1, 1)
     assert doc.location(len(text)).line == text.count("\n") + 1
     assert repr(doc) == f"<Document chars={len(text)} claim=no codes=()>"
+
+
+SECRET = "Jane Q. Sentinel, member id SENT-1234-NEL"
+
+
+class Raising(Blanks):
+    """A rule with a bug: it fails on every letter, with the letter's text in its error."""
+
+    id = "ACME200"
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        raise KeyError(doc.text)
+
+
+class RaisingLater(Blanks):
+    """A rule that reports one blank, then fails while the next one is read."""
+
+    id = "ACME201"
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        for i, f in enumerate(super().check(doc)):
+            if i:
+                raise ZeroDivisionError(doc.text)
+            yield f
+
+
+@pytest.mark.parametrize("rule", [Raising(), RaisingLater()], ids=["at-once", "while-read"])
+def test_a_failing_rule_raises_a_rule_error_naming_it_not_the_letter(rule: Rule) -> None:
+    text = f"Patient: {SECRET}\n[?] [?]\n"
+    v = Validator([Blanks(), rule])
+    for call in (v.check, v.validate, v.is_valid, lambda t: list(v.iter_findings(t))):
+        with pytest.raises(RuleError) as info:
+            call(text)
+        err = info.value
+        assert isinstance(err, DenialkitError)
+        assert (err.rule_id, err.distribution, err.entry_point) == (rule.id, None, None)
+        cause = type(err.__cause__).__name__
+        assert str(err) == (
+            f"rule {rule.id} raised {cause} while checking a letter; fix the rule or disable it"
+        )
+        assert SECRET not in str(err) and SECRET not in repr(err)
+        assert SECRET in str(err.__cause__)  # the cause is kept, for the developer
+    assert Validator([Blanks(), rule], disable=[rule.id]).check(text).warnings
+
+
+def test_findings_before_a_failure_are_still_seen_lazily() -> None:
+    found = Validator([Blanks(), RaisingLater()]).iter_findings("[?] [?]")
+    first = [next(found).rule_id for _ in range(3)]
+    assert first == ["ACME100", "ACME100", "ACME201"]
+    with pytest.raises(RuleError, match="ACME201"):
+        next(found)
 
 
 def test_the_default_validator_is_built_once() -> None:

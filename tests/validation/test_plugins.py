@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from denialkit.exceptions import PluginLoadError
+from denialkit.exceptions import PluginLoadError, RuleError
 from denialkit.validation import ENTRY_POINT_GROUP, Validator, default_validator
 
 HERE = Path(__file__).resolve().parent
@@ -162,3 +162,28 @@ def test_two_plugins_cannot_share_a_rule_id(fake_site: Path) -> None:
     assert str(info.value) == (
         "dk-fake-twice[rules]: rule id ACME001 is already used by another rule; ids must be unique"
     )
+
+
+def test_a_plugin_rule_that_fails_while_checking_is_named_with_its_cause(fake_site: Path) -> None:
+    body = (
+        "from denialkit.validation import Rule, Severity\n"
+        "class R(Rule):\n"
+        "    id = 'ACME002'; slug = 'fails'; severity = Severity.INFO\n"
+        "    summary = 's'; hint = 'h'\n"
+        "    def check(self, doc):\n"
+        "        raise RuntimeError(doc.text)\n"
+        "rules = [R()]\n"
+    )
+    _fake_distribution(fake_site, "dk-fake-fails", "dk_fake_fails", body)
+    v = Validator()
+    with pytest.raises(RuleError) as info:
+        v.check("Patient: Jane Sentinel-Roe\n")
+    err = info.value
+    assert str(err) == (
+        "rule ACME002 from dk-fake-fails[rules] raised RuntimeError while checking a letter; "
+        "fix the rule or disable it"
+    )
+    assert (err.rule_id, err.distribution, err.entry_point) == ("ACME002", "dk-fake-fails", "rules")
+    assert isinstance(err.__cause__, RuntimeError)
+    assert "Sentinel" not in str(err)
+    assert Validator(disable=["ACME002"]).check("Patient: Jane Sentinel-Roe\n").findings
