@@ -1,7 +1,7 @@
 """Check an appeal letter before it is sent: findings with stable rule ids.
 
-The validator reads a letter as text, plus what is known about it: the :class:`~denialkit.claim.
-Claim` it answers and the denial codes it disputes. It works the same on a letter that
+The validator reads a letter as text, plus what is known about it: the
+:class:`~denialkit.claim.Claim` it answers and the denial codes it disputes. It works the same on a letter that
 :func:`denialkit.appeal` built and on text a person edited by hand.
 
 Each problem is a :class:`Finding` with a stable rule id (``DK104``), a slug
@@ -1048,7 +1048,7 @@ def check(
             level and missing facts are used) or the text of a letter.
         claim: the claim the letter answers (overrides the letter's own).
         codes: the denial codes the letter answers (default: the letter's, else the claim's).
-        validator: the rules to use (default: :func:`default_validator`).
+        validator: the rules to use (default: ``default_validator()``).
 
     Raises:
         TypeError: ``letter_or_text`` is neither a ``str`` nor a letter object (bytes must be
