@@ -18,7 +18,6 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.doctest",
     "denialkit_docs",
 ]
 source_suffix = {".md": "markdown"}
@@ -35,8 +34,6 @@ autodoc_inherit_docstrings = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
-doctest_global_setup = "import denialkit"
-doctest_default_flags = 0x8 | 0x4  # ELLIPSIS | NORMALIZE_WHITESPACE
 
 # Types that live outside the docs (standard library, attrs, pandas, jinja2) resolve to
 # nothing without network access to other projects' inventories.
