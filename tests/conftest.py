@@ -6,6 +6,7 @@ need them skip when that folder is absent, so the suite also passes on a bare ch
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,43 @@ def shared_x12() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/x12 is not present")
     return path
+
+
+def _pip_install_target(project: Path, target: Path) -> None:
+    import subprocess
+    import sys
+
+    cmd = [
+        sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-deps",
+        "--no-index", "--quiet", "--target", str(target), str(project),
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def _on_sys_path(target: Path, prefix: str) -> Iterator[Path]:
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(target))
+    importlib.invalidate_caches()
+    try:
+        yield target
+    finally:
+        sys.path.remove(str(target))
+        for name in [m for m in sys.modules if m.startswith(prefix)]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
+
+
+@pytest.fixture(scope="session")
+def pip_install() -> Callable[[Path, Path], None]:
+    """Install a plugin distribution for real with pip, into a target folder."""
+    return _pip_install_target
+
+
+@pytest.fixture(scope="session")
+def plugin_path() -> Callable[[Path, str], Iterator[Path]]:
+    """A generator that puts an installed target on ``sys.path`` (its entry points become
+    visible) and, when resumed, removes it and forgets modules starting with the prefix."""
+    return _on_sys_path

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,35 +17,15 @@ from denialkit.exceptions import CodeSetClashWarning
 HERE = Path(__file__).parent
 
 
-def _install(project: Path, target: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(target),
-            str(project),
-        ],
-        check=True,
-    )
-
-
 @pytest.fixture
-def installed(tmp_path: Path) -> Iterator[Path]:
+def installed(
+    tmp_path: Path,
+    pip_install: Callable[[Path, Path], None],
+    plugin_path: Callable[[Path, str], Iterator[Path]],
+) -> Iterator[Path]:
     target = tmp_path / "site"
-    _install(HERE / "example-codeset", target)
-    sys.path.insert(0, str(target))
-    try:
-        yield target
-    finally:
-        sys.path.remove(str(target))
-        for name in [m for m in sys.modules if m.startswith("acme_denial_codes")]:
-            del sys.modules[name]
+    pip_install(HERE / "example-codeset", target)
+    yield from plugin_path(target, "acme_denial_codes")
 
 
 def _table() -> CodeTable:
@@ -72,10 +51,13 @@ def test_installed_code_set_is_found_lazily(installed: Path) -> None:
 
 
 @pytest.mark.slow
-def test_broken_code_set_names_distribution_and_entry_point(tmp_path: Path) -> None:
-    _install(HERE / "broken-codeset", tmp_path)
-    sys.path.insert(0, str(tmp_path))
-    try:
+def test_broken_code_set_names_distribution_and_entry_point(
+    tmp_path: Path,
+    pip_install: Callable[[Path, Path], None],
+    plugin_path: Callable[[Path, str], Iterator[Path]],
+) -> None:
+    pip_install(HERE / "broken-codeset", tmp_path)
+    for _ in plugin_path(tmp_path, "broken_codes"):
         table = _table()
         assert table.lookup("16").code == "16"  # still fine: no plugin needed
         with pytest.raises(PluginLoadError, match=r"broken-codes\[broken\]") as info:
@@ -83,9 +65,6 @@ def test_broken_code_set_names_distribution_and_entry_point(tmp_path: Path) -> N
         assert isinstance(info.value.__cause__, RuntimeError)
         assert info.value.distribution == "broken-codes"
         assert info.value.entry_point == "broken"
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("broken_codes", None)
 
 
 def test_without_plugins_unknown_codes_stay_unknown() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -23,50 +21,30 @@ LETTER_DATE = date(2026, 11, 2)
 pytestmark = pytest.mark.slow
 
 
-def _pip_install(source: Path, target: Path) -> None:
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--no-build-isolation",
-        "--no-deps",
-        "--no-index",
-        "--quiet",
-        "--target",
-        str(target),
-        str(source),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-
-
-def _on_path(target: Path, prefix: str) -> Iterator[Path]:
+@pytest.fixture(scope="module")
+def example_pack(
+    tmp_path_factory: pytest.TempPathFactory,
+    pip_install: Callable[[Path, Path], None],
+    plugin_path: Callable[[Path, str], Iterator[Path]],
+) -> Iterator[Path]:
+    target = tmp_path_factory.mktemp("example-site")
+    pip_install(HERE / "example-pack", target)
     # the default registry is built before the plugin is visible, so it never holds it
     default_registry().packs
-    sys.path.insert(0, str(target))
-    importlib.invalidate_caches()
-    try:
-        yield target
-    finally:
-        sys.path.remove(str(target))
-        for name in [m for m in sys.modules if m.startswith(prefix)]:
-            del sys.modules[name]
-        importlib.invalidate_caches()
-
-
-@pytest.fixture(scope="module")
-def example_pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    target = tmp_path_factory.mktemp("example-site")
-    _pip_install(HERE / "example-pack", target)
-    yield from _on_path(target, "denialkit_example_pack")
+    yield from plugin_path(target, "denialkit_example_pack")
 
 
 @pytest.fixture
-def broken_pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def broken_pack(
+    tmp_path_factory: pytest.TempPathFactory,
+    pip_install: Callable[[Path, Path], None],
+    plugin_path: Callable[[Path, str], Iterator[Path]],
+) -> Iterator[Path]:
     target = tmp_path_factory.mktemp("broken-site")
-    _pip_install(HERE / "broken-pack", target)
-    yield from _on_path(target, "denialkit_broken_pack")
+    pip_install(HERE / "broken-pack", target)
+    # the default registry is built before the plugin is visible, so it never holds it
+    default_registry().packs
+    yield from plugin_path(target, "denialkit_broken_pack")
 
 
 def test_installed_pack_is_found_by_its_entry_point(example_pack: Path) -> None:
@@ -137,13 +115,16 @@ def test_broken_pack_raises_plugin_load_error_naming_dist_and_entry_point(
         appeal("CO-50", example_claim("CO-50"), registry=reg, letter_date=LETTER_DATE)
 
 
-def test_entry_point_of_the_wrong_type(tmp_path: Path) -> None:
+def test_entry_point_of_the_wrong_type(
+    tmp_path: Path, plugin_path: Callable[[Path, str], Iterator[Path]]
+) -> None:
     """A distribution on sys.path whose entry point names something that is not a pack."""
     (tmp_path / "wrongpack.py").write_text("pack = {'not': 'a pack'}\n", "utf-8")
     info = tmp_path / "wrongpack-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: wrongpack\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\nwrong = wrongpack:pack\n")
-    for _ in _on_path(tmp_path, "wrongpack"):
+    default_registry().packs
+    for _ in plugin_path(tmp_path, "wrongpack"):
         with pytest.raises(PluginLoadError, match=r"^wrongpack\[wrong\]: .*TemplatePack, not dict"):
             TemplateRegistry().packs

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -19,49 +16,28 @@ HERE = Path(__file__).resolve().parent
 pytestmark = pytest.mark.slow
 
 
-def _pip_install(source: Path, target: Path) -> None:
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--no-build-isolation",
-        "--no-deps",
-        "--no-index",
-        "--quiet",
-        "--target",
-        str(target),
-        str(source),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-
-
-def _on_path(target: Path, prefix: str) -> Iterator[Path]:
-    default_validator()  # built before the plugin is visible, so it never holds it
-    sys.path.insert(0, str(target))
-    importlib.invalidate_caches()
-    try:
-        yield target
-    finally:
-        sys.path.remove(str(target))
-        for name in [m for m in sys.modules if m.startswith(prefix)]:
-            del sys.modules[name]
-        importlib.invalidate_caches()
-
-
 @pytest.fixture(scope="module")
-def example_rules(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def example_rules(
+    tmp_path_factory: pytest.TempPathFactory,
+    pip_install: Callable[[Path, Path], None],
+    plugin_path: Callable[[Path, str], Iterator[Path]],
+) -> Iterator[Path]:
     target = tmp_path_factory.mktemp("example-rules-site")
-    _pip_install(HERE / "example-rules", target)
-    yield from _on_path(target, "denialkit_example_rules")
+    pip_install(HERE / "example-rules", target)
+    default_validator()  # built before the plugin is visible, so it never holds it
+    yield from plugin_path(target, "denialkit_example_rules")
 
 
 @pytest.fixture
-def broken_rules(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def broken_rules(
+    tmp_path_factory: pytest.TempPathFactory,
+    pip_install: Callable[[Path, Path], None],
+    plugin_path: Callable[[Path, str], Iterator[Path]],
+) -> Iterator[Path]:
     target = tmp_path_factory.mktemp("broken-rules-site")
-    _pip_install(HERE / "broken-rules", target)
-    yield from _on_path(target, "denialkit_broken_rules")
+    pip_install(HERE / "broken-rules", target)
+    default_validator()  # built before the plugin is visible, so it never holds it
+    yield from plugin_path(target, "denialkit_broken_rules")
 
 
 def _fake_distribution(target: Path, name: str, module: str, body: str) -> None:
@@ -74,8 +50,9 @@ def _fake_distribution(target: Path, name: str, module: str, body: str) -> None:
 
 
 @pytest.fixture
-def fake_site(tmp_path: Path) -> Iterator[Path]:
-    yield from _on_path(tmp_path, "dk_fake_")
+def fake_site(tmp_path: Path, plugin_path: Callable[[Path, str], Iterator[Path]]) -> Iterator[Path]:
+    default_validator()  # built before the plugin is visible, so it never holds it
+    yield from plugin_path(tmp_path, "dk_fake_")
 
 
 def test_installed_rules_are_found_by_their_entry_point(example_rules: Path) -> None:
