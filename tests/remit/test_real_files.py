@@ -23,10 +23,6 @@ EXPECTED: dict[str, object] = (
     if (SHARED_X12 / "expected.json").is_file()
     else {}
 )
-#: A masked file whose expected "error" this reader does not reproduce: every value in it is
-#: well-formed X12 except masked codes, which the reader keeps and reports (see the report).
-KNOWN_GAPS = {"affect__exhaustive_sample.txt"}
-
 pytestmark = pytest.mark.skipif(not EXPECTED, reason="../shared/x12 is not present")
 
 
@@ -50,17 +46,7 @@ def _read(path: Path) -> tuple[list[object], list[str], Exception | None]:
     return items, [str(w.message) for w in caught], error
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n, marks=pytest.mark.xfail(reason="masked codes are kept and reported", strict=True)
-        )
-        if n in KNOWN_GAPS
-        else n
-        for n in sorted(EXPECTED)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_real_file(name: str) -> None:
     path = SHARED_X12 / name
     data = path.read_bytes()

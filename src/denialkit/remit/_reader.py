@@ -2,12 +2,19 @@
 
 How it stays fast and small:
 
-- the input is read in chunks of 1 MiB, decoded as Latin-1 (one character per byte, so a
+- the input is read in chunks of 256 KiB, decoded as Latin-1 (one character per byte, so a
   character index is a byte offset), split into segments with one ``str.split`` per chunk;
   only the unfinished last segment of a chunk is carried over;
-- the segment id is read from the segment's first four characters; only the segments the
-  checks need (CLP, SVC, CAS) are split into elements while reading, every other segment of a
-  claim is kept as text and parsed when the claim's details are first asked for;
+- the segment id is read from the segment's first four characters, in one tight loop per
+  chunk; only the segments the checks need (CLP, SVC) are split into elements while reading.
+  A CAS whose group and reason were already checked needs only its amount (the text after
+  its last separator); an NM1 only its entity type. Every other segment of a claim is kept
+  as text and parsed when the claim's details are first asked for;
+- line amounts and adjustments written as plain whole numbers are summed as ints, anything
+  else as Decimal; the two mix exactly, so the balancing stays exact and costs less;
+- byte offsets are worked out only where they are needed: a claim's from one split of the
+  chunk at its CLP segments, a warning's or an error's from the segment lengths, once per
+  chunk and only when a location is asked for;
 - a claim is yielded as soon as it ends; a transaction set's :class:`Remittance` keeps the
   header, the provider adjustments and running totals, never the claims.
 
@@ -18,13 +25,14 @@ names and identifiers.
 from __future__ import annotations
 
 import io
+import operator
 import os
 import warnings
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, count
 from typing import Final, Protocol, TypeAlias, Union
 
 from denialkit.codes import GROUP_CODES, DenialCode, default_table
@@ -51,10 +59,11 @@ class Readable(Protocol):
 Source: TypeAlias = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, Readable]
 Item: TypeAlias = ClaimPayment | Remittance
 
-CHUNK_SIZE: Final = 1 << 20
+CHUNK_SIZE: Final = 1 << 18  # 256 KiB: the pieces of a chunk stay in the CPU cache
 _LOOKAHEAD: Final = 4096
 _MAX_SEGMENT: Final = 1 << 20
 _WARN_LIMIT: Final = 20
+_LEARN: Final = 4096  # bound of the keys a pass learns (constant memory on junk)
 _WS: Final = " \t\r\n"
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
 
@@ -67,6 +76,8 @@ _HEADER: Final = frozenset(
     {"BPR", "TRN", "CUR", "REF", "DTM", "N1", "N2", "N3", "N4", "PER", "RDM"}
 )
 _STATUS_CODES: Final = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
+#: The status codes a claim's start needs no other look at (4, denied, is counted).
+_PAID_STATUS: Final = _STATUS_CODES - {"4"}
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 # Which problems ``strict=True`` turns into errors (the others are always warnings).
@@ -74,6 +85,7 @@ _CHECKS: Final = frozenset(
     {"count", "control", "balance", "bpr", "functional-id", "placement", "amount", "date", "no-835"}
 )
 _RESTART: Final = object()
+_NO_HEADER: Final = RemittanceHeader(control_number="")  # before the first claim
 
 
 def _safe(text: str) -> str:
@@ -283,7 +295,7 @@ class Reader:
         self._delims = Delimiters()
         # where the current pass starts
         self._raw: list[str] = []
-        self._ends: list[int] = []
+        self._ends: list[int] | None = None
         self._tl = 1
         self._base = 0
         self._seg0 = 0
@@ -295,10 +307,9 @@ class Reader:
         raw = self._raw
         i = min(i, len(raw))
         ends = self._ends
-        if len(ends) == len(raw):
-            off = self._base + (ends[i - 1] if i else 0) + i * self._tl
-        else:
-            off = self._base + sum(map(len, raw[:i])) + i * self._tl
+        if ends is None:  # computed once per pass, and only when a location is needed
+            ends = self._ends = list(accumulate(map(len, raw)))
+        off = self._base + (ends[i - 1] if i else 0) + i * self._tl
         if i < len(raw):
             piece = raw[i]
             off += len(piece) - len(piece.lstrip(_WS))
@@ -346,17 +357,31 @@ class Reader:
         first = True
         base = 0
         seg0 = 0
+        # hot-loop constants as locals
         D = Decimal
+        new_claim = ClaimPayment
+        zero = ZERO
+        claim_end = _CLAIM_END
+        paid_status = _PAID_STATUS
         want_claims = bool(want & 1)
         want_remits = bool(want & 2)
         known = self._known
 
-        # the open claim, its open line, and the open transaction's running totals
+        # The open claim and its open line, with the sums of their adjustments (``cadj``
+        # takes each line's ``ladj`` when the line ends). Line amounts and adjustments
+        # written as plain whole numbers are read as ints, anything else as Decimal: the
+        # two mix exactly, and int arithmetic is several times cheaper.
         craw: list[str | list[str]] | None = None
+        header = _NO_HEADER
         clp: list[str] = []
-        charge = paid = pr = cadj = ladj = lcharge = lpaid = ZERO
+        charge = paid = pr = ZERO
+        cadj: Decimal | int = 0
+        ladj: Decimal | int = 0
+        lcharge: Decimal | int = 0
+        lpaid: Decimal | int = 0
         cbad = lbad = lopen = False
-        cseg = coff = lk = nlines = nadj = 0
+        cseg = coff = lk = 0
+        # the open transaction's running totals (added to it at its SE)
         t_claims = t_lines = t_adj = t_denied = 0
         t_charge = t_paid = t_pr = ZERO
 
@@ -380,11 +405,21 @@ class Reader:
                 break
             first = False
             self._raw, self._tl, self._base, self._seg0 = [buf], 1, base, seg0
-            self._ends = []
+            self._ends = None
             eff, tchar = self._detect(buf)
             sep = self._delims.element
             k_cas, k_svc, k_clp, k_se = "CAS" + sep, "SVC" + sep, "CLP" + sep, "SE" + sep
-            k_app = frozenset(t + sep for t in ("DTM", "REF", "AMT", "NM1"))
+            k_nm1 = "NM1" + sep
+            # NM102 after a two-character NM101 ("NM1*QC*1*..."): the common shape, checked
+            # with one slice; anything else is split and checked in full
+            nm1_ok = {sep + "1" + sep, sep + "2" + sep}
+            clp_mark = eff + k_clp  # what comes before a CLP segment in the text
+            # the first four characters of segments a claim keeps as text; more are learned
+            # as they come (an LQ, say), up to a bound
+            k_app = {t + sep for t in ("DTM", "REF", "AMT", "MIA", "MOA")}
+            # the text before the amount of one-triplet CAS segments ("CAS*CO*45") whose
+            # group and reason were checked: the next such CAS needs only its amount read
+            cas_heads: set[str] = set()
             tx = self._tx
 
             # -- split and read, chunk after chunk ---------------------------------------
@@ -413,7 +448,7 @@ class Reader:
                     if raw is not segs:
                         raw.pop()
                 self._raw, self._tl, self._base, self._seg0 = raw, tl, base, seg0
-                self._ends = ends = list(accumulate(map(len, raw)))
+                self._ends = None
                 if len(rest) > _MAX_SEGMENT:
                     raise X12ParseError(
                         "a segment is longer than 1 MiB: the segment terminator is wrong or "
@@ -421,6 +456,23 @@ class Reader:
                         segment=seg0 + len(raw) + 1,
                         offset=base + len(buf) - len(rest),
                     )
+                # Where CLP segments start. With exact terminators, every CLP segment but
+                # the first of the text follows ``clp_mark``: one split of the text gives
+                # all their offsets (no running sum over every segment).
+                exact = raw is segs
+                clp_at = (
+                    list(
+                        map(
+                            operator.add,
+                            accumulate(map(len, buf.split(clp_mark))),
+                            count(base + len(eff), len(clp_mark)),
+                        )
+                    )
+                    if exact
+                    else []
+                )
+                nclp = 0
+                s1 = seg0 + 1
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -431,20 +483,31 @@ class Reader:
                                 craw.append(seg)
                                 continue
                             if k == k_cas:
-                                e = seg.split(sep)
-                                a: Decimal | None
-                                if 3 < len(e) < 6 and e[2]:
-                                    try:
-                                        a = D(e[3])
-                                    except (InvalidOperation, ValueError):
-                                        a, cnt = self._cas(e, i)
+                                a: Decimal | int | None
+                                head, _, amount = seg.rpartition(sep)
+                                if head in cas_heads:
+                                    if amount.isdecimal():
+                                        a = int(amount) if len(amount) < 19 else D(amount)
+                                        t_adj += 1
                                     else:
-                                        cnt = 1
-                                        if e[1] + e[2] not in known:
-                                            self._code(e[1], e[2], i)
+                                        a, cnt = self._cas_amount(seg, amount, i)
+                                        t_adj += cnt
                                 else:
-                                    a, cnt = self._cas(e, i)
-                                nadj += cnt
+                                    e = seg.split(sep)
+                                    if 3 < len(e) < 6 and e[2]:
+                                        try:
+                                            a = D(e[3])
+                                        except (InvalidOperation, ValueError):
+                                            a, cnt = self._cas(e, i)
+                                        else:
+                                            cnt = 1
+                                            if e[1] + e[2] not in known:
+                                                self._code(e[1], e[2], i)
+                                            if len(e) == 4 and len(cas_heads) < _LEARN:
+                                                cas_heads.add(head)
+                                    else:
+                                        a, cnt = self._cas(e, i)
+                                    t_adj += cnt
                                 if a is None:
                                     if lopen:
                                         lbad = True
@@ -454,7 +517,7 @@ class Reader:
                                     ladj += a
                                 else:
                                     cadj += a
-                                craw.append(e)
+                                craw.append(seg)
                                 continue
                             if k == k_svc:
                                 if lopen:
@@ -465,8 +528,15 @@ class Reader:
                                     cadj += ladj
                                 e = seg.split(sep)
                                 try:
-                                    lcharge = D(e[2])
-                                    lpaid = D(e[3])
+                                    x = e[2]
+                                    y = e[3]
+                                    xy = x + y
+                                    if len(xy) < 30 and xy.isdecimal():
+                                        lcharge = int(x)
+                                        lpaid = int(y)
+                                    else:
+                                        lcharge = D(x)
+                                        lpaid = D(y)
                                 except (InvalidOperation, ValueError, IndexError):
                                     raise self._bad(
                                         "SVC02 and SVC03 must be amounts (charge and payment)",
@@ -475,16 +545,23 @@ class Reader:
                                     ) from None
                                 lopen = True
                                 lbad = False
-                                ladj = ZERO
+                                ladj = 0
                                 lk = len(craw)
-                                nlines += 1
+                                t_lines += 1
                                 craw.append(e)
+                                continue
+                            if k == k_nm1:
+                                if seg[6:9] not in nm1_ok:
+                                    self._entity_type(seg, i)
+                                craw.append(seg)
                                 continue
                             if k != k_clp:
                                 tag = seg.split(sep, 1)[0].strip(_WS)
-                                if tag not in _CLAIM_END:
+                                if tag not in claim_end:
                                     if tag:
                                         craw.append(seg)
+                                        if sep in k and len(k_app) < _LEARN:
+                                            k_app.add(k)  # the same tag whatever follows
                                     elif tx is not None:
                                         tx.empties += 1
                                     continue
@@ -502,51 +579,57 @@ class Reader:
                                 balanced = charge - paid == cadj
                                 if not balanced:
                                     self._claim_unbalanced(charge, paid, cadj, cseg, coff)
-                            t_claims += 1
-                            t_lines += nlines
-                            t_adj += nadj
-                            t_charge += charge
-                            t_paid += paid
-                            t_pr += pr
-                            if clp[2] == "4":
-                                t_denied += 1
                             if want_claims:
-                                assert tx is not None
-                                assert tx.header is not None
-                                cp = ClaimPayment(
-                                    tx.header, craw, clp, charge, paid, cseg, coff, balanced
+                                cp = new_claim(
+                                    header, craw, clp, charge, paid, cseg, coff, balanced
                                 )
                                 craw = None
                                 yield cp
                             else:
                                 craw = None
-                        if k == k_clp and tx is not None:
-                            # -- a claim starts ------------------------------------------
-                            if tx.header is None:
-                                self._begin_detail(tx, i)
-                            e = seg.split(sep)
-                            try:
-                                charge = D(e[3])
-                                paid = D(e[4])
-                                pr = D(e[5]) if len(e) > 5 and e[5] else ZERO
-                            except (InvalidOperation, ValueError, IndexError):
-                                raise self._bad(
-                                    "CLP03, CLP04 and CLP05 must be amounts",
-                                    i,
-                                    unterminated and i == len(segs) - 1,
-                                ) from None
-                            if not (charge + paid + pr).is_finite():
-                                raise self.error("an amount of the claim is not a finite number", i)
-                            if not e[1] or e[2] not in _STATUS_CODES:
-                                self._clp_codes(e, i)
-                            coff = base + ends[i - 1] + i * tl if i else base
-                            cseg = seg0 + i + 1
-                            craw = [seg]
-                            clp = e
-                            cadj = ZERO
-                            cbad = False
-                            nlines = nadj = 0
-                            continue
+                        if k == k_clp:
+                            if not i:
+                                pos = base
+                            elif exact:
+                                pos = clp_at[nclp]
+                                nclp += 1
+                            else:  # stripped segments (no exact terminators)
+                                pos = self._start(i)
+                            if tx is not None:
+                                # -- a claim starts --------------------------------------
+                                header = tx.header or self._begin_detail(tx, i)
+                                e = seg.split(sep)
+                                try:
+                                    charge = D(e[3])
+                                    paid = D(e[4])
+                                    pr = D(e[5]) if len(e) > 5 and e[5] else zero
+                                except (InvalidOperation, ValueError, IndexError):
+                                    raise self._bad(
+                                        "CLP03, CLP04 and CLP05 must be amounts",
+                                        i,
+                                        unterminated and i == len(segs) - 1,
+                                    ) from None
+                                if not (charge + paid + pr).is_finite():
+                                    raise self.error(
+                                        "an amount of the claim is not a finite number", i
+                                    )
+                                if e[2] not in paid_status or not e[1]:
+                                    if e[2] == "4" and e[1]:
+                                        t_denied += 1
+                                    else:
+                                        self._clp_codes(e, i)
+                                # the transaction's totals count the claim from its start
+                                t_claims += 1
+                                t_charge += charge
+                                t_paid += paid
+                                t_pr += pr
+                                coff = pos
+                                cseg = s1 + i
+                                craw = [seg]
+                                clp = e
+                                cadj = 0
+                                cbad = False
+                                continue
                         # -- every other segment: rare, so a method call is fine ---------
                         if tx is not None and k.startswith(k_se):
                             tx.claims += t_claims
@@ -557,7 +640,7 @@ class Reader:
                             tx.paid += t_paid
                             tx.pr += t_pr
                             t_claims = t_lines = t_adj = t_denied = 0
-                            t_charge = t_paid = t_pr = ZERO
+                            t_charge = t_paid = t_pr = zero
                         r = self._segment(seg, i)
                         tx = self._tx
                         if r is not None:
@@ -600,6 +683,32 @@ class Reader:
                     break
         self._finish(seg0, base + len(buf))
 
+    def _start(self, i: int) -> int:
+        """Byte offset where piece ``i`` of the current pass starts (before any blanks)."""
+        if not i:
+            return self._base
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = list(accumulate(map(len, self._raw)))
+        return self._base + ends[i - 1] + i * self._tl
+
+    def _entity_type(self, seg: str, i: int) -> None:
+        """Check NM102 of a claim's NM1 segment: the standard allows 1 and 2 only."""
+        e = seg.split(self._delims.element, 3)
+        if len(e) < 3 or e[2] not in ("1", "2"):
+            raise self.error(
+                "an NM1 segment's entity type (NM102) is not 1 (a person) or 2 (an "
+                "organisation), the only values the X12 standard defines for it",
+                i,
+            )
+
+    def _cas_amount(self, seg: str, amount: str, i: int) -> tuple[Decimal | None, int]:
+        """The amount of a known one-triplet CAS whose amount is not a plain whole number."""
+        try:
+            return Decimal(amount), 1
+        except (InvalidOperation, ValueError):
+            return self._cas(seg.split(self._delims.element), i)
+
     def _bad(self, message: str, i: int, cut: bool) -> X12ParseError:
         if cut:
             return self.error("the data ends in the middle of a segment: the file is truncated", i)
@@ -615,9 +724,9 @@ class Reader:
         )
 
     def _claim_unbalanced(
-        self, charge: Decimal, paid: Decimal, cadj: Decimal, cseg: int, coff: int
+        self, charge: Decimal, paid: Decimal, cadj: Decimal | int, cseg: int, coff: int
     ) -> None:
-        if not (charge.is_finite() and paid.is_finite() and cadj.is_finite()):
+        if not (charge.is_finite() and paid.is_finite() and Decimal(cadj).is_finite()):
             raise X12ParseError(
                 "an amount of the claim is not a finite number", segment=cseg, offset=coff
             )
@@ -886,14 +995,15 @@ class Reader:
         self._tx = _Tx(e[2] if len(e) > 2 else "", segno, self.offset(i))
         return
 
-    def _begin_detail(self, tx: _Tx, i: int) -> None:
+    def _begin_detail(self, tx: _Tx, i: int) -> RemittanceHeader:
         """Build the transaction's header from the segments read so far."""
         try:
-            tx.header = self._header(tx)
+            header = tx.header = self._header(tx)
         except X12ParseError:
             raise
         except (ValueError, IndexError, ArithmeticError):
             raise self.error("a header segment of the 835 is malformed", i) from None
+        return header
 
     def _header(self, tx: _Tx) -> RemittanceHeader:
         from ._detail import text
