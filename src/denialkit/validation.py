@@ -1,8 +1,8 @@
 """Check an appeal letter before it is sent: findings with stable rule ids.
 
 The validator reads a letter as text, plus what is known about it: the
-:class:`~denialkit.claim.Claim` it answers and the denial codes it disputes. It works the same on a letter that
-:func:`denialkit.appeal` built and on text a person edited by hand.
+:class:`~denialkit.claim.Claim` it answers and the denial codes it disputes. It works the
+same on a letter that :func:`denialkit.appeal` built and on text a person edited by hand.
 
 Each problem is a :class:`Finding` with a stable rule id (``DK104``), a slug
 (``missing-claim-number``), a :class:`Severity`, a message that never repeats a patient value,
