@@ -30,8 +30,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the column order is the loader's contract: take it from the package source itself
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "src"))
 
 import check_knowledge as ck
+
+from denialkit._tables import _COLUMNS as COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -50,26 +54,6 @@ SOURCE = (
     "RARC list of 2026-08-17 as collected in denialkit's reference data; care-management code "
     "ids and titles from a published documentation-denial catalogue. Summaries, categories, "
     "advice and knowledge: written by the denialkit project (knowledge/*.toml)."
-)
-#: The column order of the generated tables (the loader reads them by name).
-COLUMNS = (
-    "code",
-    "status",
-    "start",
-    "last_modified",
-    "stop",
-    "summary",
-    "category",
-    "action",
-    "action_reason",
-    "appealable",
-    "appeal_reason",
-    "title",
-    "group_limit",
-    "requires_remark",
-    "is_alert",
-    "groups",
-    "knowledge",
 )
 REMARK_REQUIRED = re.compile(r"at least one remark code must be provided", re.I)
 
