@@ -176,6 +176,15 @@ def parse_claim(claim: ClaimPayment) -> _Detail:
     rejects: list[str] = []
     dates, adj, remarks, refs, amounts = c_dates, c_adj, c_remarks, c_refs, c_amounts
     seg0 = claim.segment
+
+    def close_line() -> None:
+        """Turn the open service line (if any) and the parts gathered for it into a record."""
+        if svc is not None:
+            lines.append(
+                _line(svc, len(lines) + 1, seg0 + svc_k, comp, dates, adj, remarks, rejects,
+                      refs, amounts)
+            )  # fmt: skip
+
     try:
         pr = _amount(clp[5]) if len(clp) > 5 and clp[5] else ZERO
         for k in range(1, len(segs)):
@@ -200,21 +209,7 @@ def parse_claim(claim: ClaimPayment) -> _Detail:
             elif tag == "REF":
                 refs.append((e[1], text(e[2]) if len(e) > 2 else ""))
             elif tag == "SVC":
-                if svc is not None:
-                    lines.append(
-                        _line(
-                            svc,
-                            len(lines) + 1,
-                            seg0 + svc_k,
-                            comp,
-                            dates,
-                            adj,
-                            remarks,
-                            rejects,
-                            refs,
-                            amounts,
-                        )
-                    )
+                close_line()
                 svc = e
                 svc_k = k
                 dates, adj, remarks, rejects, refs, amounts = [], [], [], [], [], []
@@ -254,21 +249,7 @@ def parse_claim(claim: ClaimPayment) -> _Detail:
             elif tag == "MOA" and svc is None:
                 n = len(e)
                 c_remarks.extend(e[j] for j in range(3, 8) if j < n and e[j])
-        if svc is not None:
-            lines.append(
-                _line(
-                    svc,
-                    len(lines) + 1,
-                    seg0 + svc_k,
-                    comp,
-                    dates,
-                    adj,
-                    remarks,
-                    rejects,
-                    refs,
-                    amounts,
-                )
-            )
+        close_line()
     except (ValueError, IndexError, InvalidOperation, ArithmeticError) as exc:
         if isinstance(exc, X12ParseError):
             raise
