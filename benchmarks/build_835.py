@@ -5,7 +5,7 @@ and every transaction set balances (BPR02 equals the claim payments minus the PL
 so the reader's checks run on every claim without warning. Nothing here is committed: the
 benchmark writes the file into a temporary directory at run time.
 
-    python benchmarks/build_835.py OUT.835 [MEGABYTES]
+    python benchmarks/build_835.py OUT.835 [MEGABYTES] [--vary]
 """
 
 from __future__ import annotations
@@ -42,8 +42,34 @@ def fixture_parts(path: Path = FIXTURE) -> tuple[list[str], list[list[str]], lis
     return header, claims, plb
 
 
-def build(out: Path, megabytes: float, *, claims_per_transaction: int = 5000) -> int:
-    """Write a synthetic 835 of about ``megabytes`` MB to ``out``; returns its size in bytes."""
+# the money elements of the segments of a claim (1-based element positions)
+_AMOUNTS: dict[str, tuple[int, ...]] = {
+    "CLP": (3, 4, 5),
+    "SVC": (2, 3),
+    "CAS": (3, 6, 9, 12, 15, 18),
+    "AMT": (2,),
+}
+
+
+def _scaled(seg: str, factor: Decimal) -> str:
+    """``seg`` with every amount multiplied by ``factor`` (a claim scaled this way still
+    balances, line by line)."""
+    e = seg.split("*")
+    for k in _AMOUNTS.get(e[0], ()):
+        if k < len(e) and e[k]:
+            e[k] = str(Decimal(e[k]) * factor)
+    return "*".join(e)
+
+
+def build(
+    out: Path, megabytes: float, *, claims_per_transaction: int = 5000, vary: bool = False
+) -> int:
+    """Write a synthetic 835 of about ``megabytes`` MB to ``out``; returns its size in bytes.
+
+    With ``vary``, every claim's amounts are scaled by a factor of its own (0.01 to 999.91),
+    as in a real remittance, where the same segment text rarely comes twice: a reader that
+    remembers what it has seen gains nothing from the repetition of the fixture's claims.
+    """
     header, claims, _ = fixture_parts()
     target = int(megabytes * 1_000_000)
     # header template without the BPR (rewritten per transaction with the right amount)
@@ -72,6 +98,9 @@ def build(out: Path, megabytes: float, *, claims_per_transaction: int = 5000) ->
             for _ in range(claims_per_transaction):
                 c = claims[n_claim % len(claims)]
                 n_claim += 1
+                if vary:
+                    factor = Decimal(n_claim % 99991 + 1) / 100
+                    c = [_scaled(s, factor) for s in c]
                 clp = c[0].split("*")
                 clp[1] = f"P{n_claim:09d}"
                 paid += Decimal(clp[4])
@@ -92,9 +121,11 @@ def build(out: Path, megabytes: float, *, claims_per_transaction: int = 5000) ->
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1])
-    mb = float(argv[2]) if len(argv) > 2 else 100.0
-    size = build(out, mb)
+    vary = "--vary" in argv
+    args = [a for a in argv[1:] if a != "--vary"]
+    out = Path(args[0])
+    mb = float(args[1]) if len(args) > 1 else 100.0
+    size = build(out, mb, vary=vary)
     print(f"wrote {out} ({size / 1e6:.1f} MB)")
     return 0
 
