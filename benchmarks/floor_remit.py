@@ -1,0 +1,111 @@
+"""How fast can a pure-Python 835 reader go that does only the exact balancing?
+
+    python benchmarks/floor_remit.py [--mb 10] [--repeat 5]
+
+Evidence for the throughput target of ``bench_remit.py`` (``claims()`` at least half as fast
+as a plain split). This is not a reader: it finds the CLP, SVC and CAS segments of each chunk
+with one regular expression (in C), then, in Python, reads their amounts as ``Decimal`` and
+checks that every line and every claim balances. It builds no record, checks no code, count,
+envelope or entity type, and gives no location. Whatever ``claims()`` must do on top of this
+costs more, so the ratio printed here is an upper bound for any pure-Python reader that keeps
+the exact balancing, on two files of the same size: one that repeats the fixture's claims
+(as ``bench_remit.py`` does) and one whose claims all have amounts of their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import re
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_remit import baseline_split
+from build_835 import build
+
+from denialkit.remit._reader import CHUNK_SIZE as CHUNK  # the reader's own reads
+
+_TOKENS = re.compile(r"(?:^|~\n)(CLP|SVC|CAS)\*([^~]*)")
+
+
+def balance_only(path: Path) -> tuple[int, int]:
+    """Claims read and lines or claims that do not balance (both must be exact)."""
+    zero = Decimal(0)
+    claims = unbalanced = 0
+    charge = paid = cadj = ladj = lcharge = lpaid = zero
+    line = False
+    rest = ""
+
+    def close_line() -> None:
+        nonlocal cadj, unbalanced
+        if lcharge - lpaid != ladj:
+            unbalanced += 1
+        cadj += ladj
+
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            text = rest + chunk.decode("latin-1")
+            end = text.rfind("~\n") + 2
+            rest = text[end:]
+            for tag, body in _TOKENS.findall(text, 0, end):
+                e = body.split("*")
+                if tag == "CAS":
+                    amount = sum(map(Decimal, e[2::3]), zero)
+                    if line:
+                        ladj += amount
+                    else:
+                        cadj += amount
+                elif tag == "SVC":
+                    if line:
+                        close_line()
+                    lcharge, lpaid, ladj, line = Decimal(e[1]), Decimal(e[2]), zero, True
+                else:
+                    if line:
+                        close_line()
+                        line = False
+                    if claims and charge - paid != cadj:
+                        unbalanced += 1
+                    claims += 1
+                    charge, paid, cadj = Decimal(e[2]), Decimal(e[3]), zero
+    if line:
+        close_line()
+    if claims and charge - paid != cadj:
+        unbalanced += 1
+    return claims, unbalanced
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=10.0, help="size of each file")
+    ap.add_argument("--repeat", type=int, default=5, help="rounds (best of)")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, vary in (("claims repeated", False), ("amounts varied", True)):
+            path = Path(tmp, f"{vary}.835")
+            size = build(path, args.mb, vary=vary)
+            best_split = best_floor = float("inf")
+            found = (0, 0)
+            for _ in range(args.repeat):
+                gc.collect()
+                t = time.perf_counter()
+                baseline_split(path)
+                best_split = min(best_split, time.perf_counter() - t)
+                gc.collect()
+                t = time.perf_counter()
+                found = balance_only(path)
+                best_floor = min(best_floor, time.perf_counter() - t)
+            print(
+                f"{label} ({size / 1e6:.1f} MB, {found[0]} claims, {found[1]} unbalanced): "
+                f"split {size / best_split / 1e6:.0f} MB/s, balancing only "
+                f"{size / best_floor / 1e6:.0f} MB/s = {best_split / best_floor:.2f}x the split"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
