@@ -6,10 +6,11 @@ Evidence for the throughput target of ``bench_remit.py`` (``claims()`` at least 
 as a plain split). This is not a reader: it finds the CLP, SVC and CAS segments of each chunk
 with one regular expression (in C), then, in Python, reads their amounts as ``Decimal`` and
 checks that every line and every claim balances. It builds no record, checks no code, count,
-envelope or entity type, and gives no location. Whatever ``claims()`` must do on top of this
-costs more, so the ratio printed here is an upper bound for any pure-Python reader that keeps
-the exact balancing, on two files of the same size: one that repeats the fixture's claims
-(as ``bench_remit.py`` does) and one whose claims all have amounts of their own.
+envelope or entity type, and gives no location. ``claims()`` must do all that on top, so the
+ratio printed here bounds what a reader built this way (amounts read one by one in Python)
+can reach while keeping the exact balancing. It is a measurement, not a proof that no other
+design could do better. Two files of the same size are read: one that repeats the fixture's
+claims (as ``bench_remit.py`` does) and one whose claims all have amounts of their own.
 """
 
 from __future__ import annotations
