@@ -236,6 +236,35 @@ _MEDICARE_NOTE_LATER = (
     "(42 CFR 405.1014(e), 405.1102(c), 405.1134): verify."
 )
 
+
+def _payer_set_levels(
+    plan: PlanType, *, decided_by: str, citation: str, note: str
+) -> tuple[AppealLevel, ...]:
+    """The two appeal levels of a plan whose payer (or state) sets the window: denialkit
+    knows no day count for them, and the payer's own window is required."""
+    return tuple(
+        AppealLevel(
+            plan=plan,
+            number=number,
+            name=name,
+            decided_by=decided_by,
+            days=None,
+            months=None,
+            counts_from=counts_from,
+            receipt_presumed_days=0,
+            citation=citation,
+            confidence="verify",
+            good_cause_extension=False,
+            payer_window="required",
+            note=note,
+        )
+        for number, name, counts_from in (
+            (1, "First-level appeal", "the date of the payer's notice"),
+            (2, "Second-level appeal", "the date of the payer's notice on the first-level appeal"),
+        )
+    )
+
+
 APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = (
     # Medicare fee-for-service, Parts A and B: receipt presumed 5 days after the notice.
     AppealLevel(
@@ -385,64 +414,16 @@ APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = (
         "day may be later: verify.",
     ),
     # Medicaid and commercial: the payer (or the state) sets the window.
-    AppealLevel(
-        plan=PlanType.MEDICAID,
-        number=1,
-        name="First-level appeal",
+    *_payer_set_levels(
+        PlanType.MEDICAID,
         decided_by="the state Medicaid agency or the managed care plan",
-        days=None,
-        months=None,
-        counts_from="the date of the payer's notice",
-        receipt_presumed_days=0,
         citation="the state's Medicaid rules or the plan's provider manual",
-        confidence="verify",
-        good_cause_extension=False,
-        payer_window="required",
         note="Windows vary by state and plan; denialkit holds no Medicaid data.",
     ),
-    AppealLevel(
-        plan=PlanType.MEDICAID,
-        number=2,
-        name="Second-level appeal",
-        decided_by="the state Medicaid agency or the managed care plan",
-        days=None,
-        months=None,
-        counts_from="the date of the payer's notice on the first-level appeal",
-        receipt_presumed_days=0,
-        citation="the state's Medicaid rules or the plan's provider manual",
-        confidence="verify",
-        good_cause_extension=False,
-        payer_window="required",
-        note="Windows vary by state and plan; denialkit holds no Medicaid data.",
-    ),
-    AppealLevel(
-        plan=PlanType.COMMERCIAL,
-        number=1,
-        name="First-level appeal",
+    *_payer_set_levels(
+        PlanType.COMMERCIAL,
         decided_by="the payer",
-        days=None,
-        months=None,
-        counts_from="the date of the payer's notice",
-        receipt_presumed_days=0,
         citation="the payer's provider manual or contract",
-        confidence="verify",
-        good_cause_extension=False,
-        payer_window="required",
-        note="Each payer sets its own window (Payer.appeal_window_days).",
-    ),
-    AppealLevel(
-        plan=PlanType.COMMERCIAL,
-        number=2,
-        name="Second-level appeal",
-        decided_by="the payer",
-        days=None,
-        months=None,
-        counts_from="the date of the payer's notice on the first-level appeal",
-        receipt_presumed_days=0,
-        citation="the payer's provider manual or contract",
-        confidence="verify",
-        good_cause_extension=False,
-        payer_window="required",
         note="Each payer sets its own window (Payer.appeal_window_days).",
     ),
 )
