@@ -345,6 +345,25 @@ def _to_plain(value: object) -> object:
 
 _DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_STR: Final = 10_000
+#: Charges and units must stay below this size: no claim bills a trillion, and an amount
+#: this short is formatted to the cent without rounding.
+_MAX_NUMBER: Final = Decimal(10) ** 12
+
+
+def _number_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a service's charge or units, or None.
+
+    >>> _number_problem(Decimal("48.00")) is None, _number_problem(Decimal("Infinity"))
+    (True, 'must be a finite number')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return "expected a number"
+    d = Decimal(value)
+    if not d.is_finite():
+        return "must be a finite number"
+    if abs(d) >= _MAX_NUMBER:
+        return "is too large (at most 12 digits before the decimal point)"
+    return None
 
 
 class _Checker:
@@ -431,8 +450,9 @@ class _Checker:
         except InvalidOperation:
             self.bad(p, "not a number")
             return None
-        if not d.is_finite():
-            self.bad(p, "must be a finite number")
+        problem = _number_problem(d)
+        if problem is not None:
+            self.bad(p, problem)
             return None
         return d
 
@@ -635,7 +655,12 @@ def claim_schema() -> dict[str, Any]:
     text = {"type": "string", "minLength": 1}
     opt = {"type": "string"}
     day = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-    num = {"type": ["number", "string"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+    num = {
+        "type": ["number", "string"],
+        "pattern": r"^-?0*[0-9]{1,12}(\.[0-9]+)?$",
+        "exclusiveMaximum": 10**12,
+        "exclusiveMinimum": -(10**12),
+    }
     strings = {"type": "array", "items": {"type": "string"}}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
-from .claim import Claim, PlanType
+from .claim import Claim, PlanType, _number_problem
 from .codes import DenialCode, lookup
 from .exceptions import ClaimDataError, InvalidCodeError, MissingFactsError, UnknownCodeError
 
@@ -359,6 +359,8 @@ def _fine(claim: Claim, when: object) -> bool:
                 return False
         if s.description is not None and len(s.description) > _MAX_TEXT:
             return False
+        if _number_problem(s.units) or (s.charge is not None and _number_problem(s.charge)):
+            return False
     for v in claim.facts.values():
         if type(v) is str:
             if len(v) > _MAX_TEXT:
@@ -422,6 +424,11 @@ def _check(claim: Claim, letter_date: object) -> date:
         if not isinstance(code, str) or not code.strip():
             problems.append((f"services[{i}].code", "expected a CPT or HCPCS code"))
         day(f"services[{i}].date", getattr(s, "date", None), required=True)
+        for name in ("units", "charge"):
+            value = getattr(s, name, None)
+            problem = None if value is None and name == "charge" else _number_problem(value)
+            if problem is not None:
+                problems.append((f"services[{i}].{name}", problem))
     day("denial.notice_date", getattr(claim.denial, "notice_date", None), required=True)
     for k, v in claim.facts.items():
         if isinstance(v, datetime):
@@ -485,7 +492,8 @@ _CENT: Final = Decimal("0.01")
 def _money(value: Decimal | None) -> str | None:
     if value is None:
         return None
-    return f"${value.quantize(_CENT):,}"
+    # checked by _fine or _check: finite and under _MAX_NUMBER, so it fits to the cent
+    return f"${Decimal(value).quantize(_CENT):,}"
 
 
 def _and(items: Sequence[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,62 @@ def test_render_functions_with_junk(junk: object) -> None:
 
 def test_format_date_of_a_real_date() -> None:
     assert format_date(date(2024, 2, 29)) == "February 29, 2024"
+
+
+NUMBERS: list[object] = [
+    *JUNK,
+    Decimal("1e26"),
+    Decimal("-1e26"),
+    Decimal("Infinity"),
+    Decimal("NaN"),
+    Decimal("sNaN"),
+    Decimal("999999999999.99"),
+    10**30,
+]
+
+
+@pytest.mark.parametrize("junk", NUMBERS, ids=_id)
+def test_service_amounts_with_junk_give_a_letter_or_a_claim_error(
+    junk: object, ccm21: Claim
+) -> None:
+    import attrs
+
+    when = date(2026, 11, 2)
+    line = ccm21.services[0]
+    for name in ("charge", "units"):
+        claim = ccm21.evolve(services=(attrs.evolve(line, **{name: junk}),))
+        try:
+            letter = appeal("CCM21", claim, letter_date=when)
+        except ClaimDataError as exc:
+            assert {p for p, _ in exc.problems} == {f"services[0].{name}"}
+            assert str(junk)[:40] not in str(exc) or str(junk) in ("", "3", "True")
+            continue
+        assert render(letter, "text")
+
+
+def test_a_whole_number_charge_is_billed_to_the_cent(ccm21: Claim) -> None:
+    import attrs
+
+    claim = ccm21.evolve(services=(attrs.evolve(ccm21.services[0], charge=48),))
+    letter = appeal("CCM21", claim, letter_date=date(2026, 11, 2))
+    assert "$48.00" in letter.text
+
+
+@pytest.mark.parametrize("value", [1e26, "1e26", "-1000000000000", 10**12])
+def test_from_dict_rejects_an_amount_no_claim_has(value: object, ccm21: Claim) -> None:
+    data = ccm21.to_dict()
+    data["services"][0]["charge"] = value
+    data["services"][0]["units"] = value
+    with pytest.raises(ClaimDataError) as err:
+        Claim.from_dict(data)
+    assert sorted(p for p, _ in err.value.problems) == ["services[0].charge", "services[0].units"]
+    assert all("too large" in m for _, m in err.value.problems)
+    assert "1e26" not in str(err.value) and "1000000000000" not in str(err.value)
+
+
+def test_from_dict_keeps_the_largest_amount_allowed(ccm21: Claim) -> None:
+    data = ccm21.to_dict()
+    data["services"][0]["charge"] = "999999999999.99"
+    claim = Claim.from_dict(data)
+    letter = appeal("CCM21", claim, letter_date=date(2026, 11, 2))
+    assert "$999,999,999,999.99" in letter.text
