@@ -159,23 +159,30 @@ NUMBERS: list[object] = [
 ]
 
 
+def _letter_or_error(claim: Claim) -> tuple[object, ClaimDataError | None]:
+    try:
+        return appeal("CCM21", claim, letter_date=date(2026, 11, 2)), None
+    except ClaimDataError as exc:
+        return None, exc
+
+
 @pytest.mark.parametrize("junk", NUMBERS, ids=_id)
 def test_service_amounts_with_junk_give_a_letter_or_a_claim_error(
     junk: object, ccm21: Claim
 ) -> None:
     import attrs
 
-    when = date(2026, 11, 2)
     line = ccm21.services[0]
     for name in ("charge", "units"):
-        claim = ccm21.evolve(services=(attrs.evolve(line, **{name: junk}),))
-        try:
-            letter = appeal("CCM21", claim, letter_date=when)
-        except ClaimDataError as exc:
-            assert {p for p, _ in exc.problems} == {f"services[0].{name}"}
-            assert str(junk)[:40] not in str(exc) or str(junk) in ("", "3", "True")
+        letter, error = _letter_or_error(
+            ccm21.evolve(services=(attrs.evolve(line, **{name: junk}),))
+        )
+        if error is None:
+            assert render(letter, "text")  # type: ignore[call-overload]
             continue
-        assert render(letter, "text")
+        assert {path for path, _ in error.problems} == {f"services[0].{name}"}
+        if len(str(junk)) >= 4:  # the message never repeats the value
+            assert str(junk)[:40] not in str(error)
 
 
 def test_a_whole_number_charge_is_billed_to_the_cent(ccm21: Claim) -> None:
