@@ -11,6 +11,7 @@ so the parser is built from small pieces.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -61,7 +62,8 @@ def main(
     err = stderr if stderr is not None else sys.stderr
     try:
         parser = build_parser()
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        with contextlib.redirect_stdout(out):  # --help writes to sys.stdout
+            args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except UsageError as exc:
         print(str(exc), file=err)
         return 2

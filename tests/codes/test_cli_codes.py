@@ -112,3 +112,14 @@ def test_python_dash_m_and_version() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("N290  RARC")
     assert run("--version")[1].startswith("denialkit ")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["lookup", "--help"], ["remit", "-h"]])
+def test_help_goes_to_the_stdout_main_was_given(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(*argv)
+    assert code == 0
+    assert out.startswith("usage: denialkit")
+    assert err == ""
+    assert capsys.readouterr().out == ""  # nothing leaked to the process's own stdout
