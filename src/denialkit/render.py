@@ -357,12 +357,13 @@ def _cleaner(drawable: frozenset[int]) -> Callable[[str], str]:
     def clean(text: str) -> str:
         # NFC so decomposed accents draw as one glyph; drop bidi and other invisible format
         # controls (the validator flags them in the text letter); a character the font cannot
-        # draw becomes "?" (fpdf2 would otherwise log the character itself)
+        # draw becomes "?" (fpdf2 would otherwise log the character itself), and a tab, which
+        # the font has no glyph for either, a space
         out = []
         for ch in unicodedata.normalize("NFC", text):
             if unicodedata.category(ch) == "Cf":
                 continue
-            out.append(ch if ord(ch) in drawable or ch in "\n\t" else "?")
+            out.append(ch if ord(ch) in drawable or ch == "\n" else " " if ch == "\t" else "?")
         return "".join(out)
 
     return clean

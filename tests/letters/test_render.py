@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -124,6 +125,16 @@ def test_pdf_survives_text_its_font_cannot_draw(ccm21: Claim) -> None:
     text = _pdf_text(render_pdf(appeal("CCM21", claim, letter_date=LETTER_DATE)))
     assert "Zoë ? Nguyễn" in text
     assert "\u202e" not in text
+
+
+def test_pdf_draws_a_tab_as_a_space_and_logs_nothing(
+    ccm21: Claim, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    claim = ccm21.evolve(denial=attrs.evolve(ccm21.denial, reason="Missing\tconsent"))
+    text = _pdf_text(render_pdf(appeal("CCM21", claim, letter_date=LETTER_DATE)))
+    assert "Missing consent" in text
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_pdf_normalises_decomposed_accents(ccm21: Claim) -> None:
