@@ -18,6 +18,7 @@ The large file repeats the fixture's claims, so the same segment text comes back
 again. The same ratio is also measured on a file of ``--vary-mb`` MB whose claims each have
 amounts of their own (every amount scaled by a factor per claim), as in a real remittance: a
 reader that remembered segments it had seen would look faster on the first file only.
+``floor_remit.py`` measures how fast a reader can go that does nothing but the exact balancing.
 
 The three run one after the other in each of ``--repeat`` rounds, and each keeps its best
 time, so that a slow moment of the machine hits all three alike. For quick iterations use a
