@@ -347,7 +347,8 @@ _DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_STR: Final = 10_000
 #: Charges and units must stay below this size: no claim bills a trillion, and an amount
 #: this short is formatted to the cent without rounding.
-_MAX_NUMBER: Final = Decimal(10) ** 12
+_MAX_DIGITS: Final = 12  # before the decimal point
+_MAX_NUMBER: Final = Decimal(10) ** _MAX_DIGITS
 
 
 def _number_problem(value: object) -> str | None:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
-from .claim import Claim, PlanType, _number_problem
+from .claim import _MAX_DIGITS, Claim, PlanType, _number_problem
 from .codes import DenialCode, lookup
 from .exceptions import ClaimDataError, InvalidCodeError, MissingFactsError, UnknownCodeError
 
@@ -359,7 +359,13 @@ def _fine(claim: Claim, when: object) -> bool:
                 return False
         if s.description is not None and len(s.description) > _MAX_TEXT:
             return False
-        if _number_problem(s.units) or (s.charge is not None and _number_problem(s.charge)):
+        # units and charge: finite Decimals under 10**_MAX_DIGITS (else _check decides)
+        units, charge = s.units, s.charge
+        if type(units) is not Decimal or not units.is_finite() or units.adjusted() >= _MAX_DIGITS:
+            return False
+        if charge is not None and not (
+            type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
+        ):
             return False
     for v in claim.facts.values():
         if type(v) is str:
