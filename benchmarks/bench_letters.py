@@ -72,10 +72,18 @@ def bench_overhead() -> tuple[float, float, float]:
     plain = TemplateRegistry(plugins=False)
     appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE)
     number = 300
-    direct = _best(lambda: template.render(context), number=number)
-    ours = _best(
-        lambda: appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE), number=number
-    )
+    # the two sides alternate round by round, so that a slow moment of the machine hits both
+    direct = ours = float("inf")
+    for _ in range(9):
+        direct = min(direct, _best(lambda: template.render(context), number=number, rounds=1))
+        ours = min(
+            ours,
+            _best(
+                lambda: appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE),
+                number=number,
+                rounds=1,
+            ),
+        )
     return ours, direct, ours / direct
 
 
