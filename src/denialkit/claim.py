@@ -363,7 +363,7 @@ def _number_problem(value: object) -> str | None:
     if not d.is_finite():
         return "must be a finite number"
     if abs(d) >= _MAX_NUMBER:
-        return "is too large (at most 12 digits before the decimal point)"
+        return f"is too large (at most {_MAX_DIGITS} digits before the decimal point)"
     return None
 
 
@@ -658,9 +658,9 @@ def claim_schema() -> dict[str, Any]:
     day = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
     num = {
         "type": ["number", "string"],
-        "pattern": r"^-?0*[0-9]{1,12}(\.[0-9]+)?$",
-        "exclusiveMaximum": 10**12,
-        "exclusiveMinimum": -(10**12),
+        "pattern": rf"^-?0*[0-9]{{1,{_MAX_DIGITS}}}(\.[0-9]+)?$",
+        "exclusiveMaximum": 10**_MAX_DIGITS,
+        "exclusiveMinimum": -(10**_MAX_DIGITS),
     }
     strings = {"type": "array", "items": {"type": "string"}}
     return {
