@@ -407,3 +407,16 @@ def test_claims_stream_before_the_transaction_ends(basic: bytes) -> None:
         assert first.patient_control_number == "PCN1001"
         assert stream._pos < 16_384 < len(big) // 20
         assert sum(1 for _ in claims) == 1_799
+
+
+def test_claim_offsets_skip_the_newline_when_the_last_segment_has_none(basic: bytes) -> None:
+    # '~\n' after every segment but the last: the reader cannot split on '~\n' exactly and
+    # strips each segment, and a claim's offset must still be the 'C' of its CLP
+    raw = basic.rstrip(b"\n")
+    assert raw.count(b"~\n") == basic.count(b"~\n") - 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        claims = [x for x in remit.stream(raw) if isinstance(x, remit.ClaimPayment)]
+    assert claims
+    for claim in claims:
+        assert raw[claim.offset : claim.offset + 4] == b"CLP*"

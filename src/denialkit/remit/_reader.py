@@ -588,13 +588,11 @@ class Reader:
                             else:
                                 craw = None
                         if k == k_clp:
-                            if not i:
-                                pos = base
-                            elif exact:
+                            if exact and i:
                                 pos = clp_at[nclp]
                                 nclp += 1
-                            else:  # stripped segments (no exact terminators)
-                                pos = self._start(i)
+                            else:  # the first piece, or stripped segments: skip the blanks
+                                pos = self.offset(i)
                             if tx is not None:
                                 # -- a claim starts --------------------------------------
                                 header = tx.header or self._begin_detail(tx, i)
@@ -682,15 +680,6 @@ class Reader:
                     buf = ""
                     break
         self._finish(seg0, base + len(buf))
-
-    def _start(self, i: int) -> int:
-        """Byte offset where piece ``i`` of the current pass starts (before any blanks)."""
-        if not i:
-            return self._base
-        ends = self._ends
-        if ends is None:
-            ends = self._ends = list(accumulate(map(len, self._raw)))
-        return self._base + ends[i - 1] + i * self._tl
 
     def _entity_type(self, seg: str, i: int) -> None:
         """Check NM102 of a claim's NM1 segment: the standard allows 1 and 2 only."""
