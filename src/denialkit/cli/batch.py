@@ -29,14 +29,14 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from .exceptions import ClaimDataError, DenialkitError, X12Warning
+from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .claim import Payer, Provider
-    from .letters import Letter
-    from .remit import ClaimAppeal
+    from denialkit.claim import Payer, Provider
+    from denialkit.letters import Letter
+    from denialkit.remit import ClaimAppeal
 
 FORMATS: Final = ("text", "md", "html", "pdf")
 _EXTENSIONS: Final = {"text": "txt", "md": "md", "html": "html", "pdf": "pdf"}
@@ -63,14 +63,14 @@ class _WriteError(Exception):
 
 
 def _usage(message: str) -> Exception:
-    from .cli import UsageError
+    from ._common import UsageError
 
     return UsageError(message)
 
 
 def _load(path: str, kind: str) -> Any:
     """The provider or payer object of a JSON file, checked like the claim format's."""
-    from .claim import _Checker
+    from denialkit.claim import _Checker
 
     try:
         with open(path, "rb") as fh:
@@ -168,9 +168,10 @@ def _write(path: Path, body: str | bytes) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the letters and the index; returns the exit status."""
-    from . import remit
-    from ._cli_letters import _registry
-    from .render import render_html, render_markdown, render_pdf
+    from denialkit import remit
+    from denialkit.render import render_html, render_markdown, render_pdf
+
+    from .letters import _registry
 
     if args.summary:
         raise _usage("--appeals and --summary cannot be used together")

@@ -16,17 +16,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from .exceptions import DenialkitError
+from denialkit.exceptions import DenialkitError
 
-__all__ = ["main"]
+from ._common import UsageError
+
+__all__ = ["UsageError", "build_parser", "main"]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
-_COMMAND_MODULES = ("_cli_codes", "_cli_letters", "_cli_validate", "_cli_remit")
-
-
-class UsageError(Exception):
-    """A command-line argument is wrong (exit status 2)."""
+_COMMAND_MODULES = ("codes", "letters", "validate", "remit")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _COMMAND_MODULES:
-        import_module(f"denialkit.{name}").register(sub)
+        import_module(f"denialkit.cli.{name}").register(sub)
     return parser
 
 

@@ -12,18 +12,19 @@ import json
 import sys
 from typing import Any, TextIO
 
-from ._cli_codes import iso_date
-from .exceptions import InvalidCodeError
+from denialkit.exceptions import InvalidCodeError
+
+from ._common import iso_date
 
 
 def _usage(message: str) -> Exception:
-    from .cli import UsageError
+    from ._common import UsageError
 
     return UsageError(message)
 
 
 def _read_claim(path: str) -> Any:
-    from .claim import Claim
+    from denialkit.claim import Claim
 
     if path == "-":
         data: bytes = sys.stdin.buffer.read()
@@ -39,7 +40,7 @@ def _read_claim(path: str) -> Any:
 
 
 def _registry(args: argparse.Namespace) -> Any:
-    from .templates import TemplateRegistry, default_registry
+    from denialkit.templates import TemplateRegistry, default_registry
 
     if getattr(args, "templates_dir", None):
         return TemplateRegistry(override_dir=args.templates_dir)
@@ -47,8 +48,8 @@ def _registry(args: argparse.Namespace) -> Any:
 
 
 def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .letters import appeal, example_claim, format_date
-    from .render import render, render_text
+    from denialkit.letters import appeal, example_claim, format_date
+    from denialkit.render import render, render_text
 
     if args.format == "pdf" and not args.output:
         raise _usage("PDF output needs -o PATH (a PDF is not written to the terminal)")
@@ -115,7 +116,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_example_claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .letters import example_claim
+    from denialkit.letters import example_claim
 
     try:
         claim = example_claim(args.code)
@@ -126,7 +127,7 @@ def _cmd_example_claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
 
 
 def _cmd_claim_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .claim import claim_schema
+    from denialkit.claim import claim_schema
 
     json.dump(claim_schema(), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -2,7 +2,7 @@
 
 ``denialkit remit FILE`` prints one row per adjustment (``--format table|csv|json``);
 ``--summary`` prints totals and the denied amounts by category and code instead;
-``--appeals DIR`` writes appeal letters in batch (see :mod:`denialkit._cli_appeals`). Warnings
+``--appeals DIR`` writes appeal letters in batch (see :mod:`denialkit.cli.batch`). Warnings
 about the file go to stderr as ``denialkit: warning: ...``; a malformed file exits with 1.
 """
 
@@ -18,8 +18,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ._cli_codes import iso_date
-from .exceptions import X12Warning
+from denialkit.exceptions import X12Warning
+
+from ._common import iso_date
 
 _FORMATS = ("table", "csv", "json")
 
@@ -64,7 +65,7 @@ def _write_table(rows: Iterator[dict[str, object]], out: TextIO, err: TextIO) ->
 
 
 def _write_csv(rows: Iterator[dict[str, object]], out: TextIO) -> None:
-    from .remit import COLUMNS
+    from denialkit.remit import COLUMNS
 
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
@@ -83,11 +84,12 @@ def _write_json(rows: Iterator[dict[str, object]], out: TextIO) -> None:
 
 
 def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from . import remit
-    from .cli import UsageError
+    from denialkit import remit
+
+    from ._common import UsageError
 
     if args.appeals is not None:
-        from ._cli_appeals import run
+        from .batch import run
 
         return run(args, out, err)
     for flag, value in (

@@ -18,7 +18,7 @@ _MAX_FILE = 64 * 1024 * 1024
 
 
 def _usage(message: str) -> Exception:
-    from .cli import UsageError
+    from ._common import UsageError
 
     return UsageError(message)
 
@@ -47,8 +47,8 @@ def _read_text(path: str) -> tuple[str, str]:
 
 
 def _read_claim(path: str) -> Any:
-    from .claim import Claim
-    from .exceptions import ClaimDataError
+    from denialkit.claim import Claim
+    from denialkit.exceptions import ClaimDataError
 
     try:
         with open(path, "rb") as fh:
@@ -62,8 +62,8 @@ def _read_claim(path: str) -> Any:
 
 
 def _codes(values: list[str]) -> list[Any]:
-    from .codes import default_table
-    from .exceptions import InvalidCodeError, UnknownCodeError
+    from denialkit.codes import default_table
+    from denialkit.exceptions import InvalidCodeError, UnknownCodeError
 
     out = []
     for value in values:
@@ -82,7 +82,7 @@ def _rule_ids(values: list[str]) -> list[str]:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .validation import Validator
+    from denialkit.validation import Validator
 
     disabled = _rule_ids(args.disable)
     try:

@@ -9,16 +9,10 @@ import textwrap
 from datetime import date
 from typing import Any, TextIO
 
-from .codes import Category, CodeSystem, DenialCode, default_table
-from .exceptions import InvalidCodeError, UnknownCodeError
+from denialkit.codes import Category, CodeSystem, DenialCode, default_table
+from denialkit.exceptions import InvalidCodeError, UnknownCodeError
 
-
-def iso_date(text: str) -> date:
-    """argparse type for ``YYYY-MM-DD``."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+from ._common import iso_date
 
 
 def code_json(code: DenialCode, on: date | None = None) -> dict[str, Any]:
@@ -167,7 +161,7 @@ def _cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _usage(message: str) -> Exception:
-    from .cli import UsageError
+    from ._common import UsageError
 
     return UsageError(message)
 
@@ -202,7 +196,7 @@ def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .knowledge import explain
+    from denialkit.knowledge import explain
 
     try:
         e = explain(" ".join(args.codes), on=args.on)
