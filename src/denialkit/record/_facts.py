@@ -558,10 +558,14 @@ class _Reader:
         return True
 
     # -- care team -------------------------------------------------------------------------
-    def _person(self, ref: Ref | None, holder: Resource, fact: str) -> tuple[str, Source] | None:
+    def _person(
+        self, ref: Ref | None, holder: Resource, fact: str, *, hop: bool = True
+    ) -> tuple[str, Source] | None:
+        """The name behind a reference: a Practitioner, or a PractitionerRole's practitioner
+        (one hop only, so a cycle of roles cannot loop), else the reference's display."""
         target = self.resolve(ref, holder, fact)
-        if isinstance(target, PractitionerRole):
-            return self._person(target.practitioner, target, fact)
+        if isinstance(target, PractitionerRole) and hop:
+            return self._person(target.practitioner, target, fact, hop=False)
         if isinstance(target, Practitioner) and target.name:
             return target.name, Source(target.key, "Practitioner.name", "care-team")
         if ref is not None and ref.display:
@@ -703,11 +707,10 @@ class _Reader:
             self.note("claim_number", None, "several claims' explanations of benefit match")
         if codes:
             ordered = sorted(codes)
-            self.put(
-                "denial_codes",
-                tuple(ordered),
-                list({codes[c].resource: codes[c] for c in ordered}.values()),
-            )
+            by_resource: dict[str, Source] = {}
+            for c in ordered:
+                by_resource.setdefault(codes[c].resource, codes[c])
+            self.put("denial_codes", tuple(ordered), by_resource.values())
 
 
 def _time_title(period: Period | None) -> str:
