@@ -12,7 +12,7 @@ from denialkit.exceptions import RecordError
 
 from ._json import MAX_DEPTH, loads
 from ._record import OLD_TYPES, Record
-from ._views import build
+from ._views import build, wanted
 
 __all__ = ["MAX_BYTES", "Readable", "read"]
 
@@ -34,6 +34,7 @@ class _Loader:
 
     def __init__(self, record: Record) -> None:
         self.record = record
+        self._good_types: set[str] = set()
 
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
         rtype = self._check(obj, file=file, line=line, entry=None)
@@ -53,6 +54,8 @@ class _Loader:
             raise RecordError(
                 "not a FHIR resource (no resourceType)", file=file, line=line, entry=entry
             )
+        if rtype in self._good_types:
+            return rtype
         if not _TYPE_RE.fullmatch(rtype):
             raise RecordError("not a FHIR resource type", file=file, line=line, entry=entry)
         if rtype in OLD_TYPES:
@@ -62,6 +65,7 @@ class _Loader:
                 line=line,
                 entry=entry,
             )
+        self._good_types.add(rtype)
         return rtype
 
     def _bundle(self, bundle: Mapping[str, Any], *, file: str | None, line: int | None) -> None:
@@ -111,6 +115,11 @@ class _Loader:
         entry: int | None,
     ) -> None:
         try:
+            if not wanted(res):  # known by type and id only: the cheap path most resources take
+                rid = res.get("id")
+                rtype = res["resourceType"]
+                self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
+                return
             view = build(res, full_url=full_url)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
             raise RecordError(

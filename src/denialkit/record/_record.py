@@ -104,6 +104,13 @@ class Record:
         self.files: tuple[str, ...] = ()
 
     # -- building (the reader only) ------------------------------------------------------
+    def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
+        """Note a resource that has no view: references to it resolve, nothing is read."""
+        key = f"{rtype}/{rid}" if rid else (full_url or f"{rtype}/(no id)")
+        self._known[key] = None
+        if full_url:
+            self._full_urls[full_url] = key
+
     def _add(self, view: Resource, full_url: str | None) -> None:
         key = view.key
         self._known[key] = None

@@ -50,6 +50,7 @@ __all__ = [
 Identifier: TypeAlias = tuple[str | None, str]
 
 LOINC: Final = "http://loinc.org"
+ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
 MAX_ITEM_DEPTH: Final = 64
 
 
@@ -727,8 +728,19 @@ def _codes_in(concept: object, wanted: frozenset[str]) -> bool:
     concepts = concept if isinstance(concept, list) else [concept]
     for c in concepts:
         for coding in _list(_dict(c).get("coding")):
-            if _dict(coding).get("code") in wanted:
+            code = _dict(coding).get("code")
+            if isinstance(code, str) and code in wanted:
                 return True
+    return False
+
+
+def _mental_health(concept: object) -> bool:
+    """An ICD-10-CM code of chapter 5 (F01-F99, mental and behavioural disorders)."""
+    for coding in _list(_dict(concept).get("coding")):
+        cd = _dict(coding)
+        code = cd.get("code")
+        if cd.get("system") == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
+            return True
     return False
 
 
@@ -737,7 +749,9 @@ def wanted(d: Mapping[str, Any]) -> bool:
 
     Observations are read when they are a scale total or a panel of members; Procedures and
     Encounters when they are care management. Other types are read when they have a view.
-    A large export is mostly other resources, so this keeps a streamed record small.
+    Conditions are read when they are mental or behavioural (ICD-10-CM chapter 5), for a
+    care plan that addresses one. A large export is mostly other resources, so this keeps a
+    streamed record small and fast to read.
     """
     rtype = d["resourceType"]
     if rtype == "Observation":
@@ -746,6 +760,8 @@ def wanted(d: Mapping[str, Any]) -> bool:
         return _codes_in(d.get("code"), CARE_MANAGEMENT_CODES)
     if rtype == "Encounter":
         return _codes_in(d.get("type"), CARE_MANAGEMENT_CODES)
+    if rtype == "Condition":
+        return _mental_health(d.get("code"))
     return rtype in _BUILDERS
 
 
