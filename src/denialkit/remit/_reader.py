@@ -284,6 +284,7 @@ class Reader:
         # the pieces of the current chunk, where they start, and where the chunk starts
         self._raw: list[str] = []
         self._starts: list[int] | None = None
+        self._tl = 1
         self._base = 0
         self._seg0 = 0
 
@@ -295,7 +296,7 @@ class Reader:
         if starts is None:  # once per chunk, and only when a location is needed
             starts = self._starts = list(accumulate(map(len, raw), initial=0))
         i = min(i, len(raw))
-        off = self._base + starts[i] + i
+        off = self._base + starts[i] + i * self._tl
         if i < len(raw):
             piece = raw[i]
             off += len(piece) - len(piece.lstrip(_WS))
@@ -393,7 +394,8 @@ class Reader:
         cbad = lbad = False
         lunits: Decimal | None = None
         lsub: Decimal | None = None
-        cseg = coff = lseg = lidx = 0
+        cseg = coff = lseg = lidx = cstart = 0
+        cempty = False
         loff = -1
         svc: list[str] | None = None
         names: list[list[str]] = []
@@ -419,7 +421,7 @@ class Reader:
                 break
             first = False
             self._raw, self._starts, self._base, self._seg0 = [buf], None, base, seg0
-            _, tchar = self._detect(buf)
+            eff, tchar = self._detect(buf)
             sep = self._delims.element
             comp = self._delims.component
             tx = self._tx
@@ -427,7 +429,7 @@ class Reader:
             # -- split and read, chunk after chunk ---------------------------------------
             restart = -1
             while True:
-                raw = buf.split(tchar)
+                raw, tl = _split(buf, tchar, eff)
                 rest = "" if eof else raw.pop()
                 if len(rest) > _MAX_SEGMENT:
                     raise X12ParseError(
@@ -444,10 +446,12 @@ class Reader:
                         raw.pop()  # the blanks after the last terminator
                 last = len(raw) - 1
                 self._raw, self._starts, self._base, self._seg0 = raw, None, base, seg0
+                self._tl = tl
                 starts: list[int] | None = None
+                segs = raw if tl > 1 or _clean(buf, tchar) else [p.strip(ws) for p in raw]
                 i = -1
                 try:
-                    for i, seg in enumerate([p.strip(ws) for p in raw]):
+                    for i, seg in enumerate(segs):
                         e = seg.split(sep)
                         tag = e[0]
                         if craw is not None:
@@ -459,7 +463,6 @@ class Reader:
                                     d = self._date_at(v, i)
                                 if d is not None:
                                     dates.append((e[1], d))
-                                craw.append(seg)
                                 continue
                             if tag == "CAS":
                                 if len(e) == 4 and e[2]:
@@ -488,12 +491,10 @@ class Reader:
                                     cadj += a
                                     if svc is not None:
                                         ladj += a
-                                craw.append(seg)
                                 continue
                             if tag == "REF":
                                 v = e[2] if len(e) > 2 else ""
                                 refs.append((e[1], v if v.isascii() else text(v)))
-                                craw.append(seg)
                                 continue
                             if tag == "SVC":
                                 if svc is not None:
@@ -532,7 +533,6 @@ class Reader:
                                 ladj = zero
                                 t_lines += 1
                                 dates, adj, remarks, rejects, refs, amounts = [], [], [], [], [], []
-                                craw.append(seg)
                                 continue
                             if tag == "AMT":
                                 v = e[2]
@@ -544,26 +544,23 @@ class Reader:
                                     a = self._amount(v, "AMT02", i)
                                 if a is not None:
                                     amounts.append((e[1], a))
-                                craw.append(seg)
                                 continue
                             if tag == "NM1" and svc is None:
                                 if len(e) < 3 or e[2] not in ("1", "2"):
                                     raise self._entity_type_error(i)
                                 names.append(e)
-                                craw.append(seg)
                                 continue
                             if tag == "LQ" and (svc is not None or e[1] != "RX"):
                                 (rejects if e[1] == "RX" else remarks).append(e[2])
-                                craw.append(seg)
                                 continue
                             if tag not in claim_end and tag[:3] != "ISA":
                                 if not seg:
                                     if tx is not None:
                                         tx.empties += 1
+                                    cempty = True
                                     continue
                                 if not self._claim_segment(tag, e, svc is None, c_remarks, i):
                                     unknown.append(self._unknown(tag, seg, i, svc is not None))
-                                craw.append(seg)
                                 continue
                             # -- the claim ends here -------------------------------------
                             if svc is not None:
@@ -585,8 +582,13 @@ class Reader:
                                     coff,
                                 )
                             if want_claims:
+                                segments = segs[cstart:i]
+                                if craw:
+                                    segments = craw + segments
+                                if cempty:
+                                    segments = [x for x in segments if x]
                                 cp = ClaimPayment(
-                                    header, craw, clp, charge, paid, pr, cseg, coff, balanced,
+                                    header, segments, clp, charge, paid, pr, cseg, coff, balanced,
                                     names,
                                     tuple(c_dates) if c_dates else (),
                                     tuple(c_adj) if c_adj else (),
@@ -639,9 +641,11 @@ class Reader:
                             if starts is None:
                                 starts = self._starts = list(accumulate(map(len, raw), initial=0))
                             x = raw[i]
-                            coff = base + starts[i] + i + len(x) - len(x.lstrip(ws))
+                            coff = base + starts[i] + i * tl + len(x) - len(x.lstrip(ws))
                             cseg = seg0 + i + 1
-                            craw = [seg]
+                            craw = []
+                            cstart = i
+                            cempty = False
                             clp = e
                             cadj = zero
                             cbad = False
@@ -692,7 +696,7 @@ class Reader:
                         cut,
                     ) from None
                 if restart >= 0:
-                    consumed = sum(map(len, raw[:restart])) + restart
+                    consumed = sum(map(len, raw[:restart])) + restart * tl
                     buf = buf[consumed:]
                     base += consumed
                     seg0 += restart
@@ -701,6 +705,8 @@ class Reader:
                 if craw is not None:
                     if svc is not None and loff < 0:
                         loff = self.offset(lidx)
+                    craw.extend(segs[cstart:])
+                    cstart = 0
                     if len(craw) > MAX_CLAIM_SEGMENTS:
                         raise X12ParseError(
                             f"a claim has more than {MAX_CLAIM_SEGMENTS:,} segments, the "
@@ -1303,6 +1309,31 @@ def _int(e: list[str], k: int) -> int | None:
         if s.isdigit():
             return int(s)
     return None
+
+
+def _clean(buf: str, tchar: str) -> bool:
+    """Whether no blank touches a segment terminator in ``buf`` (nor starts it)."""
+    if buf[:1] in (" ", "\t", "\r", "\n"):
+        return False
+    return not any(tchar + c in buf or c + tchar in buf for c in _WS)
+
+
+def _split(buf: str, tchar: str, eff: str) -> tuple[list[str], int]:
+    """``buf`` cut into segments, and the length of the text between two of them.
+
+    When every terminator comes with the same line break (``"~\n"``) and no other blank
+    touches a segment, ``buf`` is split on the terminator and line break together, and the
+    pieces need no stripping; otherwise it is split on the terminator alone.
+    """
+    if len(eff) > 1 and eff.startswith(tchar):
+        raw = buf.split(eff)
+        if (
+            len(raw) - 1 == buf.count(tchar)
+            and buf[:1] not in (" ", "\t", "\r", "\n")
+            and not any(eff + c in buf or c + tchar in buf for c in _WS)
+        ):
+            return raw, len(eff)
+    return buf.split(tchar), 1
 
 
 def _required(e: list[str], tag: str, k: int) -> tuple[Decimal, Decimal]:
