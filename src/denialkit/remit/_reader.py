@@ -900,7 +900,12 @@ class Reader:
             comp = buf[pos + 1]
             els = buf[: pos + 1].split(sep)
             rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
-            eff, tchar = self._terminator(buf, pos + 2, sep, comp)
+            j = pos + 2
+            while j < len(buf) and buf[j] in " \t":  # blanks before the terminator
+                j += 1
+            if j >= len(buf):
+                raise self.error("the ISA header is incomplete: the data is truncated", 0)
+            eff, tchar = self._terminator(buf, j, sep, comp)
             if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
                 rep = None
             if comp.isalnum() or comp in _WS or comp in (sep, tchar):
