@@ -77,6 +77,8 @@ from ._tables import COLUMNS, Summary
 if TYPE_CHECKING:
     import pandas
 
+    from denialkit._csvsafe import SupportsWrite
+
 __all__ = [
     "COLUMNS",
     "ROUTINE_ACTIONS",
@@ -104,6 +106,7 @@ __all__ = [
     "summary",
     "to_frame",
     "to_records",
+    "write_csv",
 ]
 
 
@@ -248,6 +251,30 @@ def to_records(
     (18, 'CO-45', Decimal('50'), 'contractual')
     """
     return list(iter_records(source, strict=strict))
+
+
+def write_csv(
+    source: Source | Iterable[ClaimPayment], out: SupportsWrite, *, strict: bool = False
+) -> int:
+    """:func:`to_records` as CSV, safe to open in a spreadsheet; returns the rows written.
+
+    The first row holds the ``COLUMNS``. Amounts and quantities are written as numbers
+    (``-20`` is minus twenty, never a formula); dates as ``YYYY-MM-DD``; empty values as
+    empty cells. A text cell whose first non-blank character is ``=``, ``+``, ``-`` or
+    ``@``, or that starts with a tab or a line break, gets a leading ``'`` so that a
+    spreadsheet shows it as text instead of running it (a claim number ``=HYPERLINK(...)``
+    from a hostile 835). Open ``out`` with ``newline=""``, as the :mod:`csv` module asks.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_csv(sample(), out)
+    18
+    >>> out.getvalue().splitlines()[1][:50]
+    '0001,EFT20260417001,ACME HEALTH PLAN,2026-04-17,PC'
+    """
+    from denialkit._csvsafe import write_rows
+
+    return write_rows(out, COLUMNS, iter_records(source, strict=strict))
 
 
 def to_frame(source: Source | Iterable[ClaimPayment], *, strict: bool = False) -> pandas.DataFrame:
