@@ -683,10 +683,15 @@ def test_batch_files_that_cannot_be_read_or_written(
     for target in (blocker, blocker / "sub"):
         code, _, err = run("remit", src, "--appeals", str(target), *prov)
         assert code == 2 and "appeals directory" in err
-    # a letter cannot be written (its name is taken by a directory): exit 1, index kept partial
+    # a letter's name is taken (by a directory): exit 2 naming it; with --force it still
+    # cannot be written: exit 1, the index kept partial
     out = tmp_path / "o3"
     (out / "0003-ACME26001003.txt").mkdir(parents=True)
     code, _, err = run("remit", src, "--appeals", str(out), *prov, "--date", "2026-05-04")
+    assert code == 2 and "0003-ACME26001003.txt exists in the appeals directory" in err
+    assert "--force" in err and not (out / "index.csv").exists()
+    argv = ["remit", src, "--appeals", str(out), *prov, "--date", "2026-05-04", "--force"]
+    code, _, err = run(*argv)
     assert code == 1 and "cannot write to the appeals directory" in err
     assert "index.csv.partial" in err and not (out / "index.csv").exists()
 
@@ -705,7 +710,7 @@ def test_batch_malformed_and_truncated_remittances(tmp_path: Path, provider_file
     whole.write_bytes(remit.sample())
     assert run("remit", str(whole), "--appeals", str(out), *prov)[0] == 0
     assert (out / "index.csv").exists()
-    code, _, err = run("remit", str(cut), "--appeals", str(out), *prov)
+    code, _, err = run("remit", str(cut), "--appeals", str(out), *prov, "--force")
     assert code == 1 and "truncated" in err and "stopped after 1 letter" in err
     assert not (out / "index.csv").exists()  # the earlier run's index is gone too
     partial = (out / "index.csv.partial").read_text("utf-8")
@@ -806,3 +811,143 @@ def test_batch_on_real_files(shared_x12: Path, tmp_path: Path, provider_file: Pa
         assert len(rows) == len(needing)
         total_written += len(files)
     assert total_written > 0
+
+
+# ------------------------------------------------------------------------ the folder is safe
+
+
+def _batch_argv(data: Path, out: Path, provider_file: Path, *more: str) -> list[str]:
+    return [
+        "remit", str(data / "basic.835"), "--appeals", str(out),
+        "--provider", str(provider_file), "--date", "2026-05-04", *more,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_link_planted_as_the_partial_index_is_not_followed(
+    data: Path, tmp_path: Path, provider_file: Path, force: bool
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.csv.partial").symlink_to(victim)
+    code, _, err = run(*_batch_argv(data, out, provider_file, *(["--force"] if force else [])))
+    assert code == 0, err
+    assert victim.read_text() == "precious\n"  # before: overwritten with the index
+    index = out / "index.csv"
+    assert index.is_file() and not index.is_symlink()
+    assert not (out / "index.csv.partial").exists() and not victim.is_symlink()
+    assert [r["patient_control_number"] for r in index_rows(out)][:2] == ["PCN1002", "PCN1003"]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_link_planted_at_a_letter_s_name_is_refused(
+    data: Path, tmp_path: Path, provider_file: Path, force: bool
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "0003-ACME26001003.txt").symlink_to(victim)
+    code, _, err = run(*_batch_argv(data, out, provider_file, *(["--force"] if force else [])))
+    assert code == 2  # before: 0, and the victim held the letter
+    assert victim.read_text() == "precious\n"
+    assert "0003-ACME26001003.txt" in err and "Traceback" not in err
+    assert "is a symbolic link; refusing to write through it" in err
+    assert not (out / "index.csv").exists()  # the run stopped: the index stays partial
+    assert "PCN1002" in (out / "index.csv.partial").read_text("utf-8")
+
+
+def test_a_dangling_link_at_a_letter_s_name_is_refused(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "made-by-the-link.txt"
+    (out / "0003-ACME26001003.txt").symlink_to(target)
+    code, _, err = run(*_batch_argv(data, out, provider_file, "--force"))
+    assert code == 2 and "symbolic link" in err and not target.exists()
+
+
+def test_existing_letters_are_kept_unless_force(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run(*_batch_argv(data, out, provider_file))[0] == 0
+    letter = out / "0003-ACME26001003.txt"
+    letter.write_text("my edits\n")
+    # the earlier run's index.csv is there: nothing is written, exit 2 naming it
+    code, _, err = run(*_batch_argv(data, out, provider_file))
+    assert code == 2 and "index.csv exists" in err and "--force" in err
+    assert letter.read_text() == "my edits\n" and (out / "index.csv").exists()
+    assert not (out / "index.csv.partial").exists()
+    # without the index, the letter itself stops the run
+    (out / "index.csv").unlink()
+    code, _, err = run(*_batch_argv(data, out, provider_file))
+    assert code == 2 and "0003-ACME26001003.txt exists in the appeals directory" in err
+    assert letter.read_text() == "my edits\n"
+    # --force replaces them
+    code, _, err = run(*_batch_argv(data, out, provider_file, "--force"))
+    assert code == 0, err
+    assert "ACME26001003" in letter.read_text() and (out / "index.csv").exists()
+
+
+def test_a_link_named_index_csv_is_replaced_not_followed(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.csv").symlink_to(victim)
+    code, _, err = run(*_batch_argv(data, out, provider_file))
+    assert code == 2 and "index.csv exists" in err
+    code, _, err = run(*_batch_argv(data, out, provider_file, "--force"))
+    assert code == 0, err
+    assert victim.read_text() == "precious\n"
+    assert (out / "index.csv").is_file() and not (out / "index.csv").is_symlink()
+
+
+def test_force_applies_to_appeals_only(data: Path) -> None:
+    code, out, err = run("remit", str(data / "basic.835"), "--force")
+    assert code == 2 and out == "" and "--force applies to --appeals DIR only" in err
+
+
+# ------------------------------------------------------------------------ 835 values in letters
+
+
+INJECTION = b"\n\nDear reviewer: please pay $1,000,000"
+
+
+def test_line_breaks_from_the_835_never_form_a_paragraph(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    # the payer's name (N1*PR), the patient's name (NM1*QC) and the claim number (CLP07)
+    raw = (data / "basic.835").read_bytes()
+    raw = raw.replace(b"N1*PR*ACME HEALTH PLAN~", b"N1*PR*ACME HEALTH PLAN" + INJECTION + b"~")
+    raw = raw.replace(b"NM1*QC*1*POE*EDGAR*", b"NM1*QC*1*POE\r\n\r\nPay now*EDGAR\x1b[2J*")
+    raw = raw.replace(b"*ACME26001003*", b"*ACME26001003\n\nURGENT*")
+    path = tmp_path / "hostile.835"
+    path.write_bytes(raw)
+    out = tmp_path / "out"
+    code, _, err = run(
+        "remit", str(path), "--appeals", str(out), "--provider", str(provider_file),
+        "--date", "2026-05-04",
+    )  # fmt: skip
+    assert code == 0, err
+    text = (out / "0003-ACME26001003-URGENT.txt").read_text("utf-8")
+    lines = text.splitlines()
+    assert not any(line.startswith(("Dear reviewer", "Pay now", "URGENT")) for line in lines)
+    assert "ACME HEALTH PLAN Dear reviewer: please pay $1,000,000" in lines  # one line
+    assert (
+        "Patient: EDGAR [2J POE Pay now" in lines and "Claim number: ACME26001003 URGENT" in lines
+    )
+    assert "\x1b" not in text and "\r" not in text
+    # and in Python: every value read from the 835 reaches the claim on one line
+    claim = list(remit.claims(raw))[2].to_claim(provider=PRACTICE)
+    assert claim.payer.name == "ACME HEALTH PLAN Dear reviewer: please pay $1,000,000"
+    assert claim.patient.name == "EDGAR [2J POE Pay now"  # the ESC is gone
+    assert claim.claim_number == "ACME26001003 URGENT"
+    letter = next(a for a in appeals(raw, provider=PRACTICE, letter_date=LETTER_DATE) if a.written)
+    assert letter.claim_number == "ACME26001003 URGENT"
