@@ -277,7 +277,7 @@ def appeals(
     2 ('CO-197', 'N54') 300 False the remittance lacks what a letter needs: services: ...
     3 ('CO-50', 'N115') 60 True builtin/carc-50.txt.j2
     4 ('CO-16', 'N290') 120 False the recommended action is 'Correct and resubmit', not an appeal
-    9 ('CO-29',) 200 True builtin/carc-29.txt.j2
+    9 ('CO-29',) 200 False the recommended action is 'Write off as contractual', not an appeal
     """
     from ._appeals import appeals as _appeals
 
