@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
 
-from denialkit.codes import Action, Category, DenialCode
+from denialkit.codes import Action, Appealable, Category, DenialCode
 
 if TYPE_CHECKING:
     from denialkit.claim import Claim, FactValue, Payer, Provider
@@ -335,12 +335,16 @@ class Adjustment(NamedTuple):
         """Whether someone must act on this adjustment.
 
         True for a positive amount whose code's action is not in ``ignore`` (by default:
-        write off, bill the patient, no action), and for a positive amount with an unknown
-        code (a person must look at it).
+        write off, bill the patient, no action), for a positive amount with an unknown
+        code (a person must look at it), and for a timely-filing write-off that proof of
+        timely filing could still overturn (CO-29: only the team knows whether it holds it).
         """
         if self.amount is None or self.amount <= ZERO:
             return False
-        return self.code is None or self.code.action not in ignore
+        code = self.code
+        if code is None or code.action not in ignore:
+            return True
+        return code.category is Category.TIMELY_FILING and code.appealable is not Appealable.NO
 
 
 class Entity(NamedTuple):
