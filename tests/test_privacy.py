@@ -13,6 +13,7 @@ import logging
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import attrs
 import pytest
@@ -146,6 +147,92 @@ def test_no_sentinel_from_remittances(caplog: pytest.LogCaptureFixture) -> None:
         )
         _attempt(lambda: list(remit.claims(bad)), seen)
         _attempt(lambda: list(remit.claims(raw.replace(b"*105*", b"*106*"), strict=True)), seen)
+        seen += [str(w.message) for w in caught]
+    seen += [r.getMessage() for r in caplog.records]
+    assert [s for s in seen if SENTINEL in s] == []
+
+
+def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """Every record path: read, views, references, facts, fill, explain, the CLI's stderr
+    and JSON errors, with the sentinel in every patient value of the record."""
+    import io
+
+    from denialkit import record
+    from denialkit.cli import main
+
+    caplog.set_level(logging.DEBUG)
+    source = Path(__file__).parent / "record" / "data" / "cocm-bundle.json"
+    text = source.read_text("utf-8")
+    for value in (
+        "Zoë",
+        "Nguyễn",
+        "1EG4TE5MK73",
+        "26274801234500",
+        "Whitfield",
+        "Haddad",
+        "1951-06-14",
+        "MRN-cocm-patient",
+    ):
+        text = text.replace(value, f"{SENTINEL}{value}")
+    text = text.replace('"valueInteger": 18', f'"valueString": "{SENTINEL}"')
+    raw = text.encode()
+    assert raw.count(SENTINEL.encode()) >= 8
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = record.read(raw)
+        seen += [repr(rec), str(rec)]
+        for view in rec:
+            seen += [repr(view), str(view)]
+            for name in ("birth_date", "date_time", "period", "codes", "participants"):
+                seen.append(repr(getattr(view, name, None)))
+        seen += [repr(r) for r in rec.references()]
+        found = record.facts(rec, code="CCM21", month="2026-09")
+        seen += [repr(found), *(repr(f) for f in found.facts.values())]
+        seen += [repr(s) for f in found.facts.values() for s in f.sources]
+        seen += [n.message for n in found.notes] + [repr(n) for n in found.notes]
+        claim = Claim.from_dict(_claim_data())
+        for prefer in ("claim", "record"):
+            filled = record.fill(claim, rec, prefer=prefer)  # type: ignore[arg-type]
+            seen += [repr(filled), filled.explain(), repr(filled.claim)]
+            seen += [repr(c) for c in filled.conflicts] + [c.message() for c in filled.conflicts]
+            seen += [repr(o) for o in filled.origins]
+        # broken copies: truncated, a bad entry, a wrong version, a bad NDJSON line
+        _attempt(lambda: record.read(raw[: raw.index(SENTINEL.encode()) + 8]), seen)
+        _attempt(
+            lambda: record.read(
+                raw.replace(b'"resourceType": "Patient"', f'"resourceType": "{SENTINEL}"'.encode())
+            ),
+            seen,
+        )
+        _attempt(
+            lambda: record.read(raw.replace(b'"resourceType": "Patient"', b'"resourceType": 5')),
+            seen,
+        )
+        export = tmp_path / "export"
+        export.mkdir()
+        (export / "Patient.ndjson").write_text(
+            f'{{"resourceType": "Patient", "id": "{SENTINEL}"'
+            f', "name": [{{"text": "{SENTINEL}"}}]\n',
+            "utf-8",
+        )
+        _attempt(lambda: record.read(export), seen)
+        # the command line: notes, missing facts and conflicts go to stderr
+        bundle = tmp_path / "bundle.json"
+        bundle.write_bytes(raw)
+        claim_file = tmp_path / "claim.json"
+        claim_file.write_text(json.dumps(_claim_data()), "utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        main(
+            ["record", "facts", str(bundle), "--month", "2026-09", "--claim", str(claim_file)],
+            stdout=out,
+            stderr=err,
+        )
+        assert SENTINEL in out.getvalue()  # the facts themselves are the output
+        seen.append(err.getvalue())
+        err = io.StringIO()
+        main(["record", "facts", str(export)], stdout=io.StringIO(), stderr=err)
+        seen.append(err.getvalue())
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
     assert [s for s in seen if SENTINEL in s] == []
