@@ -151,25 +151,37 @@ def _lines(
 def _stream(
     fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
 ) -> None:
-    """One file: NDJSON line by line, or a single JSON document (detected from line 1)."""
+    """One file: NDJSON line by line, or a single JSON document (detected from its first line).
+
+    A file whose first line is a whole JSON value is NDJSON (errors then name the line);
+    a file of one such line is a single document.
+    """
+    first_no = 1
     first = fh.readline(MAX_LINE_BYTES + 1)
     while first and not first.strip():
+        first_no += 1
         first = fh.readline(MAX_LINE_BYTES + 1)
-        if not first:
-            break
     if not first.strip():
         raise RecordError("the file is empty", file=file)
     parsed: object = None
     if ndjson or len(first) <= MAX_LINE_BYTES:
         try:
-            parsed = loads(first, file=file, line=1)
+            parsed = loads(first, file=file, line=first_no)
         except RecordError:
             if ndjson:
                 raise
             parsed = None
-    if parsed is not None or ndjson:
-        loader.top(parsed, file=file, line=1)
-        for n, line in _lines(fh, fh.readline(MAX_LINE_BYTES + 1), 2, file):
+    if parsed is not None:
+        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file)
+        following = next(more, None)
+        if following is None and not ndjson:
+            loader.top(parsed, file=file, line=None)  # a single document on one line
+            return
+        loader.top(parsed, file=file, line=first_no)
+        if following is not None:
+            n, line = following
+            loader.top(loads(line, file=file, line=n), file=file, line=n)
+        for n, line in more:
             loader.top(loads(line, file=file, line=n), file=file, line=n)
         return
     rest = fh.read(max_bytes + 1 - len(first))
