@@ -129,7 +129,8 @@ class _Loader:
 
 
 def _name(path: str | os.PathLike[str]) -> str:
-    return Path(path).name
+    name = Path(path).name or str(path)
+    return name if len(name) <= 80 else name[:77] + "..."
 
 
 def _lines(
@@ -199,12 +200,13 @@ def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
     try:
         with open(path, "rb") as fh:
             _stream(fh, loader, name, max_bytes=max_bytes, ndjson=name.endswith(".ndjson"))
+    except RecordError:
+        raise
     except IsADirectoryError:
         raise RecordError("is a folder, expected a file", file=name) from None
-    except OSError as exc:
-        raise RecordError(
-            f"cannot read the file ({exc.strerror or type(exc).__name__})", file=name
-        ) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise RecordError(f"cannot read the file ({reason})", file=name) from None
     return name
 
 
@@ -240,8 +242,14 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
 
         _stream(io.BytesIO(bytes(source)), loader, None, max_bytes=max_bytes, ndjson=False)
     elif isinstance(source, (str, os.PathLike)):
+        if not str(source).strip():
+            raise RecordError("the path is empty")
         path = Path(source)
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
+            folder = False
+        if folder:
             files = sorted(p for p in path.iterdir() if p.name.endswith(".ndjson"))
             if not files:
                 raise RecordError("the folder holds no .ndjson files", file=path.name)
@@ -274,5 +282,5 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "read() takes a path, a list of paths, bytes or a binary file object, "
             f"not {type(source).__name__}"
         )
-    record.files = tuple(names)
+    record._files = tuple(names)
     return record
