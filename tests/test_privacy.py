@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
 import denialkit
@@ -38,6 +39,9 @@ def _claim_data() -> dict[str, object]:
     data["facts"]["care_manager_name"] = f"{SENTINEL} Manager"  # type: ignore[index]
     data["facts"]["rating_scale_scores"] = f"{SENTINEL} scores"  # type: ignore[index]
     data["services"][0]["description"] = f"{SENTINEL} service"  # type: ignore[index]
+    for item in data["evidence"]:  # type: ignore[attr-defined]
+        item["title"] = f"{SENTINEL} {item['title']}"
+        item["source"] = f"{SENTINEL}/{item['source']}"
     return data
 
 
@@ -65,6 +69,7 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
         claim = Claim.from_dict(_claim_data())
         seen += [repr(claim), repr(claim.patient), repr(claim.services), repr(claim.denial)]
         seen += [repr(claim.facts), repr(claim.provider), repr(claim.payer), str(claim)]
+        seen += [repr(claim.evidence), *(repr(e) for e in claim.evidence)]
 
         letter = denialkit.appeal("CCM21", claim, letter_date=LETTER_DATE)
         assert SENTINEL in letter.text  # the letter itself must carry the values
@@ -85,6 +90,9 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
         _attempt(
             lambda: denialkit.appeal("CCM21", short, letter_date=LETTER_DATE, strict=True), seen
         )
+        # evidence dated after the letter
+        future = claim.evolve(evidence=(attrs.evolve(claim.evidence[0], date=date(2027, 1, 1)),))
+        _attempt(lambda: denialkit.appeal("CCM21", future, letter_date=LETTER_DATE), seen)
         # a service after the letter date
         _attempt(lambda: denialkit.appeal("CCM21", claim, letter_date=date(2026, 1, 1)), seen)
 
@@ -94,6 +102,11 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
         bad["patient"] = {"name": 5, "member_id": f"{SENTINEL}", "birth_date": f"{SENTINEL}"}
         bad["facts"] = {"consent_date": f"{SENTINEL}", f"{SENTINEL}": 1}
         bad[f"{SENTINEL}_extra"] = f"{SENTINEL}"
+        bad["evidence"] = [
+            {"kind": SENTINEL, "title": f"{SENTINEL}\nline", "source": 5},
+            {"kind": "consent", "title": SENTINEL, "date": SENTINEL, "supports": [SENTINEL]},
+            {"kind": "other", "title": SENTINEL, f"{SENTINEL}": 1},
+        ]
         _attempt(lambda: Claim.from_dict(bad), seen)
         _attempt(lambda: Claim.from_json(json.dumps(bad)[:-5]), seen)
 
