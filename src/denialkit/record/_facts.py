@@ -766,8 +766,12 @@ class _Reader:
 
 
 def is_bhi_code(code: str) -> bool:
-    """Whether a code is in the care-management family (CCM, BH, MH): the BHI facts apply."""
-    return code.upper().startswith(("CCM", "BH", "MH"))
+    """Whether a code is in the care-management family (CCM, BH, MH): the BHI facts apply.
+
+    >>> is_bhi_code("ccm21"), is_bhi_code("CO-16")
+    (True, False)
+    """
+    return isinstance(code, str) and code.strip().upper().startswith(("CCM", "BH", "MH"))
 
 
 def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = None) -> RecordFacts:
