@@ -23,6 +23,7 @@ from denialkit.exceptions import (
     UnknownCodeError,
 )
 from denialkit.letters import Letter, LetterPart, appeal, example_claim, example_codes
+from payloads import tampered
 
 
 def test_ccm21_letter_is_complete_with_every_part(ccm21: Claim, letter_date: date) -> None:
@@ -308,12 +309,19 @@ def test_service_date_after_the_letter_date_names_the_path(ccm21: Claim) -> None
 
 
 def test_every_date_problem_is_reported_at_once(ccm21: Claim) -> None:
-    claim = ccm21.evolve(
-        services=(
-            ServiceLine(code="99492", date=datetime(2026, 9, 30, 10, 0)),  # type: ignore[arg-type]
-            ServiceLine(code="99494", date=date(2026, 12, 1)),
+    # the constructors refuse a datetime; a claim changed after its checks still gets them all
+    facts = tampered(ccm21.facts)
+    object.__setattr__(facts, "_index", dict(facts._index, consent_date=datetime(2026, 9, 2)))
+    claim = tampered(
+        ccm21.evolve(
+            services=(
+                tampered(
+                    ServiceLine(code="99492", date=date(2026, 9, 30)), date=datetime(2026, 9, 30)
+                ),
+                ServiceLine(code="99494", date=date(2026, 12, 1)),
+            )
         ),
-        facts=dict(ccm21.facts, consent_date=datetime(2026, 9, 2, 8, 30)),
+        facts=facts,
     )
     with pytest.raises(ClaimDataError) as err:
         appeal("CCM21", claim, letter_date=date(2026, 11, 2))

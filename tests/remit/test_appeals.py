@@ -255,9 +255,15 @@ def test_to_claim_junk_arguments_raise_typed_errors(junk: object) -> None:
         with pytest.raises(TypeError):
             payment.to_claim(provider=PRACTICE, facts=junk)  # type: ignore[arg-type]
     facts = {"consent_date": junk}
-    if isinstance(junk, (str, int, list)):  # a fact value: kept as given (a list as a tuple)
-        claim = payment.to_claim(provider=PRACTICE, facts=facts)  # type: ignore[arg-type]
-        assert claim.facts["consent_date"] == (tuple(junk) if isinstance(junk, list) else junk)
+    if isinstance(junk, (str, int, list)):  # not a date: the claim's own check names the fact
+        with pytest.raises(ClaimDataError, match=r"facts\.consent_date: expected a date"):
+            payment.to_claim(provider=PRACTICE, facts=facts)  # type: ignore[arg-type]
+        if len(junk) > 10_000 if isinstance(junk, str) else False:
+            with pytest.raises(ClaimDataError, match=r"facts\.note: longer than 10000"):
+                payment.to_claim(provider=PRACTICE, facts={"note": junk})
+        else:  # any other fact takes it, as given (a list as a tuple)
+            claim = payment.to_claim(provider=PRACTICE, facts={"note": junk})  # type: ignore[dict-item]
+            assert claim.facts["note"] == (tuple(junk) if isinstance(junk, list) else junk)
     else:
         with pytest.raises((TypeError, ClaimDataError)) as info:
             payment.to_claim(provider=PRACTICE, facts=facts)  # type: ignore[arg-type]
