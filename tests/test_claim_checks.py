@@ -336,3 +336,20 @@ def test_reprs_work_on_half_built_objects() -> None:
     from denialkit.claim import Facts
 
     assert repr(object.__new__(Facts)) == "<Facts keys=[]>"
+
+
+@pytest.mark.parametrize("value", BREAKS, ids=payload_id)
+@pytest.mark.parametrize("field", ["title", "source"])
+def test_evidence_title_and_source_hold_one_line(field: str, value: str) -> None:
+    from denialkit.claim import Evidence
+
+    data = json.loads(example_claim("CCM21").to_json())
+    data["evidence"] = [{"kind": "consent", "title": "Consent form", field: value}]
+    with pytest.raises(ClaimDataError, match=r"must be one line|holds a control character") as a:
+        Claim.from_dict(data)
+    assert [p for p, _ in a.value.problems] == [f"evidence[0].{field}"]
+    fields = {"title": "Consent form", field: value}
+    with pytest.raises(ClaimDataError, match=r"must be one line|holds a control character") as b:
+        Evidence("consent", **fields)  # type: ignore[arg-type]
+    assert b.value.problems == ((f"evidence.{field}", a.value.problems[0][1]),)
+    assert value not in str(a.value) + str(b.value)

@@ -39,6 +39,8 @@ from .exceptions import ClaimDataError, InvalidCodeError
 __all__ = [
     "Claim",
     "Denial",
+    "Evidence",
+    "EvidenceKind",
     "FactValue",
     "Facts",
     "Patient",
@@ -98,7 +100,9 @@ _FACT_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _Problems: TypeAlias = "list[tuple[str, str]]"
 
 
-def _text_problem(value: object, *, required: bool, one_line: bool) -> str | None:
+def _text_problem(
+    value: object, *, required: bool, one_line: bool, limit: int = _MAX_STR
+) -> str | None:
     """What is wrong with ``value`` as a text field, or None.
 
     >>> _text_problem("Zoë Nguyễn", required=True, one_line=True) is None
@@ -116,8 +120,8 @@ def _text_problem(value: object, *, required: bool, one_line: bool) -> str | Non
         return f"expected a string, got {_tname(value)}"
     if required and not value.strip():
         return "must not be empty"
-    if len(value) > _MAX_STR:
-        return f"longer than {_MAX_STR} characters"
+    if len(value) > limit:
+        return f"longer than {limit} characters"
     m = (_NOT_ONE_LINE if one_line else _NOT_TEXT).search(value)
     if m is None:
         return None
@@ -204,6 +208,22 @@ def _field_problems(check: str, value: object, path: str) -> _Problems:
         return _services_problems(value, path)
     elif check == "facts":
         return _facts_problems(value, path)
+    elif check == "title":  # an evidence title or source: one line, and short
+        problem = _text_problem(value, required=True, one_line=True, limit=_MAX_LINE)
+    elif check == "kind":
+        problem = "required" if value is None else None
+        if value is not None and not isinstance(value, EvidenceKind):
+            problem = f"must be one of {', '.join(k.value for k in EvidenceKind)}"
+    elif check == "names":
+        if not isinstance(value, tuple):
+            return [(path, f"expected a list of fact names, got {_tname(value)}")]
+        return [
+            (f"{path}[{i}]", "fact names are lower_snake_case identifiers")
+            for i, name in enumerate(value)
+            if not isinstance(name, str) or not _FACT_NAME.fullmatch(name)
+        ]
+    elif check == "evidence":
+        return _evidence_problems(value, path)
     else:  # a record: "Patient", "Provider", "Payer", "Denial"
         problem = _record_problem(value, _RECORDS[check], check)
     return [] if problem is None else [(path, problem)]
@@ -217,6 +237,17 @@ def _services_problems(value: object, path: str) -> _Problems:
     out: _Problems = []
     for i, item in enumerate(value):
         problem = _record_problem(item, ServiceLine, "ServiceLine")
+        if problem is not None:
+            out.append((f"{path}[{i}]", problem))
+    return out
+
+
+def _evidence_problems(value: object, path: str) -> _Problems:
+    if not isinstance(value, tuple):
+        return [(path, f"expected a list of evidence items, got {_tname(value)}")]
+    out: _Problems = []
+    for i, item in enumerate(value):
+        problem = _record_problem(item, Evidence, "Evidence")
         if problem is not None:
             out.append((f"{path}[{i}]", problem))
     return out
@@ -471,6 +502,148 @@ def _codes_shown(denial: object) -> tuple[str, ...]:
     return tuple(_code_shown(c) for c in codes) if isinstance(codes, tuple) else ()
 
 
+class EvidenceKind(enum.StrEnum):
+    """What a piece of evidence is. The letter's wording and the checklist depend on it.
+
+    >>> EvidenceKind("rating-scale").label
+    'rating scale results'
+    """
+
+    DENIAL_NOTICE = "denial-notice"
+    """The payer's notice or remittance advice (the letter always encloses a copy)."""
+    CONSENT = "consent"
+    """The patient's consent to a service (signed form or dated note of verbal consent)."""
+    CARE_PLAN = "care-plan"
+    """A care plan, with its date."""
+    RATING_SCALE = "rating-scale"
+    """Results of a validated rating scale (PHQ-9, GAD-7), with dates and scores."""
+    TIME_LOG = "time-log"
+    """A log of staff time, e.g. care manager minutes in a calendar month."""
+    CONSULTATION_NOTE = "consultation-note"
+    """A consultant's note, e.g. the psychiatric consultant's caseload review."""
+    REGISTRY = "registry"
+    """An extract of the practice's registry showing the patient enrolled and followed."""
+    AUTHORIZATION = "authorization"
+    """A prior (or retroactive) authorization approval, or the request for one."""
+    MEDICAL_RECORD = "medical-record"
+    """Clinical notes or records for the dates of service."""
+    COVERAGE_POLICY = "coverage-policy"
+    """The payer's coverage policy or criteria (an LCD, a medical policy)."""
+    MEDICAL_NECESSITY_LETTER = "medical-necessity-letter"
+    """A letter of medical necessity from the treating practitioner."""
+    TIMELY_FILING_PROOF = "timely-filing-proof"
+    """Proof the claim was filed in time (clearinghouse acceptance, payer acknowledgment)."""
+    CORRECTED_CLAIM = "corrected-claim"
+    """A corrected claim or the corrected information."""
+    PRIOR_PAYER_EOB = "prior-payer-eob"
+    """Another payer's explanation of benefits or remittance (coordination of benefits)."""
+    OTHER = "other"
+    """Anything else; the title says what it is."""
+
+    @property
+    def label(self) -> str:
+        """A plain name for the kind, as a checklist or a message says it."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS: Final = {
+    EvidenceKind.DENIAL_NOTICE: "denial notice",
+    EvidenceKind.CONSENT: "patient consent",
+    EvidenceKind.CARE_PLAN: "care plan",
+    EvidenceKind.RATING_SCALE: "rating scale results",
+    EvidenceKind.TIME_LOG: "time log",
+    EvidenceKind.CONSULTATION_NOTE: "consultation note",
+    EvidenceKind.REGISTRY: "registry extract",
+    EvidenceKind.AUTHORIZATION: "authorization",
+    EvidenceKind.MEDICAL_RECORD: "medical record",
+    EvidenceKind.COVERAGE_POLICY: "coverage policy",
+    EvidenceKind.MEDICAL_NECESSITY_LETTER: "letter of medical necessity",
+    EvidenceKind.TIMELY_FILING_PROOF: "proof of timely filing",
+    EvidenceKind.CORRECTED_CLAIM: "corrected claim",
+    EvidenceKind.PRIOR_PAYER_EOB: "prior payer's EOB",
+    EvidenceKind.OTHER: "other document",
+}
+
+#: ``Evidence.source`` when the user typed the item in rather than pointing at a file.
+USER_SOURCE: Final = "provided by the user"
+
+
+def _kind(value: EvidenceKind | str) -> EvidenceKind:
+    """A kind's value (``"consent"``) becomes the :class:`EvidenceKind`; anything else is
+    left for the check to refuse."""
+    if isinstance(value, str) and not isinstance(value, EvidenceKind):
+        try:
+            return EvidenceKind(value)
+        except ValueError:
+            pass
+    return cast("EvidenceKind", value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return _str_tuple(value)
+
+
+#: An evidence title or source is one line of at most this many characters.
+_MAX_LINE: Final = 500
+
+
+@attrs.frozen
+class Evidence:
+    """One document the letter encloses: what it is, its date, how the letter names it.
+
+    The title, date and source may identify the patient and are hidden from reprs. The
+    constructor checks every field as :meth:`Claim.from_dict` does: the title and source are
+    one line each (no line break or control character, at most 500 characters).
+
+    Attributes:
+        kind: what the document is (an :class:`EvidenceKind`; a string value is converted).
+        title: a short, one-line description as the enclosure list prints it, e.g.
+            ``"PHQ-9 results"``; the letter adds the date.
+        date: the document's date, when it has one.
+        source: where it came from: a file name, a record reference such as
+            ``"Observation/phq9-2"``, or ``"provided by the user"`` (the default).
+        supports: the names of the facts it proves, e.g. ``("consent_date",)``.
+
+    >>> e = Evidence("consent", "Signed consent form", date(2026, 9, 2), supports=("consent_date",))
+    >>> e
+    <Evidence kind='consent' supports=('consent_date',)>
+    >>> e.kind is EvidenceKind.CONSENT, e.source
+    (True, 'provided by the user')
+    >>> Evidence("consent", "Consent\\n\\nDear reviewer: pay")
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.ClaimDataError: claim data has 1 problem: evidence.title: must be ...
+    """
+
+    kind: EvidenceKind = attrs.field(converter=_kind, metadata={"check": "kind"})
+    title: str = attrs.field(repr=False, metadata={"check": "title"})
+    date: date | None = attrs.field(default=None, repr=False, metadata={"check": "date?"})
+    source: str = attrs.field(default=USER_SOURCE, repr=False, metadata={"check": "title"})
+    supports: tuple[str, ...] = attrs.field(
+        default=(), converter=_names, metadata={"check": "names"}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "evidence")
+
+    def __repr__(self) -> str:
+        kind = getattr(self, "kind", None)
+        supports = getattr(self, "supports", ())
+        shown = (
+            tuple(s if isinstance(s, str) and _FACT_NAME.fullmatch(s) else "?" for s in supports)
+            if isinstance(supports, tuple)
+            else ()
+        )
+        value = kind.value if isinstance(kind, EvidenceKind) else "?"
+        return f"<Evidence kind={value!r} supports={shown!r}>"
+
+
+def _evidence_tuple(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return _str_tuple(items)  # type: ignore[arg-type,return-value]
+
+
 _T = TypeVar("_T")
 
 
@@ -591,6 +764,9 @@ class Claim:
     denial: Denial = attrs.field(repr=False, metadata={"check": "Denial"})
     facts: Facts = attrs.field(
         factory=Facts, converter=_facts, repr=False, metadata={"check": "facts"}
+    )
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), converter=_evidence_tuple, repr=False, metadata={"check": "evidence"}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -785,9 +961,11 @@ class _Checker:
         services = self.services(d.get("services"), "services")
         denial = self.denial(d.get("denial"), "denial")
         facts = self.facts(d.get("facts"), "facts")
+        evidence = self.evidence(d.get("evidence"), "evidence")
+        facts, evidence = self.legacy_enclosures(facts, evidence)
         if self.problems or not (patient and provider and payer and denial):
             return None
-        return Claim(cast(str, number), patient, provider, payer, services, denial, facts)
+        return Claim(cast(str, number), patient, provider, payer, services, denial, facts, evidence)
 
     def patient(self, data: object, path: str) -> Patient | None:
         d = self.obj(data, path, _PATIENT_KEYS)
@@ -872,9 +1050,67 @@ class _Checker:
                 out[k] = cast("FactValue", v)
         return Facts(out)
 
+    # -- evidence --------------------------------------------------------------------
+    def evidence(self, data: object, path: str) -> tuple[Evidence, ...]:
+        if data is None:
+            return ()
+        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
+            self.bad(path, f"expected a list of evidence items, got {_tname(data)}")
+            return ()
+        out = []
+        for i, item in enumerate(data):
+            p = f"{path}[{i}]"
+            d = self.obj(item, p, _EVIDENCE_KEYS)
+            if d is None:
+                continue
+            values = {k: d.get(k) for k in _EVIDENCE_KEYS}
+            values["kind"] = _kind(cast(str, values["kind"]))
+            for key in ("title", "source"):  # trimmed; a blank source is the user's
+                if isinstance(values[key], str):
+                    values[key] = cast(str, values[key]).strip()
+            if not values["source"]:
+                values["source"] = USER_SOURCE
+            values["date"] = self.date_value(values["date"], f"{p}.date")
+            values["supports"] = self.strings(values["supports"], f"{p}.supports")
+            record = self.record(Evidence, values, p)
+            if record is not None:
+                out.append(record)
+        return tuple(out)
+
+    def legacy_enclosures(
+        self, facts: Facts, evidence: tuple[Evidence, ...]
+    ) -> tuple[Facts, tuple[Evidence, ...]]:
+        """The old ``facts["enclosures"]`` strings become evidence of kind ``other``."""
+        if "enclosures" not in facts:
+            return facts, evidence
+        items = facts["enclosures"]
+        rest = Facts({k: v for k, v in facts.items() if k != "enclosures"})
+        if not isinstance(items, tuple):
+            self.bad("facts.enclosures", "expected a list of strings")
+            return rest, evidence
+        extra = []
+        for i, title in enumerate(items):
+            problem = _field_problems("title", title.strip(), f"facts.enclosures[{i}]")
+            if problem:
+                self.problems.extend(problem)
+            else:
+                extra.append(Evidence(EvidenceKind.OTHER, title.strip()))
+        return rest, evidence + tuple(extra)
+
+
+_CLAIM_KEYS: Final = {
+    "claim_number",
+    "patient",
+    "provider",
+    "payer",
+    "services",
+    "denial",
+    "facts",
+    "evidence",
+}
+_EVIDENCE_KEYS: Final = ("kind", "title", "date", "source", "supports")
 
 _R = TypeVar("_R")
-_CLAIM_KEYS: Final = {"claim_number", "patient", "provider", "payer", "services", "denial", "facts"}
 _PATIENT_KEYS: Final = ("name", "member_id", "birth_date", "group_number")
 _PROVIDER_KEYS: Final = (
     "name", "npi", "address", "phone", "fax", "email", "signer_name", "signer_title",
@@ -997,9 +1233,41 @@ def claim_schema() -> dict[str, Any]:
                     "level": {"type": "integer", "minimum": 0, "maximum": 5},
                 },
             },
+            "evidence": {
+                "type": "array",
+                "description": "the documents the letter encloses, in the order it uses them",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["kind", "title"],
+                    "properties": {
+                        "kind": {"enum": [k.value for k in EvidenceKind]},
+                        "title": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": _MAX_LINE,
+                            "pattern": r"^[^\r\n]*\S[^\r\n]*$",
+                            "description": "one line, as the enclosure list prints it",
+                        },
+                        "date": day,
+                        "source": {
+                            "type": "string",
+                            "maxLength": _MAX_LINE,
+                            "pattern": r"^[^\r\n]*$",
+                            "description": "a file name, a record reference, or "
+                            f"{USER_SOURCE!r} (the default)",
+                        },
+                        "supports": {
+                            "type": "array",
+                            "items": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
+                            "description": "the names of the facts it proves",
+                        },
+                    },
+                },
+            },
             "facts": {
                 "type": "object",
-                "description": "code-specific evidence; names ending in _date hold dates",
+                "description": "code-specific values; names ending in _date hold dates",
                 "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,63}$"},
                 "additionalProperties": {
                     "type": ["string", "number", "boolean", "array"],
