@@ -27,7 +27,7 @@ import csv
 import io
 import json
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +42,7 @@ from denialkit.claim import Payer, PlanType, Provider
 from denialkit.cli import main
 from denialkit.codes import Action
 from denialkit.exceptions import ClaimDataError, X12ParseError, X12Warning
+from payloads import tampered
 
 SENTINEL = "QXPHI"
 LETTER_DATE = date(2026, 6, 10)
@@ -256,9 +257,15 @@ def test_to_claim_junk_arguments_raise_typed_errors(junk: object) -> None:
         with pytest.raises(TypeError):
             payment.to_claim(provider=PRACTICE, facts=junk)  # type: ignore[arg-type]
     facts = {"consent_date": junk}
-    if isinstance(junk, (str, int, list)):  # a fact value: kept as given (a list as a tuple)
-        claim = payment.to_claim(provider=PRACTICE, facts=facts)  # type: ignore[arg-type]
-        assert claim.facts["consent_date"] == (tuple(junk) if isinstance(junk, list) else junk)
+    if isinstance(junk, (str, int, list)):  # not a date: the claim's own check names the fact
+        with pytest.raises(ClaimDataError, match=r"facts\.consent_date: expected a date"):
+            payment.to_claim(provider=PRACTICE, facts=facts)  # type: ignore[arg-type]
+        if len(junk) > 10_000 if isinstance(junk, str) else False:
+            with pytest.raises(ClaimDataError, match=r"facts\.note: longer than 10000"):
+                payment.to_claim(provider=PRACTICE, facts={"note": junk})
+        else:  # any other fact takes it, as given (a list as a tuple)
+            claim = payment.to_claim(provider=PRACTICE, facts={"note": junk})  # type: ignore[dict-item]
+            assert claim.facts["note"] == (tuple(junk) if isinstance(junk, list) else junk)
     else:
         with pytest.raises((TypeError, ClaimDataError)) as info:
             payment.to_claim(provider=PRACTICE, facts=facts)  # type: ignore[arg-type]
@@ -388,21 +395,34 @@ def test_appeals_junk_arguments_raise_at_once(junk: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("payer", "match"),
+    ("build", "match"),
     [
-        (Payer(name="Sunrise", plan_type="medicare"), r"payer\.plan_type: expected a PlanType"),  # type: ignore[arg-type]
-        (Payer(name="Sunrise", plan_type=None), r"payer\.plan_type"),  # type: ignore[arg-type]
-        (Payer(name=5), r"payer\.name"),  # type: ignore[arg-type]
-        (Payer(name="Sunrise", appeal_window_days=0), r"payer\.appeal_window_days"),
-        (Payer(name="Sunrise", appeal_window_days="90"), r"payer\.appeal_window_days"),  # type: ignore[arg-type]
-        (Payer(name="Sunrise", appeals_address=["PO Box 1"]), r"payer\.appeals_address"),  # type: ignore[arg-type]
+        (lambda: Payer(name="Sunrise", plan_type="gold"), r"payer\.plan_type: must be one of"),  # type: ignore[arg-type]
+        (lambda: Payer(name="Sunrise", plan_type=None), r"payer\.plan_type"),  # type: ignore[arg-type]
+        (lambda: Payer(name=5), r"payer\.name"),  # type: ignore[arg-type]
+        (lambda: Payer(name="Sunrise", appeal_window_days=0), r"payer\.appeal_window_days"),
+        (lambda: Payer(name="Sunrise", appeal_window_days="90"), r"payer\.appeal_window_days"),  # type: ignore[arg-type]
+        (lambda: Payer(name="Sunrise", appeals_address=["PO Box 1"]), r"payer\.appeals_address"),  # type: ignore[arg-type]
+        # changed after its checks ran: the batch still refuses it at the call
+        (
+            lambda: tampered(Payer(name="Sunrise"), plan_type="medicare"),
+            r"payer\.plan_type: expected a PlanType",
+        ),
     ],
 )
-def test_appeals_refuses_a_bad_payer_at_the_call(payer: Payer, match: str) -> None:
+def test_appeals_refuses_a_bad_payer_at_the_call(build: Callable[[], Payer], match: str) -> None:
     # before: a plan type given as the plain string "medicare" failed deep inside the
-    # batch with AttributeError ('str' object has no attribute 'value')
+    # batch with AttributeError ('str' object has no attribute 'value'); now the Payer
+    # constructor refuses what is wrong, and takes a plan type's value
     with pytest.raises(ClaimDataError, match=match):
-        appeals(remit.sample(), provider=PRACTICE, payer=payer)
+        appeals(remit.sample(), provider=PRACTICE, payer=build())
+
+
+def test_appeals_takes_a_payer_built_with_a_plan_type_value() -> None:
+    payer = Payer(name="Sunrise", plan_type="medicare")  # type: ignore[arg-type]
+    results = list(appeals(remit.sample(), provider=PRACTICE, payer=payer))
+    letters = [r.letter for r in results if r.letter is not None]
+    assert letters and all(letter.claim.payer is payer for letter in letters)
 
 
 def test_the_old_names_in_remit_still_work_and_warn() -> None:

@@ -18,6 +18,7 @@ import pytest
 from denialkit.claim import Claim, Payer, PlanType, ServiceLine
 from denialkit.codes import lookup
 from denialkit.validation import Report, Validator, builtin_rules
+from payloads import tampered
 
 LETTER_DAY = date(2026, 4, 28)
 Case = Callable[[str, Claim], tuple[Any, dict[str, Any]]]
@@ -319,7 +320,7 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "DK402": (
         lambda t, c: with_claim(
-            t, c.evolve(services=(attrs.evolve(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
+            t, c.evolve(services=(tampered(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
         ),
         lambda t, c: with_claim(t, c),
     ),
