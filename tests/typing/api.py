@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import assert_type
 
+from matplotlib.axes import Axes
+
 import denialkit
 from denialkit import CodeRef, CodeTable, DenialCode, remit
 from denialkit.claim import Claim, Provider
@@ -62,3 +64,10 @@ def remittances(raw: bytes) -> None:
         assert_type(payment, ClaimPayment)
         assert_type(payment.to_claim(provider=Provider(name="Valley")), Claim)
     assert_type(remit.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
+
+
+def charts(raw: bytes, ax: Axes) -> None:
+    summary = remit.summary(raw)
+    assert_type(summary.plot(), Axes)
+    assert_type(summary.plot(ax=ax), Axes)
+    assert_type(summary._repr_html_(), str)
