@@ -72,8 +72,8 @@ def bench_linear() -> tuple[float, float]:
 
 def breakdown(rounds: int = 7, number: int = 200) -> None:
     """Where the time of one check goes (best of ``rounds``, in microseconds)."""
-    from denialkit._rules import Scan, _lazy
     from denialkit.validation import Document
+    from denialkit.validation._analysis import Scan, _lazy
 
     letter = appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
     v = Validator()

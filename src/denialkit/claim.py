@@ -37,6 +37,8 @@ from .exceptions import ClaimDataError
 __all__ = [
     "Claim",
     "Denial",
+    "Evidence",
+    "EvidenceKind",
     "FactValue",
     "Facts",
     "Patient",
@@ -149,6 +151,118 @@ class Denial:
     level: int = 0
 
 
+class EvidenceKind(enum.StrEnum):
+    """What a piece of evidence is. The letter's wording and the checklist depend on it.
+
+    >>> EvidenceKind("rating-scale").label
+    'rating scale results'
+    """
+
+    DENIAL_NOTICE = "denial-notice"
+    """The payer's notice or remittance advice (the letter always encloses a copy)."""
+    CONSENT = "consent"
+    """The patient's consent to a service (signed form or dated note of verbal consent)."""
+    CARE_PLAN = "care-plan"
+    """A care plan, with its date."""
+    RATING_SCALE = "rating-scale"
+    """Results of a validated rating scale (PHQ-9, GAD-7), with dates and scores."""
+    TIME_LOG = "time-log"
+    """A log of staff time, e.g. care manager minutes in a calendar month."""
+    CONSULTATION_NOTE = "consultation-note"
+    """A consultant's note, e.g. the psychiatric consultant's caseload review."""
+    REGISTRY = "registry"
+    """An extract of the practice's registry showing the patient enrolled and followed."""
+    AUTHORIZATION = "authorization"
+    """A prior (or retroactive) authorization approval, or the request for one."""
+    MEDICAL_RECORD = "medical-record"
+    """Clinical notes or records for the dates of service."""
+    COVERAGE_POLICY = "coverage-policy"
+    """The payer's coverage policy or criteria (an LCD, a medical policy)."""
+    MEDICAL_NECESSITY_LETTER = "medical-necessity-letter"
+    """A letter of medical necessity from the treating practitioner."""
+    TIMELY_FILING_PROOF = "timely-filing-proof"
+    """Proof the claim was filed in time (clearinghouse acceptance, payer acknowledgment)."""
+    CORRECTED_CLAIM = "corrected-claim"
+    """A corrected claim or the corrected information."""
+    PRIOR_PAYER_EOB = "prior-payer-eob"
+    """Another payer's explanation of benefits or remittance (coordination of benefits)."""
+    OTHER = "other"
+    """Anything else; the title says what it is."""
+
+    @property
+    def label(self) -> str:
+        """A plain name for the kind, as a checklist or a message says it."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS: Final = {
+    EvidenceKind.DENIAL_NOTICE: "denial notice",
+    EvidenceKind.CONSENT: "patient consent",
+    EvidenceKind.CARE_PLAN: "care plan",
+    EvidenceKind.RATING_SCALE: "rating scale results",
+    EvidenceKind.TIME_LOG: "time log",
+    EvidenceKind.CONSULTATION_NOTE: "consultation note",
+    EvidenceKind.REGISTRY: "registry extract",
+    EvidenceKind.AUTHORIZATION: "authorization",
+    EvidenceKind.MEDICAL_RECORD: "medical record",
+    EvidenceKind.COVERAGE_POLICY: "coverage policy",
+    EvidenceKind.MEDICAL_NECESSITY_LETTER: "letter of medical necessity",
+    EvidenceKind.TIMELY_FILING_PROOF: "proof of timely filing",
+    EvidenceKind.CORRECTED_CLAIM: "corrected claim",
+    EvidenceKind.PRIOR_PAYER_EOB: "prior payer's EOB",
+    EvidenceKind.OTHER: "other document",
+}
+
+#: ``Evidence.source`` when the user typed the item in rather than pointing at a file.
+USER_SOURCE: Final = "provided by the user"
+
+
+def _kind(value: EvidenceKind | str) -> EvidenceKind:
+    return value if isinstance(value, EvidenceKind) else EvidenceKind(value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@attrs.frozen
+class Evidence:
+    """One document the letter encloses: what it is, its date, how the letter names it.
+
+    The title, date and source may identify the patient and are hidden from reprs.
+
+    Attributes:
+        kind: what the document is (an :class:`EvidenceKind`; a string value is converted).
+        title: a short, one-line description as the enclosure list prints it, e.g.
+            ``"PHQ-9 results"``; the letter adds the date.
+        date: the document's date, when it has one.
+        source: where it came from: a file name, a record reference such as
+            ``"Observation/phq9-2"``, or ``"provided by the user"`` (the default).
+        supports: the names of the facts it proves, e.g. ``("consent_date",)``.
+
+    >>> e = Evidence("consent", "Signed consent form", date(2026, 9, 2), supports=("consent_date",))
+    >>> e
+    <Evidence kind='consent' supports=('consent_date',)>
+    >>> e.kind is EvidenceKind.CONSENT, e.source
+    (True, 'provided by the user')
+    """
+
+    kind: EvidenceKind = attrs.field(converter=_kind)
+    title: str = attrs.field(repr=False)
+    date: date | None = attrs.field(default=None, repr=False)
+    source: str = attrs.field(default=USER_SOURCE, repr=False)
+    supports: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+    def __repr__(self) -> str:
+        return f"<Evidence kind={self.kind.value!r} supports={self.supports!r}>"
+
+
+def _evidence_tuple(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(items)
+
+
 _T = TypeVar("_T")
 
 
@@ -253,6 +367,7 @@ class Claim:
     services: tuple[ServiceLine, ...] = attrs.field(repr=False, converter=_service_tuple)
     denial: Denial = attrs.field(repr=False)
     facts: Facts = attrs.field(factory=Facts, converter=_facts, repr=False)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence_tuple, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -485,11 +600,13 @@ class _Checker:
         services = self.services(d.get("services"), "services")
         denial = self.denial(d.get("denial"), "denial")
         facts = self.facts(d.get("facts"), "facts")
+        evidence = self.evidence(d.get("evidence"), "evidence")
+        facts, evidence = self.legacy_enclosures(facts, evidence)
         if self.problems:
             return None
         if not (number and patient and provider and payer and denial):
             return None
-        return Claim(number, patient, provider, payer, services, denial, facts)
+        return Claim(number, patient, provider, payer, services, denial, facts, evidence)
 
     def patient(self, data: object, path: str) -> Patient | None:
         d = self.obj(data, path, {"name", "member_id", "birth_date", "group_number"})
@@ -631,8 +748,102 @@ class _Checker:
                 self.bad(p, f"expected a string, number, date or list of strings, got {_tname(v)}")
         return Facts(out)
 
+    # -- evidence --------------------------------------------------------------------
+    def evidence(self, data: object, path: str) -> tuple[Evidence, ...]:
+        if data is None:
+            return ()
+        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
+            self.bad(path, f"expected a list of evidence items, got {_tname(data)}")
+            return ()
+        out = []
+        for i, item in enumerate(data):
+            p = f"{path}[{i}]"
+            d = self.obj(item, p, _EVIDENCE_KEYS)
+            if d is None:
+                continue
+            kind = self.evidence_kind(d.get("kind"), _join(p, "kind"))
+            title = self.evidence_line(d, "title", p, required=True)
+            when = self.date_(d, "date", p, required=False)
+            source = self.evidence_line(d, "source", p, required=False)
+            supports = self.strings(d, "supports", p)
+            for j, name in enumerate(supports):
+                if not _FACT_NAME_RE.fullmatch(name):
+                    self.bad(f"{p}.supports[{j}]", "fact names are lower_snake_case identifiers")
+            if kind is not None and title is not None:
+                out.append(Evidence(kind, title, when, source or USER_SOURCE, supports))
+        return tuple(out)
 
-_CLAIM_KEYS: Final = {"claim_number", "patient", "provider", "payer", "services", "denial", "facts"}
+    def evidence_kind(self, raw: object, p: str) -> EvidenceKind | None:
+        if raw is None:
+            self.bad(p, "required")
+            return None
+        try:
+            return EvidenceKind(cast("str", raw))
+        except (ValueError, TypeError):
+            self.bad(p, f"must be one of {', '.join(k.value for k in EvidenceKind)}")
+            return None
+
+    def evidence_line(
+        self, data: Mapping[str, Any], key: str, path: str, *, required: bool
+    ) -> str | None:
+        p = _join(path, key)
+        v = data.get(key)
+        if v is None or (isinstance(v, str) and not v.strip() and not required):
+            if required:
+                self.bad(p, "required")
+            return None
+        if not isinstance(v, str):
+            self.bad(p, f"expected a string, got {_tname(v)}")
+            return None
+        if not v.strip():
+            self.bad(p, "must not be empty")
+            return None
+        if "\n" in v or "\r" in v:
+            self.bad(p, "must be one line")
+            return None
+        if len(v) > _MAX_LINE:
+            self.bad(p, f"longer than {_MAX_LINE} characters")
+            return None
+        return v.strip()
+
+    def legacy_enclosures(
+        self, facts: Facts, evidence: tuple[Evidence, ...]
+    ) -> tuple[Facts, tuple[Evidence, ...]]:
+        """The old ``facts["enclosures"]`` strings become evidence of kind ``other``."""
+        if "enclosures" not in facts:
+            return facts, evidence
+        items = facts["enclosures"]
+        rest = Facts({k: v for k, v in facts.items() if k != "enclosures"})
+        if not isinstance(items, tuple):
+            self.bad("facts.enclosures", "expected a list of strings")
+            return rest, evidence
+        extra = []
+        for i, title in enumerate(items):
+            if not title.strip():
+                self.bad(f"facts.enclosures[{i}]", "must not be empty")
+            elif "\n" in title or "\r" in title:
+                self.bad(f"facts.enclosures[{i}]", "must be one line")
+            elif len(title) > _MAX_LINE:
+                self.bad(f"facts.enclosures[{i}]", f"longer than {_MAX_LINE} characters")
+            else:
+                extra.append(Evidence(EvidenceKind.OTHER, title.strip()))
+        return rest, evidence + tuple(extra)
+
+
+_CLAIM_KEYS: Final = {
+    "claim_number",
+    "patient",
+    "provider",
+    "payer",
+    "services",
+    "denial",
+    "facts",
+    "evidence",
+}
+_EVIDENCE_KEYS: Final = {"kind", "title", "date", "source", "supports"}
+_FACT_NAME_RE: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+#: An evidence title or source is one line of at most this many characters.
+_MAX_LINE: Final = 500
 
 
 def _join(path: str, key: str) -> str:
@@ -740,9 +951,41 @@ def claim_schema() -> dict[str, Any]:
                     "level": {"type": "integer", "minimum": 0, "maximum": 5},
                 },
             },
+            "evidence": {
+                "type": "array",
+                "description": "the documents the letter encloses, in the order it uses them",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["kind", "title"],
+                    "properties": {
+                        "kind": {"enum": [k.value for k in EvidenceKind]},
+                        "title": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": _MAX_LINE,
+                            "pattern": r"^[^\r\n]*\S[^\r\n]*$",
+                            "description": "one line, as the enclosure list prints it",
+                        },
+                        "date": day,
+                        "source": {
+                            "type": "string",
+                            "maxLength": _MAX_LINE,
+                            "pattern": r"^[^\r\n]*$",
+                            "description": "a file name, a record reference, or "
+                            f"{USER_SOURCE!r} (the default)",
+                        },
+                        "supports": {
+                            "type": "array",
+                            "items": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
+                            "description": "the names of the facts it proves",
+                        },
+                    },
+                },
+            },
             "facts": {
                 "type": "object",
-                "description": "code-specific evidence; names ending in _date hold dates",
+                "description": "code-specific values; names ending in _date hold dates",
                 "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,63}$"},
                 "additionalProperties": {
                     "type": ["string", "number", "boolean", "array"],

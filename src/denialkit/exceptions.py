@@ -27,6 +27,7 @@ __all__ = [
     "LetterValidationError",
     "MissingFactsError",
     "PluginLoadError",
+    "RecordError",
     "RuleError",
     "CodeSetClashWarning",
     "TemplateNotFoundError",
@@ -200,6 +201,37 @@ class X12ParseError(DenialkitError, ValueError):
         super().__init__(prefix + message)
         self.segment = segment
         self.offset = offset
+
+
+class RecordError(DenialkitError, ValueError):
+    """A FHIR record cannot be read. Names the file, line or entry, never the values found there.
+
+    Attributes:
+        file: the file's name (not its folder), when the record came from a file.
+        line: the 1-based line of an NDJSON file, or of the JSON text, when known.
+        entry: the 0-based index of a Bundle entry, when one is at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        entry: int | None = None,
+    ) -> None:
+        where = []
+        if file is not None:
+            where.append(file)
+        if line is not None:
+            where.append(f"line {line}")
+        if entry is not None:
+            where.append(f"entry {entry}")
+        prefix = f"{', '.join(where)}: " if where else ""
+        super().__init__(prefix + message)
+        self.file = file
+        self.line = line
+        self.entry = entry
 
 
 class X12Warning(DenialkitWarning):

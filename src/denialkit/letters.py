@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
-from .claim import _MAX_DIGITS, Claim, PlanType, _number_problem
+from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
 from .codes import DenialCode, lookup
 from .exceptions import ClaimDataError, InvalidCodeError, MissingFactsError, UnknownCodeError
 
@@ -55,6 +55,8 @@ __all__ = [
     "Letter",
     "LetterPart",
     "appeal",
+    "claim_evidence",
+    "enclosure_lines",
     "example_claim",
     "example_codes",
     "format_date",
@@ -408,6 +410,16 @@ def _fine(claim: Claim, when: object) -> bool:
             type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
         ):
             return False
+    for e in claim.evidence:
+        if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
+            return False
+        title, source, when_made = e.title, e.source, e.date
+        if type(title) is not str or not title or title.isspace() or len(title) > _MAX_LINE:
+            return False
+        if "\n" in title or "\r" in title or type(source) is not str or len(source) > _MAX_LINE:
+            return False
+        if when_made is not None and (type(when_made) is not date or when_made > when):
+            return False
     for v in claim.facts.values():
         if type(v) is str:
             if len(v) > _MAX_TEXT:
@@ -477,6 +489,8 @@ def _check(claim: Claim, letter_date: object) -> date:
             if problem is not None:
                 problems.append((f"services[{i}].{name}", problem))
     day("denial.notice_date", getattr(claim.denial, "notice_date", None), required=True)
+    for i, e in enumerate(claim.evidence):
+        _check_evidence(f"evidence[{i}]", e, problems, day)
     for k, v in claim.facts.items():
         if isinstance(v, datetime):
             problems.append((f"facts.{k}", "expected a date, got a datetime (a date has no time)"))
@@ -499,6 +513,30 @@ def _check(claim: Claim, letter_date: object) -> date:
         raise ClaimDataError(problems)
     assert isinstance(letter_date, date)
     return letter_date
+
+
+def _check_evidence(path: str, e: object, problems: list[tuple[str, str]], day: Any) -> None:
+    if not isinstance(e, Evidence):
+        problems.append((path, "expected an Evidence"))
+        return
+    kind: object = e.kind
+    if not isinstance(kind, EvidenceKind):
+        problems.append((f"{path}.kind", "expected an EvidenceKind"))
+    for name in ("title", "source"):
+        value = getattr(e, name)
+        where = f"{path}.{name}"
+        if not isinstance(value, str):
+            problems.append((where, "expected a string"))
+        elif name == "title" and not value.strip():
+            problems.append((where, "must not be empty"))
+        elif "\n" in value or "\r" in value:
+            problems.append((where, "must be one line"))
+        elif len(value) > _MAX_LINE:
+            problems.append((where, f"longer than {_MAX_LINE} characters"))
+    day(f"{path}.date", e.date, required=False)
+    supports: object = e.supports
+    if not isinstance(supports, tuple):
+        problems.append((f"{path}.supports", "expected a tuple of fact names"))
 
 
 def _resolve_codes(code: object) -> tuple[DenialCode, ...]:
@@ -791,15 +829,9 @@ def appeal(
     if extra:
         request += " " + extra
 
+    # the enclosures: the notice and the claim's own evidence, nothing else
     enclosures = [f"Copy of the denial notice dated {notice}"]
-    own = facts.get("enclosures")
-    if isinstance(own, (tuple, list)) and own and all(isinstance(x, str) for x in own):
-        chosen: Sequence[str] = _clean_items(own)
-    else:
-        chosen = [e for v in views for e in v[2]] if meta.evidence else []
-        if not chosen:
-            chosen = _clean_items(meta.enclosures)
-    for item in chosen:
+    for item in enclosure_lines(claim_evidence(claim)):
         if item not in enclosures:
             enclosures.append(item)
 
@@ -854,6 +886,54 @@ def appeal(
         closing=closing,
         signature=tuple(signature),
     )
+
+
+def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:
+    """The claim's evidence, with the old ``facts["enclosures"]`` strings read as kind
+    ``other`` (for a claim built in Python; :meth:`Claim.from_dict` converts them itself).
+
+    >>> claim = example_claim("CO-50")
+    >>> old = claim.evolve(evidence=(), facts={**claim.facts, "enclosures": ["Office notes"]})
+    >>> claim_evidence(old)
+    (<Evidence kind='other' supports=()>,)
+    """
+    legacy = claim.facts.get("enclosures")
+    if isinstance(legacy, str) or not isinstance(legacy, (tuple, list)) or not legacy:
+        return claim.evidence
+    extra = tuple(
+        Evidence(EvidenceKind.OTHER, t.strip())
+        for t in legacy
+        if isinstance(t, str) and t.strip() and "\n" not in t and "\r" not in t
+    )
+    return claim.evidence + extra
+
+
+def enclosure_lines(evidence: Sequence[Evidence]) -> tuple[str, ...]:
+    """One enclosure line per document: its title and its dates. Items with the same kind
+    and title share a line; the denial notice is left out (the letter always lists it first).
+
+    >>> from denialkit.claim import Evidence
+    >>> for line in enclosure_lines([
+    ...     Evidence("rating-scale", "PHQ-9 results", date(2026, 9, 3)),
+    ...     Evidence("consent", "Signed consent form", date(2026, 9, 2)),
+    ...     Evidence("rating-scale", "PHQ-9 results", date(2026, 9, 28)),
+    ... ]):
+    ...     print(line)
+    PHQ-9 results of September 3, 2026 and September 28, 2026
+    Signed consent form of September 2, 2026
+    """
+    groups: dict[tuple[EvidenceKind, str], list[date]] = {}
+    for e in evidence:
+        if e.kind is EvidenceKind.DENIAL_NOTICE:
+            continue
+        days = groups.setdefault((e.kind, e.title.strip().rstrip(".")), [])
+        if e.date is not None and e.date not in days:
+            days.append(e.date)
+    out = []
+    for (_, title), days in groups.items():
+        days.sort()
+        out.append(f"{title} of {_and([format_date(d) for d in days])}" if days else title)
+    return tuple(out)
 
 
 class _Deps(NamedTuple):

@@ -1,5 +1,5 @@
 """From a remittance to appeal letters (issue 6, part 5): ``ClaimPayment.to_claim``,
-``remit.appeals`` and ``denialkit remit FILE --appeals DIR``.
+``denialkit.batch.appeals`` and ``denialkit remit FILE --appeals DIR``.
 
 ``data/appeals.835`` is our own synthetic remittance: every patient name, member id and group
 number in it starts with the sentinel ``QXPHI``, so that any leak into an error message,
@@ -37,6 +37,7 @@ from pypdf import PdfReader
 
 import denialkit
 from denialkit import remit
+from denialkit.batch import ClaimAppeal, appeals
 from denialkit.claim import Payer, PlanType, Provider
 from denialkit.cli import main
 from denialkit.codes import Action
@@ -83,11 +84,11 @@ def quiet_claims(source: object) -> list[remit.ClaimPayment]:
     return claims
 
 
-def batch(source: object, **kw: object) -> list[remit.ClaimAppeal]:
+def batch(source: object, **kw: object) -> list[ClaimAppeal]:
     kw.setdefault("letter_date", LETTER_DATE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", X12Warning)
-        return list(remit.appeals(source, provider=PRACTICE, **kw))  # type: ignore[arg-type]
+        return list(appeals(source, provider=PRACTICE, **kw))  # type: ignore[arg-type]
 
 
 def run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
@@ -291,7 +292,7 @@ def test_to_claim_bad_facts_and_dates() -> None:
     assert claim.facts["care_team"] == ("A", "B") and claim.facts["minutes"] == 20
 
 
-# ------------------------------------------------------------------------ remit.appeals
+# ------------------------------------------------------------------------ batch.appeals
 
 
 def test_appeals_decides_every_claim_that_needs_work(appeals_835: Path) -> None:
@@ -348,7 +349,7 @@ def test_appeals_strict_holds_back_letters_that_lack_facts(appeals_835: Path) ->
     assert [a.position for a in held] == [1, 3, 7, 9]
     assert all(a.missing for a in held)
     with pytest.raises(X12ParseError):
-        list(remit.appeals(remit.sample().replace(b"CAS*CO*197*300", b"CAS*CO*197*310"),
+        list(appeals(remit.sample().replace(b"CAS*CO*197*300", b"CAS*CO*197*310"),
                            provider=PRACTICE, strict=True))  # fmt: skip
 
 
@@ -373,25 +374,61 @@ def test_appeals_takes_claims_already_read_and_a_registry(appeals_835: Path) -> 
 @pytest.mark.parametrize("junk", JUNK)
 def test_appeals_junk_arguments_raise_at_once(junk: object) -> None:
     with pytest.raises(TypeError):
-        remit.appeals(remit.sample(), provider=junk)  # type: ignore[arg-type]
+        appeals(remit.sample(), provider=junk)  # type: ignore[arg-type]
     if junk is not None:
         with pytest.raises(TypeError):
-            remit.appeals(remit.sample(), provider=PRACTICE, payer=junk)  # type: ignore[arg-type]
+            appeals(remit.sample(), provider=PRACTICE, payer=junk)  # type: ignore[arg-type]
         with pytest.raises(TypeError):
-            remit.appeals(remit.sample(), provider=PRACTICE, registry=junk)  # type: ignore[arg-type]
+            appeals(remit.sample(), provider=PRACTICE, registry=junk)  # type: ignore[arg-type]
         with pytest.raises(TypeError):
-            remit.appeals(remit.sample(), provider=PRACTICE, letter_date=junk)  # type: ignore[arg-type]
+            appeals(remit.sample(), provider=PRACTICE, letter_date=junk)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        remit.appeals(remit.sample(), provider=PRACTICE, strict=junk)  # type: ignore[arg-type]
+        appeals(remit.sample(), provider=PRACTICE, strict=junk)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("payer", "match"),
+    [
+        (Payer(name="Sunrise", plan_type="medicare"), r"payer\.plan_type: expected a PlanType"),  # type: ignore[arg-type]
+        (Payer(name="Sunrise", plan_type=None), r"payer\.plan_type"),  # type: ignore[arg-type]
+        (Payer(name=5), r"payer\.name"),  # type: ignore[arg-type]
+        (Payer(name="Sunrise", appeal_window_days=0), r"payer\.appeal_window_days"),
+        (Payer(name="Sunrise", appeal_window_days="90"), r"payer\.appeal_window_days"),  # type: ignore[arg-type]
+        (Payer(name="Sunrise", appeals_address=["PO Box 1"]), r"payer\.appeals_address"),  # type: ignore[arg-type]
+    ],
+)
+def test_appeals_refuses_a_bad_payer_at_the_call(payer: Payer, match: str) -> None:
+    # before: a plan type given as the plain string "medicare" failed deep inside the
+    # batch with AttributeError ('str' object has no attribute 'value')
+    with pytest.raises(ClaimDataError, match=match):
+        appeals(remit.sample(), provider=PRACTICE, payer=payer)
+
+
+def test_the_old_names_in_remit_still_work_and_warn() -> None:
+    import denialkit.batch
+
+    with pytest.warns(DeprecationWarning, match=r"remit\.appeals moved to denialkit\.batch"):
+        old = remit.appeals  # type: ignore[attr-defined]
+    assert old is denialkit.batch.appeals
+    with pytest.warns(DeprecationWarning, match="ClaimAppeal"):
+        assert remit.ClaimAppeal is ClaimAppeal  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match="appeals"):
+        from denialkit.remit import appeals as imported  # type: ignore[attr-defined]
+    assert imported is appeals
+    results = list(old(remit.sample(), provider=PRACTICE, letter_date=date(2026, 5, 4)))
+    assert [a.position for a in results if a.written] == [3, 9]
+    with pytest.raises(AttributeError, match="no_such_name"):
+        remit.no_such_name  # type: ignore[attr-defined]
+    assert "appeals" not in remit.__all__ and "ClaimAppeal" not in remit.__all__
 
 
 @pytest.mark.parametrize("junk", [*JUNK, [None], ["💥"], (b"ISA",)])
 def test_appeals_junk_sources_raise_typed_errors(junk: object) -> None:
     if junk in ([], {}):  # an empty collection of claims: nothing to do
-        assert list(remit.appeals(junk, provider=PRACTICE)) == []  # type: ignore[arg-type]
+        assert list(appeals(junk, provider=PRACTICE)) == []  # type: ignore[arg-type]
         return
     with pytest.raises((TypeError, X12ParseError, OSError)):
-        list(remit.appeals(junk, provider=PRACTICE))  # type: ignore[arg-type]
+        list(appeals(junk, provider=PRACTICE))  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------ the command

@@ -136,3 +136,11 @@ def test_summary(basic: bytes) -> None:
     assert chart[0].endswith("██████████ 300.00") and chart[-1].endswith("██ 60.00")
     assert "680.00 at stake" in str(s) and "<table" in s._repr_html_()
     assert s.to_dict()["at_stake"] == "680"
+
+
+def test_names_have_one_space_between_parts(basic: bytes) -> None:
+    # a middle name of one space gave "BOB   SQUAREPANTS"
+    raw = basic.replace(b"NM1*QC*1*DOE*JANE*Q***", b"NM1*QC*1*SQUAREPANTS*BOB* ***")
+    first = next(remit.claims(raw))
+    assert first.patient is not None and first.patient.name == "BOB SQUAREPANTS"
+    assert first.patient.middle_name == " "  # the element as given stays on the record

@@ -9,13 +9,14 @@ from typing import assert_type
 from matplotlib.axes import Axes
 
 import denialkit
-from denialkit import CodeRef, CodeTable, DenialCode, remit
+from denialkit import CodeRef, CodeTable, DenialCode, batch, remit
+from denialkit.batch import ClaimAppeal
 from denialkit.claim import Claim, Provider
 from denialkit.codes import Action, Appealable, Category, GroupCode, Knowledge
 from denialkit.deadlines import Deadline, deadline_for
 from denialkit.knowledge import Explanation, explain
 from denialkit.letters import Letter
-from denialkit.remit import ClaimAppeal, ClaimPayment
+from denialkit.remit import ClaimPayment
 from denialkit.validation import Report
 
 
@@ -63,7 +64,7 @@ def remittances(raw: bytes) -> None:
     for payment in remit.claims(raw):
         assert_type(payment, ClaimPayment)
         assert_type(payment.to_claim(provider=Provider(name="Valley")), Claim)
-    assert_type(remit.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
+    assert_type(batch.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
 
 
 def charts(raw: bytes, ax: Axes) -> None:

@@ -34,9 +34,9 @@ from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from denialkit.batch import ClaimAppeal
     from denialkit.claim import Payer, Provider
     from denialkit.letters import Letter
-    from denialkit.remit import ClaimAppeal
 
 FORMATS: Final = ("text", "md", "html", "pdf")
 _EXTENSIONS: Final = {"text": "txt", "md": "md", "html": "html", "pdf": "pdf"}
@@ -168,7 +168,7 @@ def _write(path: Path, body: str | bytes) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the letters and the index; returns the exit status."""
-    from denialkit import remit
+    from denialkit import batch
     from denialkit.render import render_html, render_markdown, render_pdf
 
     from .letters import _registry
@@ -254,7 +254,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             writer = csv.DictWriter(index, fieldnames=list(INDEX_COLUMNS), lineterminator="\n")
             try:
                 writer.writeheader()
-                for a in remit.appeals(
+                for a in batch.appeals(
                     source,
                     provider=provider,
                     payer=payer,

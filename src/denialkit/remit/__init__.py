@@ -11,8 +11,9 @@ thousand.
 - :func:`stream` yields both, in file order (claims first, then their remittance at its SE),
   for one pass over a source that cannot be read twice;
 - :func:`denials` yields the claims and lines that need work, with the amount at stake;
-- :func:`appeals` writes an appeal letter for every claim whose denial calls for one
-  (:meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`);
+- :meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`, ready
+  for :func:`denialkit.appeal` (appeal letters for a whole remittance come from
+  :func:`denialkit.batch.appeals`, a floor above: this package never imports the letters);
 - :func:`to_records`, :func:`to_frame` and :func:`summary` turn them into tables.
 
 >>> from denialkit import remit
@@ -46,12 +47,13 @@ ISA/GS envelope is read with the delimiters found in its ST segment, with a warn
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from denialkit.codes import Action
 
-from ._appeals import ClaimAppeal
 from ._reader import Readable, Reader, Source, source_chunks
 from ._records import (
     ROUTINE_ACTIONS,
@@ -67,23 +69,18 @@ from ._records import (
     Remittance,
     RemittanceHeader,
     ServiceLine,
+    claim_denials,
 )
 from ._sample import sample
 from ._tables import COLUMNS, Summary
 
 if TYPE_CHECKING:
-    from datetime import date
-
     import pandas
-
-    from denialkit.claim import Payer, Provider
-    from denialkit.templates import TemplateRegistry
 
 __all__ = [
     "COLUMNS",
     "ROUTINE_ACTIONS",
     "Adjustment",
-    "ClaimAppeal",
     "ClaimPayment",
     "ClaimStatus",
     "Contact",
@@ -98,7 +95,6 @@ __all__ = [
     "ServiceLine",
     "Source",
     "Summary",
-    "appeals",
     "claims",
     "denials",
     "iter_records",
@@ -219,76 +215,9 @@ def denials(
     >>> item.claim.denied, item.amount, item.explanations()[0].action.value
     (True, Decimal('300'), 'appeal')
     """
-    from ._denials import claim_denials
-
     ignore = frozenset(ignore)
     for claim in _claims_of(source, strict):
         yield from claim_denials(claim, ignore)
-
-
-def appeals(
-    source: Source | Iterable[ClaimPayment],
-    *,
-    provider: Provider,
-    payer: Payer | None = None,
-    registry: TemplateRegistry | None = None,
-    letter_date: date | None = None,
-    strict: bool = False,
-) -> Iterator[ClaimAppeal]:
-    """An appeal letter for every claim whose denial calls for one, and why not for the rest.
-
-    For every claim with work to do (as :func:`denials` finds it) this yields one
-    :class:`ClaimAppeal`, in file order:
-
-    - when a code that needs work recommends an appeal (its explanation's action is
-      ``appeal``), ``letter`` is the letter from :func:`denialkit.appeal`, built from
-      :meth:`ClaimPayment.to_claim`. It answers the codes that call for an appeal (with the
-      remark codes beside them) and lists the services they concern: every line when the
-      denial is at claim level, else only the lines appealed;
-    - otherwise ``letter`` is ``None`` and ``reason`` says why: a claim whose recommended
-      action is to correct and resubmit, to send information or to bill another payer gets
-      no letter (a corrected claim, not an appeal, is the remedy); a code the tables do not
-      know needs a person's look; and a claim the 835 cannot describe fully (no service
-      line, no service date, no patient name) is listed with the paths it lacks.
-
-    Nothing is dropped silently: every claim that needs work comes out, with a letter or
-    a reason.
-
-    Args:
-        source: a path, a binary file object, ``bytes``, or claims already read.
-        provider: the practice that appeals (name, address, NPI, signer).
-        payer: the payer and its appeals address, for every claim; default: the payer named
-            in each remittance, plan type from the claim filing indicator where certain.
-        registry: the template registry (default: the built-in and installed packs).
-        letter_date: the date on every letter (default: today).
-        strict: read the remittance strictly (failed checks raise
-            :class:`~denialkit.exceptions.X12ParseError`) and write no letter that lacks a
-            fact: such a claim comes back with ``letter=None`` and ``missing`` set.
-
-    Raises:
-        TypeError: an argument has the wrong type (raised at once).
-        X12ParseError: while iterating, for malformed or truncated data.
-
-    >>> from datetime import date
-    >>> from denialkit.claim import Provider
-    >>> practice = Provider(name="Valley Family Medicine", npi="1234567893")
-    >>> for a in appeals(sample(), provider=practice, letter_date=date(2026, 5, 4)):
-    ...     print(a.position, a.codes, a.amount, a.written, a.reason or a.letter.template)
-    2 ('CO-197', 'N54') 300 False the remittance lacks what a letter needs: services: ...
-    3 ('CO-50', 'N115') 60 True builtin/carc-50.txt.j2
-    4 ('CO-16', 'N290') 120 False the recommended action is 'Correct and resubmit', not an appeal
-    9 ('CO-29',) 200 True builtin/carc-29.txt.j2
-    """
-    from ._appeals import appeals as _appeals
-
-    return _appeals(
-        source,
-        provider=provider,
-        payer=payer,
-        registry=registry,
-        letter_date=letter_date,
-        strict=strict,
-    )
 
 
 def iter_records(
@@ -343,7 +272,6 @@ def summary(
     >>> s.by_category[0]
     ('authorization', 1, Decimal('300'))
     """
-    from ._denials import claim_denials
     from ._tables import Tally
 
     ignore = frozenset(ignore)
@@ -355,3 +283,24 @@ def summary(
             for item in claim_denials(x, ignore):
                 tally.item(item)
     return tally.summary()
+
+
+#: Names that moved to :mod:`denialkit.batch`, kept here for one release (deprecated).
+_MOVED: dict[str, str] = {"appeals": "denialkit.batch", "ClaimAppeal": "denialkit.batch"}
+
+
+def __getattr__(name: str) -> object:
+    # ``remit.appeals`` and ``remit.ClaimAppeal`` moved a floor up, to denialkit.batch, which
+    # composes remittances with letters. They still resolve here for one release, with a
+    # DeprecationWarning. The module is looked up by name when the old name is used, so
+    # nothing in denialkit.remit imports denialkit.batch: no import circle.
+    target = _MOVED.get(name)
+    if target is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"denialkit.remit.{name} moved to {target}.{name}; the old name goes in the next release",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    value: object = getattr(importlib.import_module(target), name)
+    return value

@@ -5,15 +5,17 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
-
-from ._records import ZERO, Adjustment, ClaimPayment, DenialItem, Remittance, ServiceLine
 
 if TYPE_CHECKING:
     import pandas
     from matplotlib.axes import Axes
+
+    from ._records import Adjustment, ClaimPayment, DenialItem, Remittance, ServiceLine
+
+ZERO: Final = Decimal(0)
 
 #: The columns of :func:`to_records`, in order.
 COLUMNS: tuple[str, ...] = (
