@@ -83,6 +83,9 @@ def test_letter_html_highlights_markers_and_lists_what_to_check() -> None:
     assert "Missing facts (1)" in side and "consent date" in side
     assert "must reach the payer by" in side
     assert letter.report.summary in side
+    assert letter.report.errors  # the consent date is missing
+    for f in letter.report.errors:
+        assert f"{f.rule_id} error: {html.escape(f.message)}" in side
 
 
 def test_letter_html_escapes_claim_values() -> None:

@@ -269,10 +269,21 @@ class Letter:
             else e(self.deadline_note or "none computed")
         )
         side.append(f"<p><b>Deadline:</b> {due}</p>")
-        side.append(f"<p><b>Validator:</b> {e(self.report.summary)}</p>")
+        report = self.report
+        side.append(f"<p><b>Validator:</b> {e(report.summary)}</p>")
+        serious = [f for f in report.findings if f.severity.value != "info"]
+        if serious:
+            side.append(
+                "<ul>"
+                + "".join(
+                    f"<li>{e(f.rule_id)} {e(f.severity.value)}: {e(f.message)}</li>"
+                    for f in serious
+                )
+                + "</ul>"
+            )
         return (
             '<div class="denialkit-letter" style="display:flex;gap:1.5em;align-items:flex-start">'
-            '<pre style="white-space:pre-wrap;flex:3;max-width:42em;margin:0">'
+            '<pre style="white-space:pre-wrap;font-family:inherit;flex:3;max-width:42em;margin:0">'
             f"{text}</pre>"
             f'<aside style="flex:2;min-width:14em">{"".join(side)}</aside></div>'
         )
