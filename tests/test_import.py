@@ -10,7 +10,8 @@ CHECK = """
 import json, sys
 import denialkit
 heavy = ["jinja2", "pandas", "fpdf", "numpy", "importlib.metadata", "denialkit._tables",
-         "denialkit.letters", "denialkit.templates", "denialkit.validation", "denialkit.remit"]
+         "denialkit.letters", "denialkit.templates", "denialkit.validation", "denialkit.remit",
+         "denialkit.record"]
 loaded = [m for m in heavy if m in sys.modules]
 import denialkit.codes as codes
 print(json.dumps({"loaded": loaded, "table_loaded": codes._DEFAULT is not None}))

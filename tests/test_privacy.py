@@ -13,7 +13,9 @@ import logging
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
+import attrs
 import pytest
 
 import denialkit
@@ -37,6 +39,9 @@ def _claim_data() -> dict[str, object]:
     data["facts"]["care_manager_name"] = f"{SENTINEL} Manager"  # type: ignore[index]
     data["facts"]["rating_scale_scores"] = f"{SENTINEL} scores"  # type: ignore[index]
     data["services"][0]["description"] = f"{SENTINEL} service"  # type: ignore[index]
+    for item in data["evidence"]:  # type: ignore[attr-defined]
+        item["title"] = f"{SENTINEL} {item['title']}"
+        item["source"] = f"{SENTINEL}/{item['source']}"
     return data
 
 
@@ -64,6 +69,7 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
         claim = Claim.from_dict(_claim_data())
         seen += [repr(claim), repr(claim.patient), repr(claim.services), repr(claim.denial)]
         seen += [repr(claim.facts), repr(claim.provider), repr(claim.payer), str(claim)]
+        seen += [repr(claim.evidence), *(repr(e) for e in claim.evidence)]
 
         letter = denialkit.appeal("CCM21", claim, letter_date=LETTER_DATE)
         assert SENTINEL in letter.text  # the letter itself must carry the values
@@ -84,6 +90,9 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
         _attempt(
             lambda: denialkit.appeal("CCM21", short, letter_date=LETTER_DATE, strict=True), seen
         )
+        # evidence dated after the letter
+        future = claim.evolve(evidence=(attrs.evolve(claim.evidence[0], date=date(2027, 1, 1)),))
+        _attempt(lambda: denialkit.appeal("CCM21", future, letter_date=LETTER_DATE), seen)
         # a service after the letter date
         _attempt(lambda: denialkit.appeal("CCM21", claim, letter_date=date(2026, 1, 1)), seen)
 
@@ -93,6 +102,11 @@ def test_no_sentinel_anywhere(caplog: pytest.LogCaptureFixture) -> None:
         bad["patient"] = {"name": 5, "member_id": f"{SENTINEL}", "birth_date": f"{SENTINEL}"}
         bad["facts"] = {"consent_date": f"{SENTINEL}", f"{SENTINEL}": 1}
         bad[f"{SENTINEL}_extra"] = f"{SENTINEL}"
+        bad["evidence"] = [
+            {"kind": SENTINEL, "title": f"{SENTINEL}\nline", "source": 5},
+            {"kind": "consent", "title": SENTINEL, "date": SENTINEL, "supports": [SENTINEL]},
+            {"kind": "other", "title": SENTINEL, f"{SENTINEL}": 1},
+        ]
         _attempt(lambda: Claim.from_dict(bad), seen)
         _attempt(lambda: Claim.from_json(json.dumps(bad)[:-5]), seen)
 
@@ -140,6 +154,92 @@ def test_no_sentinel_from_remittances(caplog: pytest.LogCaptureFixture) -> None:
         for claim in remit.claims(odd):
             seen += [repr(claim), repr(claim.unknown_segments), repr(claim.adjustments)]
         _attempt(lambda: list(remit.claims(odd, strict=True)), seen)
+        seen += [str(w.message) for w in caught]
+    seen += [r.getMessage() for r in caplog.records]
+    assert [s for s in seen if SENTINEL in s] == []
+
+
+def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """Every record path: read, views, references, facts, fill, explain, the CLI's stderr
+    and JSON errors, with the sentinel in every patient value of the record."""
+    import io
+
+    from denialkit import record
+    from denialkit.cli import main
+
+    caplog.set_level(logging.DEBUG)
+    source = Path(__file__).parent / "record" / "data" / "cocm-bundle.json"
+    text = source.read_text("utf-8")
+    for value in (
+        "Zoë",
+        "Nguyễn",
+        "1EG4TE5MK73",
+        "26274801234500",
+        "Whitfield",
+        "Haddad",
+        "1951-06-14",
+        "MRN-cocm-patient",
+    ):
+        text = text.replace(value, f"{SENTINEL}{value}")
+    text = text.replace('"valueInteger": 18', f'"valueString": "{SENTINEL}"')
+    raw = text.encode()
+    assert raw.count(SENTINEL.encode()) >= 8
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rec = record.read(raw)
+        seen += [repr(rec), str(rec)]
+        for view in rec:
+            seen += [repr(view), str(view)]
+            for name in ("birth_date", "date_time", "period", "codes", "participants"):
+                seen.append(repr(getattr(view, name, None)))
+        seen += [repr(r) for r in rec.references()]
+        found = record.facts(rec, code="CCM21", month="2026-09")
+        seen += [repr(found), *(repr(f) for f in found.facts.values())]
+        seen += [repr(s) for f in found.facts.values() for s in f.sources]
+        seen += [n.message for n in found.notes] + [repr(n) for n in found.notes]
+        claim = Claim.from_dict(_claim_data())
+        for prefer in ("claim", "record"):
+            filled = record.fill(claim, rec, prefer=prefer)  # type: ignore[arg-type]
+            seen += [repr(filled), filled.explain(), repr(filled.claim)]
+            seen += [repr(c) for c in filled.conflicts] + [c.message() for c in filled.conflicts]
+            seen += [repr(o) for o in filled.origins]
+        # broken copies: truncated, a bad entry, a wrong version, a bad NDJSON line
+        _attempt(lambda: record.read(raw[: raw.index(SENTINEL.encode()) + 8]), seen)
+        _attempt(
+            lambda: record.read(
+                raw.replace(b'"resourceType": "Patient"', f'"resourceType": "{SENTINEL}"'.encode())
+            ),
+            seen,
+        )
+        _attempt(
+            lambda: record.read(raw.replace(b'"resourceType": "Patient"', b'"resourceType": 5')),
+            seen,
+        )
+        export = tmp_path / "export"
+        export.mkdir()
+        (export / "Patient.ndjson").write_text(
+            f'{{"resourceType": "Patient", "id": "{SENTINEL}"'
+            f', "name": [{{"text": "{SENTINEL}"}}]\n',
+            "utf-8",
+        )
+        _attempt(lambda: record.read(export), seen)
+        # the command line: notes, missing facts and conflicts go to stderr
+        bundle = tmp_path / "bundle.json"
+        bundle.write_bytes(raw)
+        claim_file = tmp_path / "claim.json"
+        claim_file.write_text(json.dumps(_claim_data()), "utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        main(
+            ["record", "facts", str(bundle), "--month", "2026-09", "--claim", str(claim_file)],
+            stdout=out,
+            stderr=err,
+        )
+        assert SENTINEL in out.getvalue()  # the facts themselves are the output
+        seen.append(err.getvalue())
+        err = io.StringIO()
+        main(["record", "facts", str(export)], stdout=io.StringIO(), stderr=err)
+        seen.append(err.getvalue())
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
     assert [s for s in seen if SENTINEL in s] == []

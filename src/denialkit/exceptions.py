@@ -25,8 +25,10 @@ __all__ = [
     "DenialkitWarning",
     "InvalidCodeError",
     "LetterValidationError",
+    "LetterWarningError",
     "MissingFactsError",
     "PluginLoadError",
+    "RecordError",
     "RuleError",
     "CodeSetClashWarning",
     "TemplateNotFoundError",
@@ -137,6 +139,20 @@ class ClaimDataError(DenialkitError, ValueError):
         super().__init__(f"claim data has {n} problem{'s' if n != 1 else ''}: {lines}")
 
 
+class LetterWarningError(DenialkitError, ValueError):
+    """``appeal(..., strict=True)`` found reasons not to send the letter as it is.
+
+    Attributes:
+        warnings: the :class:`~denialkit.letters.LetterWarning` items, all at once.
+    """
+
+    def __init__(self, warnings: Sequence[object]) -> None:
+        self.warnings = tuple(warnings)
+        text = "; ".join(str(w) for w in self.warnings)
+        n = len(self.warnings)
+        super().__init__(f"the letter has {n} warning{'s' if n != 1 else ''}: {text}")
+
+
 class TemplateNotFoundError(DenialkitError, LookupError):
     """No template matched. ``searched`` lists every place that was tried, in order."""
 
@@ -200,6 +216,37 @@ class X12ParseError(DenialkitError, ValueError):
         super().__init__(prefix + message)
         self.segment = segment
         self.offset = offset
+
+
+class RecordError(DenialkitError, ValueError):
+    """A FHIR record cannot be read. Names the file, line or entry, never the values found there.
+
+    Attributes:
+        file: the file's name (not its folder), when the record came from a file.
+        line: the 1-based line of an NDJSON file, or of the JSON text, when known.
+        entry: the 0-based index of a Bundle entry, when one is at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        entry: int | None = None,
+    ) -> None:
+        where = []
+        if file is not None:
+            where.append(file)
+        if line is not None:
+            where.append(f"line {line}")
+        if entry is not None:
+            where.append(f"entry {entry}")
+        prefix = f"{', '.join(where)}: " if where else ""
+        super().__init__(prefix + message)
+        self.file = file
+        self.line = line
+        self.entry = entry
 
 
 class X12Warning(DenialkitWarning):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
@@ -12,7 +13,16 @@ import attrs
 import pytest
 
 import denialkit
-from denialkit.claim import Claim, Denial, Patient, Payer, PlanType, ServiceLine
+from denialkit.claim import (
+    Claim,
+    Denial,
+    Evidence,
+    EvidenceKind,
+    Patient,
+    Payer,
+    PlanType,
+    ServiceLine,
+)
 from denialkit.codes import lookup
 from denialkit.deadlines import deadline
 from denialkit.exceptions import (
@@ -22,7 +32,15 @@ from denialkit.exceptions import (
     MissingFactsError,
     UnknownCodeError,
 )
-from denialkit.letters import Letter, LetterPart, appeal, example_claim, example_codes
+from denialkit.letters import (
+    Letter,
+    LetterPart,
+    appeal,
+    enclosure_lines,
+    example_claim,
+    example_codes,
+)
+from payloads import tampered
 
 
 def test_ccm21_letter_is_complete_with_every_part(ccm21: Claim, letter_date: date) -> None:
@@ -67,9 +85,12 @@ def test_ccm21_letter_is_complete_with_every_part(ccm21: Claim, letter_date: dat
     # the explicit request, the numbered enclosures, the signature
     assert letter.request.startswith("We request a redetermination of claim 26274801234500.")
     assert letter.enclosures[0] == "Copy of the denial notice dated October 20, 2026"
-    assert letter.enclosures[1:] == tuple(
-        e.rstrip(".")
-        for e in lookup("CCM21").knowledge.evidence  # type: ignore[union-attr]
+    assert letter.enclosures[1:] == (
+        "Signed patient consent to collaborative care of September 2, 2026",
+        "Behavioral health care plan of September 5, 2026",
+        "PHQ-9 results of September 3, 2026 and September 28, 2026",
+        "Care manager time log for September 2026",
+        "Psychiatric consultant's caseload review note of September 17, 2026",
     )
     assert "\n1. Copy of the denial notice dated October 20, 2026\n" in text
     assert letter.signature[:3] == ("Maria Alvarez", "Billing Manager", "Valley Family Medicine")
@@ -191,7 +212,8 @@ def test_code_specific_facts_show_up(letter_date: date) -> None:
     assert letter.missing == ()
     assert "first submitted it on September 20, 2026" in letter.text
     assert "clearinghouse acceptance report, batch 4471" in letter.text
-    assert any("277CA" in e for e in letter.enclosures)
+    notice = "Copy of the denial notice dated October 1, 2026"
+    assert letter.enclosures == (notice, *enclosure_lines(claim.evidence))
 
 
 def test_several_codes_are_all_quoted(letter_date: date) -> None:
@@ -211,7 +233,7 @@ def test_bhi_minutes_are_compared_with_the_codes_threshold(ccm21: Claim, letter_
     facts = dict(ccm21.facts, care_manager_minutes=120)
     letter = appeal("CCM21", ccm21.evolve(services=lines, facts=facts), letter_date=letter_date)
     text = letter.text
-    assert "records 120 minutes" in text
+    assert "shows 120 minutes" in text
     assert "the billed codes describe 130 minutes" in text
     assert "which meets" not in text
 
@@ -227,24 +249,46 @@ def test_general_bhi_needs_no_psychiatric_consultant(ccm21: Claim, letter_date: 
     assert "which meets the 20 minutes" in letter.text
 
 
-def test_enclosures_can_come_from_the_claim(ccm21: Claim, letter_date: date) -> None:
+def test_old_enclosure_strings_are_read_as_evidence_of_kind_other(
+    ccm21: Claim, letter_date: date
+) -> None:
     facts = dict(ccm21.facts, enclosures=("Consent form", "Minute log"))
-    letter = appeal("CCM21", ccm21.evolve(facts=facts), letter_date=letter_date)
+    letter = appeal("CCM21", ccm21.evolve(facts=facts, evidence=()), letter_date=letter_date)
     assert letter.enclosures[1:] == ("Consent form", "Minute log")
+    data = json.loads(ccm21.to_json())
+    del data["evidence"]
+    data["facts"]["enclosures"] = ["Consent form", "Minute log"]
+    claim = Claim.from_dict(data)
+    assert "enclosures" not in claim.facts
+    assert [(e.kind, e.title, e.source) for e in claim.evidence] == [
+        (EvidenceKind.OTHER, "Consent form", "provided by the user"),
+        (EvidenceKind.OTHER, "Minute log", "provided by the user"),
+    ]
 
 
-def test_template_enclosures_are_used_when_codes_have_no_evidence(letter_date: date) -> None:
+def test_enclosures_are_the_notice_and_the_claims_evidence_only(letter_date: date) -> None:
     from denialkit.codes import default_table
-    from denialkit.templates import default_registry
 
-    with_evidence = appeal("CO-45", example_claim("CO-50"), letter_date=letter_date)
-    evidence = lookup("CO-45").knowledge.evidence  # type: ignore[union-attr]
-    assert with_evidence.enclosures[1:] == tuple(e.rstrip(".") for e in evidence)
+    claim = example_claim("CO-50").evolve(evidence=())
+    for code in ("CO-45", "CO-50", "CCM21", "CO-197"):
+        letter = appeal(code, claim, letter_date=letter_date)
+        assert letter.enclosures == ("Copy of the denial notice dated October 1, 2026",)
     bare = next(c for c in default_table() if c.knowledge is None and c.system.value == "CARC")
-    letter = appeal(bare.code, example_claim("CO-50"), letter_date=letter_date)
-    meta = default_registry().get(letter.template).meta
-    assert meta.enclosures
-    assert letter.enclosures[1:] == meta.enclosures
+    letter = appeal(bare.code, claim, letter_date=letter_date)
+    assert letter.enclosures == ("Copy of the denial notice dated October 1, 2026",)
+
+
+def test_evidence_dated_after_the_letter_is_refused_by_path(
+    ccm21: Claim, letter_date: date
+) -> None:
+    late = Evidence("time-log", "Minute log", date(2026, 12, 1))
+    bad = tampered(Evidence("consent", "x"), title=" ")  # the constructor refuses it
+    with pytest.raises(ClaimDataError) as err:
+        appeal("CCM21", ccm21.evolve(evidence=(late, bad)), letter_date=letter_date)
+    assert err.value.problems == (
+        ("evidence[0].date", "is after the letter date"),
+        ("evidence[1].title", "must not be empty"),
+    )
 
 
 # ------------------------------------------------------------------ levels and deadlines
@@ -300,7 +344,7 @@ def test_letter_date_defaults_to_today(ccm21: Claim) -> None:
 def test_service_date_after_the_letter_date_names_the_path(ccm21: Claim) -> None:
     with pytest.raises(ClaimDataError) as err:
         appeal("CCM21", ccm21, letter_date=date(2026, 9, 29))
-    assert err.value.problems == (
+    assert err.value.problems[:2] == (
         ("services[0].date", "is after the letter date"),
         ("denial.notice_date", "is after the letter date"),
     )
@@ -308,12 +352,19 @@ def test_service_date_after_the_letter_date_names_the_path(ccm21: Claim) -> None
 
 
 def test_every_date_problem_is_reported_at_once(ccm21: Claim) -> None:
-    claim = ccm21.evolve(
-        services=(
-            ServiceLine(code="99492", date=datetime(2026, 9, 30, 10, 0)),  # type: ignore[arg-type]
-            ServiceLine(code="99494", date=date(2026, 12, 1)),
+    # the constructors refuse a datetime; a claim changed after its checks still gets them all
+    facts = tampered(ccm21.facts)
+    object.__setattr__(facts, "_index", dict(facts._index, consent_date=datetime(2026, 9, 2)))
+    claim = tampered(
+        ccm21.evolve(
+            services=(
+                tampered(
+                    ServiceLine(code="99492", date=date(2026, 9, 30)), date=datetime(2026, 9, 30)
+                ),
+                ServiceLine(code="99494", date=date(2026, 12, 1)),
+            )
         ),
-        facts=dict(ccm21.facts, consent_date=datetime(2026, 9, 2, 8, 30)),
+        facts=facts,
     )
     with pytest.raises(ClaimDataError) as err:
         appeal("CCM21", claim, letter_date=date(2026, 11, 2))

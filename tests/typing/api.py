@@ -7,13 +7,14 @@ from datetime import date
 from typing import assert_type
 
 import denialkit
-from denialkit import CodeRef, CodeTable, DenialCode, remit
+from denialkit import CodeRef, CodeTable, DenialCode, batch, remit
+from denialkit.batch import ClaimAppeal
 from denialkit.claim import Claim, Provider
 from denialkit.codes import Action, Appealable, Category, GroupCode, Knowledge
 from denialkit.deadlines import Deadline, deadline_for
 from denialkit.knowledge import Explanation, explain
 from denialkit.letters import Letter
-from denialkit.remit import ClaimAppeal, ClaimPayment
+from denialkit.remit import ClaimPayment
 from denialkit.validation import Report
 
 
@@ -61,4 +62,21 @@ def remittances(raw: bytes) -> None:
     for payment in remit.claims(raw):
         assert_type(payment, ClaimPayment)
         assert_type(payment.to_claim(provider=Provider(name="Valley")), Claim)
-    assert_type(remit.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
+    assert_type(batch.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
+
+
+def records(claim: Claim) -> None:
+    from denialkit import record
+
+    rec = record.read("bundle.json")
+    assert_type(rec, record.Record)
+    assert_type(rec.of_type(record.Consent), tuple[record.Consent, ...])
+    assert_type(rec.get("Consent/c1"), record.Resource | None)
+    found = record.facts(rec, code="CCM21", month="2026-09")
+    assert_type(found, record.RecordFacts)
+    assert_type(found.missing, tuple[str, ...])
+    assert_type(found.facts["consent_date"].sources, tuple[record.Source, ...])
+    filled = record.fill(claim, rec, prefer="record")
+    assert_type(filled.claim, Claim)
+    assert_type(filled.conflicts, tuple[record.Conflict, ...])
+    assert_type(filled.explain(), str)

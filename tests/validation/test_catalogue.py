@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from denialkit._rules import RETIRED, RULES
 from denialkit.validation import Severity, builtin_rules
+from denialkit.validation.rules import RETIRED, RULES
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs" / "rules.md"

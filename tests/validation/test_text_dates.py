@@ -14,8 +14,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from denialkit._rules import scan
 from denialkit.validation import Document, validate_text
+from denialkit.validation._analysis import scan
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,

@@ -24,7 +24,7 @@ __all__ = ["UsageError", "build_parser", "main"]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
-_COMMAND_MODULES = ("codes", "letters", "validate", "remit")
+_COMMAND_MODULES = ("codes", "letters", "validate", "remit", "record")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,8 +11,9 @@ thousand.
 - :func:`stream` yields both, in file order (claims first, then their remittance at its SE),
   for one pass over a source that cannot be read twice;
 - :func:`denials` yields the claims and lines that need work, with the amount at stake;
-- :func:`appeals` writes an appeal letter for every claim whose denial calls for one
-  (:meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`);
+- :meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`, ready
+  for :func:`denialkit.appeal` (appeal letters for a whole remittance come from
+  :func:`denialkit.batch.appeals`, a floor above: this package never imports the letters);
 - :func:`to_records`, :func:`to_frame` and :func:`summary` turn them into tables.
 
 >>> from denialkit import remit
@@ -46,12 +47,13 @@ ISA/GS envelope is read with the delimiters found in its ST segment, with a warn
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from denialkit.codes import Action
 
-from ._appeals import ClaimAppeal
 from ._reader import Readable, Reader, Source, source_chunks
 from ._records import (
     ROUTINE_ACTIONS,
@@ -67,23 +69,20 @@ from ._records import (
     Remittance,
     RemittanceHeader,
     ServiceLine,
+    claim_denials,
 )
 from ._sample import sample
 from ._tables import COLUMNS, Summary
 
 if TYPE_CHECKING:
-    from datetime import date
-
     import pandas
 
-    from denialkit.claim import Payer, Provider
-    from denialkit.templates import TemplateRegistry
+    from denialkit._csvsafe import SupportsWrite
 
 __all__ = [
     "COLUMNS",
     "ROUTINE_ACTIONS",
     "Adjustment",
-    "ClaimAppeal",
     "ClaimPayment",
     "ClaimStatus",
     "Contact",
@@ -98,7 +97,6 @@ __all__ = [
     "ServiceLine",
     "Source",
     "Summary",
-    "appeals",
     "claims",
     "denials",
     "iter_records",
@@ -108,6 +106,7 @@ __all__ = [
     "summary",
     "to_frame",
     "to_records",
+    "write_csv",
 ]
 
 
@@ -219,76 +218,9 @@ def denials(
     >>> item.claim.denied, item.amount, item.explanations()[0].action.value
     (True, Decimal('300'), 'appeal')
     """
-    from ._denials import claim_denials
-
     ignore = frozenset(ignore)
     for claim in _claims_of(source, strict):
         yield from claim_denials(claim, ignore)
-
-
-def appeals(
-    source: Source | Iterable[ClaimPayment],
-    *,
-    provider: Provider,
-    payer: Payer | None = None,
-    registry: TemplateRegistry | None = None,
-    letter_date: date | None = None,
-    strict: bool = False,
-) -> Iterator[ClaimAppeal]:
-    """An appeal letter for every claim whose denial calls for one, and why not for the rest.
-
-    For every claim with work to do (as :func:`denials` finds it) this yields one
-    :class:`ClaimAppeal`, in file order:
-
-    - when a code that needs work recommends an appeal (its explanation's action is
-      ``appeal``), ``letter`` is the letter from :func:`denialkit.appeal`, built from
-      :meth:`ClaimPayment.to_claim`. It answers the codes that call for an appeal (with the
-      remark codes beside them) and lists the services they concern: every line when the
-      denial is at claim level, else only the lines appealed;
-    - otherwise ``letter`` is ``None`` and ``reason`` says why: a claim whose recommended
-      action is to correct and resubmit, to send information or to bill another payer gets
-      no letter (a corrected claim, not an appeal, is the remedy); a code the tables do not
-      know needs a person's look; and a claim the 835 cannot describe fully (no service
-      line, no service date, no patient name) is listed with the paths it lacks.
-
-    Nothing is dropped silently: every claim that needs work comes out, with a letter or
-    a reason.
-
-    Args:
-        source: a path, a binary file object, ``bytes``, or claims already read.
-        provider: the practice that appeals (name, address, NPI, signer).
-        payer: the payer and its appeals address, for every claim; default: the payer named
-            in each remittance, plan type from the claim filing indicator where certain.
-        registry: the template registry (default: the built-in and installed packs).
-        letter_date: the date on every letter (default: today).
-        strict: read the remittance strictly (failed checks raise
-            :class:`~denialkit.exceptions.X12ParseError`) and write no letter that lacks a
-            fact: such a claim comes back with ``letter=None`` and ``missing`` set.
-
-    Raises:
-        TypeError: an argument has the wrong type (raised at once).
-        X12ParseError: while iterating, for malformed or truncated data.
-
-    >>> from datetime import date
-    >>> from denialkit.claim import Provider
-    >>> practice = Provider(name="Valley Family Medicine", npi="1234567893")
-    >>> for a in appeals(sample(), provider=practice, letter_date=date(2026, 5, 4)):
-    ...     print(a.position, a.codes, a.amount, a.written, a.reason or a.letter.template)
-    2 ('CO-197', 'N54') 300 False the remittance lacks what a letter needs: services: ...
-    3 ('CO-50', 'N115') 60 True builtin/carc-50.txt.j2
-    4 ('CO-16', 'N290') 120 False the recommended action is 'Correct and resubmit', not an appeal
-    9 ('CO-29',) 200 True builtin/carc-29.txt.j2
-    """
-    from ._appeals import appeals as _appeals
-
-    return _appeals(
-        source,
-        provider=provider,
-        payer=payer,
-        registry=registry,
-        letter_date=letter_date,
-        strict=strict,
-    )
 
 
 def iter_records(
@@ -321,15 +253,59 @@ def to_records(
     return list(iter_records(source, strict=strict))
 
 
-def to_frame(source: Source | Iterable[ClaimPayment], *, strict: bool = False) -> pandas.DataFrame:
-    """:func:`to_records` as a pandas ``DataFrame`` (pandas is optional).
+def write_csv(
+    source: Source | Iterable[ClaimPayment], out: SupportsWrite, *, strict: bool = False
+) -> int:
+    """:func:`to_records` as CSV, safe to open in a spreadsheet; returns the rows written.
+
+    The first row holds the ``COLUMNS``. Amounts and quantities are written as numbers
+    (``-20`` is minus twenty, never a formula); dates as ``YYYY-MM-DD``; empty values as
+    empty cells. A text cell whose first non-blank character is ``=``, ``+``, ``-`` or
+    ``@``, or that starts with a tab or a line break, gets a leading ``'`` so that a
+    spreadsheet shows it as text instead of running it (a claim number ``=HYPERLINK(...)``
+    from a hostile 835). Open ``out`` with ``newline=""``, as the :mod:`csv` module asks.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_csv(sample(), out)
+    18
+    >>> out.getvalue().splitlines()[1][:50]
+    '0001,EFT20260417001,ACME HEALTH PLAN,2026-04-17,PC'
+    """
+    from denialkit._csvsafe import write_rows
+
+    return write_rows(out, COLUMNS, iter_records(source, strict=strict))
+
+
+def to_frame(
+    source: Source | Iterable[ClaimPayment], *, strict: bool = False, exact: bool = False
+) -> pandas.DataFrame:
+    """:func:`to_records` as a pandas ``DataFrame`` with numeric columns (pandas is optional).
+
+    Amounts and quantities (``claim_charge``, ``claim_payment``, ``line_charge``,
+    ``line_payment``, ``amount``, ``quantity``) are ``float64``, so they sum, group and plot
+    without a cast (``NaN`` where a line or a quantity is absent); with ``exact=True`` they
+    are ``Decimal`` objects instead, exact to the cent (``None`` where absent). Line numbers
+    are ``Int64`` (``<NA>`` for claim-level rows), dates ``datetime64``, ``known`` and
+    ``needs_work`` ``bool``; the rest is text.
+
+    Args:
+        source: a path, a binary file object, ``bytes``, or claims already read.
+        strict: raise instead of warning when a check fails.
+        exact: keep amounts as ``Decimal`` (floats round: use this to reconcile to the cent).
 
     Raises:
         ImportError: pandas is not installed (``pip install 'denialkit[pandas]'``).
+
+    >>> df = to_frame(sample())
+    >>> df[df.needs_work].groupby("category")["amount"].sum().sort_values().to_dict()
+    {'medical-necessity': 60.0, 'missing-information': 120.0, 'timely-filing': 200.0, ...}
+    >>> str(df.amount.dtype), str(df.line.dtype), to_frame(sample(), exact=True).amount[0]
+    ('float64', 'Int64', Decimal('50'))
     """
     from ._tables import frame
 
-    return frame(iter_records(source, strict=strict))
+    return frame(iter_records(source, strict=strict), exact=exact)
 
 
 def summary(
@@ -343,7 +319,6 @@ def summary(
     >>> s.by_category[0]
     ('authorization', 1, Decimal('300'))
     """
-    from ._denials import claim_denials
     from ._tables import Tally
 
     ignore = frozenset(ignore)
@@ -355,3 +330,24 @@ def summary(
             for item in claim_denials(x, ignore):
                 tally.item(item)
     return tally.summary()
+
+
+#: Names that moved to :mod:`denialkit.batch`, kept here for one release (deprecated).
+_MOVED: dict[str, str] = {"appeals": "denialkit.batch", "ClaimAppeal": "denialkit.batch"}
+
+
+def __getattr__(name: str) -> object:
+    # ``remit.appeals`` and ``remit.ClaimAppeal`` moved a floor up, to denialkit.batch, which
+    # composes remittances with letters. They still resolve here for one release, with a
+    # DeprecationWarning. The module is looked up by name when the old name is used, so
+    # nothing in denialkit.remit imports denialkit.batch: no import circle.
+    target = _MOVED.get(name)
+    if target is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"denialkit.remit.{name} moved to {target}.{name}; the old name goes in the next release",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    value: object = getattr(importlib.import_module(target), name)
+    return value

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
 
-from denialkit.codes import Action, Category, DenialCode
+from denialkit.codes import Action, Appealable, Category, DenialCode
 
 if TYPE_CHECKING:
     from denialkit.claim import Claim, FactValue, Payer, Provider
@@ -335,12 +335,16 @@ class Adjustment(NamedTuple):
         """Whether someone must act on this adjustment.
 
         True for a positive amount whose code's action is not in ``ignore`` (by default:
-        write off, bill the patient, no action), and for a positive amount with an unknown
-        code (a person must look at it).
+        write off, bill the patient, no action), for a positive amount with an unknown
+        code (a person must look at it), and for a timely-filing write-off that proof of
+        timely filing could still overturn (CO-29: only the team knows whether it holds it).
         """
         if self.amount is None or self.amount <= ZERO:
             return False
-        return self.code is None or self.code.action not in ignore
+        code = self.code
+        if code is None or code.action not in ignore:
+            return True
+        return code.category is Category.TIMELY_FILING and code.appealable is not Appealable.NO
 
 
 class Entity(NamedTuple):
@@ -374,9 +378,11 @@ class Entity(NamedTuple):
 
     @property
     def name(self) -> str:
-        """The full name (``"FIRST MIDDLE LAST SUFFIX"``), or the organisation's name."""
+        """The full name (``"FIRST MIDDLE LAST SUFFIX"``), or the organisation's name, with
+        each run of whitespace (an empty middle name of one space, a line break) as one
+        space."""
         parts = (self.first_name, self.middle_name, self.last_name, self.suffix)
-        return " ".join(p for p in parts if p)
+        return " ".join(" ".join(p for p in parts if p).split())
 
     @property
     def is_person(self) -> bool:
@@ -926,13 +932,14 @@ class ClaimPayment:
         >>> claim.denial.codes, claim.denial.notice_date
         (('CO-50', 'N115'), datetime.date(2026, 4, 17))
         """
-        from ._appeals import to_claim
+        from ._claim import to_claim
 
-        return to_claim(self, provider=provider, payer=payer, notice_date=notice_date, facts=facts)
+        items = tuple(claim_denials(self, ROUTINE_ACTIONS))
+        return to_claim(
+            self, items, provider=provider, payer=payer, notice_date=notice_date, facts=facts
+        )
 
 
-#: Claim filing indicators (CLP06) whose plan type is certain.
-_PLAN_BY_FILING: Final = {"MA": "medicare", "MB": "medicare", "16": "medicare-advantage"}
 
 
 @attrs.frozen
@@ -1012,8 +1019,32 @@ class DenialItem:
         """
         from denialkit.deadlines import deadline
 
-        plan_ = plan or _PLAN_BY_FILING.get(self.claim.filing_indicator or "")
+        from ._claim import PLAN_BY_FILING
+
+        plan_ = plan or PLAN_BY_FILING.get(self.claim.filing_indicator or "")
         notice = self.claim.header.payment_date or self.claim.header.production_date
         if plan_ is None or notice is None:
             return None
         return deadline(plan_, 1, notice, window_days=window_days)
+
+
+def claim_denials(claim: ClaimPayment, ignore: frozenset[Action]) -> Iterator[DenialItem]:
+    """The items of one claim that need work: claim level first, then lines in order.
+
+    A claim-level item holds the claim-level adjustments that need work; a denied claim
+    (status 4) with no adjustment that needs work at any level still yields one claim-level
+    item, for its unpaid charge.
+    """
+    own = tuple(a for a in claim.adjustments if a.needs_work(ignore))
+    line_items = []
+    for line in claim.lines:
+        work = tuple(a for a in line.adjustments if a.needs_work(ignore))
+        if work:
+            amount = sum((a.amount for a in work if a.amount is not None), ZERO)
+            line_items.append(DenialItem(claim, line, work, amount))
+    if own:
+        amount = sum((a.amount for a in own if a.amount is not None), ZERO)
+        yield DenialItem(claim, None, own, amount)
+    elif claim.denied and not line_items:
+        yield DenialItem(claim, None, (), claim.charge - claim.payment)
+    yield from line_items

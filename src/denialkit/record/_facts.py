@@ -1,0 +1,818 @@
+"""Claim facts read from a record, each with the resources it came from (private).
+
+The rules (what counts, what is ignored) are documented in ``docs/record.md``; each
+function below reads one fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Final, Literal
+
+import attrs
+
+from denialkit.claim import Evidence, EvidenceKind, FactValue
+
+from ._dates import FhirDate, Month, spoken
+from ._record import Record
+from ._views import (
+    LOINC,
+    SCALE_LOINC,
+    CarePlan,
+    CareTeam,
+    Coding,
+    Condition,
+    Consent,
+    Coverage,
+    Encounter,
+    ExplanationOfBenefit,
+    Observation,
+    Organization,
+    Patient,
+    Period,
+    Practitioner,
+    PractitionerRole,
+    Procedure,
+    QuestionnaireResponse,
+    Ref,
+    Resource,
+)
+
+__all__ = [
+    "BHI_FACTS",
+    "CARE_MANAGER_ROLES",
+    "CLAIM_FACTS",
+    "PSYCHIATRIC_CONSULTANT_ROLES",
+    "Fact",
+    "Note",
+    "RecordFacts",
+    "Source",
+    "facts",
+]
+
+#: The clinical facts of a behavioural health integration appeal (CCM21 and its family).
+BHI_FACTS: Final = (
+    "consent_date",
+    "care_plan_date",
+    "rating_scale",
+    "rating_scale_scores",
+    "care_manager_minutes",
+    "care_manager_name",
+    "psychiatric_consultant_name",
+)
+#: Facts about the patient, the coverage and the denial (compared with the claim's own fields).
+CLAIM_FACTS: Final = (
+    "patient_name",
+    "patient_birth_date",
+    "member_id",
+    "payer_name",
+    "claim_number",
+    "denial_codes",
+)
+
+NUCC: Final = "http://nucc.org/provider-taxonomy"
+SNOMED: Final = "http://snomed.info/sct"
+#: Role codes (PractitionerRole.code or .specialty, CareTeam.participant.role) that name the
+#: behavioural health care manager.
+CARE_MANAGER_ROLES: Final = frozenset(
+    {
+        (NUCC, "171M00000X"),  # Case Manager/Care Coordinator
+        (SNOMED, "768820003"),  # Care coordinator (occupation)
+    }
+)
+#: Role codes that name the psychiatric consultant.
+PSYCHIATRIC_CONSULTANT_ROLES: Final = frozenset(
+    {
+        (NUCC, "2084P0800X"),  # Psychiatry & Neurology, Psychiatry
+        (NUCC, "2084P0804X"),  # Psychiatry & Neurology, Child & Adolescent Psychiatry
+        (NUCC, "2084P0805X"),  # Psychiatry & Neurology, Geriatric Psychiatry
+        (SNOMED, "80584001"),  # Psychiatrist (occupation)
+    }
+)
+
+SCALES: Final = {"44261-6": "PHQ-9", "70274-6": "GAD-7", "55758-7": "PHQ-2"}
+_SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
+_DONE_OBSERVATION: Final = frozenset({"final", "amended", "corrected"})
+_DONE_RESPONSE: Final = frozenset({"completed", "amended"})
+_CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
+_CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
+_MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
+_ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+_MAX_MINUTES_ONE_ITEM: Final = Decimal(24 * 60)
+
+Kind = Literal[
+    "consent",
+    "care-plan",
+    "rating-scale",
+    "time-log",
+    "care-team",
+    "patient",
+    "coverage",
+    "remittance",
+]
+
+
+@attrs.frozen
+class Source:
+    """Where a fact was read: the resource, the element, and what the document is.
+
+    Attributes:
+        resource: ``Type/id`` of the resource, e.g. ``Observation/phq9-2026-09-28``.
+        path: the element read, e.g. ``Observation.valueInteger``.
+        kind: the kind of document (``"consent"``, ``"care-plan"``, ``"rating-scale"``,
+            ``"time-log"``, ``"care-team"``, ``"patient"``, ``"coverage"``, ``"remittance"``).
+        date: the resource's date at its own precision, when it has one.
+        title: what the document is, for an enclosure, e.g. ``"PHQ-9 score"`` (the letter adds
+            the date).
+    """
+
+    resource: str
+    path: str
+    kind: Kind
+    date: FhirDate | None = attrs.field(default=None, repr=False)
+    title: str = attrs.field(default="", repr=False)
+
+    def __repr__(self) -> str:
+        return f"<Source {self.resource} {self.path}>"
+
+
+@attrs.frozen
+class Fact:
+    """One fact read from the record, with every resource it rests on.
+
+    Attributes:
+        name: the claim fact's name, e.g. ``"care_manager_minutes"``.
+        value: the value, as the claim holds it (a date, an int, a string, a tuple).
+        sources: the resources it was read from (a sum of minutes has one per entry).
+    """
+
+    name: str
+    value: FactValue = attrs.field(repr=False)
+    sources: tuple[Source, ...]
+
+    @property
+    def source(self) -> str:
+        """The ``Type/id`` of the first source (the only one for most facts)."""
+        return self.sources[0].resource
+
+    def __repr__(self) -> str:
+        return f"<Fact {self.name} sources={[s.resource for s in self.sources]}>"
+
+
+@attrs.frozen
+class Note:
+    """Why a resource was not used, or why a fact stays missing (no values, ever).
+
+    Attributes:
+        fact: the fact concerned, or None for the record as a whole.
+        resource: ``Type/id`` of the resource concerned, when there is one.
+        message: a sentence, e.g. "status is preliminary; only final, amended or corrected
+            scores count".
+    """
+
+    fact: str | None
+    resource: str | None
+    message: str
+
+
+@attrs.frozen
+class RecordFacts:
+    """The facts a record gives for one code and one billed month.
+
+    Attributes:
+        code: the denial code the facts are for, e.g. ``"CCM21"``.
+        month: the billed month (``YYYY-MM``), or None when none was given.
+        facts: name -> :class:`Fact`, for each fact the record shows.
+        missing: the facts looked for that the record does not show.
+        notes: what was passed over and why.
+    """
+
+    code: str
+    month: Month | None
+    facts: Mapping[str, Fact] = attrs.field(repr=False)
+    missing: tuple[str, ...]
+    notes: tuple[Note, ...] = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"<RecordFacts {self.code} {self.month} facts={sorted(self.facts)}>"
+
+    def values(self) -> dict[str, FactValue]:
+        """Name -> value, ready for ``Claim.facts``."""
+        return {name: f.value for name, f in self.facts.items()}
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source of every fact, each resource once, in fact order."""
+        seen: dict[str, Source] = {}
+        for f in self.facts.values():
+            for s in f.sources:
+                seen.setdefault(s.resource, s)
+        return tuple(seen.values())
+
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The documents that prove the clinical facts, one :class:`~denialkit.claim.Evidence`
+        per source resource, each naming that resource in its title and listing the facts it
+        supports. Patient, coverage and denial facts give none (the letter encloses the
+        denial notice itself)."""
+        return evidence_for(self.facts.values())
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data: ``{"facts": {name: {"value", "source", "sources"}},
+        "missing": [...], "notes": [...]}`` (dates ISO, decimals as strings)."""
+        return {
+            "code": self.code,
+            "month": None if self.month is None else str(self.month),
+            "facts": {
+                name: {
+                    "value": _plain(f.value),
+                    "source": f.source,
+                    "sources": [{"resource": s.resource, "path": s.path} for s in f.sources],
+                }
+                for name, f in sorted(self.facts.items())
+            },
+            "missing": list(self.missing),
+            "notes": [
+                {"fact": n.fact, "resource": n.resource, "message": n.message} for n in self.notes
+            ],
+        }
+
+
+_EVIDENCE_KINDS: Final = {
+    "consent": EvidenceKind.CONSENT,
+    "care-plan": EvidenceKind.CARE_PLAN,
+    "rating-scale": EvidenceKind.RATING_SCALE,
+    "time-log": EvidenceKind.TIME_LOG,
+    "care-team": EvidenceKind.MEDICAL_RECORD,
+}
+
+
+def evidence_for(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
+    """One Evidence item per source resource of the given facts (see RecordFacts.evidence).
+
+    The care team's Practitioner only gives a name; the PractitionerRole or CareTeam that
+    gives the role is the document, so only it is enclosed.
+    """
+    order: list[str] = []
+    sources: dict[str, Source] = {}
+    supports: dict[str, list[str]] = {}
+    for fact in facts:
+        for s in fact.sources:
+            if s.kind not in _EVIDENCE_KINDS or (s.kind == "care-team" and not s.title):
+                continue
+            if s.resource not in sources:
+                order.append(s.resource)
+                sources[s.resource] = s
+                supports[s.resource] = []
+            if fact.name not in supports[s.resource]:
+                supports[s.resource].append(fact.name)
+    out = []
+    for key in order:
+        s = sources[key]
+        day = s.date.day if s.date is not None else None
+        title = f"{s.resource}: {s.title}"
+        if s.date is not None and day is None:
+            title += f" of {spoken(s.date)}"
+        out.append(Evidence(_EVIDENCE_KINDS[s.kind], title, day, s.resource, tuple(supports[key])))
+    return tuple(out)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _has(codes: Iterable[Coding], wanted: Iterable[tuple[str, str]]) -> bool:
+    pairs = set(wanted)
+    return any((c.system, c.code) in pairs for c in codes)
+
+
+def _overlaps(period: Period | None, month: Month) -> bool:
+    if period is None:
+        return True
+    if period.start is not None and period.start.first > month.last:
+        return False
+    return not (period.end is not None and period.end.last < month.first)
+
+
+def _number(value: Decimal) -> int | Decimal:
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+class _Reader:
+    """Reads facts from one record for one month, collecting notes as it goes."""
+
+    def __init__(self, record: Record, month: Month | None) -> None:
+        self.record = record
+        self.month = month
+        self.notes: list[Note] = []
+        self.facts: dict[str, Fact] = {}
+
+    def note(self, fact: str | None, resource: str | None, message: str) -> None:
+        self.notes.append(Note(fact, resource, message))
+
+    def put(self, name: str, value: FactValue, sources: Iterable[Source]) -> None:
+        self.facts[name] = Fact(name, value, tuple(sources))
+
+    def live(self, views: Iterable[Resource], fact: str) -> Iterator[Resource]:
+        for v in views:
+            if v.entered_in_error:
+                self.note(fact, v.key, "marked entered-in-error; ignored")
+            else:
+                yield v
+
+    def resolve(self, ref: Ref | None, holder: Resource, fact: str) -> Resource | None:
+        if ref is None:
+            return None
+        res = self.record.resolve(ref, holder)
+        if res.target is None and res.form != "display":
+            self.note(fact, holder.key, f"{ref.path} ({res.form} reference) does not resolve")
+        return res.target
+
+    # -- consent -------------------------------------------------------------------------
+    def consent(self) -> None:
+        name = "consent_date"
+        best: tuple[date, Consent, str, FhirDate] | None = None
+        for v in self.live(self.record.of_type(Consent), name):
+            assert isinstance(v, Consent)
+            if not _has(v.scope, [(_CONSENT_SCOPE, "treatment")]):
+                continue
+            if v.status != "active":
+                self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
+                continue
+            when, path = v.date_time, "Consent.dateTime"
+            if when is None and v.provision_period is not None:
+                when, path = v.provision_period.start, "Consent.provision.period.start"
+            if when is None or when.day is None:
+                self.note(name, v.key, "has no date to the day")
+                continue
+            if self.month is not None:
+                if when.day > self.month.last:
+                    self.note(name, v.key, "given after the billed month")
+                    continue
+                pp = v.provision_period
+                if pp is not None and pp.end is not None and pp.end.last < self.month.first:
+                    self.note(name, v.key, "ended before the billed month")
+                    continue
+            if best is not None:
+                self.note(name, None, "several active treatment consents; the latest is used")
+            if best is None or when.day > best[0]:
+                best = (when.day, v, path, when)
+        if best is not None:
+            day, v, path, when = best
+            self.put(
+                name,
+                day,
+                [Source(v.key, path, "consent", when, "Patient consent to treatment")],
+            )
+
+    # -- care plan -----------------------------------------------------------------------
+    def _behavioural(self, plan: CarePlan) -> bool:
+        if _has(plan.categories, [(_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_PLAN]):
+            return True
+        for ref in plan.addresses:
+            target = self.resolve(ref, plan, "care_plan_date")
+            if isinstance(target, Condition) and any(
+                c.system == _ICD10CM and (c.code or "").upper().startswith("F")
+                for c in target.codes
+            ):
+                return True
+        return False
+
+    def care_plan(self) -> None:
+        name = "care_plan_date"
+        best: tuple[date, CarePlan, str, FhirDate] | None = None
+        for v in self.live(self.record.of_type(CarePlan), name):
+            assert isinstance(v, CarePlan)
+            if not self._behavioural(v):
+                continue
+            if v.status not in ("active", "completed"):
+                self.note(name, v.key, f"status is {v.status or 'absent'}; not a plan in force")
+                continue
+            when, path = (v.period.start if v.period else None), "CarePlan.period.start"
+            if when is None:
+                when, path = v.created, "CarePlan.created"
+            if when is None or when.day is None:
+                self.note(name, v.key, "has no start date to the day")
+                continue
+            if self.month is not None and (
+                when.day > self.month.last or not _overlaps(v.period, self.month)
+            ):
+                continue
+            if best is None or when.day > best[0]:
+                best = (when.day, v, path, when)
+        if best is not None:
+            day, v, path, when = best
+            self.put(
+                name, day, [Source(v.key, path, "care-plan", when, "Behavioral health care plan")]
+            )
+
+    # -- rating scales -------------------------------------------------------------------
+    def _readings(self) -> list[tuple[str, FhirDate, Decimal, Source]]:
+        out: list[tuple[str, FhirDate, Decimal, Source]] = []
+        fact = "rating_scale_scores"
+        for o in self.live(self.record.of_type(Observation), fact):
+            assert isinstance(o, Observation)
+            loinc = next(
+                (c.code for c in o.codes if c.system == LOINC and c.code in SCALE_LOINC), None
+            )
+            if loinc is None:
+                continue
+            if o.status not in _DONE_OBSERVATION:
+                self.note(
+                    fact,
+                    o.key,
+                    f"status is {o.status or 'absent'}; only final, amended "
+                    "or corrected scores count",
+                )
+                continue
+            if o.value is None or o.effective is None:
+                self.note(fact, o.key, "has no numeric score or no date")
+                continue
+            scale = SCALES[loinc]
+            out.append(
+                (
+                    loinc,
+                    o.effective,
+                    o.value,
+                    Source(
+                        o.key,
+                        f"Observation.{o.value_element}",
+                        "rating-scale",
+                        o.effective,
+                        f"{scale} score",
+                    ),
+                )
+            )
+        for q in self.live(self.record.of_type(QuestionnaireResponse), fact):
+            assert isinstance(q, QuestionnaireResponse)
+            if not q.scores:
+                continue
+            if q.status not in _DONE_RESPONSE:
+                self.note(
+                    fact,
+                    q.key,
+                    f"status is {q.status or 'absent'}; only completed or amended responses count",
+                )
+                continue
+            if q.authored is None:
+                self.note(fact, q.key, "has no date authored")
+                continue
+            for item in q.scores:
+                scale = SCALES[item.loinc]
+                out.append(
+                    (
+                        item.loinc,
+                        q.authored,
+                        item.value,
+                        Source(
+                            q.key,
+                            item.path,
+                            "rating-scale",
+                            q.authored,
+                            f"{scale} questionnaire",
+                        ),
+                    )
+                )
+        return out
+
+    def rating_scale(self) -> None:
+        readings = self._readings()
+        if self.month is not None:
+            month = self.month
+            readings = [r for r in readings if r[1].first <= month.last]
+        # the same score in an Observation and in the response it was derived from: once
+        unique: dict[tuple[str, date, Decimal], tuple[str, FhirDate, Decimal, Source]] = {}
+        for r in readings:
+            unique.setdefault((r[0], r[1].first, r[2]), r)
+        readings = sorted(unique.values(), key=lambda r: (r[1].first, r[3].resource))
+        current = readings
+        if self.month is not None:
+            month = self.month
+            current = [r for r in readings if month.holds(r[1])]
+        chosen = next((c for c in _SCALE_ORDER if any(r[0] == c for r in current)), None)
+        if chosen is None:
+            if readings:
+                self.note("rating_scale", None, "no score in the billed month")
+            return
+        mine = [r for r in readings if r[0] == chosen]
+        shown = [r for r in mine if r in current]
+        intake = mine[0]
+        if intake not in shown:
+            shown.insert(0, intake)
+        parts = [f"{_number(v)} on {spoken(when)}" for _, when, v, _ in shown]
+        text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        sources = [s for *_, s in shown]
+        self.put("rating_scale", SCALES[chosen], sources[:1])
+        self.put("rating_scale_scores", text, sources)
+
+    # -- minutes ---------------------------------------------------------------------------
+    def _span(self, period: Period | None) -> Decimal | None:
+        if period is None or period.start is None or period.end is None:
+            return None
+        a, b = period.start.moment, period.end.moment
+        if a is None or b is None:
+            return None
+        return Decimal(int((b - a).total_seconds())) / 60
+
+    def _in_month(self, period: Period | None, key: str) -> bool:
+        if self.month is None:
+            return True
+        if period is None or period.start is None:
+            return False
+        end = period.end or period.start
+        if self.month.holds(period.start) and self.month.holds(end):
+            return True
+        if _overlaps(period, self.month):
+            self.note("care_manager_minutes", key, "crosses the billed month's edge; not counted")
+        return False
+
+    def minutes(self) -> None:
+        name = "care_manager_minutes"
+        total = Decimal(0)
+        sources: list[Source] = []
+        counted_encounters: set[str] = set()
+        for p in self.live(self.record.of_type(Procedure), name):
+            assert isinstance(p, Procedure)
+            if p.status != "completed":
+                self.note(name, p.key, f"status is {p.status or 'absent'}; only completed counts")
+                continue
+            if not self._in_month(p.performed, p.key):
+                continue
+            span = self._span(p.performed) if p.performed_element == "performedPeriod" else None
+            if not self._usable(span, p.key):
+                continue
+            assert span is not None
+            total += span
+            sources.append(
+                Source(
+                    p.key,
+                    "Procedure.performedPeriod",
+                    "time-log",
+                    p.performed.start if p.performed else None,
+                    "Care management time entry",
+                )
+            )
+            enc = self.resolve(p.encounter, p, name) if p.encounter else None
+            if enc is not None:
+                counted_encounters.add(enc.key)
+        for e in self.live(self.record.of_type(Encounter), name):
+            assert isinstance(e, Encounter)
+            if e.key in counted_encounters:
+                continue  # its time is already counted from the procedure
+            if e.status != "finished":
+                self.note(name, e.key, f"status is {e.status or 'absent'}; only finished counts")
+                continue
+            if not self._in_month(e.period, e.key):
+                continue
+            span, path = e.length_minutes, "Encounter.length"
+            if span is None:
+                span, path = self._span(e.period), "Encounter.period"
+            if not self._usable(span, e.key):
+                continue
+            assert span is not None
+            total += span
+            sources.append(
+                Source(
+                    e.key,
+                    path,
+                    "time-log",
+                    e.period.start if e.period else None,
+                    "Care management time entry",
+                )
+            )
+        if sources:
+            self.put(name, _number(total), sources)
+
+    def _usable(self, span: Decimal | None, key: str) -> bool:
+        if span is None:
+            self.note(
+                "care_manager_minutes",
+                key,
+                "records no duration; units are never turned into minutes",
+            )
+            return False
+        if span <= 0 or span > _MAX_MINUTES_ONE_ITEM:
+            self.note("care_manager_minutes", key, "duration is not between 0 and 24 hours")
+            return False
+        return True
+
+    # -- care team -------------------------------------------------------------------------
+    def _person(
+        self, ref: Ref | None, holder: Resource, fact: str, *, hop: bool = True
+    ) -> tuple[str, Source] | None:
+        """The name behind a reference: a Practitioner, or a PractitionerRole's practitioner
+        (one hop only, so a cycle of roles cannot loop), else the reference's display."""
+        target = self.resolve(ref, holder, fact)
+        if isinstance(target, PractitionerRole) and hop:
+            return self._person(target.practitioner, target, fact, hop=False)
+        if isinstance(target, Practitioner) and target.name:
+            return target.name, Source(target.key, "Practitioner.name", "care-team")
+        if ref is not None and ref.display:
+            return ref.display, Source(holder.key, f"{ref.path}.display", "care-team")
+        return None
+
+    def person(self, fact: str, roles: frozenset[tuple[str, str]], what: str) -> None:
+        found: dict[str, list[Source]] = {}
+
+        def add(hit: tuple[str, Source] | None, via: Source) -> None:
+            if hit is not None:
+                found.setdefault(" ".join(hit[0].split()).casefold(), []).extend([via, hit[1]])
+                names.setdefault(" ".join(hit[0].split()).casefold(), " ".join(hit[0].split()))
+
+        names: dict[str, str] = {}
+        for r in self.live(self.record.of_type(PractitionerRole), fact):
+            assert isinstance(r, PractitionerRole)
+            if not _has(r.codes + r.specialties, roles) or r.active is False:
+                continue
+            if self.month is not None and not _overlaps(r.period, self.month):
+                continue
+            add(
+                self._person(r.practitioner, r, fact),
+                Source(
+                    r.key,
+                    "PractitionerRole.code",
+                    "care-team",
+                    title=f"Care team record naming the {what}",
+                ),
+            )
+        for t in self.live(self.record.of_type(CareTeam), fact):
+            assert isinstance(t, CareTeam)
+            if t.status in ("proposed",):
+                continue
+            if self.month is not None and not _overlaps(t.period, self.month):
+                continue
+            for part in t.participants:
+                if not _has(part.roles, roles):
+                    continue
+                if self.month is not None and not _overlaps(part.period, self.month):
+                    continue
+                add(
+                    self._person(part.member, t, fact),
+                    Source(
+                        t.key,
+                        f"CareTeam.participant[{part.index}].role",
+                        "care-team",
+                        title=f"Care team record naming the {what}",
+                    ),
+                )
+        if len(found) > 1:
+            self.note(
+                fact,
+                None,
+                f"the record names {len(found)} people in this role; it does not say which one",
+            )
+            return
+        for key, sources in found.items():
+            unique = list({s.resource + s.path: s for s in sources}.values())
+            self.put(fact, names[key], unique)
+
+    # -- patient, coverage, denial ---------------------------------------------------------
+    def patient(self) -> None:
+        patients = [
+            p
+            for p in self.live(self.record.of_type(Patient), "patient_name")
+            if isinstance(p, Patient)
+        ]
+        if len(patients) > 1:
+            self.note("patient_name", None, "the record holds several patients")
+            return
+        if not patients:
+            return
+        p = patients[0]
+        if p.name:
+            self.put("patient_name", p.name, [Source(p.key, "Patient.name", "patient")])
+        if p.birth_date is not None and p.birth_date.day is not None:
+            self.put(
+                "patient_birth_date",
+                p.birth_date.day,
+                [Source(p.key, "Patient.birthDate", "patient", p.birth_date)],
+            )
+
+    def coverage(self) -> None:
+        found: dict[str, Source] = {}
+        payers: dict[str, Source] = {}
+        for c in self.live(self.record.of_type(Coverage), "member_id"):
+            assert isinstance(c, Coverage)
+            if c.status not in (None, "active"):
+                continue
+            if self.month is not None and not _overlaps(c.period, self.month):
+                continue
+            if c.member_id and c.member_id_element:
+                found.setdefault(c.member_id, Source(c.key, c.member_id_element, "coverage"))
+            for ref in c.payors:
+                target = self.resolve(ref, c, "payer_name")
+                if isinstance(target, Organization) and target.name:
+                    payers.setdefault(
+                        target.name, Source(target.key, "Organization.name", "coverage")
+                    )
+                elif target is None and ref.display:
+                    payers.setdefault(ref.display, Source(c.key, f"{ref.path}.display", "coverage"))
+        for fact, values in (("member_id", found), ("payer_name", payers)):
+            if len(values) == 1:
+                value, source = next(iter(values.items()))
+                self.put(fact, value, [source])
+            elif values:
+                self.note(fact, None, "several active coverages disagree")
+
+    def denial(self) -> None:
+        numbers: dict[str, Source] = {}
+        codes: dict[str, Source] = {}
+        for e in self.live(self.record.of_type(ExplanationOfBenefit), "denial_codes"):
+            assert isinstance(e, ExplanationOfBenefit)
+            if e.status == "cancelled":
+                continue
+            if self.month is not None and not (
+                any(self.month.holds(d) for d in e.service_dates)
+                or (
+                    e.billable_period is not None
+                    and _overlaps(e.billable_period, self.month)
+                    and e.billable_period.start is not None
+                )
+            ):
+                continue
+            if e.claim_number:
+                numbers.setdefault(
+                    e.claim_number,
+                    Source(
+                        e.key,
+                        "ExplanationOfBenefit.identifier",
+                        "remittance",
+                        title="Explanation of benefit",
+                    ),
+                )
+            for r in e.reasons:
+                codes.setdefault(
+                    r.code, Source(e.key, r.path, "remittance", title="Explanation of benefit")
+                )
+        if len(numbers) == 1:
+            value, source = next(iter(numbers.items()))
+            self.put("claim_number", value, [source])
+        elif numbers:
+            self.note("claim_number", None, "several claims' explanations of benefit match")
+        if codes:
+            ordered = sorted(codes)
+            by_resource: dict[str, Source] = {}
+            for c in ordered:
+                by_resource.setdefault(codes[c].resource, codes[c])
+            self.put("denial_codes", tuple(ordered), by_resource.values())
+
+
+def is_bhi_code(code: str) -> bool:
+    """Whether a code is in the care-management family (CCM, BH, MH): the BHI facts apply.
+
+    >>> is_bhi_code("ccm21"), is_bhi_code("CO-16")
+    (True, False)
+    """
+    return isinstance(code, str) and code.strip().upper().startswith(("CCM", "BH", "MH"))
+
+
+def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = None) -> RecordFacts:
+    """The facts ``record`` gives for a denial ``code`` in the billed ``month``.
+
+    Args:
+        record: a record from :func:`denialkit.record.read`.
+        code: the denial code; a care-management code (``CCM21``, ``BH...``, ``MH...``) reads
+            the behavioural health facts, any code reads the patient, coverage and denial.
+        month: the billed calendar month, ``"YYYY-MM"``. Minutes count only inside it;
+            scores, consent, care plan and care team must be in force by its end. Without a
+            month, minutes are not read (they are only meaningful for a month).
+
+    Raises:
+        TypeError: ``record`` is not a Record, or ``code`` is not a str.
+        ValueError: ``month`` is not ``YYYY-MM``.
+    """
+    if not isinstance(record, Record):
+        raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
+    if not isinstance(code, str):
+        raise TypeError(f"code must be a str, not {type(code).__name__}")
+    m = month if isinstance(month, Month) or month is None else Month.parse(month)
+    r = _Reader(record, m)
+    wanted: tuple[str, ...] = CLAIM_FACTS
+    canonical = code.strip().upper()
+    if is_bhi_code(canonical):
+        wanted = BHI_FACTS + CLAIM_FACTS
+        r.consent()
+        r.care_plan()
+        r.rating_scale()
+        if m is not None:
+            r.minutes()
+        else:
+            r.note("care_manager_minutes", None, "no billed month given; minutes not read")
+        r.person("care_manager_name", CARE_MANAGER_ROLES, "care manager")
+        r.person(
+            "psychiatric_consultant_name", PSYCHIATRIC_CONSULTANT_ROLES, "psychiatric consultant"
+        )
+    r.patient()
+    r.coverage()
+    r.denial()
+    ordered = {n: r.facts[n] for n in wanted if n in r.facts}
+    missing = tuple(n for n in wanted if n not in r.facts)
+    return RecordFacts(canonical, m, ordered, missing, tuple(r.notes))

@@ -1,0 +1,286 @@
+"""Reading a record from a Bundle, a resource, NDJSON files or a bulk-export folder (private)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Final, TypeAlias, cast
+
+from denialkit.exceptions import RecordError
+
+from ._json import MAX_DEPTH, loads
+from ._record import OLD_TYPES, Record
+from ._views import build, wanted
+
+__all__ = ["MAX_BYTES", "Readable", "read"]
+
+#: The largest single JSON document read whole (a Bundle). Larger exports come as NDJSON,
+#: which is read line by line with no limit on the file, only on one line.
+MAX_BYTES: Final = 256 * 1024 * 1024
+#: The longest NDJSON line (one resource).
+MAX_LINE_BYTES: Final = 64 * 1024 * 1024
+
+Readable: TypeAlias = (
+    "str | os.PathLike[str] | bytes | bytearray | IO[bytes] | Sequence[str | os.PathLike[str]]"
+)
+
+_TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
+
+
+class _Loader:
+    """Adds JSON values to a record, refusing what is not FHIR R4 with a located error."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self._good_types: set[str] = set()
+
+    def top(self, obj: object, *, file: str | None, line: int | None) -> None:
+        rtype = self._check(obj, file=file, line=line, entry=None)
+        assert isinstance(obj, dict)
+        if rtype == "Bundle":
+            self._bundle(obj, file=file, line=line)
+        else:
+            self._resource(obj, None, file=file, line=line, entry=None)
+
+    def _check(self, obj: object, *, file: str | None, line: int | None, entry: int | None) -> str:
+        if not isinstance(obj, dict):
+            raise RecordError(
+                "not a FHIR resource (a JSON object is expected)", file=file, line=line, entry=entry
+            )
+        rtype = obj.get("resourceType")
+        if not isinstance(rtype, str):
+            raise RecordError(
+                "not a FHIR resource (no resourceType)", file=file, line=line, entry=entry
+            )
+        if rtype in self._good_types:
+            return rtype
+        if not _TYPE_RE.fullmatch(rtype):
+            raise RecordError("not a FHIR resource type", file=file, line=line, entry=entry)
+        if rtype in OLD_TYPES:
+            raise RecordError(
+                f"{rtype} is a FHIR DSTU2 or STU3 resource; denialkit reads FHIR R4 records",
+                file=file,
+                line=line,
+                entry=entry,
+            )
+        self._good_types.add(rtype)
+        return rtype
+
+    def _bundle(self, bundle: Mapping[str, Any], *, file: str | None, line: int | None) -> None:
+        # nested Bundles (a searchset of documents) are walked with a stack, not recursion
+        stack: list[tuple[Mapping[str, Any], int]] = [(bundle, 0)]
+        count = 0
+        while stack:
+            b, depth = stack.pop()
+            entries = b.get("entry", [])
+            if not isinstance(entries, list):
+                raise RecordError("Bundle.entry is not a list", file=file, line=line)
+            for e in entries:
+                n = count
+                count += 1
+                if not isinstance(e, dict):
+                    raise RecordError(
+                        "a Bundle entry is not an object", file=file, line=line, entry=n
+                    )
+                if "resource" not in e:
+                    if "content" in e:
+                        raise RecordError(
+                            "a DSTU1 feed entry; denialkit reads FHIR R4 records",
+                            file=file,
+                            line=line,
+                            entry=n,
+                        )
+                    continue  # a DELETE request or a response: no resource to read
+                res = e["resource"]
+                rtype = self._check(res, file=file, line=line, entry=n)
+                if rtype == "Bundle":
+                    if depth >= MAX_DEPTH:
+                        raise RecordError("Bundles nested too deep", file=file, line=line, entry=n)
+                    stack.append((res, depth + 1))
+                    continue
+                url = e.get("fullUrl")
+                self._resource(
+                    res, url if isinstance(url, str) else None, file=file, line=line, entry=n
+                )
+
+    def _resource(
+        self,
+        res: Mapping[str, Any],
+        full_url: str | None,
+        *,
+        file: str | None,
+        line: int | None,
+        entry: int | None,
+    ) -> None:
+        try:
+            if not wanted(res):  # known by type and id only: the cheap path most resources take
+                rid = res.get("id")
+                rtype = res["resourceType"]
+                self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
+                return
+            view = build(res, full_url=full_url)
+        except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
+            raise RecordError(
+                "a resource could not be read", file=file, line=line, entry=entry
+            ) from None
+        self.record._add(view, full_url)
+
+
+def _name(path: str | os.PathLike[str]) -> str:
+    name = Path(path).name or str(path)
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
+def _lines(
+    fh: IO[bytes], first: bytes, start: int, file: str | None
+) -> Iterator[tuple[int, bytes]]:
+    n = start
+    line = first
+    while line:
+        if len(line) > MAX_LINE_BYTES:
+            raise RecordError(
+                f"a line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB", file=file, line=n
+            )
+        if line.strip():
+            yield n, line
+        n += 1
+        line = fh.readline(MAX_LINE_BYTES + 1)
+
+
+def _stream(
+    fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
+) -> None:
+    """One file: NDJSON line by line, or a single JSON document (detected from its first line).
+
+    A file whose first line is a whole JSON value is NDJSON (errors then name the line);
+    a file of one such line is a single document.
+    """
+    first_no = 1
+    first = fh.readline(MAX_LINE_BYTES + 1)
+    while first and not first.strip():
+        first_no += 1
+        first = fh.readline(MAX_LINE_BYTES + 1)
+    if not first.strip():
+        raise RecordError("the file is empty", file=file)
+    parsed: object = None
+    if ndjson or len(first) <= MAX_LINE_BYTES:
+        try:
+            parsed = loads(first, file=file, line=first_no)
+        except RecordError:
+            if ndjson:
+                raise
+            parsed = None
+    if parsed is not None:
+        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file)
+        following = next(more, None)
+        if following is None and not ndjson:
+            loader.top(parsed, file=file, line=None)  # a single document on one line
+            return
+        loader.top(parsed, file=file, line=first_no)
+        if following is not None:
+            n, line = following
+            loader.top(loads(line, file=file, line=n), file=file, line=n)
+        for n, line in more:
+            loader.top(loads(line, file=file, line=n), file=file, line=n)
+        return
+    rest = fh.read(max_bytes + 1 - len(first))
+    data = first + rest
+    if len(data) > max_bytes:
+        raise RecordError(
+            f"a JSON document larger than {max_bytes} bytes; export the record as NDJSON",
+            file=file,
+        )
+    loader.top(loads(data, file=file), file=file, line=None)
+
+
+def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
+    name = _name(path)
+    try:
+        with open(path, "rb") as fh:
+            _stream(fh, loader, name, max_bytes=max_bytes, ndjson=name.endswith(".ndjson"))
+    except RecordError:
+        raise
+    except IsADirectoryError:
+        raise RecordError("is a folder, expected a file", file=name) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise RecordError(f"cannot read the file ({reason})", file=name) from None
+    return name
+
+
+def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
+    """Read a patient's FHIR R4 record.
+
+    Args:
+        source: one of
+
+            - a path to a Bundle (``collection``, ``searchset``, ``transaction``,
+              ``document``...) or a single resource, as JSON;
+            - a path to an ``.ndjson`` file, read line by line;
+            - a path to a bulk-export folder: every ``*.ndjson`` file in it, in name order;
+            - a list of paths (NDJSON files, or JSON files);
+            - ``bytes`` holding JSON or NDJSON;
+            - a binary file object.
+        max_bytes: the largest single JSON document read whole (default 256 MB).
+
+    Returns:
+        The :class:`Record`.
+
+    Raises:
+        RecordError: the source is not JSON, not FHIR R4 (a DSTU2/STU3 resource type, a
+            DSTU1 feed), truncated, nested too deep, too large or unreadable; the message
+            names the file and the line or Bundle entry, never a value.
+        TypeError: ``source`` is none of the above.
+    """
+    record = Record()
+    loader = _Loader(record)
+    names: list[str] = []
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        import io
+
+        _stream(io.BytesIO(bytes(source)), loader, None, max_bytes=max_bytes, ndjson=False)
+    elif isinstance(source, (str, os.PathLike)):
+        if not str(source).strip():
+            raise RecordError("the path is empty")
+        path = Path(source)
+        try:
+            folder = path.is_dir()
+        except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
+            folder = False
+        if folder:
+            files = sorted(p for p in path.iterdir() if p.name.endswith(".ndjson"))
+            if not files:
+                raise RecordError("the folder holds no .ndjson files", file=path.name)
+            names += [_open(p, loader, max_bytes) for p in files]
+        else:
+            names.append(_open(path, loader, max_bytes))
+    elif hasattr(source, "readline") and hasattr(source, "read"):
+        raw_name = getattr(source, "name", None)
+        name = _name(raw_name) if isinstance(raw_name, str) else None
+        probe = source.read(0)
+        if not isinstance(probe, bytes):
+            raise TypeError("read() needs a binary file object (open the file with 'rb')")
+        _stream(
+            cast("IO[bytes]", source),
+            loader,
+            name,
+            max_bytes=max_bytes,
+            ndjson=bool(name and name.endswith(".ndjson")),
+        )
+        if name:
+            names.append(name)
+    elif (
+        isinstance(source, Sequence)
+        and source
+        and all(isinstance(p, (str, os.PathLike)) for p in source)
+    ):
+        names += [_open(cast("str | os.PathLike[str]", p), loader, max_bytes) for p in source]
+    else:
+        raise TypeError(
+            "read() takes a path, a list of paths, bytes or a binary file object, "
+            f"not {type(source).__name__}"
+        )
+    record._files = tuple(names)
+    return record

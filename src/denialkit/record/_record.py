@@ -1,0 +1,234 @@
+"""The record: views of a patient's resources, and references between them (private).
+
+References resolve in the four forms real data uses, plus logical identifiers:
+
+- ``urn:uuid:...`` (and ``urn:oid:``), through the Bundle's ``fullUrl``;
+- relative ``Type/id`` (also ``Type/id/_history/n`` and absolute URLs ending in them);
+- conditional ``Type?identifier=system|value``, against the resources' identifiers;
+- contained ``#id``, inside the referring resource;
+- a Reference with only an ``identifier`` (and a ``type``).
+
+A reference that does not resolve is noted (:attr:`Resolution.form`, the path), never raised:
+real exports point at resources they leave out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Final, Literal, TypeVar
+from urllib.parse import parse_qsl, unquote
+
+import attrs
+
+from ._views import Ref, Resource
+
+__all__ = ["OLD_TYPES", "Record", "Resolution"]
+
+Form = Literal["contained", "uuid", "relative", "absolute", "conditional", "identifier", "display"]
+
+_V = TypeVar("_V", bound=Resource)
+
+#: resource types that exist only in FHIR DSTU2 or STU3: a record holding one is refused.
+OLD_TYPES: Final = frozenset(
+    {
+        # DSTU2 or STU3 resource types that R4 removed or renamed
+        "BodySite",
+        "Conformance",
+        "DataElement",
+        "DeviceComponent",
+        "DeviceUseRequest",
+        "DiagnosticOrder",
+        "EligibilityRequest",
+        "EligibilityResponse",
+        "ImagingManifest",
+        "ImagingObjectSelection",
+        "MedicationOrder",
+        "Order",
+        "OrderResponse",
+        "ProcedureRequest",
+        "ProcessRequest",
+        "ProcessResponse",
+        "ReferralRequest",
+        "Sequence",
+        "ServiceDefinition",
+    }
+)
+
+
+@attrs.frozen
+class Resolution:
+    """Where a reference led.
+
+    Attributes:
+        ref: the reference (its path says where it sits).
+        holder: the ``Type/id`` of the resource that holds the reference.
+        form: the reference's form (``"uuid"``, ``"relative"``, ``"conditional"``,
+            ``"contained"``, ``"absolute"``, ``"identifier"`` or ``"display"``).
+        target: the resource it resolves to, or None when the record does not hold it.
+    """
+
+    ref: Ref
+    holder: str
+    form: Form
+    target: Resource | None
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the record holds the resource the reference points at."""
+        return self.target is not None
+
+    def __repr__(self) -> str:
+        state = "resolved" if self.target is not None else "unresolved"
+        return f"<Resolution {self.holder} {self.ref.path} {self.form} {state}>"
+
+
+class Record:
+    """One patient's record, as read by :func:`denialkit.record.read`.
+
+    Holds views of the resources facts are read from (see ``denialkit.record`` for the list);
+    other resources are known by type, id and identifiers only, so references to them
+    resolve. A Record is immutable once read and its ``repr`` counts resources by type.
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(Record())).keys
+    ()
+    """
+
+    __slots__ = ("_by_type", "_files", "_full_urls", "_identifiers", "_index", "_known")
+
+    def __init__(self) -> None:
+        self._index: dict[str, Resource] = {}
+        self._by_type: dict[str, list[Resource]] = {}
+        self._known: dict[str, None] = {}
+        self._full_urls: dict[str, str] = {}
+        self._identifiers: dict[tuple[str, str | None, str], str] = {}
+        self._files: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The names of the files read, in order (empty for bytes)."""
+        return self._files
+
+    # -- building (the reader only) ------------------------------------------------------
+    def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
+        """Note a resource that has no view: references to it resolve, nothing is read."""
+        key = f"{rtype}/{rid}" if rid else (full_url or f"{rtype}/(no id)")
+        self._known[key] = None
+        if full_url:
+            self._full_urls[full_url] = key
+
+    def _add(self, view: Resource, full_url: str | None) -> None:
+        key = view.key
+        self._known[key] = None
+        if full_url:
+            self._full_urls[full_url] = key
+        for system, value in view.identifiers:
+            self._identifiers[(view.type, system, value)] = key
+            self._identifiers.setdefault((view.type, None, value), key)
+            self._identifiers.setdefault(("", system, value), key)
+        if type(view) is Resource:
+            return  # known by key and identifiers only
+        old = self._index.get(key)
+        self._index[key] = view
+        bucket = self._by_type.setdefault(view.type, [])
+        if old is not None:
+            bucket.remove(old)  # a later copy of the same resource replaces the earlier one
+        bucket.append(view)
+
+    # -- reading -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        counts = {t: len(v) for t, v in sorted(self._by_type.items())}
+        return f"<Record resources={len(self._known)} views={counts}>"
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[Resource]:
+        """The views, in the order read."""
+        return iter(list(self._index.values()))
+
+    def get(self, key: str) -> Resource | None:
+        """The view for ``Type/id``, or None (also None for a resource known only by key)."""
+        return self._index.get(key)
+
+    def of_type(self, kind: type[_V]) -> tuple[_V, ...]:
+        """Every view of one class, e.g. ``record.of_type(Consent)``, in the order read."""
+        name = kind.__name__
+        return tuple(v for v in self._by_type.get(name, ()) if isinstance(v, kind))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """``Type/id`` of every resource in the record, viewed or not."""
+        return tuple(self._known)
+
+    # -- references ----------------------------------------------------------------------
+    def resolve(self, ref: Ref, holder: Resource) -> Resolution:
+        """Follow one reference from ``holder``; an unresolvable one is reported, not raised.
+
+        Resolution is a lookup, never a walk, so reference cycles cannot loop.
+        """
+        text = ref.reference
+        if text is None:
+            if ref.identifier is not None:
+                key = self._identifiers.get((ref.type or "", *ref.identifier))
+                return Resolution(ref, holder.key, "identifier", self._target(key))
+            return Resolution(ref, holder.key, "display", None)
+        if text.startswith("#"):
+            inner = next((c for c in holder.contained if c.id == text[1:]), None)
+            return Resolution(ref, holder.key, "contained", inner)
+        if text.startswith(("urn:uuid:", "urn:oid:")):
+            return Resolution(ref, holder.key, "uuid", self._target(self._full_urls.get(text)))
+        if "?" in text:
+            return Resolution(ref, holder.key, "conditional", self._conditional(text))
+        form: Form = "relative"
+        key = self._full_urls.get(text)
+        if "://" in text:
+            form = "absolute"
+        if key is None:
+            parts = [p for p in text.split("/") if p]
+            if len(parts) >= 4 and parts[-2] == "_history":
+                parts = parts[:-2]
+            key = "/".join(parts[-2:]) if len(parts) >= 2 else None
+        return Resolution(ref, holder.key, form, self._target(key))
+
+    def _target(self, key: str | None) -> Resource | None:
+        if key is None or key not in self._known:
+            return None
+        view = self._index.get(key)
+        if view is not None:
+            return view
+        rtype, _, rid = key.partition("/")
+        return Resource(rtype, rid or None)
+
+    def _conditional(self, text: str) -> Resource | None:
+        rtype, _, query = text.partition("?")
+        rtype = rtype.rsplit("/", 1)[-1]
+        params = parse_qsl(query, keep_blank_values=True)
+        if len(params) != 1 or params[0][0] != "identifier":
+            return None  # only identifier searches can be answered offline
+        value = unquote(params[0][1])
+        system, bar, code = value.rpartition("|")
+        key = self._identifiers.get((rtype, system or None, code) if bar else (rtype, None, value))
+        return self._target(key)
+
+    def references(self) -> Iterator[Resolution]:
+        """Every reference the views hold, resolved (for checking a record's integrity)."""
+        for view in list(self._index.values()):
+            for ref in _refs_of(view):
+                yield self.resolve(ref, view)
+
+
+def _refs_of(view: Resource) -> Iterable[Ref]:
+    for field in attrs.fields(type(view)):
+        value = getattr(view, field.name)
+        if isinstance(value, Ref):
+            yield value
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, Ref):
+                    yield item
+                elif attrs.has(type(item)) and not isinstance(item, Resource):
+                    yield from (v for v in attrs.astuple(item, recurse=False) if isinstance(v, Ref))

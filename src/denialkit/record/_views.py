@@ -1,0 +1,785 @@
+"""Small frozen views of the FHIR R4 resources the facts are read from (private).
+
+Each view keeps only the elements denialkit reads, typed, with dates at their original
+precision. A view's ``repr`` shows its type and id, never a value. Elements of the wrong JSON
+type are treated as absent (a record is tolerated, not validated), so one odd element never
+costs the whole record.
+
+>>> v = build({"resourceType": "Observation", "id": "phq9", "status": "final",
+...            "code": {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]},
+...            "effectiveDateTime": "2026-09-28", "valueString": "12"})
+>>> v, v.value, v.effective.day
+(<Observation id=phq9>, Decimal('12'), datetime.date(2026, 9, 28))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Final, TypeAlias
+
+import attrs
+
+from ._dates import FhirDate
+
+__all__ = [
+    "CarePlan",
+    "CareTeam",
+    "Coding",
+    "Condition",
+    "Consent",
+    "Coverage",
+    "Encounter",
+    "ExplanationOfBenefit",
+    "Observation",
+    "Organization",
+    "Participant",
+    "Patient",
+    "Period",
+    "Practitioner",
+    "PractitionerRole",
+    "Procedure",
+    "QuestionnaireResponse",
+    "Ref",
+    "Resource",
+    "ScoreItem",
+    "build",
+]
+
+Identifier: TypeAlias = tuple[str | None, str]
+
+LOINC: Final = "http://loinc.org"
+ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+MAX_ITEM_DEPTH: Final = 64
+
+
+# -- tolerant element access --------------------------------------------------------------
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: object) -> Decimal | None:
+    """A JSON number (or a string of digits, as US Core's PHQ-9 example has) as a Decimal."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        d = Decimal(value)
+        return d if d.is_finite() else None
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,9}(\.[0-9]{1,9})?\s*", value):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            return None
+    return None
+
+
+@attrs.frozen
+class Coding:
+    """A code and its system (either may be absent in real data)."""
+
+    system: str | None
+    code: str | None
+
+    def __repr__(self) -> str:
+        return f"<Coding {self.system} {self.code}>"
+
+
+def _codings(concept: object) -> tuple[Coding, ...]:
+    """The codings of a CodeableConcept (or of a list of them)."""
+    out: list[Coding] = []
+    concepts = concept if isinstance(concept, list) else [concept]
+    for c in concepts:
+        for coding in _list(_dict(c).get("coding")):
+            cd = _dict(coding)
+            system, code = _str(cd.get("system")), _str(cd.get("code"))
+            if system or code:
+                out.append(Coding(system, code))
+    return tuple(out)
+
+
+@attrs.frozen
+class Ref:
+    """A Reference element as written: its ``reference`` text, logical identifier, display.
+
+    Attributes:
+        path: where the reference sits in its resource, e.g. ``PractitionerRole.practitioner``.
+    """
+
+    path: str
+    reference: str | None = attrs.field(repr=False, default=None)
+    display: str | None = attrs.field(repr=False, default=None)
+    type: str | None = None
+    identifier: Identifier | None = attrs.field(repr=False, default=None)
+
+    def __repr__(self) -> str:
+        return f"<Ref {self.path}>"
+
+
+def _ref(value: object, path: str) -> Ref | None:
+    d = _dict(value)
+    if not d:
+        return None
+    ident = None
+    idd = _dict(d.get("identifier"))
+    if _str(idd.get("value")):
+        ident = (_str(idd.get("system")), idd["value"])
+    ref = Ref(path, _str(d.get("reference")), _str(d.get("display")), _str(d.get("type")), ident)
+    if ref.reference is None and ref.identifier is None and ref.display is None:
+        return None
+    return ref
+
+
+def _refs(value: object, path: str) -> tuple[Ref, ...]:
+    out = []
+    for i, v in enumerate(_list(value)):
+        r = _ref(v, f"{path}[{i}]")
+        if r is not None:
+            out.append(r)
+    return tuple(out)
+
+
+def _identifiers(value: object) -> tuple[Identifier, ...]:
+    out = []
+    for v in _list(value):
+        d = _dict(v)
+        val = _str(d.get("value"))
+        if val is not None:
+            out.append((_str(d.get("system")), val))
+    return tuple(out)
+
+
+@attrs.frozen
+class Period:
+    """A FHIR Period: start and end, each at its own precision (either may be absent)."""
+
+    start: FhirDate | None
+    end: FhirDate | None
+
+    def __repr__(self) -> str:
+        return "<Period>"
+
+
+def _period(value: object) -> Period | None:
+    d = _dict(value)
+    if not d:
+        return None
+    p = Period(FhirDate.parse(d.get("start")), FhirDate.parse(d.get("end")))
+    return p if p.start or p.end else None
+
+
+def human_name(value: object) -> str | None:
+    """A HumanName list as one line: ``text``, or prefix, given and family, then suffixes.
+
+    The ``official`` name wins over others; an ``old`` name is never used.
+
+    >>> human_name([{"use": "official", "family": "Haddad", "given": ["Omar"],
+    ...              "prefix": ["Dr."]}])
+    'Dr. Omar Haddad'
+    >>> human_name([{"family": "Whitfield", "given": ["Dana"], "suffix": ["LCSW"]}])
+    'Dana Whitfield, LCSW'
+    """
+    names = [_dict(n) for n in _list(value) if _dict(n).get("use") != "old"]
+    if not names:
+        return None
+    names.sort(key=lambda n: n.get("use") != "official")
+    n = names[0]
+    text = _str(n.get("text"))
+    if text:
+        return text.strip()
+    parts = [p for p in _list(n.get("prefix")) if _str(p)]
+    parts += [g for g in _list(n.get("given")) if _str(g)]
+    family = _str(n.get("family"))
+    if family:
+        parts.append(family)
+    if not parts:
+        return None
+    suffixes = [s for s in _list(n.get("suffix")) if _str(s)]
+    line = " ".join(parts)
+    return f"{line}, {', '.join(suffixes)}" if suffixes else line
+
+
+# -- the views ----------------------------------------------------------------------------
+@attrs.frozen
+class Resource:
+    """A resource denialkit knows by type and id only (no element is read).
+
+    Attributes:
+        type: the ``resourceType``.
+        id: the ``id`` (None when the resource has none, as in some transaction bundles).
+        identifiers: ``(system, value)`` pairs, for conditional references.
+        contained: views of the resource's ``contained`` resources.
+    """
+
+    type: str
+    id: str | None
+    identifiers: tuple[Identifier, ...] = attrs.field(default=(), repr=False)
+    contained: tuple[Resource, ...] = attrs.field(default=(), repr=False)
+    full_url: str | None = attrs.field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<{self.type} id={self.id}>"
+
+    @property
+    def key(self) -> str:
+        """``Type/id``, the name facts use for their source (the Bundle's ``fullUrl`` for a
+        resource without an id)."""
+        if self.id:
+            return f"{self.type}/{self.id}"
+        return self.full_url or f"{self.type}/(no id)"
+
+    @property
+    def entered_in_error(self) -> bool:
+        """Whether the record marks this resource as entered in error (it is then ignored)."""
+        return getattr(self, "status", None) == "entered-in-error"
+
+
+@attrs.frozen(repr=False)
+class Patient(Resource):
+    """Patient: name and birth date (both patient data, never in a repr)."""
+
+    name: str | None = None
+    birth_date: FhirDate | None = None
+
+
+@attrs.frozen(repr=False)
+class Practitioner(Resource):
+    """Practitioner: the name."""
+
+    name: str | None = None
+
+
+@attrs.frozen(repr=False)
+class Organization(Resource):
+    """Organization: the name (a payer, or the practice)."""
+
+    name: str | None = None
+
+
+@attrs.frozen(repr=False)
+class PractitionerRole(Resource):
+    """PractitionerRole: who (``practitioner``), in which role codes, when, and whether active."""
+
+    active: bool | None = None
+    period: Period | None = None
+    practitioner: Ref | None = None
+    codes: tuple[Coding, ...] = ()
+    specialties: tuple[Coding, ...] = ()
+
+
+@attrs.frozen
+class Participant:
+    """One CareTeam participant: role codes, the member reference and the period."""
+
+    index: int
+    roles: tuple[Coding, ...]
+    member: Ref | None
+    period: Period | None
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.index}>"
+
+
+@attrs.frozen(repr=False)
+class CareTeam(Resource):
+    """CareTeam: status, period and participants."""
+
+    status: str | None = None
+    period: Period | None = None
+    participants: tuple[Participant, ...] = ()
+
+
+@attrs.frozen(repr=False)
+class Consent(Resource):
+    """Consent: status, scope and category codes, and the date it was given."""
+
+    status: str | None = None
+    scope: tuple[Coding, ...] = ()
+    categories: tuple[Coding, ...] = ()
+    date_time: FhirDate | None = None
+    provision_period: Period | None = None
+
+
+@attrs.frozen(repr=False)
+class CarePlan(Resource):
+    """CarePlan: status, intent, category codes, period, creation date and what it addresses."""
+
+    status: str | None = None
+    intent: str | None = None
+    categories: tuple[Coding, ...] = ()
+    period: Period | None = None
+    created: FhirDate | None = None
+    addresses: tuple[Ref, ...] = ()
+
+
+@attrs.frozen(repr=False)
+class Condition(Resource):
+    """Condition: its codes and verification status."""
+
+    codes: tuple[Coding, ...] = ()
+    verification: tuple[Coding, ...] = ()
+
+
+@attrs.frozen(repr=False)
+class Observation(Resource):
+    """Observation: status, codes, effective date, a numeric value and its element name.
+
+    ``value`` is read from ``valueInteger``, ``valueDecimal``, ``valueQuantity.value`` or a
+    ``valueString`` that holds only a number; ``value_element`` names the element it came from.
+    """
+
+    status: str | None = None
+    codes: tuple[Coding, ...] = ()
+    effective: FhirDate | None = None
+    value: Decimal | None = None
+    value_element: str | None = None
+    members: tuple[Ref, ...] = ()
+
+
+@attrs.frozen
+class ScoreItem:
+    """A QuestionnaireResponse answer that holds a scale total (LOINC code and value)."""
+
+    loinc: str
+    value: Decimal
+    path: str
+
+    def __repr__(self) -> str:
+        return f"<ScoreItem {self.loinc} {self.path}>"
+
+
+@attrs.frozen(repr=False)
+class QuestionnaireResponse(Resource):
+    """QuestionnaireResponse: status, date authored, and the answers that are scale totals."""
+
+    status: str | None = None
+    authored: FhirDate | None = None
+    scores: tuple[ScoreItem, ...] = ()
+
+
+@attrs.frozen(repr=False)
+class Procedure(Resource):
+    """Procedure: status, codes, when it was performed, and its encounter."""
+
+    status: str | None = None
+    codes: tuple[Coding, ...] = ()
+    performed: Period | None = None
+    performed_element: str | None = None
+    encounter: Ref | None = None
+
+
+@attrs.frozen(repr=False)
+class Encounter(Resource):
+    """Encounter: status, type codes, period and ``length`` in minutes."""
+
+    status: str | None = None
+    types: tuple[Coding, ...] = ()
+    period: Period | None = None
+    length_minutes: Decimal | None = None
+
+
+@attrs.frozen(repr=False)
+class Coverage(Resource):
+    """Coverage: status, the member id (the ``MB`` identifier, else ``subscriberId``), payers."""
+
+    status: str | None = None
+    member_id: str | None = None
+    member_id_element: str | None = None
+    payors: tuple[Ref, ...] = ()
+    period: Period | None = None
+
+
+@attrs.frozen
+class Adjudication:
+    """A CARC or RARC from an ExplanationOfBenefit ``adjudication`` entry."""
+
+    system: str
+    code: str
+    path: str
+
+    def __repr__(self) -> str:
+        return f"<Adjudication {self.system} {self.code}>"
+
+
+@attrs.frozen(repr=False)
+class ExplanationOfBenefit(Resource):
+    """ExplanationOfBenefit (CARIN Blue Button): claim number, period, CARCs and RARCs."""
+
+    status: str | None = None
+    claim_number: str | None = None
+    billable_period: Period | None = None
+    service_dates: tuple[FhirDate, ...] = ()
+    reasons: tuple[Adjudication, ...] = ()
+    insurer: Ref | None = None
+
+    CARC: ClassVar[str] = "CARC"
+    RARC: ClassVar[str] = "RARC"
+
+
+# -- building views from JSON ---------------------------------------------------------------
+_CARC_SYSTEMS: Final = frozenset(
+    {
+        "https://x12.org/codes/claim-adjustment-reason-codes",
+        "http://x12.org/codes/claim-adjustment-reason-codes",
+    }
+)
+_RARC_SYSTEMS: Final = frozenset(
+    {
+        "https://x12.org/codes/remittance-advice-remark-codes",
+        "http://x12.org/codes/remittance-advice-remark-codes",
+    }
+)
+_UC_TYPE: Final = "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType"
+_MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
+
+#: Scale totals read from Observations and QuestionnaireResponse items (LOINC).
+SCALE_LOINC: Final = frozenset({"44261-6", "55758-7", "70274-6"})
+#: CPT and HCPCS codes of behavioural health care management (timed work).
+CARE_MANAGEMENT_CODES: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
+
+
+def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, Any]:
+    return {
+        "type": rtype,
+        "id": _str(d.get("id")),
+        "identifiers": _identifiers(d.get("identifier")),
+        "full_url": full_url,
+    }
+
+
+def _patient(d: Mapping[str, Any], b: dict[str, Any]) -> Patient:
+    return Patient(
+        **b, name=human_name(d.get("name")), birth_date=FhirDate.parse(d.get("birthDate"))
+    )
+
+
+def _practitioner(d: Mapping[str, Any], b: dict[str, Any]) -> Practitioner:
+    return Practitioner(**b, name=human_name(d.get("name")))
+
+
+def _organization(d: Mapping[str, Any], b: dict[str, Any]) -> Organization:
+    return Organization(**b, name=_str(d.get("name")))
+
+
+def _practitioner_role(d: Mapping[str, Any], b: dict[str, Any]) -> PractitionerRole:
+    active = d.get("active")
+    return PractitionerRole(
+        **b,
+        active=active if isinstance(active, bool) else None,
+        period=_period(d.get("period")),
+        practitioner=_ref(d.get("practitioner"), "PractitionerRole.practitioner"),
+        codes=_codings(_list(d.get("code"))),
+        specialties=_codings(_list(d.get("specialty"))),
+    )
+
+
+def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
+    parts = []
+    for i, p in enumerate(_list(d.get("participant"))):
+        pd = _dict(p)
+        parts.append(
+            Participant(
+                i,
+                _codings(_list(pd.get("role"))),
+                _ref(pd.get("member"), f"CareTeam.participant[{i}].member"),
+                _period(pd.get("period")),
+            )
+        )
+    return CareTeam(
+        **b,
+        status=_str(d.get("status")),
+        period=_period(d.get("period")),
+        participants=tuple(parts),
+    )
+
+
+def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
+    return Consent(
+        **b,
+        status=_str(d.get("status")),
+        scope=_codings(d.get("scope")),
+        categories=_codings(_list(d.get("category"))),
+        date_time=FhirDate.parse(d.get("dateTime")),
+        provision_period=_period(_dict(d.get("provision")).get("period")),
+    )
+
+
+def _care_plan(d: Mapping[str, Any], b: dict[str, Any]) -> CarePlan:
+    return CarePlan(
+        **b,
+        status=_str(d.get("status")),
+        intent=_str(d.get("intent")),
+        categories=_codings(_list(d.get("category"))),
+        period=_period(d.get("period")),
+        created=FhirDate.parse(d.get("created")),
+        addresses=_refs(d.get("addresses"), "CarePlan.addresses"),
+    )
+
+
+def _condition(d: Mapping[str, Any], b: dict[str, Any]) -> Condition:
+    return Condition(
+        **b, codes=_codings(d.get("code")), verification=_codings(d.get("verificationStatus"))
+    )
+
+
+_VALUE_ELEMENTS: Final = ("valueInteger", "valueDecimal", "valueQuantity", "valueString")
+
+
+def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
+    for name in _VALUE_ELEMENTS:
+        if name in d:
+            raw = d[name]
+            if name == "valueQuantity":
+                raw = _dict(raw).get("value")
+                name = "valueQuantity.value"
+            value = _number(raw)
+            return (value, name) if value is not None else (None, None)
+    return None, None
+
+
+def _effective(d: Mapping[str, Any]) -> FhirDate | None:
+    when = FhirDate.parse(d.get("effectiveDateTime")) or FhirDate.parse(d.get("effectiveInstant"))
+    if when is None:
+        p = _period(d.get("effectivePeriod"))
+        when = p.start if p else None
+    return when
+
+
+def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
+    value, element = _value(d)
+    return Observation(
+        **b,
+        status=_str(d.get("status")),
+        codes=_codings(d.get("code")),
+        effective=_effective(d),
+        value=value,
+        value_element=element,
+        members=_refs(d.get("hasMember"), "Observation.hasMember"),
+    )
+
+
+def _score_items(items: object) -> Iterator[ScoreItem]:
+    """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH)."""
+    stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
+    while stack:
+        level, path, depth = stack.pop()
+        if depth > MAX_ITEM_DEPTH:
+            continue
+        for i, it in enumerate(_list(level)):
+            item = _dict(it)
+            here = f"{path}[{i}]"
+            link = _str(item.get("linkId")) or ""
+            codes = {c.code for c in _codings(item.get("code")) if c.system == LOINC}
+            loinc = next(
+                (c for c in SCALE_LOINC if c in codes or link.rsplit("/", 1)[-1] == c), None
+            )
+            for j, ans in enumerate(_list(item.get("answer"))):
+                a = _dict(ans)
+                if loinc is not None:
+                    value, element = _value(a)
+                    if value is not None and element is not None:
+                        yield ScoreItem(loinc, value, f"{here}.answer[{j}].{element}")
+                if "item" in a:
+                    stack.append((a.get("item"), f"{here}.answer[{j}].item", depth + 1))
+            if "item" in item:
+                stack.append((item.get("item"), f"{here}.item", depth + 1))
+
+
+def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> QuestionnaireResponse:
+    return QuestionnaireResponse(
+        **b,
+        status=_str(d.get("status")),
+        authored=FhirDate.parse(d.get("authored")),
+        scores=tuple(_score_items(d.get("item"))),
+    )
+
+
+def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
+    performed = _period(d.get("performedPeriod"))
+    element = "performedPeriod" if performed else None
+    if performed is None:
+        when = FhirDate.parse(d.get("performedDateTime"))
+        if when is not None:
+            performed, element = Period(when, None), "performedDateTime"
+    return Procedure(
+        **b,
+        status=_str(d.get("status")),
+        codes=_codings(d.get("code")),
+        performed=performed,
+        performed_element=element,
+        encounter=_ref(d.get("encounter"), "Procedure.encounter"),
+    )
+
+
+_MINUTES: Final = {"min": Decimal(1), "h": Decimal(60), "hour": Decimal(60), "minutes": Decimal(1)}
+
+
+def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
+    length = _dict(d.get("length"))
+    minutes = None
+    value = _number(length.get("value"))
+    unit = _str(length.get("code")) or _str(length.get("unit"))
+    if value is not None and unit in _MINUTES:
+        minutes = value * _MINUTES[unit]
+    return Encounter(
+        **b,
+        status=_str(d.get("status")),
+        types=_codings(_list(d.get("type"))),
+        period=_period(d.get("period")),
+        length_minutes=minutes,
+    )
+
+
+def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
+    # the member number (v2-0203 MB) names the patient; subscriberId names the subscriber,
+    # who is the patient only when they are the same person
+    member, element = None, None
+    for i, ident in enumerate(_list(d.get("identifier"))):
+        idd = _dict(ident)
+        codes = _codings(idd.get("type"))
+        if any(c.system == _MEMBER_TYPE and c.code == "MB" for c in codes):
+            member, element = _str(idd.get("value")), f"Coverage.identifier[{i}].value"
+            break
+    if member is None:
+        member, element = _str(d.get("subscriberId")), "Coverage.subscriberId"
+    return Coverage(
+        **b,
+        status=_str(d.get("status")),
+        member_id=member,
+        member_id_element=element if member else None,
+        payors=_refs(d.get("payor"), "Coverage.payor"),
+        period=_period(d.get("period")),
+    )
+
+
+def _reasons(adjudications: object, path: str) -> Iterator[Adjudication]:
+    for i, adj in enumerate(_list(adjudications)):
+        a = _dict(adj)
+        for coding in _codings(a.get("reason")):
+            if coding.code is None:
+                continue
+            if coding.system in _CARC_SYSTEMS:
+                yield Adjudication("CARC", coding.code, f"{path}[{i}].reason")
+            elif coding.system in _RARC_SYSTEMS:
+                yield Adjudication("RARC", coding.code, f"{path}[{i}].reason")
+
+
+def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
+    number = None
+    for ident in _list(d.get("identifier")):
+        idd = _dict(ident)
+        if any(c.system == _UC_TYPE and c.code == "uc" for c in _codings(idd.get("type"))):
+            number = _str(idd.get("value"))
+            break
+    reasons = list(_reasons(d.get("adjudication"), "ExplanationOfBenefit.adjudication"))
+    dates = []
+    for i, it in enumerate(_list(d.get("item"))):
+        item = _dict(it)
+        reasons += _reasons(
+            item.get("adjudication"), f"ExplanationOfBenefit.item[{i}].adjudication"
+        )
+        when = FhirDate.parse(item.get("servicedDate"))
+        if when is None:
+            p = _period(item.get("servicedPeriod"))
+            when = p.start if p else None
+        if when is not None:
+            dates.append(when)
+    return ExplanationOfBenefit(
+        **b,
+        status=_str(d.get("status")),
+        claim_number=number,
+        billable_period=_period(d.get("billablePeriod")),
+        service_dates=tuple(dates),
+        reasons=tuple(reasons),
+        insurer=_ref(d.get("insurer"), "ExplanationOfBenefit.insurer"),
+    )
+
+
+_BUILDERS: Final[dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Resource]]] = {
+    "Patient": _patient,
+    "Practitioner": _practitioner,
+    "Organization": _organization,
+    "PractitionerRole": _practitioner_role,
+    "CareTeam": _care_team,
+    "Consent": _consent,
+    "CarePlan": _care_plan,
+    "Condition": _condition,
+    "Observation": _observation,
+    "QuestionnaireResponse": _questionnaire_response,
+    "Procedure": _procedure,
+    "Encounter": _encounter,
+    "Coverage": _coverage,
+    "ExplanationOfBenefit": _eob,
+}
+
+#: resource types read into views; any other type is known by type, id and identifiers only
+VIEW_TYPES: Final = frozenset(_BUILDERS)
+
+
+def _codes_in(concept: object, wanted: frozenset[str]) -> bool:
+    concepts = concept if isinstance(concept, list) else [concept]
+    for c in concepts:
+        for coding in _list(_dict(c).get("coding")):
+            code = _dict(coding).get("code")
+            if isinstance(code, str) and code in wanted:
+                return True
+    return False
+
+
+def _mental_health(concept: object) -> bool:
+    """An ICD-10-CM code of chapter 5 (F01-F99, mental and behavioural disorders)."""
+    for coding in _list(_dict(concept).get("coding")):
+        cd = _dict(coding)
+        code = cd.get("code")
+        if cd.get("system") == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
+            return True
+    return False
+
+
+def wanted(d: Mapping[str, Any]) -> bool:
+    """Whether a resource is read into a view (the rest are known by type and id only).
+
+    Observations are read when they are a scale total or a panel of members; Procedures and
+    Encounters when they are care management. Other types are read when they have a view.
+    Conditions are read when they are mental or behavioural (ICD-10-CM chapter 5), for a
+    care plan that addresses one. A large export is mostly other resources, so this keeps a
+    streamed record small and fast to read.
+    """
+    rtype = d["resourceType"]
+    if rtype == "Observation":
+        return "hasMember" in d or _codes_in(d.get("code"), SCALE_LOINC)
+    if rtype == "Procedure":
+        return _codes_in(d.get("code"), CARE_MANAGEMENT_CODES)
+    if rtype == "Encounter":
+        return _codes_in(d.get("type"), CARE_MANAGEMENT_CODES)
+    if rtype == "Condition":
+        return _mental_health(d.get("code"))
+    return rtype in _BUILDERS
+
+
+def build(d: Mapping[str, Any], *, contained: bool = True, full_url: str | None = None) -> Resource:
+    """The view of one resource's JSON object (``resourceType`` must be a string).
+
+    Contained resources become views too (one level: FHIR forbids deeper containment).
+    """
+    rtype = d["resourceType"]
+    b = _base(d, rtype, full_url)
+    if not wanted(d):
+        return Resource(**b)
+    if contained and "contained" in d:
+        inner = tuple(
+            build(c, contained=False)
+            for c in _list(d.get("contained"))
+            if isinstance(c, dict) and isinstance(c.get("resourceType"), str)
+        )
+        b["contained"] = inner
+    builder = _BUILDERS.get(rtype)
+    return builder(d, b) if builder is not None else Resource(**b)

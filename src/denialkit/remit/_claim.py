@@ -1,0 +1,257 @@
+"""A claim payment as a :class:`~denialkit.claim.Claim` (private module).
+
+:func:`to_claim` turns one :class:`~denialkit.remit.ClaimPayment` into a claim from what the
+835 carries. Every text value read from the 835 (names, ids, codes, descriptions) is made one
+line first (:func:`one_line`): a line break or another control character inside a value
+becomes a space and runs of spaces become one, so a value such as a payer name holding
+``"\n\nDear reviewer: ..."`` can never form a paragraph of its own in a letter.
+
+This module imports no other module of :mod:`denialkit.remit` at run time (the records
+import it), so the records, the tables and this module form no circle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from denialkit.claim import Claim, Denial, Facts, FactValue, Patient, Payer, PlanType, Provider
+from denialkit.claim import ServiceLine as ClaimServiceLine
+from denialkit.exceptions import ClaimDataError
+
+if TYPE_CHECKING:
+    from ._records import ClaimPayment, DenialItem
+
+__all__ = ["PLAN_BY_FILING", "claim_services", "one_line", "to_claim", "work_codes"]
+
+#: Claim filing indicators (CLP06) whose plan type is certain.
+PLAN_BY_FILING: Final = {"MA": "medicare", "MB": "medicare", "16": "medicare-advantage"}
+
+#: NM108 qualifiers whose NM109 is never used as a member id (34: social security number).
+_NOT_MEMBER_IDS: Final = frozenset({"34"})
+
+_FACT_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+#: Whitespace and control characters: C0, DEL, C1, and the Unicode line and paragraph
+#: separators.
+_BREAKS: Final = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_ONE: Final = Decimal(1)
+_ZERO: Final = Decimal(0)
+
+
+def one_line(value: str) -> str:
+    """``value`` on one line: every run of whitespace or control characters (CR, LF, NUL,
+    ESC, ...) becomes one space, and the ends are trimmed.
+
+    >>> one_line("ACME  HEALTH\\n\\nDear reviewer:\\tpay")
+    'ACME HEALTH Dear reviewer: pay'
+    """
+    if value.isprintable() and "  " not in value and value == value.strip():
+        return value
+    return _BREAKS.sub(" ", value).strip()
+
+
+def _opt(value: str | None) -> str | None:
+    return None if value is None else (one_line(value) or None)
+
+
+def work_codes(items: Iterable[DenialItem]) -> tuple[str, ...]:
+    """The codes of these items as the remittance shows them: each item's reason codes
+    (``"CO-50"``), then the remark codes at its level (``"N115"``); deduplicated in order."""
+    out: dict[str, None] = {}
+    for item in items:
+        for a in item.adjustments:
+            out.setdefault(a.key, None)
+        for r in item.remarks:
+            out.setdefault(r, None)
+    return tuple(out)
+
+
+def _member_id(payment: ClaimPayment) -> str | None:
+    # the payer's corrected id first (NM1*74 with NM108 = C), then the patient's, then the
+    # insured's; never a social security number
+    for nm in payment.names:
+        if nm.role == "74" and nm.id_qualifier == "C" and nm.identifier:
+            return one_line(nm.identifier)
+    for person in (payment.patient, payment.insured):
+        if person is not None and person.identifier and person.id_qualifier not in _NOT_MEMBER_IDS:
+            return one_line(person.identifier)
+    return None
+
+
+def _group_number(payment: ClaimPayment) -> str | None:
+    for q, v in payment.references:
+        if q == "1L" and one_line(v):
+            return one_line(v)
+    return None
+
+
+def _facts(facts: object) -> Facts:
+    if facts is None:
+        return Facts()
+    if not isinstance(facts, Mapping):
+        raise TypeError(f"facts must be a mapping of fact names to values, not {_tname(facts)}")
+    problems: list[tuple[str, str]] = []
+    out: dict[str, FactValue] = {}
+    for k, v in facts.items():
+        if not isinstance(k, str):
+            raise TypeError("fact names must be strings")
+        if not _FACT_NAME.fullmatch(k):
+            problems.append(("facts", "fact names are lower_snake_case identifiers"))
+            continue
+        if isinstance(v, datetime):
+            problems.append((f"facts.{k}", "expected a date, got a datetime"))
+        elif isinstance(v, (str, int, Decimal, date)):  # bool is an int
+            out[k] = v
+        elif isinstance(v, (tuple, list)) and all(isinstance(x, str) for x in v):
+            out[k] = tuple(v)
+        else:
+            problems.append(
+                (
+                    f"facts.{k}",
+                    f"expected a string, number, date or list of strings, got {_tname(v)}",
+                )
+            )
+    if problems:
+        raise ClaimDataError(problems)
+    return Facts(out)
+
+
+def _tname(value: object) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _check_date(name: str, value: object) -> None:
+    if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
+        raise TypeError(f"{name} must be a datetime.date, not {_tname(value)}")
+
+
+def claim_services(
+    payment: ClaimPayment, problems: list[tuple[str, str]]
+) -> tuple[ClaimServiceLine, ...]:
+    """The claim's service lines as claim lines, one per SVC in order; what a line lacks is
+    added to ``problems``."""
+    lines = payment.lines
+    where = f"the claim at segment {payment.segment}"
+    if not lines:
+        problems.append(
+            (
+                "services",
+                f"{where} has no service line (SVC); a letter needs its procedure codes",
+            )
+        )
+        return ()
+    fallback = payment.statement_start
+    out: list[ClaimServiceLine] = []
+    for i, line in enumerate(lines):
+        code = one_line(line.submitted_procedure or line.procedure or "")
+        day = line.start or fallback
+        path = f"services[{len(out)}]"
+        if not code:
+            problems.append(
+                (f"{path}.code", f"service line {i + 1} of {where} has no procedure code (SVC01)")
+            )
+            continue
+        if day is None:
+            problems.append(
+                (
+                    f"{path}.date",
+                    f"service line {i + 1} of {where} has no service date (DTM*472 or DTM*150 "
+                    "on the line, DTM*232 on the claim)",
+                )
+            )
+            continue
+        if line.submitted_units is not None:
+            units = line.submitted_units
+        elif line.units is not None and line.units != _ZERO:
+            units = line.units
+        else:
+            units = _ONE
+        out.append(
+            ClaimServiceLine(
+                code=code,
+                date=day,
+                modifiers=tuple(m for m in map(one_line, line.modifiers) if m),
+                units=units,
+                charge=line.charge,
+                description=_opt(line.description),
+            )
+        )
+    return tuple(out)
+
+
+def to_claim(
+    payment: ClaimPayment,
+    items: Iterable[DenialItem],
+    *,
+    provider: Provider,
+    payer: Payer | None = None,
+    notice_date: date | None = None,
+    facts: Mapping[str, FactValue] | None = None,
+) -> Claim:
+    """The :class:`~denialkit.claim.Claim` of one claim payment whose items that need work
+    are ``items`` (see :meth:`denialkit.remit.ClaimPayment.to_claim`, which documents every
+    field)."""
+    if not isinstance(provider, Provider):
+        raise TypeError(f"provider must be a denialkit Provider, not {_tname(provider)}")
+    if payer is not None and not isinstance(payer, Payer):
+        raise TypeError(f"payer must be a denialkit Payer or None, not {_tname(payer)}")
+    _check_date("notice_date", notice_date)
+    fact_map = _facts(facts)
+
+    problems: list[tuple[str, str]] = []
+    where = f"the claim at segment {payment.segment}"
+    number = one_line(payment.payer_claim_number or payment.patient_control_number or "")
+    if not number:
+        problems.append(
+            (
+                "claim_number",
+                f"{where} has no payer claim control number (CLP07) or patient "
+                "control number (CLP01)",
+            )
+        )
+    patient = payment.patient
+    name = one_line(patient.name) if patient is not None else ""
+    if not name:
+        problems.append(("patient.name", f"{where} has no patient name (NM1*QC)"))
+    member = _member_id(payment)
+    if not member:
+        problems.append(
+            ("patient.member_id", f"{where} has no member id (NM109 of NM1*QC or NM1*IL)")
+        )
+    services = claim_services(payment, problems)
+    header = payment.header
+    notice = notice_date or header.payment_date or header.production_date
+    if notice is None:
+        problems.append(
+            (
+                "denial.notice_date",
+                f"the remittance of {where} has no payment date (BPR16) or production date "
+                "(DTM*405); pass notice_date",
+            )
+        )
+    if payer is None:
+        payer_name = one_line(header.payer.name) if header.payer is not None else ""
+        if not payer_name:
+            problems.append(
+                ("payer.name", f"the remittance of {where} names no payer (N1*PR); pass payer")
+            )
+        else:
+            plan = PLAN_BY_FILING.get(payment.filing_indicator or "", PlanType.COMMERCIAL.value)
+            payer = Payer(name=payer_name, plan_type=PlanType(plan))
+    if problems:
+        raise ClaimDataError(problems)
+    assert notice is not None
+    assert payer is not None
+    assert member
+    return Claim(
+        claim_number=number,
+        patient=Patient(name=name, member_id=member, group_number=_group_number(payment)),
+        provider=provider,
+        payer=payer,
+        services=services,
+        denial=Denial(notice_date=notice, codes=work_codes(items)),
+        facts=fact_map,
+    )

@@ -1,0 +1,1266 @@
+"""The text analyses the built-in rules share (private): :class:`Scan`.
+
+A :class:`Scan` holds what several rules read from one document (the text in lower case, the
+dates in the text, labelled values, cited codes). Each analysis is worked out once per
+document, on first use, and the scan is shared through
+:meth:`~denialkit.validation.Document.cached`. The rules themselves live in
+:mod:`denialkit.validation.rules`, one module per family; this module imports none of them.
+
+Speed and safety of the scans:
+
+- Most patterns start with a literal (``claim``, ``npi``, ``20``), which the regular
+  expression engine finds with a fast substring search; word boundaries are then checked in
+  Python. Patterns run on an ASCII copy of the text (every other character replaced by ``?``,
+  so offsets stay the same) in lower case.
+- A label that starts with a word (``member id:``, ``dob``) is first looked up in the set of
+  words of the text (:attr:`Scan.words`), and its pattern runs only when its words are there;
+  other rules first test for a character or word their trigger cannot do without (``[``,
+  ``___``, ``TBD`` among the capitals).
+- Every quantifier is bounded or possessive and every look-around has a fixed width, so each
+  pattern runs in time linear in the text, also on long runs of near-misses.
+- Checks on non-ASCII characters (bidi controls, zero-width characters, other digits) look at
+  the set of distinct non-ASCII characters first and scan only when one is present.
+- A rule with nothing to report returns an empty list or ``()``. A rule that reports one
+  finding per occurrence in the text makes its findings one at a time (:func:`_report`, or a
+  generator), so a validator's per-rule limit stops it early.
+
+Messages never contain a value from the letter or the claim except denial codes, procedure
+codes and the labels of missing facts the letter object declared.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
+
+import attrs
+
+from denialkit._ids import (
+    compact,
+    ssn_like,
+)
+from denialkit.claim import Claim, PlanType
+from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
+from denialkit.deadlines import deadline_for
+
+from ._model import Document
+
+if TYPE_CHECKING:
+    from denialkit.codes import CodeTable
+
+__all__ = ["Scan", "scan"]
+
+_SCAN_KEY: Final = "dk.scan"
+
+# -------------------- the text
+
+_ASCII_BYTES: Final = bytes(range(128))
+_CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
+_NOT_CONTROL_BYTES: Final = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
+_FEW_NONASCII: Final = 8
+_LETTER_RUNS: Final = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_SHAPE_BYTES: Final = bytes.maketrans(
+    b"0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", b"0" * 10 + b"A" * 20 + b"B" * 6
+)
+
+_T = TypeVar("_T")
+# builds a named tuple from a tuple without the Python-level __new__ of NamedTuple classes
+_new: Final = tuple.__new__
+
+
+class _lazy(Generic[_T]):  # lower case: used as a decorator, like functools.cached_property
+    """An analysis of a :class:`Scan`: computed on first use, then a plain attribute.
+
+    Like :func:`functools.cached_property`, without its lock (a scan belongs to one check).
+    """
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, fn: Callable[[Scan], _T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+
+    @overload
+    def __get__(self, inst: None, owner: type[Scan]) -> _lazy[_T]: ...
+
+    @overload
+    def __get__(self, inst: Scan, owner: type[Scan]) -> _T: ...
+
+    def __get__(self, inst: Scan | None, owner: type[Scan]) -> _lazy[_T] | _T:
+        if inst is None:
+            return self
+        value = self.fn(inst)
+        inst.__dict__[self.name] = value
+        return value
+
+
+Gate = tuple[frozenset[bytes], frozenset[bytes]]
+
+
+def _gate(any_of: str, all_of: str = "") -> Gate:
+    """The words a label pattern needs: one of ``any_of`` and all of ``all_of``
+    (``_gate("date dates", "of")`` for ``dates? of``).
+
+    A pattern that matches at the start of a word of ``low`` with these words, each followed
+    by something other than a letter, can only match when they are among :attr:`Scan.words`.
+    """
+    return frozenset(any_of.encode("ascii").split()), frozenset(all_of.encode("ascii").split())
+
+
+def scan(doc: Document) -> Scan:
+    """The shared :class:`Scan` of a document."""
+    return doc.cached(_SCAN_KEY, Scan)
+
+
+MAX_VALUE: Final = 256
+"""Claim values are looked for in the text by at most their first 256 characters.
+
+A longer value (a name, an address line, an id or a stated reason) counts as present when its
+first 256 characters are, starting on a word boundary. This bounds the work of every search to
+a constant per character of the text, so a check stays linear in the text's length plus the
+sizes of the claim values, also for hostile values (see ``docs/rules.md``, "Limits").
+"""
+MAX_LINES: Final = 16
+"""At most the first 16 lines of a multi-line claim value (the appeals address) are looked
+for, and at most 16 labelled names are compared with each other."""
+
+
+def _finds(hay: str, needle: str) -> Iterator[int]:
+    """Every offset of ``needle`` in ``hay`` (overlapping)."""
+    i = hay.find(needle)
+    while i >= 0:
+        yield i
+        i = hay.find(needle, i + 1)
+
+
+def _wb(s: str, i: int, j: int) -> bool:
+    """Whether ``s[i:j]`` stands on word boundaries (no letter or digit glued to it)."""
+    return (i == 0 or not s[i - 1].isalnum()) and (j >= len(s) or not s[j].isalnum())
+
+
+def _find_word(hay: str, needle: str) -> int:
+    """The first offset of ``needle`` in ``hay`` on word boundaries, or -1.
+
+    A needle longer than :data:`MAX_VALUE` characters is looked for by its first
+    :data:`MAX_VALUE` characters (the boundary after it is not checked), so that one search
+    costs at most ``MAX_VALUE`` character comparisons per offset of ``hay``.
+    """
+    if not needle:
+        return -1
+    cut = len(needle) > MAX_VALUE
+    if cut:
+        needle = needle[:MAX_VALUE]
+    n = len(needle)
+    end = len(hay)
+    i = hay.find(needle)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not hay[i - 1].isalnum()) and (cut or j >= end or not hay[j].isalnum()):
+            return i
+        # no later offset inside this word starts a word: go on after it
+        i = _next_word(hay, i, needle)
+    return -1
+
+
+_NOT_ALNUM_RE: Final = re.compile(r"[\W_]")  # exactly the characters str.isalnum() refuses
+
+
+def _next_word(hay: str, i: int, needle: str) -> int:
+    """The next offset of ``needle`` in ``hay`` that can start a word, after a miss at
+    ``i``: the search goes on from the end of the word that holds ``i``, so each character
+    of ``hay`` is passed over a bounded number of times."""
+    if not hay[i].isalnum():
+        return hay.find(needle, i + 1)
+    m = _NOT_ALNUM_RE.search(hay, i)
+    return -1 if m is None else hay.find(needle, m.start())
+
+
+def _words_at(pattern: re.Pattern[str], hay: str) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that start on a word boundary."""
+    out = []
+    for m in pattern.finditer(hay):
+        i = m.start()
+        if not i or not hay[i - 1].isalnum():
+            out.append(m)
+    return out
+
+
+_COMBINING_RE: Final = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
+def _fold(s: str) -> str:
+    """Case-, accent- and spacing-insensitive form of text, for finding claim values."""
+    if not s.isascii():
+        s = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", s))
+    # split() and strip() treat as space exactly what the pattern \s does
+    return " ".join(s.casefold().split())
+
+
+_ALNUM_WORD_RE: Final = re.compile(r"[a-z0-9]+")
+_MAX_PHRASE_WORDS: Final = 30
+_MIN_SQUASH: Final = 6
+_NON_ALNUM_RE: Final = re.compile(r"[^a-z0-9]+")
+_NON_WORD_RE: Final = re.compile(r"\W+")
+
+
+def _phrase_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words in order, with up to six spaces or punctuation marks between them.
+
+    Not cached here: the words are claim values, and denialkit keeps no cache of them
+    between checks.
+    """
+    return re.compile("[^a-z0-9]{0,6}".join(re.escape(w) for w in words))
+
+
+def _has_phrase(sc: Scan, value: str) -> bool:
+    """Whether ``value`` is in the text ignoring case, spacing and punctuation, with word
+    boundaries at both ends. ASCII words are matched on the ASCII copy, only where the first
+    word stands in the text (:meth:`Scan.starts_of`); other text is compared
+    accent-insensitively. A value longer than :data:`MAX_VALUE` is cut to its first words."""
+    cut = len(value) > MAX_VALUE
+    if cut:
+        value = value[:MAX_VALUE]
+    if value.isascii():
+        hay = sc.low
+        words = tuple(_ALNUM_WORD_RE.findall(value.lower())[:_MAX_PHRASE_WORDS])
+        if cut and len(words) > 1:
+            words = words[:-1]  # the last word may be cut in the middle
+    else:
+        hay = sc.folded
+        words = tuple(re.findall(r"\w+", _fold(value))[:_MAX_PHRASE_WORDS])
+    if not words:
+        return False
+    pattern = _phrase_re(words)
+    if hay is sc.low:
+        for i in sc.starts_of(words[0]):
+            m = pattern.match(hay, i)
+            if m is not None and _wb(hay, i, m.end()):
+                return True
+    else:
+        for m in pattern.finditer(hay):
+            if _wb(hay, m.start(), m.end()):
+                return True
+    squashed = "".join(words)
+    if len(squashed) < _MIN_SQUASH or len(words) < 2:
+        return False
+    # "P.O. Box" against "PO Box": compare with every space and punctuation mark removed
+    return squashed in (sc.flat_ascii if value.isascii() else sc.flat_folded)
+
+
+def _find_value(sc: Scan, value: str) -> int:
+    """The first offset of a claim value in the text, exactly and on word boundaries, or -1.
+
+    An ASCII value that starts with a letter or digit is checked only where its first word
+    stands in the text (:meth:`Scan.starts_of`);
+    other values fall back to :func:`_find_word`. Both look at most at the first
+    :data:`MAX_VALUE` characters.
+    """
+    v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
+    cut = len(v) < len(value)
+    if not v:
+        return -1
+    first = _ALNUM_WORD_RE.match(v.lower()) if v.isascii() else None
+    if first is None:
+        return _find_word(sc.text, value)
+    text = sc.text
+    n, end = len(v), len(text)
+    key = first.group()
+    if cut and first.end() == len(v):
+        # one word longer than the cap
+        return _find_word(text, value)
+    starts = sc.starts_of(key)
+    for i in starts:
+        if text.startswith(v, i):
+            j = i + n
+            if cut or j >= end or not text[j].isalnum():
+                return i
+    return -1
+
+
+def _has_value(sc: Scan, value: str) -> bool:
+    """Whether a name, address line or phrase from the claim is in the text: exactly, then
+    ignoring case, spacing, punctuation (and accents)."""
+    v = value.strip()
+    if not v:
+        return False
+    if _find_value(sc, v) >= 0:
+        return True
+    return _has_phrase(sc, v)
+
+
+def _ident_pattern(value: str) -> re.Pattern[str]:
+    """``value`` with an optional space or hyphen between any two characters; starts with a
+    literal so the engine can skip ahead quickly (boundaries are checked by the caller)."""
+    return re.compile("[ -]?".join(re.escape(c) for c in value))
+
+
+_LONG_IDENT: Final = 100
+
+
+def _find_ident(sc: Scan, value: str) -> int:
+    """The offset of an identifier (claim number, member id, NPI) in the text, written with
+    or without its spaces and hyphens and in any letter case; -1 when absent."""
+    v = value.strip()
+    if not v:
+        return -1
+    text = sc.text
+    i = _find_value(sc, v)
+    if i >= 0:
+        return i
+    c = compact(v[: _LONG_IDENT * 4])
+    if not c or len(c) > _LONG_IDENT:
+        return -1
+    if c.isascii():
+        hay, needle = sc.low, c.lower()
+    else:
+        hay, needle = text.casefold(), c.casefold()
+        if len(hay) != len(text):
+            hay = text
+    for m in _ident_pattern(needle).finditer(hay):
+        if _wb(hay, m.start(), m.end()):
+            return m.start()
+    return -1
+
+
+def _s(value: object) -> str | None:
+    """A non-empty str from the claim, or None (claims built by hand may hold anything)."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _d(value: object) -> date | None:
+    """A date from the claim (a datetime counts as its date), or None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _line_end(text: str, pos: int, lines: int = 1, reach: int = 400) -> int:
+    """The end of the line holding ``pos`` (or of the ``lines``-th line), looking at most
+    ``reach`` characters ahead per line (so a scan never runs away on a huge line)."""
+    end = pos
+    for _ in range(lines):
+        nl = text.find("\n", end, end + reach)
+        if nl < 0:
+            return min(len(text), end + reach)
+        end = nl + 1
+    return end - 1
+
+
+def _line_head(text: str, pos: int, reach: int) -> str | None:
+    """The text between the start of the line and ``pos`` when it is at most ``reach``
+    characters long, else None."""
+    lo = max(0, pos - reach)
+    ls = text.rfind("\n", lo, pos)
+    if ls < 0:
+        if lo > 0:
+            return None
+        return text[:pos]
+    return text[ls + 1 : pos]
+
+
+# -- dates in the text -------------------------------------------------------------
+
+_MONTHS: Final = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# What stands before the year of a named date, ``March 31st, `` or ``31 Mar. ``:
+#   (?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?
+#   |(?P<dd>[0-9]{1,2})[ \t]+(?P<dm>[a-z]{3,9})\.?,?) \Z
+# searched in the window of _DATE_WINDOW characters before the year. It is matched here
+# backwards, on the reversed text, anchored at the space before the year: every part is
+# forced except the month name's letters, and the greedy reversed match takes as many of
+# them as the forward search's leftmost start does, so both find the same date; the anchored
+# match does not try every start in the window.
+_NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
+    r" ,?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
+    r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?P<dd>[0-9]{1,2}))"
+)
+_MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
+# a space and a year in the shape of the text, the year not glued to more digits
+# a space and a year in the shape of the text, the year not glued to more digits
+_SPACE_YEAR_RE: Final = re.compile(" 0000(?!0)")
+_NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
+    r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
+)
+_DATE_WINDOW: Final = 22
+_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*")
+_DATE_LABEL_GATE: Final = _gate("date")
+_TOP_LINES: Final = 30
+
+
+class TextDate(NamedTuple):
+    """A date written in the text; ``value`` is None when it is not a real calendar date."""
+
+    start: int
+    end: int
+    value: date | None
+
+
+def _make_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+# -- labelled values -----------------------------------------------------------------
+
+_SEP: Final = r"[ \t]*(?:[:#]|(?<=\.))[ \t]*:?[ \t]*"
+_VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
+_HAS_DIGIT_RE: Final = re.compile(r"\d")
+_ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
+_YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
+
+
+class Labelled(NamedTuple):
+    """A value written after a label (``Claim number: ...``) and where it starts."""
+
+    value: str
+    start: int
+    medicare: bool = False
+
+
+def _start(v: Labelled) -> int:
+    return v.start
+
+
+def _value_after(text: str, pos: int) -> Labelled | None:
+    """The identifier-like value starting at ``pos`` (read from the original text)."""
+    m = _VALUE_RE.match(text, pos)
+    if m is None:
+        return None
+    v = m.group().rstrip(".")
+    return Labelled(v, pos) if v and _HAS_DIGIT_RE.search(v) else None
+
+
+_CLAIM_LABEL_RE: Final = re.compile(
+    r"claim(?:[ \t]+(?:number|no\.|no|num\.|id|control[ \t]+number"
+    r"|reference(?:[ \t]+number)?))?" + _SEP
+)
+_CLAIM_GATE: Final = _gate("claim")
+_ID_WORDS: Final = r"[ \t]+(?:id(?:entification)?|number|no\.|no|#)(?:[ \t]+(?:number|no\.|#))?"
+_PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
+_MEMBER_LABELS: Final = tuple(
+    (gate, re.compile(pattern + _PAREN_NOTE + _SEP), medicare)
+    for gate, pattern, medicare in (
+        (_gate("member"), "member" + _ID_WORDS, False),
+        (_gate("subscriber"), "subscriber" + _ID_WORDS, False),
+        (_gate("insured"), "insured" + _ID_WORDS, False),
+        (_gate("enrollee"), "enrollee" + _ID_WORDS, False),
+        (_gate("policy policyholder"), "policy(?:holder)?" + _ID_WORDS, False),
+        (_gate("insurance"), "insurance" + _ID_WORDS, False),
+        (
+            _gate("medicare"),
+            r"medicare[ \t]+(?:beneficiary[ \t]+identifier|number|no\.|no|id|#)",
+            True,
+        ),
+        (_gate("mbi"), "mbi", True),
+        (_gate("hicn"), "hicn", True),
+        (
+            _gate("health", "insurance claim number"),
+            r"health[ \t]+insurance[ \t]+claim[ \t]+number",
+            True,
+        ),
+    )
+)
+# (the word the label starts with, as in Scan.words; the label)
+_PATIENT_LABEL_RES: Final = tuple(
+    (kw.encode("ascii"), re.compile(kw + r"(?:'s|\?s)?(?:[ \t]+(?:full[ \t]+)?name)?[ \t]*:[ \t]*"))
+    for kw in ("patient", "beneficiary", "member", "enrollee", "insured")
+)
+_NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
+_NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
+
+
+def _name_tokens(s: str) -> list[str]:
+    out = []
+    for tok in _NAME_SPLIT_RE.split(s):
+        if not tok:
+            continue
+        if _HAS_DIGIT_RE.search(tok) or ":" in tok:
+            break
+        out.append(tok)
+    return out
+
+
+_NPI_LABEL_RE: Final = re.compile(
+    r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
+)
+_NPI_GATE: Final = _gate("npi")
+# (the words the label needs, a text it needs where a word may run on, the label)
+_DOB_LABEL_RES: Final = tuple(
+    (gate, needle, re.compile(p + r"[ \t]*[:#]?[ \t]*"))
+    for gate, needle, p in (
+        (_gate("date", "of"), "birth", r"date[ \t]+of[ \t]+birth"),
+        (None, "birth", r"birth[ \t]*date"),
+        (_gate("dob"), "", r"dob(?![a-z])"),
+        (_gate("d", "o"), "d.o.b", r"d\.o\.b\.?"),
+    )
+)
+_DOS_LABEL_RES: Final = tuple(
+    (gate, needle, re.compile(p))
+    for gate, needle, p in (
+        (_gate("date dates", "of"), "service", r"dates?(?:[ \t]*\(s\))?[ \t]+of[ \t]+service"),
+        (_gate("service"), "", r"service[ \t]+dates?(?:[ \t]*\(s\))?"),
+        (_gate("dos"), "", r"dos(?![a-z])"),
+    )
+)
+_LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
+_PTOKEN: Final = r"[a-z0-9]{1,12}+"
+_ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
+_LIST_TAIL_P: Final = (
+    rf"(?:[ \t]+codes?)?[ \t]*[:#]?[ \t]*(?P<list>{_PTOKEN}(?:{_LIST_SEP}{_PTOKEN}){{0,19}})"
+)
+_LIST_TAIL_I: Final = (
+    rf"(?:[ \t]+codes?)?[ \t]*[:#]?[ \t]*(?P<list>{_ITOKEN}(?:{_LIST_SEP}{_ITOKEN}){{0,19}})"
+)
+_PROC_LABEL_RES: Final = tuple(
+    (gate, re.compile(p + _LIST_TAIL_P))
+    for gate, p in (
+        (_gate("cpt"), r"cpt(?:\?|\(r\))?(?:[ \t]*/[ \t]*hcpcs)?(?![a-z])"),
+        (_gate("hcpcs"), r"hcpcs(?:[ \t]*/[ \t]*cpt)?(?![a-z])"),
+        (_gate("procedure"), r"procedure(?![a-z])"),
+    )
+)
+_ICD_LABEL_RES: Final = tuple(
+    (gate, re.compile(p + _LIST_TAIL_I))
+    for gate, p in (
+        (_gate("icd"), r"icd-?10(?:-?cm)?(?![a-z])"),
+        (_gate("diagnosis diagnoses"), r"diagnos(?:is|es)(?![a-z])"),
+        (_gate("dx"), r"dx(?![a-z])"),
+    )
+)
+_TOKEN_RE: Final = re.compile(r"[a-z0-9][a-z0-9.]*")
+
+
+# -- denial codes cited in the text ----------------------------------------------------
+
+_GROUP_BODY: Final = r"(?:-|[ ]?)(?P<c>(?:MA|M|N)[0-9]{1,3}|[0-9]{1,3}|[A-Z][0-9]{1,2})"
+_LETTERS: Final = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _code_words(prefix: str, letters: str = "") -> frozenset[bytes]:
+    """The words of the text (:attr:`Scan.words`) that a code written ``prefix`` and digits
+    starts with when nothing is glued before it: the prefix lower-cased, alone or with one
+    of ``letters`` (``COA1``) or with ``ma`` (``COMA1``) after it."""
+    p = prefix.lower()
+    more = (p + c for c in letters) if letters else ()
+    return frozenset(w.encode("ascii") for w in (p, *more, *((p + "ma",) if letters else ())))
+
+
+# One pattern per group code (a pattern that starts with a literal is searched for fast),
+# each with the words a citation of it starts with.
+_GROUP_FORM_RES: Final = tuple(
+    (_code_words(g, _LETTERS), re.compile(g + _GROUP_BODY)) for g in ("CO", "PR", "OA", "PI", "CR")
+)
+_CTOKEN: Final = r"[a-z0-9]{1,8}+(?:-[a-z0-9]{1,5}+)?"
+_CODE_LABEL_RES: Final = tuple(
+    (
+        gate,
+        re.compile(p + rf"[ \t]*(?:[:#][ \t]*)?(?P<list>{_CTOKEN}(?:{_LIST_SEP}{_CTOKEN}){{0,9}})"),
+    )
+    for gate, p in (
+        (_gate("carc carcs"), r"carcs?(?![a-z])"),
+        (_gate("rarc rarcs"), r"rarcs?(?![a-z])"),
+        (_gate("code codes"), r"codes?(?![a-z])"),
+    )
+)
+# "code" counts as a label after one of these words and a space ("reason code 16"); the
+# word may be "adjustment reason", which ends with "reason" too.
+_CODE_WORDS_BEFORE: Final = ("adjustment", "denial", "reason", "remark", "remittance")
+_CODE_WORD_REACH: Final = 30
+_CODE_TOKEN_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
+_RARC_BARE_RES: Final = (
+    (frozenset((b"n",)), re.compile(r"N[0-9]{1,3}")),
+    (frozenset((b"m", b"ma")), re.compile(r"MA?[0-9]{1,3}")),
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _extension_patterns(
+    table: CodeTable,
+) -> tuple[tuple[frozenset[bytes], re.Pattern[str]], ...]:
+    """Patterns for the codes of the extension code sets written bare (``CCM21``), each with
+    the word of the text such a code starts with."""
+    prefixes = set()
+    for c in table:
+        if c.system is CodeSystem.EXTENSION:
+            m = re.match(r"[A-Z]+", c.code)
+            if m:
+                prefixes.add(m.group())
+    return tuple(
+        (_code_words(p), re.compile(re.escape(p) + "[0-9]{1,4}")) for p in sorted(prefixes)
+    )
+
+
+class Cited(NamedTuple):
+    """A denial code cited in the text.
+
+    ``explicit`` is True for ``CO-16``-style and labelled citations (``reason code 16``),
+    False for a known code written bare (``CCM21``, ``N290``). ``ref`` is None when the text
+    is not a denial code at all; ``code`` is None when it is not in the tables.
+    """
+
+    start: int
+    ref: CodeRef | None
+    code: DenialCode | None
+    explicit: bool
+
+
+def _glued(s: str, i: int, j: int) -> bool:
+    return (i > 0 and (s[i - 1].isalnum() or s[i - 1] == "-")) or (
+        j < len(s) and (s[j].isalnum() or s[j] == "-")
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(table: CodeTable, raw: str) -> tuple[CodeRef | None, DenialCode | None]:
+    try:
+        ref = parse(raw)
+    except ValueError:
+        return None, None
+    try:
+        return ref, table.resolve(ref)
+    except (LookupError, ValueError):
+        return ref, None
+
+
+# -- claim facts ---------------------------------------------------------------------
+
+
+class _Where(NamedTuple):
+    """A date with where it came from: a text offset or a claim path."""
+
+    value: date
+    at: int | None = None
+    path: str | None = None
+
+
+def _claim_service_dates(claim: Claim) -> list[tuple[int, date]]:
+    out = []
+    for i, s in enumerate(claim.services):
+        d = _d(getattr(s, "date", None))
+        if d is not None:
+            out.append((i, d))
+    return out
+
+
+_BHI: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
+_COCM: Final = frozenset({"99492", "99493", "99494", "G2214"})
+_BHI_MINUTES: Final = {"99484": 20, "99492": 70, "99493": 60, "G2214": 30}
+_ADDON_MINUTES: Final = 30
+_CCM21: Final = "CCM21"
+_MINUTES_RE: Final = re.compile(r"min(?:ute)?s?\.?(?![a-z])")
+_MINUTES_GATE: Final = _gate("min mins minute minutes")
+_NUMBER_BEFORE_RE: Final = re.compile(r"(?<![0-9.])(?P<n>[0-9]{1,4})[ \t]*(?:-[ \t]*)?\Z")
+
+
+@attrs.frozen
+class _DeadlineInfo:
+    due: date | None
+    citation: str
+    good_cause: bool
+    problem: str | None
+
+
+_SSN_LABEL_RES: Final = (
+    re.compile(r"ssn(?![a-z])"),
+    re.compile(r"ss#"),
+    re.compile(r"ss[ \t]+no\.?"),
+    re.compile(r"social[ \t]+security(?:[ \t]+(?:number|no\.?|#))?"),
+)
+_SSN_LABEL_GATE: Final = _gate("ssn ss social")
+_SSN_VALUE_RE: Final = re.compile(r"[ \t]*[:#]?[ \t]*(?P<v>[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{4})")
+
+
+# -------------------- the analyses of a document
+
+
+class Scan:
+    """What the built-in rules read from one document, worked out once, on first use.
+
+    Attributes:
+        text: the letter text.
+        ascii: the text with every non-ASCII character replaced by ``?`` (same offsets).
+        low: ``ascii`` in lower case.
+        nonascii: the distinct non-ASCII characters of the text.
+        claim, codes, code_inputs, level, today: the document's.
+        given_date, given_deadline: the document's ``letter_date`` and ``deadline``.
+
+    Every other attribute is an analysis computed on first use, then kept.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        text = doc.text
+        if text.isascii():
+            ascii_text = text
+            nonascii: frozenset[str] = frozenset()
+        else:
+            raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+            nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
+            if len(nonascii) <= _FEW_NONASCII:
+                # a few distinct characters: replacing each is faster than an error handler
+                ascii_text = text
+                for ch in nonascii:
+                    ascii_text = ascii_text.replace(ch, "?")
+            else:
+                ascii_text = text.encode("ascii", "replace").decode("ascii")
+        self.text = text
+        self.ascii = ascii_text
+        self.low = ascii_text.lower()
+        self.nonascii = nonascii
+        self.claim = doc.claim
+        self.codes = doc.codes
+        self.code_inputs = doc.code_inputs
+        self.given_date = doc.letter_date
+        self.level = doc.level
+        self.given_deadline = doc.deadline
+        self.today = doc.today
+
+    def has(self, gate: Gate | None) -> bool:
+        """Whether a label guarded by ``gate`` can be in the text (see :func:`_gate`)."""
+        if gate is None:
+            return True
+        words = self.words
+        return not words.isdisjoint(gate[0]) and gate[1] <= words
+
+    def dates_in(self, lo: int, hi: int) -> list[TextDate]:
+        """The dates of the text that start at offsets ``lo`` to ``hi - 1``."""
+        starts = self.date_starts
+        return self.dates[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+
+    # ---- the text in other forms
+
+    @_lazy
+    def controls(self) -> bool:
+        """Whether the text holds ASCII control characters other than tab, line feed,
+        carriage return and form feed."""
+        return bool(self.ascii.encode("ascii").translate(None, _NOT_CONTROL_BYTES))
+
+    @_lazy
+    def shape(self) -> str:
+        """The ASCII copy with every digit as ``0``, every capital an MBI may use as ``A``
+        and the other capitals as ``B``: number shapes become plain substrings
+        (``000-00-0000``)."""
+        return self.ascii.encode("ascii").translate(_SHAPE_BYTES).decode("ascii")
+
+    @_lazy
+    def words(self) -> frozenset[bytes]:
+        """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
+        return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
+
+    @_lazy
+    def _starts(self) -> dict[str, list[int]]:
+        return {}
+
+    def starts_of(self, word: str) -> list[int]:
+        """Where ``word`` (a run of ASCII letters and digits) stands as a whole run in
+        ``low``; found in one pass the first time a word is asked for, then kept. Claim
+        values are looked for only there (see :func:`_find_value`)."""
+        known = self._starts
+        got = known.get(word)
+        if got is None:
+            got = []
+            low = self.low
+            n, end = len(word), len(low)
+            i = low.find(word)
+            while i >= 0:
+                j = i + n
+                if (i == 0 or not low[i - 1].isalnum()) and (j >= end or not low[j].isalnum()):
+                    got.append(i)
+                    i = low.find(word, j)
+                else:
+                    i = _next_word(low, i, word)
+            known[word] = got
+        return got
+
+    @_lazy
+    def capitals(self) -> bytes:
+        """The capital letters of the text in order, everything else left out: capitals that
+        stand next to each other in the text (``TBD``) do here too, in a much shorter
+        string."""
+        return self.ascii.encode("ascii").translate(None, _NOT_CAPITAL_BYTES)
+
+    @_lazy
+    def rev(self) -> str:
+        """``low`` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.low[::-1]
+
+    @_lazy
+    def folded(self) -> str:
+        """The text case-, accent- and spacing-folded (see :func:`_fold`)."""
+        return _fold(self.text)
+
+    @_lazy
+    def flat_ascii(self) -> str:
+        """``low`` without spaces and punctuation."""
+        return _NON_ALNUM_RE.sub("", self.low)
+
+    @_lazy
+    def flat_folded(self) -> str:
+        """``folded`` without spaces and punctuation."""
+        return _NON_WORD_RE.sub("", self.folded)
+
+    # ---- dates
+
+    @_lazy
+    def dates(self) -> list[TextDate]:
+        """Every date written in the text, in order: ``March 31, 2026``, ``Mar. 31st,
+        2026``, ``31 March 2026``, ``03/31/2026``, ``03-31-2026`` and ``2026-03-31``."""
+        low, form = self.low, self.shape
+        n = len(low)
+        found: dict[int, TextDate] = {}
+        value: date | None
+        if "-" in form:
+            for i in _finds(form, "0000-00-00"):
+                if (
+                    not (i and form[i - 1] == "0")
+                    and not (i + 10 < n and form[i + 10] == "0")
+                    and not (i and low[i - 1] in "/-.")
+                ):
+                    value = _make_date(
+                        int(low[i : i + 4]), int(low[i + 5 : i + 7]), int(low[i + 8 : i + 10])
+                    )
+                    found.setdefault(i, _new(TextDate, (i, i + 10, value)))
+        for sep in "/-":
+            if sep not in form:
+                continue
+            for i in _finds(form, sep + "0000"):
+                e = i + 5
+                if e < n and form[e] == "0":
+                    continue
+                b = _NUMERIC_BEFORE_YEAR_RE.search(low, i - 5 if i > 5 else 0, i + 1)
+                if b is None or b.group("sep") != sep:
+                    continue
+                start = b.start()
+                if start and (form[start - 1] == "0" or low[start - 1] in "/-."):
+                    continue
+                value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
+                found.setdefault(start, _new(TextDate, (start, e, value)))
+        match_named = _NAMED_BEFORE_YEAR_REV_RE.match
+        rev = ""
+        for y in _SPACE_YEAR_RE.finditer(form):
+            j = y.start()
+            e = j + 5
+            if not rev:
+                rev = self.rev
+            b = match_named(rev, n - 1 - j, n - (j - _DATE_WINDOW if j > _DATE_WINDOW else 0))
+            if b is None:
+                continue
+            start = n - b.end()
+            md, mn, dm, dd = b.groups()
+            if mn:
+                month = _MONTHS_REV.get(mn)
+                if month is None or (start and low[start - 1].isalpha()):
+                    continue
+                day = int(md[::-1])
+            else:
+                month = _MONTHS_REV.get(dm)
+                if month is None or (start and low[start - 1].isdigit()):
+                    continue
+                day = int(dd[::-1])
+            if start not in found:
+                try:
+                    value = date(int(low[j + 1 : e]), month, day)
+                except ValueError:
+                    value = None
+                found[start] = _new(TextDate, (start, e, value))
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def date_starts(self) -> list[int]:
+        """The offsets of :attr:`dates`."""
+        return [t.start for t in self.dates]
+
+    @_lazy
+    def date_set(self) -> frozenset[date]:
+        """The real calendar dates written in the text."""
+        return frozenset(t.value for t in self.dates if t.value is not None)
+
+    @_lazy
+    def letter_date(self) -> tuple[date | None, int | None]:
+        """The letter's date and its offset in the text (from the letter object, a
+        ``Date:`` line, or a line holding only a date in the first 30 lines)."""
+        if self.given_date is not None:
+            day = _d(self.given_date)
+            if not day:
+                return day, None
+            for t in self.dates:
+                if t.value == day:
+                    return day, t.start
+            return day, None
+        low = self.low
+        if self.has(_DATE_LABEL_GATE):
+            for m in _words_at(_DATE_LABEL_RE, low):
+                head = _line_head(low, m.start(), 12)
+                if head is None or head.strip() not in ("", "letter"):
+                    continue
+                hit = self.dates_in(m.end(), m.end() + 1)
+                if hit and hit[0].value is not None:
+                    return hit[0].value, hit[0].start
+                break
+        top = 0
+        for _ in range(_TOP_LINES):
+            nl = low.find("\n", top, top + 2000)
+            if nl < 0:
+                top = min(len(low), top + 2000)
+                break
+            top = nl + 1
+        for t in self.dates_in(0, top):
+            if t.value is None:
+                continue
+            head = _line_head(low, t.start, 8)
+            tail = low[t.end : _line_end(low, t.end, reach=8)]
+            if head is not None and not head.strip() and not tail.strip().strip("."):
+                return t.value, t.start
+        return None, None
+
+    def _labelled_dates(
+        self, labels: tuple[tuple[Gate | None, str, re.Pattern[str]], ...], lines: int
+    ) -> list[TextDate]:
+        low, words = self.low, self.words
+        found: dict[int, TextDate] = {}
+        has: dict[str, bool] = {"": True}
+        for gate, needle, pattern in labels:
+            if gate is not None and (words.isdisjoint(gate[0]) or not gate[1] <= words):
+                continue
+            if needle not in has:
+                has[needle] = needle in low
+            if not has[needle]:
+                continue
+            for m in _words_at(pattern, low):
+                end = m.end()
+                hi = end + 3 if lines == 0 else _line_end(low, end, lines, reach=200) + 1
+                for t in self.dates_in(end, hi):
+                    found.setdefault(t.start, t)
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def birth_dates(self) -> list[TextDate]:
+        """Dates written right after a date-of-birth label."""
+        return self._labelled_dates(_DOB_LABEL_RES, 0)
+
+    @_lazy
+    def service_dates_text(self) -> list[TextDate]:
+        """Dates written after a date-of-service label, on its line or the next."""
+        return self._labelled_dates(_DOS_LABEL_RES, 2)
+
+    # ---- labelled values
+
+    @_lazy
+    def claim_numbers(self) -> list[Labelled]:
+        """Values written after a claim-number label."""
+        out: list[Labelled] = []
+        if not self.has(_CLAIM_GATE):
+            return out
+        low, text = self.low, self.text
+        for m in _words_at(_CLAIM_LABEL_RE, low):
+            if low.endswith("insurance ", 0, m.start()):
+                continue
+            v = _value_after(text, m.end())
+            if v is not None and _ASCII_DIGIT_RE.search(v.value):
+                out.append(v)
+        return out
+
+    @_lazy
+    def member_ids(self) -> list[Labelled]:
+        """Values written after a member id or Medicare number label."""
+        low, text, words = self.low, self.text, self.words
+        out = []
+        for (any_of, all_of), pattern, medicare in _MEMBER_LABELS:
+            if words.isdisjoint(any_of) or not all_of <= words:
+                continue
+            for m in _words_at(pattern, low):
+                v = _value_after(text, m.end())
+                if v is not None:
+                    out.append(_new(Labelled, (v.value, v.start, medicare)))
+        out.sort(key=_start)
+        return out
+
+    @_lazy
+    def patient_names(self) -> list[Labelled]:
+        """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
+        low, text, words = self.low, self.text, self.words
+        out = []
+        for kw, pattern in _PATIENT_LABEL_RES:
+            if kw not in words:
+                continue
+            for m in _words_at(pattern, low):
+                v = _NAME_VALUE_RE.match(text, m.end())
+                toks = _name_tokens(v.group()) if v else []
+                if toks:
+                    out.append(_new(Labelled, (" ".join(toks), m.end(), False)))
+        out.sort(key=_start)
+        return out
+
+    @_lazy
+    def npis(self) -> list[Labelled]:
+        """Values written after an NPI label."""
+        out: list[Labelled] = []
+        if not self.has(_NPI_GATE):
+            return out
+        text = self.text
+        for m in _words_at(_NPI_LABEL_RE, self.low):
+            v = _value_after(text, m.end())
+            if v is not None:
+                out.append(v)
+        return out
+
+    def _listed(self, labels: tuple[tuple[Gate, re.Pattern[str]], ...]) -> list[Labelled]:
+        low, text, words = self.low, self.text, self.words
+        found: dict[int, Labelled] = {}
+        for (any_of, all_of), pattern in labels:
+            if words.isdisjoint(any_of) or not all_of <= words:
+                continue
+            for m in _words_at(pattern, low):
+                base = m.start("list")
+                for t in _TOKEN_RE.finditer(m.group("list")):
+                    v = t.group().rstrip(".")
+                    if v not in ("and", "or") and _ASCII_DIGIT_RE.search(v):
+                        at = base + t.start()
+                        found.setdefault(at, Labelled(text[at : at + len(v)], at))
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def procedure_codes(self) -> list[Labelled]:
+        """Codes written after ``CPT``, ``HCPCS`` or ``procedure``."""
+        return self._listed(_PROC_LABEL_RES)
+
+    @_lazy
+    def diagnoses(self) -> list[Labelled]:
+        """Codes written after ``ICD-10``, ``diagnosis`` or ``Dx``."""
+        return self._listed(_ICD_LABEL_RES)
+
+    # ---- denial codes
+
+    @_lazy
+    def cited(self) -> list[Cited]:
+        """Denial codes cited in the text, in order."""
+        table = default_table()
+        text, low = self.ascii, self.low
+        found: dict[int, Cited] = {}
+
+        def add(start: int, raw: str, explicit: bool) -> None:
+            if start in found:
+                return
+            ref, code = _resolve(table, raw)
+            if explicit or code is not None:
+                found[start] = Cited(start, ref, code, explicit)
+
+        words = self.words
+        for starts, pattern in _GROUP_FORM_RES:
+            if words.isdisjoint(starts):
+                continue
+            for m in pattern.finditer(text):
+                if not _glued(text, m.start(), m.end()):
+                    add(m.start(), f"{text[m.start() : m.start() + 2]}-{m.group('c')}", True)
+        for i, ((any_of, _), pattern) in enumerate(_CODE_LABEL_RES):
+            if words.isdisjoint(any_of):
+                continue
+            for m in _words_at(pattern, low):
+                if i == 2:
+                    head = low[max(0, m.start() - _CODE_WORD_REACH) : m.start()]
+                    word = head.rstrip(" \t")
+                    if len(word) == len(head) or not word.endswith(_CODE_WORDS_BEFORE):
+                        continue
+                base = m.start("list")
+                for t in _CODE_TOKEN_RE.finditer(m.group("list")):
+                    v = t.group()
+                    if v in ("and", "or") or not _ASCII_DIGIT_RE.search(v):
+                        continue
+                    add(base + t.start(), text[base + t.start() : base + t.end()], True)
+        bare = list(_extension_patterns(table))
+        if not self.codes or any(c.system is CodeSystem.RARC for c in self.codes):
+            bare.extend(_RARC_BARE_RES)
+        for starts, pattern in bare:
+            if words.isdisjoint(starts):
+                continue
+            for m in pattern.finditer(text):
+                if not _glued(text, m.start(), m.end()):
+                    add(m.start(), m.group(), False)
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def cited_keys(self) -> frozenset[tuple[CodeSystem, str]]:
+        """``(system, code)`` of every cited code that parses."""
+        return frozenset((c.ref.system, c.ref.code) for c in self.cited if c.ref)
+
+    # ---- the claim, and what stands for it when there is none
+
+    @_lazy
+    def plan(self) -> PlanType | None:
+        """The claim's plan type, when there is a claim and it has one."""
+        claim = self.claim
+        if claim is None:
+            return None
+        p = claim.payer.plan_type
+        return p if isinstance(p, PlanType) else None
+
+    @_lazy
+    def service_dates(self) -> list[_Where]:
+        """Dates of service: the claim's, or else those labelled in the text."""
+        if self.claim is not None:
+            return [
+                _Where(v, path=f"services[{i}].date") for i, v in _claim_service_dates(self.claim)
+            ]
+        return [_Where(t.value, at=t.start) for t in self.service_dates_text if t.value]
+
+    @_lazy
+    def service_days(self) -> list[date]:
+        """The distinct dates of service, in order."""
+        return sorted({w.value for w in self.service_dates})
+
+    @_lazy
+    def birth_date(self) -> _Where | None:
+        """The patient's date of birth: the claim's, or else the first labelled one."""
+        if self.claim is not None:
+            b = _d(self.claim.patient.birth_date)
+            return _Where(b, path="patient.birth_date") if b else None
+        for t in self.birth_dates:
+            if t.value is not None:
+                return _Where(t.value, at=t.start)
+        return None
+
+    @_lazy
+    def service_codes(self) -> list[tuple[str, Decimal, str | None, int | None]]:
+        """``(code, units, claim path, text offset)`` for each billed service."""
+        if self.claim is not None:
+            out: list[tuple[str, Decimal, str | None, int | None]] = []
+            for i, s in enumerate(self.claim.services):
+                code = _s(getattr(s, "code", None))
+                if code is None:
+                    continue
+                units = (
+                    s.units if isinstance(s.units, Decimal) and s.units.is_finite() else Decimal(1)
+                )
+                out.append((code.strip().upper(), units, f"services[{i}].code", None))
+            return out
+        return [(p.value.upper(), Decimal(1), None, p.start) for p in self.procedure_codes]
+
+    @_lazy
+    def bhi_codes(self) -> frozenset[str] | None:
+        """The BHI/CoCM codes billed, or None when the BHI evidence rules do not apply."""
+        billed = frozenset(c for c, _, _, _ in self.service_codes) & _BHI
+        ccm21 = any(c.code == _CCM21 for c in self.codes) or (
+            not self.codes and any(c.code is not None and c.code.code == _CCM21 for c in self.cited)
+        )
+        return billed if (billed or ccm21) else None
+
+    def _minutes(self) -> Iterator[tuple[int, int]]:
+        if not self.has(_MINUTES_GATE):
+            return
+        low = self.low
+        for m in _words_at(_MINUTES_RE, low):
+            b = _NUMBER_BEFORE_RE.search(low, max(0, m.start() - 8), m.start())
+            if b is not None:
+                yield int(b.group("n")), b.start()
+
+    @_lazy
+    def text_minutes(self) -> list[tuple[int, int]]:
+        """``(minutes, offset)`` for each number of minutes written in the text."""
+        return list(self._minutes())
+
+    @_lazy
+    def states_minutes(self) -> bool:
+        """Whether :attr:`text_minutes` has any (found without looking for all)."""
+        if "text_minutes" in self.__dict__:
+            return bool(self.text_minutes)
+        return next(self._minutes(), None) is not None
+
+    @_lazy
+    def letter_day(self) -> tuple[date, int | None, str | None, bool]:
+        """The letter's date (or today), its offset, a path, and whether the date is
+        known."""
+        day, at = self.letter_date
+        if day is not None:
+            path = "letter_date" if self.given_date is not None and at is None else None
+            return day, at, path, True
+        return self.today, None, None, False
+
+    @_lazy
+    def deadline_info(self) -> _DeadlineInfo | None:
+        """The filing deadline: the letter object's, or computed from the claim."""
+        dl: object = self.given_deadline
+        if dl is None:
+            if self.claim is None:
+                return None
+            try:
+                dl = deadline_for(self.claim, level=self.level)
+            except (TypeError, ValueError, AttributeError) as exc:
+                return _DeadlineInfo(None, "", False, _deadline_problem(self, exc))
+        due = _d(getattr(dl, "due", None))
+        level = getattr(dl, "level", None)
+        good = bool(getattr(level, "good_cause_extension", True))
+        citation = getattr(dl, "citation", "")
+        return _DeadlineInfo(due, citation if isinstance(citation, str) else "", good, None)
+
+    @_lazy
+    def medicare_ids(self) -> list[tuple[str, int | None, str | None]]:
+        """Medicare numbers: the claim's member id on a Medicare claim, and every value
+        labelled as a Medicare number, as ``(value, text offset, claim path)``."""
+        out: list[tuple[str, int | None, str | None]] = []
+        if self.claim is not None and self.plan is PlanType.MEDICARE:
+            member = _s(self.claim.patient.member_id)
+            if member is not None:
+                out.append((member, None, "patient.member_id"))
+        for v in self.member_ids:
+            if v.medicare:
+                out.append((v.value, v.start, None))
+        return out
+
+    @_lazy
+    def ssn_starts(self) -> list[int]:
+        """Offsets of what looks like a Social Security number."""
+        text, low = self.ascii, self.low
+        starts: set[int] = set()
+        for s in _finds(self.shape, "000-00-0000"):
+            e = s + 11
+            if (s and (text[s - 1].isalnum() or text[s - 1] == "-")) or (
+                e < len(text) and (text[e].isalnum() or text[e] == "-")
+            ):
+                continue
+            if ssn_like(text[s:e]):
+                starts.add(s)
+        if self.has(_SSN_LABEL_GATE) and _any_in(low, ("ssn", "ss#", "ss no", "social")):
+            for pattern in _SSN_LABEL_RES:
+                for m in _words_at(pattern, low):
+                    v = _SSN_VALUE_RE.match(low, m.end())
+                    if v is None:
+                        continue
+                    e = v.end("v")
+                    if e < len(low) and low[e].isalnum():
+                        continue
+                    if ssn_like(v.group("v").replace(" ", "-")):
+                        starts.add(v.start("v"))
+        return sorted(starts)
+
+
+def _deadline_problem(sc: Scan, exc: Exception) -> str:
+    if isinstance(exc, (TypeError, AttributeError)):
+        return "a date or level in the claim has the wrong type"
+    claim = sc.claim
+    if (
+        claim is not None
+        and sc.plan in (PlanType.COMMERCIAL, PlanType.MEDICAID)
+        and claim.payer.appeal_window_days is None
+    ):
+        return "the payer sets the filing window and the claim does not give it"
+    return "denialkit has no filing rule for this plan type and appeal level"
+
+
+def _any_in(low: str, words: Sequence[str]) -> bool:
+    return any(map(low.__contains__, words))

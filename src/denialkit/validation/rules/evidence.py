@@ -1,0 +1,211 @@
+"""DK5xx: code-specific evidence (behavioral health integration for CCM21)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Final
+
+from denialkit.validation._analysis import (
+    _ADDON_MINUTES,
+    _BHI_MINUTES,
+    _COCM,
+    Scan,
+    _any_in,
+    _find_word,
+)
+from denialkit.validation._model import Document, Finding, Rule
+
+from ._registry import (
+    _NONE,
+    W,
+    _rule,
+)
+
+# -------------------- DK5xx code-specific evidence
+
+_SCALES: Final = (
+    "phq-9", "phq9", "phq-a", "phq-2", "gad-7", "gad7", "pcl-5", "epds", "audit-c", "mdq",
+    "rating scale", "validated scale", "validated instrument", "validated tool",
+    "validated measure", "validated screening",
+)  # fmt: skip
+_BHI_AUTHORITY: Final = "AAFP BHI coding guide; CMS MLN909432 (Behavioral Health Integration)"
+
+
+def _evidence_rule(
+    id: str, slug: str, what: str, words: Sequence[str], hint: str, authority: str
+) -> None:
+    def fn(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+        if sc.bhi_codes is not None and not _any_in(sc.low, words):
+            return (r.finding(doc, f"the letter does not show {what}"),)
+        return _NONE
+
+    _rule(
+        id,
+        slug,
+        W,
+        summary=f"A letter about behavioral health integration (CCM21, or BHI/CoCM codes "
+        f"billed) shows {what}.",
+        hint=hint,
+        authority=authority,
+    )(fn)
+
+
+_evidence_rule(
+    "DK501",
+    "bhi-consent-not-shown",
+    "the patient's consent",
+    ("consent",),
+    "State when and how the patient consented (with cost sharing explained) and enclose it.",
+    "CMS care management consent requirement (Texas Medical Association summary); "
+    "unverified for BHI, hence a warning",
+)
+_evidence_rule(
+    "DK502",
+    "bhi-care-plan-not-shown",
+    "the care plan",
+    ("care plan", "treatment plan"),
+    "Describe the behavioral health care plan in force that month and enclose it.",
+    _BHI_AUTHORITY,
+)
+_evidence_rule(
+    "DK503",
+    "bhi-rating-scale-not-shown",
+    "a validated rating scale (such as PHQ-9 or GAD-7)",
+    _SCALES,
+    "Name the validated scale used (PHQ-9, GAD-7) with its dates and scores.",
+    _BHI_AUTHORITY + " (body text not re-read, hence a warning)",
+)
+
+
+def _stated_minutes(sc: Scan) -> tuple[Decimal, int | None, str | None] | None:
+    if sc.claim is not None:
+        v = sc.claim.facts.get("care_manager_minutes")
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            dv = Decimal(v)
+            if dv.is_finite():
+                return dv, None, "facts.care_manager_minutes"
+    found = sc.text_minutes
+    if not found:
+        return None
+    n, at = max(found)
+    return Decimal(n), at, None
+
+
+@_rule(
+    "DK504",
+    "bhi-minutes-not-shown",
+    W,
+    summary="A letter about behavioral health integration states the minutes of care "
+    "management in the calendar month.",
+    hint="State the total minutes of care management in the month and enclose the time log.",
+    authority=_BHI_AUTHORITY,
+)
+def _dk504(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.bhi_codes is not None and not sc.states_minutes:
+        found.append(r.finding(doc, "the letter does not state the minutes of care in the month"))
+    return found
+
+
+@_rule(
+    "DK505",
+    "bhi-minutes-below-threshold",
+    W,
+    summary="The minutes stated reach the monthly threshold of the code billed: 99484 20, "
+    "99492 70, 99493 60, G2214 30, plus 30 for each unit of 99494.",
+    hint="Check the time log; if the minutes support only a lower code, correct the claim "
+    "instead of appealing.",
+    authority="AAFP BHI coding guide (99484, 99492-99494); AAPC on G2214 (CMS-1751-F). "
+    'Time-counting rules ("more than half") are unverified and not applied',
+)
+def _dk505(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    billed = sc.bhi_codes
+    base = [c for c in billed or () if c in _BHI_MINUTES]
+    if not base:
+        return found
+    top = max(base, key=lambda c: (_BHI_MINUTES[c], c))
+    addons = sum((u for c, u, _, _ in sc.service_codes if c == "99494"), Decimal(0))
+    need = Decimal(_BHI_MINUTES[top]) + _ADDON_MINUTES * addons
+    stated = _stated_minutes(sc)
+    if stated is None:
+        return found
+    minutes, at, path = stated
+    if minutes < need:
+        what = top + (" with 99494" if addons else "")
+        shown = format(need.normalize(), "f")
+        found.append(
+            r.finding(
+                doc,
+                f"the minutes stated are fewer than the {shown} that {what} needs in the month",
+                at=at,
+                path=path,
+            )
+        )
+    return found
+
+
+def _cocm(sc: Scan) -> bool:
+    billed = sc.bhi_codes
+    if billed is None:
+        return False
+    low = sc.low
+    return bool(billed & _COCM) or (
+        not billed and ("collaborative care" in low or _find_word(low, "cocm") >= 0)
+    )
+
+
+@_rule(
+    "DK506",
+    "cocm-care-manager-not-named",
+    W,
+    summary="A collaborative care (CoCM) letter names the behavioral health care manager.",
+    hint="Name the care manager and their behavioral health training.",
+    authority="NGS Medicare BHI page, from MLN909432 (the CoCM care team)",
+)
+def _dk506(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if _cocm(sc) and "care manager" not in sc.low:
+        found.append(r.finding(doc, "the letter does not name the behavioral health care manager"))
+    return found
+
+
+@_rule(
+    "DK507",
+    "cocm-consultant-not-named",
+    W,
+    summary="A collaborative care (CoCM) letter names the psychiatric consultant.",
+    hint="Name the psychiatric consultant and summarise their caseload review.",
+    authority="NGS Medicare BHI page, from MLN909432 (the CoCM care team)",
+)
+def _dk507(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if _cocm(sc) and not _any_in(
+        sc.low, ("psychiatric consultant", "consulting psychiatrist", "psychiatrist")
+    ):
+        found.append(r.finding(doc, "the letter does not name the psychiatric consultant"))
+    return found
+
+
+@_rule(
+    "DK508",
+    "addon-without-base",
+    W,
+    summary="CPT 99494 (additional collaborative care time) is billed with 99492 or 99493, "
+    "never alone.",
+    hint="Bill 99494 only with its base code for the same month; correct the claim.",
+    authority="AAFP BHI coding guide (99494 is reported with 99492 or 99493)",
+)
+def _dk508(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    codes = sc.service_codes
+    billed = {c for c, _, _, _ in codes}
+    if "99494" in billed and not billed & {"99492", "99493"}:
+        for c, _, path, at in codes:
+            if c == "99494":
+                found.append(
+                    r.finding(doc, "99494 is billed without 99492 or 99493", at=at, path=path)
+                )
+                return found
+    return found

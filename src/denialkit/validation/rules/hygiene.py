@@ -1,0 +1,273 @@
+"""DK7xx: text hygiene (invisible, look-alike and control characters; length)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+from denialkit.validation._analysis import (
+    _ASCII_DIGIT_RE,
+    Scan,
+)
+from denialkit.validation._model import Document, Finding, Rule
+
+from ._registry import (
+    _NONE,
+    E,
+    W,
+    _report,
+    _rule,
+)
+
+# -------------------- DK7xx text hygiene
+
+_BIDI: Final = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_RE: Final = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+_ZERO_WIDTH: Final = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_ZW_RE: Final = re.compile("[\u200b-\u200d\u2060\ufeff]+")
+_IDENT_LEFT_RE: Final = re.compile(r"[0-9A-Za-z-]{1,40}\Z")
+_IDENT_RIGHT_RE: Final = re.compile(r"[0-9A-Za-z-]{1,40}")
+
+
+@_rule(
+    "DK701",
+    "bidi-control",
+    E,
+    summary="No bidirectional control character is in the text: it can make the letter "
+    "display differently from what is stored.",
+    hint="Delete the invisible direction-control characters (retype the passage).",
+    authority='CVE-2021-42574 "Trojan Source"; Debian lintian unicode-trojan code points',
+)
+def _dk701(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.nonascii & _BIDI:
+        return _NONE
+    return _dk701_all(r, doc)
+
+
+def _dk701_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in _BIDI_RE.finditer(doc.text):
+        yield r.finding(
+            doc, "an invisible text-direction control character is in the letter", at=m.start()
+        )
+
+
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    left = _IDENT_LEFT_RE.search(text, max(0, start - 40), start)
+    right = _IDENT_RIGHT_RE.match(text, end)
+    if left is None or right is None:
+        return False
+    return _ASCII_DIGIT_RE.search(left.group() + right.group()) is not None
+
+
+@_rule(
+    "DK702",
+    "zero-width-in-identifier",
+    E,
+    summary="No zero-width character sits inside an identifier (a number or code with digits).",
+    hint="Retype the identifier; an invisible character makes it differ from the real one.",
+    authority="Unicode UTR #36 and UTS #39 (invisible characters); design decision",
+)
+def _dk702(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.nonascii & _ZERO_WIDTH:
+        return _NONE
+    return _dk702_all(r, doc)
+
+
+def _dk702_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in _ZW_RE.finditer(doc.text):
+        if _in_identifier(doc.text, m.start(), m.end()):
+            yield r.finding(
+                doc, "an invisible zero-width character is inside an identifier", at=m.start()
+            )
+
+
+@_rule(
+    "DK703",
+    "zero-width-character",
+    W,
+    summary="No zero-width character sits in the prose.",
+    hint="Delete the invisible character.",
+    authority="Unicode UTR #36 and UTS #39 (invisible characters); design decision",
+)
+def _dk703(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.nonascii & _ZERO_WIDTH:
+        return _NONE
+    return _dk703_all(r, doc)
+
+
+def _dk703_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in _ZW_RE.finditer(doc.text):
+        if not _in_identifier(doc.text, m.start(), m.end()):
+            yield r.finding(doc, "an invisible zero-width character is in the letter", at=m.start())
+
+
+_NON_ASCII_DIGIT_RE: Final = re.compile(r"(?:(?![0-9])\d)+")
+
+
+@_rule(
+    "DK704",
+    "non-ascii-digit",
+    E,
+    summary="Every digit is an ASCII digit 0-9 (no fullwidth, Arabic-Indic or other "
+    "script's digits).",
+    hint="Retype the number with ordinary digits.",
+    authority="python-stdnum isdigits() rationale (str.isdigit and int accept other digits); "
+    "design decision",
+)
+def _dk704(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not any(c.isdecimal() for c in sc.nonascii):
+        return _NONE
+    return _dk704_all(r, doc)
+
+
+def _dk704_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in _NON_ASCII_DIGIT_RE.finditer(doc.text):
+        yield r.finding(doc, "a number uses digits other than 0-9", at=m.start())
+
+
+_FEW_LETTERS: Final = 24
+_TOKEN_ANY_RE: Final = re.compile(r"[^\W_][\w-]{0,80}+")
+_TOKEN_CHARS: Final = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-?")
+
+
+@_rule(
+    "DK705",
+    "lookalike-in-identifier",
+    E,
+    summary="No identifier mixes ASCII digits with non-ASCII letters (look-alikes such as "
+    "Cyrillic 'А' for Latin 'A').",
+    hint="Retype the identifier with ordinary letters and digits.",
+    authority="Unicode UTS #39 (confusables); python-stdnum clean(); design decision",
+)
+def _dk705(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    letters = [c for c in sc.nonascii if c.isalpha()]
+    if not letters:
+        return _NONE
+    text = doc.text
+    hits: set[int] = set()
+    if len(letters) > _FEW_LETTERS:
+        for m in _TOKEN_ANY_RE.finditer(text):
+            tok = m.group()
+            if (
+                not tok.isascii()
+                and _ASCII_DIGIT_RE.search(tok)
+                and any(not c.isascii() and c.isalpha() for c in tok)
+            ):
+                hits.add(m.start())
+    else:
+        ascii_text = sc.ascii
+        n = len(text)
+        for ch in letters:
+            i = text.find(ch)
+            while i >= 0:
+                lo = i
+                while lo > 0 and i - lo < 40 and ascii_text[lo - 1] in _TOKEN_CHARS:
+                    lo -= 1
+                hi = i + 1
+                while hi < n and hi - i < 40 and ascii_text[hi] in _TOKEN_CHARS:
+                    hi += 1
+                if _ASCII_DIGIT_RE.search(ascii_text, lo, hi):
+                    hits.add(lo)
+                i = text.find(ch, hi)
+    message = "an identifier mixes digits with look-alike letters"
+    return _report(r, doc, [(message, at, None) for at in sorted(hits)])
+
+
+_SURROGATE_RE: Final = re.compile("[\ud800-\udfff]+")
+_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
+_C1: Final = frozenset(chr(c) for c in range(0x80, 0xA0))
+
+
+@_rule(
+    "DK706",
+    "unencodable-character",
+    E,
+    summary="Every character can be encoded: no lone surrogate, which breaks PDF and fax output.",
+    hint="Re-save the text as UTF-8 and retype the damaged passage.",
+    authority="The Unicode Standard (surrogate code points are not characters); design decision",
+)
+def _dk706(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not any("\ud800" <= c <= "\udfff" for c in sc.nonascii):
+        return _NONE
+    return _dk706_all(r, doc)
+
+
+def _dk706_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in _SURROGATE_RE.finditer(doc.text):
+        yield r.finding(doc, "the text holds bytes that are not valid characters", at=m.start())
+
+
+@_rule(
+    "DK707",
+    "control-character",
+    E,
+    summary="No control character other than tab, line feed, carriage return and form feed.",
+    hint="Delete the control character; it usually comes from a bad copy and paste.",
+    authority="Design decision (renderers and fax gateways reject control characters)",
+)
+def _dk707(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if not sc.controls and not sc.nonascii & _C1:
+        return _NONE
+    return _dk707_all(r, doc)
+
+
+def _dk707_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in _CONTROL_RE.finditer(doc.text):
+        yield r.finding(doc, "the text holds an invisible control character", at=m.start())
+
+
+@_rule(
+    "DK708",
+    "replacement-character",
+    W,
+    summary="No U+FFFD replacement character: the mark of text lost in an earlier decoding.",
+    hint="Find the original text and retype what was lost.",
+    authority="The Unicode Standard (U+FFFD); design decision",
+)
+def _dk708(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if "\ufffd" not in sc.nonascii:
+        return _NONE
+    return _dk708_all(r, doc)
+
+
+def _dk708_all(r: Rule, doc: Document) -> Iterator[Finding]:
+    for m in re.finditer("\ufffd+", doc.text):
+        yield r.finding(
+            doc, "the text holds a replacement character where text was lost", at=m.start()
+        )
+
+
+_MAX_LETTER: Final = 100_000
+
+
+@_rule(
+    "DK709",
+    "letter-too-long",
+    W,
+    summary=f"The letter is at most {_MAX_LETTER:,} characters long (about 30 pages).",
+    hint="Move supporting detail into enclosures; keep the letter to its argument.",
+    authority="No authority sets a length; the reviewer reads the letter and the record is "
+    "enclosed",
+)
+def _dk709(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if len(doc.text) > _MAX_LETTER:
+        found.append(r.finding(doc, f"the letter is longer than {_MAX_LETTER:,} characters"))
+    return found
+
+
+@_rule(
+    "DK710",
+    "empty-letter",
+    E,
+    summary="The letter has text: not empty, nor only spaces and blank lines. An empty letter "
+    "gets this one finding instead of one for every missing element.",
+    hint="Check that the right file was given, and that it was saved with its text.",
+    authority="logic (an empty file is not a letter)",
+)
+def _dk710(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if not doc.text.strip():
+        found.append(r.finding(doc, "the letter is empty"))
+    return found

@@ -1,0 +1,318 @@
+"""DK3xx: template leftovers and unfilled blanks."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+from denialkit.validation._analysis import (
+    _ASCII_DIGIT_RE,
+    Scan,
+    _gate,
+    _words_at,
+)
+from denialkit.validation._model import Document, Finding, Rule
+
+from ._registry import (
+    _NONE,
+    E,
+    W,
+    _report,
+    _rule,
+)
+
+# -------------------- DK3xx placeholders
+
+_TEMPLATE_RES: Final = (
+    re.compile(r"\{[{%#][^{}\n]{0,200}?[}%#]\}"),
+    re.compile(r"\{[{%#]"),
+    re.compile(r"[}%#]\}"),
+)
+
+
+@_rule(
+    "DK301",
+    "template-syntax",
+    E,
+    summary="No template syntax ({{ }}, {% %}, {# #}) is left in the text.",
+    hint="Write the value in by hand, or fix the claim data and generate the letter again.",
+    authority="Jinja renders missing values as empty text; values holding template syntax "
+    "stay literal (denialkit security notes)",
+)
+def _dk301(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if not ("{" in text and any(x in text for x in ("{{", "{%", "{#"))) and not (
+        "}" in text and any(x in text for x in ("}}", "%}", "#}"))
+    ):
+        return _NONE
+    covered: list[tuple[int, int]] = []
+    starts: set[int] = set()
+    for m in _TEMPLATE_RES[0].finditer(text):
+        covered.append((m.start(), m.end()))
+        starts.add(m.start())
+    ends = [a for a, _ in covered]
+    for pattern in _TEMPLATE_RES[1:]:
+        for m in pattern.finditer(text):
+            i = bisect.bisect_right(ends, m.start()) - 1
+            if i >= 0 and covered[i][0] <= m.start() < covered[i][1]:
+                continue
+            starts.add(m.start())
+    return _report(
+        r, doc, [("template syntax is left in the letter", at, None) for at in sorted(starts)]
+    )
+
+
+_BRACKET_RE: Final = re.compile(r"\[(?P<c>[^\[\]\n]{1,80}+)\]")
+_ANGLE_RE: Final = re.compile(r"<<(?P<c>[^<>\n]{1,80}+)>>")
+_PH_VERBS: Final = (
+    "insert", "enter ", "add ", "type ", "fill", "your ", "put ", "paste", "include ",
+    "select", "choose", "name of", "date of", "list ", "describe", "explain", "attach",
+    "specify",
+)  # fmt: skip
+_PH_NOUNS: Final = frozenset(
+    (
+        "name", "names", "date", "dates", "number", "address", "phone", "fax", "email", "id",
+        "npi", "mbi", "signature", "title", "amount", "minutes", "code", "codes", "header",
+        "letterhead", "practice", "patient", "provider", "physician", "doctor", "payer",
+        "insurer", "insurance", "member", "claim", "dos", "dob", "reason", "description",
+        "explanation", "city", "state", "zip", "company", "organization", "recipient",
+        "sender", "contact", "department", "dept", "policy", "group", "account", "total",
+        "diagnosis", "service", "services", "charge", "blank", "placeholder", "here",
+    )
+)  # fmt: skip
+_NOT_PH_RE: Final = re.compile(
+    r"sic\.?|emphasis (?:added|mine|original)|\.\.\.|…|[0-9]+|[a-z]|[ivx]+"
+)
+
+
+def _is_placeholder(content: str) -> bool:
+    c = content.strip()
+    low = c.lower()
+    if not c or _NOT_PH_RE.fullmatch(low) or low.startswith("missing:"):
+        return False
+    if low.startswith(_PH_VERBS):
+        return True
+    if _ASCII_DIGIT_RE.search(c):
+        return False
+    words = re.findall(r"[a-z]+", low)
+    if any(w in _PH_NOUNS for w in words):
+        return True
+    return len(c) >= 3 and c.isupper() and all(ch.isalpha() or ch in " /-_'" for ch in c)
+
+
+@_rule(
+    "DK302",
+    "bracket-placeholder",
+    E,
+    summary="No template blank in brackets is left: [Patient Name], [Date], [Insert ...], "
+    "[Your Practice Header], <<Name>>.",
+    hint="Replace the blank with the real value.",
+    authority="Placeholder conventions of published appeal templates (AMA sample letter "
+    '"[date]"; "[Patient name]")',
+)
+def _dk302(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if "[" not in text and "<" not in text:
+        return _NONE
+    return _dk302_blanks(r, doc, text)
+
+
+def _dk302_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
+    for pattern, marker in ((_BRACKET_RE, "["), (_ANGLE_RE, "<<")):
+        if marker[0] not in text or marker not in text:
+            continue
+        for m in pattern.finditer(text):
+            if _is_placeholder(m.group("c")):
+                yield r.finding(doc, "an unfilled template blank is left in brackets", at=m.start())
+
+
+_PAREN_RE: Final = re.compile(
+    r"\((?=insert|enter |your |fill in|type |patient|name|date|claim|member|provider|practice"
+    r"|address|phone|the |signature|title|payer|insurance|amount|minutes|dob|dos|npi|full"
+    r"|first|last|service|id\b)(?P<c>[^()\n]{1,60}+)\)"
+)
+_PAREN_VOCAB: Final = frozenset(
+    (
+        "patient", "name", "date", "of", "birth", "service", "claim", "number", "member", "id",
+        "provider", "practice", "address", "phone", "the", "and", "or", "signature", "title",
+        "payer", "insurance", "company", "amount", "minutes", "dob", "dos", "npi", "here",
+        "full", "first", "last",
+    )
+)  # fmt: skip
+_PAREN_KEY: Final = frozenset(
+    (
+        "name", "date", "number", "id", "address", "phone", "signature", "title", "amount",
+        "minutes",
+    )
+)  # fmt: skip
+_APOSTROPHE_S_RE: Final = re.compile(r"['’]s\b")
+
+
+def _is_paren_placeholder(content: str) -> bool:
+    low = content.strip().lower()
+    if low.startswith(("insert", "enter ", "your ", "fill in", "type ")):
+        return True
+    first = low.split(" ", 1)[0].replace("’", "'").removesuffix("'s")
+    if first not in _PAREN_VOCAB or _ASCII_DIGIT_RE.search(low):
+        return False
+    words = re.findall(r"[a-z]+", _APOSTROPHE_S_RE.sub("", low))
+    return (
+        bool(words)
+        and all(w in _PAREN_VOCAB for w in words)
+        and any(w in _PAREN_KEY for w in words)
+    )
+
+
+@_rule(
+    "DK303",
+    "parenthesis-placeholder",
+    E,
+    summary="No template blank in parentheses is left: (Patient Name), (date), (insert ...).",
+    hint="Replace the blank with the real value.",
+    authority='Placeholder conventions of published appeal templates ("(Patient Name)")',
+)
+def _dk303(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    low = sc.low
+    if "(" not in low:
+        return _NONE
+    return _dk303_blanks(r, doc, low)
+
+
+def _dk303_blanks(r: Rule, doc: Document, low: str) -> Iterator[Finding]:
+    for m in _PAREN_RE.finditer(low):
+        if _is_paren_placeholder(m.group("c")):
+            yield r.finding(doc, "an unfilled template blank is left in parentheses", at=m.start())
+
+
+_UNDERSCORES_RE: Final = re.compile(r"___+")
+
+
+@_rule(
+    "DK304",
+    "underscore-blank",
+    E,
+    summary="No run of three or more underscores (a fill-in blank) is left.",
+    hint="Write the value in place of the blank; sign by name rather than on a line.",
+    authority='Placeholder conventions of published appeal templates (AMA sample letter "______")',
+)
+def _dk304(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if "_" not in text or "___" not in text:
+        return _NONE
+    return _dk304_blanks(r, doc, text)
+
+
+def _dk304_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
+    for m in _UNDERSCORES_RE.finditer(text):
+        yield r.finding(doc, "a fill-in blank of underscores is left", at=m.start())
+
+
+_LEFTOVERS: Final = ("TBD", "TBA", "TODO", "FIXME", "XXX")
+_LEFTOVER_RE: Final = re.compile(r"TBD|TBA|TODO|FIXME|XXX")
+_LOREM_RES: Final = (re.compile(r"lorem[ \t]+ipsum"), re.compile(r"ipsum[ \t]+dolor"))
+# A marker stands alone (no letter, digit, "." or "_" next to it), so its lower-case form is
+# a word of the text; runs of X are looked for directly, after a test for a capital X.
+_LEFTOVER_CAPITALS: Final = (b"TBD", b"TBA", b"TODO", b"FIXME", b"XXX")
+_LOREM_GATE: Final = _gate("lorem ipsum")
+
+
+@_rule(
+    "DK305",
+    "leftover-marker",
+    E,
+    summary="No drafting marker is left: TBD, TBA, TODO, FIXME, XXX, lorem ipsum.",
+    hint="Finish the sentence the marker stands for, or delete it.",
+    authority="Logic; Jinja's lipsum global produces lorem ipsum",
+)
+def _dk305(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text, low = sc.ascii, sc.low
+    starts: set[int] = set()
+    capitals = sc.capitals
+    if any(w in capitals for w in _LEFTOVER_CAPITALS) and any(w in text for w in _LEFTOVERS):
+        for m in _LEFTOVER_RE.finditer(text):
+            s, e = m.start(), m.end()
+            if s and (text[s - 1].isalnum() or text[s - 1] in "._"):
+                continue
+            while e < len(text) and text[e] == "X" and m.group() == "XXX":
+                e += 1
+            if e < len(text) and (text[e].isalnum() or text[e] == "_"):
+                continue
+            starts.add(s)
+    if sc.has(_LOREM_GATE) and "ipsum" in low:
+        lorem = [m.start() for m in _words_at(_LOREM_RES[0], low)]
+        starts.update(lorem)
+        for m in _words_at(_LOREM_RES[1], low):
+            if not low.endswith("lorem ", max(0, m.start() - 6), m.start()):
+                starts.add(m.start())
+    return _report(
+        r, doc, [("a drafting marker is left in the letter", at, None) for at in sorted(starts)]
+    )
+
+
+_NA_VALUE_RES: Final = (
+    re.compile(r":[ \t]*(?P<v>n/?a|none|unknown|pending)(?![a-z0-9/])"),
+    re.compile(r"#[ \t]*(?P<v>n/?a|none|unknown|pending)(?![a-z0-9/])"),
+)
+# the values are words of the text; "n/a" is the words "n" and "a" with a slash
+_NA_WORDS_GATE: Final = _gate("na none unknown pending")
+_NA_SLASH_GATE: Final = _gate("n", "a")
+_NA_LABEL_RE: Final = re.compile(
+    r"(?:claim(?:[ \t]+(?:number|no\.|#))?|member[ \t]+id|medicare[ \t]+number|mbi|npi"
+    r"|patient(?:[ \t]+name)?|dates?[ \t]+of[ \t]+service|dos|date(?:[ \t]+of[ \t]+birth)?)[ \t]*\Z"
+)
+
+
+@_rule(
+    "DK306",
+    "not-applicable-value",
+    W,
+    summary="A required field (claim number, member id, patient, dates, NPI) does not read "
+    "N/A, none, unknown or pending.",
+    hint="Give the real value; if it truly does not exist, say why in a sentence.",
+    authority="Logic",
+)
+def _dk306(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    low = sc.low
+    if not sc.has(_NA_WORDS_GATE) and not ("/" in low and sc.has(_NA_SLASH_GATE)):
+        return _NONE
+    starts: set[int] = set()
+    for pattern in _NA_VALUE_RES:
+        for m in pattern.finditer(low):
+            head = _NA_LABEL_RE.search(low, max(0, m.start() - 30), m.start())
+            if head is not None and (head.start() == 0 or not low[head.start() - 1].isalnum()):
+                starts.add(m.start("v"))
+    return _report(
+        r, doc, [("a required field has no real value", at, None) for at in sorted(starts)]
+    )
+
+
+_MISSING_RE: Final = re.compile(r"\[MISSING:[ \t]*(?P<label>[^\]\n]{0,200}+)\]")
+
+
+@_rule(
+    "DK307",
+    "missing-fact-marker",
+    E,
+    summary="No [MISSING: ...] marker is left: a fact the letter needs was not supplied.",
+    hint="Add the fact to the claim (its facts) and generate the letter again, or write it "
+    "in by hand.",
+    authority="denialkit letters mark each fact the claim lacks instead of leaving a gap",
+)
+def _dk307(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    text = sc.ascii
+    if "[" not in text or "[MISSING:" not in text:
+        return _NONE
+    return _dk307_markers(r, doc, text)
+
+
+def _dk307_markers(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
+    known = set(doc.missing)
+    for m in _MISSING_RE.finditer(text):
+        label = doc.text[m.start("label") : m.end("label")].strip()
+        if label and label in known:
+            msg = f"the fact '{label}' is missing from the letter"
+        else:
+            msg = "a fact marked [MISSING: ...] is missing from the letter"
+        yield r.finding(doc, msg, at=m.start())

@@ -1,0 +1,102 @@
+"""DK6xx: privacy (over-disclosure of patient data)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from denialkit._ids import (
+    compact,
+    mbi_is_valid,
+)
+from denialkit.validation._analysis import (
+    Scan,
+    _fold,
+    _glued,
+    _s,
+)
+from denialkit.validation._model import Document, Finding, Rule
+
+from ._registry import (
+    E,
+    _Hit,
+    _report,
+    _rule,
+)
+
+# -------------------- DK6xx privacy
+
+
+@_rule(
+    "DK601",
+    "ssn",
+    E,
+    summary="No Social Security number is in the letter (3-2-4 digits with the SSA's "
+    "assignment rules, or a number labelled SSN).",
+    hint="Remove the SSN; identify the patient by member id or Medicare number.",
+    authority="45 CFR 164.502(b) (minimum necessary); SSA number-assignment rules; MACRA "
+    "section 501 (removing SSNs from Medicare cards)",
+)
+def _dk601(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    hits: list[_Hit] = []
+    for at in sc.ssn_starts:
+        hits.append(("the letter contains what looks like a Social Security number", at, None))
+    return _report(r, doc, hits)
+
+
+_MBI_SHAPE_RE: Final = re.compile(r"0A[0A]0-?A[0A]0-?AA00")
+
+
+@_rule(
+    "DK602",
+    "second-patient",
+    E,
+    summary="The letter holds one patient's identifiers only: no second Medicare number, "
+    "member id, date of birth or patient name.",
+    hint="Remove the other patient's details; send one letter per patient.",
+    authority="45 CFR 164.502(b) (minimum necessary); PHI over-disclosure",
+)
+def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    claim = doc.claim
+    own = None
+    if claim is not None:
+        member = _s(claim.patient.member_id)
+        if member is not None and mbi_is_valid(member):
+            own = compact(member)
+    text = sc.ascii
+    seen: set[str] = set()
+    for m in _MBI_SHAPE_RE.finditer(sc.shape):
+        if _glued(text, m.start(), m.end()) or text[m.start()] == "0":
+            continue
+        v = compact(text[m.start() : m.end()])
+        if (own is not None and v != own) or (own is None and seen and v not in seen):
+            found.append(
+                r.finding(doc, "the letter holds a second patient's Medicare number", at=m.start())
+            )
+            return found
+        seen.add(v)
+    if claim is not None:
+        return found
+    ids = sc.member_ids
+    if len({compact(v.value) for v in ids}) > 1:
+        first = compact(ids[0].value)
+        other = next(v for v in ids if compact(v.value) != first)
+        found.append(r.finding(doc, "the letter holds more than one member id", at=other.start))
+        return found
+    dobs = [t for t in sc.birth_dates if t.value is not None]
+    if len({t.value for t in dobs}) > 1:
+        later = next(t for t in dobs if t.value != dobs[0].value)
+        found.append(r.finding(doc, "the letter holds more than one date of birth", at=later.start))
+        return found
+    names = sc.patient_names
+    if names:
+        first_words = set(_fold(names[0].value).split(" "))
+        for other_name in names[1:]:
+            if not first_words & set(_fold(other_name.value).split(" ")):
+                found.append(
+                    r.finding(doc, "the letter names more than one patient", at=other_name.start)
+                )
+                return found
+    return found

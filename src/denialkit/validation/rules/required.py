@@ -1,0 +1,686 @@
+"""DK1xx: the elements every appeal letter needs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Final
+
+from denialkit._ids import (
+    procedure_kind,
+)
+from denialkit.claim import PlanType
+from denialkit.validation._analysis import (
+    MAX_LINES,
+    Scan,
+    _any_in,
+    _claim_service_dates,
+    _find_ident,
+    _find_word,
+    _finds,
+    _fold,
+    _has_phrase,
+    _has_value,
+    _line_end,
+    _line_head,
+    _s,
+    _words_at,
+)
+from denialkit.validation._model import Document, Finding, Rule
+
+from ._registry import (
+    E,
+    W,
+    _rule,
+)
+
+# -------------------- DK1xx required content
+
+
+@_rule(
+    "DK101",
+    "missing-patient-name",
+    E,
+    summary="The letter names the patient: the claim's patient name, or a 'Patient:' line "
+    "when no claim is known.",
+    hint="Name the patient as the payer has them, e.g. on a 'Patient:' line.",
+    authority='42 CFR 405.944(b)(1); AMA sample appeal letter ("Patient Name")',
+)
+def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        name = _s(doc.claim.patient.name)
+        if name is None:
+            found.append(
+                r.finding(doc, "the claim has no patient name for the letter", path="patient.name")
+            )
+            return found
+        if _has_value(sc, name):
+            return found
+        parts = name.split()
+        if len(parts) >= 2 and _has_value(sc, f"{parts[-1]}, {' '.join(parts[:-1])}"):
+            return found
+        found.append(
+            r.finding(
+                doc, "the letter does not name the patient as the claim does", path="patient.name"
+            )
+        )
+    elif not sc.patient_names:
+        found.append(r.finding(doc, "the letter does not name the patient"))
+    return found
+
+
+@_rule(
+    "DK102",
+    "missing-member-id",
+    E,
+    summary="The letter gives the patient's member id or Medicare number.",
+    hint="Add the member id (for Medicare, the Medicare number or MBI) on a labelled line.",
+    authority='42 CFR 405.944(b)(2); AMA sample appeal letter ("Health Insurer '
+    'Identification Number")',
+)
+def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        member = _s(doc.claim.patient.member_id)
+        if member is None or _find_ident(sc, member) < 0:
+            found.append(
+                r.finding(
+                    doc,
+                    "the letter does not give the patient's member id as the claim has it",
+                    path="patient.member_id",
+                )
+            )
+    elif not sc.member_ids:
+        found.append(
+            r.finding(doc, "the letter does not give the patient's member id or Medicare number")
+        )
+    return found
+
+
+@_rule(
+    "DK103",
+    "missing-group-number",
+    E,
+    summary="For a plan other than Medicare, when the claim has a group number, the letter "
+    "gives it.",
+    hint="Add the plan's group number next to the member id.",
+    authority='AMA sample appeal letter ("Group Number")',
+)
+def _dk103(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    claim = doc.claim
+    if claim is None or sc.plan in (PlanType.MEDICARE, None):
+        return found
+    group = _s(claim.patient.group_number)
+    if group is not None and _find_ident(sc, group) < 0:
+        found.append(
+            r.finding(
+                doc, "the letter does not give the plan's group number", path="patient.group_number"
+            )
+        )
+    return found
+
+
+@_rule(
+    "DK104",
+    "missing-claim-number",
+    E,
+    summary="The letter gives the claim number.",
+    hint="Add the payer's claim number, e.g. 'Claim number: ...'.",
+    authority='AMA sample appeal letter ("Claim Number")',
+)
+def _dk104(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        number = _s(doc.claim.claim_number)
+        if number is None or _find_ident(sc, number) < 0:
+            found.append(
+                r.finding(
+                    doc,
+                    "the letter does not give the claim number as the claim has it",
+                    path="claim_number",
+                )
+            )
+    elif not sc.claim_numbers:
+        found.append(r.finding(doc, "the letter does not give the claim number"))
+    return found
+
+
+@_rule(
+    "DK105",
+    "missing-service-dates",
+    E,
+    summary="The letter gives every date of service (any of the usual date formats).",
+    hint="Give each date of service, e.g. 'Date of service: March 31, 2026'.",
+    authority='42 CFR 405.944(b)(3) ("the specific date(s) of the service")',
+)
+def _dk105(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        shown = sc.date_set
+        seen: set[date] = set()
+        for i, d in _claim_service_dates(doc.claim):
+            if d not in seen:
+                seen.add(d)
+                if d not in shown:
+                    found.append(
+                        r.finding(
+                            doc,
+                            "a date of service on the claim is not in the letter",
+                            path=f"services[{i}].date",
+                        )
+                    )
+    elif not sc.service_dates_text:
+        found.append(r.finding(doc, "the letter does not give the dates of service"))
+    return found
+
+
+@_rule(
+    "DK106",
+    "missing-service-codes",
+    E,
+    summary="The letter names each service by its CPT or HCPCS code.",
+    hint="Name each service with its code, e.g. 'CPT 99484'.",
+    authority='42 CFR 405.944(b)(3) ("specific service(s) and/or item(s)"); AMA sample letter',
+)
+def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        seen: set[str] = set()
+        low = sc.low
+        for code, _, path, _ in sc.service_codes:
+            if code in seen:
+                continue
+            seen.add(code)
+            key = code.lower()
+            if key.isalnum() and key.isascii():
+                shown_in_text = bool(sc.starts_of(key))
+            else:
+                shown_in_text = _find_word(low, key) >= 0 or _find_word(doc.text, code) >= 0
+            if not shown_in_text:
+                shown = code if procedure_kind(code) else "a service code"
+                found.append(
+                    r.finding(doc, f"the letter does not name {shown} from the claim", path=path)
+                )
+    elif not any(procedure_kind(p.value) for p in sc.procedure_codes):
+        found.append(r.finding(doc, "the letter names no service by its CPT or HCPCS code"))
+    return found
+
+
+_DENIAL_WORDS: Final = (
+    "denied", "denial", "denying", "denies", "rejected", "rejection", "not paid",
+    "nonpayment", "non-payment", "adverse determination", "adverse benefit determination",
+    "initial determination", "unfavorable",
+)  # fmt: skip
+
+
+@_rule(
+    "DK107",
+    "missing-denial",
+    E,
+    summary="The letter says which decision it disputes: a denial, rejection or adverse "
+    "determination.",
+    hint="Say what the payer decided and when, e.g. 'Your notice dated ... denied the claim'.",
+    authority='AMA sample appeal letter ("the attached claim that you denied on [date]")',
+)
+def _dk107(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
+    if not any(w in low for w in _DENIAL_WORDS):
+        found.append(r.finding(doc, "the letter does not say which decision it disputes"))
+    return found
+
+
+@_rule(
+    "DK108",
+    "missing-denial-code",
+    E,
+    summary="The letter cites the denial codes it answers: every code of the letter or claim, "
+    "or at least one code when none is known.",
+    hint="Quote the codes from the remittance, e.g. 'reason code CO-16, remark code N290'.",
+    authority="AMA sample appeal letter; the remittance's codes identify the denial",
+)
+def _dk108(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    keys = sc.cited_keys
+    if doc.codes:
+        seen: set[str] = set()
+        for path, _, code in doc.code_inputs:
+            if code is None or code.code in seen:
+                continue
+            seen.add(code.code)
+            if (code.system, code.code) not in keys:
+                found.append(
+                    r.finding(
+                        doc, f"the letter does not cite the denial code {code.key}", path=path
+                    )
+                )
+    elif not keys:
+        found.append(r.finding(doc, "the letter cites no denial code"))
+    return found
+
+
+@_rule(
+    "DK109",
+    "missing-denial-reason",
+    W,
+    summary="When the claim records the payer's stated reason, the letter quotes it.",
+    hint="Quote the payer's reason as the notice gives it.",
+    authority='AMA sample appeal letter ("[insert payer description of why claim was denied]")',
+)
+def _dk109(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is None:
+        return found
+    reason = _s(doc.claim.denial.reason)
+    if reason is None:
+        return found
+    if reason.strip() not in doc.text and not _has_phrase(sc, reason):
+        found.append(
+            r.finding(
+                doc, "the letter does not quote the payer's stated reason", path="denial.reason"
+            )
+        )
+    return found
+
+
+_REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing")
+_REQUEST_OBJECTS_RE: Final = re.compile(
+    r"reconsider|redetermination|re-?review|review|appeal|reopen|reprocess|overturn|reverse"
+)
+_REQUEST_PHRASES_RE: Final = re.compile(
+    r"please[ \t]+(?:reconsider|review|reprocess|re-process|overturn|reverse)"
+    r"|(?:we|i)[ \t]+(?:are|am)[ \t]+(?:hereby[ \t]+)?(?:appealing|disputing)"
+    r"|(?:appeal|dispute)[ \t]+(?:of[ \t]+)?(?:the|this|your)[ \t]+(?:denial|decision"
+    r"|determination)"
+)
+_REQUEST_REACH: Final = 80
+
+
+def _has_request(low: str) -> bool:
+    for verb in _REQUEST_VERBS:
+        i = low.find(verb)
+        while i >= 0:
+            if i == 0 or not low[i - 1].isalpha():
+                stop = i + len(verb) + _REQUEST_REACH
+                for j in (low.find(".", i, stop), low.find("\n", i, stop)):
+                    if j >= 0:
+                        stop = min(stop, j)
+                if _REQUEST_OBJECTS_RE.search(low, i + len(verb), stop):
+                    return True
+            i = low.find(verb, i + 1)
+    return _REQUEST_PHRASES_RE.search(low) is not None
+
+
+@_rule(
+    "DK110",
+    "missing-request",
+    E,
+    summary="The letter explicitly asks for reconsideration, redetermination, review or appeal.",
+    hint="Ask in plain words, e.g. 'We request redetermination of this claim.'",
+    authority='AMA sample appeal letter ("We are appealing your decision and request '
+    'reconsideration"); 42 CFR 405.807(a) (historic Part B wording)',
+)
+def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if not _has_request(sc.low):
+        found.append(
+            r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
+        )
+    return found
+
+
+_ARGUMENT_WORDS: Final = (
+    "document", "because", "evidence", "record", "shows", "showing", "support", "meets",
+    "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
+    "requirement", "medically necessary", "in accordance",
+)  # fmt: skip
+_MIN_ARGUMENT_SPACES: Final = 25
+
+
+@_rule(
+    "DK111",
+    "missing-argument",
+    E,
+    summary="The letter argues why the decision is wrong: at least a few sentences, with "
+    "reasons or evidence.",
+    hint="Explain why the payer's decision is wrong and what in the record shows it.",
+    authority="CMS-20027 (the reason for disagreement); AMA sample appeal letter",
+)
+def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
+    # the spaces of the first lines usually settle the count
+    few = low.count(" ", 0, 1000) < _MIN_ARGUMENT_SPACES and low.count(" ") < _MIN_ARGUMENT_SPACES
+    if few or not _any_in(low, _ARGUMENT_WORDS):
+        found.append(r.finding(doc, "the letter does not argue why the decision is wrong"))
+    return found
+
+
+_RECIPIENT_LINE_RE: Final = re.compile(r"(?:attn|attention|to)[ \t]*[:.]")
+_APPEALS_UNIT_RE: Final = re.compile(
+    r"(?:appeals?|redetermination|reconsideration)[ \t]+(?:department|dept\.?|unit|office"
+    r"|team|coordinator|center|centre|section)(?![a-z])"
+)
+
+
+def _first_line(s: str) -> str:
+    for line in s.splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+def _has_recipient_line(low: str) -> bool:
+    for m in _words_at(_RECIPIENT_LINE_RE, low):
+        head = _line_head(low, m.start(), 8)
+        if head is not None and not head.strip():
+            return True
+    return any(True for _ in _words_at(_APPEALS_UNIT_RE, low))
+
+
+@_rule(
+    "DK112",
+    "missing-recipient",
+    E,
+    summary="The letter is addressed to the payer: the claim's payer by name or appeals "
+    "address, or an 'Attn:' line or appeals unit when no claim is known.",
+    hint="Address the letter to the payer's appeals unit named on the denial notice.",
+    authority="42 CFR 405.944(a) (filed with the contractor on the notice); AMA sample letter "
+    '("Attn: Provider Appeals Department")',
+)
+def _dk112(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        payer = doc.claim.payer
+        name = _s(payer.name)
+        if name and _has_value(sc, name):
+            return found
+        address = _s(payer.appeals_address)
+        if address and _has_value(sc, _first_line(address)):
+            return found
+        found.append(
+            r.finding(
+                doc, "the letter does not name the payer it is addressed to", path="payer.name"
+            )
+        )
+    elif not _has_recipient_line(sc.low):
+        found.append(
+            r.finding(doc, "the letter has no recipient (no 'Attn:' line or appeals unit)")
+        )
+    return found
+
+
+@_rule(
+    "DK113",
+    "missing-appeals-address",
+    E,
+    summary="When the claim gives the payer's appeals address, the letter carries every line "
+    "of it.",
+    hint="Copy the appeals address from the denial notice into the recipient block.",
+    authority="42 CFR 405.944(a) (file with the contractor named on the notice)",
+)
+def _dk113(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is None:
+        return found
+    address = _s(doc.claim.payer.appeals_address)
+    if address is None:
+        return found
+    for line in address.splitlines()[:MAX_LINES]:
+        if line.strip() and not _has_value(sc, line):
+            found.append(
+                r.finding(
+                    doc,
+                    "the letter does not carry the payer's appeals address as the claim gives it",
+                    path="payer.appeals_address",
+                )
+            )
+            return found
+    return found
+
+
+@_rule(
+    "DK114",
+    "missing-letter-date",
+    E,
+    summary="The letter is dated: the letter's own date appears in it, or a date stands on "
+    "its own line (or after 'Date:') near the top.",
+    hint="Put the date the letter is sent near the top, e.g. 'April 28, 2026'.",
+    authority='AMA sample appeal letter ("[Date]"); the deadline rules need it',
+)
+def _dk114(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    day, at = sc.letter_date
+    if doc.letter_date is not None:
+        if day is not None and at is None:
+            found.append(
+                r.finding(doc, "the letter's date does not appear in its text", path="letter_date")
+            )
+    elif day is None:
+        found.append(r.finding(doc, "the letter is not dated"))
+    return found
+
+
+_EMAIL_RE: Final = re.compile(r"@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}")
+
+
+def _has_contact(sc: Scan) -> bool:
+    """A US phone number (area code, exchange, line) or an email address."""
+    text = sc.ascii
+    if "@" in text and _EMAIL_RE.search(sc.low) is not None:
+        return True
+    form = sc.shape
+    n = len(form)
+    for needle in ("000-0000", "000.0000", "000 0000"):
+        for s in _finds(form, needle):
+            e = s + 8
+            if (s and form[s - 1] == "0") or (e < n and form[e] == "0"):
+                continue
+            if form[max(0, s - 7) : s].count("0") >= 3:
+                return True
+    return False
+
+
+@_rule(
+    "DK115",
+    "missing-appellant",
+    E,
+    summary="The letter names who appeals (the claim's provider) and how to reach them (a "
+    "phone number or email address).",
+    hint="Put the practice's name, address and phone number in the letterhead or signature.",
+    authority='42 CFR 405.944(b)(4) ("name of the party or the representative"); AMA sample letter',
+)
+def _dk115(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if doc.claim is not None:
+        name = _s(doc.claim.provider.name)
+        if name is None or not _has_value(sc, name):
+            found.append(
+                r.finding(
+                    doc, "the letter does not name the provider who appeals", path="provider.name"
+                )
+            )
+    if not _has_contact(sc):
+        found.append(
+            r.finding(
+                doc, "the letter gives no phone number or email address to reach the appellant"
+            )
+        )
+    return found
+
+
+@_rule(
+    "DK116",
+    "missing-npi",
+    W,
+    summary="The letter gives the provider's NPI.",
+    hint="Add the billing provider's NPI next to the practice name.",
+    authority="No regulation requires it in a letter; payers use it to find the provider's records",
+)
+def _dk116(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    npi = _s(doc.claim.provider.npi) if doc.claim is not None else None
+    if npi is not None:
+        if _find_ident(sc, npi) < 0:
+            found.append(
+                r.finding(doc, "the letter does not give the provider's NPI", path="provider.npi")
+            )
+    elif not sc.npis:
+        found.append(r.finding(doc, "the letter does not give the provider's NPI"))
+    return found
+
+
+_CLOSINGS: Final = (
+    "sincerely", "respectfully", "regards", "yours truly", "yours sincerely",
+    "yours faithfully", "thank you",
+)  # fmt: skip
+_CLOSING_MAX: Final = 40
+
+
+def _closing(low: str) -> int:
+    """The offset of the last closing line ('Sincerely,'), or -1."""
+    best = -1
+    for word in _CLOSINGS:
+        i = low.rfind(word, best + 1)
+        while i > best:
+            head = _line_head(low, i, 12)
+            ends = low.find("\n", i, i + _CLOSING_MAX + 1) >= 0 or len(low) - i <= _CLOSING_MAX
+            if head is not None and head.strip() in ("", "best", "kind", "warm", "with") and ends:
+                best = i
+                break
+            i = low.rfind(word, 0, i)
+    return best
+
+
+@_rule(
+    "DK117",
+    "missing-signature",
+    E,
+    summary="The letter ends with a closing and the name of the person who signs it (the "
+    "claim's signer, when known).",
+    hint="End with a closing ('Sincerely,') followed by the signer's name and title.",
+    authority='CGS (a MAC): "Name and signature of the party or the representative"; '
+    "42 CFR 405.944(b)(4)",
+)
+def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
+    at = _closing(low)
+    if at < 0:
+        found.append(r.finding(doc, "the letter has no closing and signature block"))
+        return found
+    after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
+    signer = _s(doc.claim.provider.signer_name) if doc.claim is not None else None
+    if signer is not None:
+        if _find_word(after, signer.strip()) < 0 and _find_word(_fold(after), _fold(signer)) < 0:
+            found.append(
+                r.finding(
+                    doc,
+                    "the signature block does not name the signer as the claim gives it",
+                    at=at,
+                    path="provider.signer_name",
+                )
+            )
+        return found
+    for line in after.splitlines():
+        s = line.strip()
+        if s and s[0].isalpha():
+            return found
+    found.append(r.finding(doc, "no name follows the closing", at=at))
+    return found
+
+
+_HEADING_WORDS: Final = ("enc", "attach", "supporting", "documents")
+_ENCLOSURE_HEAD_RE: Final = re.compile(
+    r"(?:enclosures?|attachments?|encl\.?|enc\.|documents?[ \t]+enclosed"
+    r"|supporting[ \t]+documents?|supporting[ \t]+documentation)[ \t]*(?:\([0-9]{1,3}\))?"
+    r"[ \t]*(?::|\r?\n|$)"
+)
+
+
+def _has_enclosure_list(low: str) -> bool:
+    # the usual case first, cheaply: a heading at the very start of a line
+    for word in _HEADING_WORDS:
+        needle = "\n" + word
+        i = low.find(needle)
+        while i >= 0:
+            if _ENCLOSURE_HEAD_RE.match(low, i + 1):
+                return True
+            i = low.find(needle, i + 1)
+    for word in _HEADING_WORDS:
+        i = low.find(word)
+        while i >= 0:
+            head = _line_head(low, i, 8)
+            if head is not None and not head.strip() and _ENCLOSURE_HEAD_RE.match(low, i):
+                return True
+            i = low.find(word, i + 1)
+    return False
+
+
+@_rule(
+    "DK118",
+    "missing-enclosures",
+    W,
+    summary="A letter that mentions enclosed or attached documents lists them under an "
+    "'Enclosures' heading.",
+    hint="List every document sent with the letter under 'Enclosures:'.",
+    authority='CGS (a MAC): attach supporting documentation; AMA sample letter ("We are '
+    'attaching ...")',
+)
+def _dk118(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    low = sc.low
+    at = low.find("enclos")
+    # "attach" cannot overlap "enclos", so only a first "attach" before it can come first
+    attach = low.find("attach", 0, at) if at >= 0 else low.find("attach")
+    if attach >= 0:
+        at = attach
+    if at >= 0 and not _has_enclosure_list(low):
+        found.append(
+            r.finding(doc, "the letter mentions attachments but does not list them", at=at)
+        )
+    return found
+
+
+@_rule(
+    "DK119",
+    "redetermination-not-named",
+    W,
+    summary="A first-level Medicare (Parts A/B) appeal asks for a 'redetermination', the "
+    "name the contractor files it under.",
+    hint="Use the word 'redetermination' in the request and the subject line.",
+    authority="42 CFR 405.940-405.944 (the first level is a redetermination)",
+)
+def _dk119(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.plan is PlanType.MEDICARE and doc.level == 1 and "redetermination" not in sc.low:
+        found.append(
+            r.finding(
+                doc, "a first-level Medicare appeal does not ask for a redetermination by name"
+            )
+        )
+    return found
+
+
+@_rule(
+    "DK120",
+    "missing-redetermination-reference",
+    E,
+    summary="A Medicare reconsideration request (level 2) refers to the redetermination it "
+    "disputes.",
+    hint="Name the redetermination decision, its date and the contractor that made it.",
+    authority="42 CFR 405.964(b); CGS (a MAC) reconsideration checklist",
+)
+def _dk120(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.plan is PlanType.MEDICARE and doc.level == 2 and "redetermination" not in sc.low:
+        found.append(
+            r.finding(
+                doc,
+                "a Medicare reconsideration request does not refer to the redetermination it "
+                "disputes",
+            )
+        )
+    return found

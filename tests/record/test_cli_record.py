@@ -1,0 +1,230 @@
+"""``denialkit record facts``: each fact with its source, the JSON shape, and errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from denialkit.cli import main
+from denialkit.letters import example_claim
+
+re_resource = re.compile(
+    r"\b(Consent|CarePlan|Observation|QuestionnaireResponse|Procedure|"
+    r"Encounter|CareTeam|PractitionerRole)/[A-Za-z0-9.-]+"
+)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_text_output(data_dir: Path) -> None:
+    code, out, err = run(
+        "record",
+        "facts",
+        str(data_dir / "cocm-bundle.json"),
+        "--code",
+        "CCM21",
+        "--month",
+        "2026-09",
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["consent_date", "2026-09-02"]
+    assert lines[1].strip() == "from Consent/cocm-consent (Consent.dateTime)"
+    assert "care_manager_minutes         75" in out
+    assert err == "no missing facts\n"
+
+
+def test_json_output_has_the_documented_shape(data_dir: Path) -> None:
+    code, out, _ = run(
+        "record", "facts", str(data_dir / "bhi-export"), "--month", "2026-09", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"facts", "missing", "conflicts", "notes"}
+    assert data["facts"]["care_manager_minutes"]["value"] == 37
+    assert data["facts"]["care_manager_minutes"]["source"] == "Encounter/bhi-time-1"
+    assert data["facts"]["consent_date"] == {
+        "value": "2026-08-28",
+        "source": "Consent/bhi-consent",
+        "sources": [{"resource": "Consent/bhi-consent", "path": "Consent.dateTime"}],
+    }
+    assert data["missing"] == [] and data["conflicts"] == []
+
+
+def test_ndjson_files_as_arguments(data_dir: Path) -> None:
+    files = sorted(str(p) for p in (data_dir / "bhi-export").glob("*.ndjson"))
+    code, out, _ = run("record", "facts", *files, "--month", "2026-09", "--format", "json")
+    assert code == 0 and json.loads(out)["facts"]["rating_scale"]["value"] == "GAD-7"
+
+
+def test_conflicts_with_a_claim(data_dir: Path, tmp_path: Path) -> None:
+    claim = example_claim("CCM21")
+    path = tmp_path / "claim.json"
+    path.write_text(
+        claim.evolve(facts=dict(claim.facts, care_manager_minutes=45)).to_json(), "utf-8"
+    )
+    code, out, err = run(
+        "record",
+        "facts",
+        str(data_dir / "cocm-bundle.json"),
+        "--month",
+        "2026-09",
+        "--claim",
+        str(path),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(out)["conflicts"] == [
+        {
+            "fact": "care_manager_minutes",
+            "claim_path": "facts.care_manager_minutes",
+            "source": "Procedure/cocm-time-1",
+            "kept": "claim",
+        }
+    ]
+    code, _, err = run(
+        "record",
+        "facts",
+        str(data_dir / "cocm-bundle.json"),
+        "--month",
+        "2026-09",
+        "--claim",
+        str(path),
+    )
+    assert (
+        "conflict: care_manager_minutes: the claim (facts.care_manager_minutes) and the "
+        "record (Procedure/cocm-time-1) disagree" in err
+    )
+
+
+def test_missing_facts_and_notes_go_to_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "consent.json"
+    path.write_text(
+        json.dumps(
+            {
+                "resourceType": "Consent",
+                "id": "c",
+                "status": "draft",
+                "scope": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                            "code": "treatment",
+                        }
+                    ]
+                },
+            }
+        )
+    )
+    code, out, err = run("record", "facts", str(path), "--month", "2026-09")
+    assert code == 0 and out == ""
+    assert err.startswith("missing (13): consent_date, ")
+    assert "note: consent_date Consent/c: status is draft; only active counts" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "message"),
+    [
+        (["record", "facts", "NOFILE.json"], 1, "NOFILE.json: cannot read the file"),
+        (["record", "facts", "README.md"], 1, "README.md, line 1: not valid JSON"),
+        (["record", "facts", "X", "--month", "2026-9"], 2, "expected a month as YYYY-MM"),
+        (["record", "facts", "X", "--format", "xml"], 2, "invalid choice"),
+        (["record"], 2, "required"),
+    ],
+)
+def test_errors(
+    argv: list[str], status: int, message: str, repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo_root)
+    code, out, err = run(*argv)
+    assert (code, out) == (status, "")
+    assert message in err
+
+
+def _bare_claim(tmp_path: Path, **changes: object) -> Path:
+    claim = example_claim("CCM21").evolve(facts={}, evidence=(), **changes)
+    path = tmp_path / "claim.json"
+    path.write_text(claim.to_json(), "utf-8")
+    return path
+
+
+def test_appeal_from_a_record_has_no_missing_fact(data_dir: Path, tmp_path: Path) -> None:
+    claim = _bare_claim(tmp_path)
+    code, out, err = run(
+        "appeal",
+        "CCM21",
+        "--claim",
+        str(claim),
+        "--record",
+        str(data_dir / "cocm-bundle.json"),
+        "--date",
+        "2026-11-02",
+    )
+    assert code == 0 and "no missing facts" in err and "[MISSING" not in out
+    enclosures = out.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(enclosures) == 10
+    for line in enclosures[1:]:  # each after the denial notice names its source resource
+        assert re_resource.search(line), line
+    # the validator, given the same record, finds nothing to correct
+    code, out, _ = run(
+        "appeal",
+        "CCM21",
+        "--claim",
+        str(claim),
+        "--record",
+        str(data_dir / "cocm-bundle.json"),
+        "--date",
+        "2026-11-02",
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert data["missing"] == [] and data["conflicts"] == []
+    letter_path = tmp_path / "letter.txt"
+    letter_path.write_text(data["text"], "utf-8")
+    code, out, err = run("validate", str(letter_path), "--claim", str(claim))
+    assert code == 0, out + err
+
+
+def test_appeal_with_a_record_reports_conflicts(data_dir: Path, tmp_path: Path) -> None:
+    claim = example_claim("CCM21").evolve(evidence=())
+    claim = claim.evolve(facts=dict(claim.facts, care_manager_minutes=45))
+    path = tmp_path / "claim.json"
+    path.write_text(claim.to_json(), "utf-8")
+    argv = [
+        "appeal",
+        "CCM21",
+        "--claim",
+        str(path),
+        "--record",
+        str(data_dir / "cocm-bundle.json"),
+        "--date",
+        "2026-11-02",
+        "--format",
+        "json",
+    ]
+    code, out, err = run(*argv)
+    assert code == 0
+    assert json.loads(out)["conflicts"][0]["fact"] == "care_manager_minutes"
+    assert "records 45 minutes" in json.loads(out)["text"]
+    assert "conflict: care_manager_minutes: the claim (facts.care_manager_minutes)" in err
+    code, out, _ = run(*argv, "--prefer", "record")
+    assert "records 75 minutes" in json.loads(out)["text"]
+
+
+def test_appeal_with_an_unreadable_record(tmp_path: Path) -> None:
+    claim = _bare_claim(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", "utf-8")
+    code, out, err = run("appeal", "CCM21", "--claim", str(claim), "--record", str(bad))
+    assert (code, out) == (1, "")
+    assert "bad.json, line 1: not valid JSON" in err
