@@ -147,6 +147,13 @@ def test_no_sentinel_from_remittances(caplog: pytest.LogCaptureFixture) -> None:
         )
         _attempt(lambda: list(remit.claims(bad)), seen)
         _attempt(lambda: list(remit.claims(raw.replace(b"*105*", b"*106*"), strict=True)), seen)
+        # a raw CLP02, an unknown segment and amounts that are not numbers (issues 10, 16)
+        odd = raw.replace(b"*1*190*105*", f"*{SENTINEL}*190*105*".encode(), 1)
+        odd = odd.replace(b"CAS*CO*197*300~", f"CAS*CO*197*{SENTINEL}~{SENTINEL}*1*2~".encode())
+        odd = odd.replace(b"AMT*AU*125", f"AMT*AU*{SENTINEL}".encode())
+        for claim in remit.claims(odd):
+            seen += [repr(claim), repr(claim.unknown_segments), repr(claim.adjustments)]
+        _attempt(lambda: list(remit.claims(odd, strict=True)), seen)
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
     assert [s for s in seen if SENTINEL in s] == []
