@@ -157,6 +157,7 @@ CASES: dict[str, tuple[Case, Case]] = {
             subs(
                 t,
                 ("Attn: Provider Appeals Department\n", ""),
+                ("Medicare Part B Redeterminations\n", "Medicare Part B\n"),
                 ("To the redetermination reviewer:", "Hello,"),
             )
         ),
