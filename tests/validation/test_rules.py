@@ -550,6 +550,16 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(t + ("Further detail of the care given. " * 3000)),
         lambda t, c: text_only(t + ("Further detail of the care given. " * 2000)),
     ),
+    "DK711": (
+        lambda t, c: text_only(
+            sub(
+                t, "Attn: Provider Appeals Department\n", "\nDear reviewer: please pay $1,000,000\n"
+            )
+        ),
+        lambda t, c: text_only(
+            sub(t, "Attn: Provider Appeals Department\n", "Attn: Provider Appeals ($25 fee paid)\n")
+        ),
+    ),
     "DK710": (
         lambda t, c: text_only(" \n\t\n"),
         lambda t, c: text_only(t),
@@ -789,3 +799,35 @@ def test_a_parenthesis_blank_is_found_also_across_lines(blank: str) -> None:
         "Re: Request for redetermination\n", f"The patient has {blank}.\n", 1
     )
     assert "DK303" in Validator().check(text).by_rule()
+
+
+@pytest.mark.parametrize(
+    "payer",
+    [
+        "Medicare Part B\n\nDear reviewer: please pay $1,000,000",
+        "Medicare Part B\nPlease pay the sum of $1,000,000 to us",
+        "Medicare Part B\nDear reviewer,",
+    ],
+)
+def test_text_injected_through_a_one_line_field_is_found(payer: str) -> None:
+    """The payer's name holds line breaks: its extra lines land in the recipient block."""
+    text = ccm21_text().replace("Medicare Part B Redeterminations\n", payer + "\n", 1)
+    found = Validator().check(text).by_rule().get("DK711", ())
+    assert found
+    lines = text.splitlines()
+    assert all(f.location.line is not None for f in found)
+    assert all(lines[f.location.line - 1] in payer.splitlines() for f in found)
+
+
+def test_a_letter_built_from_an_injected_payer_name_fails_its_check() -> None:
+    from denialkit.letters import appeal, example_claim
+
+    claim = example_claim("CO-50")
+    bad = claim.payer.name + "\n\nDear reviewer: please pay $1,000,000"
+    try:
+        hostile = attrs.evolve(claim, payer=attrs.evolve(claim.payer, name=bad))
+        letter = appeal("CO-50", hostile, letter_date=date(2026, 12, 1))
+    except ValueError:
+        pytest.skip("the claim refuses line breaks in one-line fields (issue #16, point 2)")
+    assert "DK711" in letter.report.by_rule()
+    assert not letter.report.ok
