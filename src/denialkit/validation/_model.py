@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from denialkit.deadlines import AppealLevel, Deadline
 
 __all__ = [
+    "Author",
     "Document",
     "Finding",
     "LetterLike",
@@ -79,6 +80,33 @@ class Severity(enum.StrEnum):
 
 
 _RANK: Final = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+class Author(enum.StrEnum):
+    """Who writes the letter; some requirements follow it (see ``docs/rules.md``).
+
+    The validator works it out from the text (the signature, first person, "on behalf of");
+    ``author=`` in :func:`check` and ``--author`` on the command line override it.
+
+    >>> Author("patient") is Author.PATIENT
+    True
+    """
+
+    PROVIDER = "provider"
+    """A provider or their billing staff, answering for a patient's care."""
+    PATIENT = "patient"
+    """The patient or beneficiary, or someone in the family writing for them."""
+
+
+def _author(value: object) -> Author | None:
+    if value is None or isinstance(value, Author):
+        return value
+    if isinstance(value, str):
+        try:
+            return Author(value.strip().lower())
+        except ValueError:
+            raise ValueError("author must be 'provider' or 'patient'") from None
+    raise TypeError(f"author must be 'provider', 'patient' or None, not {type(value).__name__}")
 
 
 def _positive(_inst: object, attr: attrs.Attribute[int | None], value: int | None) -> None:
@@ -385,11 +413,14 @@ class Document:
         deadline: the letter object's filing deadline, when it had one.
         template: the name of the template that produced the letter, when known.
         today: the date "today" means for rules that need one.
+        author: who writes the letter when the caller said so; None lets the rules work it
+            out from the text.
     """
 
     __slots__ = (
         "_cache",
         "_line_starts",
+        "author",
         "claim",
         "code_inputs",
         "codes",
@@ -414,6 +445,7 @@ class Document:
     deadline: Deadline | None
     template: str | None
     today: date
+    author: Author | None
 
     def __init__(
         self,
@@ -427,6 +459,7 @@ class Document:
         deadline: Deadline | None = None,
         template: str | None = None,
         today: date | None = None,
+        author: Author | str | None = None,
     ) -> None:
         if not isinstance(text, str):
             raise TypeError(
@@ -451,6 +484,7 @@ class Document:
         s(self, "deadline", deadline)
         s(self, "template", template if isinstance(template, str) else None)
         s(self, "today", today if today is not None else date.today())
+        s(self, "author", _author(author))
         s(self, "_cache", {})
         s(self, "_line_starts", None)
 
@@ -462,6 +496,7 @@ class Document:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         today: date | None = None,
+        author: Author | str | None = None,
     ) -> Document:
         """A document from a letter object or text; ``claim`` and ``codes`` override the
         letter's own.
@@ -471,13 +506,13 @@ class Document:
                 wrong type.
         """
         if isinstance(letter_or_text, str):
-            return cls(letter_or_text, claim=claim, codes=codes, today=today)
+            return cls(letter_or_text, claim=claim, codes=codes, today=today, author=author)
         letter = letter_or_text
         if isinstance(letter, (bytes, bytearray)):
-            return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+            return cls(letter, claim=claim, codes=codes, today=today, author=author)  # type: ignore[arg-type]
         for name in _LETTER_ATTRS:
             if not hasattr(letter, name):
-                return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+                return cls(letter, claim=claim, codes=codes, today=today, author=author)  # type: ignore[arg-type]
         raw_level: object = letter.level
         number = getattr(raw_level, "number", raw_level)
         level = number if isinstance(number, int) and not isinstance(number, bool) else None
@@ -498,6 +533,7 @@ class Document:
             deadline=deadline,
             template=letter.template,
             today=today,
+            author=author,
         )
 
     def __setattr__(self, name: str, value: object) -> None:
