@@ -43,6 +43,7 @@ __all__ = [
     "Facts",
     "Patient",
     "Payer",
+    "USER_SOURCE",
     "PlanType",
     "Provider",
     "ServiceLine",

@@ -312,6 +312,55 @@ class Letter:
             line += n + 1
         return tuple(out)
 
+    def to_dict(self) -> dict[str, object]:
+        """The letter as plain JSON-ready data: its text and parts, the missing facts, the
+        checklist, the warnings, the deadline and the validator's report (what
+        ``denialkit appeal --format json`` prints). It holds the letter's patient data.
+
+        >>> data = appeal("CCM21", example_claim("CCM21"), letter_date=date(2026, 11, 2)).to_dict()
+        >>> print(" ".join(sorted(data)))
+        checklist codes deadline letter_date level missing parts report template text warnings
+        >>> data["deadline"]["due"], data["parts"]["enclosures"][0]
+        ('2027-02-22', 'Copy of the denial notice dated October 20, 2026')
+        """
+        d = self.deadline
+        deadline: dict[str, object] | None = None
+        if d is not None:
+            deadline = {
+                "level": d.level.number,
+                "level_name": d.level.name,
+                "due": d.due.isoformat(),
+                "received": d.received.isoformat(),
+                "rule": d.rule,
+                "citation": d.citation,
+            }
+        return {
+            "template": self.template,
+            "codes": [c.key for c in self.codes],
+            "letter_date": self.letter_date.isoformat(),
+            "level": {"number": self.level.number, "name": self.level.name},
+            "text": self.text,
+            "parts": {
+                "sender": list(self.sender),
+                "date": self.date_line,
+                "recipient": list(self.recipient),
+                "subject": [{"label": k, "value": v} for k, v in self.subject],
+                "salutation": self.salutation,
+                "opening": self.opening,
+                "denial": list(self.denial),
+                "argument": list(self.argument),
+                "request": self.request,
+                "enclosures": list(self.enclosures),
+                "closing": self.closing,
+                "signature": list(self.signature),
+            },
+            "missing": list(self.missing),
+            "checklist": [i.to_dict() for i in self.checklist],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "deadline": deadline if deadline is not None else {"note": self.deadline_note},
+            "report": self.report.to_dict(),
+        }
+
     @functools.cached_property
     def report(self) -> Report:
         """The validator's findings on this letter, computed on first access."""
@@ -323,10 +372,11 @@ class Letter:
     def render(self, format: Literal["text", "md", "markdown", "html"] = "text") -> str: ...
 
     @overload
-    def render(self, format: Literal["pdf"]) -> bytes: ...
+    def render(self, format: Literal["pdf", "docx"]) -> bytes: ...
 
     def render(self, format: str = "text") -> str | bytes:
-        """The letter in another format: ``"text"``, ``"md"``, ``"html"`` or ``"pdf"``.
+        """The letter in another format: ``"text"``, ``"md"``, ``"html"``, ``"pdf"`` or
+        ``"docx"``.
 
         See :func:`denialkit.render.render`.
         """

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from denialkit.exceptions import DenialkitError
+from denialkit.exceptions import DenialkitError, MissingExtraError
 
 from ._common import UsageError
 
@@ -83,6 +83,9 @@ def main(
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. `denialkit codes | head`
         return 0
+    except MissingExtraError as exc:  # a format whose optional extra is not installed
+        print(f"denialkit: {exc}", file=err)
+        return 2
     except DenialkitError as exc:
         print(f"denialkit: error: {exc}", file=err)
         return 1
