@@ -225,10 +225,13 @@ def _kind(value: EvidenceKind | str) -> EvidenceKind:
 def _names(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
+    given: object = value
+    if isinstance(given, (bytes, bytearray)) or not isinstance(given, Iterable):
+        raise TypeError("supports must be a sequence of fact names")
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Evidence:
     """One document the letter encloses: what it is, its date, how the letter names it.
 

@@ -105,6 +105,35 @@ def test_claim_fields_with_junk_give_a_letter_or_a_claim_error(junk: object, ccm
 
 
 @pytest.mark.parametrize("junk", JUNK, ids=_id)
+def test_evidence_with_junk_gives_a_letter_or_a_claim_error(junk: object, ccm21: Claim) -> None:
+    import attrs
+
+    from denialkit.claim import Evidence
+
+    when = date(2026, 11, 2)
+    good = ccm21.evidence[0]
+    variants: list[tuple[object, ...]] = [(junk,)]
+    for field in ("title", "source", "date"):
+        variants.append((attrs.evolve(good, **{field: junk}),))
+    if isinstance(junk, (str, list, dict)):
+        variants.append((attrs.evolve(good, supports=junk),))
+    else:
+        with pytest.raises(TypeError, match="supports must be a sequence of fact names"):
+            attrs.evolve(good, supports=junk)
+    for evidence in variants:
+        problems: tuple[tuple[str, str], ...] = ()
+        try:
+            letter = appeal("CCM21", ccm21.evolve(evidence=evidence), letter_date=when)
+        except ClaimDataError as exc:
+            problems = exc.problems
+        else:
+            assert isinstance(letter.enclosures, tuple)
+        assert all(path.startswith("evidence") for path, _ in problems)
+    with pytest.raises((ValueError, TypeError)):
+        Evidence(junk, "title")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=_id)
 def test_registry_and_pack_entry_points_with_junk(junk: object, tmp_path: Path) -> None:
     reg = default_registry()
     _call(lambda: reg.get(junk))  # type: ignore[arg-type]
