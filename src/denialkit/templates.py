@@ -182,7 +182,7 @@ class MissingFact(str):
         return (MissingFact, (self.label,))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class ChecklistItem:
     """Evidence a reviewer expects for a denial: what it is and why it matters.
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from denialkit.exceptions import DenialkitError
+from denialkit.exceptions import DenialkitError, MissingExtraError
 
 from ._common import EXIT_FINDING, EXIT_OK, EXIT_USAGE, UsageError
 
@@ -85,6 +85,9 @@ def main(
         return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - e.g. `denialkit codes | head`
         return EXIT_OK
+    except MissingExtraError as exc:  # a format whose optional extra is not installed
+        print(f"denialkit: {exc}", file=err)
+        return EXIT_USAGE
     except DenialkitError as exc:
         print(f"denialkit: error: {exc}", file=err)
         return EXIT_FINDING

@@ -2,7 +2,8 @@
 ``templates`` (private).
 
 The letter goes to stdout (or ``-o PATH``); what a person should know about it, the missing
-facts and the filing deadline, goes to stderr.
+facts, the warnings, the checklist and the filing deadline, goes to stderr. ``--format json``
+prints all of it, with the letter's parts and the validator's report, as one JSON object.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from denialkit.letters import appeal, example_claim, format_date
     from denialkit.render import render, render_text
 
-    if args.format == "pdf" and not args.output:
-        raise _usage("PDF output needs -o PATH (a PDF is not written to the terminal)")
+    if args.format in ("pdf", "docx") and not args.output:
+        raise _usage(
+            f"{args.format.upper()} output needs -o PATH (a {args.format.upper()} is not "
+            "written to the terminal)"
+        )
     if args.width is not None and args.format != "text":
         raise _usage("--width applies to text output only")
     try:
@@ -79,10 +83,9 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
     elif args.format == "json":
-        body = json.dumps(
-            {"text": letter.text, "missing": list(letter.missing), "conflicts": conflicts},
-            indent=2,
-            ensure_ascii=False,
+        body = (
+            json.dumps({**letter.to_dict(), "conflicts": conflicts}, indent=2, ensure_ascii=False)
+            + "\n"
         )
     else:
         body = render(letter, args.format)
@@ -112,6 +115,12 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     else:
         print("no missing facts", file=err)
+    for w in letter.warnings:
+        print(f"warning: {w}", file=err)
+    if letter.checklist:
+        print("worth adding to the claim's evidence (not in the letter):", file=err)
+        for item in letter.checklist:
+            print(f"  - {item.item} [{item.kind.value}]: {item.why}", file=err)
     d = letter.deadline
     if d is not None:
         print(
@@ -208,8 +217,17 @@ def register(sub: Any) -> None:
     src.add_argument(
         "--example", action="store_true", help="use the bundled example claim for the first CODE"
     )
-    p.add_argument("--format", choices=["text", "md", "html", "pdf", "json"], default="text")
-    p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for pdf)")
+    p.add_argument(
+        "--format",
+        choices=["text", "md", "html", "pdf", "docx", "json"],
+        default="text",
+        help="text (default), md, html, pdf (needs denialkit[pdf]), docx (needs "
+        "denialkit[docx]), or json: the parts, missing facts, checklist, warnings, deadline "
+        "and report",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help="write to a file (required for pdf and docx)"
+    )
     p.add_argument(
         "--record",
         metavar="FILE",
@@ -229,7 +247,9 @@ def register(sub: Any) -> None:
     p.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
     p.add_argument("--width", type=int, metavar="N", help="wrap text output to N columns")
     p.add_argument(
-        "--strict", action="store_true", help="fail (exit 1) instead of marking missing facts"
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) instead of marking missing facts or sending despite a warning",
     )
     p.set_defaults(handler=_cmd_appeal)
 
