@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -17,6 +17,9 @@ from denialkit.exceptions import LetterValidationError, PluginLoadError, RuleErr
 from ._analysis import Scan, scan
 from ._model import _RULE_ID_RE, Document, Finding, LetterLike, Report, Rule, Severity, _check_rule
 from .rules import RULES, RuleFn, builtin_check
+
+if TYPE_CHECKING:
+    from denialkit.record import Record, RecordFacts
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -221,9 +224,12 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Document:
         """The :class:`Document` the rules would see (see :meth:`Document.from_input`)."""
-        return Document.from_input(letter_or_text, claim=claim, codes=codes, today=self._today)
+        return Document.from_input(
+            letter_or_text, claim=claim, codes=codes, today=self._today, record=record
+        )
 
     def iter_findings(
         self,
@@ -231,6 +237,7 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Iterator[Finding]:
         """Yield the findings rule by rule, lazily (in rule order, not sorted).
 
@@ -241,7 +248,7 @@ class Validator:
                 raised an exception (chained as the cause); it names the rule, and for a
                 plugin ``distribution[entry point]``.
         """
-        doc = self.document(letter_or_text, claim=claim, codes=codes)
+        doc = self.document(letter_or_text, claim=claim, codes=codes, record=record)
         return self._run(doc)
 
     def _run(self, doc: Document) -> Iterator[Finding]:
@@ -319,6 +326,7 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Report:
         """Every finding, as a :class:`Report`.
 
@@ -326,7 +334,9 @@ class Validator:
             TypeError: as :meth:`iter_findings`.
             RuleError: as :meth:`iter_findings`.
         """
-        doc = Document.from_input(letter_or_text, claim=claim, codes=codes, today=self._today)
+        doc = Document.from_input(
+            letter_or_text, claim=claim, codes=codes, today=self._today, record=record
+        )
         return Report(self._run(doc), rules=self._ids)
 
     def validate(
@@ -335,6 +345,7 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Report:
         """The report, or an exception when the letter has errors.
 
@@ -344,7 +355,7 @@ class Validator:
             TypeError: as :meth:`iter_findings`.
             RuleError: as :meth:`iter_findings`.
         """
-        report = self.check(letter_or_text, claim=claim, codes=codes)
+        report = self.check(letter_or_text, claim=claim, codes=codes, record=record)
         if not report.ok:
             raise _validation_error(report)
         return report
@@ -355,12 +366,13 @@ class Validator:
         *,
         claim: object = None,
         codes: object = None,
+        record: object = None,
     ) -> bool:
         """True when the letter has no error. Never raises on bad input: anything that is
         not a letter is simply not valid. A rule that fails is not bad input: its
         :class:`~denialkit.exceptions.RuleError` is raised."""
         try:
-            return self.check(letter_or_text, claim=claim, codes=codes).ok  # type: ignore[arg-type]
+            return self.check(letter_or_text, claim=claim, codes=codes, record=record).ok  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return False
 
@@ -411,6 +423,7 @@ def check(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
 ) -> Report:
     """Check a letter object or letter text; returns a :class:`Report`.
@@ -420,6 +433,8 @@ def check(
             level and missing facts are used) or the text of a letter.
         claim: the claim the letter answers (overrides the letter's own).
         codes: the denial codes the letter answers (default: the letter's, else the claim's).
+        record: the patient's medical record (:func:`denialkit.record.read`) or its facts;
+            the DK8xx rules check the letter's minutes, scores and dates against it.
         validator: the rules to use (default: ``default_validator()``).
 
     Raises:
@@ -431,7 +446,7 @@ def check(
     >>> check("").ok
     False
     """
-    return _pick(validator).check(letter_or_text, claim=claim, codes=codes)
+    return _pick(validator).check(letter_or_text, claim=claim, codes=codes, record=record)
 
 
 def validate_text(
@@ -439,6 +454,7 @@ def validate_text(
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
     *,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
 ) -> Report:
     """Check letter text, with the claim and codes when known.
@@ -448,7 +464,7 @@ def validate_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"validate_text needs a str, not {type(text).__name__}")
-    return _pick(validator).check(text, claim=claim, codes=codes)
+    return _pick(validator).check(text, claim=claim, codes=codes, record=record)
 
 
 def iter_findings(
@@ -456,6 +472,7 @@ def iter_findings(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
 ) -> Iterator[Finding]:
     """Yield findings lazily, rule by rule (see :meth:`Validator.iter_findings`).
@@ -464,7 +481,7 @@ def iter_findings(
         TypeError: as :func:`check`.
         RuleError: as :func:`check`, while the findings are read.
     """
-    return _pick(validator).iter_findings(letter_or_text, claim=claim, codes=codes)
+    return _pick(validator).iter_findings(letter_or_text, claim=claim, codes=codes, record=record)
 
 
 def validate(
@@ -472,6 +489,7 @@ def validate(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
 ) -> Report:
     """The report when the letter has no error; otherwise raise.
@@ -486,7 +504,7 @@ def validate(
     ...
     denialkit.exceptions.LetterValidationError: the letter has ... errors: DK101 ...
     """
-    return _pick(validator).validate(letter_or_text, claim=claim, codes=codes)
+    return _pick(validator).validate(letter_or_text, claim=claim, codes=codes, record=record)
 
 
 def is_valid(
@@ -494,6 +512,7 @@ def is_valid(
     *,
     claim: object = None,
     codes: object = None,
+    record: object = None,
     validator: Validator | None = None,
 ) -> bool:
     """True when the letter has no error; False for a letter with errors and for anything
@@ -507,4 +526,4 @@ def is_valid(
         v = _pick(validator)
     except TypeError:
         return False
-    return v.is_valid(letter_or_text, claim=claim, codes=codes)
+    return v.is_valid(letter_or_text, claim=claim, codes=codes, record=record)
