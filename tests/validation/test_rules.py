@@ -69,6 +69,62 @@ def text_only(text: str) -> tuple[Any, dict[str, Any]]:
     return text, {}
 
 
+def with_record(text: str, claim: Claim, minutes: int = 82, **changes: Any) -> Any:
+    """The letter, its claim and a FHIR record of March 2026 that agrees with the letter
+    (consent March 2, care plan March 3, a PHQ-9 of 14 on March 24, ``minutes`` logged)."""
+    import json
+
+    from denialkit import record
+
+    def coded(system: str, code: str) -> dict[str, Any]:
+        return {"coding": [{"system": system, "code": code}]}
+
+    resources = [
+        {
+            "resourceType": "Consent",
+            "id": "c1",
+            "status": "active",
+            "dateTime": "2026-03-02",
+            "scope": coded("http://terminology.hl7.org/CodeSystem/consentscope", "treatment"),
+        },
+        {
+            "resourceType": "CarePlan",
+            "id": "p1",
+            "status": "active",
+            "period": {"start": changes.get("plan", "2026-03-03")},
+            "category": [
+                coded("http://hl7.org/fhir/us/core/CodeSystem/careplan-category", "assess-plan")
+            ],
+        },
+        {
+            "resourceType": "Observation",
+            "id": "o1",
+            "status": "final",
+            "code": coded("http://loinc.org", "44261-6"),
+            "effectiveDateTime": "2026-03-24",
+            "valueInteger": 14,
+        },
+        {
+            "resourceType": "Procedure",
+            "id": "t1",
+            "status": "completed",
+            "code": coded("http://www.ama-assn.org/go/cpt", "99492"),
+            "performedPeriod": {
+                "start": "2026-03-05T08:00:00-05:00",
+                "end": f"2026-03-05T{8 + minutes // 60:02d}:{minutes % 60:02d}:00-05:00",
+            },
+        },
+    ]
+    if changes.get("no_time"):
+        resources.pop()
+    rec = record.read(
+        json.dumps(
+            {"resourceType": "Bundle", "entry": [{"resource": r} for r in resources]}
+        ).encode()
+    )
+    return text, {"claim": claim, "record": rec}
+
+
 # (rule id, a case that fires it, a near-miss that does not)
 CASES: dict[str, tuple[Case, Case]] = {
     # ------------------------------------------------------------------ DK1xx
@@ -564,6 +620,27 @@ CASES: dict[str, tuple[Case, Case]] = {
     "DK710": (
         lambda t, c: text_only(" \n\t\n"),
         lambda t, c: text_only(t),
+    ),
+    # ------------------------------------------------------------------ DK8xx
+    "DK801": (
+        lambda t, c: with_record(t, c, minutes=45),
+        lambda t, c: with_record(t, c, minutes=82),
+    ),
+    "DK802": (
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 16 on March 24, 2026"), c
+        ),
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 14 on March 24, 2026"), c
+        ),
+    ),
+    "DK803": (
+        lambda t, c: with_record(t, c, plan="2026-03-04"),
+        lambda t, c: with_record(t, c, plan="2026-03-03"),
+    ),
+    "DK804": (
+        lambda t, c: with_record(t, c, no_time=True),
+        lambda t, c: with_record(t, c),
     ),
 }
 
