@@ -552,6 +552,12 @@ def _fact_value(value: object) -> object:
     return value
 
 
+def _lines(text: str) -> list[str]:
+    """A multi-line value (an address) as the lines of a block: trimmed, blank ones dropped,
+    so that no value ends a block or starts a paragraph of its own."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines end a paragraph; a line starting ``- `` starts a list item; other lines
     join the line before them."""
@@ -737,14 +743,14 @@ def appeal(
         return f"[MISSING: {label}]"
 
     p, pay, pat = claim.provider, claim.payer, claim.patient
-    sender = [p.name, *need(p.address, "address").split("\n")]
+    sender = [p.name, *_lines(need(p.address, "address"))]
     for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
         if value and not str(value).isspace():
             sender.append(f"{label}: {value}")
     recipient = [pay.name]
     has_fax = not _absent(pay.fax)
     if not _absent(pay.appeals_address):
-        recipient.extend(str(pay.appeals_address).split("\n"))
+        recipient.extend(_lines(str(pay.appeals_address)))
     elif not has_fax:
         recipient.append(need(None, "recipient"))
     if has_fax:
@@ -782,7 +788,7 @@ def appeal(
     )
     quoted = [head + "".join([v[1] for v in views])]
     if reason is not None:
-        quoted.append(f'The notice gives this reason: "{reason}"')
+        quoted.append(f'The notice gives this reason: "{" ".join(reason.split())}"')
 
     request = f"We request {a_noun} of claim {claim.claim_number}."
     if extra:

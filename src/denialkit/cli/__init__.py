@@ -18,7 +18,7 @@ from typing import TextIO
 
 from denialkit.exceptions import DenialkitError
 
-from ._common import UsageError
+from ._common import UsageError, terminal
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -63,7 +63,7 @@ def main(
         with contextlib.redirect_stdout(out):  # --help writes to sys.stdout
             args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except UsageError as exc:
-        print(str(exc), file=err)
+        print(terminal(str(exc)), file=err)
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
@@ -79,10 +79,10 @@ def main(
     try:
         return handler(args, out, err)
     except UsageError as exc:
-        print(f"denialkit: {exc}", file=err)
+        print(terminal(f"denialkit: {exc}"), file=err)
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. `denialkit codes | head`
         return 0
     except DenialkitError as exc:
-        print(f"denialkit: error: {exc}", file=err)
+        print(terminal(f"denialkit: error: {exc}"), file=err)
         return 1

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import InvalidCodeError
 
-from ._common import iso_date
+from ._common import iso_date, terminal
 
 
 def _usage(message: str) -> Exception:
@@ -159,7 +159,7 @@ def _cmd_templates_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         return 0
     width = max(len(t.name) for t in infos)
     for t in infos:
-        print(f"{t.name:<{width}}  {t.kind:<8}  {t.serves}", file=out)
+        print(terminal(f"{t.name:<{width}}  {t.kind:<8}  {t.serves}", lines=False), file=out)
     print(f"{len(infos)} templates in {len(reg.packs)} pack(s)", file=err)
     return 0
 
@@ -168,15 +168,16 @@ def _cmd_templates_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     reg = _registry(args)
     info = reg.get(args.name)
     meta = info.meta
-    print(f"# {info.name}", file=out)
-    print(f"# serves: {info.serves}", file=out)
+    head = [f"# {info.name}", f"# serves: {info.serves}"]
     if meta.description:
-        print(f"# {meta.description}", file=out)
+        head.append(f"# {meta.description}")
     if meta.facts:
-        print(f"# facts: {', '.join(meta.facts)}", file=out)
+        head.append(f"# facts: {', '.join(meta.facts)}")
     if meta.optional_facts:
-        print(f"# optional facts: {', '.join(meta.optional_facts)}", file=out)
-    source = reg.source(info.name)
+        head.append(f"# optional facts: {', '.join(meta.optional_facts)}")
+    for line in head:
+        print(terminal(line, lines=False), file=out)
+    source = terminal(reg.source(info.name))
     out.write(source if source.endswith("\n") else source + "\n")
     return 0
 
