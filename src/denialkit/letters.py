@@ -609,7 +609,8 @@ def appeal(
         registry: the :class:`~denialkit.templates.TemplateRegistry` (default:
             :func:`~denialkit.templates.default_registry`).
         letter_date: the date on the letter (default: today).
-        strict: raise instead of marking missing facts.
+        strict: raise instead of marking missing facts, and instead of returning a letter
+            that fails its own check (an error in :attr:`Letter.report`).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -621,6 +622,8 @@ def appeal(
         TemplateNotFoundError: no template of that name (lists what was searched).
         TemplateRenderError: the template failed (names template and line, never values).
         MissingFactsError: ``strict=True`` and facts are missing (lists them all).
+        LetterValidationError: ``strict=True`` and the letter's report has an error, such
+            as template syntax left in a claim value (DK301); ``findings`` holds the errors.
 
     >>> letter = appeal(["CO-197"], example_claim("CO-197"), letter_date=date(2026, 11, 2))
     >>> letter.template, [c.key for c in letter.codes]
@@ -831,7 +834,7 @@ def appeal(
         "\n".join(signature),
     ]
     text = "\n\n".join(paragraphs) + "\n"
-    return Letter(
+    letter = Letter(
         text=text,
         claim=claim,
         codes=codes,
@@ -851,6 +854,11 @@ def appeal(
         closing=closing,
         signature=tuple(signature),
     )
+    if strict and not letter.report.ok:  # the letter fails its own check
+        from .validation import validate
+
+        validate(letter)  # raises LetterValidationError naming each error's rule and line
+    return letter
 
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:

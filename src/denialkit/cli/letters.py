@@ -1,8 +1,10 @@
 """Command-line commands for letters: ``appeal``, ``example-claim``, ``claim-schema`` and
 ``templates`` (private).
 
-The letter goes to stdout (or ``-o PATH``); what a person should know about it, the missing
-facts and the filing deadline, goes to stderr.
+The letter goes to stdout (or ``-o PATH``, a new file: an existing file is replaced only with
+``--force``, and a symbolic link never); what a person should know about it, the missing
+facts, the filing deadline and the letter's own errors, goes to stderr. A letter that fails
+its own check (an error in its report) is still written, and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -74,18 +76,9 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         body = render(letter, args.format)
     if args.output:
-        try:
-            if isinstance(body, bytes):
-                with open(args.output, "wb") as fb:
-                    fb.write(body)
-            else:
-                with open(args.output, "w", encoding="utf-8") as ft:
-                    ft.write(body)
-        except OSError as exc:
-            raise _usage(
-                f"cannot write the output file ({exc.strerror or type(exc).__name__})"
-            ) from None
-        print(f"wrote {args.format} letter to {args.output}", file=err)
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        _write_new(args.output, data, force=args.force)
+        print(terminal(f"wrote {args.format} letter to {args.output}"), file=err)
     else:
         assert isinstance(body, str)
         out.write(body if body.endswith("\n") else body + "\n")
@@ -93,8 +86,10 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if letter.missing:
         n = len(letter.missing)
         print(
-            f"missing fact{'s' if n != 1 else ''} ({n}): {', '.join(letter.missing)}; "
-            "each is marked [MISSING: ...] in the letter",
+            terminal(
+                f"missing fact{'s' if n != 1 else ''} ({n}): {', '.join(letter.missing)}; "
+                "each is marked [MISSING: ...] in the letter"
+            ),
             file=err,
         )
     else:
@@ -112,7 +107,44 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{letter.deadline_note}",
             file=err,
         )
-    return 0
+    return _report_errors(letter, err)
+
+
+def _report_errors(letter: Any, err: TextIO) -> int:
+    """Exit status 1, with the findings on stderr, when the letter fails its own check (it
+    was still written): e.g. template syntax left in a claim value (DK301)."""
+    errors = letter.report.errors
+    if not errors:
+        return 0
+    n = len(errors)
+    print(f"the letter fails its own check: {n} error{'s' if n != 1 else ''}", file=err)
+    for finding in errors:
+        print(terminal(finding.format("letter"), lines=False), file=err)
+    return 1
+
+
+def _write_new(path: str, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to a new file at ``path``: never through a symbolic link, and never
+    over an existing file unless ``force`` (both are usage errors naming the file)."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_TRUNC if force else os.O_EXCL
+    problem: str | None = None
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        problem = f"the output file {path} exists; use --force to replace it"
+    except OSError as exc:
+        if os.path.islink(path):
+            problem = f"the output file {path} is a symbolic link; it is not written through"
+        else:
+            why = exc.strerror or type(exc).__name__
+            problem = f"cannot write the output file {path} ({why})"
+    if problem is not None:
+        raise _usage(terminal(problem, lines=False))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def _cmd_example_claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -197,7 +229,10 @@ def register(sub: Any) -> None:
         "--example", action="store_true", help="use the bundled example claim for the first CODE"
     )
     p.add_argument("--format", choices=["text", "md", "html", "pdf"], default="text")
-    p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for pdf)")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to a new file (required for pdf)")
+    p.add_argument(
+        "--force", action="store_true", help="replace the -o file if it exists (never a link)"
+    )
     p.add_argument(
         "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"
     )
@@ -206,7 +241,10 @@ def register(sub: Any) -> None:
     p.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
     p.add_argument("--width", type=int, metavar="N", help="wrap text output to N columns")
     p.add_argument(
-        "--strict", action="store_true", help="fail (exit 1) instead of marking missing facts"
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) and write nothing when facts are missing or the letter fails "
+        "its own check",
     )
     p.set_defaults(handler=_cmd_appeal)
 
