@@ -65,6 +65,8 @@ __all__ = [
     "InvalidCodeError",
     "Letter",
     "LetterValidationError",
+    "LetterWarning",
+    "LetterWarningError",
     "MissingFactsError",
     "Patient",
     "Payer",
@@ -108,6 +110,7 @@ __all__ = [
 # they are not API names, so they are not in ``__all__``
 _SUBMODULES = frozenset(
     {
+        "batch",
         "claim",
         "codes",
         "deadlines",
@@ -142,6 +145,7 @@ _WHERE: dict[str, str] = {
     "deadline": "deadlines",
     "deadline_for": "deadlines",
     "Letter": "letters",
+    "LetterWarning": "letters",
     "appeal": "letters",
     "example_claim": "letters",
     "TemplatePack": "templates",
@@ -159,6 +163,7 @@ _WHERE: dict[str, str] = {
     "CodeSetClashWarning": "exceptions",
     "DeadlineError": "exceptions",
     "LetterValidationError": "exceptions",
+    "LetterWarningError": "exceptions",
     "MissingFactsError": "exceptions",
     "RecordError": "exceptions",
     "RuleError": "exceptions",
@@ -212,6 +217,7 @@ if TYPE_CHECKING:
         CodeSetClashWarning,
         DeadlineError,
         LetterValidationError,
+        LetterWarningError,
         MissingFactsError,
         RecordError,
         RuleError,
@@ -221,7 +227,7 @@ if TYPE_CHECKING:
         X12Warning,
     )
     from .knowledge import Explanation, explain
-    from .letters import Letter, appeal, example_claim
+    from .letters import Letter, LetterWarning, appeal, example_claim
     from .templates import TemplatePack, TemplateRegistry, default_registry
     from .validation import (
         Finding,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import re
 import textwrap
@@ -192,12 +191,10 @@ def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         json.dump([code_json(c) for c in table], out, indent=1, ensure_ascii=False)
         out.write("\n")
     elif args.format == "csv":
+        from denialkit._csvsafe import write_rows
+
         records = table.to_records()
-        fields = list(records[0]) if records else ["code"]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for r in records:
-            writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        write_rows(out, list(records[0]) if records else ["code"], records)
     else:
         for c in table:
             summary = c.summary if len(c.summary) <= 70 else c.summary[:69] + "…"

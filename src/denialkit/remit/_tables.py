@@ -94,15 +94,42 @@ def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
         yield from claim_rows(c)
 
 
-def frame(records: Iterable[dict[str, object]]) -> pandas.DataFrame:
-    """A DataFrame with the ``COLUMNS`` (pandas is imported here, on first use)."""
+#: The amount and quantity columns: ``float64`` in a frame, or ``Decimal`` with ``exact=True``.
+AMOUNT_COLUMNS: Final = (
+    "claim_charge",
+    "claim_payment",
+    "line_charge",
+    "line_payment",
+    "amount",
+    "quantity",
+)
+#: The date columns: ``datetime64`` in a frame.
+DATE_COLUMNS: Final = ("payment_date", "service_date")
+
+
+def frame(records: Iterable[dict[str, object]], *, exact: bool = False) -> pandas.DataFrame:
+    """A DataFrame with the ``COLUMNS`` (pandas is imported here, on first use).
+
+    Amounts and quantities are ``float64`` (``NaN`` where there is none), or ``Decimal``
+    objects with ``exact``; line numbers are ``Int64`` (``<NA>`` at claim level); dates are
+    ``datetime64``; ``known`` and ``needs_work`` are ``bool``.
+    """
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - exercised by a test that hides pandas
         raise ImportError(
             "to_frame() needs pandas, an optional dependency: pip install 'denialkit[pandas]'"
         ) from None
-    return pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
+    df = pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
+    if not exact:
+        for name in AMOUNT_COLUMNS:
+            df[name] = df[name].astype("float64")
+    df["line"] = df["line"].astype("Int64")
+    for name in DATE_COLUMNS:
+        df[name] = pd.to_datetime(df[name])
+    for name in ("known", "needs_work"):
+        df[name] = df[name].astype(bool)
+    return df
 
 
 @attrs.frozen
