@@ -429,11 +429,22 @@ class Letter:
 _MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
 
 
+def _html_item(obj: object) -> str:
+    """One escaped entry of a side-panel list: a checklist item with why it matters, a
+    warning's message, or the text of anything else."""
+    e = html.escape
+    what, why = getattr(obj, "item", None), getattr(obj, "why", None)
+    if isinstance(what, str):
+        return e(what) + (f"<br><small>{e(why)}</small>" if isinstance(why, str) and why else "")
+    message = getattr(obj, "message", None)
+    return e(message if isinstance(message, str) else str(obj))
+
+
 def _html_list(title: str, items: Sequence[object]) -> str:
     """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
     if not items:
         return f"<p><b>{title}:</b> none</p>"
-    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    rows = "".join(f"<li>{_html_item(item)}</li>" for item in items)
     return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 
