@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
 
+import denialkit.validation._vocab as _vocab
 from denialkit._ids import (
     compact,
     ssn_like,
@@ -49,7 +50,6 @@ from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
 
-from . import _vocab
 from ._model import Author, Document
 
 if TYPE_CHECKING:

@@ -8,12 +8,12 @@ from typing import Final
 
 import attrs
 
+import denialkit.validation._vocab as _vocab
 from denialkit._ids import (
     mbi_is_valid,
     procedure_kind,
 )
 from denialkit.claim import PlanType
-from denialkit.validation import _vocab
 from denialkit.validation._analysis import (
     MAX_LINES,
     Scan,
