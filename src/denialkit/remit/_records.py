@@ -940,8 +940,6 @@ class ClaimPayment:
         )
 
 
-
-
 @attrs.frozen
 class DenialItem:
     """A claim or a service line that needs work, with the amount at stake.
