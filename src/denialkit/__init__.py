@@ -65,6 +65,8 @@ __all__ = [
     "InvalidCodeError",
     "Letter",
     "LetterValidationError",
+    "LetterWarning",
+    "LetterWarningError",
     "MissingFactsError",
     "Patient",
     "Payer",
@@ -142,6 +144,7 @@ _WHERE: dict[str, str] = {
     "deadline": "deadlines",
     "deadline_for": "deadlines",
     "Letter": "letters",
+    "LetterWarning": "letters",
     "appeal": "letters",
     "example_claim": "letters",
     "TemplatePack": "templates",
@@ -160,6 +163,7 @@ _WHERE: dict[str, str] = {
     "CodeSetClashWarning": "exceptions",
     "DeadlineError": "exceptions",
     "LetterValidationError": "exceptions",
+    "LetterWarningError": "exceptions",
     "MissingFactsError": "exceptions",
     "RecordError": "exceptions",
     "RuleError": "exceptions",
@@ -213,6 +217,7 @@ if TYPE_CHECKING:
         CodeSetClashWarning,
         DeadlineError,
         LetterValidationError,
+        LetterWarningError,
         MissingFactsError,
         RecordError,
         RuleError,
@@ -222,7 +227,7 @@ if TYPE_CHECKING:
         X12Warning,
     )
     from .knowledge import Explanation, explain
-    from .letters import Letter, appeal, example_claim
+    from .letters import Letter, LetterWarning, appeal, example_claim
     from .render import render
     from .templates import TemplatePack, TemplateRegistry, default_registry
     from .validation import (

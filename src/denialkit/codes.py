@@ -50,12 +50,14 @@ __all__ = [
     "DenialCode",
     "GroupCode",
     "Knowledge",
+    "PlanRule",
     "Service",
     "Status",
     "default_table",
     "get",
     "lookup",
     "parse",
+    "patient_billable_advice",
     "search",
 ]
 
@@ -136,6 +138,8 @@ class Action(enum.StrEnum):
     BILL_OTHER_PAYER = "bill-other-payer"
     SUPPLY_INFORMATION = "supply-information"
     NO_ACTION = "no-action"
+    DEPENDS = "depends"
+    """No one next step fits the code alone: the remark codes (or the group) decide it."""
 
     @property
     def label(self) -> str:
@@ -151,6 +155,7 @@ _ACTION_LABELS: Final[Mapping[Action, str]] = {
     Action.BILL_OTHER_PAYER: "Coordinate benefits / bill another payer",
     Action.SUPPLY_INFORMATION: "Supply the requested information",
     Action.NO_ACTION: "No action: informational",
+    Action.DEPENDS: "Depends on the remark codes",
 }
 
 
@@ -170,6 +175,74 @@ class Advice:
     action_reason: str
     appealable: Appealable
     appeal_reason: str
+
+
+#: The next step when a code that would bill the patient comes with another group: only
+#: amounts under group PR may be billed to the patient.
+_NOT_PATIENT_BILLABLE: Final[Mapping[str, tuple[Action, str]]] = {
+    "CO": (
+        Action.WRITE_OFF,
+        "Under group CO the patient may not be billed for this amount: write it off, or ask "
+        "the payer to reprocess it under PR if it really is the patient's share.",
+    ),
+    "PI": (
+        Action.WRITE_OFF,
+        "Under group PI the payer made the reduction and the patient may not be billed for "
+        "it: write it off unless the reduction is worth disputing.",
+    ),
+    "OA": (
+        Action.DEPENDS,
+        "Only amounts under group PR may be billed to the patient: read the remark codes, and "
+        "ask the payer to correct the group if this is the patient's share.",
+    ),
+    "CR": (
+        Action.DEPENDS,
+        "Only amounts under group PR may be billed to the patient: reconcile the reversal "
+        "against the corrected claim and read its remark codes.",
+    ),
+}
+
+
+def patient_billable_advice(advice: Advice, group: str | None) -> Advice:
+    """``advice`` as it may stand under ``group``: only group PR bills the patient.
+
+    Under any other group code a "bill the patient" step becomes a write-off (CO, PI) or a
+    decision for the remark codes (OA, CR); the appeal advice is kept. Without a group code
+    the advice is returned unchanged.
+
+    >>> adv = lookup("1").advice()
+    >>> adv.action.value, patient_billable_advice(adv, "CO").action.value
+    ('bill-patient', 'write-off')
+    >>> patient_billable_advice(adv, "PR") is adv
+    True
+    """
+    if group is None or group == "PR" or advice.action is not Action.BILL_PATIENT:
+        return advice
+    action, reason = _NOT_PATIENT_BILLABLE.get(group, _NOT_PATIENT_BILLABLE["OA"])
+    return attrs.evolve(advice, action=action, action_reason=reason)
+
+
+@attrs.frozen
+class PlanRule:
+    """How a code's appeal advice changes for one plan type.
+
+    Attributes:
+        plan: the plan type's value (``"medicare"``; see :class:`denialkit.claim.PlanType`).
+        appealable: whether an appeal is open under this plan type.
+        appeal_reason: why, in one line.
+        route: what to do instead of (or before) an appeal, in one or two sentences.
+        citation: the rule's source.
+
+    >>> rule = lookup("CO-29").plan_rule("medicare")
+    >>> rule.appealable.value, rule.citation.split(";")[0]
+    ('no', 'Medicare Claims Processing Manual ch. 1 §70')
+    """
+
+    plan: str
+    appealable: Appealable
+    appeal_reason: str
+    route: str
+    citation: str
 
 
 @attrs.frozen
@@ -257,6 +330,7 @@ class DenialCode:
     knowledge: Knowledge | None = None
     official_text: str | None = None
     group_advice: tuple[tuple[str, Advice], ...] = attrs.field(default=(), repr=False)
+    plan_rules: tuple[PlanRule, ...] = attrs.field(default=(), repr=False)
 
     @property
     def key(self) -> str:
@@ -285,15 +359,36 @@ class DenialCode:
         return self.stop is None or on < self.stop
 
     def advice(self, group: str | None = None) -> Advice:
-        """The recommended action for this code under a group code (default: its own group)."""
+        """The recommended action for this code under a group code (default: its own group).
+
+        Only group PR bills the patient (:func:`patient_billable_advice`).
+
+        >>> lookup("1").advice("PR").action.value, lookup("1").advice("CO").action.value
+        ('bill-patient', 'write-off')
+        """
         g = group if group is not None else (self.group.code if self.group else None)
         base = Advice(self.action, self.action_reason, self.appealable, self.appeal_reason)
         if g is None:
             return base
         for name, adv in self.group_advice:
             if name == g:
-                return adv
-        return base
+                return patient_billable_advice(adv, g)
+        return patient_billable_advice(base, g)
+
+    def plan_rule(self, plan: str) -> PlanRule | None:
+        """How the appeal advice changes for a plan type (``"medicare"``), or ``None``.
+
+        ``plan`` is a :class:`denialkit.claim.PlanType` or its value.
+
+        >>> lookup("CO-29").plan_rule("medicare").appealable.value
+        'no'
+        >>> lookup("CO-29").plan_rule("commercial") is None
+        True
+        """
+        for rule in self.plan_rules:
+            if rule.plan == plan:
+                return rule
+        return None
 
     def with_group(self, group: GroupCode | None) -> DenialCode:
         """This code as qualified by a group code (advice follows the group)."""

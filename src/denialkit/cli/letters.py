@@ -57,6 +57,13 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _usage("--width applies to text output only")
     try:
         claim = example_claim(args.codes[0]) if args.example else _read_claim(args.claim)
+        conflicts: list[dict[str, str]] = []
+        if args.record:
+            from .record import fill_from_record
+
+            claim, conflicts = fill_from_record(
+                claim, args.record, codes=args.codes, prefer=args.prefer, err=err
+            )
         letter = appeal(
             args.codes,
             claim,
@@ -71,6 +78,12 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
+    elif args.format == "json":
+        body = json.dumps(
+            {"text": letter.text, "missing": list(letter.missing), "conflicts": conflicts},
+            indent=2,
+            ensure_ascii=False,
+        )
     else:
         body = render(letter, args.format)
     if args.output:
@@ -195,8 +208,19 @@ def register(sub: Any) -> None:
     src.add_argument(
         "--example", action="store_true", help="use the bundled example claim for the first CODE"
     )
-    p.add_argument("--format", choices=["text", "md", "html", "pdf"], default="text")
+    p.add_argument("--format", choices=["text", "md", "html", "pdf", "json"], default="text")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for pdf)")
+    p.add_argument(
+        "--record",
+        metavar="FILE",
+        help="fill the claim's facts and evidence from a FHIR R4 record (JSON, NDJSON or folder)",
+    )
+    p.add_argument(
+        "--prefer",
+        choices=["claim", "record"],
+        default="claim",
+        help="whose value a conflict keeps with --record (default: the claim's)",
+    )
     p.add_argument(
         "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"
     )

@@ -169,13 +169,19 @@ class Finding:
     def format(self, source: str) -> str:
         """The line compilers and linters print: ``SOURCE:LINE:COL: DK101 error message``.
 
-        Findings about the letter as a whole point at ``1:1``; a claim path, when there is
-        one, follows the message in brackets.
+        Findings about the letter as a whole have no line and column: they print as
+        ``SOURCE: DK101 error message``, as JSON gives them a null location. A claim path,
+        when there is one, follows the message in brackets.
+
+        >>> Finding("DK104", "missing-claim-number", "error", "no claim number", Location(),
+        ...         "add it").format("a.txt")
+        'a.txt: DK104 error no claim number'
         """
-        line = self.location.line or 1
-        col = self.location.column or 1
         tail = f" [claim {self.location.path}]" if self.location.path is not None else ""
-        return f"{source}:{line}:{col}: {self.rule_id} {self.severity.value} {self.message}{tail}"
+        body = f"{self.rule_id} {self.severity.value} {self.message}{tail}"
+        if self.location.line is None:
+            return f"{source}: {body}"
+        return f"{source}:{self.location.line}:{self.location.column or 1}: {body}"
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
