@@ -199,8 +199,8 @@ def test_summary(basic: bytes) -> None:
     ]
     assert s.by_code[0] == ("CO-197", "authorization", 1, Decimal(300))
     chart = s.chart(width=10).splitlines()
-    assert chart[0].endswith("██████████ 300") and chart[-1].endswith("██ 60")
-    assert "680 at stake" in str(s) and "<table" in s._repr_html_()
+    assert chart[0].endswith("██████████ 300.00") and chart[-1].endswith("██ 60.00")
+    assert "680.00 at stake" in str(s) and "<table" in s._repr_html_()
     assert s.to_dict()["at_stake"] == "680"
 
 

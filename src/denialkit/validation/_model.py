@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from denialkit.deadlines import AppealLevel, Deadline
 
 __all__ = [
+    "Author",
     "Document",
     "Finding",
     "LetterLike",
@@ -32,6 +34,8 @@ __all__ = [
 
 _RULE_ID_RE: Final = re.compile(r"[A-Z]{2,6}[0-9]{3,4}")
 _SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_OWN_RULE_RE: Final = re.compile(r"DK[0-9]{3}")
+_RULES_URL: Final = "https://denialkit.readthedocs.io/en/latest/rules.html"
 _T = TypeVar("_T")
 
 
@@ -76,6 +80,33 @@ class Severity(enum.StrEnum):
 
 
 _RANK: Final = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+class Author(enum.StrEnum):
+    """Who writes the letter; some requirements follow it (see ``docs/rules.md``).
+
+    The validator works it out from the text (the signature, first person, "on behalf of");
+    ``author=`` in :func:`check` and ``--author`` on the command line override it.
+
+    >>> Author("patient") is Author.PATIENT
+    True
+    """
+
+    PROVIDER = "provider"
+    """A provider or their billing staff, answering for a patient's care."""
+    PATIENT = "patient"
+    """The patient or beneficiary, or someone in the family writing for them."""
+
+
+def _author(value: object) -> Author | None:
+    if value is None or isinstance(value, Author):
+        return value
+    if isinstance(value, str):
+        try:
+            return Author(value.strip().lower())
+        except ValueError:
+            raise ValueError("author must be 'provider' or 'patient'") from None
+    raise TypeError(f"author must be 'provider', 'patient' or None, not {type(value).__name__}")
 
 
 def _positive(_inst: object, attr: attrs.Attribute[int | None], value: int | None) -> None:
@@ -276,6 +307,29 @@ class Report:
     def __repr__(self) -> str:
         return f"<Report ok={self.ok} {self.summary}>"
 
+    def _repr_html_(self) -> str:
+        """The findings as an HTML table for notebooks; each of denialkit's own rule ids links
+        to its section of the rule catalogue. Every value is escaped.
+        """
+        e = html.escape
+        rows = []
+        for f in self.findings:
+            rule = e(f.rule_id)
+            if _OWN_RULE_RE.fullmatch(f.rule_id):
+                rule = f'<a href="{_RULES_URL}#{f.rule_id.lower()}" target="_blank">{rule}</a>'
+            rows.append(
+                f"<tr><td>{rule}</td><td>{e(f.severity.value)}</td><td>{e(str(f.location))}</td>"
+                f"<td>{e(f.message)}</td><td>{e(f.hint)}</td></tr>"
+            )
+        table = (
+            '<table class="denialkit-report"><tr><th>rule</th><th>severity</th><th>where</th>'
+            f"<th>message</th><th>hint</th></tr>{''.join(rows)}</table>"
+            if rows
+            else ""
+        )
+        verdict = "ok" if self.ok else "not ok"
+        return f"<p><b>{verdict}</b>: {e(self.summary)}</p>{table}"
+
     def format(self, source: str = "<letter>") -> str:
         """Every finding as ``SOURCE:LINE:COL: DK101 error message``, one per line."""
         return "\n".join(f.format(source) for f in self.findings)
@@ -359,11 +413,14 @@ class Document:
         deadline: the letter object's filing deadline, when it had one.
         template: the name of the template that produced the letter, when known.
         today: the date "today" means for rules that need one.
+        author: who writes the letter when the caller said so; None lets the rules work it
+            out from the text.
     """
 
     __slots__ = (
         "_cache",
         "_line_starts",
+        "author",
         "claim",
         "code_inputs",
         "codes",
@@ -388,6 +445,7 @@ class Document:
     deadline: Deadline | None
     template: str | None
     today: date
+    author: Author | None
 
     def __init__(
         self,
@@ -401,6 +459,7 @@ class Document:
         deadline: Deadline | None = None,
         template: str | None = None,
         today: date | None = None,
+        author: Author | str | None = None,
     ) -> None:
         if not isinstance(text, str):
             raise TypeError(
@@ -425,6 +484,7 @@ class Document:
         s(self, "deadline", deadline)
         s(self, "template", template if isinstance(template, str) else None)
         s(self, "today", today if today is not None else date.today())
+        s(self, "author", _author(author))
         s(self, "_cache", {})
         s(self, "_line_starts", None)
 
@@ -436,6 +496,7 @@ class Document:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         today: date | None = None,
+        author: Author | str | None = None,
     ) -> Document:
         """A document from a letter object or text; ``claim`` and ``codes`` override the
         letter's own.
@@ -445,13 +506,13 @@ class Document:
                 wrong type.
         """
         if isinstance(letter_or_text, str):
-            return cls(letter_or_text, claim=claim, codes=codes, today=today)
+            return cls(letter_or_text, claim=claim, codes=codes, today=today, author=author)
         letter = letter_or_text
         if isinstance(letter, (bytes, bytearray)):
-            return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+            return cls(letter, claim=claim, codes=codes, today=today, author=author)  # type: ignore[arg-type]
         for name in _LETTER_ATTRS:
             if not hasattr(letter, name):
-                return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+                return cls(letter, claim=claim, codes=codes, today=today, author=author)  # type: ignore[arg-type]
         raw_level: object = letter.level
         number = getattr(raw_level, "number", raw_level)
         level = number if isinstance(number, int) and not isinstance(number, bool) else None
@@ -472,6 +533,7 @@ class Document:
             deadline=deadline,
             template=letter.template,
             today=today,
+            author=author,
         )
 
     def __setattr__(self, name: str, value: object) -> None:
