@@ -939,8 +939,6 @@ class ClaimPayment:
         )
 
 
-
-
 @attrs.frozen
 class DenialItem:
     """A claim or a service line that needs work, with the amount at stake.
