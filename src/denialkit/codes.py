@@ -666,6 +666,26 @@ def _prefix(code: str) -> str:
     return m.group(1) if m else code
 
 
+def _edits(a: str, b: str, limit: int) -> int:
+    """The edit distance of ``a`` and ``b`` (optimal string alignment: change, add, drop or
+    swap two neighbours), or ``limit + 1`` once it is sure to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def _number(code: str) -> int:
     m = _NUM_RE.match(code)
     return int(m.group(2)) if m and m.group(2) else -1
@@ -902,7 +922,7 @@ class CodeTable:
             self._ensure_extended()
             code = self._codes.get(ref.code) or self._codes.get(_respelled(ref))
         if code is None:
-            sugg = self.suggest(ref.code)
+            sugg = self.suggest(ref.code, system=ref.system)
             hint = f"; did you mean {', '.join(sugg)}?" if sugg else ""
             raise UnknownCodeError(
                 f"{ref.system.value} code {ref.code} is not in the code tables{hint}",
@@ -931,18 +951,25 @@ class CodeTable:
             raise InvalidCodeError(f"{_describe(code)} is not a group code (CO, PR, OA, PI, CR)")
         return g
 
-    def suggest(self, code: str, n: int = 3) -> tuple[str, ...]:
-        """Up to ``n`` existing codes close to ``code`` (for "did you mean").
+    def suggest(
+        self, code: str, n: int = 3, *, system: CodeSystem | None = None
+    ) -> tuple[str, ...]:
+        """Up to ``n`` existing codes close to ``code`` (for "did you mean"), only of
+        ``system`` when it is given.
 
-        Numeric neighbours with the same prefix come first (``N813`` suggests ``N812``),
-        then codes that are spelled alike.
+        Numeric neighbours with the same letter prefix come first (``N813`` suggests
+        ``N812``), then codes one edit away (two for codes of five characters or more: a
+        character changed, added, dropped, or two swapped) whose prefix is the same or, when
+        it has two letters or more, a typo of it (``CMM21`` suggests ``CCM21``). A code that
+        only shares digits with ``code`` is not close: ``XYZ123`` suggests nothing.
 
         >>> default_table().suggest("N813")
         ('N812', 'N811', 'N815')
+        >>> default_table().suggest("CMM21")[0], default_table().suggest("XYZ123")
+        ('CCM21', ())
         """
-        import difflib
-
-        codes = self._all()
+        pool = self._all()
+        codes = [k for k, c in pool.items() if system is None or c.system is system]
         m = _NUM_RE.match(code)
         prefix, digits = (m.group(1), m.group(2)) if m else ("", "")
         same = [c for c in codes if _prefix(c) == prefix]
@@ -951,9 +978,11 @@ class CodeTable:
             num = int(digits)
             near = sorted((abs(_number(c) - num), _number(c), c) for c in same if _number(c) >= 0)
             out = [c for d, _, c in near if d <= 5][:n]
-        for c in difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6):
-            if c not in out:
-                out.append(c)
+        limit = 1 if len(code) < 5 else 2
+        spelled = sorted(
+            (d, c) for c in codes if c not in out and (d := _edits(code, c, limit)) <= limit
+        )
+        out += [c for _, c in spelled if _prefix(c) == prefix or len(prefix) > 1]
         return tuple(out[:n])
 
     # -- search ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ to appeal, the evidence to gather, and warnings about the codes themselves.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -130,6 +131,28 @@ class Explanation:
             lines.extend(f"  - {e}" for e in self.evidence)
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The explanation for a notebook: codes, meaning, next step, evidence and warnings
+        (every value escaped)."""
+        e = html.escape
+        codes = " ".join(
+            f'<code title="{e(c.category.label)}">{e(c.key)}</code>' for c in self.codes
+        )
+        parts = [
+            f'<div class="denialkit-explanation"><p><b>{codes}</b></p>',
+            f"<p>{e(self.meaning)}</p>",
+            f"<p><b>Next step:</b> {e(self.action.label)}. {e(self.action_reason)}</p>",
+            f"<p><b>Appealable:</b> {e(self.appealable.value)}. {e(self.appeal_reason)}</p>",
+        ]
+        if self.how_to_appeal:
+            parts.append(f"<p><b>How to appeal:</b> {e(self.how_to_appeal)}</p>")
+        if self.evidence:
+            items = "".join(f"<li>{e(x)}</li>" for x in self.evidence)
+            parts.append(f"<p><b>Evidence to gather:</b></p><ul>{items}</ul>")
+        parts.extend(f"<p><b>Warning:</b> {e(w)}</p>" for w in self.warnings)
+        parts.append("</div>")
+        return "".join(parts)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
