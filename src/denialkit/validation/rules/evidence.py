@@ -207,3 +207,50 @@ def _dk508(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 )
                 return found
     return found
+
+
+# (the denial code, what the argument must name, in words a letter uses)
+_DISPUTED: Final = (
+    ("4", "the modifier", ("modifier",)),
+    (
+        "50",
+        "the coverage policy or criteria",
+        ("policy", "criteria", "criterion", "lcd", "ncd", "guideline", "coverage determination"),
+    ),
+    (
+        "197",
+        "the authorization",
+        ("authoriz", "authoris", "precert", "pre-cert", "prior approval", "referral"),
+    ),
+    ("CCM21", "the minutes or the required elements", ("minute", "consent", "care plan", "scale")),
+)
+
+
+def _disputed_codes(sc: Scan) -> set[str]:
+    """The codes the letter answers: the given ones, else those the text cites."""
+    if sc.codes:
+        return {c.code for c in sc.codes}
+    return {c.code.code for c in sc.cited if c.code is not None}
+
+
+@_rule(
+    "DK509",
+    "boilerplate-argument",
+    W,
+    summary="The argument names what the denial disputes: the modifier for CO-4, the coverage "
+    "policy or criteria for CO-50, the authorization for CO-197, the minutes or elements for "
+    "CCM21. An argument that never names it is boilerplate.",
+    hint="Name the disputed item and show where the record proves it (e.g. 'modifier 25 was "
+    "appended because ...').",
+    authority="logic; AMA appeal guidance (address the specific reason for the denial)",
+)
+def _dk509(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    codes = _disputed_codes(sc)
+    if not codes:
+        return found
+    low = sc.low
+    for code, what, words in _DISPUTED:
+        if code in codes and not _any_in(low, words):
+            found.append(r.finding(doc, f"the argument never names {what}"))
+    return found
