@@ -152,21 +152,26 @@ def _needed(i: int) -> dict[str, Any]:
     }
 
 
-def resources(target_bytes: int, fixture: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(fullUrl, resource)``: the fixture's, then filler up to ``target_bytes`` of JSON."""
+def resources(
+    target_bytes: int, fixture: Path, indent: int | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(fullUrl, resource)``: the fixture's, then filler up to ``target_bytes`` of JSON
+    written with ``indent``."""
     size = 0
     for e in json.loads(fixture.read_text("utf-8"))["entry"]:
         yield e["fullUrl"], e["resource"]
     i = 0
     while size < target_bytes:
         r = _needed(i) if i % 50 == 0 else _filler(i)
-        size += len(json.dumps(r)) + 40
+        size += len(json.dumps(r, indent=indent)) + (60 if indent else 1)
         i += 1
         yield f"{FHIR_BASE}/{r['resourceType']}/{r['id']}", r
 
 
 def bundle_bytes(mb: float) -> bytes:
-    entries = [{"fullUrl": url, "resource": r} for url, r in resources(int(mb * 1024 * 1024), COCM)]
+    entries = [
+        {"fullUrl": url, "resource": r} for url, r in resources(int(mb * 1024 * 1024), COCM, 1)
+    ]
     return json.dumps(
         {"resourceType": "Bundle", "type": "collection", "entry": entries}, indent=1
     ).encode()

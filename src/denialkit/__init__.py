@@ -101,16 +101,17 @@ __all__ = [
     "is_valid",
     "lookup",
     "parse",
-    "render",
     "search",
     "validate",
     "validate_text",
     "__version__",
 ]
 
-# public modules reachable as attributes (``denialkit.remit.read(...)``), imported on first use
+# public modules reachable as attributes (``denialkit.remit.read(...)``), imported on first use;
+# they are not API names, so they are not in ``__all__``
 _SUBMODULES = frozenset(
     {
+        "batch",
         "claim",
         "codes",
         "deadlines",
@@ -151,7 +152,6 @@ _WHERE: dict[str, str] = {
     "TemplatePack": "templates",
     "TemplateRegistry": "templates",
     "default_registry": "templates",
-    "render": "render",
     "Finding": "validation",
     "Report": "validation",
     "Severity": "validation",
@@ -231,7 +231,6 @@ if TYPE_CHECKING:
     )
     from .knowledge import Explanation, explain
     from .letters import Letter, LetterWarning, appeal, example_claim
-    from .render import render
     from .templates import TemplatePack, TemplateRegistry, default_registry
     from .validation import (
         Finding,

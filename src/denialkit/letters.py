@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import html
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -368,6 +370,45 @@ class Letter:
 
         return check(self)
 
+    def _repr_html_(self) -> str:
+        """The letter in a notebook: its text with each ``[MISSING: ...]`` marker highlighted,
+        and beside it what to attend to before sending (missing facts, checklist, warnings, the
+        filing deadline and the validator's verdict). Every value is escaped.
+        """
+        e = html.escape
+        text = _MARKER.sub(
+            lambda m: f'<mark class="denialkit-missing">{m.group(0)}</mark>', e(self.text)
+        )
+        side = [f"<h4>{e(self.template)}</h4>"]
+        side.append(_html_list("Missing facts", self.missing))
+        side.append(_html_list("Checklist", getattr(self, "checklist", ())))
+        side.append(_html_list("Warnings", getattr(self, "warnings", ())))
+        d = self.deadline
+        due = (
+            f"{e(d.level.name)} must reach the payer by {e(format_date(d.due))}"
+            if d is not None
+            else e(self.deadline_note or "none computed")
+        )
+        side.append(f"<p><b>Deadline:</b> {due}</p>")
+        report = self.report
+        side.append(f"<p><b>Validator:</b> {e(report.summary)}</p>")
+        serious = [f for f in report.findings if f.severity.value != "info"]
+        if serious:
+            side.append(
+                "<ul>"
+                + "".join(
+                    f"<li>{e(f.rule_id)} {e(f.severity.value)}: {e(f.message)}</li>"
+                    for f in serious
+                )
+                + "</ul>"
+            )
+        return (
+            '<div class="denialkit-letter" style="display:flex;gap:1.5em;align-items:flex-start">'
+            '<pre style="white-space:pre-wrap;font-family:inherit;flex:3;max-width:42em;margin:0">'
+            f"{text}</pre>"
+            f'<aside style="flex:2;min-width:14em">{"".join(side)}</aside></div>'
+        )
+
     @overload
     def render(self, format: Literal["text", "md", "markdown", "html"] = "text") -> str: ...
 
@@ -383,6 +424,17 @@ class Letter:
         from .render import render
 
         return render(self, format)  # type: ignore[call-overload,no-any-return]
+
+
+_MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
+
+
+def _html_list(title: str, items: Sequence[object]) -> str:
+    """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
+    if not items:
+        return f"<p><b>{title}:</b> none</p>"
+    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 
 # ------------------------------------------------------------------------ plan wording

@@ -61,6 +61,13 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _usage("--width applies to text output only")
     try:
         claim = example_claim(args.codes[0]) if args.example else _read_claim(args.claim)
+        conflicts: list[dict[str, str]] = []
+        if args.record:
+            from .record import fill_from_record
+
+            claim, conflicts = fill_from_record(
+                claim, args.record, codes=args.codes, prefer=args.prefer, err=err
+            )
         letter = appeal(
             args.codes,
             claim,
@@ -76,7 +83,9 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
     elif args.format == "json":
-        body = json.dumps(letter.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        data = letter.to_dict()
+        data["conflicts"] = conflicts  # what a FHIR record said against the claim (--record)
+        body = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         body = render(letter, args.format)
     if args.output:
@@ -217,6 +226,17 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "-o", "--output", metavar="PATH", help="write to a file (required for pdf and docx)"
+    )
+    p.add_argument(
+        "--record",
+        metavar="FILE",
+        help="fill the claim's facts and evidence from a FHIR R4 record (JSON, NDJSON or folder)",
+    )
+    p.add_argument(
+        "--prefer",
+        choices=["claim", "record"],
+        default="claim",
+        help="whose value a conflict keeps with --record (default: the claim's)",
     )
     p.add_argument(
         "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"

@@ -35,6 +35,7 @@ from ._facts import (
     RecordFacts,
     Source,
     facts,
+    is_bhi_code,
 )
 from ._fill import Conflict, Filled, Origin, fill
 from ._reader import MAX_BYTES, Readable, read
@@ -102,5 +103,6 @@ __all__ = [
     "Source",
     "facts",
     "fill",
+    "is_bhi_code",
     "read",
 ]
