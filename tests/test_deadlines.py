@@ -27,7 +27,8 @@ from denialkit.deadlines import (
     level,
     levels,
 )
-from denialkit.exceptions import DeadlineError
+from denialkit.exceptions import ClaimDataError, DeadlineError
+from payloads import tampered
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "deadlines.md"
 NOTICE = date(2026, 1, 2)
@@ -331,7 +332,11 @@ def test_junk_input_raises_only_documented_errors(junk: object) -> None:
 
 
 def test_wrong_types_inside_a_claim_are_typed_errors() -> None:
-    bad = _claim(PlanType.MEDICARE, notice=datetime(2026, 1, 2, 8, 0))
+    with pytest.raises(ClaimDataError, match=r"denial\.notice_date: expected a date, got a dat"):
+        _claim(PlanType.MEDICARE, notice=datetime(2026, 1, 2, 8, 0))
+    # a claim changed after its checks ran still gets a typed error, not a wrong deadline
+    good = _claim(PlanType.MEDICARE)
+    bad = good.evolve(denial=tampered(good.denial, notice_date=datetime(2026, 1, 2, 8, 0)))
     with pytest.raises(TypeError, match=r"notice_date must be a datetime\.date"):
         deadline_for(bad)
 
@@ -364,10 +369,11 @@ def test_no_patient_value_in_reprs_or_messages() -> None:
         *_date_forms(date(2025, 11, 17)),
     ]
     texts = [repr(d), repr(d.level), str(d.rule), d.citation]
+    medicare = _claim(PlanType.MEDICARE, notice=notice)
     for bad in (
         _claim(PlanType.COMMERCIAL, notice=notice),
         _claim(PlanType.MEDICARE, notice=notice, level=5),
-        _claim(PlanType.MEDICARE, notice=datetime(2031, 7, 19, 8, 0)),
+        medicare.evolve(denial=tampered(medicare.denial, notice_date=datetime(2031, 7, 19, 8, 0))),
     ):
         with pytest.raises((TypeError, DeadlineError)) as info:
             deadline_for(bad)

@@ -25,7 +25,6 @@ SRC = Path(denialkit.__file__).parent
 #: here whose circle is gone may simply be deleted.
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"denialkit._tables", "denialkit.codes"}): "code tables (not remit)",
-    frozenset({"denialkit._rules", "denialkit.validation"}): "validator rules (not remit)",
     frozenset({"denialkit.letters", "denialkit.render"}): "letters and rendering (not remit)",
     frozenset(
         {"denialkit.remit._detail", "denialkit.remit._reader", "denialkit.remit._records"}

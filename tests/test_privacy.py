@@ -262,3 +262,28 @@ def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Pa
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
     assert [s for s in seen if SENTINEL in s] == []
+
+
+def test_no_sentinel_in_notebook_displays() -> None:
+    """The notebook HTML of a report, an explanation and a summary carries no patient value;
+    a letter's carries them only inside the letter's own text."""
+    import re
+
+    from denialkit import remit
+
+    claim = Claim.from_dict(_claim_data())
+    letter = denialkit.appeal("CCM21", claim, letter_date=LETTER_DATE)
+    page = letter._repr_html_()
+    assert SENTINEL in page
+    assert SENTINEL not in re.sub(r"<pre[^>]*>.*?</pre>", "", page, flags=re.S)
+    edited = letter.text + f"\nAlso see {SENTINEL} Other, SSN 123-45-6789.\n"
+    seen = [
+        letter.report._repr_html_(),
+        denialkit.validate_text(edited, claim=claim)._repr_html_(),
+        denialkit.explain("CO-16 N290")._repr_html_(),
+    ]
+    raw = remit.sample().replace(b"NM1*QC*1*DOE*JANE", f"NM1*QC*1*{SENTINEL}*JANE".encode())
+    raw = raw.replace(b"CLP*PCN1001", f"CLP*{SENTINEL}1".encode())
+    summary = remit.summary(raw)
+    seen += [summary._repr_html_(), str(summary), summary.chart()]
+    assert [s for s in seen if SENTINEL in s] == []

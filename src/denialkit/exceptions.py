@@ -25,6 +25,7 @@ __all__ = [
     "DenialkitWarning",
     "InvalidCodeError",
     "LetterValidationError",
+    "LetterWarningError",
     "MissingFactsError",
     "PluginLoadError",
     "RecordError",
@@ -136,6 +137,20 @@ class ClaimDataError(DenialkitError, ValueError):
         lines = "; ".join(f"{path}: {msg}" for path, msg in self.problems)
         n = len(self.problems)
         super().__init__(f"claim data has {n} problem{'s' if n != 1 else ''}: {lines}")
+
+
+class LetterWarningError(DenialkitError, ValueError):
+    """``appeal(..., strict=True)`` found reasons not to send the letter as it is.
+
+    Attributes:
+        warnings: the :class:`~denialkit.letters.LetterWarning` items, all at once.
+    """
+
+    def __init__(self, warnings: Sequence[object]) -> None:
+        self.warnings = tuple(warnings)
+        text = "; ".join(str(w) for w in self.warnings)
+        n = len(self.warnings)
+        super().__init__(f"the letter has {n} warning{'s' if n != 1 else ''}: {text}")
 
 
 class TemplateNotFoundError(DenialkitError, LookupError):

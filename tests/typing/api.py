@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import assert_type
 
+from matplotlib.axes import Axes
+
 import denialkit
 from denialkit import CodeRef, CodeTable, DenialCode, batch, remit
 from denialkit.batch import ClaimAppeal
@@ -80,3 +82,10 @@ def records(claim: Claim) -> None:
     assert_type(filled.claim, Claim)
     assert_type(filled.conflicts, tuple[record.Conflict, ...])
     assert_type(filled.explain(), str)
+
+
+def charts(raw: bytes, ax: Axes) -> None:
+    summary = remit.summary(raw)
+    assert_type(summary.plot(), Axes)
+    assert_type(summary.plot(ax=ax), Axes)
+    assert_type(summary._repr_html_(), str)

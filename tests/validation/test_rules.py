@@ -18,6 +18,7 @@ import pytest
 from denialkit.claim import Claim, Payer, PlanType, ServiceLine
 from denialkit.codes import lookup
 from denialkit.validation import Report, Validator, builtin_rules
+from payloads import tampered
 
 LETTER_DAY = date(2026, 4, 28)
 Case = Callable[[str, Claim], tuple[Any, dict[str, Any]]]
@@ -375,7 +376,7 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "DK402": (
         lambda t, c: with_claim(
-            t, c.evolve(services=(attrs.evolve(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
+            t, c.evolve(services=(tampered(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
         ),
         lambda t, c: with_claim(t, c),
     ),
@@ -593,6 +594,10 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(t + ("Further detail of the care given. " * 3000)),
         lambda t, c: text_only(t + ("Further detail of the care given. " * 2000)),
     ),
+    "DK710": (
+        lambda t, c: text_only(" \n\t\n"),
+        lambda t, c: text_only(t),
+    ),
     # ------------------------------------------------------------------ DK8xx
     "DK801": (
         lambda t, c: with_record(t, c, minutes=45),
@@ -789,3 +794,15 @@ def test_patient_name_in_other_orders_and_spellings(
     for written in ("Zoë Nguyễn", "ZOË NGUYỄN", "Zoe Nguyen", "Nguyễn, Zoë"):
         report = validator.check(sub(text, "Zoë Nguyễn", written), claim=claim)
         assert "DK101" not in report.by_rule(), written
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n"])
+def test_an_empty_letter_gets_one_finding(text: str) -> None:
+    report = Validator().check(text)
+    assert [f.rule_id for f in report.findings] == ["DK710"]
+    assert not report.ok
+
+
+def test_with_the_empty_letter_rule_disabled_every_missing_element_is_reported() -> None:
+    report = Validator(disable=["DK710"]).check("")
+    assert {"DK101", "DK104", "DK110"} <= set(report.by_rule())

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import InvalidCodeError
 
-from ._common import iso_date
+from ._common import add_format, iso_date
 
 
 def _usage(message: str) -> Exception:
@@ -208,7 +208,7 @@ def register(sub: Any) -> None:
     src.add_argument(
         "--example", action="store_true", help="use the bundled example claim for the first CODE"
     )
-    p.add_argument("--format", choices=["text", "md", "html", "pdf", "json"], default="text")
+    add_format(p, ("text", "md", "html", "pdf", "json"))
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file (required for pdf)")
     p.add_argument(
         "--record",

@@ -2,9 +2,10 @@
 
 ``denialkit validate FILE [--claim claim.json] [--record FILE] [--code CCM21] [--format text|json]
 [--disable DK123]`` prints one finding per line as ``FILE:LINE:COL: DK101 error message``,
-the form editors and CI systems read; findings about the letter as a whole point at
-``1:1``. Exit status: 0 when there is no error, 1 when there are errors, 2 for usage errors
-(a missing file, an unreadable claim, an unknown code or rule id).
+the form editors and CI systems read; findings about the letter as a whole print as
+``FILE: DK101 error message``. Exit status: 0 when there is no error, 1 when there are
+errors, 2 for usage errors (a missing file, a file that is not UTF-8 text, an unreadable
+claim, an unknown code or rule id).
 """
 
 from __future__ import annotations
@@ -39,11 +40,26 @@ def _read_text(path: str) -> tuple[str, str]:
         name = path
     if len(raw) > _MAX_FILE:
         raise _usage(f"the letter file is larger than {_MAX_FILE // (1024 * 1024)} MB")
-    # Undecodable bytes become lone surrogates, which rule DK706 reports with their position.
-    text = raw.decode("utf-8", "surrogateescape")
+    problem = _not_text(raw)
+    if problem is not None:
+        raise _usage(f"{name} is not a UTF-8 text file ({problem}); save the letter as UTF-8 text")
+    text = raw.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, name
+
+
+def _not_text(raw: bytes) -> str | None:
+    """Why ``raw`` is not the UTF-8 text of a letter (a NUL byte, or bytes that do not decode),
+    naming only the offset, or None."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return f"a NUL byte at offset {nul}"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"bytes that are not UTF-8 at offset {exc.start}"
+    return None
 
 
 def _read_claim(path: str) -> Any:
@@ -97,9 +113,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     codes = _codes(args.code) if args.code else None
     rec = None
     if args.record:
-        from denialkit.record import read
+        from .record import load_record
 
-        rec = read(args.record)  # a RecordError exits with 1, naming the file
+        rec = load_record([args.record], "--record")  # not FHIR R4: a RecordError, exit 1
     report = validator.check(text, claim=claim, codes=codes, record=rec)
     if args.format == "json":
         data = {"file": name, **report.to_dict()}

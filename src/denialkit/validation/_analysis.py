@@ -119,6 +119,19 @@ def scan(doc: Document) -> Scan:
     return doc.cached(_SCAN_KEY, Scan)
 
 
+MAX_VALUE: Final = 256
+"""Claim values are looked for in the text by at most their first 256 characters.
+
+A longer value (a name, an address line, an id or a stated reason) counts as present when its
+first 256 characters are, starting on a word boundary. This bounds the work of every search to
+a constant per character of the text, so a check stays linear in the text's length plus the
+sizes of the claim values, also for hostile values (see ``docs/rules.md``, "Limits").
+"""
+MAX_LINES: Final = 16
+"""At most the first 16 lines of a multi-line claim value (the appeals address) are looked
+for, and at most 16 labelled names are compared with each other."""
+
+
 def _finds(hay: str, needle: str) -> Iterator[int]:
     """Every offset of ``needle`` in ``hay`` (overlapping)."""
     i = hay.find(needle)
@@ -133,18 +146,40 @@ def _wb(s: str, i: int, j: int) -> bool:
 
 
 def _find_word(hay: str, needle: str) -> int:
-    """The first offset of ``needle`` in ``hay`` on word boundaries, or -1."""
+    """The first offset of ``needle`` in ``hay`` on word boundaries, or -1.
+
+    A needle longer than :data:`MAX_VALUE` characters is looked for by its first
+    :data:`MAX_VALUE` characters (the boundary after it is not checked), so that one search
+    costs at most ``MAX_VALUE`` character comparisons per offset of ``hay``.
+    """
     if not needle:
         return -1
+    cut = len(needle) > MAX_VALUE
+    if cut:
+        needle = needle[:MAX_VALUE]
     n = len(needle)
     end = len(hay)
     i = hay.find(needle)
     while i >= 0:
         j = i + n
-        if (i == 0 or not hay[i - 1].isalnum()) and (j >= end or not hay[j].isalnum()):
+        if (i == 0 or not hay[i - 1].isalnum()) and (cut or j >= end or not hay[j].isalnum()):
             return i
-        i = hay.find(needle, i + 1)
+        # no later offset inside this word starts a word: go on after it
+        i = _next_word(hay, i, needle)
     return -1
+
+
+_NOT_ALNUM_RE: Final = re.compile(r"[\W_]")  # exactly the characters str.isalnum() refuses
+
+
+def _next_word(hay: str, i: int, needle: str) -> int:
+    """The next offset of ``needle`` in ``hay`` that can start a word, after a miss at
+    ``i``: the search goes on from the end of the word that holds ``i``, so each character
+    of ``hay`` is passed over a bounded number of times."""
+    if not hay[i].isalnum():
+        return hay.find(needle, i + 1)
+    m = _NOT_ALNUM_RE.search(hay, i)
+    return -1 if m is None else hay.find(needle, m.start())
 
 
 def _words_at(pattern: re.Pattern[str], hay: str) -> list[re.Match[str]]:
@@ -188,24 +223,67 @@ def _phrase_re(words: tuple[str, ...]) -> re.Pattern[str]:
 
 def _has_phrase(sc: Scan, value: str) -> bool:
     """Whether ``value`` is in the text ignoring case, spacing and punctuation, with word
-    boundaries at both ends. ASCII words are matched on the ASCII copy; other text is
-    compared accent-insensitively."""
+    boundaries at both ends. ASCII words are matched on the ASCII copy, only where the first
+    word stands in the text (:meth:`Scan.starts_of`); other text is compared
+    accent-insensitively. A value longer than :data:`MAX_VALUE` is cut to its first words."""
+    cut = len(value) > MAX_VALUE
+    if cut:
+        value = value[:MAX_VALUE]
     if value.isascii():
         hay = sc.low
         words = tuple(_ALNUM_WORD_RE.findall(value.lower())[:_MAX_PHRASE_WORDS])
+        if cut and len(words) > 1:
+            words = words[:-1]  # the last word may be cut in the middle
     else:
         hay = sc.folded
         words = tuple(re.findall(r"\w+", _fold(value))[:_MAX_PHRASE_WORDS])
     if not words:
         return False
-    for m in _phrase_re(words).finditer(hay):
-        if _wb(hay, m.start(), m.end()):
-            return True
+    pattern = _phrase_re(words)
+    if hay is sc.low:
+        for i in sc.starts_of(words[0]):
+            m = pattern.match(hay, i)
+            if m is not None and _wb(hay, i, m.end()):
+                return True
+    else:
+        for m in pattern.finditer(hay):
+            if _wb(hay, m.start(), m.end()):
+                return True
     squashed = "".join(words)
     if len(squashed) < _MIN_SQUASH or len(words) < 2:
         return False
     # "P.O. Box" against "PO Box": compare with every space and punctuation mark removed
     return squashed in (sc.flat_ascii if value.isascii() else sc.flat_folded)
+
+
+def _find_value(sc: Scan, value: str) -> int:
+    """The first offset of a claim value in the text, exactly and on word boundaries, or -1.
+
+    An ASCII value that starts with a letter or digit is checked only where its first word
+    stands in the text (:meth:`Scan.starts_of`);
+    other values fall back to :func:`_find_word`. Both look at most at the first
+    :data:`MAX_VALUE` characters.
+    """
+    v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
+    cut = len(v) < len(value)
+    if not v:
+        return -1
+    first = _ALNUM_WORD_RE.match(v.lower()) if v.isascii() else None
+    if first is None:
+        return _find_word(sc.text, value)
+    text = sc.text
+    n, end = len(v), len(text)
+    key = first.group()
+    if cut and first.end() == len(v):
+        # one word longer than the cap
+        return _find_word(text, value)
+    starts = sc.starts_of(key)
+    for i in starts:
+        if text.startswith(v, i):
+            j = i + n
+            if cut or j >= end or not text[j].isalnum():
+                return i
+    return -1
 
 
 def _has_value(sc: Scan, value: str) -> bool:
@@ -214,7 +292,7 @@ def _has_value(sc: Scan, value: str) -> bool:
     v = value.strip()
     if not v:
         return False
-    if _find_word(sc.text, v) >= 0:
+    if _find_value(sc, v) >= 0:
         return True
     return _has_phrase(sc, v)
 
@@ -235,10 +313,10 @@ def _find_ident(sc: Scan, value: str) -> int:
     if not v:
         return -1
     text = sc.text
-    i = _find_word(text, v)
+    i = _find_value(sc, v)
     if i >= 0:
         return i
-    c = compact(v)
+    c = compact(v[: _LONG_IDENT * 4])
     if not c or len(c) > _LONG_IDENT:
         return -1
     if c.isascii():
@@ -684,6 +762,31 @@ class Scan:
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
         return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
+
+    @_lazy
+    def _starts(self) -> dict[str, list[int]]:
+        return {}
+
+    def starts_of(self, word: str) -> list[int]:
+        """Where ``word`` (a run of ASCII letters and digits) stands as a whole run in
+        ``low``; found in one pass the first time a word is asked for, then kept. Claim
+        values are looked for only there (see :func:`_find_value`)."""
+        known = self._starts
+        got = known.get(word)
+        if got is None:
+            got = []
+            low = self.low
+            n, end = len(word), len(low)
+            i = low.find(word)
+            while i >= 0:
+                j = i + n
+                if (i == 0 or not low[i - 1].isalnum()) and (j >= end or not low[j].isalnum()):
+                    got.append(i)
+                    i = low.find(word, j)
+                else:
+                    i = _next_word(low, i, word)
+            known[word] = got
+        return got
 
     @_lazy
     def capitals(self) -> bytes:

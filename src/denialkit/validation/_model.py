@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,6 +34,8 @@ __all__ = [
 
 _RULE_ID_RE: Final = re.compile(r"[A-Z]{2,6}[0-9]{3,4}")
 _SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_OWN_RULE_RE: Final = re.compile(r"DK[0-9]{3}")
+_RULES_URL: Final = "https://denialkit.readthedocs.io/en/latest/rules.html"
 _T = TypeVar("_T")
 
 
@@ -170,13 +173,19 @@ class Finding:
     def format(self, source: str) -> str:
         """The line compilers and linters print: ``SOURCE:LINE:COL: DK101 error message``.
 
-        Findings about the letter as a whole point at ``1:1``; a claim path, when there is
-        one, follows the message in brackets.
+        Findings about the letter as a whole have no line and column: they print as
+        ``SOURCE: DK101 error message``, as JSON gives them a null location. A claim path,
+        when there is one, follows the message in brackets.
+
+        >>> Finding("DK104", "missing-claim-number", "error", "no claim number", Location(),
+        ...         "add it").format("a.txt")
+        'a.txt: DK104 error no claim number'
         """
-        line = self.location.line or 1
-        col = self.location.column or 1
         tail = f" [claim {self.location.path}]" if self.location.path is not None else ""
-        return f"{source}:{line}:{col}: {self.rule_id} {self.severity.value} {self.message}{tail}"
+        body = f"{self.rule_id} {self.severity.value} {self.message}{tail}"
+        if self.location.line is None:
+            return f"{source}: {body}"
+        return f"{source}:{self.location.line}:{self.location.column or 1}: {body}"
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
@@ -270,6 +279,29 @@ class Report:
 
     def __repr__(self) -> str:
         return f"<Report ok={self.ok} {self.summary}>"
+
+    def _repr_html_(self) -> str:
+        """The findings as an HTML table for notebooks; each of denialkit's own rule ids links
+        to its section of the rule catalogue. Every value is escaped.
+        """
+        e = html.escape
+        rows = []
+        for f in self.findings:
+            rule = e(f.rule_id)
+            if _OWN_RULE_RE.fullmatch(f.rule_id):
+                rule = f'<a href="{_RULES_URL}#{f.rule_id.lower()}" target="_blank">{rule}</a>'
+            rows.append(
+                f"<tr><td>{rule}</td><td>{e(f.severity.value)}</td><td>{e(str(f.location))}</td>"
+                f"<td>{e(f.message)}</td><td>{e(f.hint)}</td></tr>"
+            )
+        table = (
+            '<table class="denialkit-report"><tr><th>rule</th><th>severity</th><th>where</th>'
+            f"<th>message</th><th>hint</th></tr>{''.join(rows)}</table>"
+            if rows
+            else ""
+        )
+        verdict = "ok" if self.ok else "not ok"
+        return f"<p><b>{verdict}</b>: {e(self.summary)}</p>{table}"
 
     def format(self, source: str = "<letter>") -> str:
         """Every finding as ``SOURCE:LINE:COL: DK101 error message``, one per line."""

@@ -36,6 +36,8 @@ __all__ = [
 ENTRY_POINT_GROUP: Final = "denialkit.rules"
 """The entry-point group third-party rules are registered under."""
 
+_EMPTY_RULE: Final = "DK710"
+
 
 def _plugin_rules() -> list[tuple[Rule, str, str]]:
     """Load every ``denialkit.rules`` entry point (the same way code sets are loaded), as
@@ -184,6 +186,12 @@ class Validator:
         self._plan: tuple[tuple[Rule, RuleFn | None], ...] = tuple(
             (r, builtin_check(r)) for r in self._rules
         )
+        # an empty letter gets one finding (DK710), not one for every missing element
+        self._blank_plan = (
+            tuple((r, b) for r, b in self._plan if b is None or r.id == _EMPTY_RULE)
+            if _EMPTY_RULE in self._ids
+            else None
+        )
         self._scan: Callable[[Document], Scan] = scan
         self._builtins = any(b is not None for _, b in self._plan)
         self._overrides = overrides
@@ -254,7 +262,10 @@ class Validator:
     def _run(self, doc: Document) -> Iterator[Finding]:
         # the scan is only used by built-in rules, so only made when there is one
         sc = self._scan(doc) if self._builtins else cast("Scan", None)
-        for rule, builtin in self._plan:
+        plan = self._plan
+        if self._blank_plan is not None and not doc.text.strip():
+            plan = self._blank_plan
+        for rule, builtin in plan:
             if builtin is not None:
                 found = builtin(rule, doc, sc)
                 # a built-in rule returns a list, a tuple or a generator: an empty list or

@@ -255,3 +255,19 @@ def _dk709(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     if len(doc.text) > _MAX_LETTER:
         found.append(r.finding(doc, f"the letter is longer than {_MAX_LETTER:,} characters"))
     return found
+
+
+@_rule(
+    "DK710",
+    "empty-letter",
+    E,
+    summary="The letter has text: not empty, nor only spaces and blank lines. An empty letter "
+    "gets this one finding instead of one for every missing element.",
+    hint="Check that the right file was given, and that it was saved with its text.",
+    authority="logic (an empty file is not a letter)",
+)
+def _dk710(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if not doc.text.strip():
+        found.append(r.finding(doc, "the letter is empty"))
+    return found

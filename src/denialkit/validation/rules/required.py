@@ -11,6 +11,7 @@ from denialkit._ids import (
 )
 from denialkit.claim import PlanType
 from denialkit.validation._analysis import (
+    MAX_LINES,
     Scan,
     _any_in,
     _claim_service_dates,
@@ -192,7 +193,12 @@ def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             if code in seen:
                 continue
             seen.add(code)
-            if _find_word(low, code.lower()) < 0 and _find_word(doc.text, code) < 0:
+            key = code.lower()
+            if key.isalnum() and key.isascii():
+                shown_in_text = bool(sc.starts_of(key))
+            else:
+                shown_in_text = _find_word(low, key) >= 0 or _find_word(doc.text, code) >= 0
+            if not shown_in_text:
                 shown = code if procedure_kind(code) else "a service code"
                 found.append(
                     r.finding(doc, f"the letter does not name {shown} from the claim", path=path)
@@ -422,7 +428,7 @@ def _dk113(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     address = _s(doc.claim.payer.appeals_address)
     if address is None:
         return found
-    for line in address.splitlines():
+    for line in address.splitlines()[:MAX_LINES]:
         if line.strip() and not _has_value(sc, line):
             found.append(
                 r.finding(
