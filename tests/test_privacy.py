@@ -241,6 +241,32 @@ def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Pa
         err = io.StringIO()
         main(["record", "facts", str(export)], stdout=io.StringIO(), stderr=err)
         seen.append(err.getvalue())
+        # appeal --record: conflicts on stderr; validate against the record: DK8xx findings
+        err = io.StringIO()
+        main(
+            [
+                "appeal",
+                "CCM21",
+                "--claim",
+                str(claim_file),
+                "--record",
+                str(bundle),
+                "--date",
+                "2026-11-02",
+            ],
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        seen.append(err.getvalue())
+        wrong = claim.evolve(
+            facts=dict(claim.facts, care_manager_minutes=45, consent_date=date(2026, 9, 1))
+        )
+        letter = denialkit.appeal("CCM21", wrong, letter_date=LETTER_DATE)
+        report = denialkit.check(letter, record=rec)
+        assert {"DK801", "DK803"} <= {f.rule_id for f in report}
+        for f in report:
+            seen += [repr(f), f.message, f.hint or "", str(f)]
+        _attempt(lambda: denialkit.validate(letter, record=rec), seen)
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
     assert [s for s in seen if SENTINEL in s] == []

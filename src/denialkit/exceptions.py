@@ -26,6 +26,7 @@ __all__ = [
     "InvalidCodeError",
     "LetterValidationError",
     "LetterWarningError",
+    "MissingExtraError",
     "MissingFactsError",
     "PluginLoadError",
     "RecordError",
@@ -137,6 +138,21 @@ class ClaimDataError(DenialkitError, ValueError):
         lines = "; ".join(f"{path}: {msg}" for path, msg in self.problems)
         n = len(self.problems)
         super().__init__(f"claim data has {n} problem{'s' if n != 1 else ''}: {lines}")
+
+
+class MissingExtraError(DenialkitError, ImportError):
+    """An output format needs an optional extra that is not installed.
+
+    The message is one line naming what to install, e.g.
+    ``DOCX output needs python-docx: pip install 'denialkit[docx]'``.
+
+    Attributes:
+        extra: the extra to install (``"pdf"``, ``"docx"``).
+    """
+
+    def __init__(self, extra: str, what: str, needs: str) -> None:
+        self.extra = extra
+        super().__init__(f"{what} needs {needs}: pip install 'denialkit[{extra}]'")
 
 
 class LetterWarningError(DenialkitError, ValueError):

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
+from . import _care_minutes
 from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
 from .exceptions import (
@@ -314,6 +315,55 @@ class Letter:
             line += n + 1
         return tuple(out)
 
+    def to_dict(self) -> dict[str, object]:
+        """The letter as plain JSON-ready data: its text and parts, the missing facts, the
+        checklist, the warnings, the deadline and the validator's report (what
+        ``denialkit appeal --format json`` prints). It holds the letter's patient data.
+
+        >>> data = appeal("CCM21", example_claim("CCM21"), letter_date=date(2026, 11, 2)).to_dict()
+        >>> print(" ".join(sorted(data)))
+        checklist codes deadline letter_date level missing parts report template text warnings
+        >>> data["deadline"]["due"], data["parts"]["enclosures"][0]
+        ('2027-02-22', 'Copy of the denial notice dated October 20, 2026')
+        """
+        d = self.deadline
+        deadline: dict[str, object] | None = None
+        if d is not None:
+            deadline = {
+                "level": d.level.number,
+                "level_name": d.level.name,
+                "due": d.due.isoformat(),
+                "received": d.received.isoformat(),
+                "rule": d.rule,
+                "citation": d.citation,
+            }
+        return {
+            "template": self.template,
+            "codes": [c.key for c in self.codes],
+            "letter_date": self.letter_date.isoformat(),
+            "level": {"number": self.level.number, "name": self.level.name},
+            "text": self.text,
+            "parts": {
+                "sender": list(self.sender),
+                "date": self.date_line,
+                "recipient": list(self.recipient),
+                "subject": [{"label": k, "value": v} for k, v in self.subject],
+                "salutation": self.salutation,
+                "opening": self.opening,
+                "denial": list(self.denial),
+                "argument": list(self.argument),
+                "request": self.request,
+                "enclosures": list(self.enclosures),
+                "closing": self.closing,
+                "signature": list(self.signature),
+            },
+            "missing": list(self.missing),
+            "checklist": [i.to_dict() for i in self.checklist],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "deadline": deadline if deadline is not None else {"note": self.deadline_note},
+            "report": self.report.to_dict(),
+        }
+
     @functools.cached_property
     def report(self) -> Report:
         """The validator's findings on this letter, computed on first access."""
@@ -364,10 +414,11 @@ class Letter:
     def render(self, format: Literal["text", "md", "markdown", "html"] = "text") -> str: ...
 
     @overload
-    def render(self, format: Literal["pdf"]) -> bytes: ...
+    def render(self, format: Literal["pdf", "docx"]) -> bytes: ...
 
     def render(self, format: str = "text") -> str | bytes:
-        """The letter in another format: ``"text"``, ``"md"``, ``"html"`` or ``"pdf"``.
+        """The letter in another format: ``"text"``, ``"md"``, ``"html"``, ``"pdf"`` or
+        ``"docx"``.
 
         See :func:`denialkit.render.render`.
         """
@@ -379,11 +430,22 @@ class Letter:
 _MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
 
 
+def _html_item(obj: object) -> str:
+    """One escaped entry of a side-panel list: a checklist item with why it matters, a
+    warning's message, or the text of anything else."""
+    e = html.escape
+    what, why = getattr(obj, "item", None), getattr(obj, "why", None)
+    if isinstance(what, str):
+        return e(what) + (f"<br><small>{e(why)}</small>" if isinstance(why, str) and why else "")
+    message = getattr(obj, "message", None)
+    return e(message if isinstance(message, str) else str(obj))
+
+
 def _html_list(title: str, items: Sequence[object]) -> str:
     """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
     if not items:
         return f"<p><b>{title}:</b> none</p>"
-    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    rows = "".join(f"<li>{_html_item(item)}</li>" for item in items)
     return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 
@@ -493,15 +555,11 @@ def _fine(claim: Claim, when: object) -> bool:
             type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
         ):
             return False
-    for e in claim.evidence:
-        if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
-            return False
-        title, source, when_made = e.title, e.source, e.date
-        if type(title) is not str or not title or title.isspace() or len(title) > _MAX_LINE:
-            return False
-        if "\n" in title or "\r" in title or type(source) is not str or len(source) > _MAX_LINE:
-            return False
-        if when_made is not None and (type(when_made) is not date or when_made > when):
+    if claim.evidence:
+        try:
+            if not _evidence_fine(claim.evidence, when):
+                return False
+        except TypeError:  # something unhashable inside: the full check decides
             return False
     for v in claim.facts.values():
         if type(v) is str:
@@ -510,6 +568,24 @@ def _fine(claim: Claim, when: object) -> bool:
         elif isinstance(v, datetime) or (
             isinstance(v, tuple) and any(type(x) is not str or len(x) > _MAX_TEXT for x in v)
         ):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=512)
+def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
+    """The fast check of :func:`_fine` for the evidence (cached: claims share evidence)."""
+    for e in evidence:
+        if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
+            return False
+        title, source, made = e.title, e.source, e.date
+        if type(title) is not str or not title or title.isspace() or len(title) > _MAX_LINE:
+            return False
+        if "\n" in title or "\r" in title or type(source) is not str or len(source) > _MAX_LINE:
+            return False
+        if made is not None and (type(made) is not date or made > when):
+            return False
+        if type(e.supports) is not tuple:
             return False
     return True
 
@@ -676,6 +752,12 @@ def _fact_value(value: object) -> object:
     return value
 
 
+def _lines(text: str) -> list[str]:
+    """A multi-line value (an address) as the lines of a block: trimmed, blank ones dropped,
+    so that no value ends a block or starts a paragraph of its own."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines end a paragraph; a line starting ``- `` starts a list item; other lines
     join the line before them."""
@@ -727,7 +809,8 @@ def appeal(
         registry: the :class:`~denialkit.templates.TemplateRegistry` (default:
             :func:`~denialkit.templates.default_registry`).
         letter_date: the date on the letter (default: today).
-        strict: raise instead of marking missing facts.
+        strict: raise instead of marking missing facts, and instead of returning a letter
+            that fails its own check (an error in :attr:`Letter.report`).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -739,6 +822,8 @@ def appeal(
         TemplateNotFoundError: no template of that name (lists what was searched).
         TemplateRenderError: the template failed (names template and line, never values).
         MissingFactsError: ``strict=True`` and facts are missing (lists them all).
+        LetterValidationError: ``strict=True`` and the letter's report has an error, such
+            as template syntax left in a claim value (DK301); ``findings`` holds the errors.
 
     >>> letter = appeal(["CO-197"], example_claim("CO-197"), letter_date=date(2026, 11, 2))
     >>> letter.template, [c.key for c in letter.codes]
@@ -826,10 +911,10 @@ def appeal(
         "practice": claim.provider.name,
         "notice_date": notice,
         "denial_reason": reason,
+        # care-management minute thresholds: the one table the knowledge and DK505 read too
+        "care_minutes": _care_minutes.letter_view((s.code, s.units) for s in claim.services),
     }
-    evidence = _in_argument_order(claim_evidence(claim), meta.expects)
-    groups = _groups(evidence)
-    context["enclosed"] = _enclosed(groups)
+    evidence, groups, context["enclosed"] = _evidence_plan(claim_evidence(claim), meta.expects)
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
     get = facts.get
@@ -869,14 +954,14 @@ def appeal(
         return f"[MISSING: {label}]"
 
     p, pay, pat = claim.provider, claim.payer, claim.patient
-    sender = [p.name, *need(p.address, "address").split("\n")]
+    sender = [p.name, *_lines(need(p.address, "address"))]
     for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
         if value and not str(value).isspace():
             sender.append(f"{label}: {value}")
     recipient = [pay.name]
     has_fax = not _absent(pay.fax)
     if not _absent(pay.appeals_address):
-        recipient.extend(str(pay.appeals_address).split("\n"))
+        recipient.extend(_lines(str(pay.appeals_address)))
     elif not has_fax:
         recipient.append(need(None, "recipient"))
     if has_fax:
@@ -914,7 +999,7 @@ def appeal(
     )
     quoted = [head + "".join([v[1] for v in views])]
     if reason is not None:
-        quoted.append(f'The notice gives this reason: "{reason}"')
+        quoted.append(f'The notice gives this reason: "{" ".join(reason.split())}"')
 
     request = f"We request {a_noun} of claim {claim.claim_number}."
     if extra:
@@ -961,7 +1046,7 @@ def appeal(
         "\n".join(signature),
     ]
     text = "\n\n".join(paragraphs) + "\n"
-    return Letter(
+    letter = Letter(
         text=text,
         claim=claim,
         codes=codes,
@@ -983,6 +1068,11 @@ def appeal(
         checklist=checklist,
         warnings=warnings,
     )
+    if strict and not letter.report.ok:  # the letter fails its own check
+        from .validation import validate
+
+        validate(letter)  # raises LetterValidationError naming each error's rule and line
+    return letter
 
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:
@@ -1022,8 +1112,35 @@ def enclosure_lines(evidence: Sequence[Evidence]) -> tuple[str, ...]:
     return tuple(line for _, line in _groups(evidence))
 
 
-_KIND_ORDER: Final = {k: i for i, k in enumerate(EvidenceKind)}
 _NONE_ENCLOSED: Final[dict[str, str | None]] = {k.value: None for k in EvidenceKind}
+_NO_EVIDENCE: Final = ((), (), _NONE_ENCLOSED)
+
+
+def _evidence_plan(
+    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
+) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
+    """The evidence in argument order, its enclosure lines and the ``enclosed`` mapping.
+
+    Cached by value (bounded: 512 entries), since many claims share their evidence; the
+    mapping is shared between letters, which is safe because templates cannot change it
+    (the sandbox is immutable)."""
+    if not evidence:
+        return _NO_EVIDENCE
+    try:
+        return _evidence_plan_cached(evidence, expects)
+    except TypeError:  # an unhashable value inside an Evidence: plan it without the cache
+        return _evidence_plan_of(evidence, expects)
+
+
+def _evidence_plan_of(
+    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
+) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
+    ordered = _in_argument_order(evidence, expects)
+    groups = tuple(_groups(ordered))
+    return ordered, groups, _enclosed(list(groups))
+
+
+_evidence_plan_cached = functools.lru_cache(maxsize=512)(_evidence_plan_of)
 
 
 def _in_argument_order(
@@ -1076,8 +1193,28 @@ def _checklist(
     if not items:
         return ()
     billed = tuple(s.code for s in claim.services)
-    present = frozenset(k for k, v in claim.facts.items() if not _absent(v))
-    held = {e.kind for e in evidence}
+    present: frozenset[str] = frozenset()
+    if _reads_facts(items):
+        present = frozenset(k for k, v in claim.facts.items() if not _absent(v))
+    held = frozenset(e.kind for e in evidence)
+    try:
+        return _checklist_of(items, billed, present, held)
+    except TypeError:  # an unhashable service code (a claim built by hand)
+        return _checklist_of.__wrapped__(items, billed, present, held)
+
+
+@functools.lru_cache(maxsize=64)
+def _reads_facts(items: tuple[ChecklistItem, ...]) -> bool:
+    return any(i.when or i.unless for i in items)
+
+
+@functools.lru_cache(maxsize=1024)
+def _checklist_of(
+    items: tuple[ChecklistItem, ...],
+    billed: tuple[str, ...],
+    present: frozenset[str],
+    held: frozenset[EvidenceKind],
+) -> tuple[ChecklistItem, ...]:
     out: list[ChecklistItem] = []
     for item in items:
         if item.kind not in held and item.applies(billed, present) and item not in out:
@@ -1144,12 +1281,28 @@ def _on_notice(code: DenialCode, refs: tuple[Any, ...]) -> bool:
 
 
 def _deadline_or_none(claim: Claim, number: int) -> Deadline | None:
-    from .deadlines import deadline_for
+    pay = claim.payer
+    try:
+        return _deadline_cached(
+            pay.plan_type, number, claim.denial.notice_date, pay.appeal_window_days
+        )
+    except TypeError:  # an unhashable value (the claim was built by hand): no cache
+        return _deadline_of(pay.plan_type, number, claim.denial.notice_date, pay.appeal_window_days)
+
+
+def _deadline_of(plan: PlanType, number: int, notice: date, window: int | None) -> Deadline | None:
+    """The deadline as :func:`~denialkit.deadlines.deadline_for` computes it for a claim."""
+    from .deadlines import deadline, level
 
     try:
-        return deadline_for(claim, level=number)
-    except DeadlineError:
+        rec = level(plan, number)
+        days = window if rec.payer_window != "none" else None
+        return deadline(plan, number, notice, window_days=days)
+    except (DeadlineError, TypeError):
         return None
+
+
+_deadline_cached = functools.lru_cache(maxsize=1024)(_deadline_of)
 
 
 _GOOD_CAUSE_RULES: Final = {

@@ -69,6 +69,67 @@ def text_only(text: str) -> tuple[Any, dict[str, Any]]:
     return text, {}
 
 
+def with_record(text: str, claim: Claim, minutes: int = 82, **changes: Any) -> Any:
+    """The letter, its claim and a FHIR record of March 2026 that agrees with the letter
+    (consent March 2, care plan March 3, a PHQ-9 of 14 on March 24, ``minutes`` logged)."""
+    import json
+
+    from denialkit import record
+
+    def coded(system: str, code: str) -> dict[str, Any]:
+        return {"coding": [{"system": system, "code": code}]}
+
+    resources = [
+        {
+            "resourceType": "Consent",
+            "id": "c1",
+            "status": "active",
+            "dateTime": "2026-03-02",
+            "scope": coded("http://terminology.hl7.org/CodeSystem/consentscope", "treatment"),
+        },
+        {
+            "resourceType": "CarePlan",
+            "id": "p1",
+            "status": "active",
+            "period": {"start": changes.get("plan", "2026-03-03")},
+            "category": [
+                coded("http://hl7.org/fhir/us/core/CodeSystem/careplan-category", "assess-plan")
+            ],
+        },
+        {
+            "resourceType": "Observation",
+            "id": "o1",
+            "status": "final",
+            "code": coded("http://loinc.org", "44261-6"),
+            "effectiveDateTime": "2026-03-24",
+            "valueInteger": 14,
+        },
+        {
+            "resourceType": "Procedure",
+            "id": "t1",
+            "status": "completed",
+            "code": coded("http://www.ama-assn.org/go/cpt", "99492"),
+            "performedPeriod": {
+                "start": "2026-03-05T08:00:00-05:00",
+                "end": f"2026-03-05T{8 + minutes // 60:02d}:{minutes % 60:02d}:00-05:00",
+            },
+        },
+    ]
+    if changes.get("no_time"):
+        resources.pop()
+    rec = record.read(
+        json.dumps(
+            {"resourceType": "Bundle", "entry": [{"resource": r} for r in resources]}
+        ).encode()
+    )
+    return text, {"claim": claim, "record": rec}
+
+
+BOILERPLATE = (
+    "The claim was denied. We believe this denial is in error. The services were medically "
+    "necessary and appropriately documented, and the enclosed records support payment.\n"
+)
+
 # (rule id, a case that fires it, a near-miss that does not)
 CASES: dict[str, tuple[Case, Case]] = {
     # ------------------------------------------------------------------ DK1xx
@@ -463,8 +524,9 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "DK505": (
-        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 45 minutes")),
-        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 70 minutes")),
+        # 99492 is billable from 36 minutes (more than half of its 70)
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 35 minutes")),
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 36 minutes")),
     ),
     "DK506": (
         lambda t, c: text_only(
@@ -501,6 +563,13 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
         lambda t, c: with_claim(
             t, c.evolve(services=(c.services[0], ServiceLine(code="99494", date=date(2026, 3, 31))))
+        ),
+    ),
+    "DK509": (
+        lambda t, c: (BOILERPLATE, {"codes": ["CO-4"]}),
+        lambda t, c: (
+            BOILERPLATE + "Modifier 25 was appended: the visit was separate.\n",
+            {"codes": ["CO-4"]},
         ),
     ),
     # ------------------------------------------------------------------ DK6xx
@@ -564,6 +633,27 @@ CASES: dict[str, tuple[Case, Case]] = {
     "DK710": (
         lambda t, c: text_only(" \n\t\n"),
         lambda t, c: text_only(t),
+    ),
+    # ------------------------------------------------------------------ DK8xx
+    "DK801": (
+        lambda t, c: with_record(t, c, minutes=45),
+        lambda t, c: with_record(t, c, minutes=82),
+    ),
+    "DK802": (
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 16 on March 24, 2026"), c
+        ),
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 14 on March 24, 2026"), c
+        ),
+    ),
+    "DK803": (
+        lambda t, c: with_record(t, c, plan="2026-03-04"),
+        lambda t, c: with_record(t, c, plan="2026-03-03"),
+    ),
+    "DK804": (
+        lambda t, c: with_record(t, c, no_time=True),
+        lambda t, c: with_record(t, c),
     ),
 }
 
@@ -716,7 +806,7 @@ def test_minutes_threshold_counts_add_on_units(
     (f,) = validator.check(text, claim=addon).by_rule()["DK505"]
     assert (
         f.message
-        == "the minutes stated are fewer than the 100 that 99492 with 99494 needs in the month"
+        == "the minutes stated are fewer than the 86 that 99492 with 99494 needs in the month"
     )
     assert f.location.path == "facts.care_manager_minutes"
 
@@ -832,3 +922,18 @@ def test_a_letter_built_from_an_injected_payer_name_fails_its_check() -> None:
         pytest.skip("the claim refuses line breaks in one-line fields (issue #16, point 2)")
     assert "DK711" in letter.report.by_rule()
     assert not letter.report.ok
+
+
+@pytest.mark.parametrize(
+    ("code", "named"),
+    [
+        ("CO-4", "Modifier 25 marks a separate visit."),
+        ("CO-50", "The plan's medical policy criteria are met."),
+        ("CO-197", "Authorization PA-1 was on file."),
+        ("CCM21", "The care manager spent 24 minutes."),
+    ],
+)
+def test_a_boilerplate_argument_is_found_for_each_disputed_item(code: str, named: str) -> None:
+    v = Validator(select=["DK509"])
+    assert [f.rule_id for f in v.check(BOILERPLATE, codes=[code])] == ["DK509"]
+    assert list(v.check(BOILERPLATE + named, codes=[code])) == []
