@@ -35,6 +35,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "src"))
 
 import check_knowledge as ck
 
+from denialkit._care_minutes import MINUTES
 from denialkit._tables import _COLUMNS as COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,8 @@ RELEASES = {
     "carc": "2025-11-01",
     "rarc": "2026-08-17",
     "care-management": "2026",
+    # the revision of our own knowledge files (summaries, advice), named in the CHANGELOG
+    "knowledge": "2026-12-07",
 }
 SOURCE = (
     "Code values, statuses, dates and group-code limits: X12 CARC list of 2025-11-01 and "
@@ -56,6 +59,31 @@ SOURCE = (
     "advice and knowledge: written by the denialkit project (knowledge/*.toml)."
 )
 REMARK_REQUIRED = re.compile(r"at least one remark code must be provided", re.I)
+#: "Use only with Group Code OA except where state workers' compensation regulations
+#: requires CO" (CARC 18): the excepted group is allowed too, as the list says.
+GROUP_EXCEPTION = re.compile(r"except where [^()]*? requires? (CO|PR|OA|PI)\b")
+
+
+#: "{full:99492}" or "{least:99492}" in a knowledge text: a figure from the one minutes table.
+MINUTE_FIGURE = re.compile(r"\{(full|least):([0-9A-Z]{5})\}")
+
+
+def fill_minutes(value: Any) -> Any:
+    """Fill the minute placeholders of a knowledge value from ``denialkit._care_minutes``."""
+    if isinstance(value, str):
+
+        def figure(m: re.Match[str]) -> str:
+            rule = MINUTES.get(m.group(2))
+            if rule is None:
+                raise BuildError(f"{m.group(0)}: {m.group(2)} is not in the minutes table")
+            return str(getattr(rule, m.group(1)))
+
+        return MINUTE_FIGURE.sub(figure, value)
+    if isinstance(value, list):
+        return [fill_minutes(v) for v in value]
+    if isinstance(value, dict):
+        return {k: fill_minutes(v) for k, v in value.items()}
+    return value
 
 
 class BuildError(Exception):
@@ -84,7 +112,7 @@ def _line_of(text: str, code: str, field: str | None = None) -> int:
 
 
 def load_knowledge(
-    folder: Path, codes: set[str], every: set[tuple[str, ...]]
+    folder: Path, codes: set[str], index: ck.CopyIndex
 ) -> tuple[dict[str, dict[str, Any]], list[Path]]:
     """Read and check every TOML file in ``folder``; raise BuildError with file:line."""
     merged: dict[str, dict[str, Any]] = {}
@@ -96,7 +124,7 @@ def load_knowledge(
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise BuildError(f"{path}: {exc}") from None
-        problems = ck.check_file(path, {}, codes, every)
+        problems = ck.check_file(path, codes, index)
         if problems:
             first = problems[0]
             # "FILE: CODE: message" -> name the line of the entry (and field when named)
@@ -129,6 +157,8 @@ def _advice(entry: Mapping[str, Any]) -> dict[str, Any]:
     if entry.get("groups"):
         base = {k: entry[k] for k in ("action", "action_reason", "appealable", "appeal_reason")}
         out["groups"] = {g: {**base, **over} for g, over in sorted(entry["groups"].items())}
+    if entry.get("plans"):
+        out["plans"] = {p: dict(rule) for p, rule in sorted(entry["plans"].items())}
     return out
 
 
@@ -147,7 +177,7 @@ def _row(
     row.update({k: v for k, v in facts.items() if v not in (None, "", False, [])})
     row.update(_advice(entry))
     if code in rich:
-        row["knowledge"] = rich[code]
+        row["knowledge"] = fill_minutes(rich[code])
     return row
 
 
@@ -155,9 +185,9 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     """Build every table into ``out_dir``; return the manifest."""
     texts = ck.official_texts(data_dir)
     codes = ck.known_codes(data_dir)
-    every = ck.all_official_shingles(texts)
-    knowledge, kpaths = load_knowledge(KNOWLEDGE / "codes", codes, every)
-    rich, rpaths = load_knowledge(KNOWLEDGE / "rich", codes, every)
+    index = ck.CopyIndex(texts)
+    knowledge, kpaths = load_knowledge(KNOWLEDGE / "codes", codes, index)
+    rich, rpaths = load_knowledge(KNOWLEDGE / "rich", codes, index)
     for code in rich:
         if code not in knowledge:
             raise BuildError(f"knowledge/rich: {code} has a rich entry but no codes/ entry")
@@ -177,6 +207,8 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     rows = []
     for rec in _read_csv(data_dir / "carc.csv"):
         limit = re.findall(r"\b(CO|PR|OA|PI|CR)\b", rec["group_code_restriction"] or "")
+        if limit:
+            limit += GROUP_EXCEPTION.findall(rec["description"])
         facts = {
             "status": rec["status"],
             "start": rec["start_date"],
@@ -249,6 +281,8 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     }
     for p in kpaths + rpaths:
         inputs[str(p.relative_to(ROOT))] = _sha(p)
+    minutes = ROOT / "src" / "denialkit" / "_care_minutes.py"  # the minute figures' one table
+    inputs[str(minutes.relative_to(ROOT))] = _sha(minutes)
     manifest = {
         "source": SOURCE,
         "releases": RELEASES,

@@ -23,16 +23,18 @@ False
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
-from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
-from .exceptions import ClaimDataError
+from .codes import parse
+from .exceptions import ClaimDataError, InvalidCodeError
 
 __all__ = [
     "Claim",
@@ -43,6 +45,7 @@ __all__ = [
     "Facts",
     "Patient",
     "Payer",
+    "USER_SOURCE",
     "PlanType",
     "Provider",
     "ServiceLine",
@@ -73,9 +76,296 @@ def _mask(value: object) -> str:
     return "<redacted>" if value else "<empty>"
 
 
+# ------------------------------------------------------------------ field checks
+#
+# One set of checks serves both ways of building a claim: the records' constructors run
+# them on the values they are given (``__attrs_post_init__``), and ``Claim.from_dict`` runs
+# the same ones on the values it converted from plain data. Each field names its check in
+# its attrs metadata (``check=``); messages name the problem, never the value.
+
+_MAX_STR: Final = 10_000
+#: Charges and units must stay below this size: no claim bills a trillion, and an amount
+#: this short is formatted to the cent without rounding.
+_MAX_DIGITS: Final = 12  # before the decimal point
+_MAX_NUMBER: Final = Decimal(10) ** _MAX_DIGITS
+
+#: A one-line field (names, ids, codes, titles) holds no control character at all: no CR or
+#: LF, no tab, no NUL or ESC, and no Unicode line or paragraph separator.
+_NOT_ONE_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: A multi-line field (addresses, paragraph facts, the denial reason) may hold LF line
+#: breaks and tabs, and no other control character (no CR: line breaks are written ``\n``).
+_NOT_TEXT: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS: Final = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_FACT_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+_Problems: TypeAlias = "list[tuple[str, str]]"
+
+
+def _text_problem(
+    value: object, *, required: bool, one_line: bool, limit: int = _MAX_STR
+) -> str | None:
+    """What is wrong with ``value`` as a text field, or None.
+
+    >>> _text_problem("Zoë Nguyễn", required=True, one_line=True) is None
+    True
+    >>> _text_problem("Acme\\n\\nDear reviewer: pay", required=True, one_line=True)
+    'must be one line (holds a line break)'
+    >>> _text_problem("12 Main St\\nSpringfield", required=False, one_line=False) is None
+    True
+    >>> _text_problem("12 Main St\\r\\nSpringfield", required=False, one_line=False)
+    'holds a control character (U+000D); line breaks are written \\\\n'
+    """
+    if value is None:
+        return "required" if required else None
+    if not isinstance(value, str):
+        return f"expected a string, got {_tname(value)}"
+    if required and not value.strip():
+        return "must not be empty"
+    if len(value) > limit:
+        return f"longer than {limit} characters"
+    m = (_NOT_ONE_LINE if one_line else _NOT_TEXT).search(value)
+    if m is None:
+        return None
+    ch = m.group()
+    if one_line and ch in _LINE_BREAKS:
+        return "must be one line (holds a line break)"
+    if ch == "\r":
+        return "holds a control character (U+000D); line breaks are written \\n"
+    return f"holds a control character (U+{ord(ch):04X})"
+
+
+def _date_problem(value: object, *, required: bool) -> str | None:
+    if value is None:
+        return "required" if required else None
+    if isinstance(value, datetime):
+        return "expected a date, got a datetime (a date has no time of day)"
+    if not isinstance(value, date):
+        return f"expected a date, got {_tname(value)}"
+    return None
+
+
+def _number_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a service's charge or units, or None.
+
+    >>> _number_problem(Decimal("48.00")) is None, _number_problem(Decimal("Infinity"))
+    (True, 'must be a finite number')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return "expected a number"
+    d = Decimal(value)
+    if not d.is_finite():
+        return "must be a finite number"
+    if abs(d) >= _MAX_NUMBER:
+        return f"is too large (at most {_MAX_DIGITS} digits before the decimal point)"
+    return None
+
+
+def _lines_problems(value: object, path: str) -> _Problems:
+    """A tuple of one-line strings (modifiers, diagnoses, denial codes)."""
+    if not isinstance(value, tuple):
+        return [(path, f"expected a list of strings, got {_tname(value)}")]
+    out: _Problems = []
+    for i, item in enumerate(value):
+        problem = _text_problem(item, required=False, one_line=True)
+        if problem is not None:
+            out.append((f"{path}[{i}]", problem))
+    return out
+
+
+def _record_problem(value: object, cls: type, name: str) -> str | None:
+    if isinstance(value, cls):
+        return None
+    return "required" if value is None else f"expected a {name}, got {_tname(value)}"
+
+
+def _field_problems(check: str, value: object, path: str) -> _Problems:
+    """The problems of one field's value under the check its metadata names."""
+    problem: str | None
+    if check in ("line", "line?", "text?"):
+        problem = _text_problem(value, required=check == "line", one_line=check != "text?")
+    elif check in ("date", "date?"):
+        problem = _date_problem(value, required=check == "date")
+    elif check == "number":
+        problem = _number_problem(value)
+    elif check == "number?":
+        problem = None if value is None else _number_problem(value)
+    elif check == "lines":
+        return _lines_problems(value, path)
+    elif check == "plan":
+        problem = None
+        if not isinstance(value, PlanType):
+            problem = f"must be one of {', '.join(p.value for p in PlanType)}"
+    elif check == "window":
+        problem = None
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650
+        ):
+            problem = "expected a whole number of days (1-3650)"
+    elif check == "level":
+        problem = None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+            problem = "expected a whole number from 0 to 5"
+    elif check == "services":
+        return _services_problems(value, path)
+    elif check == "facts":
+        return _facts_problems(value, path)
+    elif check == "title":  # an evidence title or source: one line, and short
+        problem = _text_problem(value, required=True, one_line=True, limit=_MAX_LINE)
+    elif check == "kind":
+        problem = "required" if value is None else None
+        if value is not None and not isinstance(value, EvidenceKind):
+            problem = f"must be one of {', '.join(k.value for k in EvidenceKind)}"
+    elif check == "names":
+        if not isinstance(value, tuple):
+            return [(path, f"expected a list of fact names, got {_tname(value)}")]
+        return [
+            (f"{path}[{i}]", "fact names are lower_snake_case identifiers")
+            for i, name in enumerate(value)
+            if not isinstance(name, str) or not _FACT_NAME.fullmatch(name)
+        ]
+    elif check == "evidence":
+        return _evidence_problems(value, path)
+    else:  # a record: "Patient", "Provider", "Payer", "Denial"
+        problem = _record_problem(value, _RECORDS[check], check)
+    return [] if problem is None else [(path, problem)]
+
+
+def _services_problems(value: object, path: str) -> _Problems:
+    if not isinstance(value, tuple):
+        return [(path, f"expected a list of service lines, got {_tname(value)}")]
+    if not value:
+        return [(path, "at least one service line is required")]
+    out: _Problems = []
+    for i, item in enumerate(value):
+        problem = _record_problem(item, ServiceLine, "ServiceLine")
+        if problem is not None:
+            out.append((f"{path}[{i}]", problem))
+    return out
+
+
+def _evidence_problems(value: object, path: str) -> _Problems:
+    if not isinstance(value, tuple):
+        return [(path, f"expected a list of evidence items, got {_tname(value)}")]
+    out: _Problems = []
+    for i, item in enumerate(value):
+        problem = _record_problem(item, Evidence, "Evidence")
+        if problem is not None:
+            out.append((f"{path}[{i}]", problem))
+    return out
+
+
+def _fact_problems(name: object, value: object, path: str) -> _Problems:
+    """One fact: a lower_snake_case name; a date for a name ending in ``_date``; otherwise a
+    string (which may span lines), a whole or finite decimal number, a boolean, a date, or a
+    list of one-line strings."""
+    if not isinstance(name, str) or not _FACT_NAME.fullmatch(name):
+        return [(path, "fact names are lower_snake_case identifiers")]
+    p = f"{path}.{name}"
+    problem: str | None = None
+    if name.endswith("_date"):
+        problem = _date_problem(value, required=True)
+    elif isinstance(value, str):
+        problem = _text_problem(value, required=False, one_line=False)
+    elif isinstance(value, tuple):
+        return _lines_problems(value, p)
+    elif isinstance(value, Decimal):
+        problem = None if value.is_finite() else "must be a finite number"
+    elif isinstance(value, datetime):
+        problem = "expected a date, got a datetime (a date has no time of day)"
+    elif not isinstance(value, (bool, int, date)):
+        problem = f"expected a string, number, date or list of strings, got {_tname(value)}"
+    return [] if problem is None else [(p, problem)]
+
+
+def _facts_problems(value: object, path: str) -> _Problems:
+    if not isinstance(value, Facts):
+        return [(path, f"expected an object, got {_tname(value)}")]
+    out: _Problems = []
+    for k, v in value.items():
+        out.extend(_fact_problems(k, v, path))
+    return out
+
+
+@functools.cache
+def _checks(cls: type) -> tuple[tuple[str, str], ...]:
+    """``(field name, check)`` for each field of a record that names a check."""
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+    return tuple((f.name, f.metadata["check"]) for f in fields if "check" in f.metadata)
+
+
+def _problems(cls: type, get: Callable[[str], object], path: str) -> _Problems:
+    """Every problem of a record's values (read with ``get``), under ``path``."""
+    out: _Problems = []
+    for name, check in _checks(cls):
+        out.extend(_field_problems(check, get(name), _join(path, name)))
+    return out
+
+
+def _self_check(record: object, path: str) -> None:
+    """Raise :class:`ClaimDataError` naming every bad field of a record just built."""
+    problems = _problems(type(record), lambda name: getattr(record, name), path)
+    if problems:
+        raise ClaimDataError(problems)
+
+
+#: The checks fields name in their metadata: a required one-line text, an optional one, an
+#: optional text that may span lines.
+_LINE: Final = {"check": "line"}
+_LINE_OPT: Final = {"check": "line?"}
+_TEXT_OPT: Final = {"check": "text?"}
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """Lists (and other iterables) become tuples; a str or a non-iterable is left for the
+    check to refuse."""
+    given: object = value
+    if isinstance(given, Iterable) and not isinstance(given, (tuple, str, bytes, Mapping)):
+        return tuple(given)
+    return cast("tuple[str, ...]", given)
+
+
+def _plan_type(value: PlanType | str) -> PlanType:
+    """A plan type's value (``"medicare"``) becomes the :class:`PlanType`; anything else is
+    left for the check to refuse."""
+    if isinstance(value, str) and not isinstance(value, PlanType):
+        try:
+            return PlanType(value)
+        except ValueError:
+            pass
+    return cast("PlanType", value)
+
+
+def _code_shown(text: object) -> str:
+    """A denial code as a repr may show it: canonical when it is one, else ``"?"``."""
+    if not isinstance(text, str):
+        return "?"
+    try:
+        return str(parse(text))
+    except InvalidCodeError:
+        return "?"
+
+
+_SERVICE_CODE: Final = re.compile(r"[A-Z0-9]{5}")
+_MODIFIER: Final = re.compile(r"[A-Z0-9]{2}")
+
+
+def _shape_shown(text: object, shape: re.Pattern[str]) -> str:
+    """A value a repr may show only when it has a code's shape (CPT/HCPCS, modifier)."""
+    return text if isinstance(text, str) and shape.fullmatch(text) else "?"
+
+
 @attrs.frozen
 class Patient:
     """The patient. Every field is patient-identifying and hidden from reprs.
+
+    The constructor checks every field as :meth:`Claim.from_dict` does: a wrong type, an
+    empty name or a line break in a one-line field raises
+    :class:`~denialkit.exceptions.ClaimDataError` naming the path.
+
+    >>> Patient(name="Zoë\\nDear reviewer", member_id="W1")
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.ClaimDataError: claim data has 1 problem: patient.name: must be one ...
 
     Attributes:
         name: full name as the payer has it.
@@ -84,10 +374,13 @@ class Patient:
         group_number: the plan's group number (commercial plans), when known.
     """
 
-    name: str = attrs.field(repr=False)
-    member_id: str = attrs.field(repr=False)
-    birth_date: date | None = attrs.field(default=None, repr=False)
-    group_number: str | None = attrs.field(default=None, repr=False)
+    name: str = attrs.field(repr=False, metadata=_LINE)
+    member_id: str = attrs.field(repr=False, metadata=_LINE)
+    birth_date: date | None = attrs.field(default=None, repr=False, metadata={"check": "date?"})
+    group_number: str | None = attrs.field(default=None, repr=False, metadata=_LINE_OPT)
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "patient")
 
     def __repr__(self) -> str:
         return "<Patient (identifying fields hidden)>"
@@ -95,16 +388,23 @@ class Patient:
 
 @attrs.frozen
 class Provider:
-    """The practice that appeals (not patient data, shown in reprs)."""
+    """The practice that appeals (not patient data, shown in reprs).
 
-    name: str
-    npi: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    fax: str | None = None
-    email: str | None = None
-    signer_name: str | None = None
-    signer_title: str | None = None
+    Every field is one line except ``address``, which may span lines (``\\n``); the
+    constructor checks them as :meth:`Claim.from_dict` does.
+    """
+
+    name: str = attrs.field(metadata=_LINE)
+    npi: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+    address: str | None = attrs.field(default=None, metadata=_TEXT_OPT)
+    phone: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+    fax: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+    email: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+    signer_name: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+    signer_title: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "provider")
 
 
 @attrs.frozen
@@ -112,43 +412,95 @@ class Payer:
     """The payer and where its appeals go.
 
     ``appeal_window_days`` is the payer's own filing window (commercial and Medicaid plans).
+    ``plan_type`` takes a :class:`PlanType` or its value (``"medicare"``); anything else
+    raises :class:`~denialkit.exceptions.ClaimDataError`:
+
+    >>> Payer(name="Acme Health", plan_type="erisa").plan_type
+    <PlanType.ERISA: 'erisa'>
+    >>> Payer(name="Acme Health", plan_type="gold")
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.ClaimDataError: claim data has 1 problem: payer.plan_type: must be ...
     """
 
-    name: str
-    plan_type: PlanType = PlanType.COMMERCIAL
-    appeals_address: str | None = None
-    fax: str | None = None
-    appeal_window_days: int | None = None
+    name: str = attrs.field(metadata=_LINE)
+    plan_type: PlanType = attrs.field(
+        default=PlanType.COMMERCIAL, converter=_plan_type, metadata={"check": "plan"}
+    )
+    appeals_address: str | None = attrs.field(default=None, metadata=_TEXT_OPT)
+    fax: str | None = attrs.field(default=None, metadata=_LINE_OPT)
+    appeal_window_days: int | None = attrs.field(default=None, metadata={"check": "window"})
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "payer")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ServiceLine:
-    """One billed service. The date of service and diagnoses are hidden from reprs."""
+    """One billed service. The date of service and diagnoses are hidden from reprs, and the
+    repr shows the code and modifiers only when they have a code's shape."""
 
-    code: str
-    date: date = attrs.field(repr=False)
-    modifiers: tuple[str, ...] = ()
-    units: Decimal = Decimal(1)
-    charge: Decimal | None = None
-    diagnoses: tuple[str, ...] = attrs.field(default=(), repr=False)
-    description: str | None = attrs.field(default=None, repr=False)
+    code: str = attrs.field(metadata=_LINE)
+    date: date = attrs.field(repr=False, metadata={"check": "date"})
+    modifiers: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, metadata={"check": "lines"}
+    )
+    units: Decimal = attrs.field(default=Decimal(1), metadata={"check": "number"})
+    charge: Decimal | None = attrs.field(default=None, metadata={"check": "number?"})
+    diagnoses: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, repr=False, metadata={"check": "lines"}
+    )
+    description: str | None = attrs.field(default=None, repr=False, metadata=_LINE_OPT)
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "service")
+
+    def __repr__(self) -> str:
+        code = _shape_shown(getattr(self, "code", None), _SERVICE_CODE)
+        mods = getattr(self, "modifiers", ())
+        shown = tuple(_shape_shown(m, _MODIFIER) for m in mods) if isinstance(mods, tuple) else ()
+        units, charge = getattr(self, "units", None), getattr(self, "charge", None)
+        return (
+            f"ServiceLine(code={code!r}, modifiers={shown!r}, units={_number_shown(units)}, "
+            f"charge={_number_shown(charge)})"
+        )
 
 
-@attrs.frozen
+def _number_shown(value: object) -> str:
+    return repr(value) if value is None or _number_problem(value) is None else "?"
+
+
+@attrs.frozen(repr=False)
 class Denial:
     """The payer's decision: when it was sent, its codes, and the reason it gave.
+
+    The repr shows the codes that are denial codes (others as ``"?"``) and the level.
 
     Attributes:
         notice_date: the date on the denial notice or remittance.
         codes: the codes as the remittance shows them, e.g. ``("CO-16", "N290")``.
-        reason: the payer's stated reason, quoted in the letter.
+        reason: the payer's stated reason, quoted in the letter (may span lines).
         level: the appeal level already reached (0 = none yet).
     """
 
-    notice_date: date = attrs.field(repr=False)
-    codes: tuple[str, ...] = ()
-    reason: str | None = attrs.field(default=None, repr=False)
-    level: int = 0
+    notice_date: date = attrs.field(metadata={"check": "date"})
+    codes: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, metadata={"check": "lines"}
+    )
+    reason: str | None = attrs.field(default=None, repr=False, metadata=_TEXT_OPT)
+    level: int = attrs.field(default=0, metadata={"check": "level"})
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "denial")
+
+    def __repr__(self) -> str:
+        level = getattr(self, "level", None)
+        return f"Denial(codes={_codes_shown(self)!r}, level={level if type(level) is int else '?'})"
+
+
+def _codes_shown(denial: object) -> tuple[str, ...]:
+    codes = getattr(denial, "codes", ())
+    return tuple(_code_shown(c) for c in codes) if isinstance(codes, tuple) else ()
 
 
 class EvidenceKind(enum.StrEnum):
@@ -218,20 +570,33 @@ USER_SOURCE: Final = "provided by the user"
 
 
 def _kind(value: EvidenceKind | str) -> EvidenceKind:
-    return value if isinstance(value, EvidenceKind) else EvidenceKind(value)
+    """A kind's value (``"consent"``) becomes the :class:`EvidenceKind`; anything else is
+    left for the check to refuse."""
+    if isinstance(value, str) and not isinstance(value, EvidenceKind):
+        try:
+            return EvidenceKind(value)
+        except ValueError:
+            pass
+    return cast("EvidenceKind", value)
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    return _str_tuple(value)
 
 
-@attrs.frozen
+#: An evidence title or source is one line of at most this many characters.
+_MAX_LINE: Final = 500
+
+
+@attrs.frozen(cache_hash=True)
 class Evidence:
     """One document the letter encloses: what it is, its date, how the letter names it.
 
-    The title, date and source may identify the patient and are hidden from reprs.
+    The title, date and source may identify the patient and are hidden from reprs. The
+    constructor checks every field as :meth:`Claim.from_dict` does: the title and source are
+    one line each (no line break or control character, at most 500 characters).
 
     Attributes:
         kind: what the document is (an :class:`EvidenceKind`; a string value is converted).
@@ -247,20 +612,37 @@ class Evidence:
     <Evidence kind='consent' supports=('consent_date',)>
     >>> e.kind is EvidenceKind.CONSENT, e.source
     (True, 'provided by the user')
+    >>> Evidence("consent", "Consent\\n\\nDear reviewer: pay")
+    Traceback (most recent call last):
+    ...
+    denialkit.exceptions.ClaimDataError: claim data has 1 problem: evidence.title: must be ...
     """
 
-    kind: EvidenceKind = attrs.field(converter=_kind)
-    title: str = attrs.field(repr=False)
-    date: date | None = attrs.field(default=None, repr=False)
-    source: str = attrs.field(default=USER_SOURCE, repr=False)
-    supports: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    kind: EvidenceKind = attrs.field(converter=_kind, metadata={"check": "kind"})
+    title: str = attrs.field(repr=False, metadata={"check": "title"})
+    date: date | None = attrs.field(default=None, repr=False, metadata={"check": "date?"})
+    source: str = attrs.field(default=USER_SOURCE, repr=False, metadata={"check": "title"})
+    supports: tuple[str, ...] = attrs.field(
+        default=(), converter=_names, metadata={"check": "names"}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "evidence")
 
     def __repr__(self) -> str:
-        return f"<Evidence kind={self.kind.value!r} supports={self.supports!r}>"
+        kind = getattr(self, "kind", None)
+        supports = getattr(self, "supports", ())
+        shown = (
+            tuple(s if isinstance(s, str) and _FACT_NAME.fullmatch(s) else "?" for s in supports)
+            if isinstance(supports, tuple)
+            else ()
+        )
+        value = kind.value if isinstance(kind, EvidenceKind) else "?"
+        return f"<Evidence kind={value!r} supports={shown!r}>"
 
 
 def _evidence_tuple(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    return tuple(items)
+    return _str_tuple(items)  # type: ignore[arg-type,return-value]
 
 
 _T = TypeVar("_T")
@@ -279,7 +661,8 @@ class Facts(Mapping[str, "FactValue"]):
     _index: dict[str, FactValue]
 
     def __init__(self, items: Mapping[str, FactValue] | None = None) -> None:
-        data = dict(items or {})
+        data: dict[str, object] = dict(items or {})
+        data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
         for k in data:
             if not isinstance(k, str):
                 raise TypeError("fact names must be strings")
@@ -337,42 +720,65 @@ class Facts(Mapping[str, "FactValue"]):
         return NotImplemented
 
     def __repr__(self) -> str:
-        return f"<Facts keys={[k for k, _ in self._items]}>"
+        items = getattr(self, "_items", ())
+        return f"<Facts keys={[k if _FACT_NAME.fullmatch(k) else '?' for k, _ in items]}>"
 
     def __reduce__(self) -> tuple[type[Facts], tuple[dict[str, FactValue]]]:
         return (Facts, (dict(self._items),))
 
 
 def _service_tuple(items: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
-    return tuple(items)
+    return _str_tuple(items)  # type: ignore[arg-type,return-value]
 
 
 def _facts(value: Mapping[str, FactValue] | Facts | None) -> Facts:
-    return value if isinstance(value, Facts) else Facts(value)
+    """A mapping with string keys becomes :class:`Facts`; anything else is left for the
+    check to refuse."""
+    if isinstance(value, Facts):
+        return value
+    if value is None:
+        return Facts()
+    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+        return Facts(value)
+    return cast("Facts", value)
 
 
 @attrs.frozen
 class Claim:
     """A denied claim with everything an appeal letter needs.
 
-    Build one directly, or from plain data with :meth:`from_dict` / :meth:`from_json`, which
-    check every field and report all problems at once in a
-    :class:`~denialkit.exceptions.ClaimDataError`.
+    Build one directly, or from plain data with :meth:`from_dict` / :meth:`from_json`. Both
+    check every field the same way and report all problems of a record at once in a
+    :class:`~denialkit.exceptions.ClaimDataError` that names each path (``patient.name``),
+    never a value. One-line fields (names, ids, numbers, codes, titles) hold no line break
+    or other control character; addresses, the denial reason and text facts may span lines.
+    The repr shows counts and the denial codes that are codes.
     """
 
-    claim_number: str = attrs.field(repr=False)
-    patient: Patient = attrs.field(repr=False)
-    provider: Provider = attrs.field(repr=False)
-    payer: Payer = attrs.field(repr=False)
-    services: tuple[ServiceLine, ...] = attrs.field(repr=False, converter=_service_tuple)
-    denial: Denial = attrs.field(repr=False)
-    facts: Facts = attrs.field(factory=Facts, converter=_facts, repr=False)
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence_tuple, repr=False)
+    claim_number: str = attrs.field(repr=False, metadata=_LINE)
+    patient: Patient = attrs.field(repr=False, metadata={"check": "Patient"})
+    provider: Provider = attrs.field(repr=False, metadata={"check": "Provider"})
+    payer: Payer = attrs.field(repr=False, metadata={"check": "Payer"})
+    services: tuple[ServiceLine, ...] = attrs.field(
+        repr=False, converter=_service_tuple, metadata={"check": "services"}
+    )
+    denial: Denial = attrs.field(repr=False, metadata={"check": "Denial"})
+    facts: Facts = attrs.field(
+        factory=Facts, converter=_facts, repr=False, metadata={"check": "facts"}
+    )
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), converter=_evidence_tuple, repr=False, metadata={"check": "evidence"}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _self_check(self, "")
 
     def __repr__(self) -> str:
+        services, facts = getattr(self, "services", ()), getattr(self, "facts", ())
         return (
-            f"<Claim services={len(self.services)} codes={self.denial.codes!r} "
-            f"facts={len(self.facts)}>"
+            f"<Claim services={len(services) if isinstance(services, tuple) else '?'} "
+            f"codes={_codes_shown(getattr(self, 'denial', None))!r} "
+            f"facts={len(facts) if isinstance(facts, Facts) else '?'}>"
         )
 
     @property
@@ -426,12 +832,17 @@ class Claim:
         """
         if not isinstance(text, (str, bytes, bytearray)):
             raise TypeError(f"from_json needs str or bytes, not {type(text).__name__}")
+        where: str | None = None
         try:
             data = json.loads(text, parse_float=Decimal)
         except (ValueError, RecursionError) as exc:
             line = getattr(exc, "lineno", None)
             where = f" (line {line})" if line else ""
-            raise ClaimDataError([("$", f"not valid JSON{where}")]) from None
+        if where is not None:
+            # raised here, outside the handler: the decoding error holds the whole input
+            # (JSONDecodeError.doc, UnicodeDecodeError.object) and must not ride along as
+            # __context__ into an error reporter
+            raise ClaimDataError([("$", f"not valid JSON{where}")])
         return cls.from_dict(data)
 
 
@@ -459,31 +870,19 @@ def _to_plain(value: object) -> object:
 # ------------------------------------------------------------------ checking plain data
 
 _DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MAX_STR: Final = 10_000
-#: Charges and units must stay below this size: no claim bills a trillion, and an amount
-#: this short is formatted to the cent without rounding.
-_MAX_DIGITS: Final = 12  # before the decimal point
-_MAX_NUMBER: Final = Decimal(10) ** _MAX_DIGITS
 
-
-def _number_problem(value: object) -> str | None:
-    """What is wrong with ``value`` as a service's charge or units, or None.
-
-    >>> _number_problem(Decimal("48.00")) is None, _number_problem(Decimal("Infinity"))
-    (True, 'must be a finite number')
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        return "expected a number"
-    d = Decimal(value)
-    if not d.is_finite():
-        return "must be a finite number"
-    if abs(d) >= _MAX_NUMBER:
-        return f"is too large (at most {_MAX_DIGITS} digits before the decimal point)"
-    return None
+#: A value that could not be converted from plain data (its problem is already reported).
+_BAD: Final = object()
 
 
 class _Checker:
-    """Walks plain data, collecting ``(path, message)`` problems without echoing values."""
+    """Walks plain data, collecting ``(path, message)`` problems without echoing values.
+
+    It converts what plain data spells differently (dates as text, numbers as text or
+    floats, lists, plan type values) and then runs the records' own checks
+    (:func:`_problems`) on the converted values, so both ways of building a claim refuse
+    the same things with the same messages.
+    """
 
     def __init__(self) -> None:
         self.problems: list[tuple[str, str]] = []
@@ -491,7 +890,7 @@ class _Checker:
     def bad(self, path: str, message: str) -> None:
         self.problems.append((path, message))
 
-    def obj(self, data: object, path: str, allowed: set[str]) -> Mapping[str, Any] | None:
+    def obj(self, data: object, path: str, allowed: Iterable[str]) -> Mapping[str, Any] | None:
         if data is None:
             self.bad(path, "required")
             return None
@@ -505,95 +904,58 @@ class _Checker:
                 self.bad(f"{path}.{key}" if path != "$" else str(key), "unknown field")
         return data
 
-    def string(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> str | None:
-        p = _join(path, key)
-        v = data.get(key)
-        if v is None:
-            if required:
-                self.bad(p, "required")
-            return None
+    def date_value(self, v: object, p: str) -> object:
+        """A date from ``YYYY-MM-DD`` text; other values go to the record's check."""
         if not isinstance(v, str):
-            self.bad(p, f"expected a string, got {_tname(v)}")
-            return None
-        if required and not v.strip():
-            self.bad(p, "must not be empty")
-            return None
-        if len(v) > _MAX_STR:
-            self.bad(p, f"longer than {_MAX_STR} characters")
-            return None
-        return v
-
-    def date_(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> date | None:
-        p = _join(path, key)
-        v = data.get(key)
-        if v is None:
-            if required:
-                self.bad(p, "required")
-            return None
-        return self.date_value(v, p)
-
-    def date_value(self, v: object, p: str) -> date | None:
-        if isinstance(v, datetime):
-            self.bad(p, "expected a date, got a datetime (a date has no time of day)")
-            return None
-        if isinstance(v, date):
             return v
-        if not isinstance(v, str):
-            self.bad(p, f"expected a date as YYYY-MM-DD, got {_tname(v)}")
-            return None
         if _DATE_RE.match(v) and len(v) > 10 and v[10] in "T ":
             self.bad(p, "expected a date, got a date and time (a date has no time of day)")
-            return None
+            return _BAD
         if not _DATE_RE.fullmatch(v):
             self.bad(p, "expected a date as YYYY-MM-DD")
-            return None
+            return _BAD
         try:
             return date.fromisoformat(v)
         except ValueError:
             self.bad(p, "not a real calendar date")
-            return None
+            return _BAD
 
-    def decimal(self, data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
-        p = _join(path, key)
-        v = data.get(key)
-        if v is None:
-            return None
-        if isinstance(v, bool) or not isinstance(v, (int, str, Decimal, float)):
+    def decimal(self, v: object, p: str) -> object:
+        if v is None or isinstance(v, Decimal):
+            return v
+        if isinstance(v, bool) or not isinstance(v, (int, str, float)):
             self.bad(p, f"expected a number, got {_tname(v)}")
-            return None
+            return _BAD
         try:
-            d = Decimal(str(v))
+            return Decimal(str(v))
         except InvalidOperation:
             self.bad(p, "not a number")
-            return None
-        problem = _number_problem(d)
-        if problem is not None:
-            self.bad(p, problem)
-            return None
-        return d
+            return _BAD
 
-    def strings(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
-        p = _join(path, key)
-        v = data.get(key)
+    def strings(self, v: object, p: str) -> object:
         if v is None:
             return ()
         if isinstance(v, str) or not isinstance(v, Sequence):
             self.bad(p, f"expected a list of strings, got {_tname(v)}")
-            return ()
-        out = []
-        for i, item in enumerate(v):
-            if not isinstance(item, str):
-                self.bad(f"{p}[{i}]", f"expected a string, got {_tname(item)}")
-            else:
-                out.append(item)
-        return tuple(out)
+            return _BAD
+        return tuple(v)
+
+    def record(self, cls: type[_R], values: dict[str, object], path: str) -> _R | None:
+        """Run the record's checks on converted values; build it when they all pass."""
+        for name, check in _checks(cast(type, cls)):
+            if values[name] is not _BAD:  # a value that did not convert is reported already
+                self.problems.extend(_field_problems(check, values[name], _join(path, name)))
+        if any(v is _BAD for v in values.values()) or self.problems:
+            return None
+        return cls(**values)
 
     # -- records ---------------------------------------------------------------------
     def claim(self, data: object) -> Claim | None:
         d = self.obj(data, "$", _CLAIM_KEYS)
         if d is None:
             return None
-        number = self.string(d, "claim_number", "", required=True)
+        number = d.get("claim_number")
+        self.problems.extend(_field_problems("line", number, "claim_number"))
         patient = self.patient(d.get("patient"), "patient")
         provider = self.provider(d.get("provider"), "provider")
         payer = self.payer(d.get("payer"), "payer")
@@ -602,63 +964,32 @@ class _Checker:
         facts = self.facts(d.get("facts"), "facts")
         evidence = self.evidence(d.get("evidence"), "evidence")
         facts, evidence = self.legacy_enclosures(facts, evidence)
-        if self.problems:
+        if self.problems or not (patient and provider and payer and denial):
             return None
-        if not (number and patient and provider and payer and denial):
-            return None
-        return Claim(number, patient, provider, payer, services, denial, facts, evidence)
+        return Claim(cast(str, number), patient, provider, payer, services, denial, facts, evidence)
 
     def patient(self, data: object, path: str) -> Patient | None:
-        d = self.obj(data, path, {"name", "member_id", "birth_date", "group_number"})
+        d = self.obj(data, path, _PATIENT_KEYS)
         if d is None:
             return None
-        name = self.string(d, "name", path, required=True)
-        member = self.string(d, "member_id", path, required=True)
-        born = self.date_(d, "birth_date", path, required=False)
-        group = self.string(d, "group_number", path, required=False)
-        if name is None or member is None:
-            return None
-        return Patient(name=name, member_id=member, birth_date=born, group_number=group)
+        values = {k: d.get(k) for k in _PATIENT_KEYS}
+        values["birth_date"] = self.date_value(values["birth_date"], f"{path}.birth_date")
+        return self.record(Patient, values, path)
 
     def provider(self, data: object, path: str) -> Provider | None:
-        keys = {"name", "npi", "address", "phone", "fax", "email", "signer_name", "signer_title"}
-        d = self.obj(data, path, keys)
+        d = self.obj(data, path, _PROVIDER_KEYS)
         if d is None:
             return None
-        name = self.string(d, "name", path, required=True)
-        others = {k: self.string(d, k, path, required=False) for k in sorted(keys - {"name"})}
-        if name is None:
-            return None
-        return Provider(name=name, **others)
+        return self.record(Provider, {k: d.get(k) for k in _PROVIDER_KEYS}, path)
 
     def payer(self, data: object, path: str) -> Payer | None:
-        d = self.obj(
-            data, path, {"name", "plan_type", "appeals_address", "fax", "appeal_window_days"}
-        )
+        d = self.obj(data, path, _PAYER_KEYS)
         if d is None:
             return None
-        name = self.string(d, "name", path, required=True)
-        plan = PlanType.COMMERCIAL
-        raw = d.get("plan_type")
-        if raw is not None:
-            try:
-                plan = PlanType(raw)
-            except (ValueError, TypeError):
-                choices = ", ".join(p.value for p in PlanType)
-                self.bad(_join(path, "plan_type"), f"must be one of {choices}")
-        window = d.get("appeal_window_days")
-        if window is not None and (
-            isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 3650
-        ):
-            self.bad(_join(path, "appeal_window_days"), "expected a whole number of days (1-3650)")
-            window = None
-        address = self.string(d, "appeals_address", path, required=False)
-        fax = self.string(d, "fax", path, required=False)
-        if name is None:
-            return None
-        return Payer(
-            name=name, plan_type=plan, appeals_address=address, fax=fax, appeal_window_days=window
-        )
+        values = {k: d.get(k) for k in _PAYER_KEYS}
+        plan = values["plan_type"]
+        values["plan_type"] = PlanType.COMMERCIAL if plan is None else _plan_type(cast(str, plan))
+        return self.record(Payer, values, path)
 
     def services(self, data: object, path: str) -> tuple[ServiceLine, ...]:
         if data is None:
@@ -670,47 +1001,32 @@ class _Checker:
         if not data:
             self.bad(path, "at least one service line is required")
         out = []
-        keys = {"code", "date", "modifiers", "units", "charge", "diagnoses", "description"}
         for i, item in enumerate(data):
             p = f"{path}[{i}]"
-            d = self.obj(item, p, keys)
+            d = self.obj(item, p, _SERVICE_KEYS)
             if d is None:
                 continue
-            code = self.string(d, "code", p, required=True)
-            when = self.date_(d, "date", p, required=True)
-            mods = self.strings(d, "modifiers", p)
-            units = self.decimal(d, "units", p)
-            charge = self.decimal(d, "charge", p)
-            dx = self.strings(d, "diagnoses", p)
-            desc = self.string(d, "description", p, required=False)
-            if code is not None and when is not None:
-                out.append(
-                    ServiceLine(
-                        code=code,
-                        date=when,
-                        modifiers=mods,
-                        units=units if units is not None else Decimal(1),
-                        charge=charge,
-                        diagnoses=dx,
-                        description=desc,
-                    )
-                )
+            values = {k: d.get(k) for k in _SERVICE_KEYS}
+            values["date"] = self.date_value(values["date"], f"{p}.date")
+            values["modifiers"] = self.strings(values["modifiers"], f"{p}.modifiers")
+            values["diagnoses"] = self.strings(values["diagnoses"], f"{p}.diagnoses")
+            units = self.decimal(values["units"], f"{p}.units")
+            values["units"] = Decimal(1) if units is None else units
+            values["charge"] = self.decimal(values["charge"], f"{p}.charge")
+            line = self.record(ServiceLine, values, p)
+            if line is not None:
+                out.append(line)
         return tuple(out)
 
     def denial(self, data: object, path: str) -> Denial | None:
-        d = self.obj(data, path, {"notice_date", "codes", "reason", "level"})
+        d = self.obj(data, path, _DENIAL_KEYS)
         if d is None:
             return None
-        notice = self.date_(d, "notice_date", path, required=True)
-        codes = self.strings(d, "codes", path)
-        reason = self.string(d, "reason", path, required=False)
-        level = d.get("level", 0)
-        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 5:
-            self.bad(_join(path, "level"), "expected a whole number from 0 to 5")
-            level = 0
-        if notice is None:
-            return None
-        return Denial(notice_date=notice, codes=codes, reason=reason, level=level)
+        values = {k: d.get(k) for k in _DENIAL_KEYS}
+        values["notice_date"] = self.date_value(values["notice_date"], f"{path}.notice_date")
+        values["codes"] = self.strings(values["codes"], f"{path}.codes")
+        values["level"] = d.get("level", 0)
+        return self.record(Denial, values, path)
 
     def facts(self, data: object, path: str) -> Facts:
         if data is None:
@@ -720,32 +1036,19 @@ class _Checker:
             return Facts()
         out: dict[str, FactValue] = {}
         for k, v in data.items():
-            if not isinstance(k, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", k):
-                self.bad(path, "fact names are lower_snake_case identifiers")
+            if isinstance(k, str) and k.endswith("_date"):
+                v = self.date_value(v, f"{path}.{k}")
+            elif isinstance(v, float):
+                v = Decimal(str(v))  # nan and inf too: the check refuses them
+            elif isinstance(v, list):
+                v = tuple(v)
+            if v is _BAD:
                 continue
-            p = f"{path}.{k}"
-            if k.endswith("_date"):
-                d = self.date_value(v, p)
-                if d is not None:
-                    out[k] = d
-            elif isinstance(v, bool | int | str):
-                if isinstance(v, str) and len(v) > _MAX_STR:
-                    self.bad(p, f"longer than {_MAX_STR} characters")
-                else:
-                    out[k] = v
-            elif isinstance(v, (float, Decimal)):
-                try:
-                    dv = Decimal(str(v))
-                except InvalidOperation:
-                    dv = Decimal("NaN")
-                if dv.is_finite():
-                    out[k] = dv
-                else:
-                    self.bad(p, "must be a finite number")
-            elif isinstance(v, Sequence) and all(isinstance(x, str) for x in v):
-                out[k] = tuple(v)
+            problems = _fact_problems(k, v, path)
+            if problems:
+                self.problems.extend(problems)
             else:
-                self.bad(p, f"expected a string, number, date or list of strings, got {_tname(v)}")
+                out[k] = cast("FactValue", v)
         return Facts(out)
 
     # -- evidence --------------------------------------------------------------------
@@ -761,50 +1064,19 @@ class _Checker:
             d = self.obj(item, p, _EVIDENCE_KEYS)
             if d is None:
                 continue
-            kind = self.evidence_kind(d.get("kind"), _join(p, "kind"))
-            title = self.evidence_line(d, "title", p, required=True)
-            when = self.date_(d, "date", p, required=False)
-            source = self.evidence_line(d, "source", p, required=False)
-            supports = self.strings(d, "supports", p)
-            for j, name in enumerate(supports):
-                if not _FACT_NAME_RE.fullmatch(name):
-                    self.bad(f"{p}.supports[{j}]", "fact names are lower_snake_case identifiers")
-            if kind is not None and title is not None:
-                out.append(Evidence(kind, title, when, source or USER_SOURCE, supports))
+            values = {k: d.get(k) for k in _EVIDENCE_KEYS}
+            values["kind"] = _kind(cast(str, values["kind"]))
+            for key in ("title", "source"):  # trimmed; a blank source is the user's
+                if isinstance(values[key], str):
+                    values[key] = cast(str, values[key]).strip()
+            if not values["source"]:
+                values["source"] = USER_SOURCE
+            values["date"] = self.date_value(values["date"], f"{p}.date")
+            values["supports"] = self.strings(values["supports"], f"{p}.supports")
+            record = self.record(Evidence, values, p)
+            if record is not None:
+                out.append(record)
         return tuple(out)
-
-    def evidence_kind(self, raw: object, p: str) -> EvidenceKind | None:
-        if raw is None:
-            self.bad(p, "required")
-            return None
-        try:
-            return EvidenceKind(cast("str", raw))
-        except (ValueError, TypeError):
-            self.bad(p, f"must be one of {', '.join(k.value for k in EvidenceKind)}")
-            return None
-
-    def evidence_line(
-        self, data: Mapping[str, Any], key: str, path: str, *, required: bool
-    ) -> str | None:
-        p = _join(path, key)
-        v = data.get(key)
-        if v is None or (isinstance(v, str) and not v.strip() and not required):
-            if required:
-                self.bad(p, "required")
-            return None
-        if not isinstance(v, str):
-            self.bad(p, f"expected a string, got {_tname(v)}")
-            return None
-        if not v.strip():
-            self.bad(p, "must not be empty")
-            return None
-        if "\n" in v or "\r" in v:
-            self.bad(p, "must be one line")
-            return None
-        if len(v) > _MAX_LINE:
-            self.bad(p, f"longer than {_MAX_LINE} characters")
-            return None
-        return v.strip()
 
     def legacy_enclosures(
         self, facts: Facts, evidence: tuple[Evidence, ...]
@@ -819,12 +1091,9 @@ class _Checker:
             return rest, evidence
         extra = []
         for i, title in enumerate(items):
-            if not title.strip():
-                self.bad(f"facts.enclosures[{i}]", "must not be empty")
-            elif "\n" in title or "\r" in title:
-                self.bad(f"facts.enclosures[{i}]", "must be one line")
-            elif len(title) > _MAX_LINE:
-                self.bad(f"facts.enclosures[{i}]", f"longer than {_MAX_LINE} characters")
+            problem = _field_problems("title", title.strip(), f"facts.enclosures[{i}]")
+            if problem:
+                self.problems.extend(problem)
             else:
                 extra.append(Evidence(EvidenceKind.OTHER, title.strip()))
         return rest, evidence + tuple(extra)
@@ -840,10 +1109,24 @@ _CLAIM_KEYS: Final = {
     "facts",
     "evidence",
 }
-_EVIDENCE_KEYS: Final = {"kind", "title", "date", "source", "supports"}
-_FACT_NAME_RE: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
-#: An evidence title or source is one line of at most this many characters.
-_MAX_LINE: Final = 500
+_EVIDENCE_KEYS: Final = ("kind", "title", "date", "source", "supports")
+
+_R = TypeVar("_R")
+_PATIENT_KEYS: Final = ("name", "member_id", "birth_date", "group_number")
+_PROVIDER_KEYS: Final = (
+    "name", "npi", "address", "phone", "fax", "email", "signer_name", "signer_title",
+)  # fmt: skip
+_PAYER_KEYS: Final = ("name", "plan_type", "appeals_address", "fax", "appeal_window_days")
+_SERVICE_KEYS: Final = (
+    "code", "date", "modifiers", "units", "charge", "diagnoses", "description",
+)  # fmt: skip
+_DENIAL_KEYS: Final = ("notice_date", "codes", "reason", "level")
+_RECORDS: Final[dict[str, type]] = {
+    "Patient": Patient,
+    "Provider": Provider,
+    "Payer": Payer,
+    "Denial": Denial,
+}
 
 
 def _join(path: str, key: str) -> str:

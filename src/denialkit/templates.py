@@ -40,11 +40,11 @@ import threading
 import time
 import tomllib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 import jinja2
@@ -53,6 +53,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .claim import EvidenceKind
 from .codes import Category, DenialCode, parse
 from .exceptions import (
     DataError,
@@ -69,6 +70,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "METADATA_FILE",
     "STANDARD_NAMES",
+    "ChecklistItem",
     "MissingFact",
     "StringTemplate",
     "TemplateInfo",
@@ -101,6 +103,8 @@ STANDARD_NAMES: Final = frozenset(
         "service_codes",
         "service_dates",
         "services",
+        "enclosed",
+        "care_minutes",
     }
 )
 """Names every template may use besides its declared facts (see ``docs/template-packs.md``).
@@ -110,7 +114,12 @@ STANDARD_NAMES: Final = frozenset(
 ``charge``, ``date``, ``month``, ``diagnoses``, ``description``), ``service_codes``,
 ``service_dates``, ``plan`` (the plan type value), ``medicare`` (original Medicare),
 ``level`` (``number``, ``name``, ``request``), ``payer``, ``practice``, ``notice_date`` and
-``denial_reason`` (``None`` when the payer gave none). Patient identifiers are not among them:
+``denial_reason`` (``None`` when the payer gave none), and ``enclosed``: for each evidence kind
+(``enclosed["time-log"]``), the enclosure line of the claim's evidence of that kind, or
+``None`` when the claim holds none, so a template refers to "the enclosed log" only when it is
+enclosed. ``care_minutes`` holds the care-management minute thresholds (``codes``,
+``ccm_codes``, ``describe[code]``, and ``needed``: the fewest minutes that bill the claim's
+BHI or CoCM services). Patient identifiers are not among them:
 denialkit writes those into the letter itself.
 """
 
@@ -133,8 +142,10 @@ _META_KEYS: Final = frozenset(
         "labels",
         "enclosures",
         "evidence",
+        "expects",
     }
 )
+_EXPECT_KEYS: Final = frozenset({"kind", "item", "why", "services", "when", "unless"})
 
 # limits inside the sandbox
 _MAX_SEQ: Final = 100_000  # items or characters a `*` may produce
@@ -174,6 +185,48 @@ class MissingFact(str):
         return (MissingFact, (self.label,))
 
 
+@attrs.frozen(cache_hash=True)
+class ChecklistItem:
+    """Evidence a reviewer expects for a denial: what it is and why it matters.
+
+    A template's metadata lists them (``expects`` in ``pack.toml``); a letter's
+    :attr:`~denialkit.letters.Letter.checklist` holds those the claim does not hold. An item
+    applies only when one of ``services`` was billed (when given), when one of the facts in
+    ``when`` is present (when given) and none of the facts in ``unless`` is.
+
+    Attributes:
+        kind: the kind of evidence that satisfies it.
+        item: what to gather, e.g. ``"Care manager time log for the month billed"``.
+        why: why a reviewer looks for it.
+        services: billed codes it applies to (empty: any).
+        when: facts of which one must be present (empty: always).
+        unless: facts of which none may be present.
+
+    >>> item = ChecklistItem(EvidenceKind.TIME_LOG, "Time log", "It proves the minutes.")
+    >>> item.applies(("99484",), frozenset())
+    True
+    """
+
+    kind: EvidenceKind
+    item: str
+    why: str
+    services: tuple[str, ...] = ()
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    def applies(self, billed: Sequence[str], facts: frozenset[str]) -> bool:
+        """Whether the item is expected for these billed codes and present facts."""
+        if self.services and not any(code in self.services for code in billed):
+            return False
+        if self.when and not any(f in facts for f in self.when):
+            return False
+        return not any(f in facts for f in self.unless)
+
+    def to_dict(self) -> dict[str, str]:
+        """``kind``, ``item`` and ``why`` as plain data."""
+        return {"kind": self.kind.value, "item": self.item, "why": self.why}
+
+
 def _label(fact: str) -> str:
     return fact.replace("_", " ")
 
@@ -193,8 +246,13 @@ class TemplateMeta:
         optional_facts: claim facts it uses when present (``None`` otherwise, never marked).
         labels: human labels for facts, ``(name, label)`` pairs; the default label is the name
             with spaces (``consent_date`` → ``consent date``).
-        enclosures: enclosures the letter always lists.
-        evidence: also list the codes' evidence (``DenialCode.knowledge.evidence``).
+        enclosures: older packs' list of supporting documents; each becomes a checklist item
+            of kind ``other`` when the template declares no ``expects`` (never an enclosure:
+            a letter encloses only the claim's evidence).
+        evidence: when the template declares neither ``expects`` nor ``enclosures``, put the
+            codes' evidence advice (``DenialCode.knowledge.evidence``) on the checklist.
+        expects: the evidence a reviewer expects (:class:`ChecklistItem`), in the order the
+            argument uses it.
 
     >>> TemplateMeta("x.txt.j2", facts=("consent_date",)).label("consent_date")
     'consent date'
@@ -210,6 +268,7 @@ class TemplateMeta:
     labels: tuple[tuple[str, str], ...] = ()
     enclosures: tuple[str, ...] = ()
     evidence: bool = True
+    expects: tuple[ChecklistItem, ...] = ()
 
     def label(self, fact: str) -> str:
         """The human label of a fact (``"consent date"``)."""
@@ -305,7 +364,43 @@ class TemplateMeta:
             labels=tuple(sorted(raw_labels.items())),
             enclosures=strings("enclosures"),
             evidence=flag("evidence", True),
+            expects=_expects(data.get("expects", []), bad),
         )
+
+
+def _expects(raw: object, bad: Callable[[str], DataError]) -> tuple[ChecklistItem, ...]:
+    """The ``expects`` array of tables of one template."""
+    if not isinstance(raw, list):
+        raise bad("expects must be an array of tables")
+    out = []
+    for i, entry in enumerate(raw):
+        where = f"expects[{i}]"
+        if not isinstance(entry, Mapping):
+            raise bad(f"{where} must be a table")
+        unknown = sorted(str(k) for k in entry if k not in _EXPECT_KEYS)
+        if unknown:
+            raise bad(f"{where}: unknown key(s) {', '.join(unknown)}")
+        try:
+            kind = EvidenceKind(str(entry.get("kind")))
+        except ValueError:
+            raise bad(f"{where}.kind is not an evidence kind") from None
+        texts = {}
+        for key in ("item", "why"):
+            value = entry.get(key)
+            if not isinstance(value, str) or not value.strip() or "\n" in value:
+                raise bad(f"{where}.{key} must be one non-empty line")
+            texts[key] = value.strip()
+        lists = {}
+        for key in ("services", "when", "unless"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise bad(f"{where}.{key} must be a list of strings")
+            lists[key] = tuple(value)
+        for fact in lists["when"] + lists["unless"]:
+            if not _FACT_RE.fullmatch(fact):
+                raise bad(f"{where}: fact {fact!r} is not a lower_snake_case name")
+        out.append(ChecklistItem(kind, texts["item"], texts["why"], **lists))
+    return tuple(out)
 
 
 @attrs.frozen
@@ -417,12 +512,15 @@ class TemplatePack:
             raise TemplateNotFoundError(
                 f"not a template file name in pack {self.name}", searched=(self.name,)
             )
+        message = f"pack {self.name} has no template {file}"
         try:
-            return self.root.joinpath(*file.split("/")).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise TemplateNotFoundError(
-                f"pack {self.name} has no template {file}", searched=(f"{self.name}/{file}",)
-            ) from None
+            return _inside(self.root, file).read_text("utf-8")
+        except _OutsideTheRoot:
+            message = f"template {file} of pack {self.name} links out of the pack's directory"
+        except (OSError, UnicodeDecodeError, jinja2.TemplateNotFound):
+            pass
+        # raised here, outside the handler, with nothing chained
+        raise TemplateNotFoundError(message, searched=(f"{self.name}/{file}",))
 
 
 @attrs.frozen
@@ -789,8 +887,106 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 # ------------------------------------------------------------------------ loaders
 
 
+class _OutsideTheRoot(jinja2.TemplateNotFound):
+    """A template name that leads out of its directory through a symbolic link."""
+
+
+def _inside(root: Traversable, file: str) -> Traversable:
+    """The file ``file`` (``a/b.txt.j2``) of a template root, never outside it.
+
+    A root on the file system is resolved, links and all, and the file must resolve to a
+    path inside it: a link to a file elsewhere (``/etc/passwd``), or a link to a directory
+    outside (``root -> /``), is refused with :class:`_OutsideTheRoot`. Other roots (package
+    data in a zip) have no links.
+    """
+    if not _FILE_RE.fullmatch(file) or ".." in file:
+        raise jinja2.TemplateNotFound(file)
+    item = root.joinpath(*file.split("/"))
+    if not isinstance(root, Path):
+        return item
+    try:
+        base = root.resolve(strict=True)
+        real = cast(Path, item).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, unreadable, or a loop of links
+        raise jinja2.TemplateNotFound(file) from None
+    if base not in real.parents:
+        raise _OutsideTheRoot(file)
+    return real
+
+
+class _Choice(jinja2.ChoiceLoader):
+    """Jinja's ``ChoiceLoader``, except that a name refused for leading out of its directory
+    stays refused instead of falling through to the next loader (an override directory's
+    link must not quietly load the built-in template either)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        for loader in self.loaders:
+            try:
+                return loader.get_source(environment, template)
+            except _OutsideTheRoot:
+                raise
+            except jinja2.TemplateNotFound:
+                pass
+        raise jinja2.TemplateNotFound(template)
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        for loader in self.loaders:
+            try:
+                return loader.load(environment, name, globals)
+            except _OutsideTheRoot:
+                raise
+            except jinja2.TemplateNotFound:
+                pass
+        raise jinja2.TemplateNotFound(name)
+
+
+class _Prefix(jinja2.PrefixLoader):
+    """Jinja's ``PrefixLoader``, except that a refused link keeps its own error (the stock
+    one turns every failure into a plain "not found")."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        loader, name = self.get_loader(template)
+        try:
+            return loader.get_source(environment, name)
+        except _OutsideTheRoot:
+            raise _OutsideTheRoot(template) from None
+        except jinja2.TemplateNotFound:
+            raise jinja2.TemplateNotFound(template) from None
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        loader, local_name = self.get_loader(name)
+        try:
+            return loader.load(environment, local_name, globals)
+        except _OutsideTheRoot:
+            raise _OutsideTheRoot(name) from None
+        except jinja2.TemplateNotFound:
+            raise jinja2.TemplateNotFound(name) from None
+
+
+def _link_refused(name: str) -> TemplateNotFoundError:
+    return TemplateNotFoundError(
+        f"template {name} is a link out of its template directory, which is refused",
+        searched=(name,),
+    )
+
+
 class _RootLoader(jinja2.BaseLoader):
-    """Loads templates from a pack's traversable root."""
+    """Loads templates from a pack's traversable root (or the override directory), never
+    from outside it (see :func:`_inside`)."""
 
     def __init__(self, root: Traversable, label: str) -> None:
         self.root = root
@@ -799,9 +995,7 @@ class _RootLoader(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if not _FILE_RE.fullmatch(template) or ".." in template:
-            raise jinja2.TemplateNotFound(template)
-        item = self.root.joinpath(*template.split("/"))
+        item = _inside(self.root, template)
         try:
             source = item.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -938,9 +1132,9 @@ class TemplateRegistry:
             }
             loaders: list[jinja2.BaseLoader] = []
             if self._override is not None:
-                loaders.append(jinja2.FileSystemLoader(self._override))
-            loaders.append(jinja2.PrefixLoader(mapping, delimiter="/"))
-            env = _Sandbox(jinja2.ChoiceLoader(loaders))
+                loaders.append(_RootLoader(self._override, str(self._override)))
+            loaders.append(_Prefix(mapping, delimiter="/"))
+            env = _Sandbox(_Choice(loaders))
             infos = {
                 f"{p.name}/{m.file}": TemplateInfo(f"{p.name}/{m.file}", p.name, m)
                 for p in packs
@@ -1048,6 +1242,8 @@ class TemplateRegistry:
         assert env.loader is not None
         try:
             return env.loader.get_source(env, info.name)[0]
+        except _OutsideTheRoot:
+            raise _link_refused(info.name) from None
         except jinja2.TemplateNotFound:
             raise TemplateNotFoundError(
                 f"the file of template {info.name} is missing", searched=(info.name,)
@@ -1153,6 +1349,8 @@ class TemplateRegistry:
                 compiled = self._compiled.get(name) or self._compile(name)
             except jinja2.TemplateSyntaxError as exc:
                 raise _syntax_error(exc, name) from None
+            except _OutsideTheRoot:
+                raise _link_refused(name) from None
             except jinja2.TemplateNotFound:
                 raise TemplateNotFoundError(
                     f"the file of template {name} is missing", searched=(name,)
@@ -1320,6 +1518,11 @@ def _render_error(
             msg += f" ({m.group(1)!r})"
     elif isinstance(exc, _NoneOutput):
         msg = "the template prints an empty value (None); guard optional facts with {% if %}"
+    elif isinstance(exc, _OutsideTheRoot):
+        msg = (
+            "the template includes a file through a link out of its template directory "
+            "(links out of a template directory are refused)"
+        )
     elif isinstance(exc, jinja2.TemplateNotFound):
         msg = "the template includes a template that does not exist"
     elif isinstance(exc, jinja2.TemplateSyntaxError):

@@ -53,7 +53,7 @@ def test_evidence_is_frozen_typed_and_hides_its_values() -> None:
         e.title = "other"  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(e)) == e
     assert Evidence("consent", "x", supports="consent_date").supports == ("consent_date",)
-    with pytest.raises(ValueError, match="is not a valid EvidenceKind"):
+    with pytest.raises(ClaimDataError, match=r"evidence\.kind: must be one of denial-notice"):
         Evidence("photo", "x")  # type: ignore[arg-type]
 
 
@@ -141,7 +141,7 @@ def test_evidence_that_is_not_a_list(junk: object) -> None:
         ("Consent form", "facts.enclosures", "expected a list of strings"),
         (["ok", " "], "facts.enclosures[1]", "must not be empty"),
         (["two\nlines"], "facts.enclosures[0]", "must be one line"),
-        ([3], "facts.enclosures", "expected a string, number, date or list of strings"),
+        ([3], "facts.enclosures[0]", "expected a string, got int"),
     ],
 )
 def test_bad_old_enclosure_lists_are_named(enclosures: object, path: str, message: str) -> None:

@@ -29,6 +29,7 @@ FAMILIES = {
     "evidence": "DK5",
     "privacy": "DK6",
     "hygiene": "DK7",
+    "medical_record": "DK8",
 }
 
 

@@ -29,6 +29,7 @@ from denialkit.validation import (
     validate,
     validate_text,
 )
+from payloads import tampered
 
 LETTER_DAY = date(2026, 4, 28)
 
@@ -203,7 +204,9 @@ def sentinel_claim() -> Claim:
         ),
         services=(
             ServiceLine(code="99492", date=DOS, diagnoses=(f"{SENTINEL}.9",)),
-            ServiceLine(code=f"{SENTINEL}9", date=datetime(2026, 3, 18, 8, 0)),  # type: ignore[arg-type]
+            tampered(  # a datetime the constructor would refuse, for DK402 to find
+                ServiceLine(code=f"{SENTINEL}9", date=DOS), date=datetime(2026, 3, 18, 8, 0)
+            ),
         ),
         denial=Denial(
             notice_date=NOTICE, codes=("CCM21", f"{SENTINEL}1"), reason=f"{SENTINEL} reason text"

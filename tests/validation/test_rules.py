@@ -18,6 +18,7 @@ import pytest
 from denialkit.claim import Claim, Payer, PlanType, ServiceLine
 from denialkit.codes import lookup
 from denialkit.validation import Report, Validator, builtin_rules
+from payloads import tampered
 
 from .conftest import ccm21_text
 
@@ -66,6 +67,62 @@ def with_claim(text: str, claim: Claim) -> tuple[Any, dict[str, Any]]:
 
 def text_only(text: str) -> tuple[Any, dict[str, Any]]:
     return text, {}
+
+
+def with_record(text: str, claim: Claim, minutes: int = 82, **changes: Any) -> Any:
+    """The letter, its claim and a FHIR record of March 2026 that agrees with the letter
+    (consent March 2, care plan March 3, a PHQ-9 of 14 on March 24, ``minutes`` logged)."""
+    import json
+
+    from denialkit import record
+
+    def coded(system: str, code: str) -> dict[str, Any]:
+        return {"coding": [{"system": system, "code": code}]}
+
+    resources = [
+        {
+            "resourceType": "Consent",
+            "id": "c1",
+            "status": "active",
+            "dateTime": "2026-03-02",
+            "scope": coded("http://terminology.hl7.org/CodeSystem/consentscope", "treatment"),
+        },
+        {
+            "resourceType": "CarePlan",
+            "id": "p1",
+            "status": "active",
+            "period": {"start": changes.get("plan", "2026-03-03")},
+            "category": [
+                coded("http://hl7.org/fhir/us/core/CodeSystem/careplan-category", "assess-plan")
+            ],
+        },
+        {
+            "resourceType": "Observation",
+            "id": "o1",
+            "status": "final",
+            "code": coded("http://loinc.org", "44261-6"),
+            "effectiveDateTime": "2026-03-24",
+            "valueInteger": 14,
+        },
+        {
+            "resourceType": "Procedure",
+            "id": "t1",
+            "status": "completed",
+            "code": coded("http://www.ama-assn.org/go/cpt", "99492"),
+            "performedPeriod": {
+                "start": "2026-03-05T08:00:00-05:00",
+                "end": f"2026-03-05T{8 + minutes // 60:02d}:{minutes % 60:02d}:00-05:00",
+            },
+        },
+    ]
+    if changes.get("no_time"):
+        resources.pop()
+    rec = record.read(
+        json.dumps(
+            {"resourceType": "Bundle", "entry": [{"resource": r} for r in resources]}
+        ).encode()
+    )
+    return text, {"claim": claim, "record": rec}
 
 
 BOILERPLATE = (
@@ -341,7 +398,7 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "DK402": (
         lambda t, c: with_claim(
-            t, c.evolve(services=(attrs.evolve(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
+            t, c.evolve(services=(tampered(c.services[0], date=datetime(2026, 3, 31, 9, 30)),))
         ),
         lambda t, c: with_claim(t, c),
     ),
@@ -471,8 +528,9 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "DK505": (
-        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 45 minutes")),
-        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 70 minutes")),
+        # 99492 is billable from 36 minutes (more than half of its 70)
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 35 minutes")),
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 36 minutes")),
     ),
     "DK506": (
         lambda t, c: text_only(
@@ -579,6 +637,27 @@ CASES: dict[str, tuple[Case, Case]] = {
     "DK710": (
         lambda t, c: text_only(" \n\t\n"),
         lambda t, c: text_only(t),
+    ),
+    # ------------------------------------------------------------------ DK8xx
+    "DK801": (
+        lambda t, c: with_record(t, c, minutes=45),
+        lambda t, c: with_record(t, c, minutes=82),
+    ),
+    "DK802": (
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 16 on March 24, 2026"), c
+        ),
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 14 on March 24, 2026"), c
+        ),
+    ),
+    "DK803": (
+        lambda t, c: with_record(t, c, plan="2026-03-04"),
+        lambda t, c: with_record(t, c, plan="2026-03-03"),
+    ),
+    "DK804": (
+        lambda t, c: with_record(t, c, no_time=True),
+        lambda t, c: with_record(t, c),
     ),
 }
 
@@ -731,7 +810,7 @@ def test_minutes_threshold_counts_add_on_units(
     (f,) = validator.check(text, claim=addon).by_rule()["DK505"]
     assert (
         f.message
-        == "the minutes stated are fewer than the 100 that 99492 with 99494 needs in the month"
+        == "the minutes stated are fewer than the 86 that 99492 with 99494 needs in the month"
     )
     assert f.location.path == "facts.care_manager_minutes"
 

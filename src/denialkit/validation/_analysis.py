@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 import attrs
 
 import denialkit.validation._vocab as _vocab
+from denialkit import _care_minutes
 from denialkit._ids import (
     compact,
     ssn_like,
@@ -662,10 +663,8 @@ def _claim_service_dates(claim: Claim) -> list[tuple[int, date]]:
     return out
 
 
-_BHI: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
+_BHI: Final = _care_minutes.codes("bhi")
 _COCM: Final = frozenset({"99492", "99493", "99494", "G2214"})
-_BHI_MINUTES: Final = {"99484": 20, "99492": 70, "99493": 60, "G2214": 30}
-_ADDON_MINUTES: Final = 30
 _CCM21: Final = "CCM21"
 _MINUTES_RE: Final = re.compile(r"min(?:ute)?s?\.?(?![a-z])")
 _MINUTES_GATE: Final = _gate("min mins minute minutes")

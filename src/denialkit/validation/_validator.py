@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -27,6 +27,9 @@ from ._model import (
     _check_rule,
 )
 from .rules import RULES, RuleFn, builtin_check
+
+if TYPE_CHECKING:
+    from denialkit.record import Record, RecordFacts
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -240,10 +243,16 @@ class Validator:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Document:
         """The :class:`Document` the rules would see (see :meth:`Document.from_input`)."""
         return Document.from_input(
-            letter_or_text, claim=claim, codes=codes, today=self._today, author=author
+            letter_or_text,
+            claim=claim,
+            codes=codes,
+            today=self._today,
+            author=author,
+            record=record,
         )
 
     def iter_findings(
@@ -253,6 +262,7 @@ class Validator:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Iterator[Finding]:
         """Yield the findings rule by rule, lazily (in rule order, not sorted).
 
@@ -263,7 +273,7 @@ class Validator:
                 raised an exception (chained as the cause); it names the rule, and for a
                 plugin ``distribution[entry point]``.
         """
-        doc = self.document(letter_or_text, claim=claim, codes=codes, author=author)
+        doc = self.document(letter_or_text, claim=claim, codes=codes, author=author, record=record)
         return self._run(doc)
 
     def _run(self, doc: Document) -> Iterator[Finding]:
@@ -345,6 +355,7 @@ class Validator:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Report:
         """Every finding, as a :class:`Report`.
 
@@ -353,7 +364,12 @@ class Validator:
             RuleError: as :meth:`iter_findings`.
         """
         doc = Document.from_input(
-            letter_or_text, claim=claim, codes=codes, today=self._today, author=author
+            letter_or_text,
+            claim=claim,
+            codes=codes,
+            today=self._today,
+            author=author,
+            record=record,
         )
         return Report(self._run(doc), rules=self._ids)
 
@@ -364,6 +380,7 @@ class Validator:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Report:
         """The report, or an exception when the letter has errors.
 
@@ -373,7 +390,7 @@ class Validator:
             TypeError: as :meth:`iter_findings`.
             RuleError: as :meth:`iter_findings`.
         """
-        report = self.check(letter_or_text, claim=claim, codes=codes, author=author)
+        report = self.check(letter_or_text, claim=claim, codes=codes, author=author, record=record)
         if not report.ok:
             raise _validation_error(report)
         return report
@@ -385,12 +402,20 @@ class Validator:
         claim: object = None,
         codes: object = None,
         author: object = None,
+        record: object = None,
     ) -> bool:
         """True when the letter has no error. Never raises on bad input: anything that is
         not a letter is simply not valid. A rule that fails is not bad input: its
         :class:`~denialkit.exceptions.RuleError` is raised."""
         try:
-            return self.check(letter_or_text, claim=claim, codes=codes, author=author).ok  # type: ignore[arg-type]
+            report = self.check(
+                letter_or_text,  # type: ignore[arg-type]
+                claim=claim,  # type: ignore[arg-type]
+                codes=codes,  # type: ignore[arg-type]
+                author=author,  # type: ignore[arg-type]
+                record=record,  # type: ignore[arg-type]
+            )
+            return report.ok
         except (TypeError, ValueError):
             return False
 
@@ -441,6 +466,7 @@ def check(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
     author: Author | str | None = None,
 ) -> Report:
@@ -451,6 +477,8 @@ def check(
             level and missing facts are used) or the text of a letter.
         claim: the claim the letter answers (overrides the letter's own).
         codes: the denial codes the letter answers (default: the letter's, else the claim's).
+        record: the patient's medical record (:func:`denialkit.record.read`) or its facts;
+            the DK8xx rules check the letter's minutes, scores and dates against it.
         validator: the rules to use (default: ``default_validator()``).
         author: ``"provider"`` or ``"patient"``: who writes the letter (default: worked out
             from the text; see :class:`Author`).
@@ -466,7 +494,9 @@ def check(
     >>> check("").ok
     False
     """
-    return _pick(validator).check(letter_or_text, claim=claim, codes=codes, author=author)
+    return _pick(validator).check(
+        letter_or_text, claim=claim, codes=codes, author=author, record=record
+    )
 
 
 def validate_text(
@@ -474,6 +504,7 @@ def validate_text(
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
     *,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
     author: Author | str | None = None,
 ) -> Report:
@@ -484,7 +515,7 @@ def validate_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"validate_text needs a str, not {type(text).__name__}")
-    return _pick(validator).check(text, claim=claim, codes=codes, author=author)
+    return _pick(validator).check(text, claim=claim, codes=codes, author=author, record=record)
 
 
 def iter_findings(
@@ -492,6 +523,7 @@ def iter_findings(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
     author: Author | str | None = None,
 ) -> Iterator[Finding]:
@@ -501,7 +533,9 @@ def iter_findings(
         TypeError: as :func:`check`.
         RuleError: as :func:`check`, while the findings are read.
     """
-    return _pick(validator).iter_findings(letter_or_text, claim=claim, codes=codes, author=author)
+    return _pick(validator).iter_findings(
+        letter_or_text, claim=claim, codes=codes, author=author, record=record
+    )
 
 
 def validate(
@@ -509,6 +543,7 @@ def validate(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
     author: Author | str | None = None,
 ) -> Report:
@@ -524,7 +559,9 @@ def validate(
     ...
     denialkit.exceptions.LetterValidationError: the letter has ... errors: DK101 ...
     """
-    return _pick(validator).validate(letter_or_text, claim=claim, codes=codes, author=author)
+    return _pick(validator).validate(
+        letter_or_text, claim=claim, codes=codes, author=author, record=record
+    )
 
 
 def is_valid(
@@ -532,6 +569,7 @@ def is_valid(
     *,
     claim: object = None,
     codes: object = None,
+    record: object = None,
     validator: Validator | None = None,
     author: object = None,
 ) -> bool:
@@ -546,4 +584,4 @@ def is_valid(
         v = _pick(validator)
     except TypeError:
         return False
-    return v.is_valid(letter_or_text, claim=claim, codes=codes, author=author)
+    return v.is_valid(letter_or_text, claim=claim, codes=codes, author=author, record=record)
