@@ -88,6 +88,6 @@ def build(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Every benchmark, with the comparison parsers installed only here."""
     session.install(".[test]")
-    session.install("edi-835-parser", "pyx12")
+    session.install("edi-835-parser", "pyx12", "oxedi", "pyarrow")
     for script in sorted(glob.glob("benchmarks/bench_*.py")):
         session.run("python", script, success_codes=[0, 1])

@@ -46,12 +46,17 @@ CONTROLS: tuple[str, ...] = (
     "\x1b]0;PWNED\x07\x1b[2J",
     "NUL\x00INSIDE",
     "BELL\x07",
-    "\u202eRTL OVERRIDE",
-    "ZERO\u200bWIDTH",
     "back\x08space",
     "del\x7f",
     "csi\x9b31m",
     "tab\there",
+)
+
+#: Invisible format characters (Unicode Cf): not control characters, so a one-line field keeps
+#: them (a right-to-left mark belongs in some names); the validator's hygiene rules flag them.
+FORMAT_CHARS: tuple[str, ...] = (
+    "\u202eRTL OVERRIDE",
+    "ZERO\u200bWIDTH",
 )
 
 #: Text that other formats would interpret: template syntax, HTML, Markdown.
@@ -113,6 +118,7 @@ ALL: tuple[str, ...] = (
     *LINE_BREAKERS,
     *LINE_BREAKS,
     *CONTROLS,
+    *FORMAT_CHARS,
     *MARKUP,
     *MARKDOWN,
     *INJECTION,

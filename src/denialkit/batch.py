@@ -162,7 +162,7 @@ def _decide(
     today: date,
     strict: bool,
 ) -> ClaimAppeal:
-    from denialkit.exceptions import MissingFactsError
+    from denialkit.exceptions import LetterValidationError, MissingFactsError
     from denialkit.letters import appeal
 
     codes = work_codes(items)
@@ -242,6 +242,9 @@ def _decide(
     except MissingFactsError as exc:
         why = "strict: the letter lacks facts, so none was written"
         return skipped(Action.APPEAL, why, exc.missing)
+    except LetterValidationError as exc:
+        rules = ", ".join(dict.fromkeys(getattr(f, "rule_id", "?") for f in exc.findings))
+        return skipped(Action.APPEAL, f"strict: the letter fails its own check ({rules})")
     return ClaimAppeal(
         position,
         payment,

@@ -429,11 +429,22 @@ class Letter:
 _MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
 
 
+def _html_item(obj: object) -> str:
+    """One escaped entry of a side-panel list: a checklist item with why it matters, a
+    warning's message, or the text of anything else."""
+    e = html.escape
+    what, why = getattr(obj, "item", None), getattr(obj, "why", None)
+    if isinstance(what, str):
+        return e(what) + (f"<br><small>{e(why)}</small>" if isinstance(why, str) and why else "")
+    message = getattr(obj, "message", None)
+    return e(message if isinstance(message, str) else str(obj))
+
+
 def _html_list(title: str, items: Sequence[object]) -> str:
     """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
     if not items:
         return f"<p><b>{title}:</b> none</p>"
-    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    rows = "".join(f"<li>{_html_item(item)}</li>" for item in items)
     return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 
@@ -740,6 +751,12 @@ def _fact_value(value: object) -> object:
     return value
 
 
+def _lines(text: str) -> list[str]:
+    """A multi-line value (an address) as the lines of a block: trimmed, blank ones dropped,
+    so that no value ends a block or starts a paragraph of its own."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines end a paragraph; a line starting ``- `` starts a list item; other lines
     join the line before them."""
@@ -791,7 +808,8 @@ def appeal(
         registry: the :class:`~denialkit.templates.TemplateRegistry` (default:
             :func:`~denialkit.templates.default_registry`).
         letter_date: the date on the letter (default: today).
-        strict: raise instead of marking missing facts.
+        strict: raise instead of marking missing facts, and instead of returning a letter
+            that fails its own check (an error in :attr:`Letter.report`).
 
     Raises:
         TypeError: an argument has the wrong type.
@@ -803,6 +821,8 @@ def appeal(
         TemplateNotFoundError: no template of that name (lists what was searched).
         TemplateRenderError: the template failed (names template and line, never values).
         MissingFactsError: ``strict=True`` and facts are missing (lists them all).
+        LetterValidationError: ``strict=True`` and the letter's report has an error, such
+            as template syntax left in a claim value (DK301); ``findings`` holds the errors.
 
     >>> letter = appeal(["CO-197"], example_claim("CO-197"), letter_date=date(2026, 11, 2))
     >>> letter.template, [c.key for c in letter.codes]
@@ -931,14 +951,14 @@ def appeal(
         return f"[MISSING: {label}]"
 
     p, pay, pat = claim.provider, claim.payer, claim.patient
-    sender = [p.name, *need(p.address, "address").split("\n")]
+    sender = [p.name, *_lines(need(p.address, "address"))]
     for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
         if value and not str(value).isspace():
             sender.append(f"{label}: {value}")
     recipient = [pay.name]
     has_fax = not _absent(pay.fax)
     if not _absent(pay.appeals_address):
-        recipient.extend(str(pay.appeals_address).split("\n"))
+        recipient.extend(_lines(str(pay.appeals_address)))
     elif not has_fax:
         recipient.append(need(None, "recipient"))
     if has_fax:
@@ -976,7 +996,7 @@ def appeal(
     )
     quoted = [head + "".join([v[1] for v in views])]
     if reason is not None:
-        quoted.append(f'The notice gives this reason: "{reason}"')
+        quoted.append(f'The notice gives this reason: "{" ".join(reason.split())}"')
 
     request = f"We request {a_noun} of claim {claim.claim_number}."
     if extra:
@@ -1023,7 +1043,7 @@ def appeal(
         "\n".join(signature),
     ]
     text = "\n\n".join(paragraphs) + "\n"
-    return Letter(
+    letter = Letter(
         text=text,
         claim=claim,
         codes=codes,
@@ -1045,6 +1065,11 @@ def appeal(
         checklist=checklist,
         warnings=warnings,
     )
+    if strict and not letter.report.ok:  # the letter fails its own check
+        from .validation import validate
+
+        validate(letter)  # raises LetterValidationError naming each error's rule and line
+    return letter
 
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:

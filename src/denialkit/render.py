@@ -92,6 +92,22 @@ def _need_letter(letter: object) -> None:
 
 # ------------------------------------------------------------------------ text
 
+#: What no output format carries: every C0 and C1 control character except tab and newline
+#: (NUL, CR, ESC, BEL, DEL, CSI...) and the Unicode line and paragraph separators.
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _plain(text: str) -> str:
+    """Text output's one neutraliser: drop every control character but tab and newline.
+
+    The claim model refuses them already; this also covers template text and letters
+    changed after they were built.
+
+    >>> _plain("Acme\\x1b]0;PWNED\\x07\\x1b[2J\\r\\nNext\\tline")
+    'Acme]0;PWNED[2J\\nNext\\tline'
+    """
+    return _CONTROL.sub("", text)
+
 
 def render_text(letter: Letter, *, width: int | None = None) -> str:
     """The letter as plain text; with ``width``, paragraphs are wrapped to that many columns.
@@ -106,11 +122,11 @@ def render_text(letter: Letter, *, width: int | None = None) -> str:
     """
     _need_letter(letter)
     if width is None:
-        return letter.text
+        return _plain(letter.text)
     if isinstance(width, bool) or not isinstance(width, int) or width < 20:
         raise ValueError("width must be a whole number of at least 20 columns")
     out = []
-    for line in letter.text.split("\n"):
+    for line in _plain(letter.text).split("\n"):
         if len(line) <= width:
             out.append(line)
             continue
@@ -131,24 +147,45 @@ def render_text(letter: Letter, *, width: int | None = None) -> str:
 # ------------------------------------------------------------------------ Markdown
 
 _MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?[A-Za-z0-9]+;)")
-_MD_LINE_START: Final = re.compile(r"^(\s*)([-+=#]|\d+(?=[.)]))")
+_MD_LINE_START: Final = re.compile(r"([-+=#]|\d+(?=[.)]))")
 
 
 def _md(text: str) -> str:
-    """Escape text so Markdown shows it as written."""
-    out = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    """Markdown output's one neutraliser: escape text so Markdown shows it as written, on
+    every line of it.
+
+    Control characters go as in text output; on each line, leading blanks go (four would
+    start a code block), and inline syntax (``* _ ` [ ] < > | ~ \\``, entities) and
+    line-leading syntax (``# - + =``, ``1.`` and ``1)``) are escaped.
+
+    >>> print(_md("Acme\\n# Heading\\n    code\\n12. item\\n- item"))
+    Acme
+    \\# Heading
+    code
+    12\\. item
+    \\- item
+    """
+    return "\n".join(_md_line(line) for line in _plain(text).split("\n"))
+
+
+def _md_line(line: str) -> str:
+    out = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), line.lstrip(" \t"))
     m = _MD_LINE_START.match(out)
     if m is None:
         return out
-    if m.group(2)[0].isdigit():  # "12. x" -> "12\. x"
+    if m.group(1)[0].isdigit():  # "12. x" -> "12\. x"
         return out[: m.end()] + "\\" + out[m.end() :]
-    return out[: m.start(2)] + "\\" + out[m.start(2) :]
+    return "\\" + out
 
 
-def _md_paragraph(para: str) -> str:
+def _md_paragraph(para: str, *, lists: bool = True) -> str:
+    """A paragraph; with ``lists``, its lines starting ``- `` are the letter's list items
+    (the quoted denial's codes, a template's list). The opening and the request have none."""
     lines = []
     for line in para.split("\n"):
-        if line.startswith("- "):
+        if not line.strip():  # a blank line inside a value never starts a paragraph
+            continue
+        if lists and line.startswith("- "):
             lines.append("- " + _md(line[2:]))
         else:
             lines.append(_md(line))
@@ -156,7 +193,9 @@ def _md_paragraph(para: str) -> str:
 
 
 def _hard(lines: tuple[str, ...] | list[str]) -> str:
-    return "\\\n".join(lines)
+    """Lines of a block (sender, recipient, subject, signature) with hard breaks; a value
+    holding line breaks gives lines of the same block, never a block of its own."""
+    return "\\\n".join(x for line in lines for x in line.split("\n") if x.strip())
 
 
 def render_markdown(letter: Letter) -> str:
@@ -180,8 +219,9 @@ def render_markdown(letter: Letter) -> str:
             ]
         ),
         _md(letter.salutation),
-        *(_md_paragraph(p) for p in letter.body),
-        _md_paragraph(letter.request),
+        _md_paragraph(letter.opening, lists=False),
+        *(_md_paragraph(p) for p in (*letter.denial, *letter.argument)),
+        _md_paragraph(letter.request, lists=False),
         "**Enclosures**",
         "\n".join(f"{i}. {_md(e)}" for i, e in enumerate(letter.enclosures, 1)),
         _md(letter.closing),
@@ -197,7 +237,7 @@ _HTML: Final = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="generator" content="denialkit">
-<title>{{ title }}</title>
+<title>{{ mark(title) }}</title>
 <style>
 @page { size: letter; margin: 1in; }
 html { color: #111; background: #fff; }
@@ -230,12 +270,12 @@ mark.missing { background: #ffe08a; padding: 0 0.15em; }
 {% if loop.first %}
 <span class="re">Re: {{ mark(value) }}</span>{% if not loop.last %}<br>{% endif %}
 {% else %}
-<b>{{ label }}:</b> {{ mark(value) }}{% if not loop.last %}<br>{% endif %}
+<b>{{ mark(label) }}:</b> {{ mark(value) }}{% if not loop.last %}<br>{% endif %}
 {% endif %}
 
 {% endfor %}
 </p>
-<p class="salutation">{{ letter.salutation }}</p>
+<p class="salutation">{{ mark(letter.salutation) }}</p>
 {% for head, items in paragraphs %}
 {% if head %}<p>{{ mark(head) }}</p>
 {% endif %}
@@ -251,7 +291,7 @@ mark.missing { background: #ffe08a; padding: 0 0.15em; }
 {% for item in letter.enclosures %}<li>{{ mark(item) }}</li>
 {% endfor %}</ol>
 </section>
-<p class="closing">{{ letter.closing }}</p>
+<p class="closing">{{ mark(letter.closing) }}</p>
 <p class="signature">{{ lines(letter.signature) }}</p>
 </main>
 </body>
@@ -295,7 +335,7 @@ def render_html(letter: Letter) -> str:
     from markupsafe import Markup, escape
 
     def mark(text: str) -> Markup:
-        safe = str(escape(text))
+        safe = str(escape(_plain(text)))
         return Markup(_MARKER.sub(lambda m: f'<mark class="missing">{m.group(0)}</mark>', safe))
 
     def lines(items: tuple[str, ...]) -> Markup:
@@ -366,7 +406,7 @@ def _cleaner(drawable: frozenset[int]) -> Callable[[str], str]:
         # draw becomes "?" (fpdf2 would otherwise log the character itself), and a tab, which
         # the font has no glyph for either, a space
         out = []
-        for ch in unicodedata.normalize("NFC", text):
+        for ch in unicodedata.normalize("NFC", _plain(text)):
             if unicodedata.category(ch) == "Cf":
                 continue
             out.append(ch if ord(ch) in drawable or ch == "\n" else " " if ch == "\t" else "?")
@@ -397,7 +437,7 @@ def render_pdf(letter: Letter) -> bytes:
     pdf.set_margins(72, 72, 72)
     pdf.set_auto_page_break(True, 72)
     pdf.set_creator("denialkit")
-    pdf.set_title(letter.subject[0][1])
+    pdf.set_title(_clean(letter.subject[0][1]))
     with stack:
         pdf.add_font("Letter", "", str(stack.enter_context(as_file(regular))))
         pdf.add_font("Letter", "B", str(stack.enter_context(as_file(bold))))

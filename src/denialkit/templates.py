@@ -40,11 +40,11 @@ import threading
 import time
 import tomllib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 import jinja2
@@ -509,12 +509,15 @@ class TemplatePack:
             raise TemplateNotFoundError(
                 f"not a template file name in pack {self.name}", searched=(self.name,)
             )
+        message = f"pack {self.name} has no template {file}"
         try:
-            return self.root.joinpath(*file.split("/")).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise TemplateNotFoundError(
-                f"pack {self.name} has no template {file}", searched=(f"{self.name}/{file}",)
-            ) from None
+            return _inside(self.root, file).read_text("utf-8")
+        except _OutsideTheRoot:
+            message = f"template {file} of pack {self.name} links out of the pack's directory"
+        except (OSError, UnicodeDecodeError, jinja2.TemplateNotFound):
+            pass
+        # raised here, outside the handler, with nothing chained
+        raise TemplateNotFoundError(message, searched=(f"{self.name}/{file}",))
 
 
 @attrs.frozen
@@ -881,8 +884,106 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 # ------------------------------------------------------------------------ loaders
 
 
+class _OutsideTheRoot(jinja2.TemplateNotFound):
+    """A template name that leads out of its directory through a symbolic link."""
+
+
+def _inside(root: Traversable, file: str) -> Traversable:
+    """The file ``file`` (``a/b.txt.j2``) of a template root, never outside it.
+
+    A root on the file system is resolved, links and all, and the file must resolve to a
+    path inside it: a link to a file elsewhere (``/etc/passwd``), or a link to a directory
+    outside (``root -> /``), is refused with :class:`_OutsideTheRoot`. Other roots (package
+    data in a zip) have no links.
+    """
+    if not _FILE_RE.fullmatch(file) or ".." in file:
+        raise jinja2.TemplateNotFound(file)
+    item = root.joinpath(*file.split("/"))
+    if not isinstance(root, Path):
+        return item
+    try:
+        base = root.resolve(strict=True)
+        real = cast(Path, item).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, unreadable, or a loop of links
+        raise jinja2.TemplateNotFound(file) from None
+    if base not in real.parents:
+        raise _OutsideTheRoot(file)
+    return real
+
+
+class _Choice(jinja2.ChoiceLoader):
+    """Jinja's ``ChoiceLoader``, except that a name refused for leading out of its directory
+    stays refused instead of falling through to the next loader (an override directory's
+    link must not quietly load the built-in template either)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        for loader in self.loaders:
+            try:
+                return loader.get_source(environment, template)
+            except _OutsideTheRoot:
+                raise
+            except jinja2.TemplateNotFound:
+                pass
+        raise jinja2.TemplateNotFound(template)
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        for loader in self.loaders:
+            try:
+                return loader.load(environment, name, globals)
+            except _OutsideTheRoot:
+                raise
+            except jinja2.TemplateNotFound:
+                pass
+        raise jinja2.TemplateNotFound(name)
+
+
+class _Prefix(jinja2.PrefixLoader):
+    """Jinja's ``PrefixLoader``, except that a refused link keeps its own error (the stock
+    one turns every failure into a plain "not found")."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        loader, name = self.get_loader(template)
+        try:
+            return loader.get_source(environment, name)
+        except _OutsideTheRoot:
+            raise _OutsideTheRoot(template) from None
+        except jinja2.TemplateNotFound:
+            raise jinja2.TemplateNotFound(template) from None
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        loader, local_name = self.get_loader(name)
+        try:
+            return loader.load(environment, local_name, globals)
+        except _OutsideTheRoot:
+            raise _OutsideTheRoot(name) from None
+        except jinja2.TemplateNotFound:
+            raise jinja2.TemplateNotFound(name) from None
+
+
+def _link_refused(name: str) -> TemplateNotFoundError:
+    return TemplateNotFoundError(
+        f"template {name} is a link out of its template directory, which is refused",
+        searched=(name,),
+    )
+
+
 class _RootLoader(jinja2.BaseLoader):
-    """Loads templates from a pack's traversable root."""
+    """Loads templates from a pack's traversable root (or the override directory), never
+    from outside it (see :func:`_inside`)."""
 
     def __init__(self, root: Traversable, label: str) -> None:
         self.root = root
@@ -891,9 +992,7 @@ class _RootLoader(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if not _FILE_RE.fullmatch(template) or ".." in template:
-            raise jinja2.TemplateNotFound(template)
-        item = self.root.joinpath(*template.split("/"))
+        item = _inside(self.root, template)
         try:
             source = item.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -1030,9 +1129,9 @@ class TemplateRegistry:
             }
             loaders: list[jinja2.BaseLoader] = []
             if self._override is not None:
-                loaders.append(jinja2.FileSystemLoader(self._override))
-            loaders.append(jinja2.PrefixLoader(mapping, delimiter="/"))
-            env = _Sandbox(jinja2.ChoiceLoader(loaders))
+                loaders.append(_RootLoader(self._override, str(self._override)))
+            loaders.append(_Prefix(mapping, delimiter="/"))
+            env = _Sandbox(_Choice(loaders))
             infos = {
                 f"{p.name}/{m.file}": TemplateInfo(f"{p.name}/{m.file}", p.name, m)
                 for p in packs
@@ -1140,6 +1239,8 @@ class TemplateRegistry:
         assert env.loader is not None
         try:
             return env.loader.get_source(env, info.name)[0]
+        except _OutsideTheRoot:
+            raise _link_refused(info.name) from None
         except jinja2.TemplateNotFound:
             raise TemplateNotFoundError(
                 f"the file of template {info.name} is missing", searched=(info.name,)
@@ -1245,6 +1346,8 @@ class TemplateRegistry:
                 compiled = self._compiled.get(name) or self._compile(name)
             except jinja2.TemplateSyntaxError as exc:
                 raise _syntax_error(exc, name) from None
+            except _OutsideTheRoot:
+                raise _link_refused(name) from None
             except jinja2.TemplateNotFound:
                 raise TemplateNotFoundError(
                     f"the file of template {name} is missing", searched=(name,)
@@ -1412,6 +1515,11 @@ def _render_error(
             msg += f" ({m.group(1)!r})"
     elif isinstance(exc, _NoneOutput):
         msg = "the template prints an empty value (None); guard optional facts with {% if %}"
+    elif isinstance(exc, _OutsideTheRoot):
+        msg = (
+            "the template includes a file through a link out of its template directory "
+            "(links out of a template directory are refused)"
+        )
     elif isinstance(exc, jinja2.TemplateNotFound):
         msg = "the template includes a template that does not exist"
     elif isinstance(exc, jinja2.TemplateSyntaxError):

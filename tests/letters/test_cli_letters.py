@@ -36,9 +36,10 @@ def test_appeal_without_the_consent_date_marks_and_lists_it(tmp_path: Path) -> N
     path = tmp_path / "claim.json"
     path.write_text(example_claim("CCM21").without_fact("consent_date").to_json(), "utf-8")
     code, out, err = run("appeal", "CCM21", "--claim", str(path), "--date", "2026-11-02")
-    assert code == 0
+    assert code == 1  # written, but incomplete: its own report has an error (DK307)
     assert "[MISSING: consent date]" in out
     assert "missing fact (1): consent date" in err
+    assert "the letter fails its own check: 1 error" in err and "DK307" in err
     code, out, err = run("appeal", "CCM21", "--claim", str(path), "--strict")
     assert code == 1
     assert out == ""
@@ -73,7 +74,7 @@ def test_text_output_to_a_file_and_wrapped(tmp_path: Path) -> None:
 
 def test_template_level_and_templates_dir_options(tmp_path: Path) -> None:
     code, out, err = run("appeal", "CCM21", "--example", "--template", "generic", "--level", "2")
-    assert code == 0
+    assert code == 1  # written, but the contractor is missing (DK307)
     assert "Re: Request for reconsideration" in out
     assert "We have reviewed the denial" in out
     assert "contractor that made the redetermination" in err

@@ -305,3 +305,99 @@ def test_a_late_service_in_a_template_test_is_still_checked(ccm21: Claim) -> Non
 
     with pytest.raises(ClaimDataError):
         appeal("CCM21", late, template=StringTemplate("x"), letter_date=LETTER_DATE)
+
+
+# ------------------------------------------------------------------ links out of a directory
+
+_BLOCKS = "{% block argument %}ARG{% endblock %}{% block request %}{% endblock %}"
+
+
+def _outside(tmp_path: Path) -> Path:
+    """A directory outside the template directory, with a file that must never be read."""
+    out = tmp_path / "outside"
+    out.mkdir()
+    (out / "secret.txt").write_text("QXSECRET " + _BLOCKS, "utf-8")
+    return out
+
+
+def _override(tmp_path: Path) -> Path:
+    root = tmp_path / "templates"
+    (root / "builtin").mkdir(parents=True)
+    return root
+
+
+def test_an_override_template_linking_out_is_refused_not_rendered(
+    tmp_path: Path, ccm21: Claim
+) -> None:
+    outside, root = _outside(tmp_path), _override(tmp_path)
+    (root / "builtin" / "generic.txt.j2").symlink_to(outside / "secret.txt")
+    reg = TemplateRegistry(override_dir=root, plugins=False)
+    with pytest.raises(TemplateNotFoundError, match="link out of its template directory"):
+        appeal("CCM21", ccm21, template="builtin/generic.txt.j2", registry=reg)
+    with pytest.raises(TemplateNotFoundError, match="link out of its template directory"):
+        reg.source("builtin/generic.txt.j2")
+
+
+def test_include_through_a_directory_link_out_is_refused(tmp_path: Path, ccm21: Claim) -> None:
+    outside, root = _outside(tmp_path), _override(tmp_path)
+    (root / "root").symlink_to(outside, target_is_directory=True)
+    (root / "builtin" / "generic.txt.j2").write_text(
+        '{% block argument %}{% include "root/secret.txt" %}{% endblock %}', "utf-8"
+    )
+    reg = TemplateRegistry(override_dir=root, plugins=False)
+    with pytest.raises(TemplateRenderError, match="link out of its template directory") as info:
+        appeal("CCM21", ccm21, template="builtin/generic.txt.j2", registry=reg)
+    assert "QXSECRET" not in str(info.value)
+
+
+def test_include_of_the_root_of_the_file_system_is_refused(tmp_path: Path, ccm21: Claim) -> None:
+    root = _override(tmp_path)
+    (root / "root").symlink_to("/", target_is_directory=True)
+    (root / "builtin" / "generic.txt.j2").write_text(
+        '{% block argument %}{% include "root/etc/passwd" %}{% endblock %}', "utf-8"
+    )
+    reg = TemplateRegistry(override_dir=root, plugins=False)
+    with pytest.raises(TemplateRenderError, match="link out of its template directory"):
+        appeal("CCM21", ccm21, template="builtin/generic.txt.j2", registry=reg)
+
+
+def test_a_pack_directory_never_follows_a_link_out(tmp_path: Path, ccm21: Claim) -> None:
+    outside = _outside(tmp_path)
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.toml").write_text(
+        'name = "linked"\n[templates."letter.txt.j2"]\ngeneric = true\n', "utf-8"
+    )
+    (pack / "letter.txt.j2").symlink_to(outside / "secret.txt")
+    loaded = TemplatePack.from_directory(pack)
+    with pytest.raises(TemplateNotFoundError, match="links out of the pack's directory"):
+        loaded.source("letter.txt.j2")
+    reg = TemplateRegistry(packs=[loaded], plugins=False)
+    with pytest.raises(TemplateNotFoundError, match="link out of its template directory"):
+        appeal("CCM21", ccm21, template="linked/letter.txt.j2", registry=reg)
+
+
+def test_templates_show_refuses_a_link_out(tmp_path: Path) -> None:
+    import io
+
+    from denialkit.cli import main
+
+    outside, root = _outside(tmp_path), _override(tmp_path)
+    (root / "builtin" / "generic.txt.j2").symlink_to(outside / "secret.txt")
+    out, err = io.StringIO(), io.StringIO()
+    args = ["templates", "show", "builtin/generic.txt.j2", "--templates-dir", str(root)]
+    assert main(args, stdout=out, stderr=err) == 1
+    assert "QXSECRET" not in out.getvalue() + err.getvalue()
+    assert "link out of its template directory" in err.getvalue()
+
+
+def test_links_that_stay_inside_the_directory_still_work(tmp_path: Path, ccm21: Claim) -> None:
+    root = _override(tmp_path)
+    (root / "shared").mkdir()
+    (root / "shared" / "letter.txt.j2").write_text(
+        "{% block argument %}Shared argument.{% endblock %}", "utf-8"
+    )
+    (root / "builtin" / "generic.txt.j2").symlink_to(root / "shared" / "letter.txt.j2")
+    reg = TemplateRegistry(override_dir=root, plugins=False)
+    letter = appeal("CCM21", ccm21, template="builtin/generic.txt.j2", registry=reg)
+    assert "Shared argument." in letter.text

@@ -228,3 +228,26 @@ def test_appeal_with_an_unreadable_record(tmp_path: Path) -> None:
     code, out, err = run("appeal", "CCM21", "--claim", str(claim), "--record", str(bad))
     assert (code, out) == (1, "")
     assert "bad.json, line 1: not valid JSON" in err
+
+
+def test_validate_against_the_record(data_dir: Path, tmp_path: Path) -> None:
+    bundle = str(data_dir / "cocm-bundle.json")
+    claim = example_claim("CCM21").evolve(evidence=())
+    claim = claim.evolve(facts=dict(claim.facts, care_manager_minutes=45))
+    claim_path = tmp_path / "claim.json"
+    claim_path.write_text(claim.to_json(), "utf-8")
+    _, out, _ = run("appeal", "CCM21", "--claim", str(claim_path), "--date", "2026-11-02")
+    letter = tmp_path / "letter.txt"
+    letter.write_text(out, "utf-8")
+    # without the record, a 45-minute letter is only short of 99492's 70 minutes (a warning)
+    code, out, _ = run("validate", str(letter), "--claim", str(claim_path))
+    assert code == 0 and "DK801" not in out
+    # with it, the letter claims minutes the record does not show: an error
+    code, out, _ = run("validate", str(letter), "--claim", str(claim_path), "--record", bundle)
+    assert code == 1
+    assert (
+        "DK801 error the minutes of care management stated differ from the sum the "
+        "record shows (Procedure/cocm-time-1 and 2 more)" in out
+    )
+    code, out, err = run("validate", str(letter), "--record", str(tmp_path / "none.json"))
+    assert code == 1 and "none.json: cannot read the file" in err

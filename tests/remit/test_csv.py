@@ -20,6 +20,7 @@ import payloads
 from denialkit import remit
 from denialkit._csvsafe import csv_cell, safe_text, write_rows
 from denialkit.cli import main
+from denialkit.exceptions import X12ParseError
 
 _TRIGGERS = "=+-@＝＋－＠"
 
@@ -158,3 +159,35 @@ def test_codes_csv_is_inert() -> None:
     rows = parse(out)
     assert code == 0 and len(rows) > 1000
     assert all(inert(cell) for row in rows for cell in row)
+
+
+# ------------------------------------------------------------------------ junk
+
+
+JUNK: list[object] = [None, "", "💥", "\u202e", "x" * 100_000, 3.5, [None], b"", b"\x00" * 10]
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=range(len(JUNK)))
+def test_write_csv_takes_junk_sources(junk: object) -> None:
+    with pytest.raises((TypeError, OSError, X12ParseError), match=r"."):
+        remit.write_csv(junk, io.StringIO())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("out", "match"),
+    [
+        (None, "out must be a text stream with write"),
+        ("out.csv", r"out must be a text stream with write\(\), not str"),
+        (5, "not int"),
+        (io.BytesIO(), "a bytes-like object is required"),
+    ],
+)
+def test_write_csv_needs_a_text_stream(out: object, match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        remit.write_csv(remit.sample(), out)  # type: ignore[arg-type]
+
+
+def test_write_csv_of_no_claims_is_a_header() -> None:
+    out = io.StringIO(newline="")
+    assert remit.write_csv([], out) == 0
+    assert parse(out.getvalue()) == [list(remit.COLUMNS)]

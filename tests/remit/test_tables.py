@@ -210,3 +210,18 @@ def test_names_have_one_space_between_parts(basic: bytes) -> None:
     first = next(remit.claims(raw))
     assert first.patient is not None and first.patient.name == "BOB SQUAREPANTS"
     assert first.patient.middle_name == " "  # the element as given stays on the record
+
+
+@pytest.mark.parametrize(
+    ("exact", "match"), [("yes", "not str"), (None, "not NoneType"), (1, "int")]
+)
+def test_to_frame_exact_is_a_bool(basic: bytes, exact: object, match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        remit.to_frame(basic, exact=exact)  # type: ignore[arg-type]
+
+
+def test_to_frame_of_no_claims_keeps_the_types() -> None:
+    pytest.importorskip("pandas")
+    df = remit.to_frame([])
+    assert list(df.columns) == list(remit.COLUMNS) and len(df) == 0
+    assert df.amount.dtype == "float64" and df.line.dtype == "Int64"

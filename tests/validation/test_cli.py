@@ -171,3 +171,56 @@ def test_standard_input(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     status, out, err = run("-")
     assert (status, out) == (0, "")
     assert err.startswith("<stdin>: 0 errors")
+
+
+PATIENT_LETTER = """Jane Roe
+14 Elm Street
+Dayton, OH 45402
+(937) 555-0199
+
+March 2, 2026
+
+Brightway Health Plan
+Member Appeals
+PO Box 4410
+Columbus, OH 43215
+
+Member ID: BHP4471920
+Claim number: 2026-0114-77
+
+To whom it may concern,
+
+I am writing to appeal the denial of my claim for the physical therapy I received on
+January 14, 2026. My doctor prescribed it after my knee surgery, and the enclosed notes
+show that my condition improved with each visit because the therapy was necessary.
+
+I request that you reconsider the decision and pay the claim.
+
+Sincerely,
+Jane Roe
+"""
+
+
+@pytest.mark.parametrize(
+    ("author", "status", "rules"),
+    [(None, 0, set()), ("patient", 0, set()), ("provider", 1, {"DK101", "DK106"})],
+)
+def test_author_option_decides_what_a_letter_needs(
+    tmp_path: Path, author: str | None, status: int, rules: set[str]
+) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_text(PATIENT_LETTER, "utf-8")
+    got, out, _ = run(str(path), *(["--author", author] if author else []))
+    assert got == status
+    errors = {
+        m.group("rule") for m in map(LINE.match, out.splitlines()) if m and m["sev"] == "error"
+    }
+    assert errors == rules
+
+
+def test_an_unknown_author_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "mine.txt"
+    path.write_text(PATIENT_LETTER, "utf-8")
+    status, out, err = run(str(path), "--author", "payer")
+    assert (status, out) == (2, "")
+    assert "invalid choice: 'payer'" in err

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from denialkit.exceptions import DenialkitError, MissingExtraError
 
-from ._common import EXIT_FINDING, EXIT_OK, EXIT_USAGE, UsageError
+from ._common import EXIT_FINDING, EXIT_OK, EXIT_USAGE, UsageError, terminal
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -65,7 +65,7 @@ def main(
         with contextlib.redirect_stdout(out):  # --help writes to sys.stdout
             args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except UsageError as exc:
-        print(str(exc), file=err)
+        print(terminal(str(exc)), file=err)
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or EXIT_OK)
@@ -81,13 +81,13 @@ def main(
     try:
         return handler(args, out, err)
     except UsageError as exc:
-        print(f"denialkit: {exc}", file=err)
+        print(terminal(f"denialkit: {exc}"), file=err)
         return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - e.g. `denialkit codes | head`
         return EXIT_OK
     except MissingExtraError as exc:  # a format whose optional extra is not installed
-        print(f"denialkit: {exc}", file=err)
+        print(terminal(f"denialkit: {exc}"), file=err)
         return EXIT_USAGE
     except DenialkitError as exc:
-        print(f"denialkit: error: {exc}", file=err)
+        print(terminal(f"denialkit: error: {exc}"), file=err)
         return EXIT_FINDING

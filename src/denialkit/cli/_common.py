@@ -6,6 +6,7 @@ exit statuses, counts in the right number and amounts to the cent.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ __all__ = [
     "money",
     "plural",
     "read_input",
+    "terminal",
 ]
 
 #: Success.
@@ -32,6 +34,37 @@ EXIT_FINDING: Final = 1
 #: The command was used wrongly: a bad option or argument, a missing or unreadable file, an
 #: out-of-range option.
 EXIT_USAGE: Final = 2
+
+#: What a terminal would act on: C0 and C1 controls (ESC starts escape sequences, BEL, CR
+#: and backspace overwrite), DEL, the Unicode line separators, and the bidi controls that
+#: reorder what is shown (Trojan Source).
+_TERMINAL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal(text: str, *, lines: bool = True) -> str:
+    """Terminal output's one neutraliser: every control character shows as a visible escape.
+
+    ``lines=True`` keeps newlines (and tabs) for multi-line output such as ``explain``;
+    ``lines=False`` escapes them too, for one cell of a table.
+
+    >>> terminal("CLP\\x1b]0;PWNED\\x07\\x1b[2J")
+    'CLP\\\\x1b]0;PWNED\\\\x07\\\\x1b[2J'
+    >>> terminal("a\\nb\\tc"), terminal("a\\nb", lines=False)
+    ('a\\nb\\tc', 'a\\\\nb')
+    """
+    return _TERMINAL.sub(lambda m: _visible(m.group(), lines), text)
+
+
+_NAMED: Final = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _visible(ch: str, lines: bool) -> str:
+    if lines and ch in "\n\t":
+        return ch
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class UsageError(Exception):

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from denialkit.codes import Category, CodeSystem, DenialCode, default_table
 from denialkit.exceptions import InvalidCodeError, UnknownCodeError
 
-from ._common import EXIT_FINDING, UsageError, add_format, int_range, iso_date, plural
+from ._common import EXIT_FINDING, UsageError, add_format, int_range, iso_date, plural, terminal
 
 
 def code_json(code: DenialCode, on: date | None = None) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def describe_code(code: DenialCode, on: date | None = None) -> str:
 
 
 def _unknown(exc: UnknownCodeError, err: TextIO) -> int:
-    print(f"denialkit: {exc}", file=err)
+    print(terminal(f"denialkit: {exc}"), file=err)
     return EXIT_FINDING
 
 
@@ -162,7 +162,7 @@ def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         json.dump(code_json(code, args.on), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        print(describe_code(code, args.on), file=out)
+        print(terminal(describe_code(code, args.on)), file=out)
     return 0
 
 
@@ -176,7 +176,8 @@ def _cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("no matching codes", file=err)
         return 0
     for c in hits:
-        print(f"{c.code:<7} {c.system.value:<9} {c.category.value:<24} {c.summary}", file=out)
+        row = f"{c.code:<7} {c.system.value:<9} {c.category.value:<24} {c.summary}"
+        print(terminal(row, lines=False), file=out)
     return 0
 
 
@@ -198,11 +199,11 @@ def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         for c in table:
             summary = c.summary if len(c.summary) <= 70 else c.summary[:69] + "…"
-            print(
+            row = (
                 f"{c.code:<7} {c.system.value:<9} {c.category.value:<24} "
-                f"{c.status.value:<11} {summary}",
-                file=out,
+                f"{c.status.value:<11} {summary}"
             )
+            print(terminal(row, lines=False), file=out)
         print(plural(len(table), "code"), file=err)
     return 0
 
@@ -230,7 +231,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _bullets("Evidence to gather", e.evidence, lines)
     for w in e.warnings:
         lines.append(_wrap(f"Warning: {w}"))
-    print("\n".join(lines), file=out)
+    print(terminal("\n".join(lines)), file=out)
     return 0
 
 

@@ -1,9 +1,12 @@
 """Command-line commands for letters: ``appeal``, ``example-claim``, ``claim-schema`` and
 ``templates`` (private).
 
-The letter goes to stdout (or ``-o PATH``); what a person should know about it, the missing
-facts, the warnings, the checklist and the filing deadline, goes to stderr. ``--format json``
-prints all of it, with the letter's parts and the validator's report, as one JSON object.
+The letter goes to stdout (or ``-o PATH``, a new file: an existing file is replaced only with
+``--force``, and a symbolic link never); what a person should know about it, the missing
+facts, the warnings, the checklist, the filing deadline and the letter's own errors, goes to
+stderr. ``--format json`` prints all of it, with the letter's parts and the validator's
+report, as one JSON object. A letter that fails its own check (an error in its report) is
+still written, and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import InvalidCodeError
 
-from ._common import iso_date
+from ._common import iso_date, terminal
 
 
 def _usage(message: str) -> Exception:
@@ -83,24 +86,16 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
     elif args.format == "json":
-        data = letter.to_dict()
-        data["conflicts"] = conflicts  # what a FHIR record said against the claim (--record)
-        body = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        body = (
+            json.dumps({**letter.to_dict(), "conflicts": conflicts}, indent=2, ensure_ascii=False)
+            + "\n"
+        )
     else:
         body = render(letter, args.format)
     if args.output:
-        try:
-            if isinstance(body, bytes):
-                with open(args.output, "wb") as fb:
-                    fb.write(body)
-            else:
-                with open(args.output, "w", encoding="utf-8") as ft:
-                    ft.write(body)
-        except OSError as exc:
-            raise _usage(
-                f"cannot write the output file ({exc.strerror or type(exc).__name__})"
-            ) from None
-        print(f"wrote {args.format} letter to {args.output}", file=err)
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        _write_new(args.output, data, force=args.force)
+        print(terminal(f"wrote {args.format} letter to {args.output}"), file=err)
     else:
         assert isinstance(body, str)
         out.write(body if body.endswith("\n") else body + "\n")
@@ -108,8 +103,10 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if letter.missing:
         n = len(letter.missing)
         print(
-            f"missing fact{'s' if n != 1 else ''} ({n}): {', '.join(letter.missing)}; "
-            "each is marked [MISSING: ...] in the letter",
+            terminal(
+                f"missing fact{'s' if n != 1 else ''} ({n}): {', '.join(letter.missing)}; "
+                "each is marked [MISSING: ...] in the letter"
+            ),
             file=err,
         )
     else:
@@ -133,7 +130,44 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{letter.deadline_note}",
             file=err,
         )
-    return 0
+    return _report_errors(letter, err)
+
+
+def _report_errors(letter: Any, err: TextIO) -> int:
+    """Exit status 1, with the findings on stderr, when the letter fails its own check (it
+    was still written): e.g. template syntax left in a claim value (DK301)."""
+    errors = letter.report.errors
+    if not errors:
+        return 0
+    n = len(errors)
+    print(f"the letter fails its own check: {n} error{'s' if n != 1 else ''}", file=err)
+    for finding in errors:
+        print(terminal(finding.format("letter"), lines=False), file=err)
+    return 1
+
+
+def _write_new(path: str, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to a new file at ``path``: never through a symbolic link, and never
+    over an existing file unless ``force`` (both are usage errors naming the file)."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_TRUNC if force else os.O_EXCL
+    problem: str | None = None
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        problem = f"the output file {path} exists; use --force to replace it"
+    except OSError as exc:
+        if os.path.islink(path):
+            problem = f"the output file {path} is a symbolic link; it is not written through"
+        else:
+            why = exc.strerror or type(exc).__name__
+            problem = f"cannot write the output file {path} ({why})"
+    if problem is not None:
+        raise _usage(terminal(problem, lines=False))
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def _cmd_example_claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -180,7 +214,7 @@ def _cmd_templates_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         return 0
     width = max(len(t.name) for t in infos)
     for t in infos:
-        print(f"{t.name:<{width}}  {t.kind:<8}  {t.serves}", file=out)
+        print(terminal(f"{t.name:<{width}}  {t.kind:<8}  {t.serves}", lines=False), file=out)
     print(f"{len(infos)} templates in {len(reg.packs)} pack(s)", file=err)
     return 0
 
@@ -189,15 +223,16 @@ def _cmd_templates_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     reg = _registry(args)
     info = reg.get(args.name)
     meta = info.meta
-    print(f"# {info.name}", file=out)
-    print(f"# serves: {info.serves}", file=out)
+    head = [f"# {info.name}", f"# serves: {info.serves}"]
     if meta.description:
-        print(f"# {meta.description}", file=out)
+        head.append(f"# {meta.description}")
     if meta.facts:
-        print(f"# facts: {', '.join(meta.facts)}", file=out)
+        head.append(f"# facts: {', '.join(meta.facts)}")
     if meta.optional_facts:
-        print(f"# optional facts: {', '.join(meta.optional_facts)}", file=out)
-    source = reg.source(info.name)
+        head.append(f"# optional facts: {', '.join(meta.optional_facts)}")
+    for line in head:
+        print(terminal(line, lines=False), file=out)
+    source = terminal(reg.source(info.name))
     out.write(source if source.endswith("\n") else source + "\n")
     return 0
 
@@ -228,6 +263,9 @@ def register(sub: Any) -> None:
         "-o", "--output", metavar="PATH", help="write to a file (required for pdf and docx)"
     )
     p.add_argument(
+        "--force", action="store_true", help="replace the -o file if it exists (never a link)"
+    )
+    p.add_argument(
         "--record",
         metavar="FILE",
         help="fill the claim's facts and evidence from a FHIR R4 record (JSON, NDJSON or folder)",
@@ -248,7 +286,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="fail (exit 1) instead of marking missing facts or sending despite a warning",
+        help="fail (exit 1) and write nothing when facts are missing, a warning applies or "
+        "the letter fails its own check",
     )
     p.set_defaults(handler=_cmd_appeal)
 

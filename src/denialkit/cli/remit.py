@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import X12Warning
 
-from ._common import iso_date
+from ._common import iso_date, terminal
 
 _FORMATS = ("table", "csv", "json")
 
@@ -45,7 +45,7 @@ def _plain(value: object) -> object:
 
 
 def _cell(value: object, width: int) -> str:
-    text = "" if value is None else str(_plain(value))
+    text = "" if value is None else terminal(str(_plain(value)), lines=False)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -125,7 +125,7 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         out, columns, (dict(zip(columns, r, strict=True)) for r in summary.by_code)
                     )
                 else:
-                    print(summary, file=out)
+                    print(terminal(str(summary)), file=out)
                     if summary.by_category:
                         print("", file=out)
                         print(summary.chart(), file=out)

@@ -14,7 +14,8 @@ thousand.
 - :meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`, ready
   for :func:`denialkit.appeal` (appeal letters for a whole remittance come from
   :func:`denialkit.batch.appeals`, a floor above: this package never imports the letters);
-- :func:`to_records`, :func:`to_frame` and :func:`summary` turn them into tables.
+- :func:`to_records`, :func:`to_frame`, :func:`write_csv` and :func:`summary` turn them into
+  tables (CSV safe to open in a spreadsheet).
 
 >>> from denialkit import remit
 >>> data = remit.sample()  # a small synthetic remittance
@@ -274,6 +275,8 @@ def write_csv(
     """
     from denialkit._csvsafe import write_rows
 
+    if not callable(getattr(out, "write", None)):
+        raise TypeError(f"out must be a text stream with write(), not {type(out).__name__}")
     return write_rows(out, COLUMNS, iter_records(source, strict=strict))
 
 
@@ -305,6 +308,8 @@ def to_frame(
     """
     from ._tables import frame
 
+    if not isinstance(exact, bool):
+        raise TypeError(f"exact must be True or False, not {type(exact).__name__}")
     return frame(iter_records(source, strict=strict), exact=exact)
 
 

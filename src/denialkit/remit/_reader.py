@@ -117,6 +117,13 @@ _MISSING: Final = object()
 _NO_HEADER: Final = RemittanceHeader(control_number="")  # before the first claim
 
 
+def _tag(tag: str) -> str:
+    """A segment id for a message: two or three letters and digits, never free text."""
+    if 2 <= len(tag) <= 3 and set(tag) <= _SAFE:
+        return tag
+    return "(an unknown id)"
+
+
 def _safe(text: str) -> str:
     """A code for a message: echoed only when it is a short code, never free text."""
     if 0 < len(text) <= 5 and set(text) <= _SAFE:
@@ -563,6 +570,8 @@ class Reader:
                                     unknown.append(self._unknown(tag, seg, i, svc is not None))
                                 continue
                             # -- the claim ends here -------------------------------------
+                            if len(craw) + i - cstart > MAX_CLAIM_SEGMENTS:
+                                raise _too_long(cseg, coff)
                             if svc is not None:
                                 lines.append(
                                     service_line(svc, len(lines) + 1, lseg, comp, dates, adj,
@@ -708,12 +717,7 @@ class Reader:
                     craw.extend(segs[cstart:])
                     cstart = 0
                     if len(craw) > MAX_CLAIM_SEGMENTS:
-                        raise X12ParseError(
-                            f"a claim has more than {MAX_CLAIM_SEGMENTS:,} segments, the "
-                            "reader's limit for one claim: the file is not a plausible 835",
-                            segment=cseg,
-                            offset=coff,
-                        )
+                        raise _too_long(cseg, coff)
                 seg0 += len(raw)
                 base += len(buf) - len(rest)
                 if eof:
@@ -834,7 +838,7 @@ class Reader:
         what = "has no place in" if known else "is not a segment of"
         self.report_at(
             "placement",
-            f"a segment ({_safe(tag)}) {what} {where}; it is kept in the claim's unknown_segments",
+            f"a segment ({_tag(tag)}) {what} {where}; it is kept in the claim's unknown_segments",
             i,
         )
         return UnknownSegment(tag, self._seg0 + i + 1, self.offset(i), seg)
@@ -1021,14 +1025,12 @@ class Reader:
                 return None
             if tag in ("LX", "TS2"):
                 return None
-            if tag == "CLP":
-                raise self.error("a CLP segment (a claim) follows the transaction set's end", i)
             if tag == "PLB":
                 self._plb(tx, e, i)
                 return None
             what = "a header segment after the claims" if tag in _HEADER else "a segment"
             self.report_at(
-                "placement", f"{what} ({_safe(tag)}) is out of place in the 835; ignored", i
+                "placement", f"{what} ({_tag(tag)}) is out of place in the 835; ignored", i
             )
             return None
         # outside any transaction set
@@ -1092,7 +1094,7 @@ class Reader:
                 i,
             )
         self.report_at(
-            "placement", f"a segment ({_safe(tag)}) outside any transaction set; ignored", i
+            "placement", f"a segment ({_tag(tag)}) outside any transaction set; ignored", i
         )
         return None
 
@@ -1339,6 +1341,15 @@ def _split(buf: str, tchar: str, eff: str) -> tuple[list[str], int]:
         ):
             return raw, len(eff)
     return buf.split(tchar), 1
+
+
+def _too_long(segment: int, offset: int) -> X12ParseError:
+    return X12ParseError(
+        f"a claim has more than {MAX_CLAIM_SEGMENTS:,} segments, the reader's limit for one "
+        "claim: the file is not a plausible 835",
+        segment=segment,
+        offset=offset,
+    )
 
 
 def _required(e: list[str], tag: str, k: int) -> tuple[Decimal, Decimal]:

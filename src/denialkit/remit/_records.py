@@ -495,8 +495,9 @@ _CODE_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def _code_text(value: str) -> str:
-    """``value`` when it is a short code, else a placeholder (for a repr: never free text)."""
-    if 0 < len(value) <= 5 and set(value) <= _CODE_CHARS:
+    """``value`` when it has the shape of a segment id (two or three letters and digits),
+    else a placeholder: a repr never shows free text."""
+    if 2 <= len(value) <= 3 and set(value) <= _CODE_CHARS:
         return value
     return "?"
 
