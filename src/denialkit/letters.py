@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
+from . import _care_minutes
 from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
 from .exceptions import (
@@ -910,6 +911,8 @@ def appeal(
         "practice": claim.provider.name,
         "notice_date": notice,
         "denial_reason": reason,
+        # care-management minute thresholds: the one table the knowledge and DK505 read too
+        "care_minutes": _care_minutes.letter_view((s.code, s.units) for s in claim.services),
     }
     evidence, groups, context["enclosed"] = _evidence_plan(claim_evidence(claim), meta.expects)
     required, optional, extra_used = _fact_plan(meta, used)

@@ -86,10 +86,9 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
     elif args.format == "json":
-        body = (
-            json.dumps({**letter.to_dict(), "conflicts": conflicts}, indent=2, ensure_ascii=False)
-            + "\n"
-        )
+        parts = letter.to_dict()
+        parts["conflicts"] = conflicts  # what a FHIR record said against the claim (--record)
+        body = json.dumps(parts, indent=2, ensure_ascii=False) + "\n"
     else:
         body = render(letter, args.format)
     if args.output:
