@@ -1,37 +1,30 @@
-"""Benchmark the 835 reader against a plain split and against 835 parsers from PyPI.
+"""Benchmark the 835 reader against a plain split, the balancing floor and oxedi (Rust).
 
     python benchmarks/bench_remit.py [--mb 100] [--small-mb 10] [--competitor-mb 10]
-                                     [--repeat 5] [--no-memory]
+                                     [--repeat 3] [--no-memory]
 
-Builds a synthetic 835 of ``--mb`` MB from our own fixture's claims (valid envelopes,
-balanced transactions) in a temporary directory, then measures, in this one run:
+Builds a synthetic 835 of ``--mb`` MB whose claims all have amounts of their own
+(``build_835.py --vary``, as in a real remittance) in a temporary directory, then measures,
+in this one run and in turns, round after round (each keeps its best time):
 
-- baseline: a plain-Python segment-and-element split of the same bytes (read in chunks of
-  the reader's own size, Latin-1 decode, ``str.split`` on the terminator, ``str.split`` of
-  every segment on the element separator, counting the elements): the ceiling for pure
-  Python;
-- ``remit.claims()``: read with every check (counts, control numbers, balancing of every
-  line, claim and transaction, codes), claims streamed (details parsed on first use);
-- ``remit.claims()`` + details: the same, touching every line and adjustment (resolved codes).
+- the denial workflow (issue 10): iterate ``remit.claims()``, touch every claim's
+  ``.adjustments`` and every line's ``.adjustments``;
+- ``oxedi.stream`` (Rust, when installed: ``nox -s bench`` installs it), reading its
+  adjustment rows through pyarrow ``to_pydict()`` (every amount a ``Decimal``): the target is
+  denialkit >= 1.0x oxedi;
+- a plain-Python segment-and-element split of the same bytes (the ceiling for pure Python);
+- ``floor_remit.balance_only``: only the exact balancing of lines and claims, no records.
 
-The large file repeats the fixture's claims, so the same segment text comes back again and
-again. The same ratio is also measured on a file of ``--vary-mb`` MB whose claims each have
-amounts of their own (every amount scaled by a factor per claim), as in a real remittance: a
-reader that remembered segments it had seen would look faster on the first file only.
-``floor_remit.py`` measures how fast a reader can go that does nothing but the exact balancing.
-
-The three run one after the other in each of ``--repeat`` rounds, and each keeps its best
-time, so that a slow moment of the machine hits all three alike. For quick iterations use a
-smaller file (``--mb 20``) and skip the memory part (``--no-memory``). Also measured:
+Both wall-clock and CPU time (``time.process_time``) are shown: on a shared machine the CPU
+ratio is the steadier one. Also measured:
 
 - 835 parsers from PyPI when installed (``edi-835-parser``; ``pyx12``'s ``X12Reader``, a
-  segment reader only), on a ``--competitor-mb`` file (they are slow; throughput in MB/s is
-  compared), each skipped cleanly when not installed;
-- peak memory of ``claims()`` + details in a fresh subprocess (RSS and tracemalloc), for the
-  large file and for the ``--small-mb`` one.
+  segment reader only), on a ``--competitor-mb`` file;
+- peak memory of the denial workflow in a fresh subprocess (RSS and tracemalloc), for the
+  large file and for the ``--small-mb`` one (target: under 100 MB, within 20% of each other).
 
-Ratios are printed against the baseline and the fastest PyPI parser measured. The numbers
-are for people; nothing here is a timed assertion.
+``bench_remit_memory.py`` measures memory on hostile shapes. The numbers are for people;
+nothing here is a timed assertion.
 """
 
 from __future__ import annotations
@@ -52,22 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_835 import build
-
-from denialkit.remit._reader import CHUNK_SIZE as CHUNK  # the same reads as the reader
-
-
-def baseline_split(path: Path) -> int:
-    """Plain-Python segment-and-element split: the ceiling for pure Python."""
-    n = 0
-    rest = ""
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            text = rest + chunk.decode("latin-1")
-            segs = text.split("~")
-            rest = segs.pop()
-            for seg in segs:
-                n += len(seg.split("*"))
-    return n
+from floor_remit import balance_only, baseline_split
 
 
 def ours_claims(path: Path) -> int:
@@ -77,15 +55,32 @@ def ours_claims(path: Path) -> int:
 
 
 def ours_full(path: Path) -> int:
+    """The denial workflow: every claim's and every line's adjustments."""
     from denialkit import remit
 
     n = 0
     for claim in remit.claims(path):
-        claim.patient  # noqa: B018 - parse the details
+        n += len(claim.adjustments)
         for line in claim.lines:
             n += len(line.adjustments)
-        n += len(claim.adjustments)
     return n
+
+
+def oxedi_adjustments(path: Path) -> int:
+    """oxedi's stream, its adjustment rows read into Python (amounts as ``Decimal``)."""
+    oxedi = importlib.import_module("oxedi")  # optional, bench session only
+    pa = importlib.import_module("pyarrow")
+    n = 0
+    with path.open("rb") as f:
+        data = f.read()
+    for batch in oxedi.stream(data):
+        rows = pa.table(batch.tables["adjustments"]).to_pydict()
+        n += len(rows["amount"])
+    return n
+
+
+def floor_balance(path: Path) -> int:
+    return balance_only(path)[0]
 
 
 def edi_835_parser_parse(path: Path) -> int:
@@ -114,14 +109,22 @@ COMPETITORS: dict[str, tuple[str, Callable[[Path], int]]] = {
 
 
 def alternating(fns: tuple[Callable[[Path], int], ...], path: Path, rounds: int) -> list[float]:
-    """The best time of each function, running them in turn in each round."""
-    best = [float("inf")] * len(fns)
+    """The best wall-clock time of each function, running them in turn in each round."""
+    return [w for w, _ in alternating_cpu(fns, path, rounds)]
+
+
+def alternating_cpu(
+    fns: tuple[Callable[[Path], int], ...], path: Path, rounds: int
+) -> list[tuple[float, float]]:
+    """The best wall-clock and CPU time of each function, run in turn in each round."""
+    best = [(float("inf"), float("inf"))] * len(fns)
     for _ in range(rounds):
         for k, fn in enumerate(fns):
             gc.collect()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn(path)
-            best[k] = min(best[k], time.perf_counter() - t)
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+            best[k] = (min(best[k][0], wall), min(best[k][1], cpu))
     return best
 
 
@@ -143,9 +146,9 @@ if trace:
     tracemalloc.start()
 n = 0
 for claim in remit.claims(sys.argv[1]):
+    n += len(claim.adjustments)
     for line in claim.lines:
         n += len(line.adjustments)
-    n += len(claim.adjustments)
 peak = tracemalloc.get_traced_memory()[1] if trace else 0
 hwm = 0
 try:  # VmHWM is this process's own peak RSS (ru_maxrss can carry the parent's over exec)
@@ -174,56 +177,56 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--competitor-mb", type=float, default=10.0, help="size of the file the PyPI parsers read"
     )
-    ap.add_argument(
-        "--vary-mb",
-        type=float,
-        default=10.0,
-        help="size of the file whose claims all have amounts of their own",
-    )
-    ap.add_argument("--repeat", type=int, default=5, help="rounds (best of)")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds (best of)")
     ap.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         big, small, comp = Path(tmp, "big.835"), Path(tmp, "small.835"), Path(tmp, "comp.835")
-        varied = Path(tmp, "varied.835")
         print(
-            f"building {args.mb:g} MB, {args.small_mb:g} MB, {args.competitor_mb:g} MB and "
-            f"{args.vary_mb:g} MB (amounts varied) synthetic 835s from "
-            "tests/remit/data/basic.835 ..."
+            f"building {args.mb:g} MB and {args.small_mb:g} MB (amounts varied) and "
+            f"{args.competitor_mb:g} MB synthetic 835s from tests/remit/data/basic.835 ..."
         )
-        size = build(big, args.mb)
-        small_size = build(small, args.small_mb)
+        size = build(big, args.mb, vary=True)
+        small_size = build(small, args.small_mb, vary=True)
         comp_size = build(comp, args.competitor_mb)
-        varied_size = build(varied, args.vary_mb, vary=True)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
 
         def mbps(sz: int, secs: float) -> float:
             return sz / secs / 1e6
 
-        print(f"throughput on {size / 1e6:.1f} MB (alternating, best of {args.repeat} rounds):")
-        t_base, t_claims, t_full = alternating(
-            (baseline_split, ours_claims, ours_full), big, args.repeat
-        )
-        print(f"  baseline split              {mbps(size, t_base):7.1f} MB/s")
+        have_oxedi = all(importlib.util.find_spec(m) for m in ("oxedi", "pyarrow"))
+        fns: list[tuple[str, Callable[[Path], int]]] = [
+            ("plain split (ceiling)", baseline_split),
+            ("floor_remit balance only", floor_balance),
+            ("denialkit denial workflow", ours_full),
+            ("denialkit claims() only", ours_claims),
+        ]
+        if have_oxedi:
+            fns.append(("oxedi.stream + to_pydict", oxedi_adjustments))
         print(
-            f"  denialkit claims()          {mbps(size, t_claims):7.1f} MB/s   "
-            f"ratio to baseline {t_base / t_claims:.2f} (target >= 0.5)"
+            f"the denial workflow on {size / 1e6:.1f} MB (amounts varied; in turns, best of "
+            f"{args.repeat} rounds; MB/s wall-clock and CPU):"
         )
-        print(
-            f"  denialkit claims()+details  {mbps(size, t_full):7.1f} MB/s   "
-            f"ratio to baseline {t_base / t_full:.2f}"
-        )
-
-        print(
-            f"\nthe same on {varied_size / 1e6:.1f} MB whose claims all have amounts of their own:"
-        )
-        v_base, v_claims = alternating((baseline_split, ours_claims), varied, args.repeat)
-        print(f"  baseline split              {mbps(varied_size, v_base):7.1f} MB/s")
-        print(
-            f"  denialkit claims()          {mbps(varied_size, v_claims):7.1f} MB/s   "
-            f"ratio to baseline {v_base / v_claims:.2f} (target >= 0.5)"
-        )
+        times = alternating_cpu(tuple(fn for _, fn in fns), big, args.repeat)
+        by_name = dict(zip((name for name, _ in fns), times, strict=True))
+        for name, (wall, cpu) in by_name.items():
+            print(f"  {name:<28} {mbps(size, wall):7.1f} MB/s  {mbps(size, cpu):7.1f} MB/s CPU")
+        ours_wall, ours_cpu = by_name["denialkit denial workflow"]
+        for name in ("plain split (ceiling)", "floor_remit balance only"):
+            wall, cpu = by_name[name]
+            print(
+                f"  denialkit workflow / {name:<26} {wall / ours_wall:5.2f}x wall  "
+                f"{cpu / ours_cpu:5.2f}x CPU"
+            )
+        if have_oxedi:
+            wall, cpu = by_name["oxedi.stream + to_pydict"]
+            print(
+                f"  denialkit workflow / oxedi{'':<21} {wall / ours_wall:5.2f}x wall  "
+                f"{cpu / ours_cpu:5.2f}x CPU   (target >= 1.0)"
+            )
+        else:
+            print("  oxedi: skipped, not installed (pip install oxedi pyarrow)")
 
         print(f"\nagainst PyPI 835 parsers on {comp_size / 1e6:.1f} MB (best of 1):")
         c_claims = timed(ours_claims, comp, 1)
@@ -253,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.no_memory:
             return 0
-        print("\npeak memory of claims()+details, in a fresh process:")
+        print("\npeak memory of the denial workflow, in a fresh process (target < 100 MB):")
         m_big = memory(big, trace=False)
         m_small = memory(small, trace=False)
         print(f"  {size / 1e6:6.1f} MB file: max RSS {m_big['maxrss_kb'] / 1024:6.1f} MB")

@@ -15,13 +15,20 @@ release = _version("denialkit")
 version = ".".join(release.split(".")[:2])
 
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "denialkit_docs",
 ]
-source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "notebooks/.ipynb_checkpoints"]
+
+# myst-nb parses the Markdown pages and executes the notebooks on every build, so the
+# rendered notebook shows real output and real charts; any error in a cell fails the build.
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_timeout = 120
+nb_execution_show_tb = True
+nb_merge_streams = True
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 html_theme = "furo"
@@ -35,7 +42,7 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
 
-# Types that live outside the docs (standard library, attrs, pandas, jinja2) resolve to
+# Types that live outside the docs (standard library, attrs, pandas, jinja2, matplotlib) resolve to
 # nothing without network access to other projects' inventories.
 nitpicky = True
 nitpick_ignore_regex = [
@@ -46,5 +53,6 @@ nitpick_ignore_regex = [
     ),
     (r"py:class", r"(str|int|bool|float|bytes|object|None|list|dict|tuple|set|frozenset|type)"),
     (r"py:.*", r"denialkit\..*\._.*"),
+    (r"py:.*", r"(matplotlib\..*|Axes)"),
     (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler|Source|Readable).*"),
 ]

@@ -48,6 +48,8 @@ RELEASES = {
     "carc": "2025-11-01",
     "rarc": "2026-08-17",
     "care-management": "2026",
+    # the revision of our own knowledge files (summaries, advice), named in the CHANGELOG
+    "knowledge": "2026-12-07",
 }
 SOURCE = (
     "Code values, statuses, dates and group-code limits: X12 CARC list of 2025-11-01 and "
@@ -56,6 +58,9 @@ SOURCE = (
     "advice and knowledge: written by the denialkit project (knowledge/*.toml)."
 )
 REMARK_REQUIRED = re.compile(r"at least one remark code must be provided", re.I)
+#: "Use only with Group Code OA except where state workers' compensation regulations
+#: requires CO" (CARC 18): the excepted group is allowed too, as the list says.
+GROUP_EXCEPTION = re.compile(r"except where [^()]*? requires? (CO|PR|OA|PI)\b")
 
 
 class BuildError(Exception):
@@ -84,7 +89,7 @@ def _line_of(text: str, code: str, field: str | None = None) -> int:
 
 
 def load_knowledge(
-    folder: Path, codes: set[str], every: set[tuple[str, ...]]
+    folder: Path, codes: set[str], index: ck.CopyIndex
 ) -> tuple[dict[str, dict[str, Any]], list[Path]]:
     """Read and check every TOML file in ``folder``; raise BuildError with file:line."""
     merged: dict[str, dict[str, Any]] = {}
@@ -96,7 +101,7 @@ def load_knowledge(
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise BuildError(f"{path}: {exc}") from None
-        problems = ck.check_file(path, {}, codes, every)
+        problems = ck.check_file(path, codes, index)
         if problems:
             first = problems[0]
             # "FILE: CODE: message" -> name the line of the entry (and field when named)
@@ -129,6 +134,8 @@ def _advice(entry: Mapping[str, Any]) -> dict[str, Any]:
     if entry.get("groups"):
         base = {k: entry[k] for k in ("action", "action_reason", "appealable", "appeal_reason")}
         out["groups"] = {g: {**base, **over} for g, over in sorted(entry["groups"].items())}
+    if entry.get("plans"):
+        out["plans"] = {p: dict(rule) for p, rule in sorted(entry["plans"].items())}
     return out
 
 
@@ -155,9 +162,9 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     """Build every table into ``out_dir``; return the manifest."""
     texts = ck.official_texts(data_dir)
     codes = ck.known_codes(data_dir)
-    every = ck.all_official_shingles(texts)
-    knowledge, kpaths = load_knowledge(KNOWLEDGE / "codes", codes, every)
-    rich, rpaths = load_knowledge(KNOWLEDGE / "rich", codes, every)
+    index = ck.CopyIndex(texts)
+    knowledge, kpaths = load_knowledge(KNOWLEDGE / "codes", codes, index)
+    rich, rpaths = load_knowledge(KNOWLEDGE / "rich", codes, index)
     for code in rich:
         if code not in knowledge:
             raise BuildError(f"knowledge/rich: {code} has a rich entry but no codes/ entry")
@@ -177,6 +184,8 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     rows = []
     for rec in _read_csv(data_dir / "carc.csv"):
         limit = re.findall(r"\b(CO|PR|OA|PI|CR)\b", rec["group_code_restriction"] or "")
+        if limit:
+            limit += GROUP_EXCEPTION.findall(rec["description"])
         facts = {
             "status": rec["status"],
             "start": rec["start_date"],

@@ -15,6 +15,24 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+def _register_payloads() -> None:
+    """Make ``tests/payloads.py`` importable as ``import payloads`` from any test module (the
+    import mode is importlib, so tests/ is not on sys.path)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "payloads", Path(__file__).with_name("payloads.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules.setdefault("payloads", module)
+
+
+_register_payloads()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository checkout."""

@@ -17,8 +17,10 @@ import pytest
 
 from denialkit.claim import Claim, Denial, Patient, Payer, PlanType, Provider, ServiceLine
 from denialkit.deadlines import (
+    AMOUNTS_IN_CONTROVERSY,
     APPEAL_LEVELS,
     CONFIDENCE,
+    MEDICAID_ENROLLEE_LEVELS,
     PAYER_WINDOW,
     add_months,
     amount_in_controversy,
@@ -43,7 +45,7 @@ EVERY_LEVEL = [
     ("medicare-advantage", 1, None, NOTICE, date(2026, 3, 8)),  # 65, from the notice
     ("erisa", 1, None, NOTICE, date(2026, 7, 1)),  # 180
     ("aca", 1, None, NOTICE, date(2026, 7, 1)),  # 180
-    ("aca", 2, None, NOTICE, date(2026, 5, 2)),  # 4 calendar months
+    ("aca", 2, None, NOTICE, date(2026, 5, 4)),  # 4 months: Sat May 2 -> Mon May 4
     ("medicaid", 1, 60, NOTICE, date(2026, 3, 3)),
     ("medicaid", 2, 30, NOTICE, date(2026, 2, 1)),
     ("commercial", 1, 90, NOTICE, date(2026, 4, 2)),
@@ -126,18 +128,34 @@ def test_add_months(start: date, months: int, expected: date) -> None:
 @pytest.mark.parametrize(
     ("notice", "due"),
     [
-        (date(2025, 10, 31), date(2026, 2, 28)),
-        (date(2023, 10, 31), date(2024, 2, 29)),
-        (date(2025, 8, 31), date(2025, 12, 31)),
+        # the regulation's own example: October 30 gives March 1 (2023-03-01 is a Wednesday)
+        (date(2022, 10, 30), date(2023, 3, 1)),
+        # no February 30 or 31: March 1, 2026, a Sunday, so Monday March 2
+        (date(2025, 10, 30), date(2026, 3, 2)),
+        (date(2025, 10, 31), date(2026, 3, 2)),
+        (date(2025, 11, 1), date(2026, 3, 2)),
+        # a leap year has February 29 but no 30th
         (date(2023, 10, 29), date(2024, 2, 29)),
-        (date(2024, 2, 29), date(2024, 6, 29)),
+        (date(2023, 10, 30), date(2024, 3, 1)),
+        (date(2023, 10, 31), date(2024, 3, 1)),
+        # no November 31: December 1, 2025 (a Monday)
+        (date(2025, 7, 31), date(2025, 12, 1)),
+        # Saturday June 29, 2024 -> Monday July 1
+        (date(2024, 2, 29), date(2024, 7, 1)),
+        # July 4, 2024 (Thursday) is a holiday -> Friday July 5
+        (date(2024, 3, 4), date(2024, 7, 5)),
+        # Christmas observed on Friday December 24, 2021; then the weekend -> Monday 27th
+        (date(2021, 8, 24), date(2021, 12, 27)),
+        # New Year's Day 2022 is observed on Friday December 31, 2021 -> Monday January 3
+        (date(2021, 8, 31), date(2022, 1, 3)),
     ],
 )
-def test_aca_external_review_counts_calendar_months(notice: date, due: date) -> None:
+def test_aca_external_review_follows_45_cfr_147_136_d_2_i(notice: date, due: date) -> None:
     d = deadline("aca", 2, notice)
     assert (d.received, d.due, d.months, d.days) == (notice, due, 4, None)
-    assert "calendar months" in d.rule
-    assert "verify" in d.rule
+    assert "first day of the month after it" in d.rule
+    assert "next business day" in d.rule
+    assert d.level.confidence == "medium"
 
 
 def test_string_plans_are_normalised() -> None:
@@ -145,11 +163,54 @@ def test_string_plans_are_normalised() -> None:
     assert levels("MEDICARE_ADVANTAGE") == levels(PlanType.MEDICARE_ADVANTAGE)
 
 
-def test_medicare_advantage_is_level_one_only_and_marked_verify() -> None:
+def test_medicare_advantage_is_level_one_only() -> None:
     (only,) = levels("medicare-advantage")
-    assert (only.days, only.receipt_presumed_days, only.confidence) == (65, 0, "verify")
+    assert (only.days, only.receipt_presumed_days, only.confidence) == (65, 0, "medium")
+    assert "CMS Medicare Managed Care Appeals & Grievances" in only.citation
+    assert "validator" not in only.note
     with pytest.raises(DeadlineError, match="independent review entity"):
         level("medicare-advantage", 2)
+
+
+@pytest.mark.parametrize(
+    ("notice", "days", "due"),
+    [
+        (date(2024, 12, 31), 60, date(2025, 3, 1)),  # before 2025: 60 days
+        (date(2025, 1, 1), 65, date(2025, 3, 7)),  # on or after 2025-01-01: 65 days
+        (date(2024, 11, 20), 60, date(2025, 1, 19)),
+    ],
+)
+def test_medicare_advantage_window_depends_on_the_notice_date(
+    notice: date, days: int, due: date
+) -> None:
+    d = deadline("medicare-advantage", 1, notice)
+    assert (d.days, d.due) == (days, due)
+    assert f"{days} days (for notices dated" in d.rule
+
+
+def test_medicaid_enrollee_appeal_has_60_days_from_the_notice() -> None:
+    d = deadline("medicaid", 1, NOTICE, enrollee=True)
+    assert (d.received, d.due, d.days) == (NOTICE, date(2026, 3, 3), 60)
+    assert d.citation == "42 CFR 438.402(c)(2)(ii)"
+    assert d.level.confidence == "medium"
+    hearing = deadline("medicaid", 2, NOTICE, enrollee=True)
+    assert (hearing.days, hearing.level.name) == (120, "State fair hearing")
+    with pytest.raises(DeadlineError, match="window_days applies only"):
+        deadline("medicaid", 1, NOTICE, enrollee=True, window_days=90)
+    with pytest.raises(DeadlineError, match="Medicaid managed care only"):
+        deadline("commercial", 1, NOTICE, enrollee=True)
+    with pytest.raises(DeadlineError, match="2 levels"):
+        deadline("medicaid", 3, NOTICE, enrollee=True)
+    with pytest.raises(TypeError, match="enrollee must be a bool"):
+        deadline("medicaid", 1, NOTICE, enrollee="yes")  # type: ignore[arg-type]
+
+
+def test_the_missing_window_message_names_the_case() -> None:
+    with pytest.raises(DeadlineError, match=r"a provider's payment dispute with a Medicaid plan "
+                       r"has no federal appeal window.*enrollee=True"):  # fmt: skip
+        deadline("medicaid", 1, NOTICE)
+    with pytest.raises(DeadlineError, match="a provider's appeal to a commercial plan has no "):
+        deadline("commercial", 1, NOTICE)
 
 
 # ------------------------------------------------------------------ window_days
@@ -232,6 +293,7 @@ def test_deadline_for_errors() -> None:
         (2025, "190", "1900", "medium"),
         (2024, "180", "1840", "medium"),
         (2022, "180", None, "medium"),
+        (2018, "160", "1600", "high"),
         (2017, "160", "1560", "high"),
         (2016, "150", "1500", "high"),
         (2015, "150", "1460", "medium"),
@@ -246,10 +308,16 @@ def test_amount_in_controversy(year: int, alj: str, court: str | None, confidenc
     assert aic.source
 
 
-@pytest.mark.parametrize("year", [2014, 2018, 2023, 2027, 0, -5, 10**30])
+@pytest.mark.parametrize("year", [2014, 2019, 2023, 2027, 0, -5, 10**30])
 def test_amount_in_controversy_unknown_years(year: int) -> None:
-    with pytest.raises(DeadlineError, match="known years: 2015, 2016, 2017, 2022, 2024"):
+    with pytest.raises(DeadlineError, match="known years: 2015, 2016, 2017, 2018, 2022, 2024"):
         amount_in_controversy(year)
+
+
+def test_amount_in_controversy_names_the_federal_register_notices() -> None:
+    assert "82 FR 45592" in amount_in_controversy(2018).source
+    assert "86 FR 54198" in amount_in_controversy(2022).source
+    assert "89 FR 79294" in amount_in_controversy(2025).source
 
 
 # ------------------------------------------------------------------ bad input
@@ -415,7 +483,13 @@ def test_docs_page_shows_every_rule_with_its_citation_and_confidence() -> None:
         assert lv.counts_from in row
         tag = "**verify**" if lv.confidence == "verify" else lv.confidence
         assert tag in row
-    for year in (2015, 2016, 2017, 2022, 2024, 2025, 2026):
+    for lv in MEDICAID_ENROLLEE_LEVELS:
+        key = ["`medicaid` (`enrollee=True`)", str(lv.number)]
+        (match,) = [r for r in rows if r[:2] == key]
+        row = " | ".join(match)
+        assert lv.citation in row and lv.window in row and lv.counts_from in row
+        assert ("**verify**" if lv.confidence == "verify" else lv.confidence) in row
+    for year in (2015, 2016, 2017, 2018, 2022, 2024, 2025, 2026):
         aic = amount_in_controversy(year)
         matches = [r for r in rows if r[:1] == [str(year)]]
         assert len(matches) == 1
@@ -423,3 +497,95 @@ def test_docs_page_shows_every_rule_with_its_citation_and_confidence() -> None:
         court = "not known" if aic.judicial_review is None else f"${aic.judicial_review:,}"
         assert court in matches[0][2]
         assert aic.confidence in matches[0][4]
+
+
+# ------------------------------------------------------------------ federal holidays
+
+# Observed dates as OPM publishes them (a Saturday holiday on the Friday before, a Sunday one
+# on the Monday after), written out by hand.
+KNOWN_HOLIDAYS = {
+    2020: ["01-01", "01-20", "02-17", "05-25", "07-03", "09-07", "10-12", "11-11", "11-26",
+           "12-25"],
+    2021: ["01-01", "01-18", "02-15", "05-31", "06-18", "07-05", "09-06", "10-11", "11-11",
+           "11-25", "12-24", "12-31"],
+    2022: ["01-17", "02-21", "05-30", "06-20", "07-04", "09-05", "10-10", "11-11", "11-24",
+           "12-26"],
+    2023: ["01-02", "01-16", "02-20", "05-29", "06-19", "07-04", "09-04", "10-09", "11-10",
+           "11-23", "12-25"],
+    2025: ["01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13", "11-11",
+           "11-27", "12-25"],
+    2026: ["01-01", "01-19", "02-16", "05-25", "06-19", "07-03", "09-07", "10-12", "11-11",
+           "11-26", "12-25"],
+    2028: ["01-17", "02-21", "05-29", "06-19", "07-04", "09-04", "10-09", "11-10", "11-23",
+           "12-25"],
+    2033: ["01-17", "02-21", "05-30", "06-20", "07-04", "09-05", "10-10", "11-11",
+           "11-24", "12-26"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("year", sorted(KNOWN_HOLIDAYS))
+def test_federal_holidays_match_the_published_dates(year: int) -> None:
+    from denialkit.deadlines import federal_holidays
+
+    got = [d.isoformat()[5:] for d in federal_holidays(year)]
+    assert got == KNOWN_HOLIDAYS[year]
+
+
+def test_federal_holidays_2020_to_2035_agree_with_an_independent_calendar() -> None:
+    holidays = pytest.importorskip("holidays")
+    from denialkit.deadlines import federal_holidays, is_business_day
+
+    theirs = holidays.US(years=range(2019, 2037), observed=True)
+    for year in range(2020, 2036):
+        # the other calendar lists the actual day beside the observed one; a weekend day is
+        # no business day either way, so compare the weekdays
+        expected = sorted(d for d in theirs if d.year == year and d.weekday() < 5)
+        assert list(federal_holidays(year)) == expected, year
+        assert 10 <= len(expected) <= 12
+        day = date(year, 1, 1)
+        while day.year == year:
+            assert is_business_day(day) == (day.weekday() < 5 and day not in expected)
+            day += timedelta(days=1)
+
+
+def test_next_business_day_skips_weekends_and_holidays() -> None:
+    from denialkit.deadlines import next_business_day
+
+    assert next_business_day(date(2026, 3, 2)) == date(2026, 3, 2)  # a Monday
+    assert next_business_day(date(2026, 2, 28)) == date(2026, 3, 2)  # Saturday
+    assert next_business_day(date(2026, 1, 17)) == date(2026, 1, 20)  # Sat, Sun, MLK Day
+    assert next_business_day(date(2021, 12, 24)) == date(2021, 12, 27)  # Christmas observed
+    assert next_business_day(date(2021, 12, 31)) == date(2022, 1, 3)  # New Year's observed
+    assert next_business_day(date(9999, 12, 25)) == date(9999, 12, 27)
+
+
+@pytest.mark.parametrize("junk", [None, "2026-03-02", 20260302, datetime(2026, 3, 2)])
+def test_business_day_functions_refuse_junk(junk: object) -> None:
+    from denialkit.deadlines import federal_holidays, is_business_day, next_business_day
+
+    with pytest.raises(TypeError, match=r"must be a datetime\.date"):
+        is_business_day(junk)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"must be a datetime\.date"):
+        next_business_day(junk)  # type: ignore[arg-type]
+    if not isinstance(junk, int):
+        with pytest.raises(TypeError, match="year must be an int"):
+            federal_holidays(junk)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("year", [0, -1, 10000, 10**30])
+def test_federal_holidays_out_of_range(year: int) -> None:
+    from denialkit.deadlines import federal_holidays
+
+    with pytest.raises(DeadlineError, match="outside 1 to 9999"):
+        federal_holidays(year)
+
+
+def test_every_deadline_rule_has_a_citation_and_a_confidence() -> None:
+    for lv in (*APPEAL_LEVELS, *MEDICAID_ENROLLEE_LEVELS):
+        assert lv.citation.strip(), (lv.plan, lv.number)
+        assert lv.confidence in CONFIDENCE, (lv.plan, lv.number)
+        assert lv.payer_window in PAYER_WINDOW
+        assert lv.short_month in ("last-day", "next-month")
+        assert (lv.days_since is None) == (lv.earlier_days is None)
+    for aic in AMOUNTS_IN_CONTROVERSY:
+        assert aic.source.strip() and aic.confidence in CONFIDENCE

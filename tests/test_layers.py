@@ -25,11 +25,7 @@ SRC = Path(denialkit.__file__).parent
 #: here whose circle is gone may simply be deleted.
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"denialkit._tables", "denialkit.codes"}): "code tables (not remit)",
-    frozenset({"denialkit._rules", "denialkit.validation"}): "validator rules (not remit)",
     frozenset({"denialkit.letters", "denialkit.render"}): "letters and rendering (not remit)",
-    frozenset(
-        {"denialkit.remit._detail", "denialkit.remit._reader", "denialkit.remit._records"}
-    ): "the claim parsed on first use; gone with the one-pass reader (issue 10, point 5)",
 }
 
 #: What remit/ must never import, at any level (also under TYPE_CHECKING).

@@ -8,6 +8,7 @@ printable is collected and searched for the sentinel.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import warnings
@@ -147,6 +148,13 @@ def test_no_sentinel_from_remittances(caplog: pytest.LogCaptureFixture) -> None:
         )
         _attempt(lambda: list(remit.claims(bad)), seen)
         _attempt(lambda: list(remit.claims(raw.replace(b"*105*", b"*106*"), strict=True)), seen)
+        # a raw CLP02, an unknown segment and amounts that are not numbers (issues 10, 16)
+        odd = raw.replace(b"*1*190*105*", f"*{SENTINEL}*190*105*".encode(), 1)
+        odd = odd.replace(b"CAS*CO*197*300~", f"CAS*CO*197*{SENTINEL}~{SENTINEL}*1*2~".encode())
+        odd = odd.replace(b"AMT*AU*125", f"AMT*AU*{SENTINEL}".encode())
+        for claim in remit.claims(odd):
+            seen += [repr(claim), repr(claim.unknown_segments), repr(claim.adjustments)]
+        _attempt(lambda: list(remit.claims(odd, strict=True)), seen)
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
     assert [s for s in seen if SENTINEL in s] == []
@@ -233,6 +241,95 @@ def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Pa
         err = io.StringIO()
         main(["record", "facts", str(export)], stdout=io.StringIO(), stderr=err)
         seen.append(err.getvalue())
+        # appeal --record: conflicts on stderr; validate against the record: DK8xx findings
+        err = io.StringIO()
+        main(
+            [
+                "appeal",
+                "CCM21",
+                "--claim",
+                str(claim_file),
+                "--record",
+                str(bundle),
+                "--date",
+                "2026-11-02",
+            ],
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+        seen.append(err.getvalue())
+        wrong = claim.evolve(
+            facts=dict(claim.facts, care_manager_minutes=45, consent_date=date(2026, 9, 1))
+        )
+        letter = denialkit.appeal("CCM21", wrong, letter_date=LETTER_DATE)
+        report = denialkit.check(letter, record=rec)
+        assert {"DK801", "DK803"} <= {f.rule_id for f in report}
+        for f in report:
+            seen += [repr(f), f.message, f.hint or "", str(f)]
+        _attempt(lambda: denialkit.validate(letter, record=rec), seen)
         seen += [str(w.message) for w in caught]
     seen += [r.getMessage() for r in caplog.records]
+    assert [s for s in seen if SENTINEL in s] == []
+
+
+def test_no_sentinel_in_notebook_displays() -> None:
+    """The notebook HTML of a report, an explanation and a summary carries no patient value;
+    a letter's carries them only inside the letter's own text."""
+    import re
+
+    from denialkit import remit
+
+    claim = Claim.from_dict(_claim_data())
+    letter = denialkit.appeal("CCM21", claim, letter_date=LETTER_DATE)
+    page = letter._repr_html_()
+    assert SENTINEL in page
+    assert SENTINEL not in re.sub(r"<pre[^>]*>.*?</pre>", "", page, flags=re.S)
+    edited = letter.text + f"\nAlso see {SENTINEL} Other, SSN 123-45-6789.\n"
+    seen = [
+        letter.report._repr_html_(),
+        denialkit.validate_text(edited, claim=claim)._repr_html_(),
+        denialkit.explain("CO-16 N290")._repr_html_(),
+    ]
+    raw = remit.sample().replace(b"NM1*QC*1*DOE*JANE", f"NM1*QC*1*{SENTINEL}*JANE".encode())
+    raw = raw.replace(b"CLP*PCN1001", f"CLP*{SENTINEL}1".encode())
+    summary = remit.summary(raw)
+    seen += [summary._repr_html_(), str(summary), summary.chart()]
+    assert [s for s in seen if SENTINEL in s] == []
+
+
+def test_no_sentinel_from_the_batch(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    from denialkit import batch, remit
+    from denialkit.claim import Payer, Provider
+    from denialkit.cli import main
+
+    caplog.set_level(logging.DEBUG)
+    raw = remit.sample().replace(b"NM1*QC*1*POE*EDGAR", f"NM1*QC*1*{SENTINEL}*EDGAR".encode())
+    raw = raw.replace(b"ZX1000003", f"{SENTINEL}3".encode())
+    assert raw.count(SENTINEL.encode()) == 2
+    practice = Provider(name="Valley Family Medicine", npi="1234567893")
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for a in batch.appeals(raw, provider=practice, letter_date=LETTER_DATE):
+            seen += [repr(a), a.reason or "", a.slug]
+            if a.letter is not None:
+                seen += [repr(a.letter), *(f.message for f in a.letter.report)]
+        bad = {"name": f"{SENTINEL} Plan", "plan_type": SENTINEL}  # a checked Payer may refuse
+        _attempt(lambda: batch.appeals(raw, provider=practice, payer=Payer(**bad)), seen)  # type: ignore[arg-type]
+        # the folder: a planted letter file stops the run, naming the file (never the patient)
+        era = tmp_path / "era.835"
+        era.write_bytes(raw)
+        provider = tmp_path / "provider.json"
+        provider.write_text(json.dumps({"name": "Valley Family Medicine"}))
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "0003-ACME26001003.txt").write_text("kept")
+        for force in ([], ["--force"]):
+            stdout, stderr = io.StringIO(), io.StringIO()
+            argv = ["remit", str(era), "--appeals", str(out), "--provider", str(provider)]
+            main([*argv, "--date", "2026-05-04", *force], stdout=stdout, stderr=stderr)
+            seen += [stdout.getvalue(), stderr.getvalue(), *(p.name for p in out.iterdir())]
+        seen += [str(w.message) for w in caught]
+    seen += [r.getMessage() for r in caplog.records]
+    assert "0003-ACME26001003.txt exists" in "".join(seen)
     assert [s for s in seen if SENTINEL in s] == []

@@ -89,8 +89,29 @@ def write_category_pages(folder: Path) -> list[Path]:
     return written
 
 
+def write_summary_chart(path: Path) -> Path:
+    """Draw ``Summary.plot()`` of the sample remittance into a PNG (rewritten only when its
+    bytes change). Uses a bare ``Figure``, so no display or pyplot state is involved."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    from denialkit import remit
+
+    summary = remit.summary(remit.sample())
+    fig = Figure(figsize=(7, 0.5 * len(summary.by_category) + 1.2))
+    summary.plot(ax=fig.subplots())
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=96, bbox_inches="tight", metadata={"Software": None})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_bytes() != buf.getvalue():
+        path.write_bytes(buf.getvalue())
+    return path
+
+
 def _on_init(app: Any) -> None:
     write_category_pages(Path(app.srcdir) / "categories")
+    write_summary_chart(Path(app.srcdir) / "_generated" / "denied-by-category.png")
 
 
 def _public_home(name: str) -> str | None:

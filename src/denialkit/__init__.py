@@ -65,6 +65,9 @@ __all__ = [
     "InvalidCodeError",
     "Letter",
     "LetterValidationError",
+    "LetterWarning",
+    "LetterWarningError",
+    "MissingExtraError",
     "MissingFactsError",
     "Patient",
     "Payer",
@@ -98,16 +101,17 @@ __all__ = [
     "is_valid",
     "lookup",
     "parse",
-    "render",
     "search",
     "validate",
     "validate_text",
     "__version__",
 ]
 
-# public modules reachable as attributes (``denialkit.remit.read(...)``), imported on first use
+# public modules reachable as attributes (``denialkit.remit.read(...)``), imported on first use;
+# they are not API names, so they are not in ``__all__``
 _SUBMODULES = frozenset(
     {
+        "batch",
         "claim",
         "codes",
         "deadlines",
@@ -142,12 +146,12 @@ _WHERE: dict[str, str] = {
     "deadline": "deadlines",
     "deadline_for": "deadlines",
     "Letter": "letters",
+    "LetterWarning": "letters",
     "appeal": "letters",
     "example_claim": "letters",
     "TemplatePack": "templates",
     "TemplateRegistry": "templates",
     "default_registry": "templates",
-    "render": "render",
     "Finding": "validation",
     "Report": "validation",
     "Severity": "validation",
@@ -160,6 +164,8 @@ _WHERE: dict[str, str] = {
     "CodeSetClashWarning": "exceptions",
     "DeadlineError": "exceptions",
     "LetterValidationError": "exceptions",
+    "LetterWarningError": "exceptions",
+    "MissingExtraError": "exceptions",
     "MissingFactsError": "exceptions",
     "RecordError": "exceptions",
     "RuleError": "exceptions",
@@ -213,6 +219,8 @@ if TYPE_CHECKING:
         CodeSetClashWarning,
         DeadlineError,
         LetterValidationError,
+        LetterWarningError,
+        MissingExtraError,
         MissingFactsError,
         RecordError,
         RuleError,
@@ -222,8 +230,7 @@ if TYPE_CHECKING:
         X12Warning,
     )
     from .knowledge import Explanation, explain
-    from .letters import Letter, appeal, example_claim
-    from .render import render
+    from .letters import Letter, LetterWarning, appeal, example_claim
     from .templates import TemplatePack, TemplateRegistry, default_registry
     from .validation import (
         Finding,

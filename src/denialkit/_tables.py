@@ -23,6 +23,7 @@ from .codes import (
     CodeTable,
     DenialCode,
     Knowledge,
+    PlanRule,
     Service,
     Status,
     parse,
@@ -99,6 +100,7 @@ _COLUMNS: Final = (
     "is_alert",
     "groups",
     "knowledge",
+    "plans",
 )
 
 
@@ -124,6 +126,7 @@ def _row_to_code(
             is_alert,
             groups_,
             knowledge_,
+            plans_,
         ) = row
     except (TypeError, ValueError):
         raise DataError(f"each row must list {len(_COLUMNS)} values", file=file, row=n) from None
@@ -168,9 +171,19 @@ def _row_to_code(
                 for name, adv in sorted(groups_.items())
             )
         knowledge = _knowledge(knowledge_)
+        plans = tuple(
+            PlanRule(
+                plan,
+                _APPEALABLE[rule["appealable"]],
+                rule["appeal_reason"],
+                rule["route"],
+                rule["citation"],
+            )
+            for plan, rule in sorted((plans_ or {}).items())
+        )
     except (KeyError, TypeError, AttributeError):
         raise DataError(
-            "a group advice or knowledge entry is incomplete", file=file, row=n
+            "a group advice, plan rule or knowledge entry is incomplete", file=file, row=n
         ) from None
     return DenialCode(
         system,
@@ -194,6 +207,7 @@ def _row_to_code(
         knowledge,
         None,
         groups,
+        plans,
     )
 
 

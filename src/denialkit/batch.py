@@ -19,7 +19,7 @@ folder with an ``index.csv``.
 2 ('CO-197', 'N54') 300 False the remittance lacks what a letter needs: services: ...
 3 ('CO-50', 'N115') 60 True builtin/carc-50.txt.j2
 4 ('CO-16', 'N290') 120 False the recommended action is 'Correct and resubmit', not an appeal
-9 ('CO-29',) 200 True builtin/carc-29.txt.j2
+9 ('CO-29',) 200 False the recommended action is 'Write off as contractual', not an appeal
 
 The old names ``denialkit.remit.appeals`` and ``denialkit.remit.ClaimAppeal`` still work for
 one release and warn with a :class:`DeprecationWarning`.
@@ -340,7 +340,7 @@ def appeals(
     >>> practice = Provider(name="Valley Family Medicine", npi="1234567893")
     >>> done = list(appeals(remit.sample(), provider=practice, letter_date=date(2026, 5, 4)))
     >>> [a.slug for a in done if a.written]
-    ['0003-ACME26001003', '0009-ACME26001009']
+    ['0003-ACME26001003']
     """
     from denialkit.remit import _claims_of
 

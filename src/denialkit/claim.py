@@ -45,6 +45,7 @@ __all__ = [
     "Facts",
     "Patient",
     "Payer",
+    "USER_SOURCE",
     "PlanType",
     "Provider",
     "ServiceLine",
@@ -589,7 +590,7 @@ def _names(value: Iterable[str]) -> tuple[str, ...]:
 _MAX_LINE: Final = 500
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Evidence:
     """One document the letter encloses: what it is, its date, how the letter names it.
 

@@ -50,12 +50,14 @@ __all__ = [
     "DenialCode",
     "GroupCode",
     "Knowledge",
+    "PlanRule",
     "Service",
     "Status",
     "default_table",
     "get",
     "lookup",
     "parse",
+    "patient_billable_advice",
     "search",
 ]
 
@@ -136,6 +138,8 @@ class Action(enum.StrEnum):
     BILL_OTHER_PAYER = "bill-other-payer"
     SUPPLY_INFORMATION = "supply-information"
     NO_ACTION = "no-action"
+    DEPENDS = "depends"
+    """No one next step fits the code alone: the remark codes (or the group) decide it."""
 
     @property
     def label(self) -> str:
@@ -151,6 +155,7 @@ _ACTION_LABELS: Final[Mapping[Action, str]] = {
     Action.BILL_OTHER_PAYER: "Coordinate benefits / bill another payer",
     Action.SUPPLY_INFORMATION: "Supply the requested information",
     Action.NO_ACTION: "No action: informational",
+    Action.DEPENDS: "Depends on the remark codes",
 }
 
 
@@ -170,6 +175,74 @@ class Advice:
     action_reason: str
     appealable: Appealable
     appeal_reason: str
+
+
+#: The next step when a code that would bill the patient comes with another group: only
+#: amounts under group PR may be billed to the patient.
+_NOT_PATIENT_BILLABLE: Final[Mapping[str, tuple[Action, str]]] = {
+    "CO": (
+        Action.WRITE_OFF,
+        "Under group CO the patient may not be billed for this amount: write it off, or ask "
+        "the payer to reprocess it under PR if it really is the patient's share.",
+    ),
+    "PI": (
+        Action.WRITE_OFF,
+        "Under group PI the payer made the reduction and the patient may not be billed for "
+        "it: write it off unless the reduction is worth disputing.",
+    ),
+    "OA": (
+        Action.DEPENDS,
+        "Only amounts under group PR may be billed to the patient: read the remark codes, and "
+        "ask the payer to correct the group if this is the patient's share.",
+    ),
+    "CR": (
+        Action.DEPENDS,
+        "Only amounts under group PR may be billed to the patient: reconcile the reversal "
+        "against the corrected claim and read its remark codes.",
+    ),
+}
+
+
+def patient_billable_advice(advice: Advice, group: str | None) -> Advice:
+    """``advice`` as it may stand under ``group``: only group PR bills the patient.
+
+    Under any other group code a "bill the patient" step becomes a write-off (CO, PI) or a
+    decision for the remark codes (OA, CR); the appeal advice is kept. Without a group code
+    the advice is returned unchanged.
+
+    >>> adv = lookup("1").advice()
+    >>> adv.action.value, patient_billable_advice(adv, "CO").action.value
+    ('bill-patient', 'write-off')
+    >>> patient_billable_advice(adv, "PR") is adv
+    True
+    """
+    if group is None or group == "PR" or advice.action is not Action.BILL_PATIENT:
+        return advice
+    action, reason = _NOT_PATIENT_BILLABLE.get(group, _NOT_PATIENT_BILLABLE["OA"])
+    return attrs.evolve(advice, action=action, action_reason=reason)
+
+
+@attrs.frozen
+class PlanRule:
+    """How a code's appeal advice changes for one plan type.
+
+    Attributes:
+        plan: the plan type's value (``"medicare"``; see :class:`denialkit.claim.PlanType`).
+        appealable: whether an appeal is open under this plan type.
+        appeal_reason: why, in one line.
+        route: what to do instead of (or before) an appeal, in one or two sentences.
+        citation: the rule's source.
+
+    >>> rule = lookup("CO-29").plan_rule("medicare")
+    >>> rule.appealable.value, rule.citation.split(";")[0]
+    ('no', 'Medicare Claims Processing Manual ch. 1 §70')
+    """
+
+    plan: str
+    appealable: Appealable
+    appeal_reason: str
+    route: str
+    citation: str
 
 
 @attrs.frozen
@@ -257,6 +330,7 @@ class DenialCode:
     knowledge: Knowledge | None = None
     official_text: str | None = None
     group_advice: tuple[tuple[str, Advice], ...] = attrs.field(default=(), repr=False)
+    plan_rules: tuple[PlanRule, ...] = attrs.field(default=(), repr=False)
 
     @property
     def key(self) -> str:
@@ -285,15 +359,36 @@ class DenialCode:
         return self.stop is None or on < self.stop
 
     def advice(self, group: str | None = None) -> Advice:
-        """The recommended action for this code under a group code (default: its own group)."""
+        """The recommended action for this code under a group code (default: its own group).
+
+        Only group PR bills the patient (:func:`patient_billable_advice`).
+
+        >>> lookup("1").advice("PR").action.value, lookup("1").advice("CO").action.value
+        ('bill-patient', 'write-off')
+        """
         g = group if group is not None else (self.group.code if self.group else None)
         base = Advice(self.action, self.action_reason, self.appealable, self.appeal_reason)
         if g is None:
             return base
         for name, adv in self.group_advice:
             if name == g:
-                return adv
-        return base
+                return patient_billable_advice(adv, g)
+        return patient_billable_advice(base, g)
+
+    def plan_rule(self, plan: str) -> PlanRule | None:
+        """How the appeal advice changes for a plan type (``"medicare"``), or ``None``.
+
+        ``plan`` is a :class:`denialkit.claim.PlanType` or its value.
+
+        >>> lookup("CO-29").plan_rule("medicare").appealable.value
+        'no'
+        >>> lookup("CO-29").plan_rule("commercial") is None
+        True
+        """
+        for rule in self.plan_rules:
+            if rule.plan == plan:
+                return rule
+        return None
 
     def with_group(self, group: GroupCode | None) -> DenialCode:
         """This code as qualified by a group code (advice follows the group)."""
@@ -571,6 +666,26 @@ def _prefix(code: str) -> str:
     return m.group(1) if m else code
 
 
+def _edits(a: str, b: str, limit: int) -> int:
+    """The edit distance of ``a`` and ``b`` (optimal string alignment: change, add, drop or
+    swap two neighbours), or ``limit + 1`` once it is sure to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def _number(code: str) -> int:
     m = _NUM_RE.match(code)
     return int(m.group(2)) if m and m.group(2) else -1
@@ -807,7 +922,7 @@ class CodeTable:
             self._ensure_extended()
             code = self._codes.get(ref.code) or self._codes.get(_respelled(ref))
         if code is None:
-            sugg = self.suggest(ref.code)
+            sugg = self.suggest(ref.code, system=ref.system)
             hint = f"; did you mean {', '.join(sugg)}?" if sugg else ""
             raise UnknownCodeError(
                 f"{ref.system.value} code {ref.code} is not in the code tables{hint}",
@@ -836,18 +951,25 @@ class CodeTable:
             raise InvalidCodeError(f"{_describe(code)} is not a group code (CO, PR, OA, PI, CR)")
         return g
 
-    def suggest(self, code: str, n: int = 3) -> tuple[str, ...]:
-        """Up to ``n`` existing codes close to ``code`` (for "did you mean").
+    def suggest(
+        self, code: str, n: int = 3, *, system: CodeSystem | None = None
+    ) -> tuple[str, ...]:
+        """Up to ``n`` existing codes close to ``code`` (for "did you mean"), only of
+        ``system`` when it is given.
 
-        Numeric neighbours with the same prefix come first (``N813`` suggests ``N812``),
-        then codes that are spelled alike.
+        Numeric neighbours with the same letter prefix come first (``N813`` suggests
+        ``N812``), then codes one edit away (two for codes of five characters or more: a
+        character changed, added, dropped, or two swapped) whose prefix is the same or, when
+        it has two letters or more, a typo of it (``CMM21`` suggests ``CCM21``). A code that
+        only shares digits with ``code`` is not close: ``XYZ123`` suggests nothing.
 
         >>> default_table().suggest("N813")
         ('N812', 'N811', 'N815')
+        >>> default_table().suggest("CMM21")[0], default_table().suggest("XYZ123")
+        ('CCM21', ())
         """
-        import difflib
-
-        codes = self._all()
+        pool = self._all()
+        codes = [k for k, c in pool.items() if system is None or c.system is system]
         m = _NUM_RE.match(code)
         prefix, digits = (m.group(1), m.group(2)) if m else ("", "")
         same = [c for c in codes if _prefix(c) == prefix]
@@ -856,9 +978,11 @@ class CodeTable:
             num = int(digits)
             near = sorted((abs(_number(c) - num), _number(c), c) for c in same if _number(c) >= 0)
             out = [c for d, _, c in near if d <= 5][:n]
-        for c in difflib.get_close_matches(code, same or list(codes), n=n, cutoff=0.6):
-            if c not in out:
-                out.append(c)
+        limit = 1 if len(code) < 5 else 2
+        spelled = sorted(
+            (d, c) for c in codes if c not in out and (d := _edits(code, c, limit)) <= limit
+        )
+        out += [c for _, c in spelled if _prefix(c) == prefix or len(prefix) > 1]
         return tuple(out[:n])
 
     # -- search ----------------------------------------------------------------------

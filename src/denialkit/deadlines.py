@@ -19,20 +19,26 @@ notice date.
 >>> d.days_left(date(2026, 5, 1)), d.is_late(date(2026, 5, 8))
 (6, True)
 
-Windows counted in months are calendar months (:func:`add_months`):
+ACA external review follows 45 CFR 147.136(d)(2)(i) as written: four months; when the fourth
+month has no such day, the first day of the fifth month; a due date on a Saturday, Sunday or
+federal holiday moves to the next business day (:func:`next_business_day`):
 
 >>> deadline("aca", 2, date(2025, 10, 31)).due
-datetime.date(2026, 2, 28)
+datetime.date(2026, 3, 2)
 
 Medicaid and commercial payers set their own windows; pass the payer's window:
 
 >>> deadline("commercial", 1, date(2026, 3, 2), window_days=90).due
 datetime.date(2026, 5, 31)
 
-Days are calendar days. No extension for weekends or holidays is applied anywhere, and plans
-other than Medicare fee-for-service get no presumed mailing time: when you know the day the
-notice actually arrived, pass that day as ``notice_date``. Both choices can only make a due
-date earlier than the true one, never later.
+Days are calendar days. Only the ACA external review moves a due date past weekends and
+federal holidays, because only its regulation says so; plans other than Medicare
+fee-for-service get no presumed mailing time: when you know the day the notice actually
+arrived, pass that day as ``notice_date``. Both choices can only make a due date earlier than
+the true one, never later.
+
+Medicaid: an enrollee's appeal to a managed care plan has 60 days from the notice
+(``enrollee=True``); a provider's payment dispute has the payer's window (``window_days``).
 
 Errors: a value of the wrong type (``None``, ``bytes``, a ``datetime`` where a ``date``
 belongs, ``True`` where a number belongs) raises ``TypeError``; a value of the right type that
@@ -43,6 +49,7 @@ cannot be used (an unknown plan, level 0, a negative window, a year without data
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Final
@@ -55,6 +62,7 @@ from .exceptions import DeadlineError
 __all__ = [
     "APPEAL_LEVELS",
     "AMOUNTS_IN_CONTROVERSY",
+    "MEDICAID_ENROLLEE_LEVELS",
     "AmountInControversy",
     "AppealLevel",
     "Deadline",
@@ -62,8 +70,11 @@ __all__ = [
     "amount_in_controversy",
     "deadline",
     "deadline_for",
+    "federal_holidays",
+    "is_business_day",
     "level",
     "levels",
+    "next_business_day",
 ]
 
 CONFIDENCE: Final = ("high", "medium", "verify")
@@ -105,6 +116,14 @@ class AppealLevel:
         requires_amount_in_controversy: the claim must meet a yearly minimum amount
             (:func:`amount_in_controversy`).
         note: caveats: conflicting sources, parts that need verifying.
+        earlier_days: the window in days for notices dated before ``days_since``, when the
+            rule changed (Medicare Advantage: 60 days before 2025-01-01), else ``None``.
+        days_since: the first notice date the current ``days`` applies to, or ``None``.
+        short_month: where a month-counted window ends when its last month has no such day:
+            ``"last-day"`` (that month's last day) or ``"next-month"`` (the first day of the
+            following month, as 45 CFR 147.136(d)(2)(i) says).
+        business_day: a due date on a Saturday, Sunday or federal holiday moves to the next
+            business day.
 
     >>> level("medicare", 3).requires_amount_in_controversy
     True
@@ -124,6 +143,10 @@ class AppealLevel:
     payer_window: str = "none"
     requires_amount_in_controversy: bool = False
     note: str = ""
+    earlier_days: int | None = None
+    days_since: date | None = None
+    short_month: str = "last-day"
+    business_day: bool = False
 
     @property
     def window(self) -> str:
@@ -131,7 +154,14 @@ class AppealLevel:
 
         >>> level("aca", 2).window
         '4 months'
+        >>> level("medicare-advantage", 1).window
+        '65 days (60 days for notices dated before 2025-01-01)'
         """
+        if self.days is not None and self.days_since is not None:
+            return (
+                f"{self.days} days ({self.earlier_days} days for notices dated before "
+                f"{self.days_since.isoformat()})"
+            )
         if self.days is not None:
             return f"{self.days} days"
         if self.months is not None:
@@ -351,14 +381,16 @@ APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = (
         months=None,
         counts_from="the date of the plan's notice of its organization determination",
         receipt_presumed_days=0,
-        citation="42 CFR 422.582(b)",
-        confidence="verify",
+        citation="42 CFR 422.582(b); CMS Medicare Managed Care Appeals & Grievances "
+        "guidance, updated 11/20/2024, effective 01/01/2025",
+        confidence="medium",
         good_cause_extension=True,
-        note="Sources disagree: the project's data gives 65 days (42 CFR 422.582, marked "
-        "verify); the validator catalogue gives 60 days, relying on a third-party citation. "
-        "denialkit uses 65 days, counted from the notice date with no mailing time. "
+        note="65 calendar days from the date of the notice for notices dated on or after "
+        "2025-01-01, 60 days before; counted from the notice date with no mailing time. "
         "The good-cause extension (42 CFR 422.582(c)) is from general knowledge: verify. "
         "Contracted providers usually dispute payment under their contract instead.",
+        earlier_days=60,
+        days_since=date(2025, 1, 1),
     ),
     # ERISA group health plans.
     AppealLevel(
@@ -403,22 +435,25 @@ APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = (
         counts_from="receipt of the final internal adverse benefit determination",
         receipt_presumed_days=0,
         citation="45 CFR 147.136(d)(2)(i); 29 CFR 2590.715-2719(d)(2)(i)",
-        confidence="verify",
+        confidence="medium",
         good_cause_extension=False,
-        note="Federal external review process; state processes may apply instead, with their "
-        "own windows. HealthCare.gov's page says 60 days from the date the insurer sent its "
-        "final decision, which conflicts with the 4-month rule: use the window printed on "
-        "the notice. When the fourth month has no such day, denialkit uses the last day of "
-        "that month; secondary sources quoting the regulation give the first day of the "
-        "fifth month and an extension past weekends and federal holidays, so the true last "
-        "day may be later: verify.",
+        note="Federal external review process, as the regulation states it: four months; "
+        "when the fourth month has no such day, the first day of the fifth month (a notice "
+        "of October 30 gives March 1); a due date on a Saturday, Sunday or federal holiday "
+        "moves to the next business day. State processes may apply instead and must allow "
+        "at least four months (45 CFR 147.136(c)(2)(vi)); HealthCare.gov's page speaks of 60 "
+        "days: use a longer window printed on the notice when there is one.",
+        short_month="next-month",
+        business_day=True,
     ),
     # Medicaid and commercial: the payer (or the state) sets the window.
     *_payer_set_levels(
         PlanType.MEDICAID,
         decided_by="the state Medicaid agency or the managed care plan",
         citation="the state's Medicaid rules or the plan's provider manual",
-        note="Windows vary by state and plan; denialkit holds no Medicaid data.",
+        note="A provider's payment dispute: the window is set by state law or the provider's "
+        "contract, with no federal rule. An enrollee's appeal to a managed care plan has a "
+        "federal window: see MEDICAID_ENROLLEE_LEVELS (enrollee=True).",
     ),
     *_payer_set_levels(
         PlanType.COMMERCIAL,
@@ -428,6 +463,40 @@ APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = (
     ),
 )
 """Every appeal level denialkit knows, plan by plan, in level order."""
+
+MEDICAID_ENROLLEE_LEVELS: Final[tuple[AppealLevel, ...]] = (
+    AppealLevel(
+        plan=PlanType.MEDICAID,
+        number=1,
+        name="Enrollee appeal to the managed care plan",
+        decided_by="the Medicaid managed care plan",
+        days=60,
+        months=None,
+        counts_from="the date of the notice of adverse benefit determination",
+        receipt_presumed_days=0,
+        citation="42 CFR 438.402(c)(2)(ii)",
+        confidence="medium",
+        good_cause_extension=False,
+        note="60 calendar days from the date on the plan's notice; for the enrollee (or a "
+        "provider acting for the enrollee with written consent), not for a provider's own "
+        "payment dispute.",
+    ),
+    AppealLevel(
+        plan=PlanType.MEDICAID,
+        number=2,
+        name="State fair hearing",
+        decided_by="the state Medicaid agency",
+        days=120,
+        months=None,
+        counts_from="the date of the plan's notice of appeal resolution",
+        receipt_presumed_days=0,
+        citation="42 CFR 438.408(f)(2)",
+        confidence="verify",
+        good_cause_extension=False,
+        note="From general knowledge of the regulation, not re-read: verify.",
+    ),
+)
+"""A Medicaid managed care enrollee's appeal levels (``deadline(..., enrollee=True)``)."""
 
 AMOUNTS_IN_CONTROVERSY: Final[tuple[AmountInControversy, ...]] = (
     AmountInControversy(
@@ -441,15 +510,21 @@ AMOUNTS_IN_CONTROVERSY: Final[tuple[AmountInControversy, ...]] = (
         2025,
         Decimal(190),
         Decimal(1900),
-        "NGS Medicare levels-of-appeal page; HHS 'Review by a Federal District Court'",
+        "NGS Medicare levels-of-appeal page; HHS 'Review by a Federal District Court' "
+        "(the notice is 89 FR 79294, Sept 27 2024)",
         "medium",
     ),
     AmountInControversy(
         2024, Decimal(180), Decimal(1840), "NGS Medicare levels-of-appeal page", "medium"
     ),
     AmountInControversy(
-        2022, Decimal(180), None, "Texas Medical Association article (ALJ only)", "medium"
+        2022,
+        Decimal(180),
+        None,
+        "Texas Medical Association article (ALJ only; the notice is 86 FR 54198)",
+        "medium",
     ),
+    AmountInControversy(2018, Decimal(160), Decimal(1600), "82 FR 45592 (Sept 29 2017)", "high"),
     AmountInControversy(2017, Decimal(160), Decimal(1560), "81 FR 65651 (Sept 23 2016)", "high"),
     AmountInControversy(2016, Decimal(150), Decimal(1500), "80 FR 57827 (Sept 25 2015)", "high"),
     AmountInControversy(
@@ -458,8 +533,11 @@ AMOUNTS_IN_CONTROVERSY: Final[tuple[AmountInControversy, ...]] = (
 )
 """Medicare amount-in-controversy thresholds by calendar year (newest first).
 
-Years 2018 to 2021 and 2023 were not collected; 2027 was not yet published when the data
-was compiled.
+Figures are stated only where a source was read. The Federal Register notices for 2022 (86 FR
+54198), 2023 (87 FR 59437) and 2025 (89 FR 79294) are known, but their figures were not read
+there: 2022 gives the ALJ figure from a secondary source, 2025 both figures from official
+pages, and 2023 none. Years 2019 to 2021 were not collected; 2027 was not yet published when
+the data was compiled.
 """
 
 _BY_PLAN: Final[dict[PlanType, tuple[AppealLevel, ...]]] = {
@@ -482,6 +560,18 @@ _AFTER_LAST: Final[dict[PlanType, str]] = {
     PlanType.ACA: "level 2 (external review) is the last level denialkit models",
     PlanType.MEDICAID: "denialkit models two payer levels; use the window on the payer's notice",
     PlanType.COMMERCIAL: "denialkit models two payer levels; use the window on the payer's notice",
+}
+
+_NO_FEDERAL_WINDOW: Final[dict[PlanType, str]] = {
+    PlanType.MEDICAID: (
+        "a provider's payment dispute with a Medicaid plan has no federal appeal window: pass "
+        "window_days, the payer's window from its notice, contract or provider manual (an "
+        "enrollee's appeal to a Medicaid managed care plan has 60 days: pass enrollee=True)"
+    ),
+    PlanType.COMMERCIAL: (
+        "a provider's appeal to a commercial plan has no federal appeal window: pass "
+        "window_days, the payer's window from its notice or provider manual"
+    ),
 }
 
 _PLAN_CHOICES: Final = ", ".join(p.value for p in PlanType)
@@ -561,7 +651,7 @@ def level(plan: PlanType | str, number: int) -> AppealLevel:
         DeadlineError: unknown plan type, or no such level for that plan type.
 
     >>> level("aca", 2).name, level("aca", 2).months, level("aca", 2).confidence
-    ('External review', 4, 'verify')
+    ('External review', 4, 'medium')
     >>> level("medicare", 6)
     Traceback (most recent call last):
     ...
@@ -597,6 +687,126 @@ def add_months(start: date, months: int) -> date:
     return date(year, month0 + 1, day)
 
 
+# ---------------------------------------------------------------------------- federal holidays
+# 5 U.S.C. 6103(a) names the days; a holiday on a Saturday is observed the Friday before and
+# one on a Sunday the Monday after (5 U.S.C. 6103(b); Executive Order 11582).
+
+_MON, _THU = 0, 3
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The ``n``-th ``weekday`` of a month (``n = -1``: the last one)."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _observed(day: date) -> date:
+    if day.weekday() == 5:
+        return day - timedelta(days=1)
+    if day.weekday() == 6:
+        return day + timedelta(days=1)
+    return day
+
+
+def _holidays_of(year: int) -> list[date]:
+    """The observed dates of the holidays that belong to ``year`` (one may fall on Dec 31
+    of the year before: New Year's Day on a Saturday)."""
+    days = [
+        _observed(date(year, 1, 1)),  # New Year's Day
+        _nth_weekday(year, 2, _MON, 3),  # Washington's Birthday
+        _nth_weekday(year, 5, _MON, -1),  # Memorial Day
+        _observed(date(year, 7, 4)),  # Independence Day
+        _nth_weekday(year, 9, _MON, 1),  # Labor Day
+        _nth_weekday(year, 10, _MON, 2),  # Columbus Day
+        _observed(date(year, 11, 11)),  # Veterans Day
+        _nth_weekday(year, 11, _THU, 4),  # Thanksgiving Day
+        _observed(date(year, 12, 25)),  # Christmas Day
+    ]
+    if year >= 1986:
+        days.append(_nth_weekday(year, 1, _MON, 3))  # Birthday of Martin Luther King, Jr.
+    if year >= 2021:
+        days.append(_observed(date(year, 6, 19)))  # Juneteenth National Independence Day
+    return days
+
+
+@functools.lru_cache(maxsize=128)
+def _holiday_set(year: int) -> frozenset[date]:
+    found = {d for d in _holidays_of(year) if d.year == year}
+    if year < 9999:
+        found |= {d for d in _holidays_of(year + 1) if d.year == year}
+    return frozenset(found)
+
+
+def federal_holidays(year: int) -> tuple[date, ...]:
+    """The US federal holidays, as observed, that fall in ``year``, in date order.
+
+    A holiday on a Saturday is observed on the Friday before, one on a Sunday on the Monday
+    after; so New Year's Day of 2022 (a Saturday) is observed on 2021-12-31. Juneteenth
+    counts from 2021 and Martin Luther King, Jr. Day from 1986; earlier years use today's
+    rules otherwise.
+
+    Raises:
+        TypeError: ``year`` is not an ``int``.
+        DeadlineError: ``year`` is outside 1 to 9999.
+
+    >>> [d.isoformat() for d in federal_holidays(2026)][:4]
+    ['2026-01-01', '2026-01-19', '2026-02-16', '2026-05-25']
+    >>> federal_holidays(2021)[-1]
+    datetime.date(2021, 12, 31)
+    """
+    y = _int(year, "year")
+    if not 1 <= y <= 9999:
+        raise DeadlineError("the year falls outside 1 to 9999")
+    return tuple(sorted(_holiday_set(y)))
+
+
+def is_business_day(day: date) -> bool:
+    """Whether ``day`` is neither a Saturday, a Sunday nor an observed federal holiday.
+
+    Raises:
+        TypeError: ``day`` is not a ``datetime.date`` (a ``datetime`` is refused).
+
+    >>> from datetime import date
+    >>> is_business_day(date(2026, 3, 2)), is_business_day(date(2026, 7, 3))
+    (True, False)
+    """
+    d = _date(day, "day")
+    return d.weekday() < 5 and d not in _holiday_set(d.year)
+
+
+def next_business_day(day: date) -> date:
+    """``day`` itself when it is a business day, else the first business day after it.
+
+    Raises:
+        TypeError: ``day`` is not a ``datetime.date`` (a ``datetime`` is refused).
+
+    >>> from datetime import date
+    >>> next_business_day(date(2026, 3, 1))  # a Sunday
+    datetime.date(2026, 3, 2)
+    >>> next_business_day(date(2026, 12, 25))  # Christmas, a Friday
+    datetime.date(2026, 12, 28)
+    """
+    d = _date(day, "day")
+    while not is_business_day(d):  # 9999-12-31 is a Friday: the loop always ends in range
+        d += timedelta(days=1)
+    return d
+
+
+def _add_months_or_next(start: date, months: int) -> date:
+    """``months`` calendar months after ``start``; when that month has no such day, the first
+    day of the month after it (45 CFR 147.136(d)(2)(i))."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise DeadlineError("the date falls outside the years 1 to 9999")
+    if start.day <= calendar.monthrange(year, month0 + 1)[1]:
+        return date(year, month0 + 1, start.day)
+    return add_months(date(year, month0 + 1, 1), 1)
+
+
 def _window(value: object) -> int | None:
     if value is None:
         return None
@@ -613,8 +823,15 @@ def _rule(rec: AppealLevel, days: int | None, months: int | None, payer_days: bo
         window = f"{days} days"
         if rec.payer_window == "required":
             window += " (the payer's window)"
-        elif payer_days:
+        elif payer_days and rec.days_since is None:
             window += f" (the plan's window; federal rules require at least {rec.days})"
+        elif rec.days_since is not None:
+            since = rec.days_since.isoformat()
+            window += (
+                f" (for notices dated on or after {since}; {rec.earlier_days} days before)"
+                if days == rec.days
+                else f" (for notices dated before {since}; {rec.days} days from then on)"
+            )
     else:
         window = f"{months} calendar months"
     text = f"{window} from {rec.counts_from}"
@@ -623,7 +840,13 @@ def _rule(rec: AppealLevel, days: int | None, months: int | None, payer_days: bo
     elif rec.counts_from.startswith("receipt"):
         text += ", counted from the notice date (no mailing time presumed)"
     if months is not None:
-        text += "; when that month has no such day, its last day (verify)"
+        if rec.short_month == "next-month":
+            text += "; when that month has no such day, the first day of the month after it"
+        else:
+            text += "; when that month has no such day, its last day"
+    if rec.business_day:
+        text += "; a due date on a Saturday, Sunday or federal holiday moves to the next "
+        text += "business day"
     return text + "."
 
 
@@ -633,6 +856,7 @@ def deadline(
     notice_date: date,
     *,
     window_days: int | None = None,
+    enrollee: bool = False,
 ) -> Deadline:
     """The filing deadline for appeal level ``level`` of ``plan``, from the notice's date.
 
@@ -640,9 +864,13 @@ def deadline(
         plan: a :class:`~denialkit.claim.PlanType` or its value, e.g. ``"medicare"``.
         level: the appeal level being requested, from 1.
         notice_date: the date on the notice being appealed (for level 1, the denial).
-        window_days: the payer's own window in days. Required for Medicaid and commercial
-            plans; for ERISA and ACA internal appeals it replaces the federal 180 days when
-            the plan allows more; refused for levels whose window a regulation fixes.
+        window_days: the payer's own window in days. Required for a provider's appeal to
+            a Medicaid or commercial plan; for ERISA and ACA internal appeals it replaces the
+            federal 180 days when the plan allows more; refused for levels whose window a
+            regulation fixes.
+        enrollee: the appeal is a Medicaid managed care enrollee's (60 days from the notice,
+            42 CFR 438.402(c)(2)(ii); then a state fair hearing), not a provider's payment
+            dispute. Only for ``"medicaid"``.
 
     Raises:
         TypeError: an argument has the wrong type (a ``datetime`` is not a ``date``).
@@ -657,22 +885,39 @@ def deadline(
     >>> print(deadline("erisa", 1, date(2026, 1, 2), window_days=365).rule)
     365 days (the plan's window; federal rules require at least 180) from receipt of the
     adverse benefit determination, counted from the notice date (no mailing time presumed).
+    >>> deadline("medicaid", 1, date(2026, 1, 2), enrollee=True).due
+    datetime.date(2026, 3, 3)
     >>> deadline("commercial", 1, date(2026, 1, 2))
     Traceback (most recent call last):
     ...
-    denialkit.exceptions.DeadlineError: commercial plans have no federal appeal window: ...
+    denialkit.exceptions.DeadlineError: a provider's appeal to a commercial plan has no federal ...
     """
     plan_ = _plan(plan)
-    rec = _level(plan_, level)
+    if not isinstance(enrollee, bool):
+        raise TypeError(f"enrollee must be a bool, not {type(enrollee).__name__}")
+    if enrollee:
+        if plan_ is not PlanType.MEDICAID:
+            raise DeadlineError(
+                "enrollee=True applies to Medicaid managed care only; other plan types "
+                "model the provider's appeal"
+            )
+        n = _int(level, "level")
+        if not 1 <= n <= len(MEDICAID_ENROLLEE_LEVELS):
+            raise DeadlineError(
+                "a Medicaid enrollee's appeal has 2 levels in denialkit (the plan appeal, then "
+                "the state fair hearing)"
+            )
+        rec = MEDICAID_ENROLLEE_LEVELS[n - 1]
+    else:
+        rec = _level(plan_, level)
     notice = _date(notice_date, "notice_date")
     window = _window(window_days)
     days, months = rec.days, rec.months
+    if rec.days_since is not None and notice < rec.days_since:
+        days = rec.earlier_days
     if rec.payer_window == "required":
         if window is None:
-            raise DeadlineError(
-                f"{plan_.value} plans have no federal appeal window: pass window_days, "
-                "the payer's window from its notice or provider manual"
-            )
+            raise DeadlineError(_NO_FEDERAL_WINDOW[plan_])
         days = window
     elif rec.payer_window == "longer":
         if window is not None:
@@ -696,7 +941,12 @@ def deadline(
             due = received + timedelta(days=days)
         else:
             assert months is not None
-            due = add_months(received, months)
+            if rec.short_month == "next-month":
+                due = _add_months_or_next(received, months)
+            else:
+                due = add_months(received, months)
+        if rec.business_day:
+            due = next_business_day(due)
     except (OverflowError, DeadlineError):
         raise DeadlineError("the deadline would fall after the year 9999") from None
     return Deadline(

@@ -25,6 +25,8 @@ __all__ = [
     "DenialkitWarning",
     "InvalidCodeError",
     "LetterValidationError",
+    "LetterWarningError",
+    "MissingExtraError",
     "MissingFactsError",
     "PluginLoadError",
     "RecordError",
@@ -136,6 +138,35 @@ class ClaimDataError(DenialkitError, ValueError):
         lines = "; ".join(f"{path}: {msg}" for path, msg in self.problems)
         n = len(self.problems)
         super().__init__(f"claim data has {n} problem{'s' if n != 1 else ''}: {lines}")
+
+
+class MissingExtraError(DenialkitError, ImportError):
+    """An output format needs an optional extra that is not installed.
+
+    The message is one line naming what to install, e.g.
+    ``DOCX output needs python-docx: pip install 'denialkit[docx]'``.
+
+    Attributes:
+        extra: the extra to install (``"pdf"``, ``"docx"``).
+    """
+
+    def __init__(self, extra: str, what: str, needs: str) -> None:
+        self.extra = extra
+        super().__init__(f"{what} needs {needs}: pip install 'denialkit[{extra}]'")
+
+
+class LetterWarningError(DenialkitError, ValueError):
+    """``appeal(..., strict=True)`` found reasons not to send the letter as it is.
+
+    Attributes:
+        warnings: the :class:`~denialkit.letters.LetterWarning` items, all at once.
+    """
+
+    def __init__(self, warnings: Sequence[object]) -> None:
+        self.warnings = tuple(warnings)
+        text = "; ".join(str(w) for w in self.warnings)
+        n = len(self.warnings)
+        super().__init__(f"the letter has {n} warning{'s' if n != 1 else ''}: {text}")
 
 
 class TemplateNotFoundError(DenialkitError, LookupError):

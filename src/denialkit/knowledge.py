@@ -17,6 +17,7 @@ to appeal, the evidence to gather, and warnings about the codes themselves.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -25,19 +26,25 @@ import attrs
 from .codes import (
     GROUP_CODES,
     Action,
+    Advice,
     Appealable,
     CodeSystem,
     CodeTable,
     DenialCode,
     GroupCode,
+    PlanRule,
     Status,
     default_table,
     parse,
+    patient_billable_advice,
 )
+from .deadlines import levels
 from .exceptions import InvalidCodeError
 
 if TYPE_CHECKING:
     from datetime import date
+
+    from .claim import PlanType
 
 __all__ = ["Explanation", "explain"]
 
@@ -65,6 +72,10 @@ _DEFAULT_EVIDENCE: Final[dict[Action, tuple[str, ...]]] = {
     ),
     Action.WRITE_OFF: ("The contract or fee schedule that sets the allowed amount",),
     Action.NO_ACTION: (),
+    Action.DEPENDS: (
+        "A copy of the remittance advice with every remark code on the line",
+        "The payer's explanation of the remark code, when its meaning is unclear",
+    ),
 }
 
 
@@ -82,8 +93,11 @@ class Explanation:
         how_to_appeal: how to appeal (or why not), when the knowledge base says.
         evidence: what to gather, as an enclosure checklist.
         warnings: problems with the codes themselves (inactive on the date, a missing remark
-            code, a group the reason code is not used with).
+            code, a group the reason code is not used with), and a plan type's rule that
+            closes the appeal route (Medicare and CO-29).
         on: the date of service the codes were checked against, when given.
+        plan: the plan type the advice was given for, when given.
+        plan_rule: the plan type's rule for the reason code, when it has one.
     """
 
     reason: DenialCode
@@ -98,6 +112,8 @@ class Explanation:
     evidence: tuple[str, ...]
     warnings: tuple[str, ...]
     on: date | None = None
+    plan: str | None = None
+    plan_rule: PlanRule | None = None
 
     @property
     def codes(self) -> tuple[DenialCode, ...]:
@@ -116,6 +132,28 @@ class Explanation:
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """The explanation for a notebook: codes, meaning, next step, evidence and warnings
+        (every value escaped)."""
+        e = html.escape
+        codes = " ".join(
+            f'<code title="{e(c.category.label)}">{e(c.key)}</code>' for c in self.codes
+        )
+        parts = [
+            f'<div class="denialkit-explanation"><p><b>{codes}</b></p>',
+            f"<p>{e(self.meaning)}</p>",
+            f"<p><b>Next step:</b> {e(self.action.label)}. {e(self.action_reason)}</p>",
+            f"<p><b>Appealable:</b> {e(self.appealable.value)}. {e(self.appeal_reason)}</p>",
+        ]
+        if self.how_to_appeal:
+            parts.append(f"<p><b>How to appeal:</b> {e(self.how_to_appeal)}</p>")
+        if self.evidence:
+            items = "".join(f"<li>{e(x)}</li>" for x in self.evidence)
+            parts.append(f"<p><b>Evidence to gather:</b></p><ul>{items}</ul>")
+        parts.extend(f"<p><b>Warning:</b> {e(w)}</p>" for w in self.warnings)
+        parts.append("</div>")
+        return "".join(parts)
+
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
         return {
@@ -133,6 +171,9 @@ class Explanation:
             "evidence": list(self.evidence),
             "warnings": list(self.warnings),
             "on": self.on.isoformat() if self.on else None,
+            "plan": self.plan,
+            "plan_route": self.plan_rule.route if self.plan_rule else None,
+            "plan_citation": self.plan_rule.citation if self.plan_rule else None,
         }
 
 
@@ -194,7 +235,9 @@ def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _build(reason: DenialCode, remarks: tuple[DenialCode, ...], on: date | None) -> Explanation:
+def _build(
+    reason: DenialCode, remarks: tuple[DenialCode, ...], on: date | None, plan: str | None
+) -> Explanation:
     group = reason.group
     warnings: list[str] = []
 
@@ -216,20 +259,35 @@ def _build(reason: DenialCode, remarks: tuple[DenialCode, ...], on: date | None)
         lead = specific[0]
         action, action_reason = lead.action, lead.action_reason
         appealable, appeal_reason = lead.appealable, lead.appeal_reason
+    first = [reason]
     for r in specific:
         # a remark that rules out an appeal (MA130: unprocessable, correct and resubmit) wins
         if r.action is Action.CORRECT_RESUBMIT and r.appealable is Appealable.NO:
             action, action_reason = r.action, r.action_reason
             appealable, appeal_reason = r.appealable, r.appeal_reason
+            first = [r, reason]  # and its evidence (a new claim, not a replacement) leads
             break
+    # a remark's advice knows no group: only group PR may bill the patient
+    guarded = patient_billable_advice(
+        Advice(action, action_reason, appealable, appeal_reason), group.code if group else None
+    )
+    action, action_reason = guarded.action, guarded.action_reason
 
     how = reason.knowledge.how_to_appeal if reason.knowledge else None
     if how is None:
         how = next((r.knowledge.how_to_appeal for r in specific if r.knowledge), None)
+    ordered = (*first, *(c for c in (reason, *remarks) if c not in first))
     evidence = (
-        _dedupe(e for c in (reason, *remarks) if c.knowledge for e in c.knowledge.evidence)
+        _dedupe(e for c in ordered if c.knowledge for e in c.knowledge.evidence)
         or _DEFAULT_EVIDENCE[action]
     )
+
+    # a plan type can close the appeal route (Medicare: CO-29 carries no appeal right)
+    rule = reason.plan_rule(plan) if plan is not None else None
+    if rule is not None:
+        appealable, appeal_reason = rule.appealable, rule.appeal_reason
+        if action is Action.APPEAL and appealable is Appealable.NO:
+            action, action_reason = Action.WRITE_OFF, rule.route
 
     # warnings about the codes themselves
     if on is not None:
@@ -261,6 +319,11 @@ def _build(reason: DenialCode, remarks: tuple[DenialCode, ...], on: date | None)
         )
     if group is not None and group.code == "CR":
         warnings.append("group CR is not used in 5010 and later remittances")
+    if rule is not None and rule.appealable is Appealable.NO:
+        warnings.append(
+            f"under a {plan} plan, {reason.system.value} {reason.code} carries no appeal "
+            f"right: {rule.route} ({rule.citation})"
+        )
     if reason.system is CodeSystem.EXTENSION:
         warnings.append(
             f"{reason.code} is not an X12 code: standard remittances carry CARC and RARC codes, "
@@ -279,6 +342,8 @@ def _build(reason: DenialCode, remarks: tuple[DenialCode, ...], on: date | None)
         evidence=evidence,
         warnings=tuple(warnings),
         on=on,
+        plan=plan,
+        plan_rule=rule,
     )
 
 
@@ -291,6 +356,7 @@ def explain(
     *,
     remarks: Sequence[str] = (),
     on: date | None = None,
+    plan: PlanType | str | None = None,
     table: CodeTable | None = None,
 ) -> Explanation:
     """Explain one adjustment: a reason code with its group and remark codes.
@@ -300,10 +366,15 @@ def explain(
             ``"CCM21"``), or the whole line (``"CO-16 N290 M51"``), or a resolved code.
         remarks: remark codes (RARCs), e.g. ``["N290"]``.
         on: the date of service, to check every code was active then.
+        plan: the plan type (a :class:`~denialkit.claim.PlanType` or its value, such as
+            ``"medicare"``), to apply its rules: for Medicare, CO-29 is not appealable and
+            a warning gives the exception and reopening route.
         table: the code table to use (default: :func:`denialkit.default_table`).
 
     Raises:
-        TypeError: ``code`` or a remark is not a string (or ``on`` not a date).
+        TypeError: ``code`` or a remark is not a string (or ``on`` not a date, or ``plan``
+            neither a str nor a ``PlanType``).
+        DeadlineError: ``plan`` is not a known plan type (a ``ValueError``).
         InvalidCodeError: text that is not a code, a RARC where the reason code belongs, or
             a reason code among the remarks (a ``ValueError``).
         UnknownCodeError: a well-formed code that is not known, with suggestions.
@@ -311,6 +382,9 @@ def explain(
     >>> e = explain("CO-16 N290")
     >>> e.reason.key, [r.code for r in e.remarks]
     ('CO-16', ['N290'])
+    >>> e = explain("CO-29", plan="medicare")
+    >>> e.appealable.value, e.plan_rule.citation.startswith("Medicare Claims Processing")
+    ('no', True)
     >>> explain("MA130")
     Traceback (most recent call last):
     ...
@@ -318,11 +392,13 @@ def explain(
     """
     if isinstance(remarks, str):
         remarks = (remarks,)
+    if plan is not None:
+        plan = levels(plan)[0].plan.value  # "Medicare", PlanType.MEDICARE -> "medicare"
     key: tuple[object, ...] | None = None
     hit = None
     if table is None:  # only the default table's answers are cached
         try:
-            key = (code, tuple(remarks), on)
+            key = (code, tuple(remarks), on, plan)
             hit = _CACHE.get(key)
         except TypeError:  # an unhashable argument: the checks below say what is wrong
             key = None
@@ -349,7 +425,7 @@ def explain(
     if isinstance(given, (bytes, bytearray)) or not isinstance(given, Sequence):
         raise TypeError(f"remarks must be a sequence of str, not {type(given).__name__}")
     resolved = tuple(_as_remark(tab, r) for r in (*extra, *remarks))
-    result = _build(reason, resolved, on)
+    result = _build(reason, resolved, on, plan)
     if key is not None and len(_CACHE) < _CACHE_LIMIT:
         _CACHE[key] = result
     return result

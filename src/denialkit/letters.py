@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import html
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,17 +43,26 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 import attrs
 
 from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
-from .codes import DenialCode, lookup
-from .exceptions import ClaimDataError, InvalidCodeError, MissingFactsError, UnknownCodeError
+from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
+from .exceptions import (
+    ClaimDataError,
+    DeadlineError,
+    InvalidCodeError,
+    LetterWarningError,
+    MissingFactsError,
+    UnknownCodeError,
+)
 
 if TYPE_CHECKING:
     from .deadlines import AppealLevel, Deadline
-    from .templates import StringTemplate, TemplateMeta, TemplateRegistry
+    from .templates import ChecklistItem, StringTemplate, TemplateMeta, TemplateRegistry
     from .validation import Report
 
 __all__ = [
     "Letter",
     "LetterPart",
+    "LetterWarning",
+    "WarningKind",
     "appeal",
     "claim_evidence",
     "enclosure_lines",
@@ -110,6 +121,60 @@ class LetterPart(enum.StrEnum):
     SIGNATURE = "signature"
 
 
+class WarningKind(enum.StrEnum):
+    """The stable ids of :class:`LetterWarning`."""
+
+    LATE = "late"
+    """The letter is dated after the filing deadline (``days`` late)."""
+    DEADLINE_SOON = "deadline-soon"
+    """The filing deadline is at most 7 days after the letter date (``days`` left)."""
+    CODE_NOT_ON_NOTICE = "code-not-on-notice"
+    """A code the letter appeals is not among ``claim.denial.codes``."""
+    NOT_THE_REMEDY = "appeal-not-the-remedy"
+    """The code's knowledge says an appeal is not the remedy; ``action`` names what is."""
+
+
+@attrs.frozen
+class LetterWarning:
+    """A reason to think twice before sending a letter. Messages hold no patient data.
+
+    Attributes:
+        kind: the warning's stable id (:class:`WarningKind`).
+        message: one sentence for the user.
+        code: the code concerned, when there is one (e.g. ``"CO-16"``).
+        days: days late, or days left before the deadline.
+        action: the recommended action instead of an appeal, e.g. ``"correct-resubmit"``.
+
+    >>> w = LetterWarning(WarningKind.LATE, "the letter is 3 days late", days=3)
+    >>> str(w), w.to_dict()["id"]
+    ('late: the letter is 3 days late', 'late')
+    """
+
+    kind: WarningKind
+    message: str
+    code: str | None = None
+    days: int | None = None
+    action: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The stable id, e.g. ``"late"``."""
+        return self.kind.value
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data: ``id``, ``message``, ``code``, ``days``, ``action``."""
+        return {
+            "id": self.kind.value,
+            "message": self.message,
+            "code": self.code,
+            "days": self.days,
+            "action": self.action,
+        }
+
+
 @attrs.frozen(repr=False)
 class Letter:
     """An appeal letter: its text, its parts and what it was built from.
@@ -136,6 +201,13 @@ class Letter:
         enclosures: the enclosures, in order (numbered in the text).
         closing: the complimentary close.
         signature: the signer's lines (name, title, practice, NPI).
+        checklist: evidence a reviewer expects for these codes and services that the claim
+            does not hold, each with why it matters (:class:`~denialkit.templates.ChecklistItem`).
+            It is for the user, never printed in the letter. :attr:`missing` lists *facts*
+            the text needed; the checklist lists *documents* that would still help.
+        warnings: reasons to think twice before sending (:class:`LetterWarning`): a late
+            letter, a deadline within 7 days, a code not on the notice, a code for which an
+            appeal is not the remedy.
         spans: where each part is in :attr:`text` (see :meth:`span`).
         report: the validator's findings (computed on first access).
     """
@@ -158,6 +230,8 @@ class Letter:
     enclosures: tuple[str, ...]
     closing: str
     signature: tuple[str, ...]
+    checklist: tuple[ChecklistItem, ...] = ()
+    warnings: tuple[LetterWarning, ...] = ()
 
     def __repr__(self) -> str:
         codes = tuple(c.key for c in self.codes)
@@ -240,6 +314,55 @@ class Letter:
             line += n + 1
         return tuple(out)
 
+    def to_dict(self) -> dict[str, object]:
+        """The letter as plain JSON-ready data: its text and parts, the missing facts, the
+        checklist, the warnings, the deadline and the validator's report (what
+        ``denialkit appeal --format json`` prints). It holds the letter's patient data.
+
+        >>> data = appeal("CCM21", example_claim("CCM21"), letter_date=date(2026, 11, 2)).to_dict()
+        >>> print(" ".join(sorted(data)))
+        checklist codes deadline letter_date level missing parts report template text warnings
+        >>> data["deadline"]["due"], data["parts"]["enclosures"][0]
+        ('2027-02-22', 'Copy of the denial notice dated October 20, 2026')
+        """
+        d = self.deadline
+        deadline: dict[str, object] | None = None
+        if d is not None:
+            deadline = {
+                "level": d.level.number,
+                "level_name": d.level.name,
+                "due": d.due.isoformat(),
+                "received": d.received.isoformat(),
+                "rule": d.rule,
+                "citation": d.citation,
+            }
+        return {
+            "template": self.template,
+            "codes": [c.key for c in self.codes],
+            "letter_date": self.letter_date.isoformat(),
+            "level": {"number": self.level.number, "name": self.level.name},
+            "text": self.text,
+            "parts": {
+                "sender": list(self.sender),
+                "date": self.date_line,
+                "recipient": list(self.recipient),
+                "subject": [{"label": k, "value": v} for k, v in self.subject],
+                "salutation": self.salutation,
+                "opening": self.opening,
+                "denial": list(self.denial),
+                "argument": list(self.argument),
+                "request": self.request,
+                "enclosures": list(self.enclosures),
+                "closing": self.closing,
+                "signature": list(self.signature),
+            },
+            "missing": list(self.missing),
+            "checklist": [i.to_dict() for i in self.checklist],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "deadline": deadline if deadline is not None else {"note": self.deadline_note},
+            "report": self.report.to_dict(),
+        }
+
     @functools.cached_property
     def report(self) -> Report:
         """The validator's findings on this letter, computed on first access."""
@@ -247,20 +370,71 @@ class Letter:
 
         return check(self)
 
+    def _repr_html_(self) -> str:
+        """The letter in a notebook: its text with each ``[MISSING: ...]`` marker highlighted,
+        and beside it what to attend to before sending (missing facts, checklist, warnings, the
+        filing deadline and the validator's verdict). Every value is escaped.
+        """
+        e = html.escape
+        text = _MARKER.sub(
+            lambda m: f'<mark class="denialkit-missing">{m.group(0)}</mark>', e(self.text)
+        )
+        side = [f"<h4>{e(self.template)}</h4>"]
+        side.append(_html_list("Missing facts", self.missing))
+        side.append(_html_list("Checklist", getattr(self, "checklist", ())))
+        side.append(_html_list("Warnings", getattr(self, "warnings", ())))
+        d = self.deadline
+        due = (
+            f"{e(d.level.name)} must reach the payer by {e(format_date(d.due))}"
+            if d is not None
+            else e(self.deadline_note or "none computed")
+        )
+        side.append(f"<p><b>Deadline:</b> {due}</p>")
+        report = self.report
+        side.append(f"<p><b>Validator:</b> {e(report.summary)}</p>")
+        serious = [f for f in report.findings if f.severity.value != "info"]
+        if serious:
+            side.append(
+                "<ul>"
+                + "".join(
+                    f"<li>{e(f.rule_id)} {e(f.severity.value)}: {e(f.message)}</li>"
+                    for f in serious
+                )
+                + "</ul>"
+            )
+        return (
+            '<div class="denialkit-letter" style="display:flex;gap:1.5em;align-items:flex-start">'
+            '<pre style="white-space:pre-wrap;font-family:inherit;flex:3;max-width:42em;margin:0">'
+            f"{text}</pre>"
+            f'<aside style="flex:2;min-width:14em">{"".join(side)}</aside></div>'
+        )
+
     @overload
     def render(self, format: Literal["text", "md", "markdown", "html"] = "text") -> str: ...
 
     @overload
-    def render(self, format: Literal["pdf"]) -> bytes: ...
+    def render(self, format: Literal["pdf", "docx"]) -> bytes: ...
 
     def render(self, format: str = "text") -> str | bytes:
-        """The letter in another format: ``"text"``, ``"md"``, ``"html"`` or ``"pdf"``.
+        """The letter in another format: ``"text"``, ``"md"``, ``"html"``, ``"pdf"`` or
+        ``"docx"``.
 
         See :func:`denialkit.render.render`.
         """
         from .render import render
 
         return render(self, format)  # type: ignore[call-overload,no-any-return]
+
+
+_MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
+
+
+def _html_list(title: str, items: Sequence[object]) -> str:
+    """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
+    if not items:
+        return f"<p><b>{title}:</b> none</p>"
+    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 
 # ------------------------------------------------------------------------ plan wording
@@ -369,15 +543,11 @@ def _fine(claim: Claim, when: object) -> bool:
             type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
         ):
             return False
-    for e in claim.evidence:
-        if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
-            return False
-        title, source, when_made = e.title, e.source, e.date
-        if type(title) is not str or not title or title.isspace() or len(title) > _MAX_LINE:
-            return False
-        if "\n" in title or "\r" in title or type(source) is not str or len(source) > _MAX_LINE:
-            return False
-        if when_made is not None and (type(when_made) is not date or when_made > when):
+    if claim.evidence:
+        try:
+            if not _evidence_fine(claim.evidence, when):
+                return False
+        except TypeError:  # something unhashable inside: the full check decides
             return False
     for v in claim.facts.values():
         if type(v) is str:
@@ -386,6 +556,24 @@ def _fine(claim: Claim, when: object) -> bool:
         elif isinstance(v, datetime) or (
             isinstance(v, tuple) and any(type(x) is not str or len(x) > _MAX_TEXT for x in v)
         ):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=512)
+def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
+    """The fast check of :func:`_fine` for the evidence (cached: claims share evidence)."""
+    for e in evidence:
+        if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
+            return False
+        title, source, made = e.title, e.source, e.date
+        if type(title) is not str or not title or title.isspace() or len(title) > _MAX_LINE:
+            return False
+        if "\n" in title or "\r" in title or type(source) is not str or len(source) > _MAX_LINE:
+            return False
+        if made is not None and (type(made) is not date or made > when):
+            return False
+        if type(e.supports) is not tuple:
             return False
     return True
 
@@ -645,8 +833,9 @@ def appeal(
         )
     if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
         raise TypeError(f"level must be a whole number, not {type(level).__name__}")
-    codes = _resolve_codes(code)
+    given = _resolve_codes(code)
     today = _check(claim, date.today() if letter_date is None else letter_date)
+    codes = _with_remarks(given, claim.denial.codes)
 
     # the level and its deadline
     number = level if level is not None else claim.denial.level + 1
@@ -711,6 +900,7 @@ def appeal(
         "notice_date": notice,
         "denial_reason": reason,
     }
+    evidence, groups, context["enclosed"] = _evidence_plan(claim_evidence(claim), meta.expects)
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
     get = facts.get
@@ -730,6 +920,10 @@ def appeal(
 
     blocks = registry.render_blocks(target, context)
     argument = _paragraphs(blocks["argument"])
+    due = _deadline_or_none(claim, number)
+    late_by = (today - due.due).days if due is not None and today > due.due else 0
+    if late_by:
+        argument += (_good_cause(claim, plan, number, deps, absent_facts),)
     extra = " ".join(_paragraphs(blocks["request"]))
 
     # the layout, written here (never by a template) so every letter has every part
@@ -799,7 +993,7 @@ def appeal(
 
     # the enclosures: the notice and the claim's own evidence, nothing else
     enclosures = [f"Copy of the denial notice dated {notice}"]
-    for item in enclosure_lines(claim_evidence(claim)):
+    for _, item in groups:
         if item not in enclosures:
             enclosures.append(item)
 
@@ -808,12 +1002,16 @@ def appeal(
         signature.append(f"NPI: {p.npi}")
 
     # which facts the template needed: the ones whose marker it printed
-    rendered = blocks["argument"] + blocks["request"]
+    rendered = blocks["argument"] + blocks["request"] + "\n".join(argument[-1:])
     for label in absent_facts:
         if f"[MISSING: {label}]" in rendered and label not in missing:
             missing.append(label)
     if strict and missing:
         raise MissingFactsError(missing)
+    warnings = _warnings(given, codes, claim, due, today, late_by)
+    if strict and warnings:
+        raise LetterWarningError(warnings)
+    checklist = _checklist(meta, codes, claim, evidence)
 
     salutation = "Dear appeals reviewer:"
     closing = "Sincerely,"
@@ -853,6 +1051,8 @@ def appeal(
         enclosures=enclosures_t,
         closing=closing,
         signature=tuple(signature),
+        checklist=checklist,
+        warnings=warnings,
     )
     if strict and not letter.report.ok:  # the letter fails its own check
         from .validation import validate
@@ -895,6 +1095,58 @@ def enclosure_lines(evidence: Sequence[Evidence]) -> tuple[str, ...]:
     PHQ-9 results of September 3, 2026 and September 28, 2026
     Signed consent form of September 2, 2026
     """
+    return tuple(line for _, line in _groups(evidence))
+
+
+_NONE_ENCLOSED: Final[dict[str, str | None]] = {k.value: None for k in EvidenceKind}
+_NO_EVIDENCE: Final = ((), (), _NONE_ENCLOSED)
+
+
+def _evidence_plan(
+    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
+) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
+    """The evidence in argument order, its enclosure lines and the ``enclosed`` mapping.
+
+    Cached by value (bounded: 512 entries), since many claims share their evidence; the
+    mapping is shared between letters, which is safe because templates cannot change it
+    (the sandbox is immutable)."""
+    if not evidence:
+        return _NO_EVIDENCE
+    try:
+        return _evidence_plan_cached(evidence, expects)
+    except TypeError:  # an unhashable value inside an Evidence: plan it without the cache
+        return _evidence_plan_of(evidence, expects)
+
+
+def _evidence_plan_of(
+    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
+) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
+    ordered = _in_argument_order(evidence, expects)
+    groups = tuple(_groups(ordered))
+    return ordered, groups, _enclosed(list(groups))
+
+
+_evidence_plan_cached = functools.lru_cache(maxsize=512)(_evidence_plan_of)
+
+
+def _in_argument_order(
+    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
+) -> tuple[Evidence, ...]:
+    """The evidence in the order the template's argument uses it (its ``expects`` order);
+    kinds it does not expect follow, in the claim's order."""
+    if len(evidence) < 2 or not expects:
+        return evidence
+    rank: dict[EvidenceKind, int] = {}
+    for item in expects:
+        rank.setdefault(item.kind, len(rank))
+    last = len(rank)
+    return tuple(sorted(evidence, key=lambda e: rank.get(e.kind, last)))
+
+
+def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
+    """``(kind, enclosure line)`` per document: same kind and title share a line."""
+    if not evidence:
+        return []
     groups: dict[tuple[EvidenceKind, str], list[date]] = {}
     for e in evidence:
         if e.kind is EvidenceKind.DENIAL_NOTICE:
@@ -903,10 +1155,241 @@ def enclosure_lines(evidence: Sequence[Evidence]) -> tuple[str, ...]:
         if e.date is not None and e.date not in days:
             days.append(e.date)
     out = []
-    for (_, title), days in groups.items():
+    for (kind, title), days in groups.items():
         days.sort()
-        out.append(f"{title} of {_and([format_date(d) for d in days])}" if days else title)
+        out.append((kind, f"{title} of {_and([format_date(d) for d in days])}" if days else title))
+    return out
+
+
+def _enclosed(groups: list[tuple[EvidenceKind, str]]) -> dict[str, str | None]:
+    """For each evidence kind, its enclosure lines (``"; "``-joined), or ``None``."""
+    out = dict(_NONE_ENCLOSED)
+    for kind, line in groups:
+        have = out[kind.value]
+        out[kind.value] = line if have is None else f"{have}; {line}"
+    return out
+
+
+def _checklist(
+    meta: TemplateMeta, codes: tuple[DenialCode, ...], claim: Claim, evidence: tuple[Evidence, ...]
+) -> tuple[ChecklistItem, ...]:
+    """The expected evidence that applies to the billed services and facts, and that the
+    claim does not hold."""
+    items = meta.expects or _legacy_expects(meta, codes)
+    if not items:
+        return ()
+    billed = tuple(s.code for s in claim.services)
+    present: frozenset[str] = frozenset()
+    if _reads_facts(items):
+        present = frozenset(k for k, v in claim.facts.items() if not _absent(v))
+    held = frozenset(e.kind for e in evidence)
+    try:
+        return _checklist_of(items, billed, present, held)
+    except TypeError:  # an unhashable service code (a claim built by hand)
+        return _checklist_of.__wrapped__(items, billed, present, held)
+
+
+@functools.lru_cache(maxsize=64)
+def _reads_facts(items: tuple[ChecklistItem, ...]) -> bool:
+    return any(i.when or i.unless for i in items)
+
+
+@functools.lru_cache(maxsize=1024)
+def _checklist_of(
+    items: tuple[ChecklistItem, ...],
+    billed: tuple[str, ...],
+    present: frozenset[str],
+    held: frozenset[EvidenceKind],
+) -> tuple[ChecklistItem, ...]:
+    out: list[ChecklistItem] = []
+    for item in items:
+        if item.kind not in held and item.applies(billed, present) and item not in out:
+            out.append(item)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _legacy_expects(meta: TemplateMeta, codes: tuple[DenialCode, ...]) -> tuple[ChecklistItem, ...]:
+    """Checklist items for a template without ``expects``: its pack's ``enclosures``, else
+    the codes' evidence advice (when ``evidence`` is on), as kind ``other``."""
+    from .templates import ChecklistItem
+
+    if meta.enclosures:
+        why = "The template's pack lists it as supporting evidence."
+        return tuple(
+            ChecklistItem(EvidenceKind.OTHER, e, why) for e in _clean_items(meta.enclosures)
+        )
+    if not meta.evidence:
+        return ()
+    return tuple(
+        ChecklistItem(EvidenceKind.OTHER, e, f"The guidance for {c.key} lists it.")
+        for c in codes
+        for e in _code_view(c)[2]
+    )
+
+
+def _with_remarks(given: tuple[DenialCode, ...], notice: tuple[str, ...]) -> tuple[DenialCode, ...]:
+    """The codes appealed, with the remark codes (RARCs) the notice gives with them, so the
+    letter cites every code of the adjustment it answers (CO-16 with N290)."""
+    if len(notice) < 2:
+        return given
+    refs = _notice_refs(notice)
+    if not any(_on_notice(c, refs) for c in given):
+        return given
+    have = {c.key for c in given}
+    extra = []
+    for ref in refs:
+        if ref.system is CodeSystem.RARC and ref.code not in have:
+            code = get(ref.code)
+            if code is not None:
+                extra.append(code)
+                have.add(code.key)
+    return given + tuple(extra)
+
+
+@functools.lru_cache(maxsize=1024)
+def _notice_refs(notice: tuple[str, ...]) -> tuple[Any, ...]:
+    out = []
+    for text in notice:
+        try:
+            out.append(parse(text))
+        except (InvalidCodeError, TypeError):
+            continue  # the validator reports a malformed code; the letter goes on
+    return tuple(out)
+
+
+def _on_notice(code: DenialCode, refs: tuple[Any, ...]) -> bool:
+    group = code.group.code if code.group is not None else None
+    return any(
+        ref.code == code.code and (group is None or ref.group is None or ref.group == group)
+        for ref in refs
+    )
+
+
+def _deadline_or_none(claim: Claim, number: int) -> Deadline | None:
+    pay = claim.payer
+    try:
+        return _deadline_cached(
+            pay.plan_type, number, claim.denial.notice_date, pay.appeal_window_days
+        )
+    except TypeError:  # an unhashable value (the claim was built by hand): no cache
+        return _deadline_of(pay.plan_type, number, claim.denial.notice_date, pay.appeal_window_days)
+
+
+def _deadline_of(plan: PlanType, number: int, notice: date, window: int | None) -> Deadline | None:
+    """The deadline as :func:`~denialkit.deadlines.deadline_for` computes it for a claim."""
+    from .deadlines import deadline, level
+
+    try:
+        rec = level(plan, number)
+        days = window if rec.payer_window != "none" else None
+        return deadline(plan, number, notice, window_days=days)
+    except (DeadlineError, TypeError):
+        return None
+
+
+_deadline_cached = functools.lru_cache(maxsize=1024)(_deadline_of)
+
+
+_GOOD_CAUSE_RULES: Final = {
+    (PlanType.MEDICARE, 1): "42 CFR 405.942(b)",
+    (PlanType.MEDICARE, 2): "42 CFR 405.962(b)",
+}
+
+
+def _good_cause(claim: Claim, plan: PlanType, number: int, deps: _Deps, absent: list[str]) -> str:
+    """The paragraph a late request needs: the good cause for filing late."""
+    label = "good cause for late filing"
+    reason = claim.facts.get("good_cause")
+    if _absent(reason) or not isinstance(reason, str):
+        text = str(deps.missing_fact(label))
+        if label not in absent:
+            absent.append(label)
+    else:
+        text = reason.strip().rstrip(".")
+    rule = _GOOD_CAUSE_RULES.get((plan, number))
+    ask = (
+        f"We ask that the time limit be extended for good cause under {rule}"
+        if rule
+        else "We ask that this request be accepted after the filing period for good cause"
+    )
+    return f"This request is made after the filing period for this appeal. {ask}: {text}."
+
+
+_SOON: Final = 7
+
+
+def _warnings(
+    given: tuple[DenialCode, ...],
+    codes: tuple[DenialCode, ...],
+    claim: Claim,
+    due: Deadline | None,
+    today: date,
+    late_by: int,
+) -> tuple[LetterWarning, ...]:
+    out: list[LetterWarning] = []
+    if late_by:
+        out.append(
+            LetterWarning(
+                WarningKind.LATE,
+                f"the letter is dated {late_by} day{'s' if late_by != 1 else ''} after the "
+                "filing deadline; it needs good cause to be accepted",
+                days=late_by,
+            )
+        )
+    elif due is not None and (due.due - today).days <= _SOON:
+        left = (due.due - today).days
+        out.append(
+            LetterWarning(
+                WarningKind.DEADLINE_SOON,
+                f"the filing deadline is {left} day{'s' if left != 1 else ''} after the letter "
+                "date; send it so that it is received in time",
+                days=left,
+            )
+        )
+    if claim.denial.codes:
+        refs = _notice_refs(claim.denial.codes)
+        for c in given:
+            if not _on_notice(c, refs):
+                out.append(
+                    LetterWarning(
+                        WarningKind.CODE_NOT_ON_NOTICE,
+                        f"{c.key} is not among the codes on the denial notice",
+                        code=c.key,
+                    )
+                )
+    plan = claim.payer.plan_type
+    actions: set[str | None] = set()
+    for c in codes:  # one warning per recommended action (CO-16 speaks for its N290)
+        w = _remedy_warning(c, plan)
+        if w is not None and w.action not in actions:
+            actions.add(w.action)
+            out.append(w)
+    return tuple(out)
+
+
+def _remedy_warning(code: DenialCode, plan: PlanType) -> LetterWarning | None:
+    """A warning when the code's knowledge says an appeal is not the remedy: the code is not
+    appealable, or it is a timely-filing denial from original Medicare (which gives no
+    appeal right for one) and the knowledge does not call it plainly appealable."""
+    if code.appealable is Appealable.NO and code.action is not Action.APPEAL:
+        reason = "an appeal is not the remedy for this code"
+    elif (
+        plan is PlanType.MEDICARE
+        and code.category is Category.TIMELY_FILING
+        and code.appealable is not Appealable.YES
+    ):
+        reason = "Medicare gives no appeal right for a timely-filing denial"
+    else:
+        return None
+    action = code.action if code.action is not Action.APPEAL else None
+    instead = f"; recommended: {action.label.lower()}" if action is not None else ""
+    return LetterWarning(
+        WarningKind.NOT_THE_REMEDY,
+        f"{code.key}: {reason}{instead}",
+        code=code.key,
+        action=action.value if action is not None else None,
+    )
 
 
 class _Deps(NamedTuple):

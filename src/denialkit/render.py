@@ -1,4 +1,4 @@
-"""Letters in other formats: plain text, Markdown, HTML (escaped, print-ready) and PDF.
+"""Letters in other formats: plain text, Markdown, HTML (escaped, print-ready), PDF and DOCX.
 
 Every format is laid out from the letter's parts, so values from the claim are escaped for
 the format and never interpreted: a patient name with ``<`` or ``*`` comes out as those
@@ -16,7 +16,9 @@ b'%PDF-'
 
 PDF output needs the ``pdf`` extra (``pip install 'denialkit[pdf]'``): fpdf2 and a Unicode
 font (Source Sans Pro, from the ``font-source-sans-pro`` package; the system's DejaVu Sans is
-used when that package is absent).
+used when that package is absent). DOCX output needs the ``docx`` extra (python-docx). Without
+its extra, a format raises :class:`~denialkit.exceptions.MissingExtraError`, one line naming
+the extra to install.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
-from .exceptions import TemplateRenderError
+from .exceptions import MissingExtraError, TemplateRenderError
 
 if TYPE_CHECKING:
     import jinja2
@@ -38,13 +40,14 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "render",
+    "render_docx",
     "render_html",
     "render_markdown",
     "render_pdf",
     "render_text",
 ]
 
-FORMATS: Final = ("text", "md", "html", "pdf")
+FORMATS: Final = ("text", "md", "html", "pdf", "docx")
 """The output formats (``"markdown"`` is accepted for ``"md"``)."""
 
 
@@ -53,16 +56,17 @@ def render(letter: Letter, format: Literal["text", "md", "markdown", "html"] = "
 
 
 @overload
-def render(letter: Letter, format: Literal["pdf"]) -> bytes: ...
+def render(letter: Letter, format: Literal["pdf", "docx"]) -> bytes: ...
 
 
 def render(letter: Letter, format: str = "text") -> str | bytes:
-    """A letter in one of :data:`FORMATS`; PDF comes back as bytes.
+    """A letter in one of :data:`FORMATS`; PDF and DOCX come back as bytes.
 
     Raises:
         TypeError: ``letter`` is not a :class:`~denialkit.letters.Letter`.
         ValueError: an unknown format.
-        ImportError: PDF without the ``pdf`` extra.
+        MissingExtraError: PDF without the ``pdf`` extra, DOCX without the ``docx`` extra
+            (an ``ImportError``).
     """
     _need_letter(letter)
     fmt = format.lower() if isinstance(format, str) else format
@@ -74,6 +78,8 @@ def render(letter: Letter, format: str = "text") -> str | bytes:
         return render_html(letter)
     if fmt == "pdf":
         return render_pdf(letter)
+    if fmt == "docx":
+        return render_docx(letter)
     raise ValueError(f"unknown format; use one of {', '.join(FORMATS)}")
 
 
@@ -364,7 +370,10 @@ def _fonts() -> tuple[Any, Any, frozenset[int]]:
     import io
     from pathlib import Path
 
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    try:
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    except ImportError:
+        raise MissingExtraError("pdf", "PDF output", "fpdf2") from None
 
     pair: tuple[Any, Any] | None = None
     try:
@@ -385,10 +394,7 @@ def _fonts() -> tuple[Any, Any, frozenset[int]]:
                 pair = (Path(regular), Path(bold))
                 break
     if pair is None:
-        raise ImportError(
-            "PDF output needs a Unicode font: pip install 'denialkit[pdf]' "
-            "(it brings the font-source-sans-pro package)"
-        )
+        raise MissingExtraError("pdf", "PDF output", "a Unicode font (font-source-sans-pro)")
     cmaps = [set(TTFont(io.BytesIO(f.read_bytes()), lazy=True).getBestCmap()) for f in pair]
     return pair[0], pair[1], frozenset(cmaps[0] & cmaps[1])
 
@@ -413,14 +419,14 @@ def render_pdf(letter: Letter) -> bytes:
     """The letter as a US Letter PDF with 1-inch margins; text is searchable and extractable.
 
     Raises:
-        ImportError: fpdf2 or a Unicode font is missing: install ``denialkit[pdf]``.
+        MissingExtraError: fpdf2 or a Unicode font is missing: install ``denialkit[pdf]``.
         TemplateRenderError: the letter holds text a PDF cannot carry (lone surrogates).
     """
     _need_letter(letter)
     try:
         from fpdf import FPDF
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("PDF output needs fpdf2: pip install 'denialkit[pdf]'") from exc
+    except ImportError:
+        raise MissingExtraError("pdf", "PDF output", "fpdf2") from None
     from contextlib import ExitStack
     from importlib.resources import as_file
 
@@ -486,3 +492,115 @@ def render_pdf(letter: Letter) -> bytes:
         "the letter holds characters a PDF cannot carry (such as lone surrogates)",
         template=letter.template,
     )
+
+
+# ------------------------------------------------------------------------ DOCX
+
+#: Every zip entry and the document's own dates carry this moment, so the same letter gives
+#: the same bytes (the zip format cannot say an earlier time).
+_FIXED_ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
+_XML_BAD: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _docx_text(text: str) -> str:
+    """NFC, without the characters XML cannot hold and the invisible format controls (the
+    validator flags them in the text letter)."""
+    text = _XML_BAD.sub("", unicodedata.normalize("NFC", _plain(text)))
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def render_docx(letter: Letter) -> bytes:
+    """The letter as a Word document (US Letter, 1-inch margins), built from its parts.
+
+    The bytes are the same for the same letter (fixed zip timestamps and document dates),
+    and the document's properties hold no patient data: its title is the request
+    (``"Request for redetermination"``), its author ``denialkit``.
+
+    Raises:
+        MissingExtraError: python-docx is missing: install ``denialkit[docx]``.
+    """
+    _need_letter(letter)
+    try:
+        import docx
+        from docx.enum.text import WD_BREAK
+        from docx.shared import Inches, Pt
+    except ImportError:
+        raise MissingExtraError("docx", "DOCX output", "python-docx") from None
+    import io
+
+    doc: Any = docx.Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(8)
+    _docx_properties(doc, letter)
+
+    def lines(items: tuple[str, ...] | list[str], *, bold_first: bool = False) -> None:
+        para = doc.add_paragraph()
+        for i, line in enumerate(items):
+            if i:
+                para.runs[-1].add_break(WD_BREAK.LINE)
+            para.add_run(_docx_text(line)).bold = bold_first and i == 0
+
+    lines(letter.sender)
+    lines([letter.date_line])
+    lines(letter.recipient)
+    first, *rest = letter.subject
+    lines([f"Re: {first[1]}", *(f"{k}: {v}" for k, v in rest)], bold_first=True)
+    doc.add_paragraph(_docx_text(letter.salutation))
+    for para in letter.body:
+        head, items = _split(para)
+        if head:
+            doc.add_paragraph(_docx_text(head))
+        for item in items:
+            doc.add_paragraph(_docx_text(item), style="List Bullet")
+    doc.add_paragraph(_docx_text(letter.request))
+    doc.add_paragraph().add_run("Enclosures").bold = True
+    for i, item in enumerate(letter.enclosures, 1):
+        doc.add_paragraph(_docx_text(f"{i}. {item}"))
+    doc.add_paragraph(_docx_text(letter.closing))
+    lines(letter.signature)
+    raw = io.BytesIO()
+    doc.save(raw)
+    return _fixed_zip(raw.getvalue())
+
+
+def _docx_properties(doc: Any, letter: Letter) -> None:
+    """Document properties without patient data, and fixed dates."""
+    from datetime import UTC, datetime
+
+    props = doc.core_properties
+    fixed = datetime(*_FIXED_ZIP_TIME, tzinfo=UTC)
+    for name in ("subject", "keywords", "category", "comments", "content_status"):
+        setattr(props, name, "")
+    for name in ("identifier", "language", "version"):
+        setattr(props, name, "")
+    props.title = _docx_text(letter.subject[0][1])
+    props.author = "denialkit"
+    props.last_modified_by = "denialkit"
+    props.revision = 1
+    props.created = fixed
+    props.modified = fixed
+    props.last_printed = fixed
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with every entry's time fixed and a fixed order of entries."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            entry.create_system = 0
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()

@@ -53,6 +53,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .claim import EvidenceKind
 from .codes import Category, DenialCode, parse
 from .exceptions import (
     DataError,
@@ -69,6 +70,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "METADATA_FILE",
     "STANDARD_NAMES",
+    "ChecklistItem",
     "MissingFact",
     "StringTemplate",
     "TemplateInfo",
@@ -101,6 +103,7 @@ STANDARD_NAMES: Final = frozenset(
         "service_codes",
         "service_dates",
         "services",
+        "enclosed",
     }
 )
 """Names every template may use besides its declared facts (see ``docs/template-packs.md``).
@@ -110,7 +113,10 @@ STANDARD_NAMES: Final = frozenset(
 ``charge``, ``date``, ``month``, ``diagnoses``, ``description``), ``service_codes``,
 ``service_dates``, ``plan`` (the plan type value), ``medicare`` (original Medicare),
 ``level`` (``number``, ``name``, ``request``), ``payer``, ``practice``, ``notice_date`` and
-``denial_reason`` (``None`` when the payer gave none). Patient identifiers are not among them:
+``denial_reason`` (``None`` when the payer gave none), and ``enclosed``: for each evidence kind
+(``enclosed["time-log"]``), the enclosure line of the claim's evidence of that kind, or
+``None`` when the claim holds none, so a template refers to "the enclosed log" only when it is
+enclosed. Patient identifiers are not among them:
 denialkit writes those into the letter itself.
 """
 
@@ -133,8 +139,10 @@ _META_KEYS: Final = frozenset(
         "labels",
         "enclosures",
         "evidence",
+        "expects",
     }
 )
+_EXPECT_KEYS: Final = frozenset({"kind", "item", "why", "services", "when", "unless"})
 
 # limits inside the sandbox
 _MAX_SEQ: Final = 100_000  # items or characters a `*` may produce
@@ -174,6 +182,48 @@ class MissingFact(str):
         return (MissingFact, (self.label,))
 
 
+@attrs.frozen(cache_hash=True)
+class ChecklistItem:
+    """Evidence a reviewer expects for a denial: what it is and why it matters.
+
+    A template's metadata lists them (``expects`` in ``pack.toml``); a letter's
+    :attr:`~denialkit.letters.Letter.checklist` holds those the claim does not hold. An item
+    applies only when one of ``services`` was billed (when given), when one of the facts in
+    ``when`` is present (when given) and none of the facts in ``unless`` is.
+
+    Attributes:
+        kind: the kind of evidence that satisfies it.
+        item: what to gather, e.g. ``"Care manager time log for the month billed"``.
+        why: why a reviewer looks for it.
+        services: billed codes it applies to (empty: any).
+        when: facts of which one must be present (empty: always).
+        unless: facts of which none may be present.
+
+    >>> item = ChecklistItem(EvidenceKind.TIME_LOG, "Time log", "It proves the minutes.")
+    >>> item.applies(("99484",), frozenset())
+    True
+    """
+
+    kind: EvidenceKind
+    item: str
+    why: str
+    services: tuple[str, ...] = ()
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    def applies(self, billed: Sequence[str], facts: frozenset[str]) -> bool:
+        """Whether the item is expected for these billed codes and present facts."""
+        if self.services and not any(code in self.services for code in billed):
+            return False
+        if self.when and not any(f in facts for f in self.when):
+            return False
+        return not any(f in facts for f in self.unless)
+
+    def to_dict(self) -> dict[str, str]:
+        """``kind``, ``item`` and ``why`` as plain data."""
+        return {"kind": self.kind.value, "item": self.item, "why": self.why}
+
+
 def _label(fact: str) -> str:
     return fact.replace("_", " ")
 
@@ -193,8 +243,13 @@ class TemplateMeta:
         optional_facts: claim facts it uses when present (``None`` otherwise, never marked).
         labels: human labels for facts, ``(name, label)`` pairs; the default label is the name
             with spaces (``consent_date`` → ``consent date``).
-        enclosures: enclosures the letter always lists.
-        evidence: also list the codes' evidence (``DenialCode.knowledge.evidence``).
+        enclosures: older packs' list of supporting documents; each becomes a checklist item
+            of kind ``other`` when the template declares no ``expects`` (never an enclosure:
+            a letter encloses only the claim's evidence).
+        evidence: when the template declares neither ``expects`` nor ``enclosures``, put the
+            codes' evidence advice (``DenialCode.knowledge.evidence``) on the checklist.
+        expects: the evidence a reviewer expects (:class:`ChecklistItem`), in the order the
+            argument uses it.
 
     >>> TemplateMeta("x.txt.j2", facts=("consent_date",)).label("consent_date")
     'consent date'
@@ -210,6 +265,7 @@ class TemplateMeta:
     labels: tuple[tuple[str, str], ...] = ()
     enclosures: tuple[str, ...] = ()
     evidence: bool = True
+    expects: tuple[ChecklistItem, ...] = ()
 
     def label(self, fact: str) -> str:
         """The human label of a fact (``"consent date"``)."""
@@ -305,7 +361,43 @@ class TemplateMeta:
             labels=tuple(sorted(raw_labels.items())),
             enclosures=strings("enclosures"),
             evidence=flag("evidence", True),
+            expects=_expects(data.get("expects", []), bad),
         )
+
+
+def _expects(raw: object, bad: Callable[[str], DataError]) -> tuple[ChecklistItem, ...]:
+    """The ``expects`` array of tables of one template."""
+    if not isinstance(raw, list):
+        raise bad("expects must be an array of tables")
+    out = []
+    for i, entry in enumerate(raw):
+        where = f"expects[{i}]"
+        if not isinstance(entry, Mapping):
+            raise bad(f"{where} must be a table")
+        unknown = sorted(str(k) for k in entry if k not in _EXPECT_KEYS)
+        if unknown:
+            raise bad(f"{where}: unknown key(s) {', '.join(unknown)}")
+        try:
+            kind = EvidenceKind(str(entry.get("kind")))
+        except ValueError:
+            raise bad(f"{where}.kind is not an evidence kind") from None
+        texts = {}
+        for key in ("item", "why"):
+            value = entry.get(key)
+            if not isinstance(value, str) or not value.strip() or "\n" in value:
+                raise bad(f"{where}.{key} must be one non-empty line")
+            texts[key] = value.strip()
+        lists = {}
+        for key in ("services", "when", "unless"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise bad(f"{where}.{key} must be a list of strings")
+            lists[key] = tuple(value)
+        for fact in lists["when"] + lists["unless"]:
+            if not _FACT_RE.fullmatch(fact):
+                raise bad(f"{where}: fact {fact!r} is not a lower_snake_case name")
+        out.append(ChecklistItem(kind, texts["item"], texts["why"], **lists))
+    return tuple(out)
 
 
 @attrs.frozen

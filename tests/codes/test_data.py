@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,26 +85,100 @@ def test_published_quirks_are_kept() -> None:
         assert code.last_modified < code.start  # as published, not "fixed"
 
 
-def test_no_summary_or_knowledge_copies_the_official_text(shared_data: Path) -> None:
+def _check_knowledge() -> Any:
     sys.path.insert(0, str(REPO / "scripts"))
     try:
         import check_knowledge as ck
     finally:
         sys.path.remove(str(REPO / "scripts"))
-    every = ck.all_official_shingles(ck.official_texts(shared_data))
-    offenders = []
-    for code in denialkit.default_table():
-        k = code.knowledge
-        texts = [code.summary, code.action_reason, code.appeal_reason]
-        if k is not None:
-            texts += [*k.causes, *k.prevention, *k.evidence, k.how_to_appeal, *k.details]
-            texts += [s.requirement for s in k.services]
-        for adv in code.group_advice:
-            texts += [adv[1].action_reason, adv[1].appeal_reason]
-        for t in texts:
-            if ck.shingles(t) & every:
-                offenders.append(code.code)
+    return ck
+
+
+def _shipped_texts(code: denialkit.DenialCode) -> list[str]:
+    k = code.knowledge
+    texts = [code.summary, code.action_reason, code.appeal_reason]
+    if k is not None:
+        texts += [*k.causes, *k.prevention, *k.evidence, k.how_to_appeal, *k.details]
+        texts += [s.requirement for s in k.services]
+        if k.related_note:
+            texts.append(k.related_note)
+    for _, adv in code.group_advice:
+        texts += [adv.action_reason, adv.appeal_reason]
+    for rule in code.plan_rules:
+        texts += [rule.appeal_reason, rule.route]
+    return texts
+
+
+def test_no_summary_or_knowledge_copies_the_official_text(shared_data: Path) -> None:
+    ck = _check_knowledge()
+    index = ck.CopyIndex(ck.official_texts(shared_data))
+    offenders = [
+        (code.code, why)
+        for code in denialkit.default_table()
+        for t in _shipped_texts(code)
+        if (why := index.too_close(t))
+    ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("ours", "caught"),
+    [
+        # seven words in a row, anywhere in the text
+        ("Note: this service is only covered when the donor pays.", True),
+        # six words in a row and more than 80% of the description's words in order
+        ("A new, revised or renewed certificate of medical necessity is required.", True),
+        # six in a row but little of the rest: passes
+        ("Our item or service does not meet its rules, so the plan pays nothing more.", False),
+        # a summary of our own
+        ("The payer needs a certificate of medical necessity that is new, revised or renewed.",
+         False),
+    ],
+)  # fmt: skip
+def test_the_copy_check_catches_seven_word_runs_and_near_copies(ours: str, caught: bool) -> None:
+    ck = _check_knowledge()
+    index = ck.CopyIndex(
+        {
+            "N405": "This service is only covered when the donor's insurer(s) do not provide "
+            "coverage for the service.",
+            "N170": "A new/revised/renewed certificate of medical necessity is needed.",
+            "N180": "This item or service does not meet the criteria for the category under "
+            "which it was billed.",
+        }
+    )
+    assert (index.too_close(ours) is not None) is caught
+
+
+def test_the_copy_check_counts_an_allowed_name_as_one_word() -> None:
+    ck = _check_knowledge()
+    assert "Merit-based Incentive Payment System" in ck.ALLOWED_PHRASES
+    index = ck.CopyIndex({"N807": "Payment adjustment based on the Merit-based Incentive "
+                                  "Payment System (MIPS)."})  # fmt: skip
+    # written out in full, the program's name alone is not a copy
+    assert index.too_close("MIPS: the Merit-based Incentive Payment System changed it.") is None
+    # but the same words are a copy when they are not the allowed name
+    plain = ck.CopyIndex({"X": "Payment adjustment based on the merit of the incentive system."})
+    assert plain.too_close("A payment adjustment based on the merit of the incentive.") is not None
+
+
+def test_check_knowledge_script_reports_a_copied_summary(tmp_path: Path, shared_data: Path) -> None:
+    bad = tmp_path / "codes"
+    bad.mkdir()
+    (bad / "x.toml").write_text(
+        '["N170"]\n'
+        'summary = "A new, revised or renewed certificate of medical necessity is required."\n'
+        'category = "missing-information"\naction = "supply-information"\n'
+        'action_reason = "Send it."\nappealable = "no"\nappeal_reason = "Nothing decided."\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "check_knowledge.py"), str(bad / "x.toml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "N170: shares 6 words in a row and 90% of N170's official words" in result.stdout
 
 
 def test_committed_tables_match_a_fresh_build(shared_data: Path, tmp_path: Path) -> None:

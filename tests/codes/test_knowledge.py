@@ -166,7 +166,7 @@ def test_ccm21_is_complete() -> None:
         ("PR-3", Action.BILL_PATIENT, Appealable.NO),
         ("CO-45", Action.WRITE_OFF, Appealable.NO),
         ("OA-18", Action.NO_ACTION, Appealable.NO),
-        ("CO-29", Action.APPEAL, Appealable.DEPENDS),
+        ("CO-29", Action.WRITE_OFF, Appealable.DEPENDS),
     ],
 )
 def test_group_code_cases_from_the_issue(text: str, action: Action, appealable: Appealable) -> None:
@@ -215,7 +215,7 @@ def test_warnings() -> None:
     )
     assert explain("CO-16", remarks=["N290"], on=date(2026, 1, 5)).warnings == ()
     assert any("remark code" in w for w in explain("CO-16").warnings)
-    assert any("only used with group OA" in w for w in explain("CO-18").warnings)
+    assert any("only used with group CO or OA" in w for w in explain("PR-18").warnings)
     assert any("not an X12 code" in w for w in explain("CCM21").warnings)
 
 
@@ -285,7 +285,7 @@ def _build_knowledge(tmp_path: Path, name: str, text: str) -> str:
     folder.mkdir()
     (folder / name).write_text(text, "utf-8")
     with pytest.raises(build_tables.BuildError) as info:
-        build_tables.load_knowledge(folder, ck.known_codes(), set())
+        build_tables.load_knowledge(folder, ck.known_codes(), ck.CopyIndex({}))
     return str(info.value)
 
 

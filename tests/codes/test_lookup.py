@@ -115,7 +115,8 @@ def test_code_carries_summary_category_and_advice() -> None:
 def test_requires_remark_and_group_limit_facts() -> None:
     assert denialkit.lookup("16").requires_remark
     assert not denialkit.lookup("45").requires_remark
-    assert denialkit.lookup("18").group_limit == frozenset({"OA"})
+    # "OA only, except where state workers' compensation rules require CO"
+    assert denialkit.lookup("18").group_limit == frozenset({"OA", "CO"})
     assert denialkit.lookup("45").group_limit == frozenset({"PR", "CO"})
 
 

@@ -233,7 +233,7 @@ def test_bhi_minutes_are_compared_with_the_codes_threshold(ccm21: Claim, letter_
     facts = dict(ccm21.facts, care_manager_minutes=120)
     letter = appeal("CCM21", ccm21.evolve(services=lines, facts=facts), letter_date=letter_date)
     text = letter.text
-    assert "records 120 minutes" in text
+    assert "shows 120 minutes" in text
     assert "the billed codes describe 130 minutes" in text
     assert "which meets" not in text
 

@@ -144,10 +144,10 @@ def test_pdf_normalises_decomposed_accents(ccm21: Claim) -> None:
 
 
 def test_render_checks_its_arguments(letter: Letter) -> None:
-    assert FORMATS == ("text", "md", "html", "pdf")
+    assert FORMATS == ("text", "md", "html", "pdf", "docx")
     assert render(letter, "markdown") == render(letter, "md")
     with pytest.raises(ValueError, match="unknown format"):
-        render(letter, "docx")  # type: ignore[call-overload]
+        render(letter, "odt")  # type: ignore[call-overload]
     for fn in (render_text, render_markdown, render_html, render_pdf):
         with pytest.raises(TypeError):
             fn("not a letter")  # type: ignore[arg-type]

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from denialkit.cli import main
 from denialkit.letters import example_claim
+
+re_resource = re.compile(
+    r"\b(Consent|CarePlan|Observation|QuestionnaireResponse|Procedure|"
+    r"Encounter|CareTeam|PractitionerRole)/[A-Za-z0-9.-]+"
+)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -142,3 +148,106 @@ def test_errors(
     code, out, err = run(*argv)
     assert (code, out) == (status, "")
     assert message in err
+
+
+def _bare_claim(tmp_path: Path, **changes: object) -> Path:
+    claim = example_claim("CCM21").evolve(facts={}, evidence=(), **changes)
+    path = tmp_path / "claim.json"
+    path.write_text(claim.to_json(), "utf-8")
+    return path
+
+
+def test_appeal_from_a_record_has_no_missing_fact(data_dir: Path, tmp_path: Path) -> None:
+    claim = _bare_claim(tmp_path)
+    code, out, err = run(
+        "appeal",
+        "CCM21",
+        "--claim",
+        str(claim),
+        "--record",
+        str(data_dir / "cocm-bundle.json"),
+        "--date",
+        "2026-11-02",
+    )
+    assert code == 0 and "no missing facts" in err and "[MISSING" not in out
+    enclosures = out.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(enclosures) == 10
+    for line in enclosures[1:]:  # each after the denial notice names its source resource
+        assert re_resource.search(line), line
+    # the validator, given the same record, finds nothing to correct
+    code, out, _ = run(
+        "appeal",
+        "CCM21",
+        "--claim",
+        str(claim),
+        "--record",
+        str(data_dir / "cocm-bundle.json"),
+        "--date",
+        "2026-11-02",
+        "--format",
+        "json",
+    )
+    data = json.loads(out)
+    assert data["missing"] == [] and data["conflicts"] == []
+    letter_path = tmp_path / "letter.txt"
+    letter_path.write_text(data["text"], "utf-8")
+    code, out, err = run("validate", str(letter_path), "--claim", str(claim))
+    assert code == 0, out + err
+
+
+def test_appeal_with_a_record_reports_conflicts(data_dir: Path, tmp_path: Path) -> None:
+    claim = example_claim("CCM21").evolve(evidence=())
+    claim = claim.evolve(facts=dict(claim.facts, care_manager_minutes=45))
+    path = tmp_path / "claim.json"
+    path.write_text(claim.to_json(), "utf-8")
+    argv = [
+        "appeal",
+        "CCM21",
+        "--claim",
+        str(path),
+        "--record",
+        str(data_dir / "cocm-bundle.json"),
+        "--date",
+        "2026-11-02",
+        "--format",
+        "json",
+    ]
+    code, out, err = run(*argv)
+    assert code == 0
+    assert json.loads(out)["conflicts"][0]["fact"] == "care_manager_minutes"
+    assert "records 45 minutes" in json.loads(out)["text"]
+    assert "conflict: care_manager_minutes: the claim (facts.care_manager_minutes)" in err
+    code, out, _ = run(*argv, "--prefer", "record")
+    assert "records 75 minutes" in json.loads(out)["text"]
+
+
+def test_appeal_with_an_unreadable_record(tmp_path: Path) -> None:
+    claim = _bare_claim(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", "utf-8")
+    code, out, err = run("appeal", "CCM21", "--claim", str(claim), "--record", str(bad))
+    assert (code, out) == (1, "")
+    assert "bad.json, line 1: not valid JSON" in err
+
+
+def test_validate_against_the_record(data_dir: Path, tmp_path: Path) -> None:
+    bundle = str(data_dir / "cocm-bundle.json")
+    claim = example_claim("CCM21").evolve(evidence=())
+    claim = claim.evolve(facts=dict(claim.facts, care_manager_minutes=45))
+    claim_path = tmp_path / "claim.json"
+    claim_path.write_text(claim.to_json(), "utf-8")
+    _, out, _ = run("appeal", "CCM21", "--claim", str(claim_path), "--date", "2026-11-02")
+    letter = tmp_path / "letter.txt"
+    letter.write_text(out, "utf-8")
+    # without the record, a 45-minute letter is only short of 99492's 70 minutes (a warning)
+    code, out, _ = run("validate", str(letter), "--claim", str(claim_path))
+    assert code == 0 and "DK801" not in out
+    # with it, the letter claims minutes the record does not show: an error
+    code, out, _ = run("validate", str(letter), "--claim", str(claim_path), "--record", bundle)
+    assert code == 1
+    assert (
+        "DK801 error the minutes of care management stated differ from the sum the "
+        "record shows (Procedure/cocm-time-1 and 2 more)" in out
+    )
+    code, out, err = run("validate", str(letter), "--record", str(tmp_path / "none.json"))
+    assert code == 1 and "none.json: cannot read the file" in err

@@ -48,7 +48,21 @@ def test_complete_cocm_record(data_dir: Path) -> None:
         "Procedure/cocm-time-3",
     ]
     assert f["rating_scale_scores"].sources[1].path == "Observation.valueQuantity.value"
-    assert f["rating_scale_scores"].sources[1].title == "PHQ-9 score of September 28, 2026"
+    assert f["rating_scale_scores"].sources[1].title == "PHQ-9 score"
+    evidence = found.evidence()
+    assert [e.source for e in evidence] == [
+        "Consent/cocm-consent",
+        "CarePlan/cocm-plan",
+        "Observation/phq9-2026-09-03",
+        "Observation/phq9-2026-09-28",
+        "Procedure/cocm-time-1",
+        "Procedure/cocm-time-2",
+        "Procedure/cocm-time-3",
+        "CareTeam/cocm-team",
+        "PractitionerRole/cocm-psychiatry",
+    ]
+    assert evidence[0].title == "Consent/cocm-consent: Patient consent to treatment"
+    assert evidence[0].date == date(2026, 9, 2) and evidence[0].supports == ("consent_date",)
     # the care team's manager is found through a CareTeam; a contained member resolves too
     assert f["care_manager_name"].source == "CareTeam/cocm-team"
 

@@ -10,7 +10,7 @@ import pytest
 
 import denialkit
 from denialkit import record
-from denialkit.claim import Claim
+from denialkit.claim import Claim, Evidence
 from denialkit.letters import example_claim
 
 LETTER_DATE = date(2026, 11, 2)
@@ -36,13 +36,45 @@ def test_fill_gives_a_letter_with_no_missing_fact(bare: Claim, cocm_record: reco
     assert letter.missing == ()
     assert [f.rule_id for f in letter.report] == []
     assert "75 minutes" in letter.text and "Dana Whitfield, LCSW" in letter.text
-    assert {s.resource for s in filled.evidence} >= {
+    assert {e.source for e in filled.evidence} >= {
         "Consent/cocm-consent",
         "CarePlan/cocm-plan",
         "Observation/phq9-2026-09-03",
         "Procedure/cocm-time-1",
-        "Practitioner/cocm-psychiatrist",
+        "PractitionerRole/cocm-psychiatry",
     }
+
+
+def test_the_letter_encloses_exactly_the_record_items(
+    bare: Claim, cocm_record: record.Record
+) -> None:
+    filled = record.fill(bare.evolve(evidence=()), cocm_record)
+    assert filled.claim.evidence == filled.evidence
+    letter = denialkit.appeal("CCM21", filled.claim, letter_date=LETTER_DATE)
+    enclosures = letter.text.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert enclosures[0].startswith("1. Copy of the denial notice")
+    listed = enclosures[1:]
+    assert len(listed) == len(filled.evidence) == 9
+    for line, item in zip(listed, filled.evidence, strict=True):
+        assert item.source in line  # every enclosure names its source resource
+    assert "3. CarePlan/cocm-plan: Behavioral health care plan of September 5, 2026" in enclosures
+    by_kind = {e.kind.value for e in filled.evidence}
+    assert by_kind == {"consent", "care-plan", "rating-scale", "time-log", "medical-record"}
+    phq = [e for e in filled.evidence if e.source == "Observation/phq9-2026-09-03"]
+    assert phq[0].supports == ("rating_scale", "rating_scale_scores")
+
+
+def test_user_evidence_is_kept_and_not_repeated(bare: Claim, cocm_record: record.Record) -> None:
+    mine = Evidence(
+        "consent",
+        "Signed consent form",
+        date(2026, 9, 2),
+        "Consent/cocm-consent",
+        ("consent_date",),
+    )
+    filled = record.fill(bare.evolve(evidence=(mine,)), cocm_record)
+    assert filled.claim.evidence[0] is mine
+    assert [e.source for e in filled.claim.evidence].count("Consent/cocm-consent") == 1
 
 
 def test_bhi_record_fills_a_99484_claim(bare: Claim, data_dir: Path) -> None:
@@ -68,7 +100,8 @@ def test_user_facts_win_and_the_conflict_is_reported(
     )
     assert "45" not in conflict.message() and "75" not in conflict.message()
     # the record's time log does not support the claim's figure, so it is not enclosed
-    assert not [s for s in filled.evidence if s.resource.startswith("Procedure/")]
+    assert not [e for e in filled.evidence if e.source.startswith("Procedure/")]
+    assert not [e for e in filled.claim.evidence if e.source.startswith("Procedure/")]
     assert "care_manager_minutes: from the claim; the record disagrees" in filled.explain()
 
 

@@ -220,6 +220,12 @@ def test_nested_bundles_are_walked(tmp_path: Path) -> None:
         ([5], TypeError, "not list"),
         (io.StringIO("{}"), TypeError, "binary file object"),
         ("/no/such/file.json", RecordError, r"file\.json: cannot read the file"),
+        ("", RecordError, "the path is empty"),
+        ("💥", RecordError, "💥: cannot read the file"),
+        ("\u202e", RecordError, "cannot read the file"),
+        ("x" * 100_000, RecordError, r"^x{77}\.\.\.: cannot read the file"),
+        (b"", RecordError, "the file is empty"),
+        ("a\0b", RecordError, "cannot read the file"),
     ],
 )
 def test_wrong_sources(source: object, exc: type[Exception], match: str) -> None:
@@ -230,3 +236,16 @@ def test_wrong_sources(source: object, exc: type[Exception], match: str) -> None
 def test_a_folder_without_ndjson(tmp_path: Path) -> None:
     with pytest.raises(RecordError, match=r"no \.ndjson files"):
         record.read(tmp_path)
+
+
+def test_records_and_facts_pickle(data_dir: Path) -> None:
+    import pickle
+
+    rec = record.read(data_dir / "cocm-bundle.json")
+    copy = pickle.loads(pickle.dumps(rec))
+    assert copy.keys == rec.keys and list(copy) == list(rec)
+    found = record.facts(rec, month="2026-09")
+    assert pickle.loads(pickle.dumps(found)) == found
+    assert record.facts(copy, month="2026-09") == found
+    with pytest.raises(AttributeError):
+        rec.files = ()  # type: ignore[misc]

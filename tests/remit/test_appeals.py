@@ -331,7 +331,8 @@ def test_appeals_decides_every_claim_that_needs_work(appeals_835: Path) -> None:
     assert by[5].action is None and "CO-999" in str(by[5].reason)
     assert "patient.member_id" in str(by[6].reason) and "services[0].date" in str(by[6].reason)
     assert by[6].action is Action.APPEAL
-    assert "no service line" in str(by[8].reason)
+    # CO-29 is a write-off unless the practice holds proof of timely filing: no letter
+    assert by[8].action is Action.WRITE_OFF and "not an appeal" in str(by[8].reason)
     assert by[10].action is Action.SUPPLY_INFORMATION
     for a in results:
         assert SENTINEL not in (a.reason or "") and SENTINEL not in repr(a)
@@ -436,7 +437,7 @@ def test_the_old_names_in_remit_still_work_and_warn() -> None:
         from denialkit.remit import appeals as imported  # type: ignore[attr-defined]
     assert imported is appeals
     results = list(old(remit.sample(), provider=PRACTICE, letter_date=date(2026, 5, 4)))
-    assert [a.position for a in results if a.written] == [3, 9]
+    assert [a.position for a in results if a.written] == [3]  # CO-29 (9) is a write-off
     with pytest.raises(AttributeError, match="no_such_name"):
         remit.no_such_name  # type: ignore[attr-defined]
     assert "appeals" not in remit.__all__ and "ClaimAppeal" not in remit.__all__
@@ -463,15 +464,16 @@ def test_batch_writes_a_letter_per_claim_to_appeal(
         "--provider", str(provider_file), "--date", "2026-05-04",
     )  # fmt: skip
     assert code == 0 and stdout == ""
-    assert "wrote 2 letters (text)" in err and "2 claims that need work got no letter" in err
+    assert "wrote 1 letter (text)" in err and "3 claims that need work got no letter" in err
     files = letter_files(out)
     # independently: the denied claims whose action is an appeal, less those the 835 cannot
     # describe (PCN1002 has no service line)
     to_appeal = appeal_action_claims(data / "basic.835")
-    assert sorted(to_appeal) == ["PCN1002", "PCN1003", "PCN1009"]
+    # (PCN1009's CO-29 is a write-off without proof of timely filing, so no letter)
+    assert sorted(to_appeal) == ["PCN1002", "PCN1003"]
     expected = [c for c in to_appeal.values() if describable(c)]
-    assert len(files) == len(expected) == 2
-    assert [f.name for f in files] == ["0003-ACME26001003.txt", "0009-ACME26001009.txt"]
+    assert len(files) == len(expected) == 1
+    assert [f.name for f in files] == ["0003-ACME26001003.txt"]
     for f, claim in zip(files, expected, strict=True):
         text = f.read_text("utf-8")
         assert claim.payer_claim_number is not None and claim.payer_claim_number in text
@@ -490,11 +492,11 @@ def test_batch_writes_a_letter_per_claim_to_appeal(
         "position", "claim_number", "patient_control_number", "outcome", "file", "reason",
         "codes", "amount", "action", "deadline", "missing_facts", "errors",
     ]  # fmt: skip
-    assert [r["outcome"] for r in rows] == ["skipped", "written", "skipped", "written"]
-    assert [r["file"] for r in rows] == ["", files[0].name, "", files[1].name]
+    assert [r["outcome"] for r in rows] == ["skipped", "written", "skipped", "skipped"]
+    assert [r["file"] for r in rows] == ["", files[0].name, "", ""]
     assert [r["codes"] for r in rows] == ["CO-197 N54", "CO-50 N115", "CO-16 N290", "CO-29"]
     assert [r["amount"] for r in rows] == ["300", "60", "120", "200"]
-    assert [r["action"] for r in rows] == ["appeal", "appeal", "correct-resubmit", "appeal"]
+    assert [r["action"] for r in rows] == ["appeal", "appeal", "correct-resubmit", "write-off"]
     assert "no service line" in rows[0]["reason"] and "Correct and resubmit" in rows[2]["reason"]
     assert [r["deadline"] for r in rows] == ["", "", "", ""]  # commercial, no window given
     assert int(rows[1]["missing_facts"]) >= 1 and int(rows[1]["errors"]) >= 1  # clinical summary
@@ -550,7 +552,7 @@ def test_batch_formats(fmt: str, ext: str, data: Path, tmp_path: Path, provider_
     )  # fmt: skip
     assert code == 0 and f"({fmt})" in err
     files = letter_files(out)
-    assert [f.suffix for f in files] == [f".{ext}", f".{ext}"]
+    assert [f.suffix for f in files] == [f".{ext}"]
     assert [r["file"] for r in index_rows(out) if r["file"]] == [f.name for f in files]
     first = files[0]
     if fmt == "pdf":
@@ -571,7 +573,7 @@ def test_batch_strict_writes_no_letter_with_missing_facts(
         "remit", str(data / "basic.835"), "--appeals", str(out), "--provider", str(provider_file),
         "--strict", "--date", "2026-05-04",
     )  # fmt: skip
-    assert code == 1 and "--strict: 2 letters held back for missing facts" in err
+    assert code == 1 and "--strict: 1 letter held back for missing facts" in err
     assert letter_files(out) == []
     rows = index_rows(out)
     assert [r["outcome"] for r in rows] == ["skipped"] * 4
@@ -596,7 +598,7 @@ def test_batch_progress_bar_only_on_a_terminal(
     tty = Terminal()
     code, _, err = run(*args, "--appeals", str(tmp_path / "a"), stderr=tty)
     assert code == 0
-    assert "\r[" in err and "100%" in err and "letters written: 2" in err
+    assert "\r[" in err and "100%" in err and "letters written: 1" in err
     assert err.rstrip().endswith("in the text and counted in index.csv")  # bar cleared first
     code, _, err = run(*args, "--appeals", str(tmp_path / "b"))
     assert code == 0 and "\r" not in err and "%" not in err
@@ -703,10 +705,15 @@ def test_batch_files_that_cannot_be_read_or_written(
     for target in (blocker, blocker / "sub"):
         code, _, err = run("remit", src, "--appeals", str(target), *prov)
         assert code == 2 and "appeals directory" in err
-    # a letter cannot be written (its name is taken by a directory): exit 1, index kept partial
+    # a letter's name is taken (by a directory): exit 2 naming it; with --force it still
+    # cannot be written: exit 1, the index kept partial
     out = tmp_path / "o3"
     (out / "0003-ACME26001003.txt").mkdir(parents=True)
     code, _, err = run("remit", src, "--appeals", str(out), *prov, "--date", "2026-05-04")
+    assert code == 2 and "0003-ACME26001003.txt exists in the appeals directory" in err
+    assert "--force" in err and not (out / "index.csv").exists()
+    argv = ["remit", src, "--appeals", str(out), *prov, "--date", "2026-05-04", "--force"]
+    code, _, err = run(*argv)
     assert code == 1 and "cannot write to the appeals directory" in err
     assert "index.csv.partial" in err and not (out / "index.csv").exists()
 
@@ -725,7 +732,7 @@ def test_batch_malformed_and_truncated_remittances(tmp_path: Path, provider_file
     whole.write_bytes(remit.sample())
     assert run("remit", str(whole), "--appeals", str(out), *prov)[0] == 0
     assert (out / "index.csv").exists()
-    code, _, err = run("remit", str(cut), "--appeals", str(out), *prov)
+    code, _, err = run("remit", str(cut), "--appeals", str(out), *prov, "--force")
     assert code == 1 and "truncated" in err and "stopped after 1 letter" in err
     assert not (out / "index.csv").exists()  # the earlier run's index is gone too
     partial = (out / "index.csv.partial").read_text("utf-8")
@@ -808,7 +815,9 @@ def test_to_claim_on_a_real_managed_care_file(shared_x12: Path) -> None:
 
 
 def test_batch_on_real_files(shared_x12: Path, tmp_path: Path, provider_file: Path) -> None:
-    total_written = 0
+    # every claim that needs work gets a row; the real files' appealable denials are CO-29
+    # (a write-off without proof of timely filing) or lack what a letter needs, so few letters
+    total_rows = 0
     for i, path in enumerate(_real_files(shared_x12)):
         out = tmp_path / f"o{i}"
         code, _, err = run(
@@ -824,5 +833,145 @@ def test_batch_on_real_files(shared_x12: Path, tmp_path: Path, provider_file: Pa
             warnings.simplefilter("ignore", X12Warning)
             needing = {i.claim.segment for i in remit.denials(path)}
         assert len(rows) == len(needing)
-        total_written += len(files)
-    assert total_written > 0
+        total_rows += len(rows)
+    assert total_rows > 0
+
+
+# ------------------------------------------------------------------------ the folder is safe
+
+
+def _batch_argv(data: Path, out: Path, provider_file: Path, *more: str) -> list[str]:
+    return [
+        "remit", str(data / "basic.835"), "--appeals", str(out),
+        "--provider", str(provider_file), "--date", "2026-05-04", *more,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_link_planted_as_the_partial_index_is_not_followed(
+    data: Path, tmp_path: Path, provider_file: Path, force: bool
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.csv.partial").symlink_to(victim)
+    code, _, err = run(*_batch_argv(data, out, provider_file, *(["--force"] if force else [])))
+    assert code == 0, err
+    assert victim.read_text() == "precious\n"  # before: overwritten with the index
+    index = out / "index.csv"
+    assert index.is_file() and not index.is_symlink()
+    assert not (out / "index.csv.partial").exists() and not victim.is_symlink()
+    assert [r["patient_control_number"] for r in index_rows(out)][:2] == ["PCN1002", "PCN1003"]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_link_planted_at_a_letter_s_name_is_refused(
+    data: Path, tmp_path: Path, provider_file: Path, force: bool
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "0003-ACME26001003.txt").symlink_to(victim)
+    code, _, err = run(*_batch_argv(data, out, provider_file, *(["--force"] if force else [])))
+    assert code == 2  # before: 0, and the victim held the letter
+    assert victim.read_text() == "precious\n"
+    assert "0003-ACME26001003.txt" in err and "Traceback" not in err
+    assert "is a symbolic link; refusing to write through it" in err
+    assert not (out / "index.csv").exists()  # the run stopped: the index stays partial
+    assert "PCN1002" in (out / "index.csv.partial").read_text("utf-8")
+
+
+def test_a_dangling_link_at_a_letter_s_name_is_refused(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "made-by-the-link.txt"
+    (out / "0003-ACME26001003.txt").symlink_to(target)
+    code, _, err = run(*_batch_argv(data, out, provider_file, "--force"))
+    assert code == 2 and "symbolic link" in err and not target.exists()
+
+
+def test_existing_letters_are_kept_unless_force(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run(*_batch_argv(data, out, provider_file))[0] == 0
+    letter = out / "0003-ACME26001003.txt"
+    letter.write_text("my edits\n")
+    # the earlier run's index.csv is there: nothing is written, exit 2 naming it
+    code, _, err = run(*_batch_argv(data, out, provider_file))
+    assert code == 2 and "index.csv exists" in err and "--force" in err
+    assert letter.read_text() == "my edits\n" and (out / "index.csv").exists()
+    assert not (out / "index.csv.partial").exists()
+    # without the index, the letter itself stops the run
+    (out / "index.csv").unlink()
+    code, _, err = run(*_batch_argv(data, out, provider_file))
+    assert code == 2 and "0003-ACME26001003.txt exists in the appeals directory" in err
+    assert letter.read_text() == "my edits\n"
+    # --force replaces them
+    code, _, err = run(*_batch_argv(data, out, provider_file, "--force"))
+    assert code == 0, err
+    assert "ACME26001003" in letter.read_text() and (out / "index.csv").exists()
+
+
+def test_a_link_named_index_csv_is_replaced_not_followed(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.csv").symlink_to(victim)
+    code, _, err = run(*_batch_argv(data, out, provider_file))
+    assert code == 2 and "index.csv exists" in err
+    code, _, err = run(*_batch_argv(data, out, provider_file, "--force"))
+    assert code == 0, err
+    assert victim.read_text() == "precious\n"
+    assert (out / "index.csv").is_file() and not (out / "index.csv").is_symlink()
+
+
+def test_force_applies_to_appeals_only(data: Path) -> None:
+    code, out, err = run("remit", str(data / "basic.835"), "--force")
+    assert code == 2 and out == "" and "--force applies to --appeals DIR only" in err
+
+
+# ------------------------------------------------------------------------ 835 values in letters
+
+
+INJECTION = b"\n\nDear reviewer: please pay $1,000,000"
+
+
+def test_line_breaks_from_the_835_never_form_a_paragraph(
+    data: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    # the payer's name (N1*PR), the patient's name (NM1*QC) and the claim number (CLP07)
+    raw = (data / "basic.835").read_bytes()
+    raw = raw.replace(b"N1*PR*ACME HEALTH PLAN~", b"N1*PR*ACME HEALTH PLAN" + INJECTION + b"~")
+    raw = raw.replace(b"NM1*QC*1*POE*EDGAR*", b"NM1*QC*1*POE\r\n\r\nPay now*EDGAR\x1b[2J*")
+    raw = raw.replace(b"*ACME26001003*", b"*ACME26001003\n\nURGENT*")
+    path = tmp_path / "hostile.835"
+    path.write_bytes(raw)
+    out = tmp_path / "out"
+    code, _, err = run(
+        "remit", str(path), "--appeals", str(out), "--provider", str(provider_file),
+        "--date", "2026-05-04",
+    )  # fmt: skip
+    assert code == 0, err
+    text = (out / "0003-ACME26001003-URGENT.txt").read_text("utf-8")
+    lines = text.splitlines()
+    assert not any(line.startswith(("Dear reviewer", "Pay now", "URGENT")) for line in lines)
+    assert "ACME HEALTH PLAN Dear reviewer: please pay $1,000,000" in lines  # one line
+    assert (
+        "Patient: EDGAR [2J POE Pay now" in lines and "Claim number: ACME26001003 URGENT" in lines
+    )
+    assert "\x1b" not in text and "\r" not in text
+    # and in Python: every value read from the 835 reaches the claim on one line
+    claim = list(remit.claims(raw))[2].to_claim(provider=PRACTICE)
+    assert claim.payer.name == "ACME HEALTH PLAN Dear reviewer: please pay $1,000,000"
+    assert claim.patient.name == "EDGAR [2J POE Pay now"  # the ESC is gone
+    assert claim.claim_number == "ACME26001003 URGENT"
+    letter = next(a for a in appeals(raw, provider=PRACTICE, letter_date=LETTER_DATE) if a.written)
+    assert letter.claim_number == "ACME26001003 URGENT"

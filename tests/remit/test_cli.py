@@ -40,7 +40,7 @@ def test_json(data: Path) -> None:
 
 def test_summary_formats(data: Path) -> None:
     code, out, _ = run("remit", str(data / "basic.835"), "--summary")
-    assert code == 0 and "Denied by category" in out and "█" in out and "680 at stake" in out
+    assert code == 0 and "Denied by category" in out and "█" in out and "680.00 at stake" in out
     code, out, _ = run("remit", str(data / "basic.835"), "--summary", "--format", "json")
     assert code == 0 and json.loads(out)["by_category"][0]["category"] == "authorization"
     code, out, _ = run("remit", str(data / "basic.835"), "--summary", "--format", "csv")

@@ -153,11 +153,12 @@ def test_claims_compare_by_content(basic: bytes) -> None:
     assert a == b and len({*a, *b}) == 9
 
 
-def test_details_parsed_on_first_use_report_bad_dates(basic: bytes) -> None:
+def test_bad_dates_are_reported_in_the_one_pass(basic: bytes) -> None:
+    """Lines are built while reading (issue 10, point 5): the warning comes from claims()."""
     raw = basic.replace(b"DTM*472*20260331", b"DTM*472*20261331")
-    claims = list(remit.claims(raw))  # the reader does not parse line dates
-    with pytest.warns(X12Warning, match="not a valid CCYYMMDD date"):
-        line = claims[2].lines[0]
+    with pytest.warns(X12Warning, match=r"segment 49, byte \d+: .*not a valid CCYYMMDD date"):
+        claims = list(remit.claims(raw))
+    line = claims[2].lines[0]
     assert line.start is None and line.dates == ()
 
 

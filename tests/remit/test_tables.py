@@ -102,13 +102,79 @@ def test_to_frame(basic: bytes) -> None:
     pd = pytest.importorskip("pandas")
     df = remit.to_frame(basic)
     assert isinstance(df, pd.DataFrame) and df.shape == (18, len(remit.COLUMNS))
+    assert list(df.columns) == list(remit.COLUMNS)
+    for name in ("claim_charge", "claim_payment", "line_charge", "line_payment", "amount"):
+        assert df[name].dtype == "float64", name
+    assert df["quantity"].dtype == "float64" and df["line"].dtype == "Int64"
+    assert df["needs_work"].dtype == bool and df["known"].dtype == bool
+    assert df["payment_date"].dtype.kind == "M" and df["service_date"].dtype.kind == "M"
     work = df[df.needs_work]
     assert work.groupby("category")["amount"].sum().to_dict() == {
-        "authorization": Decimal(300),
-        "medical-necessity": Decimal(60),
-        "missing-information": Decimal(120),
-        "timely-filing": Decimal(200),
+        "authorization": 300.0,
+        "medical-necessity": 60.0,
+        "missing-information": 120.0,
+        "timely-filing": 200.0,
     }
+    # line numbers: a whole number per line, <NA> at claim level
+    denied = df[df.claim == "PCN1002"].iloc[0]
+    assert denied.level == "claim" and denied.line is pd.NA and pd.isna(denied.line_charge)
+    assert df[df.level == "line"].line.min() == 1
+    # the reversal's amounts are negative numbers
+    assert (df[df.claim_status == "22"].amount < 0).all()
+    assert df.amount.sum() == pytest.approx(
+        float(sum(r["amount"] for r in remit.to_records(basic)))
+    )
+
+
+def test_to_frame_exact_keeps_decimals(basic: bytes) -> None:
+    pytest.importorskip("pandas")
+    df = remit.to_frame(basic, exact=True)
+    assert all(isinstance(v, Decimal) for v in df.amount)
+    assert df.line.dtype == "Int64"
+    assert list(df.amount) == [r["amount"] for r in remit.to_records(basic)]
+    assert df[df.needs_work].amount.sum() == Decimal(680)
+    assert df.quantity.isna().all()
+
+
+def test_frames_group_and_plot_without_a_cast(basic: bytes) -> None:
+    pytest.importorskip("pandas")
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = remit.to_frame(basic)
+    work = df[df.needs_work]
+    try:
+        ax = work.groupby("category")["amount"].sum().plot.barh()  # raised TypeError before
+        assert sorted(t.get_text() for t in ax.get_yticklabels()) == [
+            "authorization",
+            "medical-necessity",
+            "missing-information",
+            "timely-filing",
+        ]
+        assert sorted(p.get_width() for p in ax.patches) == [60.0, 120.0, 200.0, 300.0]
+        plt.close("all")
+        ax = df.groupby("code")[["amount", "line_charge"]].sum().plot.barh()
+        assert len(ax.patches) == 2 * df.code.nunique()
+        plt.close("all")
+        ax = df.groupby("payer_claim_number").sum(numeric_only=True).plot.barh(y="amount")
+        assert len(ax.patches) == df.payer_claim_number.nunique()
+    finally:
+        plt.close("all")
+
+
+def test_claims_that_share_an_account_number_are_told_apart(basic: bytes) -> None:
+    pytest.importorskip("pandas")
+    # nine claims with one patient control number (CLP01), each with its payer's number
+    raw = basic
+    for n in range(1, 10):
+        raw = raw.replace(f"CLP*PCN100{n}*".encode(), b"CLP*PCN1000*")
+    rows = remit.to_records(raw)
+    assert {r["claim"] for r in rows} == {"PCN1000"}
+    # eight payer claim numbers: the reversal (status 22) carries the number it reverses
+    assert len({r["payer_claim_number"] for r in rows}) == 8
+    df = remit.to_frame(raw)
+    assert df.groupby(["payer_claim_number", "claim_status"]).ngroups == 9
 
 
 def test_to_frame_without_pandas(basic: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,8 +199,8 @@ def test_summary(basic: bytes) -> None:
     ]
     assert s.by_code[0] == ("CO-197", "authorization", 1, Decimal(300))
     chart = s.chart(width=10).splitlines()
-    assert chart[0].endswith("██████████ 300") and chart[-1].endswith("██ 60")
-    assert "680 at stake" in str(s) and "<table" in s._repr_html_()
+    assert chart[0].endswith("██████████ 300.00") and chart[-1].endswith("██ 60.00")
+    assert "680.00 at stake" in str(s) and "<table" in s._repr_html_()
     assert s.to_dict()["at_stake"] == "680"
 
 
@@ -144,3 +210,18 @@ def test_names_have_one_space_between_parts(basic: bytes) -> None:
     first = next(remit.claims(raw))
     assert first.patient is not None and first.patient.name == "BOB SQUAREPANTS"
     assert first.patient.middle_name == " "  # the element as given stays on the record
+
+
+@pytest.mark.parametrize(
+    ("exact", "match"), [("yes", "not str"), (None, "not NoneType"), (1, "int")]
+)
+def test_to_frame_exact_is_a_bool(basic: bytes, exact: object, match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        remit.to_frame(basic, exact=exact)  # type: ignore[arg-type]
+
+
+def test_to_frame_of_no_claims_keeps_the_types() -> None:
+    pytest.importorskip("pandas")
+    df = remit.to_frame([])
+    assert list(df.columns) == list(remit.COLUMNS) and len(df) == 0
+    assert df.amount.dtype == "float64" and df.line.dtype == "Int64"

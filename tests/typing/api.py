@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import assert_type
 
+from matplotlib.axes import Axes
+
 import denialkit
 from denialkit import CodeRef, CodeTable, DenialCode, batch, remit
 from denialkit.batch import ClaimAppeal
@@ -63,3 +65,27 @@ def remittances(raw: bytes) -> None:
         assert_type(payment, ClaimPayment)
         assert_type(payment.to_claim(provider=Provider(name="Valley")), Claim)
     assert_type(batch.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
+
+
+def records(claim: Claim) -> None:
+    from denialkit import record
+
+    rec = record.read("bundle.json")
+    assert_type(rec, record.Record)
+    assert_type(rec.of_type(record.Consent), tuple[record.Consent, ...])
+    assert_type(rec.get("Consent/c1"), record.Resource | None)
+    found = record.facts(rec, code="CCM21", month="2026-09")
+    assert_type(found, record.RecordFacts)
+    assert_type(found.missing, tuple[str, ...])
+    assert_type(found.facts["consent_date"].sources, tuple[record.Source, ...])
+    filled = record.fill(claim, rec, prefer="record")
+    assert_type(filled.claim, Claim)
+    assert_type(filled.conflicts, tuple[record.Conflict, ...])
+    assert_type(filled.explain(), str)
+
+
+def charts(raw: bytes, ax: Axes) -> None:
+    summary = remit.summary(raw)
+    assert_type(summary.plot(), Axes)
+    assert_type(summary.plot(ax=ax), Axes)
+    assert_type(summary._repr_html_(), str)

@@ -29,7 +29,7 @@ def sections() -> dict[str, dict[str, str]]:
 def test_rule_ids_are_unique_and_well_formed() -> None:
     ids = [r.id for r in builtin_rules()]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"DK[1-7][0-9]{2}", i) for i in ids)
+    assert all(re.fullmatch(r"DK[1-8][0-9]{2}", i) for i in ids)
     assert ids == sorted(ids)
     slugs = [r.slug for r in builtin_rules()]
     assert len(slugs) == len(set(slugs))

@@ -14,6 +14,7 @@ PKG = Path(validation.__file__).parent
 # each module may import only modules of a lower rank
 RANK = {
     "_model": 0,
+    "_vocab": 0,
     "_analysis": 1,
     "rules._registry": 2,
     "rules": 4,
@@ -28,6 +29,7 @@ FAMILIES = {
     "evidence": "DK5",
     "privacy": "DK6",
     "hygiene": "DK7",
+    "medical_record": "DK8",
 }
 
 
@@ -38,6 +40,8 @@ def _name(path: Path) -> str:
 
 
 def _rank(name: str) -> int:
+    if not name.startswith(("_", "rules")):
+        return RANK[""]  # a public name of the package itself
     if name in RANK:
         return RANK[name]
     assert name.startswith("rules."), name
@@ -58,8 +62,11 @@ def _imports(path: Path) -> set[str]:
                 if node.module is None:
                     found.update(f"{mod}.{a.name}".lstrip(".") for a in node.names)
                     continue
-            elif node.module and node.module.startswith("denialkit.validation"):
-                mod = node.module.removeprefix("denialkit.validation").lstrip(".")
+            elif node.module == "denialkit.validation":
+                found.update(a.name for a in node.names)  # submodules, or the package
+                continue
+            elif node.module and node.module.startswith("denialkit.validation."):
+                mod = node.module.removeprefix("denialkit.validation.")
             else:
                 continue
             found.add(mod)

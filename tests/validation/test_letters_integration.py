@@ -52,6 +52,8 @@ def test_an_edited_letter_text_is_checked_against_its_claim() -> None:
 
 def test_a_late_letter_warns_but_does_not_block() -> None:
     claim = example_claim("CCM21")
+    cause = "the notice was sent to an address the practice had left"
+    claim = claim.evolve(facts={**claim.facts, "good_cause": cause})
     late = appeal("CCM21", claim, letter_date=date(2027, 3, 1))
     (warning,) = late.report.by_rule()["DK408"]
     assert warning.severity.value == "warning"

@@ -126,7 +126,7 @@ def test_finding_text_forms() -> None:
         Location(path="claim_number"),
         "add it",
     )
-    assert whole.format("a.txt") == "a.txt:1:1: DK104 error no claim number [claim claim_number]"
+    assert whole.format("a.txt") == "a.txt: DK104 error no claim number [claim claim_number]"
     assert whole.to_dict()["location"] == {"line": None, "column": None, "path": "claim_number"}
 
 
@@ -148,7 +148,7 @@ def test_a_report_orders_findings_and_summarises_them() -> None:
     data = json.loads(report.to_json())
     assert data["ok"] is False and data["rules"] == ["DK101", "DK301"]
     assert [x["rule_id"] for x in data["findings"]] == ["DK101", "DK301", "DK701", "DK302"]
-    assert report.format("x.txt").splitlines()[0] == "x.txt:1:1: DK101 error no name"
+    assert report.format("x.txt").splitlines()[0] == "x.txt: DK101 error no name"
     assert Report([finding(severity="warning")]).ok
     with pytest.raises(TypeError):
         Report(["not a finding"])  # type: ignore[list-item]

@@ -20,6 +20,8 @@ from denialkit.codes import lookup
 from denialkit.validation import Report, Validator, builtin_rules
 from payloads import tampered
 
+from .conftest import ccm21_text
+
 LETTER_DAY = date(2026, 4, 28)
 Case = Callable[[str, Claim], tuple[Any, dict[str, Any]]]
 
@@ -65,6 +67,62 @@ def with_claim(text: str, claim: Claim) -> tuple[Any, dict[str, Any]]:
 
 def text_only(text: str) -> tuple[Any, dict[str, Any]]:
     return text, {}
+
+
+def with_record(text: str, claim: Claim, minutes: int = 82, **changes: Any) -> Any:
+    """The letter, its claim and a FHIR record of March 2026 that agrees with the letter
+    (consent March 2, care plan March 3, a PHQ-9 of 14 on March 24, ``minutes`` logged)."""
+    import json
+
+    from denialkit import record
+
+    def coded(system: str, code: str) -> dict[str, Any]:
+        return {"coding": [{"system": system, "code": code}]}
+
+    resources = [
+        {
+            "resourceType": "Consent",
+            "id": "c1",
+            "status": "active",
+            "dateTime": "2026-03-02",
+            "scope": coded("http://terminology.hl7.org/CodeSystem/consentscope", "treatment"),
+        },
+        {
+            "resourceType": "CarePlan",
+            "id": "p1",
+            "status": "active",
+            "period": {"start": changes.get("plan", "2026-03-03")},
+            "category": [
+                coded("http://hl7.org/fhir/us/core/CodeSystem/careplan-category", "assess-plan")
+            ],
+        },
+        {
+            "resourceType": "Observation",
+            "id": "o1",
+            "status": "final",
+            "code": coded("http://loinc.org", "44261-6"),
+            "effectiveDateTime": "2026-03-24",
+            "valueInteger": 14,
+        },
+        {
+            "resourceType": "Procedure",
+            "id": "t1",
+            "status": "completed",
+            "code": coded("http://www.ama-assn.org/go/cpt", "99492"),
+            "performedPeriod": {
+                "start": "2026-03-05T08:00:00-05:00",
+                "end": f"2026-03-05T{8 + minutes // 60:02d}:{minutes % 60:02d}:00-05:00",
+            },
+        },
+    ]
+    if changes.get("no_time"):
+        resources.pop()
+    rec = record.read(
+        json.dumps(
+            {"resourceType": "Bundle", "entry": [{"resource": r} for r in resources]}
+        ).encode()
+    )
+    return text, {"claim": claim, "record": rec}
 
 
 # (rule id, a case that fires it, a near-miss that does not)
@@ -158,6 +216,7 @@ CASES: dict[str, tuple[Case, Case]] = {
             subs(
                 t,
                 ("Attn: Provider Appeals Department\n", ""),
+                ("Medicare Part B Redeterminations\n", "Medicare Part B\n"),
                 ("To the redetermination reviewer:", "Hello,"),
             )
         ),
@@ -312,6 +371,16 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(
             sub(t, "on March 2, 2026", "on March 2, 2026 (no longer missing from the chart)")
         ),
+    ),
+    "DK308": (
+        lambda t, c: text_only(sub(t, "Springfield, IL 62704", "CITY STATE ZIP")),
+        lambda t, c: text_only(
+            sub(t, "Springfield, IL 62704", "Springfield, IL 62704 (main office)")
+        ),
+    ),
+    "DK309": (
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "ABC0000D0000")),
+        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "7AB2-CD3-EF45")),
     ),
     # ------------------------------------------------------------------ DK4xx
     "DK401": (
@@ -538,6 +607,41 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(t + ("Further detail of the care given. " * 3000)),
         lambda t, c: text_only(t + ("Further detail of the care given. " * 2000)),
     ),
+    "DK711": (
+        lambda t, c: text_only(
+            sub(
+                t, "Attn: Provider Appeals Department\n", "\nDear reviewer: please pay $1,000,000\n"
+            )
+        ),
+        lambda t, c: text_only(
+            sub(t, "Attn: Provider Appeals Department\n", "Attn: Provider Appeals ($25 fee paid)\n")
+        ),
+    ),
+    "DK710": (
+        lambda t, c: text_only(" \n\t\n"),
+        lambda t, c: text_only(t),
+    ),
+    # ------------------------------------------------------------------ DK8xx
+    "DK801": (
+        lambda t, c: with_record(t, c, minutes=45),
+        lambda t, c: with_record(t, c, minutes=82),
+    ),
+    "DK802": (
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 16 on March 24, 2026"), c
+        ),
+        lambda t, c: with_record(
+            sub(t, "again on March 24, 2026", "scored 14 on March 24, 2026"), c
+        ),
+    ),
+    "DK803": (
+        lambda t, c: with_record(t, c, plan="2026-03-04"),
+        lambda t, c: with_record(t, c, plan="2026-03-03"),
+    ),
+    "DK804": (
+        lambda t, c: with_record(t, c, no_time=True),
+        lambda t, c: with_record(t, c),
+    ),
 }
 
 
@@ -713,3 +817,95 @@ def test_patient_name_in_other_orders_and_spellings(
     for written in ("Zoë Nguyễn", "ZOË NGUYỄN", "Zoe Nguyen", "Nguyễn, Zoë"):
         report = validator.check(sub(text, "Zoë Nguyễn", written), claim=claim)
         assert "DK101" not in report.by_rule(), written
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n"])
+def test_an_empty_letter_gets_one_finding(text: str) -> None:
+    report = Validator().check(text)
+    assert [f.rule_id for f in report.findings] == ["DK710"]
+    assert not report.ok
+
+
+def test_with_the_empty_letter_rule_disabled_every_missing_element_is_reported() -> None:
+    report = Validator(disable=["DK710"]).check("")
+    assert {"DK101", "DK104", "DK110"} <= set(report.by_rule())
+
+
+@pytest.mark.parametrize(
+    ("blank", "line"),
+    [
+        ("Street Address\n", "Street Address"),
+        ("CITY STATE ZIP\n", "CITY STATE ZIP"),
+        ("HEALTH PLAN NAME\n", "HEALTH PLAN NAME"),
+        ("Date\n", "Date"),
+        ("Your name and address\n", "Your name and address"),
+        ("Insert the reason the claim was denied.\n", "Insert"),
+        ("I have coverage through Name of my insurance.\n", "Name of my insurance"),
+        ("Attn:\n\n", "Attn:"),
+        ("Claim number:\nMember ID:\n", "Claim number:"),
+    ],
+)
+def test_blanks_without_brackets_are_found(blank: str, line: str) -> None:
+    text = ccm21_text().replace("Re: Request for redetermination\n", blank, 1)
+    found = Validator().check(text).by_rule().get("DK308", ())
+    assert found, blank
+    where = found[0].location
+    assert text.splitlines()[where.line - 1][where.column - 1 :].startswith(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Health Plan\n",
+        "Member Services\n",
+        "Your notice dated April 20, 2026 denied the claim.\n",
+        "The name of the drug is on the enclosed list.\n",
+        "Enclosures:\n1. Notes\n",
+        "Patient:\nZoe Nguyen\n",
+    ],
+)
+def test_real_lines_are_not_blanks(line: str) -> None:
+    text = ccm21_text().replace("Re: Request for redetermination\n", line, 1)
+    assert "DK308" not in Validator().check(text).by_rule()
+
+
+@pytest.mark.parametrize(
+    "blank", ["(describe the\ncondition)", "(name of the\ncondition)", "(condition)"]
+)
+def test_a_parenthesis_blank_is_found_also_across_lines(blank: str) -> None:
+    text = ccm21_text().replace(
+        "Re: Request for redetermination\n", f"The patient has {blank}.\n", 1
+    )
+    assert "DK303" in Validator().check(text).by_rule()
+
+
+@pytest.mark.parametrize(
+    "payer",
+    [
+        "Medicare Part B\n\nDear reviewer: please pay $1,000,000",
+        "Medicare Part B\nPlease pay the sum of $1,000,000 to us",
+        "Medicare Part B\nDear reviewer,",
+    ],
+)
+def test_text_injected_through_a_one_line_field_is_found(payer: str) -> None:
+    """The payer's name holds line breaks: its extra lines land in the recipient block."""
+    text = ccm21_text().replace("Medicare Part B Redeterminations\n", payer + "\n", 1)
+    found = Validator().check(text).by_rule().get("DK711", ())
+    assert found
+    lines = text.splitlines()
+    assert all(f.location.line is not None for f in found)
+    assert all(lines[f.location.line - 1] in payer.splitlines() for f in found)
+
+
+def test_a_letter_built_from_an_injected_payer_name_fails_its_check() -> None:
+    from denialkit.letters import appeal, example_claim
+
+    claim = example_claim("CO-50")
+    bad = claim.payer.name + "\n\nDear reviewer: please pay $1,000,000"
+    try:
+        hostile = attrs.evolve(claim, payer=attrs.evolve(claim.payer, name=bad))
+        letter = appeal("CO-50", hostile, letter_date=date(2026, 12, 1))
+    except ValueError:
+        pytest.skip("the claim refuses line breaks in one-line fields (issue #16, point 2)")
+    assert "DK711" in letter.report.by_rule()
+    assert not letter.report.ok

@@ -1,8 +1,10 @@
 """The ``denialkit`` command line.
 
-Exit status: 0 on success, 1 when the thing asked for is wrong or unknown (an unknown code,
-a letter with errors), 2 for usage errors. Results go to stdout; messages and suggestions to
-stderr. ``--json`` output is for programs; everything else is for people.
+Every command follows one convention (docs/cli.md): exit status 0 on success, 1 for a
+finding (an unknown code, a letter with errors, a malformed file), 2 for usage errors (a bad
+option, a missing or unreadable file, an option out of range). Results go to stdout; messages
+and suggestions to stderr, naming the argument at fault. ``--format`` picks the output, and
+``--json`` is the same as ``--format json``; the helpers live in ``cli/_common``.
 
 Each group of commands lives in a private module with a ``register(subparsers)`` function,
 so the parser is built from small pieces.
@@ -16,9 +18,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from denialkit.exceptions import DenialkitError
+from denialkit.exceptions import DenialkitError, MissingExtraError
 
-from ._common import UsageError, terminal
+from ._common import EXIT_FINDING, EXIT_OK, EXIT_USAGE, UsageError, terminal
 
 __all__ = ["UsageError", "build_parser", "main"]
 
@@ -64,25 +66,28 @@ def main(
             args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except UsageError as exc:
         print(terminal(str(exc)), file=err)
-        return 2
+        return EXIT_USAGE
     except SystemExit as exc:  # --help
-        return int(exc.code or 0)
+        return int(exc.code or EXIT_OK)
     if args.version:
         from importlib.metadata import version
 
         print(f"denialkit {version('denialkit')}", file=out)
-        return 0
+        return EXIT_OK
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(err)
-        return 2
+        return EXIT_USAGE
     try:
         return handler(args, out, err)
     except UsageError as exc:
         print(terminal(f"denialkit: {exc}"), file=err)
-        return 2
+        return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - e.g. `denialkit codes | head`
-        return 0
+        return EXIT_OK
+    except MissingExtraError as exc:  # a format whose optional extra is not installed
+        print(terminal(f"denialkit: {exc}"), file=err)
+        return EXIT_USAGE
     except DenialkitError as exc:
         print(terminal(f"denialkit: error: {exc}"), file=err)
-        return 1
+        return EXIT_FINDING

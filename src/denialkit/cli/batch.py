@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
+import errno
 import json
 import os
+import stat
 import time
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 
+from denialkit._csvsafe import csv_cell, row_writer
 from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from denialkit.batch import ClaimAppeal
     from denialkit.claim import Payer, Provider
     from denialkit.letters import Letter
+    from denialkit.templates import TemplateRegistry
 
 FORMATS: Final = ("text", "md", "html", "pdf")
 _EXTENSIONS: Final = {"text": "txt", "md": "md", "html": "html", "pdf": "pdf"}
@@ -92,22 +95,17 @@ def _load(path: str, kind: str) -> Any:
     return record
 
 
-def _safe_cell(value: str) -> str:
-    """A text cell from the remittance that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _row(a: ClaimAppeal, file: str) -> dict[str, object]:
     d = a.deadline
     return {
         "position": a.position,
-        "claim_number": _safe_cell(a.claim_number),
-        "patient_control_number": _safe_cell(a.claim.patient_control_number),
+        "claim_number": a.claim_number,
+        "patient_control_number": a.claim.patient_control_number,
         "outcome": "written" if a.letter is not None else "skipped",
         "file": file,
         "reason": a.reason or "",
-        "codes": _safe_cell(" ".join(a.codes)),
-        "amount": str(a.amount),
+        "codes": " ".join(a.codes),
+        "amount": a.amount,
         "action": a.action.value if a.action is not None else "",
         "deadline": d.due.isoformat() if d is not None else "",
         "missing_facts": len(a.missing),
@@ -156,19 +154,118 @@ class _Progress:
             self.shown = False
 
 
-def _write(path: Path, body: str | bytes) -> None:
-    try:
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(body, encoding="utf-8")
-    except OSError as exc:
-        raise _WriteError(exc.strerror or type(exc).__name__) from None
+class _Exists(Exception):
+    """A file the run would write is already there, or is a symbolic link (exit 2)."""
+
+
+#: Open flags: never follow a symbolic link at the name, and close on exec.
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_DIR_FD: Final = os.open in os.supports_dir_fd and os.replace in os.supports_dir_fd
+
+
+class _Folder:
+    """The appeals folder, opened once: every file is made inside it by its bare name.
+
+    A name is never followed when it is a symbolic link (``O_NOFOLLOW``; a link planted at a
+    letter's name, or at ``index.csv.partial``, would otherwise make the run write the file
+    it points to). A letter that exists already is an error unless ``force`` (``O_EXCL``);
+    with ``force`` a regular file is replaced, a link still refused. The folder itself may be
+    a link the user made: it is resolved once, when opened.
+    """
+
+    INDEX: Final = "index.csv"
+    PARTIAL: Final = "index.csv.partial"
+
+    def __init__(self, path: Path, force: bool) -> None:
+        self.path = path
+        self.force = force
+        self.fd: int | None = None
+        if _DIR_FD:
+            self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def _name(self, name: str) -> str:
+        return name if self.fd is not None else str(self.path / name)
+
+    def _is_link(self, name: str) -> bool:
+        try:
+            st = os.lstat(self._name(name), dir_fd=self.fd)
+        except OSError:
+            return False
+        return stat.S_ISLNK(st.st_mode)
+
+    def exists(self, name: str) -> bool:
+        try:
+            os.lstat(self._name(name), dir_fd=self.fd)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def remove(self, name: str) -> None:
+        """Remove ``name`` if it is there (a link is removed, never what it points to)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._name(name), dir_fd=self.fd)
+
+    def open(self, name: str, *, replace: bool) -> int:
+        """A new file ``name``, opened for writing; ``replace`` truncates a regular file."""
+        if self._is_link(name):
+            raise _Exists(
+                f"{name} in the appeals directory is a symbolic link; refusing to write through it"
+            )
+        flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_TRUNC if replace else os.O_EXCL)
+        try:
+            return os.open(self._name(name), flags, 0o666, dir_fd=self.fd)
+        except FileExistsError:
+            raise _Exists(
+                f"{name} exists in the appeals directory; pass --force to replace it"
+            ) from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a link planted between the check and the open
+                raise _Exists(
+                    f"{name} in the appeals directory is a symbolic link; refusing to write "
+                    "through it"
+                ) from None
+            raise _WriteError(exc.strerror or type(exc).__name__) from None
+
+    def write(self, name: str, body: str | bytes) -> None:
+        """Write a letter."""
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        fd = self.open(name, replace=self.force)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise _WriteError(exc.strerror or type(exc).__name__) from None
+
+    def index(self) -> TextIO:
+        """``index.csv.partial``, new: an earlier run's is removed first (it is ours)."""
+        self.remove(self.PARTIAL)
+        fd = self.open(self.PARTIAL, replace=False)
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def publish(self) -> None:
+        """Rename ``index.csv.partial`` to ``index.csv`` in one step (a link named
+        ``index.csv`` is replaced, never followed)."""
+        os.replace(
+            self._name(self.PARTIAL),
+            self._name(self.INDEX),
+            src_dir_fd=self.fd,
+            dst_dir_fd=self.fd,
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the letters and the index; returns the exit status."""
-    from denialkit import batch
     from denialkit.render import render_html, render_markdown, render_pdf
 
     from .letters import _registry
@@ -215,90 +312,123 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         directory = Path(args.appeals)
         if directory.exists() and not directory.is_dir():
             raise _usage("the appeals directory exists and is not a directory")
-        partial = directory / "index.csv.partial"
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            index = partial.open("w", encoding="utf-8", newline="")
-            (directory / "index.csv").unlink(missing_ok=True)  # an earlier run's
+            folder = _Folder(directory, args.force)
         except OSError as exc:
             raise _usage(
                 f"cannot write to the appeals directory ({exc.strerror or type(exc).__name__})"
             ) from None
-        progress = _Progress(err, size)
-
-        def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
-            progress.clear()
-            print(f"denialkit: warning: {message}", file=err)
-
-        written = skipped = missing = held = 0
-
-        def stopped(message: str) -> int:
-            progress.clear()
-            print(f"denialkit: error: {message}", file=err)
-            if written or skipped:
-                print(
-                    f"denialkit: stopped after {written} letter{'s' if written != 1 else ''}; "
-                    "the claims done so far are listed in index.csv.partial",
-                    file=err,
-                )
-            else:
-                index.close()
-                with contextlib.suppress(OSError):
-                    partial.unlink(missing_ok=True)
-            return 1
-
-        ext = _EXTENSIONS[fmt]
-        with index, warnings.catch_warnings():
-            warnings.simplefilter("always", X12Warning)
-            warnings.showwarning = show  # restored when the block ends
-            writer = csv.DictWriter(index, fieldnames=list(INDEX_COLUMNS), lineterminator="\n")
-            try:
-                writer.writeheader()
-                for a in batch.appeals(
-                    source,
-                    provider=provider,
-                    payer=payer,
-                    registry=registry,
-                    letter_date=args.date,
-                    strict=args.strict,
-                ):
-                    name = ""
-                    if a.letter is not None:
-                        name = f"{a.slug}.{ext}"
-                        body = a.letter.text if render is None else render(a.letter)
-                        _write(directory / name, body)
-                        written += 1
-                        missing += bool(a.missing)
-                    else:
-                        skipped += 1
-                        held += bool(a.missing)
-                    try:
-                        writer.writerow(_row(a, name))
-                    except OSError as exc:
-                        raise _WriteError(exc.strerror or type(exc).__name__) from None
-                    progress.update(a.claim.offset, written, skipped)
-                progress.update(size, written, skipped, force=True)
-            except _WriteError as exc:
-                return stopped(f"cannot write to the appeals directory ({exc})")
-            except DenialkitError as exc:
-                return stopped(str(exc))
-            except ImportError as exc:  # PDF without a font
-                return stopped(str(exc))
-            except OSError as exc:
-                return stopped(f"cannot read {args.file}: {exc.strerror or exc}")
-            progress.clear()
         try:
-            os.replace(partial, directory / "index.csv")
-        except OSError as exc:
+            return _write_all(
+                folder, source, size, err, fmt, render, provider, payer, registry, args
+            )
+        finally:
+            folder.close()
+
+
+def _write_all(
+    folder: _Folder,
+    source: BinaryIO,
+    size: int,
+    err: TextIO,
+    fmt: str,
+    render: Callable[[Letter], str | bytes] | None,
+    provider: Provider,
+    payer: Payer | None,
+    registry: TemplateRegistry | None,
+    args: argparse.Namespace,
+) -> int:
+    """Write every letter and the index into the open folder; returns the exit status."""
+    from denialkit import batch
+
+    try:
+        if folder.exists(folder.INDEX):
+            if not folder.force:
+                raise _Exists(
+                    f"{folder.INDEX} exists in the appeals directory (an earlier run's); pass "
+                    "--force to replace its files, or choose a new directory"
+                )
+            folder.remove(folder.INDEX)  # a failed run must not leave an old, complete index
+        index = folder.index()
+    except _Exists as exc:
+        print(f"denialkit: error: {exc}", file=err)
+        return 2
+    except (_WriteError, OSError) as exc:
+        raise _usage(f"cannot write to the appeals directory ({_reason(exc)})") from None
+    progress = _Progress(err, size)
+
+    def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+        progress.clear()
+        print(f"denialkit: warning: {message}", file=err)
+
+    written = skipped = missing = held = 0
+
+    def stopped(message: str, status: int = 1) -> int:
+        progress.clear()
+        print(f"denialkit: error: {message}", file=err)
+        if written or skipped:
             print(
-                f"denialkit: error: cannot write to the appeals directory "
-                f"({exc.strerror or type(exc).__name__})",
+                f"denialkit: stopped after {written} letter{'s' if written != 1 else ''}; "
+                "the claims done so far are listed in index.csv.partial",
                 file=err,
             )
-            return 1
+        else:
+            index.close()
+            with contextlib.suppress(OSError):
+                folder.remove(folder.PARTIAL)
+        return status
+
+    ext = _EXTENSIONS[fmt]
+    with index, warnings.catch_warnings():
+        warnings.simplefilter("always", X12Warning)
+        warnings.showwarning = show  # restored when the block ends
+        write = row_writer(index)
+        try:
+            write(INDEX_COLUMNS)
+            for a in batch.appeals(
+                source,
+                provider=provider,
+                payer=payer,
+                registry=registry,
+                letter_date=args.date,
+                strict=args.strict,
+            ):
+                name = ""
+                if a.letter is not None:
+                    name = f"{a.slug}.{ext}"
+                    body = a.letter.text if render is None else render(a.letter)
+                    folder.write(name, body)
+                    written += 1
+                    missing += bool(a.missing)
+                else:
+                    skipped += 1
+                    held += bool(a.missing)
+                try:
+                    write([csv_cell(v) for v in _row(a, name).values()])
+                except OSError as exc:
+                    raise _WriteError(exc.strerror or type(exc).__name__) from None
+                progress.update(a.claim.offset, written, skipped)
+            progress.update(size, written, skipped, force=True)
+        except _Exists as exc:
+            return stopped(str(exc), 2)
+        except _WriteError as exc:
+            return stopped(f"cannot write to the appeals directory ({exc})")
+        except DenialkitError as exc:
+            return stopped(str(exc))
+        except ImportError as exc:  # PDF without a font
+            return stopped(str(exc))
+        except OSError as exc:
+            return stopped(f"cannot read {args.file}: {exc.strerror or exc}")
+        progress.clear()
+    try:
+        folder.publish()
+    except OSError as exc:
+        print(f"denialkit: error: cannot write to the appeals directory ({_reason(exc)})", file=err)
+        return 1
 
     print(
-        f"wrote {written} letter{'s' if written != 1 else ''} ({fmt}) to {directory}; "
+        f"wrote {written} letter{'s' if written != 1 else ''} ({fmt}) to {folder.path}; "
         f"{skipped} claim{'s' if skipped != 1 else ''} that need work got no letter "
         f"(the reasons are in index.csv)",
         file=err,

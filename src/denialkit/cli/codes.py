@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import re
 import textwrap
 from datetime import date
 from typing import Any, TextIO
@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from denialkit.codes import Category, CodeSystem, DenialCode, default_table
 from denialkit.exceptions import InvalidCodeError, UnknownCodeError
 
-from ._common import iso_date, terminal
+from ._common import EXIT_FINDING, UsageError, add_format, int_range, iso_date, plural, terminal
 
 
 def code_json(code: DenialCode, on: date | None = None) -> dict[str, Any]:
@@ -126,7 +126,29 @@ def describe_code(code: DenialCode, on: date | None = None) -> str:
 
 def _unknown(exc: UnknownCodeError, err: TextIO) -> int:
     print(terminal(f"denialkit: {exc}"), file=err)
-    return 1
+    return EXIT_FINDING
+
+
+_CODE_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{0,11}")
+
+
+def _shown(text: str) -> str:
+    """A code argument as a message may repeat it: only when it looks like a code."""
+    return repr(text) if _CODE_LIKE.fullmatch(text) else "the text given"
+
+
+def _which(codes: list[str]) -> str:
+    """Which argument of ``explain`` is not a known code, and in which role."""
+    table = default_table()
+    reason_seen = False
+    for i, text in enumerate(codes, 1):
+        for part in text.replace(",", " ").replace(";", " ").split() or [text]:
+            role = "a remark code" if reason_seen else "the reason code"
+            hit = table.get(part)
+            if hit is None:
+                return f"argument {i} ({role}), {_shown(part)}"
+            reason_seen = reason_seen or hit.system is not CodeSystem.GROUP
+    return "the codes"
 
 
 def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -135,8 +157,8 @@ def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except UnknownCodeError as exc:
         return _unknown(exc, err)
     except InvalidCodeError as exc:
-        raise _usage(str(exc)) from None
-    if args.json:
+        raise UsageError(f"CODE: {exc}") from None
+    if args.format == "json":
         json.dump(code_json(code, args.on), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
@@ -145,10 +167,8 @@ def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.limit < 1:
-        raise _usage("--limit must be at least 1")
     hits = default_table().search(args.text, limit=args.limit)
-    if args.json:
+    if args.format == "json":
         json.dump([code_json(c) for c in hits], out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
@@ -161,29 +181,21 @@ def _cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _usage(message: str) -> Exception:
-    from ._common import UsageError
-
-    return UsageError(message)
-
-
 def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         table = default_table().filter(
             system=args.system, category=args.category, active_on=args.active_on
         )
     except ValueError as exc:
-        raise _usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
     if args.format == "json":
         json.dump([code_json(c) for c in table], out, indent=1, ensure_ascii=False)
         out.write("\n")
     elif args.format == "csv":
+        from denialkit._csvsafe import write_rows
+
         records = table.to_records()
-        fields = list(records[0]) if records else ["code"]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for r in records:
-            writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        write_rows(out, list(records[0]) if records else ["code"], records)
     else:
         for c in table:
             summary = c.summary if len(c.summary) <= 70 else c.summary[:69] + "…"
@@ -192,7 +204,7 @@ def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{c.status.value:<11} {summary}"
             )
             print(terminal(row, lines=False), file=out)
-        print(f"{len(table)} codes", file=err)
+        print(plural(len(table), "code"), file=err)
     return 0
 
 
@@ -202,10 +214,11 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         e = explain(" ".join(args.codes), on=args.on)
     except UnknownCodeError as exc:
-        return _unknown(exc, err)
+        print(terminal(f"denialkit: {_which(args.codes)}: {exc}"), file=err)
+        return EXIT_FINDING
     except InvalidCodeError as exc:
-        raise _usage(str(exc)) from None
-    if args.json:
+        raise UsageError(f"{_which(args.codes)}: {exc}") from None
+    if args.format == "json":
         json.dump(e.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
@@ -227,7 +240,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("lookup", help="explain one denial code")
     p.add_argument("code", help="a code such as CO-16, 16, N290, MA130 or CCM21")
     p.add_argument("--on", type=iso_date, metavar="DATE", help="was it active on this date?")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_format(p)
     p.set_defaults(handler=_cmd_lookup)
 
     p = sub.add_parser(
@@ -235,18 +248,20 @@ def register(sub: Any) -> None:
     )
     p.add_argument("codes", nargs="+", help="e.g. CO-16 N290 (reason code first, then remarks)")
     p.add_argument("--on", type=iso_date, metavar="DATE", help="the date of service")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_format(p)
     p.set_defaults(handler=_cmd_explain)
 
     p = sub.add_parser("search", help="find codes by words in their meaning")
     p.add_argument("text", help="words to search for, e.g. 'prior authorization'")
-    p.add_argument("--limit", type=int, default=10, metavar="N")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--limit", type=int_range(1), default=10, metavar="N", help="at most N codes (10)"
+    )
+    add_format(p)
     p.set_defaults(handler=_cmd_search)
 
     p = sub.add_parser("codes", help="list codes, filtered")
     p.add_argument("--system", choices=[s.value for s in CodeSystem], type=str.upper)
     p.add_argument("--category", choices=[c.value for c in Category])
     p.add_argument("--active-on", type=iso_date, metavar="DATE")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(p, ("table", "csv", "json"), default="table")
     p.set_defaults(handler=_cmd_codes)

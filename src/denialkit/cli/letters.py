@@ -3,8 +3,10 @@
 
 The letter goes to stdout (or ``-o PATH``, a new file: an existing file is replaced only with
 ``--force``, and a symbolic link never); what a person should know about it, the missing
-facts, the filing deadline and the letter's own errors, goes to stderr. A letter that fails
-its own check (an error in its report) is still written, and the exit status is 1.
+facts, the warnings, the checklist, the filing deadline and the letter's own errors, goes to
+stderr. A letter that fails its own check (an error in its report) is still written, and the
+exit status is 1. ``--format json`` prints all of it, with the letter's parts and the
+validator's report, as one JSON object.
 """
 
 from __future__ import annotations
@@ -53,12 +55,22 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from denialkit.letters import appeal, example_claim, format_date
     from denialkit.render import render, render_text
 
-    if args.format == "pdf" and not args.output:
-        raise _usage("PDF output needs -o PATH (a PDF is not written to the terminal)")
+    if args.format in ("pdf", "docx") and not args.output:
+        raise _usage(
+            f"{args.format.upper()} output needs -o PATH (a {args.format.upper()} is not "
+            "written to the terminal)"
+        )
     if args.width is not None and args.format != "text":
         raise _usage("--width applies to text output only")
     try:
         claim = example_claim(args.codes[0]) if args.example else _read_claim(args.claim)
+        conflicts: list[dict[str, str]] = []
+        if args.record:
+            from .record import fill_from_record
+
+            claim, conflicts = fill_from_record(
+                claim, args.record, codes=args.codes, prefer=args.prefer, err=err
+            )
         letter = appeal(
             args.codes,
             claim,
@@ -73,6 +85,11 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
+    elif args.format == "json":
+        body = (
+            json.dumps({**letter.to_dict(), "conflicts": conflicts}, indent=2, ensure_ascii=False)
+            + "\n"
+        )
     else:
         body = render(letter, args.format)
     if args.output:
@@ -94,6 +111,12 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     else:
         print("no missing facts", file=err)
+    for w in letter.warnings:
+        print(terminal(f"warning: {w}"), file=err)
+    if letter.checklist:
+        print("worth adding to the claim's evidence (not in the letter):", file=err)
+        for item in letter.checklist:
+            print(terminal(f"  - {item.item} [{item.kind.value}]: {item.why}"), file=err)
     d = letter.deadline
     if d is not None:
         print(
@@ -228,10 +251,30 @@ def register(sub: Any) -> None:
     src.add_argument(
         "--example", action="store_true", help="use the bundled example claim for the first CODE"
     )
-    p.add_argument("--format", choices=["text", "md", "html", "pdf"], default="text")
-    p.add_argument("-o", "--output", metavar="PATH", help="write to a new file (required for pdf)")
+    p.add_argument(
+        "--format",
+        choices=["text", "md", "html", "pdf", "docx", "json"],
+        default="text",
+        help="text (default), md, html, pdf (needs denialkit[pdf]), docx (needs "
+        "denialkit[docx]), or json: the parts, missing facts, checklist, warnings, deadline "
+        "and report",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="PATH", help="write to a new file (required for pdf and docx)"
+    )
     p.add_argument(
         "--force", action="store_true", help="replace the -o file if it exists (never a link)"
+    )
+    p.add_argument(
+        "--record",
+        metavar="FILE",
+        help="fill the claim's facts and evidence from a FHIR R4 record (JSON, NDJSON or folder)",
+    )
+    p.add_argument(
+        "--prefer",
+        choices=["claim", "record"],
+        default="claim",
+        help="whose value a conflict keeps with --record (default: the claim's)",
     )
     p.add_argument(
         "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"
@@ -243,8 +286,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="fail (exit 1) and write nothing when facts are missing or the letter fails "
-        "its own check",
+        help="fail (exit 1) and write nothing when facts are missing, the letter fails its "
+        "own check, or despite a warning",
     )
     p.set_defaults(handler=_cmd_appeal)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ._common import UsageError
@@ -21,6 +22,28 @@ def _month(text: str) -> str:
     if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
         raise argparse.ArgumentTypeError("expected a month as YYYY-MM")
     return text
+
+
+def _conflict_rows(conflicts: Any) -> list[dict[str, str]]:
+    return [
+        {"fact": c.fact, "claim_path": c.claim_path, "source": c.record_source, "kept": c.kept}
+        for c in conflicts
+    ]
+
+
+def fill_from_record(
+    claim: Any, path: str, *, codes: Sequence[str], prefer: str, err: TextIO
+) -> tuple[Any, list[dict[str, str]]]:
+    """For ``appeal --record FILE``: the claim filled from the record for the first
+    care-management code among ``codes`` (else the first), and the conflicts as rows (each
+    also printed to ``err``)."""
+    from denialkit.record import fill, is_bhi_code, read
+
+    code = next((c for c in codes if is_bhi_code(c)), codes[0])
+    filled = fill(claim, read(path), code=code, prefer=prefer)  # type: ignore[arg-type]
+    for c in filled.conflicts:
+        print(f"conflict: {c.message()}", file=err)
+    return filled.claim, _conflict_rows(filled.conflicts)
 
 
 def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
@@ -37,15 +60,7 @@ def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
             f"cannot read the claim file ({exc.strerror or type(exc).__name__})"
         ) from None
     filled = fill(claim, rec, code=args.code, month=args.month)
-    return [
-        {
-            "fact": c.fact,
-            "claim_path": c.claim_path,
-            "source": c.record_source,
-            "kept": c.kept,
-        }
-        for c in filled.conflicts
-    ]
+    return _conflict_rows(filled.conflicts)
 
 
 def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

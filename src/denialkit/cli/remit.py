@@ -9,7 +9,6 @@ about the file go to stderr as ``denialkit: warning: ...``; a malformed file exi
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import json
 import warnings
@@ -65,12 +64,10 @@ def _write_table(rows: Iterator[dict[str, object]], out: TextIO, err: TextIO) ->
 
 
 def _write_csv(rows: Iterator[dict[str, object]], out: TextIO) -> None:
+    from denialkit._csvsafe import write_rows
     from denialkit.remit import COLUMNS
 
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: ("" if v is None else _plain(v)) for k, v in r.items()})
+    write_rows(out, COLUMNS, rows)
 
 
 def _write_json(rows: Iterator[dict[str, object]], out: TextIO) -> None:
@@ -97,6 +94,7 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ("--payer", args.payer),
         ("--date", args.date),
         ("--templates-dir", args.templates_dir),
+        ("--force", args.force or None),
     ):
         if value is not None:
             raise UsageError(f"{flag} applies to --appeals DIR only")
@@ -120,10 +118,12 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     json.dump(summary.to_dict(), out, indent=2)
                     out.write("\n")
                 elif args.format == "csv":
-                    writer = csv.writer(out, lineterminator="\n")
-                    writer.writerow(["code", "category", "count", "amount"])
-                    for code, cat, n, amount in summary.by_code:
-                        writer.writerow([code, cat, n, str(amount)])
+                    from denialkit._csvsafe import write_rows
+
+                    columns = ("code", "category", "count", "amount")
+                    write_rows(
+                        out, columns, (dict(zip(columns, r, strict=True)) for r in summary.by_code)
+                    )
                 else:
                     print(terminal(str(summary)), file=out)
                     if summary.by_category:
@@ -190,4 +190,10 @@ def register(sub: Any) -> None:
     )
     g.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
     g.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
+    g.add_argument(
+        "--force",
+        action="store_true",
+        help="replace letters and an index.csv that DIR holds already (never through a "
+        "symbolic link)",
+    )
     p.set_defaults(handler=_cmd_remit)

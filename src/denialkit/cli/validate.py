@@ -1,10 +1,11 @@
 """The ``validate`` command: check a letter file (private).
 
-``denialkit validate FILE [--claim claim.json] [--code CCM21] [--format text|json]
-[--disable DK123]`` prints one finding per line as ``FILE:LINE:COL: DK101 error message``,
-the form editors and CI systems read; findings about the letter as a whole point at
-``1:1``. Exit status: 0 when there is no error, 1 when there are errors, 2 for usage errors
-(a missing file, an unreadable claim, an unknown code or rule id).
+``denialkit validate FILE [--claim claim.json] [--record FILE] [--code CCM21]
+[--author provider|patient] [--format text|json] [--disable DK123]`` prints one finding per line as
+``FILE:LINE:COL: DK101 error message``, the form editors and CI systems read; findings
+about the letter as a whole print as ``FILE: DK101 error message``. Exit status: 0 when
+there is no error, 1 when there are errors, 2 for usage errors (a missing file, a file that
+is not UTF-8 text, an unreadable claim, an unknown code or rule id).
 """
 
 from __future__ import annotations
@@ -39,11 +40,26 @@ def _read_text(path: str) -> tuple[str, str]:
         name = path
     if len(raw) > _MAX_FILE:
         raise _usage(f"the letter file is larger than {_MAX_FILE // (1024 * 1024)} MB")
-    # Undecodable bytes become lone surrogates, which rule DK706 reports with their position.
-    text = raw.decode("utf-8", "surrogateescape")
+    problem = _not_text(raw)
+    if problem is not None:
+        raise _usage(f"{name} is not a UTF-8 text file ({problem}); save the letter as UTF-8 text")
+    text = raw.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, name
+
+
+def _not_text(raw: bytes) -> str | None:
+    """Why ``raw`` is not the UTF-8 text of a letter (a NUL byte, or bytes that do not decode),
+    naming only the offset, or None."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return f"a NUL byte at offset {nul}"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"bytes that are not UTF-8 at offset {exc.start}"
+    return None
 
 
 def _read_claim(path: str) -> Any:
@@ -95,7 +111,12 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text, name = _read_text(args.file)
     claim = _read_claim(args.claim) if args.claim else None
     codes = _codes(args.code) if args.code else None
-    report = validator.check(text, claim=claim, codes=codes)
+    rec = None
+    if args.record:
+        from denialkit.record import read
+
+        rec = read(args.record)  # a RecordError exits with 1, naming the file
+    report = validator.check(text, claim=claim, codes=codes, author=args.author, record=rec)
     if args.format == "json":
         data = {"file": name, **report.to_dict()}
         json.dump(data, out, indent=2, ensure_ascii=False)
@@ -118,12 +139,24 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE", help="the letter as UTF-8 text ('-' for stdin)")
     p.add_argument("--claim", metavar="CLAIM.JSON", help="the claim the letter answers")
     p.add_argument(
+        "--record",
+        metavar="FILE",
+        help="the patient's FHIR R4 record (JSON, NDJSON or a folder): check the letter's "
+        "minutes, scores and dates against it (rules DK8xx)",
+    )
+    p.add_argument(
         "--code",
         action="append",
         default=[],
         metavar="CODE",
         help="a denial code the letter answers (repeat or comma-separate); default: the "
         "claim's codes",
+    )
+    p.add_argument(
+        "--author",
+        choices=["provider", "patient"],
+        help="who writes the letter (default: worked out from the text); some requirements "
+        "follow it, e.g. a patient's letter needs no CPT or denial code",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument(

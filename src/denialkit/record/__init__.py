@@ -35,8 +35,9 @@ from ._facts import (
     RecordFacts,
     Source,
     facts,
+    is_bhi_code,
 )
-from ._fill import Conflict, Filled, Origin, fill
+from ._fill import Conflict, Filled, Origin, billed_month, fill
 from ._reader import MAX_BYTES, Readable, read
 from ._record import Record, Resolution
 from ._views import (
@@ -100,7 +101,9 @@ __all__ = [
     "Resource",
     "ScoreItem",
     "Source",
+    "billed_month",
     "facts",
     "fill",
+    "is_bhi_code",
     "read",
 ]

@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 import attrs
 
-from denialkit.claim import FactValue
+from denialkit.claim import Evidence, EvidenceKind, FactValue
 
 from ._dates import FhirDate, Month, spoken
 from ._record import Record
@@ -124,7 +124,8 @@ class Source:
         kind: the kind of document (``"consent"``, ``"care-plan"``, ``"rating-scale"``,
             ``"time-log"``, ``"care-team"``, ``"patient"``, ``"coverage"``, ``"remittance"``).
         date: the resource's date at its own precision, when it has one.
-        title: a specific title for an enclosure, e.g. ``"PHQ-9 score of September 28, 2026"``.
+        title: what the document is, for an enclosure, e.g. ``"PHQ-9 score"`` (the letter adds
+            the date).
     """
 
     resource: str
@@ -210,6 +211,13 @@ class RecordFacts:
                 seen.setdefault(s.resource, s)
         return tuple(seen.values())
 
+    def evidence(self) -> tuple[Evidence, ...]:
+        """The documents that prove the clinical facts, one :class:`~denialkit.claim.Evidence`
+        per source resource, each naming that resource in its title and listing the facts it
+        supports. Patient, coverage and denial facts give none (the letter encloses the
+        denial notice itself)."""
+        return evidence_for(self.facts.values())
+
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data: ``{"facts": {name: {"value", "source", "sources"}},
         "missing": [...], "notes": [...]}`` (dates ISO, decimals as strings)."""
@@ -229,6 +237,45 @@ class RecordFacts:
                 {"fact": n.fact, "resource": n.resource, "message": n.message} for n in self.notes
             ],
         }
+
+
+_EVIDENCE_KINDS: Final = {
+    "consent": EvidenceKind.CONSENT,
+    "care-plan": EvidenceKind.CARE_PLAN,
+    "rating-scale": EvidenceKind.RATING_SCALE,
+    "time-log": EvidenceKind.TIME_LOG,
+    "care-team": EvidenceKind.MEDICAL_RECORD,
+}
+
+
+def evidence_for(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
+    """One Evidence item per source resource of the given facts (see RecordFacts.evidence).
+
+    The care team's Practitioner only gives a name; the PractitionerRole or CareTeam that
+    gives the role is the document, so only it is enclosed.
+    """
+    order: list[str] = []
+    sources: dict[str, Source] = {}
+    supports: dict[str, list[str]] = {}
+    for fact in facts:
+        for s in fact.sources:
+            if s.kind not in _EVIDENCE_KINDS or (s.kind == "care-team" and not s.title):
+                continue
+            if s.resource not in sources:
+                order.append(s.resource)
+                sources[s.resource] = s
+                supports[s.resource] = []
+            if fact.name not in supports[s.resource]:
+                supports[s.resource].append(fact.name)
+    out = []
+    for key in order:
+        s = sources[key]
+        day = s.date.day if s.date is not None else None
+        title = f"{s.resource}: {s.title}"
+        if s.date is not None and day is None:
+            title += f" of {spoken(s.date)}"
+        out.append(Evidence(_EVIDENCE_KINDS[s.kind], title, day, s.resource, tuple(supports[key])))
+    return tuple(out)
 
 
 def _plain(value: object) -> object:
@@ -323,7 +370,7 @@ class _Reader:
             self.put(
                 name,
                 day,
-                [Source(v.key, path, "consent", when, f"Patient consent of {spoken(when)}")],
+                [Source(v.key, path, "consent", when, "Patient consent to treatment")],
             )
 
     # -- care plan -----------------------------------------------------------------------
@@ -364,7 +411,7 @@ class _Reader:
         if best is not None:
             day, v, path, when = best
             self.put(
-                name, day, [Source(v.key, path, "care-plan", when, f"Care plan of {spoken(when)}")]
+                name, day, [Source(v.key, path, "care-plan", when, "Behavioral health care plan")]
             )
 
     # -- rating scales -------------------------------------------------------------------
@@ -400,7 +447,7 @@ class _Reader:
                         f"Observation.{o.value_element}",
                         "rating-scale",
                         o.effective,
-                        f"{scale} score of {spoken(o.effective)}",
+                        f"{scale} score",
                     ),
                 )
             )
@@ -430,7 +477,7 @@ class _Reader:
                             item.path,
                             "rating-scale",
                             q.authored,
-                            f"{scale} questionnaire of {spoken(q.authored)}",
+                            f"{scale} questionnaire",
                         ),
                     )
                 )
@@ -510,7 +557,7 @@ class _Reader:
                     "Procedure.performedPeriod",
                     "time-log",
                     p.performed.start if p.performed else None,
-                    _time_title(p.performed),
+                    "Care management time entry",
                 )
             )
             enc = self.resolve(p.encounter, p, name) if p.encounter else None
@@ -538,7 +585,7 @@ class _Reader:
                     path,
                     "time-log",
                     e.period.start if e.period else None,
-                    _time_title(e.period),
+                    "Care management time entry",
                 )
             )
         if sources:
@@ -589,7 +636,12 @@ class _Reader:
                 continue
             add(
                 self._person(r.practitioner, r, fact),
-                Source(r.key, "PractitionerRole.code", "care-team", title=f"Care team: {what}"),
+                Source(
+                    r.key,
+                    "PractitionerRole.code",
+                    "care-team",
+                    title=f"Care team record naming the {what}",
+                ),
             )
         for t in self.live(self.record.of_type(CareTeam), fact):
             assert isinstance(t, CareTeam)
@@ -608,7 +660,7 @@ class _Reader:
                         t.key,
                         f"CareTeam.participant[{part.index}].role",
                         "care-team",
-                        title=f"Care team: {what}",
+                        title=f"Care team record naming the {what}",
                     ),
                 )
         if len(found) > 1:
@@ -713,15 +765,13 @@ class _Reader:
             self.put("denial_codes", tuple(ordered), by_resource.values())
 
 
-def _time_title(period: Period | None) -> str:
-    if period is None or period.start is None:
-        return "Care management time entry"
-    return f"Care management time entry of {spoken(period.start)}"
-
-
 def is_bhi_code(code: str) -> bool:
-    """Whether a code is in the care-management family (CCM, BH, MH): the BHI facts apply."""
-    return code.upper().startswith(("CCM", "BH", "MH"))
+    """Whether a code is in the care-management family (CCM, BH, MH): the BHI facts apply.
+
+    >>> is_bhi_code("ccm21"), is_bhi_code("CO-16")
+    (True, False)
+    """
+    return isinstance(code, str) and code.strip().upper().startswith(("CCM", "BH", "MH"))
 
 
 def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = None) -> RecordFacts:

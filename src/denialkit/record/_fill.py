@@ -15,10 +15,10 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from denialkit.claim import Claim, Facts, FactValue
+from denialkit.claim import Claim, Evidence, Facts, FactValue
 
 from ._dates import Month
-from ._facts import BHI_FACTS, RecordFacts, Source, facts, is_bhi_code
+from ._facts import BHI_FACTS, Fact, RecordFacts, Source, evidence_for, facts, is_bhi_code
 from ._record import Record
 
 __all__ = ["Conflict", "Filled", "Origin", "fill"]
@@ -90,8 +90,10 @@ class Filled:
         record_facts: what the record gave.
         conflicts: every disagreement between claim and record.
         origins: where each fact came from, in fact order.
-        evidence: the record sources that support the filled claim's values: the documents to
-            enclose. A source whose value lost a conflict is not among them.
+        evidence: the record's documents that support the filled claim's values, as
+            :class:`~denialkit.claim.Evidence` (each names its resource): the claim's evidence
+            gains those it did not hold already. A source whose value lost a conflict is not
+            among them, nor are the patient, coverage and denial resources.
         missing: the code's facts that neither the claim nor the record has.
     """
 
@@ -99,7 +101,7 @@ class Filled:
     record_facts: RecordFacts
     conflicts: tuple[Conflict, ...]
     origins: tuple[Origin, ...]
-    evidence: tuple[Source, ...]
+    evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]
 
     def __repr__(self) -> str:
@@ -242,7 +244,7 @@ def fill(
     new_facts: dict[str, FactValue] = dict(claim.facts)
     conflicts: list[Conflict] = []
     origins: list[Origin] = []
-    evidence: dict[str, Source] = {}
+    supported: list[Fact] = []
     filled = claim
     bhi = is_bhi_code(code)
     wanted = [n for n in CLAIM_PATHS if bhi or n not in BHI_FACTS]
@@ -270,10 +272,10 @@ def fill(
         else:
             origins.append(Origin(name, path, "claim", fact.sources, agrees))
         if take or agrees:
-            for s in fact.sources:
-                evidence.setdefault(s.resource, s)
-    filled = attrs.evolve(filled, facts=Facts(new_facts))
+            supported.append(fact)
+    evidence = evidence_for(supported)
+    known = {e.source for e in claim.evidence}
+    added = tuple(e for e in evidence if e.source not in known)
+    filled = attrs.evolve(filled, facts=Facts(new_facts), evidence=claim.evidence + added)
     missing = tuple(o.fact for o in origins if o.origin == "missing" and o.fact in BHI_FACTS)
-    return Filled(
-        filled, found, tuple(conflicts), tuple(origins), tuple(evidence.values()), missing
-    )
+    return Filled(filled, found, tuple(conflicts), tuple(origins), evidence, missing)

@@ -129,7 +129,8 @@ class _Loader:
 
 
 def _name(path: str | os.PathLike[str]) -> str:
-    return Path(path).name
+    name = Path(path).name or str(path)
+    return name if len(name) <= 80 else name[:77] + "..."
 
 
 def _lines(
@@ -151,25 +152,37 @@ def _lines(
 def _stream(
     fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
 ) -> None:
-    """One file: NDJSON line by line, or a single JSON document (detected from line 1)."""
+    """One file: NDJSON line by line, or a single JSON document (detected from its first line).
+
+    A file whose first line is a whole JSON value is NDJSON (errors then name the line);
+    a file of one such line is a single document.
+    """
+    first_no = 1
     first = fh.readline(MAX_LINE_BYTES + 1)
     while first and not first.strip():
+        first_no += 1
         first = fh.readline(MAX_LINE_BYTES + 1)
-        if not first:
-            break
     if not first.strip():
         raise RecordError("the file is empty", file=file)
     parsed: object = None
     if ndjson or len(first) <= MAX_LINE_BYTES:
         try:
-            parsed = loads(first, file=file, line=1)
+            parsed = loads(first, file=file, line=first_no)
         except RecordError:
             if ndjson:
                 raise
             parsed = None
-    if parsed is not None or ndjson:
-        loader.top(parsed, file=file, line=1)
-        for n, line in _lines(fh, fh.readline(MAX_LINE_BYTES + 1), 2, file):
+    if parsed is not None:
+        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file)
+        following = next(more, None)
+        if following is None and not ndjson:
+            loader.top(parsed, file=file, line=None)  # a single document on one line
+            return
+        loader.top(parsed, file=file, line=first_no)
+        if following is not None:
+            n, line = following
+            loader.top(loads(line, file=file, line=n), file=file, line=n)
+        for n, line in more:
             loader.top(loads(line, file=file, line=n), file=file, line=n)
         return
     rest = fh.read(max_bytes + 1 - len(first))
@@ -187,12 +200,13 @@ def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
     try:
         with open(path, "rb") as fh:
             _stream(fh, loader, name, max_bytes=max_bytes, ndjson=name.endswith(".ndjson"))
+    except RecordError:
+        raise
     except IsADirectoryError:
         raise RecordError("is a folder, expected a file", file=name) from None
-    except OSError as exc:
-        raise RecordError(
-            f"cannot read the file ({exc.strerror or type(exc).__name__})", file=name
-        ) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise RecordError(f"cannot read the file ({reason})", file=name) from None
     return name
 
 
@@ -228,8 +242,14 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
 
         _stream(io.BytesIO(bytes(source)), loader, None, max_bytes=max_bytes, ndjson=False)
     elif isinstance(source, (str, os.PathLike)):
+        if not str(source).strip():
+            raise RecordError("the path is empty")
         path = Path(source)
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
+            folder = False
+        if folder:
             files = sorted(p for p in path.iterdir() if p.name.endswith(".ndjson"))
             if not files:
                 raise RecordError("the folder holds no .ndjson files", file=path.name)
@@ -262,5 +282,5 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "read() takes a path, a list of paths, bytes or a binary file object, "
             f"not {type(source).__name__}"
         )
-    record.files = tuple(names)
+    record._files = tuple(names)
     return record

@@ -89,11 +89,12 @@ class Record:
     other resources are known by type, id and identifiers only, so references to them
     resolve. A Record is immutable once read and its ``repr`` counts resources by type.
 
-    Attributes:
-        files: the names of the files read, in order (empty for bytes).
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(Record())).keys
+    ()
     """
 
-    __slots__ = ("_by_type", "_full_urls", "_identifiers", "_index", "_known", "files")
+    __slots__ = ("_by_type", "_files", "_full_urls", "_identifiers", "_index", "_known")
 
     def __init__(self) -> None:
         self._index: dict[str, Resource] = {}
@@ -101,7 +102,12 @@ class Record:
         self._known: dict[str, None] = {}
         self._full_urls: dict[str, str] = {}
         self._identifiers: dict[tuple[str, str | None, str], str] = {}
-        self.files: tuple[str, ...] = ()
+        self._files: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The names of the files read, in order (empty for bytes)."""
+        return self._files
 
     # -- building (the reader only) ------------------------------------------------------
     def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:

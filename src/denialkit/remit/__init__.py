@@ -14,7 +14,8 @@ thousand.
 - :meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`, ready
   for :func:`denialkit.appeal` (appeal letters for a whole remittance come from
   :func:`denialkit.batch.appeals`, a floor above: this package never imports the letters);
-- :func:`to_records`, :func:`to_frame` and :func:`summary` turn them into tables.
+- :func:`to_records`, :func:`to_frame`, :func:`write_csv` and :func:`summary` turn them into
+  tables (CSV safe to open in a spreadsheet).
 
 >>> from denialkit import remit
 >>> data = remit.sample()  # a small synthetic remittance
@@ -77,6 +78,8 @@ from ._tables import COLUMNS, Summary
 if TYPE_CHECKING:
     import pandas
 
+    from denialkit._csvsafe import SupportsWrite
+
 __all__ = [
     "COLUMNS",
     "ROUTINE_ACTIONS",
@@ -104,6 +107,7 @@ __all__ = [
     "summary",
     "to_frame",
     "to_records",
+    "write_csv",
 ]
 
 
@@ -250,15 +254,63 @@ def to_records(
     return list(iter_records(source, strict=strict))
 
 
-def to_frame(source: Source | Iterable[ClaimPayment], *, strict: bool = False) -> pandas.DataFrame:
-    """:func:`to_records` as a pandas ``DataFrame`` (pandas is optional).
+def write_csv(
+    source: Source | Iterable[ClaimPayment], out: SupportsWrite, *, strict: bool = False
+) -> int:
+    """:func:`to_records` as CSV, safe to open in a spreadsheet; returns the rows written.
+
+    The first row holds the ``COLUMNS``. Amounts and quantities are written as numbers
+    (``-20`` is minus twenty, never a formula); dates as ``YYYY-MM-DD``; empty values as
+    empty cells. A text cell whose first non-blank character is ``=``, ``+``, ``-`` or
+    ``@``, or that starts with a tab or a line break, gets a leading ``'`` so that a
+    spreadsheet shows it as text instead of running it (a claim number ``=HYPERLINK(...)``
+    from a hostile 835). Open ``out`` with ``newline=""``, as the :mod:`csv` module asks.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_csv(sample(), out)
+    18
+    >>> out.getvalue().splitlines()[1][:50]
+    '0001,EFT20260417001,ACME HEALTH PLAN,2026-04-17,PC'
+    """
+    from denialkit._csvsafe import write_rows
+
+    if not callable(getattr(out, "write", None)):
+        raise TypeError(f"out must be a text stream with write(), not {type(out).__name__}")
+    return write_rows(out, COLUMNS, iter_records(source, strict=strict))
+
+
+def to_frame(
+    source: Source | Iterable[ClaimPayment], *, strict: bool = False, exact: bool = False
+) -> pandas.DataFrame:
+    """:func:`to_records` as a pandas ``DataFrame`` with numeric columns (pandas is optional).
+
+    Amounts and quantities (``claim_charge``, ``claim_payment``, ``line_charge``,
+    ``line_payment``, ``amount``, ``quantity``) are ``float64``, so they sum, group and plot
+    without a cast (``NaN`` where a line or a quantity is absent); with ``exact=True`` they
+    are ``Decimal`` objects instead, exact to the cent (``None`` where absent). Line numbers
+    are ``Int64`` (``<NA>`` for claim-level rows), dates ``datetime64``, ``known`` and
+    ``needs_work`` ``bool``; the rest is text.
+
+    Args:
+        source: a path, a binary file object, ``bytes``, or claims already read.
+        strict: raise instead of warning when a check fails.
+        exact: keep amounts as ``Decimal`` (floats round: use this to reconcile to the cent).
 
     Raises:
         ImportError: pandas is not installed (``pip install 'denialkit[pandas]'``).
+
+    >>> df = to_frame(sample())
+    >>> df[df.needs_work].groupby("category")["amount"].sum().sort_values().to_dict()
+    {'medical-necessity': 60.0, 'missing-information': 120.0, 'timely-filing': 200.0, ...}
+    >>> str(df.amount.dtype), str(df.line.dtype), to_frame(sample(), exact=True).amount[0]
+    ('float64', 'Int64', Decimal('50'))
     """
     from ._tables import frame
 
-    return frame(iter_records(source, strict=strict))
+    if not isinstance(exact, bool):
+        raise TypeError(f"exact must be True or False, not {type(exact).__name__}")
+    return frame(iter_records(source, strict=strict), exact=exact)
 
 
 def summary(

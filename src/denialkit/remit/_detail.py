@@ -1,74 +1,151 @@
-"""Parse a claim's segments into its parts, on first use (private module).
+"""What the reader builds a claim's parts with: numbers, codes, service lines (private module).
 
-One pass over the claim's segments builds everything; records are named tuples made with
-``tuple.__new__`` (the cheapest immutable object CPython makes), so that a claim costs a few
-microseconds.
+The reader's pass over a claim calls these once per segment that needs more than a split:
+records are named tuples made with ``tuple.__new__`` (the cheapest immutable object CPython
+makes).
+
+Numbers follow the X12 R and N types: an optional leading minus, ASCII digits, at most one
+decimal point, and at most :data:`AMOUNT_DIGITS` digits for an amount (``QUANTITY_DIGITS``
+for a quantity, a count or a rate). Anything else (a plus sign, an exponent, a thousands
+separator, an underscore, a space, a non-ASCII digit, ``NaN``, an empty required element)
+raises ``ValueError`` here, which the reader turns into an
+:class:`~denialkit.exceptions.X12ParseError` naming the element, the segment and its byte
+offset. A value that passes cannot overflow: 18 digits sum exactly in ``Decimal``.
 """
 
 from __future__ import annotations
 
-import warnings
+import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Final
+from functools import lru_cache
+from typing import Final
 
-from denialkit.exceptions import X12ParseError, X12Warning
+from denialkit.codes import GROUP_CODES, DenialCode, default_table
 
-from ._reader import _guess_component, cas_triplets, decimal_or_none, resolve
-from ._records import ZERO, Adjustment, Entity, ServiceLine, _Detail
+from ._records import Adjustment, ServiceLine, text
 
-if TYPE_CHECKING:
-    from ._records import ClaimPayment
+#: The most digits an amount element (R type, 1/18) may have.
+AMOUNT_DIGITS: Final = 18
+#: The most digits a quantity, count or rate element (R type, 1/15 or less) may have.
+QUANTITY_DIGITS: Final = 15
+#: The characters an X12 number is made of: what ``str.strip`` must leave nothing of.
+NUMBER_CHARS: Final = "0123456789.-"
 
+_R: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _new: Final = tuple.__new__
 _fromiso: Final = date.fromisoformat
 
 
-def text(value: str) -> str:
-    """A text value read as Latin-1, re-read as UTF-8 when it is valid UTF-8."""
-    if value.isascii():
-        return value
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeDecodeError, UnicodeEncodeError):
-        return value
+class NumberError(ValueError):
+    """An element that is not an X12 number; ``element`` says which (e.g. ``"CAS03"``)."""
+
+    def __init__(self, element: str, empty: bool) -> None:
+        super().__init__(element)
+        self.element = element
+        self.empty = empty
 
 
-def _amount(value: str) -> Decimal:
-    d = Decimal(value)
-    if not d.is_finite():
-        raise ValueError("not a finite amount")
-    return d
+def number(value: str, element: str, digits: int = AMOUNT_DIGITS) -> Decimal:
+    """``value`` as a Decimal when it follows the X12 R type, else :class:`NumberError`.
 
-
-def _adjustments(e: list[str], out: list[Adjustment]) -> None:
-    group = e[1]
-    n = len(e)
-    if n == 4 and e[2]:  # one triplet, no quantity: the common case
+    >>> number("-12.50", "CLP04")
+    Decimal('-12.50')
+    >>> number("1e5", "CLP04")
+    Traceback (most recent call last):
+    ...
+    denialkit.remit._detail.NumberError: CLP04
+    """
+    if (
+        len(value) <= digits + 2
+        and _R.fullmatch(value) is not None
+        and len(value) - value.count("-") - value.count(".") <= digits
+    ):
         try:
-            amount: Decimal | None = Decimal(e[3])
+            return Decimal(value)
+        except (InvalidOperation, ValueError):  # pragma: no cover - the pattern forbids it
+            pass
+    raise NumberError(element, not value)
+
+
+def fast_number(value: str, element: str, digits: int = AMOUNT_DIGITS) -> Decimal:
+    """:func:`number` with a quicker accept for the common shapes (the reader's hot path)."""
+    if len(value) <= digits and not value.strip(NUMBER_CHARS):
+        try:
+            return Decimal(value)  # with only these characters Decimal takes the R grammar
         except (InvalidOperation, ValueError):
-            amount = None
-        out.append(_new(Adjustment, (group, e[2], amount, None, resolve(group, e[2]))))
-        return
-    for reason, amount_text, qty in cas_triplets(e):
-        out.append(
-            _new(
-                Adjustment,
-                (
-                    group,
-                    reason,
-                    decimal_or_none(amount_text),
-                    decimal_or_none(qty) if qty else None,
-                    resolve(group, reason),
-                ),
-            )
-        )
+            pass
+    return number(value, element, digits)
 
 
-def _line(
+def element_name(tag: str, k: int) -> str:
+    """``"CAS03"`` for element 3 of a CAS."""
+    return f"{tag}{k:02d}"
+
+
+def check_numbers(e: Sequence[str], tag: str, positions: Sequence[int], digits: int) -> None:
+    """Check the non-empty elements at ``positions`` of a split segment (values unused)."""
+    n = len(e)
+    for k in positions:
+        if k < n and e[k]:
+            fast_number(e[k], element_name(tag, k), digits)
+
+
+@lru_cache(maxsize=8192)
+def resolve(group: str, reason: str) -> DenialCode | None:
+    """The code for a group and reason in the default tables, or ``None``."""
+    if group not in GROUP_CODES or not reason or len(reason) > 8:
+        return None
+    return default_table().get(f"{group}-{reason}")
+
+
+def parse_date(value: str) -> date:
+    """``CCYYMMDD`` to a date; raises ``ValueError`` otherwise."""
+    if len(value) != 8 or not value.isdigit() or not value.isascii():
+        raise ValueError("not a CCYYMMDD date")
+    return _fromiso(value)
+
+
+def cas_triplets(e: Sequence[str]) -> list[tuple[int, str, str, str]]:
+    """The ``(position, reason, amount, quantity)`` texts of a split CAS segment (up to six
+    triplets; ``position`` is the reason's element number).
+
+    Raises:
+        ValueError: the segment is not a group and triplets.
+    """
+    out = []
+    n = len(e)
+    if n > 20 or n < 4:
+        raise ValueError("a group code and one to six triplets")
+    for j in range(2, n, 3):
+        reason = e[j]
+        amount = e[j + 1] if j + 1 < n else ""
+        qty = e[j + 2] if j + 2 < n else ""
+        if not reason:
+            if amount or qty:
+                raise ValueError("an amount without a reason code")
+            continue
+        out.append((j, reason, amount, qty))
+    if not out:
+        raise ValueError("no adjustment")
+    return out
+
+
+def guess_component(value: str, comp: str) -> str:
+    """The component separator a composite really uses.
+
+    Some files use ``>`` in composites while ISA16 says ``:`` (or the reverse); the character
+    after a two-letter qualifier tells.
+    """
+    if len(value) > 2 and not value[2].isalnum() and value[2] not in " -.":
+        return value[2]
+    return comp
+
+
+def service_line(
     e: list[str],
-    number: int,
+    number_: int,
     segment: int,
     comp: str,
     dates: list[tuple[str, date]],
@@ -77,26 +154,23 @@ def _line(
     rejects: list[str],
     refs: list[tuple[str, str]],
     amounts: list[tuple[str, Decimal]],
+    charge: Decimal,
+    payment: Decimal,
+    units: Decimal | None,
+    sub_units: Decimal | None,
 ) -> ServiceLine:
+    """The record of one service line, from its SVC (split, its numbers read) and the parts
+    read after it."""
     n = len(e)
     proc = e[1]
-    c = comp if comp in proc else _guess_component(proc, comp)
-    parts = proc.split(c)
+    parts = proc.split(comp if comp in proc else guess_component(proc, comp))
     np_ = len(parts)
     revenue = e[4] or None if n > 4 else None
-    units = decimal_or_none(e[5]) if n > 5 and e[5] else None
     sub_proc = None
     if n > 6 and e[6]:
         sub = e[6]
-        sp = sub.split(comp if comp in sub else _guess_component(sub, comp))
+        sp = sub.split(comp if comp in sub else guess_component(sub, comp))
         sub_proc = sp[1] if len(sp) > 1 and sp[1] else None
-    sub_units = decimal_or_none(e[7]) if n > 7 and e[7] else None
-    if (n > 5 and e[5] and units is None) or (n > 7 and e[7] and sub_units is None):
-        _warn(
-            "the units of a service line (SVC05 or SVC07) are not a number; left out",
-            segment,
-            None,
-        )
     start = end = None
     for q, d in dates:
         if q == "472":
@@ -118,176 +192,35 @@ def _line(
                 other.append((q, v))
         refs = other
     allowed = None
-    for q, a in amounts:
-        if q == "B6":
-            allowed = a
-            break
+    if amounts:
+        for q, a in amounts:
+            if q == "B6":
+                allowed = a
+                break
     return _new(
         ServiceLine,
         (
-            number,
+            number_,
             parts[0],
             parts[1] if np_ > 1 else "",
-            tuple(p for p in parts[2:6] if p) if np_ > 2 else (),
+            tuple([p for p in parts[2:6] if p]) if np_ > 2 else (),
             text(parts[6]) if np_ > 6 and parts[6] else None,
-            _amount(e[2]),
-            _amount(e[3]),
+            charge,
+            payment,
             revenue,
             units,
             sub_proc,
             sub_units,
             start,
             end,
-            tuple(dates),
-            tuple(adjustments),
-            tuple(remarks),
-            tuple(rejects),
+            tuple(dates) if dates else (),
+            tuple(adjustments) if adjustments else (),
+            tuple(remarks) if remarks else (),
+            tuple(rejects) if rejects else (),
             control,
-            tuple(refs),
+            tuple(refs) if refs else (),
             allowed,
-            tuple(amounts),
+            tuple(amounts) if amounts else (),
             segment,
         ),
     )
-
-
-def parse_claim(claim: ClaimPayment) -> _Detail:
-    """Every part of a claim, from its segments.
-
-    Raises:
-        X12ParseError: a segment is malformed (missing elements, a line amount that is not
-            a number); the error names the segment, never its values.
-    """
-    dl = claim.header.delimiters
-    sep, comp = dl.element, dl.component
-    segs = claim._segments
-    clp = claim._clp
-    k = 0
-    names: list[Entity] = []
-    c_dates: list[tuple[str, date]] = []
-    c_adj: list[Adjustment] = []
-    c_remarks: list[str] = []
-    c_refs: list[tuple[str, str]] = []
-    c_amounts: list[tuple[str, Decimal]] = []
-    lines: list[ServiceLine] = []
-    # the open line and its parts (the claim's parts until the first SVC)
-    svc: list[str] | None = None
-    svc_k = 0
-    rejects: list[str] = []
-    dates, adj, remarks, refs, amounts = c_dates, c_adj, c_remarks, c_refs, c_amounts
-    seg0 = claim.segment
-
-    def close_line() -> None:
-        """Turn the open service line (if any) and the parts gathered for it into a record."""
-        if svc is not None:
-            lines.append(
-                _line(svc, len(lines) + 1, seg0 + svc_k, comp, dates, adj, remarks, rejects,
-                      refs, amounts)
-            )  # fmt: skip
-
-    try:
-        pr = _amount(clp[5]) if len(clp) > 5 and clp[5] else ZERO
-        for k in range(1, len(segs)):
-            x = segs[k]
-            e = x if type(x) is list else x.split(sep)  # type: ignore[union-attr]
-            tag = e[0]
-            if tag == "CAS":
-                _adjustments(e, adj)
-            elif tag == "DTM":
-                d = e[2]
-                if len(d) == 8 and d.isdigit():
-                    try:
-                        dates.append((e[1], _fromiso(d)))
-                        continue
-                    except ValueError:
-                        pass
-                _warn(
-                    "a date of the claim is not a valid CCYYMMDD date; it is left out",
-                    seg0 + k,
-                    _offset(claim, k),
-                )
-            elif tag == "REF":
-                refs.append((e[1], text(e[2]) if len(e) > 2 else ""))
-            elif tag == "SVC":
-                close_line()
-                svc = e
-                svc_k = k
-                dates, adj, remarks, rejects, refs, amounts = [], [], [], [], [], []
-            elif tag == "AMT":
-                value = decimal_or_none(e[2])
-                if value is None:
-                    _warn(
-                        "an AMT amount of the claim is not a number; it is left out",
-                        seg0 + k,
-                        _offset(claim, k),
-                    )
-                else:
-                    amounts.append((e[1], value))
-            elif tag == "NM1":
-                if svc is None:
-                    n = len(e)
-                    names.append(
-                        _new(
-                            Entity,
-                            (
-                                e[1],
-                                e[2] if n > 2 else "",
-                                text(e[3]) if n > 3 and e[3] else None,
-                                text(e[4]) if n > 4 and e[4] else None,
-                                text(e[5]) if n > 5 and e[5] else None,
-                                text(e[7]) if n > 7 and e[7] else None,
-                                e[8] if n > 8 and e[8] else None,
-                                e[9] if n > 9 and e[9] else None,
-                            ),
-                        )
-                    )
-            elif tag == "LQ":
-                (rejects if e[1] == "RX" else remarks).append(e[2])
-            elif tag == "MIA" and svc is None:
-                n = len(e)
-                c_remarks.extend(e[j] for j in (5, 20, 21, 22, 23) if j < n and e[j])
-            elif tag == "MOA" and svc is None:
-                n = len(e)
-                c_remarks.extend(e[j] for j in range(3, 8) if j < n and e[j])
-        close_line()
-    except (ValueError, IndexError, InvalidOperation, ArithmeticError) as exc:
-        if isinstance(exc, X12ParseError):
-            raise
-        raise X12ParseError(
-            "a segment of the claim is malformed (an amount that is not a number, or "
-            "missing elements)",
-            segment=seg0 + k,
-            offset=_offset(claim, k),
-        ) from None
-    patient = insured = None
-    for nm in names:
-        if nm.role == "QC" and patient is None:
-            patient = nm
-        elif nm.role == "IL" and insured is None:
-            insured = nm
-    return _new(
-        _Detail,
-        (
-            pr,
-            patient,
-            insured,
-            tuple(names),
-            tuple(c_dates),
-            tuple(c_adj),
-            tuple(c_remarks),
-            tuple(c_refs),
-            tuple(c_amounts),
-            tuple(lines),
-        ),
-    )
-
-
-def _offset(claim: ClaimPayment, k: int) -> int:
-    segs = claim.segments
-    tl = len(claim.header.delimiters.segment_text)
-    return claim.offset + sum(len(s) for s in segs[:k]) + k * tl
-
-
-def _warn(message: str, segment: int, offset: int | None) -> None:
-    where = f"segment {segment}" + (f", byte {offset}" if offset is not None else "")
-    warnings.warn(X12Warning(f"{where}: {message}"), stacklevel=5)

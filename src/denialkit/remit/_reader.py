@@ -3,43 +3,56 @@
 How it stays fast and small:
 
 - the input is read in chunks of 256 KiB, decoded as Latin-1 (one character per byte, so a
-  character index is a byte offset), split into segments with one ``str.split`` per chunk;
-  only the unfinished last segment of a chunk is carried over;
-- the segment id is read from the segment's first four characters, in one tight loop per
-  chunk; only the segments the checks need (CLP, SVC) are split into elements while reading.
-  A CAS whose group and reason were already checked needs only its amount (the text after
-  its last separator); an NM1 only its entity type. Every other segment of a claim is kept
-  as text and parsed when the claim's details are first asked for;
-- line amounts and adjustments written as plain whole numbers are summed as ints, anything
-  else as Decimal; the two mix exactly, so the balancing stays exact and costs less;
-- byte offsets are worked out only where they are needed: a claim's from one split of the
-  chunk at its CLP segments, a warning's or an error's from the segment lengths, once per
-  chunk and only when a location is asked for;
+  character index is a byte offset) and split on the segment terminator with one
+  ``str.split`` per chunk; only the unfinished last segment of a chunk is carried over, so
+  whitespace (spaces, tabs, CR, LF) around a segment is stripped wherever it is, across
+  chunk boundaries too;
+- one pass: each segment is split into its elements once, and a claim's lines,
+  adjustments, remarks, dates, references and amounts are built in the same pass that
+  checks and balances them. Only the names (NM1) wait to become records until asked for;
+- byte offsets come from one running sum of the segment lengths per chunk (in C), worked
+  out only when a claim starts or a location is reported;
 - a claim is yielded as soon as it ends; a transaction set's :class:`Remittance` keeps the
-  header, the provider adjustments and running totals, never the claims.
+  header, the provider adjustments and running totals, never the claims;
+- what a hostile file could make the reader hold is capped (:data:`MAX_HEADER_SEGMENTS`,
+  :data:`MAX_PLB_SEGMENTS`, :data:`MAX_CLAIM_SEGMENTS`); past a cap the reader raises.
 
-Errors name the segment number and byte offset, never a segment's values: they hold patient
-names and identifiers.
+Amounts and quantities follow the X12 R type (see ``_detail``); anything else raises
+:class:`~denialkit.exceptions.X12ParseError`. Errors name the segment number and the byte
+offset of the segment's first byte, never a segment's values: they hold patient names and
+identifiers.
 """
 
 from __future__ import annotations
 
 import io
-import operator
 import os
 import warnings
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from itertools import accumulate, count
+from decimal import Decimal
+from itertools import accumulate
 from typing import Final, Protocol, TypeAlias, Union
 
-from denialkit.codes import GROUP_CODES, DenialCode, default_table
+from denialkit.codes import GROUP_CODES, DenialCode
 from denialkit.exceptions import X12ParseError, X12Warning
 
+from ._detail import (
+    AMOUNT_DIGITS,
+    NUMBER_CHARS,
+    QUANTITY_DIGITS,
+    NumberError,
+    cas_triplets,
+    check_numbers,
+    fast_number,
+    guess_component,
+    parse_date,
+    resolve,
+    service_line,
+)
 from ._records import (
     ZERO,
+    Adjustment,
     ClaimPayment,
     Contact,
     Delimiters,
@@ -47,6 +60,9 @@ from ._records import (
     ProviderAdjustment,
     Remittance,
     RemittanceHeader,
+    ServiceLine,
+    UnknownSegment,
+    text,
 )
 
 
@@ -62,8 +78,14 @@ Item: TypeAlias = ClaimPayment | Remittance
 CHUNK_SIZE: Final = 1 << 18  # 256 KiB: the pieces of a chunk stay in the CPU cache
 _LOOKAHEAD: Final = 4096
 _MAX_SEGMENT: Final = 1 << 20
+#: The most header segments (loop 1000A/1000B: REF, PER, N1 to N4, ...) of one transaction.
+MAX_HEADER_SEGMENTS: Final = 10_000
+#: The most PLB segments of one transaction set (each holds up to six adjustments).
+MAX_PLB_SEGMENTS: Final = 10_000
+#: The most segments of one claim, CLP to its last line's last segment.
+MAX_CLAIM_SEGMENTS: Final = 20_000
 _WARN_LIMIT: Final = 20
-_LEARN: Final = 4096  # bound of the keys a pass learns (constant memory on junk)
+_LEARN: Final = 8192  # bound of the keys the reader remembers (constant memory on junk)
 _WS: Final = " \t\r\n"
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
 
@@ -79,13 +101,27 @@ _STATUS_CODES: Final = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "2
 #: The status codes a claim's start needs no other look at (4, denied, is counted).
 _PAID_STATUS: Final = _STATUS_CODES - {"4"}
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+#: The number elements of the claim-level segments the pass does not build records from:
+#: (amounts, quantities, counts and rates).
+_MIA_AMOUNTS: Final = (2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 24)
+_MIA_QUANTITIES: Final = (1, 3, 15)
+_MOA_AMOUNTS: Final = (2, 8, 9)
+_TS3_AMOUNTS: Final = tuple(range(5, 25))
 
 # Which problems ``strict=True`` turns into errors (the others are always warnings).
 _CHECKS: Final = frozenset(
     {"count", "control", "balance", "bpr", "functional-id", "placement", "amount", "date", "no-835"}
 )
 _RESTART: Final = object()
+_MISSING: Final = object()
 _NO_HEADER: Final = RemittanceHeader(control_number="")  # before the first claim
+
+
+def _tag(tag: str) -> str:
+    """A segment id for a message: two or three letters and digits, never free text."""
+    if 2 <= len(tag) <= 3 and set(tag) <= _SAFE:
+        return tag
+    return "(an unknown id)"
 
 
 def _safe(text: str) -> str:
@@ -93,50 +129,6 @@ def _safe(text: str) -> str:
     if 0 < len(text) <= 5 and set(text) <= _SAFE:
         return text
     return "(a value that is not a code)"
-
-
-@lru_cache(maxsize=8192)
-def resolve(group: str, reason: str) -> DenialCode | None:
-    """The code for a group and reason in the default tables, or ``None``."""
-    if group not in GROUP_CODES or not reason or len(reason) > 8:
-        return None
-    return default_table().get(f"{group}-{reason}")
-
-
-def parse_date(text: str) -> date:
-    """``CCYYMMDD`` to a date; raises ``ValueError`` otherwise."""
-    if len(text) != 8 or not text.isdigit():
-        raise ValueError("not a CCYYMMDD date")
-    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-
-
-def decimal_or_none(text: str) -> Decimal | None:
-    """A finite decimal, or ``None`` for text that is not one."""
-    try:
-        d = Decimal(text)
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return d if d.is_finite() else None
-
-
-def cas_triplets(e: list[str]) -> list[tuple[str, str, str]]:
-    """The ``(reason, amount, quantity)`` texts of a split CAS segment (up to six)."""
-    out = []
-    n = len(e)
-    if n > 20:
-        raise ValueError("more than six triplets")
-    for j in range(2, n, 3):
-        reason = e[j]
-        amount = e[j + 1] if j + 1 < n else ""
-        qty = e[j + 2] if j + 2 < n else ""
-        if not reason:
-            if amount or qty:
-                raise ValueError("an amount without a reason code")
-            continue
-        out.append((reason, amount, qty))
-    if not out:
-        raise ValueError("no adjustment")
-    return out
 
 
 def source_chunks(source: object, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
@@ -203,6 +195,7 @@ class _Tx:
         "paid",
         "plb",
         "plb_bad",
+        "plb_segments",
         "pr",
         "segment",
     )
@@ -214,6 +207,7 @@ class _Tx:
         self.head: list[tuple[int, int, list[str]]] = []
         self.header: RemittanceHeader | None = None
         self.plb: list[ProviderAdjustment] = []
+        self.plb_segments = 0
         self.plb_bad = False
         self.claims = self.lines = self.adjustments = self.denied = self.empties = 0
         self.charge = self.paid = self.pr = ZERO
@@ -285,7 +279,8 @@ class Reader:
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
         self._warned: dict[str, int] = {}
-        self._known: set[str] = set()
+        self._codes: dict[str, DenialCode | None] = {}
+        self._dates: dict[str, date] = {}
         self._isa: _Envelope | None = None
         self._gs: _Envelope | None = None
         self._tx: _Tx | None = None
@@ -293,30 +288,29 @@ class Reader:
         self._found = 0
         self._envelope = True
         self._delims = Delimiters()
-        # where the current pass starts
+        # the pieces of the current chunk, where they start, and where the chunk starts
         self._raw: list[str] = []
-        self._ends: list[int] | None = None
+        self._starts: list[int] | None = None
         self._tl = 1
         self._base = 0
         self._seg0 = 0
-        self._end = 0
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
-        """Byte offset of piece ``i`` of the current pass."""
+        """Byte offset of the first byte of piece ``i`` of the current chunk (after blanks)."""
         raw = self._raw
+        starts = self._starts
+        if starts is None:  # once per chunk, and only when a location is needed
+            starts = self._starts = list(accumulate(map(len, raw), initial=0))
         i = min(i, len(raw))
-        ends = self._ends
-        if ends is None:  # computed once per pass, and only when a location is needed
-            ends = self._ends = list(accumulate(map(len, raw)))
-        off = self._base + (ends[i - 1] if i else 0) + i * self._tl
+        off = self._base + starts[i] + i * self._tl
         if i < len(raw):
             piece = raw[i]
             off += len(piece) - len(piece.lstrip(_WS))
         return off
 
     def error(self, message: str, i: int) -> X12ParseError:
-        """An error at piece ``i`` of the current pass."""
+        """An error at piece ``i`` of the current chunk."""
         return X12ParseError(message, segment=self._seg0 + i + 1, offset=self.offset(i))
 
     def report(self, kind: str, message: str, segment: int | None, offset: int | None) -> None:
@@ -350,6 +344,29 @@ class Reader:
         self._warned.clear()
 
     # -- the pass over the data ------------------------------------------------------------
+    def _fill(
+        self, buf: str, base: int, chunks: Iterator[bytes], eof: bool, first: bool
+    ) -> tuple[str, int, bool]:
+        """the text without its leading blanks (of any length) and with enough after them to
+        find the delimiters; returns the buf, its offset and whether the data has ended."""
+        while True:
+            if first and (eof or len(buf) >= 3):
+                if buf.startswith(_BOM):
+                    buf = buf[3:]
+                    base += 3
+                first = False
+            if not first:
+                stripped = buf.lstrip(_WS)
+                base += len(buf) - len(stripped)
+                buf = stripped
+            if eof or (len(buf) >= _LOOKAHEAD and not first):
+                return buf, base, eof
+            chunk = next(chunks, None)
+            if chunk is None:
+                eof = True
+            else:
+                buf += chunk.decode("latin-1")
+
     def items(self, chunks: Iterator[bytes], want: int = 3) -> Iterator[Item]:
         """Claims as they end (``want & 1``) and remittances at their SE (``want & 2``)."""
         buf = ""
@@ -359,96 +376,68 @@ class Reader:
         seg0 = 0
         # hot-loop constants as locals
         D = Decimal
-        new_claim = ClaimPayment
-        zero = ZERO
+        new = tuple.__new__
+        Adj = Adjustment
+        num_chars = NUMBER_CHARS
+        ws = _WS
         claim_end = _CLAIM_END
         paid_status = _PAID_STATUS
         want_claims = bool(want & 1)
         want_remits = bool(want & 2)
-        known = self._known
+        codes = self._codes
+        dcache = self._dates
+        missing = _MISSING
+        zero = ZERO
 
-        # The open claim and its open line, with the sums of their adjustments (``cadj``
-        # takes each line's ``ladj`` when the line ends). Line amounts and adjustments
-        # written as plain whole numbers are read as ints, anything else as Decimal: the
-        # two mix exactly, and int arithmetic is several times cheaper.
-        craw: list[str | list[str]] | None = None
+        # The open claim (``craw`` is None outside one) and its open line (``svc``).
+        # ``dates``, ``adj``, ``remarks``, ``refs`` and ``amounts`` are the claim's lists
+        # until its first SVC, then the open line's. ``cadj`` sums every adjustment of the
+        # claim (claim and line level), ``ladj`` those of the open line.
+        craw: list[str] | None = None
         header = _NO_HEADER
         clp: list[str] = []
-        charge = paid = pr = ZERO
-        cadj: Decimal | int = 0
-        ladj: Decimal | int = 0
-        lcharge: Decimal | int = 0
-        lpaid: Decimal | int = 0
-        cbad = lbad = lopen = False
-        cseg = coff = lk = 0
+        charge = paid = cadj = ladj = lcharge = lpaid = ZERO
+        pr: Decimal | None = ZERO
+        cbad = lbad = False
+        lunits: Decimal | None = None
+        lsub: Decimal | None = None
+        cseg = coff = lseg = lidx = cstart = 0
+        cempty = False
+        loff = -1
+        svc: list[str] | None = None
+        names: list[list[str]] = []
+        c_dates: list[tuple[str, date]] = []
+        c_adj: list[Adjustment] = []
+        c_remarks: list[str] = []
+        c_refs: list[tuple[str, str]] = []
+        c_amounts: list[tuple[str, Decimal]] = []
+        unknown: list[UnknownSegment] = []
+        lines: list[ServiceLine] = []
+        dates, adj, remarks, refs, amounts = c_dates, c_adj, c_remarks, c_refs, c_amounts
+        rejects: list[str] = []
         # the open transaction's running totals (added to it at its SE)
         t_claims = t_lines = t_adj = t_denied = 0
         t_charge = t_paid = t_pr = ZERO
 
         while True:
-            # -- fill the look-ahead and find the delimiters of what comes next -----------
-            while not eof and len(buf) < _LOOKAHEAD:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    eof = True
-                else:
-                    buf += chunk.decode("latin-1")
-            if first and buf.startswith(_BOM):
-                buf = buf[3:]
-                base = 3
-            stripped = buf.lstrip(_WS)
-            base += len(buf) - len(stripped)
-            buf = stripped
+            # -- find the delimiters of what comes next --------------------------------------
+            buf, base, eof = self._fill(buf, base, chunks, eof, first)
             if not buf:
                 if first:
                     raise X12ParseError("the data is empty: there is no 835 to read")
                 break
             first = False
-            self._raw, self._tl, self._base, self._seg0 = [buf], 1, base, seg0
-            self._ends = None
+            self._raw, self._starts, self._base, self._seg0 = [buf], None, base, seg0
             eff, tchar = self._detect(buf)
             sep = self._delims.element
-            k_cas, k_svc, k_clp, k_se = "CAS" + sep, "SVC" + sep, "CLP" + sep, "SE" + sep
-            k_nm1 = "NM1" + sep
-            # NM102 after a two-character NM101 ("NM1*QC*1*..."): the common shape, checked
-            # with one slice; anything else is split and checked in full
-            nm1_ok = {sep + "1" + sep, sep + "2" + sep}
-            clp_mark = eff + k_clp  # what comes before a CLP segment in the text
-            # the first four characters of segments a claim keeps as text; more are learned
-            # as they come (an LQ, say), up to a bound
-            k_app = {t + sep for t in ("DTM", "REF", "AMT", "MIA", "MOA")}
-            # the text before the amount of one-triplet CAS segments ("CAS*CO*45") whose
-            # group and reason were checked: the next such CAS needs only its amount read
-            cas_heads: set[str] = set()
+            comp = self._delims.component
             tx = self._tx
 
             # -- split and read, chunk after chunk ---------------------------------------
             restart = -1
             while True:
-                raw = buf.split(eff)
+                raw, tl = _split(buf, tchar, eff)
                 rest = "" if eof else raw.pop()
-                fallback = False
-                if len(eff) > 1 or tchar in "\r\n":
-                    complete = len(buf) - len(rest)
-                    if buf.count(tchar, 0, complete) != len(raw) - (1 if eof else 0) or (
-                        tchar in "\r\n" and "\r" not in eff and "\r" in buf
-                    ):
-                        fallback = True
-                if fallback:
-                    raw = buf.split(tchar)
-                    rest = "" if eof else raw.pop()
-                    segs = [p.strip(_WS) for p in raw]
-                    tl = 1
-                else:
-                    segs = raw
-                    tl = len(eff)
-                unterminated = eof and bool(segs) and bool(segs[-1].strip(_WS))
-                if eof and segs and not unterminated:
-                    segs.pop()
-                    if raw is not segs:
-                        raw.pop()
-                self._raw, self._tl, self._base, self._seg0 = raw, tl, base, seg0
-                self._ends = None
                 if len(rest) > _MAX_SEGMENT:
                     raise X12ParseError(
                         "a segment is longer than 1 MiB: the segment terminator is wrong or "
@@ -456,180 +445,229 @@ class Reader:
                         segment=seg0 + len(raw) + 1,
                         offset=base + len(buf) - len(rest),
                     )
-                # Where CLP segments start. With exact terminators, every CLP segment but
-                # the first of the text follows ``clp_mark``: one split of the text gives
-                # all their offsets (no running sum over every segment).
-                exact = raw is segs
-                clp_at = (
-                    list(
-                        map(
-                            operator.add,
-                            accumulate(map(len, buf.split(clp_mark))),
-                            count(base + len(eff), len(clp_mark)),
-                        )
-                    )
-                    if exact
-                    else []
-                )
-                nclp = 0
-                s1 = seg0 + 1
+                unterminated = False  # whether the last piece has no terminator
+                if eof and raw:
+                    if raw[-1].strip(ws):
+                        unterminated = True
+                    else:
+                        raw.pop()  # the blanks after the last terminator
+                last = len(raw) - 1
+                self._raw, self._starts, self._base, self._seg0 = raw, None, base, seg0
+                self._tl = tl
+                starts: list[int] | None = None
+                segs = raw if tl > 1 or _clean(buf, tchar) else [p.strip(ws) for p in raw]
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
-                        k = seg[:4]
+                        e = seg.split(sep)
+                        tag = e[0]
                         if craw is not None:
                             # -- inside a claim: the hot path ----------------------------
-                            if k in k_app:
-                                craw.append(seg)
+                            if tag == "DTM":
+                                v = e[2]
+                                d = dcache.get(v)
+                                if d is None:
+                                    d = self._date_at(v, i)
+                                if d is not None:
+                                    dates.append((e[1], d))
                                 continue
-                            if k == k_cas:
-                                a: Decimal | int | None
-                                head, _, amount = seg.rpartition(sep)
-                                if head in cas_heads:
-                                    if amount.isdecimal():
-                                        a = int(amount) if len(amount) < 19 else D(amount)
-                                        t_adj += 1
-                                    else:
-                                        a, cnt = self._cas_amount(seg, amount, i)
-                                        t_adj += cnt
+                            if tag == "CAS":
+                                if len(e) == 4 and e[2]:
+                                    t = e[3]
+                                    a: Decimal | None
+                                    try:
+                                        if len(t) > 18 or t.strip(num_chars):
+                                            raise ValueError
+                                        a = D(t)
+                                    except (ValueError, ArithmeticError):
+                                        a = self._amount(t, "CAS03", i)
+                                    key = seg[: len(seg) - len(t)]
+                                    code = codes.get(key, missing)
+                                    if code is missing:
+                                        code = self._code(key, e[1], e[2], i)
+                                    adj.append(new(Adj, (e[1], e[2], a, None, code)))
+                                    t_adj += 1
                                 else:
-                                    e = seg.split(sep)
-                                    if 3 < len(e) < 6 and e[2]:
-                                        try:
-                                            a = D(e[3])
-                                        except (InvalidOperation, ValueError):
-                                            a, cnt = self._cas(e, i)
-                                        else:
-                                            cnt = 1
-                                            if e[1] + e[2] not in known:
-                                                self._code(e[1], e[2], i)
-                                            if len(e) == 4 and len(cas_heads) < _LEARN:
-                                                cas_heads.add(head)
-                                    else:
-                                        a, cnt = self._cas(e, i)
-                                    t_adj += cnt
+                                    more, a = self._cas(e, i)
+                                    adj.extend(more)
+                                    t_adj += len(more)
                                 if a is None:
-                                    if lopen:
-                                        lbad = True
-                                    else:
-                                        cbad = True
-                                elif lopen:
-                                    ladj += a
+                                    cbad = True
+                                    lbad = svc is not None
                                 else:
                                     cadj += a
-                                craw.append(seg)
+                                    if svc is not None:
+                                        ladj += a
                                 continue
-                            if k == k_svc:
-                                if lopen:
-                                    if lbad:
-                                        cbad = True
-                                    elif lcharge - lpaid != ladj:
-                                        self._line_unbalanced(craw, lk, cseg, coff, tl)
-                                    cadj += ladj
-                                e = seg.split(sep)
+                            if tag == "REF":
+                                v = e[2] if len(e) > 2 else ""
+                                refs.append((e[1], v if v.isascii() else text(v)))
+                                continue
+                            if tag == "SVC":
+                                if svc is not None:
+                                    lines.append(
+                                        service_line(svc, len(lines) + 1, lseg, comp, dates,
+                                                     adj, remarks, rejects, refs, amounts,
+                                                     lcharge, lpaid, lunits, lsub)
+                                    )  # fmt: skip
+                                    if not lbad and lcharge - lpaid != ladj:
+                                        self._line_unbalanced(lseg, loff, lidx)
+                                n = len(e)
                                 try:
                                     x = e[2]
                                     y = e[3]
-                                    xy = x + y
-                                    if len(xy) < 30 and xy.isdecimal():
-                                        lcharge = int(x)
-                                        lpaid = int(y)
-                                    else:
-                                        lcharge = D(x)
-                                        lpaid = D(y)
-                                except (InvalidOperation, ValueError, IndexError):
-                                    raise self._bad(
-                                        "SVC02 and SVC03 must be amounts (charge and payment)",
-                                        i,
-                                        unterminated and i == len(segs) - 1,
-                                    ) from None
-                                lopen = True
-                                lbad = False
-                                ladj = 0
-                                lk = len(craw)
-                                t_lines += 1
-                                craw.append(e)
-                                continue
-                            if k == k_nm1:
-                                if seg[6:9] not in nm1_ok:
-                                    self._entity_type(seg, i)
-                                craw.append(seg)
-                                continue
-                            if k != k_clp:
-                                tag = seg.split(sep, 1)[0].strip(_WS)
-                                if tag not in claim_end:
-                                    if tag:
-                                        craw.append(seg)
-                                        if sep in k and len(k_app) < _LEARN:
-                                            k_app.add(k)  # the same tag whatever follows
-                                    elif tx is not None:
-                                        tx.empties += 1
-                                    continue
-                            # -- the claim ends here -------------------------------------
-                            if lopen:
-                                if lbad:
-                                    cbad = True
-                                elif lcharge - lpaid != ladj:
-                                    self._line_unbalanced(craw, lk, cseg, coff, tl)
-                                cadj += ladj
-                                lopen = False
-                            if cbad:
-                                balanced = None
-                            else:
-                                balanced = charge - paid == cadj
-                                if not balanced:
-                                    self._claim_unbalanced(charge, paid, cadj, cseg, coff)
-                            if want_claims:
-                                cp = new_claim(
-                                    header, craw, clp, charge, paid, cseg, coff, balanced
+                                    if len(x) > 18 or len(y) > 18 or (x + y).strip(num_chars):
+                                        raise ValueError
+                                    lcharge = D(x)
+                                    lpaid = D(y)
+                                except (ValueError, ArithmeticError, IndexError):
+                                    lcharge, lpaid = _required(e, "SVC", 2)
+                                u = e[5] if n > 5 else ""
+                                if not u:
+                                    lunits = None
+                                elif u.isdecimal() and len(u) < 16:
+                                    lunits = D(u)
+                                else:
+                                    lunits = self._amount(u, "SVC05", i, 15)
+                                lsub = (
+                                    self._amount(e[7], "SVC07", i, 15) if n > 7 and e[7] else None
                                 )
+                                svc = e
+                                lbad = False
+                                lseg = seg0 + i + 1
+                                lidx = i
+                                loff = -1
+                                ladj = zero
+                                t_lines += 1
+                                dates, adj, remarks, rejects, refs, amounts = [], [], [], [], [], []
+                                continue
+                            if tag == "AMT":
+                                v = e[2]
+                                try:
+                                    if len(v) > 18 or v.strip(num_chars):
+                                        raise ValueError
+                                    a = D(v)
+                                except (ValueError, ArithmeticError):
+                                    a = self._amount(v, "AMT02", i)
+                                if a is not None:
+                                    amounts.append((e[1], a))
+                                continue
+                            if tag == "NM1" and svc is None:
+                                if len(e) < 3 or e[2] not in ("1", "2"):
+                                    raise self._entity_type_error(i)
+                                names.append(e)
+                                continue
+                            if tag == "LQ" and (svc is not None or e[1] != "RX"):
+                                (rejects if e[1] == "RX" else remarks).append(e[2])
+                                continue
+                            if tag not in claim_end and tag[:3] != "ISA":
+                                if not seg:
+                                    if tx is not None:
+                                        tx.empties += 1
+                                    cempty = True
+                                    continue
+                                if not self._claim_segment(tag, e, svc is None, c_remarks, i):
+                                    unknown.append(self._unknown(tag, seg, i, svc is not None))
+                                continue
+                            # -- the claim ends here -------------------------------------
+                            if len(craw) + i - cstart > MAX_CLAIM_SEGMENTS:
+                                raise _too_long(cseg, coff)
+                            if svc is not None:
+                                lines.append(
+                                    service_line(svc, len(lines) + 1, lseg, comp, dates, adj,
+                                                 remarks, rejects, refs, amounts, lcharge,
+                                                 lpaid, lunits, lsub)
+                                )  # fmt: skip
+                                if not lbad and lcharge - lpaid != ladj:
+                                    self._line_unbalanced(lseg, loff, lidx)
+                                svc = None
+                            balanced = None if cbad else charge - paid == cadj
+                            if balanced is False:
+                                self.report(
+                                    "balance",
+                                    "claim does not balance: charge minus payment differs from "
+                                    "the sum of the claim and line adjustments",
+                                    cseg,
+                                    coff,
+                                )
+                            if want_claims:
+                                segments = segs[cstart:i]
+                                if craw:
+                                    segments = craw + segments
+                                if cempty:
+                                    segments = [x for x in segments if x]
+                                cp = ClaimPayment(
+                                    header, segments, clp, charge, paid, pr, cseg, coff, balanced,
+                                    names,
+                                    tuple(c_dates) if c_dates else (),
+                                    tuple(c_adj) if c_adj else (),
+                                    tuple(c_remarks) if c_remarks else (),
+                                    tuple(c_refs) if c_refs else (),
+                                    tuple(c_amounts) if c_amounts else (),
+                                    tuple(lines) if lines else (),
+                                    tuple(unknown) if unknown else (),
+                                )  # fmt: skip
                                 craw = None
                                 yield cp
                             else:
                                 craw = None
-                        if k == k_clp:
-                            if exact and i:
-                                pos = clp_at[nclp]
-                                nclp += 1
-                            else:  # the first piece, or stripped segments: skip the blanks
-                                pos = self.offset(i)
-                            if tx is not None:
-                                # -- a claim starts --------------------------------------
-                                header = tx.header or self._begin_detail(tx, i)
-                                e = seg.split(sep)
+                        if tag == "CLP" and tx is not None:
+                            # -- a claim starts ------------------------------------------
+                            header = tx.header or self._begin_detail(tx, i)
+                            n = len(e)
+                            try:
+                                x = e[3]
+                                y = e[4]
+                                if len(x) > 18 or len(y) > 18 or (x + y).strip(num_chars):
+                                    raise ValueError
+                                charge = D(x)
+                                paid = D(y)
+                            except (ValueError, ArithmeticError, IndexError):
+                                charge, paid = _required(e, "CLP", 3)
+                            z = e[5] if n > 5 else ""
+                            if not z:
+                                pr = zero
+                            elif len(z) < 19 and not z.strip(num_chars):
                                 try:
-                                    charge = D(e[3])
-                                    paid = D(e[4])
-                                    pr = D(e[5]) if len(e) > 5 and e[5] else zero
-                                except (InvalidOperation, ValueError, IndexError):
-                                    raise self._bad(
-                                        "CLP03, CLP04 and CLP05 must be amounts",
-                                        i,
-                                        unterminated and i == len(segs) - 1,
-                                    ) from None
-                                if not (charge + paid + pr).is_finite():
-                                    raise self.error(
-                                        "an amount of the claim is not a finite number", i
-                                    )
-                                if e[2] not in paid_status or not e[1]:
-                                    if e[2] == "4" and e[1]:
-                                        t_denied += 1
-                                    else:
-                                        self._clp_codes(e, i)
-                                # the transaction's totals count the claim from its start
-                                t_claims += 1
-                                t_charge += charge
-                                t_paid += paid
+                                    pr = D(z)
+                                except ArithmeticError:
+                                    pr = self._amount(z, "CLP05", i)
+                            else:
+                                pr = self._amount(z, "CLP05", i)
+                            if n > 12:
+                                self._numbers(e, "CLP", (12, 13), QUANTITY_DIGITS, i)
+                            if e[2] not in paid_status or not e[1]:
+                                if e[2] == "4" and e[1]:
+                                    t_denied += 1
+                                else:
+                                    self._clp_codes(e, i)
+                            # the transaction's totals count the claim from its start
+                            t_claims += 1
+                            t_charge += charge
+                            t_paid += paid
+                            if pr is not None:
                                 t_pr += pr
-                                coff = pos
-                                cseg = s1 + i
-                                craw = [seg]
-                                clp = e
-                                cadj = 0
-                                cbad = False
-                                continue
+                            if starts is None:
+                                starts = self._starts = list(accumulate(map(len, raw), initial=0))
+                            x = raw[i]
+                            coff = base + starts[i] + i * tl + len(x) - len(x.lstrip(ws))
+                            cseg = seg0 + i + 1
+                            craw = []
+                            cstart = i
+                            cempty = False
+                            clp = e
+                            cadj = zero
+                            cbad = False
+                            names = []
+                            c_dates, c_adj, c_remarks, c_refs, c_amounts = [], [], [], [], []
+                            dates, adj, remarks, refs, amounts = (
+                                c_dates, c_adj, c_remarks, c_refs, c_amounts
+                            )  # fmt: skip
+                            unknown = []
+                            lines = []
+                            continue
                         # -- every other segment: rare, so a method call is fine ---------
-                        if tx is not None and k.startswith(k_se):
+                        if tag == "SE" and tx is not None:
                             tx.claims += t_claims
                             tx.lines += t_lines
                             tx.adjustments += t_adj
@@ -639,25 +677,32 @@ class Reader:
                             tx.pr += t_pr
                             t_claims = t_lines = t_adj = t_denied = 0
                             t_charge = t_paid = t_pr = zero
-                        r = self._segment(seg, i)
-                        tx = self._tx
+                        r = self._segment(tag, e, i)
                         if r is not None:
                             if r is _RESTART:
-                                restart = i if seg.lstrip(_WS).startswith("ISA") else i + 1
+                                restart = i
                                 break
                             if want_remits:
                                 yield r  # type: ignore[misc]
-                except (InvalidOperation, ArithmeticError, ValueError, IndexError) as exc:
-                    cut = unterminated and i == len(segs) - 1
+                        tx = self._tx
+                        comp = self._delims.component
+                except NumberError as exc:
+                    if unterminated and i == last:
+                        raise self.error(
+                            "the data ends in the middle of a segment: the file is truncated", i
+                        ) from None
+                    raise self.error(_number_message(exc), i) from None
+                except (ArithmeticError, ValueError, IndexError) as exc:
+                    cut = unterminated and i == last
                     if isinstance(exc, X12ParseError):
                         if cut:
                             raise self._bad("", i, cut) from exc
                         raise
                     raise self._bad(
-                        "a segment is malformed (an amount that is not a number, or missing "
-                        "elements)",
+                        "a segment is malformed (missing elements, or values where they "
+                        "do not belong)",
                         max(i, 0),
-                        unterminated and i == len(segs) - 1,
+                        cut,
                     ) from None
                 if restart >= 0:
                     consumed = sum(map(len, raw[:restart])) + restart * tl
@@ -665,7 +710,15 @@ class Reader:
                     base += consumed
                     seg0 += restart
                     break
-                seg0 += len(segs)
+                # -- the chunk is read: keep what the open claim needs of it -------------
+                if craw is not None:
+                    if svc is not None and loff < 0:
+                        loff = self.offset(lidx)
+                    craw.extend(segs[cstart:])
+                    cstart = 0
+                    if len(craw) > MAX_CLAIM_SEGMENTS:
+                        raise _too_long(cseg, coff)
+                seg0 += len(raw)
                 base += len(buf) - len(rest)
                 if eof:
                     buf = ""
@@ -676,27 +729,127 @@ class Reader:
                     buf = rest
                 else:
                     buf = rest + chunk.decode("latin-1")
-                if eof and not buf.strip(_WS):
-                    buf = ""
-                    break
+            if restart < 0:
+                break
         self._finish(seg0, base + len(buf))
 
-    def _entity_type(self, seg: str, i: int) -> None:
-        """Check NM102 of a claim's NM1 segment: the standard allows 1 and 2 only."""
-        e = seg.split(self._delims.element, 3)
-        if len(e) < 3 or e[2] not in ("1", "2"):
-            raise self.error(
-                "an NM1 segment's entity type (NM102) is not 1 (a person) or 2 (an "
-                "organisation), the only values the X12 standard defines for it",
-                i,
-            )
+    # -- claims --------------------------------------------------------------------------
+    def _code(self, key: str, group: str, reason: str, i: int) -> DenialCode | None:
+        """Resolve a group and reason (remembered by ``key``), reporting an unknown code."""
+        code = resolve(group, reason)
+        if len(self._codes) < _LEARN:
+            self._codes[key] = code
+        if code is None:
+            if group not in GROUP_CODES:
+                msg = f"the adjustment group code {_safe(group)} is not CO, PR, OA, PI or CR"
+            else:
+                msg = f"the adjustment reason {group}-{_safe(reason)} is not in the code tables"
+            self.report_at("unknown-code", msg + "; it is kept as given", i)
+        return code
 
-    def _cas_amount(self, seg: str, amount: str, i: int) -> tuple[Decimal | None, int]:
-        """The amount of a known one-triplet CAS whose amount is not a plain whole number."""
+    def _cas(self, e: list[str], i: int) -> tuple[list[Adjustment], Decimal | None]:
+        """A CAS segment the fast path did not take: several triplets, or quantities."""
         try:
-            return Decimal(amount), 1
-        except (InvalidOperation, ValueError):
-            return self._cas(seg.split(self._delims.element), i)
+            triplets = cas_triplets(e)
+        except (ValueError, IndexError):
+            raise self.error(
+                "the CAS segment is malformed (a group code and reason-amount triplets "
+                "are expected)",
+                i,
+            ) from None
+        group = e[1]
+        out = []
+        total: Decimal | None = ZERO
+        sep = self._delims.element
+        for j, reason, amount_text, qty_text in triplets:
+            amount = self._amount(amount_text, f"CAS{j + 1:02d}", i)
+            qty = (
+                self._amount(qty_text, f"CAS{j + 2:02d}", i, QUANTITY_DIGITS) if qty_text else None
+            )
+            if amount is None:
+                total = None
+            elif total is not None:
+                total += amount
+            key = f"CAS{sep}{group}{sep}{reason}{sep}"
+            code = self._codes[key] if key in self._codes else self._code(key, group, reason, i)
+            out.append(Adjustment(group, reason, amount, qty, code))
+        return out, total
+
+    def _amount(
+        self, value: str, element: str, i: int, digits: int = AMOUNT_DIGITS
+    ) -> Decimal | None:
+        """An amount or quantity; one outside the X12 R type is reported and kept as None."""
+        try:
+            return fast_number(value, element, digits)
+        except NumberError as exc:
+            self.report_at("amount", _number_message(exc) + "; it is kept as None", i)
+            return None
+
+    def _numbers(
+        self, e: list[str], tag: str, positions: tuple[int, ...], digits: int, i: int
+    ) -> None:
+        """Check the number elements of a segment the reader keeps no record of."""
+        try:
+            check_numbers(e, tag, positions, digits)
+        except NumberError as exc:
+            self.report_at("amount", _number_message(exc) + "; it is not used", i)
+
+    def _date_at(self, value: str, i: int) -> date | None:
+        """A claim or line DTM's date; a bad one is reported and left out."""
+        try:
+            d = parse_date(value)
+        except ValueError:
+            self.report_at(
+                "date", "a date of the claim is not a valid CCYYMMDD date; it is left out", i
+            )
+            return None
+        if len(self._dates) < _LEARN:
+            self._dates[value] = d
+        return d
+
+    def _claim_segment(
+        self, tag: str, e: list[str], at_claim: bool, remarks: list[str], i: int
+    ) -> bool:
+        """Check a claim segment the hot path does not build from; ``False`` when it has no
+        place here (an unknown id, or a claim-level segment inside a service line)."""
+        if tag == "QTY":
+            self._numbers(e, "QTY", (2,), QUANTITY_DIGITS, i)
+            return True
+        if not at_claim:
+            return False
+        if tag == "MIA":
+            self._numbers(e, "MIA", _MIA_AMOUNTS, AMOUNT_DIGITS, i)
+            self._numbers(e, "MIA", _MIA_QUANTITIES, QUANTITY_DIGITS, i)
+            n = len(e)
+            remarks.extend(e[j] for j in (5, 20, 21, 22, 23) if j < n and e[j])
+            return True
+        if tag == "MOA":
+            self._numbers(e, "MOA", _MOA_AMOUNTS, AMOUNT_DIGITS, i)
+            self._numbers(e, "MOA", (1,), QUANTITY_DIGITS, i)
+            n = len(e)
+            remarks.extend(e[j] for j in range(3, 8) if j < n and e[j])
+            return True
+        return tag == "PER"
+
+    def _unknown(self, tag: str, seg: str, i: int, in_line: bool) -> UnknownSegment:
+        """Keep a segment the claim has no place for, and report it (an error if strict)."""
+        where = "a service line" if in_line else "a claim"
+        known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
+        what = "has no place in" if known else "is not a segment of"
+        self.report_at(
+            "placement",
+            f"a segment ({_tag(tag)}) {what} {where}; it is kept in the claim's unknown_segments",
+            i,
+        )
+        return UnknownSegment(tag, self._seg0 + i + 1, self.offset(i), seg)
+
+    def _entity_type_error(self, i: int) -> X12ParseError:
+        """NM102 of a claim's NM1: the standard allows 1 and 2 only."""
+        return self.error(
+            "an NM1 segment's entity type (NM102) is not 1 (a person) or 2 (an "
+            "organisation), the only values the X12 standard defines for it",
+            i,
+        )
 
     def _bad(self, message: str, i: int, cut: bool) -> X12ParseError:
         if cut:
@@ -712,19 +865,13 @@ class Reader:
             i,
         )
 
-    def _claim_unbalanced(
-        self, charge: Decimal, paid: Decimal, cadj: Decimal | int, cseg: int, coff: int
-    ) -> None:
-        if not (charge.is_finite() and paid.is_finite() and Decimal(cadj).is_finite()):
-            raise X12ParseError(
-                "an amount of the claim is not a finite number", segment=cseg, offset=coff
-            )
+    def _line_unbalanced(self, lseg: int, loff: int, lidx: int) -> None:
         self.report(
             "balance",
-            "claim does not balance: charge minus payment differs from the sum of the "
-            "claim and line adjustments",
-            cseg,
-            coff,
+            "service line does not balance: charge minus payment differs from the sum of "
+            "its adjustments",
+            lseg,
+            loff if loff >= 0 else self.offset(lidx),
         )
 
     # -- delimiters ---------------------------------------------------------------------
@@ -757,7 +904,12 @@ class Reader:
             comp = buf[pos + 1]
             els = buf[: pos + 1].split(sep)
             rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
-            eff, tchar = self._terminator(buf, pos + 2, sep, comp)
+            j = pos + 2
+            while j < len(buf) and buf[j] in " \t":  # blanks before the terminator
+                j += 1
+            if j >= len(buf):
+                raise self.error("the ISA header is incomplete: the data is truncated", 0)
+            eff, tchar = self._terminator(buf, j, sep, comp)
             if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
                 rep = None
             if comp.isalnum() or comp in _WS or comp in (sep, tchar):
@@ -812,74 +964,35 @@ class Reader:
         return eff, tchar
 
     # -- claims --------------------------------------------------------------------------
-    def _cas(self, e: list[str], i: int) -> tuple[Decimal | None, int]:
-        """A CAS segment the fast path did not take: several triplets, or odd values."""
-        try:
-            triplets = cas_triplets(e)
-        except (ValueError, IndexError):
-            raise self.error(
-                "the CAS segment is malformed (a group code and reason-amount triplets "
-                "are expected)",
-                i,
-            ) from None
-        group = e[1]
-        total: Decimal | None = ZERO
-        for reason, amount, qty in triplets:
-            key = group + reason
-            if key not in self._known:
-                self._code(group, reason, i)
-            a = decimal_or_none(amount)
-            if a is None:
-                self.report_at(
-                    "amount",
-                    "a CAS amount is not a number; the adjustment is kept without an amount",
-                    i,
-                )
-                total = None
-            elif total is not None:
-                total += a
-            if qty and decimal_or_none(qty) is None:
-                self.report_at(
-                    "amount",
-                    "a CAS quantity is not a number; the adjustment is kept without a quantity",
-                    i,
-                )
-        return total, len(triplets)
+    def _same_delimiters(self, e: list[str]) -> bool:
+        """Whether an ISA met inside a chunk keeps the element separator and terminator the
+        chunk was split with (then it is read in place; its ISA16 and ISA11 are taken)."""
+        if len(e) != 17 or len(e[16]) != 1:
+            return False
+        comp = e[16]
+        d = self._delims
+        if comp.isalnum() or comp in _WS or comp in (d.element, d.segment):
+            return False
+        rep = e[11] if e[12] >= "00501" else None
+        if rep is not None and (
+            rep.isalnum() or rep in (d.element, comp, d.segment) or len(rep) != 1
+        ):
+            rep = None
+        if comp != d.component or rep != d.repetition:
+            self._delims = Delimiters(d.element, comp, d.segment, rep, d.segment_text)
+        return True
 
-    def _code(self, group: str, reason: str, i: int) -> None:
-        self._known.add(group + reason)
-        if resolve(group, reason) is None:
-            if group not in GROUP_CODES:
-                msg = f"the adjustment group code {_safe(group)} is not CO, PR, OA, PI or CR"
-            else:
-                msg = f"the adjustment reason {group}-{_safe(reason)} is not in the code tables"
-            self.report_at("unknown-code", msg + "; it is kept as given", i)
-
-    def _line_unbalanced(
-        self, craw: list[str | list[str]], lk: int, cseg: int, coff: int, tl: int
-    ) -> None:
-        sep = self._delims.element
-        x = craw[lk]
-        if isinstance(x, list) and not (Decimal(x[2]) - Decimal(x[3])).is_finite():
-            raise X12ParseError(
-                "an amount of the service line is not a finite number", segment=cseg + lk
-            )
-        off = coff + sum(len(x if isinstance(x, str) else sep.join(x)) for x in craw[:lk])
-        self.report(
-            "balance",
-            "service line does not balance: charge minus payment differs from the sum of "
-            "its adjustments",
-            cseg + lk,
-            off + lk * tl,
-        )
-
-    # -- every other segment ---------------------------------------------------------------
-    def _segment(self, seg: str, i: int) -> object:
+    def _segment(self, tag: str, e: list[str], i: int) -> object:
         """Handle a segment outside a claim; returns a Remittance, _RESTART or None."""
-        e = seg.split(self._delims.element)
-        tag = e[0].strip(_WS)
         segno = self._seg0 + i + 1
         tx = self._tx
+        if tag[:3] == "ISA" and tag != "ISA":
+            # an interchange with other delimiters: read again from here
+            if i == 0:
+                raise self.error("the ISA header is malformed", i)
+            if tx is None and self._skip is None:
+                return _RESTART
+            tag = "ISA"
         if not tag:
             if tx is not None:
                 tx.empties += 1
@@ -897,17 +1010,27 @@ class Reader:
                 raise self.error(f"{tag} inside a transaction set: it has no SE", i)
             if tx.header is None:
                 if tag in _HEADER:
+                    if len(tx.head) >= MAX_HEADER_SEGMENTS:
+                        raise self.error(
+                            f"the transaction set has more than {MAX_HEADER_SEGMENTS:,} header "
+                            "segments, the reader's limit: the file is not a plausible 835",
+                            i,
+                        )
                     tx.head.append((segno, self.offset(i), e))
                     return None
                 self._begin_detail(tx, i)
-            if tag in ("LX", "TS3", "TS2"):
+            if tag == "TS3":
+                self._numbers(e, "TS3", (4,), QUANTITY_DIGITS, i)
+                self._numbers(e, "TS3", _TS3_AMOUNTS, AMOUNT_DIGITS, i)
+                return None
+            if tag in ("LX", "TS2"):
                 return None
             if tag == "PLB":
                 self._plb(tx, e, i)
                 return None
             what = "a header segment after the claims" if tag in _HEADER else "a segment"
             self.report_at(
-                "placement", f"{what} ({_safe(tag)}) is out of place in the 835; ignored", i
+                "placement", f"{what} ({_tag(tag)}) is out of place in the 835; ignored", i
             )
             return None
         # outside any transaction set
@@ -915,8 +1038,10 @@ class Reader:
             self._start_tx(e, i)
             return None
         if tag == "ISA":
-            if i != 0:
-                return _RESTART
+            if i != 0 and not self._same_delimiters(e):
+                return _RESTART  # read again from here with the new delimiters
+            if self._isa is not None:
+                raise self.error("ISA inside an interchange: the previous one has no IEA", i)
             if len(e) != 17:
                 raise self.error("the ISA segment must have 16 elements", i)
             env = _Envelope(e[13].strip(_WS), e[12])
@@ -959,11 +1084,17 @@ class Reader:
             if (e[2].strip(_WS) if len(e) > 2 else "") != isa.control:
                 self.report_at("control", "IEA02 does not match the interchange's ISA13", i)
             self._isa = None
-            return _RESTART
+            return None
         if tag == "SE":
             raise self.error("SE without an ST", i)
+        if tag == "CLP":
+            raise self.error(
+                "a CLP segment (a claim) outside any 835 transaction set: the file's structure "
+                "cannot hold it",
+                i,
+            )
         self.report_at(
-            "placement", f"a segment ({_safe(tag)}) outside any transaction set; ignored", i
+            "placement", f"a segment ({_tag(tag)}) outside any transaction set; ignored", i
         )
         return None
 
@@ -995,14 +1126,12 @@ class Reader:
         return header
 
     def _header(self, tx: _Tx) -> RemittanceHeader:
-        from ._detail import text
-
         fields: dict[str, object] = {}
         refs: list[tuple[str, str]] = []
         parties: list[_PartyBuilder] = []
         cur: _PartyBuilder | None = None
         for segno, offset, e in tx.head:
-            tag = e[0].strip(_WS)
+            tag = e[0]
             n = len(e)
 
             def el(k: int, e: list[str] = e, n: int = n) -> str | None:
@@ -1010,12 +1139,13 @@ class Reader:
 
             if tag == "BPR":
                 fields["handling_code"] = el(1)
-                amount = decimal_or_none(e[2]) if n > 2 else None
-                if amount is None:
+                try:
+                    fields["payment_amount"] = fast_number(e[2] if n > 2 else "", "BPR02")
+                except NumberError as exc:
+                    fields["payment_amount"] = None
                     self.report(
-                        "amount", "BPR02 (the payment amount) is not a number", segno, offset
+                        "amount", _number_message(exc) + "; it is kept as None", segno, offset
                     )
-                fields["payment_amount"] = amount
                 fields["credit_debit"] = el(3)
                 fields["payment_method"] = el(4)
                 fields["payment_format"] = el(5)
@@ -1079,6 +1209,13 @@ class Reader:
     def _plb(self, tx: _Tx, e: list[str], i: int) -> None:
         if len(e) < 5:
             raise self.error("the PLB segment needs a provider, a date and an adjustment", i)
+        tx.plb_segments += 1
+        if tx.plb_segments > MAX_PLB_SEGMENTS:
+            raise self.error(
+                f"the transaction set has more than {MAX_PLB_SEGMENTS:,} PLB segments, the "
+                "reader's limit: the file is not a plausible 835",
+                i,
+            )
         comp = self._delims.component
         segno = self._seg0 + i + 1
         period = self._date(e[2] or None, "PLB02", segno, self.offset(i))
@@ -1087,16 +1224,11 @@ class Reader:
             amount_text = e[k + 1] if k + 1 < len(e) else ""
             if not ident and not amount_text:
                 continue
-            c = comp if comp in ident else _guess_component(ident, comp)
+            c = comp if comp in ident else guess_component(ident, comp)
             reason, _, ref = ident.partition(c)
-            amount = decimal_or_none(amount_text)
+            amount = self._amount(amount_text, f"PLB{k + 1:02d}", i)
             if amount is None:
                 tx.plb_bad = True
-                self.report_at(
-                    "amount",
-                    "a PLB amount is not a number; the adjustment is kept without an amount",
-                    i,
-                )
             tx.plb.append(
                 ProviderAdjustment(
                     provider_id=e[1],
@@ -1124,7 +1256,7 @@ class Reader:
         balanced: bool | None = None
         plb_total = sum((p.amount for p in tx.plb if p.amount is not None), ZERO)
         if header.payment_amount is None:
-            if not any(h[2][0].strip(_WS) == "BPR" for h in tx.head):
+            if not any(h[2][0] == "BPR" for h in tx.head):
                 self.report(
                     "bpr",
                     "the transaction set has no BPR segment (payment)",
@@ -1186,12 +1318,58 @@ def _int(e: list[str], k: int) -> int | None:
     return None
 
 
-def _guess_component(value: str, comp: str) -> str:
-    """The component separator a composite really uses.
+def _clean(buf: str, tchar: str) -> bool:
+    """Whether no blank touches a segment terminator in ``buf`` (nor starts it)."""
+    if buf[:1] in (" ", "\t", "\r", "\n"):
+        return False
+    return not any(tchar + c in buf or c + tchar in buf for c in _WS)
 
-    Some files use ``>`` in composites while ISA16 says ``:`` (or the reverse); the character
-    after a two-letter qualifier tells.
+
+def _split(buf: str, tchar: str, eff: str) -> tuple[list[str], int]:
+    """``buf`` cut into segments, and the length of the text between two of them.
+
+    When every terminator comes with the same line break (``"~\n"``) and no other blank
+    touches a segment, ``buf`` is split on the terminator and line break together, and the
+    pieces need no stripping; otherwise it is split on the terminator alone.
     """
-    if len(value) > 2 and not value[2].isalnum() and value[2] not in " -.":
-        return value[2]
-    return comp
+    if len(eff) > 1 and eff.startswith(tchar):
+        raw = buf.split(eff)
+        if (
+            len(raw) - 1 == buf.count(tchar)
+            and buf[:1] not in (" ", "\t", "\r", "\n")
+            and not any(eff + c in buf or c + tchar in buf for c in _WS)
+        ):
+            return raw, len(eff)
+    return buf.split(tchar), 1
+
+
+def _too_long(segment: int, offset: int) -> X12ParseError:
+    return X12ParseError(
+        f"a claim has more than {MAX_CLAIM_SEGMENTS:,} segments, the reader's limit for one "
+        "claim: the file is not a plausible 835",
+        segment=segment,
+        offset=offset,
+    )
+
+
+def _required(e: list[str], tag: str, k: int) -> tuple[Decimal, Decimal]:
+    """The two required amounts at ``k`` and ``k + 1`` (a charge and a payment).
+
+    Raises:
+        NumberError: one is missing, empty or not an X12 number.
+    """
+    n = len(e)
+    return (
+        fast_number(e[k] if k < n else "", f"{tag}{k:02d}"),
+        fast_number(e[k + 1] if k + 1 < n else "", f"{tag}{k + 1:02d}"),
+    )
+
+
+def _number_message(exc: NumberError) -> str:
+    if exc.empty:
+        return f"{exc.element} is empty: the 835 requires a number there"
+    return (
+        f"{exc.element} is not an X12 number (an optional minus, digits and at most one "
+        "decimal point; no plus sign, exponent, separator or space; at most "
+        f"{AMOUNT_DIGITS} digits for an amount, {QUANTITY_DIGITS} for a quantity)"
+    )

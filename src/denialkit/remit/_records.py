@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
 
-from denialkit.codes import Action, Category, DenialCode
+from denialkit.codes import Action, Appealable, Category, DenialCode
 
 if TYPE_CHECKING:
     from denialkit.claim import Claim, FactValue, Payer, Provider
@@ -34,6 +34,7 @@ __all__ = [
     "Remittance",
     "RemittanceHeader",
     "ServiceLine",
+    "UnknownSegment",
 ]
 
 ZERO: Final = Decimal(0)
@@ -334,12 +335,16 @@ class Adjustment(NamedTuple):
         """Whether someone must act on this adjustment.
 
         True for a positive amount whose code's action is not in ``ignore`` (by default:
-        write off, bill the patient, no action), and for a positive amount with an unknown
-        code (a person must look at it).
+        write off, bill the patient, no action), for a positive amount with an unknown
+        code (a person must look at it), and for a timely-filing write-off that proof of
+        timely filing could still overturn (CO-29: only the team knows whether it holds it).
         """
         if self.amount is None or self.amount <= ZERO:
             return False
-        return self.code is None or self.code.action not in ignore
+        code = self.code
+        if code is None or code.action not in ignore:
+            return True
+        return code.category is Category.TIMELY_FILING and code.appealable is not Appealable.NO
 
 
 class Entity(NamedTuple):
@@ -460,15 +465,77 @@ class ServiceLine(NamedTuple):
         return self.charge - self.payment == total
 
 
+class UnknownSegment(NamedTuple):
+    """A segment inside a claim that the reader could not place, kept with its position.
+
+    An unknown segment id (``PLXX``), or a known one where the 835 does not allow it (a
+    claim-level ``NM1`` inside a service line). The reader also warns about it (an
+    :class:`~denialkit.exceptions.X12Warning`), or raises with ``strict=True``.
+
+    Attributes:
+        tag: the segment id as given.
+        segment: the 1-based segment number in the file.
+        offset: the byte offset of the segment's first byte in the file.
+        text: the segment as read, without its terminator. It may hold patient data, so
+            the ``repr`` never shows it.
+    """
+
+    tag: str
+    segment: int
+    offset: int
+    text: str
+
+    def __repr__(self) -> str:
+        return (
+            f"<UnknownSegment {_code_text(self.tag)} segment={self.segment} offset={self.offset}>"
+        )
+
+
+_CODE_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _code_text(value: str) -> str:
+    """``value`` when it has the shape of a segment id (two or three letters and digits),
+    else a placeholder: a repr never shows free text."""
+    if 2 <= len(value) <= 3 and set(value) <= _CODE_CHARS:
+        return value
+    return "?"
+
+
+def text(value: str) -> str:
+    """A text value read as Latin-1, re-read as UTF-8 when it is valid UTF-8."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return value
+
+
+def _entity(e: Sequence[str]) -> Entity:
+    n = len(e)
+    return tuple.__new__(
+        Entity,
+        (
+            e[1],
+            e[2] if n > 2 else "",
+            text(e[3]) if n > 3 and e[3] else None,
+            text(e[4]) if n > 4 and e[4] else None,
+            text(e[5]) if n > 5 and e[5] else None,
+            text(e[7]) if n > 7 and e[7] else None,
+            e[8] if n > 8 and e[8] else None,
+            e[9] if n > 9 and e[9] else None,
+        ),
+    )
+
+
 class ClaimPayment:
     """One claim as the payer paid, reduced or denied it (loop 2100, CLP), with its lines.
 
     Claims stream out of :func:`denialkit.remit.claims`, each carrying its transaction's
-    :attr:`header`. A claim keeps the segments it was read from and parses the parts the
-    reader's checks do not need (names, dates, lines, adjustments, remarks) when first asked
-    for them, once: reading stays fast, and a claim that is never looked at in detail costs
-    little. A value found malformed at that point raises
-    :class:`~denialkit.exceptions.X12ParseError` naming its segment, as the reader would.
+    :attr:`header`. The reader builds a claim's lines, adjustments, remarks, dates,
+    references and amounts in the same pass that checks and balances them: each segment is
+    split once. Only the names (NM1) become :class:`Entity` records on first use.
 
     Claims are immutable (every public attribute is a read-only property), hashable and
     picklable; their ``repr`` shows status and amounts, never the patient, account number or
@@ -476,37 +543,64 @@ class ClaimPayment:
     """
 
     __slots__ = (
+        "_adjustments",
+        "_amounts",
         "_balanced",
         "_charge",
         "_clp",
-        "_detail",
+        "_dates",
+        "_entities",
         "_header",
+        "_lines",
+        "_names",
         "_offset",
         "_payment",
+        "_pr",
+        "_references",
+        "_remarks",
         "_segment",
         "_segments",
+        "_unknown",
     )
 
     _header: RemittanceHeader
-    _segments: Sequence[str | list[str]]
+    _segments: Sequence[str]
     _clp: Sequence[str]
     _charge: Decimal
     _payment: Decimal
+    _pr: Decimal | None
     _segment: int
     _offset: int
     _balanced: bool | None
-    _detail: _Detail | None
+    _names: Sequence[Sequence[str]]
+    _dates: tuple[tuple[str, date], ...]
+    _adjustments: tuple[Adjustment, ...]
+    _remarks: tuple[str, ...]
+    _references: tuple[tuple[str, str], ...]
+    _amounts: tuple[tuple[str, Decimal], ...]
+    _lines: tuple[ServiceLine, ...]
+    _unknown: tuple[UnknownSegment, ...]
+    _entities: tuple[Entity, ...] | None
 
     def __init__(
         self,
         header: RemittanceHeader,
-        segments: Sequence[str | list[str]],
+        segments: Sequence[str],
         clp: Sequence[str],
         charge: Decimal,
         payment: Decimal,
+        patient_responsibility: Decimal | None,
         segment: int,
         offset: int,
         balanced: bool | None,
+        names: Sequence[Sequence[str]] = (),
+        dates: tuple[tuple[str, date], ...] = (),
+        adjustments: tuple[Adjustment, ...] = (),
+        remarks: tuple[str, ...] = (),
+        references: tuple[tuple[str, str], ...] = (),
+        amounts: tuple[tuple[str, Decimal], ...] = (),
+        lines: tuple[ServiceLine, ...] = (),
+        unknown_segments: tuple[UnknownSegment, ...] = (),
     ) -> None:
         """Made by the reader; not meant to be called directly."""
         self._header = header
@@ -514,10 +608,19 @@ class ClaimPayment:
         self._clp = clp
         self._charge = charge
         self._payment = payment
+        self._pr = patient_responsibility
         self._segment = segment
         self._offset = offset
         self._balanced = balanced
-        self._detail = None
+        self._names = names
+        self._dates = dates
+        self._adjustments = adjustments
+        self._remarks = remarks
+        self._references = references
+        self._amounts = amounts
+        self._lines = lines
+        self._unknown = unknown_segments
+        self._entities = None
 
     # -- equality, pickling (the public attributes are read-only properties) --------------
     def __eq__(self, other: object) -> bool:
@@ -533,24 +636,39 @@ class ClaimPayment:
             ClaimPayment,
             (
                 self._header,
-                self.segments,
+                tuple(self._segments),
                 tuple(self._clp),
                 self._charge,
                 self._payment,
+                self._pr,
                 self._segment,
                 self._offset,
                 self._balanced,
+                tuple(tuple(n) for n in self._names),
+                self._dates,
+                self._adjustments,
+                self._remarks,
+                self._references,
+                self._amounts,
+                self._lines,
+                self._unknown,
             ),
         )
 
     def __repr__(self) -> str:
+        # only validated values: the status as a known code (never CLP02 as given)
+        status = self.status
+        lines = getattr(self, "_lines", ())
+        adjustments = len(getattr(self, "_adjustments", ())) + sum(
+            len(line.adjustments) for line in lines
+        )
         return (
-            f"<ClaimPayment status={self.status_code} charge={self._charge} "
-            f"payment={self._payment} lines={len(self.lines)} "
-            f"adjustments={sum(1 for _ in self.iter_adjustments())}>"
+            f"<ClaimPayment status={status.value if status is not None else None} "
+            f"charge={getattr(self, '_charge', None)} payment={getattr(self, '_payment', None)} "
+            f"lines={len(lines)} adjustments={adjustments}>"
         )
 
-    # -- the CLP segment (always parsed) -------------------------------------------------
+    # -- the CLP segment -----------------------------------------------------------------
     def _el(self, n: int) -> str | None:
         clp = self._clp
         return clp[n] or None if n < len(clp) else None
@@ -573,7 +691,8 @@ class ClaimPayment:
     @property
     def status(self) -> ClaimStatus | None:
         """CLP02 as a :class:`ClaimStatus` (``None`` for a code outside the list)."""
-        return _STATUS_BY_CODE.get(self._clp[2])
+        clp: Sequence[str] = getattr(self, "_clp", ())
+        return _STATUS_BY_CODE.get(clp[2]) if len(clp) > 2 else None
 
     @property
     def charge(self) -> Decimal:
@@ -586,9 +705,10 @@ class ClaimPayment:
         return self._payment
 
     @property
-    def patient_responsibility(self) -> Decimal:
-        """CLP05, the patient's share (zero when not given)."""
-        return self._d().patient_responsibility
+    def patient_responsibility(self) -> Decimal | None:
+        """CLP05, the patient's share (zero when not given; ``None`` when the file's value
+        is not an X12 number, which the reader reports)."""
+        return self._pr
 
     @property
     def filing_indicator(self) -> str | None:
@@ -648,41 +768,51 @@ class ClaimPayment:
 
         They contain patient data: handle them as such.
         """
-        sep = self._header.delimiters.element
-        return tuple(x if isinstance(x, str) else sep.join(x) for x in self._segments)
+        return tuple(self._segments)
 
-    # -- parsed on first use ---------------------------------------------------------------
-    def _d(self) -> _Detail:
-        d = self._detail
-        if d is None:
-            from ._detail import parse_claim
+    @property
+    def unknown_segments(self) -> tuple[UnknownSegment, ...]:
+        """The segments of the claim the reader could not place (an unknown id, or a
+        segment where the 835 does not allow it), with their positions; each was also
+        reported with an :class:`~denialkit.exceptions.X12Warning`."""
+        return self._unknown
 
-            d = self._detail = parse_claim(self)
-        return d
+    # -- names: made into records on first use -------------------------------------------
+    def _names_(self) -> tuple[Entity, ...]:
+        ents = self._entities
+        if ents is None:
+            ents = self._entities = tuple(map(_entity, self._names))
+        return ents
 
     @property
     def patient(self) -> Entity | None:
         """The patient (``NM1*QC``)."""
-        return self._d().patient
+        for nm in self._names_():
+            if nm.role == "QC":
+                return nm
+        return None
 
     @property
     def insured(self) -> Entity | None:
         """The insured or subscriber (``NM1*IL``), when different from the patient."""
-        return self._d().insured
+        for nm in self._names_():
+            if nm.role == "IL":
+                return nm
+        return None
 
     @property
     def names(self) -> tuple[Entity, ...]:
         """Every NM1 of the claim (patient, insured, corrected names, providers), in order."""
-        return self._d().names
+        return self._names_()
 
     @property
     def dates(self) -> tuple[tuple[str, date], ...]:
         """Every claim-level ``(qualifier, date)`` (DTM), e.g. ``("232", date(...))``."""
-        return self._d().dates
+        return self._dates
 
     def get_date(self, qualifier: str) -> date | None:
         """The first claim-level date with this DTM qualifier, e.g. ``"050"`` (received)."""
-        for q, d in self._d().dates:
+        for q, d in self._dates:
             if q == qualifier:
                 return d
         return None
@@ -705,29 +835,29 @@ class ClaimPayment:
     @property
     def adjustments(self) -> tuple[Adjustment, ...]:
         """The claim-level adjustments (every triplet of every claim-level CAS)."""
-        return self._d().adjustments
+        return self._adjustments
 
     @property
     def remarks(self) -> tuple[str, ...]:
         """The claim's remark codes from MIA and MOA (RARCs), in file order."""
-        return self._d().remarks
+        return self._remarks
 
     @property
     def references(self) -> tuple[tuple[str, str], ...]:
         """The claim's ``(qualifier, value)`` REF pairs (e.g. ``"1L"`` group, ``"F8"``
         original reference number, ``"G1"`` prior authorization)."""
-        return self._d().references
+        return self._references
 
     @property
     def amounts(self) -> tuple[tuple[str, Decimal], ...]:
         """The claim's ``(qualifier, amount)`` AMT pairs (e.g. ``"AU"`` coverage, ``"I"``
         interest)."""
-        return self._d().amounts
+        return self._amounts
 
     @property
     def interest(self) -> Decimal | None:
         """AMT*I, the interest paid with the claim."""
-        for q, a in self._d().amounts:
+        for q, a in self._amounts:
             if q == "I":
                 return a
         return None
@@ -735,7 +865,7 @@ class ClaimPayment:
     @property
     def lines(self) -> tuple[ServiceLine, ...]:
         """The claim's service lines (SVC), in file order."""
-        return self._d().lines
+        return self._lines
 
     def iter_adjustments(self) -> Iterator[tuple[ServiceLine | None, Adjustment]]:
         """Every adjustment of the claim with its line (``None`` for claim level)."""
@@ -808,21 +938,6 @@ class ClaimPayment:
         return to_claim(
             self, items, provider=provider, payer=payer, notice_date=notice_date, facts=facts
         )
-
-
-class _Detail(NamedTuple):
-    """The parts of a claim parsed on first use."""
-
-    patient_responsibility: Decimal
-    patient: Entity | None
-    insured: Entity | None
-    names: tuple[Entity, ...]
-    dates: tuple[tuple[str, date], ...]
-    adjustments: tuple[Adjustment, ...]
-    remarks: tuple[str, ...]
-    references: tuple[tuple[str, str], ...]
-    amounts: tuple[tuple[str, Decimal], ...]
-    lines: tuple[ServiceLine, ...]
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ import attrs
 
 if TYPE_CHECKING:
     import pandas
+    from matplotlib.axes import Axes
 
     from ._records import Adjustment, ClaimPayment, DenialItem, Remittance, ServiceLine
 
@@ -93,15 +94,42 @@ def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
         yield from claim_rows(c)
 
 
-def frame(records: Iterable[dict[str, object]]) -> pandas.DataFrame:
-    """A DataFrame with the ``COLUMNS`` (pandas is imported here, on first use)."""
+#: The amount and quantity columns: ``float64`` in a frame, or ``Decimal`` with ``exact=True``.
+AMOUNT_COLUMNS: Final = (
+    "claim_charge",
+    "claim_payment",
+    "line_charge",
+    "line_payment",
+    "amount",
+    "quantity",
+)
+#: The date columns: ``datetime64`` in a frame.
+DATE_COLUMNS: Final = ("payment_date", "service_date")
+
+
+def frame(records: Iterable[dict[str, object]], *, exact: bool = False) -> pandas.DataFrame:
+    """A DataFrame with the ``COLUMNS`` (pandas is imported here, on first use).
+
+    Amounts and quantities are ``float64`` (``NaN`` where there is none), or ``Decimal``
+    objects with ``exact``; line numbers are ``Int64`` (``<NA>`` at claim level); dates are
+    ``datetime64``; ``known`` and ``needs_work`` are ``bool``.
+    """
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - exercised by a test that hides pandas
         raise ImportError(
             "to_frame() needs pandas, an optional dependency: pip install 'denialkit[pandas]'"
         ) from None
-    return pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
+    df = pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
+    if not exact:
+        for name in AMOUNT_COLUMNS:
+            df[name] = df[name].astype("float64")
+    df["line"] = df["line"].astype("Int64")
+    for name in DATE_COLUMNS:
+        df[name] = pd.to_datetime(df[name])
+    for name in ("known", "needs_work"):
+        df[name] = df[name].astype(bool)
+    return df
 
 
 @attrs.frozen
@@ -168,41 +196,96 @@ class Summary:
         out = []
         for c, _, a in self.by_category:
             bar = "█" * max(1, round(a / top * width)) if a > 0 else ""
-            out.append(f"{c:<{name_w}}  {bar} {a}")
+            out.append(f"{c:<{name_w}}  {bar} {_money(a)}")
         return "\n".join(out)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Denied amounts by category as a horizontal bar chart, the largest on top.
+
+        Needs matplotlib, the optional extra ``denialkit[plot]``; without it this raises an
+        :class:`ImportError` whose one line names the extra. Draws on ``ax`` when given, else
+        on a new figure (``matplotlib.pyplot``, so a notebook shows it), and returns the axes.
+
+        Args:
+            ax: the matplotlib axes to draw on; a new figure's when ``None``.
+
+        Returns:
+            The axes drawn on, for titles, limits or ``ax.figure.savefig(...)``.
+
+        >>> from denialkit import remit
+        >>> ax = remit.summary(remit.sample()).plot()
+        >>> [t.get_text() for t in ax.get_yticklabels()]
+        ['authorization', 'timely-filing', 'missing-information', 'medical-necessity']
+        """
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "Summary.plot() needs matplotlib, an optional dependency: "
+                "pip install 'denialkit[plot]'"
+            ) from None
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(7, 0.5 * max(len(self.by_category), 2) + 1.2))
+        ax.set_title("Denied amounts by category")
+        if not self.by_category:
+            ax.text(0.5, 0.5, "no denied amounts", ha="center", va="center")
+            ax.set_axis_off()
+            return ax
+        names = [c for c, _, _ in self.by_category]
+        amounts = [float(a) for _, _, a in self.by_category]
+        bars = ax.barh(names, amounts, color="#c0392b")
+        ax.bar_label(bars, labels=[_money(a) for _, _, a in self.by_category], padding=3)
+        ax.invert_yaxis()  # the largest on top, as in the table
+        ax.set_xlabel("denied amount (USD)")
+        ax.set_xlim(0, max(amounts) * 1.25 or 1)
+        ax.spines[["top", "right"]].set_visible(False)
+        return ax
 
     def __str__(self) -> str:
         lines = [
-            f"{self.remittances} remittances, {self.claims} claims "
-            f"({self.denied_claims} denied), {self.lines} service lines",
-            f"charged {self.total_charge}, paid {self.total_payment}, "
-            f"patient responsibility {self.total_patient_responsibility}",
-            f"{self.items} claims or lines need work, {self.at_stake} at stake",
+            f"{_count(self.remittances, 'remittance')}, {_count(self.claims, 'claim')} "
+            f"({self.denied_claims} denied), {_count(self.lines, 'service line')}",
+            f"charged {_money(self.total_charge)}, paid {_money(self.total_payment)}, "
+            f"patient responsibility {_money(self.total_patient_responsibility)}",
+            f"{_count(self.items, 'claim or line needs', 'claims or lines need')} work, "
+            f"{_money(self.at_stake)} at stake",
         ]
         if self.by_category:
             lines.append("")
             lines.append("Denied by category:")
-            lines.extend(f"  {c:<26} {n:>5} {a:>14}" for c, n, a in self.by_category)
+            lines.extend(f"  {c:<26} {n:>5} {_money(a):>14}" for c, n, a in self.by_category)
             lines.append("")
             lines.append("Denied by code:")
-            lines.extend(f"  {k:<10} {c:<26} {n:>5} {a:>14}" for k, c, n, a in self.by_code)
+            lines.extend(f"  {k:<10} {c:<26} {n:>5} {_money(a):>14}" for k, c, n, a in self.by_code)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         e = html.escape
         top = max((a for _, _, a in self.by_category), default=ZERO) or Decimal(1)
         rows = "".join(
-            f"<tr><td>{e(c)}</td><td>{n}</td><td>{e(str(a))}</td>"
+            f"<tr><td>{e(c)}</td><td>{n}</td><td>{_money(a)}</td>"
             f'<td><div style="background:#c0392b;height:0.8em;width:{float(a / top) * 200:.0f}px">'
             "</div></td></tr>"
             for c, n, a in self.by_category
         )
         return (
-            f"<p>{e(str(self).splitlines()[0])}<br>{self.items} items, "
-            f"{e(str(self.at_stake))} at stake</p>"
+            f"<p>{e(str(self).splitlines()[0])}<br>{_count(self.items, 'item')}, "
+            f"{_money(self.at_stake)} at stake</p>"
             '<table class="denialkit-summary"><tr><th>category</th><th>items</th>'
             f"<th>amount</th><th></th></tr>{rows}</table>"
         )
+
+
+def _money(amount: Decimal) -> str:
+    """An amount to the cent with thousands separators: ``"1,234.50"``."""
+    return f"{amount:,.2f}"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``"1 claim"``, ``"2 claims"``: a count with its noun in the right number."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 class Tally:

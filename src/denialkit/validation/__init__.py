@@ -30,6 +30,7 @@ DK104 error: the letter does not give the claim number
 from __future__ import annotations
 
 from ._model import (
+    Author,
     Document,
     Finding,
     LetterLike,
@@ -56,6 +57,7 @@ from ._validator import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "Author",
     "Document",
     "Finding",
     "LetterLike",

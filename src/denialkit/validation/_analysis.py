@@ -49,7 +49,8 @@ from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
 
-from ._model import Document
+from . import _vocab
+from ._model import Author, Document
 
 if TYPE_CHECKING:
     from denialkit.codes import CodeTable
@@ -119,6 +120,19 @@ def scan(doc: Document) -> Scan:
     return doc.cached(_SCAN_KEY, Scan)
 
 
+MAX_VALUE: Final = 256
+"""Claim values are looked for in the text by at most their first 256 characters.
+
+A longer value (a name, an address line, an id or a stated reason) counts as present when its
+first 256 characters are, starting on a word boundary. This bounds the work of every search to
+a constant per character of the text, so a check stays linear in the text's length plus the
+sizes of the claim values, also for hostile values (see ``docs/rules.md``, "Limits").
+"""
+MAX_LINES: Final = 16
+"""At most the first 16 lines of a multi-line claim value (the appeals address) are looked
+for, and at most 16 labelled names are compared with each other."""
+
+
 def _finds(hay: str, needle: str) -> Iterator[int]:
     """Every offset of ``needle`` in ``hay`` (overlapping)."""
     i = hay.find(needle)
@@ -133,18 +147,40 @@ def _wb(s: str, i: int, j: int) -> bool:
 
 
 def _find_word(hay: str, needle: str) -> int:
-    """The first offset of ``needle`` in ``hay`` on word boundaries, or -1."""
+    """The first offset of ``needle`` in ``hay`` on word boundaries, or -1.
+
+    A needle longer than :data:`MAX_VALUE` characters is looked for by its first
+    :data:`MAX_VALUE` characters (the boundary after it is not checked), so that one search
+    costs at most ``MAX_VALUE`` character comparisons per offset of ``hay``.
+    """
     if not needle:
         return -1
+    cut = len(needle) > MAX_VALUE
+    if cut:
+        needle = needle[:MAX_VALUE]
     n = len(needle)
     end = len(hay)
     i = hay.find(needle)
     while i >= 0:
         j = i + n
-        if (i == 0 or not hay[i - 1].isalnum()) and (j >= end or not hay[j].isalnum()):
+        if (i == 0 or not hay[i - 1].isalnum()) and (cut or j >= end or not hay[j].isalnum()):
             return i
-        i = hay.find(needle, i + 1)
+        # no later offset inside this word starts a word: go on after it
+        i = _next_word(hay, i, needle)
     return -1
+
+
+_NOT_ALNUM_RE: Final = re.compile(r"[\W_]")  # exactly the characters str.isalnum() refuses
+
+
+def _next_word(hay: str, i: int, needle: str) -> int:
+    """The next offset of ``needle`` in ``hay`` that can start a word, after a miss at
+    ``i``: the search goes on from the end of the word that holds ``i``, so each character
+    of ``hay`` is passed over a bounded number of times."""
+    if not hay[i].isalnum():
+        return hay.find(needle, i + 1)
+    m = _NOT_ALNUM_RE.search(hay, i)
+    return -1 if m is None else hay.find(needle, m.start())
 
 
 def _words_at(pattern: re.Pattern[str], hay: str) -> list[re.Match[str]]:
@@ -188,24 +224,67 @@ def _phrase_re(words: tuple[str, ...]) -> re.Pattern[str]:
 
 def _has_phrase(sc: Scan, value: str) -> bool:
     """Whether ``value`` is in the text ignoring case, spacing and punctuation, with word
-    boundaries at both ends. ASCII words are matched on the ASCII copy; other text is
-    compared accent-insensitively."""
+    boundaries at both ends. ASCII words are matched on the ASCII copy, only where the first
+    word stands in the text (:meth:`Scan.starts_of`); other text is compared
+    accent-insensitively. A value longer than :data:`MAX_VALUE` is cut to its first words."""
+    cut = len(value) > MAX_VALUE
+    if cut:
+        value = value[:MAX_VALUE]
     if value.isascii():
         hay = sc.low
         words = tuple(_ALNUM_WORD_RE.findall(value.lower())[:_MAX_PHRASE_WORDS])
+        if cut and len(words) > 1:
+            words = words[:-1]  # the last word may be cut in the middle
     else:
         hay = sc.folded
         words = tuple(re.findall(r"\w+", _fold(value))[:_MAX_PHRASE_WORDS])
     if not words:
         return False
-    for m in _phrase_re(words).finditer(hay):
-        if _wb(hay, m.start(), m.end()):
-            return True
+    pattern = _phrase_re(words)
+    if hay is sc.low:
+        for i in sc.starts_of(words[0]):
+            m = pattern.match(hay, i)
+            if m is not None and _wb(hay, i, m.end()):
+                return True
+    else:
+        for m in pattern.finditer(hay):
+            if _wb(hay, m.start(), m.end()):
+                return True
     squashed = "".join(words)
     if len(squashed) < _MIN_SQUASH or len(words) < 2:
         return False
     # "P.O. Box" against "PO Box": compare with every space and punctuation mark removed
     return squashed in (sc.flat_ascii if value.isascii() else sc.flat_folded)
+
+
+def _find_value(sc: Scan, value: str) -> int:
+    """The first offset of a claim value in the text, exactly and on word boundaries, or -1.
+
+    An ASCII value that starts with a letter or digit is checked only where its first word
+    stands in the text (:meth:`Scan.starts_of`);
+    other values fall back to :func:`_find_word`. Both look at most at the first
+    :data:`MAX_VALUE` characters.
+    """
+    v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
+    cut = len(v) < len(value)
+    if not v:
+        return -1
+    first = _ALNUM_WORD_RE.match(v.lower()) if v.isascii() else None
+    if first is None:
+        return _find_word(sc.text, value)
+    text = sc.text
+    n, end = len(v), len(text)
+    key = first.group()
+    if cut and first.end() == len(v):
+        # one word longer than the cap
+        return _find_word(text, value)
+    starts = sc.starts_of(key)
+    for i in starts:
+        if text.startswith(v, i):
+            j = i + n
+            if cut or j >= end or not text[j].isalnum():
+                return i
+    return -1
 
 
 def _has_value(sc: Scan, value: str) -> bool:
@@ -214,7 +293,7 @@ def _has_value(sc: Scan, value: str) -> bool:
     v = value.strip()
     if not v:
         return False
-    if _find_word(sc.text, v) >= 0:
+    if _find_value(sc, v) >= 0:
         return True
     return _has_phrase(sc, v)
 
@@ -235,10 +314,10 @@ def _find_ident(sc: Scan, value: str) -> int:
     if not v:
         return -1
     text = sc.text
-    i = _find_word(text, v)
+    i = _find_value(sc, v)
     if i >= 0:
         return i
-    c = compact(v)
+    c = compact(v[: _LONG_IDENT * 4])
     if not c or len(c) > _LONG_IDENT:
         return -1
     if c.isascii():
@@ -369,41 +448,27 @@ def _value_after(text: str, pos: int) -> Labelled | None:
     return Labelled(v, pos) if v and _HAS_DIGIT_RE.search(v) else None
 
 
-_CLAIM_LABEL_RE: Final = re.compile(
-    r"claim(?:[ \t]+(?:number|no\.|no|num\.|id|control[ \t]+number"
-    r"|reference(?:[ \t]+number)?))?" + _SEP
+def _phrases(phrases: Sequence[str]) -> str:
+    """An alternation of vocabulary phrases (longest first), each word escaped, any run of
+    spaces or tabs where a phrase has a space, ending where a word ends."""
+    alts = []
+    for p in sorted(set(phrases), key=lambda x: (-len(x), x)):
+        body = r"[ \t]+".join(re.escape(w) for w in p.split())
+        alts.append(body + (r"(?![a-z0-9])" if p[-1].isalnum() else ""))
+    return "(?:" + "|".join(alts) + ")"
+
+
+_CLAIM_LABEL_RE: Final = re.compile(_phrases(_vocab.CLAIM_NUMBER_LABELS) + _SEP)
+# a claim number in a sentence: "my claim number 12345", "Appeal for Claim 12345"
+_CLAIM_SENTENCE_RE: Final = re.compile(
+    _phrases(_vocab.CLAIM_NUMBER_LABELS) + r"[ \t]+(?:(?:is|was|of)[ \t]+)?(?=[a-z0-9-]*[0-9])"
 )
-_CLAIM_GATE: Final = _gate("claim")
-_ID_WORDS: Final = r"[ \t]+(?:id(?:entification)?|number|no\.|no|#)(?:[ \t]+(?:number|no\.|#))?"
+_CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
 _PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
-_MEMBER_LABELS: Final = tuple(
-    (gate, re.compile(pattern + _PAREN_NOTE + _SEP), medicare)
-    for gate, pattern, medicare in (
-        (_gate("member"), "member" + _ID_WORDS, False),
-        (_gate("subscriber"), "subscriber" + _ID_WORDS, False),
-        (_gate("insured"), "insured" + _ID_WORDS, False),
-        (_gate("enrollee"), "enrollee" + _ID_WORDS, False),
-        (_gate("policy policyholder"), "policy(?:holder)?" + _ID_WORDS, False),
-        (_gate("insurance"), "insurance" + _ID_WORDS, False),
-        (
-            _gate("medicare"),
-            r"medicare[ \t]+(?:beneficiary[ \t]+identifier|number|no\.|no|id|#)",
-            True,
-        ),
-        (_gate("mbi"), "mbi", True),
-        (_gate("hicn"), "hicn", True),
-        (
-            _gate("health", "insurance claim number"),
-            r"health[ \t]+insurance[ \t]+claim[ \t]+number",
-            True,
-        ),
-    )
-)
-# (the word the label starts with, as in Scan.words; the label)
-_PATIENT_LABEL_RES: Final = tuple(
-    (kw.encode("ascii"), re.compile(kw + r"(?:'s|\?s)?(?:[ \t]+(?:full[ \t]+)?name)?[ \t]*:[ \t]*"))
-    for kw in ("patient", "beneficiary", "member", "enrollee", "insured")
-)
+_MEMBER_LABEL_RE: Final = re.compile(_phrases(_vocab.MEMBER_ID_LABELS) + _PAREN_NOTE + _SEP)
+_MEMBER_LINE_LABEL_RE: Final = re.compile(_phrases(_vocab.MEMBER_ID_LINE_LABELS) + _SEP)
+_MEDICARE_LABEL_RE: Final = re.compile(_phrases(_vocab.MEDICARE_ID_LABELS) + _PAREN_NOTE + _SEP)
+_PATIENT_LABEL_RE: Final = re.compile(_phrases(_vocab.PATIENT_LABELS) + r"(?:'s|\?s)?[ \t]*:[ \t]*")
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
@@ -433,14 +498,19 @@ _DOB_LABEL_RES: Final = tuple(
         (_gate("d", "o"), "d.o.b", r"d\.o\.b\.?"),
     )
 )
-_DOS_LABEL_RES: Final = tuple(
-    (gate, needle, re.compile(p))
-    for gate, needle, p in (
-        (_gate("date dates", "of"), "service", r"dates?(?:[ \t]*\(s\))?[ \t]+of[ \t]+service"),
-        (_gate("service"), "", r"service[ \t]+dates?(?:[ \t]*\(s\))?"),
-        (_gate("dos"), "", r"dos(?![a-z])"),
-    )
+_DOS_LABEL_RES: Final = (
+    (None, "", re.compile(_phrases(_vocab.SERVICE_DATE_LABELS) + r"[ \t]*[:#]?")),
 )
+_DOS_SENTENCE_RE: Final = re.compile(_phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*\Z")
+_PROC_CONTEXT_RE: Final = re.compile(_phrases(_vocab.PROCEDURE_CONTEXT))
+_PROC_SHAPE_RE: Final = re.compile(
+    r"(?<![a-z0-9/$.,-])(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])"
+)
+_PROC_REACH: Final = 40
+_PATIENT_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PATIENT_AUTHOR))
+_PROVIDER_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PROVIDER_AUTHOR))
+_REMITTANCE_RE: Final = re.compile(_phrases(_vocab.REMITTANCE_WORDS))
+_PLAN_RES: Final = tuple((kind, re.compile(_phrases(words))) for kind, words in _vocab.PLAN_WORDS)
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -652,6 +722,7 @@ class Scan:
         self.level = doc.level
         self.given_deadline = doc.deadline
         self.today = doc.today
+        self.given_author = doc.author
 
     def has(self, gate: Gate | None) -> bool:
         """Whether a label guarded by ``gate`` can be in the text (see :func:`_gate`)."""
@@ -684,6 +755,31 @@ class Scan:
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
         return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
+
+    @_lazy
+    def _starts(self) -> dict[str, list[int]]:
+        return {}
+
+    def starts_of(self, word: str) -> list[int]:
+        """Where ``word`` (a run of ASCII letters and digits) stands as a whole run in
+        ``low``; found in one pass the first time a word is asked for, then kept. Claim
+        values are looked for only there (see :func:`_find_value`)."""
+        known = self._starts
+        got = known.get(word)
+        if got is None:
+            got = []
+            low = self.low
+            n, end = len(word), len(low)
+            i = low.find(word)
+            while i >= 0:
+                j = i + n
+                if (i == 0 or not low[i - 1].isalnum()) and (j >= end or not low[j].isalnum()):
+                    got.append(i)
+                    i = low.find(word, j)
+                else:
+                    i = _next_word(low, i, word)
+            known[word] = got
+        return got
 
     @_lazy
     def capitals(self) -> bytes:
@@ -865,25 +961,41 @@ class Scan:
         if not self.has(_CLAIM_GATE):
             return out
         low, text = self.low, self.text
-        for m in _words_at(_CLAIM_LABEL_RE, low):
-            if low.endswith("insurance ", 0, m.start()):
-                continue
-            v = _value_after(text, m.end())
-            if v is not None and _ASCII_DIGIT_RE.search(v.value):
-                out.append(v)
+        seen: set[int] = set()
+        for pattern, least in ((_CLAIM_LABEL_RE, 1), (_CLAIM_SENTENCE_RE, 4)):
+            for m in _words_at(pattern, low):
+                if low.endswith("insurance ", 0, m.start()):
+                    continue
+                v = _value_after(text, m.end())
+                if (
+                    v is not None
+                    and v.start not in seen
+                    and len(_ASCII_DIGIT_RE.findall(v.value)) >= least
+                ):
+                    seen.add(v.start)
+                    out.append(v)
+        out.sort(key=_start)
         return out
 
     @_lazy
     def member_ids(self) -> list[Labelled]:
         """Values written after a member id or Medicare number label."""
-        low, text, words = self.low, self.text, self.words
+        low, text = self.low, self.text
         out = []
-        for (any_of, all_of), pattern, medicare in _MEMBER_LABELS:
-            if words.isdisjoint(any_of) or not all_of <= words:
-                continue
+        seen: set[int] = set()
+        for pattern, medicare, line_start in (
+            (_MEDICARE_LABEL_RE, True, False),
+            (_MEMBER_LABEL_RE, False, False),
+            (_MEMBER_LINE_LABEL_RE, False, True),
+        ):
             for m in _words_at(pattern, low):
+                if line_start:
+                    head = _line_head(low, m.start(), 8)
+                    if head is None or head.strip():
+                        continue
                 v = _value_after(text, m.end())
-                if v is not None:
+                if v is not None and v.start not in seen:
+                    seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
         out.sort(key=_start)
         return out
@@ -891,16 +1003,13 @@ class Scan:
     @_lazy
     def patient_names(self) -> list[Labelled]:
         """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
-        low, text, words = self.low, self.text, self.words
+        low, text = self.low, self.text
         out = []
-        for kw, pattern in _PATIENT_LABEL_RES:
-            if kw not in words:
-                continue
-            for m in _words_at(pattern, low):
-                v = _NAME_VALUE_RE.match(text, m.end())
-                toks = _name_tokens(v.group()) if v else []
-                if toks:
-                    out.append(_new(Labelled, (" ".join(toks), m.end(), False)))
+        for m in _words_at(_PATIENT_LABEL_RE, low):
+            v = _NAME_VALUE_RE.match(text, m.end())
+            toks = _name_tokens(v.group()) if v else []
+            if toks:
+                out.append(_new(Labelled, (" ".join(toks), m.end(), False)))
         out.sort(key=_start)
         return out
 
@@ -934,8 +1043,30 @@ class Scan:
 
     @_lazy
     def procedure_codes(self) -> list[Labelled]:
-        """Codes written after ``CPT``, ``HCPCS`` or ``procedure``."""
-        return self._listed(_PROC_LABEL_RES)
+        """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
+        shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
+        line ("The E/M code, 99284")."""
+        found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
+        low, text = self.low, self.text
+        for m in _PROC_SHAPE_RE.finditer(low):
+            i = m.start()
+            if i in found:
+                continue
+            lo = max(0, i - _PROC_REACH)
+            nl = low.rfind("\n", lo, i)
+            if _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None:
+                found[i] = Labelled(text[i : m.end()], i)
+        return [found[k] for k in sorted(found)]
+
+    @_lazy
+    def prose_service_dates(self) -> list[TextDate]:
+        """Dates in a sentence about the service ("the MRI on February 18, 2026")."""
+        low = self.low
+        out = []
+        for t in self.dates:
+            if t.value is not None and _DOS_SENTENCE_RE.search(low, max(0, t.start - 24), t.start):
+                out.append(t)
+        return out
 
     @_lazy
     def diagnoses(self) -> list[Labelled]:
@@ -1006,6 +1137,38 @@ class Scan:
             return None
         p = claim.payer.plan_type
         return p if isinstance(p, PlanType) else None
+
+    @_lazy
+    def author(self) -> Author:
+        """Who writes: the caller's word, else worked out from the text. A letter that uses
+        more of a patient's phrases (:data:`_vocab.PATIENT_AUTHOR`: "my claim", "my doctor",
+        "on behalf of my son") than of a provider's ("our patient", "NPI", "our practice") is
+        a patient's; a tie is a provider's, whose letters have more to show."""
+        if self.given_author is not None:
+            return self.given_author
+        low = self.low
+        patient = sum(1 for m in _PATIENT_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end()))
+        provider = sum(1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end()))
+        return Author.PATIENT if patient > provider else Author.PROVIDER
+
+    @_lazy
+    def plan_kind(self) -> PlanType:
+        """The kind of plan: the claim's, else the first kind of :data:`_vocab.PLAN_WORDS`
+        the letter names, else a commercial plan."""
+        if self.plan is not None:
+            return self.plan
+        low = self.low
+        for kind, pattern in _PLAN_RES:
+            for m in pattern.finditer(low):
+                if _wb(low, m.start(), m.end()):
+                    return PlanType(kind)
+        return PlanType.COMMERCIAL
+
+    @_lazy
+    def answers_remittance(self) -> bool:
+        """Whether the letter speaks of a remittance or its codes."""
+        low = self.low
+        return any(_wb(low, m.start(), m.end()) for m in _REMITTANCE_RE.finditer(low))
 
     @_lazy
     def service_dates(self) -> list[_Where]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,8 +20,10 @@ from denialkit.codes import DenialCode, default_table
 
 if TYPE_CHECKING:
     from denialkit.deadlines import AppealLevel, Deadline
+    from denialkit.record import Record, RecordFacts
 
 __all__ = [
+    "Author",
     "Document",
     "Finding",
     "LetterLike",
@@ -32,6 +35,8 @@ __all__ = [
 
 _RULE_ID_RE: Final = re.compile(r"[A-Z]{2,6}[0-9]{3,4}")
 _SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_OWN_RULE_RE: Final = re.compile(r"DK[0-9]{3}")
+_RULES_URL: Final = "https://denialkit.readthedocs.io/en/latest/rules.html"
 _T = TypeVar("_T")
 
 
@@ -76,6 +81,33 @@ class Severity(enum.StrEnum):
 
 
 _RANK: Final = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+class Author(enum.StrEnum):
+    """Who writes the letter; some requirements follow it (see ``docs/rules.md``).
+
+    The validator works it out from the text (the signature, first person, "on behalf of");
+    ``author=`` in :func:`check` and ``--author`` on the command line override it.
+
+    >>> Author("patient") is Author.PATIENT
+    True
+    """
+
+    PROVIDER = "provider"
+    """A provider or their billing staff, answering for a patient's care."""
+    PATIENT = "patient"
+    """The patient or beneficiary, or someone in the family writing for them."""
+
+
+def _author(value: object) -> Author | None:
+    if value is None or isinstance(value, Author):
+        return value
+    if isinstance(value, str):
+        try:
+            return Author(value.strip().lower())
+        except ValueError:
+            raise ValueError("author must be 'provider' or 'patient'") from None
+    raise TypeError(f"author must be 'provider', 'patient' or None, not {type(value).__name__}")
 
 
 def _positive(_inst: object, attr: attrs.Attribute[int | None], value: int | None) -> None:
@@ -169,13 +201,19 @@ class Finding:
     def format(self, source: str) -> str:
         """The line compilers and linters print: ``SOURCE:LINE:COL: DK101 error message``.
 
-        Findings about the letter as a whole point at ``1:1``; a claim path, when there is
-        one, follows the message in brackets.
+        Findings about the letter as a whole have no line and column: they print as
+        ``SOURCE: DK101 error message``, as JSON gives them a null location. A claim path,
+        when there is one, follows the message in brackets.
+
+        >>> Finding("DK104", "missing-claim-number", "error", "no claim number", Location(),
+        ...         "add it").format("a.txt")
+        'a.txt: DK104 error no claim number'
         """
-        line = self.location.line or 1
-        col = self.location.column or 1
         tail = f" [claim {self.location.path}]" if self.location.path is not None else ""
-        return f"{source}:{line}:{col}: {self.rule_id} {self.severity.value} {self.message}{tail}"
+        body = f"{self.rule_id} {self.severity.value} {self.message}{tail}"
+        if self.location.line is None:
+            return f"{source}: {body}"
+        return f"{source}:{self.location.line}:{self.location.column or 1}: {body}"
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data."""
@@ -270,6 +308,29 @@ class Report:
     def __repr__(self) -> str:
         return f"<Report ok={self.ok} {self.summary}>"
 
+    def _repr_html_(self) -> str:
+        """The findings as an HTML table for notebooks; each of denialkit's own rule ids links
+        to its section of the rule catalogue. Every value is escaped.
+        """
+        e = html.escape
+        rows = []
+        for f in self.findings:
+            rule = e(f.rule_id)
+            if _OWN_RULE_RE.fullmatch(f.rule_id):
+                rule = f'<a href="{_RULES_URL}#{f.rule_id.lower()}" target="_blank">{rule}</a>'
+            rows.append(
+                f"<tr><td>{rule}</td><td>{e(f.severity.value)}</td><td>{e(str(f.location))}</td>"
+                f"<td>{e(f.message)}</td><td>{e(f.hint)}</td></tr>"
+            )
+        table = (
+            '<table class="denialkit-report"><tr><th>rule</th><th>severity</th><th>where</th>'
+            f"<th>message</th><th>hint</th></tr>{''.join(rows)}</table>"
+            if rows
+            else ""
+        )
+        verdict = "ok" if self.ok else "not ok"
+        return f"<p><b>{verdict}</b>: {e(self.summary)}</p>{table}"
+
     def format(self, source: str = "<letter>") -> str:
         """Every finding as ``SOURCE:LINE:COL: DK101 error message``, one per line."""
         return "\n".join(f.format(source) for f in self.findings)
@@ -336,6 +397,31 @@ _LETTER_ATTRS: Final = (
 )
 
 
+def _record_facts(
+    record: object, claim: Claim | None, inputs: Sequence[tuple[str, str, DenialCode | None]]
+) -> RecordFacts | None:
+    """The facts of ``record`` for the letter's code and the claim's billed month.
+
+    ``denialkit.record`` is imported only when a record is given (it never imports
+    validation, so no circle forms).
+    """
+    if record is None:
+        return None
+    from denialkit.record import Record, RecordFacts, billed_month, facts, is_bhi_code
+
+    if isinstance(record, RecordFacts):
+        return record
+    if not isinstance(record, Record):
+        raise TypeError(
+            "record must be a denialkit.record.Record or RecordFacts or None, "
+            f"not {type(record).__name__}"
+        )
+    texts = [t for _, t, _ in inputs] or (list(claim.denial.codes) if claim else [])
+    code = next((t for t in texts if is_bhi_code(t)), texts[0] if texts else "CCM21")
+    month = billed_month(claim) if claim is not None and claim.services else None
+    return facts(record, code=code, month=month)
+
+
 class Document:
     """A letter as the rules see it: its text plus what is known about it. Read-only.
 
@@ -353,11 +439,16 @@ class Document:
         deadline: the letter object's filing deadline, when it had one.
         template: the name of the template that produced the letter, when known.
         today: the date "today" means for rules that need one.
+        author: who writes the letter when the caller said so; None lets the rules work it
+            out from the text.
+        record: what the patient's medical record shows
+            (:class:`~denialkit.record.RecordFacts`), when a record was given.
     """
 
     __slots__ = (
         "_cache",
         "_line_starts",
+        "author",
         "claim",
         "code_inputs",
         "codes",
@@ -365,6 +456,7 @@ class Document:
         "letter_date",
         "level",
         "missing",
+        "record",
         "template",
         "text",
         "today",
@@ -382,6 +474,8 @@ class Document:
     deadline: Deadline | None
     template: str | None
     today: date
+    author: Author | None
+    record: RecordFacts | None
 
     def __init__(
         self,
@@ -395,6 +489,8 @@ class Document:
         deadline: Deadline | None = None,
         template: str | None = None,
         today: date | None = None,
+        author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> None:
         if not isinstance(text, str):
             raise TypeError(
@@ -419,6 +515,8 @@ class Document:
         s(self, "deadline", deadline)
         s(self, "template", template if isinstance(template, str) else None)
         s(self, "today", today if today is not None else date.today())
+        s(self, "author", _author(author))
+        s(self, "record", _record_facts(record, claim, inputs))
         s(self, "_cache", {})
         s(self, "_line_starts", None)
 
@@ -430,22 +528,33 @@ class Document:
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
         today: date | None = None,
+        author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Document:
         """A document from a letter object or text; ``claim`` and ``codes`` override the
-        letter's own.
+        letter's own; ``record`` is the patient's record (or its facts) to check against.
 
         Raises:
             TypeError: not a ``str`` nor a letter object, or ``claim``/``codes`` of the
                 wrong type.
         """
         if isinstance(letter_or_text, str):
-            return cls(letter_or_text, claim=claim, codes=codes, today=today)
+            return cls(
+                letter_or_text, claim=claim, codes=codes, today=today, author=author, record=record
+            )
         letter = letter_or_text
         if isinstance(letter, (bytes, bytearray)):
-            return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+            return cls(letter, claim=claim, codes=codes, today=today, author=author, record=record)  # type: ignore[arg-type]
         for name in _LETTER_ATTRS:
             if not hasattr(letter, name):
-                return cls(letter, claim=claim, codes=codes, today=today)  # type: ignore[arg-type]
+                return cls(
+                    letter,  # type: ignore[arg-type]
+                    claim=claim,
+                    codes=codes,
+                    today=today,
+                    author=author,
+                    record=record,
+                )
         raw_level: object = letter.level
         number = getattr(raw_level, "number", raw_level)
         level = number if isinstance(number, int) and not isinstance(number, bool) else None
@@ -466,6 +575,8 @@ class Document:
             deadline=deadline,
             template=letter.template,
             today=today,
+            author=author,
+            record=record,
         )
 
     def __setattr__(self, name: str, value: object) -> None:

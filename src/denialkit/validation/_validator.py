@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -15,8 +15,21 @@ from denialkit.codes import DenialCode
 from denialkit.exceptions import LetterValidationError, PluginLoadError, RuleError
 
 from ._analysis import Scan, scan
-from ._model import _RULE_ID_RE, Document, Finding, LetterLike, Report, Rule, Severity, _check_rule
+from ._model import (
+    _RULE_ID_RE,
+    Author,
+    Document,
+    Finding,
+    LetterLike,
+    Report,
+    Rule,
+    Severity,
+    _check_rule,
+)
 from .rules import RULES, RuleFn, builtin_check
+
+if TYPE_CHECKING:
+    from denialkit.record import Record, RecordFacts
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -32,6 +45,8 @@ __all__ = [
 
 ENTRY_POINT_GROUP: Final = "denialkit.rules"
 """The entry-point group third-party rules are registered under."""
+
+_EMPTY_RULE: Final = "DK710"
 
 
 def _plugin_rules() -> list[tuple[Rule, str, str]]:
@@ -181,6 +196,12 @@ class Validator:
         self._plan: tuple[tuple[Rule, RuleFn | None], ...] = tuple(
             (r, builtin_check(r)) for r in self._rules
         )
+        # an empty letter gets one finding (DK710), not one for every missing element
+        self._blank_plan = (
+            tuple((r, b) for r, b in self._plan if b is None or r.id == _EMPTY_RULE)
+            if _EMPTY_RULE in self._ids
+            else None
+        )
         self._scan: Callable[[Document], Scan] = scan
         self._builtins = any(b is not None for _, b in self._plan)
         self._overrides = overrides
@@ -221,9 +242,18 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Document:
         """The :class:`Document` the rules would see (see :meth:`Document.from_input`)."""
-        return Document.from_input(letter_or_text, claim=claim, codes=codes, today=self._today)
+        return Document.from_input(
+            letter_or_text,
+            claim=claim,
+            codes=codes,
+            today=self._today,
+            author=author,
+            record=record,
+        )
 
     def iter_findings(
         self,
@@ -231,6 +261,8 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Iterator[Finding]:
         """Yield the findings rule by rule, lazily (in rule order, not sorted).
 
@@ -241,13 +273,16 @@ class Validator:
                 raised an exception (chained as the cause); it names the rule, and for a
                 plugin ``distribution[entry point]``.
         """
-        doc = self.document(letter_or_text, claim=claim, codes=codes)
+        doc = self.document(letter_or_text, claim=claim, codes=codes, author=author, record=record)
         return self._run(doc)
 
     def _run(self, doc: Document) -> Iterator[Finding]:
         # the scan is only used by built-in rules, so only made when there is one
         sc = self._scan(doc) if self._builtins else cast("Scan", None)
-        for rule, builtin in self._plan:
+        plan = self._plan
+        if self._blank_plan is not None and not doc.text.strip():
+            plan = self._blank_plan
+        for rule, builtin in plan:
             if builtin is not None:
                 found = builtin(rule, doc, sc)
                 # a built-in rule returns a list, a tuple or a generator: an empty list or
@@ -319,6 +354,8 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Report:
         """Every finding, as a :class:`Report`.
 
@@ -326,7 +363,14 @@ class Validator:
             TypeError: as :meth:`iter_findings`.
             RuleError: as :meth:`iter_findings`.
         """
-        doc = Document.from_input(letter_or_text, claim=claim, codes=codes, today=self._today)
+        doc = Document.from_input(
+            letter_or_text,
+            claim=claim,
+            codes=codes,
+            today=self._today,
+            author=author,
+            record=record,
+        )
         return Report(self._run(doc), rules=self._ids)
 
     def validate(
@@ -335,6 +379,8 @@ class Validator:
         *,
         claim: Claim | None = None,
         codes: Sequence[str | DenialCode] | None = None,
+        author: Author | str | None = None,
+        record: Record | RecordFacts | None = None,
     ) -> Report:
         """The report, or an exception when the letter has errors.
 
@@ -344,7 +390,7 @@ class Validator:
             TypeError: as :meth:`iter_findings`.
             RuleError: as :meth:`iter_findings`.
         """
-        report = self.check(letter_or_text, claim=claim, codes=codes)
+        report = self.check(letter_or_text, claim=claim, codes=codes, author=author, record=record)
         if not report.ok:
             raise _validation_error(report)
         return report
@@ -355,12 +401,21 @@ class Validator:
         *,
         claim: object = None,
         codes: object = None,
+        author: object = None,
+        record: object = None,
     ) -> bool:
         """True when the letter has no error. Never raises on bad input: anything that is
         not a letter is simply not valid. A rule that fails is not bad input: its
         :class:`~denialkit.exceptions.RuleError` is raised."""
         try:
-            return self.check(letter_or_text, claim=claim, codes=codes).ok  # type: ignore[arg-type]
+            report = self.check(
+                letter_or_text,  # type: ignore[arg-type]
+                claim=claim,  # type: ignore[arg-type]
+                codes=codes,  # type: ignore[arg-type]
+                author=author,  # type: ignore[arg-type]
+                record=record,  # type: ignore[arg-type]
+            )
+            return report.ok
         except (TypeError, ValueError):
             return False
 
@@ -411,7 +466,9 @@ def check(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
+    author: Author | str | None = None,
 ) -> Report:
     """Check a letter object or letter text; returns a :class:`Report`.
 
@@ -420,18 +477,26 @@ def check(
             level and missing facts are used) or the text of a letter.
         claim: the claim the letter answers (overrides the letter's own).
         codes: the denial codes the letter answers (default: the letter's, else the claim's).
+        record: the patient's medical record (:func:`denialkit.record.read`) or its facts;
+            the DK8xx rules check the letter's minutes, scores and dates against it.
         validator: the rules to use (default: ``default_validator()``).
+        author: ``"provider"`` or ``"patient"``: who writes the letter (default: worked out
+            from the text; see :class:`Author`).
 
     Raises:
         TypeError: ``letter_or_text`` is neither a ``str`` nor a letter object (bytes must be
-            decoded first), or ``claim``, ``codes`` or ``validator`` has the wrong type.
+            decoded first), or ``claim``, ``codes``, ``validator`` or ``author`` has the wrong
+            type.
+        ValueError: ``author`` is a str other than ``"provider"`` or ``"patient"``.
         RuleError: a rule that is not one of denialkit's own (a plugin's) failed; see
             :meth:`Validator.iter_findings`.
 
     >>> check("").ok
     False
     """
-    return _pick(validator).check(letter_or_text, claim=claim, codes=codes)
+    return _pick(validator).check(
+        letter_or_text, claim=claim, codes=codes, author=author, record=record
+    )
 
 
 def validate_text(
@@ -439,7 +504,9 @@ def validate_text(
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
     *,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
+    author: Author | str | None = None,
 ) -> Report:
     """Check letter text, with the claim and codes when known.
 
@@ -448,7 +515,7 @@ def validate_text(
     """
     if not isinstance(text, str):
         raise TypeError(f"validate_text needs a str, not {type(text).__name__}")
-    return _pick(validator).check(text, claim=claim, codes=codes)
+    return _pick(validator).check(text, claim=claim, codes=codes, author=author, record=record)
 
 
 def iter_findings(
@@ -456,7 +523,9 @@ def iter_findings(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
+    author: Author | str | None = None,
 ) -> Iterator[Finding]:
     """Yield findings lazily, rule by rule (see :meth:`Validator.iter_findings`).
 
@@ -464,7 +533,9 @@ def iter_findings(
         TypeError: as :func:`check`.
         RuleError: as :func:`check`, while the findings are read.
     """
-    return _pick(validator).iter_findings(letter_or_text, claim=claim, codes=codes)
+    return _pick(validator).iter_findings(
+        letter_or_text, claim=claim, codes=codes, author=author, record=record
+    )
 
 
 def validate(
@@ -472,7 +543,9 @@ def validate(
     *,
     claim: Claim | None = None,
     codes: Sequence[str | DenialCode] | None = None,
+    record: Record | RecordFacts | None = None,
     validator: Validator | None = None,
+    author: Author | str | None = None,
 ) -> Report:
     """The report when the letter has no error; otherwise raise.
 
@@ -486,7 +559,9 @@ def validate(
     ...
     denialkit.exceptions.LetterValidationError: the letter has ... errors: DK101 ...
     """
-    return _pick(validator).validate(letter_or_text, claim=claim, codes=codes)
+    return _pick(validator).validate(
+        letter_or_text, claim=claim, codes=codes, author=author, record=record
+    )
 
 
 def is_valid(
@@ -494,7 +569,9 @@ def is_valid(
     *,
     claim: object = None,
     codes: object = None,
+    record: object = None,
     validator: Validator | None = None,
+    author: object = None,
 ) -> bool:
     """True when the letter has no error; False for a letter with errors and for anything
     that is not a letter. Never raises on bad input (a failing plugin rule still raises its
@@ -507,4 +584,4 @@ def is_valid(
         v = _pick(validator)
     except TypeError:
         return False
-    return v.is_valid(letter_or_text, claim=claim, codes=codes)
+    return v.is_valid(letter_or_text, claim=claim, codes=codes, author=author, record=record)

@@ -6,7 +6,8 @@
 - :mod:`.dates` (DK4xx): dates and deadlines;
 - :mod:`.evidence` (DK5xx): code-specific evidence;
 - :mod:`.privacy` (DK6xx): privacy;
-- :mod:`.hygiene` (DK7xx): text hygiene.
+- :mod:`.hygiene` (DK7xx): text hygiene;
+- :mod:`.medical_record` (DK8xx): the letter against the patient's medical record.
 
 The text analyses several rules share are in :mod:`denialkit.validation._analysis`.
 """
@@ -17,12 +18,30 @@ from typing import Final
 
 from denialkit.validation._model import Rule
 
-from . import dates, evidence, hygiene, identifiers, placeholders, privacy, required
+from . import (
+    dates,
+    evidence,
+    hygiene,
+    identifiers,
+    medical_record,
+    placeholders,
+    privacy,
+    required,
+)
 from ._registry import _REGISTERED, RuleFn, builtin_check
 
 __all__ = ["RETIRED", "RULES", "RuleFn", "builtin_check"]
 
-_FAMILIES: Final = (required, identifiers, placeholders, dates, evidence, privacy, hygiene)
+_FAMILIES: Final = (
+    required,
+    identifiers,
+    placeholders,
+    dates,
+    evidence,
+    privacy,
+    hygiene,
+    medical_record,
+)
 
 # -------------------- the catalogue
 

@@ -9,6 +9,8 @@ from typing import Final
 from denialkit.validation._analysis import (
     _ASCII_DIGIT_RE,
     Scan,
+    _line_head,
+    _words_at,
 )
 from denialkit.validation._model import Document, Finding, Rule
 
@@ -16,6 +18,7 @@ from ._registry import (
     _NONE,
     E,
     W,
+    _Hit,
     _report,
     _rule,
 )
@@ -255,3 +258,74 @@ def _dk709(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     if len(doc.text) > _MAX_LETTER:
         found.append(r.finding(doc, f"the letter is longer than {_MAX_LETTER:,} characters"))
     return found
+
+
+@_rule(
+    "DK710",
+    "empty-letter",
+    E,
+    summary="The letter has text: not empty, nor only spaces and blank lines. An empty letter "
+    "gets this one finding instead of one for every missing element.",
+    hint="Check that the right file was given, and that it was saved with its text.",
+    authority="logic (an empty file is not a letter)",
+)
+def _dk710(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if not doc.text.strip():
+        found.append(r.finding(doc, "the letter is empty"))
+    return found
+
+
+_SALUTATION_RE: Final = re.compile(
+    r"(?:dear|to whom it may concern|hello|greetings|to[ \t]+the[ \t]+(?:[a-z-]{1,20}[ \t]+)?"
+    r"(?:reviewer|reviewers|committee|team|department|examiner|officer|director|staff))"
+    r"(?![a-z])(?P<rest>[^\n]{0,200}+)"
+)
+_SALUTATION_END_RE: Final = re.compile(r"[^:,\n]{0,60}+[:,]?[ \t]*\r?\Z")
+_HEADER_REQUEST_RE: Final = re.compile(
+    r"please[ \t]+(?:pay|remit|send|wire|transfer|approve|process)|"
+    r"(?:pay|remit|wire|transfer)[ \t]+(?:the[ \t]+)?(?:sum|amount|us|me|\$)"
+)
+
+
+def _salutations(low: str) -> list[tuple[int, bool]]:
+    """Offsets of the lines that open with a salutation, and whether the line holds only
+    the salutation ("Dear appeals reviewer:")."""
+    out = []
+    for m in _words_at(_SALUTATION_RE, low):
+        head = _line_head(low, m.start(), 8)
+        if head is None or head.strip():
+            continue
+        out.append((m.start(), _SALUTATION_END_RE.match(m.group("rest")) is not None))
+    return out
+
+
+@_rule(
+    "DK711",
+    "injected-salutation",
+    E,
+    summary="The header holds no salutation or request of its own: one salutation opens the "
+    "letter, alone on its line, and no line before it asks for money or payment (text that "
+    "a one-line field such as the payer's name carried into the recipient block).",
+    hint="Check the claim's one-line fields (payer, provider and patient names) for line "
+    "breaks and text that does not belong there; remove the extra lines.",
+    authority="logic (a one-line field holds one line; issue #16: injected header text)",
+)
+def _dk711(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    low = sc.low
+    if "dear" not in low and "please" not in low and "pay" not in low and "hello" not in low:
+        return _NONE
+    hits: list[_Hit] = []
+    saluts = _salutations(low)
+    lone = [at for at, alone in saluts if alone]
+    # the letter's own salutation is the last one alone on its line: text carried in by a
+    # field of the recipient block comes before it
+    opening = lone[-1] if lone else (saluts[0][0] if saluts else len(low))
+    for at, alone in saluts:
+        if at != opening:
+            hits.append(("a second salutation stands in the letter", at, None))
+        elif not alone:
+            hits.append(("the salutation line carries more text than a salutation", at, None))
+    for m in _HEADER_REQUEST_RE.finditer(low, 0, opening):
+        hits.append(("a line of the header asks for payment", m.start(), None))
+    return _report(r, doc, sorted(hits, key=lambda h: h[1] or 0))

@@ -19,6 +19,7 @@ from ._registry import (
     _NONE,
     E,
     W,
+    _Hit,
     _report,
     _rule,
 )
@@ -131,28 +132,30 @@ def _dk302_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
 _PAREN_RE: Final = re.compile(
     r"\((?=insert|enter |your |fill in|type |patient|name|date|claim|member|provider|practice"
     r"|address|phone|the |signature|title|payer|insurance|amount|minutes|dob|dos|npi|full"
-    r"|first|last|service|id\b)(?P<c>[^()\n]{1,60}+)\)"
+    r"|first|last|service|id\b|condition|diagnosis|treatment|procedure|medication|reason"
+    r"|doctor|physician|describe)(?P<c>[^()]{1,60}+)\)"
 )
 _PAREN_VOCAB: Final = frozenset(
     (
         "patient", "name", "date", "of", "birth", "service", "claim", "number", "member", "id",
         "provider", "practice", "address", "phone", "the", "and", "or", "signature", "title",
         "payer", "insurance", "company", "amount", "minutes", "dob", "dos", "npi", "here",
-        "full", "first", "last",
+        "full", "first", "last", "condition", "diagnosis", "treatment", "procedure",
+        "medication", "reason", "doctor", "physician", "your", "my",
     )
 )  # fmt: skip
 _PAREN_KEY: Final = frozenset(
     (
         "name", "date", "number", "id", "address", "phone", "signature", "title", "amount",
-        "minutes",
+        "minutes", "condition", "diagnosis", "treatment", "procedure", "medication", "reason",
     )
 )  # fmt: skip
 _APOSTROPHE_S_RE: Final = re.compile(r"['’]s\b")
 
 
 def _is_paren_placeholder(content: str) -> bool:
-    low = content.strip().lower()
-    if low.startswith(("insert", "enter ", "your ", "fill in", "type ")):
+    low = " ".join(content.lower().split())  # a blank may break across lines
+    if low.startswith(("insert", "enter ", "your ", "fill in", "type ", "describe ", "name of ")):
         return True
     first = low.split(" ", 1)[0].replace("’", "'").removesuffix("'s")
     if first not in _PAREN_VOCAB or _ASCII_DIGIT_RE.search(low):
@@ -316,3 +319,122 @@ def _dk307_markers(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
         else:
             msg = "a fact marked [MISSING: ...] is missing from the letter"
         yield r.finding(doc, msg, at=m.start())
+
+
+# -- blanks without brackets (DK308) ----------------------------------------------------
+
+_FIELD_WORDS: Final = frozenset(
+    (
+        "name", "names", "address", "street", "city", "state", "zip", "code", "phone", "number",
+        "date", "health", "plan", "insurance", "insurer", "company", "your", "my", "patient",
+        "member", "id", "policy", "claim", "provider", "doctor", "physician", "title",
+        "signature", "email", "fax", "of", "and", "or", "the", "full", "first", "last",
+        "practice", "office", "group", "birth", "telephone", "mailing", "apt", "suite",
+    )
+)  # fmt: skip
+"""Words a field label is made of ("HEALTH PLAN NAME", "City State Zip", "Your name")."""
+_FIELD_KEYS: Final = frozenset(
+    (
+        "name", "names", "address", "street", "zip", "phone", "number", "date", "signature",
+        "email", "fax", "telephone", "id", "title",
+    )
+)  # fmt: skip
+"""A field line holds at least one of these."""
+_LINE_RE: Final = re.compile(r"[^\n]{1,80}+(?=\r?\n|\Z)|[^\n]*+")
+_FIELD_SPLIT_RE: Final = re.compile(r"[ \t,/&.#:-]+")
+_INSTRUCTION_RE: Final = re.compile(
+    r"(?:insert|enter|type|fill[ \t]+in|describe|explain|summarize|write|add|list|attach"
+    r"|include|state|provide)[ \t]+(?:your|the|a|an|any|here|date|name|all|why|how)(?![a-z])"
+    r"|your[ \t]+(?:full[ \t]+)?(?:name|address|phone|telephone|signature|title|member"
+    r"|policy|street|city|email|date[ \t]+of[ \t]+birth|insurance|printed)(?![a-z])"
+)
+_REDACTION_RE: Final = re.compile(
+    r"(?:N|A)(?:ame|ddress) of (?:my|your|the patient's|patient's) "
+    r"(?:insurance|insurer|health plan|plan|doctor|physician|provider|hospital|company"
+    r"|employer|clinic)"
+)
+_EMPTY_FIELD_RE: Final = re.compile(
+    r"(?:attn|attention|re|claim[ \t]+(?:number|no\.?|#)|member[ \t]+id|subscriber[ \t]+id"
+    r"|policy[ \t]+number|patient(?:[ \t]+name)?|date[ \t]+of[ \t]+service|date[ \t]+of[ \t]+birth"
+    r"|dob|dos|npi|group[ \t]+number|medicare[ \t]+number|mbi|id)[ \t]*[:#][ \t]*(?=\r?\n|\Z)"
+)
+
+
+def _field_line(line: str) -> bool:
+    words = [w for w in _FIELD_SPLIT_RE.split(line.lower()) if w]
+    return (
+        0 < len(words) <= 6
+        and all(w in _FIELD_WORDS for w in words)
+        and any(w in _FIELD_KEYS for w in words)
+    )
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    n = len(text)
+    while start <= n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        yield start, text[start:end]
+        start = end + 1
+
+
+@_rule(
+    "DK308",
+    "unbracketed-placeholder",
+    E,
+    summary="No template blank without brackets is left: a line that is only a field label "
+    "('Street Address', 'CITY STATE ZIP', 'HEALTH PLAN NAME', 'Date'), an instruction "
+    "('Your name and address', 'Insert the reason'), redaction text ('Name of my insurance') "
+    "or an empty labelled field ('Attn:', 'Claim number:' with nothing after it).",
+    hint="Replace the label or instruction with the real value, or delete the line.",
+    authority="Placeholder conventions of published appeal templates",
+)
+def _dk308(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    return _dk308_blanks(r, doc, sc)
+
+
+def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
+    text, low = sc.ascii, sc.low
+    lines = list(_lines(low))
+    for k, (start, line) in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or len(stripped) > 80:
+            continue
+        at = start + (len(line) - len(line.lstrip()))
+        if _field_line(stripped):
+            yield r.finding(doc, "a line is a template field label, not a value", at=at)
+        elif _INSTRUCTION_RE.match(low, at) is not None and len(stripped) <= 80:
+            yield r.finding(doc, "a line is a template instruction, not letter text", at=at)
+        elif (m := _EMPTY_FIELD_RE.match(low, at)) is not None:
+            nxt = next((ln.strip() for _, ln in lines[k + 1 : k + 2]), "")
+            if not nxt or _EMPTY_FIELD_RE.match(nxt) or nxt.endswith(":"):
+                yield r.finding(doc, "a labelled field is left empty", at=at)
+    if " of " in low:
+        for m in _REDACTION_RE.finditer(text):
+            yield r.finding(doc, "redaction text stands where a name belongs", at=m.start())
+
+
+_DUMMY_ID_RE: Final = re.compile(
+    r"(?<![A-Za-z0-9-])(?:ABC0{3,}[A-Z]?0*|X{5,}|0{6,}|0{3}-?0{2}-?0{4})(?![A-Za-z0-9-])"
+)
+
+
+@_rule(
+    "DK309",
+    "sample-identifier",
+    W,
+    summary="No identifier is a template's dummy: all zeros ('000000000', '000-00-0000'), "
+    "'ABC0000D0000'-style fillers or a run of X's.",
+    hint="Put the patient's real identifier from their card or the remittance.",
+    authority="Placeholder conventions of published templates",
+)
+def _dk309(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    if "000" not in sc.ascii and "XXXXX" not in sc.ascii:
+        return _NONE
+    hits: list[_Hit] = [
+        ("an identifier is a template's dummy value", m.start(), None)
+        for m in _DUMMY_ID_RE.finditer(sc.ascii)
+    ]
+    return _report(r, doc, hits)

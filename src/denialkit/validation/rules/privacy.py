@@ -79,7 +79,8 @@ def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         seen.add(v)
     if claim is not None:
         return found
-    ids = sc.member_ids
+    # a Medicare Advantage letter rightly gives both the Medicare number and the plan's id
+    ids = [v for v in sc.member_ids if not v.medicare and not mbi_is_valid(v.value)]
     if len({compact(v.value) for v in ids}) > 1:
         first = compact(ids[0].value)
         other = next(v for v in ids if compact(v.value) != first)

@@ -6,11 +6,16 @@ import re
 from datetime import date
 from typing import Final
 
+import attrs
+
 from denialkit._ids import (
+    mbi_is_valid,
     procedure_kind,
 )
 from denialkit.claim import PlanType
+from denialkit.validation import _vocab
 from denialkit.validation._analysis import (
+    MAX_LINES,
     Scan,
     _any_in,
     _claim_service_dates,
@@ -22,10 +27,11 @@ from denialkit.validation._analysis import (
     _has_value,
     _line_end,
     _line_head,
+    _phrases,
     _s,
     _words_at,
 )
-from denialkit.validation._model import Document, Finding, Rule
+from denialkit.validation._model import Author, Document, Finding, Rule, Severity
 
 from ._registry import (
     E,
@@ -64,7 +70,7 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 doc, "the letter does not name the patient as the claim does", path="patient.name"
             )
         )
-    elif not sc.patient_names:
+    elif not sc.patient_names and not (sc.author is Author.PATIENT and _signed(doc, sc)):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
 
@@ -94,6 +100,10 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         found.append(
             r.finding(doc, "the letter does not give the patient's member id or Medicare number")
         )
+    elif sc.plan_kind is PlanType.MEDICARE and not any(
+        v.medicare or mbi_is_valid(v.value) for v in sc.member_ids
+    ):
+        found.append(r.finding(doc, "a Medicare appeal does not give the Medicare number (MBI)"))
     return found
 
 
@@ -170,7 +180,7 @@ def _dk105(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                             path=f"services[{i}].date",
                         )
                     )
-    elif not sc.service_dates_text:
+    elif not sc.service_dates_text and not sc.prose_service_dates:
         found.append(r.finding(doc, "the letter does not give the dates of service"))
     return found
 
@@ -192,12 +202,19 @@ def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             if code in seen:
                 continue
             seen.add(code)
-            if _find_word(low, code.lower()) < 0 and _find_word(doc.text, code) < 0:
+            key = code.lower()
+            if key.isalnum() and key.isascii():
+                shown_in_text = bool(sc.starts_of(key))
+            else:
+                shown_in_text = _find_word(low, key) >= 0 or _find_word(doc.text, code) >= 0
+            if not shown_in_text:
                 shown = code if procedure_kind(code) else "a service code"
                 found.append(
                     r.finding(doc, f"the letter does not name {shown} from the claim", path=path)
                 )
-    elif not any(procedure_kind(p.value) for p in sc.procedure_codes):
+    elif sc.author is Author.PROVIDER and not any(
+        procedure_kind(p.value) for p in sc.procedure_codes
+    ):
         found.append(r.finding(doc, "the letter names no service by its CPT or HCPCS code"))
     return found
 
@@ -250,8 +267,12 @@ def _dk108(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                         doc, f"the letter does not cite the denial code {code.key}", path=path
                     )
                 )
-    elif not keys:
-        found.append(r.finding(doc, "the letter cites no denial code"))
+    elif not keys and sc.author is Author.PROVIDER:
+        f = r.finding(doc, "the letter cites no denial code")
+        if not sc.answers_remittance:
+            # no remittance in sight: a notice without codes (MSN, plan notices) is common
+            f = attrs.evolve(f, severity=Severity.WARNING)
+        found.append(f)
     return found
 
 
@@ -279,16 +300,11 @@ def _dk109(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     return found
 
 
-_REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing")
+_REQUEST_VERBS: Final = _vocab.REQUEST_VERBS
 _REQUEST_OBJECTS_RE: Final = re.compile(
-    r"reconsider|redetermination|re-?review|review|appeal|reopen|reprocess|overturn|reverse"
+    _phrases(_vocab.REQUEST_OBJECTS).replace("(?![a-z0-9])", "")
 )
-_REQUEST_PHRASES_RE: Final = re.compile(
-    r"please[ \t]+(?:reconsider|review|reprocess|re-process|overturn|reverse)"
-    r"|(?:we|i)[ \t]+(?:are|am)[ \t]+(?:hereby[ \t]+)?(?:appealing|disputing)"
-    r"|(?:appeal|dispute)[ \t]+(?:of[ \t]+)?(?:the|this|your)[ \t]+(?:denial|decision"
-    r"|determination)"
-)
+_REQUEST_PHRASES_RE: Final = re.compile(_phrases(_vocab.REQUEST_PHRASES))
 _REQUEST_REACH: Final = 80
 
 
@@ -354,8 +370,8 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 _RECIPIENT_LINE_RE: Final = re.compile(r"(?:attn|attention|to)[ \t]*[:.]")
 _APPEALS_UNIT_RE: Final = re.compile(
-    r"(?:appeals?|redetermination|reconsideration)[ \t]+(?:department|dept\.?|unit|office"
-    r"|team|coordinator|center|centre|section)(?![a-z])"
+    r"(?:appeals?|redeterminations?|reconsiderations?)[ \t]+(?:department|dept\.?|unit|office"
+    r"|team|coordinator|center|centre|section)(?![a-z])|" + _phrases(_vocab.RECIPIENT_UNITS)
 )
 
 
@@ -422,7 +438,7 @@ def _dk113(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     address = _s(doc.claim.payer.appeals_address)
     if address is None:
         return found
-    for line in address.splitlines():
+    for line in address.splitlines()[:MAX_LINES]:
         if line.strip() and not _has_value(sc, line):
             found.append(
                 r.finding(
@@ -521,16 +537,13 @@ def _dk116(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             found.append(
                 r.finding(doc, "the letter does not give the provider's NPI", path="provider.npi")
             )
-    elif not sc.npis:
+    elif not sc.npis and sc.author is Author.PROVIDER:
         found.append(r.finding(doc, "the letter does not give the provider's NPI"))
     return found
 
 
-_CLOSINGS: Final = (
-    "sincerely", "respectfully", "regards", "yours truly", "yours sincerely",
-    "yours faithfully", "thank you",
-)  # fmt: skip
-_CLOSING_MAX: Final = 40
+_CLOSINGS: Final = _vocab.CLOSINGS
+_CLOSING_MAX: Final = _vocab.CLOSING_MAX
 
 
 def _closing(low: str) -> int:
@@ -546,6 +559,16 @@ def _closing(low: str) -> int:
                 break
             i = low.rfind(word, 0, i)
     return best
+
+
+def _signed(doc: Document, sc: Scan) -> bool:
+    """Whether a name follows the letter's closing."""
+    low = sc.low
+    at = _closing(low)
+    if at < 0:
+        return False
+    after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
+    return any(line.strip()[:1].isalpha() for line in after.splitlines())
 
 
 @_rule(

@@ -1,0 +1,184 @@
+"""The words letters use for each element the rules look for, kept as data in one place.
+
+Each vocabulary is a tuple of phrases in lower case, as real letters write them. A phrase is
+matched at the start of a word, with any run of spaces or tabs where it has a space; the
+analyses in :mod:`denialkit.validation._analysis` compile them. Add a variant here, not in
+a rule. ``docs/rules.md`` lists them for users.
+
+The variants come from letters written in the field: the AMA's sample letters, medical
+societies' and billing services' templates, Medicare, Medicare Advantage and Medicaid notices,
+and letters patients write themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# -- identifiers: a label, then ":", "#" or "." (or nothing, see CLAIM_IN_SENTENCE), then
+# the value
+
+MEMBER_ID_LABELS: Final = (
+    "member id", "member id number", "member identification number", "member number",
+    "member no.", "member no", "member #", "member/subscriber id", "member/subscriber no.",
+    "member/subscriber number", "subscriber id", "subscriber number", "subscriber no.",
+    "subscriber #", "insured id", "insured's id number", "insured's id", "enrollee id",
+    "policy number", "policy no.", "policy #", "policyholder id", "insurance id",
+    "insurance id number", "health insurer identification number",
+    "health plan id number", "health plan id", "plan id number", "plan id #", "plan id",
+    "medicaid id number", "medicaid id", "medicaid number", "medicaid no.",
+    "recipient id",
+)  # fmt: skip
+"""Labels of the patient's member id with their plan."""
+
+MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id")
+"""Labels of the member id that count only at the start of a line ("ID: ..."), so that a tax
+id or a provider id is not taken for it."""
+
+MEDICARE_ID_LABELS: Final = (
+    "medicare beneficiary identifier", "medicare number", "medicare no.", "medicare id",
+    "medicare #", "medicare card number", "mbi", "hicn", "health insurance claim number",
+)  # fmt: skip
+"""Labels of the Medicare number (MBI; the HICN before 2020)."""
+
+CLAIM_NUMBER_LABELS: Final = (
+    "claim number", "claim no.", "claim no", "claim num.", "claim #", "claim id",
+    "claim control number", "claim reference number", "claim reference",
+    "claim / coverage determination #", "claim/coverage determination #",
+    "claim or coverage determination number", "internal control number", "icn",
+    "document control number", "dcn", "reference number", "reference #", "ref #",
+    "appeal for claim", "request for reconsideration of claim", "reconsideration of claim",
+    "my claim number", "the claim number", "claim",
+)  # fmt: skip
+"""Labels of the payer's claim number. The value may follow without a colon ("my claim
+number 12345", "Appeal for Claim 12345") when it holds at least four digits."""
+
+PATIENT_LABELS: Final = (
+    "patient", "patient name", "patient's name", "patient full name", "beneficiary",
+    "beneficiary name", "member", "member name", "enrollee", "insured", "insured's name",
+    "subscriber", "subscriber name",
+)  # fmt: skip
+"""Labels followed by the patient's name ("Patient: Jane Roe")."""
+
+SERVICE_DATE_LABELS: Final = (
+    "date of service", "dates of service", "date(s) of service", "service date",
+    "service dates", "dos", "claim date", "date of claim", "date of procedure",
+    "procedure date", "date of surgery", "date of admission", "admission date",
+    "date of visit", "visit date", "treatment date", "date of treatment",
+)  # fmt: skip
+"""Labels of the dates of service."""
+
+SERVICE_IN_SENTENCE: Final = (
+    "on", "provided on", "performed on", "rendered on", "received on", "seen on",
+    "treated on", "admitted on", "visit on", "visit of", "surgery on", "procedure on",
+    "service on", "services on", "appointment on", "scheduled for",
+)  # fmt: skip
+"""Words that put a date in a sentence about the service ("the MRI on February 18, 2026"):
+the date counts as a date of service."""
+
+PROCEDURE_CONTEXT: Final = (
+    "cpt", "hcpcs", "procedure", "code", "codes", "service", "services", "billed", "e/m",
+)  # fmt: skip
+"""Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
+code a service code ("The E/M code, 99284"; "Service: 99213")."""
+
+# -- the request and the recipient
+
+REQUEST_PHRASES: Final = (
+    "please reconsider", "please review", "please reprocess", "please re-process",
+    "please overturn", "please reverse", "please pay", "please process",
+    "please forward this information to your medical review",
+    "for an independent determination", "override the denial", "overturn the denial",
+    "reverse the denial", "make payment", "process the claim for payment",
+    "reprocess the claim", "be considered for separate reimbursement",
+    "be considered for reimbursement", "be considered for payment",
+    "we are appealing", "i am appealing", "we are hereby appealing", "i am hereby appealing",
+    "we are disputing", "i am disputing", "appeal of the denial", "appeal of this denial",
+    "appeal of your decision", "appeal the decision", "appeal this decision",
+    "appeal of the decision", "dispute of the denial",
+)  # fmt: skip
+"""Phrases that are themselves an explicit request."""
+
+REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge")
+"""Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence."""
+
+REQUEST_OBJECTS: Final = (
+    "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
+    "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
+    "determination",
+)  # fmt: skip
+
+RECIPIENT_UNITS: Final = (
+    "appeals department", "appeal department", "appeals dept", "appeals unit", "appeals office",
+    "appeals team", "appeals coordinator", "appeals center", "appeals section",
+    "provider appeals", "member appeals", "appeals and grievances", "grievances and appeals",
+    "grievance and appeals", "claims review department", "claims review", "claims department",
+    "claims dept", "medical review department", "medical review", "review department",
+    "redetermination unit", "reconsideration unit", "utilization review",
+    "utilization management", "member services", "provider services",
+    "provider reconsiderations", "provider redeterminations", "reconsiderations",
+    "redeterminations", "provider disputes", "claim disputes", "payment disputes",
+)  # fmt: skip
+"""Names of the payer's unit that takes appeals; one on its own line addresses the letter."""
+
+RECIPIENT_LINES: Final = ("attn:", "attention:", "to:")
+"""Line starts that address the letter ("Attn: Appeals")."""
+
+CLOSINGS: Final = (
+    "sincerely", "respectfully", "respectfully submitted", "regards", "best regards",
+    "kind regards", "yours truly", "very truly yours", "yours sincerely", "yours faithfully",
+    "thank you", "thank you for your time and consideration",
+    "thank you for your consideration", "thank you for your attention", "with gratitude",
+)  # fmt: skip
+"""Closings before the signature."""
+
+CLOSING_MAX: Final = 64
+"""A closing line is at most this long ("Thank you for your time and consideration." is 42)."""
+
+# -- who writes, to what kind of plan
+
+PATIENT_AUTHOR: Final = (
+    "my claim", "my insurance", "my plan", "my coverage", "my doctor", "my physician",
+    "my surgeon", "my therapist", "my provider", "my medical", "my health", "my son",
+    "my daughter", "my husband", "my wife", "my child", "my mother", "my father",
+    "my treatment", "my condition", "my diagnosis", "i was diagnosed", "i received",
+    "i am a member", "i am the member", "i am a beneficiary", "i am enrolled",
+    "as the patient", "i am writing to appeal", "i am writing to request",
+    "on behalf of my", "my appointment", "my prescription", "my surgery",
+)  # fmt: skip
+"""Phrases of a patient (or a family member) writing about their own care."""
+
+PROVIDER_AUTHOR: Final = (
+    "our patient", "my patient", "the patient", "our practice", "our office", "our clinic",
+    "our facility", "our hospital", "our physicians", "on behalf of our", "on behalf of the",
+    "we provided", "we rendered", "we billed", "we submitted", "we are writing",
+    "billing provider", "rendering provider", "treating physician", "medical director",
+    "npi", "tax id", "office manager", "billing manager", "billing department",
+)  # fmt: skip
+"""Phrases of a provider (or their billing staff) writing about a patient's care."""
+
+REMITTANCE_WORDS: Final = (
+    "remittance", "remit", "explanation of payment", "eop", "835", "reason code",
+    "adjustment reason", "remark code", "carc", "rarc", "denial code",
+)  # fmt: skip
+"""Words that show a provider answers a remittance (which carries codes)."""
+
+PLAN_WORDS: Final = (
+    ("medicare-advantage", (
+        "medicare advantage", "part c", "organization determination", "ma plan",
+        "medicare health plan", "medicare hmo", "medicare ppo", "dual special needs",
+    )),
+    ("medicaid", (
+        "medicaid", "managed care organization", "medicaid managed care", "chip",
+        "state fair hearing", "medi-cal", "masshealth", "medical assistance",
+    )),
+    ("erisa", (
+        "erisa", "2560.503-1", "employer-sponsored", "employer sponsored",
+        "plan administrator", "summary plan description", "employee benefit plan",
+    )),
+    ("medicare", (
+        "medicare", "redetermination", "medicare summary notice", "mbi",
+        "medicare administrative contractor", "405.944", "qualified independent contractor",
+    )),
+)  # fmt: skip
+"""Words that name the kind of plan, most specific first: the first kind with a word in the
+letter wins; a letter with none is a commercial plan's."""

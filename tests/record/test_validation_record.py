@@ -1,0 +1,87 @@
+"""The validator checks a letter against a record (rules DK801-DK804, ``record=``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import denialkit
+from denialkit import record
+from denialkit.letters import example_claim
+
+LETTER_DATE = date(2026, 11, 2)
+
+
+@pytest.fixture(scope="module")
+def rec(data_dir: Path) -> record.Record:
+    return record.read(data_dir / "cocm-bundle.json")
+
+
+def _ids(report: denialkit.Report) -> list[str]:
+    return [f.rule_id for f in report]
+
+
+def test_a_letter_built_from_the_record_has_nothing_to_correct(rec: record.Record) -> None:
+    bare = example_claim("CCM21").evolve(facts={}, evidence=())
+    letter = denialkit.appeal("CCM21", record.fill(bare, rec).claim, letter_date=LETTER_DATE)
+    assert _ids(denialkit.check(letter, record=rec)) == []
+    found = record.facts(rec, month="2026-09")
+    assert _ids(denialkit.check(letter, record=found)) == []  # RecordFacts work too
+
+
+def test_75_minutes_against_a_record_of_45(data_dir: Path) -> None:
+    import json
+
+    bundle = json.loads((data_dir / "cocm-bundle.json").read_text("utf-8"))
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"].get("id") != "cocm-time-1"]
+    short = record.read(json.dumps(bundle).encode())
+    assert record.facts(short, month="2026-09").facts["care_manager_minutes"].value == 45
+    letter = denialkit.appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
+    assert "records 75 minutes" in letter.text
+    report = denialkit.check(letter, record=short)
+    (f,) = report.by_rule()["DK801"]
+    assert f.severity.value == "error" and not report.ok
+    assert "75" not in f.message and "45" not in f.message
+    assert f.location.line is not None
+    with pytest.raises(denialkit.LetterValidationError, match="DK801"):
+        denialkit.validate(letter, record=short)
+
+
+def test_scores_and_dates_against_the_record(rec: record.Record) -> None:
+    claim = example_claim("CCM21")
+    claim = claim.evolve(
+        facts=dict(
+            claim.facts,
+            consent_date=date(2026, 9, 1),
+            care_plan_date=date(2026, 9, 6),
+            rating_scale_scores="18 on September 3, 2026 and 11 on September 28, 2026",
+        )
+    )
+    letter = denialkit.appeal("CCM21", claim, letter_date=LETTER_DATE)
+    report = denialkit.check(letter, record=rec)
+    by_rule = report.by_rule()
+    assert len(by_rule["DK803"]) == 2 and len(by_rule["DK802"]) == 1
+    assert "Consent/cocm-consent" in by_rule["DK803"][0].message
+    assert "CarePlan/cocm-plan" in by_rule["DK803"][1].message
+
+
+def test_an_empty_record_only_warns(rec: record.Record) -> None:
+    empty = record.read(b'{"resourceType": "Bundle", "type": "collection", "entry": []}')
+    letter = denialkit.appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
+    report = denialkit.check(letter, record=empty)
+    assert [f.rule_id for f in report] == ["DK804", "DK804"]
+    assert report.ok
+
+
+def test_without_a_record_the_rules_are_silent() -> None:
+    letter = denialkit.appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
+    assert not [f for f in denialkit.check(letter) if f.rule_id.startswith("DK8")]
+
+
+@pytest.mark.parametrize("bad", ["bundle.json", b"{}", 5, {"resourceType": "Bundle"}])
+def test_record_must_be_a_record(bad: object) -> None:
+    with pytest.raises(TypeError, match=r"record must be a denialkit\.record\.Record"):
+        denialkit.check("Dear reviewer", record=bad)  # type: ignore[arg-type]
+    assert denialkit.is_valid("Dear reviewer", record=bad) is False

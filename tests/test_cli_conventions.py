@@ -1,0 +1,178 @@
+"""One command-line convention (docs/cli.md): every command with each class of bad input exits
+with the documented status, names the argument at fault, and never prints a traceback; every
+command that offers JSON takes ``--json``; the README's commands work as shown."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from denialkit import remit
+from denialkit.cli import main
+from denialkit.letters import example_claim
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory with a claim, a letter, a remittance and a directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "claim.json").write_text(example_claim("CO-16").to_json(), encoding="utf-8")
+    (tmp_path / "letter.txt").write_text("Dear reviewer, please pay.\n", encoding="utf-8")
+    (tmp_path / "era.835").write_bytes(remit.sample())
+    (tmp_path / "provider.json").write_text(
+        json.dumps(json.loads(example_claim("CO-16").to_json())["provider"]), encoding="utf-8"
+    )
+    (tmp_path / "adir").mkdir()
+    return tmp_path
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+# command -> (the argv of a call that works, the argv parts of each class of bad input)
+USAGE = 2
+FINDING = 1
+
+# (argv, expected exit status, text the message must contain)
+BAD_INPUT: list[tuple[tuple[str, ...], int, str]] = [
+    # an unknown option, on every command
+    *(
+        ((*cmd, "--no-such-option"), USAGE, "--no-such-option")
+        for cmd in (
+            ("lookup", "16"),
+            ("explain", "CO-16"),
+            ("search", "x"),
+            ("codes",),
+            ("appeal", "CO-16", "--example"),
+            ("example-claim", "CO-16"),
+            ("claim-schema",),
+            ("templates", "list"),
+            ("templates", "show", "generic"),
+            ("validate", "letter.txt"),
+            ("remit", "era.835"),
+        )
+    ),
+    # a missing argument
+    (("lookup",), USAGE, "code"),
+    (("explain",), USAGE, "codes"),
+    (("search",), USAGE, "text"),
+    (("appeal", "CO-16"), USAGE, "--claim"),
+    (("example-claim",), USAGE, "code"),
+    (("templates", "show"), USAGE, "name"),
+    (("validate",), USAGE, "FILE"),
+    (("remit",), USAGE, "FILE"),
+    # an option out of range or of the wrong kind
+    (("search", "x", "--limit", "0"), USAGE, "--limit"),
+    (("search", "x", "--limit", "many"), USAGE, "--limit"),
+    (("lookup", "16", "--on", "2025-02-29"), USAGE, "--on"),
+    (("explain", "CO-16", "--on", "soon"), USAGE, "--on"),
+    (("codes", "--system", "ICD"), USAGE, "--system"),
+    (("codes", "--format", "xml"), USAGE, "--format"),
+    (("codes", "--active-on", "x"), USAGE, "--active-on"),
+    # text that is not a code at all, and codes that are not known
+    (("lookup", "!!"), USAGE, "CODE"),
+    (("lookup", "XYZ123"), FINDING, "XYZ123"),
+    (("lookup", "CO-999"), FINDING, "did you mean"),
+    (("explain", "CO-16", "FOO"), USAGE, "argument 2 (a remark code), 'FOO'"),
+    (("explain", "CO-16", "N999"), FINDING, "argument 2 (a remark code), 'N999'"),
+    (("explain", "ZZZ"), USAGE, "argument 1 (the reason code), 'ZZZ'"),
+    (("explain", "\u202e💥"), USAGE, "argument 1 (the reason code), the text given"),
+    (("example-claim", "CO-999"), FINDING, "no bundled example"),
+    (("appeal", "XYZ123", "--claim", "claim.json"), FINDING, "XYZ123"),
+]
+
+
+@pytest.mark.parametrize(("argv", "status", "says"), BAD_INPUT, ids=lambda v: repr(v)[:60])
+def test_bad_input_exits_with_the_documented_status(
+    files: Path, argv: tuple[str, ...], status: int, says: str
+) -> None:
+    code, _, err = run(*argv)
+    assert code == status, err
+    assert "Traceback" not in err
+    assert says in err
+    assert err.startswith("denialkit")
+    assert len(err.strip().splitlines()) <= 3  # a message, not a dump
+
+
+def test_no_traceback_from_the_entry_point(files: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "denialkit", "explain", "CO-16", "FOO"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == USAGE
+    assert "Traceback" not in proc.stderr and "FOO" in proc.stderr
+
+
+# ------------------------------------------------------------------------ --format / --json
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("lookup", "CO-16"), ("explain", "CO-16", "N290"), ("search", "timely"), ("codes",)],
+)
+def test_json_is_the_alias_of_format_json(argv: tuple[str, ...]) -> None:
+    a = run(*argv, "--json")
+    b = run(*argv, "--format", "json")
+    assert a[0] == b[0] == 0
+    assert a[1] == b[1]
+    json.loads(a[1])
+
+
+# ------------------------------------------------------------------------ suggestions
+
+
+def test_suggestions_are_close_and_of_the_same_system() -> None:
+    _, _, err = run("lookup", "XYZ123")
+    assert "did you mean" not in err
+    _, _, err = run("lookup", "N813")
+    assert "did you mean N812, N811, N815?" in err
+    _, _, err = run("lookup", "CMM21")
+    assert "did you mean CCM21" in err
+
+
+# ------------------------------------------------------------------------ counts
+
+
+def test_counts_are_in_the_right_number() -> None:
+    _, _, err = run("codes", "--system", "GROUP")
+    assert err.strip() == "5 codes"
+
+
+# ------------------------------------------------------------------------ the README
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## On the command line") :]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    return [line.split("  #")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_every_readme_command_works(files: Path) -> None:
+    commands = _readme_commands()
+    assert len(commands) >= 8
+    for line in commands:
+        argv = shlex.split(line)
+        assert argv[0] == "denialkit"
+        target = None
+        if ">" in argv:
+            argv, target = argv[: argv.index(">")], argv[argv.index(">") + 1]
+        code, out, err = run(*argv[1:])
+        assert code == 0, f"{line}: {err}"
+        if target is not None:
+            (files / target).write_text(out, encoding="utf-8")
