@@ -35,6 +35,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "src"))
 
 import check_knowledge as ck
 
+from denialkit._care_minutes import MINUTES
 from denialkit._tables import _COLUMNS as COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,28 @@ REMARK_REQUIRED = re.compile(r"at least one remark code must be provided", re.I)
 #: "Use only with Group Code OA except where state workers' compensation regulations
 #: requires CO" (CARC 18): the excepted group is allowed too, as the list says.
 GROUP_EXCEPTION = re.compile(r"except where [^()]*? requires? (CO|PR|OA|PI)\b")
+
+
+#: "{full:99492}" or "{least:99492}" in a knowledge text: a figure from the one minutes table.
+MINUTE_FIGURE = re.compile(r"\{(full|least):([0-9A-Z]{5})\}")
+
+
+def fill_minutes(value: Any) -> Any:
+    """Fill the minute placeholders of a knowledge value from ``denialkit._care_minutes``."""
+    if isinstance(value, str):
+
+        def figure(m: re.Match[str]) -> str:
+            rule = MINUTES.get(m.group(2))
+            if rule is None:
+                raise BuildError(f"{m.group(0)}: {m.group(2)} is not in the minutes table")
+            return str(getattr(rule, m.group(1)))
+
+        return MINUTE_FIGURE.sub(figure, value)
+    if isinstance(value, list):
+        return [fill_minutes(v) for v in value]
+    if isinstance(value, dict):
+        return {k: fill_minutes(v) for k, v in value.items()}
+    return value
 
 
 class BuildError(Exception):
@@ -154,7 +177,7 @@ def _row(
     row.update({k: v for k, v in facts.items() if v not in (None, "", False, [])})
     row.update(_advice(entry))
     if code in rich:
-        row["knowledge"] = rich[code]
+        row["knowledge"] = fill_minutes(rich[code])
     return row
 
 
@@ -258,6 +281,8 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
     }
     for p in kpaths + rpaths:
         inputs[str(p.relative_to(ROOT))] = _sha(p)
+    minutes = ROOT / "src" / "denialkit" / "_care_minutes.py"  # the minute figures' one table
+    inputs[str(minutes.relative_to(ROOT))] = _sha(minutes)
     manifest = {
         "source": SOURCE,
         "releases": RELEASES,

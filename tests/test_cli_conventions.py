@@ -32,6 +32,9 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         json.dumps(json.loads(example_claim("CO-16").to_json())["provider"]), encoding="utf-8"
     )
     (tmp_path / "adir").mkdir()
+    # a FHIR R4 record written for the record tests (a complete collaborative-care month)
+    bundle = Path(__file__).parent / "record" / "data" / "cocm-bundle.json"
+    (tmp_path / "bundle.json").write_bytes(bundle.read_bytes())
     return tmp_path
 
 

@@ -108,7 +108,8 @@ def test_letter_html_shows_checklist_and_warnings_when_the_letter_has_them() -> 
     for name, title in (("checklist", "Checklist"), ("warnings", "Warnings")):
         assert title in side
         for item in getattr(letter, name, ()):
-            assert html.escape(str(item)) in side
+            text = getattr(item, "item", None) or getattr(item, "message", None) or str(item)
+            assert html.escape(text) in side
 
 
 # ------------------------------------------------------------------------ Report

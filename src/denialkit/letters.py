@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
+from . import _care_minutes
 from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
 from .exceptions import (
@@ -429,11 +430,22 @@ class Letter:
 _MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
 
 
+def _html_item(obj: object) -> str:
+    """One escaped entry of a side-panel list: a checklist item with why it matters, a
+    warning's message, or the text of anything else."""
+    e = html.escape
+    what, why = getattr(obj, "item", None), getattr(obj, "why", None)
+    if isinstance(what, str):
+        return e(what) + (f"<br><small>{e(why)}</small>" if isinstance(why, str) and why else "")
+    message = getattr(obj, "message", None)
+    return e(message if isinstance(message, str) else str(obj))
+
+
 def _html_list(title: str, items: Sequence[object]) -> str:
     """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
     if not items:
         return f"<p><b>{title}:</b> none</p>"
-    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    rows = "".join(f"<li>{_html_item(item)}</li>" for item in items)
     return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 
@@ -899,6 +911,8 @@ def appeal(
         "practice": claim.provider.name,
         "notice_date": notice,
         "denial_reason": reason,
+        # care-management minute thresholds: the one table the knowledge and DK505 read too
+        "care_minutes": _care_minutes.letter_view((s.code, s.units) for s in claim.services),
     }
     evidence, groups, context["enclosed"] = _evidence_plan(claim_evidence(claim), meta.expects)
     required, optional, extra_used = _fact_plan(meta, used)

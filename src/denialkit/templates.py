@@ -104,6 +104,7 @@ STANDARD_NAMES: Final = frozenset(
         "service_dates",
         "services",
         "enclosed",
+        "care_minutes",
     }
 )
 """Names every template may use besides its declared facts (see ``docs/template-packs.md``).
@@ -116,7 +117,9 @@ STANDARD_NAMES: Final = frozenset(
 ``denial_reason`` (``None`` when the payer gave none), and ``enclosed``: for each evidence kind
 (``enclosed["time-log"]``), the enclosure line of the claim's evidence of that kind, or
 ``None`` when the claim holds none, so a template refers to "the enclosed log" only when it is
-enclosed. Patient identifiers are not among them:
+enclosed. ``care_minutes`` holds the care-management minute thresholds (``codes``,
+``ccm_codes``, ``describe[code]``, and ``needed``: the fewest minutes that bill the claim's
+BHI or CoCM services). Patient identifiers are not among them:
 denialkit writes those into the letter itself.
 """
 

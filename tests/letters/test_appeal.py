@@ -76,7 +76,8 @@ def test_ccm21_letter_is_complete_with_every_part(ccm21: Claim, letter_date: dat
         "September 2, 2026",
         "September 5, 2026",
         "PHQ-9",
-        "75 minutes of care management in September 2026, which meets the 70 minutes",
+        "75 minutes of care management in September 2026, which meets the 36 minutes needed "
+        "to bill 99492",
         "Dana Whitfield, LCSW",
         "Dr. Omar Haddad",
         "psychiatric consultant",
@@ -230,12 +231,16 @@ def test_bhi_minutes_are_compared_with_the_codes_threshold(ccm21: Claim, letter_
         ServiceLine(code="99492", date=date(2026, 9, 30)),
         ServiceLine(code="99494", date=date(2026, 9, 30), units=Decimal(2)),
     )
-    facts = dict(ccm21.facts, care_manager_minutes=120)
+    # 70 for 99492, 30 for the first unit of 99494, the second unit from 16 past that: 116
+    facts = dict(ccm21.facts, care_manager_minutes=115)
     letter = appeal("CCM21", ccm21.evolve(services=lines, facts=facts), letter_date=letter_date)
     text = letter.text
-    assert "shows 120 minutes" in text
-    assert "the billed codes describe 130 minutes" in text
+    assert "shows 115 minutes" in text
+    assert "billing 99492 with 99494 needs 116 minutes" in text
     assert "which meets" not in text
+    facts = dict(ccm21.facts, care_manager_minutes=116)
+    letter = appeal("CCM21", ccm21.evolve(services=lines, facts=facts), letter_date=letter_date)
+    assert "which meets the 116 minutes needed to bill 99492 with 99494" in letter.text
 
 
 def test_general_bhi_needs_no_psychiatric_consultant(ccm21: Claim, letter_date: date) -> None:

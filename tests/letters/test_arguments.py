@@ -370,11 +370,6 @@ def test_every_example_letter_passes_the_validator_with_its_claim(code: str) -> 
         assert [str(f) for f in validate_text(letter.text, claim=c) if _error(f)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the validator reads the subject block's service and the recipient only with a "
-    "claim today (DK106, DK112); issue 14 relaxes them",
-)
 @pytest.mark.parametrize("code", examples())
 def test_every_example_letter_passes_the_validator_as_plain_text(code: str) -> None:
     claim = example_claim(code)

@@ -447,3 +447,31 @@ def test_from_dict_keeps_the_largest_amount_allowed(ccm21: Claim) -> None:
     claim = Claim.from_dict(data)
     letter = appeal("CCM21", claim, letter_date=WHEN)
     assert "$999,999,999,999.99" in letter.text
+
+
+# ------------------------------------------------------------------ evidence
+
+
+@pytest.mark.parametrize("junk", list(JUNK), ids=list(JUNK))
+def test_evidence_with_junk_gives_a_letter_or_a_claim_error(junk: str, ccm21: Claim) -> None:
+    from denialkit.claim import Evidence
+
+    value = JUNK[junk]
+    good = ccm21.evidence[0]
+    variants: list[tuple[object, ...]] = [(value,)]
+    for field in ("title", "source", "date", "supports"):
+        try:  # the constructor refuses junk, naming the field
+            variants.append((attrs.evolve(good, **{field: value}),))
+        except ClaimDataError as exc:
+            assert [p.split("[")[0] for p, _ in exc.problems] == [f"evidence.{field}"]  # noqa: PT017
+    for evidence in variants:
+        problems: tuple[tuple[str, str], ...] = ()
+        try:
+            letter = appeal("CCM21", ccm21.evolve(evidence=evidence), letter_date=WHEN)
+        except ClaimDataError as exc:
+            problems = exc.problems
+        else:
+            assert isinstance(letter.enclosures, tuple)
+        assert all(path.startswith("evidence") for path, _ in problems)
+    with pytest.raises(ClaimDataError, match=r"evidence\.kind"):
+        Evidence(value, "title")  # type: ignore[arg-type]

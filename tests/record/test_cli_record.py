@@ -59,6 +59,11 @@ def test_json_output_has_the_documented_shape(data_dir: Path) -> None:
     assert data["missing"] == [] and data["conflicts"] == []
 
 
+def test_json_is_the_alias_of_format_json(data_dir: Path) -> None:
+    argv = ("record", "facts", str(data_dir / "cocm-bundle.json"), "--month", "2026-09")
+    assert run(*argv, "--json") == run(*argv, "--format", "json")
+
+
 def test_ndjson_files_as_arguments(data_dir: Path) -> None:
     files = sorted(str(p) for p in (data_dir / "bhi-export").glob("*.ndjson"))
     code, out, _ = run("record", "facts", *files, "--month", "2026-09", "--format", "json")
@@ -134,7 +139,7 @@ def test_missing_facts_and_notes_go_to_stderr(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "status", "message"),
     [
-        (["record", "facts", "NOFILE.json"], 1, "NOFILE.json: cannot read the file"),
+        (["record", "facts", "NOFILE.json"], 2, "FILE: cannot read the file"),
         (["record", "facts", "README.md"], 1, "README.md, line 1: not valid JSON"),
         (["record", "facts", "X", "--month", "2026-9"], 2, "expected a month as YYYY-MM"),
         (["record", "facts", "X", "--format", "xml"], 2, "invalid choice"),
@@ -215,10 +220,10 @@ def test_appeal_with_a_record_reports_conflicts(data_dir: Path, tmp_path: Path) 
     code, out, err = run(*argv)
     assert code == 0
     assert json.loads(out)["conflicts"][0]["fact"] == "care_manager_minutes"
-    assert "records 45 minutes" in json.loads(out)["text"]
+    assert "45 minutes of care management" in json.loads(out)["text"]
     assert "conflict: care_manager_minutes: the claim (facts.care_manager_minutes)" in err
     code, out, _ = run(*argv, "--prefer", "record")
-    assert "records 75 minutes" in json.loads(out)["text"]
+    assert "75 minutes of care management" in json.loads(out)["text"]
 
 
 def test_appeal_with_an_unreadable_record(tmp_path: Path) -> None:
@@ -228,6 +233,9 @@ def test_appeal_with_an_unreadable_record(tmp_path: Path) -> None:
     code, out, err = run("appeal", "CCM21", "--claim", str(claim), "--record", str(bad))
     assert (code, out) == (1, "")
     assert "bad.json, line 1: not valid JSON" in err
+    code, out, err = run("appeal", "CCM21", "--claim", str(claim), "--record", "NOFILE")
+    assert (code, out) == (2, "")
+    assert "--record: cannot read the file" in err
 
 
 def test_validate_against_the_record(data_dir: Path, tmp_path: Path) -> None:
@@ -250,4 +258,4 @@ def test_validate_against_the_record(data_dir: Path, tmp_path: Path) -> None:
         "record shows (Procedure/cocm-time-1 and 2 more)" in out
     )
     code, out, err = run("validate", str(letter), "--record", str(tmp_path / "none.json"))
-    assert code == 1 and "none.json: cannot read the file" in err
+    assert code == 2 and "--record: cannot read the file" in err

@@ -39,7 +39,7 @@ def test_75_minutes_against_a_record_of_45(data_dir: Path) -> None:
     short = record.read(json.dumps(bundle).encode())
     assert record.facts(short, month="2026-09").facts["care_manager_minutes"].value == 45
     letter = denialkit.appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
-    assert "records 75 minutes" in letter.text
+    assert "75 minutes of care management" in letter.text
     report = denialkit.check(letter, record=short)
     (f,) = report.by_rule()["DK801"]
     assert f.severity.value == "error" and not report.ok

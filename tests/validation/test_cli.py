@@ -98,7 +98,7 @@ def test_disable_and_code(letter_file: Path) -> None:
         "--disable",
         "DK108",
         "--disable",
-        "dk214",
+        "dk214,DK509",
     )
     assert (status, out) == (0, "")
 

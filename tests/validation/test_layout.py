@@ -54,7 +54,13 @@ def _imports(path: Path) -> set[str]:
     package = here if path.name == "__init__.py" else here.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, ast.Import):
+            found.update(
+                a.name.removeprefix("denialkit.validation.")
+                for a in node.names
+                if a.name.startswith("denialkit.validation.")
+            )
+        elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".") if package else []
                 base = base[: len(base) - (node.level - 1)] if node.level > 1 else base

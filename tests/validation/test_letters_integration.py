@@ -41,6 +41,16 @@ def test_every_bundled_example_letter_passes(code: str) -> None:
     assert letter.report.ok, [str(f) for f in letter.report.errors]
 
 
+@pytest.mark.parametrize("code", example_codes())
+def test_every_bundled_example_letter_passes_as_text_without_its_claim(code: str) -> None:
+    """The validator's verdict on the project's own letters agrees with the generator, also
+    when a person checks the text alone ("Service: 99213" without "CPT", a "Provider
+    Appeals" recipient line)."""
+    letter = appeal(code, example_claim(code), letter_date=LETTER_DATE)
+    report = Validator(today=LETTER_DATE).check(letter.text)
+    assert report.ok, [str(f) for f in report.errors]
+
+
 def test_an_edited_letter_text_is_checked_against_its_claim() -> None:
     letter = appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
     edited = letter.text.replace(letter.claim.claim_number, "26274801234599", 1)

@@ -125,6 +125,11 @@ def with_record(text: str, claim: Claim, minutes: int = 82, **changes: Any) -> A
     return text, {"claim": claim, "record": rec}
 
 
+BOILERPLATE = (
+    "The claim was denied. We believe this denial is in error. The services were medically "
+    "necessary and appropriately documented, and the enclosed records support payment.\n"
+)
+
 # (rule id, a case that fires it, a near-miss that does not)
 CASES: dict[str, tuple[Case, Case]] = {
     # ------------------------------------------------------------------ DK1xx
@@ -519,8 +524,9 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "DK505": (
-        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 45 minutes")),
-        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 70 minutes")),
+        # 99492 is billable from 36 minutes (more than half of its 70)
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 35 minutes")),
+        lambda t, c: text_only(sub(t, "spent 82 minutes", "spent 36 minutes")),
     ),
     "DK506": (
         lambda t, c: text_only(
@@ -557,6 +563,13 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
         lambda t, c: with_claim(
             t, c.evolve(services=(c.services[0], ServiceLine(code="99494", date=date(2026, 3, 31))))
+        ),
+    ),
+    "DK509": (
+        lambda t, c: (BOILERPLATE, {"codes": ["CO-4"]}),
+        lambda t, c: (
+            BOILERPLATE + "Modifier 25 was appended: the visit was separate.\n",
+            {"codes": ["CO-4"]},
         ),
     ),
     # ------------------------------------------------------------------ DK6xx
@@ -793,7 +806,7 @@ def test_minutes_threshold_counts_add_on_units(
     (f,) = validator.check(text, claim=addon).by_rule()["DK505"]
     assert (
         f.message
-        == "the minutes stated are fewer than the 100 that 99492 with 99494 needs in the month"
+        == "the minutes stated are fewer than the 86 that 99492 with 99494 needs in the month"
     )
     assert f.location.path == "facts.care_manager_minutes"
 
@@ -909,3 +922,18 @@ def test_a_letter_built_from_an_injected_payer_name_fails_its_check() -> None:
         pytest.skip("the claim refuses line breaks in one-line fields (issue #16, point 2)")
     assert "DK711" in letter.report.by_rule()
     assert not letter.report.ok
+
+
+@pytest.mark.parametrize(
+    ("code", "named"),
+    [
+        ("CO-4", "Modifier 25 marks a separate visit."),
+        ("CO-50", "The plan's medical policy criteria are met."),
+        ("CO-197", "Authorization PA-1 was on file."),
+        ("CCM21", "The care manager spent 24 minutes."),
+    ],
+)
+def test_a_boilerplate_argument_is_found_for_each_disputed_item(code: str, named: str) -> None:
+    v = Validator(select=["DK509"])
+    assert [f.rule_id for f in v.check(BOILERPLATE, codes=[code])] == ["DK509"]
+    assert list(v.check(BOILERPLATE + named, codes=[code])) == []

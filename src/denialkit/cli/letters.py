@@ -4,9 +4,9 @@
 The letter goes to stdout (or ``-o PATH``, a new file: an existing file is replaced only with
 ``--force``, and a symbolic link never); what a person should know about it, the missing
 facts, the warnings, the checklist, the filing deadline and the letter's own errors, goes to
-stderr. A letter that fails its own check (an error in its report) is still written, and the
-exit status is 1. ``--format json`` prints all of it, with the letter's parts and the
-validator's report, as one JSON object.
+stderr. ``--format json`` prints all of it, with the letter's parts and the validator's
+report, as one JSON object. A letter that fails its own check (an error in its report) is
+still written, and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -86,10 +86,9 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
     elif args.format == "json":
-        body = (
-            json.dumps({**letter.to_dict(), "conflicts": conflicts}, indent=2, ensure_ascii=False)
-            + "\n"
-        )
+        parts = letter.to_dict()
+        parts["conflicts"] = conflicts  # what a FHIR record said against the claim (--record)
+        body = json.dumps(parts, indent=2, ensure_ascii=False) + "\n"
     else:
         body = render(letter, args.format)
     if args.output:
@@ -286,8 +285,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="fail (exit 1) and write nothing when facts are missing, the letter fails its "
-        "own check, or despite a warning",
+        help="fail (exit 1) and write nothing when facts are missing, a warning applies or "
+        "the letter fails its own check",
     )
     p.set_defaults(handler=_cmd_appeal)
 

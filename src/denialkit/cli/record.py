@@ -3,8 +3,9 @@
 ``denialkit record facts FILE... --code CCM21 --month 2026-09`` prints each fact the record
 shows with the resource it came from, then the missing facts; ``--format json`` prints
 ``{"facts": {name: {"value", "source", "sources"}}, "missing": [...], "conflicts": [...],
-"notes": [...]}``. With ``--claim FILE`` the facts are compared with the claim's and every
-disagreement is listed under ``conflicts``. A record that cannot be read exits with 1.
+"notes": [...]}`` (``--json`` is the same). With ``--claim FILE`` the facts are compared with
+the claim's and every disagreement is listed under ``conflicts``. A missing or unreadable file
+exits with 2, a file that is not a FHIR R4 record with 1.
 """
 
 from __future__ import annotations
@@ -15,13 +16,27 @@ import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from ._common import UsageError
+from ._common import UsageError, add_format
 
 
 def _month(text: str) -> str:
     if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
         raise argparse.ArgumentTypeError("expected a month as YYYY-MM")
     return text
+
+
+def load_record(paths: Sequence[str], what: str) -> Any:
+    """The record in ``paths``; a missing or unreadable path is a usage error (exit 2), a
+    file that is not a FHIR R4 record a :class:`~denialkit.exceptions.RecordError` (exit 1)."""
+    import os
+
+    from denialkit.record import read
+
+    for path in paths:
+        if not os.path.exists(path) or not os.access(path, os.R_OK):
+            reason = "No such file or directory" if not os.path.exists(path) else "not readable"
+            raise UsageError(f"{what}: cannot read the file ({reason})")
+    return read(paths[0] if len(paths) == 1 else list(paths))
 
 
 def _conflict_rows(conflicts: Any) -> list[dict[str, str]]:
@@ -37,10 +52,11 @@ def fill_from_record(
     """For ``appeal --record FILE``: the claim filled from the record for the first
     care-management code among ``codes`` (else the first), and the conflicts as rows (each
     also printed to ``err``)."""
-    from denialkit.record import fill, is_bhi_code, read
+    from denialkit.record import fill, is_bhi_code
 
     code = next((c for c in codes if is_bhi_code(c)), codes[0])
-    filled = fill(claim, read(path), code=code, prefer=prefer)  # type: ignore[arg-type]
+    rec = load_record([path], "--record")
+    filled = fill(claim, rec, code=code, prefer=prefer)  # type: ignore[arg-type]
     for c in filled.conflicts:
         print(f"conflict: {c.message()}", file=err)
     return filled.claim, _conflict_rows(filled.conflicts)
@@ -52,22 +68,17 @@ def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
     from denialkit.claim import Claim
     from denialkit.record import fill
 
-    try:
-        with open(args.claim, "rb") as fh:
-            claim = Claim.from_json(fh.read())
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read the claim file ({exc.strerror or type(exc).__name__})"
-        ) from None
+    from ._common import read_input
+
+    claim = Claim.from_json(read_input(args.claim, "--claim"))
     filled = fill(claim, rec, code=args.code, month=args.month)
     return _conflict_rows(filled.conflicts)
 
 
 def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from denialkit.record import facts, read
+    from denialkit.record import facts
 
-    files = args.files
-    rec = read(files[0] if len(files) == 1 else files)
+    rec = load_record(args.files, "FILE")
     found = facts(rec, code=args.code, month=args.month)
     conflicts = _conflicts(args, rec)
     if args.format == "json":
@@ -121,5 +132,5 @@ def register(sub: Any) -> None:
     q.add_argument("--code", default="CCM21", help="the denial code (default: CCM21)")
     q.add_argument("--month", type=_month, metavar="YYYY-MM", help="the billed calendar month")
     q.add_argument("--claim", metavar="FILE", help="a claim (JSON) to compare the facts with")
-    q.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(q, ("text", "json"))
     q.set_defaults(handler=_cmd_facts)

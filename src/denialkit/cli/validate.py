@@ -113,9 +113,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     codes = _codes(args.code) if args.code else None
     rec = None
     if args.record:
-        from denialkit.record import read
+        from .record import load_record
 
-        rec = read(args.record)  # a RecordError exits with 1, naming the file
+        rec = load_record([args.record], "--record")  # not FHIR R4: a RecordError, exit 1
     report = validator.check(text, claim=claim, codes=codes, author=args.author, record=rec)
     if args.format == "json":
         data = {"file": name, **report.to_dict()}

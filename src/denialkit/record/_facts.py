@@ -123,7 +123,7 @@ class Source:
         path: the element read, e.g. ``Observation.valueInteger``.
         kind: the kind of document (``"consent"``, ``"care-plan"``, ``"rating-scale"``,
             ``"time-log"``, ``"care-team"``, ``"patient"``, ``"coverage"``, ``"remittance"``).
-        date: the resource's date at its own precision, when it has one.
+        when: the resource's date at its own precision, when it has one.
         title: what the document is, for an enclosure, e.g. ``"PHQ-9 score"`` (the letter adds
             the date).
     """
@@ -131,7 +131,7 @@ class Source:
     resource: str
     path: str
     kind: Kind
-    date: FhirDate | None = attrs.field(default=None, repr=False)
+    when: FhirDate | None = attrs.field(default=None, repr=False)
     title: str = attrs.field(default="", repr=False)
 
     def __repr__(self) -> str:
@@ -270,10 +270,10 @@ def evidence_for(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
     out = []
     for key in order:
         s = sources[key]
-        day = s.date.day if s.date is not None else None
+        day = s.when.day if s.when is not None else None
         title = f"{s.resource}: {s.title}"
-        if s.date is not None and day is None:
-            title += f" of {spoken(s.date)}"
+        if s.when is not None and day is None:
+            title += f" of {spoken(s.when)}"
         out.append(Evidence(_EVIDENCE_KINDS[s.kind], title, day, s.resource, tuple(supports[key])))
     return tuple(out)
 

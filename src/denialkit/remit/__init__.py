@@ -39,8 +39,11 @@ ST02/SE02) and balancing (per line and per claim, charge minus payment equals th
 adjustments; per transaction set, BPR02 equals the claim payments minus the provider
 adjustments) are reported as :class:`~denialkit.exceptions.X12Warning` naming the segment
 number and byte offset, or raised as :class:`~denialkit.exceptions.X12ParseError` with
-``strict=True``. Malformed or truncated data always raises ``X12ParseError``; its message
-names the segment number and byte offset and never a segment's values.
+``strict=True``. So is an amount or quantity outside the X12 R type (kept as ``None``), and
+a segment a claim has no place for (kept in ``ClaimPayment.unknown_segments``); blanks around
+a segment never change its meaning. Malformed or truncated data always raises
+``X12ParseError``; its message names the segment number and byte offset and never a
+segment's values.
 
 Other transaction sets in the same file are skipped with a warning; a file without an
 ISA/GS envelope is read with the delimiters found in its ST segment, with a warning.
@@ -70,6 +73,7 @@ from ._records import (
     Remittance,
     RemittanceHeader,
     ServiceLine,
+    UnknownSegment,
     claim_denials,
 )
 from ._sample import sample
@@ -98,6 +102,7 @@ __all__ = [
     "ServiceLine",
     "Source",
     "Summary",
+    "UnknownSegment",
     "claims",
     "denials",
     "iter_records",

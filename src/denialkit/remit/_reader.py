@@ -835,12 +835,13 @@ class Reader:
         """Keep a segment the claim has no place for, and report it (an error if strict)."""
         where = "a service line" if in_line else "a claim"
         known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
-        what = "has no place in" if known else "is not a segment of"
-        self.report_at(
-            "placement",
-            f"a segment ({_tag(tag)}) {what} {where}; it is kept in the claim's unknown_segments",
-            i,
-        )
+        if known:
+            what = f"a segment ({tag}) has no place in {where}"
+        elif 2 <= len(tag) <= 3 and set(tag) <= _SAFE:
+            what = f"a segment ({tag}) is not a segment of {where}"
+        else:
+            what = f"a segment whose id is not an X12 segment id is in {where}"
+        self.report_at("placement", f"{what}; it is kept in the claim's unknown_segments", i)
         return UnknownSegment(tag, self._seg0 + i + 1, self.offset(i), seg)
 
     def _entity_type_error(self, i: int) -> X12ParseError:

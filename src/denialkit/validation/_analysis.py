@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
 
+import denialkit.validation._vocab as _vocab
+from denialkit import _care_minutes
 from denialkit._ids import (
     compact,
     ssn_like,
@@ -49,7 +51,6 @@ from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
 
-from . import _vocab
 from ._model import Author, Document
 
 if TYPE_CHECKING:
@@ -423,6 +424,7 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 _SEP: Final = r"[ \t]*(?:[:#]|(?<=\.))[ \t]*:?[ \t]*"
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
+_SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?: [0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -445,15 +447,22 @@ def _value_after(text: str, pos: int) -> Labelled | None:
     if m is None:
         return None
     v = m.group().rstrip(".")
-    return Labelled(v, pos) if v and _HAS_DIGIT_RE.search(v) else None
+    if v and _HAS_DIGIT_RE.search(v):
+        return Labelled(v, pos)
+    # an id written in groups with spaces: "NSH 6671 0392"
+    m = _SPACED_VALUE_RE.match(text, pos)
+    if m is not None and len(_ASCII_DIGIT_RE.findall(m.group())) >= 4:
+        return Labelled(m.group(), pos)
+    return None
 
 
 def _phrases(phrases: Sequence[str]) -> str:
     """An alternation of vocabulary phrases (longest first), each word escaped, any run of
-    spaces or tabs where a phrase has a space, ending where a word ends."""
+    spaces or tabs (or one line break) where a phrase has a space, ending where a word
+    ends."""
     alts = []
     for p in sorted(set(phrases), key=lambda x: (-len(x), x)):
-        body = r"[ \t]+".join(re.escape(w) for w in p.split())
+        body = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)".join(re.escape(w) for w in p.split())
         alts.append(body + (r"(?![a-z0-9])" if p[-1].isalnum() else ""))
     return "(?:" + "|".join(alts) + ")"
 
@@ -507,6 +516,9 @@ _PROC_SHAPE_RE: Final = re.compile(
     r"(?<![a-z0-9/$.,-])(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])"
 )
 _PROC_REACH: Final = 40
+_MY_RE: Final = re.compile(
+    r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature)"
+)
 _PATIENT_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PATIENT_AUTHOR))
 _PROVIDER_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PROVIDER_AUTHOR))
 _REMITTANCE_RE: Final = re.compile(_phrases(_vocab.REMITTANCE_WORDS))
@@ -651,10 +663,8 @@ def _claim_service_dates(claim: Claim) -> list[tuple[int, date]]:
     return out
 
 
-_BHI: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
+_BHI: Final = _care_minutes.codes("bhi")
 _COCM: Final = frozenset({"99492", "99493", "99494", "G2214"})
-_BHI_MINUTES: Final = {"99484": 20, "99492": 70, "99493": 60, "G2214": 30}
-_ADDON_MINUTES: Final = 30
 _CCM21: Final = "CCM21"
 _MINUTES_RE: Final = re.compile(r"min(?:ute)?s?\.?(?![a-z])")
 _MINUTES_GATE: Final = _gate("min mins minute minutes")
@@ -1142,12 +1152,15 @@ class Scan:
     def author(self) -> Author:
         """Who writes: the caller's word, else worked out from the text. A letter that uses
         more of a patient's phrases (:data:`_vocab.PATIENT_AUTHOR`: "my claim", "my doctor",
-        "on behalf of my son") than of a provider's ("our patient", "NPI", "our practice") is
-        a patient's; a tie is a provider's, whose letters have more to show."""
+        "on behalf of my son", and each "my" that is not "my patient" or "my office") than of
+        a provider's ("our patient", "NPI", "our practice") is a patient's; a tie is a
+        provider's, whose letters have more to show."""
         if self.given_author is not None:
             return self.given_author
         low = self.low
         patient = sum(1 for m in _PATIENT_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end()))
+        # "my" about one's own care ("my allergist", "my shots"), not "my patient"
+        patient += sum(1 for m in _MY_RE.finditer(low) if _wb(low, m.start(), m.start() + 2))
         provider = sum(1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end()))
         return Author.PATIENT if patient > provider else Author.PROVIDER
 

@@ -70,7 +70,8 @@ SERVICE_DATE_LABELS: Final = (
 SERVICE_IN_SENTENCE: Final = (
     "on", "provided on", "performed on", "rendered on", "received on", "seen on",
     "treated on", "admitted on", "visit on", "visit of", "surgery on", "procedure on",
-    "service on", "services on", "appointment on", "scheduled for",
+    "service on", "services on", "appointment on", "scheduled for", "visits from",
+    "therapy from", "services from", "treatment from", "care from", "stay from", "had on",
 )  # fmt: skip
 """Words that put a date in a sentence about the service ("the MRI on February 18, 2026"):
 the date counts as a date of service."""
@@ -81,7 +82,24 @@ PROCEDURE_CONTEXT: Final = (
 """Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
 code a service code ("The E/M code, 99284"; "Service: 99213")."""
 
-# -- the request and the recipient
+ARGUMENT_WORDS: Final = (
+    "document", "because", "evidence", "record", "shows", "showing", "support", "meets",
+    "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
+    "requirement", "medically necessary", "in accordance", "explain", "necessary", "needed",
+    "prescribed", "diagnosed",
+)  # fmt: skip
+"""Words an argument uses; a letter with none of them argues nothing."""
+
+# -- the decision, the request and the recipient
+
+DENIAL_WORDS: Final = (
+    "denied", "denial", "denying", "denies", "rejected", "rejection", "not paid",
+    "nonpayment", "non-payment", "adverse determination", "adverse benefit determination",
+    "initial determination", "unfavorable", "did not pay", "will not pay", "won't pay",
+    "refused to pay", "not covered", "declined to cover", "decided not to cover",
+    "not to cover", "not to pay", "decision to deny",
+)  # fmt: skip
+"""Words that name the decision the letter disputes."""
 
 REQUEST_PHRASES: Final = (
     "please reconsider", "please review", "please reprocess", "please re-process",

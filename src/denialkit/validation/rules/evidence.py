@@ -6,9 +6,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Final
 
+from denialkit import _care_minutes
 from denialkit.validation._analysis import (
-    _ADDON_MINUTES,
-    _BHI_MINUTES,
     _COCM,
     Scan,
     _any_in,
@@ -112,29 +111,28 @@ def _dk504(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     "DK505",
     "bhi-minutes-below-threshold",
     W,
-    summary="The minutes stated reach the monthly threshold of the code billed: 99484 20, "
-    "99492 70, 99493 60, G2214 30, plus 30 for each unit of 99494.",
+    summary="The minutes stated reach the fewest that bill the code in the month: 99484 "
+    "at least 20; 99492 from 36, 99493 from 31 and G2214 from 16 (more than half their 70, 60 "
+    "and 30); each unit of 99494 from 16 past the base code's full time, then 30 more.",
     hint="Check the time log; if the minutes support only a lower code, correct the claim "
     "instead of appealing.",
-    authority="AAFP BHI coding guide (99484, 99492-99494); AAPC on G2214 (CMS-1751-F). "
-    'Time-counting rules ("more than half") are unverified and not applied',
+    authority="AAFP BHI coding guide (99484, 99492-99494); AAPC on G2214 (CMS-1751-F); the CPT "
+    "time rule (a unit of time is reached once its midpoint is passed) for the CoCM codes",
 )
 def _dk505(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    billed = sc.bhi_codes
-    base = [c for c in billed or () if c in _BHI_MINUTES]
-    if not base:
+    if not sc.bhi_codes:
         return found
-    top = max(base, key=lambda c: (_BHI_MINUTES[c], c))
-    addons = sum((u for c, u, _, _ in sc.service_codes if c == "99494"), Decimal(0))
-    need = Decimal(_BHI_MINUTES[top]) + _ADDON_MINUTES * addons
+    needed = _care_minutes.minutes_needed((c, u) for c, u, _, _ in sc.service_codes)
+    if needed is None:
+        return found
+    what, need = needed
     stated = _stated_minutes(sc)
     if stated is None:
         return found
     minutes, at, path = stated
     if minutes < need:
-        what = top + (" with 99494" if addons else "")
-        shown = format(need.normalize(), "f")
+        shown = format(Decimal(need).normalize(), "f")
         found.append(
             r.finding(
                 doc,
@@ -208,4 +206,51 @@ def _dk508(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                     r.finding(doc, "99494 is billed without 99492 or 99493", at=at, path=path)
                 )
                 return found
+    return found
+
+
+# (the denial code, what the argument must name, in words a letter uses)
+_DISPUTED: Final = (
+    ("4", "the modifier", ("modifier",)),
+    (
+        "50",
+        "the coverage policy or criteria",
+        ("policy", "criteria", "criterion", "lcd", "ncd", "guideline", "coverage determination"),
+    ),
+    (
+        "197",
+        "the authorization",
+        ("authoriz", "authoris", "precert", "pre-cert", "prior approval", "referral"),
+    ),
+    ("CCM21", "the minutes or the required elements", ("minute", "consent", "care plan", "scale")),
+)
+
+
+def _disputed_codes(sc: Scan) -> set[str]:
+    """The codes the letter answers: the given ones, else those the text cites."""
+    if sc.codes:
+        return {c.code for c in sc.codes}
+    return {c.code.code for c in sc.cited if c.code is not None}
+
+
+@_rule(
+    "DK509",
+    "boilerplate-argument",
+    W,
+    summary="The argument names what the denial disputes: the modifier for CO-4, the coverage "
+    "policy or criteria for CO-50, the authorization for CO-197, the minutes or elements for "
+    "CCM21. An argument that never names it is boilerplate.",
+    hint="Name the disputed item and show where the record proves it (e.g. 'modifier 25 was "
+    "appended because ...').",
+    authority="logic; AMA appeal guidance (address the specific reason for the denial)",
+)
+def _dk509(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    codes = _disputed_codes(sc)
+    if not codes:
+        return found
+    low = sc.low
+    for code, what, words in _DISPUTED:
+        if code in codes and not _any_in(low, words):
+            found.append(r.finding(doc, f"the argument never names {what}"))
     return found

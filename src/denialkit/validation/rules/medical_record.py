@@ -32,7 +32,7 @@ _DATE_RE: Final = re.compile(_DATE)
 # threshold ("its first 70 minutes of care manager time", "at least 20 minutes") is not one
 _MINUTES_RE: Final = re.compile(
     r"(?<!first )(?<!least )(?<!each )(?<!further )\b([0-9]{1,4})\s*(?:minutes?|mins?\.?)"
-    r"\s+of\s+care[\s-]+management\b|\b(?:records?|recorded|logged|spent)\s+([0-9]{1,4})\s*"
+    r"\s+of\s+care[\s-]+management\b|\b(?:records?|recorded|logged|spent|shows?)\s+([0-9]{1,4})\s*"
     r"(?:minutes?|mins?\b)",
     re.I,
 )

@@ -8,12 +8,12 @@ from typing import Final
 
 import attrs
 
+import denialkit.validation._vocab as _vocab
 from denialkit._ids import (
     mbi_is_valid,
     procedure_kind,
 )
 from denialkit.claim import PlanType
-from denialkit.validation import _vocab
 from denialkit.validation._analysis import (
     MAX_LINES,
     Scan,
@@ -219,11 +219,7 @@ def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     return found
 
 
-_DENIAL_WORDS: Final = (
-    "denied", "denial", "denying", "denies", "rejected", "rejection", "not paid",
-    "nonpayment", "non-payment", "adverse determination", "adverse benefit determination",
-    "initial determination", "unfavorable",
-)  # fmt: skip
+_DENIAL_WORDS: Final = _vocab.DENIAL_WORDS
 
 
 @_rule(
@@ -341,11 +337,7 @@ def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     return found
 
 
-_ARGUMENT_WORDS: Final = (
-    "document", "because", "evidence", "record", "shows", "showing", "support", "meets",
-    "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
-    "requirement", "medically necessary", "in accordance",
-)  # fmt: skip
+_ARGUMENT_WORDS: Final = _vocab.ARGUMENT_WORDS
 _MIN_ARGUMENT_SPACES: Final = 25
 
 
@@ -375,6 +367,13 @@ _APPEALS_UNIT_RE: Final = re.compile(
 )
 
 
+_UNIT_LINE_RE: Final = re.compile(
+    r"^[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
+    r"|redeterminations)[ \t]*\r?$",
+    re.M,
+)
+
+
 def _first_line(s: str) -> str:
     for line in s.splitlines():
         if line.strip():
@@ -385,9 +384,11 @@ def _first_line(s: str) -> str:
 def _has_recipient_line(low: str) -> bool:
     for m in _words_at(_RECIPIENT_LINE_RE, low):
         head = _line_head(low, m.start(), 8)
-        if head is not None and not head.strip():
+        if head is not None and not head.strip() and low[m.end() : _line_end(low, m.end())].strip():
             return True
-    return any(True for _ in _words_at(_APPEALS_UNIT_RE, low))
+    if any(True for _ in _words_at(_APPEALS_UNIT_RE, low)):
+        return True
+    return _UNIT_LINE_RE.search(low) is not None
 
 
 @_rule(
