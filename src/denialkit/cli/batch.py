@@ -4,7 +4,10 @@ Writes one letter per claim whose denial calls for an appeal into DIR, named fro
 position and claim number (``0003-ACME26001003.txt``: never a patient name), and
 ``DIR/index.csv`` with one row per claim that needs work: the file written, or the reason
 none was. The index is written as ``index.csv.partial`` and renamed when the whole file has
-been read, so an ``index.csv`` is always complete.
+been read, so an ``index.csv`` is always complete. Every CSV cell is made safe for a
+spreadsheet (:mod:`denialkit._csvsafe`). Nothing is written through a symbolic link, and
+files already in DIR (letters, ``index.csv``) are kept unless ``--force`` (see
+:class:`_Folder`).
 
 The practice's details come from ``--provider FILE`` (required: the 835 does not carry the
 signer, the address or the phone), the payer's from ``--payer FILE`` (optional: by default
@@ -14,7 +17,8 @@ claim format.
 Exit status: 0 when the file was read to its end; 1 for a file that cannot be read or is
 malformed, an invalid provider or payer file, a failed write, or with ``--strict`` when a
 letter was held back for missing facts; 2 for usage errors, a provider or payer file that
-cannot be read, and an appeals directory that cannot be created or written.
+cannot be read, an appeals directory that cannot be created or written, and a file in it
+that exists already (without ``--force``) or is a symbolic link.
 """
 
 from __future__ import annotations
