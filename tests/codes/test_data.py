@@ -310,5 +310,5 @@ def test_package_files_are_read_from_a_zip(tmp_path: Path) -> None:
     assert out.splitlines() == ['{"rows": []}', '{"rows": []}']
     from denialkit._compat import read_package_file
 
-    with pytest.raises(OSError):
+    with pytest.raises(FileNotFoundError):
         read_package_file("denialkit._data", "no-such-table.json")
