@@ -6,13 +6,31 @@ need them skip when that folder is absent, so the suite also passes on a bare ch
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+# Hypothesis: a deadline catches a slow example on a developer's machine; on a shared CI
+# runner the same example can take ten times as long, so the CI profile has no deadline
+# (and a fixed seed, so a failure can be replayed). Tests set max_examples, never deadline.
+settings.register_profile(
+    "dev", deadline=timedelta(milliseconds=2000), suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 
 def _register_payloads() -> None:

@@ -333,3 +333,107 @@ def test_no_sentinel_from_the_batch(caplog: pytest.LogCaptureFixture, tmp_path: 
     seen += [r.getMessage() for r in caplog.records]
     assert "0003-ACME26001003.txt exists" in "".join(seen)
     assert [s for s in seen if SENTINEL in s] == []
+
+
+# ------------------------------------------------------------------ the exception chain
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """An exception and every exception it holds: ``__cause__`` and ``__context__``."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo.extend(x for x in (e.__cause__, e.__context__) if x is not None)
+
+
+def _retained(exc: BaseException) -> list[str]:
+    """What an error reporter could ship: every message, argument and attribute of every
+    exception in the chain, and the repr of every denialkit object in a frame of their
+    tracebacks (as ``capture_locals`` shows it)."""
+    import traceback
+
+    out: list[str] = []
+    for e in _chain(exc):
+        out += [str(e), repr(e), *(repr(a) for a in e.args)]
+        out += [repr(v) for v in vars(e).values()]  # e.g. JSONDecodeError.doc
+        tb = e.__traceback__
+        while tb is not None:
+            for value in tb.tb_frame.f_locals.values():
+                if type(value).__module__.startswith("denialkit"):
+                    out.append(repr(value))
+            tb = tb.tb_next
+    # and a traceback formatter that shows locals must work (no repr may raise)
+    text = "".join(traceback.TracebackException.from_exception(exc, capture_locals=True).format())
+    assert text
+    return out
+
+
+def _raised(fn: Callable[[], object]) -> BaseException:
+    try:
+        fn()
+    except Exception as exc:
+        return exc
+    raise AssertionError("expected an error")
+
+
+def _entry_points() -> dict[str, Callable[[], object]]:
+    from denialkit.claim import Patient, Payer
+    from denialkit.validation import Validator
+
+    data = _claim_data()
+    text = json.dumps(data)
+    claim = Claim.from_dict(data)
+    bad = dict(data, patient={"name": f"{SENTINEL}\nX", "member_id": f"{SENTINEL}\x1b"})
+    return {
+        "from_json-truncated": lambda: Claim.from_json(text[:-7]),
+        "from_json-bytes": lambda: Claim.from_json(text.encode("utf-8")[:-3] + b"\xff}"),
+        "from_dict-newlines": lambda: Claim.from_dict(bad),
+        "Patient-newline": lambda: Patient(name=f"{SENTINEL}\nDear reviewer", member_id="W"),
+        "Payer-plan": lambda: Payer(name=f"{SENTINEL}", plan_type=f"{SENTINEL}"),  # type: ignore[arg-type]
+        "appeal-strict-missing": lambda: denialkit.appeal(
+            "CCM21", claim.without_fact("consent_date"), letter_date=LETTER_DATE, strict=True
+        ),
+        "appeal-strict-template-syntax": lambda: denialkit.appeal(
+            "CCM21",
+            claim.evolve(patient=Patient(name=f"{SENTINEL} {{{{7*7}}}}", member_id="W1")),
+            letter_date=LETTER_DATE,
+            strict=True,
+        ),
+        "appeal-late": lambda: denialkit.appeal("CCM21", claim, letter_date=date(2026, 1, 1)),
+        "validate": lambda: denialkit.validate(
+            f"Patient: {SENTINEL}\nSSN 123-45-6789\n", claim=claim
+        ),
+        "lookup": lambda: denialkit.lookup(f"{SENTINEL} Patient"),
+        "explain": lambda: denialkit.explain(f"CO-16 {SENTINEL}"),
+        "Validator-half-built": lambda: Validator(severity={f"{SENTINEL}": "error"}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_entry_points()))
+def test_no_sentinel_in_the_exception_chain_or_frame_locals(name: str) -> None:
+    exc = _raised(_entry_points()[name])
+    leaks = [s for s in _retained(exc) if SENTINEL in s]
+    assert leaks == []
+
+
+def test_from_json_errors_hold_no_chained_decoding_error() -> None:
+    text = json.dumps(_claim_data())
+    for broken in (text[:-7], text.encode("utf-8")[:-3] + b"\xff}"):
+        exc = _raised(lambda b=broken: Claim.from_json(b))  # type: ignore[misc]
+        assert [type(e).__name__ for e in _chain(exc)] == ["ClaimDataError"]
+
+
+def test_validator_repr_works_after_a_failed_init() -> None:
+    import traceback
+
+    from denialkit.validation import Validator
+
+    exc = _raised(lambda: Validator(severity={"DK999": "error"}))
+    frames = traceback.TracebackException.from_exception(exc, capture_locals=True).stack
+    shown = [f.locals.get("self") for f in frames if f.locals and "self" in f.locals]
+    assert shown and all(s and s.startswith("<Validator") for s in shown)

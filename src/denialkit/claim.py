@@ -346,6 +346,7 @@ def _code_shown(text: object) -> str:
 
 
 _SERVICE_CODE: Final = re.compile(r"[A-Z0-9]{5}")
+_NPI: Final = re.compile(r"[0-9]{10}")
 _MODIFIER: Final = re.compile(r"[A-Z0-9]{2}")
 
 
@@ -386,12 +387,16 @@ class Patient:
         return "<Patient (identifying fields hidden)>"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Provider:
-    """The practice that appeals (not patient data, shown in reprs).
+    """The practice that appeals.
 
     Every field is one line except ``address``, which may span lines (``\\n``); the
-    constructor checks them as :meth:`Claim.from_dict` does.
+    constructor checks them as :meth:`Claim.from_dict` does. The repr shows the NPI when it
+    has an NPI's shape, and no free text:
+
+    >>> Provider(name="Valley Family Medicine", npi="1234567893")
+    <Provider npi='1234567893'>
     """
 
     name: str = attrs.field(metadata=_LINE)
@@ -406,8 +411,13 @@ class Provider:
     def __attrs_post_init__(self) -> None:
         _self_check(self, "provider")
 
+    def __repr__(self) -> str:
+        npi = getattr(self, "npi", None)
+        shown = npi if isinstance(npi, str) and _NPI.fullmatch(npi) else "?" if npi else None
+        return f"<Provider npi={shown!r}>"
 
-@attrs.frozen
+
+@attrs.frozen(repr=False)
 class Payer:
     """The payer and where its appeals go.
 
@@ -421,6 +431,11 @@ class Payer:
     Traceback (most recent call last):
     ...
     denialkit.exceptions.ClaimDataError: claim data has 1 problem: payer.plan_type: must be ...
+
+    The repr shows the plan type and the window, and no free text:
+
+    >>> Payer(name="Acme Health", plan_type="erisa", appeal_window_days=180)
+    <Payer plan_type='erisa' appeal_window_days=180>
     """
 
     name: str = attrs.field(metadata=_LINE)
@@ -433,6 +448,12 @@ class Payer:
 
     def __attrs_post_init__(self) -> None:
         _self_check(self, "payer")
+
+    def __repr__(self) -> str:
+        plan, window = getattr(self, "plan_type", None), getattr(self, "appeal_window_days", None)
+        shown = plan.value if isinstance(plan, PlanType) else "?"
+        days = window if type(window) is int or window is None else "?"
+        return f"<Payer plan_type={shown!r} appeal_window_days={days!r}>"
 
 
 @attrs.frozen(repr=False)

@@ -505,7 +505,7 @@ _XML_BAD: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uff
 def _docx_text(text: str) -> str:
     """NFC, without the characters XML cannot hold and the invisible format controls (the
     validator flags them in the text letter)."""
-    text = _XML_BAD.sub("", unicodedata.normalize("NFC", text))
+    text = _XML_BAD.sub("", unicodedata.normalize("NFC", _plain(text)))
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 

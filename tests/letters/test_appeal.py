@@ -342,8 +342,10 @@ def test_a_level_the_plan_does_not_have_raises(ccm21: Claim, letter_date: date) 
 
 
 def test_letter_date_defaults_to_today(ccm21: Claim) -> None:
+    before = date.today()
     letter = appeal("CCM21", ccm21)
-    assert letter.letter_date == date.today()
+    after = date.today()  # the clock may pass midnight during the call
+    assert letter.letter_date in (before, after)
 
 
 def test_service_date_after_the_letter_date_names_the_path(ccm21: Claim) -> None:

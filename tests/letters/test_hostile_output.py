@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from denialkit.claim import Claim
 from denialkit.cli._common import terminal
 from denialkit.letters import Letter, appeal
-from denialkit.render import render_html, render_markdown, render_pdf, render_text
+from denialkit.render import render_docx, render_html, render_markdown, render_pdf, render_text
 from payloads import ALL, CONTROLS, LINE_BREAKS, MARKDOWN, payload_id, tampered
 
 WHEN = date(2026, 11, 2)
@@ -51,6 +51,15 @@ def _blocks(markdown: str) -> list[tuple[str, int]]:
     """The block structure of Markdown: each block token's type and nesting level."""
     tokens = MarkdownIt("commonmark").parse(markdown)
     return [(t.type, t.level) for t in tokens if t.type != "inline"]
+
+
+def _docx_text(data: bytes) -> str:
+    """The text of a Word document as stored (every character of document.xml's runs)."""
+    import html
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    return html.unescape("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml)))
 
 
 def _letter(claim: Claim) -> Letter:
@@ -98,6 +107,7 @@ def test_no_output_format_carries_a_control_character(ccm21: Claim, payload: str
         "pdf": "".join(
             page.extract_text() or "" for page in PdfReader(io.BytesIO(render_pdf(letter))).pages
         ),
+        "docx": _docx_text(render_docx(letter)),
     }
     for fmt, out in outputs.items():
         found = CONTROL.findall(out)

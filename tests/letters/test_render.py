@@ -42,7 +42,7 @@ def test_text_is_the_letter_text_and_wraps_on_request(letter: Letter) -> None:
     assert max(len(line) for line in wrapped.splitlines()) <= 60
     assert " ".join(wrapped.split()) == " ".join(letter.text.split())
     assert "\n   " in wrapped  # enclosures keep a hanging indent
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="width must be a whole number of at least 20"):
         render_text(letter, width=5)
 
 

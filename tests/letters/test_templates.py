@@ -357,14 +357,14 @@ def test_string_templates_declare_facts(ccm21: Claim) -> None:
         letter_date=LETTER_DATE,
     )
     assert missing.missing == ("care manager minutes",)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="facts are lower_snake_case names other than"):
         StringTemplate("x", facts=("payer",))
 
 
 def test_registry_rejects_bad_options() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_output must be a positive whole number"):
         TemplateRegistry(max_output=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
         TemplateRegistry(timeout=-1)
     with pytest.raises(TypeError):
         TemplateRegistry(override_dir=3)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -36,6 +37,7 @@ import pytest
 from pypdf import PdfReader
 
 import denialkit
+import payloads
 from denialkit import remit
 from denialkit.batch import ClaimAppeal, appeals
 from denialkit.claim import Payer, PlanType, Provider
@@ -995,3 +997,35 @@ def test_line_breaks_from_the_835_never_form_a_paragraph(
     assert claim.claim_number == "ACME26001003 URGENT"
     letter = next(a for a in appeals(raw, provider=PRACTICE, letter_date=LETTER_DATE) if a.written)
     assert letter.claim_number == "ACME26001003 URGENT"
+
+
+def _in_835(payload: str) -> bool:
+    return "*" not in payload and "~" not in payload and ":" not in payload
+
+
+@pytest.mark.parametrize("payload", [p for p in payloads.PAYLOADS if _in_835(p)])
+def test_every_hostile_835_value_reaches_the_claim_on_one_line(payload: str) -> None:
+    value = payload.encode("utf-8")
+    raw = remit.sample().replace(b"N1*PR*ACME HEALTH PLAN~", b"N1*PR*ACME " + value + b"~")
+    raw = raw.replace(b"NM1*QC*1*POE*EDGAR*", b"NM1*QC*1*POE" + value + b"*EDGAR*")
+    raw = raw.replace(b"*ACME26001003*", b"*ACME26001003" + value + b"*")
+    payment = next(c for c in remit.claims(raw) if c.patient_control_number == "PCN1003")
+    claim = payment.to_claim(provider=PRACTICE)  # the checked claim takes every value
+    for text in (claim.payer.name, claim.patient.name, claim.claim_number):
+        assert text == text.strip() and "  " not in text
+        assert not any(ch in text for ch in "\r\n\x0b\x0c\x1b\x00\x07\x85\u2028\u2029")
+    # what follows a line break in the value never starts a line of the letter
+    after = [
+        part.strip()
+        for part in re.split(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+", payload)[1:]
+        if part.strip()
+    ]
+    written = next(a for a in appeals(raw, provider=PRACTICE, letter_date=LETTER_DATE) if a.written)
+    assert written.letter is not None
+    clean = next(
+        a for a in appeals(remit.sample(), provider=PRACTICE, letter_date=LETTER_DATE) if a.written
+    )
+    assert clean.letter is not None
+    usual = {line.strip() for line in clean.letter.text.splitlines()}
+    lines = {line.strip() for line in written.letter.text.splitlines()} - usual
+    assert not [line for line in lines for part in after if line.startswith(part)]

@@ -81,7 +81,9 @@ def check(data: bytes, strict: bool = False) -> None:
     assert segment is None or segment >= 1
 
 
-FAST = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=300, suppress_health_check=[HealthCheck.too_slow]
+)  # deadline: the profile (conftest)
 
 
 @FAST
@@ -118,7 +120,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
-@settings(max_examples=500, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])  # deadline: the profile
 @given(mutated(), st.booleans())
 def test_mutated_valid_files(data: bytes, strict: bool) -> None:
     check(data, strict)

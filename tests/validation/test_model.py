@@ -109,8 +109,13 @@ def test_locations() -> None:
     assert str(Location(path="services[0].date")) == "claim services[0].date"
     assert str(Location(2, 1, "claim_number")) == "2:1 claim claim_number"
     assert str(Location()) == "letter"
-    for bad in ({"line": 0}, {"line": 1, "column": 0}, {"column": 3}, {"line": True}):
-        with pytest.raises(ValueError):
+    for bad, message in (
+        ({"line": 0}, "line must be a whole number from 1"),
+        ({"line": 1, "column": 0}, "column must be a whole number from 1"),
+        ({"column": 3}, "a column needs a line"),
+        ({"line": True}, "line must be a whole number from 1"),
+    ):
+        with pytest.raises(ValueError, match=message):
             Location(**bad)  # type: ignore[arg-type]
 
 
@@ -177,17 +182,17 @@ def test_rules_can_be_chosen_disabled_and_reweighted(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "message"),
     [
-        {"disable": ["DK999"]},
-        {"select": ["nonsense"]},
-        {"severity": {"DK118": "fatal"}},
-        {"severity": {"DK000": "error"}},
-        {"max_per_rule": 0},
+        ({"disable": ["DK999"]}, "disable: 'DK999' is not the id of a known rule"),
+        ({"select": ["nonsense"]}, "select: a value is not the id of a known rule"),
+        ({"severity": {"DK118": "fatal"}}, "severity for DK118 must be 'error', 'warning'"),
+        ({"severity": {"DK000": "error"}}, "severity: 'DK000' is not the id of a known rule"),
+        ({"max_per_rule": 0}, "max_per_rule must be a whole number from 1, or None"),
     ],
 )
-def test_bad_validator_settings_are_value_errors(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+def test_bad_validator_settings_are_value_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         Validator(**kwargs)  # type: ignore[arg-type]
 
 

@@ -338,6 +338,10 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: with_claim(sub(t, "Denial: CCM21", "Denial: CCM21 and reason code CO-16"), c),
         lambda t, c: with_claim(t, c),
     ),
+    "DK215": (
+        lambda t, c: text_only(t + "Diagnosis: Z99.99\n"),
+        lambda t, c: text_only(t),
+    ),
     # ------------------------------------------------------------------ DK3xx
     "DK301": (
         lambda t, c: text_only(sub(t, "To the", "{{ salutation }}")),

@@ -214,7 +214,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         e = explain(" ".join(args.codes), on=args.on)
     except UnknownCodeError as exc:
-        print(f"denialkit: {_which(args.codes)}: {exc}", file=err)
+        print(terminal(f"denialkit: {_which(args.codes)}: {exc}"), file=err)
         return EXIT_FINDING
     except InvalidCodeError as exc:
         raise UsageError(f"{_which(args.codes)}: {exc}") from None

@@ -111,11 +111,11 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         print("no missing facts", file=err)
     for w in letter.warnings:
-        print(f"warning: {w}", file=err)
+        print(terminal(f"warning: {w}"), file=err)
     if letter.checklist:
         print("worth adding to the claim's evidence (not in the letter):", file=err)
         for item in letter.checklist:
-            print(f"  - {item.item} [{item.kind.value}]: {item.why}", file=err)
+            print(terminal(f"  - {item.item} [{item.kind.value}]: {item.why}"), file=err)
     d = letter.deadline
     if d is not None:
         print(
@@ -259,7 +259,7 @@ def register(sub: Any) -> None:
         "and report",
     )
     p.add_argument(
-        "-o", "--output", metavar="PATH", help="write to a file (required for pdf and docx)"
+        "-o", "--output", metavar="PATH", help="write to a new file (required for pdf and docx)"
     )
     p.add_argument(
         "--force", action="store_true", help="replace the -o file if it exists (never a link)"

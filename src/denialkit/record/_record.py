@@ -82,6 +82,46 @@ class Resolution:
         return f"<Resolution {self.holder} {self.ref.path} {self.form} {state}>"
 
 
+class _Keys:
+    """The ``Type/id`` of every resource, kept as type -> ids: a large export repeats the type
+    in every key, and this holds each type once (a 200 MB export has hundreds of thousands)."""
+
+    __slots__ = ("_count", "_ids", "_other")
+
+    def __init__(self) -> None:
+        self._ids: dict[str, dict[str, None]] = {}
+        self._other: dict[str, None] = {}  # keys that are not Type/id (a urn fullUrl)
+        self._count = 0
+
+    def add(self, key: str) -> None:
+        rtype, sep, rid = key.partition("/")
+        if sep and rid and "/" not in rid and not key.startswith("urn:"):
+            ids = self._ids.get(rtype)
+            if ids is None:
+                ids = self._ids[rtype] = {}
+            if rid not in ids:
+                ids[rid] = None
+                self._count += 1
+        elif key not in self._other:
+            self._other[key] = None
+            self._count += 1
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        rtype, sep, rid = key.partition("/")
+        return (bool(sep) and rid in self._ids.get(rtype, ())) or key in self._other
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        for rtype, ids in self._ids.items():
+            for rid in ids:
+                yield f"{rtype}/{rid}"
+        yield from self._other
+
+
 class Record:
     """One patient's record, as read by :func:`denialkit.record.read`.
 
@@ -99,7 +139,7 @@ class Record:
     def __init__(self) -> None:
         self._index: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = {}
-        self._known: dict[str, None] = {}
+        self._known = _Keys()
         self._full_urls: dict[str, str] = {}
         self._identifiers: dict[tuple[str, str | None, str], str] = {}
         self._files: tuple[str, ...] = ()
@@ -113,13 +153,13 @@ class Record:
     def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
         """Note a resource that has no view: references to it resolve, nothing is read."""
         key = f"{rtype}/{rid}" if rid else (full_url or f"{rtype}/(no id)")
-        self._known[key] = None
+        self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
 
     def _add(self, view: Resource, full_url: str | None) -> None:
         key = view.key
-        self._known[key] = None
+        self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
         for system, value in view.identifiers:

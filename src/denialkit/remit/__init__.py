@@ -80,9 +80,9 @@ from ._sample import sample
 from ._tables import COLUMNS, Summary
 
 if TYPE_CHECKING:
-    import pandas
+    from typing import TextIO
 
-    from denialkit._csvsafe import SupportsWrite
+    import pandas
 
 __all__ = [
     "COLUMNS",
@@ -259,9 +259,7 @@ def to_records(
     return list(iter_records(source, strict=strict))
 
 
-def write_csv(
-    source: Source | Iterable[ClaimPayment], out: SupportsWrite, *, strict: bool = False
-) -> int:
+def write_csv(source: Source | Iterable[ClaimPayment], out: TextIO, *, strict: bool = False) -> int:
     """:func:`to_records` as CSV, safe to open in a spreadsheet; returns the rows written.
 
     The first row holds the ``COLUMNS``. Amounts and quantities are written as numbers
@@ -269,7 +267,7 @@ def write_csv(
     empty cells. A text cell whose first non-blank character is ``=``, ``+``, ``-`` or
     ``@``, or that starts with a tab or a line break, gets a leading ``'`` so that a
     spreadsheet shows it as text instead of running it (a claim number ``=HYPERLINK(...)``
-    from a hostile 835). Open ``out`` with ``newline=""``, as the :mod:`csv` module asks.
+    from a hostile 835). Open ``out`` with ``newline=""``, as the ``csv`` module asks.
 
     >>> import io
     >>> out = io.StringIO()

@@ -234,7 +234,11 @@ class Validator:
         return self._overrides.get(rule_id) or self.rule(rule_id).severity
 
     def __repr__(self) -> str:
-        return f"<Validator rules={len(self._rules)} overrides={len(self._overrides)}>"
+        # works on a half-built validator too (a failed __init__ seen by a traceback
+        # formatter that shows locals)
+        rules, overrides = getattr(self, "_rules", None), getattr(self, "_overrides", None)
+        shown = [len(x) if x is not None else "?" for x in (rules, overrides)]
+        return f"<Validator rules={shown[0]} overrides={shown[1]}>"
 
     def document(
         self,

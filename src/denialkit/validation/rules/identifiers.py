@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.resources
+import threading
+import warnings
 from collections.abc import Iterable
+from types import ModuleType
+from typing import Final
+
+import attrs
 
 from denialkit._ids import (
     compact,
@@ -22,6 +30,8 @@ from denialkit.validation._analysis import (
 from denialkit.validation._model import Document, Finding, Rule
 
 from ._registry import (
+    _NONE,
+    INF,
     E,
     W,
     _Hit,
@@ -424,5 +434,104 @@ def _dk214(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                     c.start,
                     None,
                 )
+            )
+    return _report(r, doc, hits)
+
+
+# -- ICD-10-CM existence (the optional extra denialkit[icd10]) --------------------------
+
+_ICD10_MODULE = "simple_icd_10_cm"
+_ICD10_DIST = "simple-icd-10-cm"
+
+
+class _Icd10:
+    """The ICD-10-CM code list of the optional extra, loaded on first use (it takes seconds
+    and about 190 MB, so never at import)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = False
+        self._module: ModuleType | None = None
+        self.version = ""
+
+    def get(self) -> ModuleType | None:
+        if not self._done:
+            with self._lock:
+                if not self._done:
+                    self._load()
+                    self._done = True
+        return self._module
+
+    def _load(self) -> None:
+        try:
+            with warnings.catch_warnings():
+                # the package reads its data with importlib.resources calls Python deprecates
+                warnings.simplefilter("ignore", DeprecationWarning)
+                module = importlib.import_module(_ICD10_MODULE)
+        except ImportError:
+            return
+        lists = sorted(
+            f.name
+            for f in importlib.resources.files(f"{_ICD10_MODULE}.data").iterdir()
+            if f.name.startswith("code-list-")
+        )
+        data = lists[-1].removeprefix("code-list-").removesuffix(".txt").replace("-", " ")
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            dist = version(_ICD10_DIST)
+        except PackageNotFoundError:
+            dist = "unknown"
+        self.version = f"ICD-10-CM code list of {data or 'unknown date'} ({_ICD10_DIST} {dist})"
+        self._module = module
+
+
+_ICD10: Final = _Icd10()
+
+
+@_rule(
+    "DK215",
+    "unknown-icd10",
+    W,
+    summary="Every diagnosis code exists in ICD-10-CM and is billable (not a header), checked "
+    "against the code list of the optional extra denialkit[icd10]; without it, an info "
+    "finding says the check was skipped.",
+    hint="Check the code against the ICD-10-CM list of the date of service's fiscal year; "
+    "bill the most specific code, not a header.",
+    authority="ICD-10-CM (CDC/CMS), via the simple-icd-10-cm package's code list",
+)
+def _dk215(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
+    codes: list[tuple[str, int | None, str | None]] = []
+    if doc.claim is not None:
+        for i, s in enumerate(doc.claim.services):
+            dx = s.diagnoses if isinstance(s.diagnoses, (tuple, list)) else ()
+            for j, code in enumerate(dx):
+                if isinstance(code, str) and icd10cm_shape_ok(code.strip()):
+                    codes.append((code.strip(), None, f"services[{i}].diagnoses[{j}]"))
+    codes.extend((v.value, v.start, None) for v in sc.diagnoses if icd10cm_shape_ok(v.value))
+    if not codes:
+        return _NONE
+    cm = _ICD10.get()
+    if cm is None:
+        skipped = r.finding(
+            doc,
+            "the diagnosis codes were not checked against ICD-10-CM: install denialkit[icd10]",
+        )
+        return (attrs.evolve(skipped, severity=INF),)
+    hits: list[_Hit] = []
+    for code, at, path in codes:
+        c = code.upper()
+        if not cm.is_valid_item(c):
+            hits.append(
+                (
+                    f"a diagnosis code is not in the {_ICD10.version}; validity depends on the "
+                    "fiscal year of the date of service",
+                    at,
+                    path,
+                )
+            )
+        elif not cm.is_leaf(c):
+            hits.append(
+                ("a diagnosis code is a header of ICD-10-CM, not a billable code", at, path)
             )
     return _report(r, doc, hits)
