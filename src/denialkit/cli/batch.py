@@ -62,6 +62,7 @@ INDEX_COLUMNS: Final = (
     "deadline",
     "missing_facts",
     "errors",
+    "warnings",
 )
 
 
@@ -114,6 +115,8 @@ def _row(a: ClaimAppeal, file: str) -> dict[str, object]:
         "deadline": d.due.isoformat() if d is not None else "",
         "missing_facts": len(a.missing),
         "errors": a.errors,
+        # the letter's warnings by stable id (late, deadline-soon, ...), space-separated
+        "warnings": " ".join(w.id for w in a.letter.warnings) if a.letter is not None else "",
     }
 
 
