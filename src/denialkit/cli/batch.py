@@ -298,11 +298,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt == "pdf":
         try:
             import fpdf  # noqa: F401
-        except ImportError:
-            print(
-                "denialkit: error: PDF output needs fpdf2: pip install 'denialkit[pdf]'", file=err
-            )
-            return 1
+        except ImportError:  # one line naming the extra, exit 2 (as every command)
+            from denialkit.exceptions import MissingExtraError
+
+            raise MissingExtraError("pdf", "PDF output", "fpdf2") from None
 
     try:
         source = open(args.file, "rb")  # noqa: SIM115 - closed below
