@@ -139,7 +139,7 @@ class Action(enum.StrEnum):
     SUPPLY_INFORMATION = "supply-information"
     NO_ACTION = "no-action"
     DEPENDS = "depends"
-    """The remark codes (or the group) decide the next step; no one step fits the code alone."""
+    """No one next step fits the code alone; the remark codes (or the group) decide it."""
 
     @property
     def label(self) -> str:

@@ -1071,8 +1071,8 @@ def appeal(
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:
     """The claim's evidence, with the old ``facts["enclosures"]`` strings read as kind
-    ``other`` (for a claim built in Python;
-    :meth:`~denialkit.claim.Claim.from_dict` converts them itself).
+    ``other`` (for a claim built in Python; ``Claim.from_dict()``
+    converts them itself).
 
     >>> claim = example_claim("CO-50")
     >>> old = claim.evolve(evidence=(), facts={**claim.facts, "enclosures": ["Office notes"]})

@@ -492,7 +492,7 @@ def test_batch_writes_a_letter_per_claim_to_appeal(
     ]
     assert list(rows[0]) == [
         "position", "claim_number", "patient_control_number", "outcome", "file", "reason",
-        "codes", "amount", "action", "deadline", "missing_facts", "errors",
+        "codes", "amount", "action", "deadline", "missing_facts", "errors", "warnings",
     ]  # fmt: skip
     assert [r["outcome"] for r in rows] == ["skipped", "written", "skipped", "skipped"]
     assert [r["file"] for r in rows] == ["", files[0].name, "", ""]
@@ -504,6 +504,26 @@ def test_batch_writes_a_letter_per_claim_to_appeal(
     assert int(rows[1]["missing_facts"]) >= 1 and int(rows[1]["errors"]) >= 1  # clinical summary
     assert rows[0]["missing_facts"] == rows[0]["errors"] == "0"
     assert not (out / "index.csv.partial").exists()
+
+
+def test_index_lists_each_letters_warnings(
+    appeals_835: Path, tmp_path: Path, provider_file: Path
+) -> None:
+    payer = tmp_path / "payer.json"
+    payer.write_text(
+        json.dumps({"name": "Sunrise Health", "plan_type": "medicare", "fax": "555-0100"}),
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, _, _ = run(
+        "remit", str(appeals_835), "--appeals", str(out), "--provider", str(provider_file),
+        "--payer", str(payer), "--date", "2026-10-10",
+    )  # fmt: skip
+    assert code == 0
+    rows = index_rows(out)
+    written = [r for r in rows if r["outcome"] == "written"]
+    assert written and all("late" in r["warnings"].split() for r in written)
+    assert all(r["warnings"] == "" for r in rows if r["outcome"] == "skipped")
 
 
 def test_batch_on_the_sentinel_fixture(

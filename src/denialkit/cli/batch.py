@@ -4,7 +4,10 @@ Writes one letter per claim whose denial calls for an appeal into DIR, named fro
 position and claim number (``0003-ACME26001003.txt``: never a patient name), and
 ``DIR/index.csv`` with one row per claim that needs work: the file written, or the reason
 none was. The index is written as ``index.csv.partial`` and renamed when the whole file has
-been read, so an ``index.csv`` is always complete.
+been read, so an ``index.csv`` is always complete. Every CSV cell is made safe for a
+spreadsheet (:mod:`denialkit._csvsafe`). Nothing is written through a symbolic link, and
+files already in DIR (letters, ``index.csv``) are kept unless ``--force`` (see
+:class:`_Folder`).
 
 The practice's details come from ``--provider FILE`` (required: the 835 does not carry the
 signer, the address or the phone), the payer's from ``--payer FILE`` (optional: by default
@@ -14,8 +17,8 @@ claim format.
 Exit status: 0 when the file was read to its end; 1 for a malformed file, an invalid
 provider or payer file, a failed write, or with ``--strict`` when a letter was held back for
 missing facts; 2 for usage errors, a remittance, provider or payer file that is missing or
-cannot be read, PDF without its extra, and an appeals directory that cannot be created or
-written.
+cannot be read, PDF without its extra, an appeals directory that cannot be created or
+written, and a file in it that exists already (without ``--force``) or is a symbolic link.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 from denialkit._csvsafe import csv_cell, row_writer
 from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 
-from ._common import EXIT_USAGE, plural
+from ._common import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,6 +64,7 @@ INDEX_COLUMNS: Final = (
     "deadline",
     "missing_facts",
     "errors",
+    "warnings",
 )
 
 
@@ -113,6 +117,8 @@ def _row(a: ClaimAppeal, file: str) -> dict[str, object]:
         "deadline": d.due.isoformat() if d is not None else "",
         "missing_facts": len(a.missing),
         "errors": a.errors,
+        # the letter's warnings by stable id (late, deadline-soon, ...), space-separated
+        "warnings": " ".join(w.id for w in a.letter.warnings) if a.letter is not None else "",
     }
 
 
@@ -298,11 +304,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt == "pdf":
         try:
             import fpdf  # noqa: F401
-        except ImportError:
-            print(
-                "denialkit: error: PDF output needs fpdf2: pip install 'denialkit[pdf]'", file=err
-            )
-            return EXIT_USAGE
+        except ImportError:  # one line naming the extra, exit 2 (as every command)
+            from denialkit.exceptions import MissingExtraError
+
+            raise MissingExtraError("pdf", "PDF output", "fpdf2") from None
 
     try:
         source = open(args.file, "rb")  # noqa: SIM115 - closed below
