@@ -8,7 +8,7 @@ a ``repr``: reprs show shapes and counts only.
 >>> from decimal import Decimal
 >>> claim = Claim(
 ...     claim_number="CLM-1001",
-...     patient=Patient(name="Zoë Nguyễn", member_id="1EG4TE5MK73", birth_date=date(1950, 3, 1)),
+...     patient=Patient(name="Zoë Nguyễn", member_id="7KQ2XF3RW45", birth_date=date(1950, 3, 1)),
 ...     provider=Provider(name="Valley Family Medicine", npi="1234567893"),
 ...     payer=Payer(name="Medicare", plan_type=PlanType.MEDICARE),
 ...     services=(ServiceLine(code="99484", date=date(2026, 3, 31), charge=Decimal("48.00")),),

@@ -132,7 +132,7 @@ def test_explain_lists_every_fact(bare: Claim, cocm_record: record.Record) -> No
         ln.startswith("care_manager_name: from the claim; the record agrees") for ln in lines
     )
     assert len(lines) == 13
-    assert "Zoë" not in text and "1EG4TE5MK73" not in text
+    assert "Zoë" not in text and "7KQ2XF3RW45" not in text
 
 
 def test_missing_stays_missing(bare: Claim) -> None:
