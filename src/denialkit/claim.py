@@ -49,6 +49,7 @@ __all__ = [
     "Payer",
     "USER_SOURCE",
     "PlanType",
+    "RecordLike",
     "Provider",
     "ServiceLine",
     "claim_schema",

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, unquote
 import attrs
 
 from ._base import RecordBase
-from ._fill import Filled, Prefer, fill
+from ._fill import Filled, fill
 from ._views import Ref, Resource
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ class Record(RecordBase):
         *,
         code: str | None = None,
         month: str | Month | None = None,
-        prefer: Prefer = "claim",
+        prefer: Literal["claim", "record"] = "claim",
     ) -> Filled:
         """:func:`denialkit.record.fill` of ``claim`` from this record: the new claim with
         the record's facts and evidence, and the account of each (conflicts included).
