@@ -54,7 +54,7 @@ class Conflict:
     fact: str
     claim_path: str
     record_source: str
-    kept: Prefer
+    kept: Literal["claim", "record"]
 
     def message(self) -> str:
         """A sentence for a person, without either value."""
@@ -213,7 +213,7 @@ def fill(
     *,
     code: str | None = None,
     month: str | Month | None = None,
-    prefer: Prefer = "claim",
+    prefer: Literal["claim", "record"] = "claim",
 ) -> Filled:
     """A new claim with the facts the record shows filled in, and an account of each.
 
