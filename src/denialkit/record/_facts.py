@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
 
 from ._dates import FhirDate, Month, spoken
@@ -134,6 +135,7 @@ class Source:
     when: FhirDate | None = attrs.field(default=None, repr=False)
     title: str = attrs.field(default="", repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Source {self.resource} {self.path}>"
 
@@ -157,6 +159,7 @@ class Fact:
         """The ``Type/id`` of the first source (the only one for most facts)."""
         return self.sources[0].resource
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Fact {self.name} sources={[s.resource for s in self.sources]}>"
 
@@ -175,6 +178,7 @@ class Note:
     fact: str | None
     resource: str | None
     message: str
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -195,6 +199,7 @@ class RecordFacts:
     missing: tuple[str, ...]
     notes: tuple[Note, ...] = attrs.field(repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<RecordFacts {self.code} {self.month} facts={sorted(self.facts)}>"
 
