@@ -198,3 +198,24 @@ def test_missing_extra_is_an_import_error_naming_the_extra() -> None:
     exc = MissingExtraError("docx", "DOCX output", "python-docx")
     assert isinstance(exc, ImportError) and exc.extra == "docx"
     assert str(exc) == "DOCX output needs python-docx: pip install 'denialkit[docx]'"
+
+
+def test_batch_pdf_without_its_extra_fails_in_one_line(tmp_path: Path) -> None:
+    from denialkit import remit
+
+    (tmp_path / "era.835").write_bytes(remit.sample())
+    provider = {"name": "Valley Family Medicine", "npi": "1234567893"}
+    (tmp_path / "provider.json").write_text(json.dumps(provider), "utf-8")
+    script = "import sys\nsys.modules['fpdf'] = None\nfrom denialkit.cli import main\n"
+    script += "sys.exit(main(sys.argv[1:]))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "remit", str(tmp_path / "era.835"), "--appeals",
+         str(tmp_path / "out"), "--provider", str(tmp_path / "provider.json"), "--format", "pdf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "denialkit: PDF output needs fpdf2: pip install 'denialkit[pdf]'"
+    ]

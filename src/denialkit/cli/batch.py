@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 from denialkit._csvsafe import csv_cell, row_writer
 from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 
-from ._common import EXIT_USAGE, plural, terminal
+from ._common import plural, terminal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -304,11 +304,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt == "pdf":
         try:
             import fpdf  # noqa: F401
-        except ImportError:
-            print(
-                "denialkit: error: PDF output needs fpdf2: pip install 'denialkit[pdf]'", file=err
-            )
-            return EXIT_USAGE
+        except ImportError:  # one line naming the extra, exit 2 (as every command)
+            from denialkit.exceptions import MissingExtraError
+
+            raise MissingExtraError("pdf", "PDF output", "fpdf2") from None
 
     try:
         source = open(args.file, "rb")  # noqa: SIM115 - closed below

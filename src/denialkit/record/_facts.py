@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
 from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
 
+from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
-from ._record import Record
+
+if TYPE_CHECKING:
+    from ._record import Record
 from ._views import (
     LOINC,
     SCALE_LOINC,
@@ -794,7 +797,7 @@ def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = No
         TypeError: ``record`` is not a Record, or ``code`` is not a str.
         ValueError: ``month`` is not ``YYYY-MM``.
     """
-    if not isinstance(record, Record):
+    if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")

@@ -11,16 +11,19 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
 from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Claim, Evidence, Facts, FactValue
 
+from ._base import RecordBase
 from ._dates import Month
 from ._facts import BHI_FACTS, Fact, RecordFacts, Source, evidence_for, facts, is_bhi_code
-from ._record import Record
+
+if TYPE_CHECKING:
+    from ._record import Record
 
 __all__ = ["Conflict", "Filled", "Origin", "fill"]
 
@@ -237,7 +240,7 @@ def fill(
     """
     if not isinstance(claim, Claim):
         raise TypeError(f"fill() needs a Claim, not {type(claim).__name__}")
-    if not isinstance(record, Record):
+    if not isinstance(record, RecordBase):
         raise TypeError(f"fill() needs a Record from read(), not {type(record).__name__}")
     if prefer not in ("claim", "record"):
         raise ValueError('prefer must be "claim" or "record"')

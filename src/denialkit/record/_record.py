@@ -15,14 +15,21 @@ real exports point at resources they leave out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote
 
 import attrs
 
 from denialkit._repr import tolerant
 
+from ._base import RecordBase
+from ._fill import Filled, Prefer, fill
 from ._views import Ref, Resource
+
+if TYPE_CHECKING:
+    from denialkit.claim import Claim
+
+    from ._dates import Month
 
 __all__ = ["OLD_TYPES", "Record", "Resolution"]
 
@@ -125,7 +132,7 @@ class _Keys:
         yield from self._other
 
 
-class Record:
+class Record(RecordBase):
     """One patient's record, as read by :func:`denialkit.record.read`.
 
     Holds views of the resources facts are read from (see ``denialkit.record`` for the list);
@@ -151,6 +158,21 @@ class Record:
     def files(self) -> tuple[str, ...]:
         """The names of the files read, in order (empty for bytes)."""
         return self._files
+
+    def fill(
+        self,
+        claim: Claim,
+        *,
+        code: str | None = None,
+        month: str | Month | None = None,
+        prefer: Prefer = "claim",
+    ) -> Filled:
+        """:func:`denialkit.record.fill` of ``claim`` from this record: the new claim with
+        the record's facts and evidence, and the account of each (conflicts included).
+
+        :meth:`denialkit.claim.Claim.with_record` calls it.
+        """
+        return fill(claim, self, code=code, month=month, prefer=prefer)
 
     # -- building (the reader only) ------------------------------------------------------
     def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
