@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
+
 from . import _care_minutes
 from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
@@ -156,6 +158,7 @@ class LetterWarning:
     code: str | None = None
     days: int | None = None
     action: str | None = None
+    __repr__ = fields_repr
 
     @property
     def id(self) -> str:
@@ -234,6 +237,7 @@ class Letter:
     checklist: tuple[ChecklistItem, ...] = ()
     warnings: tuple[LetterWarning, ...] = ()
 
+    @tolerant
     def __repr__(self) -> str:
         codes = tuple(c.key for c in self.codes)
         return (

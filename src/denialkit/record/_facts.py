@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
 
 from ._base import RecordBase
@@ -137,6 +138,7 @@ class Source:
     when: FhirDate | None = attrs.field(default=None, repr=False)
     title: str = attrs.field(default="", repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Source {self.resource} {self.path}>"
 
@@ -160,6 +162,7 @@ class Fact:
         """The ``Type/id`` of the first source (the only one for most facts)."""
         return self.sources[0].resource
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Fact {self.name} sources={[s.resource for s in self.sources]}>"
 
@@ -178,6 +181,7 @@ class Note:
     fact: str | None
     resource: str | None
     message: str
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -198,6 +202,7 @@ class RecordFacts:
     missing: tuple[str, ...]
     notes: tuple[Note, ...] = attrs.field(repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<RecordFacts {self.code} {self.month} facts={sorted(self.facts)}>"
 

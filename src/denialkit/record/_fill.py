@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Claim, Evidence, Facts, FactValue
 
 from ._base import RecordBase
@@ -55,6 +56,7 @@ class Conflict:
     claim_path: str
     record_source: str
     kept: Literal["claim", "record"]
+    __repr__ = fields_repr
 
     def message(self) -> str:
         """A sentence for a person, without either value."""
@@ -82,6 +84,7 @@ class Origin:
     origin: Literal["claim", "record", "missing"]
     sources: tuple[Source, ...] = ()
     agrees: bool | None = None
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -107,6 +110,7 @@ class Filled:
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]
 
+    @tolerant
     def __repr__(self) -> str:
         return (
             f"<Filled facts={len(self.claim.facts)} conflicts={len(self.conflicts)} "

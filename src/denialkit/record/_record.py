@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl, unquote
 
 import attrs
 
+from denialkit._repr import tolerant
+
 from ._base import RecordBase
 from ._fill import Filled, fill
 from ._views import Ref, Resource
@@ -84,6 +86,7 @@ class Resolution:
         """Whether the record holds the resource the reference points at."""
         return self.target is not None
 
+    @tolerant
     def __repr__(self) -> str:
         state = "resolved" if self.target is not None else "unresolved"
         return f"<Resolution {self.holder} {self.ref.path} {self.form} {state}>"
@@ -198,6 +201,7 @@ class Record(RecordBase):
         bucket.append(view)
 
     # -- reading -------------------------------------------------------------------------
+    @tolerant
     def __repr__(self) -> str:
         counts = {t: len(v) for t, v in sorted(self._by_type.items())}
         return f"<Record resources={len(self._known)} views={counts}>"

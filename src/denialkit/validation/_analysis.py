@@ -47,6 +47,7 @@ from denialkit._ids import (
     compact,
     ssn_like,
 )
+from denialkit._repr import fields_repr
 from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
@@ -710,6 +711,7 @@ class _DeadlineInfo:
     citation: str
     good_cause: bool
     problem: str | None
+    __repr__ = fields_repr
 
 
 _SSN_LABEL_RES: Final = (
