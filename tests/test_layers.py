@@ -26,7 +26,6 @@ SRC = Path(denialkit.__file__).parent
 #: here whose circle is gone may simply be deleted. None may involve remit/.
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"denialkit._tables", "denialkit.codes"}): "code tables (not remit)",
-    frozenset({"denialkit.letters", "denialkit.render"}): "letters and rendering (not remit)",
 }
 
 #: What remit/ must never import, at any level (also under TYPE_CHECKING).

@@ -83,10 +83,16 @@ def render(letter: Letter, format: str = "text") -> str | bytes:
     raise ValueError(f"unknown format; use one of {', '.join(FORMATS)}")
 
 
-def _need_letter(letter: object) -> None:
-    from .letters import Letter
+#: What every renderer reads of a letter: its parts. render.py sits above letters.py and
+#: is called by ``Letter.render()``, so it checks these instead of importing ``Letter`` back.
+_LETTER_PARTS: Final = (
+    "sender", "date_line", "recipient", "subject", "salutation", "body", "request",
+    "enclosures", "closing", "signature", "text",
+)  # fmt: skip
 
-    if not isinstance(letter, Letter):
+
+def _need_letter(letter: object) -> None:
+    if isinstance(letter, (str, bytes)) or not all(hasattr(letter, a) for a in _LETTER_PARTS):
         raise TypeError(f"expected a denialkit Letter, not {type(letter).__name__}")
 
 
