@@ -353,3 +353,13 @@ def test_evidence_title_and_source_hold_one_line(field: str, value: str) -> None
         Evidence("consent", **fields)  # type: ignore[arg-type]
     assert b.value.problems == ((f"evidence.{field}", a.value.problems[0][1]),)
     assert value not in str(a.value) + str(b.value)
+
+
+def test_from_dict_checks_once_and_leaves_the_constructors_checking() -> None:
+    data = json.loads(example_claim("CCM21").to_json())
+    Claim.from_dict(data)
+    with pytest.raises(ClaimDataError, match="must be one line"):
+        Claim.from_dict(_data_with("patient.name", "A\nB"))
+    # whatever from_dict did, a record built afterwards still checks itself
+    with pytest.raises(ClaimDataError, match=r"patient\.name: must be one line"):
+        Patient(name="A\nB", member_id="W1")

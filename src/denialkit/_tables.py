@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._compat import files
+from ._compat import read_package_file
 from .codes import (
     Action,
     Advice,
@@ -242,9 +242,14 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
     ``source`` is the folder to read (default: the package's ``_data``); the tests point it
     at a tampered copy.
     """
-    pkg = source if source is not None else files(DATA_PACKAGE)
+
+    def read(name: str) -> bytes:
+        if source is not None:
+            return source.joinpath(name).read_bytes()
+        return read_package_file(DATA_PACKAGE, name)
+
     try:
-        manifest = json.loads(pkg.joinpath(MANIFEST).read_bytes())
+        manifest = json.loads(read(MANIFEST))
         outputs = manifest["outputs"]
     except (OSError, ValueError, KeyError, TypeError):
         raise DataError("the manifest is missing or unreadable", file=MANIFEST) from None
@@ -253,7 +258,7 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
     seen: set[str] = set()
     for name in TABLE_FILES:
         try:
-            raw = pkg.joinpath(name).read_bytes()
+            raw = read(name)
         except OSError:
             raise DataError("the table file is missing", file=name) from None
         expected = outputs.get(name, {}).get("crc32")

@@ -27,6 +27,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeAlias, TypeVar, cast, overload
@@ -301,8 +302,15 @@ def _problems(cls: type, get: Callable[[str], object], path: str) -> _Problems:
     return out
 
 
+#: Set while ``Claim.from_dict`` builds records whose values it has just checked with the
+#: same checks, so that they are not checked twice (per thread and task, never global).
+_CHECKED: ContextVar[bool] = ContextVar("denialkit_claim_checked", default=False)
+
+
 def _self_check(record: object, path: str) -> None:
     """Raise :class:`ClaimDataError` naming every bad field of a record just built."""
+    if _CHECKED.get():
+        return
     problems = _problems(type(record), lambda name: getattr(record, name), path)
     if problems:
         raise ClaimDataError(problems)
@@ -968,7 +976,7 @@ class _Checker:
                 self.problems.extend(_field_problems(check, values[name], _join(path, name)))
         if any(v is _BAD for v in values.values()) or self.problems:
             return None
-        return cls(**values)
+        return _build(cls, **values)
 
     # -- records ---------------------------------------------------------------------
     def claim(self, data: object) -> Claim | None:
@@ -987,7 +995,17 @@ class _Checker:
         facts, evidence = self.legacy_enclosures(facts, evidence)
         if self.problems or not (patient and provider and payer and denial):
             return None
-        return Claim(cast(str, number), patient, provider, payer, services, denial, facts, evidence)
+        return _build(
+            Claim,
+            claim_number=cast(str, number),
+            patient=patient,
+            provider=provider,
+            payer=payer,
+            services=services,
+            denial=denial,
+            facts=facts,
+            evidence=evidence,
+        )
 
     def patient(self, data: object, path: str) -> Patient | None:
         d = self.obj(data, path, _PATIENT_KEYS)
@@ -1133,6 +1151,17 @@ _CLAIM_KEYS: Final = {
 _EVIDENCE_KEYS: Final = ("kind", "title", "date", "source", "supports")
 
 _R = TypeVar("_R")
+
+
+def _build(cls: Callable[..., _R], **values: object) -> _R:
+    """A record from values the checker has checked already (their checks are not rerun)."""
+    token = _CHECKED.set(True)
+    try:
+        return cls(**values)
+    finally:
+        _CHECKED.reset(token)
+
+
 _PATIENT_KEYS: Final = ("name", "member_id", "birth_date", "group_number")
 _PROVIDER_KEYS: Final = (
     "name", "npi", "address", "phone", "fax", "email", "signer_name", "signer_title",

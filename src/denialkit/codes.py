@@ -139,7 +139,7 @@ class Action(enum.StrEnum):
     SUPPLY_INFORMATION = "supply-information"
     NO_ACTION = "no-action"
     DEPENDS = "depends"
-    """No one next step fits the code alone: the remark codes (or the group) decide it."""
+    """No one next step fits the code alone; the remark codes (or the group) decide it."""
 
     @property
     def label(self) -> str:

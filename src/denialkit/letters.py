@@ -1077,7 +1077,7 @@ def appeal(
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:
     """The claim's evidence, with the old ``facts["enclosures"]`` strings read as kind
-    ``other`` (for a claim built in Python; :meth:`~denialkit.claim.Claim.from_dict`
+    ``other`` (for a claim built in Python; ``Claim.from_dict()``
     converts them itself).
 
     >>> claim = example_claim("CO-50")

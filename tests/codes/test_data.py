@@ -275,3 +275,40 @@ def test_missing_files(tmp_path: Path) -> None:
     data.mkdir()
     with pytest.raises(DataError, match="manifest"):
         load_builtin(data)
+
+
+def test_the_first_lookup_imports_no_resource_machinery() -> None:
+    # importlib.resources brings in pathlib and tempfile; the backport is not a dependency
+    code = (
+        "import sys, denialkit\n"
+        "denialkit.lookup('CO-16')\n"
+        "print(sorted(m for m in ('importlib.resources', 'importlib_resources', 'pathlib',"
+        " 'tempfile') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_package_files_are_read_from_a_zip(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "pkgs.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("zipped_data/__init__.py", "")
+        z.writestr("zipped_data/table.json", '{"rows": []}')
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from denialkit._compat import read_package_file, files\n"
+        "print(read_package_file('zipped_data', 'table.json').decode())\n"
+        "print(files('zipped_data').joinpath('table.json').read_text())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(archive)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == ['{"rows": []}', '{"rows": []}']
+    from denialkit._compat import read_package_file
+
+    with pytest.raises(FileNotFoundError):
+        read_package_file("denialkit._data", "no-such-table.json")

@@ -116,7 +116,7 @@ def test_bad_claim_files(tmp_path: Path) -> None:
     assert "services[0].date: not a real calendar date" in err
     assert "patient.birth_date" in err
     code, _, err = run("appeal", "CCM21", "--claim", str(tmp_path / "absent.json"))
-    assert code == 2 and "cannot read the claim file" in err
+    assert code == 2 and "--claim: cannot read the file" in err
     code, _, err = run("appeal", "CCM21", "--claim", str(path), "--example")
     assert code == 2
 

@@ -720,7 +720,7 @@ def test_batch_files_that_cannot_be_read_or_written(
     code, _, err = run(
         "remit", str(tmp_path / "none.835"), "--appeals", str(tmp_path / "o2"), *prov
     )
-    assert code == 1 and "cannot read" in err and not (tmp_path / "o2").exists()
+    assert code == 2 and "FILE: cannot read the file" in err and not (tmp_path / "o2").exists()
     # DIR is a file, or lies under a file
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")

@@ -60,4 +60,4 @@ def test_malformed_and_missing_files(tmp_path: Path) -> None:
     code, out, err = run("remit", str(bad))
     assert code == 1 and out == "" and "not an X12 file" in err
     code, out, err = run("remit", str(tmp_path / "missing.835"))
-    assert code == 1 and out == "" and "cannot read" in err
+    assert code == 2 and out == "" and "FILE: cannot read the file" in err

@@ -4,17 +4,21 @@ Writes one letter per claim whose denial calls for an appeal into DIR, named fro
 position and claim number (``0003-ACME26001003.txt``: never a patient name), and
 ``DIR/index.csv`` with one row per claim that needs work: the file written, or the reason
 none was. The index is written as ``index.csv.partial`` and renamed when the whole file has
-been read, so an ``index.csv`` is always complete.
+been read, so an ``index.csv`` is always complete. Every CSV cell is made safe for a
+spreadsheet (:mod:`denialkit._csvsafe`). Nothing is written through a symbolic link, and
+files already in DIR (letters, ``index.csv``) are kept unless ``--force`` (see
+:class:`_Folder`).
 
 The practice's details come from ``--provider FILE`` (required: the 835 does not carry the
 signer, the address or the phone), the payer's from ``--payer FILE`` (optional: by default
 the payer named in the remittance). Both files hold the JSON object of the same name in the
 claim format.
 
-Exit status: 0 when the file was read to its end; 1 for a file that cannot be read or is
-malformed, an invalid provider or payer file, a failed write, or with ``--strict`` when a
-letter was held back for missing facts; 2 for usage errors, a provider or payer file that
-cannot be read, and an appeals directory that cannot be created or written.
+Exit status: 0 when the file was read to its end; 1 for a malformed file, an invalid
+provider or payer file, a failed write, or with ``--strict`` when a letter was held back for
+missing facts; 2 for usage errors, a remittance, provider or payer file that is missing or
+cannot be read, PDF without its extra, an appeals directory that cannot be created or
+written, and a file in it that exists already (without ``--force``) or is a symbolic link.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 
 from denialkit._csvsafe import csv_cell, row_writer
 from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
+
+from ._common import EXIT_USAGE, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -307,8 +313,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         source = open(args.file, "rb")  # noqa: SIM115 - closed below
         size = os.fstat(source.fileno()).st_size
     except OSError as exc:
-        print(f"denialkit: error: cannot read {args.file}: {exc.strerror or exc}", file=err)
-        return 1
+        raise _usage(f"FILE: cannot read the file ({exc.strerror or type(exc).__name__})") from None
 
     with source:
         directory = Path(args.appeals)
@@ -371,7 +376,7 @@ def _write_all(
         print(f"denialkit: error: {message}", file=err)
         if written or skipped:
             print(
-                f"denialkit: stopped after {written} letter{'s' if written != 1 else ''}; "
+                f"denialkit: stopped after {plural(written, 'letter')}; "
                 "the claims done so far are listed in index.csv.partial",
                 file=err,
             )
@@ -430,20 +435,20 @@ def _write_all(
         return 1
 
     print(
-        f"wrote {written} letter{'s' if written != 1 else ''} ({fmt}) to {folder.path}; "
-        f"{skipped} claim{'s' if skipped != 1 else ''} that need work got no letter "
+        f"wrote {plural(written, 'letter')} ({fmt}) to {folder.path}; "
+        f"{plural(skipped, 'claim that needs', 'claims that need')} work got no letter "
         f"(the reasons are in index.csv)",
         file=err,
     )
     if missing:
         print(
-            f"{missing} letter{'s' if missing != 1 else ''} lack facts, marked [MISSING: ...] "
+            f"{plural(missing, 'letter lacks', 'letters lack')} facts, marked [MISSING: ...] "
             "in the text and counted in index.csv",
             file=err,
         )
     if held:
         print(
-            f"--strict: {held} letter{'s' if held != 1 else ''} held back for missing facts",
+            f"--strict: {plural(held, 'letter')} held back for missing facts",
             file=err,
         )
         return 1

@@ -16,9 +16,9 @@ import json
 import sys
 from typing import Any, TextIO
 
-from denialkit.exceptions import InvalidCodeError
+from denialkit.exceptions import DeadlineError, InvalidCodeError
 
-from ._common import iso_date, terminal
+from ._common import add_format, int_range, iso_date, plural, read_input, terminal
 
 
 def _usage(message: str) -> Exception:
@@ -30,16 +30,7 @@ def _usage(message: str) -> Exception:
 def _read_claim(path: str) -> Any:
     from denialkit.claim import Claim
 
-    if path == "-":
-        data: bytes = sys.stdin.buffer.read()
-    else:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise _usage(
-                f"cannot read the claim file ({exc.strerror or type(exc).__name__})"
-            ) from None
+    data = sys.stdin.buffer.read() if path == "-" else read_input(path, "--claim")
     return Claim.from_json(data)
 
 
@@ -47,6 +38,10 @@ def _registry(args: argparse.Namespace) -> Any:
     from denialkit.templates import TemplateRegistry, default_registry
 
     if getattr(args, "templates_dir", None):
+        import os
+
+        if not os.path.isdir(args.templates_dir):
+            raise _usage("--templates-dir: the directory does not exist or is not a directory")
         return TemplateRegistry(override_dir=args.templates_dir)
     return default_registry()
 
@@ -81,7 +76,11 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             strict=args.strict,
         )
     except InvalidCodeError as exc:
-        raise _usage(str(exc)) from None
+        raise _usage(f"CODE: {exc}") from None
+    except DeadlineError as exc:
+        if args.level is None:
+            raise
+        raise _usage(f"--level: {exc}") from None
 
     if args.format == "text":
         body: str | bytes = render_text(letter, width=args.width)
@@ -191,7 +190,7 @@ def _cmd_claim_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
 def _cmd_templates_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reg = _registry(args)
     infos = reg.templates()
-    if args.json:
+    if args.format == "json":
         json.dump(
             [
                 {
@@ -214,7 +213,7 @@ def _cmd_templates_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     width = max(len(t.name) for t in infos)
     for t in infos:
         print(terminal(f"{t.name:<{width}}  {t.kind:<8}  {t.serves}", lines=False), file=out)
-    print(f"{len(infos)} templates in {len(reg.packs)} pack(s)", file=err)
+    print(f"{plural(len(infos), 'template')} in {plural(len(reg.packs), 'pack')}", file=err)
     return 0
 
 
@@ -259,6 +258,9 @@ def register(sub: Any) -> None:
         "and report",
     )
     p.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="--format json"
+    )
+    p.add_argument(
         "-o", "--output", metavar="PATH", help="write to a new file (required for pdf and docx)"
     )
     p.add_argument(
@@ -279,9 +281,16 @@ def register(sub: Any) -> None:
         "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"
     )
     p.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
-    p.add_argument("--level", type=int, metavar="N", help="the appeal level (default: next)")
+    p.add_argument(
+        "--level",
+        type=int_range(1, 5),
+        metavar="N",
+        help="the appeal level, 1 to 5 (default: the next)",
+    )
     p.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
-    p.add_argument("--width", type=int, metavar="N", help="wrap text output to N columns")
+    p.add_argument(
+        "--width", type=int_range(20), metavar="N", help="wrap text output to N columns (20+)"
+    )
     p.add_argument(
         "--strict",
         action="store_true",
@@ -301,7 +310,7 @@ def register(sub: Any) -> None:
     tsub = p.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
     q = tsub.add_parser("list", help="list every template in search order")
     q.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")
-    q.add_argument("--json", action="store_true", help="machine-readable output")
+    add_format(q)
     q.set_defaults(handler=_cmd_templates_list)
     q = tsub.add_parser("show", help="print a template's metadata and source")
     q.add_argument("name", help="a template name, e.g. builtin/ccm21.txt.j2 or ccm21")

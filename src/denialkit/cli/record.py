@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from ._common import UsageError, add_format
+from ._common import EXIT_FINDING, UsageError, add_format
 
 
 def _month(text: str) -> str:
@@ -76,8 +76,17 @@ def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
 
 
 def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from denialkit.codes import default_table
+    from denialkit.exceptions import InvalidCodeError, UnknownCodeError
     from denialkit.record import facts
 
+    try:
+        default_table().lookup(args.code)
+    except InvalidCodeError as exc:
+        raise UsageError(f"--code: {exc}") from None
+    except UnknownCodeError as exc:
+        print(f"denialkit: --code: {exc}", file=err)
+        return EXIT_FINDING
     rec = load_record(args.files, "FILE")
     found = facts(rec, code=args.code, month=args.month)
     conflicts = _conflicts(args, rec)

@@ -3,7 +3,8 @@
 ``denialkit remit FILE`` prints one row per adjustment (``--format table|csv|json``);
 ``--summary`` prints totals and the denied amounts by category and code instead;
 ``--appeals DIR`` writes appeal letters in batch (see :mod:`denialkit.cli.batch`). Warnings
-about the file go to stderr as ``denialkit: warning: ...``; a malformed file exits with 1.
+about the file go to stderr as ``denialkit: warning: ...``; a malformed file exits with 1, a
+missing or unreadable one with 2.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import X12Warning
 
-from ._common import iso_date, terminal
+from ._common import UsageError, iso_date, money, plural, terminal
 
 _FORMATS = ("table", "csv", "json")
 
@@ -57,10 +58,10 @@ def _write_table(rows: Iterator[dict[str, object]], out: TextIO, err: TextIO) ->
         cells = []
         for name, w in _TABLE:
             value = r["claim_status"] if name == "status" else r[name]
-            cell = _cell(value, w)
+            cell = money(value) if isinstance(value, Decimal) else _cell(value, w)
             cells.append(f"{cell:>{w}}" if name == "amount" else f"{cell:<{w}}")
         print("  ".join(cells).rstrip(), file=out)
-    print(f"{n} adjustments", file=err)
+    print(plural(n, "adjustment"), file=err)
 
 
 def _write_csv(rows: Iterator[dict[str, object]], out: TextIO) -> None:
@@ -82,8 +83,6 @@ def _write_json(rows: Iterator[dict[str, object]], out: TextIO) -> None:
 
 def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from denialkit import remit
-
-    from ._common import UsageError
 
     if args.appeals is not None:
         from .batch import run
@@ -143,8 +142,9 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            print(f"denialkit: error: cannot read {args.file}: {exc.strerror or exc}", file=err)
-            return 1
+            raise UsageError(
+                f"FILE: cannot read the file ({exc.strerror or type(exc).__name__})"
+            ) from None
     return 0
 
 
@@ -163,6 +163,9 @@ def register(sub: Any) -> None:
         default=None,
         help="table, csv or json (default table); with --appeals: text, md, html or pdf "
         "(default text)",
+    )
+    p.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="--format json"
     )
     p.add_argument(
         "--summary", action="store_true", help="totals and denied amounts by category and code"

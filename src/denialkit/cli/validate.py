@@ -15,6 +15,8 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ._common import add_format
+
 _MAX_FILE = 64 * 1024 * 1024
 
 
@@ -35,7 +37,7 @@ def _read_text(path: str) -> tuple[str, str]:
                 raw = fh.read(_MAX_FILE + 1)
         except OSError as exc:
             raise _usage(
-                f"cannot read the letter file ({exc.strerror or type(exc).__name__})"
+                f"FILE: cannot read the file ({exc.strerror or type(exc).__name__})"
             ) from None
         name = path
     if len(raw) > _MAX_FILE:
@@ -70,11 +72,13 @@ def _read_claim(path: str) -> Any:
         with open(path, "rb") as fh:
             raw = fh.read(_MAX_FILE + 1)
     except OSError as exc:
-        raise _usage(f"cannot read the claim file ({exc.strerror or type(exc).__name__})") from None
+        raise _usage(
+            f"--claim: cannot read the file ({exc.strerror or type(exc).__name__})"
+        ) from None
     try:
         return Claim.from_json(raw)
     except ClaimDataError as exc:
-        raise _usage(f"the claim file is not a valid claim: {exc}") from None
+        raise _usage(f"--claim: the file is not a valid claim: {exc}") from None
 
 
 def _codes(values: list[str]) -> list[Any]:
@@ -158,7 +162,7 @@ def register(sub: Any) -> None:
         help="who writes the letter (default: worked out from the text); some requirements "
         "follow it, e.g. a patient's letter needs no CPT or denial code",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(p)
     p.add_argument(
         "--disable",
         action="append",

@@ -184,8 +184,10 @@ def _next_word(hay: str, i: int, needle: str) -> int:
     return -1 if m is None else hay.find(needle, m.start())
 
 
-def _words_at(pattern: re.Pattern[str], hay: str) -> list[re.Match[str]]:
+def _words_at(pattern: re.Pattern[str] | _Vocab, hay: str) -> list[re.Match[str]]:
     """Matches of ``pattern`` that start on a word boundary."""
+    if isinstance(pattern, _Vocab):
+        return pattern.matches(hay)
     out = []
     for m in pattern.finditer(hay):
         i = m.start()
@@ -467,17 +469,45 @@ def _phrases(phrases: Sequence[str]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-_CLAIM_LABEL_RE: Final = re.compile(_phrases(_vocab.CLAIM_NUMBER_LABELS) + _SEP)
+class _Vocab:
+    """A vocabulary compiled for a fast search: its pattern is tried only where the first
+    word of one of its phrases starts a word (found with ``str.find``), instead of at every
+    offset of the text."""
+
+    __slots__ = ("firsts", "pattern")
+
+    def __init__(self, phrases: Sequence[str], tail: str) -> None:
+        self.pattern = re.compile(_phrases(phrases) + tail)
+        leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
+        self.firsts = tuple(sorted(leads))
+
+    def matches(self, low: str) -> list[re.Match[str]]:
+        """The matches in ``low`` that start on a word boundary, in order."""
+        found: dict[int, re.Match[str]] = {}
+        match = self.pattern.match
+        for w in self.firsts:
+            n = len(w)
+            i = low.find(w)
+            while i >= 0:
+                if i == 0 or not low[i - 1].isalnum():
+                    m = match(low, i)
+                    if m is not None:
+                        found.setdefault(i, m)
+                i = low.find(w, i + n)
+        return [found[k] for k in sorted(found)]
+
+
+_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SEP)
 # a claim number in a sentence: "my claim number 12345", "Appeal for Claim 12345"
-_CLAIM_SENTENCE_RE: Final = re.compile(
-    _phrases(_vocab.CLAIM_NUMBER_LABELS) + r"[ \t]+(?:(?:is|was|of)[ \t]+)?(?=[a-z0-9-]*[0-9])"
+_CLAIM_SENTENCE_RE: Final = _Vocab(
+    _vocab.CLAIM_NUMBER_LABELS, r"[ \t]+(?:(?:is|was|of)[ \t]+)?(?=[a-z0-9-]*[0-9])"
 )
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
 _PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
-_MEMBER_LABEL_RE: Final = re.compile(_phrases(_vocab.MEMBER_ID_LABELS) + _PAREN_NOTE + _SEP)
-_MEMBER_LINE_LABEL_RE: Final = re.compile(_phrases(_vocab.MEMBER_ID_LINE_LABELS) + _SEP)
-_MEDICARE_LABEL_RE: Final = re.compile(_phrases(_vocab.MEDICARE_ID_LABELS) + _PAREN_NOTE + _SEP)
-_PATIENT_LABEL_RE: Final = re.compile(_phrases(_vocab.PATIENT_LABELS) + r"(?:'s|\?s)?[ \t]*:[ \t]*")
+_MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
+_MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
+_MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
+_PATIENT_LABEL_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:'s|\?s)?[ \t]*:[ \t]*")
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
@@ -507,14 +537,10 @@ _DOB_LABEL_RES: Final = tuple(
         (_gate("d", "o"), "d.o.b", r"d\.o\.b\.?"),
     )
 )
-_DOS_LABEL_RES: Final = (
-    (None, "", re.compile(_phrases(_vocab.SERVICE_DATE_LABELS) + r"[ \t]*[:#]?")),
-)
+_DOS_LABEL_RES: Final = ((None, "", _Vocab(_vocab.SERVICE_DATE_LABELS, r"[ \t]*[:#]?")),)
 _DOS_SENTENCE_RE: Final = re.compile(_phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*\Z")
 _PROC_CONTEXT_RE: Final = re.compile(_phrases(_vocab.PROCEDURE_CONTEXT))
-_PROC_SHAPE_RE: Final = re.compile(
-    r"(?<![a-z0-9/$.,-])(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])"
-)
+_PROC_SHAPE_RE: Final = re.compile(r"(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])")
 _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
     r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature)"
@@ -933,7 +959,7 @@ class Scan:
         return None, None
 
     def _labelled_dates(
-        self, labels: tuple[tuple[Gate | None, str, re.Pattern[str]], ...], lines: int
+        self, labels: Sequence[tuple[Gate | None, str, re.Pattern[str] | _Vocab]], lines: int
     ) -> list[TextDate]:
         low, words = self.low, self.words
         found: dict[int, TextDate] = {}
@@ -973,6 +999,8 @@ class Scan:
         low, text = self.low, self.text
         seen: set[int] = set()
         for pattern, least in ((_CLAIM_LABEL_RE, 1), (_CLAIM_SENTENCE_RE, 4)):
+            if out:
+                break  # a labelled claim number is there: no need to read sentences
             for m in _words_at(pattern, low):
                 if low.endswith("insurance ", 0, m.start()):
                     continue
@@ -1057,8 +1085,23 @@ class Scan:
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
         line ("The E/M code, 99284")."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
-        low, text = self.low, self.text
-        for m in _PROC_SHAPE_RE.finditer(low):
+        low, text, form = self.low, self.text, self.shape
+        n = len(form)
+        k = form.find("0000")
+        while k >= 0:
+            m = None
+            for start in (k - 1, k) if k else (k,):
+                if start and (low[start - 1].isalnum() or low[start - 1] in "/$.,-"):
+                    continue
+                m = _PROC_SHAPE_RE.match(low, start)
+                if m is not None:
+                    break
+            j = k + 4
+            while j < n and form[j] == "0":
+                j += 1
+            k = form.find("0000", j)
+            if m is None:
+                continue
             i = m.start()
             if i in found:
                 continue

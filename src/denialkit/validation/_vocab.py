@@ -46,11 +46,11 @@ CLAIM_NUMBER_LABELS: Final = (
     "claim / coverage determination #", "claim/coverage determination #",
     "claim or coverage determination number", "internal control number", "icn",
     "document control number", "dcn", "reference number", "reference #", "ref #",
-    "appeal for claim", "request for reconsideration of claim", "reconsideration of claim",
-    "my claim number", "the claim number", "claim",
+    "claim",
 )  # fmt: skip
-"""Labels of the payer's claim number. The value may follow without a colon ("my claim
-number 12345", "Appeal for Claim 12345") when it holds at least four digits."""
+"""Labels of the payer's claim number. The value may follow without a colon when it holds
+at least four digits, so "my claim number 12345", "Appeal for Claim 12345" and "Request for
+reconsideration of claim 12345" are found by their "claim number" or "claim" part."""
 
 PATIENT_LABELS: Final = (
     "patient", "patient name", "patient's name", "patient full name", "beneficiary",

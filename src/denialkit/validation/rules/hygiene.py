@@ -9,8 +9,6 @@ from typing import Final
 from denialkit.validation._analysis import (
     _ASCII_DIGIT_RE,
     Scan,
-    _line_head,
-    _words_at,
 )
 from denialkit.validation._model import Document, Finding, Rule
 
@@ -292,11 +290,15 @@ def _salutations(low: str) -> list[tuple[int, bool]]:
     """Offsets of the lines that open with a salutation, and whether the line holds only
     the salutation ("Dear appeals reviewer:")."""
     out = []
-    for m in _words_at(_SALUTATION_RE, low):
-        head = _line_head(low, m.start(), 8)
-        if head is None or head.strip():
-            continue
-        out.append((m.start(), _SALUTATION_END_RE.match(m.group("rest")) is not None))
+    start = 0
+    for line in low.split("\n"):
+        head = line.lstrip(" \t")
+        if head and head[0] in "dthg":
+            i = start + len(line) - len(head)
+            m = _SALUTATION_RE.match(low, i)
+            if m is not None:
+                out.append((i, _SALUTATION_END_RE.match(m.group("rest")) is not None))
+        start += len(line) + 1
     return out
 
 

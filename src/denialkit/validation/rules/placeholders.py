@@ -360,6 +360,14 @@ _EMPTY_FIELD_RE: Final = re.compile(
 )
 
 
+_INSTRUCTION_FIRSTS: Final = frozenset(
+    (
+        "insert", "enter", "type", "fill", "describe", "explain", "summarize", "write", "add",
+        "list", "attach", "include", "state", "provide", "your",
+    )
+)  # fmt: skip
+
+
 def _field_line(line: str) -> bool:
     words = [w for w in _FIELD_SPLIT_RE.split(line.lower()) if w]
     return (
@@ -369,15 +377,14 @@ def _field_line(line: str) -> bool:
     )
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line with the offset where it starts (split in C, offsets added up)."""
+    out = []
     start = 0
-    n = len(text)
-    while start <= n:
-        end = text.find("\n", start)
-        if end < 0:
-            end = n
-        yield start, text[start:end]
-        start = end + 1
+    for line in text.split("\n"):
+        out.append((start, line))
+        start += len(line) + 1
+    return out
 
 
 @_rule(
@@ -397,17 +404,24 @@ def _dk308(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
     text, low = sc.ascii, sc.low
-    lines = list(_lines(low))
+    lines = _lines(low)
     for k, (start, line) in enumerate(lines):
+        if len(line) > 90:
+            continue
         stripped = line.strip()
         if not stripped or len(stripped) > 80:
             continue
         at = start + (len(line) - len(line.lstrip()))
-        if _field_line(stripped):
+        first = stripped.split(None, 1)[0]
+        if (
+            stripped.count(" ") <= 6
+            and first.strip(",/&.#:-") in _FIELD_WORDS
+            and _field_line(stripped)
+        ):
             yield r.finding(doc, "a line is a template field label, not a value", at=at)
-        elif _INSTRUCTION_RE.match(low, at) is not None and len(stripped) <= 80:
+        elif first in _INSTRUCTION_FIRSTS and _INSTRUCTION_RE.match(low, at) is not None:
             yield r.finding(doc, "a line is a template instruction, not letter text", at=at)
-        elif (m := _EMPTY_FIELD_RE.match(low, at)) is not None:
+        elif stripped[-1] in ":#" and (m := _EMPTY_FIELD_RE.match(low, at)) is not None:
             nxt = next((ln.strip() for _, ln in lines[k + 1 : k + 2]), "")
             if not nxt or _EMPTY_FIELD_RE.match(nxt) or nxt.endswith(":"):
                 yield r.finding(doc, "a labelled field is left empty", at=at)
@@ -431,7 +445,8 @@ _DUMMY_ID_RE: Final = re.compile(
     authority="Placeholder conventions of published templates",
 )
 def _dk309(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
-    if "000" not in sc.ascii and "XXXXX" not in sc.ascii:
+    text = sc.ascii
+    if not any(map(text.__contains__, ("ABC000", "XXXXX", "000000", "000-00-"))):
         return _NONE
     hits: list[_Hit] = [
         ("an identifier is a template's dummy value", m.start(), None)
