@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 from denialkit._csvsafe import csv_cell, row_writer
 from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 
-from ._common import EXIT_USAGE, plural
+from ._common import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
