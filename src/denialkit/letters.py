@@ -590,8 +590,29 @@ def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
     return True
 
 
-def _check(claim: Claim, letter_date: object) -> date:
+# The last claim's derived values (its check result, evidence plan, checklist, minute view),
+# so that letters for one claim (a preview, then each format) do not derive them again. One
+# entry: it holds one claim, never grows with claims. Safe because a Claim is frozen and all
+# its parts are (tuples, frozen records, a read-only facts mapping); keyed on identity.
+_LAST: tuple[object, dict[object, Any]] = (None, {})
+
+
+def _per_claim(claim: Claim) -> dict[object, Any]:
+    """The memo of derived values for ``claim`` (a fresh one when the claim is new)."""
+    last = _LAST
+    if last[0] is claim:
+        return last[1]
+    memo: dict[object, Any] = {}
+    globals()["_LAST"] = (claim, memo)  # one tuple assignment: atomic for threads
+    return memo
+
+
+def _check(claim: Claim, letter_date: object, memo: dict[object, Any] | None = None) -> date:
+    if memo is not None and type(letter_date) is date and memo.get(("fine", letter_date)):
+        return letter_date
     if _fine(claim, letter_date):
+        if memo is not None:
+            memo[("fine", letter_date)] = True
         assert isinstance(letter_date, date)
         return letter_date
     problems: list[tuple[str, str]] = []
@@ -846,7 +867,8 @@ def appeal(
     if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
         raise TypeError(f"level must be a whole number, not {type(level).__name__}")
     given = _resolve_codes(code)
-    today = _check(claim, date.today() if letter_date is None else letter_date)
+    memo = _per_claim(claim)
+    today = _check(claim, date.today() if letter_date is None else letter_date, memo)
     codes = _with_remarks(given, claim.denial.codes)
 
     # the level and its deadline
@@ -912,9 +934,15 @@ def appeal(
         "notice_date": notice,
         "denial_reason": reason,
         # care-management minute thresholds: the one table the knowledge and DK505 read too
-        "care_minutes": _care_minutes.letter_view((s.code, s.units) for s in claim.services),
+        "care_minutes": memo.get("care_minutes") or _care_view(claim, memo),
     }
-    evidence, groups, context["enclosed"] = _evidence_plan(claim_evidence(claim), meta.expects)
+    held = memo.get("evidence")
+    if held is None or held[0] is not meta.expects:
+        held = memo["evidence"] = (
+            meta.expects,
+            _evidence_plan(claim_evidence(claim), meta.expects),
+        )
+    evidence, groups, context["enclosed"] = held[1]
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
     get = facts.get
@@ -1025,7 +1053,10 @@ def appeal(
     warnings = _warnings(given, codes, claim, due, today, late_by)
     if strict and warnings:
         raise LetterWarningError(warnings)
-    checklist = _checklist(meta, codes, claim, evidence)
+    held = memo.get("checklist")
+    if held is None or held[0] is not meta or not _same(held[1], codes):
+        held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, evidence))
+    checklist = held[2]
 
     salutation = "Dear appeals reviewer:"
     closing = "Sincerely,"
@@ -1073,6 +1104,17 @@ def appeal(
 
         validate(letter)  # raises LetterValidationError naming each error's rule and line
     return letter
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """The same objects, in the same order (identity: no ``__eq__`` of records)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _care_view(claim: Claim, memo: dict[object, Any]) -> dict[str, object]:
+    view = _care_minutes.letter_view((s.code, s.units) for s in claim.services)
+    memo["care_minutes"] = view
+    return view
 
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:
@@ -1463,11 +1505,26 @@ def _view(code: DenialCode) -> dict[str, str]:
     }
 
 
-@functools.lru_cache(maxsize=512)
-def _fact_plan(
-    meta: TemplateMeta, used: frozenset[str]
-) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+_FactPlan = tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]
+# keyed on the identity of the metadata (a registry's TemplateMeta lives as long as the
+# registry): comparing two equal metadata records field by field costs more than the plan;
+# bounded (cleared past 512 entries)
+_FACT_PLANS: dict[int, tuple[TemplateMeta, frozenset[str], _FactPlan]] = {}
+
+
+def _fact_plan(meta: TemplateMeta, used: frozenset[str]) -> _FactPlan:
     """Per template: required facts with labels, optional facts it uses, other names it reads."""
+    hit = _FACT_PLANS.get(id(meta))
+    if hit is not None and hit[0] is meta and hit[1] is used:
+        return hit[2]
+    plan = _fact_plan_of(meta, used)
+    if len(_FACT_PLANS) >= 512:
+        _FACT_PLANS.clear()
+    _FACT_PLANS[id(meta)] = (meta, used, plan)
+    return plan
+
+
+def _fact_plan_of(meta: TemplateMeta, used: frozenset[str]) -> _FactPlan:
     from .templates import STANDARD_NAMES
 
     required = tuple((f, meta.label(f)) for f in meta.facts)
