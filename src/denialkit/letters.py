@@ -961,7 +961,11 @@ def appeal(
             context[fact] = _fact_value(facts[fact])
 
     blocks = registry.render_blocks(target, context)
-    argument = _paragraphs(blocks["argument"])
+    text_argument = blocks["argument"]
+    held = memo.get("argument")  # the same claim renders the same text: split it once
+    if held is None or held[0] != text_argument:
+        held = memo["argument"] = (text_argument, _paragraphs(text_argument))
+    argument = held[1]
     due = _deadline_or_none(claim, number)
     late_by = (today - due.due).days if due is not None and today > due.due else 0
     if late_by:
@@ -1050,7 +1054,20 @@ def appeal(
             missing.append(label)
     if strict and missing:
         raise MissingFactsError(missing)
-    warnings = _warnings(given, codes, claim, due, today, late_by)
+    held = memo.get("warnings")
+    if (
+        held is None
+        or held[0] != (today, due, late_by)
+        or not _same(held[1], given)
+        or not _same(held[2], codes)
+    ):
+        held = memo["warnings"] = (
+            (today, due, late_by),
+            given,
+            codes,
+            _warnings(given, codes, claim, due, today, late_by),
+        )
+    warnings = held[3]
     if strict and warnings:
         raise LetterWarningError(warnings)
     held = memo.get("checklist")
