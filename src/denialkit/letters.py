@@ -888,34 +888,12 @@ def appeal(
 
     # the context: standard names plus the facts the template reads
     facts = claim.facts
-    services = []
-    service_texts = []
-    for s in claim.services:
-        units = _units(s.units)
-        charge = _money(s.charge)
-        when = s.date
-        services.append(
-            {
-                "code": s.code,
-                "modifiers": s.modifiers,
-                "units": units,
-                "charge": charge,
-                "date": f"{_MONTHS[when.month - 1]} {when.day}, {when.year}",
-                "month": f"{_MONTHS[when.month - 1]} {when.year}",
-                "diagnoses": s.diagnoses,
-                "description": s.description,
-            }
-        )
-        head = "-".join((s.code, *s.modifiers)) if s.modifiers else s.code
-        if units != 1:
-            head += f" ({units} units, billed {charge})" if charge else f" ({units} units)"
-        elif charge:
-            head += f" (billed {charge})"
-        service_texts.append(head)
+    held = memo.get("services")  # the claim's services as the template and subject read them
+    if held is None:
+        held = memo["services"] = _services_view(claim)
+    services, service_texts, service_codes, service_dates, dates = held
     views = [_code_view(c) for c in codes]
     code_views = tuple(v[0] for v in views)
-    service_dates = claim.service_dates
-    dates = _and([format_date(d) for d in service_dates])
     notice = format_date(claim.denial.notice_date)
     reason = claim.denial.reason
     if _absent(reason):
@@ -923,8 +901,8 @@ def appeal(
     context: dict[str, object] = {
         "code": code_views[0],
         "codes": code_views,
-        "services": tuple(services),
-        "service_codes": tuple(dict.fromkeys([s["code"] for s in services])),
+        "services": services,
+        "service_codes": service_codes,
         "service_dates": dates,
         "plan": plan.value,
         "medicare": plan is PlanType.MEDICARE,
@@ -1121,6 +1099,42 @@ def appeal(
 
         validate(letter)  # raises LetterValidationError naming each error's rule and line
     return letter
+
+
+def _services_view(
+    claim: Claim,
+) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...], tuple[str, ...], tuple[date, ...], str]:
+    """The services as the template reads them, their subject texts, their distinct codes,
+    their dates and the dates' phrase (per claim; the template cannot change them, the
+    sandbox is immutable)."""
+    services: list[dict[str, Any]] = []
+    service_texts: list[str] = []
+    for s in claim.services:
+        units = _units(s.units)
+        charge = _money(s.charge)
+        when = s.date
+        services.append(
+            {
+                "code": s.code,
+                "modifiers": s.modifiers,
+                "units": units,
+                "charge": charge,
+                "date": f"{_MONTHS[when.month - 1]} {when.day}, {when.year}",
+                "month": f"{_MONTHS[when.month - 1]} {when.year}",
+                "diagnoses": s.diagnoses,
+                "description": s.description,
+            }
+        )
+        head = "-".join((s.code, *s.modifiers)) if s.modifiers else s.code
+        if units != 1:
+            head += f" ({units} units, billed {charge})" if charge else f" ({units} units)"
+        elif charge:
+            head += f" (billed {charge})"
+        service_texts.append(head)
+    service_dates = claim.service_dates
+    dates = _and([format_date(d) for d in service_dates])
+    service_codes = tuple(dict.fromkeys([s["code"] for s in services]))
+    return tuple(services), tuple(service_texts), service_codes, service_dates, dates
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
