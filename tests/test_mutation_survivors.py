@@ -64,5 +64,5 @@ def test_a_hicn_is_a_legacy_number_not_a_malformed_mbi() -> None:
     hicn = claim.evolve(patient=attrs.evolve(claim.patient, member_id="123456789A"))
     rules = appeal("CCM21", hicn, letter_date=WHEN).report.by_rule()
     assert "DK203" in rules and "DK202" not in rules
-    bad = claim.evolve(patient=attrs.evolve(claim.patient, member_id="1EG4TE5MK7"))
+    bad = claim.evolve(patient=attrs.evolve(claim.patient, member_id="7KQ2XF3RW4"))
     assert "DK202" in appeal("CCM21", bad, letter_date=WHEN).report.by_rule()

@@ -174,7 +174,7 @@ def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Pa
     for value in (
         "Zoë",
         "Nguyễn",
-        "1EG4TE5MK73",
+        "7KQ2XF3RW45",
         "26274801234500",
         "Whitfield",
         "Haddad",

@@ -102,14 +102,21 @@ def test_letter_html_keeps_patient_data_inside_the_letter() -> None:
     assert SENTINEL not in _outside_letter(page)
 
 
-def test_letter_html_shows_checklist_and_warnings_when_the_letter_has_them() -> None:
+def test_letter_html_shows_the_checklist_with_why_each_item_matters() -> None:
     letter = denialkit.appeal("CCM21", _claim("Jane"), letter_date=LETTER_DATE)
     side = _outside_letter(letter._repr_html_())
-    for name, title in (("checklist", "Checklist"), ("warnings", "Warnings")):
-        assert title in side
-        for item in getattr(letter, name, ()):
-            text = getattr(item, "item", None) or getattr(item, "message", None) or str(item)
-            assert html.escape(text) in side
+    assert letter.checklist and f"Checklist ({len(letter.checklist)})" in side
+    for item in letter.checklist:
+        assert f"{html.escape(item.item)}<br><small>{html.escape(item.why)}</small>" in side
+
+
+def test_letter_html_lists_the_warnings() -> None:
+    late = denialkit.appeal("CCM21", _claim("Jane"), letter_date=date(2027, 6, 1))
+    assert late.warnings
+    side = _outside_letter(_valid(late._repr_html_()))
+    assert f"Warnings ({len(late.warnings)})" in side
+    for w in late.warnings:
+        assert html.escape(w.message) in side
 
 
 # ------------------------------------------------------------------------ Report

@@ -32,6 +32,8 @@ from typing import Final
 
 import attrs
 
+from denialkit._repr import fields_repr
+
 __all__ = ["MINUTES", "MinuteRule", "codes", "letter_view", "minutes_needed", "numbers"]
 
 
@@ -60,6 +62,7 @@ class MinuteRule:
     whose: str
     addon_of: tuple[str, ...]
     what: str
+    __repr__ = fields_repr
 
     @property
     def is_addon(self) -> bool:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from denialkit.letters import Letter
     from denialkit.templates import TemplateRegistry
 
+from denialkit._repr import tolerant
+
 __all__ = ["ClaimAppeal", "appeals", "file_stem"]
 
 _CODE_KEY: Final = re.compile(r"[A-Z]{1,3}-[A-Z0-9]{1,6}")
@@ -90,6 +92,7 @@ class ClaimAppeal:
     missing: tuple[str, ...] = ()
     deadline: Deadline | None = None
 
+    @tolerant
     def __repr__(self) -> str:
         action = self.action.value if self.action is not None else None
         return (

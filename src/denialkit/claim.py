@@ -8,7 +8,7 @@ a ``repr``: reprs show shapes and counts only.
 >>> from decimal import Decimal
 >>> claim = Claim(
 ...     claim_number="CLM-1001",
-...     patient=Patient(name="Zoë Nguyễn", member_id="1EG4TE5MK73", birth_date=date(1950, 3, 1)),
+...     patient=Patient(name="Zoë Nguyễn", member_id="7KQ2XF3RW45", birth_date=date(1950, 3, 1)),
 ...     provider=Provider(name="Valley Family Medicine", npi="1234567893"),
 ...     payer=Payer(name="Medicare", plan_type=PlanType.MEDICARE),
 ...     services=(ServiceLine(code="99484", date=date(2026, 3, 31), charge=Decimal("48.00")),),
@@ -26,16 +26,17 @@ import enum
 import functools
 import json
 import re
+import warnings
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypeAlias, TypeVar, cast, overload
+from typing import Any, Final, Literal, Protocol, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
 from .codes import parse
-from .exceptions import ClaimDataError, InvalidCodeError
+from .exceptions import ClaimDataError, InvalidCodeError, RecordConflictWarning
 
 __all__ = [
     "Claim",
@@ -48,6 +49,7 @@ __all__ = [
     "Payer",
     "USER_SOURCE",
     "PlanType",
+    "RecordLike",
     "Provider",
     "ServiceLine",
     "claim_schema",
@@ -772,6 +774,31 @@ def _facts(value: Mapping[str, FactValue] | Facts | None) -> Facts:
     return cast("Facts", value)
 
 
+class _ConflictLike(Protocol):
+    def message(self) -> str: ...
+
+
+class _FilledLike(Protocol):
+    @property
+    def claim(self) -> Claim: ...
+
+    @property
+    def conflicts(self) -> Sequence[_ConflictLike]: ...
+
+
+class RecordLike(Protocol):
+    """What :meth:`Claim.with_record` needs of a record: :class:`denialkit.record.Record`."""
+
+    def fill(
+        self,
+        claim: Claim,
+        *,
+        code: str | None = ...,
+        month: str | None = ...,
+        prefer: Literal["claim", "record"] = ...,
+    ) -> _FilledLike: ...
+
+
 @attrs.frozen
 class Claim:
     """A denied claim with everything an appeal letter needs.
@@ -818,6 +845,44 @@ class Claim:
     def evolve(self, **changes: Any) -> Claim:
         """A copy with some fields replaced (``facts`` may be a plain mapping)."""
         return attrs.evolve(self, **changes)
+
+    def with_record(
+        self,
+        record: RecordLike,
+        *,
+        code: str | None = None,
+        month: str | None = None,
+        prefer: Literal["claim", "record"] = "claim",
+    ) -> Claim:
+        """A copy with the facts and evidence the patient's record shows filled in.
+
+        ``record`` comes from :func:`denialkit.record.read`, and does the work (this is
+        ``record.fill(claim, ...).claim``; see :func:`denialkit.record.fill`). Facts the
+        claim already holds win, unless ``prefer="record"``. Each disagreement is reported
+        as a :class:`~denialkit.exceptions.RecordConflictWarning` naming the fact, the
+        claim's path and the record's resource, never a value; for the conflicts, the origin
+        of every fact and what is still missing as data, call :func:`denialkit.record.fill`.
+
+        Args:
+            record: the patient's record.
+            code: the denial code the facts are for (default: the claim's first
+                care-management code, else its first code).
+            month: the billed month, ``"YYYY-MM"`` (default: that of the claim's first
+                care-management service).
+            prefer: ``"claim"`` or ``"record"``: whose value a conflict keeps.
+
+        Raises:
+            TypeError: ``record`` is not a record.
+        """
+        if not callable(getattr(record, "fill", None)):
+            raise TypeError(
+                f"with_record() needs a record from denialkit.record.read(), "
+                f"not {type(record).__name__}"
+            )
+        filled = record.fill(self, code=code, month=month, prefer=prefer)
+        for conflict in filled.conflicts:
+            warnings.warn(conflict.message(), RecordConflictWarning, stacklevel=2)
+        return filled.claim
 
     def without_fact(self, name: str) -> Claim:
         """A copy without one fact (handy to see what a letter says when it is missing)."""

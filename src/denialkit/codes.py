@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
+
 from .exceptions import InvalidCodeError, UnknownCodeError
 
 if TYPE_CHECKING:
@@ -175,6 +177,7 @@ class Advice:
     action_reason: str
     appealable: Appealable
     appeal_reason: str
+    __repr__ = fields_repr
 
 
 #: The next step when a code that would bill the patient comes with another group: only
@@ -243,6 +246,7 @@ class PlanRule:
     appeal_reason: str
     route: str
     citation: str
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -251,6 +255,7 @@ class Service:
 
     code: str
     requirement: str
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -266,6 +271,7 @@ class Knowledge:
     details: tuple[str, ...] = ()
     services: tuple[Service, ...] = ()
     related_note: str | None = None
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -276,6 +282,7 @@ class GroupCode:
     name: str
     meaning: str
     patient_billable: bool | None
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -290,6 +297,7 @@ class CodeRef:
     code: str
     system: CodeSystem
     group: str | None = None
+    __repr__ = fields_repr
 
     def __str__(self) -> str:
         return f"{self.group}-{self.code}" if self.group else self.code
@@ -404,6 +412,7 @@ class DenialCode:
             appeal_reason=adv.appeal_reason,
         )
 
+    @tolerant
     def __repr__(self) -> str:
         return (
             f"<DenialCode {self.key} {self.system.value} {self.category.value} "
@@ -473,6 +482,7 @@ class CodeSet:
 
     name: str
     codes: tuple[DenialCode, ...]
+    __repr__ = fields_repr
 
     @classmethod
     def from_records(cls, name: str, records: Iterable[Mapping[str, Any]]) -> CodeSet:
@@ -863,6 +873,7 @@ class CodeTable:
             return self.get(item) is not None
         return False
 
+    @tolerant
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
         for c in self._codes.values():

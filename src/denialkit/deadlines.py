@@ -56,6 +56,8 @@ from typing import Final
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
+
 from .claim import Claim, PlanType
 from .exceptions import DeadlineError
 
@@ -147,6 +149,7 @@ class AppealLevel:
     days_since: date | None = None
     short_month: str = "last-day"
     business_day: bool = False
+    __repr__ = fields_repr
 
     @property
     def window(self) -> str:
@@ -199,6 +202,7 @@ class Deadline:
     days: int | None = None
     months: int | None = None
 
+    @tolerant
     def __repr__(self) -> str:
         window = f"{self.days} days" if self.days is not None else f"{self.months} months"
         return (
@@ -255,6 +259,7 @@ class AmountInControversy:
     judicial_review: Decimal | None
     source: str
     confidence: str
+    __repr__ = fields_repr
 
 
 # ---------------------------------------------------------------------------- the rules

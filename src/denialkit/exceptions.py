@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "ClaimDataError",
+    "CodeSetClashWarning",
     "DataError",
     "DeadlineError",
     "DenialkitError",
@@ -29,9 +30,9 @@ __all__ = [
     "MissingExtraError",
     "MissingFactsError",
     "PluginLoadError",
+    "RecordConflictWarning",
     "RecordError",
     "RuleError",
-    "CodeSetClashWarning",
     "TemplateNotFoundError",
     "TemplateRenderError",
     "UnknownCodeError",
@@ -263,6 +264,12 @@ class RecordError(DenialkitError, ValueError):
         self.file = file
         self.line = line
         self.entry = entry
+
+
+class RecordConflictWarning(DenialkitWarning):
+    """The claim and the patient's record disagree on a fact
+    (:meth:`denialkit.claim.Claim.with_record`); the message names the fact, the claim's path
+    and the record's resource, never either value."""
 
 
 class X12Warning(DenialkitWarning):

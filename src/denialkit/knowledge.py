@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from denialkit._repr import fields_repr
+
 from .codes import (
     GROUP_CODES,
     Action,
@@ -114,6 +116,7 @@ class Explanation:
     on: date | None = None
     plan: str | None = None
     plan_rule: PlanRule | None = None
+    __repr__ = fields_repr
 
     @property
     def codes(self) -> tuple[DenialCode, ...]:

@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
+
 from . import _care_minutes
 from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
@@ -156,6 +158,7 @@ class LetterWarning:
     code: str | None = None
     days: int | None = None
     action: str | None = None
+    __repr__ = fields_repr
 
     @property
     def id(self) -> str:
@@ -234,6 +237,7 @@ class Letter:
     checklist: tuple[ChecklistItem, ...] = ()
     warnings: tuple[LetterWarning, ...] = ()
 
+    @tolerant
     def __repr__(self) -> str:
         codes = tuple(c.key for c in self.codes)
         return (
@@ -381,9 +385,14 @@ class Letter:
             lambda m: f'<mark class="denialkit-missing">{m.group(0)}</mark>', e(self.text)
         )
         side = [f"<h4>{e(self.template)}</h4>"]
-        side.append(_html_list("Missing facts", self.missing))
-        side.append(_html_list("Checklist", getattr(self, "checklist", ())))
-        side.append(_html_list("Warnings", getattr(self, "warnings", ())))
+        side.append(_html_list("Missing facts", [e(m) for m in self.missing]))
+        side.append(
+            _html_list(
+                "Checklist",
+                [f"{e(c.item)}<br><small>{e(c.why)}</small>" for c in self.checklist],
+            )
+        )
+        side.append(_html_list("Warnings", [e(w.message) for w in self.warnings]))
         d = self.deadline
         due = (
             f"{e(d.level.name)} must reach the payer by {e(format_date(d.due))}"
@@ -430,22 +439,11 @@ class Letter:
 _MARKER: Final = re.compile(r"\[MISSING: [^\]\n]{1,200}\]")
 
 
-def _html_item(obj: object) -> str:
-    """One escaped entry of a side-panel list: a checklist item with why it matters, a
-    warning's message, or the text of anything else."""
-    e = html.escape
-    what, why = getattr(obj, "item", None), getattr(obj, "why", None)
-    if isinstance(what, str):
-        return e(what) + (f"<br><small>{e(why)}</small>" if isinstance(why, str) and why else "")
-    message = getattr(obj, "message", None)
-    return e(message if isinstance(message, str) else str(obj))
-
-
-def _html_list(title: str, items: Sequence[object]) -> str:
-    """A titled, escaped HTML list for a letter's side panel (``none`` when empty)."""
+def _html_list(title: str, items: Sequence[str]) -> str:
+    """A titled HTML list of already escaped entries for a letter's side panel."""
     if not items:
         return f"<p><b>{title}:</b> none</p>"
-    rows = "".join(f"<li>{_html_item(item)}</li>" for item in items)
+    rows = "".join(f"<li>{item}</li>" for item in items)
     return f"<p><b>{title} ({len(items)}):</b></p><ul>{rows}</ul>"
 
 

@@ -53,6 +53,8 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from denialkit._repr import fields_repr, tolerant
+
 from .claim import EvidenceKind
 from .codes import Category, DenialCode, parse
 from .exceptions import (
@@ -213,6 +215,7 @@ class ChecklistItem:
     services: tuple[str, ...] = ()
     when: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    __repr__ = fields_repr
 
     def applies(self, billed: Sequence[str], facts: frozenset[str]) -> bool:
         """Whether the item is expected for these billed codes and present facts."""
@@ -269,6 +272,7 @@ class TemplateMeta:
     enclosures: tuple[str, ...] = ()
     evidence: bool = True
     expects: tuple[ChecklistItem, ...] = ()
+    __repr__ = fields_repr
 
     def label(self, fact: str) -> str:
         """The human label of a fact (``"consent date"``)."""
@@ -420,6 +424,7 @@ class TemplatePack:
     root: Traversable = attrs.field(repr=False, eq=False)
     templates: tuple[TemplateMeta, ...] = attrs.field(repr=False)
     description: str = ""
+    __repr__ = fields_repr
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not _PACK_RE.fullmatch(self.name):
@@ -535,6 +540,7 @@ class TemplateInfo:
     name: str
     pack: str
     meta: TemplateMeta
+    __repr__ = fields_repr
 
     @property
     def kind(self) -> str:
@@ -567,6 +573,7 @@ class StringTemplate:
     enclosures: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     evidence: bool = True
     name: str = "<string>"
+    __repr__ = fields_repr
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.source, str):
@@ -1014,6 +1021,7 @@ class _State:
     # per pack, in search order: code -> template, category -> template (first one listed)
     index: tuple[tuple[dict[str, TemplateInfo], dict[Category, TemplateInfo]], ...]
     generic: TemplateInfo | None
+    __repr__ = fields_repr
 
 
 _BUILTIN_PACKAGE: Final = "denialkit._templates"
@@ -1088,6 +1096,7 @@ class TemplateRegistry:
         self._used: dict[str, frozenset[str]] = {}
         self._compiled: dict[str, jinja2.Template] = {}
 
+    @tolerant
     def __repr__(self) -> str:
         if self._state is None:
             return "<TemplateRegistry (not loaded yet)>"

@@ -57,7 +57,7 @@ def sample_claim(
         claim_number="TEST-0001",
         patient=Patient(
             name="Test Patient",
-            member_id="1EG4TE5MK73",
+            member_id="7KQ2XF3RW45",
             birth_date=date(1950, 1, 1),
             group_number="G-1",
         ),

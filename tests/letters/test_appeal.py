@@ -60,7 +60,7 @@ def test_ccm21_letter_is_complete_with_every_part(ccm21: Claim, letter_date: dat
     subject = dict(letter.subject)
     assert subject["Re"] == "Request for redetermination"
     assert subject["Beneficiary"] == "Zoë Nguyễn"
-    assert subject["Medicare number"] == "1EG4TE5MK73"
+    assert subject["Medicare number"] == "7KQ2XF3RW45"
     assert subject["Claim number"] == "26274801234500"
     assert subject["Date of service"] == "September 30, 2026"
     assert subject["Service"].startswith("99492")

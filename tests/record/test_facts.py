@@ -34,7 +34,7 @@ def test_complete_cocm_record(data_dir: Path) -> None:
         "psychiatric_consultant_name": "Dr. Omar Haddad",
         "patient_name": "Zoë Nguyễn",
         "patient_birth_date": date(1951, 6, 14),
-        "member_id": "1EG4TE5MK73",
+        "member_id": "7KQ2XF3RW45",
         "payer_name": "Medicare Part B",
         "claim_number": "26274801234500",
         "denial_codes": ("16", "N290"),

@@ -132,7 +132,7 @@ def test_explain_lists_every_fact(bare: Claim, cocm_record: record.Record) -> No
         ln.startswith("care_manager_name: from the claim; the record agrees") for ln in lines
     )
     assert len(lines) == 13
-    assert "Zoë" not in text and "1EG4TE5MK73" not in text
+    assert "Zoë" not in text and "7KQ2XF3RW45" not in text
 
 
 def test_missing_stays_missing(bare: Claim) -> None:
@@ -177,3 +177,30 @@ def test_bad_arguments(
         real.append(cocm_record)
     with pytest.raises(exc, match=match):
         record.fill(*real, **kwargs)  # type: ignore[arg-type]
+
+
+def test_claim_with_record_fills_the_claim_and_warns_of_each_conflict(
+    bare: Claim, cocm_record: record.Record
+) -> None:
+    from denialkit.exceptions import RecordConflictWarning
+
+    filled = bare.with_record(cocm_record, code="CCM21")
+    assert filled == record.fill(bare, cocm_record, code="CCM21").claim
+    assert filled.facts["care_manager_minutes"] == 75 and filled.evidence
+    # the claim says 45 minutes, the record sums to 75: a warning names both places, no value
+    claim = bare.evolve(facts={**bare.facts, "care_manager_minutes": 45})
+    with pytest.warns(RecordConflictWarning, match=r"care_manager_minutes: the claim") as seen:
+        kept = claim.with_record(cocm_record)
+    assert kept.facts["care_manager_minutes"] == 45
+    assert [str(w.message) for w in seen] == [
+        record.fill(claim, cocm_record).conflicts[0].message()
+    ]
+    assert all("45" not in str(w.message) and "75" not in str(w.message) for w in seen)
+    with pytest.warns(RecordConflictWarning, match="record's value is kept"):
+        assert claim.with_record(cocm_record, prefer="record").facts["care_manager_minutes"] == 75
+
+
+@pytest.mark.parametrize("junk", [None, "bundle.json", b"{}", {"resourceType": "Bundle"}])
+def test_claim_with_record_refuses_what_is_not_a_record(bare: Claim, junk: object) -> None:
+    with pytest.raises(TypeError, match=r"with_record\(\) needs a record"):
+        bare.with_record(junk)  # type: ignore[arg-type]

@@ -162,7 +162,7 @@ def test_to_claim_reads_every_source_of_each_field(appeals_835: Path) -> None:
     claims = quiet_claims(appeals_835)
     first = claims[0].to_claim(provider=PRACTICE)
     assert first.payer.plan_type is PlanType.MEDICARE  # MB
-    assert first.patient.member_id == f"{SENTINEL}1EG4TE5MK73"
+    assert first.patient.member_id == f"{SENTINEL}7KQ2XF3RW45"
     assert first.denial.codes == ("CO-197", "N54")
 
     mixed = claims[2].to_claim(provider=PRACTICE)
@@ -224,7 +224,7 @@ def test_to_claim_names_every_missing_path_and_no_value(appeals_835: Path) -> No
 
 def test_to_claim_without_patient_payer_or_dates(appeals_835: Path) -> None:
     data = appeals_835.read_bytes()
-    data = data.replace(b"NM1*QC*1*QXPHIALVAREZ*QXPHIMARIA****MI*QXPHI1EG4TE5MK73~\n", b"")
+    data = data.replace(b"NM1*QC*1*QXPHIALVAREZ*QXPHIMARIA****MI*QXPHI7KQ2XF3RW45~\n", b"")
     data = data.replace(b"*987654321*20260601~", b"*987654321~")
     data = data.replace(b"DTM*405*20260530~\n", b"")
     data = data.replace(b"N1*PR*SUNRISE HEALTH~\nN3*1 RIVER ROAD~\nN4*ALBANY*NY*12207~\n", b"")

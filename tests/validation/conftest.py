@@ -26,7 +26,7 @@ def ccm21_claim() -> Claim:
     """The claim the hand-written letter answers."""
     return Claim(
         claim_number="5526012345670",
-        patient=Patient(name="Zoë Nguyễn", member_id="1EG4TE5MK73", birth_date=date(1958, 6, 14)),
+        patient=Patient(name="Zoë Nguyễn", member_id="7KQ2XF3RW45", birth_date=date(1958, 6, 14)),
         provider=Provider(
             name="Valley Family Medicine",
             npi="1234567893",

@@ -161,7 +161,7 @@ NEAR_MISSES = {
     "code-labels": "reason code " * 80_000,
     "enclosure-stems": "enc " * 250_000,
     "markers": "TODO " * 200_000,
-    "mbis": "1EG4TE5MK73 " * 80_000,
+    "mbis": "7KQ2XF3RW45 " * 80_000,
 }
 
 
@@ -228,7 +228,7 @@ SENTINEL_TEXT = (
     f"Diagnosis: {SENTINEL}Z\n"
     f"CPT {SENTINEL}1 reason code CO-999 and denial code {SENTINEL}12\n"
     f"[MISSING: {SENTINEL} secret] {{{{ {SENTINEL} }}}} ({SENTINEL} name) TODO\n"
-    f"1EG4\u200bTE5MK73 \u202e{SENTINEL}\n"
+    f"7KQ2\u200bXF3RW45 \u202e{SENTINEL}\n"
 )
 
 

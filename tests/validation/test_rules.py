@@ -17,7 +17,7 @@ import pytest
 
 from denialkit.claim import Claim, Payer, PlanType, ServiceLine
 from denialkit.codes import lookup
-from denialkit.validation import Report, Validator, builtin_rules
+from denialkit.validation import Report, Validator, builtin_rules, validate_text
 from payloads import tampered
 
 from .conftest import ccm21_text
@@ -138,8 +138,8 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: with_claim(sub(t, "Patient: Zoë Nguyễn", "Patient: NGUYEN, Zoe"), c),
     ),
     "DK102": (
-        lambda t, c: with_claim(sub(t, "Medicare number (MBI): 1EG4-TE5-MK73\n", ""), c),
-        lambda t, c: with_claim(sub(t, "1EG4-TE5-MK73", "1eg4te5mk73"), c),
+        lambda t, c: with_claim(sub(t, "Medicare number (MBI): 7KQ2-XF3-RW45\n", ""), c),
+        lambda t, c: with_claim(sub(t, "7KQ2-XF3-RW45", "7kq2xf3rw45"), c),
     ),
     "DK103": (
         lambda t, c: with_claim(
@@ -275,11 +275,11 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(sub(t, "NPI: 1234567893", "NPI: 1234-567893")),
     ),
     "DK202": (
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1SG4-TE5-MK73")),
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1eg4-te5-mk73")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "7SQ2-XF3-RW45")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "7kq2-xf3-rw45")),
     ),
     "DK203": (
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "123456789A")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "123456789A")),
         lambda t, c: text_only(t),
     ),
     "DK204": (
@@ -323,8 +323,8 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "DK211": (
-        lambda t, c: with_claim(sub(t, "1EG4-TE5-MK73", "1EG4-TE5-MK74"), c),
-        lambda t, c: with_claim(sub(t, "1EG4-TE5-MK73", "1eg4te5mk73"), c),
+        lambda t, c: with_claim(sub(t, "7KQ2-XF3-RW45", "7KQ2-XF3-RW46"), c),
+        lambda t, c: with_claim(sub(t, "7KQ2-XF3-RW45", "7kq2xf3rw45"), c),
     ),
     "DK212": (
         lambda t, c: with_claim(sub(t, "Service: CPT 99492", "Service: CPT 99493"), c),
@@ -388,8 +388,8 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "DK309": (
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "ABC0000D0000")),
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "7AB2-CD3-EF45")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "ABC0000D0000")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "7AB2-CD3-EF45")),
     ),
     # ------------------------------------------------------------------ DK4xx
     "DK401": (
@@ -585,7 +585,7 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "DK602": (
         lambda t, c: text_only(sub(t, "Claim number:", "Spouse MBI: 2EG4-TE5-MK73\nClaim number:")),
-        lambda t, c: text_only(sub(t, "Claim number:", "Again: 1EG4TE5MK73\nClaim number:")),
+        lambda t, c: text_only(sub(t, "Claim number:", "Again: 7KQ2XF3RW45\nClaim number:")),
     ),
     # ------------------------------------------------------------------ DK7xx
     "DK701": (
@@ -593,19 +593,19 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(t),
     ),
     "DK702": (
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1EG4-TE5\u200b-MK73")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "7KQ2-XF3\u200b-RW45")),
         lambda t, c: text_only(sub(t, "To the", "De\u200bar")),
     ),
     "DK703": (
         lambda t, c: text_only(sub(t, "the redetermination reviewer", "the re\u200bviewer")),
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1EG4-TE5\u200b-MK73")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "7KQ2-XF3\u200b-RW45")),
     ),
     "DK704": (
         lambda t, c: text_only(sub(t, "NPI: 1234567893", "NPI: １２３４５６７８９３")),
         lambda t, c: text_only(t),
     ),
     "DK705": (
-        lambda t, c: text_only(sub(t, "1EG4-TE5-MK73", "1ЕG4-TE5-MK73")),
+        lambda t, c: text_only(sub(t, "7KQ2-XF3-RW45", "1ЕG4-TE5-MK73")),
         lambda t, c: text_only(sub(t, "Patient: Zoë Nguyễn", "Patient: Zoë Nguyễn 3rd")),
     ),
     "DK706": (
@@ -822,10 +822,10 @@ def test_a_second_patient_in_a_letter_without_a_claim(validator: Validator) -> N
 
 
 def test_hand_written_medicare_number_forms(validator: Validator, text: str) -> None:
-    for form in ("1EG4-TE5-MK73", "1EG4TE5MK73", "1eg4-te5-mk73"):
-        assert "DK202" not in validator.check(sub(text, "1EG4-TE5-MK73", form)).by_rule()
-    for form in ("1EG4-TE5-MK7", "0EG4-TE5-MK73", "1EG4-TE5-MK7Z", "1EG4-TE5-MK7３"):
-        assert "DK202" in validator.check(sub(text, "1EG4-TE5-MK73", form)).by_rule(), form
+    for form in ("7KQ2-XF3-RW45", "7KQ2XF3RW45", "7kq2-xf3-rw45"):
+        assert "DK202" not in validator.check(sub(text, "7KQ2-XF3-RW45", form)).by_rule()
+    for form in ("7KQ2-XF3-RW4", "0KQ2-XF3-RW45", "7KQ2-XF3-RW4Z", "7KQ2-XF3-RW4５"):
+        assert "DK202" in validator.check(sub(text, "7KQ2-XF3-RW45", form)).by_rule(), form
 
 
 def test_patient_name_in_other_orders_and_spellings(
@@ -941,3 +941,13 @@ def test_a_boilerplate_argument_is_found_for_each_disputed_item(code: str, named
     v = Validator(select=["DK509"])
     assert [f.rule_id for f in v.check(BOILERPLATE, codes=[code])] == ["DK509"]
     assert list(v.check(BOILERPLATE + named, codes=[code])) == []
+
+
+@pytest.mark.parametrize("sample", ["1EG4TE5MK73", "1EG4-TE5-MK73"])
+def test_cms_sample_medicare_number_is_a_dummy_identifier(sample: str) -> None:
+    text = ccm21_text().replace("7KQ2-XF3-RW45", sample)
+    assert sample in text
+    found = [f for f in validate_text(text) if f.rule_id == "DK309"]
+    assert [f.message for f in found] == ["an identifier is a template's dummy value"]
+    # the project's own example letter carries a Medicare number of the right shape, not it
+    assert not [f for f in validate_text(ccm21_text()) if f.rule_id == "DK309"]

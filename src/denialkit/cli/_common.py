@@ -6,6 +6,7 @@ exit statuses, counts in the right number and amounts to the cent.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -20,6 +21,7 @@ __all__ = [
     "add_format",
     "int_range",
     "iso_date",
+    "json_text",
     "money",
     "plural",
     "read_input",
@@ -65,6 +67,25 @@ def _visible(ch: str, lines: bool) -> str:
         return _NAMED[ch]
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+#: What ``json.dumps(..., ensure_ascii=False)`` leaves raw but a terminal acts on: DEL, the
+#: C1 controls (``\x9b`` is a one-byte CSI), the Unicode line separators and the bidi
+#: controls. :mod:`json` itself escapes the C0 controls.
+_JSON_RAW: Final = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """JSON output's one neutraliser: readable non-ASCII, but nothing a terminal acts on.
+
+    Every command that prints JSON goes through this; the result is valid JSON that decodes
+    to the same data.
+
+    >>> print(json_text({"name": "Zoë\x1b[2J\x9b31m\u202eevil"}, indent=None))
+    {"name": "Zoë\\u001b[2J\\u009b31m\\u202eevil"}
+    """
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class UsageError(Exception):

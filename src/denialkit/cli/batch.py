@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, TextIO
 from denialkit._csvsafe import csv_cell, row_writer
 from denialkit.exceptions import ClaimDataError, DenialkitError, X12Warning
 
-from ._common import plural
+from ._common import plural, terminal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -359,7 +359,7 @@ def _write_all(
             folder.remove(folder.INDEX)  # a failed run must not leave an old, complete index
         index = folder.index()
     except _Exists as exc:
-        print(f"denialkit: error: {exc}", file=err)
+        print(terminal(f"denialkit: error: {exc}", lines=False), file=err)
         return 2
     except (_WriteError, OSError) as exc:
         raise _usage(f"cannot write to the appeals directory ({_reason(exc)})") from None
@@ -367,13 +367,13 @@ def _write_all(
 
     def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
         progress.clear()
-        print(f"denialkit: warning: {message}", file=err)
+        print(terminal(f"denialkit: warning: {message}", lines=False), file=err)
 
     written = skipped = missing = held = 0
 
     def stopped(message: str, status: int = 1) -> int:
         progress.clear()
-        print(f"denialkit: error: {message}", file=err)
+        print(terminal(f"denialkit: error: {message}", lines=False), file=err)
         if written or skipped:
             print(
                 f"denialkit: stopped after {plural(written, 'letter')}; "
@@ -431,15 +431,16 @@ def _write_all(
     try:
         folder.publish()
     except OSError as exc:
-        print(f"denialkit: error: cannot write to the appeals directory ({_reason(exc)})", file=err)
+        reason = f"denialkit: error: cannot write to the appeals directory ({_reason(exc)})"
+        print(terminal(reason, lines=False), file=err)
         return 1
 
-    print(
+    done = (
         f"wrote {plural(written, 'letter')} ({fmt}) to {folder.path}; "
         f"{plural(skipped, 'claim that needs', 'claims that need')} work got no letter "
-        f"(the reasons are in index.csv)",
-        file=err,
+        f"(the reasons are in index.csv)"
     )
+    print(terminal(done, lines=False), file=err)
     if missing:
         print(
             f"{plural(missing, 'letter lacks', 'letters lack')} facts, marked [MISSING: ...] "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import textwrap
 from datetime import date
@@ -12,7 +11,16 @@ from typing import Any, TextIO
 from denialkit.codes import Category, CodeSystem, DenialCode, default_table
 from denialkit.exceptions import InvalidCodeError, UnknownCodeError
 
-from ._common import EXIT_FINDING, UsageError, add_format, int_range, iso_date, plural, terminal
+from ._common import (
+    EXIT_FINDING,
+    UsageError,
+    add_format,
+    int_range,
+    iso_date,
+    json_text,
+    plural,
+    terminal,
+)
 
 
 def code_json(code: DenialCode, on: date | None = None) -> dict[str, Any]:
@@ -159,8 +167,7 @@ def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except InvalidCodeError as exc:
         raise UsageError(f"CODE: {exc}") from None
     if args.format == "json":
-        json.dump(code_json(code, args.on), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(code_json(code, args.on), indent=2) + "\n")
     else:
         print(terminal(describe_code(code, args.on)), file=out)
     return 0
@@ -169,8 +176,7 @@ def _cmd_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     hits = default_table().search(args.text, limit=args.limit)
     if args.format == "json":
-        json.dump([code_json(c) for c in hits], out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text([code_json(c) for c in hits], indent=2) + "\n")
         return 0
     if not hits:
         print("no matching codes", file=err)
@@ -189,8 +195,7 @@ def _cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "json":
-        json.dump([code_json(c) for c in table], out, indent=1, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text([code_json(c) for c in table], indent=1) + "\n")
     elif args.format == "csv":
         from denialkit._csvsafe import write_rows
 
@@ -219,8 +224,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except InvalidCodeError as exc:
         raise UsageError(f"{_which(args.codes)}: {exc}") from None
     if args.format == "json":
-        json.dump(e.to_dict(), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(e.to_dict(), indent=2) + "\n")
         return 0
     lines = [" ".join(c.key for c in e.codes)]
     lines.append(_wrap(e.meaning))

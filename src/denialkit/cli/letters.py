@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import DeadlineError, InvalidCodeError
 
-from ._common import add_format, int_range, iso_date, plural, read_input, terminal
+from ._common import add_format, int_range, iso_date, json_text, plural, read_input, terminal
 
 
 def _usage(message: str) -> Exception:
@@ -87,7 +87,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.format == "json":
         plain = letter.to_dict()
         plain["conflicts"] = conflicts  # what a FHIR record said against the claim (--record)
-        body = json.dumps(plain, indent=2, ensure_ascii=False) + "\n"
+        body = json_text(plain) + "\n"
     else:
         body = render(letter, args.format)
     if args.output:
@@ -182,8 +182,7 @@ def _cmd_example_claim(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
 def _cmd_claim_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from denialkit.claim import claim_schema
 
-    json.dump(claim_schema(), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(claim_schema(), indent=2) + "\n")
     return 0
 
 

@@ -11,12 +11,11 @@ exits with 2, a file that is not a FHIR R4 record with 1.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from ._common import EXIT_FINDING, UsageError, add_format
+from ._common import EXIT_FINDING, UsageError, add_format, json_text, terminal
 
 
 def _month(text: str) -> str:
@@ -58,7 +57,7 @@ def fill_from_record(
     rec = load_record([path], "--record")
     filled = fill(claim, rec, code=code, prefer=prefer)  # type: ignore[arg-type]
     for c in filled.conflicts:
-        print(f"conflict: {c.message()}", file=err)
+        print(terminal(f"conflict: {c.message()}", lines=False), file=err)
     return filled.claim, _conflict_rows(filled.conflicts)
 
 
@@ -85,7 +84,7 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except InvalidCodeError as exc:
         raise UsageError(f"--code: {exc}") from None
     except UnknownCodeError as exc:
-        print(f"denialkit: --code: {exc}", file=err)
+        print(terminal(f"denialkit: --code: {exc}", lines=False), file=err)
         return EXIT_FINDING
     rec = load_record(args.files, "FILE")
     found = facts(rec, code=args.code, month=args.month)
@@ -98,8 +97,7 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "conflicts": conflicts,
             "notes": data["notes"],
         }
-        json.dump(body, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(body) + "\n")
         return 0
     plain = found.to_dict()["facts"]
     assert isinstance(plain, dict)
@@ -108,21 +106,22 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         value = plain[name]["value"]
         shown = ", ".join(value) if isinstance(value, list) else str(value)
         where = ", ".join(f"{s.resource} ({s.path})" for s in fact.sources)
-        print(f"{name:<{width}}  {shown}", file=out)
-        print(f"{'':<{width}}    from {where}", file=out)
+        print(terminal(f"{name:<{width}}  {shown}", lines=False), file=out)
+        print(terminal(f"{'':<{width}}    from {where}", lines=False), file=out)
     if found.missing:
-        print(f"missing ({len(found.missing)}): {', '.join(found.missing)}", file=err)
+        missing = f"missing ({len(found.missing)}): {', '.join(found.missing)}"
+        print(terminal(missing, lines=False), file=err)
     else:
         print("no missing facts", file=err)
     for c in conflicts:
-        print(
+        line = (
             f"conflict: {c['fact']}: the claim ({c['claim_path']}) and the record "
-            f"({c['source']}) disagree",
-            file=err,
+            f"({c['source']}) disagree"
         )
+        print(terminal(line, lines=False), file=err)
     for n in found.notes:
         about = " ".join(x for x in (n.fact, n.resource) if x)
-        print(f"note: {about}: {n.message}", file=err)
+        print(terminal(f"note: {about}: {n.message}", lines=False), file=err)
     return 0
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import warnings
 from collections.abc import Iterator
 from datetime import date
@@ -20,7 +19,7 @@ from typing import Any, TextIO
 
 from denialkit.exceptions import X12Warning
 
-from ._common import UsageError, iso_date, money, plural, terminal
+from ._common import UsageError, iso_date, json_text, money, plural, terminal
 
 _FORMATS = ("table", "csv", "json")
 
@@ -77,7 +76,7 @@ def _write_json(rows: Iterator[dict[str, object]], out: TextIO) -> None:
     for r in rows:
         out.write("\n " if first else ",\n ")
         first = False
-        json.dump({k: _plain(v) for k, v in r.items()}, out, ensure_ascii=False)
+        out.write(json_text({k: _plain(v) for k, v in r.items()}, indent=None))
     out.write("\n]\n" if not first else "]\n")
 
 
@@ -105,7 +104,7 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
 
     def show(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
-        print(f"denialkit: warning: {message}", file=err)
+        print(terminal(f"denialkit: warning: {message}", lines=False), file=err)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", X12Warning)
@@ -114,8 +113,7 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.summary:
                 summary = remit.summary(args.file, strict=args.strict)
                 if args.format == "json":
-                    json.dump(summary.to_dict(), out, indent=2)
-                    out.write("\n")
+                    out.write(json_text(summary.to_dict()) + "\n")
                 elif args.format == "csv":
                     from denialkit._csvsafe import write_rows
 
@@ -127,7 +125,7 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     print(terminal(str(summary)), file=out)
                     if summary.by_category:
                         print("", file=out)
-                        print(summary.chart(), file=out)
+                        print(terminal(summary.chart()), file=out)
                 return 0
             rows = remit.iter_records(args.file, strict=args.strict)
             head = next(rows, None)  # read the first claim before printing anything

@@ -11,11 +11,10 @@ is not UTF-8 text, an unreadable claim, an unknown code or rule id).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, TextIO
 
-from ._common import add_format
+from ._common import add_format, json_text, terminal
 
 _MAX_FILE = 64 * 1024 * 1024
 
@@ -123,12 +122,11 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = validator.check(text, claim=claim, codes=codes, author=args.author, record=rec)
     if args.format == "json":
         data = {"file": name, **report.to_dict()}
-        json.dump(data, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(data) + "\n")
     else:
         for f in report.findings:
-            print(f.format(name), file=out)
-        print(f"{name}: {report.summary}", file=err)
+            print(terminal(f.format(name), lines=False), file=out)
+        print(terminal(f"{name}: {report.summary}", lines=False), file=err)
     return 0 if report.ok else 1
 
 

@@ -18,6 +18,8 @@ from typing import Final, Literal
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
+
 __all__ = ["FhirDate", "Month"]
 
 Precision = Literal["year", "month", "day", "time"]
@@ -83,6 +85,7 @@ class FhirDate:
         """The calendar day, when the value has day (or finer) precision."""
         return self.first if self.precision in ("day", "time") else None
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<FhirDate precision={self.precision}>"
 
@@ -100,6 +103,7 @@ class Month:
 
     year: int
     month: int
+    __repr__ = fields_repr
 
     @classmethod
     def parse(cls, text: str) -> Month:

@@ -9,14 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
 
+from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
-from ._record import Record
+
+if TYPE_CHECKING:
+    from ._record import Record
 from ._views import (
     LOINC,
     SCALE_LOINC,
@@ -134,6 +138,7 @@ class Source:
     when: FhirDate | None = attrs.field(default=None, repr=False)
     title: str = attrs.field(default="", repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Source {self.resource} {self.path}>"
 
@@ -157,6 +162,7 @@ class Fact:
         """The ``Type/id`` of the first source (the only one for most facts)."""
         return self.sources[0].resource
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Fact {self.name} sources={[s.resource for s in self.sources]}>"
 
@@ -175,6 +181,7 @@ class Note:
     fact: str | None
     resource: str | None
     message: str
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -195,6 +202,7 @@ class RecordFacts:
     missing: tuple[str, ...]
     notes: tuple[Note, ...] = attrs.field(repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<RecordFacts {self.code} {self.month} facts={sorted(self.facts)}>"
 
@@ -789,7 +797,7 @@ def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = No
         TypeError: ``record`` is not a Record, or ``code`` is not a str.
         ValueError: ``month`` is not ``YYYY-MM``.
     """
-    if not isinstance(record, Record):
+    if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")

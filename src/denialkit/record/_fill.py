@@ -11,15 +11,19 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Claim, Evidence, Facts, FactValue
 
+from ._base import RecordBase
 from ._dates import Month
 from ._facts import BHI_FACTS, Fact, RecordFacts, Source, evidence_for, facts, is_bhi_code
-from ._record import Record
+
+if TYPE_CHECKING:
+    from ._record import Record
 
 __all__ = ["Conflict", "Filled", "Origin", "fill"]
 
@@ -51,7 +55,8 @@ class Conflict:
     fact: str
     claim_path: str
     record_source: str
-    kept: Prefer
+    kept: Literal["claim", "record"]
+    __repr__ = fields_repr
 
     def message(self) -> str:
         """A sentence for a person, without either value."""
@@ -79,6 +84,7 @@ class Origin:
     origin: Literal["claim", "record", "missing"]
     sources: tuple[Source, ...] = ()
     agrees: bool | None = None
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -104,6 +110,7 @@ class Filled:
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]
 
+    @tolerant
     def __repr__(self) -> str:
         return (
             f"<Filled facts={len(self.claim.facts)} conflicts={len(self.conflicts)} "
@@ -210,7 +217,7 @@ def fill(
     *,
     code: str | None = None,
     month: str | Month | None = None,
-    prefer: Prefer = "claim",
+    prefer: Literal["claim", "record"] = "claim",
 ) -> Filled:
     """A new claim with the facts the record shows filled in, and an account of each.
 
@@ -233,7 +240,7 @@ def fill(
     """
     if not isinstance(claim, Claim):
         raise TypeError(f"fill() needs a Claim, not {type(claim).__name__}")
-    if not isinstance(record, Record):
+    if not isinstance(record, RecordBase):
         raise TypeError(f"fill() needs a Record from read(), not {type(record).__name__}")
     if prefer not in ("claim", "record"):
         raise ValueError('prefer must be "claim" or "record"')

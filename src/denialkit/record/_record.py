@@ -15,12 +15,21 @@ real exports point at resources they leave out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote
 
 import attrs
 
+from denialkit._repr import tolerant
+
+from ._base import RecordBase
+from ._fill import Filled, fill
 from ._views import Ref, Resource
+
+if TYPE_CHECKING:
+    from denialkit.claim import Claim
+
+    from ._dates import Month
 
 __all__ = ["OLD_TYPES", "Record", "Resolution"]
 
@@ -77,6 +86,7 @@ class Resolution:
         """Whether the record holds the resource the reference points at."""
         return self.target is not None
 
+    @tolerant
     def __repr__(self) -> str:
         state = "resolved" if self.target is not None else "unresolved"
         return f"<Resolution {self.holder} {self.ref.path} {self.form} {state}>"
@@ -122,7 +132,7 @@ class _Keys:
         yield from self._other
 
 
-class Record:
+class Record(RecordBase):
     """One patient's record, as read by :func:`denialkit.record.read`.
 
     Holds views of the resources facts are read from (see ``denialkit.record`` for the list);
@@ -148,6 +158,21 @@ class Record:
     def files(self) -> tuple[str, ...]:
         """The names of the files read, in order (empty for bytes)."""
         return self._files
+
+    def fill(
+        self,
+        claim: Claim,
+        *,
+        code: str | None = None,
+        month: str | Month | None = None,
+        prefer: Literal["claim", "record"] = "claim",
+    ) -> Filled:
+        """:func:`denialkit.record.fill` of ``claim`` from this record: the new claim with
+        the record's facts and evidence, and the account of each (conflicts included).
+
+        :meth:`denialkit.claim.Claim.with_record` calls it.
+        """
+        return fill(claim, self, code=code, month=month, prefer=prefer)
 
     # -- building (the reader only) ------------------------------------------------------
     def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
@@ -176,6 +201,7 @@ class Record:
         bucket.append(view)
 
     # -- reading -------------------------------------------------------------------------
+    @tolerant
     def __repr__(self) -> str:
         counts = {t: len(v) for t, v in sorted(self._by_type.items())}
         return f"<Record resources={len(self._known)} views={counts}>"

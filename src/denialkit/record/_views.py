@@ -21,6 +21,8 @@ from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 
+from denialkit._repr import tolerant
+
 from ._dates import FhirDate
 
 __all__ = [
@@ -89,6 +91,7 @@ class Coding:
     system: str | None
     code: str | None
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Coding {self.system} {self.code}>"
 
@@ -120,6 +123,7 @@ class Ref:
     type: str | None = None
     identifier: Identifier | None = attrs.field(repr=False, default=None)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Ref {self.path}>"
 
@@ -225,6 +229,7 @@ class Resource:
     contained: tuple[Resource, ...] = attrs.field(default=(), repr=False)
     full_url: str | None = attrs.field(default=None, repr=False)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<{self.type} id={self.id}>"
 
@@ -284,6 +289,7 @@ class Participant:
     member: Ref | None
     period: Period | None
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Participant {self.index}>"
 
@@ -352,6 +358,7 @@ class ScoreItem:
     value: Decimal
     path: str
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<ScoreItem {self.loinc} {self.path}>"
 
@@ -405,6 +412,7 @@ class Adjudication:
     code: str
     path: str
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Adjudication {self.system} {self.code}>"
 

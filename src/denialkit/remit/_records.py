@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from denialkit.deadlines import Deadline
     from denialkit.knowledge import Explanation
 
+from denialkit._repr import fields_repr
+
 __all__ = [
     "Adjustment",
     "ClaimPayment",
@@ -96,6 +98,7 @@ class Delimiters:
     segment: str = "~"
     repetition: str | None = None
     segment_text: str = "~"
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -111,6 +114,7 @@ class Contact:
     function: str
     name: str | None = None
     numbers: tuple[tuple[str, str], ...] = ()
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -138,6 +142,7 @@ class Party:
     postal_code: str | None = None
     references: tuple[tuple[str, str], ...] = ()
     contacts: tuple[Contact, ...] = ()
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -193,6 +198,7 @@ class RemittanceHeader:
     delimiters: Delimiters = Delimiters()
     segment: int = 0
     offset: int = 0
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -217,6 +223,7 @@ class ProviderAdjustment:
     reference: str | None
     amount: Decimal | None
     segment: int = 0
+    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -253,6 +260,7 @@ class Remittance:
     total_patient_responsibility: Decimal = ZERO
     balanced: bool | None = None
     segment_count: int = 0
+    __repr__ = fields_repr
 
     @property
     def payer(self) -> Party | None:
@@ -956,6 +964,7 @@ class DenialItem:
     line: ServiceLine | None
     adjustments: tuple[Adjustment, ...]
     amount: Decimal
+    __repr__ = fields_repr
 
     @property
     def level(self) -> str:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from denialkit._repr import fields_repr
+
 if TYPE_CHECKING:
     import pandas
     from matplotlib.axes import Axes
@@ -165,6 +167,7 @@ class Summary:
     at_stake: Decimal
     by_category: tuple[tuple[str, int, Decimal], ...]
     by_code: tuple[tuple[str, str, int, Decimal], ...]
+    __repr__ = fields_repr
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data (amounts as strings)."""

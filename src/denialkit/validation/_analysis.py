@@ -47,6 +47,7 @@ from denialkit._ids import (
     compact,
     ssn_like,
 )
+from denialkit._repr import fields_repr
 from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
@@ -439,6 +440,10 @@ class Labelled(NamedTuple):
     medicare: bool = False
 
 
+def _match_start(m: re.Match[str]) -> int:
+    return m.start()
+
+
 def _start(v: Labelled) -> int:
     return v.start
 
@@ -474,12 +479,15 @@ class _Vocab:
     word of one of its phrases starts a word (found with ``str.find``), instead of at every
     offset of the text."""
 
-    __slots__ = ("firsts", "pattern")
+    __slots__ = ("firsts", "keys", "pattern")
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
         self.pattern = re.compile(_phrases(phrases) + tail)
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
         self.firsts = tuple(sorted(leads))
+        # a first word of letters only is a whole run of letters wherever a phrase matches,
+        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_matches`)
+        self.keys = tuple((w, w.encode("ascii") if w.isalpha() else None) for w in self.firsts)
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
@@ -703,6 +711,7 @@ class _DeadlineInfo:
     citation: str
     good_cause: bool
     problem: str | None
+    __repr__ = fields_repr
 
 
 _SSN_LABEL_RES: Final = (
@@ -816,6 +825,31 @@ class Scan:
                     i = _next_word(low, i, word)
             known[word] = got
         return got
+
+    def vocab_matches(self, vocab: _Vocab) -> list[re.Match[str]]:
+        """The same matches as ``vocab.matches(self.low)``, found cheaper: each phrase's first
+        word ends where a run of letters and digits ends (see :func:`_phrases`), so the
+        pattern is tried only where that word stands whole (:meth:`starts_of`, shared by
+        every vocabulary and claim value that asks for the word), and not at all when the
+        word is not among :attr:`words`."""
+        low, words, match = self.low, self.words, vocab.pattern.match
+        out = []
+        for w, key in vocab.keys:
+            if key is not None and key not in words:
+                continue
+            for i in self.starts_of(w):
+                m = match(low, i)
+                if m is not None:
+                    out.append(m)
+        # each offset starts one whole word, so no two first words share an offset
+        out.sort(key=_match_start)
+        return out
+
+    def _at(self, pattern: re.Pattern[str] | _Vocab) -> list[re.Match[str]]:
+        """Matches of ``pattern`` in ``low`` that start on a word boundary."""
+        if isinstance(pattern, _Vocab):
+            return self.vocab_matches(pattern)
+        return _words_at(pattern, self.low)
 
     @_lazy
     def capitals(self) -> bytes:
@@ -971,7 +1005,7 @@ class Scan:
                 has[needle] = needle in low
             if not has[needle]:
                 continue
-            for m in _words_at(pattern, low):
+            for m in self._at(pattern):
                 end = m.end()
                 hi = end + 3 if lines == 0 else _line_end(low, end, lines, reach=200) + 1
                 for t in self.dates_in(end, hi):
@@ -1001,7 +1035,7 @@ class Scan:
         for pattern, least in ((_CLAIM_LABEL_RE, 1), (_CLAIM_SENTENCE_RE, 4)):
             if out:
                 break  # a labelled claim number is there: no need to read sentences
-            for m in _words_at(pattern, low):
+            for m in self.vocab_matches(pattern):
                 if low.endswith("insurance ", 0, m.start()):
                     continue
                 v = _value_after(text, m.end())
@@ -1026,7 +1060,7 @@ class Scan:
             (_MEMBER_LABEL_RE, False, False),
             (_MEMBER_LINE_LABEL_RE, False, True),
         ):
-            for m in _words_at(pattern, low):
+            for m in self.vocab_matches(pattern):
                 if line_start:
                     head = _line_head(low, m.start(), 8)
                     if head is None or head.strip():
@@ -1041,9 +1075,9 @@ class Scan:
     @_lazy
     def patient_names(self) -> list[Labelled]:
         """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
-        low, text = self.low, self.text
+        text = self.text
         out = []
-        for m in _words_at(_PATIENT_LABEL_RE, low):
+        for m in self.vocab_matches(_PATIENT_LABEL_RE):
             v = _NAME_VALUE_RE.match(text, m.end())
             toks = _name_tokens(v.group()) if v else []
             if toks:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from denialkit.deadlines import AppealLevel, Deadline
     from denialkit.record import Record, RecordFacts
 
+from denialkit._repr import fields_repr, tolerant
+
 __all__ = [
     "Author",
     "Document",
@@ -132,6 +134,7 @@ class Location:
     line: int | None = attrs.field(default=None, validator=_positive)
     column: int | None = attrs.field(default=None, validator=_positive)
     path: str | None = attrs.field(default=None, validator=_opt_str)
+    __repr__ = fields_repr
 
     def __attrs_post_init__(self) -> None:
         if self.column is not None and self.line is None:
@@ -191,6 +194,7 @@ class Finding:
     message: str = attrs.field(validator=_text)
     location: Location = attrs.field(validator=attrs.validators.instance_of(Location))
     hint: str = attrs.field(validator=_text)
+    __repr__ = fields_repr
 
     def __str__(self) -> str:
         where = self.location
@@ -305,6 +309,7 @@ class Report:
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
 
+    @tolerant
     def __repr__(self) -> str:
         return f"<Report ok={self.ok} {self.summary}>"
 
@@ -582,6 +587,7 @@ class Document:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Document is read-only")
 
+    @tolerant
     def __repr__(self) -> str:
         codes = tuple(c.key for c in self.codes)
         return (

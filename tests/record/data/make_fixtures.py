@@ -152,7 +152,7 @@ def coverage(cid: str, subject: R, payer: R) -> R:
             {
                 "type": concept("http://terminology.hl7.org/CodeSystem/v2-0203", "MB"),
                 "system": "https://www.cms.gov/mbi",
-                "value": "1EG4TE5MK73",
+                "value": "7KQ2XF3RW45",
             }
         ],
         "beneficiary": subject,

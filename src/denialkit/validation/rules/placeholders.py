@@ -431,7 +431,9 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
 
 
 _DUMMY_ID_RE: Final = re.compile(
-    r"(?<![A-Za-z0-9-])(?:ABC0{3,}[A-Z]?0*|X{5,}|0{6,}|0{3}-?0{2}-?0{4})(?![A-Za-z0-9-])"
+    # 1EG4-TE5-MK73 is the sample Medicare number printed in CMS's MBI documentation
+    r"(?<![A-Za-z0-9-])(?:ABC0{3,}[A-Z]?0*|X{5,}|0{6,}|0{3}-?0{2}-?0{4}|1EG4-?TE5-?MK73)"
+    r"(?![A-Za-z0-9-])"
 )
 
 
@@ -440,13 +442,13 @@ _DUMMY_ID_RE: Final = re.compile(
     "sample-identifier",
     W,
     summary="No identifier is a template's dummy: all zeros ('000000000', '000-00-0000'), "
-    "'ABC0000D0000'-style fillers or a run of X's.",
+    "'ABC0000D0000'-style fillers, a run of X's, or CMS's sample Medicare number.",
     hint="Put the patient's real identifier from their card or the remittance.",
     authority="Placeholder conventions of published templates",
 )
 def _dk309(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     text = sc.ascii
-    if not any(map(text.__contains__, ("ABC000", "XXXXX", "000000", "000-00-"))):
+    if not any(map(text.__contains__, ("ABC000", "XXXXX", "000000", "000-00-", "1EG4"))):
         return _NONE
     hits: list[_Hit] = [
         ("an identifier is a template's dummy value", m.start(), None)
