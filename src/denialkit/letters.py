@@ -588,8 +588,29 @@ def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
     return True
 
 
-def _check(claim: Claim, letter_date: object) -> date:
+# The last claim's derived values (its check result, evidence plan, checklist, minute view),
+# so that letters for one claim (a preview, then each format) do not derive them again. One
+# entry: it holds one claim, never grows with claims. Safe because a Claim is frozen and all
+# its parts are (tuples, frozen records, a read-only facts mapping); keyed on identity.
+_LAST: tuple[object, dict[object, Any]] = (None, {})
+
+
+def _per_claim(claim: Claim) -> dict[object, Any]:
+    """The memo of derived values for ``claim`` (a fresh one when the claim is new)."""
+    last = _LAST
+    if last[0] is claim:
+        return last[1]
+    memo: dict[object, Any] = {}
+    globals()["_LAST"] = (claim, memo)  # one tuple assignment: atomic for threads
+    return memo
+
+
+def _check(claim: Claim, letter_date: object, memo: dict[object, Any] | None = None) -> date:
+    if memo is not None and type(letter_date) is date and memo.get(("fine", letter_date)):
+        return letter_date
     if _fine(claim, letter_date):
+        if memo is not None:
+            memo[("fine", letter_date)] = True
         assert isinstance(letter_date, date)
         return letter_date
     problems: list[tuple[str, str]] = []
@@ -844,7 +865,8 @@ def appeal(
     if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
         raise TypeError(f"level must be a whole number, not {type(level).__name__}")
     given = _resolve_codes(code)
-    today = _check(claim, date.today() if letter_date is None else letter_date)
+    memo = _per_claim(claim)
+    today = _check(claim, date.today() if letter_date is None else letter_date, memo)
     codes = _with_remarks(given, claim.denial.codes)
 
     # the level and its deadline
@@ -864,34 +886,12 @@ def appeal(
 
     # the context: standard names plus the facts the template reads
     facts = claim.facts
-    services = []
-    service_texts = []
-    for s in claim.services:
-        units = _units(s.units)
-        charge = _money(s.charge)
-        when = s.date
-        services.append(
-            {
-                "code": s.code,
-                "modifiers": s.modifiers,
-                "units": units,
-                "charge": charge,
-                "date": f"{_MONTHS[when.month - 1]} {when.day}, {when.year}",
-                "month": f"{_MONTHS[when.month - 1]} {when.year}",
-                "diagnoses": s.diagnoses,
-                "description": s.description,
-            }
-        )
-        head = "-".join((s.code, *s.modifiers)) if s.modifiers else s.code
-        if units != 1:
-            head += f" ({units} units, billed {charge})" if charge else f" ({units} units)"
-        elif charge:
-            head += f" (billed {charge})"
-        service_texts.append(head)
+    held = memo.get("services")  # the claim's services as the template and subject read them
+    if held is None:
+        held = memo["services"] = _services_view(claim)
+    services, service_texts, service_codes, service_dates, dates = held
     views = [_code_view(c) for c in codes]
     code_views = tuple(v[0] for v in views)
-    service_dates = claim.service_dates
-    dates = _and([format_date(d) for d in service_dates])
     notice = format_date(claim.denial.notice_date)
     reason = claim.denial.reason
     if _absent(reason):
@@ -899,8 +899,8 @@ def appeal(
     context: dict[str, object] = {
         "code": code_views[0],
         "codes": code_views,
-        "services": tuple(services),
-        "service_codes": tuple(dict.fromkeys([s["code"] for s in services])),
+        "services": services,
+        "service_codes": service_codes,
         "service_dates": dates,
         "plan": plan.value,
         "medicare": plan is PlanType.MEDICARE,
@@ -910,9 +910,15 @@ def appeal(
         "notice_date": notice,
         "denial_reason": reason,
         # care-management minute thresholds: the one table the knowledge and DK505 read too
-        "care_minutes": _care_minutes.letter_view((s.code, s.units) for s in claim.services),
+        "care_minutes": memo.get("care_minutes") or _care_view(claim, memo),
     }
-    evidence, groups, context["enclosed"] = _evidence_plan(claim_evidence(claim), meta.expects)
+    held = memo.get("evidence")
+    if held is None or held[0] is not meta.expects:
+        held = memo["evidence"] = (
+            meta.expects,
+            _evidence_plan(claim_evidence(claim), meta.expects),
+        )
+    evidence, groups, context["enclosed"] = held[1]
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
     get = facts.get
@@ -931,7 +937,11 @@ def appeal(
             context[fact] = _fact_value(facts[fact])
 
     blocks = registry.render_blocks(target, context)
-    argument = _paragraphs(blocks["argument"])
+    text_argument = blocks["argument"]
+    held = memo.get("argument")  # the same claim renders the same text: split it once
+    if held is None or held[0] != text_argument:
+        held = memo["argument"] = (text_argument, _paragraphs(text_argument))
+    argument = held[1]
     due = _deadline_or_none(claim, number)
     late_by = (today - due.due).days if due is not None and today > due.due else 0
     if late_by:
@@ -1020,10 +1030,26 @@ def appeal(
             missing.append(label)
     if strict and missing:
         raise MissingFactsError(missing)
-    warnings = _warnings(given, codes, claim, due, today, late_by)
+    held = memo.get("warnings")
+    if (
+        held is None
+        or held[0] != (today, due, late_by)
+        or not _same(held[1], given)
+        or not _same(held[2], codes)
+    ):
+        held = memo["warnings"] = (
+            (today, due, late_by),
+            given,
+            codes,
+            _warnings(given, codes, claim, due, today, late_by),
+        )
+    warnings = held[3]
     if strict and warnings:
         raise LetterWarningError(warnings)
-    checklist = _checklist(meta, codes, claim, evidence)
+    held = memo.get("checklist")
+    if held is None or held[0] is not meta or not _same(held[1], codes):
+        held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, evidence))
+    checklist = held[2]
 
     salutation = "Dear appeals reviewer:"
     closing = "Sincerely,"
@@ -1071,6 +1097,53 @@ def appeal(
 
         validate(letter)  # raises LetterValidationError naming each error's rule and line
     return letter
+
+
+def _services_view(
+    claim: Claim,
+) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...], tuple[str, ...], tuple[date, ...], str]:
+    """The services as the template reads them, their subject texts, their distinct codes,
+    their dates and the dates' phrase (per claim; the template cannot change them, the
+    sandbox is immutable)."""
+    services: list[dict[str, Any]] = []
+    service_texts: list[str] = []
+    for s in claim.services:
+        units = _units(s.units)
+        charge = _money(s.charge)
+        when = s.date
+        services.append(
+            {
+                "code": s.code,
+                "modifiers": s.modifiers,
+                "units": units,
+                "charge": charge,
+                "date": f"{_MONTHS[when.month - 1]} {when.day}, {when.year}",
+                "month": f"{_MONTHS[when.month - 1]} {when.year}",
+                "diagnoses": s.diagnoses,
+                "description": s.description,
+            }
+        )
+        head = "-".join((s.code, *s.modifiers)) if s.modifiers else s.code
+        if units != 1:
+            head += f" ({units} units, billed {charge})" if charge else f" ({units} units)"
+        elif charge:
+            head += f" (billed {charge})"
+        service_texts.append(head)
+    service_dates = claim.service_dates
+    dates = _and([format_date(d) for d in service_dates])
+    service_codes = tuple(dict.fromkeys([s["code"] for s in services]))
+    return tuple(services), tuple(service_texts), service_codes, service_dates, dates
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """The same objects, in the same order (identity: no ``__eq__`` of records)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _care_view(claim: Claim, memo: dict[object, Any]) -> dict[str, object]:
+    view = _care_minutes.letter_view((s.code, s.units) for s in claim.services)
+    memo["care_minutes"] = view
+    return view
 
 
 def claim_evidence(claim: Claim) -> tuple[Evidence, ...]:
@@ -1461,11 +1534,26 @@ def _view(code: DenialCode) -> dict[str, str]:
     }
 
 
-@functools.lru_cache(maxsize=512)
-def _fact_plan(
-    meta: TemplateMeta, used: frozenset[str]
-) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+_FactPlan = tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]
+# keyed on the identity of the metadata (a registry's TemplateMeta lives as long as the
+# registry): comparing two equal metadata records field by field costs more than the plan;
+# bounded (cleared past 512 entries)
+_FACT_PLANS: dict[int, tuple[TemplateMeta, frozenset[str], _FactPlan]] = {}
+
+
+def _fact_plan(meta: TemplateMeta, used: frozenset[str]) -> _FactPlan:
     """Per template: required facts with labels, optional facts it uses, other names it reads."""
+    hit = _FACT_PLANS.get(id(meta))
+    if hit is not None and hit[0] is meta and hit[1] is used:
+        return hit[2]
+    plan = _fact_plan_of(meta, used)
+    if len(_FACT_PLANS) >= 512:
+        _FACT_PLANS.clear()
+    _FACT_PLANS[id(meta)] = (meta, used, plan)
+    return plan
+
+
+def _fact_plan_of(meta: TemplateMeta, used: frozenset[str]) -> _FactPlan:
     from .templates import STANDARD_NAMES
 
     required = tuple((f, meta.label(f)) for f in meta.facts)
