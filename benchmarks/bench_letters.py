@@ -90,7 +90,7 @@ def bench_overhead() -> tuple[float, float, float]:
     appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE)
     number = 300
     # the two sides alternate round by round, so that a slow moment of the machine hits both
-    direct = ours = float("inf")
+    direct = ours = fresh = float("inf")
     for _ in range(9):
         direct = min(direct, _best(lambda: template.render(context), number=number, rounds=1))
         ours = min(
@@ -101,7 +101,20 @@ def bench_overhead() -> tuple[float, float, float]:
                 rounds=1,
             ),
         )
-    return ours, direct, ours / direct
+        # a new claim object each call (equal values): what a batch of different claims pays,
+        # since appeal() reuses the work derived from the claim it saw last
+        copies = iter([attrs.evolve(claim) for _ in range(number)])
+        fresh = min(
+            fresh,
+            _best(
+                lambda it=copies: appeal(
+                    "CCM21", next(it), registry=plain, letter_date=LETTER_DATE
+                ),
+                number=number,
+                rounds=1,
+            ),
+        )
+    return ours, direct, fresh
 
 
 def _claims(n: int, start: int = 0) -> Any:
@@ -145,11 +158,17 @@ def bench_docx() -> float:
 
 
 def main() -> int:
-    ours, direct, ratio = bench_overhead()
+    ours, direct, fresh = bench_overhead()
+    ratio = ours / direct
     ok1 = ratio <= OVERHEAD_TARGET
     print(
         f"overhead: appeal() {ours * 1e6:.0f} us vs direct Jinja2 render {direct * 1e6:.0f} us "
         f"-> ratio {ratio:.2f} (target <= {OVERHEAD_TARGET:g}): {'OK' if ok1 else 'MISSED'}"
+    )
+    print(
+        f"overhead, a new claim object each call: appeal() {fresh * 1e6:.0f} us -> ratio "
+        f"{fresh / direct:.2f} (target <= {OVERHEAD_TARGET:g}): "
+        f"{'OK' if fresh / direct <= OVERHEAD_TARGET else 'MISSED'}"
     )
     try:
         docx_time = bench_docx()
