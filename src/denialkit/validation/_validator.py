@@ -367,14 +367,7 @@ class Validator:
             TypeError: as :meth:`iter_findings`.
             RuleError: as :meth:`iter_findings`.
         """
-        doc = Document.from_input(
-            letter_or_text,
-            claim=claim,
-            codes=codes,
-            today=self._today,
-            author=author,
-            record=record,
-        )
+        doc = self.document(letter_or_text, claim=claim, codes=codes, author=author, record=record)
         return Report(self._run(doc), rules=self._ids)
 
     def validate(
