@@ -68,6 +68,7 @@ _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
 _NOT_CONTROL_BYTES: Final = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
 _FEW_NONASCII: Final = 8
+_DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
 _LETTER_RUNS: Final = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _SHAPE_BYTES: Final = bytes.maketrans(
     b"0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", b"0" * 10 + b"A" * 20 + b"B" * 6
@@ -548,7 +549,14 @@ _DOB_LABEL_RES: Final = tuple(
 _DOS_LABEL_RES: Final = ((None, "", _Vocab(_vocab.SERVICE_DATE_LABELS, r"[ \t]*[:#]?")),)
 _DOS_SENTENCE_RE: Final = re.compile(_phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*\Z")
 _PROC_CONTEXT_RE: Final = re.compile(_phrases(_vocab.PROCEDURE_CONTEXT))
-_PROC_SHAPE_RE: Final = re.compile(r"(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])")
+# A code of CPT or HCPCS shape, ``[0-9]{4}[0-9ft]`` or ``[a-v][0-9]{4}``, with nothing but
+# a space or punctuation other than / $ . , - before it and no letter or digit after it,
+# searched for in :attr:`Scan.digits0` (every digit a 0), by its four digits: a pattern that
+# starts with a literal is searched for fast. A match of four characters has its HCPCS
+# letter just before it.
+_PROC_AT_RE: Final = re.compile(
+    r"0000(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
+)
 _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
     r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature)"
@@ -795,6 +803,11 @@ class Scan:
         and the other capitals as ``B``: number shapes become plain substrings
         (``000-00-0000``)."""
         return self.ascii.encode("ascii").translate(_SHAPE_BYTES).decode("ascii")
+
+    @_lazy
+    def digits0(self) -> str:
+        """``low`` with every digit as ``0``."""
+        return self.low.encode("ascii").translate(_DIGITS0_BYTES).decode("ascii")
 
     @_lazy
     def words(self) -> frozenset[bytes]:
@@ -1119,30 +1132,17 @@ class Scan:
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
         line ("The E/M code, 99284")."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
-        low, text, form = self.low, self.text, self.shape
-        n = len(form)
-        k = form.find("0000")
-        while k >= 0:
-            m = None
-            for start in (k - 1, k) if k else (k,):
-                if start and (low[start - 1].isalnum() or low[start - 1] in "/$.,-"):
-                    continue
-                m = _PROC_SHAPE_RE.match(low, start)
-                if m is not None:
-                    break
-            j = k + 4
-            while j < n and form[j] == "0":
-                j += 1
-            k = form.find("0000", j)
-            if m is None:
-                continue
-            i = m.start()
+        low, text = self.low, self.text
+        for m in _PROC_AT_RE.finditer(self.digits0):
+            i, e = m.start(), m.end()
+            if e - i == 4:
+                i -= 1  # the letter of a HCPCS code
             if i in found:
                 continue
             lo = max(0, i - _PROC_REACH)
             nl = low.rfind("\n", lo, i)
             if _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None:
-                found[i] = Labelled(text[i : m.end()], i)
+                found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
 
     @_lazy

@@ -286,19 +286,23 @@ _HEADER_REQUEST_RE: Final = re.compile(
 )
 
 
+# where a line's first character other than a space or tab is d, t, h or g (a salutation's
+# first letter): the line feed before it, found in C
+_SALUTATION_LINE_RE: Final = re.compile(r"\n[ \t]*+(?=[dthg])")
+_INDENT_RE: Final = re.compile(r"[ \t]*+")
+
+
 def _salutations(low: str) -> list[tuple[int, bool]]:
     """Offsets of the lines that open with a salutation, and whether the line holds only
     the salutation ("Dear appeals reviewer:")."""
     out = []
-    start = 0
-    for line in low.split("\n"):
-        head = line.lstrip(" \t")
-        if head and head[0] in "dthg":
-            i = start + len(line) - len(head)
-            m = _SALUTATION_RE.match(low, i)
-            if m is not None:
-                out.append((i, _SALUTATION_END_RE.match(m.group("rest")) is not None))
-        start += len(line) + 1
+    head = _INDENT_RE.match(low).end()  # type: ignore[union-attr]
+    starts = [head] if low[head : head + 1] in ("d", "t", "h", "g") else []
+    starts.extend(m.end() for m in _SALUTATION_LINE_RE.finditer(low))
+    for i in starts:
+        m = _SALUTATION_RE.match(low, i)
+        if m is not None:
+            out.append((i, _SALUTATION_END_RE.match(m.group("rest")) is not None))
     return out
 
 

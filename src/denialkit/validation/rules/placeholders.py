@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Any, Final
 
 from denialkit.validation._analysis import (
     _ASCII_DIGIT_RE,
@@ -348,10 +348,16 @@ _INSTRUCTION_RE: Final = re.compile(
     r"|your[ \t]+(?:full[ \t]+)?(?:name|address|phone|telephone|signature|title|member"
     r"|policy|street|city|email|date[ \t]+of[ \t]+birth|insurance|printed)(?![a-z])"
 )
-_REDACTION_RE: Final = re.compile(
-    r"(?:N|A)(?:ame|ddress) of (?:my|your|the patient's|patient's) "
+_REDACTION_BODY: Final = (
+    r"ame of (?:my|your|the patient's|patient's) "
     r"(?:insurance|insurer|health plan|plan|doctor|physician|provider|hospital|company"
     r"|employer|clinic)"
+)
+_REDACTION_RE: Final = re.compile(r"(?:N|A)(?:ame|ddress)" + _REDACTION_BODY[3:])
+# the same matches, by two patterns that each start with a literal (searched for faster)
+_REDACTION_RES: Final = (
+    re.compile("N" + _REDACTION_BODY),
+    re.compile("Address of" + _REDACTION_BODY[6:]),
 )
 _EMPTY_FIELD_RE: Final = re.compile(
     r"(?:attn|attention|re|claim[ \t]+(?:number|no\.?|#)|member[ \t]+id|subscriber[ \t]+id"
@@ -368,7 +374,12 @@ _INSTRUCTION_FIRSTS: Final = frozenset(
 )  # fmt: skip
 
 
+_NOT_FIELD_CHAR_RE: Final = re.compile(r"[^a-zA-Z \t,/&.#:-]")
+
+
 def _field_line(line: str) -> bool:
+    if _NOT_FIELD_CHAR_RE.search(line) is not None:
+        return False  # a digit or other mark is in a word, which no field word has
     words = [w for w in _FIELD_SPLIT_RE.split(line.lower()) if w]
     return (
         0 < len(words) <= 6
@@ -377,14 +388,60 @@ def _field_line(line: str) -> bool:
     )
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Each line with the offset where it starts (split in C, offsets added up)."""
-    out = []
-    start = 0
-    for line in text.split("\n"):
-        out.append((start, line))
-        start += len(line) + 1
-    return out
+# What str.split() and str.strip() take for space in ASCII text, other than the line feed.
+_SPACE: Final = r" \t\x0b\x0c\r\x1c-\x1f"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A pattern that matches exactly ``words``, written as a prefix tree (one branch per
+    next letter), so the engine tries a few branches instead of every word."""
+    tree: dict[str, dict[str, Any]] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, Any]]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+# A line that DK308 can report has a first word (with , / & . # : - around it) that is a
+# field word or an instruction's first word, or ends with ":" or "#" (and spaces). Such lines
+# are found in C: the line feeds before the first kind, the colons and hashes of the second;
+# the other lines need no Python step.
+_DK308_WORD: Final = (
+    rf"[{_SPACE}]*+[,/&.#:-]*+{_alternation(_FIELD_WORDS | _INSTRUCTION_FIRSTS)}"
+    rf"[,/&.#:-]*+(?![^{_SPACE}\n])"
+)
+_DK308_FIRST_RE: Final = re.compile(_DK308_WORD)
+_DK308_NEXT_RE: Final = re.compile(r"\n(?=" + _DK308_WORD + ")")
+# one pattern per character: a pattern that starts with a literal is searched for faster
+_DK308_END_RES: Final = tuple(re.compile(rf"{c}[{_SPACE}]*+(?![^\n])") for c in ":#")
+
+
+def _candidate_lines(low: str) -> list[int]:
+    """The offsets where the lines that may be blanks start, in order."""
+    starts = {low.rfind("\n", 0, m.start()) + 1 for p in _DK308_END_RES for m in p.finditer(low)}
+    if _DK308_FIRST_RE.match(low) is not None:
+        starts.add(0)
+    starts.update(m.start() + 1 for m in _DK308_NEXT_RE.finditer(low))
+    return sorted(starts)
+
+
+def _line_at(low: str, start: int) -> tuple[str, int]:
+    """The line starting at ``start`` and the offset of the line feed after it (or the
+    text's length)."""
+    end = low.find("\n", start)
+    if end < 0:
+        end = len(low)
+    return low[start:end], end
 
 
 @_rule(
@@ -404,8 +461,8 @@ def _dk308(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
     text, low = sc.ascii, sc.low
-    lines = _lines(low)
-    for k, (start, line) in enumerate(lines):
+    for start in _candidate_lines(low):
+        line, end = _line_at(low, start)
         if len(line) > 90:
             continue
         stripped = line.strip()
@@ -421,13 +478,14 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             yield r.finding(doc, "a line is a template field label, not a value", at=at)
         elif first in _INSTRUCTION_FIRSTS and _INSTRUCTION_RE.match(low, at) is not None:
             yield r.finding(doc, "a line is a template instruction, not letter text", at=at)
-        elif stripped[-1] in ":#" and (m := _EMPTY_FIELD_RE.match(low, at)) is not None:
-            nxt = next((ln.strip() for _, ln in lines[k + 1 : k + 2]), "")
+        elif stripped[-1] in ":#" and _EMPTY_FIELD_RE.match(low, at) is not None:
+            nxt = _line_at(low, end + 1)[0].strip() if end < len(low) else ""
             if not nxt or _EMPTY_FIELD_RE.match(nxt) or nxt.endswith(":"):
                 yield r.finding(doc, "a labelled field is left empty", at=at)
     if " of " in low:
-        for m in _REDACTION_RE.finditer(text):
-            yield r.finding(doc, "redaction text stands where a name belongs", at=m.start())
+        found = sorted(m.start() for p in _REDACTION_RES for m in p.finditer(text))
+        for at in found:
+            yield r.finding(doc, "redaction text stands where a name belongs", at=at)
 
 
 _DUMMY_ID_RE: Final = re.compile(

@@ -1,0 +1,201 @@
+"""The validator's fast paths find what the plain, line-by-line definitions find.
+
+Some rules and analyses skip most of the text in C (one regular expression over the whole
+letter) and run their Python checks only where a hit can be. Each test here writes out the
+plain definition the rule used before, as a reference, and compares the two on texts built
+from the pieces that make the edge cases: field words, punctuation around them, every ASCII
+character that counts as a space, colons at line ends, long lines, digits glued to letters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from denialkit.validation import Document, Validator, _analysis
+from denialkit.validation._analysis import scan
+from denialkit.validation.rules import hygiene
+from denialkit.validation.rules import placeholders as ph
+
+# every ASCII character that str.split() and str.strip() take for space
+_SPACES = [" ", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f"]
+
+
+def _dk308_plain(text: str) -> list[tuple[int, str]]:
+    """DK308's findings by its definition: each line of the text is looked at in turn."""
+    low = scan(Document(text)).low
+    lines = []
+    start = 0
+    for line in low.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
+    out = []
+    for k, (start, line) in enumerate(lines):
+        stripped = line.strip()
+        if len(line) > 90 or not stripped or len(stripped) > 80:
+            continue
+        at = start + (len(line) - len(line.lstrip()))
+        first = stripped.split(None, 1)[0]
+        if (
+            stripped.count(" ") <= 6
+            and first.strip(",/&.#:-") in ph._FIELD_WORDS
+            and ph._field_line(stripped)
+        ):
+            out.append((at, "a line is a template field label, not a value"))
+        elif first in ph._INSTRUCTION_FIRSTS and ph._INSTRUCTION_RE.match(low, at) is not None:
+            out.append((at, "a line is a template instruction, not letter text"))
+        elif stripped[-1] in ":#" and ph._EMPTY_FIELD_RE.match(low, at) is not None:
+            nxt = lines[k + 1][1].strip() if k + 1 < len(lines) else ""
+            if not nxt or ph._EMPTY_FIELD_RE.match(nxt) or nxt.endswith(":"):
+                out.append((at, "a labelled field is left empty"))
+    if " of " in low:
+        for m in ph._REDACTION_RE.finditer(scan(Document(text)).ascii):
+            out.append((m.start(), "redaction text stands where a name belongs"))
+    return out
+
+
+def _offsets(rule_id: str, text: str) -> list[tuple[int, str]]:
+    """A rule's findings on ``text`` as ``(offset, message)``, in order."""
+    report = Validator(select=[rule_id], max_per_rule=None).check(text)
+    out = []
+    for f in report.findings:
+        line, column = f.location.line, f.location.column
+        assert line is not None and column is not None
+        out.append((_offset(text, line, column), f.message))
+    return sorted(out)
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    starts = [0]
+    starts.extend(i + 1 for i, c in enumerate(text) if c == "\n")
+    return starts[line - 1] + column - 1
+
+
+_LINE_PIECES = st.sampled_from(
+    [
+        *sorted(ph._FIELD_WORDS),
+        *sorted(ph._INSTRUCTION_FIRSTS),
+        "Name", "STREET ADDRESS", "City State Zip", "Attn", "Claim number", "Member ID",
+        "DOB", "Re", "Insert", "Your", "the reason", "Name of my insurance",
+        "Address of your doctor", "of", "-",
+        ",", "/", "&", ".", "#", ":", "::", " #", "x", "99213", "Dear", "é", "namex",
+        "a" * 85, " " * 10, *_SPACES,
+    ]
+)  # fmt: skip
+_LINES = st.lists(
+    st.lists(_LINE_PIECES, max_size=8).map(" ".join)
+    | st.lists(_LINE_PIECES, max_size=8).map("".join),
+    max_size=8,
+)
+_TEXTS = _LINES.flatmap(
+    lambda lines: st.sampled_from(["\n", "\r\n", "\n\n"]).map(lambda sep: sep.join(lines))
+)
+
+
+@settings(max_examples=400)
+@given(_TEXTS)
+def test_dk308_finds_what_a_line_by_line_reading_finds(text: str) -> None:
+    assert _offsets("DK308", text) == sorted(_dk308_plain(text))
+
+
+def test_dk308_fast_path_on_chosen_lines() -> None:
+    text = (
+        "  Street Address\nCITY STATE ZIP\r\nAttn:\x1c\n\nClaim number:\n"
+        "-name-\n#Your name and address\nyour\x0bname\nDate\x1f\nNotes: fine\nID#"
+    )
+    assert _offsets("DK308", text) == sorted(_dk308_plain(text))
+    assert len(_dk308_plain(text)) >= 6
+
+
+_PROC_SHAPE = re.compile(r"(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])")
+
+
+def _procedure_codes_plain(text: str) -> list[tuple[str, int]]:
+    """Procedure codes by the definition: at each run of four or more digits, a code of CPT
+    shape starting there, or of HCPCS shape starting at the letter before it, with a
+    procedure word before it on its line."""
+    sc = scan(Document(text))
+    low, form = sc.low, sc.shape
+    found = {v.start: v.value for v in sc._listed(_analysis._PROC_LABEL_RES)}
+    for run in re.finditer(r"0{4,}", form):
+        k = run.start()
+        m = None
+        for start in (k - 1, k) if k else (k,):
+            if start and (low[start - 1].isalnum() or low[start - 1] in "/$.,-"):
+                continue
+            m = _PROC_SHAPE.match(low, start)
+            if m is not None:
+                break
+        if m is None or m.start() in found:
+            continue
+        i = m.start()
+        line_start = max(low.rfind("\n", 0, i) + 1, i - 40)
+        if _analysis._PROC_CONTEXT_RE.search(low, line_start, i) is not None:
+            found[i] = text[i : m.end()]
+    return [(found[k], k) for k in sorted(found)]
+
+
+_CODE_PIECES = st.sampled_from(
+    [
+        "99213", "9921", "992131", "0001F", "1234T", "G2214", "g2214", "w2214", "J12345",
+        "CPT", "cpt:", "HCPCS", "code", "codes", "Service", "services", "billed", "E/M",
+        "procedure", "and", "the", "x", "a", "-", "/", "$", ".", ",", ":", " ", "\t", "\n",
+        "1", "22", "f", "t", "F", "T", "é", "٣", "x" * 30,
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(_CODE_PIECES, max_size=16).map("".join) | st.lists(_CODE_PIECES).map(" ".join))
+def test_procedure_codes_are_what_the_definition_finds(text: str) -> None:
+    got = [(v.value, v.start) for v in scan(Document(text)).procedure_codes]
+    assert got == _procedure_codes_plain(text)
+
+
+def test_procedure_codes_on_chosen_text() -> None:
+    text = "g2214 service G2214, code 99213 and 1234T; $99213 CPT/99214 wG2214 code 992131"
+    got = [v.value for v in scan(Document(text)).procedure_codes]
+    assert got == [v for v, _ in _procedure_codes_plain(text)]
+    assert got == ["G2214", "99213", "1234T"]
+
+
+@pytest.mark.parametrize("before", [*" /$.,-:(#\t", "x", "g", "w", "0", "é"])
+@pytest.mark.parametrize("code", ["99213", "1234T", "1234f", "G2214", "9921", "992131"])
+def test_procedure_code_after_each_character(before: str, code: str) -> None:
+    text = f"Service code {before}{code} and code {before}{code}\n{before}{code}"
+    got = [(v.value, v.start) for v in scan(Document(text)).procedure_codes]
+    assert got == _procedure_codes_plain(text)
+
+
+def _salutations_plain(low: str) -> list[tuple[int, bool]]:
+    """Salutation lines by the definition: each line in turn."""
+    out = []
+    start = 0
+    for line in low.split("\n"):
+        head = line.lstrip(" \t")
+        if head and head[0] in "dthg":
+            i = start + len(line) - len(head)
+            m = hygiene._SALUTATION_RE.match(low, i)
+            if m is not None:
+                out.append((i, hygiene._SALUTATION_END_RE.match(m.group("rest")) is not None))
+        start += len(line) + 1
+    return out
+
+
+_SALUTATION_PIECES = st.sampled_from(
+    [
+        "Dear", "dear", "To whom it may concern", "Hello", "Greetings", "To the review team",
+        "to the", "reviewer", "Sir", ":", ",", "please pay", "x", "\n", "\r\n", " ", "\t",
+        "\x0b", "é", "dearest", "Team",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_SALUTATION_PIECES, max_size=14).map("".join))
+def test_salutation_lines_are_what_a_line_by_line_reading_finds(text: str) -> None:
+    low = scan(Document(text)).low
+    assert hygiene._salutations(low) == _salutations_plain(low)
