@@ -199,3 +199,73 @@ _SALUTATION_PIECES = st.sampled_from(
 def test_salutation_lines_are_what_a_line_by_line_reading_finds(text: str) -> None:
     low = scan(Document(text)).low
     assert hygiene._salutations(low) == _salutations_plain(low)
+
+
+_VOCABS = [v for v in vars(_analysis).values() if isinstance(v, _analysis._Vocab)]
+_WORD_PIECES = st.sampled_from(
+    [
+        *sorted({w for v in _VOCABS for w in v.firsts}),
+        "member id:", "claim #", "date of service:", "id#", "patient's name:", "icn:",
+        "x", "1", "-", "'", ":", " ", "\t", "\n", "é", "s", "2",
+    ]
+)  # fmt: skip
+
+
+def _starts_plain(low: str, word: str) -> list[int]:
+    """Where ``word`` stands whole in ``low``: no letter or digit glued to either side."""
+    n = len(word)
+    return [
+        i
+        for i in range(len(low))
+        if low.startswith(word, i)
+        and (i == 0 or not low[i - 1].isalnum())
+        and (i + n >= len(low) or not low[i + n].isalnum())
+    ]
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD_PIECES, max_size=12).map("".join))
+def test_whole_words_and_labels_are_found_where_the_definition_finds_them(text: str) -> None:
+    sc = scan(Document(text))
+    for vocab in _VOCABS:
+        fast = [(m.start(), m.end()) for m in sc.vocab_matches(vocab)]
+        assert fast == [(m.start(), m.end()) for m in vocab.matches(sc.low)]
+        for w in vocab.firsts:
+            assert sc.starts_of(w) == _starts_plain(sc.low, w)
+    for w in ("x", "1", "x1", "s"):  # words no vocabulary starts with
+        assert sc.starts_of(w) == _starts_plain(sc.low, w)
+
+
+_TOKEN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-?")
+
+
+def _dk705_plain(text: str) -> list[int]:
+    """DK705's offsets by the definition: around each non-ASCII letter, the run of token
+    characters (at most 40 back and 39 on) holds an ASCII digit."""
+    sc = scan(Document(text))
+    ascii_text, n = sc.ascii, len(text)
+    hits: set[int] = set()
+    for ch in [c for c in sc.nonascii if c.isalpha()]:
+        i = text.find(ch)
+        while i >= 0:
+            lo = i
+            while lo > 0 and i - lo < 40 and ascii_text[lo - 1] in _TOKEN_CHARS:
+                lo -= 1
+            hi = i + 1
+            while hi < n and hi - i < 40 and ascii_text[hi] in _TOKEN_CHARS:
+                hi += 1
+            if any(c.isascii() and c.isdigit() for c in ascii_text[lo:hi]):
+                hits.add(lo)
+            i = text.find(ch, hi)
+    return sorted(hits)
+
+
+_LOOKALIKE_PIECES = st.sampled_from(
+    ["А", "é", "ễ", "1", "23", "A", "b", "-", "?", " ", "\n", ".", "x" * 20, "9" * 39, "_"]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_LOOKALIKE_PIECES, max_size=14).map("".join))
+def test_dk705_finds_what_the_character_walk_finds(text: str) -> None:
+    assert [at for at, _ in _offsets("DK705", text)] == _dk705_plain(text)

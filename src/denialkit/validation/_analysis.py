@@ -475,12 +475,24 @@ def _phrases(phrases: Sequence[str]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
+_WORD_RES: Final[dict[str, re.Pattern[str]]] = {}
+"""For the first words of the vocabularies (:class:`_Vocab`): a pattern that finds the word
+where it stands whole (no letter or digit glued to it on either side). It starts with the word,
+which the engine searches for fast, and checks both boundaries in C (see
+:meth:`Scan.starts_of`)."""
+
+
+def _word_re(word: str) -> re.Pattern[str]:
+    w = re.escape(word)
+    return re.compile(f"{w}(?<![a-z0-9]{w})(?![a-z0-9])")
+
+
 class _Vocab:
     """A vocabulary compiled for a fast search: its pattern is tried only where the first
     word of one of its phrases starts a word (found with ``str.find``), instead of at every
     offset of the text."""
 
-    __slots__ = ("firsts", "keys", "pattern")
+    __slots__ = ("by_key", "firsts", "keys", "others", "pattern")
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
         self.pattern = re.compile(_phrases(phrases) + tail)
@@ -488,7 +500,13 @@ class _Vocab:
         self.firsts = tuple(sorted(leads))
         # a first word of letters only is a whole run of letters wherever a phrase matches,
         # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_matches`)
-        self.keys = tuple((w, w.encode("ascii") if w.isalpha() else None) for w in self.firsts)
+        self.by_key = {w.encode("ascii"): w for w in self.firsts if w.isalpha()}
+        self.keys = frozenset(self.by_key)
+        # first words with a digit are looked for in any text
+        self.others = tuple(w for w in self.firsts if not w.isalpha())
+        for w in self.firsts:
+            if w not in _WORD_RES:
+                _WORD_RES[w] = _word_re(w)
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
@@ -825,17 +843,21 @@ class Scan:
         known = self._starts
         got = known.get(word)
         if got is None:
-            got = []
             low = self.low
-            n, end = len(word), len(low)
-            i = low.find(word)
-            while i >= 0:
-                j = i + n
-                if (i == 0 or not low[i - 1].isalnum()) and (j >= end or not low[j].isalnum()):
-                    got.append(i)
-                    i = low.find(word, j)
-                else:
-                    i = _next_word(low, i, word)
+            pattern = _WORD_RES.get(word)
+            if pattern is not None:
+                got = [m.start() for m in pattern.finditer(low)]
+            else:
+                got = []
+                n, end = len(word), len(low)
+                i = low.find(word)
+                while i >= 0:
+                    j = i + n
+                    if (i == 0 or not low[i - 1].isalnum()) and (j >= end or not low[j].isalnum()):
+                        got.append(i)
+                        i = low.find(word, j)
+                    else:
+                        i = _next_word(low, i, word)
             known[word] = got
         return got
 
@@ -845,11 +867,12 @@ class Scan:
         pattern is tried only where that word stands whole (:meth:`starts_of`, shared by
         every vocabulary and claim value that asks for the word), and not at all when the
         word is not among :attr:`words`."""
-        low, words, match = self.low, self.words, vocab.pattern.match
+        low, match, by_key = self.low, vocab.pattern.match, vocab.by_key
         out = []
-        for w, key in vocab.keys:
-            if key is not None and key not in words:
-                continue
+        present = [by_key[k] for k in vocab.keys & self.words]
+        if vocab.others:
+            present.extend(vocab.others)
+        for w in present:
             for i in self.starts_of(w):
                 m = match(low, i)
                 if m is not None:

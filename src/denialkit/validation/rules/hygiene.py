@@ -129,7 +129,10 @@ def _dk704_all(r: Rule, doc: Document) -> Iterator[Finding]:
 
 _FEW_LETTERS: Final = 24
 _TOKEN_ANY_RE: Final = re.compile(r"[^\W_][\w-]{0,80}+")
-_TOKEN_CHARS: Final = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-?")
+# runs of ASCII letters and digits, "-" and "?" (what stands for a non-ASCII character in the
+# ASCII copy): backwards on the reversed lower-case text, and forwards
+_TOKEN_BACK_RE: Final = re.compile(r"[0-9a-z?-]{0,40}+")
+_TOKEN_ON_RE: Final = re.compile(r"[0-9A-Za-z?-]{0,39}+")
 
 
 @_rule(
@@ -157,17 +160,15 @@ def _dk705(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
             ):
                 hits.add(m.start())
     else:
-        ascii_text = sc.ascii
+        ascii_text, rev = sc.ascii, sc.rev
         n = len(text)
         for ch in letters:
             i = text.find(ch)
             while i >= 0:
-                lo = i
-                while lo > 0 and i - lo < 40 and ascii_text[lo - 1] in _TOKEN_CHARS:
-                    lo -= 1
-                hi = i + 1
-                while hi < n and hi - i < 40 and ascii_text[hi] in _TOKEN_CHARS:
-                    hi += 1
+                # the run of token characters around it, at most 40 back and 39 on
+                back = n - i  # where the text before it starts in the reversed text
+                lo = i - (_TOKEN_BACK_RE.match(rev, back).end() - back)  # type: ignore[union-attr]
+                hi = _TOKEN_ON_RE.match(ascii_text, i + 1).end()  # type: ignore[union-attr]
                 if _ASCII_DIGIT_RE.search(ascii_text, lo, hi):
                     hits.add(lo)
                 i = text.find(ch, hi)

@@ -412,16 +412,17 @@ def _alternation(words: Iterable[str]) -> str:
     return emit(tree)
 
 
-# A line that DK308 can report has a first word (with , / & . # : - around it) that is a
-# field word or an instruction's first word, or ends with ":" or "#" (and spaces). Such lines
-# are found in C: the line feeds before the first kind, the colons and hashes of the second;
-# the other lines need no Python step.
-_DK308_WORD: Final = (
-    rf"[{_SPACE}]*+[,/&.#:-]*+{_alternation(_FIELD_WORDS | _INSTRUCTION_FIRSTS)}"
-    rf"[,/&.#:-]*+(?![^{_SPACE}\n])"
+# A line that DK308 can report is one of three kinds, each found in C so that other lines
+# need no Python step: a field line (a field word first, with , / & . # : - around it, then
+# only letters, spaces and those marks: what _field_line needs), an instruction
+# (_INSTRUCTION_RE at its start), or a line that ends with ":" or "#" (and spaces). The first
+# two are found by the line feed before them, the last by its colon or hash.
+_DK308_LINE: Final = (
+    rf"[{_SPACE}]*+(?:[,/&.#:-]*+{_alternation(_FIELD_WORDS)}[,/&.#:-]*+(?![^{_SPACE}\n])"
+    rf"[a-z \t,/&.#:-]*+[{_SPACE}]*+(?![^\n])|{_INSTRUCTION_RE.pattern})"
 )
-_DK308_FIRST_RE: Final = re.compile(_DK308_WORD)
-_DK308_NEXT_RE: Final = re.compile(r"\n(?=" + _DK308_WORD + ")")
+_DK308_FIRST_RE: Final = re.compile(_DK308_LINE)
+_DK308_NEXT_RE: Final = re.compile(r"\n(?=" + _DK308_LINE + ")")
 # one pattern per character: a pattern that starts with a literal is searched for faster
 _DK308_END_RES: Final = tuple(re.compile(rf"{c}[{_SPACE}]*+(?![^\n])") for c in ":#")
 
