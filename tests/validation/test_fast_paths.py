@@ -189,9 +189,30 @@ _SALUTATION_PIECES = st.sampled_from(
     [
         "Dear", "dear", "To whom it may concern", "Hello", "Greetings", "To the review team",
         "to the", "reviewer", "Sir", ":", ",", "please pay", "x", "\n", "\r\n", " ", "\t",
-        "\x0b", "é", "dearest", "Team",
+        "\x0b", "é", "dearest", "Team", "pay the sum", "remit $", "wire us", "transfer",
+        "the", "date", "hi", "greet", "t", "d",
     ]
 )  # fmt: skip
+
+
+def _dk711_plain(text: str) -> list[tuple[int, str]]:
+    """DK711's findings by its definition: every salutation line, and every payment request
+    before the letter's own salutation."""
+    low = scan(Document(text)).low
+    if not any(w in low for w in ("dear", "please", "pay", "hello")):
+        return []
+    saluts = _salutations_plain(low)
+    lone = [at for at, alone in saluts if alone]
+    opening = lone[-1] if lone else (saluts[0][0] if saluts else len(low))
+    out = []
+    for at, alone in saluts:
+        if at != opening:
+            out.append((at, "a second salutation stands in the letter"))
+        elif not alone:
+            out.append((at, "the salutation line carries more text than a salutation"))
+    for m in hygiene._HEADER_REQUEST_RE.finditer(low, 0, opening):
+        out.append((m.start(), "a line of the header asks for payment"))
+    return sorted(out)
 
 
 @settings(max_examples=300)
@@ -199,6 +220,7 @@ _SALUTATION_PIECES = st.sampled_from(
 def test_salutation_lines_are_what_a_line_by_line_reading_finds(text: str) -> None:
     low = scan(Document(text)).low
     assert hygiene._salutations(low) == _salutations_plain(low)
+    assert _offsets("DK711", text) == _dk711_plain(text)
 
 
 _VOCABS = [v for v in vars(_analysis).values() if isinstance(v, _analysis._Vocab)]

@@ -287,10 +287,13 @@ _HEADER_REQUEST_RE: Final = re.compile(
 )
 
 
-# where a line's first character other than a space or tab is d, t, h or g (a salutation's
-# first letter): the line feed before it, found in C
-_SALUTATION_LINE_RE: Final = re.compile(r"\n[ \t]*+(?=[dthg])")
+# where a line's first word other than spaces and tabs starts as a salutation does (dear, to,
+# hello, greetings): the line feed before it, found in C
+_SALUTATION_LINE_RE: Final = re.compile(r"\n[ \t]*+(?=dear|to|hello|greetings)")
 _INDENT_RE: Final = re.compile(r"[ \t]*+")
+
+
+_HEADER_REQUEST_WORDS: Final = ("please", "pay", "remit", "wire", "transfer")
 
 
 def _salutations(low: str) -> list[tuple[int, bool]]:
@@ -298,7 +301,7 @@ def _salutations(low: str) -> list[tuple[int, bool]]:
     the salutation ("Dear appeals reviewer:")."""
     out = []
     head = _INDENT_RE.match(low).end()  # type: ignore[union-attr]
-    starts = [head] if low[head : head + 1] in ("d", "t", "h", "g") else []
+    starts = [head] if low.startswith(("dear", "to", "hello", "greetings"), head) else []
     starts.extend(m.end() for m in _SALUTATION_LINE_RE.finditer(low))
     for i in starts:
         m = _SALUTATION_RE.match(low, i)
@@ -333,6 +336,8 @@ def _dk711(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
             hits.append(("a second salutation stands in the letter", at, None))
         elif not alone:
             hits.append(("the salutation line carries more text than a salutation", at, None))
-    for m in _HEADER_REQUEST_RE.finditer(low, 0, opening):
-        hits.append(("a line of the header asks for payment", m.start(), None))
+    # a request starts with one of these words: most headers hold none of them
+    if any(low.find(w, 0, opening) >= 0 for w in _HEADER_REQUEST_WORDS):
+        for m in _HEADER_REQUEST_RE.finditer(low, 0, opening):
+            hits.append(("a line of the header asks for payment", m.start(), None))
     return _report(r, doc, sorted(hits, key=lambda h: h[1] or 0))
