@@ -553,12 +553,8 @@ def _fine(claim: Claim, when: object) -> bool:
             type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
         ):
             return False
-    if claim.evidence:
-        try:
-            if not _evidence_fine(claim.evidence, when):
-                return False
-        except TypeError:  # something unhashable inside: the full check decides
-            return False
+    if claim.evidence and not _evidence_fine(claim.evidence, when):
+        return False
     for v in claim.facts.values():
         if type(v) is str:
             if len(v) > _MAX_TEXT:
@@ -570,9 +566,9 @@ def _fine(claim: Claim, when: object) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=512)
 def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
-    """The fast check of :func:`_fine` for the evidence (cached: claims share evidence)."""
+    """The fast check of :func:`_fine` for the evidence (not cached: hashing the items
+    costs more than checking them)."""
     for e in evidence:
         if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
             return False
@@ -779,26 +775,27 @@ def _lines(text: str) -> list[str]:
 
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines end a paragraph; a line starting ``- `` starts a list item; other lines
-    join the line before them."""
+    join the line before them. Lines are trimmed (as ``str.strip`` trims)."""
     text = text.strip()
     if "\n" not in text:  # one line: the common request block
         return (text,) if text else ()
     out: list[str] = []
     for block in "\n".join([line.strip() for line in text.split("\n")]).split("\n\n"):
+        block = block.strip("\n")  # a third newline in a row: no line of its own
         if not block:
             continue
         if "\n" not in block:
             out.append(block)
-            continue
-        merged: list[str] = []
-        for line in block.split("\n"):
-            if not line:
-                continue
-            if not merged or line.startswith("- "):
-                merged.append(line)
-            else:
-                merged[-1] += " " + line
-        out.append("\n".join(merged))
+        elif "\n- " not in block:  # no list item after the first line: one paragraph
+            out.append(block.replace("\n", " "))
+        else:
+            merged: list[str] = []
+            for line in block.split("\n"):
+                if not merged or line.startswith("- "):
+                    merged.append(line)
+                else:
+                    merged[-1] += " " + line
+            out.append("\n".join(merged))
     return tuple(out)
 
 
