@@ -35,6 +35,7 @@ import enum
 import functools
 import html
 import re
+import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -586,19 +587,31 @@ def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
 
 # The last claim's derived values (its check result, evidence plan, checklist, minute view),
 # so that letters for one claim (a preview, then each format) do not derive them again. One
-# entry: it holds one claim, never grows with claims. Safe because a Claim is frozen and all
-# its parts are (tuples, frozen records, a read-only facts mapping); keyed on identity.
-_LAST: tuple[object, dict[object, Any]] = (None, {})
+# entry: it holds one claim's values, never grows with claims. Safe because a Claim is frozen
+# and all its parts are (tuples, frozen records, a read-only facts mapping); keyed on
+# identity. The claim is held weakly: when the caller lets it go, the memo goes with it, so
+# no patient data outlives the claim here.
+_LAST: tuple[weakref.ref[Claim] | None, dict[object, Any]] = (None, {})
 
 
 def _per_claim(claim: Claim) -> dict[object, Any]:
     """The memo of derived values for ``claim`` (a fresh one when the claim is new)."""
-    last = _LAST
-    if last[0] is claim:
-        return last[1]
-    memo: dict[object, Any] = {}
-    globals()["_LAST"] = (claim, memo)  # one tuple assignment: atomic for threads
+    ref, memo = _LAST
+    if ref is not None and ref() is claim:
+        return memo
+    memo = {}
+    try:
+        held = weakref.ref(claim, _forget)
+    except TypeError:  # a Claim subclass without a weakref slot: no memo
+        return memo
+    globals()["_LAST"] = (held, memo)  # one tuple assignment: atomic for threads
     return memo
+
+
+def _forget(ref: weakref.ref[Claim]) -> None:
+    """Drop the memo of a claim that no longer exists (called by its weak reference)."""
+    if _LAST[0] is ref:
+        globals()["_LAST"] = (None, {})
 
 
 def _check(claim: Claim, letter_date: object, memo: dict[object, Any] | None = None) -> date:
