@@ -291,3 +291,53 @@ _LOOKALIKE_PIECES = st.sampled_from(
 @given(st.lists(_LOOKALIKE_PIECES, max_size=14).map("".join))
 def test_dk705_finds_what_the_character_walk_finds(text: str) -> None:
     assert [at for at, _ in _offsets("DK705", text)] == _dk705_plain(text)
+
+
+def _plan_author_plain(text: str) -> tuple[object, object, bool, bool]:
+    """Plan kind, author, remittance and appeals unit by the definition: every phrase
+    pattern run over the whole text, with no word looked up first."""
+    from denialkit.claim import PlanType
+    from denialkit.validation import Author
+    from denialkit.validation.rules import required
+
+    low = scan(Document(text)).low
+    wb = _analysis._wb
+    kind = next(
+        (
+            PlanType(k)
+            for k, _, p in _analysis._PLAN_RES
+            if any(wb(low, m.start(), m.end()) for m in p.finditer(low))
+        ),
+        PlanType.COMMERCIAL,
+    )
+    patient = sum(1 for m in _analysis._PATIENT_AUTHOR_RE.finditer(low) if wb(low, *m.span()))
+    patient += sum(1 for m in _analysis._MY_RE.finditer(low) if wb(low, m.start(), m.start() + 2))
+    provider = sum(1 for m in _analysis._PROVIDER_AUTHOR_RE.finditer(low) if wb(low, *m.span()))
+    author = Author.PATIENT if patient > provider else Author.PROVIDER
+    remittance = any(wb(low, *m.span()) for m in _analysis._REMITTANCE_RE.finditer(low))
+    unit = any(True for _ in _analysis._words_at(required._APPEALS_UNIT_RE, low))
+    return kind, author, remittance, unit
+
+
+_PHRASE_PIECES = st.sampled_from(
+    [
+        "medicare", "Medicare Advantage", "part c", "medi-cal", "2560.503-1", "405.944",
+        "ERISA", "plan administrator", "my claim", "my doctor", "I received", "our patient",
+        "NPI", "on behalf of the", "remittance", "835", "EOP", "denial code", "Appeals Unit",
+        "claims review", "appeal", "reconsiderations", "x", "-", "1", " ", "\n", "\t", "é",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_PHRASE_PIECES, max_size=10).map("".join))
+def test_phrase_scans_skipped_by_their_first_words_find_the_same(text: str) -> None:
+    from denialkit.validation.rules import required
+
+    sc = scan(Document(text))
+    kind, author, remittance, unit = _plan_author_plain(text)
+    assert (sc.plan_kind, sc.author, sc.answers_remittance) == (kind, author, remittance)
+    assert (
+        sc.may_have(required._APPEALS_UNIT_GATE)
+        and any(True for _ in _analysis._words_at(required._APPEALS_UNIT_RE, sc.low))
+    ) == unit

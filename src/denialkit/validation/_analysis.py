@@ -579,10 +579,30 @@ _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
     r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature)"
 )
+PhraseGate = tuple[frozenset[bytes], tuple[str, ...]]
+
+
+def _phrase_gate(phrases: Sequence[str]) -> PhraseGate:
+    """What a text needs before a phrase of ``phrases`` can match at the start of a word:
+    one of the phrases' first words of letters only among :attr:`Scan.words` (such a word is
+    a whole run of letters wherever its phrase matches, see :class:`_Vocab`), or one of the
+    other first words (with digits) somewhere in the text."""
+    firsts = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
+    return (
+        frozenset(w.encode("ascii") for w in firsts if w.isalpha()),
+        tuple(sorted(w for w in firsts if not w.isalpha())),
+    )
+
+
 _PATIENT_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PATIENT_AUTHOR))
+_PATIENT_AUTHOR_GATE: Final = _phrase_gate(_vocab.PATIENT_AUTHOR)
 _PROVIDER_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PROVIDER_AUTHOR))
+_PROVIDER_AUTHOR_GATE: Final = _phrase_gate(_vocab.PROVIDER_AUTHOR)
 _REMITTANCE_RE: Final = re.compile(_phrases(_vocab.REMITTANCE_WORDS))
-_PLAN_RES: Final = tuple((kind, re.compile(_phrases(words))) for kind, words in _vocab.PLAN_WORDS)
+_REMITTANCE_GATE: Final = _phrase_gate(_vocab.REMITTANCE_WORDS)
+_PLAN_RES: Final = tuple(
+    (kind, _phrase_gate(words), re.compile(_phrases(words))) for kind, words in _vocab.PLAN_WORDS
+)
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -801,6 +821,11 @@ class Scan:
             return True
         words = self.words
         return not words.isdisjoint(gate[0]) and gate[1] <= words
+
+    def may_have(self, gate: PhraseGate) -> bool:
+        """Whether a phrase guarded by ``gate`` can match at the start of a word (see
+        :func:`_phrase_gate`)."""
+        return not self.words.isdisjoint(gate[0]) or any(w in self.low for w in gate[1])
 
     def dates_in(self, lo: int, hi: int) -> list[TextDate]:
         """The dates of the text that start at offsets ``lo`` to ``hi - 1``."""
@@ -1258,10 +1283,17 @@ class Scan:
         if self.given_author is not None:
             return self.given_author
         low = self.low
-        patient = sum(1 for m in _PATIENT_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end()))
+        patient = provider = 0
+        if self.may_have(_PATIENT_AUTHOR_GATE):
+            patient = sum(
+                1 for m in _PATIENT_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
+            )
         # "my" about one's own care ("my allergist", "my shots"), not "my patient"
         patient += sum(1 for m in _MY_RE.finditer(low) if _wb(low, m.start(), m.start() + 2))
-        provider = sum(1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end()))
+        if self.may_have(_PROVIDER_AUTHOR_GATE):
+            provider = sum(
+                1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
+            )
         return Author.PATIENT if patient > provider else Author.PROVIDER
 
     @_lazy
@@ -1271,7 +1303,9 @@ class Scan:
         if self.plan is not None:
             return self.plan
         low = self.low
-        for kind, pattern in _PLAN_RES:
+        for kind, gate, pattern in _PLAN_RES:
+            if not self.may_have(gate):
+                continue
             for m in pattern.finditer(low):
                 if _wb(low, m.start(), m.end()):
                     return PlanType(kind)
@@ -1281,7 +1315,9 @@ class Scan:
     def answers_remittance(self) -> bool:
         """Whether the letter speaks of a remittance or its codes."""
         low = self.low
-        return any(_wb(low, m.start(), m.end()) for m in _REMITTANCE_RE.finditer(low))
+        return self.may_have(_REMITTANCE_GATE) and any(
+            _wb(low, m.start(), m.end()) for m in _REMITTANCE_RE.finditer(low)
+        )
 
     @_lazy
     def service_dates(self) -> list[_Where]:

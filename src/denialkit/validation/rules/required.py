@@ -27,6 +27,7 @@ from denialkit.validation._analysis import (
     _has_value,
     _line_end,
     _line_head,
+    _phrase_gate,
     _phrases,
     _s,
     _words_at,
@@ -381,12 +382,23 @@ def _first_line(s: str) -> str:
     return ""
 
 
-def _has_recipient_line(low: str) -> bool:
+# the first words of _APPEALS_UNIT_RE's phrases
+_APPEALS_UNIT_GATE: Final = _phrase_gate(
+    (
+        *_vocab.RECIPIENT_UNITS,
+        *("appeal", "appeals", "redetermination", "redeterminations"),
+        *("reconsideration", "reconsiderations"),
+    )
+)
+
+
+def _has_recipient_line(sc: Scan) -> bool:
+    low = sc.low
     for m in _words_at(_RECIPIENT_LINE_RE, low):
         head = _line_head(low, m.start(), 8)
         if head is not None and not head.strip() and low[m.end() : _line_end(low, m.end())].strip():
             return True
-    if any(True for _ in _words_at(_APPEALS_UNIT_RE, low)):
+    if sc.may_have(_APPEALS_UNIT_GATE) and any(True for _ in _words_at(_APPEALS_UNIT_RE, low)):
         return True
     return _UNIT_LINE_RE.search(low) is not None
 
@@ -416,7 +428,7 @@ def _dk112(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 doc, "the letter does not name the payer it is addressed to", path="payer.name"
             )
         )
-    elif not _has_recipient_line(sc.low):
+    elif not _has_recipient_line(sc):
         found.append(
             r.finding(doc, "the letter has no recipient (no 'Attn:' line or appeals unit)")
         )
