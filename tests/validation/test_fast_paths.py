@@ -341,3 +341,26 @@ def test_phrase_scans_skipped_by_their_first_words_find_the_same(text: str) -> N
         sc.may_have(required._APPEALS_UNIT_GATE)
         and any(True for _ in _analysis._words_at(required._APPEALS_UNIT_RE, sc.low))
     ) == unit
+
+
+def _dk309_plain(text: str) -> list[tuple[int, str]]:
+    """DK309's findings by the definition: the dummy-id pattern, after a look for any of its
+    five markers."""
+    ascii_text = scan(Document(text)).ascii
+    if not any(m in ascii_text for m in ("ABC000", "XXXXX", "000000", "000-00-", "1EG4")):
+        return []
+    return [
+        (m.start(), "an identifier is a template's dummy value")
+        for m in ph._DUMMY_ID_RE.finditer(ascii_text)
+    ]
+
+
+_DUMMY_PIECES = st.sampled_from(
+    ["ABC", "0", "000", "00", "-", "X", "XX", "1EG4", "TE5", "MK73", "D", "é", " ", "A", "B"]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_DUMMY_PIECES, max_size=12).map("".join))
+def test_dk309_finds_what_its_definition_finds(text: str) -> None:
+    assert _offsets("DK309", text) == _dk309_plain(text)

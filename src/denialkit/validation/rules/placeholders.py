@@ -489,6 +489,7 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             yield r.finding(doc, "redaction text stands where a name belongs", at=at)
 
 
+_ZEROS_RE: Final = re.compile("000(?:000|-00-)")
 _DUMMY_ID_RE: Final = re.compile(
     # 1EG4-TE5-MK73 is the sample Medicare number printed in CMS's MBI documentation
     r"(?<![A-Za-z0-9-])(?:ABC0{3,}[A-Z]?0*|X{5,}|0{6,}|0{3}-?0{2}-?0{4}|1EG4-?TE5-?MK73)"
@@ -507,7 +508,15 @@ _DUMMY_ID_RE: Final = re.compile(
 )
 def _dk309(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     text = sc.ascii
-    if not any(map(text.__contains__, ("ABC000", "XXXXX", "000000", "000-00-", "1EG4"))):
+    # each dummy needs capitals next to each other (found in the short string of capitals)
+    # or a run of zeros (one search for a literal)
+    capitals = sc.capitals
+    if (
+        b"ABC" not in capitals
+        and b"XXXXX" not in capitals
+        and b"EG" not in capitals
+        and _ZEROS_RE.search(text) is None
+    ) or not any(map(text.__contains__, ("ABC000", "XXXXX", "000000", "000-00-", "1EG4"))):
         return _NONE
     hits: list[_Hit] = [
         ("an identifier is a template's dummy value", m.start(), None)
