@@ -475,14 +475,17 @@ def _phrases(phrases: Sequence[str]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-_WORD_RES: Final[dict[str, re.Pattern[str]]] = {}
-"""For the first words of the vocabularies (:class:`_Vocab`): a pattern that finds the word
-where it stands whole (no letter or digit glued to it on either side). It starts with the word,
-which the engine searches for fast, and checks both boundaries in C (see
-:meth:`Scan.starts_of`)."""
+_VOCAB_WORDS: Final[set[str]] = set()
+"""The first words of the vocabularies (:class:`_Vocab`): :meth:`Scan.starts_of` finds them
+with :func:`_word_re`."""
 
 
+@functools.cache
 def _word_re(word: str) -> re.Pattern[str]:
+    """A pattern that finds ``word`` where it stands whole (no letter or digit glued to it on
+    either side). It starts with the word, which the engine searches for fast, and checks both
+    boundaries in C. Only made for the words of :data:`_VOCAB_WORDS` (a fixed set), on first
+    use."""
     w = re.escape(word)
     return re.compile(f"{w}(?<![a-z0-9]{w})(?![a-z0-9])")
 
@@ -504,9 +507,7 @@ class _Vocab:
         self.keys = frozenset(self.by_key)
         # first words with a digit are looked for in any text
         self.others = tuple(w for w in self.firsts if not w.isalpha())
-        for w in self.firsts:
-            if w not in _WORD_RES:
-                _WORD_RES[w] = _word_re(w)
+        _VOCAB_WORDS.update(self.firsts)
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
@@ -869,9 +870,8 @@ class Scan:
         got = known.get(word)
         if got is None:
             low = self.low
-            pattern = _WORD_RES.get(word)
-            if pattern is not None:
-                got = [m.start() for m in pattern.finditer(low)]
+            if word in _VOCAB_WORDS:
+                got = [m.start() for m in _word_re(word).finditer(low)]
             else:
                 got = []
                 n, end = len(word), len(low)
