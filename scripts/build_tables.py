@@ -265,9 +265,8 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
         # columnar rows: one list per code in COLUMNS order (compact and fast to decode)
         doc["columns"] = list(COLUMNS)
         doc["rows"] = [[r.get(c) for c in COLUMNS] for r in doc["rows"]]
-        blob = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         path = out_dir / name
-        path.write_text(blob + "\n", encoding="utf-8")
+        path.write_text(_table_text(doc), encoding="utf-8")
         outputs[name] = {
             "rows": len(doc["rows"]),
             "sha256": _sha(path),
@@ -294,6 +293,23 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
         json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _table_text(doc: Mapping[str, Any]) -> str:
+    """One table as JSON laid out for the loader's row index.
+
+    The first line holds every key but ``rows`` (sorted) and opens ``"rows":[``; then one row
+    per line (all but the last end with a comma, and JSON escapes every newline inside a
+    value); then ``]}``. The whole text is one JSON document, but the loader can find a row
+    by the code at the start of its line and decode only that row (``_tables.open_builtin``).
+    """
+    head = _dumps({k: v for k, v in doc.items() if k != "rows"})
+    rows = ",\n".join(_dumps(row) for row in doc["rows"])
+    return f'{head[:-1]},"rows":[\n{rows}\n]}}\n'
 
 
 def main(argv: list[str] | None = None) -> int:
