@@ -300,16 +300,24 @@ def _dumps(value: object) -> str:
 
 
 def _table_text(doc: Mapping[str, Any]) -> str:
-    """One table as JSON laid out for the loader's row index.
+    """One table as JSON laid out for the loader's row index (``_tables.open_builtin``).
 
-    The first line holds every key but ``rows`` (sorted) and opens ``"rows":[``; then one row
-    per line (all but the last end with a comma, and JSON escapes every newline inside a
-    value); then ``]}``. The whole text is one JSON document, but the loader can find a row
-    by the code at the start of its line and decode only that row (``_tables.open_builtin``).
+    The first line holds every key but ``rows`` (sorted), with two more: ``row_codes``, the
+    code of each row in order, and ``row_offsets``, where each row starts in the bytes after
+    the first line, plus where the last one ends. The line ends by opening ``"rows":[``;
+    then come the rows, one a line (each but the last followed by a comma; JSON escapes every
+    newline inside a value), and ``]}``. The whole text is one JSON document, and the loader
+    can find a row by its code and decode that row alone.
     """
-    head = _dumps({k: v for k, v in doc.items() if k != "rows"})
-    rows = ",\n".join(_dumps(row) for row in doc["rows"])
-    return f'{head[:-1]},"rows":[\n{rows}\n]}}\n'
+    rows = [_dumps(row) for row in doc["rows"]]
+    offsets = [0]
+    for n, row in enumerate(rows, start=1):
+        offsets.append(offsets[-1] + len(row.encode()) + (2 if n < len(rows) else 0))
+    head = {k: v for k, v in doc.items() if k != "rows"}
+    head["row_codes"] = [row[0] for row in doc["rows"]]
+    head["row_offsets"] = offsets
+    body = ",\n".join(rows)
+    return f'{_dumps(head)[:-1]},"rows":[\n{body}\n]}}\n'
 
 
 def main(argv: list[str] | None = None) -> int:

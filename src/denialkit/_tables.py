@@ -6,8 +6,9 @@ import json
 import os
 import warnings
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from itertools import chain, count
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -211,10 +212,9 @@ def _row_to_code(
     )
 
 
-def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None]:
-    """Decode one generated table; returns its codes, code set name and release."""
+def _header(name: str, doc: Any) -> tuple[list[Any], CodeSystem, str]:
+    """A decoded table's rows, system and code set name, after checking its columns."""
     try:
-        doc = json.loads(raw)
         rows = doc["rows"]
         system = CodeSystem(doc["system"])
         code_set = str(doc["code_set"])
@@ -225,6 +225,16 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
         raise DataError("the table's columns are not the ones this version reads", file=name)
     if not isinstance(rows, list):
         raise DataError("rows must be a list", file=name)
+    return rows, system, code_set
+
+
+def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None]:
+    """Decode one generated table; returns its codes, code set name and release."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        raise DataError("not a denialkit code table", file=name) from None
+    rows, system, code_set = _header(name, doc)
     codes: list[DenialCode] = []
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
@@ -236,12 +246,9 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
     return codes, code_set, doc.get("release")
 
 
-def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], dict[str, str]]:
-    """Read and check every shipped table (checksums against the manifest).
-
-    ``source`` is the folder to read (default: the package's ``_data``); the tests point it
-    at a tampered copy.
-    """
+def _checked_files(source: Traversable | None) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of every shipped table, each checked against the manifest's
+    checksum. ``source`` is the folder to read (default: the package's ``_data``)."""
 
     def read(name: str) -> bytes:
         if source is not None:
@@ -253,9 +260,6 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
         outputs = manifest["outputs"]
     except (OSError, ValueError, KeyError, TypeError):
         raise DataError("the manifest is missing or unreadable", file=MANIFEST) from None
-    codes: list[DenialCode] = []
-    release: dict[str, str] = {}
-    seen: set[str] = set()
     for name in TABLE_FILES:
         try:
             raw = read(name)
@@ -268,6 +272,21 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
                 "built); reinstall denialkit or rebuild with scripts/build_tables.py",
                 file=name,
             )
+        yield name, raw
+
+
+def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], dict[str, str]]:
+    """Read and check every shipped table (checksums against the manifest), decoding and
+    checking every row.
+
+    ``source`` is the folder to read (default: the package's ``_data``); the tests point it
+    at a tampered copy. :func:`open_builtin` reads the same tables but decodes a row only
+    when it is first asked for.
+    """
+    codes: list[DenialCode] = []
+    release: dict[str, str] = {}
+    seen: set[str] = set()
+    for name, raw in _checked_files(source):
         table, code_set, rel = read_table(name, raw)
         for n, c in enumerate(table, start=1):
             if c.code in seen:
@@ -277,6 +296,175 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
         if rel:
             release[code_set] = rel
     return codes, release
+
+
+# --------------------------------------------------------------------------- lazy rows
+
+#: The first line of a table as ``scripts/build_tables.py`` writes it: every key but the
+#: rows, an index (``row_codes``, ``row_offsets``), and the opening of the rows.
+_ROWS_OPEN: Final = b'"rows":['
+_ROWS_CLOSE: Final = b"\n]}\n"
+
+
+class _Table:
+    """One table's rows, undecoded: its file, system and code set, its bytes, and where each
+    row starts (and the last one ends) counted from ``base``, the start of the first row;
+    ``index`` maps each code to its row number (from 1)."""
+
+    __slots__ = ("base", "code_set", "file", "index", "offsets", "raw", "system")
+
+    def __init__(
+        self,
+        file: str,
+        system: CodeSystem,
+        code_set: str,
+        raw: bytes,
+        base: int,
+        offsets: list[int],
+        index: dict[str, int],
+    ) -> None:
+        self.file = file
+        self.system = system
+        self.code_set = code_set
+        self.raw = raw
+        self.base = base
+        self.offsets = offsets
+        self.index = index
+
+
+class LazyRows:
+    """The shipped rows indexed by code; each row is decoded and checked when first asked for.
+
+    Iteration gives the codes in table order. A row that does not decode (a table re-signed
+    after a broken edit) raises :class:`~denialkit.exceptions.DataError` naming its file and
+    row when it is read: by a lookup of that code, or by anything that reads every code.
+    """
+
+    __slots__ = ("_decoded", "_tables", "groups")
+
+    def __init__(
+        self, tables: tuple[_Table, ...], groups: tuple[str, ...], decoded: dict[str, DenialCode]
+    ) -> None:
+        self._tables = tables
+        self._decoded = decoded
+        self.groups = groups
+        """The codes of the GROUP system, in table order."""
+
+    def __iter__(self) -> Iterator[str]:
+        return chain.from_iterable(t.index for t in self._tables)
+
+    def __len__(self) -> int:
+        return sum(len(t.index) for t in self._tables)
+
+    def get(self, key: str) -> DenialCode | None:
+        """The decoded code ``key``, or ``None`` when the tables do not hold it."""
+        hit = self._decoded.get(key)
+        if hit is not None:
+            return hit
+        for table in self._tables:
+            n = table.index.get(key)
+            if n is not None:
+                # two threads may decode a row at once; both return the one stored first
+                return self._decoded.setdefault(key, _decode_row(key, table, n))
+        return None
+
+    def decode_all(self) -> dict[str, DenialCode]:
+        """Every code, decoded, in table order."""
+        out: dict[str, DenialCode] = {}
+        for key in self:
+            code = self.get(key)
+            assert code is not None
+            out[key] = code
+        return out
+
+
+def _decode_row(key: str, table: _Table, n: int) -> DenialCode:
+    offsets, base = table.offsets, table.base
+    try:
+        line = table.raw[base + offsets[n - 1] : base + offsets[n]]
+    except TypeError:  # an offset that is not a number
+        line = b""
+    if n < len(offsets) - 1:
+        if not line.endswith(b",\n"):
+            raise DataError(
+                "the row does not end where the table's index says", file=table.file, row=n
+            )
+        line = line[:-2]
+    try:
+        row = json.loads(line)
+    except ValueError:
+        raise DataError("the row is not valid JSON", file=table.file, row=n) from None
+    code = _row_to_code(row, system=table.system, code_set=table.code_set, file=table.file, n=n)
+    if code.code != key:
+        raise DataError("the row's code is not the one the index gives", file=table.file, row=n)
+    return code
+
+
+def _index_table(name: str, raw: bytes) -> tuple[_Table, str | None] | None:
+    """One table's row index, read from its first line without decoding any row:
+    ``(table, release)``; ``None`` when the table is not laid out with an index or lists a
+    code twice (it is then decoded whole, which names the broken row)."""
+    cut = raw.find(b"\n") + 1
+    if cut <= len(_ROWS_OPEN) or not raw.startswith(_ROWS_OPEN, cut - len(_ROWS_OPEN) - 1):
+        return None
+    try:
+        head = json.loads(raw[: cut - 1] + b"]}")
+    except ValueError:
+        raise DataError("not a denialkit code table", file=name) from None
+    _, system, code_set = _header(name, head)
+    keys = head.get("row_codes")
+    offsets = head.get("row_offsets")
+    if (
+        not isinstance(keys, list)
+        or not isinstance(offsets, list)
+        or len(offsets) != len(keys) + 1
+        or offsets[0] != 0
+        or offsets[-1] != len(raw) - cut - len(_ROWS_CLOSE)
+        or not raw.endswith(_ROWS_CLOSE)
+    ):
+        return None
+    try:
+        index = dict(zip(keys, count(1)))
+    except TypeError:  # a code that is not a string
+        return None
+    if len(index) != len(keys):
+        return None
+    # a wrong offset fails when its row is decoded
+    return _Table(name, system, code_set, raw, cut, offsets, index), head.get("release")
+
+
+def open_builtin(source: Traversable | None = None) -> tuple[LazyRows, dict[str, str]]:
+    """Read and check every shipped table like :func:`load_builtin`, but decode no row yet.
+
+    Each file is checked against the manifest's checksum, its header and its code index
+    (codes unique within and across the tables) now; a row is decoded and checked when it
+    is first asked for (:class:`LazyRows`). A table not in the layout
+    ``scripts/build_tables.py`` writes is decoded whole, as :func:`load_builtin` does.
+    """
+    tables: list[_Table] = []
+    decoded: dict[str, DenialCode] = {}
+    groups: tuple[str, ...] = ()
+    release: dict[str, str] = {}
+    for name, raw in _checked_files(source):
+        indexed = _index_table(name, raw)
+        if indexed is None:
+            codes, code_set, rel = read_table(name, raw)
+            system = codes[0].system if codes else CodeSystem.EXTENSION
+            index = {c.code: n for n, c in enumerate(codes, start=1)}
+            table = _Table(name, system, code_set, b"", 0, [], index)
+            decoded.update((c.code, c) for c in codes)
+        else:
+            table, rel = indexed
+        for other in tables:
+            if not other.index.keys().isdisjoint(table.index):
+                code, n = next((k, n) for k, n in table.index.items() if k in other.index)
+                raise DataError(f"code {code} is also defined in another table", file=name, row=n)
+        tables.append(table)
+        if table.system is CodeSystem.GROUP:
+            groups += tuple(table.index)
+        if rel:
+            release[table.code_set] = rel
+    return LazyRows(tuple(tables), groups, decoded), release
 
 
 def merge_codeset(
@@ -334,7 +522,7 @@ def plugin_codes(table: CodeTable) -> list[DenialCode]:
     """Load every ``denialkit.codesets`` entry point; clashes keep the existing code."""
     from importlib.metadata import entry_points
 
-    existing = list(table._codes.values())
+    existing = list(table._decoded().values())
     merged = existing
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown distribution"

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
     import pandas
 
+    from ._tables import LazyRows
+
 __all__ = [
     "Action",
     "Advice",
@@ -792,6 +794,7 @@ class CodeTable:
         "_extended",
         "_groups",
         "_index",
+        "_lazy",
         "_lock",
         "release",
     )
@@ -820,23 +823,56 @@ class CodeTable:
             table[c.code] = c
         if not _presorted:
             table = dict(sorted(table.items(), key=lambda kv: _sort_key(kv[1])))
-        self._codes = table
-        self._groups = {
-            c.code: GroupCode(
-                code=c.code,
-                name=c.title or c.code,
-                meaning=c.summary,
-                patient_billable=_PATIENT_BILLABLE.get(c.code),
-            )
-            for c in self._codes.values()
-            if c.system is CodeSystem.GROUP
-        }
+        self._setup(table, None, release, extend)
+        self._groups = _group_records(c for c in table.values() if c.system is CodeSystem.GROUP)
+
+    @classmethod
+    def _from_rows(
+        cls,
+        rows: LazyRows,
+        *,
+        release: Mapping[str, str] | None = None,
+        extend: Callable[[CodeTable], Iterable[DenialCode]] | None = None,
+    ) -> CodeTable:
+        """A table over undecoded shipped rows (in table order): a row is decoded when a
+        lookup first asks for it, every row when anything reads the whole table."""
+        self = cls.__new__(cls)
+        self._setup({}, rows, release, extend)
+        groups = (rows.get(k) for k in rows.groups)
+        self._groups = _group_records(c for c in groups if c is not None)
+        return self
+
+    def _setup(
+        self,
+        codes: dict[str, DenialCode],
+        lazy: LazyRows | None,
+        release: Mapping[str, str] | None,
+        extend: Callable[[CodeTable], Iterable[DenialCode]] | None,
+    ) -> None:
+        self._codes = codes
+        self._lazy = lazy
         self._cache: dict[str, DenialCode] = {}
         self._lock = allocate_lock()
         self._extend = extend
         self._extended = extend is None
         self._index: list[_Indexed] | None = None
         self.release: Mapping[str, str] = dict(release or {})
+
+    # -- lazily decoded rows -----------------------------------------------------------
+    def _code(self, key: str) -> DenialCode | None:
+        """The code ``key``, decoding its row when the table was opened lazily."""
+        lazy = self._lazy
+        if lazy is not None:
+            return lazy.get(key)
+        return self._codes.get(key)
+
+    def _decoded(self) -> dict[str, DenialCode]:
+        """Every code, decoded, in order (without plugin code sets unless already added)."""
+        lazy = self._lazy
+        if lazy is not None:
+            self._codes = lazy.decode_all()
+            self._lazy = None
+        return self._codes
 
     # -- plugin extension (lazy) -------------------------------------------------------
     def _ensure_extended(self) -> None:
@@ -847,7 +883,7 @@ class CodeTable:
             if self._extended or extend is None:
                 return
             added = list(extend(self))
-            merged = dict(self._codes)
+            merged = dict(self._decoded())
             for c in added:
                 merged.setdefault(c.code, c)
             self._codes = dict(sorted(merged.items(), key=lambda kv: _sort_key(kv[1])))
@@ -857,7 +893,7 @@ class CodeTable:
 
     def _all(self) -> dict[str, DenialCode]:
         self._ensure_extended()
-        return self._codes
+        return self._decoded()
 
     # -- container protocol ------------------------------------------------------------
     def __iter__(self) -> Iterator[DenialCode]:
@@ -876,7 +912,7 @@ class CodeTable:
     @tolerant
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
-        for c in self._codes.values():
+        for c in self._decoded().values():
             counts[c.system.value] = counts.get(c.system.value, 0) + 1
         inner = ", ".join(f"{k}={v}" for k, v in counts.items())
         return f"<CodeTable {inner}>"
@@ -928,10 +964,10 @@ class CodeTable:
         return self._resolve(parse(text), text)
 
     def _resolve(self, ref: CodeRef, text: str | None = None) -> DenialCode:
-        code = self._codes.get(ref.code)
+        code = self._code(ref.code)
         if code is None:
             self._ensure_extended()
-            code = self._codes.get(ref.code) or self._codes.get(_respelled(ref))
+            code = self._code(ref.code) or self._code(_respelled(ref))
         if code is None:
             sugg = self.suggest(ref.code, system=ref.system)
             hint = f"; did you mean {', '.join(sugg)}?" if sugg else ""
@@ -1188,6 +1224,18 @@ _PATIENT_BILLABLE: Final[Mapping[str, bool | None]] = {
 }
 
 
+def _group_records(codes: Iterable[DenialCode]) -> dict[str, GroupCode]:
+    return {
+        c.code: GroupCode(
+            code=c.code,
+            name=c.title or c.code,
+            meaning=c.summary,
+            patient_billable=_PATIENT_BILLABLE.get(c.code),
+        )
+        for c in codes
+    }
+
+
 def _fallback_group(code: str) -> GroupCode:
     return GroupCode(code=code, name=code, meaning="", patient_billable=_PATIENT_BILLABLE.get(code))
 
@@ -1206,10 +1254,10 @@ def default_table() -> CodeTable:
     if _DEFAULT is None:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                from ._tables import load_builtin, plugin_codes
+                from ._tables import open_builtin, plugin_codes
 
-                codes, release = load_builtin()
-                _DEFAULT = CodeTable(codes, release=release, extend=plugin_codes, _presorted=True)
+                rows, release = open_builtin()
+                _DEFAULT = CodeTable._from_rows(rows, release=release, extend=plugin_codes)
     return _DEFAULT
 
 
