@@ -16,7 +16,6 @@ import attrs
 from ._compat import read_package_file
 from .codes import (
     Action,
-    Advice,
     Appealable,
     Category,
     CodeSet,
@@ -24,8 +23,6 @@ from .codes import (
     CodeTable,
     DenialCode,
     Knowledge,
-    PlanRule,
-    Service,
     Status,
     parse,
 )
@@ -33,6 +30,8 @@ from .exceptions import CodeSetClashWarning, DataError, DenialkitWarning, Plugin
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
+
+    from ._advice import Advice, PlanRule, Service
 
 DATA_PACKAGE: Final = "denialkit._data"
 MANIFEST: Final = "manifest.json"
@@ -78,8 +77,52 @@ def _knowledge(raw: Mapping[str, Any] | None) -> Knowledge | None:
         related=tuple(raw["related"]),
         who=tuple(raw["who"]),
         details=tuple(raw.get("details", ())),
-        services=tuple(Service(s["code"], s["requirement"]) for s in raw.get("services", ())),
+        services=_services(raw.get("services", ())),
         related_note=raw.get("related_note"),
+    )
+
+
+def _services(raw: Iterable[Mapping[str, Any]]) -> tuple[Service, ...]:
+    if not raw:
+        return ()
+    from ._advice import Service
+
+    return tuple(Service(s["code"], s["requirement"]) for s in raw)
+
+
+def _group_advice(raw: Mapping[str, Mapping[str, Any]] | None) -> tuple[tuple[str, Advice], ...]:
+    if not raw:
+        return ()
+    from ._advice import Advice
+
+    return tuple(
+        (
+            name,
+            Advice(
+                _ACTIONS[adv["action"]],
+                adv["action_reason"],
+                _APPEALABLE[adv["appealable"]],
+                adv["appeal_reason"],
+            ),
+        )
+        for name, adv in sorted(raw.items())
+    )
+
+
+def _plan_rules(raw: Mapping[str, Mapping[str, Any]] | None) -> tuple[PlanRule, ...]:
+    if not raw:
+        return ()
+    from ._advice import PlanRule
+
+    return tuple(
+        PlanRule(
+            plan,
+            _APPEALABLE[rule["appealable"]],
+            rule["appeal_reason"],
+            rule["route"],
+            rule["citation"],
+        )
+        for plan, rule in sorted(raw.items())
     )
 
 
@@ -156,32 +199,10 @@ def _row_to_code(
         raise DataError("a deactivated code needs a stop date and only then", file=file, row=n)
     if not isinstance(action_reason, str) or not isinstance(appeal_reason, str):
         raise DataError("the advice reasons must be strings", file=file, row=n)
-    groups: tuple[tuple[str, Advice], ...] = ()
     try:
-        if groups_:
-            groups = tuple(
-                (
-                    name,
-                    Advice(
-                        _ACTIONS[adv["action"]],
-                        adv["action_reason"],
-                        _APPEALABLE[adv["appealable"]],
-                        adv["appeal_reason"],
-                    ),
-                )
-                for name, adv in sorted(groups_.items())
-            )
+        groups = _group_advice(groups_)
         knowledge = _knowledge(knowledge_)
-        plans = tuple(
-            PlanRule(
-                plan,
-                _APPEALABLE[rule["appealable"]],
-                rule["appeal_reason"],
-                rule["route"],
-                rule["citation"],
-            )
-            for plan, rule in sorted((plans_ or {}).items())
-        )
+        plans = _plan_rules(plans_)
     except (KeyError, TypeError, AttributeError):
         raise DataError(
             "a group advice, plan rule or knowledge entry is incomplete", file=file, row=n

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     import pandas
 
+    from ._advice import Advice, PlanRule, Service
     from ._tables import LazyRows
 
 __all__ = [
@@ -171,17 +172,6 @@ class Appealable(enum.StrEnum):
     DEPENDS = "depends"
 
 
-@attrs.frozen
-class Advice:
-    """The recommended next step for a code, with its reasons."""
-
-    action: Action
-    action_reason: str
-    appealable: Appealable
-    appeal_reason: str
-    __repr__ = fields_repr
-
-
 #: The next step when a code that would bill the patient comes with another group: only
 #: amounts under group PR may be billed to the patient.
 _NOT_PATIENT_BILLABLE: Final[Mapping[str, tuple[Action, str]]] = {
@@ -225,39 +215,6 @@ def patient_billable_advice(advice: Advice, group: str | None) -> Advice:
         return advice
     action, reason = _NOT_PATIENT_BILLABLE.get(group, _NOT_PATIENT_BILLABLE["OA"])
     return attrs.evolve(advice, action=action, action_reason=reason)
-
-
-@attrs.frozen
-class PlanRule:
-    """How a code's appeal advice changes for one plan type.
-
-    Attributes:
-        plan: the plan type's value (``"medicare"``; see :class:`denialkit.claim.PlanType`).
-        appealable: whether an appeal is open under this plan type.
-        appeal_reason: why, in one line.
-        route: what to do instead of (or before) an appeal, in one or two sentences.
-        citation: the rule's source.
-
-    >>> rule = lookup("CO-29").plan_rule("medicare")
-    >>> rule.appealable.value, rule.citation.split(";")[0]
-    ('no', 'Medicare Claims Processing Manual ch. 1 §70')
-    """
-
-    plan: str
-    appealable: Appealable
-    appeal_reason: str
-    route: str
-    citation: str
-    __repr__ = fields_repr
-
-
-@attrs.frozen
-class Service:
-    """A billed service an extension code concerns, and what it requires."""
-
-    code: str
-    requirement: str
-    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -376,14 +333,27 @@ class DenialCode:
         >>> lookup("1").advice("PR").action.value, lookup("1").advice("CO").action.value
         ('bill-patient', 'write-off')
         """
+        from ._advice import Advice
+
         g = group if group is not None else (self.group.code if self.group else None)
+        if g is not None:
+            for name, adv in self.group_advice:
+                if name == g:
+                    return patient_billable_advice(adv, g)
         base = Advice(self.action, self.action_reason, self.appealable, self.appeal_reason)
-        if g is None:
-            return base
-        for name, adv in self.group_advice:
-            if name == g:
-                return patient_billable_advice(adv, g)
         return patient_billable_advice(base, g)
+
+    def _advised(self, group: str) -> tuple[Action, str, Appealable, str]:
+        """:meth:`advice` under ``group`` as its four values (no :class:`Advice` is made:
+        a lookup with a group needs only the values)."""
+        for name, adv in self.group_advice:
+            if name == group:
+                adv = patient_billable_advice(adv, group)
+                return adv.action, adv.action_reason, adv.appealable, adv.appeal_reason
+        if group != "PR" and self.action is Action.BILL_PATIENT:
+            action, reason = _NOT_PATIENT_BILLABLE.get(group, _NOT_PATIENT_BILLABLE["OA"])
+            return action, reason, self.appealable, self.appeal_reason
+        return self.action, self.action_reason, self.appealable, self.appeal_reason
 
     def plan_rule(self, plan: str) -> PlanRule | None:
         """How the appeal advice changes for a plan type (``"medicare"``), or ``None``.
@@ -404,14 +374,14 @@ class DenialCode:
         """This code as qualified by a group code (advice follows the group)."""
         if group is None:
             return attrs.evolve(self, group=None)
-        adv = self.advice(group.code)
+        action, action_reason, appealable, appeal_reason = self._advised(group.code)
         return attrs.evolve(
             self,
             group=group,
-            action=adv.action,
-            action_reason=adv.action_reason,
-            appealable=adv.appealable,
-            appeal_reason=adv.appeal_reason,
+            action=action,
+            action_reason=action_reason,
+            appealable=appealable,
+            appeal_reason=appeal_reason,
         )
 
     @tolerant
@@ -1267,7 +1237,7 @@ def get(text: str) -> DenialCode | None:
     >>> get("co-16").code, get("XYZ")
     ('16', None)
     """
-    return (_DEFAULT or default_table()).get(text)
+    return (default_table() if _DEFAULT is None else _DEFAULT).get(text)
 
 
 def lookup(text: str) -> DenialCode:
@@ -1286,7 +1256,7 @@ def lookup(text: str) -> DenialCode:
     ...
     denialkit.exceptions.UnknownCodeError: CARC code 999 is not in the code tables; did you mean ...
     """
-    return (_DEFAULT or default_table()).lookup(text)
+    return (default_table() if _DEFAULT is None else _DEFAULT).lookup(text)
 
 
 def search(query: str, *, limit: int = 10) -> list[DenialCode]:
@@ -1295,4 +1265,18 @@ def search(query: str, *, limit: int = 10) -> list[DenialCode]:
     >>> search("prior authorization")[0].code
     '197'
     """
-    return (_DEFAULT or default_table()).search(query, limit=limit)
+    return (default_table() if _DEFAULT is None else _DEFAULT).search(query, limit=limit)
+
+
+_LAZY: Final = frozenset({"Advice", "PlanRule", "Service"})
+
+
+def __getattr__(name: str) -> Any:
+    # Advice, PlanRule and Service are created on first use (see denialkit._advice)
+    if name in _LAZY:
+        from . import _advice
+
+        value = getattr(_advice, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -168,3 +168,41 @@ def test_a_code_in_two_tables_is_found_when_the_table_opens(tmp_path: Path) -> N
     _resign(data, "rarc.json", head.replace(b"[" + first + b",", b'["16",', 1) + b"\n" + rest)
     with pytest.raises(DataError, match=r"rarc\.json, row 1: code 16 is also defined"):
         open_builtin(data)
+
+
+def test_advice_records_are_created_on_first_use_under_their_public_name() -> None:
+    code = (
+        "import sys, pickle, denialkit\n"
+        "denialkit.lookup('CO-16'); denialkit.lookup('PR-16'); denialkit.lookup('N290')\n"
+        "print('denialkit._advice' in sys.modules)\n"
+        "from denialkit.codes import Advice, PlanRule, Service\n"
+        "adv = denialkit.lookup('CO-1').advice()\n"
+        "print(type(adv) is Advice, pickle.loads(pickle.dumps(adv)) == adv)\n"
+        "print([c.__module__ + '.' + c.__qualname__ for c in (Advice, PlanRule, Service)])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == [
+        "False",
+        "True True",
+        "['denialkit.codes.Advice', 'denialkit.codes.PlanRule', 'denialkit.codes.Service']",
+    ]
+    with pytest.raises(AttributeError, match="no_such_name"):
+        denialkit.codes.no_such_name  # type: ignore[attr-defined]
+
+
+def test_lookups_of_shipped_codes_never_read_plugin_entry_points() -> None:
+    # the module functions once asked the default table for its truth value, which counted
+    # every code: it decoded every row and loaded the plugin code sets on the second call
+    code = (
+        "import sys, denialkit\n"
+        "for text in ('CO-16', 'CO-16', 'PR-16', 'N290'):\n"
+        "    denialkit.lookup(text)\n"
+        "denialkit.get('MA130')\n"
+        "print('importlib.metadata' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False"]
