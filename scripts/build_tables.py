@@ -304,7 +304,8 @@ def _table_text(doc: Mapping[str, Any]) -> str:
 
     The first line holds every key but ``rows`` (sorted), with two more: ``row_codes``, the
     code of each row in order, and ``row_offsets``, where each row starts in the bytes after
-    the first line, plus where the last one ends. The line ends by opening ``"rows":[``;
+    the first line, plus where the last one ends (each a string of values separated by one
+    space, which decodes faster than a JSON list). The line ends by opening ``"rows":[``;
     then come the rows, one a line (each but the last followed by a comma; JSON escapes every
     newline inside a value), and ``]}``. The whole text is one JSON document, and the loader
     can find a row by its code and decode that row alone.
@@ -314,8 +315,8 @@ def _table_text(doc: Mapping[str, Any]) -> str:
     for n, row in enumerate(rows, start=1):
         offsets.append(offsets[-1] + len(row.encode()) + (2 if n < len(rows) else 0))
     head = {k: v for k, v in doc.items() if k != "rows"}
-    head["row_codes"] = [row[0] for row in doc["rows"]]
-    head["row_offsets"] = offsets
+    head["row_codes"] = " ".join(row[0] for row in doc["rows"])
+    head["row_offsets"] = " ".join(str(o) for o in offsets)
     body = ",\n".join(rows)
     return f'{_dumps(head)[:-1]},"rows":[\n{body}\n]}}\n'
 

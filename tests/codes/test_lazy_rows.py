@@ -87,6 +87,16 @@ def test_the_default_table_is_lazy_and_complete() -> None:
     assert denialkit.lookup("CO-16").knowledge is not None
 
 
+def test_dates_are_datetime_dates() -> None:
+    import datetime
+    import pickle
+
+    code = denialkit.lookup("CO-15")
+    assert type(code.start) is datetime.date and type(code.stop) is datetime.date
+    assert pickle.loads(pickle.dumps(code)) == code
+    assert code.is_active(datetime.date(2017, 1, 1))
+
+
 def test_a_broken_row_is_a_data_error_when_it_is_read(tmp_path: Path) -> None:
     # a same-length edit keeps the row index right; the manifest is re-signed, so only
     # decoding the row can find it
@@ -149,11 +159,9 @@ def test_an_index_that_lists_a_code_twice_is_not_trusted(tmp_path: Path) -> None
     data = _copy_data(tmp_path)
     raw = (data / "carc.json").read_bytes()
     head, rest = raw.split(b"\n", 1)
-    assert b'"row_codes":["1","2",' in head
+    assert b'"row_codes":"1 2 ' in head
     _resign(
-        data,
-        "carc.json",
-        head.replace(b'"row_codes":["1","2",', b'"row_codes":["1","1",') + b"\n" + rest,
+        data, "carc.json", head.replace(b'"row_codes":"1 2 ', b'"row_codes":"1 1 ') + b"\n" + rest
     )
     assert list(_lazy(data)) == load_builtin()[0]  # the rows are decoded whole instead
 
@@ -162,10 +170,10 @@ def test_a_code_in_two_tables_is_found_when_the_table_opens(tmp_path: Path) -> N
     data = _copy_data(tmp_path)
     raw = (data / "rarc.json").read_bytes()
     head, rest = raw.split(b"\n", 1)
-    codes = json.loads(head + b"]}")["row_codes"]
-    first = json.dumps(codes[0]).encode()
+    first = json.loads(head + b"]}")["row_codes"].split(" ")[0].encode()
     # the index now files RARC's first row under a CARC code
-    _resign(data, "rarc.json", head.replace(b"[" + first + b",", b'["16",', 1) + b"\n" + rest)
+    index = b'"row_codes":"' + first + b" "
+    _resign(data, "rarc.json", head.replace(index, b'"row_codes":"16 ', 1) + b"\n" + rest)
     with pytest.raises(DataError, match=r"rarc\.json, row 1: code 16 is also defined"):
         open_builtin(data)
 
@@ -206,3 +214,36 @@ def test_lookups_of_shipped_codes_never_read_plugin_entry_points() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["False"]
+
+
+def test_row_offsets_that_are_not_numbers_fail_when_a_row_is_read(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    raw = (data / "group.json").read_bytes()
+    head, rest = raw.split(b"\n", 1)
+    offsets = json.loads(head + b"]}")["row_offsets"].split(" ")
+    bad = " ".join([offsets[0], "x", *offsets[2:]]).encode()
+    _resign(data, "group.json", head.replace(" ".join(offsets).encode(), bad) + b"\n" + rest)
+    with pytest.raises(DataError, match=r"group\.json: the table's row offsets are not numbers"):
+        _lazy(data)  # the table reads the group codes when it opens
+
+
+def test_the_tables_are_read_from_a_zipped_package(tmp_path: Path) -> None:
+    # a wheel unpacked into a zip: the tables are read through the package's loader
+    import zipfile
+
+    archive = tmp_path / "denialkit.zip"
+    root = Path(denialkit.__file__).parent
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                z.write(path, str(Path("denialkit") / path.relative_to(root)))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import denialkit\n"
+        "print(denialkit.__spec__.loader.__class__.__name__, denialkit.lookup('CO-16').key)\n"
+        "print(len(denialkit.default_table()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(archive)], capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["zipimporter", "CO-16", "1658"], out.stderr
