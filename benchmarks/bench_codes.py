@@ -16,7 +16,9 @@ the same run, interleaved with it, as the median of many repetitions:
    ``@attrs.frozen``, so no denialkit can import less), and ``import attrs, json, datetime,
    zlib`` (the standard modules the table loader needs: JSON tables, dates, checksums), each
    over the same whole ``python -c "import attrs"`` run; and what denialkit adds beyond
-   ``import attrs`` in ms against what the target leaves it.
+   ``import attrs`` in ms against what the target leaves it, split into its parts (medians of
+   a fresh process that times each step in turn: ``import attrs``; ``import json, zlib`` and
+   the ``date`` class; ``import denialkit``; opening the tables; the first lookup).
 3. a warm ``lookup("CO-16")`` vs a plain ``dict.get`` of the canonical key: target <= 10x.
 4. ``explain("CO-16", remarks=["N290", "M51"])`` vs a warm lookup: target <= 10x.
 
@@ -76,6 +78,39 @@ ATTRS_STDLIB = (
     "import attrs, json, datetime, zlib\n"
     "print(time.perf_counter() - t)\n"
 )
+
+
+STEPS = (
+    "import time\n"
+    "t0 = time.perf_counter()\n"
+    "import attrs\n"
+    "t1 = time.perf_counter()\n"
+    "import json, zlib\n"
+    "try:\n"
+    "    from _datetime import date  # what denialkit._compat imports\n"
+    "except ImportError:\n"
+    "    from datetime import date\n"
+    "t2 = time.perf_counter()\n"
+    "import denialkit.codes\n"
+    "t3 = time.perf_counter()\n"
+    "denialkit.codes.default_table()\n"
+    "t4 = time.perf_counter()\n"
+    "denialkit.lookup('CO-16')\n"
+    "t5 = time.perf_counter()\n"
+    "print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)\n"
+)
+STEP_NAMES = ("import attrs", "json, zlib, date", "import denialkit", "open tables", "lookup")
+
+
+def bench_steps(rounds: int = 20) -> list[float]:
+    """The first lookup's parts, each the median over fresh processes (seconds)."""
+    runs = []
+    for _ in range(rounds):
+        out = subprocess.run(
+            [PYTHON, "-c", STEPS], check=True, env=ENV, capture_output=True, text=True
+        ).stdout
+        runs.append([float(x) for x in out.split()])
+    return [statistics.median(step) for step in zip(*runs, strict=True)]
 
 
 def bench_first_lookup(rounds: int = 40) -> tuple[float, float, float, float]:
@@ -167,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  denialkit beyond import attrs: {(first - alone) * 1e3:.1f} ms; the 0.75x target "
         f"leaves it {(0.75 * attrs_run - alone) * 1e3:.1f} ms"
+    )
+    steps = bench_steps()
+    print(
+        "  its parts in a fresh process (medians): "
+        + ", ".join(f"{n} {t * 1e3:.1f} ms" for n, t in zip(STEP_NAMES, steps, strict=True))
     )
     report("import + first lookup / python -c 'import attrs'", first / attrs_run, 0.75)
     if sys.executable != PYTHON:
