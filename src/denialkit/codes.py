@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from _thread import allocate_lock
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -505,7 +506,8 @@ _RARC_RE: Final = re.compile(r"(?:MA|M|N)[0-9]{1,3}")
 _CARC_RE: Final = re.compile(r"[0-9]{1,3}|[A-LO-Z][0-9]{1,2}")
 _EXT_RE: Final = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
 _SPLIT_RE: Final = re.compile(r"(CO|PR|OA|PI|CR)[- ]?(.+)")
-_SAFE_ECHO: Final = re.compile(r"[A-Za-z]{0,5}[- ]?[0-9A-Za-z]{0,6}")
+#: (compiled when first used, by ``re``'s own cache: only error messages need it)
+_SAFE_ECHO: Final = r"[A-Za-z]{0,5}[- ]?[0-9A-Za-z]{0,6}"
 
 
 def _describe(text: object) -> str:
@@ -516,7 +518,7 @@ def _describe(text: object) -> str:
     """
     if (
         isinstance(text, str)
-        and _SAFE_ECHO.fullmatch(text)
+        and re.fullmatch(_SAFE_ECHO, text)
         and (any(ch.isdigit() for ch in text) or text.strip(" -").upper() in GROUP_CODES)
     ):
         return repr(text)
@@ -631,7 +633,6 @@ _STOP_WORDS: Final = frozenset(
         "with",
     ]
 )
-_WORD_RE: Final = re.compile(r"[a-z0-9]+")
 _CACHE_LIMIT: Final = 4096
 
 
@@ -685,7 +686,13 @@ def _stem(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
+    return [_stem(w) for w in _word_re().findall(text.lower()) if w not in _STOP_WORDS]
+
+
+@functools.cache
+def _word_re() -> re.Pattern[str]:
+    # compiled on the first search, not at import
+    return re.compile(r"[a-z0-9]+")
 
 
 class _Indexed:
@@ -712,33 +719,36 @@ class _Indexed:
         self.prior = prior
 
 
-#: Billing vocabulary: a query word widens to its neighbours (at half weight).
-_THESAURUS: Final[tuple[frozenset[str], ...]] = tuple(
-    frozenset(_stem(w) for w in group.split())
-    for group in (
-        "authorization authorisation precertification preauthorization precert notification",
-        "referral referred referring",
-        "duplicate duplicated resubmitted repeat",
-        "timely late filing limit",
-        "necessity necessary medically",
-        "bundled bundling included inclusive incidental",
-        "coordination cob primary secondary",
-        "eligibility eligible coverage covered enrolled terminated",
-        "npi identifier",
-        "deductible coinsurance copay copayment",
-        "modifier modifiers",
-        "diagnosis diagnoses icd",
-        "records documentation attachment attachments",
-        "noncovered non excluded exclusion",
-        "workers compensation injury",
-        "frequency limit maximum exceeded",
-    )
+#: Billing vocabulary: a query word widens to its neighbours (at half weight); stemmed by
+#: :func:`_thesaurus` on the first search.
+_THESAURUS: Final[tuple[str, ...]] = (
+    "authorization authorisation precertification preauthorization precert notification",
+    "referral referred referring",
+    "duplicate duplicated resubmitted repeat",
+    "timely late filing limit",
+    "necessity necessary medically",
+    "bundled bundling included inclusive incidental",
+    "coordination cob primary secondary",
+    "eligibility eligible coverage covered enrolled terminated",
+    "npi identifier",
+    "deductible coinsurance copay copayment",
+    "modifier modifiers",
+    "diagnosis diagnoses icd",
+    "records documentation attachment attachments",
+    "noncovered non excluded exclusion",
+    "workers compensation injury",
+    "frequency limit maximum exceeded",
 )
+
+
+@functools.cache
+def _thesaurus() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(_stem(w) for w in group.split()) for group in _THESAURUS)
 
 
 def _neighbours(term: str) -> frozenset[str]:
     out: set[str] = set()
-    for group in _THESAURUS:
+    for group in _thesaurus():
         if term in group:
             out |= group
     return frozenset(out - {term})
