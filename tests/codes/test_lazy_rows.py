@@ -247,3 +247,20 @@ def test_the_tables_are_read_from_a_zipped_package(tmp_path: Path) -> None:
         [sys.executable, "-I", "-c", code, str(archive)], capture_output=True, text=True
     )
     assert out.stdout.split() == ["zipimporter", "CO-16", "1658"], out.stderr
+
+
+def test_a_code_looked_up_with_a_group_carries_that_groups_advice() -> None:
+    # with_group() reads the advice without making an Advice; it must agree with advice()
+    carcs = [c for c in denialkit.default_table() if c.system.value == "CARC"]
+    assert len(carcs) == 407
+    for code in carcs:
+        for group in ("CO", "PR", "OA", "PI", "CR"):
+            grouped = denialkit.lookup(f"{group}-{code.code}")
+            adv = code.advice(group)
+            assert (
+                grouped.action,
+                grouped.action_reason,
+                grouped.appealable,
+                grouped.appeal_reason,
+            ) == (adv.action, adv.action_reason, adv.appealable, adv.appeal_reason), grouped.key
+            assert grouped.advice() == adv
