@@ -436,7 +436,7 @@ class Reader:
             # -- split and read, chunk after chunk ---------------------------------------
             restart = -1
             while True:
-                raw, tl = _split(buf, tchar, eff)
+                raw, tl = _split(buf, tchar, eff, eof)
                 rest = "" if eof else raw.pop()
                 if len(rest) > _MAX_SEGMENT:
                     raise X12ParseError(
@@ -1326,17 +1326,19 @@ def _clean(buf: str, tchar: str) -> bool:
     return not any(tchar + c in buf or c + tchar in buf for c in _WS)
 
 
-def _split(buf: str, tchar: str, eff: str) -> tuple[list[str], int]:
+def _split(buf: str, tchar: str, eff: str, eof: bool = True) -> tuple[list[str], int]:
     """``buf`` cut into segments, and the length of the text between two of them.
 
     When every terminator comes with the same line break (``"~\n"``) and no other blank
     touches a segment, ``buf`` is split on the terminator and line break together, and the
-    pieces need no stripping; otherwise it is split on the terminator alone.
+    pieces need no stripping; otherwise it is split on the terminator alone. Before the end
+    of the data the last piece is carried over to the next chunk and checked there, so a
+    chunk that ends between a terminator and its line break keeps the fast split.
     """
     if len(eff) > 1 and eff.startswith(tchar):
         raw = buf.split(eff)
         if (
-            len(raw) - 1 == buf.count(tchar)
+            len(raw) - 1 == buf.count(tchar) - (0 if eof else raw[-1].count(tchar))
             and buf[:1] not in (" ", "\t", "\r", "\n")
             and not any(eff + c in buf or c + tchar in buf for c in _WS)
         ):
