@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Final, Protocol, TypeAlias, Union
 
 from denialkit.codes import GROUP_CODES, DenialCode
@@ -380,6 +380,7 @@ class Reader:
         Adj = Adjustment
         num_chars = NUMBER_CHARS
         ws = _WS
+        strip = str.strip
         claim_end = _CLAIM_END
         paid_status = _PAID_STATUS
         want_claims = bool(want & 1)
@@ -455,7 +456,8 @@ class Reader:
                 self._raw, self._starts, self._base, self._seg0 = raw, None, base, seg0
                 self._tl = tl
                 starts: list[int] | None = None
-                segs = raw if tl > 1 or _clean(buf, tchar) else [p.strip(ws) for p in raw]
+                # blanks around a segment go (str.strip returns a clean piece itself)
+                segs = list(map(strip, raw, repeat(ws)))
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -1319,29 +1321,18 @@ def _int(e: list[str], k: int) -> int | None:
     return None
 
 
-def _clean(buf: str, tchar: str) -> bool:
-    """Whether no blank touches a segment terminator in ``buf`` (nor starts it)."""
-    if buf[:1] in (" ", "\t", "\r", "\n"):
-        return False
-    return not any(tchar + c in buf or c + tchar in buf for c in _WS)
-
-
 def _split(buf: str, tchar: str, eff: str, eof: bool = True) -> tuple[list[str], int]:
-    """``buf`` cut into segments, and the length of the text between two of them.
+    """``buf`` cut into pieces, one per segment, and the length of the text between two.
 
-    When every terminator comes with the same line break (``"~\n"``) and no other blank
-    touches a segment, ``buf`` is split on the terminator and line break together, and the
-    pieces need no stripping; otherwise it is split on the terminator alone. Before the end
-    of the data the last piece is carried over to the next chunk and checked there, so a
-    chunk that ends between a terminator and its line break keeps the fast split.
+    When every terminator comes with the same line break (``"~\n"``), ``buf`` is split on
+    the terminator and line break together; otherwise on the terminator alone. Either way a
+    piece may still have blanks around it, which the caller strips. Before the end of the
+    data the last piece is carried over to the next chunk and checked there, so a chunk that
+    ends between a terminator and its line break keeps the split on both.
     """
     if len(eff) > 1 and eff.startswith(tchar):
         raw = buf.split(eff)
-        if (
-            len(raw) - 1 == buf.count(tchar) - (0 if eof else raw[-1].count(tchar))
-            and buf[:1] not in (" ", "\t", "\r", "\n")
-            and not any(eff + c in buf or c + tchar in buf for c in _WS)
-        ):
+        if len(raw) - 1 == buf.count(tchar) - (0 if eof else raw[-1].count(tchar)):
             return raw, len(eff)
     return buf.split(tchar), 1
 
