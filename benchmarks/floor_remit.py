@@ -151,6 +151,227 @@ def records_only(path: Path) -> int:
     return claims
 
 
+#: The segments that end a claim; and the claim segments the floor builds no record from.
+_CLAIM_END = frozenset(
+    {"CLP", "LX", "TS3", "TS2", "PLB", "SE", "ST", "GS", "GE", "ISA", "IEA", "N1", "BPR", "TRN"}
+)
+_NUMBERS = {"MOA": (1, 2, 8, 9), "MIA": (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
+            "QTY": (2,)}  # fmt: skip
+_STATUS = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
+
+
+def reader_floor(path: Path) -> tuple[int, int]:
+    """The least a one-pass reader must do for the denial workflow, with nothing else.
+
+    Per chunk: split on the terminator, strip the blanks around every piece (one ``map``),
+    and a running sum of the piece lengths for exact byte offsets. Per segment: one split
+    into elements and a dispatch on the id. It makes the records the reader hands out, with
+    their real values: an ``Adjustment`` per CAS with its code resolved (remembered per
+    group and reason), a ``ServiceLine`` with procedure, modifiers, dates, remarks,
+    references, allowed amount and units, and a ``ClaimPayment`` with its dates, remarks,
+    references, amounts, names (raw), segments and exact byte offset. Every amount and
+    quantity it reads is checked against the X12 R grammar (length, and no character other
+    than digits, ``-`` and ``.``) before it becomes a ``Decimal``; lines and claims are
+    balanced exactly; claim status codes and NM1 entity types are checked; a segment a claim
+    cannot hold is counted as unknown. It checks no envelope, count, control number or
+    header, builds no header, reads no PLB, reports nothing (a problem is only counted) and
+    recovers from nothing: the reader does all that on top, so this bounds what a pure-Python
+    reader of this design can reach. Returns the claims made and the problems counted.
+    """
+    from datetime import date
+    from itertools import accumulate, repeat
+
+    from denialkit.remit._detail import parse_date, resolve
+    from denialkit.remit._records import (
+        Adjustment,
+        ClaimPayment,
+        RemittanceHeader,
+        ServiceLine,
+    )
+
+    header = RemittanceHeader(control_number="")
+    new = tuple.__new__
+    D = Decimal
+    zero = Decimal(0)
+    nums = "0123456789.-"
+    ws = " \t\r\n"
+    strip, split = str.strip, str.split
+    codes: dict[str, object] = {}
+    dcache: dict[str, date] = {}
+    claims = problems = 0
+    t_charge = t_paid = zero
+    base = seg0 = 0
+    # the open claim and its open line (svc is None outside a line)
+    open_claim = False
+    clp: list[str] = []
+    charge = paid = cadj = ladj = lcharge = lpaid = zero
+    pr: Decimal | None = zero
+    units: Decimal | None = None
+    svc: list[str] | None = None
+    coff = cseg = lseg = cstart = 0
+    craw: list[str] = []
+    names: list[list[str]] = []
+    lines: list[ServiceLine] = []
+    c_dates: list[tuple[str, date]] = []
+    c_adj: list[Adjustment] = []
+    c_remarks: list[str] = []
+    c_refs: list[tuple[str, str]] = []
+    c_amounts: list[tuple[str, Decimal]] = []
+    dates, adj, remarks, refs, amounts = c_dates, c_adj, c_remarks, c_refs, c_amounts
+
+    def close_line() -> ServiceLine:
+        nonlocal problems
+        assert svc is not None
+        if lcharge - lpaid != ladj:
+            problems += 1
+        parts = svc[1].split(":")
+        start = end = None
+        for q, d in dates:
+            if q == "472":
+                if start is None:
+                    start = end = d
+            elif q == "150":
+                start = d
+            elif q == "151":
+                end = d
+        if start is not None and end is None:
+            end = start
+        control = None
+        other = []
+        for q, v in refs:
+            if q == "6R" and control is None:
+                control = v
+            else:
+                other.append((q, v))
+        allowed = None
+        for q, a in amounts:
+            if q == "B6":
+                allowed = a
+                break
+        return new(
+            ServiceLine,
+            (len(lines) + 1, parts[0], parts[1] if len(parts) > 1 else "",
+             tuple([p for p in parts[2:6] if p]), None, lcharge, lpaid,
+             svc[4] or None if len(svc) > 4 else None, units, None, None, start, end,
+             tuple(dates), tuple(adj), tuple(remarks), (), control, tuple(other), allowed,
+             tuple(amounts), lseg),
+        )  # fmt: skip
+
+    rest = ""
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            eof = not chunk
+            text = rest + chunk.decode("latin-1")
+            raw = text.split("~\n")
+            rest = "" if eof else raw.pop()
+            segs = list(map(strip, raw, repeat(ws)))
+            starts: list[int] | None = None
+            for i, e in enumerate(map(split, segs, repeat("*"))):
+                tag = e[0]
+                if tag == "DTM":
+                    v = e[2]
+                    d = dcache.get(v)
+                    if d is None:
+                        d = dcache[v] = parse_date(v)
+                    dates.append((e[1], d))
+                elif tag == "CAS":
+                    g = e[1]
+                    for k in range(2, len(e), 3):
+                        t = e[k + 1]
+                        if len(t) > 18 or t.strip(nums):
+                            problems += 1
+                            continue
+                        a = D(t)
+                        if k + 2 < len(e) and e[k + 2]:
+                            q = e[k + 2]
+                            if len(q) > 15 or q.strip(nums):
+                                problems += 1
+                        key = g + "-" + e[k]
+                        code = codes.get(key, codes)
+                        if code is codes:
+                            code = codes[key] = resolve(g, e[k])
+                        adj.append(new(Adjustment, (g, e[k], a, None, code)))
+                        cadj += a
+                        if svc is not None:
+                            ladj += a
+                elif tag == "SVC":
+                    if svc is not None:
+                        lines.append(close_line())
+                    x, y, u = e[2], e[3], e[5]
+                    if len(x) > 18 or len(y) > 18 or len(u) > 15 or (x + y + u).strip(nums):
+                        problems += 1
+                    lcharge, lpaid, ladj, units = D(x), D(y), zero, D(u) if u else None
+                    svc, lseg = e, seg0 + i + 1
+                    dates, adj, remarks, refs, amounts = [], [], [], [], []
+                elif tag == "REF":
+                    refs.append((e[1], e[2]))
+                elif tag == "NM1":
+                    if svc is not None or e[2] not in ("1", "2"):
+                        problems += 1
+                    names.append(e)
+                elif tag == "AMT":
+                    v = e[2]
+                    if len(v) > 18 or v.strip(nums):
+                        problems += 1
+                    amounts.append((e[1], D(v)))
+                elif tag == "LQ":
+                    remarks.append(e[2])
+                elif tag == "CLP" or tag in _CLAIM_END:
+                    if open_claim:
+                        if svc is not None:
+                            lines.append(close_line())
+                            svc = None
+                        if charge - paid != cadj:
+                            problems += 1
+                        ClaimPayment(
+                            header, craw + segs[cstart:i] if craw else segs[cstart:i], clp,
+                            charge, paid, pr, cseg, coff, True, names, tuple(c_dates),
+                            tuple(c_adj), tuple(c_remarks), tuple(c_refs), tuple(c_amounts),
+                            tuple(lines), (),
+                        )  # fmt: skip
+                        claims += 1
+                        open_claim = False
+                    if tag != "CLP":
+                        continue  # a segment of the envelope, the header or a PLB
+                    x, y, z = e[3], e[4], e[5]
+                    if len(x) > 18 or len(y) > 18 or len(z) > 18 or (x + y + z).strip(nums):
+                        problems += 1
+                    if e[2] not in _STATUS:
+                        problems += 1
+                    charge, paid, pr = D(x), D(y), D(z) if z else zero
+                    t_charge += charge
+                    t_paid += paid
+                    if starts is None:
+                        starts = list(accumulate(map(len, raw), initial=0))
+                    p = raw[i]
+                    coff = base + starts[i] + 2 * i + len(p) - len(p.lstrip(ws))
+                    cseg, cstart, clp, cadj, open_claim = seg0 + i + 1, i, e, zero, True
+                    craw, names, lines = [], [], []
+                    c_dates, c_adj, c_remarks, c_refs, c_amounts = [], [], [], [], []
+                    dates, adj, remarks, refs, amounts = (
+                        c_dates, c_adj, c_remarks, c_refs, c_amounts
+                    )  # fmt: skip
+                elif open_claim:
+                    positions = _NUMBERS.get(tag)
+                    if positions is not None:
+                        for k in positions:
+                            x = e[k] if k < len(e) else ""
+                            if len(x) > 18 or x.strip(nums):
+                                problems += 1
+                        if tag == "MOA":
+                            remarks.extend(x for x in e[3:8] if x)
+                    elif tag != "PER":
+                        problems += 1  # an unknown segment: the reader keeps it
+            if open_claim:
+                craw.extend(segs[cstart:])
+                cstart = 0
+            seg0 += len(raw)
+            base += len(text) - len(rest)
+            if eof:
+                return claims, problems
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=10.0, help="size of each file")

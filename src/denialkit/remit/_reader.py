@@ -114,6 +114,8 @@ _CHECKS: Final = frozenset(
 )
 _RESTART: Final = object()
 _MISSING: Final = object()
+_CAS_ELEMENTS: Final = tuple(f"CAS{k:02d}" for k in range(21))
+_new: Final = tuple.__new__
 _NO_HEADER: Final = RemittanceHeader(control_number="")  # before the first claim
 
 
@@ -760,27 +762,37 @@ class Reader:
                 i,
             ) from None
         group = e[1]
-        out = []
+        out: list[Adjustment] = []
         total: Decimal | None = ZERO
-        sep = self._delims.element
+        prefix = f"CAS{self._delims.element}{group}{self._delims.element}"
+        codes = self._codes
         for j, reason, amount_text, qty_text in triplets:
-            amount = self._amount(amount_text, f"CAS{j + 1:02d}", i)
+            amount = self._amount(amount_text, _CAS_ELEMENTS[j + 1], i)
             qty = (
-                self._amount(qty_text, f"CAS{j + 2:02d}", i, QUANTITY_DIGITS) if qty_text else None
+                self._amount(qty_text, _CAS_ELEMENTS[j + 2], i, QUANTITY_DIGITS)
+                if qty_text
+                else None
             )
             if amount is None:
                 total = None
             elif total is not None:
                 total += amount
-            key = f"CAS{sep}{group}{sep}{reason}{sep}"
-            code = self._codes[key] if key in self._codes else self._code(key, group, reason, i)
-            out.append(Adjustment(group, reason, amount, qty, code))
+            key = prefix + reason + self._delims.element
+            code = codes.get(key, _MISSING)
+            if code is _MISSING:
+                code = self._code(key, group, reason, i)
+            out.append(_new(Adjustment, (group, reason, amount, qty, code)))
         return out, total
 
     def _amount(
         self, value: str, element: str, i: int, digits: int = AMOUNT_DIGITS
     ) -> Decimal | None:
         """An amount or quantity; one outside the X12 R type is reported and kept as None."""
+        if len(value) <= digits and not value.strip(NUMBER_CHARS):
+            try:
+                return Decimal(value)  # with only these characters Decimal takes the R grammar
+            except ArithmeticError:
+                pass  # "", "-", "." or "1.2.3": reported below
         try:
             return fast_number(value, element, digits)
         except NumberError as exc:
