@@ -220,7 +220,12 @@ def codes(family: str | None = None) -> frozenset[str]:
     >>> sorted(codes("bhi"))
     ['99484', '99492', '99493', '99494', 'G2214']
     """
-    return frozenset(c for c, r in MINUTES.items() if family is None or r.family == family)
+    if family is None:
+        return _ALL_CODES
+    found = _FAMILY_CODES.get(family)
+    if found is None:
+        return frozenset()
+    return found
 
 
 def numbers(code: str) -> frozenset[int]:
@@ -278,6 +283,13 @@ def minutes_needed(
     return f"{top.code} with {addon.code}", need
 
 
+_ALL_CODES: Final = frozenset(MINUTES)
+_FAMILY_CODES: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        family: frozenset(c for c, r in MINUTES.items() if r.family == family)
+        for family in sorted({r.family for r in MINUTES.values()})
+    }
+)
 _DESCRIBE: Final[Mapping[str, str]] = MappingProxyType(
     {c: r.describe() for c, r in MINUTES.items()}
 )
@@ -295,11 +307,10 @@ def letter_view(billed: Iterable[tuple[str, Decimal | int]]) -> dict[str, object
     >>> view["needed"], view["needed_for"], "99494" in view["codes"]
     (36, '99492', True)
     """
-    pairs = list(billed)
-    needed = minutes_needed(pairs)
+    needed = minutes_needed(billed)
     return {
-        "codes": codes("bhi"),
-        "ccm_codes": codes("ccm"),
+        "codes": _FAMILY_CODES["bhi"],
+        "ccm_codes": _FAMILY_CODES["ccm"],
         "describe": _DESCRIBE,
         "needed": needed[1] if needed else None,
         "needed_for": needed[0] if needed else None,

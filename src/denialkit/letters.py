@@ -35,6 +35,7 @@ import enum
 import functools
 import html
 import re
+import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -553,12 +554,8 @@ def _fine(claim: Claim, when: object) -> bool:
             type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
         ):
             return False
-    if claim.evidence:
-        try:
-            if not _evidence_fine(claim.evidence, when):
-                return False
-        except TypeError:  # something unhashable inside: the full check decides
-            return False
+    if claim.evidence and not _evidence_fine(claim.evidence, when):
+        return False
     for v in claim.facts.values():
         if type(v) is str:
             if len(v) > _MAX_TEXT:
@@ -570,9 +567,9 @@ def _fine(claim: Claim, when: object) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=512)
 def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
-    """The fast check of :func:`_fine` for the evidence (cached: claims share evidence)."""
+    """The fast check of :func:`_fine` for the evidence (not cached: hashing the items
+    costs more than checking them)."""
     for e in evidence:
         if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
             return False
@@ -590,19 +587,31 @@ def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
 
 # The last claim's derived values (its check result, evidence plan, checklist, minute view),
 # so that letters for one claim (a preview, then each format) do not derive them again. One
-# entry: it holds one claim, never grows with claims. Safe because a Claim is frozen and all
-# its parts are (tuples, frozen records, a read-only facts mapping); keyed on identity.
-_LAST: tuple[object, dict[object, Any]] = (None, {})
+# entry: it holds one claim's values, never grows with claims. Safe because a Claim is frozen
+# and all its parts are (tuples, frozen records, a read-only facts mapping); keyed on
+# identity. The claim is held weakly: when the caller lets it go, the memo goes with it, so
+# no patient data outlives the claim here.
+_LAST: tuple[weakref.ref[Claim] | None, dict[object, Any]] = (None, {})
 
 
 def _per_claim(claim: Claim) -> dict[object, Any]:
     """The memo of derived values for ``claim`` (a fresh one when the claim is new)."""
-    last = _LAST
-    if last[0] is claim:
-        return last[1]
-    memo: dict[object, Any] = {}
-    globals()["_LAST"] = (claim, memo)  # one tuple assignment: atomic for threads
+    ref, memo = _LAST
+    if ref is not None and ref() is claim:
+        return memo
+    memo = {}
+    try:
+        held = weakref.ref(claim, _forget)
+    except TypeError:  # a Claim subclass without a weakref slot: no memo
+        return memo
+    globals()["_LAST"] = (held, memo)  # one tuple assignment: atomic for threads
     return memo
+
+
+def _forget(ref: weakref.ref[Claim]) -> None:
+    """Drop the memo of a claim that no longer exists (called by its weak reference)."""
+    if _LAST[0] is ref:
+        globals()["_LAST"] = (None, {})
 
 
 def _check(claim: Claim, letter_date: object, memo: dict[object, Any] | None = None) -> date:
@@ -779,26 +788,27 @@ def _lines(text: str) -> list[str]:
 
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines end a paragraph; a line starting ``- `` starts a list item; other lines
-    join the line before them."""
+    join the line before them. Lines are trimmed (as ``str.strip`` trims)."""
     text = text.strip()
     if "\n" not in text:  # one line: the common request block
         return (text,) if text else ()
     out: list[str] = []
     for block in "\n".join([line.strip() for line in text.split("\n")]).split("\n\n"):
+        block = block.strip("\n")  # a third newline in a row: no line of its own
         if not block:
             continue
         if "\n" not in block:
             out.append(block)
-            continue
-        merged: list[str] = []
-        for line in block.split("\n"):
-            if not line:
-                continue
-            if not merged or line.startswith("- "):
-                merged.append(line)
-            else:
-                merged[-1] += " " + line
-        out.append("\n".join(merged))
+        elif "\n- " not in block:  # no list item after the first line: one paragraph
+            out.append(block.replace("\n", " "))
+        else:
+            merged: list[str] = []
+            for line in block.split("\n"):
+                if not merged or line.startswith("- "):
+                    merged.append(line)
+                else:
+                    merged[-1] += " " + line
+            out.append("\n".join(merged))
     return tuple(out)
 
 

@@ -569,6 +569,9 @@ def render_docx(letter: Letter) -> bytes:
         doc.add_paragraph(_docx_text(f"{i}. {item}"))
     doc.add_paragraph(_docx_text(letter.closing))
     lines(letter.signature)
+    fixed = _write_fixed(doc)
+    if fixed is not None:
+        return fixed
     raw = io.BytesIO()
     doc.save(raw)
     return _fixed_zip(raw.getvalue())
@@ -591,6 +594,56 @@ def _docx_properties(doc: Any, letter: Letter) -> None:
     props.created = fixed
     props.modified = fixed
     props.last_printed = fixed
+
+
+def _write_fixed(doc: Any) -> bytes | None:
+    """The document's zip written once, with fixed entries, as :func:`_fixed_zip` would give
+    for ``doc.save()``'s output, without compressing every part twice.
+
+    This drives python-docx's package writer (whose step methods are not public API), so
+    ``None`` when that writer is not the one this was written against: the caller then
+    saves and rewrites the zip, which gives the same bytes (a test compares the two).
+    """
+    import io
+    import zipfile
+
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = doc.part.package
+        steps: tuple[Any, ...] = (
+            PackageWriter._write_content_types_stream,
+            PackageWriter._write_pkg_rels,
+            PackageWriter._write_parts,
+        )
+        parts, rels = package.parts, package.rels
+    except (ImportError, AttributeError):
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        sink = _FixedEntries(dst)
+        for part in parts:
+            part.before_marshal()
+        steps[0](sink, parts)
+        steps[1](sink, rels)
+        steps[2](sink, parts)
+    return out.getvalue()
+
+
+class _FixedEntries:
+    """A package sink for python-docx's writer: each member a zip entry with the fixed time."""
+
+    def __init__(self, dst: Any) -> None:
+        self._dst = dst
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        import zipfile
+
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        entry.create_system = 0
+        self._dst.writestr(entry, blob)
 
 
 def _fixed_zip(data: bytes) -> bytes:

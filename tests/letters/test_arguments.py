@@ -420,3 +420,32 @@ def test_an_older_packs_enclosures_go_on_the_checklist_not_into_the_letter() -> 
     letter = appeal("CO-50", _co50().evolve(evidence=()), template=advice, letter_date=WHEN)
     assert letter.enclosures == (NOTICE,)
     assert letter.checklist and all("CO-50" in i.why for i in letter.checklist)
+
+
+@pytest.mark.parametrize(
+    ("source", "paragraphs"),
+    [
+        # wrapped lines join; a line of spaces or tabs is a blank line
+        (
+            "The notes\n  show the visit.\n \t \nThe log shows\nthe minutes.",
+            ("The notes show the visit.", "The log shows the minutes."),
+        ),
+        # three or more newlines are one break, never an empty paragraph
+        ("First point.\n\n\n\nSecond point.", ("First point.", "Second point.")),
+        # a line starting "- " starts a list item; a wrapped item joins its own line
+        (
+            "We enclose:\n- the log\n  of minutes\n- the plan",
+            ("We enclose:\n- the log of minutes\n- the plan",),
+        ),
+        # any whitespace str.strip() trims, such as a form feed or U+2028, ends no paragraph
+        ("One\u2028\n\x0cline.", ("One line.",)),
+    ],
+)  # fmt: skip
+def test_a_templates_argument_becomes_paragraphs_as_written(
+    source: str, paragraphs: tuple[str, ...]
+) -> None:
+    from denialkit.templates import StringTemplate
+
+    claim = _co50().evolve(evidence=())
+    letter = appeal("CO-50", claim, template=StringTemplate(source), letter_date=WHEN)
+    assert letter.argument == paragraphs

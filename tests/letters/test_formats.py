@@ -70,6 +70,24 @@ def test_docx_is_byte_for_byte_deterministic(letter: Letter) -> None:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.parametrize("code", ["CCM21", "CO-50", "CO-197"])
+def test_docx_written_in_one_pass_is_the_same_file_as_saved_and_rezipped(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-pass writer drives python-docx's package writer; where that writer differs,
+    render_docx() saves and rewrites the zip instead. Both give the same bytes."""
+    import denialkit.render as render_module
+
+    letter = appeal(code, example_claim(code), letter_date=date(2026, 11, 2))
+    one_pass = render_docx(letter)
+    monkeypatch.setattr(render_module, "_write_fixed", lambda doc: None)
+    rezipped = render_docx(letter)
+    assert one_pass == rezipped
+    with zipfile.ZipFile(io.BytesIO(one_pass)) as z:
+        assert z.testzip() is None
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_docx_properties_hold_no_patient_data(letter: Letter) -> None:
     claim = letter.claim
     values = [

@@ -94,3 +94,40 @@ def test_sentinel_never_leaks_from_letters(
     leaks = [s for s in shown if SENTINEL in s]
     assert leaks == []
     assert len(messages) >= 2 * len(failures)
+
+
+def _holding(marker: str) -> list[object]:
+    """Live containers (dicts, lists, tuples) that hold a string carrying ``marker``."""
+    import gc
+
+    found: list[object] = []
+    for obj in gc.get_objects():
+        if isinstance(obj, dict):
+            values: object = obj.values()
+        elif isinstance(obj, (list, tuple)):
+            values = obj
+        else:
+            continue
+        if any(isinstance(v, str) and marker in v for v in values):  # type: ignore[attr-defined]
+            found.append(obj)
+    return found
+
+
+def test_no_patient_data_outlives_the_claim_and_its_letter() -> None:
+    """appeal() remembers the work it derived from the last claim, but only while the
+    caller holds that claim: dropping the claim and its letter drops every value."""
+    import gc
+    import weakref
+
+    from denialkit.letters import example_claim
+
+    marker = "ZZKEPT" + "ALIVE"  # built at run time: this module's constants hold no copy
+    base = example_claim("CCM21")
+    claim = base.evolve(facts={**base.facts, "care_manager_name": f"Dana {marker}"})
+    letter = appeal("CCM21", claim, letter_date=LETTER_DATE)
+    assert marker in letter.text
+    alive = weakref.ref(claim)
+    del claim, letter
+    gc.collect()
+    assert alive() is None
+    assert _holding(marker) == []
