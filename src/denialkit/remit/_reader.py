@@ -517,22 +517,24 @@ class Reader:
                                     if not lbad and lcharge - lpaid != ladj:
                                         self._line_unbalanced(lseg, loff, lidx)
                                 n = len(e)
+                                u = e[5] if n > 5 else ""
                                 try:
                                     x = e[2]
                                     y = e[3]
-                                    if len(x) > 18 or len(y) > 18 or (x + y).strip(num_chars):
+                                    # charge, payment and units checked in one call
+                                    if (
+                                        len(x) > 18
+                                        or len(y) > 18
+                                        or len(u) > 15
+                                        or (x + y + u).strip(num_chars)
+                                    ):
                                         raise ValueError
                                     lcharge = D(x)
                                     lpaid = D(y)
+                                    lunits = D(u) if u else None
                                 except (ValueError, ArithmeticError, IndexError):
                                     lcharge, lpaid = _required(e, "SVC", 2)
-                                u = e[5] if n > 5 else ""
-                                if not u:
-                                    lunits = None
-                                elif u.isdecimal() and len(u) < 16:
-                                    lunits = D(u)
-                                else:
-                                    lunits = self._amount(u, "SVC05", i, 15)
+                                    lunits = self._amount(u, "SVC05", i, 15) if u else None
                                 lsub = (
                                     self._amount(e[7], "SVC07", i, 15) if n > 7 and e[7] else None
                                 )
@@ -619,25 +621,24 @@ class Reader:
                             # -- a claim starts ------------------------------------------
                             header = tx.header or self._begin_detail(tx, i)
                             n = len(e)
+                            z = e[5] if n > 5 else ""
                             try:
                                 x = e[3]
                                 y = e[4]
-                                if len(x) > 18 or len(y) > 18 or (x + y).strip(num_chars):
+                                # charge, payment and patient responsibility in one call
+                                if (
+                                    len(x) > 18
+                                    or len(y) > 18
+                                    or len(z) > 18
+                                    or (x + y + z).strip(num_chars)
+                                ):
                                     raise ValueError
                                 charge = D(x)
                                 paid = D(y)
+                                pr = D(z) if z else zero
                             except (ValueError, ArithmeticError, IndexError):
                                 charge, paid = _required(e, "CLP", 3)
-                            z = e[5] if n > 5 else ""
-                            if not z:
-                                pr = zero
-                            elif len(z) < 19 and not z.strip(num_chars):
-                                try:
-                                    pr = D(z)
-                                except ArithmeticError:
-                                    pr = self._amount(z, "CLP05", i)
-                            else:
-                                pr = self._amount(z, "CLP05", i)
+                                pr = self._amount(z, "CLP05", i) if z else zero
                             if n > 12:
                                 self._numbers(e, "CLP", (12, 13), QUANTITY_DIGITS, i)
                             if e[2] not in paid_status or not e[1]:
