@@ -26,8 +26,8 @@ fixture's claims and one whose claims all have amounts of their own (``build_835
 Also measured, in turns with the floors: a plain split (the ceiling), the reader itself on
 the denial workflow, and ``oxedi.stream`` reading its adjustment rows through pyarrow
 ``to_pydict()`` when oxedi is installed (``nox -s bench``). The output gives each speed,
-its ratio to the split, the reader's ratio to ``reader_floor``, and oxedi's time over the
-floor's and over the reader's (at least 1.0 means as fast as oxedi). Times are CPU times
+its ratio to the split, the reader's speed over ``reader_floor``'s, and the floor's and the
+reader's speed over oxedi's (at least 1.0 means as fast as oxedi). Times are CPU times
 (``time.process_time``, best of ``--repeat`` rounds), steadier than wall-clock time on a
 shared machine.
 """
@@ -446,13 +446,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             times = dict(zip((name for name, _ in measures), best, strict=True))
             floor, ours = times["reader floor"], times["the reader (denial workflow)"]
-            print(f"  the reader / the reader floor   {floor / ours:5.2f}x")
+            print(f"  speed of the reader / the reader floor  {floor / ours:5.2f}x")
             if "oxedi.stream + to_pydict" in times:
                 oxedi = times["oxedi.stream + to_pydict"]
                 print(
-                    f"  oxedi / the reader floor        {oxedi / floor:5.2f}x (the most a reader "
-                    f"of this design reaches)\n  oxedi / the reader              "
-                    f"{oxedi / ours:5.2f}x (the target: at least 1.0)"
+                    f"  speed of the reader floor / oxedi       {oxedi / floor:5.2f}x (the most "
+                    "a reader of this design reaches)\n"
+                    f"  speed of the reader / oxedi             {oxedi / ours:5.2f}x (the "
+                    "target: at least 1.0)"
                 )
             else:
                 print("  oxedi: not installed (pip install oxedi pyarrow)")
