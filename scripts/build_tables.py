@@ -265,9 +265,8 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
         # columnar rows: one list per code in COLUMNS order (compact and fast to decode)
         doc["columns"] = list(COLUMNS)
         doc["rows"] = [[r.get(c) for c in COLUMNS] for r in doc["rows"]]
-        blob = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         path = out_dir / name
-        path.write_text(blob + "\n", encoding="utf-8")
+        path.write_text(_table_text(doc), encoding="utf-8")
         outputs[name] = {
             "rows": len(doc["rows"]),
             "sha256": _sha(path),
@@ -294,6 +293,32 @@ def build(data_dir: Path, out_dir: Path, *, allow_missing: bool = False) -> dict
         json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _table_text(doc: Mapping[str, Any]) -> str:
+    """One table as JSON laid out for the loader's row index (``_tables.open_builtin``).
+
+    The first line holds every key but ``rows`` (sorted), with two more: ``row_codes``, the
+    code of each row in order, and ``row_offsets``, where each row starts in the bytes after
+    the first line, plus where the last one ends (each a string of values separated by one
+    space, which decodes faster than a JSON list). The line ends by opening ``"rows":[``;
+    then come the rows, one a line (each but the last followed by a comma; JSON escapes every
+    newline inside a value), and ``]}``. The whole text is one JSON document, and the loader
+    can find a row by its code and decode that row alone.
+    """
+    rows = [_dumps(row) for row in doc["rows"]]
+    offsets = [0]
+    for n, row in enumerate(rows, start=1):
+        offsets.append(offsets[-1] + len(row.encode()) + (2 if n < len(rows) else 0))
+    head = {k: v for k, v in doc.items() if k != "rows"}
+    head["row_codes"] = " ".join(row[0] for row in doc["rows"])
+    head["row_offsets"] = " ".join(str(o) for o in offsets)
+    body = ",\n".join(rows)
+    return f'{_dumps(head)[:-1]},"rows":[\n{body}\n]}}\n'
 
 
 def main(argv: list[str] | None = None) -> int:

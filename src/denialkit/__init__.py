@@ -1,8 +1,9 @@
 """denialkit: US healthcare claim denials, from the code to the appeal letter.
 
 Importing the package is cheap: it imports the code and error modules (and attrs), nothing
-else. Other names are imported from their modules on first use, the code tables load on the
-first lookup, Jinja2 on the first letter; pandas only when a table becomes a DataFrame.
+else. Other names are imported from their modules on first use, the code tables open on the
+first lookup (which decodes only the rows it needs), Jinja2 loads on the first letter; pandas
+only when a table becomes a DataFrame.
 
 >>> import denialkit
 >>> denialkit.lookup("CO-16").category.value

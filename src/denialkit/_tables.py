@@ -6,16 +6,15 @@ import json
 import os
 import warnings
 import zlib
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain, count
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._compat import read_package_file
+from ._compat import date, read_package_file
 from .codes import (
     Action,
-    Advice,
     Appealable,
     Category,
     CodeSet,
@@ -23,8 +22,6 @@ from .codes import (
     CodeTable,
     DenialCode,
     Knowledge,
-    PlanRule,
-    Service,
     Status,
     parse,
 )
@@ -33,7 +30,13 @@ from .exceptions import CodeSetClashWarning, DataError, DenialkitWarning, Plugin
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+    from ._advice import Advice, PlanRule, Service
+
 DATA_PACKAGE: Final = "denialkit._data"
+#: The tables are read as ``_data/NAME`` of the ``denialkit`` package, which is imported
+#: already: importing the ``_data`` package only to ask its loader cost the first lookup
+#: about 0.3 ms (``importlib.resources.files(DATA_PACKAGE)`` reads the same files).
+_DATA_DIR: Final = "_data"
 MANIFEST: Final = "manifest.json"
 TABLE_FILES: Final = ("group.json", "carc.json", "rarc.json", "care-management.json")
 ENTRY_POINT_GROUP: Final = "denialkit.codesets"
@@ -77,8 +80,52 @@ def _knowledge(raw: Mapping[str, Any] | None) -> Knowledge | None:
         related=tuple(raw["related"]),
         who=tuple(raw["who"]),
         details=tuple(raw.get("details", ())),
-        services=tuple(Service(s["code"], s["requirement"]) for s in raw.get("services", ())),
+        services=_services(raw.get("services", ())),
         related_note=raw.get("related_note"),
+    )
+
+
+def _services(raw: Iterable[Mapping[str, Any]]) -> tuple[Service, ...]:
+    if not raw:
+        return ()
+    from ._advice import Service
+
+    return tuple(Service(s["code"], s["requirement"]) for s in raw)
+
+
+def _group_advice(raw: Mapping[str, Mapping[str, Any]] | None) -> tuple[tuple[str, Advice], ...]:
+    if not raw:
+        return ()
+    from ._advice import Advice
+
+    return tuple(
+        (
+            name,
+            Advice(
+                _ACTIONS[adv["action"]],
+                adv["action_reason"],
+                _APPEALABLE[adv["appealable"]],
+                adv["appeal_reason"],
+            ),
+        )
+        for name, adv in sorted(raw.items())
+    )
+
+
+def _plan_rules(raw: Mapping[str, Mapping[str, Any]] | None) -> tuple[PlanRule, ...]:
+    if not raw:
+        return ()
+    from ._advice import PlanRule
+
+    return tuple(
+        PlanRule(
+            plan,
+            _APPEALABLE[rule["appealable"]],
+            rule["appeal_reason"],
+            rule["route"],
+            rule["citation"],
+        )
+        for plan, rule in sorted(raw.items())
     )
 
 
@@ -155,32 +202,10 @@ def _row_to_code(
         raise DataError("a deactivated code needs a stop date and only then", file=file, row=n)
     if not isinstance(action_reason, str) or not isinstance(appeal_reason, str):
         raise DataError("the advice reasons must be strings", file=file, row=n)
-    groups: tuple[tuple[str, Advice], ...] = ()
     try:
-        if groups_:
-            groups = tuple(
-                (
-                    name,
-                    Advice(
-                        _ACTIONS[adv["action"]],
-                        adv["action_reason"],
-                        _APPEALABLE[adv["appealable"]],
-                        adv["appeal_reason"],
-                    ),
-                )
-                for name, adv in sorted(groups_.items())
-            )
+        groups = _group_advice(groups_)
         knowledge = _knowledge(knowledge_)
-        plans = tuple(
-            PlanRule(
-                plan,
-                _APPEALABLE[rule["appealable"]],
-                rule["appeal_reason"],
-                rule["route"],
-                rule["citation"],
-            )
-            for plan, rule in sorted((plans_ or {}).items())
-        )
+        plans = _plan_rules(plans_)
     except (KeyError, TypeError, AttributeError):
         raise DataError(
             "a group advice, plan rule or knowledge entry is incomplete", file=file, row=n
@@ -211,10 +236,9 @@ def _row_to_code(
     )
 
 
-def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None]:
-    """Decode one generated table; returns its codes, code set name and release."""
+def _header(name: str, doc: Any) -> tuple[list[Any], CodeSystem, str]:
+    """A decoded table's rows, system and code set name, after checking its columns."""
     try:
-        doc = json.loads(raw)
         rows = doc["rows"]
         system = CodeSystem(doc["system"])
         code_set = str(doc["code_set"])
@@ -225,6 +249,16 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
         raise DataError("the table's columns are not the ones this version reads", file=name)
     if not isinstance(rows, list):
         raise DataError("rows must be a list", file=name)
+    return rows, system, code_set
+
+
+def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None]:
+    """Decode one generated table; returns its codes, code set name and release."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        raise DataError("not a denialkit code table", file=name) from None
+    rows, system, code_set = _header(name, doc)
     codes: list[DenialCode] = []
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
@@ -236,26 +270,20 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
     return codes, code_set, doc.get("release")
 
 
-def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], dict[str, str]]:
-    """Read and check every shipped table (checksums against the manifest).
-
-    ``source`` is the folder to read (default: the package's ``_data``); the tests point it
-    at a tampered copy.
-    """
+def _checked_files(source: Traversable | None) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of every shipped table, each checked against the manifest's
+    checksum. ``source`` is the folder to read (default: the package's ``_data``)."""
 
     def read(name: str) -> bytes:
         if source is not None:
             return source.joinpath(name).read_bytes()
-        return read_package_file(DATA_PACKAGE, name)
+        return read_package_file("denialkit", f"{_DATA_DIR}/{name}")
 
     try:
         manifest = json.loads(read(MANIFEST))
         outputs = manifest["outputs"]
     except (OSError, ValueError, KeyError, TypeError):
         raise DataError("the manifest is missing or unreadable", file=MANIFEST) from None
-    codes: list[DenialCode] = []
-    release: dict[str, str] = {}
-    seen: set[str] = set()
     for name in TABLE_FILES:
         try:
             raw = read(name)
@@ -268,6 +296,21 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
                 "built); reinstall denialkit or rebuild with scripts/build_tables.py",
                 file=name,
             )
+        yield name, raw
+
+
+def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], dict[str, str]]:
+    """Read and check every shipped table (checksums against the manifest), decoding and
+    checking every row.
+
+    ``source`` is the folder to read (default: the package's ``_data``); the tests point it
+    at a tampered copy. :func:`open_builtin` reads the same tables but decodes a row only
+    when it is first asked for.
+    """
+    codes: list[DenialCode] = []
+    release: dict[str, str] = {}
+    seen: set[str] = set()
+    for name, raw in _checked_files(source):
         table, code_set, rel = read_table(name, raw)
         for n, c in enumerate(table, start=1):
             if c.code in seen:
@@ -277,6 +320,176 @@ def load_builtin(source: Traversable | None = None) -> tuple[list[DenialCode], d
         if rel:
             release[code_set] = rel
     return codes, release
+
+
+# --------------------------------------------------------------------------- lazy rows
+
+#: The first line of a table as ``scripts/build_tables.py`` writes it: every key but the
+#: rows, an index (``row_codes``, ``row_offsets``), and the opening of the rows.
+_ROWS_OPEN: Final = b'"rows":['
+_ROWS_CLOSE: Final = b"\n]}\n"
+
+
+class _Table:
+    """One table's rows, undecoded: its file, system and code set, its bytes, and where each
+    row starts (and the last one ends) counted from ``base``, the start of the first row
+    (the index's text until a row is first decoded); ``index`` maps each code to its row
+    number (from 1)."""
+
+    __slots__ = ("base", "code_set", "file", "index", "offsets", "raw", "system")
+
+    def __init__(
+        self,
+        file: str,
+        system: CodeSystem,
+        code_set: str,
+        raw: bytes,
+        base: int,
+        offsets: list[int] | str,
+        index: dict[str, int],
+    ) -> None:
+        self.file = file
+        self.system = system
+        self.code_set = code_set
+        self.raw = raw
+        self.base = base
+        self.offsets = offsets
+        self.index = index
+
+
+class LazyRows:
+    """The shipped rows indexed by code; each row is decoded and checked when first asked for.
+
+    Iteration gives the codes in table order. A row that does not decode (a table re-signed
+    after a broken edit) raises :class:`~denialkit.exceptions.DataError` naming its file and
+    row when it is read: by a lookup of that code, or by anything that reads every code.
+    """
+
+    __slots__ = ("_decoded", "_tables", "groups")
+
+    def __init__(
+        self, tables: tuple[_Table, ...], groups: tuple[str, ...], decoded: dict[str, DenialCode]
+    ) -> None:
+        self._tables = tables
+        self._decoded = decoded
+        self.groups = groups
+        """The codes of the GROUP system, in table order."""
+
+    def __iter__(self) -> Iterator[str]:
+        return chain.from_iterable(t.index for t in self._tables)
+
+    def __len__(self) -> int:
+        return sum(len(t.index) for t in self._tables)
+
+    def get(self, key: str) -> DenialCode | None:
+        """The decoded code ``key``, or ``None`` when the tables do not hold it."""
+        hit = self._decoded.get(key)
+        if hit is not None:
+            return hit
+        for table in self._tables:
+            n = table.index.get(key)
+            if n is not None:
+                # two threads may decode a row at once; both return the one stored first
+                return self._decoded.setdefault(key, _decode_row(key, table, n))
+        return None
+
+    def decode_all(self) -> dict[str, DenialCode]:
+        """Every code, decoded, in table order."""
+        out: dict[str, DenialCode] = {}
+        for key in self:
+            code = self.get(key)
+            assert code is not None
+            out[key] = code
+        return out
+
+
+def _decode_row(key: str, table: _Table, n: int) -> DenialCode:
+    offsets, base = table.offsets, table.base
+    if isinstance(offsets, str):
+        try:
+            offsets = table.offsets = [int(o) for o in offsets.split(" ")]
+        except ValueError:
+            raise DataError("the table's row offsets are not numbers", file=table.file) from None
+    line = table.raw[base + offsets[n - 1] : base + offsets[n]]
+    if n < len(offsets) - 1:
+        if not line.endswith(b",\n"):
+            raise DataError(
+                "the row does not end where the table's index says", file=table.file, row=n
+            )
+        line = line[:-2]
+    try:
+        row = json.loads(line)
+    except ValueError:
+        raise DataError("the row is not valid JSON", file=table.file, row=n) from None
+    code = _row_to_code(row, system=table.system, code_set=table.code_set, file=table.file, n=n)
+    if code.code != key:
+        raise DataError("the row's code is not the one the index gives", file=table.file, row=n)
+    return code
+
+
+def _index_table(name: str, raw: bytes) -> tuple[_Table, str | None] | None:
+    """One table's row index, read from its first line without decoding any row:
+    ``(table, release)``; ``None`` when the table is not laid out with an index or lists a
+    code twice (it is then decoded whole, which names the broken row)."""
+    cut = raw.find(b"\n") + 1
+    if cut <= len(_ROWS_OPEN) or not raw.startswith(_ROWS_OPEN, cut - len(_ROWS_OPEN) - 1):
+        return None
+    try:
+        head = json.loads(raw[: cut - 1] + b"]}")
+    except ValueError:
+        raise DataError("not a denialkit code table", file=name) from None
+    _, system, code_set = _header(name, head)
+    codes = head.get("row_codes")
+    offsets = head.get("row_offsets")
+    if not isinstance(codes, str) or not isinstance(offsets, str):
+        return None
+    keys = codes.split(" ") if codes else []
+    # the offsets are read when a row is first decoded; check their count, first and last
+    if (
+        offsets.count(" ") != len(keys)
+        or offsets.partition(" ")[0] != "0"
+        or offsets.rpartition(" ")[2] != str(len(raw) - cut - len(_ROWS_CLOSE))
+        or not raw.endswith(_ROWS_CLOSE)
+    ):
+        return None
+    index = dict(zip(keys, count(1)))
+    if len(index) != len(keys):
+        return None
+    return _Table(name, system, code_set, raw, cut, offsets, index), head.get("release")
+
+
+def open_builtin(source: Traversable | None = None) -> tuple[LazyRows, dict[str, str]]:
+    """Read and check every shipped table like :func:`load_builtin`, but decode no row yet.
+
+    Each file is checked against the manifest's checksum, its header and its code index
+    (codes unique within and across the tables) now; a row is decoded and checked when it
+    is first asked for (:class:`LazyRows`). A table not in the layout
+    ``scripts/build_tables.py`` writes is decoded whole, as :func:`load_builtin` does.
+    """
+    tables: list[_Table] = []
+    decoded: dict[str, DenialCode] = {}
+    groups: tuple[str, ...] = ()
+    release: dict[str, str] = {}
+    for name, raw in _checked_files(source):
+        indexed = _index_table(name, raw)
+        if indexed is None:
+            codes, code_set, rel = read_table(name, raw)
+            system = codes[0].system if codes else CodeSystem.EXTENSION
+            index = {c.code: n for n, c in enumerate(codes, start=1)}
+            table = _Table(name, system, code_set, b"", 0, [], index)
+            decoded.update((c.code, c) for c in codes)
+        else:
+            table, rel = indexed
+        for other in tables:
+            if not other.index.keys().isdisjoint(table.index):
+                code, n = next((k, n) for k, n in table.index.items() if k in other.index)
+                raise DataError(f"code {code} is also defined in another table", file=name, row=n)
+        tables.append(table)
+        if table.system is CodeSystem.GROUP:
+            groups += tuple(table.index)
+        if rel:
+            release[table.code_set] = rel
+    return LazyRows(tuple(tables), groups, decoded), release
 
 
 def merge_codeset(
@@ -334,7 +547,7 @@ def plugin_codes(table: CodeTable) -> list[DenialCode]:
     """Load every ``denialkit.codesets`` entry point; clashes keep the existing code."""
     from importlib.metadata import entry_points
 
-    existing = list(table._codes.values())
+    existing = list(table._decoded().values())
     merged = existing
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown distribution"

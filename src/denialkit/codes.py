@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from _thread import allocate_lock
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from datetime import date
 
     import pandas
+
+    from ._advice import Advice, PlanRule, Service
+    from ._tables import LazyRows
 
 __all__ = [
     "Action",
@@ -169,17 +173,6 @@ class Appealable(enum.StrEnum):
     DEPENDS = "depends"
 
 
-@attrs.frozen
-class Advice:
-    """The recommended next step for a code, with its reasons."""
-
-    action: Action
-    action_reason: str
-    appealable: Appealable
-    appeal_reason: str
-    __repr__ = fields_repr
-
-
 #: The next step when a code that would bill the patient comes with another group: only
 #: amounts under group PR may be billed to the patient.
 _NOT_PATIENT_BILLABLE: Final[Mapping[str, tuple[Action, str]]] = {
@@ -223,39 +216,6 @@ def patient_billable_advice(advice: Advice, group: str | None) -> Advice:
         return advice
     action, reason = _NOT_PATIENT_BILLABLE.get(group, _NOT_PATIENT_BILLABLE["OA"])
     return attrs.evolve(advice, action=action, action_reason=reason)
-
-
-@attrs.frozen
-class PlanRule:
-    """How a code's appeal advice changes for one plan type.
-
-    Attributes:
-        plan: the plan type's value (``"medicare"``; see :class:`denialkit.claim.PlanType`).
-        appealable: whether an appeal is open under this plan type.
-        appeal_reason: why, in one line.
-        route: what to do instead of (or before) an appeal, in one or two sentences.
-        citation: the rule's source.
-
-    >>> rule = lookup("CO-29").plan_rule("medicare")
-    >>> rule.appealable.value, rule.citation.split(";")[0]
-    ('no', 'Medicare Claims Processing Manual ch. 1 §70')
-    """
-
-    plan: str
-    appealable: Appealable
-    appeal_reason: str
-    route: str
-    citation: str
-    __repr__ = fields_repr
-
-
-@attrs.frozen
-class Service:
-    """A billed service an extension code concerns, and what it requires."""
-
-    code: str
-    requirement: str
-    __repr__ = fields_repr
 
 
 @attrs.frozen
@@ -374,14 +334,27 @@ class DenialCode:
         >>> lookup("1").advice("PR").action.value, lookup("1").advice("CO").action.value
         ('bill-patient', 'write-off')
         """
+        from ._advice import Advice
+
         g = group if group is not None else (self.group.code if self.group else None)
+        if g is not None:
+            for name, adv in self.group_advice:
+                if name == g:
+                    return patient_billable_advice(adv, g)
         base = Advice(self.action, self.action_reason, self.appealable, self.appeal_reason)
-        if g is None:
-            return base
-        for name, adv in self.group_advice:
-            if name == g:
-                return patient_billable_advice(adv, g)
         return patient_billable_advice(base, g)
+
+    def _advised(self, group: str) -> tuple[Action, str, Appealable, str]:
+        """:meth:`advice` under ``group`` as its four values (no :class:`Advice` is made:
+        a lookup with a group needs only the values)."""
+        for name, adv in self.group_advice:
+            if name == group:
+                adv = patient_billable_advice(adv, group)
+                return adv.action, adv.action_reason, adv.appealable, adv.appeal_reason
+        if group != "PR" and self.action is Action.BILL_PATIENT:
+            action, reason = _NOT_PATIENT_BILLABLE.get(group, _NOT_PATIENT_BILLABLE["OA"])
+            return action, reason, self.appealable, self.appeal_reason
+        return self.action, self.action_reason, self.appealable, self.appeal_reason
 
     def plan_rule(self, plan: str) -> PlanRule | None:
         """How the appeal advice changes for a plan type (``"medicare"``), or ``None``.
@@ -402,14 +375,14 @@ class DenialCode:
         """This code as qualified by a group code (advice follows the group)."""
         if group is None:
             return attrs.evolve(self, group=None)
-        adv = self.advice(group.code)
+        action, action_reason, appealable, appeal_reason = self._advised(group.code)
         return attrs.evolve(
             self,
             group=group,
-            action=adv.action,
-            action_reason=adv.action_reason,
-            appealable=adv.appealable,
-            appeal_reason=adv.appeal_reason,
+            action=action,
+            action_reason=action_reason,
+            appealable=appealable,
+            appeal_reason=appeal_reason,
         )
 
     @tolerant
@@ -533,7 +506,8 @@ _RARC_RE: Final = re.compile(r"(?:MA|M|N)[0-9]{1,3}")
 _CARC_RE: Final = re.compile(r"[0-9]{1,3}|[A-LO-Z][0-9]{1,2}")
 _EXT_RE: Final = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
 _SPLIT_RE: Final = re.compile(r"(CO|PR|OA|PI|CR)[- ]?(.+)")
-_SAFE_ECHO: Final = re.compile(r"[A-Za-z]{0,5}[- ]?[0-9A-Za-z]{0,6}")
+#: (compiled when first used, by ``re``'s own cache: only error messages need it)
+_SAFE_ECHO: Final = r"[A-Za-z]{0,5}[- ]?[0-9A-Za-z]{0,6}"
 
 
 def _describe(text: object) -> str:
@@ -544,7 +518,7 @@ def _describe(text: object) -> str:
     """
     if (
         isinstance(text, str)
-        and _SAFE_ECHO.fullmatch(text)
+        and re.fullmatch(_SAFE_ECHO, text)
         and (any(ch.isdigit() for ch in text) or text.strip(" -").upper() in GROUP_CODES)
     ):
         return repr(text)
@@ -659,7 +633,6 @@ _STOP_WORDS: Final = frozenset(
         "with",
     ]
 )
-_WORD_RE: Final = re.compile(r"[a-z0-9]+")
 _CACHE_LIMIT: Final = 4096
 
 
@@ -713,7 +686,13 @@ def _stem(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD_RE.findall(text.lower()) if w not in _STOP_WORDS]
+    return [_stem(w) for w in _word_re().findall(text.lower()) if w not in _STOP_WORDS]
+
+
+@functools.cache
+def _word_re() -> re.Pattern[str]:
+    # compiled on the first search, not at import
+    return re.compile(r"[a-z0-9]+")
 
 
 class _Indexed:
@@ -740,33 +719,36 @@ class _Indexed:
         self.prior = prior
 
 
-#: Billing vocabulary: a query word widens to its neighbours (at half weight).
-_THESAURUS: Final[tuple[frozenset[str], ...]] = tuple(
-    frozenset(_stem(w) for w in group.split())
-    for group in (
-        "authorization authorisation precertification preauthorization precert notification",
-        "referral referred referring",
-        "duplicate duplicated resubmitted repeat",
-        "timely late filing limit",
-        "necessity necessary medically",
-        "bundled bundling included inclusive incidental",
-        "coordination cob primary secondary",
-        "eligibility eligible coverage covered enrolled terminated",
-        "npi identifier",
-        "deductible coinsurance copay copayment",
-        "modifier modifiers",
-        "diagnosis diagnoses icd",
-        "records documentation attachment attachments",
-        "noncovered non excluded exclusion",
-        "workers compensation injury",
-        "frequency limit maximum exceeded",
-    )
+#: Billing vocabulary: a query word widens to its neighbours (at half weight); stemmed by
+#: :func:`_thesaurus` on the first search.
+_THESAURUS: Final[tuple[str, ...]] = (
+    "authorization authorisation precertification preauthorization precert notification",
+    "referral referred referring",
+    "duplicate duplicated resubmitted repeat",
+    "timely late filing limit",
+    "necessity necessary medically",
+    "bundled bundling included inclusive incidental",
+    "coordination cob primary secondary",
+    "eligibility eligible coverage covered enrolled terminated",
+    "npi identifier",
+    "deductible coinsurance copay copayment",
+    "modifier modifiers",
+    "diagnosis diagnoses icd",
+    "records documentation attachment attachments",
+    "noncovered non excluded exclusion",
+    "workers compensation injury",
+    "frequency limit maximum exceeded",
 )
+
+
+@functools.cache
+def _thesaurus() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(_stem(w) for w in group.split()) for group in _THESAURUS)
 
 
 def _neighbours(term: str) -> frozenset[str]:
     out: set[str] = set()
-    for group in _THESAURUS:
+    for group in _thesaurus():
         if term in group:
             out |= group
     return frozenset(out - {term})
@@ -792,6 +774,7 @@ class CodeTable:
         "_extended",
         "_groups",
         "_index",
+        "_lazy",
         "_lock",
         "release",
     )
@@ -820,23 +803,56 @@ class CodeTable:
             table[c.code] = c
         if not _presorted:
             table = dict(sorted(table.items(), key=lambda kv: _sort_key(kv[1])))
-        self._codes = table
-        self._groups = {
-            c.code: GroupCode(
-                code=c.code,
-                name=c.title or c.code,
-                meaning=c.summary,
-                patient_billable=_PATIENT_BILLABLE.get(c.code),
-            )
-            for c in self._codes.values()
-            if c.system is CodeSystem.GROUP
-        }
+        self._setup(table, None, release, extend)
+        self._groups = _group_records(c for c in table.values() if c.system is CodeSystem.GROUP)
+
+    @classmethod
+    def _from_rows(
+        cls,
+        rows: LazyRows,
+        *,
+        release: Mapping[str, str] | None = None,
+        extend: Callable[[CodeTable], Iterable[DenialCode]] | None = None,
+    ) -> CodeTable:
+        """A table over undecoded shipped rows (in table order): a row is decoded when a
+        lookup first asks for it, every row when anything reads the whole table."""
+        self = cls.__new__(cls)
+        self._setup({}, rows, release, extend)
+        groups = (rows.get(k) for k in rows.groups)
+        self._groups = _group_records(c for c in groups if c is not None)
+        return self
+
+    def _setup(
+        self,
+        codes: dict[str, DenialCode],
+        lazy: LazyRows | None,
+        release: Mapping[str, str] | None,
+        extend: Callable[[CodeTable], Iterable[DenialCode]] | None,
+    ) -> None:
+        self._codes = codes
+        self._lazy = lazy
         self._cache: dict[str, DenialCode] = {}
         self._lock = allocate_lock()
         self._extend = extend
         self._extended = extend is None
         self._index: list[_Indexed] | None = None
         self.release: Mapping[str, str] = dict(release or {})
+
+    # -- lazily decoded rows -----------------------------------------------------------
+    def _code(self, key: str) -> DenialCode | None:
+        """The code ``key``, decoding its row when the table was opened lazily."""
+        lazy = self._lazy
+        if lazy is not None:
+            return lazy.get(key)
+        return self._codes.get(key)
+
+    def _decoded(self) -> dict[str, DenialCode]:
+        """Every code, decoded, in order (without plugin code sets unless already added)."""
+        lazy = self._lazy
+        if lazy is not None:
+            self._codes = lazy.decode_all()
+            self._lazy = None
+        return self._codes
 
     # -- plugin extension (lazy) -------------------------------------------------------
     def _ensure_extended(self) -> None:
@@ -847,7 +863,7 @@ class CodeTable:
             if self._extended or extend is None:
                 return
             added = list(extend(self))
-            merged = dict(self._codes)
+            merged = dict(self._decoded())
             for c in added:
                 merged.setdefault(c.code, c)
             self._codes = dict(sorted(merged.items(), key=lambda kv: _sort_key(kv[1])))
@@ -857,7 +873,7 @@ class CodeTable:
 
     def _all(self) -> dict[str, DenialCode]:
         self._ensure_extended()
-        return self._codes
+        return self._decoded()
 
     # -- container protocol ------------------------------------------------------------
     def __iter__(self) -> Iterator[DenialCode]:
@@ -876,7 +892,7 @@ class CodeTable:
     @tolerant
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
-        for c in self._codes.values():
+        for c in self._decoded().values():
             counts[c.system.value] = counts.get(c.system.value, 0) + 1
         inner = ", ".join(f"{k}={v}" for k, v in counts.items())
         return f"<CodeTable {inner}>"
@@ -928,10 +944,10 @@ class CodeTable:
         return self._resolve(parse(text), text)
 
     def _resolve(self, ref: CodeRef, text: str | None = None) -> DenialCode:
-        code = self._codes.get(ref.code)
+        code = self._code(ref.code)
         if code is None:
             self._ensure_extended()
-            code = self._codes.get(ref.code) or self._codes.get(_respelled(ref))
+            code = self._code(ref.code) or self._code(_respelled(ref))
         if code is None:
             sugg = self.suggest(ref.code, system=ref.system)
             hint = f"; did you mean {', '.join(sugg)}?" if sugg else ""
@@ -1188,6 +1204,18 @@ _PATIENT_BILLABLE: Final[Mapping[str, bool | None]] = {
 }
 
 
+def _group_records(codes: Iterable[DenialCode]) -> dict[str, GroupCode]:
+    return {
+        c.code: GroupCode(
+            code=c.code,
+            name=c.title or c.code,
+            meaning=c.summary,
+            patient_billable=_PATIENT_BILLABLE.get(c.code),
+        )
+        for c in codes
+    }
+
+
 def _fallback_group(code: str) -> GroupCode:
     return GroupCode(code=code, name=code, meaning="", patient_billable=_PATIENT_BILLABLE.get(code))
 
@@ -1206,10 +1234,10 @@ def default_table() -> CodeTable:
     if _DEFAULT is None:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                from ._tables import load_builtin, plugin_codes
+                from ._tables import open_builtin, plugin_codes
 
-                codes, release = load_builtin()
-                _DEFAULT = CodeTable(codes, release=release, extend=plugin_codes, _presorted=True)
+                rows, release = open_builtin()
+                _DEFAULT = CodeTable._from_rows(rows, release=release, extend=plugin_codes)
     return _DEFAULT
 
 
@@ -1219,7 +1247,7 @@ def get(text: str) -> DenialCode | None:
     >>> get("co-16").code, get("XYZ")
     ('16', None)
     """
-    return (_DEFAULT or default_table()).get(text)
+    return (default_table() if _DEFAULT is None else _DEFAULT).get(text)
 
 
 def lookup(text: str) -> DenialCode:
@@ -1238,7 +1266,7 @@ def lookup(text: str) -> DenialCode:
     ...
     denialkit.exceptions.UnknownCodeError: CARC code 999 is not in the code tables; did you mean ...
     """
-    return (_DEFAULT or default_table()).lookup(text)
+    return (default_table() if _DEFAULT is None else _DEFAULT).lookup(text)
 
 
 def search(query: str, *, limit: int = 10) -> list[DenialCode]:
@@ -1247,4 +1275,18 @@ def search(query: str, *, limit: int = 10) -> list[DenialCode]:
     >>> search("prior authorization")[0].code
     '197'
     """
-    return (_DEFAULT or default_table()).search(query, limit=limit)
+    return (default_table() if _DEFAULT is None else _DEFAULT).search(query, limit=limit)
+
+
+_LAZY: Final = frozenset({"Advice", "PlanRule", "Service"})
+
+
+def __getattr__(name: str) -> Any:
+    # Advice, PlanRule and Service are created on first use (see denialkit._advice)
+    if name in _LAZY:
+        from . import _advice
+
+        value = getattr(_advice, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -203,3 +203,13 @@ class TestTimelyFiling:
 def test_explain_refuses_a_bad_plan(plan: object, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         explain("CO-29", plan=plan)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("group", ["PR", "PI"])
+def test_a_duplicate_under_a_group_it_is_not_used_with_names_the_allowed_groups(
+    group: str,
+) -> None:
+    e = explain(f"{group}-18")
+    assert "workers' compensation" in e.action_reason
+    assert "OA" in e.action_reason
+    assert e.action is not Action.BILL_PATIENT
