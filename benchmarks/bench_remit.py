@@ -1,4 +1,4 @@
-"""Benchmark the 835 reader against a plain split, the balancing floor and oxedi (Rust).
+"""Benchmark the 835 reader against a plain split, the floors of floor_remit and oxedi (Rust).
 
     python benchmarks/bench_remit.py [--mb 100] [--small-mb 10] [--competitor-mb 10]
                                      [--repeat 3] [--no-memory]
@@ -13,7 +13,12 @@ in this one run and in turns, round after round (each keeps its best time):
   adjustment rows through pyarrow ``to_pydict()`` (every amount a ``Decimal``): the target is
   denialkit >= 1.0x oxedi;
 - a plain-Python segment-and-element split of the same bytes (the ceiling for pure Python);
-- ``floor_remit.balance_only``: only the exact balancing of lines and claims, no records.
+- ``floor_remit.balance_only``: only the exact balancing of lines and claims, no records;
+- ``floor_remit.reader_floor``: what the reader must do for the workflow and nothing else
+  (the same records, whitespace stripped, amounts checked against the X12 grammar, lines and
+  claims balanced exactly, exact offsets; no envelope check, no report): the most a pure-Python
+  reader of this design can reach, so a ``reader floor / oxedi`` speed ratio below 1.0 means
+  the target is out of reach for such a reader.
 
 Both wall-clock and CPU time (``time.process_time``) are shown: on a shared machine the CPU
 ratio is the steadier one. Also measured:
@@ -45,7 +50,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_835 import build
-from floor_remit import balance_only, baseline_split
+from floor_remit import balance_only, baseline_split, reader_floor
 
 
 def ours_claims(path: Path) -> int:
@@ -81,6 +86,10 @@ def oxedi_adjustments(path: Path) -> int:
 
 def floor_balance(path: Path) -> int:
     return balance_only(path)[0]
+
+
+def floor_reader(path: Path) -> int:
+    return reader_floor(path)[0]
 
 
 def edi_835_parser_parse(path: Path) -> int:
@@ -199,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         fns: list[tuple[str, Callable[[Path], int]]] = [
             ("plain split (ceiling)", baseline_split),
             ("floor_remit balance only", floor_balance),
+            ("floor_remit reader floor", floor_reader),
             ("denialkit denial workflow", ours_full),
             ("denialkit claims() only", ours_claims),
         ]
@@ -213,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, (wall, cpu) in by_name.items():
             print(f"  {name:<28} {mbps(size, wall):7.1f} MB/s  {mbps(size, cpu):7.1f} MB/s CPU")
         ours_wall, ours_cpu = by_name["denialkit denial workflow"]
-        for name in ("plain split (ceiling)", "floor_remit balance only"):
+        for name in (
+            "plain split (ceiling)",
+            "floor_remit balance only",
+            "floor_remit reader floor",
+        ):
             wall, cpu = by_name[name]
             print(
                 f"  denialkit workflow / {name:<26} {wall / ours_wall:5.2f}x wall  "
@@ -224,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  denialkit workflow / oxedi{'':<21} {wall / ours_wall:5.2f}x wall  "
                 f"{cpu / ours_cpu:5.2f}x CPU   (target >= 1.0)"
+            )
+            floor_wall, floor_cpu = by_name["floor_remit reader floor"]
+            print(
+                f"  floor_remit reader floor / oxedi{'':<15} {wall / floor_wall:5.2f}x wall  "
+                f"{cpu / floor_cpu:5.2f}x CPU   (the most a reader of this design reaches)"
             )
         else:
             print("  oxedi: skipped, not installed (pip install oxedi pyarrow)")

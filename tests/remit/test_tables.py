@@ -142,6 +142,7 @@ def test_frames_group_and_plot_without_a_cast(basic: bytes) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.close("all")  # a figure another test left open would add its bars to these axes
     df = remit.to_frame(basic)
     work = df[df.needs_work]
     try:

@@ -253,3 +253,15 @@ def test_many_interchanges_one_per_line_read_in_place() -> None:
     remits = [x for x in items if isinstance(x, remit.Remittance)]
     assert len(remits) == 5 and len(items) == 5 * 10
     assert all(r.balanced for r in remits)
+
+
+def test_a_chunk_cut_between_terminator_and_line_break_keeps_the_fast_split() -> None:
+    """The split on ``"~\\n"`` survives a chunk that ends after a ``~`` (the piece carried
+    over is checked with the next chunk); at the end of the data the lone ``~`` ends a
+    segment, so the split falls back to the terminator alone."""
+    from denialkit.remit._reader import _split
+
+    raw, gap = _split("ST*835*1~\nBPR*I*1~\nTRN*1*2~", "~", "~\n", eof=False)
+    assert (raw, gap) == (["ST*835*1", "BPR*I*1", "TRN*1*2~"], 2)
+    raw, gap = _split("ST*835*1~\nBPR*I*1~\nTRN*1*2~", "~", "~\n", eof=True)
+    assert (raw, gap) == (["ST*835*1", "\nBPR*I*1", "\nTRN*1*2", ""], 1)

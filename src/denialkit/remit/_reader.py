@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Final, Protocol, TypeAlias, Union
 
 from denialkit.codes import GROUP_CODES, DenialCode
@@ -114,6 +114,8 @@ _CHECKS: Final = frozenset(
 )
 _RESTART: Final = object()
 _MISSING: Final = object()
+_CAS_ELEMENTS: Final = tuple(f"CAS{k:02d}" for k in range(21))
+_new: Final = tuple.__new__
 _NO_HEADER: Final = RemittanceHeader(control_number="")  # before the first claim
 
 
@@ -380,6 +382,7 @@ class Reader:
         Adj = Adjustment
         num_chars = NUMBER_CHARS
         ws = _WS
+        strip = str.strip
         claim_end = _CLAIM_END
         paid_status = _PAID_STATUS
         want_claims = bool(want & 1)
@@ -436,7 +439,7 @@ class Reader:
             # -- split and read, chunk after chunk ---------------------------------------
             restart = -1
             while True:
-                raw, tl = _split(buf, tchar, eff)
+                raw, tl = _split(buf, tchar, eff, eof)
                 rest = "" if eof else raw.pop()
                 if len(rest) > _MAX_SEGMENT:
                     raise X12ParseError(
@@ -455,7 +458,8 @@ class Reader:
                 self._raw, self._starts, self._base, self._seg0 = raw, None, base, seg0
                 self._tl = tl
                 starts: list[int] | None = None
-                segs = raw if tl > 1 or _clean(buf, tchar) else [p.strip(ws) for p in raw]
+                # blanks around a segment go (str.strip returns a clean piece itself)
+                segs = list(map(strip, raw, repeat(ws)))
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -513,22 +517,24 @@ class Reader:
                                     if not lbad and lcharge - lpaid != ladj:
                                         self._line_unbalanced(lseg, loff, lidx)
                                 n = len(e)
+                                u = e[5] if n > 5 else ""
                                 try:
                                     x = e[2]
                                     y = e[3]
-                                    if len(x) > 18 or len(y) > 18 or (x + y).strip(num_chars):
+                                    # charge, payment and units checked in one call
+                                    if (
+                                        len(x) > 18
+                                        or len(y) > 18
+                                        or len(u) > 15
+                                        or (x + y + u).strip(num_chars)
+                                    ):
                                         raise ValueError
                                     lcharge = D(x)
                                     lpaid = D(y)
+                                    lunits = D(u) if u else None
                                 except (ValueError, ArithmeticError, IndexError):
                                     lcharge, lpaid = _required(e, "SVC", 2)
-                                u = e[5] if n > 5 else ""
-                                if not u:
-                                    lunits = None
-                                elif u.isdecimal() and len(u) < 16:
-                                    lunits = D(u)
-                                else:
-                                    lunits = self._amount(u, "SVC05", i, 15)
+                                    lunits = self._amount(u, "SVC05", i, 15) if u else None
                                 lsub = (
                                     self._amount(e[7], "SVC07", i, 15) if n > 7 and e[7] else None
                                 )
@@ -615,25 +621,24 @@ class Reader:
                             # -- a claim starts ------------------------------------------
                             header = tx.header or self._begin_detail(tx, i)
                             n = len(e)
+                            z = e[5] if n > 5 else ""
                             try:
                                 x = e[3]
                                 y = e[4]
-                                if len(x) > 18 or len(y) > 18 or (x + y).strip(num_chars):
+                                # charge, payment and patient responsibility in one call
+                                if (
+                                    len(x) > 18
+                                    or len(y) > 18
+                                    or len(z) > 18
+                                    or (x + y + z).strip(num_chars)
+                                ):
                                     raise ValueError
                                 charge = D(x)
                                 paid = D(y)
+                                pr = D(z) if z else zero
                             except (ValueError, ArithmeticError, IndexError):
                                 charge, paid = _required(e, "CLP", 3)
-                            z = e[5] if n > 5 else ""
-                            if not z:
-                                pr = zero
-                            elif len(z) < 19 and not z.strip(num_chars):
-                                try:
-                                    pr = D(z)
-                                except ArithmeticError:
-                                    pr = self._amount(z, "CLP05", i)
-                            else:
-                                pr = self._amount(z, "CLP05", i)
+                                pr = self._amount(z, "CLP05", i) if z else zero
                             if n > 12:
                                 self._numbers(e, "CLP", (12, 13), QUANTITY_DIGITS, i)
                             if e[2] not in paid_status or not e[1]:
@@ -758,27 +763,37 @@ class Reader:
                 i,
             ) from None
         group = e[1]
-        out = []
+        out: list[Adjustment] = []
         total: Decimal | None = ZERO
-        sep = self._delims.element
+        prefix = f"CAS{self._delims.element}{group}{self._delims.element}"
+        codes = self._codes
         for j, reason, amount_text, qty_text in triplets:
-            amount = self._amount(amount_text, f"CAS{j + 1:02d}", i)
+            amount = self._amount(amount_text, _CAS_ELEMENTS[j + 1], i)
             qty = (
-                self._amount(qty_text, f"CAS{j + 2:02d}", i, QUANTITY_DIGITS) if qty_text else None
+                self._amount(qty_text, _CAS_ELEMENTS[j + 2], i, QUANTITY_DIGITS)
+                if qty_text
+                else None
             )
             if amount is None:
                 total = None
             elif total is not None:
                 total += amount
-            key = f"CAS{sep}{group}{sep}{reason}{sep}"
-            code = self._codes[key] if key in self._codes else self._code(key, group, reason, i)
-            out.append(Adjustment(group, reason, amount, qty, code))
+            key = prefix + reason + self._delims.element
+            code = codes.get(key, _MISSING)
+            if code is _MISSING:
+                code = self._code(key, group, reason, i)
+            out.append(_new(Adjustment, (group, reason, amount, qty, code)))
         return out, total
 
     def _amount(
         self, value: str, element: str, i: int, digits: int = AMOUNT_DIGITS
     ) -> Decimal | None:
         """An amount or quantity; one outside the X12 R type is reported and kept as None."""
+        if len(value) <= digits and not value.strip(NUMBER_CHARS):
+            try:
+                return Decimal(value)  # with only these characters Decimal takes the R grammar
+            except ArithmeticError:
+                pass  # "", "-", "." or "1.2.3": reported below
         try:
             return fast_number(value, element, digits)
         except NumberError as exc:
@@ -1319,27 +1334,18 @@ def _int(e: list[str], k: int) -> int | None:
     return None
 
 
-def _clean(buf: str, tchar: str) -> bool:
-    """Whether no blank touches a segment terminator in ``buf`` (nor starts it)."""
-    if buf[:1] in (" ", "\t", "\r", "\n"):
-        return False
-    return not any(tchar + c in buf or c + tchar in buf for c in _WS)
+def _split(buf: str, tchar: str, eff: str, eof: bool = True) -> tuple[list[str], int]:
+    """``buf`` cut into pieces, one per segment, and the length of the text between two.
 
-
-def _split(buf: str, tchar: str, eff: str) -> tuple[list[str], int]:
-    """``buf`` cut into segments, and the length of the text between two of them.
-
-    When every terminator comes with the same line break (``"~\n"``) and no other blank
-    touches a segment, ``buf`` is split on the terminator and line break together, and the
-    pieces need no stripping; otherwise it is split on the terminator alone.
+    When every terminator comes with the same line break (``"~\n"``), ``buf`` is split on
+    the terminator and line break together; otherwise on the terminator alone. Either way a
+    piece may still have blanks around it, which the caller strips. Before the end of the
+    data the last piece is carried over to the next chunk and checked there, so a chunk that
+    ends between a terminator and its line break keeps the split on both.
     """
     if len(eff) > 1 and eff.startswith(tchar):
         raw = buf.split(eff)
-        if (
-            len(raw) - 1 == buf.count(tchar)
-            and buf[:1] not in (" ", "\t", "\r", "\n")
-            and not any(eff + c in buf or c + tchar in buf for c in _WS)
-        ):
+        if len(raw) - 1 == buf.count(tchar) - (0 if eof else raw[-1].count(tchar)):
             return raw, len(eff)
     return buf.split(tchar), 1
 
