@@ -414,12 +414,13 @@ def _alternation(words: Iterable[str]) -> str:
 
 # A line that DK308 can report is one of three kinds, each found in C so that other lines
 # need no Python step: a field line (a field word first, with , / & . # : - around it, then
-# only letters, spaces and those marks: what _field_line needs), an instruction
+# only letters, spaces and those marks, what _field_line needs; read at most 90 characters
+# on, as a longer line is never reported), an instruction
 # (_INSTRUCTION_RE at its start), or a line that ends with ":" or "#" (and spaces). The first
 # two are found by the line feed before them, the last by its colon or hash.
 _DK308_LINE: Final = (
     rf"[{_SPACE}]*+(?:[,/&.#:-]*+{_alternation(_FIELD_WORDS)}[,/&.#:-]*+(?![^{_SPACE}\n])"
-    rf"[a-z \t,/&.#:-]*+[{_SPACE}]*+(?![^\n])|{_INSTRUCTION_RE.pattern})"
+    rf"[a-z \t,/&.#:-]{{0,90}}+[{_SPACE}]*+(?![^\n])|{_INSTRUCTION_RE.pattern})"
 )
 _DK308_FIRST_RE: Final = re.compile(_DK308_LINE)
 _DK308_NEXT_RE: Final = re.compile(r"\n(?=" + _DK308_LINE + ")")
