@@ -1290,3 +1290,9 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the lazy names are listed too (tools such as Sphinx autodoc and IPython completion
+    # find a module's members through dir())
+    return sorted(set(globals()) | _LAZY)
