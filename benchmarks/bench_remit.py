@@ -51,37 +51,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_835 import build
 from floor_remit import balance_only, baseline_split, reader_floor
+from floor_remit import denial_workflow as ours_full  # every claim's and line's adjustments
+from floor_remit import oxedi_stream as oxedi_adjustments  # amounts read as Decimal
 
 
 def ours_claims(path: Path) -> int:
     from denialkit import remit
 
     return sum(1 for _ in remit.claims(path))
-
-
-def ours_full(path: Path) -> int:
-    """The denial workflow: every claim's and every line's adjustments."""
-    from denialkit import remit
-
-    n = 0
-    for claim in remit.claims(path):
-        n += len(claim.adjustments)
-        for line in claim.lines:
-            n += len(line.adjustments)
-    return n
-
-
-def oxedi_adjustments(path: Path) -> int:
-    """oxedi's stream, its adjustment rows read into Python (amounts as ``Decimal``)."""
-    oxedi = importlib.import_module("oxedi")  # optional, bench session only
-    pa = importlib.import_module("pyarrow")
-    n = 0
-    with path.open("rb") as f:
-        data = f.read()
-    for batch in oxedi.stream(data):
-        rows = pa.table(batch.tables["adjustments"]).to_pydict()
-        n += len(rows["amount"])
-    return n
 
 
 def floor_balance(path: Path) -> int:
