@@ -13,12 +13,13 @@ the same run, interleaved with it, as the median of many repetitions:
    ``python -c "import attrs"`` in a fresh interpreter: target <= 0.75x (issue 11, point 8;
    the earlier target was 30 ms). Printed with it, measured in the same rounds, the floors
    under that ratio: ``import attrs`` alone timed inside a fresh interpreter (records are
-   ``@attrs.frozen``, so no denialkit can import less), and ``import attrs, json, datetime,
-   zlib`` (the standard modules the table loader needs: JSON tables, dates, checksums), each
-   over the same whole ``python -c "import attrs"`` run; and what denialkit adds beyond
-   ``import attrs`` in ms against what the target leaves it, split into its parts (medians of
-   a fresh process that times each step in turn: ``import attrs``; ``import json, zlib`` and
-   the ``date`` class; ``import denialkit``; opening the tables; the first lookup).
+   ``@attrs.frozen``, so no denialkit can import less), and ``import attrs`` with the three
+   C modules the table loader needs (``_json``, the JSON scanner; ``zlib``, the checksums;
+   ``_datetime``, the dates), each over the same whole ``python -c "import attrs"`` run; and
+   what denialkit adds beyond ``import attrs`` in ms against what the target leaves it,
+   split into its parts (medians of a fresh process that times each step in turn:
+   ``import attrs``; the three C modules; ``import denialkit``; opening the tables; the
+   first lookup).
 3. a warm ``lookup("CO-16")`` vs a plain ``dict.get`` of the canonical key: target <= 10x.
 4. ``explain("CO-16", remarks=["N290", "M51"])`` vs a warm lookup: target <= 10x.
 
@@ -75,7 +76,7 @@ ATTRS_ALONE = "import time\nt = time.perf_counter()\nimport attrs\nprint(time.pe
 ATTRS_STDLIB = (
     "import time\n"
     "t = time.perf_counter()\n"
-    "import attrs, json, datetime, zlib\n"
+    "import attrs, _json, zlib, _datetime\n"
     "print(time.perf_counter() - t)\n"
 )
 
@@ -85,7 +86,7 @@ STEPS = (
     "t0 = time.perf_counter()\n"
     "import attrs\n"
     "t1 = time.perf_counter()\n"
-    "import json, zlib\n"
+    "import _json, zlib\n"
     "try:\n"
     "    from _datetime import date  # what denialkit._compat imports\n"
     "except ImportError:\n"
@@ -99,7 +100,7 @@ STEPS = (
     "t5 = time.perf_counter()\n"
     "print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)\n"
 )
-STEP_NAMES = ("import attrs", "json, zlib, date", "import denialkit", "open tables", "lookup")
+STEP_NAMES = ("import attrs", "_json, zlib, _datetime", "import denialkit", "open tables", "lookup")
 
 
 def bench_steps(rounds: int = 20) -> list[float]:
@@ -116,7 +117,7 @@ def bench_steps(rounds: int = 20) -> list[float]:
 def bench_first_lookup(rounds: int = 40) -> tuple[float, float, float, float]:
     """``import denialkit`` + the first lookup inside a fresh process, the whole run of a
     fresh ``python -c "import attrs"``, and the two floors (``import attrs`` alone, and with
-    ``json``, ``datetime`` and ``zlib``, inside a fresh process): medians, all four measured
+    ``_json``, ``zlib`` and ``_datetime``, inside a fresh process): medians, all four measured
     in turn in every round."""
     _child(FIRST)
     _run("import attrs")
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"  floor: import attrs alone {alone * 1e3:.1f} ms in the process = "
-        f"{alone / attrs_run:.2f}x; with json, datetime, zlib {stdlib * 1e3:.1f} ms = "
+        f"{alone / attrs_run:.2f}x; with _json, zlib, _datetime {stdlib * 1e3:.1f} ms = "
         f"{stdlib / attrs_run:.2f}x"
     )
     print(

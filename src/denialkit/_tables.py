@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 import zlib
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._compat import date, read_package_file
+from ._compat import date, json_loads, read_package_file
 from .codes import (
     Action,
     Appealable,
@@ -255,7 +254,7 @@ def _header(name: str, doc: Any) -> tuple[list[Any], CodeSystem, str]:
 def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None]:
     """Decode one generated table; returns its codes, code set name and release."""
     try:
-        doc = json.loads(raw)
+        doc = json_loads(raw)
     except ValueError:
         raise DataError("not a denialkit code table", file=name) from None
     rows, system, code_set = _header(name, doc)
@@ -270,9 +269,10 @@ def read_table(name: str, raw: bytes) -> tuple[list[DenialCode], str, str | None
     return codes, code_set, doc.get("release")
 
 
-def _checked_files(source: Traversable | None) -> Iterator[tuple[str, bytes]]:
-    """``(name, bytes)`` of every shipped table, each checked against the manifest's
-    checksum. ``source`` is the folder to read (default: the package's ``_data``)."""
+def _table_files(source: Traversable | None) -> Iterator[tuple[str, bytes, int]]:
+    """``(name, bytes, crc32)`` of every shipped table, with the checksum the manifest
+    records for it (not yet compared). ``source`` is the folder to read (default: the
+    package's ``_data``)."""
 
     def read(name: str) -> bytes:
         if source is not None:
@@ -280,7 +280,7 @@ def _checked_files(source: Traversable | None) -> Iterator[tuple[str, bytes]]:
         return read_package_file("denialkit", f"{_DATA_DIR}/{name}")
 
     try:
-        manifest = json.loads(read(MANIFEST))
+        manifest = json_loads(read(MANIFEST))
         outputs = manifest["outputs"]
     except (OSError, ValueError, KeyError, TypeError):
         raise DataError("the manifest is missing or unreadable", file=MANIFEST) from None
@@ -289,13 +289,27 @@ def _checked_files(source: Traversable | None) -> Iterator[tuple[str, bytes]]:
             raw = read(name)
         except OSError:
             raise DataError("the table file is missing", file=name) from None
-        expected = outputs.get(name, {}).get("crc32")
-        if zlib.crc32(raw) != expected:
-            raise DataError(
-                "the file does not match the checksum in the manifest (changed after it was "
-                "built); reinstall denialkit or rebuild with scripts/build_tables.py",
-                file=name,
-            )
+        entry = outputs.get(name)
+        expected = entry.get("crc32") if isinstance(entry, dict) else None
+        if not isinstance(expected, int):
+            raise DataError("the manifest records no checksum for the file", file=name)
+        yield name, raw, expected
+
+
+def _check_crc(name: str, raw: bytes, expected: int) -> None:
+    if zlib.crc32(raw) != expected:
+        raise DataError(
+            "the file does not match the checksum in the manifest (changed after it was "
+            "built); reinstall denialkit or rebuild with scripts/build_tables.py",
+            file=name,
+        )
+
+
+def _checked_files(source: Traversable | None) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of every shipped table, each checked against the manifest's
+    checksum. ``source`` is the folder to read (default: the package's ``_data``)."""
+    for name, raw, expected in _table_files(source):
+        _check_crc(name, raw, expected)
         yield name, raw
 
 
@@ -334,9 +348,10 @@ class _Table:
     """One table's rows, undecoded: its file, system and code set, its bytes, and where each
     row starts (and the last one ends) counted from ``base``, the start of the first row
     (the index's text until a row is first decoded); ``index`` maps each code to its row
-    number (from 1)."""
+    number (from 1); ``crc`` is the checksum the manifest records for the file while it is
+    still to be compared (``None`` once it has been)."""
 
-    __slots__ = ("base", "code_set", "file", "index", "offsets", "raw", "system")
+    __slots__ = ("base", "code_set", "crc", "file", "index", "offsets", "raw", "system")
 
     def __init__(
         self,
@@ -347,6 +362,7 @@ class _Table:
         base: int,
         offsets: list[int] | str,
         index: dict[str, int],
+        crc: int | None = None,
     ) -> None:
         self.file = file
         self.system = system
@@ -355,14 +371,26 @@ class _Table:
         self.base = base
         self.offsets = offsets
         self.index = index
+        self.crc = crc
+
+    def check(self) -> None:
+        """Compare the file with its checksum, once: before the first lookup that reads
+        this table's index or rows."""
+        crc = self.crc
+        if crc is not None:
+            _check_crc(self.file, self.raw, crc)
+            self.crc = None
 
 
 class LazyRows:
     """The shipped rows indexed by code; each row is decoded and checked when first asked for.
 
-    Iteration gives the codes in table order. A row that does not decode (a table re-signed
-    after a broken edit) raises :class:`~denialkit.exceptions.DataError` naming its file and
-    row when it is read: by a lookup of that code, or by anything that reads every code.
+    Iteration gives the codes in table order. A table is compared with its checksum before
+    anything reads its index or rows: a lookup of ``CO-16`` checks the group and CARC
+    tables, not the larger RARC one. A changed file, or a row that does not decode (a table
+    re-signed after a broken edit), raises :class:`~denialkit.exceptions.DataError` naming
+    its file (and row) when it is read: by a lookup that reaches it, or by anything that
+    reads every code.
     """
 
     __slots__ = ("_decoded", "_tables", "groups")
@@ -376,9 +404,13 @@ class LazyRows:
         """The codes of the GROUP system, in table order."""
 
     def __iter__(self) -> Iterator[str]:
+        for table in self._tables:
+            table.check()
         return chain.from_iterable(t.index for t in self._tables)
 
     def __len__(self) -> int:
+        for table in self._tables:
+            table.check()
         return sum(len(t.index) for t in self._tables)
 
     def get(self, key: str) -> DenialCode | None:
@@ -387,6 +419,8 @@ class LazyRows:
         if hit is not None:
             return hit
         for table in self._tables:
+            if table.crc is not None:
+                table.check()
             n = table.index.get(key)
             if n is not None:
                 # two threads may decode a row at once; both return the one stored first
@@ -418,7 +452,7 @@ def _decode_row(key: str, table: _Table, n: int) -> DenialCode:
             )
         line = line[:-2]
     try:
-        row = json.loads(line)
+        row = json_loads(line)
     except ValueError:
         raise DataError("the row is not valid JSON", file=table.file, row=n) from None
     code = _row_to_code(row, system=table.system, code_set=table.code_set, file=table.file, n=n)
@@ -435,7 +469,7 @@ def _index_table(name: str, raw: bytes) -> tuple[_Table, str | None] | None:
     if cut <= len(_ROWS_OPEN) or not raw.startswith(_ROWS_OPEN, cut - len(_ROWS_OPEN) - 1):
         return None
     try:
-        head = json.loads(raw[: cut - 1] + b"]}")
+        head = json_loads(raw[: cut - 1] + b"]}")
     except ValueError:
         raise DataError("not a denialkit code table", file=name) from None
     _, system, code_set = _header(name, head)
@@ -461,18 +495,24 @@ def _index_table(name: str, raw: bytes) -> tuple[_Table, str | None] | None:
 def open_builtin(source: Traversable | None = None) -> tuple[LazyRows, dict[str, str]]:
     """Read and check every shipped table like :func:`load_builtin`, but decode no row yet.
 
-    Each file is checked against the manifest's checksum, its header and its code index
-    (codes unique within and across the tables) now; a row is decoded and checked when it
-    is first asked for (:class:`LazyRows`). A table not in the layout
-    ``scripts/build_tables.py`` writes is decoded whole, as :func:`load_builtin` does.
+    Each file's header and code index (codes unique within and across the tables) are
+    checked now; its checksum before the first lookup that reads it, and a row when it is
+    first asked for (:class:`LazyRows`): the first lookup of a CARC checksums 270 KB, not
+    all 830 KB. A table not in the layout ``scripts/build_tables.py`` writes is checked and
+    decoded whole now, as :func:`load_builtin` does.
     """
     tables: list[_Table] = []
     decoded: dict[str, DenialCode] = {}
     groups: tuple[str, ...] = ()
     release: dict[str, str] = {}
-    for name, raw in _checked_files(source):
-        indexed = _index_table(name, raw)
+    for name, raw, crc in _table_files(source):
+        try:
+            indexed = _index_table(name, raw)
+        except DataError:
+            _check_crc(name, raw, crc)  # a changed file is reported as such
+            raise
         if indexed is None:
+            _check_crc(name, raw, crc)
             codes, code_set, rel = read_table(name, raw)
             system = codes[0].system if codes else CodeSystem.EXTENSION
             index = {c.code: n for n, c in enumerate(codes, start=1)}
@@ -480,8 +520,11 @@ def open_builtin(source: Traversable | None = None) -> tuple[LazyRows, dict[str,
             decoded.update((c.code, c) for c in codes)
         else:
             table, rel = indexed
+            table.crc = crc
         for other in tables:
             if not other.index.keys().isdisjoint(table.index):
+                other.check()  # a changed file is reported as such, not as a clash
+                table.check()
                 code, n = next((k, n) for k, n in table.index.items() if k in other.index)
                 raise DataError(f"code {code} is also defined in another table", file=name, row=n)
         tables.append(table)

@@ -502,10 +502,13 @@ def _opt_date(value: object) -> date | None:
 
 GROUP_CODES: Final = frozenset({"CO", "PR", "OA", "PI", "CR"})
 _MAX_TEXT: Final = 64
-_RARC_RE: Final = re.compile(r"(?:MA|M|N)[0-9]{1,3}")
-_CARC_RE: Final = re.compile(r"[0-9]{1,3}|[A-LO-Z][0-9]{1,2}")
-_EXT_RE: Final = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
-_SPLIT_RE: Final = re.compile(r"(CO|PR|OA|PI|CR)[- ]?(.+)")
+#: The grammar of a code's body, checked with string methods rather than regular expressions
+#: (compiling five patterns cost the first lookup about a twentieth of what denialkit adds
+#: to ``import attrs``); tests/codes/test_parse.py checks them against these patterns:
+#: RARC ``(?:MA|M|N)[0-9]{1,3}``, CARC ``[0-9]{1,3}|[A-LO-Z][0-9]{1,2}``, extension
+#: ``[A-Z]{2,5}[0-9]{1,4}``, a grouped code ``(CO|PR|OA|PI|CR)[- ]?(.+)``.
+_DIGITS: Final = "0123456789"
+_CARC_LETTERS: Final = frozenset("ABCDEFGHIJKLOPQRSTUVWXYZ")
 #: (compiled when first used, by ``re``'s own cache: only error messages need it)
 _SAFE_ECHO: Final = r"[A-Za-z]{0,5}[- ]?[0-9A-Za-z]{0,6}"
 
@@ -527,14 +530,32 @@ def _describe(text: object) -> str:
     return f"a {type(text).__name__}"
 
 
+def _digits(text: str, most: int) -> bool:
+    """``text`` is 1 to ``most`` ASCII digits."""
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()
+
+
 def _classify(body: str) -> CodeSystem | None:
-    if _RARC_RE.fullmatch(body):
+    """The system whose grammar ``body`` (upper-case ASCII) follows, or ``None``."""
+    head = body[:1]
+    if (head in "MN" and _digits(body[1:], 3)) or (body[:2] == "MA" and _digits(body[2:], 3)):
         return CodeSystem.RARC
-    if _CARC_RE.fullmatch(body):
+    if _digits(body, 3) or (head in _CARC_LETTERS and _digits(body[1:], 2)):
         return CodeSystem.CARC
-    if _EXT_RE.fullmatch(body):
+    prefix = body.rstrip(_DIGITS)
+    if 2 <= len(prefix) <= 5 and prefix.isalpha() and _digits(body[len(prefix) :], 4):
         return CodeSystem.EXTENSION
     return None
+
+
+def _split_group(text: str) -> tuple[str, str] | None:
+    """``(group, body)`` of a grouped code such as ``CO-16``, ``CO 16`` or ``CO16``."""
+    group, body = text[:2], text[2:]
+    if group not in GROUP_CODES or not body:
+        return None
+    if body[0] in "- " and len(body) > 1:
+        body = body[1:]
+    return group, body
 
 
 def _strip_zeros(body: str, system: CodeSystem) -> str:
@@ -572,11 +593,12 @@ def parse(text: str) -> CodeRef:
         )
     if s in GROUP_CODES:
         return CodeRef(code=s, system=CodeSystem.GROUP)
-    m = _SPLIT_RE.fullmatch(s)
-    if m is not None:
-        system = _classify(m.group(2))
+    grouped = _split_group(s)
+    if grouped is not None:
+        group, body = grouped
+        system = _classify(body)
         if system is not None:
-            return CodeRef(code=_strip_zeros(m.group(2), system), system=system, group=m.group(1))
+            return CodeRef(code=_strip_zeros(body, system), system=system, group=group)
     system = _classify(s)
     if system is None:
         raise InvalidCodeError(
@@ -595,11 +617,17 @@ _SYSTEM_ORDER: Final = {
     CodeSystem.RARC: 2,
     CodeSystem.EXTENSION: 3,
 }
-_NUM_RE: Final = re.compile(r"([A-Z]*)([0-9]*)")
+
+
+@functools.cache
+def _num_re() -> re.Pattern[str]:
+    # a code's letters and number; compiled when first used (sorting, suggestions), not by
+    # the first lookup
+    return re.compile(r"([A-Z]*)([0-9]*)")
 
 
 def _sort_key(code: DenialCode) -> tuple[int, str, str, int]:
-    m = _NUM_RE.match(code.code)
+    m = _num_re().match(code.code)
     assert m is not None
     prefix, num = m.group(1), m.group(2)
     return (_SYSTEM_ORDER[code.system], code.code_set, prefix, int(num) if num else -1)
@@ -645,7 +673,7 @@ def _respelled(ref: CodeRef) -> str:
 
 
 def _prefix(code: str) -> str:
-    m = _NUM_RE.match(code)
+    m = _num_re().match(code)
     return m.group(1) if m else code
 
 
@@ -670,7 +698,7 @@ def _edits(a: str, b: str, limit: int) -> int:
 
 
 def _number(code: str) -> int:
-    m = _NUM_RE.match(code)
+    m = _num_re().match(code)
     return int(m.group(2)) if m and m.group(2) else -1
 
 
@@ -997,7 +1025,7 @@ class CodeTable:
         """
         pool = self._all()
         codes = [k for k, c in pool.items() if system is None or c.system is system]
-        m = _NUM_RE.match(code)
+        m = _num_re().match(code)
         prefix, digits = (m.group(1), m.group(2)) if m else ("", "")
         same = [c for c in codes if _prefix(c) == prefix]
         out: list[str] = []

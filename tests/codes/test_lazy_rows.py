@@ -136,11 +136,42 @@ def test_a_row_that_does_not_fit_its_index_names_file_and_row(
     assert (info.value.file, info.value.row) == ("carc.json", n)
 
 
-def test_a_changed_table_fails_its_checksum_when_the_table_opens(tmp_path: Path) -> None:
+def test_a_changed_table_fails_its_checksum_before_anything_reads_it(tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     raw = (data / "carc.json").read_bytes().replace(b'"current"', b'"curren "', 1)
     (data / "carc.json").write_bytes(raw)
-    with pytest.raises(DataError, match=r"carc\.json.*checksum"):
+    table = _lazy(data)  # the group table is read (and checked) as the table opens
+    for read in (lambda: table.lookup("CO-16"), lambda: table.get("N290"), lambda: len(table)):
+        with pytest.raises(DataError, match=r"carc\.json.*checksum"):
+            read()
+
+
+def test_a_changed_table_is_checked_when_a_lookup_first_reaches_it(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    raw = (data / "rarc.json").read_bytes().replace(b'"current"', b'"curren "', 1)
+    (data / "rarc.json").write_bytes(raw)
+    table = _lazy(data)
+    assert table.lookup("CO-16").code == "16"  # the group and CARC tables are intact
+    with pytest.raises(DataError, match=r"rarc\.json.*checksum"):
+        table.lookup("N290")
+    with pytest.raises(DataError, match=r"rarc\.json.*checksum"):
+        list(table)
+
+
+@pytest.mark.parametrize("where", ["header", "index"])
+def test_a_changed_header_is_reported_as_a_checksum_failure(tmp_path: Path, where: str) -> None:
+    data = _copy_data(tmp_path)
+    raw = (data / "rarc.json").read_bytes()
+    head, _, rest = raw.partition(b"\n")
+    if where == "header":
+        head = head.replace(b'"system"', b'"systen"', 1)  # no longer a code table
+    else:  # a well-formed index whose first code is now also a CARC: a clash
+        codes = head.partition(b'"row_codes":"')[2].partition(b'"')[0].split(b" ")
+        carc = (data / "carc.json").read_bytes().partition(b'"row_codes":"')[2]
+        clash = next(c for c in carc.split(b" ") if len(c) == len(codes[0]))
+        head = head.replace(b'"row_codes":"' + codes[0], b'"row_codes":"' + clash, 1)
+    (data / "rarc.json").write_bytes(head + b"\n" + rest)
+    with pytest.raises(DataError, match=r"rarc\.json.*checksum"):
         open_builtin(data)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -122,3 +124,49 @@ def test_separators_and_case_do_not_change_the_code(group: str, sep: str, code: 
     ref = parse(text.lower())
     assert ref.code == code
     assert ref.group == (group.upper() or None)
+
+
+# The grammar as regular expressions: the specification that parse() implements with string
+# methods (tests/codes/test_parse.py is its one statement; docs/codes.md gives it in words).
+_RARC = re.compile(r"(?:MA|M|N)[0-9]{1,3}")
+_CARC = re.compile(r"[0-9]{1,3}|[A-LO-Z][0-9]{1,2}")
+_EXT = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
+_GROUPED = re.compile(r"(CO|PR|OA|PI|CR)[- ]?(.+)")
+
+
+def _by_the_patterns(text: str) -> tuple[str, CodeSystem, str | None] | None:
+    s = text.strip().upper()
+    if not s or len(text) > 64 or not s.isascii():
+        return None
+    if s in {"CO", "PR", "OA", "PI", "CR"}:
+        return s, CodeSystem.GROUP, None
+
+    def classify(body: str) -> CodeSystem | None:
+        for pattern, system in ((_RARC, CodeSystem.RARC), (_CARC, CodeSystem.CARC)):
+            if pattern.fullmatch(body):
+                return system
+        return CodeSystem.EXTENSION if _EXT.fullmatch(body) else None
+
+    def canonical(body: str, system: CodeSystem) -> str:
+        return body.lstrip("0") or "0" if system is CodeSystem.CARC and body.isdigit() else body
+
+    m = _GROUPED.fullmatch(s)
+    if m is not None and (system := classify(m.group(2))) is not None:
+        return canonical(m.group(2), system), system, m.group(1)
+    system = classify(s)
+    return None if system is None else (canonical(s, system), system, None)
+
+
+_CODE_LIKE = st.text(alphabet="0123456789ACDEIMNOPRZ-  \n\t.xé٣", max_size=9)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(_CODE_LIKE, st.text(max_size=12)))
+def test_parse_follows_the_grammar_patterns_exactly(text: str) -> None:
+    expected = _by_the_patterns(text)
+    try:
+        ref = parse(text)
+    except InvalidCodeError:
+        assert expected is None, text
+    else:
+        assert (ref.code, ref.system, ref.group) == expected, text
