@@ -76,7 +76,7 @@ _BLANK = " \t\n\r"
 def json_loads(raw: bytes) -> Any:
     """The value of the JSON document ``raw`` (UTF-8), as :func:`json.loads` gives it.
 
-    >>> json_loads(b'{"code": "16", "rows": [1, 2.5, null]}\n')
+    >>> json_loads(b'{"code": "16", "rows": [1, 2.5, null]} ')
     {'code': '16', 'rows': [1, 2.5, None]}
 
     Raises:
