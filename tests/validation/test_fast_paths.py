@@ -364,3 +364,64 @@ _DUMMY_PIECES = st.sampled_from(
 @given(st.lists(_DUMMY_PIECES, max_size=12).map("".join))
 def test_dk309_finds_what_its_definition_finds(text: str) -> None:
     assert _offsets("DK309", text) == _dk309_plain(text)
+
+
+def _named_dates_per_year(text: str) -> list[tuple[int, int, object]]:
+    """Written-out dates read the way the validator read them before: one anchored match on
+    the reversed text for each space and year, within the window before it."""
+    sc = scan(Document(text))
+    low, rev = sc.low, sc.low[::-1]
+    n = len(low)
+    out = []
+    for y in re.finditer(" 0000(?!0)", sc.shape):
+        j = y.start()
+        lo = j - _analysis._DATE_WINDOW if j > _analysis._DATE_WINDOW else 0
+        b = _analysis._NAMED_BEFORE_YEAR_REV_RE.match(rev, n - 1 - j, n - lo)
+        if b is None:
+            continue
+        start = n - b.end()
+        md, mn, dm, dd = b.groups()
+        month = _analysis._MONTHS_REV.get(mn or dm)
+        if month is None or (
+            start and (low[start - 1].isalpha() if mn else low[start - 1].isdigit())
+        ):
+            continue
+        out.append(
+            (
+                start,
+                j + 5,
+                _analysis._make_date(int(low[j + 1 : j + 5]), month, int((md or dd)[::-1])),
+            )
+        )
+    return out
+
+
+_DATE_PIECES = st.sampled_from(
+    [
+        "March", "mar.", "Sept", "September", "may", "xmay", "dec", "31", "1", "02", "3rd",
+        "21st", "2026", "12026", "1999", ", ", ",", " ", "  ", "\t", " " * 9, " " * 17,
+        " " * 18, "\n", "-", "/", "x", "é", "0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(_DATE_PIECES, max_size=14).map("".join))
+def test_named_dates_in_one_scan_are_those_read_year_by_year(text: str) -> None:
+    sc = scan(Document(text))
+    found: dict[int, _analysis.TextDate] = {}
+    sc._named_dates(found)
+    assert sorted(tuple(t) for t in found.values()) == sorted(_named_dates_per_year(text))
+
+
+@pytest.mark.parametrize("spaces", [1, 8, 12, 13, 14, 17, 18, 19, 20, 21, 30])
+def test_named_dates_at_the_edge_of_the_window(spaces: int) -> None:
+    for text in (
+        f"September{' ' * spaces}30, 2026",
+        f"30{' ' * spaces}September 2026",
+        f"x mar{' ' * spaces}3 2026 and May 5, 2027",
+    ):
+        sc = scan(Document(text))
+        found: dict[int, _analysis.TextDate] = {}
+        sc._named_dates(found)
+        assert sorted(tuple(t) for t in found.values()) == sorted(_named_dates_per_year(text))

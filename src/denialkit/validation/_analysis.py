@@ -396,9 +396,18 @@ _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
     r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?P<dd>[0-9]{1,2}))"
 )
 _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
-# a space and a year in the shape of the text, the year not glued to more digits
-# a space and a year in the shape of the text, the year not glued to more digits
-_SPACE_YEAR_RE: Final = re.compile(" 0000(?!0)")
+# The same, for every year at once: on the reversed text with every digit a 0
+# (:attr:`Scan.digits0_rev`), a year not glued to more digits and, in a look-ahead, what
+# stands before it (a match takes only the year's four digits, so the next year is found
+# too). The pattern starts with a literal, which the engine searches for fast, and a year
+# with no month before it costs no Python step. The window is not part of the pattern: a
+# match that reaches past it is matched again as above, within the window (a match that
+# ends within the window is the one the window gives). A date in the window has at most 17
+# spaces or tabs in a row, so longer runs are not read.
+_NAMED_YEAR_REV_RE: Final = re.compile(
+    r"0000(?<!00000)(?=( ,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"|\.?([a-z]{3,9})[ \t]{1,20}(0{1,2}))))"
+)
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
     r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
 )
@@ -854,6 +863,11 @@ class Scan:
         return self.low.encode("ascii").translate(_DIGITS0_BYTES).decode("ascii")
 
     @_lazy
+    def digits0_rev(self) -> str:
+        """:attr:`digits0` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.digits0[::-1]
+
+    @_lazy
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
         return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
@@ -975,35 +989,45 @@ class Scan:
                     continue
                 value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
                 found.setdefault(start, _new(TextDate, (start, e, value)))
-        match_named = _NAMED_BEFORE_YEAR_REV_RE.match
-        rev = ""
-        for y in _SPACE_YEAR_RE.finditer(form):
-            j = y.start()
-            e = j + 5
-            if not rev:
-                rev = self.rev
-            b = match_named(rev, n - 1 - j, n - (j - _DATE_WINDOW if j > _DATE_WINDOW else 0))
-            if b is None:
-                continue
-            start = n - b.end()
-            md, mn, dm, dd = b.groups()
-            if mn:
-                month = _MONTHS_REV.get(mn)
-                if month is None or (start and low[start - 1].isalpha()):
-                    continue
-                day = int(md[::-1])
+        if " 0000" in form:  # a year after a space
+            self._named_dates(found)
+        return [found[k] for k in sorted(found)]
+
+    def _named_dates(self, found: dict[int, TextDate]) -> None:
+        """Add the written-out dates (``March 31, 2026``, ``31 Mar. 2026``) to ``found``,
+        read backwards from their years (see :data:`_NAMED_YEAR_REV_RE`)."""
+        low = self.low
+        n = len(low)
+        for y in reversed(list(_NAMED_YEAR_REV_RE.finditer(self.digits0_rev))):
+            k = y.start()  # in the text: the year ends at n - k, after a space at n - k - 5
+            e = n - k
+            j = e - 5
+            lo = j - _DATE_WINDOW if j > _DATE_WINDOW else 0
+            end = y.end(1)
+            if end <= n - lo:
+                mn = y.group(3)
+                day_at = y.span(2) if mn else y.span(5)
+                month = _MONTHS_REV.get(mn if mn else y.group(4))
+                day = low[n - day_at[1] : n - day_at[0]]
             else:
-                month = _MONTHS_REV.get(dm)
-                if month is None or (start and low[start - 1].isdigit()):
+                b = _NAMED_BEFORE_YEAR_REV_RE.match(self.rev, k + 4, n - lo)
+                if b is None:
                     continue
-                day = int(dd[::-1])
+                end = b.end()
+                md, mn, dm, dd = b.groups()
+                month = _MONTHS_REV.get(mn if mn else dm)
+                day = (md if mn else dd)[::-1]
+            start = n - end
+            if month is None or (
+                start and (low[start - 1].isalpha() if mn else low[start - 1].isdigit())
+            ):
+                continue
             if start not in found:
                 try:
-                    value = date(int(low[j + 1 : e]), month, day)
+                    value: date | None = date(int(low[j + 1 : e]), month, int(day))
                 except ValueError:
                     value = None
                 found[start] = _new(TextDate, (start, e, value))
-        return [found[k] for k in sorted(found)]
 
     @_lazy
     def date_starts(self) -> list[int]:
