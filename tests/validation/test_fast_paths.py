@@ -425,3 +425,19 @@ def test_named_dates_at_the_edge_of_the_window(spaces: int) -> None:
         found: dict[int, _analysis.TextDate] = {}
         sc._named_dates(found)
         assert sorted(tuple(t) for t in found.values()) == sorted(_named_dates_per_year(text))
+
+
+_DOB_PIECES = st.sampled_from(
+    ["date", "Date", "of", "birth", "dates", "xdate", "date2", " ", "  ", "\t", "\n", ":", "#",
+     "-", "é", "1", "update", "birthdate", "of birth"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_DOB_PIECES, max_size=14).map("".join))
+def test_word_labels_match_where_a_scan_of_their_own_matches(text: str) -> None:
+    sc = scan(Document(text))
+    for _, _, label in _analysis._DOB_LABEL_RES:
+        if isinstance(label, _analysis._WordLabel):
+            fast = [m.span() for m in sc._at(label)]
+            assert fast == [m.span() for m in _analysis._words_at(label.pattern, sc.low)]

@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
@@ -564,15 +565,28 @@ _NPI_LABEL_RE: Final = re.compile(
     r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
 )
 _NPI_GATE: Final = _gate("npi")
+
+
+class _WordLabel(NamedTuple):
+    """A label pattern that starts with a whole word (a space or tab follows it wherever the
+    pattern matches): it is tried only where :meth:`Scan.starts_of` finds the word, a list
+    that other labels and claim values share, instead of by a scan of its own."""
+
+    word: str
+    pattern: re.Pattern[str]
+
+
+_DOB_TAIL: Final = r"[ \t]*[:#]?[ \t]*"
 # (the words the label needs, a text it needs where a word may run on, the label)
-_DOB_LABEL_RES: Final = tuple(
-    (gate, needle, re.compile(p + r"[ \t]*[:#]?[ \t]*"))
-    for gate, needle, p in (
-        (_gate("date", "of"), "birth", r"date[ \t]+of[ \t]+birth"),
-        (None, "birth", r"birth[ \t]*date"),
-        (_gate("dob"), "", r"dob(?![a-z])"),
-        (_gate("d", "o"), "d.o.b", r"d\.o\.b\.?"),
-    )
+_DOB_LABEL_RES: Final[tuple[tuple[Gate | None, str, re.Pattern[str] | _WordLabel], ...]] = (
+    (
+        _gate("date", "of"),
+        "birth",
+        _WordLabel("date", re.compile(r"date[ \t]+of[ \t]+birth" + _DOB_TAIL)),
+    ),
+    (None, "birth", re.compile(r"birth[ \t]*date" + _DOB_TAIL)),
+    (_gate("dob"), "", re.compile(r"dob(?![a-z])" + _DOB_TAIL)),
+    (_gate("d", "o"), "d.o.b", re.compile(r"d\.o\.b\.?" + _DOB_TAIL)),
 )
 _DOS_LABEL_RES: Final = ((None, "", _Vocab(_vocab.SERVICE_DATE_LABELS, r"[ \t]*[:#]?")),)
 _DOS_SENTENCE_RE: Final = re.compile(_phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*\Z")
@@ -920,11 +934,15 @@ class Scan:
         out.sort(key=_match_start)
         return out
 
-    def _at(self, pattern: re.Pattern[str] | _Vocab) -> list[re.Match[str]]:
+    def _at(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[re.Match[str]]:
         """Matches of ``pattern`` in ``low`` that start on a word boundary."""
         if isinstance(pattern, _Vocab):
             return self.vocab_matches(pattern)
-        return _words_at(pattern, self.low)
+        low = self.low
+        if isinstance(pattern, _WordLabel):
+            match = pattern.pattern.match
+            return [m for m in map(match, repeat(low), self.starts_of(pattern.word)) if m]
+        return _words_at(pattern, low)
 
     @_lazy
     def capitals(self) -> bytes:
@@ -1078,7 +1096,9 @@ class Scan:
         return None, None
 
     def _labelled_dates(
-        self, labels: Sequence[tuple[Gate | None, str, re.Pattern[str] | _Vocab]], lines: int
+        self,
+        labels: Sequence[tuple[Gate | None, str, re.Pattern[str] | _Vocab | _WordLabel]],
+        lines: int,
     ) -> list[TextDate]:
         low, words = self.low, self.words
         found: dict[int, TextDate] = {}
