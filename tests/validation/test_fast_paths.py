@@ -223,12 +223,23 @@ def test_salutation_lines_are_what_a_line_by_line_reading_finds(text: str) -> No
     assert _offsets("DK711", text) == _dk711_plain(text)
 
 
-_VOCABS = [v for v in vars(_analysis).values() if isinstance(v, _analysis._Vocab)]
+_VOCABS = [
+    *(v for v in vars(_analysis).values() if isinstance(v, _analysis._Vocab)),
+    *(label for _, _, label in _analysis._DOS_LABEL_RES if isinstance(label, _analysis._Vocab)),
+]
+_PHRASE_WORDS = sorted(
+    {w for phrases in (
+        _analysis._vocab.CLAIM_NUMBER_LABELS, _analysis._vocab.MEMBER_ID_LABELS,
+        _analysis._vocab.MEMBER_ID_LINE_LABELS, _analysis._vocab.MEDICARE_ID_LABELS,
+        _analysis._vocab.PATIENT_LABELS, _analysis._vocab.SERVICE_DATE_LABELS,
+    ) for p in phrases for w in p.split()}
+)  # fmt: skip
 _WORD_PIECES = st.sampled_from(
     [
-        *sorted({w for v in _VOCABS for w in v.firsts}),
+        *sorted({w for v in _VOCABS for w in v.firsts}), *_PHRASE_WORDS,
         "member id:", "claim #", "date of service:", "id#", "patient's name:", "icn:",
-        "x", "1", "-", "'", ":", " ", "\t", "\n", "é", "s", "2",
+        "claim number", "member id (primary):", "date of service 2", "claim no. 1",
+        "x", "1", "-", "'", ":", " ", "\t", "\n", "\r\n", "é", "s", "2", "(", ")", "#", ".",
     ]
 )  # fmt: skip
 
@@ -250,7 +261,7 @@ def _starts_plain(low: str, word: str) -> list[int]:
 def test_whole_words_and_labels_are_found_where_the_definition_finds_them(text: str) -> None:
     sc = scan(Document(text))
     for vocab in _VOCABS:
-        fast = [(m.start(), m.end()) for m in sc.vocab_matches(vocab)]
+        fast = sc.vocab_spans(vocab)
         assert fast == [(m.start(), m.end()) for m in vocab.matches(sc.low)]
         for w in vocab.firsts:
             assert sc.starts_of(w) == _starts_plain(sc.low, w)
@@ -439,5 +450,5 @@ def test_word_labels_match_where_a_scan_of_their_own_matches(text: str) -> None:
     sc = scan(Document(text))
     for _, _, label in _analysis._DOB_LABEL_RES:
         if isinstance(label, _analysis._WordLabel):
-            fast = [m.span() for m in sc._at(label)]
-            assert fast == [m.span() for m in _analysis._words_at(label.pattern, sc.low)]
+            fast = sc._ends(label)
+            assert fast == [m.end() for m in _analysis._words_at(label.pattern, sc.low)]

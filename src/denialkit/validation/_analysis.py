@@ -451,10 +451,6 @@ class Labelled(NamedTuple):
     medicare: bool = False
 
 
-def _match_start(m: re.Match[str]) -> int:
-    return m.start()
-
-
 def _start(v: Labelled) -> int:
     return v.start
 
@@ -474,15 +470,24 @@ def _value_after(text: str, pos: int) -> Labelled | None:
     return None
 
 
+def _phrase_alternatives(phrases: Sequence[str]) -> list[tuple[str, str]]:
+    """Each phrase's first word (its first run of letters and digits) and its pattern, in
+    the order :func:`_phrases` tries them."""
+    alts = []
+    for p in sorted(set(phrases), key=lambda x: (-len(x), x)):
+        body = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)".join(re.escape(w) for w in p.split())
+        first = _ALNUM_WORD_RE.match(p)
+        alts.append(
+            (first.group() if first else "", body + (r"(?![a-z0-9])" if p[-1].isalnum() else ""))
+        )
+    return alts
+
+
 def _phrases(phrases: Sequence[str]) -> str:
     """An alternation of vocabulary phrases (longest first), each word escaped, any run of
     spaces or tabs (or one line break) where a phrase has a space, ending where a word
     ends."""
-    alts = []
-    for p in sorted(set(phrases), key=lambda x: (-len(x), x)):
-        body = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)".join(re.escape(w) for w in p.split())
-        alts.append(body + (r"(?![a-z0-9])" if p[-1].isalnum() else ""))
-    return "(?:" + "|".join(alts) + ")"
+    return "(?:" + "|".join(body for _, body in _phrase_alternatives(phrases)) + ")"
 
 
 _VOCAB_WORDS: Final[set[str]] = set()
@@ -505,19 +510,51 @@ class _Vocab:
     word of one of its phrases starts a word (found with ``str.find``), instead of at every
     offset of the text."""
 
-    __slots__ = ("by_key", "firsts", "keys", "others", "pattern")
+    __slots__ = (
+        "_by_word",
+        "alternatives",
+        "by_key",
+        "firsts",
+        "keys",
+        "others",
+        "pattern",
+        "tail",
+    )
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
         self.pattern = re.compile(_phrases(phrases) + tail)
+        self.alternatives = _phrase_alternatives(phrases)
+        self.tail = tail
+        self._by_word: dict[str, re.Pattern[str]] = {}
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
         self.firsts = tuple(sorted(leads))
         # a first word of letters only is a whole run of letters wherever a phrase matches,
-        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_matches`)
+        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_spans`)
         self.by_key = {w.encode("ascii"): w for w in self.firsts if w.isalpha()}
         self.keys = frozenset(self.by_key)
         # first words with a digit are looked for in any text
         self.others = tuple(w for w in self.firsts if not w.isalpha())
         _VOCAB_WORDS.update(self.firsts)
+
+    def word_pattern(self, word: str) -> re.Pattern[str]:
+        """The phrases that start with ``word`` (one of :attr:`firsts`), as one pattern that
+        starts with the word, standing whole, and reads the rest of the phrase and the tail in
+        a look-ahead, captured as group 1.
+
+        Its matches take only the word, so one scan (``finditer``, which searches for the
+        word fast) finds every start :meth:`matches` finds, also where a match would run over
+        the next start; at each, group 1 ends where :attr:`pattern`'s match ends. Made on
+        first use; the words are the vocabulary's own, a fixed set.
+        """
+        got = self._by_word.get(word)
+        if got is None:
+            w = re.escape(word)
+            # every alternative of the word starts with it escaped, as the word is letters
+            # and digits only: the rest of each follows
+            rests = "|".join(body[len(w) :] for first, body in self.alternatives if first == word)
+            got = re.compile(f"{w}(?<![a-z0-9]{w})(?=((?:{rests}){self.tail}))")
+            self._by_word[word] = got
+        return got
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
@@ -914,35 +951,34 @@ class Scan:
             known[word] = got
         return got
 
-    def vocab_matches(self, vocab: _Vocab) -> list[re.Match[str]]:
-        """The same matches as ``vocab.matches(self.low)``, found cheaper: each phrase's first
-        word ends where a run of letters and digits ends (see :func:`_phrases`), so the
-        pattern is tried only where that word stands whole (:meth:`starts_of`, shared by
-        every vocabulary and claim value that asks for the word), and not at all when the
-        word is not among :attr:`words`."""
-        low, match, by_key = self.low, vocab.pattern.match, vocab.by_key
-        out = []
+    def vocab_spans(self, vocab: _Vocab) -> list[tuple[int, int]]:
+        """The spans of ``vocab.matches(self.low)``, found cheaper: each phrase's first word
+        ends where a run of letters and digits ends (see :func:`_phrases`), so a phrase can
+        only match where that word stands whole, and not at all when the word is not among
+        :attr:`words`. Each first word that is there is looked for by one scan in C
+        (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
+        low, by_key = self.low, vocab.by_key
+        out: list[tuple[int, int]] = []
         present = [by_key[k] for k in vocab.keys & self.words]
         if vocab.others:
             present.extend(vocab.others)
         for w in present:
-            for i in self.starts_of(w):
-                m = match(low, i)
-                if m is not None:
-                    out.append(m)
+            out.extend([(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)])
         # each offset starts one whole word, so no two first words share an offset
-        out.sort(key=_match_start)
+        if len(present) > 1:
+            out.sort()
         return out
 
-    def _at(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[re.Match[str]]:
-        """Matches of ``pattern`` in ``low`` that start on a word boundary."""
+    def _ends(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[int]:
+        """Where the matches of ``pattern`` in ``low`` that start on a word boundary end."""
         if isinstance(pattern, _Vocab):
-            return self.vocab_matches(pattern)
+            return [e for _, e in self.vocab_spans(pattern)]
         low = self.low
         if isinstance(pattern, _WordLabel):
             match = pattern.pattern.match
-            return [m for m in map(match, repeat(low), self.starts_of(pattern.word)) if m]
-        return _words_at(pattern, low)
+            found = map(match, repeat(low), self.starts_of(pattern.word))
+            return [m.end() for m in found if m]
+        return [m.end() for m in _words_at(pattern, low)]
 
     @_lazy
     def capitals(self) -> bytes:
@@ -1110,8 +1146,7 @@ class Scan:
                 has[needle] = needle in low
             if not has[needle]:
                 continue
-            for m in self._at(pattern):
-                end = m.end()
+            for end in self._ends(pattern):
                 hi = end + 3 if lines == 0 else _line_end(low, end, lines, reach=200) + 1
                 for t in self.dates_in(end, hi):
                     found.setdefault(t.start, t)
@@ -1140,10 +1175,10 @@ class Scan:
         for pattern, least in ((_CLAIM_LABEL_RE, 1), (_CLAIM_SENTENCE_RE, 4)):
             if out:
                 break  # a labelled claim number is there: no need to read sentences
-            for m in self.vocab_matches(pattern):
-                if low.endswith("insurance ", 0, m.start()):
+            for start, end in self.vocab_spans(pattern):
+                if low.endswith("insurance ", 0, start):
                     continue
-                v = _value_after(text, m.end())
+                v = _value_after(text, end)
                 if (
                     v is not None
                     and v.start not in seen
@@ -1165,12 +1200,12 @@ class Scan:
             (_MEMBER_LABEL_RE, False, False),
             (_MEMBER_LINE_LABEL_RE, False, True),
         ):
-            for m in self.vocab_matches(pattern):
+            for start, end in self.vocab_spans(pattern):
                 if line_start:
-                    head = _line_head(low, m.start(), 8)
+                    head = _line_head(low, start, 8)
                     if head is None or head.strip():
                         continue
-                v = _value_after(text, m.end())
+                v = _value_after(text, end)
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
@@ -1182,11 +1217,11 @@ class Scan:
         """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
         text = self.text
         out = []
-        for m in self.vocab_matches(_PATIENT_LABEL_RE):
-            v = _NAME_VALUE_RE.match(text, m.end())
+        for _, end in self.vocab_spans(_PATIENT_LABEL_RE):
+            v = _NAME_VALUE_RE.match(text, end)
             toks = _name_tokens(v.group()) if v else []
             if toks:
-                out.append(_new(Labelled, (" ".join(toks), m.end(), False)))
+                out.append(_new(Labelled, (" ".join(toks), end, False)))
         out.sort(key=_start)
         return out
 
