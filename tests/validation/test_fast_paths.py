@@ -452,3 +452,42 @@ def test_word_labels_match_where_a_scan_of_their_own_matches(text: str) -> None:
         if isinstance(label, _analysis._WordLabel):
             fast = sc._ends(label)
             assert fast == [m.end() for m in _analysis._words_at(label.pattern, sc.low)]
+
+
+def _find_value_by_starts(text: str, value: str) -> int:
+    """Where a claim value stands, by the definition: at the first place where its first word
+    stands whole in the text (:meth:`Scan.starts_of`) and the value follows, with nothing
+    glued after it (no check after a value cut at the cap)."""
+    sc = scan(Document(text))
+    v = value[: _analysis.MAX_VALUE]
+    cut = len(v) < len(value)
+    first = re.match("[a-z0-9]+", v.lower())
+    assert v.isascii() and first is not None and not (cut and first.end() == len(v))
+    for i in sc.starts_of(first.group()):
+        if text.startswith(v, i):
+            j = i + len(v)
+            if cut or j >= len(text) or not text[j].isalnum():
+                return i
+    return -1
+
+
+_VALUE_PIECES = st.sampled_from(["Ab", "ab", "1", "x", " ", "-", ".", "é", "Ab-1", "b", "\n"])
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(_VALUE_PIECES, max_size=16).map("".join),
+    st.lists(_VALUE_PIECES, min_size=1, max_size=4)
+    .map("".join)
+    .filter(lambda v: v.isascii() and v[:1].isalnum()),
+)
+def test_claim_values_are_found_where_their_first_word_stands(text: str, value: str) -> None:
+    sc = scan(Document(text))
+    assert _analysis._find_value(sc, value) == _find_value_by_starts(text, value)
+
+
+@pytest.mark.parametrize("value", ["Ab 1", "ab", "Ab-1", "xy " * 100 + "z", "a " * 200])
+def test_claim_values_on_chosen_text(value: str) -> None:
+    for text in (f"x{value} {value}", f"{value}1 {value}", f"é{value}é {value}", value * 3):
+        sc = scan(Document(text))
+        assert _analysis._find_value(sc, value) == _find_value_by_starts(text, value)

@@ -266,10 +266,13 @@ def _has_phrase(sc: Scan, value: str) -> bool:
 def _find_value(sc: Scan, value: str) -> int:
     """The first offset of a claim value in the text, exactly and on word boundaries, or -1.
 
-    An ASCII value that starts with a letter or digit is checked only where its first word
-    stands in the text (:meth:`Scan.starts_of`);
-    other values fall back to :func:`_find_word`. Both look at most at the first
-    :data:`MAX_VALUE` characters.
+    An ASCII value that starts with a letter or digit counts where its first word stands
+    whole in the text (as :meth:`Scan.starts_of` finds it): it is searched for as a whole,
+    and the first hit with nothing glued before it (in ``low``) or after it is the answer,
+    so the search usually stops near the top of the letter. (Its first word then stands
+    whole: the character after it in the value is not a letter or digit, or is the value's
+    end, where the text's is checked.) Other values fall back to :func:`_find_word`. Both
+    look at most at the first :data:`MAX_VALUE` characters.
     """
     v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
     cut = len(v) < len(value)
@@ -280,16 +283,17 @@ def _find_value(sc: Scan, value: str) -> int:
         return _find_word(sc.text, value)
     text = sc.text
     n, end = len(v), len(text)
-    key = first.group()
     if cut and first.end() == len(v):
         # one word longer than the cap
         return _find_word(text, value)
-    starts = sc.starts_of(key)
-    for i in starts:
-        if text.startswith(v, i):
+    low = sc.low
+    i = text.find(v)
+    while i >= 0:
+        if i == 0 or not low[i - 1].isalnum():
             j = i + n
             if cut or j >= end or not text[j].isalnum():
                 return i
+        i = text.find(v, i + 1)
     return -1
 
 
