@@ -1053,27 +1053,33 @@ class Scan:
 
     def _named_dates(self, found: dict[int, TextDate]) -> None:
         """Add the written-out dates (``March 31, 2026``, ``31 Mar. 2026``) to ``found``,
-        read backwards from their years (see :data:`_NAMED_YEAR_REV_RE`)."""
+        read backwards from their years (see :data:`_NAMED_YEAR_REV_RE`). The years come
+        last to first; no two dates start at the same offset (what stands before a year holds
+        no four digits in a row), so the order does not matter."""
         low = self.low
         n = len(low)
-        for y in reversed(list(_NAMED_YEAR_REV_RE.finditer(self.digits0_rev))):
+        months = _MONTHS_REV
+        reach = _DATE_WINDOW + 5  # from the end of the year back to the window's start
+        for y in _NAMED_YEAR_REV_RE.finditer(self.digits0_rev):
             k = y.start()  # in the text: the year ends at n - k, after a space at n - k - 5
             e = n - k
-            j = e - 5
-            lo = j - _DATE_WINDOW if j > _DATE_WINDOW else 0
             end = y.end(1)
-            if end <= n - lo:
+            if end - k <= reach or e <= reach:
                 mn = y.group(3)
-                day_at = y.span(2) if mn else y.span(5)
-                month = _MONTHS_REV.get(mn if mn else y.group(4))
-                day = low[n - day_at[1] : n - day_at[0]]
-            else:
-                b = _NAMED_BEFORE_YEAR_REV_RE.match(self.rev, k + 4, n - lo)
+                if mn:
+                    month = months.get(mn)
+                    d0, d1 = y.span(2)
+                else:
+                    month = months.get(y.group(4))
+                    d0, d1 = y.span(5)
+                day = low[n - d1 : n - d0]
+            else:  # the match runs past the window: match again within it
+                b = _NAMED_BEFORE_YEAR_REV_RE.match(self.rev, k + 4, k + reach)
                 if b is None:
                     continue
                 end = b.end()
                 md, mn, dm, dd = b.groups()
-                month = _MONTHS_REV.get(mn if mn else dm)
+                month = months.get(mn if mn else dm)
                 day = (md if mn else dd)[::-1]
             start = n - end
             if month is None or (
@@ -1082,7 +1088,7 @@ class Scan:
                 continue
             if start not in found:
                 try:
-                    value: date | None = date(int(low[j + 1 : e]), month, int(day))
+                    value: date | None = date(int(low[e - 4 : e]), month, int(day))
                 except ValueError:
                     value = None
                 found[start] = _new(TextDate, (start, e, value))
