@@ -16,6 +16,11 @@ Speed and safety of the scans:
   words of the text (:attr:`Scan.words`), and its pattern runs only when its words are there;
   other rules first test for a character or word their trigger cannot do without (``[``,
   ``___``, ``TBD`` among the capitals).
+- Where a pattern must be tried at many places (the first word of a label, a year), one
+  scan that starts with the literal finds them all and reads what must follow in a captured
+  look-ahead, so places where nothing matches cost no Python step, and a match taking only
+  the literal never hides the next place (:meth:`_Vocab.word_pattern`,
+  :data:`_NAMED_YEAR_REV_RE`).
 - Every quantifier is bounded or possessive and every look-around has a fixed width, so each
   pattern runs in time linear in the text, also on long runs of near-misses.
 - Checks on non-ASCII characters (bidi controls, zero-width characters, other digits) look at
