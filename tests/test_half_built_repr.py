@@ -53,6 +53,7 @@ NEEDS_ARGUMENTS = frozenset(
         "denialkit.validation._analysis.Labelled",
         "denialkit.validation._analysis.Cited",
         "denialkit.validation._analysis._Where",
+        "denialkit.validation._analysis._WordLabel",
     }
 )
 

@@ -223,12 +223,23 @@ def test_salutation_lines_are_what_a_line_by_line_reading_finds(text: str) -> No
     assert _offsets("DK711", text) == _dk711_plain(text)
 
 
-_VOCABS = [v for v in vars(_analysis).values() if isinstance(v, _analysis._Vocab)]
+_VOCABS = [
+    *(v for v in vars(_analysis).values() if isinstance(v, _analysis._Vocab)),
+    *(label for _, _, label in _analysis._DOS_LABEL_RES if isinstance(label, _analysis._Vocab)),
+]
+_PHRASE_WORDS = sorted(
+    {w for phrases in (
+        _analysis._vocab.CLAIM_NUMBER_LABELS, _analysis._vocab.MEMBER_ID_LABELS,
+        _analysis._vocab.MEMBER_ID_LINE_LABELS, _analysis._vocab.MEDICARE_ID_LABELS,
+        _analysis._vocab.PATIENT_LABELS, _analysis._vocab.SERVICE_DATE_LABELS,
+    ) for p in phrases for w in p.split()}
+)  # fmt: skip
 _WORD_PIECES = st.sampled_from(
     [
-        *sorted({w for v in _VOCABS for w in v.firsts}),
+        *sorted({w for v in _VOCABS for w in v.firsts}), *_PHRASE_WORDS,
         "member id:", "claim #", "date of service:", "id#", "patient's name:", "icn:",
-        "x", "1", "-", "'", ":", " ", "\t", "\n", "é", "s", "2",
+        "claim number", "member id (primary):", "date of service 2", "claim no. 1",
+        "x", "1", "-", "'", ":", " ", "\t", "\n", "\r\n", "é", "s", "2", "(", ")", "#", ".",
     ]
 )  # fmt: skip
 
@@ -250,7 +261,7 @@ def _starts_plain(low: str, word: str) -> list[int]:
 def test_whole_words_and_labels_are_found_where_the_definition_finds_them(text: str) -> None:
     sc = scan(Document(text))
     for vocab in _VOCABS:
-        fast = [(m.start(), m.end()) for m in sc.vocab_matches(vocab)]
+        fast = sc.vocab_spans(vocab)
         assert fast == [(m.start(), m.end()) for m in vocab.matches(sc.low)]
         for w in vocab.firsts:
             assert sc.starts_of(w) == _starts_plain(sc.low, w)
@@ -364,3 +375,119 @@ _DUMMY_PIECES = st.sampled_from(
 @given(st.lists(_DUMMY_PIECES, max_size=12).map("".join))
 def test_dk309_finds_what_its_definition_finds(text: str) -> None:
     assert _offsets("DK309", text) == _dk309_plain(text)
+
+
+def _named_dates_per_year(text: str) -> list[tuple[int, int, object]]:
+    """Written-out dates read the way the validator read them before: one anchored match on
+    the reversed text for each space and year, within the window before it."""
+    sc = scan(Document(text))
+    low, rev = sc.low, sc.low[::-1]
+    n = len(low)
+    out = []
+    for y in re.finditer(" 0000(?!0)", sc.shape):
+        j = y.start()
+        lo = j - _analysis._DATE_WINDOW if j > _analysis._DATE_WINDOW else 0
+        b = _analysis._NAMED_BEFORE_YEAR_REV_RE.match(rev, n - 1 - j, n - lo)
+        if b is None:
+            continue
+        start = n - b.end()
+        md, mn, dm, dd = b.groups()
+        month = _analysis._MONTHS_REV.get(mn or dm)
+        if month is None or (
+            start and (low[start - 1].isalpha() if mn else low[start - 1].isdigit())
+        ):
+            continue
+        out.append(
+            (
+                start,
+                j + 5,
+                _analysis._make_date(int(low[j + 1 : j + 5]), month, int((md or dd)[::-1])),
+            )
+        )
+    return out
+
+
+_DATE_PIECES = st.sampled_from(
+    [
+        "March", "mar.", "Sept", "September", "may", "xmay", "dec", "31", "1", "02", "3rd",
+        "21st", "2026", "12026", "1999", ", ", ",", " ", "  ", "\t", " " * 9, " " * 17,
+        " " * 18, "\n", "-", "/", "x", "é", "0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(_DATE_PIECES, max_size=14).map("".join))
+def test_named_dates_in_one_scan_are_those_read_year_by_year(text: str) -> None:
+    sc = scan(Document(text))
+    found: dict[int, _analysis.TextDate] = {}
+    sc._named_dates(found)
+    assert sorted(tuple(t) for t in found.values()) == sorted(_named_dates_per_year(text))
+
+
+@pytest.mark.parametrize("spaces", [1, 8, 12, 13, 14, 17, 18, 19, 20, 21, 30])
+def test_named_dates_at_the_edge_of_the_window(spaces: int) -> None:
+    for text in (
+        f"September{' ' * spaces}30, 2026",
+        f"30{' ' * spaces}September 2026",
+        f"x mar{' ' * spaces}3 2026 and May 5, 2027",
+    ):
+        sc = scan(Document(text))
+        found: dict[int, _analysis.TextDate] = {}
+        sc._named_dates(found)
+        assert sorted(tuple(t) for t in found.values()) == sorted(_named_dates_per_year(text))
+
+
+_DOB_PIECES = st.sampled_from(
+    ["date", "Date", "of", "birth", "dates", "xdate", "date2", " ", "  ", "\t", "\n", ":", "#",
+     "-", "é", "1", "update", "birthdate", "of birth"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_DOB_PIECES, max_size=14).map("".join))
+def test_word_labels_match_where_a_scan_of_their_own_matches(text: str) -> None:
+    sc = scan(Document(text))
+    for _, _, label in _analysis._DOB_LABEL_RES:
+        if isinstance(label, _analysis._WordLabel):
+            fast = sc._ends(label)
+            assert fast == [m.end() for m in _analysis._words_at(label.pattern, sc.low)]
+
+
+def _find_value_by_starts(text: str, value: str) -> int:
+    """Where a claim value stands, by the definition: at the first place where its first word
+    stands whole in the text (:meth:`Scan.starts_of`) and the value follows, with nothing
+    glued after it (no check after a value cut at the cap)."""
+    sc = scan(Document(text))
+    v = value[: _analysis.MAX_VALUE]
+    cut = len(v) < len(value)
+    first = re.match("[a-z0-9]+", v.lower())
+    assert v.isascii() and first is not None and not (cut and first.end() == len(v))
+    for i in sc.starts_of(first.group()):
+        if text.startswith(v, i):
+            j = i + len(v)
+            if cut or j >= len(text) or not text[j].isalnum():
+                return i
+    return -1
+
+
+_VALUE_PIECES = st.sampled_from(["Ab", "ab", "1", "x", " ", "-", ".", "é", "Ab-1", "b", "\n"])
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(_VALUE_PIECES, max_size=16).map("".join),
+    st.lists(_VALUE_PIECES, min_size=1, max_size=4)
+    .map("".join)
+    .filter(lambda v: v.isascii() and v[:1].isalnum()),
+)
+def test_claim_values_are_found_where_their_first_word_stands(text: str, value: str) -> None:
+    sc = scan(Document(text))
+    assert _analysis._find_value(sc, value) == _find_value_by_starts(text, value)
+
+
+@pytest.mark.parametrize("value", ["Ab 1", "ab", "Ab-1", "xy " * 100 + "z", "a " * 200])
+def test_claim_values_on_chosen_text(value: str) -> None:
+    for text in (f"x{value} {value}", f"{value}1 {value}", f"é{value}é {value}", value * 3):
+        sc = scan(Document(text))
+        assert _analysis._find_value(sc, value) == _find_value_by_starts(text, value)

@@ -16,6 +16,11 @@ Speed and safety of the scans:
   words of the text (:attr:`Scan.words`), and its pattern runs only when its words are there;
   other rules first test for a character or word their trigger cannot do without (``[``,
   ``___``, ``TBD`` among the capitals).
+- Where a pattern must be tried at many places (the first word of a label, a year), one
+  scan that starts with the literal finds them all and reads what must follow in a captured
+  look-ahead, so places where nothing matches cost no Python step, and a match taking only
+  the literal never hides the next place (:meth:`_Vocab.word_pattern`,
+  :data:`_NAMED_YEAR_REV_RE`).
 - Every quantifier is bounded or possessive and every look-around has a fixed width, so each
   pattern runs in time linear in the text, also on long runs of near-misses.
 - Checks on non-ASCII characters (bidi controls, zero-width characters, other digits) look at
@@ -37,6 +42,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
@@ -265,10 +271,13 @@ def _has_phrase(sc: Scan, value: str) -> bool:
 def _find_value(sc: Scan, value: str) -> int:
     """The first offset of a claim value in the text, exactly and on word boundaries, or -1.
 
-    An ASCII value that starts with a letter or digit is checked only where its first word
-    stands in the text (:meth:`Scan.starts_of`);
-    other values fall back to :func:`_find_word`. Both look at most at the first
-    :data:`MAX_VALUE` characters.
+    An ASCII value that starts with a letter or digit counts where its first word stands
+    whole in the text (as :meth:`Scan.starts_of` finds it): it is searched for as a whole,
+    and the first hit with nothing glued before it (in ``low``) or after it is the answer,
+    so the search usually stops near the top of the letter. (Its first word then stands
+    whole: the character after it in the value is not a letter or digit, or is the value's
+    end, where the text's is checked.) Other values fall back to :func:`_find_word`. Both
+    look at most at the first :data:`MAX_VALUE` characters.
     """
     v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
     cut = len(v) < len(value)
@@ -279,16 +288,17 @@ def _find_value(sc: Scan, value: str) -> int:
         return _find_word(sc.text, value)
     text = sc.text
     n, end = len(v), len(text)
-    key = first.group()
     if cut and first.end() == len(v):
         # one word longer than the cap
         return _find_word(text, value)
-    starts = sc.starts_of(key)
-    for i in starts:
-        if text.startswith(v, i):
+    low = sc.low
+    i = text.find(v)
+    while i >= 0:
+        if i == 0 or not low[i - 1].isalnum():
             j = i + n
             if cut or j >= end or not text[j].isalnum():
                 return i
+        i = text.find(v, i + 1)
     return -1
 
 
@@ -396,9 +406,18 @@ _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
     r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?P<dd>[0-9]{1,2}))"
 )
 _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
-# a space and a year in the shape of the text, the year not glued to more digits
-# a space and a year in the shape of the text, the year not glued to more digits
-_SPACE_YEAR_RE: Final = re.compile(" 0000(?!0)")
+# The same, for every year at once: on the reversed text with every digit a 0
+# (:attr:`Scan.digits0_rev`), a year not glued to more digits and, in a look-ahead, what
+# stands before it (a match takes only the year's four digits, so the next year is found
+# too). The pattern starts with a literal, which the engine searches for fast, and a year
+# with no month before it costs no Python step. The window is not part of the pattern: a
+# match that reaches past it is matched again as above, within the window (a match that
+# ends within the window is the one the window gives). A date in the window has at most 17
+# spaces or tabs in a row, so longer runs are not read.
+_NAMED_YEAR_REV_RE: Final = re.compile(
+    r"0000(?<!00000)(?=( ,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"|\.?([a-z]{3,9})[ \t]{1,20}(0{1,2}))))"
+)
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
     r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
 )
@@ -441,10 +460,6 @@ class Labelled(NamedTuple):
     medicare: bool = False
 
 
-def _match_start(m: re.Match[str]) -> int:
-    return m.start()
-
-
 def _start(v: Labelled) -> int:
     return v.start
 
@@ -464,15 +479,24 @@ def _value_after(text: str, pos: int) -> Labelled | None:
     return None
 
 
+def _phrase_alternatives(phrases: Sequence[str]) -> list[tuple[str, str]]:
+    """Each phrase's first word (its first run of letters and digits) and its pattern, in
+    the order :func:`_phrases` tries them."""
+    alts = []
+    for p in sorted(set(phrases), key=lambda x: (-len(x), x)):
+        body = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)".join(re.escape(w) for w in p.split())
+        first = _ALNUM_WORD_RE.match(p)
+        alts.append(
+            (first.group() if first else "", body + (r"(?![a-z0-9])" if p[-1].isalnum() else ""))
+        )
+    return alts
+
+
 def _phrases(phrases: Sequence[str]) -> str:
     """An alternation of vocabulary phrases (longest first), each word escaped, any run of
     spaces or tabs (or one line break) where a phrase has a space, ending where a word
     ends."""
-    alts = []
-    for p in sorted(set(phrases), key=lambda x: (-len(x), x)):
-        body = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)".join(re.escape(w) for w in p.split())
-        alts.append(body + (r"(?![a-z0-9])" if p[-1].isalnum() else ""))
-    return "(?:" + "|".join(alts) + ")"
+    return "(?:" + "|".join(body for _, body in _phrase_alternatives(phrases)) + ")"
 
 
 _VOCAB_WORDS: Final[set[str]] = set()
@@ -495,19 +519,51 @@ class _Vocab:
     word of one of its phrases starts a word (found with ``str.find``), instead of at every
     offset of the text."""
 
-    __slots__ = ("by_key", "firsts", "keys", "others", "pattern")
+    __slots__ = (
+        "_by_word",
+        "alternatives",
+        "by_key",
+        "firsts",
+        "keys",
+        "others",
+        "pattern",
+        "tail",
+    )
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
         self.pattern = re.compile(_phrases(phrases) + tail)
+        self.alternatives = _phrase_alternatives(phrases)
+        self.tail = tail
+        self._by_word: dict[str, re.Pattern[str]] = {}
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
         self.firsts = tuple(sorted(leads))
         # a first word of letters only is a whole run of letters wherever a phrase matches,
-        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_matches`)
+        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_spans`)
         self.by_key = {w.encode("ascii"): w for w in self.firsts if w.isalpha()}
         self.keys = frozenset(self.by_key)
         # first words with a digit are looked for in any text
         self.others = tuple(w for w in self.firsts if not w.isalpha())
         _VOCAB_WORDS.update(self.firsts)
+
+    def word_pattern(self, word: str) -> re.Pattern[str]:
+        """The phrases that start with ``word`` (one of :attr:`firsts`), as one pattern that
+        starts with the word, standing whole, and reads the rest of the phrase and the tail in
+        a look-ahead, captured as group 1.
+
+        Its matches take only the word, so one scan (``finditer``, which searches for the
+        word fast) finds every start :meth:`matches` finds, also where a match would run over
+        the next start; at each, group 1 ends where :attr:`pattern`'s match ends. Made on
+        first use; the words are the vocabulary's own, a fixed set.
+        """
+        got = self._by_word.get(word)
+        if got is None:
+            w = re.escape(word)
+            # every alternative of the word starts with it escaped, as the word is letters
+            # and digits only: the rest of each follows
+            rests = "|".join(body[len(w) :] for first, body in self.alternatives if first == word)
+            got = re.compile(f"{w}(?<![a-z0-9]{w})(?=((?:{rests}){self.tail}))")
+            self._by_word[word] = got
+        return got
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
@@ -555,15 +611,28 @@ _NPI_LABEL_RE: Final = re.compile(
     r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
 )
 _NPI_GATE: Final = _gate("npi")
+
+
+class _WordLabel(NamedTuple):
+    """A label pattern that starts with a whole word (a space or tab follows it wherever the
+    pattern matches): it is tried only where :meth:`Scan.starts_of` finds the word, a list
+    that other labels and claim values share, instead of by a scan of its own."""
+
+    word: str
+    pattern: re.Pattern[str]
+
+
+_DOB_TAIL: Final = r"[ \t]*[:#]?[ \t]*"
 # (the words the label needs, a text it needs where a word may run on, the label)
-_DOB_LABEL_RES: Final = tuple(
-    (gate, needle, re.compile(p + r"[ \t]*[:#]?[ \t]*"))
-    for gate, needle, p in (
-        (_gate("date", "of"), "birth", r"date[ \t]+of[ \t]+birth"),
-        (None, "birth", r"birth[ \t]*date"),
-        (_gate("dob"), "", r"dob(?![a-z])"),
-        (_gate("d", "o"), "d.o.b", r"d\.o\.b\.?"),
-    )
+_DOB_LABEL_RES: Final[tuple[tuple[Gate | None, str, re.Pattern[str] | _WordLabel], ...]] = (
+    (
+        _gate("date", "of"),
+        "birth",
+        _WordLabel("date", re.compile(r"date[ \t]+of[ \t]+birth" + _DOB_TAIL)),
+    ),
+    (None, "birth", re.compile(r"birth[ \t]*date" + _DOB_TAIL)),
+    (_gate("dob"), "", re.compile(r"dob(?![a-z])" + _DOB_TAIL)),
+    (_gate("d", "o"), "d.o.b", re.compile(r"d\.o\.b\.?" + _DOB_TAIL)),
 )
 _DOS_LABEL_RES: Final = ((None, "", _Vocab(_vocab.SERVICE_DATE_LABELS, r"[ \t]*[:#]?")),)
 _DOS_SENTENCE_RE: Final = re.compile(_phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*\Z")
@@ -854,6 +923,11 @@ class Scan:
         return self.low.encode("ascii").translate(_DIGITS0_BYTES).decode("ascii")
 
     @_lazy
+    def digits0_rev(self) -> str:
+        """:attr:`digits0` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.digits0[::-1]
+
+    @_lazy
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
         return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
@@ -886,31 +960,34 @@ class Scan:
             known[word] = got
         return got
 
-    def vocab_matches(self, vocab: _Vocab) -> list[re.Match[str]]:
-        """The same matches as ``vocab.matches(self.low)``, found cheaper: each phrase's first
-        word ends where a run of letters and digits ends (see :func:`_phrases`), so the
-        pattern is tried only where that word stands whole (:meth:`starts_of`, shared by
-        every vocabulary and claim value that asks for the word), and not at all when the
-        word is not among :attr:`words`."""
-        low, match, by_key = self.low, vocab.pattern.match, vocab.by_key
-        out = []
+    def vocab_spans(self, vocab: _Vocab) -> list[tuple[int, int]]:
+        """The spans of ``vocab.matches(self.low)``, found cheaper: each phrase's first word
+        ends where a run of letters and digits ends (see :func:`_phrases`), so a phrase can
+        only match where that word stands whole, and not at all when the word is not among
+        :attr:`words`. Each first word that is there is looked for by one scan in C
+        (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
+        low, by_key = self.low, vocab.by_key
+        out: list[tuple[int, int]] = []
         present = [by_key[k] for k in vocab.keys & self.words]
         if vocab.others:
             present.extend(vocab.others)
         for w in present:
-            for i in self.starts_of(w):
-                m = match(low, i)
-                if m is not None:
-                    out.append(m)
+            out.extend([(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)])
         # each offset starts one whole word, so no two first words share an offset
-        out.sort(key=_match_start)
+        if len(present) > 1:
+            out.sort()
         return out
 
-    def _at(self, pattern: re.Pattern[str] | _Vocab) -> list[re.Match[str]]:
-        """Matches of ``pattern`` in ``low`` that start on a word boundary."""
+    def _ends(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[int]:
+        """Where the matches of ``pattern`` in ``low`` that start on a word boundary end."""
         if isinstance(pattern, _Vocab):
-            return self.vocab_matches(pattern)
-        return _words_at(pattern, self.low)
+            return [e for _, e in self.vocab_spans(pattern)]
+        low = self.low
+        if isinstance(pattern, _WordLabel):
+            match = pattern.pattern.match
+            found = map(match, repeat(low), self.starts_of(pattern.word))
+            return [m.end() for m in found if m]
+        return [m.end() for m in _words_at(pattern, low)]
 
     @_lazy
     def capitals(self) -> bytes:
@@ -975,35 +1052,51 @@ class Scan:
                     continue
                 value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
                 found.setdefault(start, _new(TextDate, (start, e, value)))
-        match_named = _NAMED_BEFORE_YEAR_REV_RE.match
-        rev = ""
-        for y in _SPACE_YEAR_RE.finditer(form):
-            j = y.start()
-            e = j + 5
-            if not rev:
-                rev = self.rev
-            b = match_named(rev, n - 1 - j, n - (j - _DATE_WINDOW if j > _DATE_WINDOW else 0))
-            if b is None:
+        if " 0000" in form:  # a year after a space
+            self._named_dates(found)
+        return [found[k] for k in sorted(found)]
+
+    def _named_dates(self, found: dict[int, TextDate]) -> None:
+        """Add the written-out dates (``March 31, 2026``, ``31 Mar. 2026``) to ``found``,
+        read backwards from their years (see :data:`_NAMED_YEAR_REV_RE`). The years come
+        last to first; no two dates start at the same offset (what stands before a year holds
+        no four digits in a row), so the order does not matter."""
+        low = self.low
+        n = len(low)
+        months = _MONTHS_REV
+        reach = _DATE_WINDOW + 5  # from the end of the year back to the window's start
+        for y in _NAMED_YEAR_REV_RE.finditer(self.digits0_rev):
+            k = y.start()  # in the text: the year ends at n - k, after a space at n - k - 5
+            e = n - k
+            end = y.end(1)
+            if end - k <= reach or e <= reach:
+                mn = y.group(3)
+                if mn:
+                    month = months.get(mn)
+                    d0, d1 = y.span(2)
+                else:
+                    month = months.get(y.group(4))
+                    d0, d1 = y.span(5)
+                day = low[n - d1 : n - d0]
+            else:  # the match runs past the window: match again within it
+                b = _NAMED_BEFORE_YEAR_REV_RE.match(self.rev, k + 4, k + reach)
+                if b is None:
+                    continue
+                end = b.end()
+                md, mn, dm, dd = b.groups()
+                month = months.get(mn if mn else dm)
+                day = (md if mn else dd)[::-1]
+            start = n - end
+            if month is None or (
+                start and (low[start - 1].isalpha() if mn else low[start - 1].isdigit())
+            ):
                 continue
-            start = n - b.end()
-            md, mn, dm, dd = b.groups()
-            if mn:
-                month = _MONTHS_REV.get(mn)
-                if month is None or (start and low[start - 1].isalpha()):
-                    continue
-                day = int(md[::-1])
-            else:
-                month = _MONTHS_REV.get(dm)
-                if month is None or (start and low[start - 1].isdigit()):
-                    continue
-                day = int(dd[::-1])
             if start not in found:
                 try:
-                    value = date(int(low[j + 1 : e]), month, day)
+                    value: date | None = date(int(low[e - 4 : e]), month, int(day))
                 except ValueError:
                     value = None
                 found[start] = _new(TextDate, (start, e, value))
-        return [found[k] for k in sorted(found)]
 
     @_lazy
     def date_starts(self) -> list[int]:
@@ -1054,7 +1147,9 @@ class Scan:
         return None, None
 
     def _labelled_dates(
-        self, labels: Sequence[tuple[Gate | None, str, re.Pattern[str] | _Vocab]], lines: int
+        self,
+        labels: Sequence[tuple[Gate | None, str, re.Pattern[str] | _Vocab | _WordLabel]],
+        lines: int,
     ) -> list[TextDate]:
         low, words = self.low, self.words
         found: dict[int, TextDate] = {}
@@ -1066,8 +1161,7 @@ class Scan:
                 has[needle] = needle in low
             if not has[needle]:
                 continue
-            for m in self._at(pattern):
-                end = m.end()
+            for end in self._ends(pattern):
                 hi = end + 3 if lines == 0 else _line_end(low, end, lines, reach=200) + 1
                 for t in self.dates_in(end, hi):
                     found.setdefault(t.start, t)
@@ -1096,10 +1190,10 @@ class Scan:
         for pattern, least in ((_CLAIM_LABEL_RE, 1), (_CLAIM_SENTENCE_RE, 4)):
             if out:
                 break  # a labelled claim number is there: no need to read sentences
-            for m in self.vocab_matches(pattern):
-                if low.endswith("insurance ", 0, m.start()):
+            for start, end in self.vocab_spans(pattern):
+                if low.endswith("insurance ", 0, start):
                     continue
-                v = _value_after(text, m.end())
+                v = _value_after(text, end)
                 if (
                     v is not None
                     and v.start not in seen
@@ -1121,12 +1215,12 @@ class Scan:
             (_MEMBER_LABEL_RE, False, False),
             (_MEMBER_LINE_LABEL_RE, False, True),
         ):
-            for m in self.vocab_matches(pattern):
+            for start, end in self.vocab_spans(pattern):
                 if line_start:
-                    head = _line_head(low, m.start(), 8)
+                    head = _line_head(low, start, 8)
                     if head is None or head.strip():
                         continue
-                v = _value_after(text, m.end())
+                v = _value_after(text, end)
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
@@ -1138,11 +1232,11 @@ class Scan:
         """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
         text = self.text
         out = []
-        for m in self.vocab_matches(_PATIENT_LABEL_RE):
-            v = _NAME_VALUE_RE.match(text, m.end())
+        for _, end in self.vocab_spans(_PATIENT_LABEL_RE):
+            v = _NAME_VALUE_RE.match(text, end)
             toks = _name_tokens(v.group()) if v else []
             if toks:
-                out.append(_new(Labelled, (" ".join(toks), m.end(), False)))
+                out.append(_new(Labelled, (" ".join(toks), end, False)))
         out.sort(key=_start)
         return out
 
