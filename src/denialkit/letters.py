@@ -39,8 +39,7 @@ import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
-from operator import attrgetter, le
+from operator import is_
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
@@ -1285,7 +1284,7 @@ def _services_view(claim: Claim) -> _ServicesView:
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     """The same objects, in the same order (identity: no ``__eq__`` of records)."""
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+    return a is b or (len(a) == len(b) and all(map(is_, a, b)))
 
 
 # keyed on the billed codes of the minute table (its own codes) with their units: no other
@@ -1377,14 +1376,9 @@ def _in_argument_order(
     if len(evidence) < 2 or not expects:
         return evidence
     rank = _ranks(expects)
-    places = list(map(rank.get, map(_KIND, evidence), repeat(len(rank))))
-    if all(map(le, places, places[1:])):  # already in order (a stable sort keeps it)
-        return evidence
-    order = sorted(range(len(evidence)), key=places.__getitem__)  # stable: ties keep order
-    return tuple([evidence[i] for i in order])
+    get, last = rank.get, len(rank)
+    return tuple(sorted(evidence, key=lambda e: get(e.kind, last)))
 
-
-_KIND: Final = attrgetter("kind")
 
 # keyed on the identity of a template's ``expects`` (template metadata, no claim value);
 # bounded (cleared past 512 entries)
