@@ -1102,18 +1102,18 @@ def _frame(
         opening,
         *quoted,
     ]
-    return _Frame(
-        sender=sender,
-        recipient=recipient,
-        subject=subject,
-        opening=opening,
-        quoted=quoted,
-        request=f"We request {a_noun} of claim {claim.claim_number}.",
-        signature=signature,
-        missing=tuple(missing),
-        top="\n".join(sender),
-        middle="\n\n".join(middle),
-        bottom=f"{_CLOSING}\n\n" + "\n".join(signature),
+    return _Frame(  # by position: keywords cost a NamedTuple more than the parts
+        sender,
+        recipient,
+        subject,
+        opening,
+        quoted,
+        f"We request {a_noun} of claim {claim.claim_number}.",
+        signature,
+        tuple(missing),
+        "\n".join(sender),
+        "\n\n".join(middle),
+        f"{_CLOSING}\n\n" + "\n".join(signature),
     )
 
 
@@ -1417,11 +1417,16 @@ def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
         elif day is not None and day not in days:
             days.append(day)
     out = []
+    months = _MONTHS
     for (kind, title), days in groups.items():
         if not days:
             out.append((kind, title))
         elif len(days) == 1:
-            out.append((kind, f"{title} of {format_date(days[0])}"))
+            day = days[0]
+            if type(day) is date:  # format_date(day), without a call per item
+                out.append((kind, f"{title} of {months[day.month - 1]} {day.day}, {day.year}"))
+            else:
+                out.append((kind, f"{title} of {format_date(day)}"))
         else:
             days.sort()
             out.append((kind, f"{title} of {_and([format_date(d) for d in days])}"))
