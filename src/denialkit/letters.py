@@ -1072,6 +1072,9 @@ class _Frame(NamedTuple):
     middle: str  # from the recipient to the quoted denial
     bottom: str  # the closing and the signature
 
+    def __repr__(self) -> str:  # the parts hold patient data: none of it in a repr
+        return f"<_Frame missing={len(self.missing)}>"
+
 
 def _frame(
     claim: Claim,
