@@ -39,6 +39,7 @@ import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from operator import is_
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
 import attrs
@@ -479,6 +480,10 @@ _WHO: Final = {
 }
 
 _GROUP_PLANS: Final = frozenset({PlanType.ERISA, PlanType.ACA, PlanType.COMMERCIAL})
+# members read once: reading one through its class costs a lookup on Python 3.11
+_MEDICARE: Final = PlanType.MEDICARE
+_DENIAL_NOTICE: Final = EvidenceKind.DENIAL_NOTICE
+_PLAN_VALUES: Final = {p: p.value for p in PlanType}
 
 _CORE_LABELS: Final = {
     "address": "practice address",
@@ -516,16 +521,17 @@ def _fine(claim: Claim, when: object) -> bool:
     field a str of a sane length. Anything unusual goes to the full check in :func:`_check`."""
     if type(when) is not date:
         return False
+    limit, digits = _MAX_TEXT, _MAX_DIGITS
     p, pr, pay, d = claim.patient, claim.provider, claim.payer, claim.denial
     v: object
     for v in (claim.claim_number, p.name, p.member_id, pr.name, pay.name):
-        if type(v) is not str or len(v) > _MAX_TEXT or v.isspace() or not v:
+        if type(v) is not str or len(v) > limit or v.isspace() or not v:
             return False
     for v in (
         p.group_number, pr.npi, pr.address, pr.phone, pr.fax, pr.email, pr.signer_name,
         pr.signer_title, pay.appeals_address, pay.fax, d.reason,
     ):  # fmt: skip
-        if v is not None and (type(v) is not str or len(v) > _MAX_TEXT):
+        if v is not None and (type(v) is not str or len(v) > limit):
             return False
     notice = d.notice_date
     if type(pay.plan_type) is not PlanType or type(notice) is not date or notice > when:
@@ -539,29 +545,29 @@ def _fine(claim: Claim, when: object) -> bool:
         day, code = s.date, s.code
         if type(day) is not date or day > when or type(code) is not str or not code.strip():
             return False
-        if len(code) > _MAX_TEXT or (s.description is not None and type(s.description) is not str):
+        if len(code) > limit or (s.description is not None and type(s.description) is not str):
             return False
         for v in s.modifiers + s.diagnoses:
-            if type(v) is not str or len(v) > _MAX_TEXT:
+            if type(v) is not str or len(v) > limit:
                 return False
-        if s.description is not None and len(s.description) > _MAX_TEXT:
+        if s.description is not None and len(s.description) > limit:
             return False
         # units and charge: finite Decimals under 10**_MAX_DIGITS (else _check decides)
         units, charge = s.units, s.charge
-        if type(units) is not Decimal or not units.is_finite() or units.adjusted() >= _MAX_DIGITS:
+        if type(units) is not Decimal or not units.is_finite() or units.adjusted() >= digits:
             return False
         if charge is not None and not (
-            type(charge) is Decimal and charge.is_finite() and charge.adjusted() < _MAX_DIGITS
+            type(charge) is Decimal and charge.is_finite() and charge.adjusted() < digits
         ):
             return False
     if claim.evidence and not _evidence_fine(claim.evidence, when):
         return False
     for v in claim.facts.values():
         if type(v) is str:
-            if len(v) > _MAX_TEXT:
+            if len(v) > limit:
                 return False
         elif isinstance(v, datetime) or (
-            isinstance(v, tuple) and any(type(x) is not str or len(x) > _MAX_TEXT for x in v)
+            isinstance(v, tuple) and any(type(x) is not str or len(x) > limit for x in v)
         ):
             return False
     return True
@@ -570,13 +576,14 @@ def _fine(claim: Claim, when: object) -> bool:
 def _evidence_fine(evidence: tuple[Evidence, ...], when: date) -> bool:
     """The fast check of :func:`_fine` for the evidence (not cached: hashing the items
     costs more than checking them)."""
+    limit = _MAX_LINE
     for e in evidence:
         if type(e) is not Evidence or type(e.kind) is not EvidenceKind:
             return False
         title, source, made = e.title, e.source, e.date
-        if type(title) is not str or not title or title.isspace() or len(title) > _MAX_LINE:
+        if type(title) is not str or not title or title.isspace() or len(title) > limit:
             return False
-        if "\n" in title or "\r" in title or type(source) is not str or len(source) > _MAX_LINE:
+        if "\n" in title or "\r" in title or type(source) is not str or len(source) > limit:
             return False
         if made is not None and (type(made) is not date or made > when):
             return False
@@ -792,6 +799,12 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     text = text.strip()
     if "\n" not in text:  # one line: the common request block
         return (text,) if text else ()
+    blocks = text.split("\n\n")
+    for block in blocks:  # the common argument: trimmed one-line paragraphs, one blank line
+        if not block or "\n" in block or block.strip() != block:  # apart: as they are
+            break
+    else:
+        return tuple(blocks)
     out: list[str] = []
     for block in "\n".join([line.strip() for line in text.split("\n")]).split("\n\n"):
         block = block.strip("\n")  # a third newline in a row: no line of its own
@@ -896,10 +909,10 @@ def appeal(
 
     # the context: standard names plus the facts the template reads
     facts = claim.facts
-    held = memo.get("services")  # the claim's services as the template and subject read them
-    if held is None:
-        held = memo["services"] = _services_view(claim)
-    services, service_texts, service_codes, service_dates, dates = held
+    held_services = memo.get("services")  # the services as the template and subject read them
+    if held_services is None:
+        held_services = memo["services"] = _services_view(claim)
+    services, _, service_codes, _, dates = held_services
     views = [_code_view(c) for c in codes]
     code_views = tuple(v[0] for v in views)
     notice = format_date(claim.denial.notice_date)
@@ -912,8 +925,8 @@ def appeal(
         "services": services,
         "service_codes": service_codes,
         "service_dates": dates,
-        "plan": plan.value,
-        "medicare": plan is PlanType.MEDICARE,
+        "plan": _PLAN_VALUES[plan],
+        "medicare": plan is _MEDICARE,
         "level": {"number": number, "name": appeal_level.name, "request": title},
         "payer": claim.payer.name,
         "practice": claim.provider.name,
@@ -924,11 +937,10 @@ def appeal(
     }
     held = memo.get("evidence")
     if held is None or held[0] is not meta.expects:
-        held = memo["evidence"] = (
-            meta.expects,
-            _evidence_plan(claim_evidence(claim), meta.expects),
-        )
-    evidence, groups, context["enclosed"] = held[1]
+        ev_plan = _evidence_plan(claim_evidence(claim), meta.expects)
+        held = memo["evidence"] = (meta.expects, ev_plan, *_enclosures(notice, ev_plan[1]))
+    evidence, _, context["enclosed"] = held[1]
+    enclosures, enclosures_text = held[2], held[3]
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
     get = facts.get
@@ -958,80 +970,17 @@ def appeal(
         argument += (_good_cause(claim, plan, number, deps, absent_facts),)
     extra = " ".join(_paragraphs(blocks["request"]))
 
-    # the layout, written here (never by a template) so every letter has every part
-    missing: list[str] = []
-
-    def need(value: object, key: str) -> str:
-        if type(value) is str and value and not value.isspace():
-            return value
-        if not _absent(value):
-            return str(value)
-        label = _CORE_LABELS[key]
-        if label not in missing:
-            missing.append(label)
-        return f"[MISSING: {label}]"
-
-    p, pay, pat = claim.provider, claim.payer, claim.patient
-    sender = [p.name, *_lines(need(p.address, "address"))]
-    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
-        if value and not str(value).isspace():
-            sender.append(f"{label}: {value}")
-    recipient = [pay.name]
-    has_fax = not _absent(pay.fax)
-    if not _absent(pay.appeals_address):
-        recipient.extend(_lines(str(pay.appeals_address)))
-    elif not has_fax:
-        recipient.append(need(None, "recipient"))
-    if has_fax:
-        recipient.append(f"Fax: {pay.fax}")
-
-    who, ident = _WHO.get(plan, ("Patient", "Member ID"))
-    subject: list[tuple[str, str]] = [
-        ("Re", f"Request for {title}"),
-        (who, pat.name),
-        (ident, pat.member_id),
-    ]
-    if plan in _GROUP_PLANS or not _absent(pat.group_number):
-        subject.append(("Group number", need(pat.group_number, "group")))
-    if pat.birth_date is not None:
-        subject.append(("Date of birth", format_date(pat.birth_date)))
-    subject.append(("Claim number", claim.claim_number))
-    subject.append(("Dates of service" if len(service_dates) > 1 else "Date of service", dates))
-    subject.append(("Services" if len(service_texts) > 1 else "Service", "; ".join(service_texts)))
-    subject.append(
-        ("Denial codes" if len(codes) > 1 else "Denial code", ", ".join(c.key for c in codes))
-    )
-
-    opening = (
-        f"{p.name} asks {pay.name} for {a_noun} of claim {claim.claim_number}, for the "
-        f"services provided to {pat.name} on {dates}."
-    )
-    if plan is PlanType.MEDICARE and number == 2:
-        contractor = facts.get("redetermination_contractor")
-        opening += (
-            " The redetermination was decided by "
-            f"{need(contractor if isinstance(contractor, str) else None, 'contractor')}."
+    # the layout, written here (never by a template) so every letter has every part; the
+    # parts that depend on the claim alone are built once per claim, level and codes
+    held = memo.get("frame")
+    if held is None or held[0] != number or not _same(held[1], codes):
+        frame = _frame(
+            claim, plan, number, title, a_noun, codes, views, notice, reason, held_services
         )
-    head = f"Your notice dated {notice} denied the claim with " + (
-        "these codes:" if len(codes) > 1 else "this code:"
-    )
-    quoted = [head + "".join([v[1] for v in views])]
-    if reason is not None:
-        quoted.append(f'The notice gives this reason: "{" ".join(reason.split())}"')
-
-    request = f"We request {a_noun} of claim {claim.claim_number}."
-    if extra:
-        request += " " + extra
-
-    # the enclosures: the notice and the claim's own evidence, nothing else
-    enclosures = [f"Copy of the denial notice dated {notice}"]
-    for _, item in groups:
-        if item not in enclosures:
-            enclosures.append(item)
-
-    signature = [need(p.signer_name, "signer"), need(p.signer_title, "title"), p.name]
-    if p.npi and not str(p.npi).isspace():
-        signature.append(f"NPI: {p.npi}")
+        held = memo["frame"] = (number, codes, frame)
+    frame = held[2]
+    missing = list(frame.missing)
+    request = f"{frame.request} {extra}" if extra else frame.request
 
     # which facts the template needed: the ones whose marker it printed
     rendered = blocks["argument"] + blocks["request"] + "\n".join(argument[-1:])
@@ -1061,44 +1010,36 @@ def appeal(
         held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, evidence))
     checklist = held[2]
 
-    salutation = "Dear appeals reviewer:"
-    closing = "Sincerely,"
-    subject_t, enclosures_t = tuple(subject), tuple(enclosures)
-    numbered = "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
-    paragraphs = [
-        "\n".join(sender),
-        format_date(today),
-        "\n".join(recipient),
-        "\n".join([f"{k}: {v}" for k, v in subject]),
-        salutation,
-        opening,
-        *quoted,
-        *argument,
-        request,
-        f"Enclosures:\n{numbered}",
-        closing,
-        "\n".join(signature),
-    ]
-    text = "\n\n".join(paragraphs) + "\n"
+    text = "\n\n".join(
+        [
+            frame.top,
+            format_date(today),
+            frame.middle,
+            *argument,
+            request,
+            enclosures_text,
+            frame.bottom,
+        ]
+    )
     letter = Letter(
-        text=text,
+        text=text + "\n",
         claim=claim,
         codes=codes,
         letter_date=today,
         missing=tuple(missing),
         level=appeal_level,
         template=name,
-        sender=tuple(sender),
-        recipient=tuple(recipient),
-        subject=subject_t,
-        salutation=salutation,
-        opening=opening,
-        denial=tuple(quoted),
+        sender=frame.sender,
+        recipient=frame.recipient,
+        subject=frame.subject,
+        salutation=_SALUTATION,
+        opening=frame.opening,
+        denial=frame.quoted,
         argument=argument,
         request=request,
-        enclosures=enclosures_t,
-        closing=closing,
-        signature=tuple(signature),
+        enclosures=enclosures,
+        closing=_CLOSING,
+        signature=frame.signature,
         checklist=checklist,
         warnings=warnings,
     )
@@ -1109,9 +1050,205 @@ def appeal(
     return letter
 
 
-def _services_view(
+# ------------------------------------------------------------------------ layout
+
+_SALUTATION: Final = "Dear appeals reviewer:"
+_CLOSING: Final = "Sincerely,"
+
+
+class _Frame(NamedTuple):
+    """The parts of a letter that depend on the claim, the level and the codes alone (not on
+    the template or the letter date), with the text they make."""
+
+    sender: tuple[str, ...]
+    recipient: tuple[str, ...]
+    subject: tuple[tuple[str, str], ...]
+    opening: str
+    quoted: tuple[str, ...]
+    request: str
+    signature: tuple[str, ...]
+    missing: tuple[str, ...]
+    top: str  # the sender block
+    middle: str  # from the recipient to the quoted denial
+    bottom: str  # the closing and the signature
+
+    def __repr__(self) -> str:  # the parts hold patient data: none of it in a repr
+        return f"<_Frame missing={len(self.missing)}>"
+
+
+def _frame(
     claim: Claim,
-) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...], tuple[str, ...], tuple[date, ...], str]:
+    plan: PlanType,
+    number: int,
+    title: str,
+    a_noun: str,
+    codes: tuple[DenialCode, ...],
+    views: list[_CodeView],
+    notice: str,
+    reason: str | None,
+    services: _ServicesView,
+) -> _Frame:
+    """The claim's parts of a letter, each built by its own function; ``missing`` lists the
+    labels of the values they lacked, in the order the parts appear."""
+    missing: list[str] = []
+    _, service_texts, _, service_dates, dates = services
+    sender = _sender(claim, missing)
+    recipient = _recipient(claim, missing)
+    subject = _subject(claim, plan, title, codes, service_texts, service_dates, dates, missing)
+    opening = _opening(claim, plan, number, a_noun, dates, missing)
+    quoted = _quoted(codes, views, notice, reason)
+    signature = _signature(claim, missing)
+    middle = [
+        "\n".join(recipient),
+        "\n".join([f"{k}: {v}" for k, v in subject]),
+        _SALUTATION,
+        opening,
+        *quoted,
+    ]
+    return _Frame(  # by position: keywords cost a NamedTuple more than the parts
+        sender,
+        recipient,
+        subject,
+        opening,
+        quoted,
+        f"We request {a_noun} of claim {claim.claim_number}.",
+        signature,
+        tuple(missing),
+        "\n".join(sender),
+        "\n\n".join(middle),
+        f"{_CLOSING}\n\n" + "\n".join(signature),
+    )
+
+
+def _need(value: object, key: str, missing: list[str]) -> str:
+    """A value the layout needs, or its ``[MISSING: ...]`` marker (its label noted)."""
+    if type(value) is str and value and not value.isspace():
+        return value
+    if not _absent(value):
+        return str(value)
+    label = _CORE_LABELS[key]
+    if label not in missing:
+        missing.append(label)
+    return f"[MISSING: {label}]"
+
+
+def _sender(claim: Claim, missing: list[str]) -> tuple[str, ...]:
+    """The practice's lines: name, address, contacts, NPI."""
+    p = claim.provider
+    sender = [p.name, *_lines(_need(p.address, "address", missing))]
+    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
+        if value and not str(value).isspace():
+            sender.append(f"{label}: {value}")
+    return tuple(sender)
+
+
+def _recipient(claim: Claim, missing: list[str]) -> tuple[str, ...]:
+    """The payer's lines: name, appeals address, fax."""
+    pay = claim.payer
+    recipient = [pay.name]
+    has_fax = not _absent(pay.fax)
+    if not _absent(pay.appeals_address):
+        recipient.extend(_lines(str(pay.appeals_address)))
+    elif not has_fax:
+        recipient.append(_need(None, "recipient", missing))
+    if has_fax:
+        recipient.append(f"Fax: {pay.fax}")
+    return tuple(recipient)
+
+
+def _subject(
+    claim: Claim,
+    plan: PlanType,
+    title: str,
+    codes: tuple[DenialCode, ...],
+    service_texts: tuple[str, ...],
+    service_dates: tuple[date, ...],
+    dates: str,
+    missing: list[str],
+) -> tuple[tuple[str, str], ...]:
+    """The ``(label, value)`` lines of the subject block."""
+    pat = claim.patient
+    who, ident = _WHO.get(plan, ("Patient", "Member ID"))
+    subject: list[tuple[str, str]] = [
+        ("Re", f"Request for {title}"),
+        (who, pat.name),
+        (ident, pat.member_id),
+    ]
+    if plan in _GROUP_PLANS or not _absent(pat.group_number):
+        subject.append(("Group number", _need(pat.group_number, "group", missing)))
+    if pat.birth_date is not None:
+        subject.append(("Date of birth", format_date(pat.birth_date)))
+    subject.append(("Claim number", claim.claim_number))
+    subject.append(("Dates of service" if len(service_dates) > 1 else "Date of service", dates))
+    subject.append(("Services" if len(service_texts) > 1 else "Service", "; ".join(service_texts)))
+    subject.append(
+        ("Denial codes" if len(codes) > 1 else "Denial code", ", ".join([c.key for c in codes]))
+    )
+    return tuple(subject)
+
+
+def _opening(
+    claim: Claim, plan: PlanType, number: int, a_noun: str, dates: str, missing: list[str]
+) -> str:
+    """The first paragraph: who asks for what, about which claim."""
+    opening = (
+        f"{claim.provider.name} asks {claim.payer.name} for {a_noun} of claim "
+        f"{claim.claim_number}, for the services provided to {claim.patient.name} on {dates}."
+    )
+    if plan is _MEDICARE and number == 2:
+        contractor = claim.facts.get("redetermination_contractor")
+        opening += (
+            " The redetermination was decided by "
+            f"{_need(contractor if isinstance(contractor, str) else None, 'contractor', missing)}."
+        )
+    return opening
+
+
+def _quoted(
+    codes: tuple[DenialCode, ...], views: list[_CodeView], notice: str, reason: str | None
+) -> tuple[str, ...]:
+    """The paragraphs quoting the denial: its date and codes, then its reason."""
+    head = f"Your notice dated {notice} denied the claim with " + (
+        "these codes:" if len(codes) > 1 else "this code:"
+    )
+    quoted = [head + "".join([v[1] for v in views])]
+    if reason is not None:
+        quoted.append(f'The notice gives this reason: "{" ".join(reason.split())}"')
+    return tuple(quoted)
+
+
+def _signature(claim: Claim, missing: list[str]) -> tuple[str, ...]:
+    """The signer's lines: name, title, practice, NPI."""
+    p = claim.provider
+    signature = [
+        _need(p.signer_name, "signer", missing),
+        _need(p.signer_title, "title", missing),
+        p.name,
+    ]
+    if p.npi and not str(p.npi).isspace():
+        signature.append(f"NPI: {p.npi}")
+    return tuple(signature)
+
+
+def _enclosures(
+    notice: str, groups: tuple[tuple[EvidenceKind, str], ...]
+) -> tuple[tuple[str, ...], str]:
+    """The enclosures (the notice, then the claim's own evidence, nothing else) and their
+    block of text, numbered."""
+    enclosures = [f"Copy of the denial notice dated {notice}"]
+    for _, item in groups:
+        if item not in enclosures:
+            enclosures.append(item)
+    numbered = "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
+    return tuple(enclosures), f"Enclosures:\n{numbered}"
+
+
+_ServicesView = tuple[
+    tuple[dict[str, Any], ...], tuple[str, ...], tuple[str, ...], tuple[date, ...], str
+]
+
+
+def _services_view(claim: Claim) -> _ServicesView:
     """The services as the template reads them, their subject texts, their distinct codes,
     their dates and the dates' phrase (per claim; the template cannot change them, the
     sandbox is immutable)."""
@@ -1139,6 +1276,9 @@ def _services_view(
         elif charge:
             head += f" (billed {charge})"
         service_texts.append(head)
+    if len(services) == 1:  # the common case: its date and code as they are
+        one = services[0]
+        return (one,), (service_texts[0],), (one["code"],), (claim.services[0].date,), one["date"]
     service_dates = claim.service_dates
     dates = _and([format_date(d) for d in service_dates])
     service_codes = tuple(dict.fromkeys([s["code"] for s in services]))
@@ -1147,11 +1287,29 @@ def _services_view(
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     """The same objects, in the same order (identity: no ``__eq__`` of records)."""
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+    return a is b or (len(a) == len(b) and all(map(is_, a, b)))
+
+
+# keyed on the billed codes of the minute table (its own codes) with their units: no other
+# claim value; bounded (cleared past 256 entries)
+_CARE_VIEWS: dict[tuple[tuple[str, Decimal | int], ...], dict[str, object]] = {}
 
 
 def _care_view(claim: Claim, memo: dict[object, Any]) -> dict[str, object]:
-    view = _care_minutes.letter_view((s.code, s.units) for s in claim.services)
+    """The ``care_minutes`` view (shared: templates cannot change it, the sandbox is
+    immutable). Codes outside the minute table do not change it, so they are left out."""
+    table = _care_minutes.MINUTES
+    billed = tuple([(s.code, s.units) for s in claim.services if s.code in table])
+    try:
+        view = _CARE_VIEWS.get(billed)
+    except TypeError:  # an unhashable number (a claim changed after its checks)
+        view = _care_minutes.letter_view(billed)
+    else:
+        if view is None:
+            view = _care_minutes.letter_view(billed)
+            if len(_CARE_VIEWS) >= 256:
+                _CARE_VIEWS.clear()
+            _CARE_VIEWS[billed] = view
     memo["care_minutes"] = view
     return view
 
@@ -1203,26 +1361,14 @@ def _evidence_plan(
 ) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
     """The evidence in argument order, its enclosure lines and the ``enclosed`` mapping.
 
-    Cached by value (bounded: 512 entries), since many claims share their evidence; the
-    mapping is shared between letters, which is safe because templates cannot change it
-    (the sandbox is immutable)."""
+    Computed for each claim (no cache outlives the claim: the titles and dates are the
+    claim's); the mapping is shared by the letters of one claim, which is safe because
+    templates cannot change it (the sandbox is immutable)."""
     if not evidence:
         return _NO_EVIDENCE
-    try:
-        return _evidence_plan_cached(evidence, expects)
-    except TypeError:  # an unhashable value inside an Evidence: plan it without the cache
-        return _evidence_plan_of(evidence, expects)
-
-
-def _evidence_plan_of(
-    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
-) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
     ordered = _in_argument_order(evidence, expects)
     groups = tuple(_groups(ordered))
-    return ordered, groups, _enclosed(list(groups))
-
-
-_evidence_plan_cached = functools.lru_cache(maxsize=512)(_evidence_plan_of)
+    return ordered, groups, _enclosed(groups)
 
 
 def _in_argument_order(
@@ -1232,11 +1378,28 @@ def _in_argument_order(
     kinds it does not expect follow, in the claim's order."""
     if len(evidence) < 2 or not expects:
         return evidence
+    rank = _ranks(expects)
+    get, last = rank.get, len(rank)
+    return tuple(sorted(evidence, key=lambda e: get(e.kind, last)))
+
+
+# keyed on the identity of a template's ``expects`` (template metadata, no claim value);
+# bounded (cleared past 512 entries)
+_RANKS: dict[int, tuple[tuple[ChecklistItem, ...], dict[EvidenceKind, int]]] = {}
+
+
+def _ranks(expects: tuple[ChecklistItem, ...]) -> dict[EvidenceKind, int]:
+    """Each expected kind's place in the argument (its first mention in ``expects``)."""
+    hit = _RANKS.get(id(expects))
+    if hit is not None and hit[0] is expects:
+        return hit[1]
     rank: dict[EvidenceKind, int] = {}
     for item in expects:
         rank.setdefault(item.kind, len(rank))
-    last = len(rank)
-    return tuple(sorted(evidence, key=lambda e: rank.get(e.kind, last)))
+    if len(_RANKS) >= 512:
+        _RANKS.clear()
+    _RANKS[id(expects)] = (expects, rank)
+    return rank
 
 
 def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
@@ -1244,25 +1407,42 @@ def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
     if not evidence:
         return []
     groups: dict[tuple[EvidenceKind, str], list[date]] = {}
+    notice = _DENIAL_NOTICE
     for e in evidence:
-        if e.kind is EvidenceKind.DENIAL_NOTICE:
+        kind = e.kind
+        if kind is notice:
             continue
-        days = groups.setdefault((e.kind, e.title.strip().rstrip(".")), [])
-        if e.date is not None and e.date not in days:
-            days.append(e.date)
+        key = (kind, e.title.strip().rstrip("."))
+        day = e.date
+        days = groups.get(key)
+        if days is None:
+            groups[key] = [] if day is None else [day]
+        elif day is not None and day not in days:
+            days.append(day)
     out = []
+    months = _MONTHS
     for (kind, title), days in groups.items():
-        days.sort()
-        out.append((kind, f"{title} of {_and([format_date(d) for d in days])}" if days else title))
+        if not days:
+            out.append((kind, title))
+        elif len(days) == 1:
+            day = days[0]
+            if type(day) is date:  # format_date(day), without a call per item
+                out.append((kind, f"{title} of {months[day.month - 1]} {day.day}, {day.year}"))
+            else:
+                out.append((kind, f"{title} of {format_date(day)}"))
+        else:
+            days.sort()
+            out.append((kind, f"{title} of {_and([format_date(d) for d in days])}"))
     return out
 
 
-def _enclosed(groups: list[tuple[EvidenceKind, str]]) -> dict[str, str | None]:
+def _enclosed(groups: Sequence[tuple[EvidenceKind, str]]) -> dict[str, str | None]:
     """For each evidence kind, its enclosure lines (``"; "``-joined), or ``None``."""
     out = dict(_NONE_ENCLOSED)
     for kind, line in groups:
-        have = out[kind.value]
-        out[kind.value] = line if have is None else f"{have}; {line}"
+        # a kind is a str equal to its value: it finds the value's key (which stays a str)
+        have = out[kind]
+        out[kind] = line if have is None else f"{have}; {line}"
     return out
 
 
@@ -1274,34 +1454,37 @@ def _checklist(
     items = meta.expects or _legacy_expects(meta, codes)
     if not items:
         return ()
-    billed = tuple(s.code for s in claim.services)
+    unique, reads_facts = _checklist_plan(items)
+    billed = tuple([s.code for s in claim.services])
     present: frozenset[str] = frozenset()
-    if _reads_facts(items):
-        present = frozenset(k for k, v in claim.facts.items() if not _absent(v))
-    held = frozenset(e.kind for e in evidence)
-    try:
-        return _checklist_of(items, billed, present, held)
-    except TypeError:  # an unhashable service code (a claim built by hand)
-        return _checklist_of.__wrapped__(items, billed, present, held)
+    if reads_facts:
+        present = frozenset([k for k, v in claim.facts.items() if not _absent(v)])
+    held = {e.kind for e in evidence}
+    return tuple([i for i in unique if i.kind not in held and i.applies(billed, present)])
 
 
-@functools.lru_cache(maxsize=64)
-def _reads_facts(items: tuple[ChecklistItem, ...]) -> bool:
-    return any(i.when or i.unless for i in items)
+# keyed on the identity of a template's checklist items (template metadata, no claim
+# value); bounded (cleared past 512 entries)
+_CHECKLIST_PLANS: dict[
+    int, tuple[tuple[ChecklistItem, ...], tuple[tuple[ChecklistItem, ...], bool]]
+] = {}
 
 
-@functools.lru_cache(maxsize=1024)
-def _checklist_of(
-    items: tuple[ChecklistItem, ...],
-    billed: tuple[str, ...],
-    present: frozenset[str],
-    held: frozenset[EvidenceKind],
-) -> tuple[ChecklistItem, ...]:
-    out: list[ChecklistItem] = []
+def _checklist_plan(items: tuple[ChecklistItem, ...]) -> tuple[tuple[ChecklistItem, ...], bool]:
+    """The items without repeats (an equal item decides as its first copy does) and whether
+    any of them reads the facts."""
+    hit = _CHECKLIST_PLANS.get(id(items))
+    if hit is not None and hit[0] is items:
+        return hit[1]
+    unique: list[ChecklistItem] = []
     for item in items:
-        if item.kind not in held and item.applies(billed, present) and item not in out:
-            out.append(item)
-    return tuple(out)
+        if item not in unique:
+            unique.append(item)
+    plan = (tuple(unique), any(i.when or i.unless for i in items))
+    if len(_CHECKLIST_PLANS) >= 512:
+        _CHECKLIST_PLANS.clear()
+    _CHECKLIST_PLANS[id(items)] = (items, plan)
+    return plan
 
 
 @functools.lru_cache(maxsize=256)
@@ -1464,7 +1647,23 @@ def _warnings(
     return tuple(out)
 
 
+# keyed on the identity of a code record and the plan type (no claim value); bounded
+_REMEDIES: dict[tuple[int, PlanType], tuple[DenialCode, LetterWarning | None]] = {}
+
+
 def _remedy_warning(code: DenialCode, plan: PlanType) -> LetterWarning | None:
+    """:func:`_remedy_warning_of`, once per code record and plan (a warning is frozen)."""
+    hit = _REMEDIES.get((id(code), plan))
+    if hit is not None and hit[0] is code:
+        return hit[1]
+    warning = _remedy_warning_of(code, plan)
+    if len(_REMEDIES) >= 1024:
+        _REMEDIES.clear()
+    _REMEDIES[(id(code), plan)] = (code, warning)
+    return warning
+
+
+def _remedy_warning_of(code: DenialCode, plan: PlanType) -> LetterWarning | None:
     """A warning when the code's knowledge says an appeal is not the remedy: the code is not
     appealable, or it is a timely-filing denial from original Medicare (which gives no
     appeal right for one) and the knowledge does not call it plainly appealable."""
