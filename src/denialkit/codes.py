@@ -1312,9 +1312,9 @@ _LAZY: Final = frozenset({"Advice", "PlanRule", "Service"})
 def __getattr__(name: str) -> Any:
     # Advice, PlanRule and Service are created on first use (see denialkit._advice)
     if name in _LAZY:
-        from . import _advice
+        from ._advice import Advice, PlanRule, Service
 
-        value = getattr(_advice, name)
+        value = {"Advice": Advice, "PlanRule": PlanRule, "Service": Service}[name]
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
