@@ -102,11 +102,22 @@ def format_date(day: date) -> str:
     """
     if not isinstance(day, date):
         raise TypeError(f"expected a datetime.date, not {type(day).__name__}")
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return _date_text(day)
+
+
+# the month-and-day and year texts, looked up rather than formatted (a date is formatted
+# many times per letter; formatting an int costs more than finding its text)
+_MONTH_DAY: Final = tuple(tuple(f"{month} {d}" for d in range(32)) for month in ("", *_MONTHS))
+_YEARS: Final = {y: str(y) for y in range(1900, 2200)}
+
+
+def _date_text(day: date) -> str:
+    """:func:`format_date` of a date already checked to be one."""
+    return f"{_MONTH_DAY[day.month][day.day]}, {_YEARS.get(day.year) or day.year}"
 
 
 def _month(day: date) -> str:
-    return f"{_MONTHS[day.month - 1]} {day.year}"
+    return f"{_MONTHS[day.month - 1]} {_YEARS.get(day.year) or day.year}"
 
 
 class LetterPart(enum.StrEnum):
@@ -915,7 +926,7 @@ def appeal(
     services, _, service_codes, _, dates = held_services
     views = [_code_view(c) for c in codes]
     code_views = tuple(v[0] for v in views)
-    notice = format_date(claim.denial.notice_date)
+    notice = _date_text(claim.denial.notice_date)
     reason = claim.denial.reason
     if _absent(reason):
         reason = None
@@ -937,10 +948,12 @@ def appeal(
     }
     held = memo.get("evidence")
     if held is None or held[0] is not meta.expects:
-        ev_plan = _evidence_plan(claim_evidence(claim), meta.expects)
-        held = memo["evidence"] = (meta.expects, ev_plan, *_enclosures(notice, ev_plan[1]))
-    evidence, _, context["enclosed"] = held[1]
-    enclosures, enclosures_text = held[2], held[3]
+        held = memo["evidence"] = (
+            meta.expects,
+            _evidence_plan(claim_evidence(claim), meta.expects, notice),
+        )
+    ev_plan: _EvidencePlan = held[1]
+    context["enclosed"] = ev_plan.enclosed
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
     get = facts.get
@@ -950,7 +963,7 @@ def appeal(
             context[fact] = deps.missing_fact(label)
             absent_facts.append(label)
         else:
-            context[fact] = format_date(value) if isinstance(value, date) else value
+            context[fact] = _date_text(value) if isinstance(value, date) else value
     for fact in optional:
         value = get(fact)
         context[fact] = None if _absent(value) else _fact_value(value)
@@ -1007,17 +1020,17 @@ def appeal(
         raise LetterWarningError(warnings)
     held = memo.get("checklist")
     if held is None or held[0] is not meta or not _same(held[1], codes):
-        held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, evidence))
+        held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, ev_plan.kinds))
     checklist = held[2]
 
     text = "\n\n".join(
         [
             frame.top,
-            format_date(today),
+            _date_text(today),
             frame.middle,
             *argument,
             request,
-            enclosures_text,
+            ev_plan.text,
             frame.bottom,
         ]
     )
@@ -1037,7 +1050,7 @@ def appeal(
         denial=frame.quoted,
         argument=argument,
         request=request,
-        enclosures=enclosures,
+        enclosures=ev_plan.enclosures,
         closing=_CLOSING,
         signature=frame.signature,
         checklist=checklist,
@@ -1177,7 +1190,7 @@ def _subject(
     if plan in _GROUP_PLANS or not _absent(pat.group_number):
         subject.append(("Group number", _need(pat.group_number, "group", missing)))
     if pat.birth_date is not None:
-        subject.append(("Date of birth", format_date(pat.birth_date)))
+        subject.append(("Date of birth", _date_text(pat.birth_date)))
     subject.append(("Claim number", claim.claim_number))
     subject.append(("Dates of service" if len(service_dates) > 1 else "Date of service", dates))
     subject.append(("Services" if len(service_texts) > 1 else "Service", "; ".join(service_texts)))
@@ -1230,19 +1243,6 @@ def _signature(claim: Claim, missing: list[str]) -> tuple[str, ...]:
     return tuple(signature)
 
 
-def _enclosures(
-    notice: str, groups: tuple[tuple[EvidenceKind, str], ...]
-) -> tuple[tuple[str, ...], str]:
-    """The enclosures (the notice, then the claim's own evidence, nothing else) and their
-    block of text, numbered."""
-    enclosures = [f"Copy of the denial notice dated {notice}"]
-    for _, item in groups:
-        if item not in enclosures:
-            enclosures.append(item)
-    numbered = "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
-    return tuple(enclosures), f"Enclosures:\n{numbered}"
-
-
 _ServicesView = tuple[
     tuple[dict[str, Any], ...], tuple[str, ...], tuple[str, ...], tuple[date, ...], str
 ]
@@ -1264,8 +1264,8 @@ def _services_view(claim: Claim) -> _ServicesView:
                 "modifiers": s.modifiers,
                 "units": units,
                 "charge": charge,
-                "date": f"{_MONTHS[when.month - 1]} {when.day}, {when.year}",
-                "month": f"{_MONTHS[when.month - 1]} {when.year}",
+                "date": _date_text(when),
+                "month": _month(when),
                 "diagnoses": s.diagnoses,
                 "description": s.description,
             }
@@ -1280,7 +1280,7 @@ def _services_view(claim: Claim) -> _ServicesView:
         one = services[0]
         return (one,), (service_texts[0],), (one["code"],), (claim.services[0].date,), one["date"]
     service_dates = claim.service_dates
-    dates = _and([format_date(d) for d in service_dates])
+    dates = _and([_date_text(d) for d in service_dates])
     service_codes = tuple(dict.fromkeys([s["code"] for s in services]))
     return tuple(services), tuple(service_texts), service_codes, service_dates, dates
 
@@ -1353,34 +1353,61 @@ def enclosure_lines(evidence: Sequence[Evidence]) -> tuple[str, ...]:
 
 
 _NONE_ENCLOSED: Final[dict[str, str | None]] = {k.value: None for k in EvidenceKind}
-_NO_EVIDENCE: Final = ((), (), _NONE_ENCLOSED)
+
+
+class _EvidencePlan(NamedTuple):
+    """What a letter makes of the claim's evidence: the kinds it holds, the ``enclosed``
+    mapping the template reads, the enclosures (the notice first) and their numbered block."""
+
+    kinds: frozenset[EvidenceKind]
+    enclosed: dict[str, str | None]
+    enclosures: tuple[str, ...]
+    text: str
+
+    def __repr__(self) -> str:  # the lines hold patient data: none of it in a repr
+        return f"<_EvidencePlan enclosures={len(self.enclosures)}>"
 
 
 def _evidence_plan(
-    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
-) -> tuple[tuple[Evidence, ...], tuple[tuple[EvidenceKind, str], ...], dict[str, str | None]]:
-    """The evidence in argument order, its enclosure lines and the ``enclosed`` mapping.
+    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...], notice: str
+) -> _EvidencePlan:
+    """The letter's enclosures, in the order the argument uses them, and what goes with them.
 
-    Computed for each claim (no cache outlives the claim: the titles and dates are the
-    claim's); the mapping is shared by the letters of one claim, which is safe because
-    templates cannot change it (the sandbox is immutable)."""
+    Enclosure lines come in the order of the template's ``expects`` (a kind's first mention);
+    kinds it does not expect follow, in the claim's order. Computed for each claim (no cache
+    outlives the claim: the titles and dates are the claim's); the mapping is shared by the
+    letters of one claim, which is safe because templates cannot change it (the sandbox is
+    immutable)."""
+    first = f"Copy of the denial notice dated {notice}"
     if not evidence:
-        return _NO_EVIDENCE
-    ordered = _in_argument_order(evidence, expects)
-    groups = tuple(_groups(ordered))
-    return ordered, groups, _enclosed(groups)
+        return _EvidencePlan(frozenset(), _NONE_ENCLOSED, (first,), _numbered([first]))
+    groups = _groups(evidence)
+    if len(groups) > 1 and expects:
+        # a group's items share its kind, so ordering the groups by their kind's rank (a
+        # stable sort) orders them as grouping the evidence sorted by that rank would
+        rank = _ranks(expects)
+        get, last = rank.get, len(rank)
+        groups.sort(key=lambda g: get(g[0], last))
+    enclosed = dict(_NONE_ENCLOSED)
+    enclosures = [first]
+    for kind, line in groups:
+        # a kind is a str equal to its value: it finds the value's key (which stays a str)
+        have = enclosed[kind]
+        enclosed[kind] = line if have is None else f"{have}; {line}"
+        if line not in enclosures:
+            enclosures.append(line)
+    kinds = frozenset([e.kind for e in evidence])
+    return _EvidencePlan(kinds, enclosed, tuple(enclosures), _numbered(enclosures))
 
 
-def _in_argument_order(
-    evidence: tuple[Evidence, ...], expects: tuple[ChecklistItem, ...]
-) -> tuple[Evidence, ...]:
-    """The evidence in the order the template's argument uses it (its ``expects`` order);
-    kinds it does not expect follow, in the claim's order."""
-    if len(evidence) < 2 or not expects:
-        return evidence
-    rank = _ranks(expects)
-    get, last = rank.get, len(rank)
-    return tuple(sorted(evidence, key=lambda e: get(e.kind, last)))
+_NUMBERS: Final = tuple(f"{i}. " for i in range(1, 100))
+
+
+def _numbered(enclosures: list[str]) -> str:
+    """The enclosure block: a heading, then the enclosures numbered from 1."""
+    if len(enclosures) <= len(_NUMBERS):
+        return "\n".join(["Enclosures:", *map(str.__add__, _NUMBERS, enclosures)])
+    return "\n".join(["Enclosures:", *[f"{i}. {e}" for i, e in enumerate(enclosures, 1)]])
 
 
 # keyed on the identity of a template's ``expects`` (template metadata, no claim value);
@@ -1403,9 +1430,8 @@ def _ranks(expects: tuple[ChecklistItem, ...]) -> dict[EvidenceKind, int]:
 
 
 def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
-    """``(kind, enclosure line)`` per document: same kind and title share a line."""
-    if not evidence:
-        return []
+    """``(kind, enclosure line)`` per document, in the order of each one's first item: same
+    kind and title share a line, which gives their dates in order."""
     groups: dict[tuple[EvidenceKind, str], list[date]] = {}
     notice = _DENIAL_NOTICE
     for e in evidence:
@@ -1420,37 +1446,25 @@ def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
         elif day is not None and day not in days:
             days.append(day)
     out = []
-    months = _MONTHS
     for (kind, title), days in groups.items():
         if not days:
             out.append((kind, title))
         elif len(days) == 1:
-            day = days[0]
-            if type(day) is date:  # format_date(day), without a call per item
-                out.append((kind, f"{title} of {months[day.month - 1]} {day.day}, {day.year}"))
-            else:
-                out.append((kind, f"{title} of {format_date(day)}"))
+            out.append((kind, f"{title} of {format_date(days[0])}"))
         else:
             days.sort()
             out.append((kind, f"{title} of {_and([format_date(d) for d in days])}"))
     return out
 
 
-def _enclosed(groups: Sequence[tuple[EvidenceKind, str]]) -> dict[str, str | None]:
-    """For each evidence kind, its enclosure lines (``"; "``-joined), or ``None``."""
-    out = dict(_NONE_ENCLOSED)
-    for kind, line in groups:
-        # a kind is a str equal to its value: it finds the value's key (which stays a str)
-        have = out[kind]
-        out[kind] = line if have is None else f"{have}; {line}"
-    return out
-
-
 def _checklist(
-    meta: TemplateMeta, codes: tuple[DenialCode, ...], claim: Claim, evidence: tuple[Evidence, ...]
+    meta: TemplateMeta,
+    codes: tuple[DenialCode, ...],
+    claim: Claim,
+    held: frozenset[EvidenceKind],
 ) -> tuple[ChecklistItem, ...]:
-    """The expected evidence that applies to the billed services and facts, and that the
-    claim does not hold."""
+    """The expected evidence that applies to the billed services and facts, and whose kind
+    the claim's evidence (``held``) lacks."""
     items = meta.expects or _legacy_expects(meta, codes)
     if not items:
         return ()
@@ -1459,7 +1473,6 @@ def _checklist(
     present: frozenset[str] = frozenset()
     if reads_facts:
         present = frozenset([k for k, v in claim.facts.items() if not _absent(v)])
-    held = {e.kind for e in evidence}
     return tuple([i for i in unique if i.kind not in held and i.applies(billed, present)])
 
 
