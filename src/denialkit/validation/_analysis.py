@@ -1467,8 +1467,13 @@ class Scan:
         if not self.has(_MINUTES_GATE):
             return
         low = self.low
-        for m in _words_at(_MINUTES_RE, low):
-            b = _NUMBER_BEFORE_RE.search(low, max(0, m.start() - 8), m.start())
+        # the matches of _words_at(_MINUTES_RE, low), read one at a time: states_minutes
+        # stops the scan at the first number of minutes
+        for m in _MINUTES_RE.finditer(low):
+            i = m.start()
+            if i and low[i - 1].isalnum():
+                continue
+            b = _NUMBER_BEFORE_RE.search(low, max(0, i - 8), i)
             if b is not None:
                 yield int(b.group("n")), b.start()
 
