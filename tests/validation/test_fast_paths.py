@@ -550,3 +550,16 @@ def test_dk213_skips_folding_only_names_equal_to_the_claims(
         if not want_words & set(_fold(v.value).split(" "))
     ]
     assert got == plain
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD_PIECES, max_size=12).map("".join))
+def test_a_first_word_ruled_out_by_its_phrases_words_starts_no_match(text: str) -> None:
+    """:meth:`_Vocab.possible` is only a gate: where a phrase matches, its first word is
+    possible with the words of the text."""
+    sc = scan(Document(text))
+    for vocab in _VOCABS:
+        for m in vocab.matches(sc.low):
+            first = _analysis._ALNUM_WORD_RE.match(sc.low, m.start())
+            assert first is not None
+            assert vocab.possible(first.group(), sc.words)

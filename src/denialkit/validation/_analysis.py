@@ -218,6 +218,7 @@ def _fold(s: str) -> str:
 
 
 _ALNUM_WORD_RE: Final = re.compile(r"[a-z0-9]+")
+_LETTER_RUN_RE: Final = re.compile(r"[a-z]+")
 _MAX_PHRASE_WORDS: Final = 30
 _MIN_SQUASH: Final = 6
 _NON_ALNUM_RE: Final = re.compile(r"[^a-z0-9]+")
@@ -525,6 +526,7 @@ class _Vocab:
         "by_key",
         "firsts",
         "keys",
+        "needs",
         "others",
         "pattern",
         "tail",
@@ -543,7 +545,25 @@ class _Vocab:
         self.keys = frozenset(self.by_key)
         # first words with a digit are looked for in any text
         self.others = tuple(w for w in self.firsts if not w.isalpha())
+        # Every run of letters of a phrase is a whole run of letters of the text wherever
+        # the phrase matches (a word ends where a run of letters and digits ends, and the
+        # other marks of a phrase are not letters), so it must be among :attr:`Scan.words`:
+        # for each first word, the other runs of letters of each phrase it starts (for a
+        # first word of letters only, which the caller has found there, without it).
+        needs: dict[str, set[frozenset[bytes]]] = {}
+        for p in phrases:
+            first = _ALNUM_WORD_RE.match(p).group()  # type: ignore[union-attr]
+            runs = {r.encode("ascii") for r in _LETTER_RUN_RE.findall(p)}
+            if first.isalpha():
+                runs.discard(first.encode("ascii"))
+            needs.setdefault(first, set()).add(frozenset(runs))
+        self.needs = {w: tuple(sorted(n, key=len)) for w, n in needs.items()}
         _VOCAB_WORDS.update(self.firsts)
+
+    def possible(self, word: str, words: frozenset[bytes]) -> bool:
+        """Whether a phrase that starts with ``word`` can match a text whose runs of letters
+        are ``words`` (see :attr:`needs`)."""
+        return any(need <= words for need in self.needs[word])
 
     def word_pattern(self, word: str) -> re.Pattern[str]:
         """The phrases that start with ``word`` (one of :attr:`firsts`), as one pattern that
@@ -966,11 +986,13 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, by_key = self.low, vocab.by_key
+        low, by_key, words = self.low, vocab.by_key, self.words
         out: list[tuple[int, int]] = []
-        present = [by_key[k] for k in vocab.keys & self.words]
+        # a first word is looked for only when one of its phrases has all its runs of
+        # letters in the text (:meth:`_Vocab.possible`)
+        present = [w for w in [by_key[k] for k in vocab.keys & words] if vocab.possible(w, words)]
         if vocab.others:
-            present.extend(vocab.others)
+            present.extend([w for w in vocab.others if vocab.possible(w, words)])
         for w in present:
             out.extend([(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)])
         # each offset starts one whole word, so no two first words share an offset
