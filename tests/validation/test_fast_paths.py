@@ -563,3 +563,23 @@ def test_a_first_word_ruled_out_by_its_phrases_words_starts_no_match(text: str) 
             first = _analysis._ALNUM_WORD_RE.match(sc.low, m.start())
             assert first is not None
             assert vocab.possible(first.group(), sc.words)
+
+
+_CHAR_PIECES = st.sampled_from(
+    ["a", "Zoë", "ễ", "?", "??", "\udcc3", "💥", "\x07", "\x0b", "\x0c", "\x1c", "\x7f", "\t",
+     "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85"]
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(_CHAR_PIECES, max_size=12).map("".join))
+def test_the_text_forms_are_their_definitions(text: str) -> None:
+    """The ASCII copy, the set of non-ASCII characters, the control test and the words
+    (which share one translation) are what their plain definitions give."""
+    sc = scan(Document(text))
+    assert sc.ascii == "".join(c if c.isascii() else "?" for c in text)
+    assert sc.nonascii == frozenset(c for c in text if not c.isascii())
+    controls = {chr(b) for b in _analysis._CONTROL_BYTES}
+    assert sc.controls == any(c in controls for c in text)
+    runs = re.findall("[a-z]+", sc.low)
+    assert sc.words == frozenset(r.encode("ascii") for r in runs)

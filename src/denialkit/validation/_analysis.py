@@ -71,11 +71,14 @@ _SCAN_KEY: Final = "dk.scan"
 
 _ASCII_BYTES: Final = bytes(range(128))
 _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
-_NOT_CONTROL_BYTES: Final = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
-_FEW_NONASCII: Final = 8
+_FEW_MARKS: Final = 32
 _DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
-_LETTER_RUNS: Final = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+# letters stay, control characters (as _CONTROL_BYTES) become a vertical tab, anything else a
+# space: bytes.split() splits at both, and a vertical tab is there only for a control character
+_LETTER_RUNS: Final = bytes(
+    c if 97 <= c <= 122 else 11 if c in _CONTROL_BYTES else 32 for c in range(256)
+)
 _SHAPE_BYTES: Final = bytes.maketrans(
     b"0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", b"0" * 10 + b"A" * 20 + b"B" * 6
 )
@@ -883,15 +886,21 @@ class Scan:
             ascii_text = text
             nonascii: frozenset[str] = frozenset()
         else:
-            raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-            nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
-            if len(nonascii) <= _FEW_NONASCII:
-                # a few distinct characters: replacing each is faster than an error handler
-                ascii_text = text
-                for ch in nonascii:
-                    ascii_text = ascii_text.replace(ch, "?")
+            # each non-ASCII character becomes one "?"
+            ascii_text = text.encode("ascii", "replace").decode("ascii")
+            if ascii_text.count("?") <= _FEW_MARKS:
+                # a few: the non-ASCII characters stand where the copy has a "?" and the
+                # text has not
+                found: set[str] = set()
+                i = ascii_text.find("?")
+                while i >= 0:
+                    if text[i] != "?":
+                        found.add(text[i])
+                    i = ascii_text.find("?", i + 1)
+                nonascii = frozenset(found)
             else:
-                ascii_text = text.encode("ascii", "replace").decode("ascii")
+                raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
         self.text = text
         self.ascii = ascii_text
         self.low = ascii_text.lower()
@@ -928,7 +937,8 @@ class Scan:
     def controls(self) -> bool:
         """Whether the text holds ASCII control characters other than tab, line feed,
         carriage return and form feed."""
-        return bool(self.ascii.encode("ascii").translate(None, _NOT_CONTROL_BYTES))
+        # ``low`` holds the same control characters as ``ascii``
+        return b"\x0b" in self._letter_runs
 
     @_lazy
     def shape(self) -> str:
@@ -948,9 +958,15 @@ class Scan:
         return self.digits0[::-1]
 
     @_lazy
+    def _letter_runs(self) -> bytes:
+        """``low`` as bytes with every character other than a letter a space, or a vertical
+        tab for a control character (:attr:`controls` and :attr:`words` share it)."""
+        return self.low.encode("ascii").translate(_LETTER_RUNS)
+
+    @_lazy
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
-        return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
+        return frozenset(self._letter_runs.split())
 
     @_lazy
     def _starts(self) -> dict[str, list[int]]:
