@@ -583,3 +583,21 @@ def test_the_text_forms_are_their_definitions(text: str) -> None:
     assert sc.controls == any(c in controls for c in text)
     runs = re.findall("[a-z]+", sc.low)
     assert sc.words == frozenset(r.encode("ascii") for r in runs)
+
+
+def _word_pattern_plain(vocab: _analysis._Vocab, word: str) -> re.Pattern[str]:
+    """A vocabulary's phrases that start with ``word`` as the plain alternation, in order."""
+    w = re.escape(word)
+    rests = "|".join(body[len(w) :] for first, body in vocab.alternatives if first == word)
+    return re.compile(f"{w}(?<![a-z0-9]{w})(?=((?:{rests}){vocab.tail}))")
+
+
+@settings(max_examples=500)
+@given(st.lists(_WORD_PIECES, max_size=14).map("".join))
+def test_factored_phrase_patterns_match_as_the_plain_alternation(text: str) -> None:
+    low = scan(Document(text)).low
+    for vocab in _VOCABS:
+        for w in vocab.firsts:
+            fast = [(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)]
+            plain = [(m.start(), m.end(1)) for m in _word_pattern_plain(vocab, w).finditer(low)]
+            assert fast == plain

@@ -518,6 +518,40 @@ def _word_re(word: str) -> re.Pattern[str]:
     return re.compile(f"{w}(?<![a-z0-9]{w})(?![a-z0-9])")
 
 
+_PHRASE_SPACE: Final = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
+
+
+def _rest_tokens(phrase: str, word: str) -> list[str]:
+    """The pattern of ``phrase`` after its first word ``word``, as its parts in order (what
+    follows the word in its first space-separated part, then a space and each other part, the
+    end of a word), and ``""`` for the end of the phrase. Joined, they are the rest of its
+    alternative in :func:`_phrases`."""
+    parts = phrase.split()
+    tokens = [re.escape(parts[0][len(word) :])] if len(parts[0]) > len(word) else []
+    for part in parts[1:]:
+        tokens += [_PHRASE_SPACE, re.escape(part)]
+    if phrase[-1].isalnum():
+        tokens.append(r"(?![a-z0-9])")
+    tokens.append("")
+    return tokens
+
+
+def _ordered_trie(alternatives: list[list[str]]) -> str:
+    """The alternation of ``alternatives`` (lists of pattern parts, see :func:`_rest_tokens`)
+    with the first part that consecutive alternatives share written once: ``a(?:b|c)`` for
+    ``ab|ac``. The alternatives keep their order, and a shared part matches in one way
+    only (a word, or the space before a word, which is not a space), so the pattern
+    matches exactly what the plain alternation matches, with fewer steps."""
+    children: list[tuple[str, list[list[str]]]] = []
+    for alt in alternatives:
+        if alt[0] and children and children[-1][0] == alt[0]:
+            children[-1][1].append(alt[1:])
+        else:
+            children.append((alt[0], [alt[1:]]))
+    out = [token + _ordered_trie(rest) if token else "" for token, rest in children]
+    return out[0] if len(out) == 1 else "(?:" + "|".join(out) + ")"
+
+
 class _Vocab:
     """A vocabulary compiled for a fast search: its pattern is tried only where the first
     word of one of its phrases starts a word (found with ``str.find``), instead of at every
@@ -532,12 +566,14 @@ class _Vocab:
         "needs",
         "others",
         "pattern",
+        "phrases",
         "tail",
     )
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
         self.pattern = re.compile(_phrases(phrases) + tail)
         self.alternatives = _phrase_alternatives(phrases)
+        self.phrases = sorted(set(phrases), key=lambda x: (-len(x), x))
         self.tail = tail
         self._by_word: dict[str, re.Pattern[str]] = {}
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
@@ -583,10 +619,14 @@ class _Vocab:
             w = re.escape(word)
             # every alternative of the word starts with it escaped, as the word is letters
             # and digits only: the rest of each follows
-            rests = "|".join(body[len(w) :] for first, body in self.alternatives if first == word)
+            rests = _ordered_trie([_rest_tokens(p, word) for p in self.phrases_of(word)])
             got = re.compile(f"{w}(?<![a-z0-9]{w})(?=((?:{rests}){self.tail}))")
             self._by_word[word] = got
         return got
+
+    def phrases_of(self, word: str) -> list[str]:
+        """The phrases that start with ``word``, in the order :attr:`pattern` tries them."""
+        return [p for p in self.phrases if _ALNUM_WORD_RE.match(p).group() == word]  # type: ignore[union-attr]
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
