@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from denialkit.validation import Document, Validator, _analysis
-from denialkit.validation._analysis import scan
+from denialkit.validation._analysis import _fold, scan
 from denialkit.validation.rules import hygiene
 from denialkit.validation.rules import placeholders as ph
 
@@ -491,3 +492,112 @@ def test_claim_values_on_chosen_text(value: str) -> None:
     for text in (f"x{value} {value}", f"{value}1 {value}", f"é{value}é {value}", value * 3):
         sc = scan(Document(text))
         assert _analysis._find_value(sc, value) == _find_value_by_starts(text, value)
+
+
+def _minutes_plain(text: str) -> list[tuple[int, int]]:
+    """The numbers of minutes by the definition: every match of the minutes pattern that
+    starts a word, read in full, with the number standing before it."""
+    low = scan(Document(text)).low
+    out = []
+    for m in _analysis._words_at(_analysis._MINUTES_RE, low):
+        b = _analysis._NUMBER_BEFORE_RE.search(low, max(0, m.start() - 8), m.start())
+        if b is not None:
+            out.append((int(b.group("n")), b.start()))
+    return out
+
+
+_MINUTE_PIECES = st.sampled_from(
+    ["min", "mins", "minute", "minutes", "min.", "admin", "xmin", "5", "45", "12345", " ", "-",
+     "\t", ".", "\n", "é", "of", "2min"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(_MINUTE_PIECES, max_size=12).map("".join))
+def test_minutes_read_one_at_a_time_are_those_of_a_full_scan(text: str) -> None:
+    sc = scan(Document(text))
+    assert sc.states_minutes == bool(_minutes_plain(text))
+    assert sc.text_minutes == _minutes_plain(text)
+
+
+_NAME_PIECES = st.sampled_from(
+    ["Zoë", "ZOE", "Zoe", "Nguyễn", "Nguyen", "Ann", "Lee", " ", "\u0301"]
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(_NAME_PIECES, min_size=1, max_size=3).map("".join),
+    st.lists(st.lists(_NAME_PIECES, min_size=1, max_size=3).map("".join), max_size=3),
+)
+def test_dk213_skips_folding_only_names_equal_to_the_claims(
+    claim_name: str, names: list[str]
+) -> None:
+    """A labelled name equal to the claim's is never reported: DK213 does not fold it."""
+    from denialkit.letters import example_claim
+
+    claim = example_claim("CCM21")
+    if not claim_name.strip():
+        return
+    claim = claim.evolve(patient=attrs.evolve(claim.patient, name=claim_name))
+    text = "".join(f"Patient: {n}\n" for n in names)
+    got = [f.location.line for f in Validator(select=["DK213"]).check(text, claim=claim).findings]
+    sc = scan(Document(text, claim=claim))
+    want_words = set(_fold(claim_name).split(" "))
+    plain = [
+        text.count("\n", 0, v.start) + 1
+        for v in sc.patient_names
+        if not want_words & set(_fold(v.value).split(" "))
+    ]
+    assert got == plain
+
+
+@settings(max_examples=300)
+@given(st.lists(_WORD_PIECES, max_size=12).map("".join))
+def test_a_first_word_ruled_out_by_its_phrases_words_starts_no_match(text: str) -> None:
+    """:meth:`_Vocab.possible` is only a gate: where a phrase matches, its first word is
+    possible with the words of the text."""
+    sc = scan(Document(text))
+    for vocab in _VOCABS:
+        for m in vocab.matches(sc.low):
+            first = _analysis._ALNUM_WORD_RE.match(sc.low, m.start())
+            assert first is not None
+            assert vocab.possible(first.group(), sc.words)
+
+
+_CHAR_PIECES = st.sampled_from(
+    ["a", "Zoë", "ễ", "?", "??", "\udcc3", "💥", "\x07", "\x0b", "\x0c", "\x1c", "\x7f", "\t",
+     "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85"]
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(_CHAR_PIECES, max_size=12).map("".join))
+def test_the_text_forms_are_their_definitions(text: str) -> None:
+    """The ASCII copy, the set of non-ASCII characters, the control test and the words
+    (which share one translation) are what their plain definitions give."""
+    sc = scan(Document(text))
+    assert sc.ascii == "".join(c if c.isascii() else "?" for c in text)
+    assert sc.nonascii == frozenset(c for c in text if not c.isascii())
+    controls = {chr(b) for b in _analysis._CONTROL_BYTES}
+    assert sc.controls == any(c in controls for c in text)
+    runs = re.findall("[a-z]+", sc.low)
+    assert sc.words == frozenset(r.encode("ascii") for r in runs)
+
+
+def _word_pattern_plain(vocab: _analysis._Vocab, word: str) -> re.Pattern[str]:
+    """A vocabulary's phrases that start with ``word`` as the plain alternation, in order."""
+    w = re.escape(word)
+    rests = "|".join(body[len(w) :] for first, body in vocab.alternatives if first == word)
+    return re.compile(f"{w}(?<![a-z0-9]{w})(?=((?:{rests}){vocab.tail}))")
+
+
+@settings(max_examples=500)
+@given(st.lists(_WORD_PIECES, max_size=14).map("".join))
+def test_factored_phrase_patterns_match_as_the_plain_alternation(text: str) -> None:
+    low = scan(Document(text)).low
+    for vocab in _VOCABS:
+        for w in vocab.firsts:
+            fast = [(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)]
+            plain = [(m.start(), m.end(1)) for m in _word_pattern_plain(vocab, w).finditer(low)]
+            assert fast == plain

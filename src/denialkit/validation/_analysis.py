@@ -71,11 +71,14 @@ _SCAN_KEY: Final = "dk.scan"
 
 _ASCII_BYTES: Final = bytes(range(128))
 _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
-_NOT_CONTROL_BYTES: Final = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
-_FEW_NONASCII: Final = 8
+_FEW_MARKS: Final = 32
 _DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
-_LETTER_RUNS: Final = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+# letters stay, control characters (as _CONTROL_BYTES) become a vertical tab, anything else a
+# space: bytes.split() splits at both, and a vertical tab is there only for a control character
+_LETTER_RUNS: Final = bytes(
+    c if 97 <= c <= 122 else 11 if c in _CONTROL_BYTES else 32 for c in range(256)
+)
 _SHAPE_BYTES: Final = bytes.maketrans(
     b"0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", b"0" * 10 + b"A" * 20 + b"B" * 6
 )
@@ -218,6 +221,7 @@ def _fold(s: str) -> str:
 
 
 _ALNUM_WORD_RE: Final = re.compile(r"[a-z0-9]+")
+_LETTER_RUN_RE: Final = re.compile(r"[a-z]+")
 _MAX_PHRASE_WORDS: Final = 30
 _MIN_SQUASH: Final = 6
 _NON_ALNUM_RE: Final = re.compile(r"[^a-z0-9]+")
@@ -514,6 +518,40 @@ def _word_re(word: str) -> re.Pattern[str]:
     return re.compile(f"{w}(?<![a-z0-9]{w})(?![a-z0-9])")
 
 
+_PHRASE_SPACE: Final = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
+
+
+def _rest_tokens(phrase: str, word: str) -> list[str]:
+    """The pattern of ``phrase`` after its first word ``word``, as its parts in order (what
+    follows the word in its first space-separated part, then a space and each other part, the
+    end of a word), and ``""`` for the end of the phrase. Joined, they are the rest of its
+    alternative in :func:`_phrases`."""
+    parts = phrase.split()
+    tokens = [re.escape(parts[0][len(word) :])] if len(parts[0]) > len(word) else []
+    for part in parts[1:]:
+        tokens += [_PHRASE_SPACE, re.escape(part)]
+    if phrase[-1].isalnum():
+        tokens.append(r"(?![a-z0-9])")
+    tokens.append("")
+    return tokens
+
+
+def _ordered_trie(alternatives: list[list[str]]) -> str:
+    """The alternation of ``alternatives`` (lists of pattern parts, see :func:`_rest_tokens`)
+    with the first part that consecutive alternatives share written once: ``a(?:b|c)`` for
+    ``ab|ac``. The alternatives keep their order, and a shared part matches in one way
+    only (a word, or the space before a word, which is not a space), so the pattern
+    matches exactly what the plain alternation matches, with fewer steps."""
+    children: list[tuple[str, list[list[str]]]] = []
+    for alt in alternatives:
+        if alt[0] and children and children[-1][0] == alt[0]:
+            children[-1][1].append(alt[1:])
+        else:
+            children.append((alt[0], [alt[1:]]))
+    out = [token + _ordered_trie(rest) if token else "" for token, rest in children]
+    return out[0] if len(out) == 1 else "(?:" + "|".join(out) + ")"
+
+
 class _Vocab:
     """A vocabulary compiled for a fast search: its pattern is tried only where the first
     word of one of its phrases starts a word (found with ``str.find``), instead of at every
@@ -525,14 +563,17 @@ class _Vocab:
         "by_key",
         "firsts",
         "keys",
+        "needs",
         "others",
         "pattern",
+        "phrases",
         "tail",
     )
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
         self.pattern = re.compile(_phrases(phrases) + tail)
         self.alternatives = _phrase_alternatives(phrases)
+        self.phrases = sorted(set(phrases), key=lambda x: (-len(x), x))
         self.tail = tail
         self._by_word: dict[str, re.Pattern[str]] = {}
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
@@ -543,7 +584,25 @@ class _Vocab:
         self.keys = frozenset(self.by_key)
         # first words with a digit are looked for in any text
         self.others = tuple(w for w in self.firsts if not w.isalpha())
+        # Every run of letters of a phrase is a whole run of letters of the text wherever
+        # the phrase matches (a word ends where a run of letters and digits ends, and the
+        # other marks of a phrase are not letters), so it must be among :attr:`Scan.words`:
+        # for each first word, the other runs of letters of each phrase it starts (for a
+        # first word of letters only, which the caller has found there, without it).
+        needs: dict[str, set[frozenset[bytes]]] = {}
+        for p in phrases:
+            first = _ALNUM_WORD_RE.match(p).group()  # type: ignore[union-attr]
+            runs = {r.encode("ascii") for r in _LETTER_RUN_RE.findall(p)}
+            if first.isalpha():
+                runs.discard(first.encode("ascii"))
+            needs.setdefault(first, set()).add(frozenset(runs))
+        self.needs = {w: tuple(sorted(n, key=len)) for w, n in needs.items()}
         _VOCAB_WORDS.update(self.firsts)
+
+    def possible(self, word: str, words: frozenset[bytes]) -> bool:
+        """Whether a phrase that starts with ``word`` can match a text whose runs of letters
+        are ``words`` (see :attr:`needs`)."""
+        return any(need <= words for need in self.needs[word])
 
     def word_pattern(self, word: str) -> re.Pattern[str]:
         """The phrases that start with ``word`` (one of :attr:`firsts`), as one pattern that
@@ -560,10 +619,14 @@ class _Vocab:
             w = re.escape(word)
             # every alternative of the word starts with it escaped, as the word is letters
             # and digits only: the rest of each follows
-            rests = "|".join(body[len(w) :] for first, body in self.alternatives if first == word)
+            rests = _ordered_trie([_rest_tokens(p, word) for p in self.phrases_of(word)])
             got = re.compile(f"{w}(?<![a-z0-9]{w})(?=((?:{rests}){self.tail}))")
             self._by_word[word] = got
         return got
+
+    def phrases_of(self, word: str) -> list[str]:
+        """The phrases that start with ``word``, in the order :attr:`pattern` tries them."""
+        return [p for p in self.phrases if _ALNUM_WORD_RE.match(p).group() == word]  # type: ignore[union-attr]
 
     def matches(self, low: str) -> list[re.Match[str]]:
         """The matches in ``low`` that start on a word boundary, in order."""
@@ -863,15 +926,21 @@ class Scan:
             ascii_text = text
             nonascii: frozenset[str] = frozenset()
         else:
-            raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-            nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
-            if len(nonascii) <= _FEW_NONASCII:
-                # a few distinct characters: replacing each is faster than an error handler
-                ascii_text = text
-                for ch in nonascii:
-                    ascii_text = ascii_text.replace(ch, "?")
+            # each non-ASCII character becomes one "?"
+            ascii_text = text.encode("ascii", "replace").decode("ascii")
+            if ascii_text.count("?") <= _FEW_MARKS:
+                # a few: the non-ASCII characters stand where the copy has a "?" and the
+                # text has not
+                found: set[str] = set()
+                i = ascii_text.find("?")
+                while i >= 0:
+                    if text[i] != "?":
+                        found.add(text[i])
+                    i = ascii_text.find("?", i + 1)
+                nonascii = frozenset(found)
             else:
-                ascii_text = text.encode("ascii", "replace").decode("ascii")
+                raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
         self.text = text
         self.ascii = ascii_text
         self.low = ascii_text.lower()
@@ -908,7 +977,8 @@ class Scan:
     def controls(self) -> bool:
         """Whether the text holds ASCII control characters other than tab, line feed,
         carriage return and form feed."""
-        return bool(self.ascii.encode("ascii").translate(None, _NOT_CONTROL_BYTES))
+        # ``low`` holds the same control characters as ``ascii``
+        return b"\x0b" in self._letter_runs
 
     @_lazy
     def shape(self) -> str:
@@ -928,9 +998,15 @@ class Scan:
         return self.digits0[::-1]
 
     @_lazy
+    def _letter_runs(self) -> bytes:
+        """``low`` as bytes with every character other than a letter a space, or a vertical
+        tab for a control character (:attr:`controls` and :attr:`words` share it)."""
+        return self.low.encode("ascii").translate(_LETTER_RUNS)
+
+    @_lazy
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
-        return frozenset(self.low.encode("ascii").translate(_LETTER_RUNS).split())
+        return frozenset(self._letter_runs.split())
 
     @_lazy
     def _starts(self) -> dict[str, list[int]]:
@@ -966,11 +1042,13 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, by_key = self.low, vocab.by_key
+        low, by_key, words = self.low, vocab.by_key, self.words
         out: list[tuple[int, int]] = []
-        present = [by_key[k] for k in vocab.keys & self.words]
+        # a first word is looked for only when one of its phrases has all its runs of
+        # letters in the text (:meth:`_Vocab.possible`)
+        present = [w for w in [by_key[k] for k in vocab.keys & words] if vocab.possible(w, words)]
         if vocab.others:
-            present.extend(vocab.others)
+            present.extend([w for w in vocab.others if vocab.possible(w, words)])
         for w in present:
             out.extend([(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)])
         # each offset starts one whole word, so no two first words share an offset
@@ -1467,8 +1545,13 @@ class Scan:
         if not self.has(_MINUTES_GATE):
             return
         low = self.low
-        for m in _words_at(_MINUTES_RE, low):
-            b = _NUMBER_BEFORE_RE.search(low, max(0, m.start() - 8), m.start())
+        # the matches of _words_at(_MINUTES_RE, low), read one at a time: states_minutes
+        # stops the scan at the first number of minutes
+        for m in _MINUTES_RE.finditer(low):
+            i = m.start()
+            if i and low[i - 1].isalnum():
+                continue
+            b = _NUMBER_BEFORE_RE.search(low, max(0, i - 8), i)
             if b is not None:
                 yield int(b.group("n")), b.start()
 

@@ -426,12 +426,18 @@ _DK308_LINE: Final = (
 _DK308_FIRST_RE: Final = re.compile(_DK308_LINE)
 _DK308_NEXT_RE: Final = re.compile(r"\n(?=" + _DK308_LINE + ")")
 # one pattern per character: a pattern that starts with a literal is searched for faster
-_DK308_END_RES: Final = tuple(re.compile(rf"{c}[{_SPACE}]*+(?![^\n])") for c in ":#")
+_DK308_END_RES: Final = tuple((c, re.compile(rf"{c}[{_SPACE}]*+(?![^\n])")) for c in ":#")
 
 
 def _candidate_lines(low: str) -> list[int]:
     """The offsets where the lines that may be blanks start, in order."""
-    starts = {low.rfind("\n", 0, m.start()) + 1 for p in _DK308_END_RES for m in p.finditer(low)}
+    # a character the text does not hold needs no scan (a test costs less than a scan)
+    starts = {
+        low.rfind("\n", 0, m.start()) + 1
+        for c, p in _DK308_END_RES
+        if c in low
+        for m in p.finditer(low)
+    }
     if _DK308_FIRST_RE.match(low) is not None:
         starts.add(0)
     starts.update(m.start() + 1 for m in _DK308_NEXT_RE.finditer(low))
