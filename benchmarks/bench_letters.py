@@ -11,8 +11,10 @@
    letters must not grow against what is held after 1,000 (no cache grows with claims).
    Target: under 64 bytes of growth per letter between the two points.
 
-Times are the best of several rounds, measured in this process; ratios, not absolute times,
-are the result.
+Times are CPU times of this process (``time.process_time``: time the shared machine gives to
+other programs is not counted), the best of several rounds, the sides of a ratio measured in
+alternating rounds; ratios, not absolute times, are the result. ``floor_letters.py`` asks
+what the new-claim figure could reach.
 """
 
 from __future__ import annotations
@@ -47,16 +49,6 @@ class _Capture(TemplateRegistry):
     ) -> dict[str, str]:
         self.context = dict(context)
         return super().render_blocks(template, context)
-
-
-def _best(fn: Callable[[], object], *, number: int, rounds: int = 7) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def _best_cpu(fn: Callable[[], object], number: int) -> float:
@@ -102,13 +94,11 @@ def bench_overhead() -> tuple[float, float, float]:
     # the two sides alternate round by round, so that a slow moment of the machine hits both
     direct = ours = fresh = float("inf")
     for _ in range(9):
-        direct = min(direct, _best(lambda: template.render(context), number=number, rounds=1))
+        direct = min(direct, _best_cpu(lambda: template.render(context), number))
         ours = min(
             ours,
-            _best(
-                lambda: appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE),
-                number=number,
-                rounds=1,
+            _best_cpu(
+                lambda: appeal("CCM21", claim, registry=plain, letter_date=LETTER_DATE), number
             ),
         )
         # a new claim each call, sharing no object with the others (equal values, built from
@@ -118,12 +108,11 @@ def bench_overhead() -> tuple[float, float, float]:
         copies = iter([Claim.from_dict(data) for _ in range(number)])
         fresh = min(
             fresh,
-            _best(
+            _best_cpu(
                 lambda it=copies: appeal(
                     "CCM21", next(it), registry=plain, letter_date=LETTER_DATE
                 ),
-                number=number,
-                rounds=1,
+                number,
             ),
         )
     return ours, direct, fresh
@@ -166,7 +155,7 @@ def bench_docx() -> float:
 
     letter = appeal("CCM21", example_claim("CCM21"), letter_date=LETTER_DATE)
     render_docx(letter)  # python-docx imports and loads its default template once
-    return _best(lambda: render_docx(letter), number=5, rounds=5)
+    return min(_best_cpu(lambda: render_docx(letter), 5) for _ in range(5))
 
 
 def main() -> int:
