@@ -44,6 +44,7 @@ PUBLIC = (
 NEEDS_ARGUMENTS = frozenset(
     {
         "denialkit.letters._Deps",
+        "denialkit.letters._EvidencePlan",
         "denialkit.letters._Frame",
         "denialkit.remit._records.Adjustment",
         "denialkit.remit._records.Entity",
