@@ -283,6 +283,16 @@ def test_enclosures_are_the_notice_and_the_claims_evidence_only(letter_date: dat
     assert letter.enclosures == ("Copy of the denial notice dated October 1, 2026",)
 
 
+def test_a_large_packet_is_numbered_in_order_past_99(ccm21: Claim, letter_date: date) -> None:
+    many = tuple(Evidence("other", f"Office note {i:03d}", date(2026, 9, 1)) for i in range(120))
+    letter = appeal("CCM21", ccm21.evolve(evidence=many), letter_date=letter_date)
+    block = letter.text.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(block) == len(letter.enclosures) == 121
+    assert block[99] == "100. Office note 098 of September 1, 2026"
+    assert [line.split(". ", 1)[0] for line in block] == [str(i) for i in range(1, 122)]
+    assert [line.split(". ", 1)[1] for line in block] == list(letter.enclosures)
+
+
 def test_evidence_dated_after_the_letter_is_refused_by_path(
     ccm21: Claim, letter_date: date
 ) -> None:
