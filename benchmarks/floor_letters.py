@@ -50,23 +50,9 @@ from denialkit import _care_minutes
 from denialkit._compat import files
 from denialkit.claim import Claim, EvidenceKind
 from denialkit.deadlines import deadline
-from denialkit.letters import appeal
+from denialkit.letters import _MONTHS, appeal
 from denialkit.templates import TemplateRegistry, _and_join
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _KINDS = [k.value for k in EvidenceKind]
 
 
