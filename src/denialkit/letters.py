@@ -1400,14 +1400,8 @@ def _evidence_plan(
     return _EvidencePlan(kinds, enclosed, tuple(enclosures), _numbered(enclosures))
 
 
-_NUMBERS: Final = tuple(f"{i}. " for i in range(1, 100))
-
-
 def _numbered(enclosures: list[str]) -> str:
     """The enclosure block: a heading, then the enclosures numbered from 1."""
-    if len(enclosures) <= len(_NUMBERS):
-        numbers = zip(_NUMBERS, enclosures, strict=False)  # the shorter: the enclosures
-        return "Enclosures:\n" + "\n".join([n + e for n, e in numbers])
     return "Enclosures:\n" + "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
 
 
@@ -1447,17 +1441,13 @@ def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
         elif day is not None and day not in days:
             days.append(day)
     out = []
-    month_day, years = _MONTH_DAY, _YEARS
     for (kind, title), days in groups.items():
         if not days:
             out.append((kind, title))
         elif len(days) == 1:
             day = days[0]
-            if type(day) is date:  # _date_text(day), without a call per item
-                year = years.get(day.year) or day.year
-                out.append((kind, f"{title} of {month_day[day.month][day.day]}, {year}"))
-            else:
-                out.append((kind, f"{title} of {format_date(day)}"))
+            text = _date_text(day) if type(day) is date else format_date(day)
+            out.append((kind, f"{title} of {text}"))
         else:
             days.sort()
             out.append((kind, f"{title} of {_and([format_date(d) for d in days])}"))
