@@ -69,8 +69,8 @@ _BRACKET_RE: Final = re.compile(r"\[(?P<c>[^\[\]\n]{1,80}+)\]")
 _ANGLE_RE: Final = re.compile(r"<<(?P<c>[^<>\n]{1,80}+)>>")
 # single braces, not template syntax ({{ }}, {% %}, {# #}, DK301): "{Patient Name}"
 _BRACE_RE: Final = re.compile(r"(?<!\{)\{(?![{%#])(?P<c>[^{}\n]{1,80}+)\}(?!\})")
-# a word processor's mail-merge field: "«MemberID»", "«Patient_Name»"
-_MERGE_FIELD_RE: Final = re.compile(r"\u00ab[ \t]*[A-Za-z][A-Za-z0-9_ \t]{0,60}+\u00bb")
+# a word processor's mail-merge field, a name without spaces: "«MemberID»", "«Patient_Name»"
+_MERGE_FIELD_RE: Final = re.compile(r"\u00ab[A-Za-z][A-Za-z0-9_]{0,60}+\u00bb")
 _WORD_JOIN_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
 _PH_VERBS: Final = (
     "insert", "enter ", "add ", "type ", "fill", "your ", "put ", "paste", "include ",
