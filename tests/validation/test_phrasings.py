@@ -129,6 +129,9 @@ def test_an_emails_sent_line_dates_the_letter() -> None:
     text = sub(PATIENT, "April 20, 2026\n", "Sent: Monday, April 20, 2026 9:14 PM\n")
     assert "DK114" not in rules(text)
     assert "DK114" in rules(sub(PATIENT, "April 20, 2026\n", "Sent: soon\n"))
+    # a "Sent:" line without a date does not hide the "Date:" line after it
+    text = sub(PATIENT, "April 20, 2026\n", "Sent: via fax\nDate: April 20, 2026\n")
+    assert "DK114" not in rules(text)
 
 
 # -- identifiers ---------------------------------------------------------------------
@@ -183,6 +186,15 @@ def test_a_number_after_mbi_in_a_sentence_must_be_a_medicare_number() -> None:
 def test_a_group_policy_number_is_not_a_second_patient() -> None:
     text = sub(PROVIDER, "Member ID: PHP1234567", "Member ID: PHP1234567\nPolicy No.: GRP-0415")
     assert "DK602" not in rules(text)
+    # the subscriber's id beside the dependent patient's is one family's
+    text = sub(
+        PROVIDER, "Member ID: PHP1234567", "Subscriber ID: PHP1234567\nMember ID: PHP1234567-02"
+    )
+    assert "DK602" not in rules(text)
+    text = sub(
+        PROVIDER, "Member ID: PHP1234567", "Member ID: PHP1234567-01\nMember ID: PHP1234567-02"
+    )
+    assert "DK602" in errors(text)
     # two member ids are still two patients, also when the second is in a sentence
     text = sub(PROVIDER, "Please reconsider", "The twin's member ID PHP7654321 is not his.\n\n")
     assert "DK602" in errors(text)
@@ -253,6 +265,17 @@ def test_a_pre_service_appeal_needs_no_claim_number_or_date_of_service() -> None
     # a letter about care already billed is no pre-service appeal
     billed = sub(PRE_SERVICE, "Please approve", "My EOB says it was billed. Please approve")
     assert {"DK104", "DK105"} <= errors(billed)
+    billed = sub(PRE_SERVICE, "Please approve the testing.", "Please approve the claim.")
+    assert {"DK104", "DK105"} <= errors(billed)
+
+
+def test_submitting_an_authorization_is_no_request() -> None:
+    text = sub(
+        PROVIDER,
+        "Please reconsider the denial and pay the claim.",
+        "We submitted the authorization request on time, and it was approved.",
+    )
+    assert "DK110" in errors(text)
 
 
 def test_a_providers_pre_service_request_needs_no_procedure_code() -> None:

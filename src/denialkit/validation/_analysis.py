@@ -428,9 +428,12 @@ _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
     r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
 )
 _DATE_WINDOW: Final = 22
-# "Date:" or an email's "Sent:", with a weekday before the date ("Sent: Monday, April 6, 2026")
+# "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
+# ("Sent: Monday, April 6, 2026 9:14 PM")
 _DATE_LABEL_RE: Final = re.compile(
-    r"(?:date|sent)[ \t]*:[ \t]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+    r"(?:date|sent(?=[ \t]*:[ \t]*(?:[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])))[ \t]*:[ \t]*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
 )
 _DATE_LABEL_GATE: Final = _gate("date sent")
 _TOP_LINES: Final = 30

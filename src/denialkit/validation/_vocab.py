@@ -142,8 +142,7 @@ REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "u
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
     "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
-    "determination", "redetermin", "approv", "authoriz", "pay the", "pay for", "pay my",
-    "pay this", "cover the", "cover my",
+    "determination", "redetermin", "pay the", "pay for", "pay my", "pay this",
 )  # fmt: skip
 
 RECIPIENT_UNITS: Final = (
@@ -255,7 +254,8 @@ of service and may have no procedure code yet."""
 
 POST_SERVICE_WORDS: Final = (
     "remittance", "explanation of benefits", "eob", "summary notice", "billed", "date of service",
-    "dates of service", "pay the claim", "paid",
+    "dates of service", "pay the claim", "paid", "approve the claim", "approve this claim",
+    "approve payment", "approve the payment", "authorize payment", "authorize the payment",
 )  # fmt: skip
 """Words of care already given and billed: a letter that uses one is not pre-service."""
 
