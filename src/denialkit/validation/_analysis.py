@@ -197,6 +197,10 @@ def _next_word(hay: str, i: int, needle: str) -> int:
     return -1 if m is None else hay.find(needle, m.start())
 
 
+def _match_start(m: re.Match[str]) -> int:
+    return m.start()
+
+
 def _words_at(pattern: re.Pattern[str] | _Vocab, hay: str) -> list[re.Match[str]]:
     """Matches of ``pattern`` that start on a word boundary."""
     if isinstance(pattern, _Vocab):
@@ -429,13 +433,15 @@ _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
 )
 _DATE_WINDOW: Final = 22
 # "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
-# ("Sent: Monday, April 6, 2026 9:14 PM")
-_DATE_LABEL_RE: Final = re.compile(
-    r"(?:date|sent(?=[ \t]*:[ \t]*(?:[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])))[ \t]*:[ \t]*"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+# ("Sent: Monday, April 6, 2026 9:14 PM"). Two patterns, each starting with its literal.
+_WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*" + _WEEKDAY)
+_SENT_LABEL_RE: Final = re.compile(
+    r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
 )
 _DATE_LABEL_GATE: Final = _gate("date sent")
+_SENT_LABEL_GATE: Final = _gate("sent")
 _TOP_LINES: Final = 30
 
 
@@ -670,10 +676,8 @@ _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
 # a member id or Medicare number without a colon ("my member ID is ...", "Member ID 1234",
 # "| Member ID | 1234 |"), when it holds at least four digits
-_ID_SENTENCE_RE: Final = _Vocab(
-    (*_vocab.MEMBER_ID_LABELS, *_vocab.MEDICARE_ID_LABELS), _SENTENCE_TAIL
-)
-_MEDICARE_LABELS: Final = tuple(_vocab.MEDICARE_ID_LABELS)
+_MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
+_MEDICARE_SENTENCE_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _SENTENCE_TAIL)
 _PATIENT_LABEL_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:'s|\?s)?[ \t]*:[ \t]*")
 # a label at the start of a line or table cell, its value in the next column: after a "|" or
 # two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
@@ -1253,7 +1257,10 @@ class Scan:
             return day, None
         low = self.low
         if self.has(_DATE_LABEL_GATE):
-            for m in _words_at(_DATE_LABEL_RE, low):
+            labels = _words_at(_DATE_LABEL_RE, low)
+            if self.has(_SENT_LABEL_GATE):
+                labels = sorted([*labels, *_words_at(_SENT_LABEL_RE, low)], key=_match_start)
+            for m in labels:
                 head = _line_head(low, m.start(), 12)
                 if head is None or head.strip() not in ("", "letter"):
                     continue
@@ -1355,26 +1362,32 @@ class Scan:
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
-        for start, end in self.vocab_spans(_ID_SENTENCE_RE):
-            v = _value_after(text, end)
-            if v is None or v.start in seen or len(_ASCII_DIGIT_RE.findall(v.value)) < 4:
-                continue
-            medicare = low.startswith(_MEDICARE_LABELS, start)
-            if medicare and not (mbi_is_valid(v.value) or hicn_like(v.value)):
-                continue  # "the MBI 2026 update": only a real Medicare number counts here
-            seen.add(v.start)
-            out.append(_new(Labelled, (v.value, v.start, medicare)))
+        # without a colon: a member id always (a second patient's may be in a sentence), a
+        # Medicare number only when no id is labelled (a second one is found by its shape)
+        for pattern, medicare in ((_MEMBER_SENTENCE_RE, False), (_MEDICARE_SENTENCE_RE, True)):
+            if medicare and out:
+                break
+            for _, end in self.vocab_spans(pattern):
+                v = _value_after(text, end)
+                if v is None or v.start in seen or len(_ASCII_DIGIT_RE.findall(v.value)) < 4:
+                    continue
+                if medicare and not (mbi_is_valid(v.value) or hicn_like(v.value)):
+                    continue  # "the MBI 2026 update": only a real Medicare number counts
+                seen.add(v.start)
+                out.append(_new(Labelled, (v.value, v.start, medicare)))
         out.sort(key=_start)
         return out
 
     @_lazy
     def patient_names(self) -> list[Labelled]:
-        """Names written after a ``Patient:`` label (or beneficiary, member, ...), or in the
-        next column after such a label that starts a line or a table cell."""
+        """Names written after a ``Patient:`` label (or beneficiary, member, ...), or, when
+        there is none, in the next column after such a label that starts a line or a table
+        cell."""
         text, low = self.text, self.low
         out = []
         ends = [end for _, end in self.vocab_spans(_PATIENT_LABEL_RE)]
-        for start, end in self.vocab_spans(_PATIENT_COLUMN_RE):
+        # the columns are read only when no label has a colon (the usual case needs no scan)
+        for start, end in () if ends else self.vocab_spans(_PATIENT_COLUMN_RE):
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|"):
                 ends.append(end)
@@ -1530,6 +1543,8 @@ class Scan:
             )
         # "my" about one's own care ("my allergist", "my shots"), not "my patient"
         patient += sum(1 for m in _MY_RE.finditer(low) if _wb(low, m.start(), m.start() + 2))
+        # a patient's representative: rare phrases, counted by a search for each
+        patient += sum(low.count(w) for w in _vocab.PATIENT_REPRESENTATIVE)
         if self.may_have(_PROVIDER_AUTHOR_GATE):
             provider = sum(
                 1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
