@@ -571,7 +571,7 @@ def _has_return_address(sc: Scan) -> bool:
     "missing-appellant",
     E,
     summary="The letter names who appeals (the claim's provider) and how to reach them (a "
-    "phone number or email address).",
+    "phone number or email address; for a patient, also a postal address).",
     hint="Put the practice's name, address and phone number in the letterhead or signature.",
     authority='42 CFR 405.944(b)(4) ("name of the party or the representative"); AMA sample letter',
 )
@@ -682,7 +682,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     "missing-signature",
     E,
     summary="The letter ends with a closing and the name of the person who signs it (the "
-    "claim's signer, when known).",
+    "claim's signer, when known), or is signed on a 'Signature:' line, or is a memo.",
     hint="End with a closing ('Sincerely,') followed by the signer's name and title.",
     authority='CGS (a MAC): "Name and signature of the party or the representative"; '
     "42 CFR 405.944(b)(4)",
