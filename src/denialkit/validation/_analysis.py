@@ -1114,6 +1114,11 @@ class Scan:
         return _fold(self.text)
 
     @_lazy
+    def one_line(self) -> str:
+        """``low`` with every run of spaces, tabs and line breaks as one space."""
+        return " ".join(self.low.split())
+
+    @_lazy
     def flat_ascii(self) -> str:
         """``low`` without spaces and punctuation."""
         return _NON_ALNUM_RE.sub("", self.low)
@@ -1742,3 +1747,10 @@ def _deadline_problem(sc: Scan, exc: Exception) -> str:
 
 def _any_in(low: str, words: Sequence[str]) -> bool:
     return any(map(low.__contains__, words))
+
+
+def _mentions(sc: Scan, words: Sequence[str]) -> bool:
+    """Whether ``low`` holds one of ``words``, also where a line break stands between two of
+    a phrase's words ("not\ncovered", "care\nmanager"): the one-line copy is made only when
+    the plain test fails."""
+    return _any_in(sc.low, words) or _any_in(sc.one_line, words)

@@ -17,7 +17,6 @@ from denialkit.claim import PlanType
 from denialkit.validation._analysis import (
     MAX_LINES,
     Scan,
-    _any_in,
     _claim_service_dates,
     _find_ident,
     _find_word,
@@ -27,6 +26,7 @@ from denialkit.validation._analysis import (
     _has_value,
     _line_end,
     _line_head,
+    _mentions,
     _phrase_gate,
     _phrases,
     _s,
@@ -274,8 +274,7 @@ _DENIAL_WORDS: Final = _vocab.DENIAL_WORDS
 )
 def _dk107(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    low = sc.low
-    if not any(w in low for w in _DENIAL_WORDS):
+    if not _mentions(sc, _DENIAL_WORDS):
         found.append(r.finding(doc, "the letter does not say which decision it disputes"))
     return found
 
@@ -396,7 +395,7 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     low = sc.low
     # the spaces of the first lines usually settle the count
     few = low.count(" ", 0, 1000) < _MIN_ARGUMENT_SPACES and low.count(" ") < _MIN_ARGUMENT_SPACES
-    if few or not _any_in(low, _ARGUMENT_WORDS):
+    if few or not _mentions(sc, _ARGUMENT_WORDS):
         found.append(r.finding(doc, "the letter does not argue why the decision is wrong"))
     return found
 
