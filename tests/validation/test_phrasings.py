@@ -452,3 +452,36 @@ def test_the_care_manager_named_across_a_line_break_counts() -> None:
     )
     assert "DK506" not in rules(text, codes=["CCM21"])
     assert "DK506" in rules(text.replace("care\nmanager", "nurse"), codes=["CCM21"])
+
+
+# -- found on a third round of letters ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("Claim number: 2026-1234", "Claim Number (MSN): 2026-1234", "DK104"),
+        ("Claim number: 2026-1234", "Claim Ref: PSH-0326-88104", "DK104"),
+        ("Member ID: PHP1234567", "Subscriber # BHA 44102-993", "DK102"),
+        ("Member ID: PHP1234567", "Ins ID: PSH 702 118 543", "DK102"),
+        ("Patient: Jane Roe", "Patient\tJane Roe", "DK101"),
+        ("Patient: Jane Roe", "Re: Appeal for patient Jane Roe", "DK101"),
+        ("Patient: Jane Roe", "We write for our patient, Mrs. Roe.", "DK101"),
+        ("Service: CPT 99214", "Service: manipulation (98941)", "DK106"),
+    ],
+)
+def test_third_round_forms(old: str, new: str, rule: str) -> None:
+    assert rule in errors(sub(PROVIDER, old, "Nothing.")), "the case must test the label"
+    assert rule not in rules(sub(PROVIDER, old, new))
+
+
+def test_a_department_named_patient_is_no_patient_name() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "From: Patient Financial Services")
+    assert "DK101" in errors(text)
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "The patient's Medicare Number"))
+
+
+def test_a_spaced_id_keeps_its_hyphenated_group() -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", "Subscriber # BHA 44102-993")
+    ids = [v.value for v in scan(Document(text, today=LETTER_DAY)).member_ids]
+    assert ids == ["BHA 44102-993"]

@@ -462,10 +462,12 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 
 # -- labelled values -----------------------------------------------------------------
 
-_SEP: Final = r"[ \t]*(?:[:#]|(?<=\.))[ \t]*:?[ \t]*"
+# ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
+# 123", "Subscriber # BHA 44102")
+_SEP: Final = r"[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*"
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
-_SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?: [0-9]{2,10}+){1,4}+")
+_SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -658,7 +660,9 @@ class _Vocab:
         return [found[k] for k in sorted(found)]
 
 
-_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SEP)
+# a note after the label: "Member ID (from card):", "Claim Number (MSN):"
+_PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
+_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # a claim number in a sentence: "my claim number 12345", "Appeal for Claim 12345"
 # (or in a table's next cell, "| Claim number | 12345 |"), also after a few words that say
 # where it is written: "the claim number on my EOB is 12345", "Claim number from the Medicare
@@ -670,7 +674,6 @@ _SENTENCE_TAIL: Final = (
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
-_PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
@@ -679,9 +682,9 @@ _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP
 _MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
 _MEDICARE_SENTENCE_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _SENTENCE_TAIL)
 _PATIENT_LABEL_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:'s|\?s)?[ \t]*:[ \t]*")
-# a label at the start of a line or table cell, its value in the next column: after a "|" or
-# two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
-_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|[ \t]{2,}+)")
+# a label at the start of a line or table cell, its value in the next column: after a "|", a
+# tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
+_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{2,}+)")
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
@@ -1436,7 +1439,7 @@ class Scan:
     def procedure_codes(self) -> list[Labelled]:
         """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
-        line ("The E/M code, 99284")."""
+        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)")."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
         low, text = self.low, self.text
         for m in _PROC_AT_RE.finditer(self.digits0):
@@ -1447,7 +1450,9 @@ class Scan:
                 continue
             lo = max(0, i - _PROC_REACH)
             nl = low.rfind("\n", lo, i)
-            if _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None:
+            if (i and low[i - 1] == "(" and low.startswith(")", e)) or _PROC_CONTEXT_RE.search(
+                low, nl + 1 if nl >= 0 else lo, i
+            ) is not None:
                 found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
 

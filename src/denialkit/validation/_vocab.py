@@ -40,7 +40,7 @@ MEMBER_ID_LABELS: Final = _numbered(
     "medicaid id number", "medicaid id", "medicaid number", "medicaid no.",
     "medicaid id no.", "medicaid id #", "recipient id", "recipient id number", "member id no.",
     "subscriber id no.", "subscriber id number", "insurance id no.", "identification number",
-    "participant id", "enrollee id number", "plan member id",
+    "participant id", "enrollee id number", "plan member id", "ins id", "ins. id",
 )  # fmt: skip
 """Labels of the patient's member id with their plan."""
 
@@ -61,7 +61,7 @@ CLAIM_NUMBER_LABELS: Final = _numbered(
     "claim or coverage determination number", "internal control number", "icn",
     "document control number", "dcn", "reference number", "reference #", "ref #",
     "reference no.", "reference no", "ref. no.", "ref no.", "ref. #", "clm number", "clm",
-    "claim",
+    "claim ref", "claim ref.", "claim ref #", "claim",
 )  # fmt: skip
 """Labels of the payer's claim number (or of the reference number of a pre-service decision,
 which has no claim). The value may follow without a colon when it holds at least
@@ -79,6 +79,11 @@ PATIENT_LABELS: Final = (
 )  # fmt: skip
 """Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
 patient a "participant" or "claimant"."""
+
+PATIENT_IN_SENTENCE: Final = ("patient", "beneficiary", "enrollee")
+"""Words that, written in lower case, put the patient's name after them in a sentence ("our
+patient, Jane Roe", "Re: Appeal for patient Alan Preston"). A capitalised "Patient Financial
+Services" is a department, not a patient."""
 
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
 """Labels of the patient's name in a Medicaid letter only (Medicaid calls its members

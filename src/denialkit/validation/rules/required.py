@@ -64,6 +64,13 @@ def _pre_service(sc: Scan) -> bool:
     )
 
 
+# "our patient, Jane Roe", "patient Mrs. Roe": a lower-case word, then a capitalised name of
+# two words or a title and a name (read in the text as written)
+_PROSE_PATIENT_RE: Final = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(_vocab.PATIENT_IN_SENTENCE) + r"),?[ \t]+"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+[A-Z][A-Za-z'-]+"
+    r"|[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'-]+)"
+)
 # "Recipient: Jane Roe" at the start of a line, in a Medicaid letter
 _MEDICAID_PATIENT_RE: Final = re.compile(
     r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
@@ -108,6 +115,7 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         not sc.patient_names
         and not (sc.author is Author.PATIENT and _signed(doc, sc))
         and not (sc.plan_kind is PlanType.MEDICAID and _MEDICAID_PATIENT_RE.search(sc.low))
+        and _PROSE_PATIENT_RE.search(sc.ascii) is None
     ):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
