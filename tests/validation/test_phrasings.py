@@ -467,7 +467,7 @@ def test_the_care_manager_named_across_a_line_break_counts() -> None:
         ("Patient: Jane Roe", "Patient\tJane Roe", "DK101"),
         ("Patient: Jane Roe", "Re: Appeal for patient Jane Roe", "DK101"),
         ("Patient: Jane Roe", "We write for our patient, Mrs. Roe.", "DK101"),
-        ("Service: CPT 99214", "Service: manipulation (98941)", "DK106"),
+        ("Service: CPT 99214", "Treatment: manipulation (98941)", "DK106"),
     ],
 )
 def test_third_round_forms(old: str, new: str, rule: str) -> None:
