@@ -6,7 +6,8 @@ How it stays fast and small:
   character index is a byte offset) and split on the segment terminator with one
   ``str.split`` per chunk; only the unfinished last segment of a chunk is carried over, so
   whitespace (spaces, tabs, CR, LF) around a segment is stripped wherever it is, across
-  chunk boundaries too;
+  chunk boundaries too, and line breaks inside a segment (a file wrapped at a fixed width)
+  are taken out: X12 data holds none;
 - one pass: each segment is split into its elements once, and a claim's lines,
   adjustments, remarks, dates, references and amounts are built in the same pass that
   checks and balances them. Only the names (NM1) wait to become records until asked for;
@@ -87,6 +88,7 @@ MAX_CLAIM_SEGMENTS: Final = 20_000
 _WARN_LIMIT: Final = 20
 _LEARN: Final = 8192  # bound of the keys the reader remembers (constant memory on junk)
 _WS: Final = " \t\r\n"
+_ISA_SCAN: Final = 440  # an ISA header and its line breaks fit in this many characters
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
 
 #: Segments that end a claim (loop 2100) when they appear inside one.
@@ -460,6 +462,12 @@ class Reader:
                 starts: list[int] | None = None
                 # blanks around a segment go (str.strip returns a clean piece itself)
                 segs = list(map(strip, raw, repeat(ws)))
+                if tchar not in "\r\n":
+                    # a file wrapped at a fixed width has line breaks inside segments; X12
+                    # data holds no CR or LF, so they are layout, never part of a value
+                    inner = "".join(segs)
+                    if "\n" in inner or "\r" in inner:
+                        segs = [s.replace("\r", "").replace("\n", "") for s in segs]
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -900,6 +908,11 @@ class Reader:
             raise self.error("the interchange has no IEA: the data is truncated", 0)
         if self._tx is not None or self._skip is not None:
             raise self.error("the transaction set has no SE: the data is truncated", 0)
+        lead = buf[:8]
+        if ("\n" in lead or "\r" in lead) and lead.replace("\r", "").replace("\n", "").startswith(
+            "ISA"
+        ):
+            return self._detect_wrapped(buf)  # line breaks cut the "ISA" itself
         if buf.startswith("ISA"):
             if len(buf) < 4:
                 raise self.error("the ISA header is incomplete: the data is truncated", 0)
@@ -917,6 +930,12 @@ class Reader:
                     )
             if len(buf) < pos + 3:
                 raise self.error("the ISA header is incomplete: the data is truncated", 0)
+            head = buf[: pos + 2]
+            if "\n" in head or "\r" in head:
+                # a file wrapped at a fixed width: line breaks cut the header itself. Its
+                # delimiters are read from the header without them (the segments lose
+                # theirs where they are split, see items())
+                return self._detect_wrapped(buf)
             comp = buf[pos + 1]
             els = buf[: pos + 1].split(sep)
             rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
@@ -957,6 +976,40 @@ class Reader:
             )
         self._delims = Delimiters(sep, comp, tchar, rep, eff)
         return eff, tchar
+
+    def _detect_wrapped(self, buf: str) -> tuple[str, str]:
+        """The delimiters of an ISA header that line breaks cut (a file wrapped at a fixed
+        width), read from the header without them; the segments lose theirs in ``items()``."""
+        flat = buf[:_ISA_SCAN].replace("\r", "").replace("\n", "")
+        sep = flat[3:4]
+        if not sep or sep.isalnum() or sep in _WS:
+            raise self.error("the ISA header does not start with an element separator", 0)
+        pos = 3
+        for _ in range(15):
+            pos = flat.find(sep, pos + 1)
+            if pos < 0 or pos > 400:
+                raise self.error(
+                    "the ISA header does not have its 16 elements: the data is truncated "
+                    "or not X12",
+                    0,
+                )
+        j = pos + 2
+        while j < len(flat) and flat[j] in " \t":  # blanks before the terminator
+            j += 1
+        if j >= len(flat):
+            raise self.error("the ISA header is incomplete: the data is truncated", 0)
+        comp, tchar = flat[pos + 1], flat[j]
+        els = flat[: pos + 1].split(sep)
+        rep: str | None = els[11] if els[12] >= "00501" else None
+        if tchar.isalnum() or tchar in _WS or tchar == sep:
+            raise self.error("the ISA header has no valid segment terminator", 0)
+        if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
+            rep = None
+        if comp.isalnum() or comp in _WS or comp in (sep, tchar):
+            raise self.error("the ISA header has no valid component separator (ISA16)", 0)
+        self._envelope = True
+        self._delims = Delimiters(sep, comp, tchar, rep, tchar)
+        return tchar, tchar
 
     def _terminator(self, buf: str, j: int, sep: str, comp: str) -> tuple[str, str]:
         t = buf[j]
