@@ -497,7 +497,11 @@ def _code_for(name: str) -> str:
     if meta.codes:
         return meta.codes[0] if not meta.codes[0].isdigit() else f"CO-{meta.codes[0]}"
     for c in default_table():
-        if c.system is CodeSystem.CARC and c.is_active(date(2026, 9, 15)) and c.category in meta.categories:
+        if (
+            c.system is CodeSystem.CARC
+            and c.is_active(date(2026, 9, 15))
+            and c.category in meta.categories
+        ):
             return f"CO-{c.code}"
     return "CO-50"
 
