@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from denialkit import remit
-from denialkit.exceptions import X12ParseError
+from denialkit.exceptions import X12ParseError, X12Warning
 from denialkit.remit._reader import Reader
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -319,3 +319,25 @@ def test_a_chunk_cut_between_terminator_and_line_break_keeps_the_fast_split() ->
     assert (raw, gap) == (["ST*835*1", "BPR*I*1", "TRN*1*2~"], 2)
     raw, gap = _split("ST*835*1~\nBPR*I*1~\nTRN*1*2~", "~", "~\n", eof=True)
     assert (raw, gap) == (["ST*835*1", "\nBPR*I*1", "\nTRN*1*2", ""], 1)
+
+
+@pytest.mark.parametrize(
+    "padding", [b"\x00" * 600, b"\x1a", b"\r\n\x1a", b"\n" + b"\x00" * 5000 + b"\x1a"]
+)
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_padding_after_the_last_segment_is_not_a_segment(padding: bytes, size: int) -> None:
+    """A file padded with NUL bytes to a block size, or ended by a DOS Ctrl-Z, reads as the
+    file itself, without a warning."""
+    data = (DATA / "basic.835").read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = list(Reader().items(_chunks(data + padding, size)))
+    assert len(found) == len(list(Reader().items(_chunks(data, 4096))))
+    assert _content(data + padding, size) == _content(data)
+
+
+def test_a_nul_inside_the_data_is_still_reported() -> None:
+    data = (DATA / "basic.835").read_bytes()
+    cut = data.index(b"CLP")
+    with pytest.warns(X12Warning):
+        list(remit.claims(data[:cut] + b"\x00" + data[cut:]))

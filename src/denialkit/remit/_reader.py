@@ -88,6 +88,9 @@ MAX_CLAIM_SEGMENTS: Final = 20_000
 _WARN_LIMIT: Final = 20
 _LEARN: Final = 8192  # bound of the keys the reader remembers (constant memory on junk)
 _WS: Final = " \t\r\n"
+# what may follow the last segment of a file: blanks, and the NUL bytes of a file padded to a
+# block size or the Ctrl-Z end-of-file mark of a file that went through DOS tools
+_PAD: Final = _WS + "\x00\x1a"
 _ISA_SCAN: Final = 440  # an ISA header and its line breaks fit in this many characters
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
 
@@ -452,10 +455,10 @@ class Reader:
                     )
                 unterminated = False  # whether the last piece has no terminator
                 if eof and raw:
-                    if raw[-1].strip(ws):
+                    if raw[-1].strip(_PAD):
                         unterminated = True
                     else:
-                        raw.pop()  # the blanks after the last terminator
+                        raw.pop()  # the blanks (or padding) after the last terminator
                 last = len(raw) - 1
                 self._raw, self._starts, self._base, self._seg0 = raw, None, base, seg0
                 self._tl = tl
