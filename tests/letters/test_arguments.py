@@ -541,3 +541,24 @@ def test_every_branch_of_every_template_passes_its_own_check(name: str) -> None:
                     if f.severity.name == "ERROR" and f.rule_id not in allowed
                 ]
                 assert errors == [], (name, code, sorted(facts), bool(evidence), errors)
+
+
+@pytest.mark.parametrize("code", examples())
+def test_letters_at_every_appeal_level_pass_their_own_check(code: str) -> None:
+    """Each level the plan has (Medicare's five: redetermination to judicial review) writes
+    a letter with no error but its missing-fact markers'."""
+    from denialkit.deadlines import levels
+
+    claim = example_claim(code)
+    facts = {**claim.facts, "redetermination_contractor": "Noridian JF"}
+    claim = claim.evolve(facts=facts)
+    for level in levels(claim.payer.plan_type):
+        letter = appeal(code, claim, level=level.number, letter_date=WHEN)
+        allowed = {"DK307"} if letter.missing else set()
+        for with_claim in (claim, None):
+            errors = [
+                f.rule_id
+                for f in validate_text(letter.text, claim=with_claim, validator=_CHECKER)
+                if f.severity.name == "ERROR" and f.rule_id not in allowed
+            ]
+            assert errors == [], (code, level.number, errors)

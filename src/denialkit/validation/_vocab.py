@@ -122,7 +122,7 @@ REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "u
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
     "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
-    "determination",
+    "determination", "hearing",
 )  # fmt: skip
 
 RECIPIENT_UNITS: Final = (
