@@ -470,7 +470,7 @@ class Reader:
                     # data holds no CR or LF, so they are layout, never part of a value
                     inner = "".join(segs)
                     if "\n" in inner or "\r" in inner:
-                        segs = [s.replace("\r", "").replace("\n", "") for s in segs]
+                        segs = list(map(_unwrapped, segs))
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -911,47 +911,13 @@ class Reader:
             raise self.error("the interchange has no IEA: the data is truncated", 0)
         if self._tx is not None or self._skip is not None:
             raise self.error("the transaction set has no SE: the data is truncated", 0)
-        lead = buf[:8]
-        if ("\n" in lead or "\r" in lead) and lead.replace("\r", "").replace("\n", "").startswith(
-            "ISA"
-        ):
-            return self._detect_wrapped(buf)  # line breaks cut the "ISA" itself
         if buf.startswith("ISA"):
-            if len(buf) < 4:
-                raise self.error("the ISA header is incomplete: the data is truncated", 0)
-            sep = buf[3]
-            if sep.isalnum() or sep in _WS:
-                raise self.error("the ISA header does not start with an element separator", 0)
-            pos = 3
-            for _ in range(15):
-                pos = buf.find(sep, pos + 1)
-                if pos < 0 or pos > 400:
-                    raise self.error(
-                        "the ISA header does not have its 16 elements: the data is truncated "
-                        "or not X12",
-                        0,
-                    )
-            if len(buf) < pos + 3:
-                raise self.error("the ISA header is incomplete: the data is truncated", 0)
-            head = buf[: pos + 2]
-            if "\n" in head or "\r" in head:
-                # a file wrapped at a fixed width: line breaks cut the header itself. Its
-                # delimiters are read from the header without them (the segments lose
-                # theirs where they are split, see items())
-                return self._detect_wrapped(buf)
-            comp = buf[pos + 1]
-            els = buf[: pos + 1].split(sep)
-            rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
-            j = pos + 2
-            while j < len(buf) and buf[j] in " \t":  # blanks before the terminator
-                j += 1
-            if j >= len(buf):
-                raise self.error("the ISA header is incomplete: the data is truncated", 0)
-            eff, tchar = self._terminator(buf, j, sep, comp)
-            if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
-                rep = None
-            if comp.isalnum() or comp in _WS or comp in (sep, tchar):
-                raise self.error("the ISA header has no valid component separator (ISA16)", 0)
+            sep, comp, rep, eff, tchar = self._isa_delimiters(buf)
+            self._envelope = True
+        elif _unwrapped(buf[:8]).startswith("ISA"):  # line breaks cut the "ISA" itself
+            sep, comp, rep, eff, tchar = self._isa_delimiters(
+                _unwrapped(buf[:_ISA_SCAN]), unwrapped=True
+            )
             self._envelope = True
         elif buf.startswith("ST"):
             sep = buf[2:3]
@@ -980,39 +946,49 @@ class Reader:
         self._delims = Delimiters(sep, comp, tchar, rep, eff)
         return eff, tchar
 
-    def _detect_wrapped(self, buf: str) -> tuple[str, str]:
-        """The delimiters of an ISA header that line breaks cut (a file wrapped at a fixed
-        width), read from the header without them; the segments lose theirs in ``items()``."""
-        flat = buf[:_ISA_SCAN].replace("\r", "").replace("\n", "")
-        sep = flat[3:4]
-        if not sep or sep.isalnum() or sep in _WS:
+    def _isa_delimiters(
+        self, buf: str, *, unwrapped: bool = False
+    ) -> tuple[str, str, str | None, str, str]:
+        """The delimiters an ISA header at the start of ``buf`` gives: element, component,
+        repetition, the text between two segments and the terminator.
+
+        A file wrapped at a fixed width has line breaks inside the header itself: its
+        delimiters are read from the header without them (``unwrapped``; the segments lose
+        theirs where they are split, see ``items()``).
+        """
+        if len(buf) < 4:
+            raise self.error("the ISA header is incomplete: the data is truncated", 0)
+        sep = buf[3]
+        if sep.isalnum() or sep in _WS:
             raise self.error("the ISA header does not start with an element separator", 0)
         pos = 3
         for _ in range(15):
-            pos = flat.find(sep, pos + 1)
+            pos = buf.find(sep, pos + 1)
             if pos < 0 or pos > 400:
                 raise self.error(
                     "the ISA header does not have its 16 elements: the data is truncated "
                     "or not X12",
                     0,
                 )
-        j = pos + 2
-        while j < len(flat) and flat[j] in " \t":  # blanks before the terminator
-            j += 1
-        if j >= len(flat):
+        if len(buf) < pos + 3:
             raise self.error("the ISA header is incomplete: the data is truncated", 0)
-        comp, tchar = flat[pos + 1], flat[j]
-        els = flat[: pos + 1].split(sep)
-        rep: str | None = els[11] if els[12] >= "00501" else None
-        if tchar.isalnum() or tchar in _WS or tchar == sep:
-            raise self.error("the ISA header has no valid segment terminator", 0)
+        head = buf[: pos + 2]
+        if not unwrapped and ("\n" in head or "\r" in head):
+            return self._isa_delimiters(_unwrapped(buf[:_ISA_SCAN]), unwrapped=True)
+        comp = buf[pos + 1]
+        els = buf[: pos + 1].split(sep)
+        rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
+        j = pos + 2
+        while j < len(buf) and buf[j] in " \t":  # blanks before the terminator
+            j += 1
+        if j >= len(buf):
+            raise self.error("the ISA header is incomplete: the data is truncated", 0)
+        eff, tchar = self._terminator(buf, j, sep, comp)
         if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
             rep = None
         if comp.isalnum() or comp in _WS or comp in (sep, tchar):
             raise self.error("the ISA header has no valid component separator (ISA16)", 0)
-        self._envelope = True
-        self._delims = Delimiters(sep, comp, tchar, rep, tchar)
-        return tchar, tchar
+        return sep, comp, rep, eff, tchar
 
     def _terminator(self, buf: str, j: int, sep: str, comp: str) -> tuple[str, str]:
         t = buf[j]
@@ -1388,6 +1364,11 @@ def _int(e: list[str], k: int) -> int | None:
         if s.isdigit():
             return int(s)
     return None
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without its line breaks (those of a file wrapped at a fixed width)."""
+    return text.replace("\r", "").replace("\n", "")
 
 
 def _split(buf: str, tchar: str, eff: str, eof: bool = True) -> tuple[list[str], int]:
