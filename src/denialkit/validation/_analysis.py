@@ -51,6 +51,8 @@ import denialkit.validation._vocab as _vocab
 from denialkit import _care_minutes
 from denialkit._ids import (
     compact,
+    hicn_like,
+    mbi_is_valid,
     ssn_like,
 )
 from denialkit._repr import fields_repr
@@ -426,8 +428,14 @@ _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
     r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
 )
 _DATE_WINDOW: Final = 22
-_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*")
-_DATE_LABEL_GATE: Final = _gate("date")
+# "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
+# ("Sent: Monday, April 6, 2026 9:14 PM")
+_DATE_LABEL_RE: Final = re.compile(
+    r"(?:date|sent(?=[ \t]*:[ \t]*(?:[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])))[ \t]*:[ \t]*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+)
+_DATE_LABEL_GATE: Final = _gate("date sent")
 _TOP_LINES: Final = 30
 
 
@@ -646,15 +654,30 @@ class _Vocab:
 
 _CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SEP)
 # a claim number in a sentence: "my claim number 12345", "Appeal for Claim 12345"
-_CLAIM_SENTENCE_RE: Final = _Vocab(
-    _vocab.CLAIM_NUMBER_LABELS, r"[ \t]+(?:(?:is|was|of)[ \t]+)?(?=[a-z0-9-]*[0-9])"
+# (or in a table's next cell, "| Claim number | 12345 |"), also after a few words that say
+# where it is written: "the claim number on my EOB is 12345", "Claim number from the Medicare
+# Summary Notice: 12345"
+_SENTENCE_TAIL: Final = (
+    r"(?:[ \t]*\|[ \t]*|[ \t]+(?:(?:is|was|of)[ \t]+)?"
+    r"|[ \t]+(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)(?:[ \t]+[a-z]{2,20}+){1,3}?"
+    r"(?:[ \t]*:[ \t]*|[ \t]+(?:is|was)[ \t]+))(?=[a-z0-9-]*[0-9])"
 )
+_CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
 _PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
+# a member id or Medicare number without a colon ("my member ID is ...", "Member ID 1234",
+# "| Member ID | 1234 |"), when it holds at least four digits
+_ID_SENTENCE_RE: Final = _Vocab(
+    (*_vocab.MEMBER_ID_LABELS, *_vocab.MEDICARE_ID_LABELS), _SENTENCE_TAIL
+)
+_MEDICARE_LABELS: Final = tuple(_vocab.MEDICARE_ID_LABELS)
 _PATIENT_LABEL_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:'s|\?s)?[ \t]*:[ \t]*")
+# a label at the start of a line or table cell, its value in the next column: after a "|" or
+# two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
+_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|[ \t]{2,}+)")
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
@@ -736,6 +759,8 @@ _REMITTANCE_GATE: Final = _phrase_gate(_vocab.REMITTANCE_WORDS)
 _PLAN_RES: Final = tuple(
     (kind, _phrase_gate(words), re.compile(_phrases(words))) for kind, words in _vocab.PLAN_WORDS
 )
+_PRIVATE_PLAN_GATE: Final = _phrase_gate(_vocab.MEDICARE_PRIVATE_PLAN_WORDS)
+_PRIVATE_PLAN_RE: Final = re.compile(_phrases(_vocab.MEDICARE_PRIVATE_PLAN_WORDS))
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -1132,7 +1157,35 @@ class Scan:
                 found.setdefault(start, _new(TextDate, (start, e, value)))
         if " 0000" in form:  # a year after a space
             self._named_dates(found)
+        if "/" in form:
+            self._short_year_dates(found)
         return [found[k] for k in sorted(found)]
+
+    def _short_year_dates(self, found: dict[int, TextDate]) -> None:
+        """Add the dates with a two-digit year (``2/18/26``, ``02/18/26``) to ``found``:
+        only real calendar dates, in the 2000s up to next year, else the 1900s (a birth
+        date)."""
+        low, form = self.low, self.shape
+        n = len(low)
+        pivot = self.today.year % 100 + 1
+        for i in _finds(form, "/00"):
+            e = i + 3
+            if e < n and (
+                form[e] in "0/" or (form[e] in "-." and e + 1 < n and form[e + 1] == "0")
+            ):
+                continue
+            b = _NUMERIC_BEFORE_YEAR_RE.search(low, i - 5 if i > 5 else 0, i + 1)
+            if b is None or b.group("sep") != "/":
+                continue
+            start = b.start()
+            if start in found or (start and (form[start - 1] == "0" or low[start - 1] in "/-.")):
+                continue
+            yy = int(low[i + 1 : e])
+            value = _make_date(
+                yy + (2000 if yy <= pivot else 1900), int(b.group("um")), int(b.group("ud"))
+            )
+            if value is not None:
+                found[start] = _new(TextDate, (start, e, value))
 
     def _named_dates(self, found: dict[int, TextDate]) -> None:
         """Add the written-out dates (``March 31, 2026``, ``31 Mar. 2026``) to ``found``,
@@ -1302,15 +1355,30 @@ class Scan:
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
+        for start, end in self.vocab_spans(_ID_SENTENCE_RE):
+            v = _value_after(text, end)
+            if v is None or v.start in seen or len(_ASCII_DIGIT_RE.findall(v.value)) < 4:
+                continue
+            medicare = low.startswith(_MEDICARE_LABELS, start)
+            if medicare and not (mbi_is_valid(v.value) or hicn_like(v.value)):
+                continue  # "the MBI 2026 update": only a real Medicare number counts here
+            seen.add(v.start)
+            out.append(_new(Labelled, (v.value, v.start, medicare)))
         out.sort(key=_start)
         return out
 
     @_lazy
     def patient_names(self) -> list[Labelled]:
-        """Names written after a ``Patient:`` label (or beneficiary, member, ...)."""
-        text = self.text
+        """Names written after a ``Patient:`` label (or beneficiary, member, ...), or in the
+        next column after such a label that starts a line or a table cell."""
+        text, low = self.text, self.low
         out = []
-        for _, end in self.vocab_spans(_PATIENT_LABEL_RE):
+        ends = [end for _, end in self.vocab_spans(_PATIENT_LABEL_RE)]
+        for start, end in self.vocab_spans(_PATIENT_COLUMN_RE):
+            head = _line_head(low, start, 8)
+            if head is not None and head.strip() in ("", "|"):
+                ends.append(end)
+        for end in ends:
             v = _NAME_VALUE_RE.match(text, end)
             toks = _name_tokens(v.group()) if v else []
             if toks:
@@ -1480,8 +1548,17 @@ class Scan:
                 continue
             for m in pattern.finditer(low):
                 if _wb(low, m.start(), m.end()):
+                    if kind == "medicare" and self._private_plan():
+                        return PlanType.MEDICARE_ADVANTAGE
                     return PlanType(kind)
         return PlanType.COMMERCIAL
+
+    def _private_plan(self) -> bool:
+        """Whether the letter names a private plan's product (HMO, PPO, SNP, ...)."""
+        low = self.low
+        return self.may_have(_PRIVATE_PLAN_GATE) and any(
+            _wb(low, m.start(), m.end()) for m in _PRIVATE_PLAN_RE.finditer(low)
+        )
 
     @_lazy
     def answers_remittance(self) -> bool:

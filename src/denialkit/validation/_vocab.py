@@ -26,7 +26,9 @@ MEMBER_ID_LABELS: Final = (
     "insurance id number", "health insurer identification number",
     "health plan id number", "health plan id", "plan id number", "plan id #", "plan id",
     "medicaid id number", "medicaid id", "medicaid number", "medicaid no.",
-    "recipient id",
+    "medicaid id no.", "medicaid id #", "recipient id", "recipient id number", "member id no.",
+    "subscriber id no.", "subscriber id number", "insurance id no.", "identification number",
+    "participant id", "enrollee id number", "plan member id",
 )  # fmt: skip
 """Labels of the patient's member id with their plan."""
 
@@ -46,24 +48,35 @@ CLAIM_NUMBER_LABELS: Final = (
     "claim / coverage determination #", "claim/coverage determination #",
     "claim or coverage determination number", "internal control number", "icn",
     "document control number", "dcn", "reference number", "reference #", "ref #",
-    "claim",
+    "reference no.", "reference no", "ref. no.", "ref no.", "ref. #", "claim",
 )  # fmt: skip
-"""Labels of the payer's claim number. The value may follow without a colon when it holds
-at least four digits, so "my claim number 12345", "Appeal for Claim 12345" and "Request for
-reconsideration of claim 12345" are found by their "claim number" or "claim" part."""
+"""Labels of the payer's claim number (or of the reference number of a pre-service decision,
+which has no claim). The value may follow without a colon when it holds at least
+four digits, so "my claim number 12345", "Appeal for Claim 12345" and "Request for
+reconsideration of claim 12345" are found by their "claim number" or "claim" part, and so is
+a number after a few words that say where it is written ("the claim number on my EOB is
+12345", "Claim number from the Medicare Summary Notice: 12345")."""
 
 PATIENT_LABELS: Final = (
     "patient", "patient name", "patient's name", "patient full name", "beneficiary",
-    "beneficiary name", "member", "member name", "enrollee", "insured", "insured's name",
-    "subscriber", "subscriber name",
+    "beneficiary name", "member", "member name", "enrollee", "enrollee name", "insured",
+    "insured's name", "subscriber", "subscriber name", "participant", "participant name",
+    "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
 )  # fmt: skip
-"""Labels followed by the patient's name ("Patient: Jane Roe")."""
+"""Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
+patient a "participant" or "claimant"."""
+
+MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
+"""Labels of the patient's name in a Medicaid letter only (Medicaid calls its members
+"recipients"): elsewhere "Recipient:" addresses the letter, as on a fax cover sheet."""
 
 SERVICE_DATE_LABELS: Final = (
     "date of service", "dates of service", "date(s) of service", "service date",
     "service dates", "dos", "claim date", "date of claim", "date of procedure",
     "procedure date", "date of surgery", "date of admission", "admission date",
     "date of visit", "visit date", "treatment date", "date of treatment",
+    "admission", "admission dates", "admit date", "admit/discharge", "admission/discharge",
+    "dates of stay", "date of stay", "discharge date", "month of service", "service month",
 )  # fmt: skip
 """Labels of the dates of service."""
 
@@ -72,6 +85,8 @@ SERVICE_IN_SENTENCE: Final = (
     "treated on", "admitted on", "visit on", "visit of", "surgery on", "procedure on",
     "service on", "services on", "appointment on", "scheduled for", "visits from",
     "therapy from", "services from", "treatment from", "care from", "stay from", "had on",
+    "supplied", "supplied on", "delivered", "delivered on", "dispensed", "dispensed on",
+    "filled on", "done on",
 )  # fmt: skip
 """Words that put a date in a sentence about the service ("the MRI on February 18, 2026"):
 the date counts as a date of service."""
@@ -86,7 +101,7 @@ ARGUMENT_WORDS: Final = (
     "document", "because", "evidence", "record", "shows", "showing", "support", "meets",
     "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
     "requirement", "medically necessary", "in accordance", "explain", "necessary", "needed",
-    "prescribed", "diagnosed",
+    "prescribed", "diagnosed", "require", "according to", "guideline",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing."""
 
@@ -97,7 +112,9 @@ DENIAL_WORDS: Final = (
     "nonpayment", "non-payment", "adverse determination", "adverse benefit determination",
     "initial determination", "unfavorable", "did not pay", "will not pay", "won't pay",
     "refused to pay", "not covered", "declined to cover", "decided not to cover",
-    "not to cover", "not to pay", "decision to deny",
+    "not to cover", "not to pay", "decision to deny", "your decision", "the plan's decision",
+    "its decision", "redetermination decision", "disagree with", "do not agree with",
+    "don't agree with", "underpaid", "underpayment", "as out-of-network", "as an out-of-network",
 )  # fmt: skip
 """Words that name the decision the letter disputes."""
 
@@ -112,7 +129,10 @@ REQUEST_PHRASES: Final = (
     "we are appealing", "i am appealing", "we are hereby appealing", "i am hereby appealing",
     "we are disputing", "i am disputing", "appeal of the denial", "appeal of this denial",
     "appeal of your decision", "appeal the decision", "appeal this decision",
-    "appeal of the decision", "dispute of the denial",
+    "appeal of the decision", "dispute of the denial", "please approve", "please authorize",
+    "please cover", "please redetermine", "reverse its decision", "reverse your decision",
+    "reverse the decision", "overturn its decision", "overturn your decision",
+    "overturn the decision", "reverse the redetermination",
 )  # fmt: skip
 """Phrases that are themselves an explicit request."""
 
@@ -122,7 +142,7 @@ REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "u
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
     "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
-    "determination", "hearing",
+    "determination", "redetermin", "pay the", "pay for", "pay my", "pay this", "hearing",
 )  # fmt: skip
 
 RECIPIENT_UNITS: Final = (
@@ -135,8 +155,10 @@ RECIPIENT_UNITS: Final = (
     "utilization management", "member services", "provider services",
     "provider reconsiderations", "provider redeterminations", "reconsiderations",
     "redeterminations", "provider disputes", "claim disputes", "payment disputes",
+    "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
 )  # fmt: skip
-"""Names of the payer's unit that takes appeals; one on its own line addresses the letter."""
+"""Names of the payer's unit that takes appeals; one on its own line addresses the letter. A
+short line that ends in "Appeals" ("Payment Appeals", "Claims Appeals") does too."""
 
 RECIPIENT_LINES: Final = ("attn:", "attention:", "to:")
 """Line starts that address the letter ("Attn: Appeals")."""
@@ -146,7 +168,16 @@ CLOSINGS: Final = (
     "kind regards", "yours truly", "very truly yours", "yours sincerely", "yours faithfully",
     "thank you", "thank you for your time and consideration",
     "thank you for your consideration", "thank you for your attention", "with gratitude",
+    "thanks", "many thanks", "thanks again", "thank you again", "best", "best wishes",
+    "warm regards", "warmly", "cordially", "sincerely yours", "respectfully yours",
+    "with appreciation", "gratefully", "signed",
 )  # fmt: skip
+
+CLOSINGS_ALONE: Final = (
+    "best", "signed", "thanks", "many thanks", "warmly", "cordially", "gratefully",
+)  # fmt: skip
+"""Closings that count only on a line of their own ("Best,"), so that "Best Medical Group"
+or "Signed by: ..." under a signature is not taken for one."""
 """Closings before the signature."""
 
 CLOSING_MAX: Final = 64
@@ -162,6 +193,7 @@ PATIENT_AUTHOR: Final = (
     "i am a member", "i am the member", "i am a beneficiary", "i am enrolled",
     "as the patient", "i am writing to appeal", "i am writing to request",
     "on behalf of my", "my appointment", "my prescription", "my surgery",
+    "patient advocate", "appointment of representative", "cms-1696", "my client",
 )  # fmt: skip
 """Phrases of a patient (or a family member) writing about their own care."""
 
@@ -200,3 +232,36 @@ PLAN_WORDS: Final = (
 )  # fmt: skip
 """Words that name the kind of plan, most specific first: the first kind with a word in the
 letter wins; a letter with none is a commercial plan's."""
+
+MEDICARE_PRIVATE_PLAN_WORDS: Final = (
+    "hmo", "ppo", "pffs", "hmo-pos", "snp", "d-snp", "c-snp", "i-snp", "special needs plan",
+    "evidence of coverage",
+)  # fmt: skip
+"""Words of a private plan: a letter that names Medicare and one of these ("Lakeview
+Medicare Complete (HMO)") goes to a Medicare Advantage plan, not to original Medicare."""
+
+PRE_SERVICE_WORDS: Final = (
+    "pre-service", "preservice", "pre service", "prior approval", "request for approval",
+    "prior authorization request", "request for prior authorization", "preauthorization request",
+    "precertification request", "expedited appeal", "expedited reconsideration",
+    "expedited review", "urgent appeal", "please approve", "approve the", "approve his",
+    "approve her", "approve my", "approval of the", "authorize the", "requested service",
+    "requested treatment", "requested procedure", "planned date", "planned procedure",
+    "proposed treatment", "proposed surgery",
+)  # fmt: skip
+"""Words of a pre-service appeal: a request to approve care not yet given, which has no date
+of service and may have no procedure code yet."""
+
+POST_SERVICE_WORDS: Final = (
+    "remittance", "explanation of benefits", "eob", "summary notice", "billed", "date of service",
+    "dates of service", "pay the claim", "paid", "approve the claim", "approve this claim",
+    "approve payment", "approve the payment", "authorize payment", "authorize the payment",
+)  # fmt: skip
+"""Words of care already given and billed: a letter that uses one is not pre-service."""
+
+FACILITY_STAY_WORDS: Final = (
+    "inpatient", "admission", "observation stay", "observation claim", "type of bill", "ub-04",
+    "ub04", "drg", "revenue code", "length of stay",
+)  # fmt: skip
+"""Words of a facility's claim for a hospital stay, billed by revenue code and DRG rather
+than by CPT code: such a letter identifies the stay by its dates."""

@@ -67,6 +67,11 @@ def _dk301(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 _BRACKET_RE: Final = re.compile(r"\[(?P<c>[^\[\]\n]{1,80}+)\]")
 _ANGLE_RE: Final = re.compile(r"<<(?P<c>[^<>\n]{1,80}+)>>")
+# single braces, not template syntax ({{ }}, {% %}, {# #}, DK301): "{Patient Name}"
+_BRACE_RE: Final = re.compile(r"(?<!\{)\{(?![{%#])(?P<c>[^{}\n]{1,80}+)\}(?!\})")
+# a word processor's mail-merge field, a name without spaces: "«MemberID»", "«Patient_Name»"
+_MERGE_FIELD_RE: Final = re.compile(r"\u00ab[A-Za-z][A-Za-z0-9_]{0,60}+\u00bb")
+_WORD_JOIN_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
 _PH_VERBS: Final = (
     "insert", "enter ", "add ", "type ", "fill", "your ", "put ", "paste", "include ",
     "select", "choose", "name of", "date of", "list ", "describe", "explain", "attach",
@@ -115,18 +120,23 @@ def _is_placeholder(content: str) -> bool:
 )
 def _dk302(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     text = sc.ascii
-    if "[" not in text and "<" not in text:
+    if "[" not in text and "<" not in text and "{" not in text and "\u00ab" not in sc.nonascii:
         return _NONE
-    return _dk302_blanks(r, doc, text)
+    return _dk302_blanks(r, doc, sc)
 
 
-def _dk302_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
-    for pattern, marker in ((_BRACKET_RE, "["), (_ANGLE_RE, "<<")):
+def _dk302_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
+    text = sc.ascii
+    for pattern, marker in ((_BRACKET_RE, "["), (_ANGLE_RE, "<<"), (_BRACE_RE, "{")):
         if marker[0] not in text or marker not in text:
             continue
         for m in pattern.finditer(text):
-            if _is_placeholder(m.group("c")):
+            c = m.group("c")
+            if _is_placeholder(c) or (marker == "{" and _is_placeholder(_WORD_JOIN_RE.sub(" ", c))):
                 yield r.finding(doc, "an unfilled template blank is left in brackets", at=m.start())
+    if "\u00ab" in sc.nonascii:
+        for m in _MERGE_FIELD_RE.finditer(doc.text):
+            yield r.finding(doc, "an unfilled template blank is left in brackets", at=m.start())
 
 
 _PAREN_RE: Final = re.compile(
@@ -465,6 +475,12 @@ def _line_at(low: str, start: int) -> tuple[str, int]:
     return low[start:end], end
 
 
+# a date written as its format: "MM/DD/YYYY", "mm-dd-yy", "MM/YYYY"
+_DATE_MASK_RE: Final = re.compile(
+    r"(?<![a-z0-9])(?:(?:mm|dd)(?P<sep>[/.-])(?:dd|mm)(?P=sep)|mm/)(?:yyyy|yy)(?![a-z0-9])"
+)
+
+
 @_rule(
     "DK308",
     "unbracketed-placeholder",
@@ -472,7 +488,8 @@ def _line_at(low: str, start: int) -> tuple[str, int]:
     summary="No template blank without brackets is left: a line that is only a field label "
     "('Street Address', 'CITY STATE ZIP', 'HEALTH PLAN NAME', 'Date'), an instruction "
     "('Your name and address', 'Insert the reason'), redaction text ('Name of my insurance') "
-    "or an empty labelled field ('Attn:', 'Claim number:' with nothing after it).",
+    "or an empty labelled field ('Attn:', 'Claim number:' with nothing after it), or a date "
+    "written as its format ('MM/DD/YYYY').",
     hint="Replace the label or instruction with the real value, or delete the line.",
     authority="Placeholder conventions of published appeal templates",
 )
@@ -510,6 +527,9 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
         found = sorted(m.start() for p in present for m in p.finditer(text))
         for at in found:
             yield r.finding(doc, "redaction text stands where a name belongs", at=at)
+    if "yy" in low:
+        for m in _DATE_MASK_RE.finditer(low):
+            yield r.finding(doc, "a date format stands where a date belongs", at=m.start())
 
 
 _ZEROS_RE: Final = re.compile("000(?:000|-00-)")

@@ -46,6 +46,23 @@ def _dk601(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 
 _MBI_SHAPE_RE: Final = re.compile(r"0A[0A]0-?A[0A]0-?AA00")
+_POLICY_REACH: Final = 40
+
+
+_SUFFIX_MAX: Final = 3
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Whether two compacted member ids differ only by a dependent's suffix: the subscriber's
+    id and the patient's ("MTW55018822" and "MTW55018822-02")."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(long) - len(short) <= _SUFFIX_MAX
+
+
+def _policy_label(low: str, at: int) -> bool:
+    """Whether the value at ``at`` follows a policy label on its line ("Policy No.: ...")."""
+    line = low.rfind("\n", max(0, at - _POLICY_REACH), at) + 1
+    return low.find("polic", max(line, at - _POLICY_REACH), at) >= 0
 
 
 @_rule(
@@ -81,11 +98,16 @@ def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         return found
     # a Medicare Advantage letter rightly gives both the Medicare number and the plan's id
     ids = [v for v in sc.member_ids if not v.medicare and not mbi_is_valid(v.value)]
+    # a policy number is often the employer's group policy, given beside the member's own id
+    own_ids = [v for v in ids if not _policy_label(sc.low, v.start)]
+    if own_ids:
+        ids = own_ids
     if len({compact(v.value) for v in ids}) > 1:
         first = compact(ids[0].value)
-        other = next(v for v in ids if compact(v.value) != first)
-        found.append(r.finding(doc, "the letter holds more than one member id", at=other.start))
-        return found
+        other = next((v for v in ids if not _same_family(compact(v.value), first)), None)
+        if other is not None:
+            found.append(r.finding(doc, "the letter holds more than one member id", at=other.start))
+            return found
     dobs = [t for t in sc.birth_dates if t.value is not None]
     if len({t.value for t in dobs}) > 1:
         later = next(t for t in dobs if t.value != dobs[0].value)

@@ -30,6 +30,7 @@ from denialkit.validation._analysis import (
     _phrase_gate,
     _phrases,
     _s,
+    _wb,
     _words_at,
 )
 from denialkit.validation._model import Author, Document, Finding, Rule, Severity
@@ -41,6 +42,38 @@ from ._registry import (
 )
 
 # -------------------- DK1xx required content
+
+_PRE_SERVICE_RE: Final = re.compile(_phrases(_vocab.PRE_SERVICE_WORDS))
+_POST_SERVICE_RE: Final = re.compile(_phrases(_vocab.POST_SERVICE_WORDS))
+_FACILITY_STAY_RE: Final = re.compile(_phrases(_vocab.FACILITY_STAY_WORDS))
+
+
+def _says(low: str, pattern: re.Pattern[str]) -> bool:
+    """Whether a phrase of ``pattern`` stands in ``low`` on word boundaries."""
+    return any(_wb(low, m.start(), m.end()) for m in pattern.finditer(low))
+
+
+def _pre_service(sc: Scan) -> bool:
+    """Whether the letter appeals a pre-service decision (care not yet given): it uses a
+    word of :data:`_vocab.PRE_SERVICE_WORDS` and none of care already billed."""
+    low = sc.low
+    return (
+        _says(low, _PRE_SERVICE_RE)
+        and not sc.answers_remittance
+        and not _says(low, _POST_SERVICE_RE)
+    )
+
+
+# "Recipient: Jane Roe" at the start of a line, in a Medicaid letter
+_MEDICAID_PATIENT_RE: Final = re.compile(
+    r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
+)
+
+
+def _facility_stay(sc: Scan) -> bool:
+    """Whether the letter is about a hospital stay (inpatient, observation), which a
+    facility bills by revenue code and DRG rather than by CPT code."""
+    return _says(sc.low, _FACILITY_STAY_RE)
 
 
 @_rule(
@@ -71,7 +104,11 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 doc, "the letter does not name the patient as the claim does", path="patient.name"
             )
         )
-    elif not sc.patient_names and not (sc.author is Author.PATIENT and _signed(doc, sc)):
+    elif (
+        not sc.patient_names
+        and not (sc.author is Author.PATIENT and _signed(doc, sc))
+        and not (sc.plan_kind is PlanType.MEDICAID and _MEDICAID_PATIENT_RE.search(sc.low))
+    ):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
 
@@ -152,7 +189,7 @@ def _dk104(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                     path="claim_number",
                 )
             )
-    elif not sc.claim_numbers:
+    elif not sc.claim_numbers and not _pre_service(sc):
         found.append(r.finding(doc, "the letter does not give the claim number"))
     return found
 
@@ -181,7 +218,7 @@ def _dk105(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                             path=f"services[{i}].date",
                         )
                     )
-    elif not sc.service_dates_text and not sc.prose_service_dates:
+    elif not sc.service_dates_text and not sc.prose_service_dates and not _pre_service(sc):
         found.append(r.finding(doc, "the letter does not give the dates of service"))
     return found
 
@@ -213,8 +250,11 @@ def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 found.append(
                     r.finding(doc, f"the letter does not name {shown} from the claim", path=path)
                 )
-    elif sc.author is Author.PROVIDER and not any(
-        procedure_kind(p.value) for p in sc.procedure_codes
+    elif (
+        sc.author is Author.PROVIDER
+        and not any(procedure_kind(p.value) for p in sc.procedure_codes)
+        and not _facility_stay(sc)
+        and not _pre_service(sc)
     ):
         found.append(r.finding(doc, "the letter names no service by its CPT or HCPCS code"))
     return found
@@ -370,7 +410,8 @@ _APPEALS_UNIT_RE: Final = re.compile(
 
 _UNIT_LINE_RE: Final = re.compile(
     r"^[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
-    r"|redeterminations)[ \t]*\r?$",
+    r"|redeterminations|(?:[a-z&/.-]+[ \t]+){1,3}(?:appeals|disputes|reconsiderations"
+    r"|redeterminations))[ \t]*\r?$",
     re.M,
 )
 
@@ -506,6 +547,25 @@ def _has_contact(sc: Scan) -> bool:
     return False
 
 
+# "Concord, NH 03301": the last line of a US postal address
+_CITY_LINE_RE: Final = re.compile(
+    r"^[ \t]*[a-z][a-z .'-]{1,40},?[ \t]+[a-z]{2}\.?[ \t]+[0-9]{5}(?:-[0-9]{4})?[ \t]*\r?$",
+    re.M,
+)
+
+
+def _has_return_address(sc: Scan) -> bool:
+    """A postal address in the letterhead (before the letter's date) or after the closing:
+    the appellant's own, not the payer's."""
+    low = sc.low
+    _, dated = sc.letter_date
+    closed = _closing(low)
+    for m in _CITY_LINE_RE.finditer(low):
+        if (dated is not None and m.start() < dated) or 0 <= closed < m.start():
+            return True
+    return False
+
+
 @_rule(
     "DK115",
     "missing-appellant",
@@ -525,7 +585,7 @@ def _dk115(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                     doc, "the letter does not name the provider who appeals", path="provider.name"
                 )
             )
-    if not _has_contact(sc):
+    if not _has_contact(sc) and not (sc.author is Author.PATIENT and _has_return_address(sc)):
         found.append(
             r.finding(
                 doc, "the letter gives no phone number or email address to reach the appellant"
@@ -556,6 +616,7 @@ def _dk116(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 _CLOSINGS: Final = _vocab.CLOSINGS
+_CLOSINGS_ALONE: Final = frozenset(_vocab.CLOSINGS_ALONE)
 _CLOSING_MAX: Final = _vocab.CLOSING_MAX
 
 
@@ -567,11 +628,43 @@ def _closing(low: str) -> int:
         while i > best:
             head = _line_head(low, i, 12)
             ends = low.find("\n", i, i + _CLOSING_MAX + 1) >= 0 or len(low) - i <= _CLOSING_MAX
-            if head is not None and head.strip() in ("", "best", "kind", "warm", "with") and ends:
+            if (
+                head is not None
+                and head.strip() in ("", "best", "kind", "warm", "with")
+                and ends
+                and (word not in _CLOSINGS_ALONE or _alone(low, i + len(word)))
+            ):
                 best = i
                 break
             i = low.rfind(word, 0, i)
     return best
+
+
+def _alone(low: str, end: int) -> bool:
+    """Whether only punctuation follows offset ``end`` on its line."""
+    return not low[end : _line_end(low, end, reach=_CLOSING_MAX)].strip(" \t\r,.!:;-")
+
+
+_SIGNATURE_LINE_RE: Final = re.compile(
+    r"^[ \t]*(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
+    r"[ \t]*[a-z]",
+    re.M,
+)
+_MEMO_LINE_RES: Final = tuple(
+    re.compile(rf"^[ \t]*{label}[ \t]*:[ \t]*{value}", re.M)
+    for label, value in (("from", "[a-z]"), ("to", r"\S"), ("(?:re|subject)", r"\S"))
+)
+_MEMO_TOP: Final = 2000
+
+
+def _signed_without_closing(low: str) -> bool:
+    """Whether a letter without a closing is signed all the same: a signature line with a
+    name ('Signature: Jane Roe, MD', as on a form or fax), or a memo's header (From:, To:
+    and Re: or Subject: lines at the top), whose From: line names who sends it."""
+    if "sign" in low and _SIGNATURE_LINE_RE.search(low) is not None:
+        return True
+    top = low[:_MEMO_TOP]
+    return all(p.search(top) is not None for p in _MEMO_LINE_RES)
 
 
 def _signed(doc: Document, sc: Scan) -> bool:
@@ -579,7 +672,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     low = sc.low
     at = _closing(low)
     if at < 0:
-        return False
+        return _signed_without_closing(low)
     after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     return any(line.strip()[:1].isalpha() for line in after.splitlines())
 
@@ -598,11 +691,14 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
     low = sc.low
     at = _closing(low)
+    signer = _s(doc.claim.provider.signer_name) if doc.claim is not None else None
     if at < 0:
-        found.append(r.finding(doc, "the letter has no closing and signature block"))
+        if not _signed_without_closing(low) or (
+            signer is not None and _find_word(sc.folded, _fold(signer)) < 0
+        ):
+            found.append(r.finding(doc, "the letter has no closing and signature block"))
         return found
     after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
-    signer = _s(doc.claim.provider.signer_name) if doc.claim is not None else None
     if signer is not None:
         if _find_word(after, signer.strip()) < 0 and _find_word(_fold(after), _fold(signer)) < 0:
             found.append(
@@ -624,7 +720,8 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 _HEADING_WORDS: Final = ("enc", "attach", "supporting", "documents")
 _ENCLOSURE_HEAD_RE: Final = re.compile(
-    r"(?:enclosures?|attachments?|encl\.?|enc\.|documents?[ \t]+enclosed"
+    r"(?:enclosures?|attachments?|encl\.?|enc\.|documents?[ \t]+(?:enclosed|attached)"
+    r"|enclosed|attached|(?:enclosed|attached)[ \t]+documents?"
     r"|supporting[ \t]+documents?|supporting[ \t]+documentation)[ \t]*(?:\([0-9]{1,3}\))?"
     r"[ \t]*(?::|\r?\n|$)"
 )

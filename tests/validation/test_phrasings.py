@@ -1,0 +1,413 @@
+"""Phrasings of letters written by others: label variants, dates, layouts and the conditions
+under which a rule applies (who writes, pre-service, hospital stays).
+
+Each case changes one thing in a short good letter and asserts what a user sees: a rule's
+finding, or none. The corpus in ``letters/`` holds whole letters in these styles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from denialkit.claim import PlanType
+from denialkit.validation import Document, Report, Validator
+from denialkit.validation._analysis import scan
+
+from .conftest import LETTER_DAY
+
+PROVIDER = """\
+Valley Family Medicine
+120 Orchard Lane
+Springfield, IL 62704
+(217) 555-0142
+NPI 1234567893
+
+April 20, 2026
+
+Prairie Health Plan
+Provider Appeals
+PO Box 100
+Springfield, IL 62701
+
+Patient: Jane Roe
+Member ID: PHP1234567
+Claim number: 2026-1234
+Date of service: March 3, 2026
+Service: CPT 99214
+
+Dear Reviewer:
+
+The visit was denied as not medically necessary (CO-50). The enclosed note documents why the
+visit was needed: she came in with new chest pain and an abnormal ECG.
+
+Please reconsider the denial and pay the claim.
+
+Enclosures: visit note
+
+Sincerely,
+
+Maria Chen, MD
+"""
+
+PATIENT = """\
+Jane Roe
+14 Birch Hill Road
+Concord, NH 03301
+
+April 20, 2026
+
+Granite Peak Health
+Member Appeals
+PO Box 200
+Manchester, NH 03105
+
+Member ID: GPH-61120984
+Claim number: 2026-0218-4471
+
+To whom it may concern:
+
+I am writing to appeal the denial of my allergy testing on March 3, 2026. My allergist ordered
+it because I had swelling of my lips three times after eating, and her note explains why.
+
+Please review this again and cover the testing.
+
+Enclosures: allergist's note
+
+Sincerely,
+
+Jane Roe
+"""
+
+
+def check(text: str, **kw: object) -> Report:
+    return Validator(today=LETTER_DAY).check(text, **kw)  # type: ignore[arg-type]
+
+
+def rules(text: str, **kw: object) -> set[str]:
+    return set(check(text, **kw).by_rule())
+
+
+def errors(text: str, **kw: object) -> set[str]:
+    return {f.rule_id for f in check(text, **kw).errors}
+
+
+def sub(text: str, old: str, new: str) -> str:
+    assert old in text, f"the fixture no longer contains {old!r}"
+    return text.replace(old, new, 1)
+
+
+def dates(text: str) -> list[date | None]:
+    return [t.value for t in scan(Document(text, today=LETTER_DAY)).dates]
+
+
+def test_the_short_letters_pass() -> None:
+    assert not errors(PROVIDER)
+    assert not errors(PATIENT)
+
+
+# -- dates ---------------------------------------------------------------------------
+
+
+def test_two_digit_years_are_dates() -> None:
+    assert dates("on 2/18/26 and 02/19/26.") == [date(2026, 2, 18), date(2026, 2, 19)]
+    assert dates("Admit/discharge: 2/18/26 - 2/19/26") == [date(2026, 2, 18), date(2026, 2, 19)]
+    # a birth year past next year's is in the 1900s
+    assert dates("DOB: 07/22/61") == [date(1961, 7, 22)]
+    # four-digit years are read as before; no calendar date, fraction or path is a date
+    assert dates("12/31/2025") == [date(2025, 12, 31)]
+    assert dates("13/45/26, 1/2/3, 24/7/365, 1/2/345, a/1/2/26, 3/4/26/7") == []
+
+
+def test_a_two_digit_year_gives_the_date_of_service() -> None:
+    text = sub(PROVIDER, "Date of service: March 3, 2026", "Date of service: 3/3/26")
+    assert "DK105" not in rules(text)
+
+
+def test_an_emails_sent_line_dates_the_letter() -> None:
+    text = sub(PATIENT, "April 20, 2026\n", "Sent: Monday, April 20, 2026 9:14 PM\n")
+    assert "DK114" not in rules(text)
+    assert "DK114" in rules(sub(PATIENT, "April 20, 2026\n", "Sent: soon\n"))
+    # a "Sent:" line without a date does not hide the "Date:" line after it
+    text = sub(PATIENT, "April 20, 2026\n", "Sent: via fax\nDate: April 20, 2026\n")
+    assert "DK114" not in rules(text)
+
+
+# -- identifiers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The claim number on my EOB is 2026-0218-4471.",
+        "Claim number from the Medicare Summary Notice: 2026-0218-4471",
+        "| Claim number | 2026-0218-4471 |",
+        "CLAIM NUMBER        2026-0218-4471",
+    ],
+)
+def test_claim_number_without_a_label_colon(line: str) -> None:
+    text = sub(PATIENT, "Claim number: 2026-0218-4471", line)
+    assert "DK104" not in rules(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["My claim from the visit on 2/18/26 was denied.", "The claim in the amount of 1500.00"],
+)
+def test_numbers_near_the_word_claim_are_not_claim_numbers(line: str) -> None:
+    text = sub(PATIENT, "Claim number: 2026-0218-4471", line)
+    assert "DK104" in rules(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "My member ID is GPH-61120984.",
+        "Member ID GPH-61120984",
+        "The member ID on my card is GPH-61120984.",
+        "| Member ID | GPH-61120984 |",
+        "Medicaid ID No.: GPH-61120984",
+        "Plan member ID: GPH-61120984",
+    ],
+)
+def test_member_id_variants(line: str) -> None:
+    text = sub(PATIENT, "Member ID: GPH-61120984", line)
+    assert "DK102" not in rules(text)
+
+
+def test_a_number_after_mbi_in_a_sentence_must_be_a_medicare_number() -> None:
+    text = sub(PATIENT, "Member ID: GPH-61120984", "Member ID: GPH-61120984\nThe MBI 2026 notice")
+    assert not {"DK202", "DK602"} & rules(text)
+    text = sub(PATIENT, "Member ID: GPH-61120984", "My Medicare number is 4JN8-EA6-YW27.")
+    assert not {"DK102", "DK202"} & rules(text)
+
+
+def test_a_group_policy_number_is_not_a_second_patient() -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", "Member ID: PHP1234567\nPolicy No.: GRP-0415")
+    assert "DK602" not in rules(text)
+    # the subscriber's id beside the dependent patient's is one family's
+    text = sub(
+        PROVIDER, "Member ID: PHP1234567", "Subscriber ID: PHP1234567\nMember ID: PHP1234567-02"
+    )
+    assert "DK602" not in rules(text)
+    text = sub(
+        PROVIDER, "Member ID: PHP1234567", "Member ID: PHP1234567-01\nMember ID: PHP1234567-02"
+    )
+    assert "DK602" in errors(text)
+    # two member ids are still two patients, also when the second is in a sentence
+    text = sub(PROVIDER, "Please reconsider", "The twin's member ID PHP7654321 is not his.\n\n")
+    assert "DK602" in errors(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PATIENT NAME        Jane Roe",
+        "| Patient | Jane Roe |",
+        "Plan participant: Jane Roe",
+        "Claimant: Jane Roe",
+    ],
+)
+def test_patient_name_variants(line: str) -> None:
+    assert "DK101" not in rules(sub(PROVIDER, "Patient: Jane Roe", line))
+
+
+def test_a_label_inside_a_sentence_is_no_column() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "Seen as the patient  was told")
+    assert "DK101" in errors(text)
+
+
+def test_recipient_names_the_patient_only_in_a_medicaid_letter() -> None:
+    medicaid = sub(PROVIDER, "Prairie Health Plan", "Prairie Medicaid Health Plan")
+    assert "DK101" not in rules(sub(medicaid, "Patient: Jane Roe", "Recipient: Jane Roe"))
+    # elsewhere "Recipient:" addresses the letter (a fax cover), and is no second patient
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "Recipient: Jane Roe"))
+    text = sub(PROVIDER, "Patient: Jane Roe", "Recipient: Appeals Unit\nPatient: Jane Roe")
+    assert "DK602" not in rules(text)
+
+
+# -- who writes, to what plan --------------------------------------------------------
+
+
+def test_medicare_with_a_private_plans_product_is_medicare_advantage() -> None:
+    def plan(text: str) -> PlanType:
+        return scan(Document(text, today=LETTER_DAY)).plan_kind
+
+    assert plan("Lakeview Medicare Complete (HMO)\nMedicare number") is PlanType.MEDICARE_ADVANTAGE
+    assert plan("Medicare Part B\nMedicare number") is PlanType.MEDICARE
+    assert plan("Summit Choice (PPO)") is PlanType.COMMERCIAL
+
+
+def test_a_patient_advocate_writes_for_the_patient() -> None:
+    text = (
+        "I am a patient advocate writing on behalf of Mr. Okoye, who signed the enclosed "
+        "Appointment of Representative form (CMS-1696)."
+    )
+    assert scan(Document(text, today=LETTER_DAY)).author.value == "patient"
+
+
+# -- pre-service, hospital stays -----------------------------------------------------
+
+PRE_SERVICE = sub(
+    sub(
+        sub(PATIENT, "Claim number: 2026-0218-4471\n", ""),
+        "the denial of my allergy testing on March 3, 2026",
+        "your decision to deny the allergy testing my allergist ordered",
+    ),
+    "Please review this again and cover the testing.",
+    "Please approve the testing.",
+)
+
+
+def test_a_pre_service_appeal_needs_no_claim_number_or_date_of_service() -> None:
+    assert not errors(PRE_SERVICE)
+    # a letter about care already billed is no pre-service appeal
+    billed = sub(PRE_SERVICE, "Please approve", "My EOB says it was billed. Please approve")
+    assert {"DK104", "DK105"} <= errors(billed)
+    billed = sub(PRE_SERVICE, "Please approve the testing.", "Please approve the claim.")
+    assert {"DK104", "DK105"} <= errors(billed)
+
+
+def test_submitting_an_authorization_is_no_request() -> None:
+    text = sub(
+        PROVIDER,
+        "Please reconsider the denial and pay the claim.",
+        "We submitted the authorization request on time, and it was approved.",
+    )
+    assert "DK110" in errors(text)
+
+
+def test_a_providers_pre_service_request_needs_no_procedure_code() -> None:
+    text = sub(
+        sub(PROVIDER, "Service: CPT 99214\n", "Requested service: out-of-network referral\n"),
+        "Please reconsider the denial and pay the claim.",
+        "Please approve the referral.",
+    )
+    text = sub(sub(text, "Claim number: 2026-1234\n", ""), "Date of service: March 3, 2026\n", "")
+    text = sub(text, "The visit was denied", "The referral was denied")
+    assert not errors(text)
+
+
+def test_a_hospital_stay_needs_no_procedure_code() -> None:
+    text = sub(PROVIDER, "Service: CPT 99214\n", "")
+    assert "DK106" in errors(text)
+    assert "DK106" not in rules(sub(text, "The visit was", "The inpatient admission was"))
+
+
+# -- recipient, request, decision, argument ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unit", ["Payment Appeals", "Claims Appeals", "Provider Dispute Resolution", "Appeals Review"]
+)
+def test_appeals_units(unit: str) -> None:
+    assert "DK112" not in rules(sub(PROVIDER, "Provider Appeals", unit))
+
+
+def test_a_wrapped_prose_line_is_no_appeals_unit() -> None:
+    text = sub(PROVIDER, "Provider Appeals\n", "")
+    assert "DK112" in errors(
+        sub(text, "pay the claim.", "pay the claim, as in\nall levels of appeals.")
+    )
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Please approve the 24 visits his doctor ordered.",
+        "We ask Medicare to redetermine the claim and pay for the strips.",
+        "We ask that the plan reverse its decision.",
+    ],
+)
+def test_requests(ask: str) -> None:
+    text = sub(PATIENT, "Please review this again and cover the testing.", ask)
+    assert "DK110" not in rules(text)
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        "I disagree with the redetermination decision on my wheelchair.",
+        "I am appealing your decision to pay my visit as an out-of-network service.",
+    ],
+)
+def test_decisions_without_the_word_denial(decision: str) -> None:
+    text = sub(PATIENT, "I am writing to appeal the denial of my allergy testing", decision)
+    assert "DK107" not in rules(text)
+
+
+# -- contact, signature, enclosures --------------------------------------------------
+
+
+def test_a_patients_return_address_reaches_them() -> None:
+    assert "DK115" not in rules(PATIENT)  # no phone, an address in the letterhead
+    # the payer's address after the date is not the patient's
+    text = sub(PATIENT, "14 Birch Hill Road\nConcord, NH 03301\n", "")
+    assert "DK115" in errors(text)
+    # a provider still gives a phone number
+    assert "DK115" in errors(sub(PROVIDER, "(217) 555-0142\n", ""))
+
+
+def test_a_signature_line_signs_a_form() -> None:
+    unsigned = sub(PROVIDER, "Sincerely,\n\nMaria Chen, MD\n", "")
+    assert "DK117" in errors(unsigned)
+    assert "DK117" not in rules(unsigned + "\nSignature: Maria Chen, MD   Date: 04/20/2026\n")
+    assert "DK117" in errors(unsigned + "\nSignature: ____________\n")
+
+
+def test_a_memo_header_signs_a_memo() -> None:
+    memo = (
+        "TO: Prairie Health Plan, Provider Appeals\nFROM: Patient Financial Services\n"
+        "DATE: April 20, 2026\nRE: Appeal of claim 2026-1234\n\n"
+    )
+    unsigned = sub(PROVIDER, "Sincerely,\n\nMaria Chen, MD\n", "")
+    assert "DK117" not in rules(memo + unsigned)
+
+
+@pytest.mark.parametrize("closing", ["Thanks,", "Best,", "SIGNED,", "Warm regards,"])
+def test_closings(closing: str) -> None:
+    assert "DK117" not in rules(sub(PROVIDER, "Sincerely,", closing))
+
+
+def test_a_line_that_starts_like_a_closing_under_the_signature_is_none() -> None:
+    text = sub(
+        PROVIDER, "Maria Chen, MD\n", "Maria Chen, MD\nBest Family Practice\nSigned by: MC\n"
+    )
+    assert "DK117" not in rules(text)
+
+
+@pytest.mark.parametrize("heading", ["Enclosed:", "ENCLOSED:", "Attached:", "Documents attached:"])
+def test_enclosure_headings(heading: str) -> None:
+    assert "DK118" not in rules(sub(PROVIDER, "Enclosures:", heading))
+
+
+# -- blanks --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("blank", "rule"),
+    [
+        ("«MemberID»", "DK302"),
+        ("«Patient_Name»", "DK302"),
+        ("{PatientName}", "DK302"),
+        ("{Member ID}", "DK302"),
+        ("MM/DD/YYYY", "DK308"),
+        ("mm-dd-yy", "DK308"),
+    ],
+)
+def test_more_blanks(blank: str, rule: str) -> None:
+    text = sub(PROVIDER, "Date of service: March 3, 2026", f"Date of service: {blank}")
+    found = check(text).by_rule().get(rule, ())
+    assert len(found) == 1
+    where = found[0].location
+    assert where.line is not None and where.column is not None
+    assert text.splitlines()[where.line - 1][where.column - 1 :] == blank
+
+
+@pytest.mark.parametrize(
+    "text", ["the {a: 1} object", "a «quoted phrase», they said", "comma {{", "summary: mm of Hg"]
+)
+def test_text_that_is_no_blank(text: str) -> None:
+    letter = sub(PROVIDER, "Please reconsider", f"{text}.\n\nPlease reconsider")
+    assert not {"DK302", "DK308"} & rules(letter)
