@@ -283,3 +283,22 @@ def test_synthea_2019_has_no_scores_consent_or_carc(shared_fhir: Path) -> None:
     found = record.facts(record.read(path), code="CCM21")
     for name in ("consent_date", "rating_scale", "rating_scale_scores", "denial_codes"):
         assert name in found.missing
+
+
+@pytest.mark.parametrize("name", ["cocm-bundle.json", "bhi-bundle.json"])
+def test_code_systems_sent_as_oids_read_the_same(data_dir: Path, name: str) -> None:
+    """Some EHRs carry the HL7 OIDs of v2 and CDA over into FHIR: LOINC, SNOMED CT and
+    ICD-10-CM under ``urn:oid:`` give the same facts as under their URIs."""
+    text = (data_dir / name).read_text("utf-8")
+    oids = (
+        text.replace('"http://loinc.org"', '"urn:oid:2.16.840.1.113883.6.1"')
+        .replace('"http://snomed.info/sct"', '"urn:oid:2.16.840.1.113883.6.96"')
+        .replace('"http://hl7.org/fhir/sid/icd-10-cm"', '"urn:oid:2.16.840.1.113883.6.90"')
+    )
+    assert oids != text
+
+    def facts(raw: str) -> dict[str, object]:
+        return record.facts(record.read(raw.encode()), code="CCM21", month="2026-09").values()
+
+    assert facts(oids) == facts(text)
+    assert "rating_scale_scores" in facts(oids)

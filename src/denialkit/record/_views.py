@@ -52,7 +52,17 @@ __all__ = [
 Identifier: TypeAlias = tuple[str | None, str]
 
 LOINC: Final = "http://loinc.org"
+SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+#: Other names of a code system that records in use send (the HL7 OIDs of v2 and CDA, which
+#: some EHRs carry over into FHIR, and the https form), each with the URI FHIR R4 names.
+SYSTEM_ALIASES: Final = {
+    "urn:oid:2.16.840.1.113883.6.1": LOINC,
+    "https://loinc.org": LOINC,
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+    "https://snomed.info/sct": SNOMED,
+    "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+}
 MAX_ITEM_DEPTH: Final = 64
 
 
@@ -90,6 +100,17 @@ class Coding:
 
     system: str | None
     code: str | None
+
+    @property
+    def canonical_system(self) -> str | None:
+        """The system's URI as FHIR R4 names it. The OID forms of LOINC, SNOMED CT and
+        ICD-10-CM (``urn:oid:2.16.840.1.113883.6.1``), which some EHRs send, give their URIs.
+
+        >>> Coding("urn:oid:2.16.840.1.113883.6.1", "44261-6").canonical_system
+        'http://loinc.org'
+        """
+        system = self.system
+        return SYSTEM_ALIASES.get(system, system) if system is not None else None
 
     @tolerant
     def __repr__(self) -> str:
@@ -585,7 +606,7 @@ def _score_items(items: object) -> Iterator[ScoreItem]:
             item = _dict(it)
             here = f"{path}[{i}]"
             link = _str(item.get("linkId")) or ""
-            codes = {c.code for c in _codings(item.get("code")) if c.system == LOINC}
+            codes = {c.code for c in _codings(item.get("code")) if c.canonical_system == LOINC}
             loinc = next(
                 (c for c in SCALE_LOINC if c in codes or link.rsplit("/", 1)[-1] == c), None
             )
@@ -747,7 +768,9 @@ def _mental_health(concept: object) -> bool:
     for coding in _list(_dict(concept).get("coding")):
         cd = _dict(coding)
         code = cd.get("code")
-        if cd.get("system") == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
+        system = cd.get("system")
+        system = SYSTEM_ALIASES.get(system, system) if isinstance(system, str) else None
+        if system == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
             return True
     return False
 
