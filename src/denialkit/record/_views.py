@@ -361,6 +361,8 @@ class Observation(Resource):
 
     ``value`` is read from ``valueInteger``, ``valueDecimal``, ``valueQuantity.value`` or a
     ``valueString`` that holds only a number; ``value_element`` names the element it came from.
+    An Observation without a value of its own that holds a scale total as a ``component``
+    takes the component's value (``value_element`` ``component[2].valueInteger``) and its code.
     """
 
     status: str | None = None
@@ -584,15 +586,36 @@ def _effective(d: Mapping[str, Any]) -> FhirDate | None:
 
 def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     value, element = _value(d)
+    codes = _codings(d.get("code"))
+    if value is None and "component" in d:
+        # a panel that holds the scale total as a component (PHQ-9 44249-1 with a 44261-6
+        # component): the total is the Observation's score, traced to its component
+        found = _component_score(d.get("component"))
+        if found is not None:
+            coding, value, element = found
+            codes += (coding,)
     return Observation(
         **b,
         status=_str(d.get("status")),
-        codes=_codings(d.get("code")),
+        codes=codes,
         effective=_effective(d),
         value=value,
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
     )
+
+
+def _component_score(components: object) -> tuple[Coding, Decimal, str] | None:
+    """The first component coded as a scale total (LOINC) that holds a numeric value: its
+    coding, the value and the element it came from."""
+    for i, comp in enumerate(_list(components)):
+        c = _dict(comp)
+        for coding in _codings(c.get("code")):
+            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
+                value, element = _value(c)
+                if value is not None and element is not None:
+                    return coding, value, f"component[{i}].{element}"
+    return None
 
 
 def _score_items(items: object) -> Iterator[ScoreItem]:
@@ -786,7 +809,11 @@ def wanted(d: Mapping[str, Any]) -> bool:
     """
     rtype = d["resourceType"]
     if rtype == "Observation":
-        return "hasMember" in d or _codes_in(d.get("code"), SCALE_LOINC)
+        return (
+            "hasMember" in d
+            or _codes_in(d.get("code"), SCALE_LOINC)
+            or any(_codes_in(_dict(c).get("code"), SCALE_LOINC) for c in _list(d.get("component")))
+        )
     if rtype == "Procedure":
         return _codes_in(d.get("code"), CARE_MANAGEMENT_CODES)
     if rtype == "Encounter":
