@@ -32,6 +32,8 @@ def test_public_names_resolve_and_are_listed() -> None:
     for name in denialkit.__all__:
         assert getattr(denialkit, name) is not None
     assert set(denialkit.__all__) <= set(dir(denialkit))
+    assert {"remit", "record", "letters"} <= set(dir(denialkit))  # the public modules
+    assert not {"Any", "TYPE_CHECKING", "annotations"} & set(dir(denialkit))
     assert isinstance(denialkit.__version__, str)
 
 

@@ -197,7 +197,9 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # what tab completion offers: the API and the public modules, not this module's own
+    # helpers and imports (``Any``, ``TYPE_CHECKING``)
+    return sorted(set(__all__) | _SUBMODULES)
 
 
 if TYPE_CHECKING:

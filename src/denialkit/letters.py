@@ -503,6 +503,7 @@ _CORE_LABELS: Final = {
     "title": "signer title",
     "group": "group number",
     "contractor": "contractor that made the redetermination",
+    "contact": "practice phone number or email",
 }
 
 
@@ -1146,12 +1147,17 @@ def _need(value: object, key: str, missing: list[str]) -> str:
 
 
 def _sender(claim: Claim, missing: list[str]) -> tuple[str, ...]:
-    """The practice's lines: name, address, contacts, NPI."""
+    """The practice's lines: name, address, contacts (a reviewer needs a phone number or an
+    email to reach the sender: marked when neither is given), NPI."""
     p = claim.provider
     sender = [p.name, *_lines(_need(p.address, "address", missing))]
-    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
-        if value and not str(value).isspace():
+    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email)):
+        if not _absent(value):
             sender.append(f"{label}: {value}")
+    if _absent(p.phone) and _absent(p.email):
+        sender.append(_need(None, "contact", missing))
+    if not _absent(p.npi):
+        sender.append(f"NPI: {p.npi}")
     return tuple(sender)
 
 

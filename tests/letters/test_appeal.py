@@ -158,6 +158,27 @@ def test_missing_claim_fields_are_marked_too(ccm21: Claim, letter_date: date) ->
         assert f"[MISSING: {label}]" in letter.text
 
 
+@pytest.mark.parametrize(
+    ("phone", "email", "missing"),
+    [
+        (None, None, ("practice phone number or email",)),
+        ("(608) 555-0100", None, ()),
+        (None, "billing@practice.example", ()),
+    ],
+)
+def test_a_sender_without_phone_or_email_is_marked(
+    ccm21: Claim, letter_date: date, phone: str | None, email: str | None, missing: tuple[str, ...]
+) -> None:
+    """A reviewer must be able to reach the sender (the validator's DK115): a fax alone is
+    not enough, and the letter marks the gap rather than leaving it for the check."""
+    provider = attrs.evolve(ccm21.provider, phone=phone, email=email, fax="(608) 555-0101")
+    letter = appeal("CCM21", ccm21.evolve(provider=provider), letter_date=letter_date)
+    assert letter.missing == missing
+    assert ("[MISSING: practice phone number or email]" in letter.sender) == bool(missing)
+    assert letter.sender[-1].startswith("NPI: ")  # the marker stands with the contacts
+    assert letter.report.ok == (not missing)  # the marker is the letter's one error
+
+
 def test_fax_only_payer_is_addressed_by_fax(ccm21: Claim, letter_date: date) -> None:
     claim = ccm21.evolve(payer=attrs.evolve(ccm21.payer, appeals_address=None, fax="555-0199"))
     letter = appeal("CCM21", claim, letter_date=letter_date)
@@ -484,7 +505,11 @@ def test_plain_claim_from_scratch(letter_date: date) -> None:
         claim_number="C-1",
         patient=Patient(name="Ana Silva", member_id="M1"),
         provider=denialkit.claim.Provider(  # type: ignore[attr-defined]
-            name="Clinic", address="1 Road", signer_name="Ann Lee", signer_title="Manager"
+            name="Clinic",
+            address="1 Road",
+            email="appeals@clinic.example",
+            signer_name="Ann Lee",
+            signer_title="Manager",
         ),
         payer=Payer(name="Medicaid", plan_type=PlanType.MEDICAID, appeals_address="PO Box 9"),
         services=(ServiceLine(code="99213", date=date(2026, 10, 1)),),

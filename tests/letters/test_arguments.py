@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import attrs
 import pytest
 
 from denialkit.claim import Claim, Evidence, EvidenceKind, PlanType, ServiceLine
@@ -13,7 +14,7 @@ from denialkit.exceptions import LetterWarningError, MissingFactsError
 from denialkit.letters import Letter, WarningKind, appeal, enclosure_lines, example_claim
 from denialkit.letters import example_codes as examples
 from denialkit.templates import default_registry
-from denialkit.validation import Finding, validate_text
+from denialkit.validation import Finding, Validator, validate_text
 
 WHEN = date(2026, 11, 2)
 HEDGES = re.compile(r"\bif\b|\bwhen the\b|\(or\b|\be\.g\.", re.IGNORECASE)
@@ -449,3 +450,115 @@ def test_a_templates_argument_becomes_paragraphs_as_written(
     claim = _co50().evolve(evidence=())
     letter = appeal("CO-50", claim, template=StringTemplate(source), letter_date=WHEN)
     assert letter.argument == paragraphs
+
+
+# ------------------------------------------------------------------ every template, every branch
+
+_FACT_VALUES: dict[str, object] = {
+    "authorization_date": date(2026, 9, 1),
+    "authorization_not_required_reason": "the plan's list exempts this service from approval",
+    "authorization_number": "PA-55120",
+    "care_manager_minutes": 70,
+    "care_manager_name": "Dana Whitfield, LCSW",
+    "care_plan_date": date(2026, 9, 5),
+    "clinical_summary": "The patient's symptoms persisted after six weeks of conservative care",
+    "cob_explanation": "the patient had no other coverage on the date of service",
+    "coding_rationale": "the documentation supports the level of service billed",
+    "consent_date": date(2026, 9, 2),
+    "corrected_information": "the rendering provider's NPI on line 1",
+    "coverage_policy": "Medical Policy 2.01.18, Outpatient Imaging",
+    "distinct_service_modifier": "59",
+    "distinct_service_reason": "the second procedure was on a separate lesion",
+    "eligibility_reference": "eligibility response 884120 of September 14, 2026",
+    "emergency_reason": "the patient arrived by ambulance with chest pain",
+    "original_submission_date": date(2026, 9, 20),
+    "psychiatric_consultant_name": "Dr. Rafael Ortiz",
+    "rating_scale": "PHQ-9",
+    "rating_scale_scores": "14 on September 3, 2026 and 9 on September 28, 2026",
+    "retro_authorization_date": date(2026, 9, 10),
+    "service_frequency_reason": "the patient's condition changed after the first visit",
+    "submission_proof": "clearinghouse acceptance report of September 20, 2026",
+}
+_ALL_EVIDENCE = tuple(
+    Evidence(kind, f"Document of kind {kind.value}", date(2026, 9, 15))
+    for kind in EvidenceKind
+    if kind is not EvidenceKind.DENIAL_NOTICE
+)
+
+
+_CHECKER = Validator(today=WHEN)
+
+
+def _code_for(name: str) -> str:
+    """A code the template serves: its own, else a CARC of its category."""
+    from denialkit.codes import CodeSystem, default_table
+
+    meta = default_registry().get(name).meta
+    if meta.codes:
+        return meta.codes[0] if not meta.codes[0].isdigit() else f"CO-{meta.codes[0]}"
+    for c in default_table():
+        if (
+            c.system is CodeSystem.CARC
+            and c.is_active(date(2026, 9, 15))
+            and c.category in meta.categories
+        ):
+            return f"CO-{c.code}"
+    return "CO-50"
+
+
+def _fact_sets(name: str) -> list[dict[str, object]]:
+    """The facts that select each branch: none, the required ones, the required ones with
+    each optional fact alone, and every fact."""
+    meta = default_registry().get(name).meta
+    required = {f: _FACT_VALUES[f] for f in meta.facts}
+    optional = [f for f in meta.optional_facts if f != "appeal_argument"]
+    sets: list[dict[str, object]] = [{}, required]
+    sets += [{**required, f: _FACT_VALUES[f]} for f in optional]
+    sets.append({**required, **{f: _FACT_VALUES[f] for f in optional}})
+    return sets
+
+
+def _own_check_errors(letter: Letter) -> list[tuple[bool, str]]:
+    """The validator's errors on the letter's text, with its claim and without it, but the
+    ones its ``[MISSING: ...]`` markers make (DK307): the user already knows of those."""
+    allowed = {"DK307"} if letter.missing else set()
+    return [
+        (with_claim is not None, f.rule_id)
+        for with_claim in (letter.claim, None)
+        for f in validate_text(letter.text, claim=with_claim, validator=_CHECKER)
+        if f.severity.name == "ERROR" and f.rule_id not in allowed
+    ]
+
+
+@pytest.mark.parametrize("name", [t.name for t in default_registry().templates()])
+def test_every_branch_of_every_template_passes_its_own_check(name: str) -> None:
+    """The generator and the validator agree on every template, not only the examples: a
+    letter without ``[MISSING: ...]`` markers has no error, with its claim and without it;
+    one with markers has no error but the markers' (DK307)."""
+    code = _code_for(name)
+    base = _co50()
+    for facts in _fact_sets(name):
+        for evidence in ((), _ALL_EVIDENCE):
+            claim = base.evolve(
+                facts=facts,
+                evidence=evidence,
+                denial=attrs.evolve(base.denial, codes=(code,)),
+            )
+            letter = appeal(code, claim, template=name, letter_date=WHEN)
+            errors = _own_check_errors(letter)
+            assert errors == [], (name, code, sorted(facts), bool(evidence), errors)
+
+
+@pytest.mark.parametrize("code", examples())
+def test_letters_at_every_appeal_level_pass_their_own_check(code: str) -> None:
+    """Each level the plan has (Medicare's five: redetermination to judicial review) writes
+    a letter with no error but its missing-fact markers'."""
+    from denialkit.deadlines import levels
+
+    claim = example_claim(code)
+    facts = {**claim.facts, "redetermination_contractor": "Noridian JF"}
+    claim = claim.evolve(facts=facts)
+    for level in levels(claim.payer.plan_type):
+        letter = appeal(code, claim, level=level.number, letter_date=WHEN)
+        errors = _own_check_errors(letter)
+        assert errors == [], (code, level.number, errors)

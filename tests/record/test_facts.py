@@ -283,3 +283,51 @@ def test_synthea_2019_has_no_scores_consent_or_carc(shared_fhir: Path) -> None:
     found = record.facts(record.read(path), code="CCM21")
     for name in ("consent_date", "rating_scale", "rating_scale_scores", "denial_codes"):
         assert name in found.missing
+
+
+@pytest.mark.parametrize("name", ["cocm-bundle.json", "bhi-bundle.json"])
+def test_code_systems_sent_as_oids_read_the_same(data_dir: Path, name: str) -> None:
+    """Some EHRs carry the HL7 OIDs of v2 and CDA over into FHIR: LOINC, SNOMED CT and
+    ICD-10-CM under ``urn:oid:`` give the same facts as under their URIs."""
+    text = (data_dir / name).read_text("utf-8")
+    oids = (
+        text.replace('"http://loinc.org"', '"urn:oid:2.16.840.1.113883.6.1"')
+        .replace('"http://snomed.info/sct"', '"urn:oid:2.16.840.1.113883.6.96"')
+        .replace('"http://hl7.org/fhir/sid/icd-10-cm"', '"urn:oid:2.16.840.1.113883.6.90"')
+    )
+    assert oids != text
+
+    def facts(raw: str) -> dict[str, object]:
+        return record.facts(record.read(raw.encode()), code="CCM21", month="2026-09").values()
+
+    assert facts(oids) == facts(text)
+    assert "rating_scale_scores" in facts(oids)
+
+
+def test_a_scale_total_held_as_a_panel_component(
+    cocm: dict[str, Any], find: Find, facts_of: Facts
+) -> None:
+    """Some records send the PHQ-9 as one panel Observation (44249-1) whose total (44261-6)
+    is a component: the total is the score, traced to its component."""
+    want = facts_of(cocm).facts["rating_scale_scores"].value
+    for rid in ("phq9-2026-09-03", "phq9-2026-09-28"):
+        obs = find(cocm, rid)
+        value = {k: obs.pop(k) for k in list(obs) if k.startswith("value")}
+        obs["code"] = {"coding": [{"system": "http://loinc.org", "code": "44249-1"}]}
+        obs["component"] = [
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "44250-9"}]},
+             "valueInteger": 2},
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]}, **value},
+        ]  # fmt: skip
+    found = facts_of(cocm)
+    assert found.facts["rating_scale"].value == "PHQ-9"
+    assert found.facts["rating_scale_scores"].value == want
+    assert found.facts["rating_scale_scores"].sources[0].path == (
+        "Observation.component[1].valueInteger"
+    )
+    # a panel whose total component has no number gives no score (and invents none)
+    for rid in ("phq9-2026-09-03", "phq9-2026-09-28"):
+        total = find(cocm, rid)["component"][1]
+        for k in [k for k in total if k.startswith("value")]:
+            total.pop(k)
+    assert "rating_scale_scores" in facts_of(cocm).missing

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from denialkit import remit
-from denialkit.exceptions import X12ParseError
+from denialkit.exceptions import X12ParseError, X12Warning
 from denialkit.remit._reader import Reader
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -125,8 +125,9 @@ def reformatted(draw: st.DrawFn, data: bytes) -> bytes:
 def _layouts(data: bytes) -> dict[str, bytes]:
     term, _ = _terminator(data.removeprefix(b"\xef\xbb\xbf"))
     segs = _segments(data)
+    flat = term.join(segs) + term
     return {
-        "one line": term.join(segs) + term,
+        "one line": flat,
         "newline per segment": b"".join(s + term + b"\n" for s in segs),
         "crlf": b"".join(s + term + b"\r\n" for s in segs),
         "indented": b"".join(b"    " * (k % 4) + s + term + b"\n" for k, s in enumerate(segs)),
@@ -136,7 +137,27 @@ def _layouts(data: bytes) -> dict[str, bytes]:
         ),
         "newline before the segment": b"".join(b"\n" + s + term for s in segs),
         "leading whitespace of 300 KB": b" \n" * 150_000 + term.join(segs) + term,
+        **(
+            {
+                "wrapped at 80 columns": _wrapped(flat, 80, b"\n"),
+                "wrapped at 80 columns, CRLF": _wrapped(flat, 80, b"\r\n"),
+            }
+            if _wrappable(flat)
+            else {}
+        ),
     }
+
+
+def _wrappable(flat: bytes) -> bool:
+    """Whether a file of one line can be wrapped: no interchange in it ends its segments with
+    a line break (one that does cannot be wrapped)."""
+    return b"\n" not in flat and b"\r" not in flat
+
+
+def _wrapped(data: bytes, width: int, newline: bytes) -> bytes:
+    """``data`` cut into lines of ``width`` bytes wherever that falls (inside segments and
+    their ids too), as mainframe systems deliver X12 files."""
+    return newline.join(data[k : k + width] for k in range(0, len(data), width))
 
 
 @pytest.mark.parametrize("name", OURS)
@@ -183,6 +204,39 @@ def test_any_reformatting_of_real_files_reads_the_same(
     data = (SHARED_X12 / name).read_bytes()
     text = draw.draw(reformatted(data))
     assert _content(text, size) == _content(data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(OURS + REAL),
+    st.integers(1, 300),
+    st.sampled_from([b"\n", b"\r\n"]),
+    st.integers(1, 5000),
+)
+def test_a_file_wrapped_at_any_width_reads_the_same(
+    name: str, width: int, newline: bytes, size: int
+) -> None:
+    """Line breaks at a fixed width, wherever they fall: inside the ISA header, a segment id,
+    an amount, between a terminator and the next segment."""
+    data = (DATA / name if name in OURS else SHARED_X12 / name).read_bytes()
+    term, _ = _terminator(data.removeprefix(b"\xef\xbb\xbf"))
+    flat = term.join(_segments(data)) + term
+    if not _wrappable(flat):
+        return
+    assert _content(_wrapped(flat, width, newline), size) == _content(data)
+
+
+@pytest.mark.parametrize("width", [1, 2, 80, 132])
+def test_a_wrapped_files_offsets_are_the_first_byte_of_their_segment(width: int) -> None:
+    data = _wrapped((DATA / "basic.835").read_bytes().replace(b"\n", b""), width, b"\r\n")
+    found = list(Reader().items(_chunks(data, 4096)))
+    assert found
+    for x in found:
+        offset, tag = (
+            (x.offset, b"CLP") if isinstance(x, remit.ClaimPayment) else (x.header.offset, b"ST")
+        )
+        assert data[offset] == tag[0]
+        assert data[offset : offset + 12].replace(b"\r\n", b"").startswith(tag), offset
 
 
 def test_an_indented_crlf_file_with_blank_lines_reads_like_the_plain_one() -> None:
@@ -265,3 +319,25 @@ def test_a_chunk_cut_between_terminator_and_line_break_keeps_the_fast_split() ->
     assert (raw, gap) == (["ST*835*1", "BPR*I*1", "TRN*1*2~"], 2)
     raw, gap = _split("ST*835*1~\nBPR*I*1~\nTRN*1*2~", "~", "~\n", eof=True)
     assert (raw, gap) == (["ST*835*1", "\nBPR*I*1", "\nTRN*1*2", ""], 1)
+
+
+@pytest.mark.parametrize(
+    "padding", [b"\x00" * 600, b"\x1a", b"\r\n\x1a", b"\n" + b"\x00" * 5000 + b"\x1a"]
+)
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_padding_after_the_last_segment_is_not_a_segment(padding: bytes, size: int) -> None:
+    """A file padded with NUL bytes to a block size, or ended by a DOS Ctrl-Z, reads as the
+    file itself, without a warning."""
+    data = (DATA / "basic.835").read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = list(Reader().items(_chunks(data + padding, size)))
+    assert len(found) == len(list(Reader().items(_chunks(data, 4096))))
+    assert _content(data + padding, size) == _content(data)
+
+
+def test_a_nul_inside_the_data_is_still_reported() -> None:
+    data = (DATA / "basic.835").read_bytes()
+    cut = data.index(b"CLP")
+    with pytest.warns(X12Warning):
+        list(remit.claims(data[:cut] + b"\x00" + data[cut:]))

@@ -887,6 +887,28 @@ def test_real_lines_are_not_blanks(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "prose",
+    [
+        "The entitlement number (member ID) on the claim was invalid.",
+        "It was billed as inpatient Part B (type of bill 12X).",
+        "The subscriber's identification number (ID) did not match.",
+    ],
+)
+def test_a_parenthesis_that_explains_a_noun_is_not_a_blank(prose: str) -> None:
+    """Code descriptions quoted in letters explain a noun in parentheses: not a blank."""
+    text = ccm21_text().replace("Re: Request for redetermination\n", f"{prose}\n", 1)
+    assert "DK303" not in Validator().check(text).by_rule()
+
+
+@pytest.mark.parametrize(
+    "blank", ["Member ID (member ID)", "Claim number: (claim number)", "on (date)", "(type name)"]
+)
+def test_a_label_followed_by_its_own_blank_is_still_found(blank: str) -> None:
+    text = ccm21_text().replace("Re: Request for redetermination\n", f"{blank}\n", 1)
+    assert "DK303" in Validator().check(text).by_rule()
+
+
+@pytest.mark.parametrize(
     "blank", ["(describe the\ncondition)", "(name of the\ncondition)", "(condition)"]
 )
 def test_a_parenthesis_blank_is_found_also_across_lines(blank: str) -> None:

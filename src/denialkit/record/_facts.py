@@ -22,8 +22,10 @@ from ._dates import FhirDate, Month, spoken
 if TYPE_CHECKING:
     from ._record import Record
 from ._views import (
+    ICD10CM,
     LOINC,
     SCALE_LOINC,
+    SNOMED,
     CarePlan,
     CareTeam,
     Coding,
@@ -77,7 +79,6 @@ CLAIM_FACTS: Final = (
 )
 
 NUCC: Final = "http://nucc.org/provider-taxonomy"
-SNOMED: Final = "http://snomed.info/sct"
 #: Role codes (PractitionerRole.code or .specialty, CareTeam.participant.role) that name the
 #: behavioural health care manager.
 CARE_MANAGER_ROLES: Final = frozenset(
@@ -103,7 +104,6 @@ _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
-_ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
 _MAX_MINUTES_ONE_ITEM: Final = Decimal(24 * 60)
 
 Kind = Literal[
@@ -299,7 +299,7 @@ def _plain(value: object) -> object:
 # -- helpers --------------------------------------------------------------------------------
 def _has(codes: Iterable[Coding], wanted: Iterable[tuple[str, str]]) -> bool:
     pairs = set(wanted)
-    return any((c.system, c.code) in pairs for c in codes)
+    return any((c.canonical_system, c.code) in pairs for c in codes)
 
 
 def _overlaps(period: Period | None, month: Month) -> bool:
@@ -388,7 +388,7 @@ class _Reader:
         for ref in plan.addresses:
             target = self.resolve(ref, plan, "care_plan_date")
             if isinstance(target, Condition) and any(
-                c.system == _ICD10CM and (c.code or "").upper().startswith("F")
+                c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
                 for c in target.codes
             ):
                 return True
@@ -429,7 +429,8 @@ class _Reader:
         for o in self.live(self.record.of_type(Observation), fact):
             assert isinstance(o, Observation)
             loinc = next(
-                (c.code for c in o.codes if c.system == LOINC and c.code in SCALE_LOINC), None
+                (c.code for c in o.codes if c.canonical_system == LOINC and c.code in SCALE_LOINC),
+                None,
             )
             if loinc is None:
                 continue

@@ -52,7 +52,17 @@ __all__ = [
 Identifier: TypeAlias = tuple[str | None, str]
 
 LOINC: Final = "http://loinc.org"
+SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+#: Other names of a code system that records in use send (the HL7 OIDs of v2 and CDA, which
+#: some EHRs carry over into FHIR, and the https form), each with the URI FHIR R4 names.
+SYSTEM_ALIASES: Final = {
+    "urn:oid:2.16.840.1.113883.6.1": LOINC,
+    "https://loinc.org": LOINC,
+    "urn:oid:2.16.840.1.113883.6.96": SNOMED,
+    "https://snomed.info/sct": SNOMED,
+    "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+}
 MAX_ITEM_DEPTH: Final = 64
 
 
@@ -90,6 +100,17 @@ class Coding:
 
     system: str | None
     code: str | None
+
+    @property
+    def canonical_system(self) -> str | None:
+        """The system's URI as FHIR R4 names it. The OID forms of LOINC, SNOMED CT and
+        ICD-10-CM (``urn:oid:2.16.840.1.113883.6.1``), which some EHRs send, give their URIs.
+
+        >>> Coding("urn:oid:2.16.840.1.113883.6.1", "44261-6").canonical_system
+        'http://loinc.org'
+        """
+        system = self.system
+        return SYSTEM_ALIASES.get(system, system) if system is not None else None
 
     @tolerant
     def __repr__(self) -> str:
@@ -340,6 +361,8 @@ class Observation(Resource):
 
     ``value`` is read from ``valueInteger``, ``valueDecimal``, ``valueQuantity.value`` or a
     ``valueString`` that holds only a number; ``value_element`` names the element it came from.
+    An Observation without a value of its own that holds a scale total as a ``component``
+    takes the component's value (``value_element`` ``component[2].valueInteger``) and its code.
     """
 
     status: str | None = None
@@ -563,15 +586,36 @@ def _effective(d: Mapping[str, Any]) -> FhirDate | None:
 
 def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     value, element = _value(d)
+    codes = _codings(d.get("code"))
+    if value is None and "component" in d:
+        # a panel that holds the scale total as a component (PHQ-9 44249-1 with a 44261-6
+        # component): the total is the Observation's score, traced to its component
+        found = _component_score(d.get("component"))
+        if found is not None:
+            coding, value, element = found
+            codes += (coding,)
     return Observation(
         **b,
         status=_str(d.get("status")),
-        codes=_codings(d.get("code")),
+        codes=codes,
         effective=_effective(d),
         value=value,
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
     )
+
+
+def _component_score(components: object) -> tuple[Coding, Decimal, str] | None:
+    """The first component coded as a scale total (LOINC) that holds a numeric value: its
+    coding, the value and the element it came from."""
+    for i, comp in enumerate(_list(components)):
+        c = _dict(comp)
+        for coding in _codings(c.get("code")):
+            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
+                value, element = _value(c)
+                if value is not None and element is not None:
+                    return coding, value, f"component[{i}].{element}"
+    return None
 
 
 def _score_items(items: object) -> Iterator[ScoreItem]:
@@ -585,7 +629,7 @@ def _score_items(items: object) -> Iterator[ScoreItem]:
             item = _dict(it)
             here = f"{path}[{i}]"
             link = _str(item.get("linkId")) or ""
-            codes = {c.code for c in _codings(item.get("code")) if c.system == LOINC}
+            codes = {c.code for c in _codings(item.get("code")) if c.canonical_system == LOINC}
             loinc = next(
                 (c for c in SCALE_LOINC if c in codes or link.rsplit("/", 1)[-1] == c), None
             )
@@ -747,7 +791,9 @@ def _mental_health(concept: object) -> bool:
     for coding in _list(_dict(concept).get("coding")):
         cd = _dict(coding)
         code = cd.get("code")
-        if cd.get("system") == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
+        system = cd.get("system")
+        system = SYSTEM_ALIASES.get(system, system) if isinstance(system, str) else None
+        if system == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
             return True
     return False
 
@@ -763,7 +809,11 @@ def wanted(d: Mapping[str, Any]) -> bool:
     """
     rtype = d["resourceType"]
     if rtype == "Observation":
-        return "hasMember" in d or _codes_in(d.get("code"), SCALE_LOINC)
+        return (
+            "hasMember" in d
+            or _codes_in(d.get("code"), SCALE_LOINC)
+            or any(_codes_in(_dict(c).get("code"), SCALE_LOINC) for c in _list(d.get("component")))
+        )
     if rtype == "Procedure":
         return _codes_in(d.get("code"), CARE_MANAGEMENT_CODES)
     if rtype == "Encounter":

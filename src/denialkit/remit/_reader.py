@@ -6,7 +6,8 @@ How it stays fast and small:
   character index is a byte offset) and split on the segment terminator with one
   ``str.split`` per chunk; only the unfinished last segment of a chunk is carried over, so
   whitespace (spaces, tabs, CR, LF) around a segment is stripped wherever it is, across
-  chunk boundaries too;
+  chunk boundaries too, and line breaks inside a segment (a file wrapped at a fixed width)
+  are taken out: X12 data holds none;
 - one pass: each segment is split into its elements once, and a claim's lines,
   adjustments, remarks, dates, references and amounts are built in the same pass that
   checks and balances them. Only the names (NM1) wait to become records until asked for;
@@ -87,6 +88,10 @@ MAX_CLAIM_SEGMENTS: Final = 20_000
 _WARN_LIMIT: Final = 20
 _LEARN: Final = 8192  # bound of the keys the reader remembers (constant memory on junk)
 _WS: Final = " \t\r\n"
+# what may follow the last segment of a file: blanks, and the NUL bytes of a file padded to a
+# block size or the Ctrl-Z end-of-file mark of a file that went through DOS tools
+_PAD: Final = _WS + "\x00\x1a"
+_ISA_SCAN: Final = 440  # an ISA header and its line breaks fit in this many characters
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
 
 #: Segments that end a claim (loop 2100) when they appear inside one.
@@ -450,16 +455,22 @@ class Reader:
                     )
                 unterminated = False  # whether the last piece has no terminator
                 if eof and raw:
-                    if raw[-1].strip(ws):
+                    if raw[-1].strip(_PAD):
                         unterminated = True
                     else:
-                        raw.pop()  # the blanks after the last terminator
+                        raw.pop()  # the blanks (or padding) after the last terminator
                 last = len(raw) - 1
                 self._raw, self._starts, self._base, self._seg0 = raw, None, base, seg0
                 self._tl = tl
                 starts: list[int] | None = None
                 # blanks around a segment go (str.strip returns a clean piece itself)
                 segs = list(map(strip, raw, repeat(ws)))
+                if tchar not in "\r\n":
+                    # a file wrapped at a fixed width has line breaks inside segments; X12
+                    # data holds no CR or LF, so they are layout, never part of a value
+                    inner = "".join(segs)
+                    if "\n" in inner or "\r" in inner:
+                        segs = list(map(_unwrapped, segs))
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -901,35 +912,12 @@ class Reader:
         if self._tx is not None or self._skip is not None:
             raise self.error("the transaction set has no SE: the data is truncated", 0)
         if buf.startswith("ISA"):
-            if len(buf) < 4:
-                raise self.error("the ISA header is incomplete: the data is truncated", 0)
-            sep = buf[3]
-            if sep.isalnum() or sep in _WS:
-                raise self.error("the ISA header does not start with an element separator", 0)
-            pos = 3
-            for _ in range(15):
-                pos = buf.find(sep, pos + 1)
-                if pos < 0 or pos > 400:
-                    raise self.error(
-                        "the ISA header does not have its 16 elements: the data is truncated "
-                        "or not X12",
-                        0,
-                    )
-            if len(buf) < pos + 3:
-                raise self.error("the ISA header is incomplete: the data is truncated", 0)
-            comp = buf[pos + 1]
-            els = buf[: pos + 1].split(sep)
-            rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
-            j = pos + 2
-            while j < len(buf) and buf[j] in " \t":  # blanks before the terminator
-                j += 1
-            if j >= len(buf):
-                raise self.error("the ISA header is incomplete: the data is truncated", 0)
-            eff, tchar = self._terminator(buf, j, sep, comp)
-            if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
-                rep = None
-            if comp.isalnum() or comp in _WS or comp in (sep, tchar):
-                raise self.error("the ISA header has no valid component separator (ISA16)", 0)
+            sep, comp, rep, eff, tchar = self._isa_delimiters(buf)
+            self._envelope = True
+        elif _unwrapped(buf[:8]).startswith("ISA"):  # line breaks cut the "ISA" itself
+            sep, comp, rep, eff, tchar = self._isa_delimiters(
+                _unwrapped(buf[:_ISA_SCAN]), unwrapped=True
+            )
             self._envelope = True
         elif buf.startswith("ST"):
             sep = buf[2:3]
@@ -957,6 +945,50 @@ class Reader:
             )
         self._delims = Delimiters(sep, comp, tchar, rep, eff)
         return eff, tchar
+
+    def _isa_delimiters(
+        self, buf: str, *, unwrapped: bool = False
+    ) -> tuple[str, str, str | None, str, str]:
+        """The delimiters an ISA header at the start of ``buf`` gives: element, component,
+        repetition, the text between two segments and the terminator.
+
+        A file wrapped at a fixed width has line breaks inside the header itself: its
+        delimiters are read from the header without them (``unwrapped``; the segments lose
+        theirs where they are split, see ``items()``).
+        """
+        if len(buf) < 4:
+            raise self.error("the ISA header is incomplete: the data is truncated", 0)
+        sep = buf[3]
+        if sep.isalnum() or sep in _WS:
+            raise self.error("the ISA header does not start with an element separator", 0)
+        pos = 3
+        for _ in range(15):
+            pos = buf.find(sep, pos + 1)
+            if pos < 0 or pos > 400:
+                raise self.error(
+                    "the ISA header does not have its 16 elements: the data is truncated "
+                    "or not X12",
+                    0,
+                )
+        if len(buf) < pos + 3:
+            raise self.error("the ISA header is incomplete: the data is truncated", 0)
+        head = buf[: pos + 2]
+        if not unwrapped and ("\n" in head or "\r" in head):
+            return self._isa_delimiters(_unwrapped(buf[:_ISA_SCAN]), unwrapped=True)
+        comp = buf[pos + 1]
+        els = buf[: pos + 1].split(sep)
+        rep = els[11] if len(els) > 12 and els[12] >= "00501" else None
+        j = pos + 2
+        while j < len(buf) and buf[j] in " \t":  # blanks before the terminator
+            j += 1
+        if j >= len(buf):
+            raise self.error("the ISA header is incomplete: the data is truncated", 0)
+        eff, tchar = self._terminator(buf, j, sep, comp)
+        if rep is not None and (rep.isalnum() or rep in (sep, comp, tchar) or len(rep) != 1):
+            rep = None
+        if comp.isalnum() or comp in _WS or comp in (sep, tchar):
+            raise self.error("the ISA header has no valid component separator (ISA16)", 0)
+        return sep, comp, rep, eff, tchar
 
     def _terminator(self, buf: str, j: int, sep: str, comp: str) -> tuple[str, str]:
         t = buf[j]
@@ -1332,6 +1364,11 @@ def _int(e: list[str], k: int) -> int | None:
         if s.isdigit():
             return int(s)
     return None
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without its line breaks (those of a file wrapped at a fixed width)."""
+    return text.replace("\r", "").replace("\n", "")
 
 
 def _split(buf: str, tchar: str, eff: str, eof: bool = True) -> tuple[list[str], int]:

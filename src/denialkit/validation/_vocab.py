@@ -162,7 +162,7 @@ REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "u
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
     "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
-    "determination", "redetermin", "pay the", "pay for", "pay my", "pay this",
+    "determination", "redetermin", "pay the", "pay for", "pay my", "pay this", "hearing",
 )  # fmt: skip
 
 RECIPIENT_UNITS: Final = (

@@ -165,6 +165,8 @@ _APOSTROPHE_S_RE: Final = re.compile(r"['’]s\b")
 
 def _is_paren_placeholder(content: str) -> bool:
     low = " ".join(content.lower().split())  # a blank may break across lines
+    if low.startswith("type of "):  # "(type of bill 12X)": a noun phrase, not "(type ...)"
+        return False
     if low.startswith(("insert", "enter ", "your ", "fill in", "type ", "describe ", "name of ")):
         return True
     first = low.split(" ", 1)[0].replace("’", "'").removesuffix("'s")
@@ -193,9 +195,19 @@ def _dk303(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     return _dk303_blanks(r, doc, low)
 
 
+# "entitlement number (member ID)": a parenthesis right after one of these nouns names it
+# another way (as code descriptions write them); a blank stands where the value goes, and a
+# label followed by itself in parentheses ("claim number (claim number)") is one
+_RESTATED_NOUN_RE: Final = re.compile(r"(?:number|no\.|id|name|date|code|identifier)[ \t]*$")
+
+
 def _dk303_blanks(r: Rule, doc: Document, low: str) -> Iterator[Finding]:
     for m in _PAREN_RE.finditer(low):
-        if _is_paren_placeholder(m.group("c")):
+        start, content = m.start(), m.group("c").strip()
+        before = low[max(0, start - len(content) - 8) : start].rstrip()  # bounded: linear
+        if _RESTATED_NOUN_RE.search(before[-16:]) and not before.endswith(content):
+            continue
+        if _is_paren_placeholder(content):
             yield r.finding(doc, "an unfilled template blank is left in parentheses", at=m.start())
 
 
