@@ -411,3 +411,77 @@ def test_more_blanks(blank: str, rule: str) -> None:
 def test_text_that_is_no_blank(text: str) -> None:
     letter = sub(PROVIDER, "Please reconsider", f"{text}.\n\nPlease reconsider")
     assert not {"DK302", "DK308"} & rules(letter)
+
+
+# -- found on a second round of letters, written after the first fixes --------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("Claim number: 2026-1234", "Claim Control #: 2026-1234", "DK104"),
+        ("Claim number: 2026-1234", "Clm #: 2026-1234", "DK104"),
+        ("Member ID: PHP1234567", "Medicaid #: PHP1234567", "DK102"),
+        ("Patient: Jane Roe", "Pt Name: Jane Roe", "DK101"),
+        ("Service: CPT 99214", "Procedures: 64483, 64484", "DK106"),
+        (
+            "Date of service: March 3, 2026",
+            "The visits ran from January 12 to February 20, 2026.",
+            "DK105",
+        ),
+    ],
+)
+def test_short_label_forms(old: str, new: str, rule: str) -> None:
+    assert rule in errors(sub(PROVIDER, old, "Nothing.")), "the case must test the label"
+    assert rule not in rules(sub(PROVIDER, old, new))
+
+
+def test_a_phrase_broken_across_lines_counts() -> None:
+    text = sub(PROVIDER, "The visit was denied as not medically necessary (CO-50).", "")
+    text = sub(text, "Please reconsider the denial", "Please reconsider")
+    assert "DK107" in errors(text)
+    assert "DK107" not in rules(
+        sub(text, "Please reconsider", "It was not\ncovered. Please reconsider")
+    )
+
+
+def test_the_care_manager_named_across_a_line_break_counts() -> None:
+    text = (
+        "Patient: Jane Roe\nCPT 99492\nOur behavioral health care\nmanager, Ann Lee, spent "
+        "76 minutes with her; our psychiatric consultant reviewed the case.\n"
+    )
+    assert "DK506" not in rules(text, codes=["CCM21"])
+    assert "DK506" in rules(text.replace("care\nmanager", "nurse"), codes=["CCM21"])
+
+
+# -- found on a third round of letters ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("Claim number: 2026-1234", "Claim Number (MSN): 2026-1234", "DK104"),
+        ("Claim number: 2026-1234", "Claim Ref: PSH-0326-88104", "DK104"),
+        ("Member ID: PHP1234567", "Subscriber # BHA 44102-993", "DK102"),
+        ("Member ID: PHP1234567", "Ins ID: PSH 702 118 543", "DK102"),
+        ("Patient: Jane Roe", "Patient\tJane Roe", "DK101"),
+        ("Patient: Jane Roe", "Re: Appeal for patient Jane Roe", "DK101"),
+        ("Patient: Jane Roe", "We write for our patient, Mrs. Roe.", "DK101"),
+        ("Service: CPT 99214", "Treatment: manipulation (98941)", "DK106"),
+    ],
+)
+def test_third_round_forms(old: str, new: str, rule: str) -> None:
+    assert rule in errors(sub(PROVIDER, old, "Nothing.")), "the case must test the label"
+    assert rule not in rules(sub(PROVIDER, old, new))
+
+
+def test_a_department_named_patient_is_no_patient_name() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "From: Patient Financial Services")
+    assert "DK101" in errors(text)
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "The patient's Medicare Number"))
+
+
+def test_a_spaced_id_keeps_its_hyphenated_group() -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", "Subscriber # BHA 44102-993")
+    ids = [v.value for v in scan(Document(text, today=LETTER_DAY)).member_ids]
+    assert ids == ["BHA 44102-993"]

@@ -197,6 +197,10 @@ def _next_word(hay: str, i: int, needle: str) -> int:
     return -1 if m is None else hay.find(needle, m.start())
 
 
+def _match_start(m: re.Match[str]) -> int:
+    return m.start()
+
+
 def _words_at(pattern: re.Pattern[str] | _Vocab, hay: str) -> list[re.Match[str]]:
     """Matches of ``pattern`` that start on a word boundary."""
     if isinstance(pattern, _Vocab):
@@ -429,13 +433,15 @@ _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
 )
 _DATE_WINDOW: Final = 22
 # "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
-# ("Sent: Monday, April 6, 2026 9:14 PM")
-_DATE_LABEL_RE: Final = re.compile(
-    r"(?:date|sent(?=[ \t]*:[ \t]*(?:[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])))[ \t]*:[ \t]*"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+# ("Sent: Monday, April 6, 2026 9:14 PM"). Two patterns, each starting with its literal.
+_WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*" + _WEEKDAY)
+_SENT_LABEL_RE: Final = re.compile(
+    r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
 )
 _DATE_LABEL_GATE: Final = _gate("date sent")
+_SENT_LABEL_GATE: Final = _gate("sent")
 _TOP_LINES: Final = 30
 
 
@@ -456,10 +462,12 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 
 # -- labelled values -----------------------------------------------------------------
 
-_SEP: Final = r"[ \t]*(?:[:#]|(?<=\.))[ \t]*:?[ \t]*"
+# ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
+# 123", "Subscriber # BHA 44102")
+_SEP: Final = r"[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*"
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
-_SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?: [0-9]{2,10}+){1,4}+")
+_SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -652,7 +660,9 @@ class _Vocab:
         return [found[k] for k in sorted(found)]
 
 
-_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SEP)
+# a note after the label: "Member ID (from card):", "Claim Number (MSN):"
+_PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
+_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # a claim number in a sentence: "my claim number 12345", "Appeal for Claim 12345"
 # (or in a table's next cell, "| Claim number | 12345 |"), also after a few words that say
 # where it is written: "the claim number on my EOB is 12345", "Claim number from the Medicare
@@ -664,20 +674,17 @@ _SENTENCE_TAIL: Final = (
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
-_PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
 # a member id or Medicare number without a colon ("my member ID is ...", "Member ID 1234",
 # "| Member ID | 1234 |"), when it holds at least four digits
-_ID_SENTENCE_RE: Final = _Vocab(
-    (*_vocab.MEMBER_ID_LABELS, *_vocab.MEDICARE_ID_LABELS), _SENTENCE_TAIL
-)
-_MEDICARE_LABELS: Final = tuple(_vocab.MEDICARE_ID_LABELS)
+_MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
+_MEDICARE_SENTENCE_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _SENTENCE_TAIL)
 _PATIENT_LABEL_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:'s|\?s)?[ \t]*:[ \t]*")
-# a label at the start of a line or table cell, its value in the next column: after a "|" or
-# two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
-_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|[ \t]{2,}+)")
+# a label at the start of a line or table cell, its value in the next column: after a "|", a
+# tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
+_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{2,}+)")
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
@@ -1110,6 +1117,11 @@ class Scan:
         return _fold(self.text)
 
     @_lazy
+    def one_line(self) -> str:
+        """``low`` with every run of spaces, tabs and line breaks as one space."""
+        return " ".join(self.low.split())
+
+    @_lazy
     def flat_ascii(self) -> str:
         """``low`` without spaces and punctuation."""
         return _NON_ALNUM_RE.sub("", self.low)
@@ -1253,7 +1265,10 @@ class Scan:
             return day, None
         low = self.low
         if self.has(_DATE_LABEL_GATE):
-            for m in _words_at(_DATE_LABEL_RE, low):
+            labels = _words_at(_DATE_LABEL_RE, low)
+            if self.has(_SENT_LABEL_GATE):
+                labels = sorted([*labels, *_words_at(_SENT_LABEL_RE, low)], key=_match_start)
+            for m in labels:
                 head = _line_head(low, m.start(), 12)
                 if head is None or head.strip() not in ("", "letter"):
                     continue
@@ -1355,26 +1370,32 @@ class Scan:
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
-        for start, end in self.vocab_spans(_ID_SENTENCE_RE):
-            v = _value_after(text, end)
-            if v is None or v.start in seen or len(_ASCII_DIGIT_RE.findall(v.value)) < 4:
-                continue
-            medicare = low.startswith(_MEDICARE_LABELS, start)
-            if medicare and not (mbi_is_valid(v.value) or hicn_like(v.value)):
-                continue  # "the MBI 2026 update": only a real Medicare number counts here
-            seen.add(v.start)
-            out.append(_new(Labelled, (v.value, v.start, medicare)))
+        # without a colon: a member id always (a second patient's may be in a sentence), a
+        # Medicare number only when no id is labelled (a second one is found by its shape)
+        for pattern, medicare in ((_MEMBER_SENTENCE_RE, False), (_MEDICARE_SENTENCE_RE, True)):
+            if medicare and out:
+                break
+            for _, end in self.vocab_spans(pattern):
+                v = _value_after(text, end)
+                if v is None or v.start in seen or len(_ASCII_DIGIT_RE.findall(v.value)) < 4:
+                    continue
+                if medicare and not (mbi_is_valid(v.value) or hicn_like(v.value)):
+                    continue  # "the MBI 2026 update": only a real Medicare number counts
+                seen.add(v.start)
+                out.append(_new(Labelled, (v.value, v.start, medicare)))
         out.sort(key=_start)
         return out
 
     @_lazy
     def patient_names(self) -> list[Labelled]:
-        """Names written after a ``Patient:`` label (or beneficiary, member, ...), or in the
-        next column after such a label that starts a line or a table cell."""
+        """Names written after a ``Patient:`` label (or beneficiary, member, ...), or, when
+        there is none, in the next column after such a label that starts a line or a table
+        cell."""
         text, low = self.text, self.low
         out = []
         ends = [end for _, end in self.vocab_spans(_PATIENT_LABEL_RE)]
-        for start, end in self.vocab_spans(_PATIENT_COLUMN_RE):
+        # the columns are read only when no label has a colon (the usual case needs no scan)
+        for start, end in () if ends else self.vocab_spans(_PATIENT_COLUMN_RE):
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|"):
                 ends.append(end)
@@ -1418,7 +1439,7 @@ class Scan:
     def procedure_codes(self) -> list[Labelled]:
         """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
-        line ("The E/M code, 99284")."""
+        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)")."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
         low, text = self.low, self.text
         for m in _PROC_AT_RE.finditer(self.digits0):
@@ -1429,7 +1450,9 @@ class Scan:
                 continue
             lo = max(0, i - _PROC_REACH)
             nl = low.rfind("\n", lo, i)
-            if _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None:
+            if (i and low[i - 1] == "(" and low.startswith(")", e)) or _PROC_CONTEXT_RE.search(
+                low, nl + 1 if nl >= 0 else lo, i
+            ) is not None:
                 found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
 
@@ -1530,6 +1553,8 @@ class Scan:
             )
         # "my" about one's own care ("my allergist", "my shots"), not "my patient"
         patient += sum(1 for m in _MY_RE.finditer(low) if _wb(low, m.start(), m.start() + 2))
+        # a patient's representative: rare phrases, counted by a search for each
+        patient += sum(low.count(w) for w in _vocab.PATIENT_REPRESENTATIVE)
         if self.may_have(_PROVIDER_AUTHOR_GATE):
             provider = sum(
                 1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
@@ -1727,3 +1752,10 @@ def _deadline_problem(sc: Scan, exc: Exception) -> str:
 
 def _any_in(low: str, words: Sequence[str]) -> bool:
     return any(map(low.__contains__, words))
+
+
+def _mentions(sc: Scan, words: Sequence[str]) -> bool:
+    """Whether ``low`` holds one of ``words``, also where a line break stands between two of
+    a phrase's words ("not\ncovered", "care\nmanager"): the one-line copy is made only when
+    the plain test fails."""
+    return _any_in(sc.low, words) or _any_in(sc.one_line, words)

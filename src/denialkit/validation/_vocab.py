@@ -14,10 +14,22 @@ from __future__ import annotations
 
 from typing import Final
 
+
+def _numbered(*labels: str) -> tuple[str, ...]:
+    """``labels``, and for each that ends in "number" its short forms: "claim control number"
+    also as "claim control #" and "claim control no."."""
+    out = list(labels)
+    for label in labels:
+        if label.endswith(" number"):
+            stem = label.removesuffix(" number")
+            out += [f"{stem} #", f"{stem} no."]
+    return tuple(dict.fromkeys(out))
+
+
 # -- identifiers: a label, then ":", "#" or "." (or nothing, see CLAIM_IN_SENTENCE), then
 # the value
 
-MEMBER_ID_LABELS: Final = (
+MEMBER_ID_LABELS: Final = _numbered(
     "member id", "member id number", "member identification number", "member number",
     "member no.", "member no", "member #", "member/subscriber id", "member/subscriber no.",
     "member/subscriber number", "subscriber id", "subscriber number", "subscriber no.",
@@ -28,7 +40,7 @@ MEMBER_ID_LABELS: Final = (
     "medicaid id number", "medicaid id", "medicaid number", "medicaid no.",
     "medicaid id no.", "medicaid id #", "recipient id", "recipient id number", "member id no.",
     "subscriber id no.", "subscriber id number", "insurance id no.", "identification number",
-    "participant id", "enrollee id number", "plan member id",
+    "participant id", "enrollee id number", "plan member id", "ins id", "ins. id",
 )  # fmt: skip
 """Labels of the patient's member id with their plan."""
 
@@ -36,19 +48,20 @@ MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id")
 """Labels of the member id that count only at the start of a line ("ID: ..."), so that a tax
 id or a provider id is not taken for it."""
 
-MEDICARE_ID_LABELS: Final = (
+MEDICARE_ID_LABELS: Final = _numbered(
     "medicare beneficiary identifier", "medicare number", "medicare no.", "medicare id",
     "medicare #", "medicare card number", "mbi", "hicn", "health insurance claim number",
 )  # fmt: skip
 """Labels of the Medicare number (MBI; the HICN before 2020)."""
 
-CLAIM_NUMBER_LABELS: Final = (
+CLAIM_NUMBER_LABELS: Final = _numbered(
     "claim number", "claim no.", "claim no", "claim num.", "claim #", "claim id",
     "claim control number", "claim reference number", "claim reference",
     "claim / coverage determination #", "claim/coverage determination #",
     "claim or coverage determination number", "internal control number", "icn",
     "document control number", "dcn", "reference number", "reference #", "ref #",
-    "reference no.", "reference no", "ref. no.", "ref no.", "ref. #", "claim",
+    "reference no.", "reference no", "ref. no.", "ref no.", "ref. #", "clm number", "clm",
+    "claim ref", "claim ref.", "claim ref #", "claim",
 )  # fmt: skip
 """Labels of the payer's claim number (or of the reference number of a pre-service decision,
 which has no claim). The value may follow without a colon when it holds at least
@@ -62,9 +75,15 @@ PATIENT_LABELS: Final = (
     "beneficiary name", "member", "member name", "enrollee", "enrollee name", "insured",
     "insured's name", "subscriber", "subscriber name", "participant", "participant name",
     "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
+    "pt name", "pt. name",
 )  # fmt: skip
 """Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
 patient a "participant" or "claimant"."""
+
+PATIENT_IN_SENTENCE: Final = ("patient", "beneficiary", "enrollee")
+"""Words that, written in lower case, put the patient's name after them in a sentence ("our
+patient, Jane Roe", "Re: Appeal for patient Alan Preston"). A capitalised "Patient Financial
+Services" is a department, not a patient."""
 
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
 """Labels of the patient's name in a Medicaid letter only (Medicaid calls its members
@@ -86,13 +105,14 @@ SERVICE_IN_SENTENCE: Final = (
     "service on", "services on", "appointment on", "scheduled for", "visits from",
     "therapy from", "services from", "treatment from", "care from", "stay from", "had on",
     "supplied", "supplied on", "delivered", "delivered on", "dispensed", "dispensed on",
-    "filled on", "done on",
+    "filled on", "done on", "to", "through", "thru",
 )  # fmt: skip
 """Words that put a date in a sentence about the service ("the MRI on February 18, 2026"):
 the date counts as a date of service."""
 
 PROCEDURE_CONTEXT: Final = (
-    "cpt", "hcpcs", "procedure", "code", "codes", "service", "services", "billed", "e/m",
+    "cpt", "hcpcs", "procedure", "procedures", "code", "codes", "service", "services", "billed",
+    "e/m",
 )  # fmt: skip
 """Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
 code a service code ("The E/M code, 99284"; "Service: 99213")."""
@@ -193,9 +213,13 @@ PATIENT_AUTHOR: Final = (
     "i am a member", "i am the member", "i am a beneficiary", "i am enrolled",
     "as the patient", "i am writing to appeal", "i am writing to request",
     "on behalf of my", "my appointment", "my prescription", "my surgery",
-    "patient advocate", "appointment of representative", "cms-1696", "my client",
 )  # fmt: skip
 """Phrases of a patient (or a family member) writing about their own care."""
+
+PATIENT_REPRESENTATIVE: Final = ("patient advocate", "appointment of representative", "cms-1696")
+"""Phrases of someone who represents the patient (an advocate, a relative named on the
+Medicare form CMS-1696); each counts as one of :data:`PATIENT_AUTHOR`. They are looked for as
+plain text, which costs less than a longer pattern for every letter."""
 
 PROVIDER_AUTHOR: Final = (
     "our patient", "my patient", "the patient", "our practice", "our office", "our clinic",

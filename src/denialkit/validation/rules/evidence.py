@@ -10,8 +10,8 @@ from denialkit import _care_minutes
 from denialkit.validation._analysis import (
     _COCM,
     Scan,
-    _any_in,
     _find_word,
+    _mentions,
 )
 from denialkit.validation._model import Document, Finding, Rule
 
@@ -35,7 +35,7 @@ def _evidence_rule(
     id: str, slug: str, what: str, words: Sequence[str], hint: str, authority: str
 ) -> None:
     def fn(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
-        if sc.bhi_codes is not None and not _any_in(sc.low, words):
+        if sc.bhi_codes is not None and not _mentions(sc, words):
             return (r.finding(doc, f"the letter does not show {what}"),)
         return _NONE
 
@@ -150,7 +150,7 @@ def _cocm(sc: Scan) -> bool:
         return False
     low = sc.low
     return bool(billed & _COCM) or (
-        not billed and ("collaborative care" in low or _find_word(low, "cocm") >= 0)
+        not billed and (_mentions(sc, ("collaborative care",)) or _find_word(low, "cocm") >= 0)
     )
 
 
@@ -164,7 +164,7 @@ def _cocm(sc: Scan) -> bool:
 )
 def _dk506(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    if _cocm(sc) and "care manager" not in sc.low:
+    if _cocm(sc) and not _mentions(sc, ("care manager",)):
         found.append(r.finding(doc, "the letter does not name the behavioral health care manager"))
     return found
 
@@ -179,8 +179,8 @@ def _dk506(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 )
 def _dk507(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    if _cocm(sc) and not _any_in(
-        sc.low, ("psychiatric consultant", "consulting psychiatrist", "psychiatrist")
+    if _cocm(sc) and not _mentions(
+        sc, ("psychiatric consultant", "consulting psychiatrist", "psychiatrist")
     ):
         found.append(r.finding(doc, "the letter does not name the psychiatric consultant"))
     return found
@@ -249,8 +249,7 @@ def _dk509(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     codes = _disputed_codes(sc)
     if not codes:
         return found
-    low = sc.low
     for code, what, words in _DISPUTED:
-        if code in codes and not _any_in(low, words):
+        if code in codes and not _mentions(sc, words):
             found.append(r.finding(doc, f"the argument never names {what}"))
     return found

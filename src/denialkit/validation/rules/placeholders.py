@@ -113,7 +113,7 @@ def _is_placeholder(content: str) -> bool:
     "bracket-placeholder",
     E,
     summary="No template blank in brackets is left: [Patient Name], [Date], [Insert ...], "
-    "[Your Practice Header], <<Name>>.",
+    "[Your Practice Header], <<Name>>, {Patient Name}, a mail-merge field «MemberID».",
     hint="Replace the blank with the real value.",
     authority="Placeholder conventions of published appeal templates (AMA sample letter "
     '"[date]"; "[Patient name]")',

@@ -17,7 +17,6 @@ from denialkit.claim import PlanType
 from denialkit.validation._analysis import (
     MAX_LINES,
     Scan,
-    _any_in,
     _claim_service_dates,
     _find_ident,
     _find_word,
@@ -27,6 +26,7 @@ from denialkit.validation._analysis import (
     _has_value,
     _line_end,
     _line_head,
+    _mentions,
     _phrase_gate,
     _phrases,
     _s,
@@ -64,6 +64,13 @@ def _pre_service(sc: Scan) -> bool:
     )
 
 
+# "our patient, Jane Roe", "patient Mrs. Roe": a lower-case word, then a capitalised name of
+# two words or a title and a name (read in the text as written)
+_PROSE_PATIENT_RE: Final = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(_vocab.PATIENT_IN_SENTENCE) + r"),?[ \t]+"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+[A-Z][A-Za-z'-]+"
+    r"|[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'-]+)"
+)
 # "Recipient: Jane Roe" at the start of a line, in a Medicaid letter
 _MEDICAID_PATIENT_RE: Final = re.compile(
     r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
@@ -108,6 +115,7 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         not sc.patient_names
         and not (sc.author is Author.PATIENT and _signed(doc, sc))
         and not (sc.plan_kind is PlanType.MEDICAID and _MEDICAID_PATIENT_RE.search(sc.low))
+        and _PROSE_PATIENT_RE.search(sc.ascii) is None
     ):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
@@ -274,8 +282,7 @@ _DENIAL_WORDS: Final = _vocab.DENIAL_WORDS
 )
 def _dk107(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    low = sc.low
-    if not any(w in low for w in _DENIAL_WORDS):
+    if not _mentions(sc, _DENIAL_WORDS):
         found.append(r.finding(doc, "the letter does not say which decision it disputes"))
     return found
 
@@ -396,7 +403,7 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     low = sc.low
     # the spaces of the first lines usually settle the count
     few = low.count(" ", 0, 1000) < _MIN_ARGUMENT_SPACES and low.count(" ") < _MIN_ARGUMENT_SPACES
-    if few or not _any_in(low, _ARGUMENT_WORDS):
+    if few or not _mentions(sc, _ARGUMENT_WORDS):
         found.append(r.finding(doc, "the letter does not argue why the decision is wrong"))
     return found
 
@@ -571,7 +578,7 @@ def _has_return_address(sc: Scan) -> bool:
     "missing-appellant",
     E,
     summary="The letter names who appeals (the claim's provider) and how to reach them (a "
-    "phone number or email address).",
+    "phone number or email address; for a patient, also a postal address).",
     hint="Put the practice's name, address and phone number in the letterhead or signature.",
     authority='42 CFR 405.944(b)(4) ("name of the party or the representative"); AMA sample letter',
 )
@@ -682,7 +689,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     "missing-signature",
     E,
     summary="The letter ends with a closing and the name of the person who signs it (the "
-    "claim's signer, when known).",
+    "claim's signer, when known), or is signed on a 'Signature:' line, or is a memo.",
     hint="End with a closing ('Sincerely,') followed by the signer's name and title.",
     authority='CGS (a MAC): "Name and signature of the party or the representative"; '
     "42 CFR 405.944(b)(4)",
