@@ -226,7 +226,7 @@ def test_a_file_wrapped_at_any_width_reads_the_same(
     assert _content(_wrapped(flat, width, newline), size) == _content(data)
 
 
-@pytest.mark.parametrize("width", [1, 2, 80, 132])
+@pytest.mark.parametrize("width", [1, 2, 3, 4, 80, 105, 106, 132])
 def test_a_wrapped_files_offsets_are_the_first_byte_of_their_segment(width: int) -> None:
     data = _wrapped((DATA / "basic.835").read_bytes().replace(b"\n", b""), width, b"\r\n")
     found = list(Reader().items(_chunks(data, 4096)))

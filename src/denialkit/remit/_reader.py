@@ -959,6 +959,8 @@ class Reader:
         if len(buf) < 4:
             raise self.error("the ISA header is incomplete: the data is truncated", 0)
         sep = buf[3]
+        if sep in "\r\n" and not unwrapped:  # a file wrapped right after "ISA"
+            return self._isa_delimiters(_unwrapped(buf[:_ISA_SCAN]), unwrapped=True)
         if sep.isalnum() or sep in _WS:
             raise self.error("the ISA header does not start with an element separator", 0)
         pos = 3
