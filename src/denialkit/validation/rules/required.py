@@ -599,7 +599,7 @@ def _has_return_address(sc: Scan) -> bool:
     "missing-appellant",
     E,
     summary="The letter names who appeals (the claim's provider) and how to reach them (a "
-    "phone number or email address; for a patient, also a postal address).",
+    "phone number, an email address or their own postal address).",
     hint="Put the practice's name, address and phone number in the letterhead or signature.",
     authority='42 CFR 405.944(b)(4) ("name of the party or the representative"); AMA sample letter',
 )
