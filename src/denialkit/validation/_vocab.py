@@ -148,7 +148,7 @@ DENIAL_WORDS: Final = (
     "stop paying", "stopped paying", "stop covering", "stopped covering", "turned down",
     "turning down", "reduced the", "reduced payment", "reduced our", "reduced reimbursement",
     "payment reduction", "downcoded", "down-coded", "disallowed", "payment dispute",
-    "dispute the payment", "dispute the amount", "dispute about the amount", "amount paid",
+    "dispute the payment", "dispute the amount", "dispute about the amount",
     "paid less than", "short-paid", "short paid",
 )  # fmt: skip
 """Words that name the decision the letter disputes."""
