@@ -117,7 +117,7 @@ _PROC_SHAPE = re.compile(r"(?:[0-9]{4}[0-9ft]|[a-v][0-9]{4})(?![a-z0-9])")
 def _procedure_codes_plain(text: str) -> list[tuple[str, int]]:
     """Procedure codes by the definition: at each run of four or more digits, a code of CPT
     shape starting there, or of HCPCS shape starting at the letter before it, with a
-    procedure word before it on its line."""
+    procedure word before it on its line, or starting its line under a line with one."""
     sc = scan(Document(text))
     low, form = sc.low, sc.shape
     found = {v.start: v.value for v in sc._listed(_analysis._PROC_LABEL_RES)}
@@ -136,6 +136,14 @@ def _procedure_codes_plain(text: str) -> list[tuple[str, int]]:
         line_start = max(low.rfind("\n", 0, i) + 1, i - 40)
         if _analysis._PROC_CONTEXT_RE.search(low, line_start, i) is not None:
             found[i] = text[i : m.end()]
+            continue
+        # a code that starts its line (after spaces or a bullet) under a line with a
+        # procedure word ("Codes billed:" over a list), read up to 80 characters back
+        nl = low.rfind("\n", 0, i)
+        if nl >= 0 and i - nl <= 40 and not low[nl + 1 : i].strip(" \t-*\u2022\u00b7"):
+            above = max(low.rfind("\n", 0, nl) + 1, nl - 80)
+            if _analysis._PROC_CONTEXT_RE.search(low, above, nl) is not None:
+                found[i] = text[i : m.end()]
     return [(found[k], k) for k in sorted(found)]
 
 

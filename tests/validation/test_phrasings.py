@@ -345,8 +345,11 @@ def test_a_patients_return_address_reaches_them() -> None:
     # the payer's address after the date is not the patient's
     text = sub(PATIENT, "14 Birch Hill Road\nConcord, NH 03301\n", "")
     assert "DK115" in errors(text)
-    # a provider still gives a phone number
-    assert "DK115" in errors(sub(PROVIDER, "(217) 555-0142\n", ""))
+    # a provider without a phone number is reached at the letterhead's address, but not
+    # without either
+    assert "DK115" not in rules(sub(PROVIDER, "(217) 555-0142\n", ""))
+    no_phone = sub(PROVIDER, "(217) 555-0142\n", "")
+    assert "DK115" in errors(sub(no_phone, "Springfield, IL 62704\n", ""))
 
 
 def test_a_signature_line_signs_a_form() -> None:
@@ -485,3 +488,178 @@ def test_a_spaced_id_keeps_its_hyphenated_group() -> None:
     text = sub(PROVIDER, "Member ID: PHP1234567", "Subscriber # BHA 44102-993")
     ids = [v.value for v in scan(Document(text, today=LETTER_DAY)).member_ids]
     assert ids == ["BHA 44102-993"]
+
+
+# -- fourth round: letters from DME suppliers, ambulance, infusion, workers' compensation,
+# hearings, and letters in lists and plain sentences
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("Claim number: 2026-1234", "Claim numbers: 2026-1234, 2026-1240", "DK104"),
+        ("Date of service: March 3, 2026", "Trip date: March 3, 2026", "DK105"),
+        ("Date of service: March 3, 2026", "Transport date: 03/03/2026", "DK105"),
+        ("Patient: Jane Roe", "Injured worker: Jane Roe", "DK101"),
+        ("Patient: Jane Roe", "We appeal for her son, Sam Roe.", "DK101"),
+        ("Service: CPT 99214", "Items: E0601 RR KX (CPAP device)", "DK106"),
+        ("Service: CPT 99214", "Drug: J1745 infliximab, 10 mg", "DK106"),
+        ("Service: CPT 99214", "Codes billed:\n  A0427-RH  ALS1 emergency", "DK106"),
+        ("Service: CPT 99214", "- Services:\n    - 90837 psychotherapy", "DK106"),
+    ],
+)
+def test_fourth_round_forms(old: str, new: str, rule: str) -> None:
+    assert rule in errors(sub(PROVIDER, old, "Nothing.")), "the case must test the label"
+    assert rule not in rules(sub(PROVIDER, old, new))
+
+
+def test_a_code_under_a_line_without_a_procedure_word_is_no_service() -> None:
+    text = sub(PROVIDER, "Service: CPT 99214", "Totals:\n  99214 dollars")
+    assert "DK106" in errors(text)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My Medicare number is\n4TR7-HJ2-WN85.",
+        "My Medicare\nnumber is 4TR7-HJ2-WN85.",
+    ],
+)
+def test_an_id_in_a_wrapped_sentence(said: str) -> None:
+    text = sub(PATIENT, "Member ID: GPH-61120984", said)
+    assert [v.value for v in scan(Document(text, today=LETTER_DAY)).member_ids] == ["4TR7-HJ2-WN85"]
+    text = sub(
+        PATIENT, "Claim number: 2026-0218-4471", "The claim number\non the notice is\n20260218."
+    )
+    assert [v.value for v in scan(Document(text, today=LETTER_DAY)).claim_numbers] == ["20260218"]
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "What we ask:\n\n- Reverse the CO-50 denial.\n- Reprocess claim 2026-1234 for payment.",
+        "Relief requested:\n1. Overturn the denial.\n2. Pay the claim.",
+    ],
+)
+def test_a_request_as_imperative_lines(ask: str) -> None:
+    text = sub(PROVIDER, "Please reconsider the denial and pay the claim.", ask)
+    assert "DK110" not in rules(text)
+
+
+def test_a_wrapped_line_that_starts_with_a_verb_is_no_request() -> None:
+    text = sub(
+        PROVIDER,
+        "Please reconsider the denial and pay the claim.",
+        "The plan did not\npay the claim, and we\nreverse nothing here.",
+    )
+    assert "DK110" in errors(text)
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        "The plan sent a notice saying it would not pay for the visit any more.",
+        "The plan turned down my appeal on March 30.",
+        "The explanation of review reduced the units to one.",
+        "This is a payment dispute: the plan paid less than the Medicare rate.",
+    ],
+)
+def test_fourth_round_decisions(decision: str) -> None:
+    text = sub(
+        PROVIDER,
+        "The visit was denied as not medically necessary (CO-50).",
+        decision + " CO-50.",
+    )
+    assert "DK107" not in rules(text)
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "Her doctor says she needs these visits or she could lose her sight; the chart is "
+        "attached with her eye pressure readings from every visit this year and last.",
+        "Her test scores show active treatment and response over the six weeks, and the plan "
+        "of care lists the goals for each of the sessions she had this month.",
+    ],
+)
+def test_fourth_round_arguments(argument: str) -> None:
+    text = sub(
+        PROVIDER,
+        "The enclosed note documents why the\nvisit was needed: she came in with new chest pain "
+        "and an abnormal ECG.",
+        argument,
+    )
+    assert "DK111" not in rules(text)
+
+
+def test_a_casualty_claim_needs_no_member_id() -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567\n", "")
+    assert "DK102" in errors(text)
+    assert "DK102" not in rules(
+        sub(text, "Patient: Jane Roe", "Injured worker: Jane Roe\nDate of injury: 01/27/2026")
+    )
+    assert "DK102" not in rules(sub(text, "Patient: Jane Roe", "Claimant: Jane Roe (no-fault)"))
+    # the carrier's claim number identifies the case: without it the rule still fires
+    no_claim = sub(text, "Claim number: 2026-1234\n", "")
+    assert "DK102" in errors(sub(no_claim, "Patient: Jane Roe", "Injured worker: Jane Roe"))
+
+
+def test_a_payment_dispute_without_a_denial_code_is_a_warning() -> None:
+    text = sub(
+        PROVIDER,
+        "The visit was denied as not medically necessary (CO-50).",
+        "The remittance shows the plan paid $61.40, less than the Medicare rate.",
+    )
+    assert "DK108" in errors(text)
+    disputed = sub(text, "The remittance shows", "In this payment dispute, the remittance shows")
+    assert "DK108" not in errors(disputed)
+    assert "DK108" in rules(disputed)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Workers' Compensation Bill Review",
+        "Office of State Administrative Hearings - Medicaid",
+        "Part B East QIC",
+        "Part A/B QIC West",
+        "PIP Claims - Internal Appeals",
+    ],
+)
+def test_fourth_round_recipients(unit: str) -> None:
+    assert "DK112" in errors(sub(PROVIDER, "Provider Appeals\n", ""))
+    assert "DK112" not in rules(sub(PROVIDER, "Provider Appeals", unit))
+
+
+def test_a_qic_named_in_prose_is_no_recipient() -> None:
+    text = sub(PROVIDER, "Provider Appeals\n", "")
+    text = sub(text, "pay the claim.", "pay the claim. We will ask the\nQIC next.")
+    assert "DK112" in errors(text)
+
+
+def test_a_letter_signed_by_its_sender_without_a_closing() -> None:
+    letter = "From: Ann Lee\n      4 Elm St\n      Macon, GA 31201\n\n" + sub(
+        PATIENT, "Sincerely,\n\nJane Roe\n", "Ann Lee\nMother of Jane Roe\n"
+    )
+    assert "DK117" not in rules(letter)
+    # a name that is not the sender's does not sign it
+    assert "DK117" in errors(sub(letter, "Ann Lee\nMother", "Bob Lee\nMother"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "INSERT RADIOGRAPH FINDINGS AND FRACTURE DESCRIPTION HERE",
+        "Paste the payer's denial reason here.",
+    ],
+)
+def test_an_instruction_that_says_here(line: str) -> None:
+    text = sub(PROVIDER, "Please reconsider", line + "\n\nPlease reconsider")
+    assert "DK308" in errors(text)
+    # "here" inside a sentence, not at the end of the line, leaves it letter text
+    prose = sub(
+        PROVIDER,
+        "Please reconsider",
+        "Type 2 diabetes is documented here and in the enclosed note.\n\nPlease reconsider",
+    )
+    assert "DK308" not in rules(prose)

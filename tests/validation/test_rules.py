@@ -242,7 +242,13 @@ CASES: dict[str, tuple[Case, Case]] = {
         lambda t, c: text_only(sub(t, "\nApril 28, 2026\n", "\nDate: 04/28/2026\n")),
     ),
     "DK115": (
-        lambda t, c: text_only(sub(t, "Phone: (217) 555-0142  Fax: (217) 555-0143\n", "")),
+        lambda t, c: text_only(
+            subs(
+                t,
+                ("Phone: (217) 555-0142  Fax: (217) 555-0143\n", ""),
+                ("Springfield, IL 62704\n", ""),
+            )
+        ),
         lambda t, c: text_only(
             sub(t, "Phone: (217) 555-0142  Fax: (217) 555-0143", "billing@valleyfm.example")
         ),

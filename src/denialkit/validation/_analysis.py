@@ -667,10 +667,14 @@ _CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # (or in a table's next cell, "| Claim number | 12345 |"), also after a few words that say
 # where it is written: "the claim number on my EOB is 12345", "Claim number from the Medicare
 # Summary Notice: 12345"
+# (a line break may stand around the joining words, as a wrapped sentence has it: "my
+# Medicare number is\n1AB2-...")
+_TAIL_SPACE: Final = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
 _SENTENCE_TAIL: Final = (
-    r"(?:[ \t]*\|[ \t]*|[ \t]+(?:(?:is|was|of)[ \t]+)?"
-    r"|[ \t]+(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)(?:[ \t]+[a-z]{2,20}+){1,3}?"
-    r"(?:[ \t]*:[ \t]*|[ \t]+(?:is|was)[ \t]+))(?=[a-z0-9-]*[0-9])"
+    rf"(?:[ \t]*\|[ \t]*|[ \t]+|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
+    rf"|{_TAIL_SPACE}(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)"
+    rf"(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?"
+    rf"(?:[ \t]*:[ \t]*|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))(?=[a-z0-9-]*[0-9])"
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
@@ -704,6 +708,20 @@ _NPI_LABEL_RE: Final = re.compile(
     r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
 )
 _NPI_GATE: Final = _gate("npi")
+
+
+_LIST_MARKS: Final = " \t-*\u2022\u00b7"
+
+
+def _heads_list(low: str, nl: int, i: int) -> bool:
+    """Whether the code at ``i`` starts its line (after spaces or a bullet), the line feed
+    before it at ``nl``, and the line above holds a word of :data:`_vocab.PROCEDURE_CONTEXT`
+    ("Codes billed:" over a list of codes)."""
+    if low[nl + 1 : i].strip(_LIST_MARKS):
+        return False
+    lo = max(0, nl - _PROC_REACH * 2)
+    above = low.rfind("\n", lo, nl)
+    return _PROC_CONTEXT_RE.search(low, above + 1 if above >= 0 else lo, nl) is not None
 
 
 class _WordLabel(NamedTuple):
@@ -1450,9 +1468,11 @@ class Scan:
                 continue
             lo = max(0, i - _PROC_REACH)
             nl = low.rfind("\n", lo, i)
-            if (i and low[i - 1] == "(" and low.startswith(")", e)) or _PROC_CONTEXT_RE.search(
-                low, nl + 1 if nl >= 0 else lo, i
-            ) is not None:
+            if (
+                (i and low[i - 1] == "(" and low.startswith(")", e))
+                or _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None
+                or (nl >= 0 and _heads_list(low, nl, i))
+            ):
                 found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
 

@@ -61,7 +61,8 @@ CLAIM_NUMBER_LABELS: Final = _numbered(
     "claim or coverage determination number", "internal control number", "icn",
     "document control number", "dcn", "reference number", "reference #", "ref #",
     "reference no.", "reference no", "ref. no.", "ref no.", "ref. #", "clm number", "clm",
-    "claim ref", "claim ref.", "claim ref #", "claim",
+    "claim ref", "claim ref.", "claim ref #", "claim numbers", "claim nos.", "claim #s",
+    "claim",
 )  # fmt: skip
 """Labels of the payer's claim number (or of the reference number of a pre-service decision,
 which has no claim). The value may follow without a colon when it holds at least
@@ -75,15 +76,18 @@ PATIENT_LABELS: Final = (
     "beneficiary name", "member", "member name", "enrollee", "enrollee name", "insured",
     "insured's name", "subscriber", "subscriber name", "participant", "participant name",
     "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
-    "pt name", "pt. name",
+    "pt name", "pt. name", "injured worker", "injured employee", "employee", "employee name",
 )  # fmt: skip
 """Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
-patient a "participant" or "claimant"."""
+patient a "participant" or "claimant"; workers' compensation bills an "injured worker"."""
 
-PATIENT_IN_SENTENCE: Final = ("patient", "beneficiary", "enrollee")
+PATIENT_IN_SENTENCE: Final = (
+    "patient", "beneficiary", "enrollee", "son", "daughter", "child", "husband", "wife",
+    "spouse", "mother", "father",
+)  # fmt: skip
 """Words that, written in lower case, put the patient's name after them in a sentence ("our
-patient, Jane Roe", "Re: Appeal for patient Alan Preston"). A capitalised "Patient Financial
-Services" is a department, not a patient."""
+patient, Jane Roe", "Re: Appeal for patient Alan Preston", "for my son, Sam Roe"). A
+capitalised "Patient Financial Services" is a department, not a patient."""
 
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
 """Labels of the patient's name in a Medicaid letter only (Medicaid calls its members
@@ -96,6 +100,8 @@ SERVICE_DATE_LABELS: Final = (
     "date of visit", "visit date", "treatment date", "date of treatment",
     "admission", "admission dates", "admit date", "admit/discharge", "admission/discharge",
     "dates of stay", "date of stay", "discharge date", "month of service", "service month",
+    "trip date", "date of trip", "transport date", "date of transport", "delivery date",
+    "date of delivery", "dispensing date", "date dispensed", "fill date",
 )  # fmt: skip
 """Labels of the dates of service."""
 
@@ -112,16 +118,19 @@ the date counts as a date of service."""
 
 PROCEDURE_CONTEXT: Final = (
     "cpt", "hcpcs", "procedure", "procedures", "code", "codes", "service", "services", "billed",
-    "e/m",
+    "e/m", "item", "items", "drug", "supplies", "equipment",
 )  # fmt: skip
 """Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
-code a service code ("The E/M code, 99284"; "Service: 99213")."""
+code a service code ("The E/M code, 99284"; "Service: 99213"; "Items: E0601 RR"; "Drug:
+J1745"). A code that starts its line counts also when the line before it holds one ("Codes
+billed:" over a list of codes)."""
 
 ARGUMENT_WORDS: Final = (
-    "document", "because", "evidence", "record", "shows", "showing", "support", "meets",
+    "document", "because", "evidence", "record", "show", "support", "meets",
     "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
-    "requirement", "medically necessary", "in accordance", "explain", "necessary", "needed",
-    "prescribed", "diagnosed", "require", "according to", "guideline",
+    "requirement", "medically necessary", "in accordance", "explain", "necessary", "need",
+    "prescribed", "diagnosed", "require", "according to", "guideline", "in error",
+    "incorrect", "erroneous", "pursuant to", "regulation", "entitled to", "must be paid",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing."""
 
@@ -135,6 +144,12 @@ DENIAL_WORDS: Final = (
     "not to cover", "not to pay", "decision to deny", "your decision", "the plan's decision",
     "its decision", "redetermination decision", "disagree with", "do not agree with",
     "don't agree with", "underpaid", "underpayment", "as out-of-network", "as an out-of-network",
+    "would not pay", "would not cover", "will not cover", "no longer pay", "no longer cover",
+    "stop paying", "stopped paying", "stop covering", "stopped covering", "turned down",
+    "turning down", "reduced the", "reduced payment", "reduced our", "reduced reimbursement",
+    "payment reduction", "downcoded", "down-coded", "disallowed", "payment dispute",
+    "dispute the payment", "dispute the amount", "dispute about the amount",
+    "paid less than", "short-paid", "short paid",
 )  # fmt: skip
 """Words that name the decision the letter disputes."""
 
@@ -165,6 +180,13 @@ REQUEST_OBJECTS: Final = (
     "determination", "redetermin", "pay the", "pay for", "pay my", "pay this", "hearing",
 )  # fmt: skip
 
+REQUEST_IMPERATIVES: Final = (
+    "reverse", "reprocess", "re-process", "overturn", "reconsider", "redetermine", "reopen",
+    "pay", "approve", "authorize", "cover",
+)  # fmt: skip
+"""Verbs that make a request when one starts a line, capitalised, as an imperative (a
+list of what the letter asks: "- Reverse the CO-197 denial." "- Reprocess claim 123.")."""
+
 RECIPIENT_UNITS: Final = (
     "appeals department", "appeal department", "appeals dept", "appeals unit", "appeals office",
     "appeals team", "appeals coordinator", "appeals center", "appeals section",
@@ -176,9 +198,13 @@ RECIPIENT_UNITS: Final = (
     "provider reconsiderations", "provider redeterminations", "reconsiderations",
     "redeterminations", "provider disputes", "claim disputes", "payment disputes",
     "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
+    "bill review", "administrative hearings", "fair hearings", "hearings office",
+    "hearing office", "office of hearings", "hearings unit", "hearings section",
 )  # fmt: skip
-"""Names of the payer's unit that takes appeals; one on its own line addresses the letter. A
-short line that ends in "Appeals" ("Payment Appeals", "Claims Appeals") does too."""
+"""Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
+workers' compensation carrier's bill review); one addresses the letter. A short line that
+ends in "Appeals" ("Payment Appeals", "PIP Claims - Internal Appeals") does too, and so does
+a QIC's name on its own line ("Part B East QIC")."""
 
 RECIPIENT_LINES: Final = ("attn:", "attention:", "to:")
 """Line starts that address the letter ("Attn: Appeals")."""
@@ -229,6 +255,23 @@ PROVIDER_AUTHOR: Final = (
     "npi", "tax id", "office manager", "billing manager", "billing department",
 )  # fmt: skip
 """Phrases of a provider (or their billing staff) writing about a patient's care."""
+
+AMOUNT_DISPUTE_WORDS: Final = (
+    "payment dispute", "dispute the amount", "dispute about the amount", "dispute the payment",
+    "underpaid", "underpayment", "paid less than", "short-paid", "short paid",
+)  # fmt: skip
+"""Words of a dispute about the amount paid rather than a denial (a non-contracted
+provider's payment dispute with a Medicare Advantage plan, an underpayment): the remittance
+may carry no denial code worth citing."""
+
+CASUALTY_WORDS: Final = (
+    "workers' compensation", "workers compensation", "worker's compensation",
+    "workers' comp", "workers comp", "injured worker", "injured employee", "no-fault",
+    "no fault", "personal injury protection", "pip claim", "date of injury",
+    "date of accident", "bill review",
+)  # fmt: skip
+"""Words of a workers' compensation or auto (no-fault, PIP) claim, which the carrier knows by
+its claim number: the patient has no member id with it."""
 
 REMITTANCE_WORDS: Final = (
     "remittance", "remit", "explanation of payment", "eop", "835", "reason code",

@@ -369,6 +369,9 @@ _INSTRUCTION_RE: Final = re.compile(
     r"|include|state|provide)[ \t]+(?:your|the|a|an|any|here|date|name|all|why|how)(?![a-z])"
     r"|your[ \t]+(?:full[ \t]+)?(?:name|address|phone|telephone|signature|title|member"
     r"|policy|street|city|email|date[ \t]+of[ \t]+birth|insurance|printed)(?![a-z])"
+    # "INSERT RADIOGRAPH FINDINGS HERE", "Paste the denial reason here": an instruction
+    # that says where its text goes, the whole line
+    r"|(?:insert|paste|enter|type)[ \t][a-z0-9 \t,/&'()-]{0,80}?[ \t]here[ \t.:]*(?=\r?\n|\Z)"
 )
 _REDACTION_BODY: Final = (
     r"ame of (?:my|your|the patient's|patient's) "
@@ -392,7 +395,7 @@ _EMPTY_FIELD_RE: Final = re.compile(
 _INSTRUCTION_FIRSTS: Final = frozenset(
     (
         "insert", "enter", "type", "fill", "describe", "explain", "summarize", "write", "add",
-        "list", "attach", "include", "state", "provide", "your",
+        "list", "attach", "include", "state", "provide", "your", "paste",
     )
 )  # fmt: skip
 

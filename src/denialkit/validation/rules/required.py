@@ -143,9 +143,12 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 )
             )
     elif not sc.member_ids:
-        found.append(
-            r.finding(doc, "the letter does not give the patient's member id or Medicare number")
-        )
+        if not (sc.claim_numbers and _mentions(sc, _vocab.CASUALTY_WORDS)):
+            found.append(
+                r.finding(
+                    doc, "the letter does not give the patient's member id or Medicare number"
+                )
+            )
     elif sc.plan_kind is PlanType.MEDICARE and not any(
         v.medicare or mbi_is_valid(v.value) for v in sc.member_ids
     ):
@@ -313,8 +316,9 @@ def _dk108(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 )
     elif not keys and sc.author is Author.PROVIDER:
         f = r.finding(doc, "the letter cites no denial code")
-        if not sc.answers_remittance:
-            # no remittance in sight: a notice without codes (MSN, plan notices) is common
+        if not sc.answers_remittance or _mentions(sc, _vocab.AMOUNT_DISPUTE_WORDS):
+            # no remittance in sight: a notice without codes (MSN, plan notices) is common;
+            # a dispute about the amount paid answers no denial code
             f = attrs.evolve(f, severity=Severity.WARNING)
         found.append(f)
     return found
@@ -350,6 +354,19 @@ _REQUEST_OBJECTS_RE: Final = re.compile(
 )
 _REQUEST_PHRASES_RE: Final = re.compile(_phrases(_vocab.REQUEST_PHRASES))
 _REQUEST_REACH: Final = 80
+# an imperative that starts a line, after spaces and a bullet or a number ("- Reverse the
+# denial.", "2. Reprocess the claim."), read in the text as written: capitalised
+_IMPERATIVE_LINE_RE: Final = re.compile(
+    r"^[ \t]*(?:[-*\u2022\u00b7][ \t]*|[0-9]{1,2}[.)][ \t]*)?(?:"
+    + "|".join(w.capitalize() for w in _vocab.REQUEST_IMPERATIVES)
+    + r")[ \t]+(?:the|this|claim|our|my|all|payment|coverage|[a-z]{0,4}[0-9])",
+    re.M,
+)
+
+
+def _has_imperative(text: str) -> bool:
+    """Whether a line of ``text`` starts with a request verb as an imperative."""
+    return _IMPERATIVE_LINE_RE.search(text) is not None
 
 
 def _has_request(low: str) -> bool:
@@ -378,7 +395,7 @@ def _has_request(low: str) -> bool:
 )
 def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    if not _has_request(sc.low):
+    if not _has_request(sc.low) and not _has_imperative(sc.ascii):
         found.append(
             r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
         )
@@ -417,8 +434,10 @@ _APPEALS_UNIT_RE: Final = re.compile(
 
 _UNIT_LINE_RE: Final = re.compile(
     r"^[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
-    r"|redeterminations|(?:[a-z&/.-]+[ \t]+){1,3}(?:appeals|disputes|reconsiderations"
-    r"|redeterminations))[ \t]*\r?$",
+    r"|redeterminations|(?:[a-z&/.-]+[ \t]+){1,4}(?:appeals|disputes|reconsiderations"
+    r"|redeterminations)"
+    # a Medicare QIC by its name: "Part B East QIC", "Part A/B QIC West"
+    r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})[ \t]*\r?$",
     re.M,
 )
 
@@ -555,8 +574,10 @@ def _has_contact(sc: Scan) -> bool:
 
 
 # "Concord, NH 03301": the last line of a US postal address
+# (or the whole address on one line: "72 Maple Row, Evanston, IL 60201")
 _CITY_LINE_RE: Final = re.compile(
-    r"^[ \t]*[a-z][a-z .'-]{1,40},?[ \t]+[a-z]{2}\.?[ \t]+[0-9]{5}(?:-[0-9]{4})?[ \t]*\r?$",
+    r"^[ \t]*(?:[a-z0-9#][a-z0-9 .#'-]{0,60}+,[ \t]*)?"
+    r"[a-z][a-z .'-]{1,40},?[ \t]+[a-z]{2}\.?[ \t]+[0-9]{5}(?:-[0-9]{4})?[ \t]*\r?$",
     re.M,
 )
 
@@ -578,7 +599,7 @@ def _has_return_address(sc: Scan) -> bool:
     "missing-appellant",
     E,
     summary="The letter names who appeals (the claim's provider) and how to reach them (a "
-    "phone number or email address; for a patient, also a postal address).",
+    "phone number, an email address or their own postal address).",
     hint="Put the practice's name, address and phone number in the letterhead or signature.",
     authority='42 CFR 405.944(b)(4) ("name of the party or the representative"); AMA sample letter',
 )
@@ -592,7 +613,7 @@ def _dk115(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                     doc, "the letter does not name the provider who appeals", path="provider.name"
                 )
             )
-    if not _has_contact(sc) and not (sc.author is Author.PATIENT and _has_return_address(sc)):
+    if not _has_contact(sc) and not _has_return_address(sc):
         found.append(
             r.finding(
                 doc, "the letter gives no phone number or email address to reach the appellant"
@@ -671,7 +692,29 @@ def _signed_without_closing(low: str) -> bool:
     if "sign" in low and _SIGNATURE_LINE_RE.search(low) is not None:
         return True
     top = low[:_MEMO_TOP]
-    return all(p.search(top) is not None for p in _MEMO_LINE_RES)
+    return all(p.search(top) is not None for p in _MEMO_LINE_RES) or _ends_with_sender(low)
+
+
+_NAME_LINE_RE: Final = re.compile(r"[a-z][a-z.'-]*+(?:[ \t]+[a-z][a-z.'-]*+){1,3}+")
+_SENDER_TOP: Final = 600
+_LAST_LINES: Final = 3
+
+
+def _ends_with_sender(low: str) -> bool:
+    """Whether one of the letter's last lines is a name (two to four words) that the top of
+    the letter gives as the sender's, on a "From:" line or as its first line: a letter
+    signed without a closing word."""
+    tail = [s.strip() for s in low[-_SENDER_TOP:].splitlines() if s.strip()][-_LAST_LINES:]
+    lines = low[:_SENDER_TOP].splitlines()
+    first = next((s.strip() for s in lines if s.strip()), "")
+    senders = {first, *(s.strip()[5:].strip() for s in lines if s.strip().startswith("from:"))}
+    return any(
+        len(line) <= 40
+        and line in senders
+        and _NAME_LINE_RE.fullmatch(line) is not None
+        and low.find(line) < low.rfind(line)  # the sender's line and the signature
+        for line in tail
+    )
 
 
 def _signed(doc: Document, sc: Scan) -> bool:
