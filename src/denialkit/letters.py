@@ -503,7 +503,6 @@ _CORE_LABELS: Final = {
     "title": "signer title",
     "group": "group number",
     "contractor": "contractor that made the redetermination",
-    "contact": "practice phone number or email",
 }
 
 
@@ -1147,17 +1146,13 @@ def _need(value: object, key: str, missing: list[str]) -> str:
 
 
 def _sender(claim: Claim, missing: list[str]) -> tuple[str, ...]:
-    """The practice's lines: name, address, contacts (a reviewer needs a phone number or an
-    email to reach the sender: marked when neither is given), NPI."""
+    """The practice's lines: name, address (marked when absent: it is how a reviewer
+    reaches the sender when no phone number or email is given), contacts, NPI."""
     p = claim.provider
     sender = [p.name, *_lines(_need(p.address, "address", missing))]
-    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email)):
+    for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
         if not _absent(value):
             sender.append(f"{label}: {value}")
-    if _absent(p.phone) and _absent(p.email):
-        sender.append(_need(None, "contact", missing))
-    if not _absent(p.npi):
-        sender.append(f"NPI: {p.npi}")
     return tuple(sender)
 
 

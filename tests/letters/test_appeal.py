@@ -159,24 +159,20 @@ def test_missing_claim_fields_are_marked_too(ccm21: Claim, letter_date: date) ->
 
 
 @pytest.mark.parametrize(
-    ("phone", "email", "missing"),
-    [
-        (None, None, ("practice phone number or email",)),
-        ("(608) 555-0100", None, ()),
-        (None, "billing@practice.example", ()),
-    ],
+    ("address", "missing"),
+    [("12 Lake Street\nMadison, WI 53703", ()), (None, ("practice address",))],
 )
-def test_a_sender_without_phone_or_email_is_marked(
-    ccm21: Claim, letter_date: date, phone: str | None, email: str | None, missing: tuple[str, ...]
+def test_a_sender_without_phone_or_email_is_reached_by_address(
+    ccm21: Claim, letter_date: date, address: str | None, missing: tuple[str, ...]
 ) -> None:
-    """A reviewer must be able to reach the sender (the validator's DK115): a fax alone is
-    not enough, and the letter marks the gap rather than leaving it for the check."""
-    provider = attrs.evolve(ccm21.provider, phone=phone, email=email, fax="(608) 555-0101")
+    """The generator and the validator (DK115) agree on how a reviewer reaches the sender:
+    a phone number, an email or the practice's address; a missing address is marked."""
+    provider = attrs.evolve(ccm21.provider, phone=None, email=None, address=address)
     letter = appeal("CCM21", ccm21.evolve(provider=provider), letter_date=letter_date)
     assert letter.missing == missing
-    assert ("[MISSING: practice phone number or email]" in letter.sender) == bool(missing)
-    assert letter.sender[-1].startswith("NPI: ")  # the marker stands with the contacts
-    assert letter.report.ok == (not missing)  # the marker is the letter's one error
+    assert not any(line.startswith(("Phone", "Email")) for line in letter.sender)
+    errors = {f.rule_id for f in letter.report.errors}
+    assert errors == ({"DK307"} if missing else set())
 
 
 def test_fax_only_payer_is_addressed_by_fax(ccm21: Claim, letter_date: date) -> None:
