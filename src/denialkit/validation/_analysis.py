@@ -563,6 +563,7 @@ class _Vocab:
         "by_key",
         "firsts",
         "keys",
+        "leads",
         "needs",
         "others",
         "pattern",
@@ -597,6 +598,20 @@ class _Vocab:
                 runs.discard(first.encode("ascii"))
             needs.setdefault(first, set()).add(frozenset(runs))
         self.needs = {w: tuple(sorted(n, key=len)) for w, n in needs.items()}
+        # what :meth:`Scan.vocab_spans` tests for each first word, in one tuple: the word as
+        # a key of :attr:`Scan.words` (None for a word with a digit, looked for in any text),
+        # the word, and its needs (None when a phrase needs no other word, as then
+        # :meth:`possible` is true wherever the word is)
+        self.leads: tuple[tuple[bytes | None, str, tuple[frozenset[bytes], ...] | None], ...] = (
+            tuple(
+                (
+                    w.encode("ascii") if w.isalpha() else None,
+                    w,
+                    None if not self.needs[w][0] else self.needs[w],
+                )
+                for w in self.firsts
+            )
+        )
         _VOCAB_WORDS.update(self.firsts)
 
     def possible(self, word: str, words: frozenset[bytes]) -> bool:
@@ -928,15 +943,19 @@ class Scan:
         else:
             # each non-ASCII character becomes one "?"
             ascii_text = text.encode("ascii", "replace").decode("ascii")
-            if ascii_text.count("?") <= _FEW_MARKS:
-                # a few: the non-ASCII characters stand where the copy has a "?" and the
-                # text has not
-                found: set[str] = set()
-                i = ascii_text.find("?")
-                while i >= 0:
-                    if text[i] != "?":
-                        found.add(text[i])
-                    i = ascii_text.find("?", i + 1)
+            # a few marks: the non-ASCII characters stand where the copy has a "?" and the
+            # text has not. The marks are visited one by one, at most one more than a few
+            # (no count of them all is needed); when there are more, the other way below
+            # gives the same set.
+            found: set[str] = set()
+            marks = 0
+            i = ascii_text.find("?")
+            while i >= 0 and marks <= _FEW_MARKS:
+                marks += 1
+                if text[i] != "?":
+                    found.add(text[i])
+                i = ascii_text.find("?", i + 1)
+            if i < 0:  # every mark was visited: there are at most _FEW_MARKS of them
                 nonascii = frozenset(found)
             else:
                 raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
@@ -1042,17 +1061,32 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, by_key, words = self.low, vocab.by_key, self.words
+        low, words, patterns, known = self.low, self.words, vocab._by_word, self._starts
         out: list[tuple[int, int]] = []
-        # a first word is looked for only when one of its phrases has all its runs of
-        # letters in the text (:meth:`_Vocab.possible`)
-        present = [w for w in [by_key[k] for k in vocab.keys & words] if vocab.possible(w, words)]
-        if vocab.others:
-            present.extend([w for w in vocab.others if vocab.possible(w, words)])
-        for w in present:
-            out.extend([(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)])
+        scanned = 0
+        for key, w, needs in vocab.leads:
+            # a first word of letters only is looked for only when it is among the words, and
+            # only when one of its phrases has all its runs of letters there
+            # (:meth:`_Vocab.possible`, written out)
+            if (key is not None and key not in words) or (
+                needs is not None and not any(need <= words for need in needs)
+            ):
+                continue
+            pattern = patterns.get(w) or vocab.word_pattern(w)
+            starts = known.get(w)
+            if starts is None:
+                out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
+            else:
+                # where the word stands whole is known already (:meth:`starts_of`): the scan
+                # would find a match at just those of these places where the pattern matches
+                # (it starts with the word, standing whole, and its matches take only the
+                # word, which no other whole word overlaps), so it is tried there only
+                for m in map(pattern.match, repeat(low), starts):
+                    if m is not None:
+                        out.append((m.start(), m.end(1)))
+            scanned += 1
         # each offset starts one whole word, so no two first words share an offset
-        if len(present) > 1:
+        if scanned > 1:
             out.sort()
         return out
 
