@@ -414,12 +414,14 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # (:attr:`Scan.digits0_rev`), a year not glued to more digits and, in a look-ahead, what
 # stands before it (a match takes only the year's four digits, so the next year is found
 # too). The pattern starts with a literal, which the engine searches for fast, and a year
-# with no month before it costs no Python step. The window is not part of the pattern: a
+# with no month before it costs no Python step; the literal holds the space before the year
+# (after it, here), so that four digits inside a longer run of them are passed over by that
+# search rather than tried one by one. The window is not part of the pattern: a
 # match that reaches past it is matched again as above, within the window (a match that
 # ends within the window is the one the window gives). A date in the window has at most 17
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
-    r"0000(?<!00000)(?=( ,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"0000 (?<!00000 )(?=(,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
     r"|\.?([a-z]{3,9})[ \t]{1,20}(0{1,2}))))"
 )
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
@@ -720,8 +722,12 @@ _PROC_CONTEXT_RE: Final = re.compile(_phrases(_vocab.PROCEDURE_CONTEXT))
 # searched for in :attr:`Scan.digits0` (every digit a 0), by its four digits: a pattern that
 # starts with a literal is searched for fast. A match of four characters has its HCPCS
 # letter just before it.
+# The look-ahead right after the four digits is what the two forms need next, written
+# once ([0ft] and then no letter or digit, or no letter or digit at once): inside a longer
+# run of digits it fails at once, before either look-behind is tried.
 _PROC_AT_RE: Final = re.compile(
-    r"0000(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
+    r"0000(?=[0ft]?+(?![a-z0]))"
+    r"(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
 )
 _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
