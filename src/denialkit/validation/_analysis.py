@@ -562,12 +562,9 @@ class _Vocab:
     __slots__ = (
         "_by_word",
         "alternatives",
-        "by_key",
         "firsts",
-        "keys",
         "leads",
         "needs",
-        "others",
         "pattern",
         "phrases",
         "tail",
@@ -581,12 +578,6 @@ class _Vocab:
         self._by_word: dict[str, re.Pattern[str]] = {}
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
         self.firsts = tuple(sorted(leads))
-        # a first word of letters only is a whole run of letters wherever a phrase matches,
-        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_spans`)
-        self.by_key = {w.encode("ascii"): w for w in self.firsts if w.isalpha()}
-        self.keys = frozenset(self.by_key)
-        # first words with a digit are looked for in any text
-        self.others = tuple(w for w in self.firsts if not w.isalpha())
         # Every run of letters of a phrase is a whole run of letters of the text wherever
         # the phrase matches (a word ends where a run of letters and digits ends, and the
         # other marks of a phrase are not letters), so it must be among :attr:`Scan.words`:
@@ -600,10 +591,11 @@ class _Vocab:
                 runs.discard(first.encode("ascii"))
             needs.setdefault(first, set()).add(frozenset(runs))
         self.needs = {w: tuple(sorted(n, key=len)) for w, n in needs.items()}
-        # what :meth:`Scan.vocab_spans` tests for each first word, in one tuple: the word as
-        # a key of :attr:`Scan.words` (None for a word with a digit, looked for in any text),
-        # the word, and its needs (None when a phrase needs no other word, as then
-        # :meth:`possible` is true wherever the word is)
+        # What :meth:`Scan.vocab_spans` tests for each first word, in one tuple: the word as
+        # a key of :attr:`Scan.words` (a first word of letters only is a whole run of letters
+        # wherever a phrase matches, so it must be among them; None for a word with a digit,
+        # looked for in any text), the word, and its needs (None when a phrase needs no other
+        # word, as then :meth:`possible` is true wherever the word is).
         self.leads: tuple[tuple[bytes | None, str, tuple[frozenset[bytes], ...] | None], ...] = (
             tuple(
                 (
