@@ -714,12 +714,8 @@ _PROC_CONTEXT_RE: Final = re.compile(_phrases(_vocab.PROCEDURE_CONTEXT))
 # searched for in :attr:`Scan.digits0` (every digit a 0), by its four digits: a pattern that
 # starts with a literal is searched for fast. A match of four characters has its HCPCS
 # letter just before it.
-# The look-ahead right after the four digits is what the two forms need next, written
-# once ([0ft] and then no letter or digit, or no letter or digit at once): inside a longer
-# run of digits it fails at once, before either look-behind is tried.
 _PROC_AT_RE: Final = re.compile(
-    r"0000(?=[0ft]?+(?![a-z0]))"
-    r"(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
+    r"0000(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
 )
 _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
