@@ -270,18 +270,6 @@ def test_whole_words_and_labels_are_found_where_the_definition_finds_them(text: 
         assert sc.starts_of(w) == _starts_plain(sc.low, w)
 
 
-@settings(max_examples=300)
-@given(st.lists(_WORD_PIECES, max_size=12).map("".join))
-def test_labels_tried_where_their_first_word_is_known_to_stand_are_the_scans(text: str) -> None:
-    """Once :meth:`Scan.starts_of` has found a first word, :meth:`Scan.vocab_spans` tries
-    the phrases there only, instead of a scan of its own: the spans are the same."""
-    sc = scan(Document(text))
-    for vocab in _VOCABS:
-        for w in vocab.firsts:
-            sc.starts_of(w)
-        assert sc.vocab_spans(vocab) == [(m.start(), m.end()) for m in vocab.matches(sc.low)]
-
-
 _TOKEN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-?")
 
 

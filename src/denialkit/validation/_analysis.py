@@ -1055,7 +1055,7 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, words, patterns, known = self.low, self.words, vocab._by_word, self._starts
+        low, words, patterns = self.low, self.words, vocab._by_word
         out: list[tuple[int, int]] = []
         scanned = 0
         for key, w, needs in vocab.leads:
@@ -1067,17 +1067,7 @@ class Scan:
             ):
                 continue
             pattern = patterns.get(w) or vocab.word_pattern(w)
-            starts = known.get(w)
-            if starts is None:
-                out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
-            else:
-                # where the word stands whole is known already (:meth:`starts_of`): the scan
-                # would find a match at just those of these places where the pattern matches
-                # (it starts with the word, standing whole, and its matches take only the
-                # word, which no other whole word overlaps), so it is tried there only
-                for m in map(pattern.match, repeat(low), starts):
-                    if m is not None:
-                        out.append((m.start(), m.end(1)))
+            out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
             scanned += 1
         # each offset starts one whole word, so no two first words share an offset
         if scanned > 1:
