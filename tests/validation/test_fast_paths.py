@@ -593,6 +593,18 @@ def test_the_text_forms_are_their_definitions(text: str) -> None:
     assert sc.words == frozenset(r.encode("ascii") for r in runs)
 
 
+@pytest.mark.parametrize("marks", [0, 1, 31, 32, 33, 34, 80])
+@pytest.mark.parametrize("piece", ["?", "é", "ễ?", "\udcc3"])
+def test_the_non_ascii_set_is_its_definition_on_either_side_of_a_few_marks(
+    marks: int, piece: str
+) -> None:
+    """The non-ASCII characters are found by visiting the marks of the ASCII copy when
+    there are a few, else by another way: both give the definition's set."""
+    text = "ab " + f"x{piece}" * marks + " ü" * (marks % 3)
+    sc = scan(Document(text))
+    assert sc.nonascii == frozenset(c for c in text if not c.isascii())
+
+
 def _word_pattern_plain(vocab: _analysis._Vocab, word: str) -> re.Pattern[str]:
     """A vocabulary's phrases that start with ``word`` as the plain alternation, in order."""
     w = re.escape(word)

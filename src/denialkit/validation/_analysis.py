@@ -420,12 +420,14 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # (:attr:`Scan.digits0_rev`), a year not glued to more digits and, in a look-ahead, what
 # stands before it (a match takes only the year's four digits, so the next year is found
 # too). The pattern starts with a literal, which the engine searches for fast, and a year
-# with no month before it costs no Python step. The window is not part of the pattern: a
+# with no month before it costs no Python step; the literal holds the space before the year
+# (after it, here), so that four digits inside a longer run of them are passed over by that
+# search rather than tried one by one. The window is not part of the pattern: a
 # match that reaches past it is matched again as above, within the window (a match that
 # ends within the window is the one the window gives). A date in the window has at most 17
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
-    r"0000(?<!00000)(?=( ,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"0000 (?<!00000 )(?=(,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
     r"|\.?([a-z]{3,9})[ \t]{1,20}(0{1,2}))))"
 )
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
@@ -576,11 +578,9 @@ class _Vocab:
     __slots__ = (
         "_by_word",
         "alternatives",
-        "by_key",
         "firsts",
-        "keys",
+        "leads",
         "needs",
-        "others",
         "pattern",
         "phrases",
         "tail",
@@ -594,12 +594,6 @@ class _Vocab:
         self._by_word: dict[str, re.Pattern[str]] = {}
         leads = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
         self.firsts = tuple(sorted(leads))
-        # a first word of letters only is a whole run of letters wherever a phrase matches,
-        # so it must be among :attr:`Scan.words` (see :meth:`Scan.vocab_spans`)
-        self.by_key = {w.encode("ascii"): w for w in self.firsts if w.isalpha()}
-        self.keys = frozenset(self.by_key)
-        # first words with a digit are looked for in any text
-        self.others = tuple(w for w in self.firsts if not w.isalpha())
         # Every run of letters of a phrase is a whole run of letters of the text wherever
         # the phrase matches (a word ends where a run of letters and digits ends, and the
         # other marks of a phrase are not letters), so it must be among :attr:`Scan.words`:
@@ -613,6 +607,21 @@ class _Vocab:
                 runs.discard(first.encode("ascii"))
             needs.setdefault(first, set()).add(frozenset(runs))
         self.needs = {w: tuple(sorted(n, key=len)) for w, n in needs.items()}
+        # What :meth:`Scan.vocab_spans` tests for each first word, in one tuple: the word as
+        # a key of :attr:`Scan.words` (a first word of letters only is a whole run of letters
+        # wherever a phrase matches, so it must be among them; None for a word with a digit,
+        # looked for in any text), the word, and its needs (None when a phrase needs no other
+        # word, as then :meth:`possible` is true wherever the word is).
+        self.leads: tuple[tuple[bytes | None, str, tuple[frozenset[bytes], ...] | None], ...] = (
+            tuple(
+                (
+                    w.encode("ascii") if w.isalpha() else None,
+                    w,
+                    None if not self.needs[w][0] else self.needs[w],
+                )
+                for w in self.firsts
+            )
+        )
         _VOCAB_WORDS.update(self.firsts)
 
     def possible(self, word: str, words: frozenset[bytes]) -> bool:
@@ -978,15 +987,19 @@ class Scan:
         else:
             # each non-ASCII character becomes one "?"
             ascii_text = text.encode("ascii", "replace").decode("ascii")
-            if ascii_text.count("?") <= _FEW_MARKS:
-                # a few: the non-ASCII characters stand where the copy has a "?" and the
-                # text has not
-                found: set[str] = set()
-                i = ascii_text.find("?")
-                while i >= 0:
-                    if text[i] != "?":
-                        found.add(text[i])
-                    i = ascii_text.find("?", i + 1)
+            # a few marks: the non-ASCII characters stand where the copy has a "?" and the
+            # text has not. The marks are visited one by one, at most one more than a few
+            # (no count of them all is needed); when there are more, the other way below
+            # gives the same set.
+            found: set[str] = set()
+            marks = 0
+            i = ascii_text.find("?")
+            while i >= 0 and marks <= _FEW_MARKS:
+                marks += 1
+                if text[i] != "?":
+                    found.add(text[i])
+                i = ascii_text.find("?", i + 1)
+            if i < 0:  # every mark was visited: there are at most _FEW_MARKS of them
                 nonascii = frozenset(found)
             else:
                 raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
@@ -1092,17 +1105,22 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, by_key, words = self.low, vocab.by_key, self.words
+        low, words, patterns = self.low, self.words, vocab._by_word
         out: list[tuple[int, int]] = []
-        # a first word is looked for only when one of its phrases has all its runs of
-        # letters in the text (:meth:`_Vocab.possible`)
-        present = [w for w in [by_key[k] for k in vocab.keys & words] if vocab.possible(w, words)]
-        if vocab.others:
-            present.extend([w for w in vocab.others if vocab.possible(w, words)])
-        for w in present:
-            out.extend([(m.start(), m.end(1)) for m in vocab.word_pattern(w).finditer(low)])
+        scanned = 0
+        for key, w, needs in vocab.leads:
+            # a first word of letters only is looked for only when it is among the words, and
+            # only when one of its phrases has all its runs of letters there
+            # (:meth:`_Vocab.possible`, written out)
+            if (key is not None and key not in words) or (
+                needs is not None and not any(need <= words for need in needs)
+            ):
+                continue
+            pattern = patterns.get(w) or vocab.word_pattern(w)
+            out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
+            scanned += 1
         # each offset starts one whole word, so no two first words share an offset
-        if len(present) > 1:
+        if scanned > 1:
             out.sort()
         return out
 

@@ -130,8 +130,10 @@ def _dk704_all(r: Rule, doc: Document) -> Iterator[Finding]:
 _FEW_LETTERS: Final = 24
 _TOKEN_ANY_RE: Final = re.compile(r"[^\W_][\w-]{0,80}+")
 # runs of ASCII letters and digits, "-" and "?" (what stands for a non-ASCII character in the
-# ASCII copy): backwards on the reversed lower-case text, and forwards
-_TOKEN_BACK_RE: Final = re.compile(r"[0-9a-z?-]{0,40}+")
+# ASCII copy): backwards in the lower-case text (the characters str.rstrip takes off the 40
+# before a place are that run, at most 40 long), and forwards
+_TOKEN_BACK_CHARS: Final = "0123456789abcdefghijklmnopqrstuvwxyz?-"
+_TOKEN_BACK: Final = 40
 _TOKEN_ON_RE: Final = re.compile(r"[0-9A-Za-z?-]{0,39}+")
 
 
@@ -160,14 +162,13 @@ def _dk705(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
             ):
                 hits.add(m.start())
     else:
-        ascii_text, rev = sc.ascii, sc.rev
-        n = len(text)
+        ascii_text, low = sc.ascii, sc.low
         for ch in letters:
             i = text.find(ch)
             while i >= 0:
                 # the run of token characters around it, at most 40 back and 39 on
-                back = n - i  # where the text before it starts in the reversed text
-                lo = i - (_TOKEN_BACK_RE.match(rev, back).end() - back)  # type: ignore[union-attr]
+                before = low[max(0, i - _TOKEN_BACK) : i]
+                lo = i - len(before) + len(before.rstrip(_TOKEN_BACK_CHARS))
                 hi = _TOKEN_ON_RE.match(ascii_text, i + 1).end()  # type: ignore[union-attr]
                 if _ASCII_DIGIT_RE.search(ascii_text, lo, hi):
                     hits.add(lo)
