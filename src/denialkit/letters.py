@@ -1151,7 +1151,7 @@ def _sender(claim: Claim, missing: list[str]) -> tuple[str, ...]:
     p = claim.provider
     sender = [p.name, *_lines(_need(p.address, "address", missing))]
     for label, value in (("Phone", p.phone), ("Fax", p.fax), ("Email", p.email), ("NPI", p.npi)):
-        if not _absent(value):
+        if value and not str(value).isspace():
             sender.append(f"{label}: {value}")
     return tuple(sender)
 
