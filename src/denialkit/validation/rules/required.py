@@ -426,6 +426,10 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 _RECIPIENT_LINE_RE: Final = re.compile(r"(?:attn|attention|to)[ \t]*[:.]")
+# what may stand before "To:" on its line (:data:`_vocab.RECIPIENT_LINES`): "Fax to: ..."
+_RECIPIENT_HEADS: Final = frozenset(
+    line.removesuffix("to:").strip() for line in _vocab.RECIPIENT_LINES if line.endswith("to:")
+)
 _APPEALS_UNIT_RE: Final = re.compile(
     r"(?:appeals?|redeterminations?|reconsiderations?)[ \t]+(?:department|dept\.?|unit|office"
     r"|team|coordinator|center|centre|section)(?![a-z])|" + _phrases(_vocab.RECIPIENT_UNITS)
@@ -463,7 +467,11 @@ def _has_recipient_line(sc: Scan) -> bool:
     low = sc.low
     for m in _words_at(_RECIPIENT_LINE_RE, low):
         head = _line_head(low, m.start(), 8)
-        if head is not None and not head.strip() and low[m.end() : _line_end(low, m.end())].strip():
+        if (
+            head is not None
+            and head.strip() in _RECIPIENT_HEADS
+            and low[m.end() : _line_end(low, m.end())].strip()
+        ):
             return True
     if sc.may_have(_APPEALS_UNIT_GATE) and any(True for _ in _words_at(_APPEALS_UNIT_RE, low)):
         return True
