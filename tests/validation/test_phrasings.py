@@ -752,3 +752,20 @@ def test_a_treating_physician_writes_for_an_enrollee() -> None:
         "enclosed; no appointment of representative form is needed.\n",
     )
     assert scan(Document(letter, today=LETTER_DAY)).author.value == "provider"
+
+
+def test_a_letter_of_one_paragraph_opens_with_its_date_and_closes_inline() -> None:
+    undated = sub(PROVIDER, "\nApril 20, 2026\n", "")
+    assert "DK114" in errors(undated)
+    assert "DK114" not in rules("April 20, 2026 \u2014 " + undated)
+    assert "DK114" not in rules("April 20, 2026 - " + undated)
+    assert "DK114" in errors("April 20, 2026 was a Monday. " + undated)
+    inline = sub(
+        PROVIDER,
+        "pay the claim.\n\nEnclosures: visit note\n\nSincerely,\n\nMaria Chen, MD\n",
+        "pay the claim. Sincerely, Maria Chen, MD\n",
+    )
+    assert "DK117" not in rules(inline)
+    # a closing word in the last sentence, with no name after it, signs nothing
+    unsigned = sub(inline, "Sincerely, Maria Chen, MD", "Thank you, and call us at any time.")
+    assert "DK117" in errors(unsigned)

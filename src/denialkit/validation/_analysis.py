@@ -1321,7 +1321,16 @@ class Scan:
                 continue
             head = _line_head(low, t.start, 8)
             tail = low[t.end : _line_end(low, t.end, reach=8)]
-            if head is not None and not head.strip() and not tail.strip().strip("."):
+            # the letter's first words may be its date and a dash, in a letter of one
+            # paragraph ("April 14, 2026 - To the Appeals Unit: ...")
+            if (
+                head is not None
+                and not head.strip()
+                and (
+                    not tail.strip().strip(".")
+                    or (not low[: t.start].strip() and tail.lstrip()[:1] in ("-", "?", ":"))
+                )
+            ):
                 return t.value, t.start
         return None, None
 
