@@ -769,3 +769,11 @@ def test_a_letter_of_one_paragraph_opens_with_its_date_and_closes_inline() -> No
     # a closing word in the last sentence, with no name after it, signs nothing
     unsigned = sub(inline, "Sincerely, Maria Chen, MD", "Thank you, and call us at any time.")
     assert "DK117" in errors(unsigned)
+
+
+def test_an_npi_in_a_table_cell() -> None:
+    text = sub(PROVIDER, "NPI 1234567893\n", "")
+    assert "DK116" in rules(text)
+    assert "DK116" not in rules(
+        sub(text, "Patient: Jane Roe", "| Rendering NPI | 1234567893 |\nPatient: Jane Roe")
+    )

@@ -716,8 +716,9 @@ def _name_tokens(s: str) -> list[str]:
     return out
 
 
+# "NPI: 1234567893", "NPI # ...", or in a table, "| NPI | 1234567893 |"
 _NPI_LABEL_RE: Final = re.compile(
-    r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
+    r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#|]?[ \t]*"
 )
 _NPI_GATE: Final = _gate("npi")
 
