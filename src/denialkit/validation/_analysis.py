@@ -1604,6 +1604,7 @@ class Scan:
             provider = sum(
                 1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
             )
+        provider += sum(low.count(w) for w in _vocab.PROVIDER_ROLE)
         return Author.PATIENT if patient > provider else Author.PROVIDER
 
     @_lazy

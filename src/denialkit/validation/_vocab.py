@@ -263,11 +263,18 @@ PROVIDER_AUTHOR: Final = (
     "we provided", "we rendered", "we billed", "we submitted", "we are writing",
     "billing provider", "rendering provider", "treating physician", "medical director",
     "npi", "tax id", "office manager", "billing manager", "billing department",
-    "i am the treating", "i am her treating", "i am his treating", "enrollee's treating",
+)  # fmt: skip
+"""Phrases of a provider (or their billing staff) writing about a patient's care."""
+
+PROVIDER_ROLE: Final = (
+    "am the treating", "am her treating", "am his treating", "enrollee's treating",
     "member's treating", "beneficiary's treating", "patient's treating", "as her physician",
     "as his physician", "as their physician",
 )  # fmt: skip
-"""Phrases of a provider (or their billing staff) writing about a patient's care."""
+"""Phrases of a physician who says they treat the patient ("I am the enrollee's treating
+neurologist", "As her physician I may request ..."); each counts as one of
+:data:`PROVIDER_AUTHOR`. Like :data:`PATIENT_REPRESENTATIVE` they are looked for as plain
+text: a pattern that starts with "i" or "as" would be tried at too many places."""
 
 AMOUNT_DISPUTE_WORDS: Final = (
     "payment dispute", "dispute the amount", "dispute about the amount", "dispute the payment",
