@@ -663,3 +663,117 @@ def test_an_instruction_that_says_here(line: str) -> None:
         "Type 2 diabetes is documented here and in the enclosed note.\n\nPlease reconsider",
     )
     assert "DK308" not in rules(prose)
+
+
+# -- fifth round ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("the 3rd of March, 2026", date(2026, 3, 3)),
+        ("the 21st of March 2026", date(2026, 3, 21)),
+        ("3rd March 2026", date(2026, 3, 3)),
+    ],
+)
+def test_ordinal_day_of_month_dates(written: str, day: date) -> None:
+    text = sub(PATIENT, "on March 3, 2026", "on\n" + written)
+    assert day in dates(text)
+    assert "DK105" not in rules(text)
+    dated = sub(PATIENT, "April 20, 2026\n", "the 20th of April, 2026\n")
+    assert "DK114" not in rules(dated)
+
+
+def test_a_carc_wrapped_onto_the_next_line() -> None:
+    text = sub(
+        PROVIDER,
+        "The visit was denied as not medically necessary (CO-50).",
+        "The visit was denied with CARC\n50, not medically necessary.",
+    )
+    assert "DK108" not in rules(text)
+    # a line that ends with "CARC" before a line of words cites no code
+    wrapped = sub(text, "CARC\n50, not", "CARC\nshown on the remittance, not")
+    assert "DK108" in rules(wrapped)
+
+
+def test_labels_in_bold_markdown() -> None:
+    text = PROVIDER
+    for label in ("Patient:", "Member ID:", "Claim number:", "Date of service:"):
+        text = sub(text, label, f"**{label}**")
+    text = sub(text, "April 20, 2026", "**Date:** April 20, 2026")
+    assert not errors(text)
+    # bold marks elsewhere (a masked number) stay as they are
+    assert "**" in sub(PROVIDER, "PHP1234567", "PHP***4567")
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "The plan paid $61.40; the contracted rate for 99214 is $118.20, so it should have "
+        "paid $56.80 more.",
+        "The claim lacked the referral number; it is now supplied (RF-22087) and the claim "
+        "can be paid as billed.",
+    ],
+)
+def test_fifth_round_arguments(argument: str) -> None:
+    text = sub(
+        PROVIDER,
+        "The enclosed note documents why the\nvisit was needed: she came in with new chest pain "
+        "and an abnormal ECG.",
+        argument,
+    )
+    assert "DK111" not in rules(text)
+
+
+def test_a_fax_to_line_addresses_the_letter() -> None:
+    text = sub(PROVIDER, "Provider Appeals\n", "")
+    assert "DK112" in errors(text)
+    assert "DK112" not in rules(sub(text, "Prairie Health Plan", "Fax to: Prairie Health Plan"))
+    assert "DK112" not in rules(
+        sub(text, "Prairie Health Plan", "Prairie Health Plan, Expedited Appeals")
+    )
+    # "to:" inside a sentence does not
+    assert "DK112" in errors(sub(text, "Prairie Health Plan", "Copy sent to: Prairie Health Plan"))
+
+
+def test_a_patient_named_after_member_in_a_sentence() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe\n", "")
+    assert "DK101" in errors(text)
+    assert "DK101" not in rules(
+        sub(text, "The visit was denied", "The visit of member Jane Roe was denied")
+    )
+
+
+def test_a_treating_physician_writes_for_an_enrollee() -> None:
+    letter = sub(
+        PROVIDER,
+        "Dear Reviewer:\n",
+        "Dear Reviewer:\n\nI am the enrollee's treating physician. My examination notes are "
+        "enclosed; no appointment of representative form is needed.\n",
+    )
+    assert scan(Document(letter, today=LETTER_DAY)).author.value == "provider"
+
+
+def test_a_letter_of_one_paragraph_opens_with_its_date_and_closes_inline() -> None:
+    undated = sub(PROVIDER, "\nApril 20, 2026\n", "")
+    assert "DK114" in errors(undated)
+    assert "DK114" not in rules("April 20, 2026 \u2014 " + undated)
+    assert "DK114" not in rules("April 20, 2026 - " + undated)
+    assert "DK114" in errors("April 20, 2026 was a Monday. " + undated)
+    inline = sub(
+        PROVIDER,
+        "pay the claim.\n\nEnclosures: visit note\n\nSincerely,\n\nMaria Chen, MD\n",
+        "pay the claim. Sincerely, Maria Chen, MD\n",
+    )
+    assert "DK117" not in rules(inline)
+    # a closing word in the last sentence, with no name after it, signs nothing
+    unsigned = sub(inline, "Sincerely, Maria Chen, MD", "Thank you, and call us at any time.")
+    assert "DK117" in errors(unsigned)
+
+
+def test_an_npi_in_a_table_cell() -> None:
+    text = sub(PROVIDER, "NPI 1234567893\n", "")
+    assert "DK116" in rules(text)
+    assert "DK116" not in rules(
+        sub(text, "Patient: Jane Roe", "| Rendering NPI | 1234567893 |\nPatient: Jane Roe")
+    )

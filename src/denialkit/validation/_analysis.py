@@ -405,7 +405,8 @@ _MONTHS: Final = {
 }  # fmt: skip
 # What stands before the year of a named date, ``March 31st, `` or ``31 Mar. ``:
 #   (?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?
-#   |(?P<dd>[0-9]{1,2})[ \t]+(?P<dm>[a-z]{3,9})\.?,?) \Z
+#   |(?:the[ \t]+)?(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>[a-z]{3,9})\.?,?) \Z
+# (a day before its month may be an ordinal, with "the" and "of": ``the 3rd of March, ``)
 # searched in the window of _DATE_WINDOW characters before the year. It is matched here
 # backwards, on the reversed text, anchored at the space before the year: every part is
 # forced except the month name's letters, and the greedy reversed match takes as many of
@@ -413,7 +414,8 @@ _MONTHS: Final = {
 # match does not try every start in the window.
 _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
     r" ,?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
-    r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?P<dd>[0-9]{1,2}))"
+    r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?:fo[ \t]+)?(?:ts|dn|dr|ht)?(?P<dd>[0-9]{1,2})"
+    r"(?:[ \t]+eht(?![a-z]))?)"
 )
 _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # The same, for every year at once: on the reversed text with every digit a 0
@@ -428,7 +430,8 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
     r"0000 (?<!00000 )(?=(,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
-    r"|\.?([a-z]{3,9})[ \t]{1,20}(0{1,2}))))"
+    r"|\.?([a-z]{3,9})[ \t]{1,20}(?:fo[ \t]{1,20})?(?:ts|dn|dr|ht)?(0{1,2})"
+    r"(?:[ \t]{1,20}eht(?![a-z]))?)))"
 )
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
     r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
@@ -445,6 +448,15 @@ _SENT_LABEL_RE: Final = re.compile(
 _DATE_LABEL_GATE: Final = _gate("date sent")
 _SENT_LABEL_GATE: Final = _gate("sent")
 _TOP_LINES: Final = 30
+
+
+# bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
+# marks are read as spaces, so the label and its value are found as in plain text
+_BOLD_LABEL_RE: Final = re.compile(r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 class TextDate(NamedTuple):
@@ -713,8 +725,9 @@ def _name_tokens(s: str) -> list[str]:
     return out
 
 
+# "NPI: 1234567893", "NPI # ...", or in a table, "| NPI | 1234567893 |"
 _NPI_LABEL_RE: Final = re.compile(
-    r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#]?[ \t]*"
+    r"npi(?![a-z0-9])(?:[ \t]+(?:number|no\.|no|#))?[ \t]*[:#|]?[ \t]*"
 )
 _NPI_GATE: Final = _gate("npi")
 
@@ -850,8 +863,9 @@ _CODE_LABEL_RES: Final = tuple(
         re.compile(p + rf"[ \t]*(?:[:#][ \t]*)?(?P<list>{_CTOKEN}(?:{_LIST_SEP}{_CTOKEN}){{0,9}})"),
     )
     for gate, p in (
-        (_gate("carc carcs"), r"carcs?(?![a-z])"),
-        (_gate("rarc rarcs"), r"rarcs?(?![a-z])"),
+        # a sentence may wrap between "CARC" and its code ("denied with CARC\n96")
+        (_gate("carc carcs"), r"carcs?(?![a-z])(?:[ \t]*\r?\n(?=[ \t]*[0-9]))?"),
+        (_gate("rarc rarcs"), r"rarcs?(?![a-z])(?:[ \t]*\r?\n(?=[ \t]*[a-z]{1,2}[0-9]))?"),
         (_gate("code codes"), r"codes?(?![a-z])"),
     )
 )
@@ -1004,6 +1018,8 @@ class Scan:
             else:
                 raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
                 nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
+        if "**" in ascii_text:
+            ascii_text = _BOLD_LABEL_RE.sub(_blank, ascii_text)
         self.text = text
         self.ascii = ascii_text
         self.low = ascii_text.lower()
@@ -1324,7 +1340,16 @@ class Scan:
                 continue
             head = _line_head(low, t.start, 8)
             tail = low[t.end : _line_end(low, t.end, reach=8)]
-            if head is not None and not head.strip() and not tail.strip().strip("."):
+            # the letter's first words may be its date and a dash, in a letter of one
+            # paragraph ("April 14, 2026 - To the Appeals Unit: ...")
+            if (
+                head is not None
+                and not head.strip()
+                and (
+                    not tail.strip().strip(".")
+                    or (not low[: t.start].strip() and tail.lstrip()[:1] in ("-", "?", ":"))
+                )
+            ):
                 return t.value, t.start
         return None, None
 
@@ -1597,6 +1622,7 @@ class Scan:
             provider = sum(
                 1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
             )
+        provider += sum(low.count(w) for w in _vocab.PROVIDER_ROLE)
         return Author.PATIENT if patient > provider else Author.PROVIDER
 
     @_lazy

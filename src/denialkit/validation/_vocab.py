@@ -83,10 +83,11 @@ patient a "participant" or "claimant"; workers' compensation bills an "injured w
 
 PATIENT_IN_SENTENCE: Final = (
     "patient", "beneficiary", "enrollee", "son", "daughter", "child", "husband", "wife",
-    "spouse", "mother", "father",
+    "spouse", "mother", "father", "member", "subscriber", "participant", "claimant",
 )  # fmt: skip
 """Words that, written in lower case, put the patient's name after them in a sentence ("our
-patient, Jane Roe", "Re: Appeal for patient Alan Preston", "for my son, Sam Roe"). A
+patient, Jane Roe", "Re: Appeal for patient Alan Preston", "for my son, Sam Roe", "for
+member Jane Roe"). A
 capitalised "Patient Financial Services" is a department, not a patient."""
 
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
@@ -131,8 +132,16 @@ ARGUMENT_WORDS: Final = (
     "requirement", "medically necessary", "in accordance", "explain", "necessary", "need",
     "prescribed", "diagnosed", "require", "according to", "guideline", "in error",
     "incorrect", "erroneous", "pursuant to", "regulation", "entitled to", "must be paid",
+    "contracted rate", "contract rate", "contracted amount", "fee schedule",
+    "participating agreement", "provider agreement", "should have paid",
+    "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
+    "now included", "has been corrected", "have been corrected", "was corrected",
+    "were corrected",
 )  # fmt: skip
-"""Words an argument uses; a letter with none of them argues nothing."""
+"""Words an argument uses; a letter with none of them argues nothing. A payment dispute
+argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
+request for missing information argues that it is now given ("the referral number is now
+supplied")."""
 
 # -- the decision, the request and the recipient
 
@@ -200,14 +209,15 @@ RECIPIENT_UNITS: Final = (
     "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
     "bill review", "administrative hearings", "fair hearings", "hearings office",
     "hearing office", "office of hearings", "hearings unit", "hearings section",
+    "expedited appeals",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review); one addresses the letter. A short line that
 ends in "Appeals" ("Payment Appeals", "PIP Claims - Internal Appeals") does too, and so does
 a QIC's name on its own line ("Part B East QIC")."""
 
-RECIPIENT_LINES: Final = ("attn:", "attention:", "to:")
-"""Line starts that address the letter ("Attn: Appeals")."""
+RECIPIENT_LINES: Final = ("attn:", "attention:", "to:", "fax to:", "send to:", "mail to:")
+"""Line starts that address the letter ("Attn: Appeals"; on a fax cover, "Fax to: ...")."""
 
 CLOSINGS: Final = (
     "sincerely", "respectfully", "respectfully submitted", "regards", "best regards",
@@ -255,6 +265,16 @@ PROVIDER_AUTHOR: Final = (
     "npi", "tax id", "office manager", "billing manager", "billing department",
 )  # fmt: skip
 """Phrases of a provider (or their billing staff) writing about a patient's care."""
+
+PROVIDER_ROLE: Final = (
+    "am the treating", "am her treating", "am his treating", "enrollee's treating",
+    "member's treating", "beneficiary's treating", "patient's treating", "as her physician",
+    "as his physician", "as their physician",
+)  # fmt: skip
+"""Phrases of a physician who says they treat the patient ("I am the enrollee's treating
+neurologist", "As her physician I may request ..."); each counts as one of
+:data:`PROVIDER_AUTHOR`. Like :data:`PATIENT_REPRESENTATIVE` they are looked for as plain
+text: a pattern that starts with "i" or "as" would be tried at too many places."""
 
 AMOUNT_DISPUTE_WORDS: Final = (
     "payment dispute", "dispute the amount", "dispute about the amount", "dispute the payment",

@@ -426,6 +426,10 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 _RECIPIENT_LINE_RE: Final = re.compile(r"(?:attn|attention|to)[ \t]*[:.]")
+# what may stand before "To:" on its line (:data:`_vocab.RECIPIENT_LINES`): "Fax to: ..."
+_RECIPIENT_HEADS: Final = frozenset(
+    line.removesuffix("to:").strip() for line in _vocab.RECIPIENT_LINES if line.endswith("to:")
+)
 _APPEALS_UNIT_RE: Final = re.compile(
     r"(?:appeals?|redeterminations?|reconsiderations?)[ \t]+(?:department|dept\.?|unit|office"
     r"|team|coordinator|center|centre|section)(?![a-z])|" + _phrases(_vocab.RECIPIENT_UNITS)
@@ -463,7 +467,11 @@ def _has_recipient_line(sc: Scan) -> bool:
     low = sc.low
     for m in _words_at(_RECIPIENT_LINE_RE, low):
         head = _line_head(low, m.start(), 8)
-        if head is not None and not head.strip() and low[m.end() : _line_end(low, m.end())].strip():
+        if (
+            head is not None
+            and head.strip() in _RECIPIENT_HEADS
+            and low[m.end() : _line_end(low, m.end())].strip()
+        ):
             return True
     if sc.may_have(_APPEALS_UNIT_GATE) and any(True for _ in _words_at(_APPEALS_UNIT_RE, low)):
         return True
@@ -685,11 +693,26 @@ _MEMO_LINE_RES: Final = tuple(
 _MEMO_TOP: Final = 2000
 
 
-def _signed_without_closing(low: str) -> bool:
+# a letter of one paragraph that ends with its closing and signer: "... questions.
+# Sincerely, Jane Roe, MD" (a capitalised name of two to four words, then credentials)
+_INLINE_CLOSING_RE: Final = re.compile(
+    r"[.!][ \t]+(?i:"
+    + "|".join(re.escape(c) for c in sorted(set(_CLOSINGS) - _CLOSINGS_ALONE, key=len)[::-1])
+    + r"),[ \t]+[A-Z][A-Za-z.'-]*+(?:[ \t]+[A-Z][A-Za-z.'-]*+){1,3}+"
+    r"(?:,[ \t]*[A-Za-z.]{2,10}+){0,2}+[ \t.]*\Z"
+)
+_INLINE_CLOSING_REACH: Final = 120
+
+
+def _signed_without_closing(low: str, text: str = "") -> bool:
     """Whether a letter without a closing is signed all the same: a signature line with a
-    name ('Signature: Jane Roe, MD', as on a form or fax), or a memo's header (From:, To:
-    and Re: or Subject: lines at the top), whose From: line names who sends it."""
+    name ('Signature: Jane Roe, MD', as on a form or fax), a memo's header (From:, To:
+    and Re: or Subject: lines at the top), whose From: line names who sends it, or a
+    closing and a name that end the last paragraph of ``text`` (the letter as written)."""
     if "sign" in low and _SIGNATURE_LINE_RE.search(low) is not None:
+        return True
+    tail = text[-_INLINE_CLOSING_REACH:].rstrip()
+    if tail and "\n" not in tail[-_CLOSING_MAX:] and _INLINE_CLOSING_RE.search(tail):
         return True
     top = low[:_MEMO_TOP]
     return all(p.search(top) is not None for p in _MEMO_LINE_RES) or _ends_with_sender(low)
@@ -722,7 +745,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     low = sc.low
     at = _closing(low)
     if at < 0:
-        return _signed_without_closing(low)
+        return _signed_without_closing(low, sc.ascii)
     after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     return any(line.strip()[:1].isalpha() for line in after.splitlines())
 
@@ -743,7 +766,7 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     at = _closing(low)
     signer = _s(doc.claim.provider.signer_name) if doc.claim is not None else None
     if at < 0:
-        if not _signed_without_closing(low) or (
+        if not _signed_without_closing(low, sc.ascii) or (
             signer is not None and _find_word(sc.folded, _fold(signer)) < 0
         ):
             found.append(r.finding(doc, "the letter has no closing and signature block"))
