@@ -562,3 +562,16 @@ def test_letters_at_every_appeal_level_pass_their_own_check(code: str) -> None:
         letter = appeal(code, claim, level=level.number, letter_date=WHEN)
         errors = _own_check_errors(letter)
         assert errors == [], (code, level.number, errors)
+
+
+@pytest.mark.parametrize("number", ["CLM#445", "Clm #2026-88", "ID#7781"])
+def test_a_claim_number_that_holds_a_label_is_the_claims_own(number: str) -> None:
+    """A claim number such as "CLM#445" holds a label form ("Clm #"): what the validator
+    reads after it is part of the claim's own number, not another one (DK210); a different
+    number after a label still is."""
+    claim = _co50().evolve(claim_number=number)
+    letter = appeal("CO-50", claim, letter_date=WHEN)
+    assert _own_check_errors(letter) == []
+    other = letter.text.replace(f"Claim number: {number}", "Claim number: 99-0001", 1)
+    found = validate_text(other, claim=claim, validator=_CHECKER)
+    assert "DK210" in {f.rule_id for f in found}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import importlib.resources
 import threading
@@ -305,6 +306,25 @@ def _dk209(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     return _report(r, doc, hits)
 
 
+def _occurrences(low: str, value: str) -> list[int]:
+    """Where ``value`` (lower case) stands in the text, without overlaps: one find per
+    occurrence, so linear in the text."""
+    out: list[int] = []
+    i = low.find(value) if value else -1
+    while i >= 0:
+        out.append(i)
+        i = low.find(value, i + len(value))
+    return out
+
+
+def _inside(start: int, occurrences: list[int], size: int) -> bool:
+    """Whether a value found at ``start`` lies within an occurrence of the claim's own value:
+    a label read inside it ("CLM#445" holds a "Clm #" label) finds a part of it, not another
+    number."""
+    i = bisect.bisect_right(occurrences, start) - 1
+    return i >= 0 and start < occurrences[i] + size
+
+
 @_rule(
     "DK210",
     "claim-number-mismatch",
@@ -321,8 +341,9 @@ def _dk210(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     if number is None:
         return _report(r, doc, hits)
     want = compact(number)
+    own = _occurrences(sc.low, number.lower())
     for v in sc.claim_numbers:
-        if compact(v.value) != want:
+        if compact(v.value) != want and not _inside(v.start, own, len(number)):
             hits.append(
                 ("a claim number in the letter differs from the claim's", v.start, "claim_number")
             )
@@ -346,8 +367,9 @@ def _dk211(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
         return _report(r, doc, hits)
     group = _s(doc.claim.patient.group_number)
     allowed = {compact(member)} | ({compact(group)} if group else set())
+    own = _occurrences(sc.low, member.lower())
     for v in sc.member_ids:
-        if compact(v.value) not in allowed:
+        if compact(v.value) not in allowed and not _inside(v.start, own, len(member)):
             hits.append(
                 (
                     "a member id in the letter differs from the patient's",
