@@ -979,3 +979,22 @@ def test_cms_sample_medicare_number_is_a_dummy_identifier(sample: str) -> None:
     assert [f.message for f in found] == ["an identifier is a template's dummy value"]
     # the project's own example letter carries a Medicare number of the right shape, not it
     assert not [f for f in validate_text(ccm21_text()) if f.rule_id == "DK309"]
+
+
+def test_naming_medicare_in_passing_does_not_make_a_medicare_appeal() -> None:
+    """A commercial letter that cites Medicare's rules or quotes a code description naming
+    Medicare needs no MBI (DK102); a letter that shows it is an original Medicare appeal
+    ("redetermination", "Medicare number", "Part B") and gives no MBI still fails."""
+    from denialkit.letters import appeal, example_claim
+
+    text = appeal("CO-50", example_claim("CO-50"), letter_date=date(2026, 11, 2)).text
+    passing = text.replace(
+        "\n\nWe request",
+        "\n\nThe service also meets the criteria Medicare applies to it.\n\nWe request",
+        1,
+    )
+    assert "Medicare" in passing
+    assert "DK102" not in Validator(today=date(2026, 11, 2)).check(passing).by_rule()
+    appeal_to_medicare = passing.replace("Re: Request for", "Re: Medicare Part B request for", 1)
+    found = Validator(today=date(2026, 11, 2)).check(appeal_to_medicare).by_rule()
+    assert "DK102" in found

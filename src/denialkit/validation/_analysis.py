@@ -803,6 +803,7 @@ _PROVIDER_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PROVIDER_AUTHOR))
 _PROVIDER_AUTHOR_GATE: Final = _phrase_gate(_vocab.PROVIDER_AUTHOR)
 _REMITTANCE_RE: Final = re.compile(_phrases(_vocab.REMITTANCE_WORDS))
 _REMITTANCE_GATE: Final = _phrase_gate(_vocab.REMITTANCE_WORDS)
+_MEDICARE_CUE_RE: Final = re.compile(_phrases(_vocab.MEDICARE_CUES))
 _PLAN_RES: Final = tuple(
     (kind, _phrase_gate(words), re.compile(_phrases(words))) for kind, words in _vocab.PLAN_WORDS
 )
@@ -1641,6 +1642,14 @@ class Scan:
                         return PlanType.MEDICARE_ADVANTAGE
                     return PlanType(kind)
         return PlanType.COMMERCIAL
+
+    @_lazy
+    def medicare_cue(self) -> bool:
+        """Whether the letter shows it is an original Medicare appeal by more than the word
+        "Medicare" (:data:`_vocab.MEDICARE_CUES`: "redetermination", "Medicare number",
+        "Part B", "Medicare denied", ...)."""
+        low = self.low  # asked only of a letter without a claim that names Medicare
+        return any(_wb(low, m.start(), m.end()) for m in _MEDICARE_CUE_RE.finditer(low))
 
     def _private_plan(self) -> bool:
         """Whether the letter names a private plan's product (HMO, PPO, SNP, ...)."""

@@ -320,6 +320,19 @@ PLAN_WORDS: Final = (
 """Words that name the kind of plan, most specific first: the first kind with a word in the
 letter wins; a letter with none is a commercial plan's."""
 
+MEDICARE_CUES: Final = (
+    "redetermination", "medicare summary notice", "mbi", "medicare number", "medicare no",
+    "medicare #", "medicare id", "medicare beneficiary", "beneficiary", "hicn",
+    "health insurance claim number", "medicare administrative contractor", "405.9",
+    "qualified independent contractor", "qic", "part a", "part b", "original medicare",
+    "traditional medicare", "medicare claim", "medicare appeal", "medicare denied",
+    "medicare's decision", "medicare decision", "medicare covers", "medicare will",
+    "medicare did", "medicare does",
+)  # fmt: skip
+"""Words by which a letter shows it is an original Medicare appeal (more than naming
+Medicare in passing: a commercial letter cites "Medicare guidelines" or quotes a code
+description that names Medicare); only such a letter must give the MBI (DK102)."""
+
 MEDICARE_PRIVATE_PLAN_WORDS: Final = (
     "hmo", "ppo", "pffs", "hmo-pos", "snp", "d-snp", "c-snp", "i-snp", "special needs plan",
     "evidence of coverage",

@@ -149,8 +149,12 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                     doc, "the letter does not give the patient's member id or Medicare number"
                 )
             )
-    elif sc.plan_kind is PlanType.MEDICARE and not any(
-        v.medicare or mbi_is_valid(v.value) for v in sc.member_ids
+    elif (
+        sc.plan_kind is PlanType.MEDICARE
+        # a letter that names Medicare only in passing ("under Medicare's guidelines", a
+        # quoted code description) is not a Medicare appeal, unless its claim says so
+        and (sc.plan is not None or sc.medicare_cue)
+        and not any(v.medicare or mbi_is_valid(v.value) for v in sc.member_ids)
     ):
         found.append(r.finding(doc, "a Medicare appeal does not give the Medicare number (MBI)"))
     return found
