@@ -769,3 +769,21 @@ def test_label_forms_of_unseen_letters(old: str, new: str, rule: str) -> None:
     case without it must trip the rule (so it tests the label), the case with it must not."""
     assert rule in errors(sub(PROVIDER, old, "Nothing.")), "the case must test the label"
     assert rule not in rules(sub(PROVIDER, old, new))
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        "Your EOB allowed the base units but paid no time units",
+        "The plan paid nothing for the visit",
+        "The plan paid $0 for the visit",
+        "The plan allowed only half of the billed units",
+    ],
+)
+def test_a_decision_told_as_what_was_paid_or_allowed(decision: str) -> None:
+    """Sixth round: an anesthesia group told the decision as what the plan paid ("paid no time
+    units"), with no denial word."""
+    text = sub(PROVIDER, "The visit was denied as not medically necessary", "The visit")
+    text = sub(text, "reconsider the denial", "reconsider the claim")
+    assert "DK107" in errors(text), "the case must test the decision words"
+    assert "DK107" not in rules(sub(text, "The visit (CO-50)", f"{decision} (CO-50)"))

@@ -158,7 +158,8 @@ DENIAL_WORDS: Final = (
     "turning down", "reduced the", "reduced payment", "reduced our", "reduced reimbursement",
     "payment reduction", "downcoded", "down-coded", "disallowed", "payment dispute",
     "dispute the payment", "dispute the amount", "dispute about the amount",
-    "paid less than", "short-paid", "short paid",
+    "paid less than", "short-paid", "short paid", "paid no ", "paid nothing", "paid zero",
+    "paid $0", "paid only", "allowed no ", "allowed nothing", "allowed only",
 )  # fmt: skip
 """Words that name the decision the letter disputes."""
 
