@@ -787,3 +787,13 @@ def test_a_decision_told_as_what_was_paid_or_allowed(decision: str) -> None:
     text = sub(text, "reconsider the denial", "reconsider the claim")
     assert "DK107" in errors(text), "the case must test the decision words"
     assert "DK107" not in rules(sub(text, "The visit (CO-50)", f"{decision} (CO-50)"))
+
+
+def test_a_patient_label_that_shares_its_colon_with_a_second_label() -> None:
+    """Sixth round: a billing system's "Patient Name / Acct #:" header, the account number after
+    a slash in the value."""
+    text = sub(PROVIDER, "Patient: Jane Roe", "Patient Name / Acct #: Jane Roe / 558812")
+    assert "DK101" not in rules(text)
+    assert [n.value for n in scan(Document(text, today=LETTER_DAY)).patient_names] == ["Jane Roe"]
+    # the label with only the account number names no patient
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "Patient Name / Acct #: / 558812"))
