@@ -797,3 +797,15 @@ def test_a_patient_label_that_shares_its_colon_with_a_second_label() -> None:
     assert [n.value for n in scan(Document(text, today=LETTER_DAY)).patient_names] == ["Jane Roe"]
     # the label with only the account number names no patient
     assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "Patient Name / Acct #: / 558812"))
+
+
+def test_a_subscriber_named_beside_the_dependent_patient() -> None:
+    """Sixth round: a parent wrote "Plan member / subscriber: <parent>" under "Patient: <son>",
+    with another surname; the subscriber holds the plan and is no second patient."""
+    text = sub(
+        PROVIDER, "Patient: Jane Roe", "Patient: Sam Roe\nPlan member / subscriber: Ana Diaz"
+    )
+    assert "DK602" not in rules(text)
+    assert "DK602" in errors(
+        sub(PROVIDER, "Patient: Jane Roe", "Patient: Sam Roe\nPatient: Ana Diaz")
+    )
