@@ -769,3 +769,43 @@ def test_label_forms_of_unseen_letters(old: str, new: str, rule: str) -> None:
     case without it must trip the rule (so it tests the label), the case with it must not."""
     assert rule in errors(sub(PROVIDER, old, "Nothing.")), "the case must test the label"
     assert rule not in rules(sub(PROVIDER, old, new))
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        "Your EOB allowed the base units but paid no time units",
+        "The plan paid nothing for the visit",
+        "The plan paid $0 for the visit",
+        "The plan allowed only half of the billed units",
+    ],
+)
+def test_a_decision_told_as_what_was_paid_or_allowed(decision: str) -> None:
+    """Sixth round: an anesthesia group told the decision as what the plan paid ("paid no time
+    units"), with no denial word."""
+    text = sub(PROVIDER, "The visit was denied as not medically necessary", "The visit")
+    text = sub(text, "reconsider the denial", "reconsider the claim")
+    assert "DK107" in errors(text), "the case must test the decision words"
+    assert "DK107" not in rules(sub(text, "The visit (CO-50)", f"{decision} (CO-50)"))
+
+
+def test_a_patient_label_that_shares_its_colon_with_a_second_label() -> None:
+    """Sixth round: a billing system's "Patient Name / Acct #:" header, the account number after
+    a slash in the value."""
+    text = sub(PROVIDER, "Patient: Jane Roe", "Patient Name / Acct #: Jane Roe / 558812")
+    assert "DK101" not in rules(text)
+    assert [n.value for n in scan(Document(text, today=LETTER_DAY)).patient_names] == ["Jane Roe"]
+    # the label with only the account number names no patient
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "Patient Name / Acct #: / 558812"))
+
+
+def test_a_subscriber_named_beside_the_dependent_patient() -> None:
+    """Sixth round: a parent wrote "Plan member / subscriber: <parent>" under "Patient: <son>",
+    with another surname; the subscriber holds the plan and is no second patient."""
+    text = sub(
+        PROVIDER, "Patient: Jane Roe", "Patient: Sam Roe\nPlan member / subscriber: Ana Diaz"
+    )
+    assert "DK602" not in rules(text)
+    assert "DK602" in errors(
+        sub(PROVIDER, "Patient: Jane Roe", "Patient: Sam Roe\nPatient: Ana Diaz")
+    )

@@ -706,7 +706,11 @@ _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP
 # "| Member ID | 1234 |"), when it holds at least four digits
 _MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
 _MEDICARE_SENTENCE_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _SENTENCE_TAIL)
-_PATIENT_LABEL_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:'s|\?s)?[ \t]*:[ \t]*")
+# a second label may share the colon, its value after a slash ("Patient Name / Acct #: Jane Roe
+# / 5588"): the name stops at the lone slash
+_PATIENT_LABEL_RE: Final = _Vocab(
+    _vocab.PATIENT_LABELS, r"(?:'s|\?s)?(?:[ \t]*/[ \t]*[a-z][a-z.# ]{0,15}+)?[ \t]*:[ \t]*"
+)
 # a label at the start of a line or table cell, its value in the next column: after a "|", a
 # tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
 _PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{2,}+)")
@@ -719,7 +723,7 @@ def _name_tokens(s: str) -> list[str]:
     for tok in _NAME_SPLIT_RE.split(s):
         if not tok:
             continue
-        if _HAS_DIGIT_RE.search(tok) or ":" in tok:
+        if _HAS_DIGIT_RE.search(tok) or ":" in tok or tok == "/":
             break
         out.append(tok)
     return out

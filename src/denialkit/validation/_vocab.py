@@ -90,6 +90,10 @@ patient, Jane Roe", "Re: Appeal for patient Alan Preston", "for my son, Sam Roe"
 member Jane Roe"). A
 capitalised "Patient Financial Services" is a department, not a patient."""
 
+SUBSCRIBER_WORDS: Final = ("subscriber", "insured", "policyholder", "policy holder", "guarantor")
+"""Words of a label naming the person who holds the plan (a parent, a spouse), who may differ
+from the dependent patient named beside them."""
+
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
 """Labels of the patient's name in a Medicaid letter only (Medicaid calls its members
 "recipients"): elsewhere "Recipient:" addresses the letter, as on a fax cover sheet."""
@@ -158,7 +162,8 @@ DENIAL_WORDS: Final = (
     "turning down", "reduced the", "reduced payment", "reduced our", "reduced reimbursement",
     "payment reduction", "downcoded", "down-coded", "disallowed", "payment dispute",
     "dispute the payment", "dispute the amount", "dispute about the amount",
-    "paid less than", "short-paid", "short paid",
+    "paid less than", "short-paid", "short paid", "paid no ", "paid nothing", "paid zero",
+    "paid $0", "paid only", "allowed no ", "allowed nothing", "allowed only",
 )  # fmt: skip
 """Words that name the decision the letter disputes."""
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+import denialkit.validation._vocab as _vocab
 from denialkit._ids import (
     compact,
     mbi_is_valid,
@@ -65,6 +66,15 @@ def _policy_label(low: str, at: int) -> bool:
     return low.find("polic", max(line, at - _POLICY_REACH), at) >= 0
 
 
+def _subscriber_label(low: str, at: int) -> bool:
+    """Whether the name at ``at`` follows a subscriber's label on its line ("Subscriber: ...",
+    "Plan member / subscriber: ..."): a parent or spouse who holds the plan, not a second
+    patient."""
+    line = low.rfind("\n", max(0, at - _POLICY_REACH), at) + 1
+    head = low[max(line, at - _POLICY_REACH) : at]
+    return any(w in head for w in _vocab.SUBSCRIBER_WORDS)
+
+
 @_rule(
     "DK602",
     "second-patient",
@@ -114,6 +124,10 @@ def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         found.append(r.finding(doc, "the letter holds more than one date of birth", at=later.start))
         return found
     names = sc.patient_names
+    # the subscriber (a parent, a spouse) is named beside the dependent patient
+    patients = [v for v in names if not _subscriber_label(sc.low, v.start)]
+    if patients:
+        names = patients
     if names:
         first_words = set(_fold(names[0].value).split(" "))
         for other_name in names[1:]:
