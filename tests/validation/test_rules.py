@@ -998,3 +998,19 @@ def test_naming_medicare_in_passing_does_not_make_a_medicare_appeal() -> None:
     appeal_to_medicare = passing.replace("Re: Request for", "Re: Medicare Part B request for", 1)
     found = Validator(today=date(2026, 11, 2)).check(appeal_to_medicare).by_rule()
     assert "DK102" in found
+
+
+def test_a_subscriber_named_beside_the_patient_is_not_another_patient() -> None:
+    """A parent or spouse who holds the plan ("Subscriber:", "Policyholder:") is named beside
+    a dependent patient: not a patient name that differs from the claim's (DK213); another
+    name under "Patient:" still is."""
+    from denialkit.letters import appeal, example_claim
+
+    claim = example_claim("CO-50")
+    text = appeal("CO-50", claim, letter_date=date(2026, 11, 2)).text
+    checker = Validator(today=date(2026, 11, 2))
+    for label in ("Subscriber", "Policyholder", "Plan member / subscriber"):
+        held = text.replace("Group number:", f"{label}: Rosa Alvarez\nGroup number:", 1)
+        assert "DK213" not in checker.check(held, claim=claim).by_rule(), label
+    other = text.replace("Group number:", "Patient: Rosa Alvarez\nGroup number:", 1)
+    assert "DK213" in checker.check(other, claim=claim).by_rule()

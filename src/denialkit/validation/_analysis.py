@@ -1831,6 +1831,18 @@ def _any_in(low: str, words: Sequence[str]) -> bool:
     return any(map(low.__contains__, words))
 
 
+_SUBSCRIBER_REACH: Final = 40
+
+
+def _subscriber_label(low: str, at: int) -> bool:
+    """Whether the name at ``at`` follows a subscriber's label on its line ("Subscriber: ...",
+    "Plan member / subscriber: ..."): a parent or spouse who holds the plan, not a second
+    patient (DK602) nor another patient than the claim's (DK213)."""
+    line = low.rfind("\n", max(0, at - _SUBSCRIBER_REACH), at) + 1
+    head = low[max(line, at - _SUBSCRIBER_REACH) : at]
+    return any(w in head for w in _vocab.SUBSCRIBER_WORDS)
+
+
 def _mentions(sc: Scan, words: Sequence[str]) -> bool:
     """Whether ``low`` holds one of ``words``, also where a line break stands between two of
     a phrase's words ("not\ncovered", "care\nmanager"): the one-line copy is made only when

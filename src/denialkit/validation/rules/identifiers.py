@@ -27,6 +27,7 @@ from denialkit.validation._analysis import (
     Scan,
     _fold,
     _s,
+    _subscriber_label,
 )
 from denialkit.validation._model import Document, Finding, Rule
 
@@ -423,6 +424,8 @@ def _dk213(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     for v in sc.patient_names:
         if v.value == name:
             continue  # the claim's name itself shares all its words (folded, at least "")
+        if _subscriber_label(sc.low, v.start):
+            continue  # the parent or spouse who holds the plan, named beside the patient
         if want is None:
             want = set(_fold(name).split(" "))
         if not want & set(_fold(v.value).split(" ")):

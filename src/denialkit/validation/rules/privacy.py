@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-import denialkit.validation._vocab as _vocab
 from denialkit._ids import (
     compact,
     mbi_is_valid,
@@ -16,6 +15,7 @@ from denialkit.validation._analysis import (
     _fold,
     _glued,
     _s,
+    _subscriber_label,
 )
 from denialkit.validation._model import Document, Finding, Rule
 
@@ -64,15 +64,6 @@ def _policy_label(low: str, at: int) -> bool:
     """Whether the value at ``at`` follows a policy label on its line ("Policy No.: ...")."""
     line = low.rfind("\n", max(0, at - _POLICY_REACH), at) + 1
     return low.find("polic", max(line, at - _POLICY_REACH), at) >= 0
-
-
-def _subscriber_label(low: str, at: int) -> bool:
-    """Whether the name at ``at`` follows a subscriber's label on its line ("Subscriber: ...",
-    "Plan member / subscriber: ..."): a parent or spouse who holds the plan, not a second
-    patient."""
-    line = low.rfind("\n", max(0, at - _POLICY_REACH), at) + 1
-    head = low[max(line, at - _POLICY_REACH) : at]
-    return any(w in head for w in _vocab.SUBSCRIBER_WORDS)
 
 
 @_rule(
