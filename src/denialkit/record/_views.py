@@ -109,12 +109,17 @@ class Coding:
         >>> Coding("urn:oid:2.16.840.1.113883.6.1", "44261-6").canonical_system
         'http://loinc.org'
         """
-        system = self.system
-        return SYSTEM_ALIASES.get(system, system) if system is not None else None
+        return canonical_system(self.system)
 
     @tolerant
     def __repr__(self) -> str:
         return f"<Coding {self.system} {self.code}>"
+
+
+def canonical_system(system: object) -> str | None:
+    """A code system's URI as FHIR R4 names it (see :data:`SYSTEM_ALIASES`); ``None`` for
+    anything but a string."""
+    return SYSTEM_ALIASES.get(system, system) if isinstance(system, str) else None
 
 
 def _codings(concept: object) -> tuple[Coding, ...]:
@@ -791,9 +796,11 @@ def _mental_health(concept: object) -> bool:
     for coding in _list(_dict(concept).get("coding")):
         cd = _dict(coding)
         code = cd.get("code")
-        system = cd.get("system")
-        system = SYSTEM_ALIASES.get(system, system) if isinstance(system, str) else None
-        if system == ICD10CM and isinstance(code, str) and code[:1] in ("F", "f"):
+        if (
+            canonical_system(cd.get("system")) == ICD10CM
+            and isinstance(code, str)
+            and code[:1] in ("F", "f")
+        ):
             return True
     return False
 

@@ -911,13 +911,8 @@ class Reader:
             raise self.error("the interchange has no IEA: the data is truncated", 0)
         if self._tx is not None or self._skip is not None:
             raise self.error("the transaction set has no SE: the data is truncated", 0)
-        if buf.startswith("ISA"):
+        if buf.startswith("ISA") or _unwrapped(buf[:8]).startswith("ISA"):
             sep, comp, rep, eff, tchar = self._isa_delimiters(buf)
-            self._envelope = True
-        elif _unwrapped(buf[:8]).startswith("ISA"):  # line breaks cut the "ISA" itself
-            sep, comp, rep, eff, tchar = self._isa_delimiters(
-                _unwrapped(buf[:_ISA_SCAN]), unwrapped=True
-            )
             self._envelope = True
         elif buf.startswith("ST"):
             sep = buf[2:3]
@@ -956,11 +951,11 @@ class Reader:
         delimiters are read from the header without them (``unwrapped``; the segments lose
         theirs where they are split, see ``items()``).
         """
+        if not unwrapped and ("\n" in buf[:4] or "\r" in buf[:4]):  # wrapped inside "ISA*"
+            return self._isa_delimiters(_unwrapped(buf[:_ISA_SCAN]), unwrapped=True)
         if len(buf) < 4:
             raise self.error("the ISA header is incomplete: the data is truncated", 0)
         sep = buf[3]
-        if sep in "\r\n" and not unwrapped:  # a file wrapped right after "ISA"
-            return self._isa_delimiters(_unwrapped(buf[:_ISA_SCAN]), unwrapped=True)
         if sep.isalnum() or sep in _WS:
             raise self.error("the ISA header does not start with an element separator", 0)
         pos = 3
