@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from denialkit._typography import LOOKALIKE_MAP
 from denialkit.validation import Document, Validator, _analysis
 from denialkit.validation._analysis import _fold, scan
 from denialkit.validation.rules import hygiene
@@ -575,17 +576,21 @@ def test_a_first_word_ruled_out_by_its_phrases_words_starts_no_match(text: str) 
 
 _CHAR_PIECES = st.sampled_from(
     ["a", "Zoë", "ễ", "?", "??", "\udcc3", "💥", "\x07", "\x0b", "\x0c", "\x1c", "\x7f", "\t",
-     "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85"]
+     "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85",
+     "\u00a0", "\u2013", "\u2019", "\u2022", "\u00a0" * 40]
 )  # fmt: skip
 
 
 @settings(max_examples=500)
 @given(st.lists(_CHAR_PIECES, max_size=12).map("".join))
 def test_the_text_forms_are_their_definitions(text: str) -> None:
-    """The ASCII copy, the set of non-ASCII characters, the control test and the words
-    (which share one translation) are what their plain definitions give."""
+    """The ASCII copy (each typographic look-alike as its ASCII character, every other
+    non-ASCII character as ``?``), the set of non-ASCII characters, the control test and the
+    words (which share one translation) are what their plain definitions give."""
     sc = scan(Document(text))
-    assert sc.ascii == "".join(c if c.isascii() else "?" for c in text)
+    read = "".join(LOOKALIKE_MAP.get(ord(c), c) for c in text)
+    assert sc.text == read
+    assert sc.ascii == "".join(c if c.isascii() else "?" for c in read)
     assert sc.nonascii == frozenset(c for c in text if not c.isascii())
     controls = {chr(b) for b in _analysis._CONTROL_BYTES}
     assert sc.controls == any(c in controls for c in text)

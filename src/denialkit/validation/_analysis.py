@@ -56,6 +56,8 @@ from denialkit._ids import (
     ssn_like,
 )
 from denialkit._repr import fields_repr
+from denialkit._typography import LOOKALIKE_MAP as _LOOKALIKE_MAP
+from denialkit._typography import LOOKALIKES as _LOOKALIKES
 from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
@@ -289,6 +291,8 @@ def _find_value(sc: Scan, value: str) -> int:
     end, where the text's is checked.) Other values fall back to :func:`_find_word`. Both
     look at most at the first :data:`MAX_VALUE` characters.
     """
+    if not value.isascii():
+        value = value.translate(_LOOKALIKE_MAP)  # as the scan's text reads it
     v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
     cut = len(v) < len(value)
     if not v:
@@ -988,7 +992,9 @@ class Scan:
     """What the built-in rules read from one document, worked out once, on first use.
 
     Attributes:
-        text: the letter text.
+        text: the letter text, with each typographic look-alike (a space that does not break,
+            a dash, a curly quote, a bullet) as its ASCII character (see
+            :mod:`denialkit._typography`).
         ascii: the text with every non-ASCII character replaced by ``?`` (same offsets).
         low: ``ascii`` in lower case.
         nonascii: the distinct non-ASCII characters of the text.
@@ -1023,6 +1029,9 @@ class Scan:
             else:
                 raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
                 nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
+            if not nonascii.isdisjoint(_LOOKALIKES):
+                text = text.translate(_LOOKALIKE_MAP)
+                ascii_text = text.encode("ascii", "replace").decode("ascii")
         if "**" in ascii_text:
             ascii_text = _BOLD_LABEL_RE.sub(_blank, ascii_text)
         self.text = text

@@ -259,7 +259,7 @@ def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             if key.isalnum() and key.isascii():
                 shown_in_text = bool(sc.starts_of(key))
             else:
-                shown_in_text = _find_word(low, key) >= 0 or _find_word(doc.text, code) >= 0
+                shown_in_text = _find_word(low, key) >= 0 or _find_word(sc.text, code) >= 0
             if not shown_in_text:
                 shown = code if procedure_kind(code) else "a service code"
                 found.append(
@@ -343,7 +343,7 @@ def _dk109(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     reason = _s(doc.claim.denial.reason)
     if reason is None:
         return found
-    if reason.strip() not in doc.text and not _has_phrase(sc, reason):
+    if reason.strip() not in sc.text and not _has_phrase(sc, reason):
         found.append(
             r.finding(
                 doc, "the letter does not quote the payer's stated reason", path="denial.reason"
@@ -750,7 +750,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     at = _closing(low)
     if at < 0:
         return _signed_without_closing(low, sc.ascii)
-    after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
+    after = sc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     return any(line.strip()[:1].isalpha() for line in after.splitlines())
 
 
@@ -775,7 +775,7 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         ):
             found.append(r.finding(doc, "the letter has no closing and signature block"))
         return found
-    after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
+    after = sc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     if signer is not None:
         if _find_word(after, signer.strip()) < 0 and _find_word(_fold(after), _fold(signer)) < 0:
             found.append(
