@@ -29,6 +29,8 @@ LOOKALIKE_MAP: Final[dict[int, str]] = {
     # curly single and double quotes, primes
     **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'"),
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'),
+    # line and paragraph separators end a line
+    **dict.fromkeys(map(ord, "\u2028\u2029"), "\n"),
     # bullets: a list item
     **dict.fromkeys(map(ord, "\u2022\u2023\u2043\u25aa\u25cf\u25e6"), "-"),
 }

@@ -71,8 +71,10 @@ def _offsets(rule_id: str, text: str) -> list[tuple[int, str]]:
 
 
 def _offset(text: str, line: int, column: int) -> int:
+    # lines end as an editor ends them: a line feed, a carriage return alone or before a
+    # line feed, a Unicode line or paragraph separator
     starts = [0]
-    starts.extend(i + 1 for i, c in enumerate(text) if c == "\n")
+    starts.extend(m.end() for m in re.finditer("\r\n?|[\n\u2028\u2029]", text))
     return starts[line - 1] + column - 1
 
 
@@ -391,10 +393,12 @@ def _named_dates_per_year(text: str) -> list[tuple[int, int, object]]:
     """Written-out dates read the way the validator read them before: one anchored match on
     the reversed text for each space and year, within the window before it."""
     sc = scan(Document(text))
-    low, rev = sc.low, sc.low[::-1]
+    low = sc.low
+    one_line = low.replace("\n", " ").replace("\r", " ")  # a wrapped date reads as one
+    rev = one_line[::-1]
     n = len(low)
     out = []
-    for y in re.finditer(" 0000(?!0)", sc.shape):
+    for y in re.finditer(" 0000(?!0)", sc.shape.replace("\n", " ").replace("\r", " ")):
         j = y.start()
         lo = j - _analysis._DATE_WINDOW if j > _analysis._DATE_WINDOW else 0
         b = _analysis._NAMED_BEFORE_YEAR_REV_RE.match(rev, n - 1 - j, n - lo)
@@ -584,11 +588,13 @@ _CHAR_PIECES = st.sampled_from(
 @settings(max_examples=500)
 @given(st.lists(_CHAR_PIECES, max_size=12).map("".join))
 def test_the_text_forms_are_their_definitions(text: str) -> None:
-    """The ASCII copy (each typographic look-alike as its ASCII character, every other
-    non-ASCII character as ``?``), the set of non-ASCII characters, the control test and the
-    words (which share one translation) are what their plain definitions give."""
+    """The ASCII copy (each typographic look-alike as its ASCII character, a carriage return
+    alone as a line feed, every other non-ASCII character as ``?``), the set of non-ASCII
+    characters, the control test and the words (which share one translation) are what
+    their plain definitions give."""
     sc = scan(Document(text))
     read = "".join(LOOKALIKE_MAP.get(ord(c), c) for c in text)
+    read = re.sub("\r(?!\n)", "\n", read)  # a carriage return alone ends a line
     assert sc.text == read
     assert sc.ascii == "".join(c if c.isascii() else "?" for c in read)
     assert sc.nonascii == frozenset(c for c in text if not c.isascii())

@@ -1,4 +1,4 @@
-"""Letters as word processors, e-mail programs and PDF copies type them.
+"""Letters as word processors, e-mail programs, PDF copies and other systems type them.
 
 Real letters rarely reach the validator as the ASCII their author typed: Word makes quotes
 curly and `` - `` an en dash, an e-mail program pastes spaces that do not break, a PDF copy
@@ -50,6 +50,11 @@ RETYPED: dict[str, Callable[[str], str]] = {
     "non-breaking hyphen between digits": lambda t: re.sub(r"(?<=\w)-(?=\d)", "\u2011", t),
     "minus sign in group codes": lambda t: re.sub(r"\b(CO|PR|OA|PI|CR)-(?=\w)", "\\1\u2212", t),
     "byte-order mark": lambda t: "\ufeff" + t,
+    # line ends of other systems
+    "carriage returns alone (old Mac)": lambda t: t.replace("\n", "\r"),
+    "Unicode line separators": lambda t: t.replace("\n", "\u2028"),
+    # a letter forwarded in an e-mail reply
+    "quoted in a reply": lambda t: re.sub(r"(?m)^", "> ", t),
 }
 
 
@@ -104,9 +109,9 @@ def test_a_defect_survives_retyping_at_the_same_place(name: str, way: str) -> No
     assert {f.rule_id for f in after.errors} == set(expect["errors"])  # type: ignore[call-overload]
     wanted = set(expect.get("find", ()))  # type: ignore[call-overload]
     assert wanted <= set(after.by_rule())
-    # the defects are found where they were (a byte-order mark is one more character on the
-    # first line: there, the lines are compared)
-    where = _shown if way != "byte-order mark" else _lines
+    # the defects are found where they were (a byte-order mark or a quote mark puts more
+    # characters on a line: there, the lines are compared)
+    where = _lines if way in ("byte-order mark", "quoted in a reply") else _shown
     assert {s for s in where(before) if s[0] in wanted} == {
         s for s in where(after) if s[0] in wanted
     }

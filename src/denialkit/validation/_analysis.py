@@ -78,6 +78,10 @@ _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
 _FEW_MARKS: Final = 32
 _DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
+# for the written-out dates: a line break inside a date ("May\n20, 2026", as a wrapped line or
+# a PDF copy has it) reads as a space
+_LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
+_DIGITS0_ONE_LINE: Final = bytes.maketrans(b"0123456789\n\r", b"0" * 10 + b"  ")
 # letters stay, control characters (as _CONTROL_BYTES) become a vertical tab, anything else a
 # space: bytes.split() splits at both, and a vertical tab is there only for a control character
 _LETTER_RUNS: Final = bytes(
@@ -409,7 +413,10 @@ _MONTHS: Final = {
 }  # fmt: skip
 # What stands before the year of a named date, ``March 31st, `` or ``31 Mar. ``:
 #   (?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?
-#   |(?:the[ \t]+)?(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>[a-z]{3,9})\.?,?) \Z
+#   |(?:the[ \t]+)?(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>[a-z]{3,9})\.?,?)
+#   [ ]{0,2} \Z
+# (up to three spaces before the year: a line break read as a space, after a space or a
+# carriage return, as a wrapped line has it)
 # (a day before its month may be an ordinal, with "the" and "of": ``the 3rd of March, ``)
 # searched in the window of _DATE_WINDOW characters before the year. It is matched here
 # backwards, on the reversed text, anchored at the space before the year: every part is
@@ -417,7 +424,7 @@ _MONTHS: Final = {
 # them as the forward search's leftmost start does, so both find the same date; the anchored
 # match does not try every start in the window.
 _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
-    r" ,?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
+    r" {1,3},?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
     r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?:fo[ \t]+)?(?:ts|dn|dr|ht)?(?P<dd>[0-9]{1,2})"
     r"(?:[ \t]+eht(?![a-z]))?)"
 )
@@ -433,7 +440,7 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # ends within the window is the one the window gives). A date in the window has at most 17
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
-    r"0000 (?<!00000 )(?=(,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"0000 (?<!00000 )(?=( {0,2},?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
     r"|\.?([a-z]{3,9})[ \t]{1,20}(?:fo[ \t]{1,20})?(?:ts|dn|dr|ht)?(0{1,2})"
     r"(?:[ \t]{1,20}eht(?![a-z]))?)))"
 )
@@ -456,6 +463,9 @@ _TOP_LINES: Final = 30
 
 # bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
 # marks are read as spaces, so the label and its value are found as in plain text
+_LONE_CR_RE: Final = re.compile(r"\r(?!\n)")
+# the marks of quoted lines in an e-mail reply: ">", "> >", ">>" at the start of a line
+_QUOTE_MARKS_RE: Final = re.compile(r"(?m)^(?:[ \t]*+>)++")
 _BOLD_LABEL_RE: Final = re.compile(r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*")
 
 
@@ -1032,6 +1042,14 @@ class Scan:
             if not nonascii.isdisjoint(_LOOKALIKES):
                 text = text.translate(_LOOKALIKE_MAP)
                 ascii_text = text.encode("ascii", "replace").decode("ascii")
+        if "\r" in ascii_text and _LONE_CR_RE.search(ascii_text) is not None:
+            # a carriage return alone ends a line, as on old Macs
+            text = _LONE_CR_RE.sub("\n", text)
+            ascii_text = _LONE_CR_RE.sub("\n", ascii_text)
+        if ">" in ascii_text and _QUOTE_MARKS_RE.search(ascii_text) is not None:
+            # a letter quoted in an e-mail reply ("> Dear ..."): the marks read as spaces
+            text = _QUOTE_MARKS_RE.sub(_blank, text)
+            ascii_text = _QUOTE_MARKS_RE.sub(_blank, ascii_text)
         if "**" in ascii_text:
             ascii_text = _BOLD_LABEL_RE.sub(_blank, ascii_text)
         self.text = text
@@ -1087,8 +1105,9 @@ class Scan:
 
     @_lazy
     def digits0_rev(self) -> str:
-        """:attr:`digits0` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
-        return self.digits0[::-1]
+        """:attr:`digits0` reversed, with every line break a space (a written-out date may be
+        wrapped): offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.low.encode("ascii").translate(_DIGITS0_ONE_LINE).decode("ascii")[::-1]
 
     @_lazy
     def _letter_runs(self) -> bytes:
@@ -1174,8 +1193,9 @@ class Scan:
 
     @_lazy
     def rev(self) -> str:
-        """``low`` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
-        return self.low[::-1]
+        """``low`` reversed, with every line break a space (as :attr:`digits0_rev`): offset
+        ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.low.encode("ascii").translate(_LINE_BREAK_AS_SPACE).decode("ascii")[::-1]
 
     @_lazy
     def folded(self) -> str:
@@ -1233,7 +1253,7 @@ class Scan:
                     continue
                 value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
                 found.setdefault(start, _new(TextDate, (start, e, value)))
-        if " 0000" in form:  # a year after a space
+        if " 0000" in form or "\n0000" in form:  # a year after a space or a line break
             self._named_dates(found)
         if "/" in form:
             self._short_year_dates(found)
