@@ -27,8 +27,10 @@ _SPACES = [" ", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f"]
 
 
 def _dk308_plain(text: str) -> list[tuple[int, str]]:
-    """DK308's findings by its definition: each line of the text is looked at in turn."""
-    low = scan(Document(text)).low
+    """DK308's findings by its definition: each line of the text is looked at in turn, but
+    for a line that goes on with a long line of prose before it (a wrapped paragraph)."""
+    sc = scan(Document(text))
+    low = sc.low
     lines = []
     start = 0
     for line in low.split("\n"):
@@ -41,6 +43,13 @@ def _dk308_plain(text: str) -> list[tuple[int, str]]:
             continue
         at = start + (len(line) - len(line.lstrip()))
         first = stripped.split(None, 1)[0]
+        before = lines[k - 1][1].rstrip(" \t\r") if k else ""
+        if (
+            sc.ascii[at].islower()
+            and len(before) >= 40
+            and (before[-1].isalnum() or before[-1] == ",")
+        ):
+            continue
         if (
             stripped.count(" ") <= 6
             and first.strip(",/&.#:-") in ph._FIELD_WORDS

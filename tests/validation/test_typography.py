@@ -149,3 +149,65 @@ def test_a_code_typed_by_a_word_processor_is_looked_up(typed: str) -> None:
 def test_other_non_ascii_in_a_code_is_still_refused() -> None:
     with pytest.raises(denialkit.InvalidCodeError, match="ASCII"):
         denialkit.parse("CO-１6")
+
+
+# ---- hard-wrapped prose: an e-mail program or a PDF copy breaks lines anywhere
+
+
+def _errors(text: str) -> set[str]:
+    return {f.rule_id for f in Validator(today=LETTER_DAY).check(text).errors}
+
+
+def test_a_request_wrapped_over_two_lines_is_a_request() -> None:
+    from .test_phrasings import PROVIDER
+
+    ask = "Please reconsider the denial and pay the claim."
+    assert ask in PROVIDER
+    wrapped = PROVIDER.replace(
+        ask,
+        "Because every element is documented in the enclosed note, we request\n"
+        "reconsideration of the denial and payment of the claim.",
+    )
+    assert _errors(wrapped) == set()
+    # a label line followed by a line that starts with a capital is no wrapped sentence
+    cut = PROVIDER.replace(ask, "Thank you for your attention to this matter and request\nReview")
+    assert "DK110" in _errors(cut)
+
+
+def test_a_wrapped_line_that_starts_like_an_instruction_is_prose() -> None:
+    from .test_phrasings import PROVIDER
+
+    text = PROVIDER.replace(
+        "The enclosed note documents why the\nvisit was needed",
+        "The enclosed note from the treating physician documents the findings and\n"
+        "explain why the visit was needed",
+    )
+    assert "explain why the visit" in text
+    assert "DK308" not in _errors(text)
+    # the same words on a line of their own, after a short line, are a template instruction
+    blank = PROVIDER.replace(
+        "Dear Reviewer:\n", "Dear Reviewer:\nExplain why the visit was needed\n"
+    )
+    assert "DK308" in _errors(blank)
+
+
+def validate_with_claim(text: str) -> denialkit.validation.Report:
+    """The report with a claim whose number is the letter's (2026-1234)."""
+    from .conftest import ccm21_claim
+
+    claim = ccm21_claim().evolve(claim_number="2026-1234")
+    return Validator(today=LETTER_DAY).check(text, claim=claim)
+
+
+def test_a_value_under_its_label_is_read() -> None:
+    from .test_phrasings import PROVIDER
+
+    under = PROVIDER.replace(
+        "Claim number: 2026-1234", "Claim number from the remittance:\n2026-1234"
+    )
+    assert _errors(under) == set()
+    report = validate_with_claim(under)
+    assert "DK210" not in report.by_rule()
+    # and a second claim number under its label is seen as one
+    other = PROVIDER.replace("Claim number: 2026-1234", "Claim number:\n2026-9999")
+    assert "DK210" in validate_with_claim(other).by_rule()

@@ -379,6 +379,29 @@ def _d(value: object) -> date | None:
     return None
 
 
+_WRAPPED_LINE: Final = 40
+
+
+def continues_sentence(ascii_text: str, nl: int) -> bool:
+    """Whether the line after the line feed at ``nl`` goes on with the sentence of the line
+    before it, as in a hard-wrapped paragraph (an e-mail program, a PDF copy): the line
+    before is a long line of prose (at least 40 characters, ending in a letter, a digit or a
+    comma) and this one starts with a small letter.
+
+    >>> continues_sentence("we ask that the plan reconsider its decision and\\npay the claim", 48)
+    True
+    >>> continues_sentence("Sincerely,\\nyour name", 10)
+    False
+    """
+    k, n = nl + 1, len(ascii_text)
+    while k < n and ascii_text[k] in " \t":
+        k += 1
+    if k >= n or not ("a" <= ascii_text[k] <= "z"):
+        return False
+    before = ascii_text[ascii_text.rfind("\n", 0, nl) + 1 : nl].rstrip(" \t\r")
+    return len(before) >= _WRAPPED_LINE and (before[-1].isalnum() or before[-1] == ",")
+
+
 def _line_end(text: str, pos: int, lines: int = 1, reach: int = 400) -> int:
     """The end of the line holding ``pos`` (or of the ``lines``-th line), looking at most
     ``reach`` characters ahead per line (so a scan never runs away on a huge line)."""
@@ -513,7 +536,18 @@ def _start(v: Labelled) -> int:
 
 
 def _value_after(text: str, pos: int) -> Labelled | None:
-    """The identifier-like value starting at ``pos`` (read from the original text)."""
+    """The identifier-like value starting at ``pos`` (read from the original text), or at
+    the start of the next line when a label's colon ends the line (a value put under its
+    label, or a wrapped line: "Claim number from the notice:\n01-26-052-0443")."""
+    if pos < len(text) and text[pos] in "\r\n":
+        back = pos - 1
+        while back >= 0 and text[back] in " \t":
+            back -= 1
+        if back < 0 or text[back] not in ":#":
+            return None
+        pos += 2 if text.startswith("\r\n", pos) else 1
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
     m = _VALUE_RE.match(text, pos)
     if m is None:
         return None
@@ -709,7 +743,8 @@ _SENTENCE_TAIL: Final = (
     rf"(?:[ \t]*\|[ \t]*|[ \t]+|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
     rf"|{_TAIL_SPACE}(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)"
     rf"(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?"
-    rf"(?:[ \t]*:[ \t]*|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))(?=[a-z0-9-]*[0-9])"
+    rf"(?:[ \t]*:[ \t]*(?:\r?\n[ \t]*)?|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))"
+    r"(?=[a-z0-9-]*[0-9])"
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")

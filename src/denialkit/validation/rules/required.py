@@ -32,6 +32,7 @@ from denialkit.validation._analysis import (
     _s,
     _wb,
     _words_at,
+    continues_sentence,
 )
 from denialkit.validation._model import Author, Document, Finding, Rule, Severity
 
@@ -373,15 +374,21 @@ def _has_imperative(text: str) -> bool:
     return _IMPERATIVE_LINE_RE.search(text) is not None
 
 
-def _has_request(low: str) -> bool:
+def _has_request(low: str, ascii_text: str) -> bool:
     for verb in _REQUEST_VERBS:
         i = low.find(verb)
         while i >= 0:
             if i == 0 or not low[i - 1].isalpha():
                 stop = i + len(verb) + _REQUEST_REACH
-                for j in (low.find(".", i, stop), low.find("\n", i, stop)):
-                    if j >= 0:
-                        stop = min(stop, j)
+                dot = low.find(".", i, stop)
+                if dot >= 0:
+                    stop = dot
+                # the sentence ends at a line break, unless a wrapped line goes on with it
+                nl = low.find("\n", i, stop)
+                while nl >= 0 and continues_sentence(ascii_text, nl):
+                    nl = low.find("\n", nl + 1, stop)
+                if nl >= 0:
+                    stop = nl
                 if _REQUEST_OBJECTS_RE.search(low, i + len(verb), stop):
                     return True
             i = low.find(verb, i + 1)
@@ -399,7 +406,7 @@ def _has_request(low: str) -> bool:
 )
 def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    if not _has_request(sc.low) and not _has_imperative(sc.ascii):
+    if not _has_request(sc.low, sc.ascii) and not _has_imperative(sc.ascii):
         found.append(
             r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
         )
