@@ -77,11 +77,10 @@ _ASCII_BYTES: Final = bytes(range(128))
 _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
 _FEW_MARKS: Final = 32
-_DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
-# for the written-out dates: a line break inside a date ("May\n20, 2026", as a wrapped line or
-# a PDF copy has it) reads as a space
-_LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
+# every digit a 0, and a line break a space: a line break inside a written-out date ("May\n20,
+# 2026", as a wrapped line or a PDF copy has it) reads as a space
 _DIGITS0_ONE_LINE: Final = bytes.maketrans(b"0123456789\n\r", b"0" * 10 + b"  ")
+_LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
 # letters stay, control characters (as _CONTROL_BYTES) become a vertical tab, anything else a
 # space: bytes.split() splits at both, and a vertical tab is there only for a control character
 _LETTER_RUNS: Final = bytes(
@@ -1165,14 +1164,15 @@ class Scan:
 
     @_lazy
     def digits0(self) -> str:
-        """``low`` with every digit as ``0``."""
-        return self.low.encode("ascii").translate(_DIGITS0_BYTES).decode("ascii")
+        """``low`` with every digit as ``0`` and every line break as a space (what the
+        searches on it read: a code's four digits, and a year with the date before it,
+        which may be wrapped)."""
+        return self.low.encode("ascii").translate(_DIGITS0_ONE_LINE).decode("ascii")
 
     @_lazy
     def digits0_rev(self) -> str:
-        """:attr:`digits0` reversed, with every line break a space (a written-out date may be
-        wrapped): offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
-        return self.low.encode("ascii").translate(_DIGITS0_ONE_LINE).decode("ascii")[::-1]
+        """:attr:`digits0` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.digits0[::-1]
 
     @_lazy
     def _letter_runs(self) -> bytes:
