@@ -3,9 +3,9 @@
 Word processors, e-mail programs and text copied out of PDFs put other characters where a
 typist writes ASCII: spaces that do not break, typographic dashes and quotes, bullets, and
 invisible marks (a byte-order mark, a zero-width space). Code text (``CO–16``) and the letter
-validator read each of them as its ASCII counterpart, one character for one, so offsets in
-the text do not move. The validator's rules on invisible and unusual characters still look
-at the letter's own text.
+validator read each visible one as its ASCII counterpart, one character for one, so offsets
+in the text do not move; the validator also reads invisible marks as spaces, while its rules
+on invisible and unusual characters still look at the letter's own text.
 
 >>> plain("CO\u201316, the patient\u2019s\u00a0claim")
 "CO-16, the patient's claim"
@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["LOOKALIKES", "LOOKALIKE_MAP", "plain"]
+__all__ = ["LOOKALIKES", "LOOKALIKE_MAP", "VISIBLE_MAP", "plain"]
 
-#: Each look-alike's code point, mapped to the ASCII character it stands for.
-LOOKALIKE_MAP: Final[dict[int, str]] = {
+#: Each visible look-alike's code point, mapped to the ASCII character it stands for.
+VISIBLE_MAP: Final[dict[int, str]] = {
     # spaces that do not break, and the typographic spaces
     **dict.fromkeys(map(ord, "\u00a0\u1680\u202f\u205f\u3000"), " "),
     **dict.fromkeys(range(0x2000, 0x200B), " "),
-    # invisible marks: a zero-width space, a word joiner, a byte-order mark
-    **dict.fromkeys(map(ord, "\u200b\u2060\ufeff"), " "),
     # hyphens, dashes and minus signs
     **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"),
     # curly single and double quotes, primes
@@ -35,10 +33,19 @@ LOOKALIKE_MAP: Final[dict[int, str]] = {
     **dict.fromkeys(map(ord, "\u2022\u2023\u2043\u25aa\u25cf\u25e6"), "-"),
 }
 
+#: The visible look-alikes and the invisible marks (a zero-width space, a word joiner, a
+#: byte-order mark), each read as a space: how the letter validator reads prose.
+LOOKALIKE_MAP: Final[dict[int, str]] = {
+    **VISIBLE_MAP,
+    **dict.fromkeys(map(ord, "\u200b\u2060\ufeff"), " "),
+}
+
 #: The look-alike characters themselves.
 LOOKALIKES: Final = frozenset(map(chr, LOOKALIKE_MAP))
 
 
 def plain(text: str) -> str:
-    """``text`` with each look-alike as its ASCII character; the length is unchanged."""
-    return text if text.isascii() else text.translate(LOOKALIKE_MAP)
+    """``text`` with each visible look-alike as its ASCII character; the length is
+    unchanged. Invisible marks stay: in a code or an identifier they are a defect to
+    report, not a character to read past."""
+    return text if text.isascii() else text.translate(VISIBLE_MAP)

@@ -102,3 +102,21 @@ def test_a_date_wrapped_over_two_lines_is_one_date() -> None:
     # and a user sees it as the letter's date of service
     text = "Claim 1234\nThe visit on March\n3, 2026 was denied.\n"
     assert date(2026, 3, 3) in scan(Document(text)).date_set
+
+
+def test_dates_as_other_systems_print_them() -> None:
+    assert found("seen 12-Mar-2026, billed 14-APR-2026") == [
+        (5, 16, date(2026, 3, 12)),
+        (25, 36, date(2026, 4, 14)),
+    ]
+    assert found("dated 03.12.2026 and 2026/03/12") == [
+        (6, 16, date(2026, 3, 12)),
+        (21, 31, date(2026, 3, 12)),
+    ]
+    # a month that is no month, or a letter glued before the day, is no date
+    assert found("12-Foo-2026 x12-Mar-2026") == []
+
+
+def test_a_letter_dated_with_its_weekday_is_dated() -> None:
+    text = "Jane Roe\n1 Main St\n\nTuesday, April 14, 2026\n\nDear Reviewer:\n"
+    assert scan(Document(text)).letter_date == (date(2026, 4, 14), 29)

@@ -379,6 +379,8 @@ def _d(value: object) -> date | None:
 
 
 _WRAPPED_LINE: Final = 40
+# what str.strip() takes for space in ASCII text, other than the line feed
+_INDENT: Final = " \t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
 def continues_sentence(ascii_text: str, nl: int) -> bool:
@@ -393,7 +395,7 @@ def continues_sentence(ascii_text: str, nl: int) -> bool:
     False
     """
     k, n = nl + 1, len(ascii_text)
-    while k < n and ascii_text[k] in " \t":
+    while k < n and ascii_text[k] in _INDENT:
         k += 1
     if k >= n or not ("a" <= ascii_text[k] <= "z"):
         return False
@@ -477,12 +479,15 @@ _NAMED_YEAR_REV_RE: Final = re.compile(
     r"(?:[ \t]{1,20}eht(?![a-z]))?)))"
 )
 _NUMERIC_BEFORE_YEAR_RE: Final = re.compile(
-    r"(?P<um>[0-9]{1,2})(?P<sep>[-/])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
+    r"(?P<um>[0-9]{1,2})(?P<sep>[-/.])(?P<ud>[0-9]{1,2})(?P=sep)\Z"
 )
+# the day and month before the year of "31-Mar-2026" (a form EHRs and remittances print)
+_MONTH_BEFORE_YEAR_RE: Final = re.compile(r"(?P<d>[0-9]{1,2})-(?P<mon>[a-z]{3,9})-\Z")
 _DATE_WINDOW: Final = 22
 # "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
 # ("Sent: Monday, April 6, 2026 9:14 PM"). Two patterns, each starting with its literal.
 _WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+_WEEKDAY_HEAD_RE: Final = re.compile(r"[ \t]*+(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*+")
 _DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*" + _WEEKDAY)
 _SENT_LABEL_RE: Final = re.compile(
     r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -538,7 +543,9 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 _SEP: Final = r"[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*"
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
-_SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
+# an id in groups: "NSH 6671 0392" (a word in small letters before numbers, "of 2026", is no
+# part of an id)
+_SPACED_VALUE_RE: Final = re.compile(r"(?=[A-Z0-9])[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -841,7 +848,12 @@ _DOB_LABEL_RES: Final[tuple[tuple[Gate | None, str, re.Pattern[str] | _WordLabel
     (_gate("d", "o"), "d.o.b", re.compile(r"d\.o\.b\.?" + _DOB_TAIL)),
 )
 _DOS_LABEL_RES: Final = ((None, "", _Vocab(_vocab.SERVICE_DATE_LABELS, r"[ \t]*[:#]?")),)
-_DOS_SENTENCE_RE: Final = re.compile(_phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*\Z")
+# the words before a date of service in a sentence, and a weekday between ("seen on Tuesday,
+# March 3, 2026")
+_DOS_SENTENCE_RE: Final = re.compile(
+    _phrases(_vocab.SERVICE_IN_SENTENCE) + r"[ \t]*\r?\n?[ \t]*" + _WEEKDAY + r"\Z"
+)
+_DOS_SENTENCE_REACH: Final = 36
 _PROC_CONTEXT_RE: Final = re.compile(_phrases(_vocab.PROCEDURE_CONTEXT))
 # A code of CPT or HCPCS shape, ``[0-9]{4}[0-9ft]`` or ``[a-v][0-9]{4}``, with nothing but
 # a space or punctuation other than / $ . , - before it and no letter or digit after it,
@@ -1291,13 +1303,16 @@ class Scan:
     @_lazy
     def dates(self) -> list[TextDate]:
         """Every date written in the text, in order: ``March 31, 2026``, ``Mar. 31st,
-        2026``, ``31 March 2026``, ``03/31/2026``, ``03-31-2026`` and ``2026-03-31``."""
+        2026``, ``31 March 2026``, ``03/31/2026``, ``03-31-2026``, ``03.31.2026``,
+        ``31-Mar-2026``, ``2026-03-31`` and ``2026/03/31``."""
         low, form = self.low, self.shape
         n = len(low)
         found: dict[int, TextDate] = {}
         value: date | None
-        if "-" in form:
-            for i in _finds(form, "0000-00-00"):
+        for sep in "-/":
+            if sep not in form:
+                continue
+            for i in _finds(form, f"0000{sep}00{sep}00"):
                 if (
                     not (i and form[i - 1] == "0")
                     and not (i + 10 < n and form[i + 10] == "0")
@@ -1307,7 +1322,7 @@ class Scan:
                         int(low[i : i + 4]), int(low[i + 5 : i + 7]), int(low[i + 8 : i + 10])
                     )
                     found.setdefault(i, _new(TextDate, (i, i + 10, value)))
-        for sep in "/-":
+        for sep in "/-.":
             if sep not in form:
                 continue
             for i in _finds(form, sep + "0000"):
@@ -1315,12 +1330,21 @@ class Scan:
                 if e < n and form[e] == "0":
                     continue
                 b = _NUMERIC_BEFORE_YEAR_RE.search(low, i - 5 if i > 5 else 0, i + 1)
-                if b is None or b.group("sep") != sep:
+                if b is not None and b.group("sep") == sep:
+                    month, day = int(b.group("um")), int(b.group("ud"))
+                elif sep == "-":  # "31-Mar-2026", "14-APR-2026"
+                    b = _MONTH_BEFORE_YEAR_RE.search(low, i - 13 if i > 13 else 0, i + 1)
+                    if b is None or b.group("mon") not in _MONTHS:
+                        continue
+                    month, day = _MONTHS[b.group("mon")], int(b.group("d"))
+                else:
                     continue
                 start = b.start()
-                if start and (form[start - 1] == "0" or low[start - 1] in "/-."):
+                if start and (
+                    form[start - 1] == "0" or low[start - 1] in "/-." or low[start - 1].isalpha()
+                ):
                     continue
-                value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
+                value = _make_date(int(low[i + 1 : e]), month, day)
                 found.setdefault(start, _new(TextDate, (start, e, value)))
         if " 0000" in form or "\n0000" in form:  # a year after a space or a line break
             self._named_dates(found)
@@ -1441,7 +1465,9 @@ class Scan:
         for t in self.dates_in(0, top):
             if t.value is None:
                 continue
-            head = _line_head(low, t.start, 8)
+            head = _line_head(low, t.start, 12)
+            if head and _WEEKDAY_HEAD_RE.fullmatch(head) is not None:
+                head = " " * len(head)  # "Tuesday, April 14, 2026" (as Word writes the date)
             tail = low[t.end : _line_end(low, t.end, reach=8)]
             # the letter's first words may be its date and a dash, in a letter of one
             # paragraph ("April 14, 2026 - To the Appeals Unit: ...")
@@ -1450,7 +1476,10 @@ class Scan:
                 and not head.strip()
                 and (
                     not tail.strip().strip(".")
-                    or (not low[: t.start].strip() and tail.lstrip()[:1] in ("-", "?", ":"))
+                    or (
+                        not low[: t.start - len(head)].strip()
+                        and tail.lstrip()[:1] in ("-", "?", ":")
+                    )
                 )
                 # a date wrapped onto a line of its own ends a sentence: no letter date
                 and not (
@@ -1584,7 +1613,9 @@ class Scan:
         text = self.text
         for m in _words_at(_NPI_LABEL_RE, self.low):
             v = _value_after(text, m.end())
-            if v is not None:
+            # a date after the label is no NPI ("the provider's NPI of 2026-10-10", an
+            # enclosure and its date)
+            if v is not None and not self.dates_in(v.start, v.start + len(v.value)):
                 out.append(v)
         return out
 
@@ -1632,7 +1663,9 @@ class Scan:
         low = self.low
         out = []
         for t in self.dates:
-            if t.value is not None and _DOS_SENTENCE_RE.search(low, max(0, t.start - 24), t.start):
+            if t.value is not None and _DOS_SENTENCE_RE.search(
+                low, max(0, t.start - _DOS_SENTENCE_REACH), t.start
+            ):
                 out.append(t)
         return out
 
