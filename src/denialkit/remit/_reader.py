@@ -301,6 +301,9 @@ class Reader:
         self._tl = 1
         self._base = 0
         self._seg0 = 0
+        # whether the current chunk starts where the delimiters were just read (an ISA there
+        # is the one they came from; one at the start of a later chunk may bring others)
+        self._fresh = False
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -437,6 +440,7 @@ class Reader:
             first = False
             self._raw, self._starts, self._base, self._seg0 = [buf], None, base, seg0
             eff, tchar = self._detect(buf)
+            self._fresh = True
             sep = self._delims.element
             comp = self._delims.component
             tx = self._tx
@@ -736,6 +740,7 @@ class Reader:
                         raise _too_long(cseg, coff)
                 seg0 += len(raw)
                 base += len(buf) - len(rest)
+                self._fresh = False
                 if eof:
                     buf = ""
                     break
@@ -1033,7 +1038,7 @@ class Reader:
         tx = self._tx
         if tag[:3] == "ISA" and tag != "ISA":
             # an interchange with other delimiters: read again from here
-            if i == 0:
+            if i == 0 and self._fresh:
                 raise self.error("the ISA header is malformed", i)
             if tx is None and self._skip is None:
                 return _RESTART
@@ -1083,7 +1088,7 @@ class Reader:
             self._start_tx(e, i)
             return None
         if tag == "ISA":
-            if i != 0 and not self._same_delimiters(e):
+            if (i != 0 or not self._fresh) and not self._same_delimiters(e):
                 return _RESTART  # read again from here with the new delimiters
             if self._isa is not None:
                 raise self.error("ISA inside an interchange: the previous one has no IEA", i)

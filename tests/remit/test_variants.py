@@ -1,0 +1,99 @@
+"""Shapes of real 835s from many payers and clearinghouses, written small here with our own
+values: every CLP comes out as a claim with its amounts, or the reader raises the typed error.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from decimal import Decimal
+
+import pytest
+
+from denialkit import remit
+
+
+def _interchange(
+    control: str, *, sep: str = "*", comp: str = ":", term: str = "~", eol: str = "\n"
+) -> bytes:
+    """One interchange holding one 835 with two claims (our own values), in these delimiters."""
+    segments = [
+        f"ISA*00*          *00*          *ZZ*PAYERX         *ZZ*CLINICY        *260601*1200*"
+        f"{{*00501*{control}*0*P*{comp}",
+        "GS*HP*PAYERX*CLINICY*20260601*1200*7*X*005010X221A1",
+        "ST*835*0001",
+        "BPR*I*130*C*ACH*CCP*01*999999999*DA*1*1999999999**01*888888888*DA*2*20260602",
+        "TRN*1*T1*1999999999",
+        "N1*PR*PAYER X",
+        "N1*PE*CLINIC Y*XX*1234567893",
+        "LX*1",
+        "CLP*ACC1*1*200*100*0*12*PX1",
+        f"SVC*HC{comp}99213*200*100**1",
+        "CAS*CO*45*100",
+        "CLP*ACC2*4*50*0*0*12*PX2",
+        "CAS*CO*197*50",
+        "PLB*1234567893*20261231*WO" + comp + "R1*-30",
+        "SE*13*0001",
+        "GE*1*7",
+        f"IEA*1*{control}",
+    ]
+    return "".join(s.replace("*", sep) + term + eol for s in segments).encode("latin-1")
+
+
+class _Trickle(io.RawIOBase):
+    """A binary file that returns at most ``step`` bytes per read."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data, self._pos, self._step = data, 0, step
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        out = self._data[self._pos : self._pos + min(self._step, size if size > 0 else 1 << 30)]
+        self._pos += len(out)
+        return out
+
+
+def _read(source: object) -> tuple[list[remit.ClaimPayment], list[remit.Remittance]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        items = list(remit.stream(source))  # type: ignore[arg-type]
+    claims = [x for x in items if isinstance(x, remit.ClaimPayment)]
+    return claims, [x for x in items if isinstance(x, remit.Remittance)]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"sep": "|", "comp": "^", "term": "\n", "eol": ""},
+        {"sep": "^", "comp": ">", "term": "'", "eol": "\r\n"},
+        {"sep": "*", "comp": ":", "term": "'", "eol": ""},
+        {"sep": "*", "comp": ">", "term": "~", "eol": ""},
+    ],
+)
+@pytest.mark.parametrize("step", [None, 1, 7, 100])
+def test_interchanges_with_other_delimiters_one_after_another(
+    second: dict[str, str], step: int | None
+) -> None:
+    # the later interchanges hold no character of the first ones' terminator: the reader
+    # meets each new ISA at the start of the text it carries over to the next chunk (the
+    # first ones fill more than the reader's first look ahead, 4 KiB), and reads it again
+    first = [_interchange(f"00000000{k}") for k in range(1, 10)]
+    assert len(b"".join(first)) > 4096
+    data = (
+        b"".join(first)
+        + _interchange("000000010", **second)
+        + _interchange("000000011", sep="|", comp="\\", term="\x1c", eol="")
+    )
+    claims, remits = _read(data if step is None else _Trickle(data, step))
+    assert [c.patient_control_number for c in claims] == ["ACC1", "ACC2"] * 11
+    assert [c.charge for c in claims] == [Decimal(200), Decimal(50)] * 11
+    assert [a.key for c in claims for _, a in c.iter_adjustments()] == ["CO-45", "CO-197"] * 11
+    assert [r.header.interchange_control_number for r in remits][-3:] == [
+        "000000009",
+        "000000010",
+        "000000011",
+    ]
+    assert all(r.balanced for r in remits)
+    assert [r.header.delimiters.element for r in remits][-3:] == ["*", second["sep"], "|"]
