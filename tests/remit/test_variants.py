@@ -97,3 +97,28 @@ def test_interchanges_with_other_delimiters_one_after_another(
     ]
     assert all(r.balanced for r in remits)
     assert [r.header.delimiters.element for r in remits][-3:] == ["*", second["sep"], "|"]
+
+
+@pytest.mark.parametrize(
+    "joint",
+    [b"", b"\xef\xbb\xbf", b"\r\n\x1a", b"\x00" * 700, b"\x1a\xef\xbb\xbf", b"\n\x00\x00\n"],
+)
+@pytest.mark.parametrize("other", [False, True])
+@pytest.mark.parametrize("step", [None, 3, 100])
+def test_files_joined_end_to_end(joint: bytes, other: bool, step: int | None) -> None:
+    # 'cat a.835 b.835': each file may bring its byte-order mark, a DOS Ctrl-Z or the NUL
+    # bytes that padded it to a block size; the next file's interchange is read all the same
+    first = b"\xef\xbb\xbf" + b"".join(_interchange(f"00000000{k}") for k in range(1, 10))
+    second = (
+        _interchange("000000010", sep="|", comp="^", term="\n", eol="")
+        if other
+        else _interchange("000000010")
+    )
+    data = first + joint + second
+    claims, remits = _read(data if step is None else _Trickle(data, step))
+    assert len(claims) == 20 == len(remits) * 2
+    assert [c.patient_control_number for c in claims][-2:] == ["ACC1", "ACC2"]
+    assert remits[-1].header.interchange_control_number == "000000010"
+    assert all(r.balanced for r in remits)
+    # offsets still point at the first byte of each segment
+    assert data[claims[-1].offset : claims[-1].offset + 4] in (b"CLP*", b"CLP|")

@@ -93,6 +93,8 @@ _WS: Final = " \t\r\n"
 _PAD: Final = _WS + "\x00\x1a"
 _ISA_SCAN: Final = 440  # an ISA header and its line breaks fit in this many characters
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
+# what may come before the ISA of a file joined to the end of another one
+_JOIN: Final = _PAD + _BOM
 
 #: Segments that end a claim (loop 2100) when they appear inside one.
 _CLAIM_END: Final = frozenset(
@@ -366,7 +368,11 @@ class Reader:
                     base += 3
                 first = False
             if not first:
-                stripped = buf.lstrip(_WS)
+                # blanks; and where files were joined end to end, the NUL padding, Ctrl-Z
+                # and byte-order mark each one brought along
+                stripped = buf.lstrip(_PAD)
+                while stripped.startswith(_BOM):
+                    stripped = stripped[3:].lstrip(_PAD)
                 base += len(buf) - len(stripped)
                 buf = stripped
             if eof or (len(buf) >= _LOOKAHEAD and not first):
@@ -864,6 +870,8 @@ class Reader:
 
     def _unknown(self, tag: str, seg: str, i: int, in_line: bool) -> UnknownSegment:
         """Keep a segment the claim has no place for, and report it (an error if strict)."""
+        if self._junk(tag):
+            raise self._damaged(i)
         where = "a service line" if in_line else "a claim"
         known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
         if known:
@@ -874,6 +882,24 @@ class Reader:
             what = f"a segment whose id is not an X12 segment id is in {where}"
         self.report_at("placement", f"{what}; it is kept in the claim's unknown_segments", i)
         return UnknownSegment(tag, self._seg0 + i + 1, self.offset(i), seg)
+
+    def _junk(self, tag: str) -> bool:
+        """Whether a segment id holds control or non-ASCII bytes other than the delimiters
+        (which may be control bytes, and a composite may stand where an id belongs)."""
+        if tag.isascii() and tag.isprintable():
+            return False
+        d = self._delims
+        tag = tag.replace(d.component, "").replace(d.repetition or d.component, "")
+        return not (tag.isascii() and tag.isprintable())
+
+    def _damaged(self, i: int) -> X12ParseError:
+        """A segment id holding control or non-ASCII bytes: damage, never an unknown id (it
+        could be a CLP behind a few bytes of junk)."""
+        return self.error(
+            "a segment id holds control or non-ASCII bytes, which X12 text never has there: "
+            "the data is damaged",
+            i,
+        )
 
     def _entity_type_error(self, i: int) -> X12ParseError:
         """NM102 of a claim's NM1: the standard allows 1 and 2 only."""
@@ -1036,6 +1062,16 @@ class Reader:
         """Handle a segment outside a claim; returns a Remittance, _RESTART or None."""
         segno = self._seg0 + i + 1
         tx = self._tx
+        if self._junk(tag):
+            if (
+                tx is None
+                and self._skip is None
+                and not (i == 0 and self._fresh)
+                and tag.lstrip(_JOIN).startswith("ISA")
+            ):
+                return _RESTART  # the next file of files joined end to end
+            if self._skip is None:
+                raise self._damaged(i)
         if tag[:3] == "ISA" and tag != "ISA":
             # an interchange with other delimiters: read again from here
             if i == 0 and self._fresh:
