@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from denialkit import remit
+from denialkit.exceptions import X12ParseError
 
 
 def _interchange(
@@ -122,3 +123,38 @@ def test_files_joined_end_to_end(joint: bytes, other: bool, step: int | None) ->
     assert all(r.balanced for r in remits)
     # offsets still point at the first byte of each segment
     assert data[claims[-1].offset : claims[-1].offset + 4] in (b"CLP*", b"CLP|")
+
+
+def _lower_ids(data: bytes, sep: bytes = b"*") -> bytes:
+    """``data`` with every segment id in lower case (values left as they are)."""
+    out = []
+    for seg in data.split(b"~\n"):
+        tag, s, rest = seg.partition(sep)
+        out.append(tag.lower() + s + rest)
+    return b"~\n".join(out)
+
+
+@pytest.mark.parametrize("step", [None, 2, 100])
+def test_segment_ids_in_lower_case_read_as_upper_case(step: int | None) -> None:
+    upper = b"".join(_interchange(f"00000000{k}") for k in range(1, 10))
+    lower = _lower_ids(upper)
+    assert b"clp*ACC1" in lower and b"isa*00" in lower
+    # a file all in lower case, and one whose later interchanges are
+    for data in (lower, upper + lower, lower + upper):
+        claims, remits = _read(data if step is None else _Trickle(data, step))
+        assert [c.patient_control_number for c in claims] == ["ACC1", "ACC2"] * (
+            len(data) // len(upper) * 9
+        )
+        assert all(r.balanced for r in remits)
+        assert [a.key for _, a in claims[0].iter_adjustments()] == ["CO-45"]
+        assert claims[0].lines[0].procedure == "99213"
+
+
+@pytest.mark.parametrize("tag", [b"clp", b"Clp", b"svc", b"cas", b"lx", b"se"])
+def test_one_lower_case_id_among_upper_case_ones_raises_where_it_is(tag: bytes) -> None:
+    data = _interchange("000000001")
+    at = data.index(b"\n" + tag.upper() + b"*") + 1
+    bad = data[:at] + tag + data[at + len(tag) :]
+    segment = data[:at].count(b"~")
+    with pytest.raises(X12ParseError, match=rf"^segment {segment + 1}, byte {at}: .*upper case"):
+        _read(bad)

@@ -104,6 +104,12 @@ _CLAIM_END: Final = frozenset(
 _HEADER: Final = frozenset(
     {"BPR", "TRN", "CUR", "REF", "DTM", "N1", "N2", "N3", "N4", "PER", "RDM"}
 )
+#: Every segment id of an 835 and its envelope.
+_IDS: Final = (
+    _CLAIM_END
+    | _HEADER
+    | frozenset({"CAS", "NM1", "MIA", "MOA", "DTM", "REF", "AMT", "QTY", "SVC", "LQ", "PER"})
+)
 _STATUS_CODES: Final = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
 #: The status codes a claim's start needs no other look at (4, denied, is counted).
 _PAID_STATUS: Final = _STATUS_CODES - {"4"}
@@ -306,6 +312,7 @@ class Reader:
         # whether the current chunk starts where the delimiters were just read (an ISA there
         # is the one they came from; one at the start of a later chunk may bring others)
         self._fresh = False
+        self._fold = False  # whether segment ids are read in upper case (see _detect)
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -481,6 +488,8 @@ class Reader:
                     inner = "".join(segs)
                     if "\n" in inner or "\r" in inner:
                         segs = list(map(_unwrapped, segs))
+                if self._fold:
+                    segs = list(map(_upper_id, segs))
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -872,6 +881,8 @@ class Reader:
         """Keep a segment the claim has no place for, and report it (an error if strict)."""
         if self._junk(tag):
             raise self._damaged(i)
+        if not tag.isupper() and tag.upper() in _IDS:
+            raise self._lower_case(tag, i)
         where = "a service line" if in_line else "a claim"
         known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
         if known:
@@ -891,6 +902,14 @@ class Reader:
         d = self._delims
         tag = tag.replace(d.component, "").replace(d.repetition or d.component, "")
         return not (tag.isascii() and tag.isprintable())
+
+    def _lower_case(self, tag: str, i: int) -> X12ParseError:
+        return self.error(
+            f"a segment id is not in upper case ({_tag(tag[:3].upper())}) while the "
+            "interchange's are: X12 ids are upper case, and the reader does not guess which "
+            "loop it belongs to",
+            i,
+        )
 
     def _damaged(self, i: int) -> X12ParseError:
         """A segment id holding control or non-ASCII bytes: damage, never an unknown id (it
@@ -942,10 +961,15 @@ class Reader:
             raise self.error("the interchange has no IEA: the data is truncated", 0)
         if self._tx is not None or self._skip is not None:
             raise self.error("the transaction set has no SE: the data is truncated", 0)
-        if buf.startswith("ISA") or _unwrapped(buf[:8]).startswith("ISA"):
+        # an interchange (or bare transaction set) whose ids are in lower case ("isa*00*...~
+        # gs*hp*...") has them read in upper case, as X12 ids are; nothing else of it changes
+        head = buf[:3] if buf.startswith("ISA") else _unwrapped(buf[:8])[:3]
+        is_isa = head.upper() == "ISA"
+        self._fold = head != "ISA" if is_isa else buf[:2] != "ST" and buf[:2].upper() == "ST"
+        if is_isa:
             sep, comp, rep, eff, tchar = self._isa_delimiters(buf)
             self._envelope = True
-        elif buf.startswith("ST"):
+        elif buf[:2].upper() == "ST":
             sep = buf[2:3]
             if not sep or sep.isalnum() or sep in _WS:
                 raise self.error("the data does not start with an ISA or ST segment", 0)
@@ -1072,6 +1096,17 @@ class Reader:
                 return _RESTART  # the next file of files joined end to end
             if self._skip is None:
                 raise self._damaged(i)
+        if not tag.isupper() and tag[:3].upper() in _IDS:
+            # one id in lower case among upper-case ones: a new interchange is read again (its
+            # case is seen there); any other would be set aside, with the claim it may be
+            if (
+                tag[:3].upper() == "ISA"
+                and tx is None
+                and self._skip is None
+                and not (i == 0 and self._fresh)
+            ):
+                return _RESTART
+            raise self._lower_case(tag, i)
         if tag[:3] == "ISA" and tag != "ISA":
             # an interchange with other delimiters: read again from here
             if i == 0 and self._fresh:
@@ -1402,6 +1437,13 @@ def _int(e: list[str], k: int) -> int | None:
         if s.isdigit():
             return int(s)
     return None
+
+
+def _upper_id(segment: str) -> str:
+    """``segment`` with its id (the first three characters, or two and the separator) in
+    upper case."""
+    head = segment[:3]
+    return head.upper() + segment[3:] if head.isascii() else segment
 
 
 def _unwrapped(text: str) -> str:
