@@ -158,3 +158,19 @@ def test_one_lower_case_id_among_upper_case_ones_raises_where_it_is(tag: bytes) 
     segment = data[:at].count(b"~")
     with pytest.raises(X12ParseError, match=rf"^segment {segment + 1}, byte {at}: .*upper case"):
         _read(bad)
+
+
+def test_a_padded_transaction_set_id_is_still_an_835() -> None:
+    data = _interchange("000000001").replace(b"ST*835*", b"ST* 835 *")
+    claims, remits = _read(data)
+    assert len(claims) == 2 and remits[0].balanced
+
+
+def test_padded_amounts_stop_the_read_where_they_are_never_lose_the_claim() -> None:
+    # blanks inside an amount element are outside the X12 number grammar (the one policy,
+    # see test_amounts): a padded file raises at its first required amount
+    data = _interchange("000000001").replace(b"ST*835*", b"ST* 835 *")
+    data = data.replace(b"CLP*ACC1*1*200*", b"CLP*ACC1*1*200   *")
+    at = data.index(b"CLP*ACC1")
+    with pytest.raises(X12ParseError, match=rf"^segment 9, byte {at}: CLP03 is not an X12 number"):
+        _read(data)

@@ -1224,7 +1224,7 @@ class Reader:
             self.report_at("placement", "a transaction set outside a functional group", i)
         if self._gs is not None:
             self._gs.count += 1
-        kind = e[1] if len(e) > 1 else ""
+        kind = e[1].strip(" ") if len(e) > 1 else ""  # a padded " 835 " is an 835
         segno = self._seg0 + i + 1
         if kind != "835":
             self._skip = _Skip(segno)
