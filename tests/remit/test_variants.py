@@ -174,3 +174,13 @@ def test_padded_amounts_stop_the_read_where_they_are_never_lose_the_claim() -> N
     at = data.index(b"CLP*ACC1")
     with pytest.raises(X12ParseError, match=rf"^segment 9, byte {at}: CLP03 is not an X12 number"):
         _read(data)
+
+
+@pytest.mark.parametrize("st01", [b"8\x0735", b"853", b"", b"277"])
+def test_claims_in_a_set_whose_st01_is_not_835_raise_instead_of_being_skipped(st01: bytes) -> None:
+    data = _interchange("000000001").replace(b"ST*835*", b"ST*" + st01 + b"*")
+    at = data.index(b"CLP*ACC1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the set is reported as skipped first
+        with pytest.raises(X12ParseError, match=rf"^segment 9, byte {at}: a CLP .* not an 835"):
+            list(remit.claims(data))

@@ -1123,6 +1123,15 @@ class Reader:
                 self._skip = None
             elif tag in ("ST", "GE", "IEA", "ISA", "GS"):
                 raise self.error(f"{tag} inside a transaction set: the previous one has no SE", i)
+            elif tag == "CLP":
+                # a claim payment is an 835's alone: this set's ST01 is wrong or damaged, and
+                # skipping it would lose the claim
+                raise self.error(
+                    "a CLP segment (a claim) inside a transaction set that is not an 835 (its "
+                    f"ST01 says otherwise, at segment {self._skip.segment}): the claim cannot "
+                    "be read as it stands",
+                    i,
+                )
             return None
         if tx is not None:
             if tag == "SE":
