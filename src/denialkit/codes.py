@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from denialkit._repr import fields_repr, tolerant
+from denialkit._typography import plain
 
 from .exceptions import InvalidCodeError, UnknownCodeError
 
@@ -577,6 +578,12 @@ def parse(text: str) -> CodeRef:
 
     >>> [str(parse(t)) for t in ["CO-16", "co16", "CO 16", "16", "n290", "MA130", "ccm21"]]
     ['CO-16', 'CO-16', 'CO-16', '16', 'N290', 'MA130', 'CCM21']
+
+    A dash or space a word processor typed (an en dash, a space that does not break) counts
+    as the ASCII one:
+
+    >>> str(parse("CO\u201316")), str(parse("PR\u00a02"))
+    ('CO-16', 'PR-2')
     """
     if not isinstance(text, str):
         raise TypeError(f"a code must be given as str, not {type(text).__name__}")
@@ -584,7 +591,7 @@ def parse(text: str) -> CodeRef:
         raise InvalidCodeError(
             f"{_describe(text)} is too long to be a denial code (codes are at most 8 characters)"
         )
-    s = text.strip().upper()
+    s = plain(text).strip().upper()
     if not s:
         raise InvalidCodeError("an empty string is not a denial code")
     if not s.isascii():

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from denialkit._typography import LOOKALIKE_MAP
 from denialkit.validation import Document, Validator, _analysis
 from denialkit.validation._analysis import _fold, scan
 from denialkit.validation.rules import hygiene
@@ -26,8 +27,10 @@ _SPACES = [" ", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f"]
 
 
 def _dk308_plain(text: str) -> list[tuple[int, str]]:
-    """DK308's findings by its definition: each line of the text is looked at in turn."""
-    low = scan(Document(text)).low
+    """DK308's findings by its definition: each line of the text is looked at in turn, but
+    for a line that goes on with a long line of prose before it (a wrapped paragraph)."""
+    sc = scan(Document(text))
+    low = sc.low
     lines = []
     start = 0
     for line in low.split("\n"):
@@ -40,6 +43,13 @@ def _dk308_plain(text: str) -> list[tuple[int, str]]:
             continue
         at = start + (len(line) - len(line.lstrip()))
         first = stripped.split(None, 1)[0]
+        before = lines[k - 1][1].rstrip(" \t\r") if k else ""
+        if (
+            sc.ascii[at].islower()
+            and len(before) >= 40
+            and (before[-1].isalnum() or before[-1] == ",")
+        ):
+            continue
         if (
             stripped.count(" ") <= 6
             and first.strip(",/&.#:-") in ph._FIELD_WORDS
@@ -70,8 +80,10 @@ def _offsets(rule_id: str, text: str) -> list[tuple[int, str]]:
 
 
 def _offset(text: str, line: int, column: int) -> int:
+    # lines end as an editor ends them: a line feed, a carriage return alone or before a
+    # line feed, a Unicode line or paragraph separator
     starts = [0]
-    starts.extend(i + 1 for i, c in enumerate(text) if c == "\n")
+    starts.extend(m.end() for m in re.finditer("\r\n?|[\n\u2028\u2029]", text))
     return starts[line - 1] + column - 1
 
 
@@ -390,10 +402,12 @@ def _named_dates_per_year(text: str) -> list[tuple[int, int, object]]:
     """Written-out dates read the way the validator read them before: one anchored match on
     the reversed text for each space and year, within the window before it."""
     sc = scan(Document(text))
-    low, rev = sc.low, sc.low[::-1]
+    low = sc.low
+    one_line = low.replace("\n", " ").replace("\r", " ")  # a wrapped date reads as one
+    rev = one_line[::-1]
     n = len(low)
     out = []
-    for y in re.finditer(" 0000(?!0)", sc.shape):
+    for y in re.finditer(" 0000(?!0)", sc.shape.replace("\n", " ").replace("\r", " ")):
         j = y.start()
         lo = j - _analysis._DATE_WINDOW if j > _analysis._DATE_WINDOW else 0
         b = _analysis._NAMED_BEFORE_YEAR_REV_RE.match(rev, n - 1 - j, n - lo)
@@ -575,17 +589,23 @@ def test_a_first_word_ruled_out_by_its_phrases_words_starts_no_match(text: str) 
 
 _CHAR_PIECES = st.sampled_from(
     ["a", "Zoë", "ễ", "?", "??", "\udcc3", "💥", "\x07", "\x0b", "\x0c", "\x1c", "\x7f", "\t",
-     "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85"]
+     "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85",
+     "\u00a0", "\u2013", "\u2019", "\u2022", "\u00a0" * 40]
 )  # fmt: skip
 
 
 @settings(max_examples=500)
 @given(st.lists(_CHAR_PIECES, max_size=12).map("".join))
 def test_the_text_forms_are_their_definitions(text: str) -> None:
-    """The ASCII copy, the set of non-ASCII characters, the control test and the words
-    (which share one translation) are what their plain definitions give."""
+    """The ASCII copy (each typographic look-alike as its ASCII character, a carriage return
+    alone as a line feed, every other non-ASCII character as ``?``), the set of non-ASCII
+    characters, the control test and the words (which share one translation) are what
+    their plain definitions give."""
     sc = scan(Document(text))
-    assert sc.ascii == "".join(c if c.isascii() else "?" for c in text)
+    read = "".join(LOOKALIKE_MAP.get(ord(c), c) for c in text)
+    read = re.sub("\r(?!\n)", "\n", read)  # a carriage return alone ends a line
+    assert sc.text == read
+    assert sc.ascii == "".join(c if c.isascii() else "?" for c in read)
     assert sc.nonascii == frozenset(c for c in text if not c.isascii())
     controls = {chr(b) for b in _analysis._CONTROL_BYTES}
     assert sc.controls == any(c in controls for c in text)

@@ -3,7 +3,7 @@
 The validator finds a written-out date by reading backwards from its year, in one anchored
 match on the reversed text. These tests hold it to the plain definition: for each year, the
 leftmost place in the 22 characters before it from which "March 31st, " or "31 Mar. " runs
-up to the year.
+up to the year (a line break counting as a space).
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ _MONTHS = {
 }  # fmt: skip
 _BEFORE_YEAR = re.compile(
     r"(?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?"
-    r"|(?P<dd>[0-9]{1,2})[ \t]+(?P<dm>[a-z]{3,9})\.?,?) \Z"
+    r"|(?P<dd>[0-9]{1,2})[ \t]+(?P<dm>[a-z]{3,9})\.?,?) {1,3}\Z"
 )
 
 
 def named_dates(text: str) -> list[tuple[int, int, date | None]]:
-    """Written-out dates by the plain definition: ``(start, end, date or None)``."""
-    low = text.lower()
+    """Written-out dates by the plain definition: ``(start, end, date or None)``; a line
+    break inside a date reads as a space (a wrapped line)."""
+    low = text.lower().replace("\n", " ").replace("\r", " ")
     out = []
     for y in re.finditer(r" (?=[0-9]{4}(?![0-9]))", low):
         j = y.start()
@@ -62,7 +63,7 @@ _PIECES = st.sampled_from(
     [
         "march", "mar", "sept", "september", "may", "december", "ember", "xmarch", "feb",
         "1", "3", "30", "31", "123", "2026", "1999", "20261", " 2026", "  ", " ", "\t",
-        " " * 17, ",", ".", "st", "nd", "th", "on ", "x", "\n", "0",
+        " " * 17, ",", ".", "st", "nd", "th", "on ", "x", "\n", "\r\n", "0",
     ]
 )  # fmt: skip
 
@@ -91,3 +92,13 @@ def test_the_leftmost_start_in_the_window_counts() -> None:
 def test_a_user_sees_an_impossible_date_and_not_a_possible_one() -> None:
     by_rule = validate_text("Dated February 30, 2026 and March 3, 2026.\n").by_rule()
     assert [str(f.location) for f in by_rule["DK401"]] == ["1:7"]
+
+
+def test_a_date_wrapped_over_two_lines_is_one_date() -> None:
+    # a hard-wrapped line (an e-mail program, a PDF copy) may break a date anywhere
+    assert found("done on May\n20, 2026.") == [(8, 20, date(2026, 5, 20))]
+    assert found("done on May 20,\r\n2026.") == [(8, 21, date(2026, 5, 20))]
+    assert found("on the 3rd of\nMarch 2026") == [(3, 24, date(2026, 3, 3))]
+    # and a user sees it as the letter's date of service
+    text = "Claim 1234\nThe visit on March\n3, 2026 was denied.\n"
+    assert date(2026, 3, 3) in scan(Document(text)).date_set

@@ -56,6 +56,8 @@ from denialkit._ids import (
     ssn_like,
 )
 from denialkit._repr import fields_repr
+from denialkit._typography import LOOKALIKE_MAP as _LOOKALIKE_MAP
+from denialkit._typography import LOOKALIKES as _LOOKALIKES
 from denialkit.claim import Claim, PlanType
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.deadlines import deadline_for
@@ -76,6 +78,10 @@ _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
 _FEW_MARKS: Final = 32
 _DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
+# for the written-out dates: a line break inside a date ("May\n20, 2026", as a wrapped line or
+# a PDF copy has it) reads as a space
+_LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
+_DIGITS0_ONE_LINE: Final = bytes.maketrans(b"0123456789\n\r", b"0" * 10 + b"  ")
 # letters stay, control characters (as _CONTROL_BYTES) become a vertical tab, anything else a
 # space: bytes.split() splits at both, and a vertical tab is there only for a control character
 _LETTER_RUNS: Final = bytes(
@@ -289,6 +295,8 @@ def _find_value(sc: Scan, value: str) -> int:
     end, where the text's is checked.) Other values fall back to :func:`_find_word`. Both
     look at most at the first :data:`MAX_VALUE` characters.
     """
+    if not value.isascii():
+        value = value.translate(_LOOKALIKE_MAP)  # as the scan's text reads it
     v = value[:MAX_VALUE] if len(value) > MAX_VALUE else value
     cut = len(v) < len(value)
     if not v:
@@ -371,6 +379,29 @@ def _d(value: object) -> date | None:
     return None
 
 
+_WRAPPED_LINE: Final = 40
+
+
+def continues_sentence(ascii_text: str, nl: int) -> bool:
+    """Whether the line after the line feed at ``nl`` goes on with the sentence of the line
+    before it, as in a hard-wrapped paragraph (an e-mail program, a PDF copy): the line
+    before is a long line of prose (at least 40 characters, ending in a letter, a digit or a
+    comma) and this one starts with a small letter.
+
+    >>> continues_sentence("we ask that the plan reconsider its decision and\\npay the claim", 48)
+    True
+    >>> continues_sentence("Sincerely,\\nyour name", 10)
+    False
+    """
+    k, n = nl + 1, len(ascii_text)
+    while k < n and ascii_text[k] in " \t":
+        k += 1
+    if k >= n or not ("a" <= ascii_text[k] <= "z"):
+        return False
+    before = ascii_text[ascii_text.rfind("\n", 0, nl) + 1 : nl].rstrip(" \t\r")
+    return len(before) >= _WRAPPED_LINE and (before[-1].isalnum() or before[-1] == ",")
+
+
 def _line_end(text: str, pos: int, lines: int = 1, reach: int = 400) -> int:
     """The end of the line holding ``pos`` (or of the ``lines``-th line), looking at most
     ``reach`` characters ahead per line (so a scan never runs away on a huge line)."""
@@ -405,7 +436,10 @@ _MONTHS: Final = {
 }  # fmt: skip
 # What stands before the year of a named date, ``March 31st, `` or ``31 Mar. ``:
 #   (?:(?P<mn>[a-z]{3,9})\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?
-#   |(?:the[ \t]+)?(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>[a-z]{3,9})\.?,?) \Z
+#   |(?:the[ \t]+)?(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>[a-z]{3,9})\.?,?)
+#   [ ]{0,2} \Z
+# (up to three spaces before the year: a line break read as a space, after a space or a
+# carriage return, as a wrapped line has it)
 # (a day before its month may be an ordinal, with "the" and "of": ``the 3rd of March, ``)
 # searched in the window of _DATE_WINDOW characters before the year. It is matched here
 # backwards, on the reversed text, anchored at the space before the year: every part is
@@ -413,7 +447,7 @@ _MONTHS: Final = {
 # them as the forward search's leftmost start does, so both find the same date; the anchored
 # match does not try every start in the window.
 _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
-    r" ,?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
+    r" {1,3},?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
     r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?:fo[ \t]+)?(?:ts|dn|dr|ht)?(?P<dd>[0-9]{1,2})"
     r"(?:[ \t]+eht(?![a-z]))?)"
 )
@@ -429,7 +463,7 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # ends within the window is the one the window gives). A date in the window has at most 17
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
-    r"0000 (?<!00000 )(?=(,?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"0000 (?<!00000 )(?=( {0,2},?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
     r"|\.?([a-z]{3,9})[ \t]{1,20}(?:fo[ \t]{1,20})?(?:ts|dn|dr|ht)?(0{1,2})"
     r"(?:[ \t]{1,20}eht(?![a-z]))?)))"
 )
@@ -452,6 +486,9 @@ _TOP_LINES: Final = 30
 
 # bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
 # marks are read as spaces, so the label and its value are found as in plain text
+_LONE_CR_RE: Final = re.compile(r"\r(?!\n)")
+# the marks of quoted lines in an e-mail reply: ">", "> >", ">>" at the start of a line
+_QUOTE_MARKS_RE: Final = re.compile(r"(?m)^(?:[ \t]*+>)++")
 _BOLD_LABEL_RE: Final = re.compile(r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*")
 
 
@@ -499,7 +536,18 @@ def _start(v: Labelled) -> int:
 
 
 def _value_after(text: str, pos: int) -> Labelled | None:
-    """The identifier-like value starting at ``pos`` (read from the original text)."""
+    """The identifier-like value starting at ``pos`` (read from the original text), or at
+    the start of the next line when a label's colon ends the line (a value put under its
+    label, or a wrapped line: "Claim number from the notice:\n01-26-052-0443")."""
+    if pos < len(text) and text[pos] in "\r\n":
+        back = pos - 1
+        while back >= 0 and text[back] in " \t":
+            back -= 1
+        if back < 0 or text[back] not in ":#":
+            return None
+        pos += 2 if text.startswith("\r\n", pos) else 1
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
     m = _VALUE_RE.match(text, pos)
     if m is None:
         return None
@@ -695,7 +743,8 @@ _SENTENCE_TAIL: Final = (
     rf"(?:[ \t]*\|[ \t]*|[ \t]+|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
     rf"|{_TAIL_SPACE}(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)"
     rf"(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?"
-    rf"(?:[ \t]*:[ \t]*|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))(?=[a-z0-9-]*[0-9])"
+    rf"(?:[ \t]*:[ \t]*(?:\r?\n[ \t]*)?|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))"
+    r"(?=[a-z0-9-]*[0-9])"
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
@@ -988,7 +1037,9 @@ class Scan:
     """What the built-in rules read from one document, worked out once, on first use.
 
     Attributes:
-        text: the letter text.
+        text: the letter text, with each typographic look-alike (a space that does not break,
+            a dash, a curly quote, a bullet) as its ASCII character (see
+            :mod:`denialkit._typography`).
         ascii: the text with every non-ASCII character replaced by ``?`` (same offsets).
         low: ``ascii`` in lower case.
         nonascii: the distinct non-ASCII characters of the text.
@@ -1023,6 +1074,17 @@ class Scan:
             else:
                 raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
                 nonascii = frozenset(raw.decode("utf-8", "surrogatepass"))
+            if not nonascii.isdisjoint(_LOOKALIKES):
+                text = text.translate(_LOOKALIKE_MAP)
+                ascii_text = text.encode("ascii", "replace").decode("ascii")
+        if "\r" in ascii_text and _LONE_CR_RE.search(ascii_text) is not None:
+            # a carriage return alone ends a line, as on old Macs
+            text = _LONE_CR_RE.sub("\n", text)
+            ascii_text = _LONE_CR_RE.sub("\n", ascii_text)
+        if ">" in ascii_text and _QUOTE_MARKS_RE.search(ascii_text) is not None:
+            # a letter quoted in an e-mail reply ("> Dear ..."): the marks read as spaces
+            text = _QUOTE_MARKS_RE.sub(_blank, text)
+            ascii_text = _QUOTE_MARKS_RE.sub(_blank, ascii_text)
         if "**" in ascii_text:
             ascii_text = _BOLD_LABEL_RE.sub(_blank, ascii_text)
         self.text = text
@@ -1078,8 +1140,9 @@ class Scan:
 
     @_lazy
     def digits0_rev(self) -> str:
-        """:attr:`digits0` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
-        return self.digits0[::-1]
+        """:attr:`digits0` reversed, with every line break a space (a written-out date may be
+        wrapped): offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.low.encode("ascii").translate(_DIGITS0_ONE_LINE).decode("ascii")[::-1]
 
     @_lazy
     def _letter_runs(self) -> bytes:
@@ -1165,8 +1228,9 @@ class Scan:
 
     @_lazy
     def rev(self) -> str:
-        """``low`` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
-        return self.low[::-1]
+        """``low`` reversed, with every line break a space (as :attr:`digits0_rev`): offset
+        ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.low.encode("ascii").translate(_LINE_BREAK_AS_SPACE).decode("ascii")[::-1]
 
     @_lazy
     def folded(self) -> str:
@@ -1224,7 +1288,7 @@ class Scan:
                     continue
                 value = _make_date(int(low[i + 1 : e]), int(b.group("um")), int(b.group("ud")))
                 found.setdefault(start, _new(TextDate, (start, e, value)))
-        if " 0000" in form:  # a year after a space
+        if " 0000" in form or "\n0000" in form:  # a year after a space or a line break
             self._named_dates(found)
         if "/" in form:
             self._short_year_dates(found)

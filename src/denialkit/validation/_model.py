@@ -606,7 +606,9 @@ class Document:
         starts = self._line_starts
         if starts is None:
             starts = [0]
-            starts.extend(m.end() for m in re.finditer("\n", self.text))
+            # a line ends as an editor ends it: at a line feed, a carriage return alone or
+            # before a line feed, or a Unicode line or paragraph separator
+            starts.extend(m.end() for m in _LINE_END_RE.finditer(self.text))
             object.__setattr__(self, "_line_starts", starts)
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(starts, offset)
@@ -624,6 +626,9 @@ class Document:
             pass
         value = self._cache[key] = compute(self)
         return value
+
+
+_LINE_END_RE: Final = re.compile("\r\n?|[\n\u2028\u2029]")
 
 
 def _resolve_codes(

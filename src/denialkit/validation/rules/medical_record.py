@@ -89,7 +89,7 @@ def _dk801(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         return found
     shown = Decimal(value)
     seen: set[int] = set()
-    for m in _MINUTES_RE.finditer(doc.text):
+    for m in _MINUTES_RE.finditer(sc.text):
         if m.start() in seen:
             continue
         seen.add(m.start())
@@ -132,7 +132,7 @@ def _dk802(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     if facts is None or "rating_scale_scores" not in facts.facts:
         return found
     known = _record_scores(facts)
-    for start, para in _paragraphs(doc.text):
+    for start, para in _paragraphs(sc.text):
         low = para.lower()
         if not any(w in low for w in _SCALE_WORDS):
             continue
@@ -191,8 +191,8 @@ def _dk803(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     facts = _facts(doc)
     if facts is None:
         return found
-    for m in _DATE_RE.finditer(doc.text):
-        name = _about(doc.text, m.start())
+    for m in _DATE_RE.finditer(sc.text):
+        name = _about(sc.text, m.start())
         fact = facts.facts.get(name) if name is not None else None
         if name is None or fact is None or not isinstance(fact.value, date):
             continue
@@ -225,7 +225,7 @@ def _dk804(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     if facts is None:
         return found
     if "care_manager_minutes" not in facts.facts and facts.month is not None:
-        m = _MINUTES_RE.search(doc.text)
+        m = _MINUTES_RE.search(sc.text)
         if m is not None:
             found.append(
                 r.finding(
@@ -236,7 +236,7 @@ def _dk804(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 )
             )
     if "rating_scale_scores" not in facts.facts:
-        for start, para in _paragraphs(doc.text):
+        for start, para in _paragraphs(sc.text):
             low = para.lower()
             m = _SCORE_RE.search(para)
             if m is not None and any(w in low for w in _SCALE_WORDS):

@@ -12,6 +12,7 @@ from denialkit.validation._analysis import (
     Scan,
     _gate,
     _words_at,
+    continues_sentence,
 )
 from denialkit.validation._model import Document, Finding, Rule
 
@@ -511,6 +512,8 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             continue
         at = start + (len(line) - len(line.lstrip()))
         first = stripped.split(None, 1)[0]
+        if start and "a" <= text[at] <= "z" and continues_sentence(text, start - 1):
+            continue  # a wrapped line of prose ("... the notes\nexplain why the MRI ...")
         if (
             stripped.count(" ") <= 6
             and first.strip(",/&.#:-") in _FIELD_WORDS

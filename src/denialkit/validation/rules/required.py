@@ -32,6 +32,7 @@ from denialkit.validation._analysis import (
     _s,
     _wb,
     _words_at,
+    continues_sentence,
 )
 from denialkit.validation._model import Author, Document, Finding, Rule, Severity
 
@@ -259,7 +260,7 @@ def _dk106(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             if key.isalnum() and key.isascii():
                 shown_in_text = bool(sc.starts_of(key))
             else:
-                shown_in_text = _find_word(low, key) >= 0 or _find_word(doc.text, code) >= 0
+                shown_in_text = _find_word(low, key) >= 0 or _find_word(sc.text, code) >= 0
             if not shown_in_text:
                 shown = code if procedure_kind(code) else "a service code"
                 found.append(
@@ -343,7 +344,7 @@ def _dk109(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     reason = _s(doc.claim.denial.reason)
     if reason is None:
         return found
-    if reason.strip() not in doc.text and not _has_phrase(sc, reason):
+    if reason.strip() not in sc.text and not _has_phrase(sc, reason):
         found.append(
             r.finding(
                 doc, "the letter does not quote the payer's stated reason", path="denial.reason"
@@ -373,15 +374,21 @@ def _has_imperative(text: str) -> bool:
     return _IMPERATIVE_LINE_RE.search(text) is not None
 
 
-def _has_request(low: str) -> bool:
+def _has_request(low: str, ascii_text: str) -> bool:
     for verb in _REQUEST_VERBS:
         i = low.find(verb)
         while i >= 0:
             if i == 0 or not low[i - 1].isalpha():
                 stop = i + len(verb) + _REQUEST_REACH
-                for j in (low.find(".", i, stop), low.find("\n", i, stop)):
-                    if j >= 0:
-                        stop = min(stop, j)
+                dot = low.find(".", i, stop)
+                if dot >= 0:
+                    stop = dot
+                # the sentence ends at a line break, unless a wrapped line goes on with it
+                nl = low.find("\n", i, stop)
+                while nl >= 0 and continues_sentence(ascii_text, nl):
+                    nl = low.find("\n", nl + 1, stop)
+                if nl >= 0:
+                    stop = nl
                 if _REQUEST_OBJECTS_RE.search(low, i + len(verb), stop):
                     return True
             i = low.find(verb, i + 1)
@@ -399,7 +406,7 @@ def _has_request(low: str) -> bool:
 )
 def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    if not _has_request(sc.low) and not _has_imperative(sc.ascii):
+    if not _has_request(sc.low, sc.ascii) and not _has_imperative(sc.ascii):
         found.append(
             r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
         )
@@ -750,7 +757,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     at = _closing(low)
     if at < 0:
         return _signed_without_closing(low, sc.ascii)
-    after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
+    after = sc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     return any(line.strip()[:1].isalpha() for line in after.splitlines())
 
 
@@ -775,7 +782,7 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         ):
             found.append(r.finding(doc, "the letter has no closing and signature block"))
         return found
-    after = doc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
+    after = sc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
     if signer is not None:
         if _find_word(after, signer.strip()) < 0 and _find_word(_fold(after), _fold(signer)) < 0:
             found.append(

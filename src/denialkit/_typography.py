@@ -1,0 +1,44 @@
+"""Typographic look-alikes of ASCII characters (private).
+
+Word processors, e-mail programs and text copied out of PDFs put other characters where a
+typist writes ASCII: spaces that do not break, typographic dashes and quotes, bullets, and
+invisible marks (a byte-order mark, a zero-width space). Code text (``CO–16``) and the letter
+validator read each of them as its ASCII counterpart, one character for one, so offsets in
+the text do not move. The validator's rules on invisible and unusual characters still look
+at the letter's own text.
+
+>>> plain("CO\u201316, the patient\u2019s\u00a0claim")
+"CO-16, the patient's claim"
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["LOOKALIKES", "LOOKALIKE_MAP", "plain"]
+
+#: Each look-alike's code point, mapped to the ASCII character it stands for.
+LOOKALIKE_MAP: Final[dict[int, str]] = {
+    # spaces that do not break, and the typographic spaces
+    **dict.fromkeys(map(ord, "\u00a0\u1680\u202f\u205f\u3000"), " "),
+    **dict.fromkeys(range(0x2000, 0x200B), " "),
+    # invisible marks: a zero-width space, a word joiner, a byte-order mark
+    **dict.fromkeys(map(ord, "\u200b\u2060\ufeff"), " "),
+    # hyphens, dashes and minus signs
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"),
+    # curly single and double quotes, primes
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'),
+    # line and paragraph separators end a line
+    **dict.fromkeys(map(ord, "\u2028\u2029"), "\n"),
+    # bullets: a list item
+    **dict.fromkeys(map(ord, "\u2022\u2023\u2043\u25aa\u25cf\u25e6"), "-"),
+}
+
+#: The look-alike characters themselves.
+LOOKALIKES: Final = frozenset(map(chr, LOOKALIKE_MAP))
+
+
+def plain(text: str) -> str:
+    """``text`` with each look-alike as its ASCII character; the length is unchanged."""
+    return text if text.isascii() else text.translate(LOOKALIKE_MAP)
