@@ -1086,27 +1086,29 @@ class Reader:
         """Handle a segment outside a claim; returns a Remittance, _RESTART or None."""
         segno = self._seg0 + i + 1
         tx = self._tx
-        if self._junk(tag):
-            if (
-                tx is None
-                and self._skip is None
-                and not (i == 0 and self._fresh)
-                and tag.lstrip(_JOIN).startswith("ISA")
-            ):
-                return _RESTART  # the next file of files joined end to end
-            if self._skip is None:
-                raise self._damaged(i)
-        if not tag.isupper() and tag[:3].upper() in _IDS:
-            # one id in lower case among upper-case ones: a new interchange is read again (its
-            # case is seen there); any other would be set aside, with the claim it may be
-            if (
-                tag[:3].upper() == "ISA"
-                and tx is None
-                and self._skip is None
-                and not (i == 0 and self._fresh)
-            ):
-                return _RESTART
-            raise self._lower_case(tag, i)
+        if tag not in _IDS and tag:  # (an id of the 835 needs no look at its characters)
+            if self._junk(tag):
+                if (
+                    tx is None
+                    and self._skip is None
+                    and not (i == 0 and self._fresh)
+                    and tag.lstrip(_JOIN).startswith("ISA")
+                ):
+                    return _RESTART  # the next file of files joined end to end
+                if self._skip is None:
+                    raise self._damaged(i)
+            head = tag[:3]
+            if not head.isupper() and head.upper() in _IDS:
+                # one id in lower case among upper-case ones: a new interchange is read again
+                # (its case is seen there); any other would be set aside, with its claim
+                if (
+                    head.upper() == "ISA"
+                    and tx is None
+                    and self._skip is None
+                    and not (i == 0 and self._fresh)
+                ):
+                    return _RESTART
+                raise self._lower_case(tag, i)
         if tag[:3] == "ISA" and tag != "ISA":
             # an interchange with other delimiters: read again from here
             if i == 0 and self._fresh:
