@@ -47,6 +47,7 @@ def _dk308_plain(text: str) -> list[tuple[int, str]]:
         if (
             sc.ascii[at].islower()
             and len(before) >= 40
+            and before.count(" ") >= 5
             and (before[-1].isalnum() or before[-1] == ",")
         ):
             continue
@@ -590,7 +591,7 @@ def test_a_first_word_ruled_out_by_its_phrases_words_starts_no_match(text: str) 
 _CHAR_PIECES = st.sampled_from(
     ["a", "Zoë", "ễ", "?", "??", "\udcc3", "💥", "\x07", "\x0b", "\x0c", "\x1c", "\x7f", "\t",
      "\n", "\r", " ", "A", "1", "-", "é" * 40, "?" * 40, "word", "\u202e", "\u200b", "\x85",
-     "\u00a0", "\u2013", "\u2019", "\u2022", "\u00a0" * 40]
+     "\u00a0", "\u2013", "\u2019", "\u2022", "\u00a0" * 40, "\n\n" * 7]
 )  # fmt: skip
 
 
@@ -598,12 +599,16 @@ _CHAR_PIECES = st.sampled_from(
 @given(st.lists(_CHAR_PIECES, max_size=12).map("".join))
 def test_the_text_forms_are_their_definitions(text: str) -> None:
     """The ASCII copy (each typographic look-alike as its ASCII character, a carriage return
-    alone as a line feed, every other non-ASCII character as ``?``), the set of non-ASCII
+    alone as a line feed, double spacing as single, every other non-ASCII character as
+    ``?``), the set of non-ASCII
     characters, the control test and the words (which share one translation) are what
     their plain definitions give."""
     sc = scan(Document(text))
     read = "".join(LOOKALIKE_MAP.get(ord(c), c) for c in text)
     read = re.sub("\r(?!\n)", "\n", read)  # a carriage return alone ends a line
+    if read.count("\n") >= 12 and not re.search(r"\S[ \t]*\r?\n[ \t]*\S", read):
+        # double-spaced: each pair of line breaks reads as one
+        read = re.sub(r"(\r?\n)([ \t]*\r?\n)", lambda m: m[1] + " " * len(m[2]), read)
     assert sc.text == read
     assert sc.ascii == "".join(c if c.isascii() else "?" for c in read)
     assert sc.nonascii == frozenset(c for c in text if not c.isascii())

@@ -77,11 +77,10 @@ _ASCII_BYTES: Final = bytes(range(128))
 _CONTROL_BYTES: Final = bytes([*range(9), 11, *range(14, 32), 127])
 _NOT_CAPITAL_BYTES: Final = bytes(b for b in range(256) if not 65 <= b <= 90)
 _FEW_MARKS: Final = 32
-_DIGITS0_BYTES: Final = bytes.maketrans(b"0123456789", b"0" * 10)
-# for the written-out dates: a line break inside a date ("May\n20, 2026", as a wrapped line or
-# a PDF copy has it) reads as a space
-_LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
+# every digit a 0, and a line break a space: a line break inside a written-out date ("May\n20,
+# 2026", as a wrapped line or a PDF copy has it) reads as a space
 _DIGITS0_ONE_LINE: Final = bytes.maketrans(b"0123456789\n\r", b"0" * 10 + b"  ")
+_LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
 # letters stay, control characters (as _CONTROL_BYTES) become a vertical tab, anything else a
 # space: bytes.split() splits at both, and a vertical tab is there only for a control character
 _LETTER_RUNS: Final = bytes(
@@ -385,8 +384,8 @@ _WRAPPED_LINE: Final = 40
 def continues_sentence(ascii_text: str, nl: int) -> bool:
     """Whether the line after the line feed at ``nl`` goes on with the sentence of the line
     before it, as in a hard-wrapped paragraph (an e-mail program, a PDF copy): the line
-    before is a long line of prose (at least 40 characters, ending in a letter, a digit or a
-    comma) and this one starts with a small letter.
+    before is a long line of prose (at least 40 characters and six words, ending in a
+    letter, a digit or a comma) and this one starts with a small letter.
 
     >>> continues_sentence("we ask that the plan reconsider its decision and\\npay the claim", 48)
     True
@@ -398,8 +397,18 @@ def continues_sentence(ascii_text: str, nl: int) -> bool:
         k += 1
     if k >= n or not ("a" <= ascii_text[k] <= "z"):
         return False
+    return _prose_before(ascii_text, nl)
+
+
+def _prose_before(ascii_text: str, nl: int, words_only: bool = False) -> bool:
+    """Whether the line that ends at the line feed at ``nl`` is a long line of prose cut in
+    mid-sentence (see :func:`continues_sentence`); with ``words_only``, only where it ends
+    in a small letter or a comma (not in a number, as a letterhead line may)."""
     before = ascii_text[ascii_text.rfind("\n", 0, nl) + 1 : nl].rstrip(" \t\r")
-    return len(before) >= _WRAPPED_LINE and (before[-1].isalnum() or before[-1] == ",")
+    if len(before) < _WRAPPED_LINE or before.count(" ") < 5:
+        return False  # a short line, or one of few words (a letterhead's contact line)
+    last = before[-1]
+    return last == "," or ("a" <= last <= "z" if words_only else last.isalnum())
 
 
 def _line_end(text: str, pos: int, lines: int = 1, reach: int = 400) -> int:
@@ -487,6 +496,17 @@ _TOP_LINES: Final = 30
 # bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
 # marks are read as spaces, so the label and its value are found as in plain text
 _LONE_CR_RE: Final = re.compile(r"\r(?!\n)")
+# a line of text right after another: text that has one is not double-spaced
+_SINGLE_BREAK_RE: Final = re.compile(r"\S[ \t]*+\r?\n[ \t]*+[^\s]")
+_DOUBLE_SPACED_LINES: Final = 12  # a text of fewer lines is not read as double-spaced
+_DOUBLE_BREAK_RE: Final = re.compile(r"(\r?\n)([ \t]*+\r?\n)")
+
+
+def _one_break(m: re.Match[str]) -> str:
+    return m.group(1) + " " * len(m.group(2))
+
+
+_WRAPPED_HYPHEN_RE: Final = re.compile(r"(?<=[a-z])-[ \t]*+\r?\n[ \t]*+(?=[a-z])")
 # the marks of quoted lines in an e-mail reply: ">", "> >", ">>" at the start of a line
 _QUOTE_MARKS_RE: Final = re.compile(r"(?m)^(?:[ \t]*+>)++")
 _BOLD_LABEL_RE: Final = re.compile(r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*")
@@ -740,7 +760,7 @@ _CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # Medicare number is\n1AB2-...")
 _TAIL_SPACE: Final = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
 _SENTENCE_TAIL: Final = (
-    rf"(?:[ \t]*\|[ \t]*|[ \t]+|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
+    rf"(?:[ \t]*\|[ \t]*|{_TAIL_SPACE}|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
     rf"|{_TAIL_SPACE}(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)"
     rf"(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?"
     rf"(?:[ \t]*:[ \t]*(?:\r?\n[ \t]*)?|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))"
@@ -1081,6 +1101,15 @@ class Scan:
             # a carriage return alone ends a line, as on old Macs
             text = _LONE_CR_RE.sub("\n", text)
             ascii_text = _LONE_CR_RE.sub("\n", ascii_text)
+        if (
+            ("\n\n" in ascii_text or "\n\r\n" in ascii_text)
+            and _SINGLE_BREAK_RE.search(ascii_text) is None
+            and ascii_text.count("\n") >= _DOUBLE_SPACED_LINES
+        ):
+            # double-spaced text (a blank line after every line, as some copies from PDFs and
+            # web pages have it): read as single-spaced, each pair of line breaks as one
+            text = _DOUBLE_BREAK_RE.sub(_one_break, text)
+            ascii_text = _DOUBLE_BREAK_RE.sub(_one_break, ascii_text)
         if ">" in ascii_text and _QUOTE_MARKS_RE.search(ascii_text) is not None:
             # a letter quoted in an e-mail reply ("> Dear ..."): the marks read as spaces
             text = _QUOTE_MARKS_RE.sub(_blank, text)
@@ -1135,14 +1164,15 @@ class Scan:
 
     @_lazy
     def digits0(self) -> str:
-        """``low`` with every digit as ``0``."""
-        return self.low.encode("ascii").translate(_DIGITS0_BYTES).decode("ascii")
+        """``low`` with every digit as ``0`` and every line break as a space (what the
+        searches on it read: a code's four digits, and a year with the date before it,
+        which may be wrapped)."""
+        return self.low.encode("ascii").translate(_DIGITS0_ONE_LINE).decode("ascii")
 
     @_lazy
     def digits0_rev(self) -> str:
-        """:attr:`digits0` reversed, with every line break a space (a written-out date may be
-        wrapped): offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
-        return self.low.encode("ascii").translate(_DIGITS0_ONE_LINE).decode("ascii")[::-1]
+        """:attr:`digits0` reversed: offset ``k`` of ``low`` is ``len(low) - 1 - k`` here."""
+        return self.digits0[::-1]
 
     @_lazy
     def _letter_runs(self) -> bytes:
@@ -1239,8 +1269,12 @@ class Scan:
 
     @_lazy
     def one_line(self) -> str:
-        """``low`` with every run of spaces, tabs and line breaks as one space."""
-        return " ".join(self.low.split())
+        """``low`` with every run of spaces, tabs and line breaks as one space, and a word
+        wrapped after its hyphen joined again (``out-of-\nnetwork``)."""
+        low = self.low
+        if "-\n" in low or "-\r" in low or "- \n" in low:
+            low = _WRAPPED_HYPHEN_RE.sub("-", low)
+        return " ".join(low.split())
 
     @_lazy
     def flat_ascii(self) -> str:
@@ -1417,6 +1451,10 @@ class Scan:
                 and (
                     not tail.strip().strip(".")
                     or (not low[: t.start].strip() and tail.lstrip()[:1] in ("-", "?", ":"))
+                )
+                # a date wrapped onto a line of its own ends a sentence: no letter date
+                and not (
+                    t.start > len(head) and _prose_before(self.ascii, t.start - len(head) - 1, True)
                 )
             ):
                 return t.value, t.start
