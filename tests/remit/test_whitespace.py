@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from denialkit import remit
-from denialkit.exceptions import X12ParseError, X12Warning
+from denialkit.exceptions import X12ParseError
 from denialkit.remit._reader import Reader
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -336,8 +336,13 @@ def test_padding_after_the_last_segment_is_not_a_segment(padding: bytes, size: i
     assert _content(data + padding, size) == _content(data)
 
 
-def test_a_nul_inside_the_data_is_still_reported() -> None:
+@pytest.mark.parametrize("junk", [b"\x00", b"\x1a", b"\x00" * 40, b"\xef\xbb\xbf", b"\x7f"])
+@pytest.mark.parametrize("before", [b"CLP", b"SVC", b"LX", b"PLB"])
+def test_junk_bytes_before_a_segment_inside_the_data_raise(junk: bytes, before: bytes) -> None:
+    """Control or non-ASCII bytes where a segment id starts are damage: the segment behind them
+    (a claim, a line) is never taken for an unknown one and dropped or set aside."""
     data = (DATA / "basic.835").read_bytes()
-    cut = data.index(b"CLP")
-    with pytest.warns(X12Warning):
-        list(remit.claims(data[:cut] + b"\x00" + data[cut:]))
+    cut = data.index(before)
+    segment = data[:cut].count(b"~") + 1
+    with pytest.raises(X12ParseError, match=rf"^segment {segment}, byte {cut}: .*damaged"):
+        list(remit.claims(data[:cut] + junk + data[cut:]))

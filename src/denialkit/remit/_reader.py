@@ -93,6 +93,8 @@ _WS: Final = " \t\r\n"
 _PAD: Final = _WS + "\x00\x1a"
 _ISA_SCAN: Final = 440  # an ISA header and its line breaks fit in this many characters
 _BOM: Final = "\xef\xbb\xbf"  # the UTF-8 byte-order mark, decoded as Latin-1
+# what may come before the ISA of a file joined to the end of another one
+_JOIN: Final = _PAD + _BOM
 
 #: Segments that end a claim (loop 2100) when they appear inside one.
 _CLAIM_END: Final = frozenset(
@@ -101,6 +103,12 @@ _CLAIM_END: Final = frozenset(
 #: Segments of the 835 header (before the first LX or CLP).
 _HEADER: Final = frozenset(
     {"BPR", "TRN", "CUR", "REF", "DTM", "N1", "N2", "N3", "N4", "PER", "RDM"}
+)
+#: Every segment id of an 835 and its envelope.
+_IDS: Final = (
+    _CLAIM_END
+    | _HEADER
+    | frozenset({"CAS", "NM1", "MIA", "MOA", "DTM", "REF", "AMT", "QTY", "SVC", "LQ", "PER"})
 )
 _STATUS_CODES: Final = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
 #: The status codes a claim's start needs no other look at (4, denied, is counted).
@@ -301,6 +309,10 @@ class Reader:
         self._tl = 1
         self._base = 0
         self._seg0 = 0
+        # whether the current chunk starts where the delimiters were just read (an ISA there
+        # is the one they came from; one at the start of a later chunk may bring others)
+        self._fresh = False
+        self._fold = False  # whether segment ids are read in upper case (see _detect)
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -363,7 +375,11 @@ class Reader:
                     base += 3
                 first = False
             if not first:
-                stripped = buf.lstrip(_WS)
+                # blanks; and where files were joined end to end, the NUL padding, Ctrl-Z
+                # and byte-order mark each one brought along
+                stripped = buf.lstrip(_PAD)
+                while stripped.startswith(_BOM):
+                    stripped = stripped[3:].lstrip(_PAD)
                 base += len(buf) - len(stripped)
                 buf = stripped
             if eof or (len(buf) >= _LOOKAHEAD and not first):
@@ -437,6 +453,7 @@ class Reader:
             first = False
             self._raw, self._starts, self._base, self._seg0 = [buf], None, base, seg0
             eff, tchar = self._detect(buf)
+            self._fresh = True
             sep = self._delims.element
             comp = self._delims.component
             tx = self._tx
@@ -471,6 +488,8 @@ class Reader:
                     inner = "".join(segs)
                     if "\n" in inner or "\r" in inner:
                         segs = list(map(_unwrapped, segs))
+                if self._fold:
+                    segs = list(map(_upper_id, segs))
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -736,6 +755,7 @@ class Reader:
                         raise _too_long(cseg, coff)
                 seg0 += len(raw)
                 base += len(buf) - len(rest)
+                self._fresh = False
                 if eof:
                     buf = ""
                     break
@@ -859,6 +879,10 @@ class Reader:
 
     def _unknown(self, tag: str, seg: str, i: int, in_line: bool) -> UnknownSegment:
         """Keep a segment the claim has no place for, and report it (an error if strict)."""
+        if self._junk(tag):
+            raise self._damaged(i)
+        if not tag.isupper() and tag.upper() in _IDS:
+            raise self._lower_case(tag, i)
         where = "a service line" if in_line else "a claim"
         known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
         if known:
@@ -869,6 +893,32 @@ class Reader:
             what = f"a segment whose id is not an X12 segment id is in {where}"
         self.report_at("placement", f"{what}; it is kept in the claim's unknown_segments", i)
         return UnknownSegment(tag, self._seg0 + i + 1, self.offset(i), seg)
+
+    def _junk(self, tag: str) -> bool:
+        """Whether a segment id holds control or non-ASCII bytes other than the delimiters
+        (which may be control bytes, and a composite may stand where an id belongs)."""
+        if tag.isascii() and tag.isprintable():
+            return False
+        d = self._delims
+        tag = tag.replace(d.component, "").replace(d.repetition or d.component, "")
+        return not (tag.isascii() and tag.isprintable())
+
+    def _lower_case(self, tag: str, i: int) -> X12ParseError:
+        return self.error(
+            f"a segment id is not in upper case ({_tag(tag[:3].upper())}) while the "
+            "interchange's are: X12 ids are upper case, and the reader does not guess which "
+            "loop it belongs to",
+            i,
+        )
+
+    def _damaged(self, i: int) -> X12ParseError:
+        """A segment id holding control or non-ASCII bytes: damage, never an unknown id (it
+        could be a CLP behind a few bytes of junk)."""
+        return self.error(
+            "a segment id holds control or non-ASCII bytes, which X12 text never has there: "
+            "the data is damaged",
+            i,
+        )
 
     def _entity_type_error(self, i: int) -> X12ParseError:
         """NM102 of a claim's NM1: the standard allows 1 and 2 only."""
@@ -911,10 +961,15 @@ class Reader:
             raise self.error("the interchange has no IEA: the data is truncated", 0)
         if self._tx is not None or self._skip is not None:
             raise self.error("the transaction set has no SE: the data is truncated", 0)
-        if buf.startswith("ISA") or _unwrapped(buf[:8]).startswith("ISA"):
+        # an interchange (or bare transaction set) whose ids are in lower case ("isa*00*...~
+        # gs*hp*...") has them read in upper case, as X12 ids are; nothing else of it changes
+        head = buf[:3] if buf.startswith("ISA") else _unwrapped(buf[:8])[:3]
+        is_isa = head.upper() == "ISA"
+        self._fold = head != "ISA" if is_isa else buf[:2] != "ST" and buf[:2].upper() == "ST"
+        if is_isa:
             sep, comp, rep, eff, tchar = self._isa_delimiters(buf)
             self._envelope = True
-        elif buf.startswith("ST"):
+        elif buf[:2].upper() == "ST":
             sep = buf[2:3]
             if not sep or sep.isalnum() or sep in _WS:
                 raise self.error("the data does not start with an ISA or ST segment", 0)
@@ -1031,9 +1086,32 @@ class Reader:
         """Handle a segment outside a claim; returns a Remittance, _RESTART or None."""
         segno = self._seg0 + i + 1
         tx = self._tx
+        if tag not in _IDS and tag:  # (an id of the 835 needs no look at its characters)
+            if self._junk(tag):
+                if (
+                    tx is None
+                    and self._skip is None
+                    and not (i == 0 and self._fresh)
+                    and tag.lstrip(_JOIN).startswith("ISA")
+                ):
+                    return _RESTART  # the next file of files joined end to end
+                if self._skip is None:
+                    raise self._damaged(i)
+            head = tag[:3]
+            if not head.isupper() and head.upper() in _IDS:
+                # one id in lower case among upper-case ones: a new interchange is read again
+                # (its case is seen there); any other would be set aside, with its claim
+                if (
+                    head.upper() == "ISA"
+                    and tx is None
+                    and self._skip is None
+                    and not (i == 0 and self._fresh)
+                ):
+                    return _RESTART
+                raise self._lower_case(tag, i)
         if tag[:3] == "ISA" and tag != "ISA":
             # an interchange with other delimiters: read again from here
-            if i == 0:
+            if i == 0 and self._fresh:
                 raise self.error("the ISA header is malformed", i)
             if tx is None and self._skip is None:
                 return _RESTART
@@ -1047,6 +1125,15 @@ class Reader:
                 self._skip = None
             elif tag in ("ST", "GE", "IEA", "ISA", "GS"):
                 raise self.error(f"{tag} inside a transaction set: the previous one has no SE", i)
+            elif tag == "CLP":
+                # a claim payment is an 835's alone: this set's ST01 is wrong or damaged, and
+                # skipping it would lose the claim
+                raise self.error(
+                    "a CLP segment (a claim) inside a transaction set that is not an 835 (its "
+                    f"ST01 says otherwise, at segment {self._skip.segment}): the claim cannot "
+                    "be read as it stands",
+                    i,
+                )
             return None
         if tx is not None:
             if tag == "SE":
@@ -1083,7 +1170,7 @@ class Reader:
             self._start_tx(e, i)
             return None
         if tag == "ISA":
-            if i != 0 and not self._same_delimiters(e):
+            if (i != 0 or not self._fresh) and not self._same_delimiters(e):
                 return _RESTART  # read again from here with the new delimiters
             if self._isa is not None:
                 raise self.error("ISA inside an interchange: the previous one has no IEA", i)
@@ -1148,7 +1235,7 @@ class Reader:
             self.report_at("placement", "a transaction set outside a functional group", i)
         if self._gs is not None:
             self._gs.count += 1
-        kind = e[1] if len(e) > 1 else ""
+        kind = e[1].strip(" ") if len(e) > 1 else ""  # a padded " 835 " is an 835
         segno = self._seg0 + i + 1
         if kind != "835":
             self._skip = _Skip(segno)
@@ -1361,6 +1448,13 @@ def _int(e: list[str], k: int) -> int | None:
         if s.isdigit():
             return int(s)
     return None
+
+
+def _upper_id(segment: str) -> str:
+    """``segment`` with its id (the first three characters, or two and the separator) in
+    upper case."""
+    head = segment[:3]
+    return head.upper() + segment[3:] if head.isascii() else segment
 
 
 def _unwrapped(text: str) -> str:
