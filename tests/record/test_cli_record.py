@@ -259,3 +259,31 @@ def test_validate_against_the_record(data_dir: Path, tmp_path: Path) -> None:
     )
     code, out, err = run("validate", str(letter), "--record", str(tmp_path / "none.json"))
     assert code == 2 and "--record: cannot read the file" in err
+
+
+def test_a_record_of_two_patients_needs_patient(tmp_path: Path) -> None:
+    loinc = {"coding": [{"system": "http://loinc.org", "code": "70274-6"}]}
+    lines = [
+        {"resourceType": "Patient", "id": "pa"},
+        {"resourceType": "Patient", "id": "pb"},
+        *(
+            {
+                "resourceType": "Observation",
+                "id": f"gad-{who}",
+                "status": "final",
+                "subject": {"reference": f"Patient/{who}"},
+                "code": loinc,
+                "effectiveDateTime": day,
+                "valueInteger": score,
+            }
+            for who, day, score in (("pa", "2026-09-08", 13), ("pb", "2026-09-09", 4))
+        ),
+    ]
+    path = tmp_path / "two.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    code, out, err = run("record", "facts", str(path), "--month", "2026-09")
+    assert code == 1 and "about 2 patients" in err and out == ""
+    code, out, _ = run("record", "facts", str(path), "--month", "2026-09", "--patient", "pb")
+    assert code == 0
+    data_line = next(line for line in out.splitlines() if line.startswith("rating_scale_scores"))
+    assert "4 on September 9, 2026" in data_line and "13" not in data_line

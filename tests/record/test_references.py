@@ -13,12 +13,13 @@ from denialkit import record
 def test_forms_in_our_records(data_dir: Path) -> None:
     cocm = record.read(data_dir / "cocm-bundle.json")
     forms = Counter((r.form, r.resolved) for r in cocm.references())
-    assert forms[("uuid", True)] == 3 and forms[("relative", True)] == 1
+    # 11 of the 14 uuid references name the patient (subject, patient, beneficiary)
+    assert forms[("uuid", True)] == 14 and forms[("relative", True)] == 1
     assert forms[("contained", True)] == 1
     assert not [r for r in cocm.references() if not r.resolved]
     export = record.read(data_dir / "bhi-export")
     forms = Counter((r.form, r.resolved) for r in export.references())
-    assert forms == {("conditional", True): 2, ("identifier", True): 1, ("relative", True): 1}
+    assert forms == {("conditional", True): 2, ("identifier", True): 1, ("relative", True): 11}
 
 
 def test_a_contained_member_resolves_inside_its_holder(data_dir: Path) -> None:

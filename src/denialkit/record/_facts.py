@@ -15,6 +15,7 @@ import attrs
 
 from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
+from denialkit.exceptions import RecordError
 
 from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
@@ -26,6 +27,7 @@ from ._views import (
     LOINC,
     SCALE_LOINC,
     SNOMED,
+    SUBJECT_ELEMENTS,
     CarePlan,
     CareTeam,
     Coding,
@@ -317,9 +319,11 @@ def _number(value: Decimal) -> int | Decimal:
 class _Reader:
     """Reads facts from one record for one month, collecting notes as it goes."""
 
-    def __init__(self, record: Record, month: Month | None) -> None:
+    def __init__(self, record: Record, month: Month | None, patient: str | None = None) -> None:
         self.record = record
         self.month = month
+        #: the chosen patient's key, when the record is about several (else None: all count)
+        self.who = patient
         self.notes: list[Note] = []
         self.facts: dict[str, Fact] = {}
 
@@ -330,11 +334,27 @@ class _Reader:
         self.facts[name] = Fact(name, value, tuple(sources))
 
     def live(self, views: Iterable[Resource], fact: str) -> Iterator[Resource]:
+        """The views that may give a fact: not entered in error, not changed by a modifier
+        extension, and about the chosen patient."""
         for v in views:
-            if v.entered_in_error:
-                self.note(fact, v.key, "marked entered-in-error; ignored")
-            else:
+            why = self.unusable(v)
+            if why is None:
                 yield v
+            elif why:
+                self.note(fact, v.key, why)
+
+    def unusable(self, v: Resource) -> str | None:
+        """Why a view may not give facts (``""``: another patient's, passed over without a
+        note), or None when it may."""
+        if v.entered_in_error:
+            return "marked entered-in-error; ignored"
+        if self.who is not None and v.type in SUBJECT_ELEMENTS:
+            who = self.record.subject_of(v)
+            if who is None:
+                return "names no patient, and the record is about several; not used"
+            if who != self.who:
+                return ""
+        return None
 
     def resolve(self, ref: Ref | None, holder: Resource, fact: str) -> Resource | None:
         if ref is None:
@@ -387,9 +407,13 @@ class _Reader:
             return True
         for ref in plan.addresses:
             target = self.resolve(ref, plan, "care_plan_date")
-            if isinstance(target, Condition) and any(
-                c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
-                for c in target.codes
+            if (
+                isinstance(target, Condition)
+                and self.unusable(target) is None
+                and any(
+                    c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
+                    for c in target.codes
+                )
             ):
                 return True
         return False
@@ -688,7 +712,7 @@ class _Reader:
         patients = [
             p
             for p in self.live(self.record.of_type(Patient), "patient_name")
-            if isinstance(p, Patient)
+            if isinstance(p, Patient) and self.who in (None, p.key)
         ]
         if len(patients) > 1:
             self.note("patient_name", None, "the record holds several patients")
@@ -783,7 +807,40 @@ def is_bhi_code(code: str) -> bool:
     return isinstance(code, str) and code.strip().upper().startswith(("CCM", "BH", "MH"))
 
 
-def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = None) -> RecordFacts:
+def chosen_patient(record: Record, patient: str | None) -> str | None:
+    """The key of the patient whose facts are read: None when the record is about one
+    patient (or none), which then needs no choosing.
+
+    Raises:
+        RecordError: the record is about several patients and ``patient`` is None, or it
+            holds no patient by the reference ``patient`` gives.
+    """
+    patients = record.patients()
+    if patient is None:
+        if len(patients) > 1:
+            raise RecordError(
+                f"the record is about {len(patients)} patients; say whose facts to read "
+                "with patient='Patient/<id>' (Record.patients() lists them)"
+            )
+        return None
+    if not isinstance(patient, str):
+        raise TypeError(f"patient must be a str, not {type(patient).__name__}")
+    text = patient.strip()
+    if text and "/" not in text and ":" not in text:
+        text = f"Patient/{text}"
+    key = record.subject_of(Resource("Patient", None, subject=Ref("patient", text or None)))
+    if key is None or key not in patients:
+        raise RecordError("the record holds no patient by the reference given as patient=")
+    return key
+
+
+def facts(
+    record: Record,
+    *,
+    code: str = "CCM21",
+    month: str | Month | None = None,
+    patient: str | None = None,
+) -> RecordFacts:
     """The facts ``record`` gives for a denial ``code`` in the billed ``month``.
 
     Args:
@@ -793,17 +850,23 @@ def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = No
         month: the billed calendar month, ``"YYYY-MM"``. Minutes count only inside it;
             scores, consent, care plan and care team must be in force by its end. Without a
             month, minutes are not read (they are only meaningful for a month).
+        patient: whose facts to read (``"Patient/<id>"``, the id alone, or the Bundle's
+            ``fullUrl``), needed when the record is about several patients
+            (:meth:`Record.patients`). Resources about other patients are then passed over,
+            and those that name no patient are not used.
 
     Raises:
-        TypeError: ``record`` is not a Record, or ``code`` is not a str.
+        TypeError: ``record`` is not a Record, or ``code`` or ``patient`` is not a str.
         ValueError: ``month`` is not ``YYYY-MM``.
+        RecordError: the record is about several patients and ``patient`` is not given, or
+            it holds none by that reference (a ``ValueError`` too).
     """
     if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")
     m = month if isinstance(month, Month) or month is None else Month.parse(month)
-    r = _Reader(record, m)
+    r = _Reader(record, m, chosen_patient(record, patient))
     wanted: tuple[str, ...] = CLAIM_FACTS
     canonical = code.strip().upper()
     if is_bhi_code(canonical):

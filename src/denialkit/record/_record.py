@@ -166,13 +166,14 @@ class Record(RecordBase):
         code: str | None = None,
         month: str | Month | None = None,
         prefer: Literal["claim", "record"] = "claim",
+        patient: str | None = None,
     ) -> Filled:
         """:func:`denialkit.record.fill` of ``claim`` from this record: the new claim with
         the record's facts and evidence, and the account of each (conflicts included).
 
         :meth:`denialkit.claim.Claim.with_record` calls it.
         """
-        return fill(claim, self, code=code, month=month, prefer=prefer)
+        return fill(claim, self, code=code, month=month, prefer=prefer, patient=patient)
 
     # -- building (the reader only) ------------------------------------------------------
     def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
@@ -279,6 +280,60 @@ class Record(RecordBase):
         system, bar, code = value.rpartition("|")
         key = self._identifiers.get((rtype, system or None, code) if bar else (rtype, None, value))
         return self._target(key)
+
+    # -- patients ------------------------------------------------------------------------
+    def subject_of(self, view: Resource) -> str | None:
+        """The patient a view is about, as ``Patient/id`` when the record can tell (else the
+        reference as written, e.g. an unresolved ``urn:uuid:``); None when the view names no
+        patient, or names something else (a Group, a Device).
+
+        Two references to the same patient in different forms (``urn:uuid:``, relative,
+        absolute, versioned) give the same key when the record holds the Patient, and when
+        it does not, as long as they name its type and id.
+        """
+        ref = view.subject
+        if ref is None:
+            return None
+        res = self.resolve(ref, view)
+        if res.target is not None:
+            return res.target.key if res.target.type == "Patient" else None
+        if ref.type not in (None, "Patient"):
+            return None
+        text = ref.reference
+        if text is None:
+            if ref.identifier is None:
+                return None  # a display only: it cannot tell two people apart
+            system, value = ref.identifier
+            return f"Patient?identifier={system or ''}|{value}"
+        if text.startswith("urn:uuid:") and f"Patient/{text[9:]}" in self._index:
+            # an export without fullUrls whose ids are the uuids (Synthea's, as NDJSON)
+            return f"Patient/{text[9:]}"
+        if text.startswith(("urn:", "#")) or "?" in text:
+            return text
+        parts = [p for p in text.split("/") if p]
+        if len(parts) >= 4 and parts[-2] == "_history":
+            parts = parts[:-2]
+        if len(parts) < 2:
+            return text
+        if parts[-2] != "Patient":
+            return None
+        return "/".join(parts[-2:])
+
+    def patients(self) -> tuple[str, ...]:
+        """Every patient the record is about, in the order first met: each Patient resource,
+        and each patient the other resources name (a resource may point at a patient the
+        export left out). More than one means :func:`~denialkit.record.facts` needs to be told
+        which (its ``patient=``)."""
+        seen: dict[str, None] = {}
+        for view in self._by_type.get("Patient", ()):
+            if not view.entered_in_error:
+                seen.setdefault(view.key, None)
+        for view in list(self._index.values()):
+            if view.subject is not None and not view.entered_in_error:
+                key = self.subject_of(view)
+                if key is not None:
+                    seen.setdefault(key, None)
+        return tuple(seen)
 
     def references(self) -> Iterator[Resolution]:
         """Every reference the views hold, resolved (for checking a record's integrity)."""

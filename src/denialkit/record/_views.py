@@ -247,6 +247,8 @@ class Resource:
         id: the ``id`` (None when the resource has none, as in some transaction bundles).
         identifiers: ``(system, value)`` pairs, for conditional references.
         contained: views of the resource's ``contained`` resources.
+        subject: the patient the resource is about (``subject``, or ``patient`` and
+            ``beneficiary`` where FHIR names it so), for the types that have one.
     """
 
     type: str
@@ -254,6 +256,7 @@ class Resource:
     identifiers: tuple[Identifier, ...] = attrs.field(default=(), repr=False)
     contained: tuple[Resource, ...] = attrs.field(default=(), repr=False)
     full_url: str | None = attrs.field(default=None, repr=False)
+    subject: Ref | None = attrs.field(default=None, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -482,12 +485,29 @@ SCALE_LOINC: Final = frozenset({"44261-6", "55758-7", "70274-6"})
 CARE_MANAGEMENT_CODES: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
 
 
+#: The element that names the patient, for each viewed type that is about one patient.
+SUBJECT_ELEMENTS: Final = {
+    "CarePlan": "subject",
+    "CareTeam": "subject",
+    "Condition": "subject",
+    "Consent": "patient",
+    "Coverage": "beneficiary",
+    "Encounter": "subject",
+    "ExplanationOfBenefit": "patient",
+    "Observation": "subject",
+    "Procedure": "subject",
+    "QuestionnaireResponse": "subject",
+}
+
+
 def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, Any]:
+    element = SUBJECT_ELEMENTS.get(rtype)
     return {
         "type": rtype,
         "id": _str(d.get("id")),
         "identifiers": _identifiers(d.get("identifier")),
         "full_url": full_url,
+        "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
     }
 
 
