@@ -348,6 +348,8 @@ class _Reader:
         note), or None when it may."""
         if v.entered_in_error:
             return "marked entered-in-error; ignored"
+        if v.modified:
+            return "has a modifierExtension, which may change its meaning; not used"
         if self.who is not None and v.type in SUBJECT_ELEMENTS:
             who = self.record.subject_of(v)
             if who is None:
@@ -410,6 +412,7 @@ class _Reader:
             if (
                 isinstance(target, Condition)
                 and self.unusable(target) is None
+                and not target.refuted
                 and any(
                     c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
                     for c in target.codes

@@ -249,6 +249,8 @@ class Resource:
         contained: views of the resource's ``contained`` resources.
         subject: the patient the resource is about (``subject``, or ``patient`` and
             ``beneficiary`` where FHIR names it so), for the types that have one.
+        modified: whether the resource carries a ``modifierExtension``, which may change its
+            meaning in a way denialkit cannot know (it is then not used for facts).
     """
 
     type: str
@@ -257,6 +259,7 @@ class Resource:
     contained: tuple[Resource, ...] = attrs.field(default=(), repr=False)
     full_url: str | None = attrs.field(default=None, repr=False)
     subject: Ref | None = attrs.field(default=None, repr=False)
+    modified: bool = attrs.field(default=False, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -361,6 +364,16 @@ class Condition(Resource):
 
     codes: tuple[Coding, ...] = ()
     verification: tuple[Coding, ...] = ()
+
+    @property
+    def entered_in_error(self) -> bool:
+        """A Condition says so in its ``verificationStatus`` (it has no ``status``)."""
+        return any(c.code == "entered-in-error" for c in self.verification)
+
+    @property
+    def refuted(self) -> bool:
+        """Whether the Condition is verified as not present."""
+        return any(c.code == "refuted" for c in self.verification)
 
 
 @attrs.frozen(repr=False)
@@ -508,6 +521,7 @@ def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, A
         "identifiers": _identifiers(d.get("identifier")),
         "full_url": full_url,
         "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
+        "modified": bool(_list(d.get("modifierExtension"))),
     }
 
 

@@ -1,0 +1,82 @@
+"""A resource whose meaning the record changes (a modifier extension, a condition entered in
+error or refuted) gives no fact, and a note says why."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from denialkit import record
+
+LOINC = "http://loinc.org"
+ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
+VER = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def _read(*resources: dict[str, Any]) -> record.RecordFacts:
+    bundle = {"resourceType": "Bundle", "type": "searchset"}
+    bundle["entry"] = [{"resource": r, "search": {"mode": "match"}} for r in resources]
+    return record.facts(record.read(json.dumps(bundle).encode()), month="2026-10")
+
+
+def _gad7(rid: str, **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "id": rid,
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "70274-6"}]},
+        "effectiveDateTime": "2026-10-06",
+        "valueInteger": 11,
+        **more,
+    }
+
+
+def test_a_modifier_extension_keeps_a_resource_out_with_a_note() -> None:
+    flagged = _gad7(
+        "gad-flag",
+        modifierExtension=[{"url": "https://ehr.test/fhir/not-administered", "valueBoolean": True}],
+    )
+    found = _read(flagged)
+    assert "rating_scale" in found.missing
+    assert [(n.resource, n.message) for n in found.notes] == [
+        ("Observation/gad-flag", "has a modifierExtension, which may change its meaning; not used")
+    ]
+
+
+def test_an_ordinary_extension_changes_nothing() -> None:
+    plain = _gad7("gad-ext", extension=[{"url": "https://ehr.test/fhir/x", "valueString": "y"}])
+    plain["_status"] = {"extension": [{"url": "https://ehr.test/fhir/z", "valueCode": "q"}]}
+    assert _read(plain).facts["rating_scale"].value == "GAD-7"
+
+
+def _plan_for(condition: dict[str, Any]) -> record.RecordFacts:
+    plan = {
+        "resourceType": "CarePlan",
+        "id": "plan-a",
+        "status": "active",
+        "intent": "plan",
+        "period": {"start": "2026-10-02"},
+        "addresses": [{"reference": "Condition/dx-a"}],
+    }
+    return _read(plan, condition)
+
+
+def _condition(verification: str | None) -> dict[str, Any]:
+    cond: dict[str, Any] = {
+        "resourceType": "Condition",
+        "id": "dx-a",
+        "code": {"coding": [{"system": ICD10, "code": "F41.1"}]},
+    }
+    if verification:
+        cond["verificationStatus"] = {"coding": [{"system": VER, "code": verification}]}
+    return cond
+
+
+def test_a_care_plan_for_a_mental_health_condition_counts() -> None:
+    assert _plan_for(_condition("confirmed")).facts["care_plan_date"].source == "CarePlan/plan-a"
+    assert "care_plan_date" in _plan_for(_condition(None)).facts
+
+
+def test_a_condition_entered_in_error_or_refuted_does_not_make_a_plan_behavioural() -> None:
+    for status in ("entered-in-error", "refuted"):
+        assert "care_plan_date" in _plan_for(_condition(status)).missing
