@@ -551,9 +551,14 @@ class _Reader:
 
     # -- minutes ---------------------------------------------------------------------------
     def _span(self, period: Period | None) -> Decimal | None:
+        """The minutes between start and end, when both have a time of day: both with a zone,
+        or both without one (the same local clock; FHIR asks for a zone, some exports omit it).
+        """
         if period is None or period.start is None or period.end is None:
             return None
         a, b = period.start.moment, period.end.moment
+        if a is None and b is None and period.start.precision == period.end.precision == "time":
+            a, b = period.start.local, period.end.local
         if a is None or b is None:
             return None
         return Decimal(int((b - a).total_seconds())) / 60
@@ -562,6 +567,7 @@ class _Reader:
         if self.month is None:
             return True
         if period is None or period.start is None:
+            self.note("care_manager_minutes", key, "has no date it took place; not counted")
             return False
         end = period.end or period.start
         if self.month.holds(period.start) and self.month.holds(end):
@@ -609,6 +615,8 @@ class _Reader:
             if not self._in_month(e.period, e.key):
                 continue
             span, path = e.length_minutes, "Encounter.length"
+            if e.length_unit_unknown:
+                self.note(name, e.key, "Encounter.length is in a unit other than s, min or h")
             if span is None:
                 span, path = self._span(e.period), "Encounter.period"
             if not self._usable(span, e.key):

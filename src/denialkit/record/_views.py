@@ -429,12 +429,14 @@ class Procedure(Resource):
 
 @attrs.frozen(repr=False)
 class Encounter(Resource):
-    """Encounter: status, type codes, period and ``length`` in minutes."""
+    """Encounter: status, type codes, period and ``length`` in minutes (from seconds, minutes
+    or hours; ``length_unit_unknown`` when it holds a number in another unit)."""
 
     status: str | None = None
     types: tuple[Coding, ...] = ()
     period: Period | None = None
     length_minutes: Decimal | None = None
+    length_unit_unknown: bool = False
 
 
 @attrs.frozen(repr=False)
@@ -700,6 +702,9 @@ def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
         when = FhirDate.parse(d.get("performedDateTime"))
         if when is not None:
             performed, element = Period(when, None), "performedDateTime"
+    if performed is None:
+        # performedString, performedAge or performedRange: no date to count in a month
+        element = next((k for k in _UNDATED_PERFORMED if k in d), None)
     return Procedure(
         **b,
         status=_str(d.get("status")),
@@ -710,22 +715,43 @@ def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
     )
 
 
-_MINUTES: Final = {"min": Decimal(1), "h": Decimal(60), "hour": Decimal(60), "minutes": Decimal(1)}
+_UNDATED_PERFORMED: Final = ("performedString", "performedAge", "performedRange")
+#: Units of a Duration, as minutes: the UCUM codes (case-sensitive) and the unit texts real
+#: records write (compared in lower case).
+_UCUM_MINUTES: Final = {"s": Decimal(1) / 60, "min": Decimal(1), "h": Decimal(60)}
+_TEXT_MINUTES: Final = {
+    **{u: Decimal(1) / 60 for u in ("s", "sec", "secs", "second", "seconds")},
+    **{u: Decimal(1) for u in ("min", "mins", "minute", "minutes")},
+    **{u: Decimal(60) for u in ("h", "hr", "hrs", "hour", "hours")},
+}
+
+
+def _duration_minutes(value: object) -> tuple[Decimal | None, bool]:
+    """A Duration in minutes, and whether it held a number in a unit that could not be read."""
+    length = _dict(value)
+    number = _number(length.get("value"))
+    if number is None:
+        return None, False
+    code, unit = _str(length.get("code")), _str(length.get("unit"))
+    factor = _UCUM_MINUTES.get(code) if code else None
+    if factor is None and unit:
+        factor = _TEXT_MINUTES.get(unit.strip().lower())
+    if factor is None and code:
+        factor = _TEXT_MINUTES.get(code.strip().lower())
+    if factor is None:
+        return None, True
+    return number * factor, False
 
 
 def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
-    length = _dict(d.get("length"))
-    minutes = None
-    value = _number(length.get("value"))
-    unit = _str(length.get("code")) or _str(length.get("unit"))
-    if value is not None and unit in _MINUTES:
-        minutes = value * _MINUTES[unit]
+    minutes, unreadable = _duration_minutes(d.get("length"))
     return Encounter(
         **b,
         status=_str(d.get("status")),
         types=_codings(_list(d.get("type"))),
         period=_period(d.get("period")),
         length_minutes=minutes,
+        length_unit_unknown=unreadable,
     )
 
 
