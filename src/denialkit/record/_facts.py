@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 from ._views import (
     ICD10CM,
     LOINC,
+    NUCC,
     SCALE_LOINC,
     SNOMED,
     SUBJECT_ELEMENTS,
@@ -80,7 +81,6 @@ CLAIM_FACTS: Final = (
     "denial_codes",
 )
 
-NUCC: Final = "http://nucc.org/provider-taxonomy"
 #: Role codes (PractitionerRole.code or .specialty, CareTeam.participant.role) that name the
 #: behavioural health care manager.
 CARE_MANAGER_ROLES: Final = frozenset(

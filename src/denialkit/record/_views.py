@@ -54,15 +54,30 @@ Identifier: TypeAlias = tuple[str | None, str]
 LOINC: Final = "http://loinc.org"
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+NUCC: Final = "http://nucc.org/provider-taxonomy"
 #: Other names of a code system that records in use send (the HL7 OIDs of v2 and CDA, which
-#: some EHRs carry over into FHIR, and the https form), each with the URI FHIR R4 names.
+#: some EHRs carry over into FHIR), each with the URI FHIR R4 names.
 SYSTEM_ALIASES: Final = {
     "urn:oid:2.16.840.1.113883.6.1": LOINC,
-    "https://loinc.org": LOINC,
     "urn:oid:2.16.840.1.113883.6.96": SNOMED,
-    "https://snomed.info/sct": SNOMED,
     "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+    "urn:oid:2.16.840.1.113883.6.101": NUCC,
 }
+#: The http code systems denialkit reads codes in: each is also read written with https or a
+#: trailing slash (``https://loinc.org``, ``http://nucc.org/provider-taxonomy/``).
+HTTP_SYSTEMS: Final = frozenset(
+    {
+        LOINC,
+        SNOMED,
+        ICD10CM,
+        NUCC,
+        "http://terminology.hl7.org/CodeSystem/consentscope",
+        "http://terminology.hl7.org/CodeSystem/v2-0203",
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+        "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
+        "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType",
+    }
+)
 MAX_ITEM_DEPTH: Final = 64
 
 
@@ -117,9 +132,21 @@ class Coding:
 
 
 def canonical_system(system: object) -> str | None:
-    """A code system's URI as FHIR R4 names it (see :data:`SYSTEM_ALIASES`); ``None`` for
-    anything but a string."""
-    return SYSTEM_ALIASES.get(system, system) if isinstance(system, str) else None
+    """A code system's URI as FHIR R4 names it (see :data:`SYSTEM_ALIASES` and
+    :data:`HTTP_SYSTEMS`); ``None`` for anything but a string.
+
+    >>> canonical_system("https://nucc.org/provider-taxonomy/")
+    'http://nucc.org/provider-taxonomy'
+    """
+    if not isinstance(system, str):
+        return None
+    alias = SYSTEM_ALIASES.get(system)
+    if alias is not None:
+        return alias
+    plain = system.strip().rstrip("/")
+    if plain.startswith("https://"):
+        plain = "http://" + plain[8:]
+    return plain if plain in HTTP_SYSTEMS else system
 
 
 def _codings(concept: object) -> tuple[Coding, ...]:
@@ -762,7 +789,7 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
     for i, ident in enumerate(_list(d.get("identifier"))):
         idd = _dict(ident)
         codes = _codings(idd.get("type"))
-        if any(c.system == _MEMBER_TYPE and c.code == "MB" for c in codes):
+        if any(c.canonical_system == _MEMBER_TYPE and c.code == "MB" for c in codes):
             member, element = _str(idd.get("value")), f"Coverage.identifier[{i}].value"
             break
     if member is None:
@@ -793,7 +820,9 @@ def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
     number = None
     for ident in _list(d.get("identifier")):
         idd = _dict(ident)
-        if any(c.system == _UC_TYPE and c.code == "uc" for c in _codings(idd.get("type"))):
+        if any(
+            c.canonical_system == _UC_TYPE and c.code == "uc" for c in _codings(idd.get("type"))
+        ):
             number = _str(idd.get("value"))
             break
     reasons = list(_reasons(d.get("adjudication"), "ExplanationOfBenefit.adjudication"))
