@@ -836,6 +836,8 @@ def chosen_patient(record: Record, patient: str | None) -> str | None:
         return None
     if not isinstance(patient, str):
         raise TypeError(f"patient must be a str, not {type(patient).__name__}")
+    if patient in patients:
+        return patient  # as Record.patients() gives it
     text = patient.strip()
     if text and "/" not in text and ":" not in text:
         text = f"Patient/{text}"
@@ -878,6 +880,7 @@ def facts(
         raise TypeError(f"code must be a str, not {type(code).__name__}")
     m = month if isinstance(month, Month) or month is None else Month.parse(month)
     r = _Reader(record, m, chosen_patient(record, patient))
+    r.notes.extend(record.notes)
     wanted: tuple[str, ...] = CLAIM_FACTS
     canonical = code.strip().upper()
     if is_bhi_code(canonical):

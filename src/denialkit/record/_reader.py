@@ -10,6 +10,7 @@ from typing import IO, Any, Final, TypeAlias, cast
 
 from denialkit.exceptions import RecordError
 
+from ._facts import Note
 from ._json import MAX_DEPTH, loads
 from ._record import OLD_TYPES, Record
 from ._views import build, wanted
@@ -27,6 +28,17 @@ Readable: TypeAlias = (
 )
 
 _TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
+_ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
+#: OperationOutcome severities that say the answer is not whole.
+_FAILED: Final = frozenset({"fatal", "error", "warning"})
+
+
+def _where(file: str | None, line: int | None, entry: int | None) -> str:
+    """The place of a note, as a RecordError names it (``file, line 3, entry 2: ``)."""
+    parts = [file] if file else []
+    parts += [f"line {line}"] if line is not None else []
+    parts += [f"entry {entry}"] if entry is not None else []
+    return f"{', '.join(parts)}: " if parts else ""
 
 
 class _Loader:
@@ -35,6 +47,50 @@ class _Loader:
     def __init__(self, record: Record) -> None:
         self.record = record
         self._good_types: set[str] = set()
+        self.notes: list[Note] = []
+        #: resources read that are not OperationOutcomes, and whether an outcome failed
+        self.resources = 0
+        self.failed = False
+
+    def note(self, message: str, *, file: str | None, line: int | None, entry: int | None) -> None:
+        self.notes.append(Note(None, None, _where(file, line, entry) + message))
+
+    def _outcome(
+        self, res: Mapping[str, Any], *, file: str | None, line: int | None, entry: int | None
+    ) -> None:
+        """An OperationOutcome in the source: one that reports a failure or a warning (a
+        search cut short, a resource left out) is noted, naming its issue codes."""
+        raw = res.get("issue")
+        issues = [i for i in raw if isinstance(i, dict)] if isinstance(raw, list) else []
+        bad = [i for i in issues if isinstance(i.get("severity"), str) and i["severity"] in _FAILED]
+        if not bad:
+            return
+        self.failed = self.failed or any(i["severity"] in ("fatal", "error") for i in bad)
+        codes = sorted(
+            {c for i in bad if isinstance(c := i.get("code"), str) and _ISSUE_CODE_RE.fullmatch(c)}
+        )
+        said = f" ({', '.join(codes)})" if codes else ""
+        self.note(
+            f"an OperationOutcome reports a problem{said}; the record may be incomplete",
+            file=file,
+            line=line,
+            entry=entry,
+        )
+
+    def _links(
+        self, bundle: Mapping[str, Any], *, file: str | None, line: int | None, entry: int | None
+    ) -> None:
+        links = bundle.get("link")
+        for link in links if isinstance(links, list) else []:
+            if isinstance(link, dict) and link.get("relation") == "next":
+                self.note(
+                    "the Bundle is one page of a search and has a next page, which was not "
+                    "read; fetch every page and read them together",
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
+                return
 
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
         rtype = self._check(obj, file=file, line=line, entry=None)
@@ -70,10 +126,11 @@ class _Loader:
 
     def _bundle(self, bundle: Mapping[str, Any], *, file: str | None, line: int | None) -> None:
         # nested Bundles (a searchset of documents) are walked with a stack, not recursion
-        stack: list[tuple[Mapping[str, Any], int]] = [(bundle, 0)]
+        stack: list[tuple[Mapping[str, Any], int, int | None]] = [(bundle, 0, None)]
         count = 0
         while stack:
-            b, depth = stack.pop()
+            b, depth, at = stack.pop()
+            self._links(b, file=file, line=line, entry=at)
             entries = b.get("entry", [])
             if not isinstance(entries, list):
                 raise RecordError("Bundle.entry is not a list", file=file, line=line)
@@ -98,7 +155,7 @@ class _Loader:
                 if rtype == "Bundle":
                     if depth >= MAX_DEPTH:
                         raise RecordError("Bundles nested too deep", file=file, line=line, entry=n)
-                    stack.append((res, depth + 1))
+                    stack.append((res, depth + 1, n))
                     continue
                 url = e.get("fullUrl")
                 self._resource(
@@ -114,6 +171,10 @@ class _Loader:
         line: int | None,
         entry: int | None,
     ) -> None:
+        if res["resourceType"] == "OperationOutcome":
+            self._outcome(res, file=file, line=line, entry=entry)
+        else:
+            self.resources += 1
         try:
             if not wanted(res):  # known by type and id only: the cheap path most resources take
                 rid = res.get("id")
@@ -282,5 +343,12 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "read() takes a path, a list of paths, bytes or a binary file object, "
             f"not {type(source).__name__}"
         )
+    if loader.failed and not loader.resources:
+        raise RecordError(
+            "the source holds only an OperationOutcome that reports an error (a server's "
+            "answer to a failed request), not a patient's record",
+            file=names[0] if len(names) == 1 else None,
+        )
     record._files = tuple(names)
+    record._notes = tuple(loader.notes)
     return record

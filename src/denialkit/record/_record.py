@@ -23,6 +23,7 @@ import attrs
 from denialkit._repr import tolerant
 
 from ._base import RecordBase
+from ._facts import Note
 from ._fill import Filled, fill
 from ._views import Ref, Resource
 
@@ -144,7 +145,15 @@ class Record(RecordBase):
     ()
     """
 
-    __slots__ = ("_by_type", "_files", "_full_urls", "_identifiers", "_index", "_known")
+    __slots__ = (
+        "_by_type",
+        "_files",
+        "_full_urls",
+        "_identifiers",
+        "_index",
+        "_known",
+        "_notes",
+    )
 
     def __init__(self) -> None:
         self._index: dict[str, Resource] = {}
@@ -153,11 +162,19 @@ class Record(RecordBase):
         self._full_urls: dict[str, str] = {}
         self._identifiers: dict[tuple[str, str | None, str], str] = {}
         self._files: tuple[str, ...] = ()
+        self._notes: tuple[Note, ...] = ()
 
     @property
     def files(self) -> tuple[str, ...]:
         """The names of the files read, in order (empty for bytes)."""
         return self._files
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """What the reader noticed about the record as a whole, each naming its place (never
+        a value): a search Bundle whose later pages were not read, an OperationOutcome that
+        reports an error. :func:`~denialkit.record.facts` repeats them in its notes."""
+        return self._notes
 
     def fill(
         self,
