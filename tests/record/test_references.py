@@ -149,3 +149,35 @@ def test_real_reference_forms_resolve(shared_fhir: Path) -> None:
     assert author.startswith("Practitioner?identifier=")
     res = bulk.resolve(record.Ref("DocumentReference.author[0]", author), _holder(bulk))
     assert res.form == "conditional" and isinstance(res.target, record.Practitioner)
+
+
+def test_a_bare_identifier_resolves_only_when_one_resource_holds_it() -> None:
+    def person(rid: str, value: str) -> dict[str, Any]:
+        return {"resourceType": "Practitioner", "id": rid, "identifier": [{"value": value}]}
+
+    lines = [person("pr-a", "ID-7"), person("pr-b", "ID-8"), person("pr-c", "ID-8")]
+    rec = record.read(b"\n".join(json.dumps(x).encode() for x in lines))
+    holder = _holder(rec)
+
+    def bare(value: str, rtype: str | None = None) -> record.Resolution:
+        return rec.resolve(record.Ref("X.y", None, None, rtype, (None, value)), holder)
+
+    assert bare("ID-7").target == rec.get("Practitioner/pr-a")
+    assert bare("ID-7", "Practitioner").target == rec.get("Practitioner/pr-a")
+    assert not bare("ID-8").resolved and not bare("ID-8", "Practitioner").resolved
+
+
+def test_a_contained_id_written_with_its_hash_resolves() -> None:
+    role = {
+        "resourceType": "PractitionerRole",
+        "id": "role-h",
+        "contained": [
+            {"resourceType": "Practitioner", "id": "#inner", "name": [{"text": "Sam Ode"}]}
+        ],
+        "practitioner": {"reference": "#inner"},
+        "code": [
+            {"coding": [{"system": "http://nucc.org/provider-taxonomy", "code": "171M00000X"}]}
+        ],
+    }
+    found = record.facts(record.read(json.dumps(role).encode()), month="2026-09")
+    assert found.facts["care_manager_name"].value == "Sam Ode"

@@ -160,7 +160,8 @@ class Record(RecordBase):
         self._by_type: dict[str, list[Resource]] = {}
         self._known = _Keys()
         self._full_urls: dict[str, str] = {}
-        self._identifiers: dict[tuple[str, str | None, str], str] = {}
+        #: (type or "", system or None, value) -> key; None when two resources share it
+        self._identifiers: dict[tuple[str, str | None, str], str | None] = {}
         self._files: tuple[str, ...] = ()
         self._notes: tuple[Note, ...] = ()
 
@@ -206,9 +207,14 @@ class Record(RecordBase):
         if full_url:
             self._full_urls[full_url] = key
         for system, value in view.identifiers:
-            self._identifiers[(view.type, system, value)] = key
-            self._identifiers.setdefault((view.type, None, value), key)
-            self._identifiers.setdefault(("", system, value), key)
+            for k in {
+                (view.type, system, value),
+                (view.type, None, value),
+                ("", system, value),
+                ("", None, value),
+            }:
+                # an identifier two resources share names neither: it is left unresolved
+                self._identifiers[k] = key if self._identifiers.get(k, key) == key else None
         if type(view) is Resource:
             return  # known by key and identifiers only
         old = self._index.get(key)
@@ -261,7 +267,8 @@ class Record(RecordBase):
                 return Resolution(ref, holder.key, "identifier", self._target(key))
             return Resolution(ref, holder.key, "display", None)
         if text.startswith("#"):
-            inner = next((c for c in holder.contained if c.id == text[1:]), None)
+            # R4 writes the contained id without "#"; some exports keep it in the id too
+            inner = next((c for c in holder.contained if c.id in (text[1:], text)), None)
             return Resolution(ref, holder.key, "contained", inner)
         if text.startswith(("urn:uuid:", "urn:oid:")):
             return Resolution(ref, holder.key, "uuid", self._target(self._full_urls.get(text)))
