@@ -249,3 +249,48 @@ def test_records_and_facts_pickle(data_dir: Path) -> None:
     assert record.facts(copy, month="2026-09") == found
     with pytest.raises(AttributeError):
         rec.files = ()  # type: ignore[misc]
+
+
+def test_a_history_bundle_reads_the_newest_version_only() -> None:
+    scope = {
+        "coding": [
+            {"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}
+        ]
+    }
+
+    def consent(rid: str, version: str, day: str, status: str = "active") -> dict[str, Any]:
+        return {
+            "resource": {
+                "resourceType": "Consent",
+                "id": rid,
+                "meta": {"versionId": version},
+                "status": status,
+                "scope": scope,
+                "dateTime": day,
+            },
+            "request": {"method": "PUT", "url": f"Consent/{rid}"},
+        }
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "history",
+        "entry": [  # newest first, as FHIR orders a history
+            consent("c-kept", "3", "2026-05-20"),
+            consent("c-kept", "2", "2026-05-02", status="inactive"),
+            consent("c-kept", "1", "2026-04-30"),
+            {"request": {"method": "DELETE", "url": "Consent/c-gone/_history/2"}},
+            consent("c-gone", "1", "2026-05-25"),
+        ],
+    }
+    rec = record.read(json.dumps(bundle).encode())
+    consents = rec.of_type(record.Consent)
+    assert [(c.key, c.date_time.text if c.date_time else None) for c in consents] == [
+        ("Consent/c-kept", "2026-05-20")
+    ]
+    assert record.facts(rec, month="2026-05").facts["consent_date"].value.isoformat() == (
+        "2026-05-20"
+    )
+    # any other Bundle type: a later copy still replaces an earlier one
+    bundle["type"] = "collection"
+    later = record.read(json.dumps(bundle).encode()).of_type(record.Consent)
+    assert {c.key for c in later} == {"Consent/c-kept", "Consent/c-gone"}

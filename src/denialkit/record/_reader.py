@@ -134,6 +134,9 @@ class _Loader:
             entries = b.get("entry", [])
             if not isinstance(entries, list):
                 raise RecordError("Bundle.entry is not a list", file=file, line=line)
+            # a history Bundle lists the newest version of a resource first (a deletion is
+            # an entry without a resource): only the newest is read
+            newer: set[str] | None = set() if b.get("type") == "history" else None
             for e in entries:
                 n = count
                 count += 1
@@ -149,9 +152,16 @@ class _Loader:
                             line=line,
                             entry=n,
                         )
+                    if newer is not None:
+                        newer.add(_deleted(e.get("request")))
                     continue  # a DELETE request or a response: no resource to read
                 res = e["resource"]
                 rtype = self._check(res, file=file, line=line, entry=n)
+                if newer is not None and isinstance(res.get("id"), str):
+                    key = f"{rtype}/{res['id']}"
+                    if key in newer:
+                        continue  # an older version
+                    newer.add(key)
                 if rtype == "Bundle":
                     if depth >= MAX_DEPTH:
                         raise RecordError("Bundles nested too deep", file=file, line=line, entry=n)
@@ -187,6 +197,19 @@ class _Loader:
                 "a resource could not be read", file=file, line=line, entry=entry
             ) from None
         self.record._add(view, full_url)
+
+
+def _deleted(request: object) -> str:
+    """The ``Type/id`` a history entry's DELETE request names (``""`` for anything else)."""
+    if not isinstance(request, dict) or request.get("method") != "DELETE":
+        return ""
+    url = request.get("url")
+    if not isinstance(url, str):
+        return ""
+    parts = [p for p in url.partition("?")[0].split("/") if p]
+    if len(parts) >= 4 and parts[-2] == "_history":
+        parts = parts[:-2]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else ""
 
 
 def _name(path: str | os.PathLike[str]) -> str:
