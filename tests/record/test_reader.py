@@ -294,3 +294,16 @@ def test_a_history_bundle_reads_the_newest_version_only() -> None:
     bundle["type"] = "collection"
     later = record.read(json.dumps(bundle).encode()).of_type(record.Consent)
     assert {c.key for c in later} == {"Consent/c-kept", "Consent/c-gone"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(tmp_path: Path, codec: str) -> None:
+    """Windows PowerShell's `>` writes UTF-16; NDJSON in it cannot be split at newline bytes."""
+    other = dict(CONSENT, id="c2", dateTime="2026-09-05")
+    path = tmp_path / "Consent.ndjson"
+    path.write_bytes(f"{json.dumps(CONSENT)}\r\n{json.dumps(other)}\r\n".encode(codec))
+    assert record.read(path).keys == ("Consent/c1", "Consent/c2")
+    assert record.read(json.dumps(CONSENT).encode(codec)).keys == ("Consent/c1",)
+    path.write_bytes(b"\xff\xfe{\x00\x00\xd8")  # a lone surrogate after the mark
+    with pytest.raises(RecordError, match=r"Consent\.ndjson: not UTF-16 text"):
+        record.read(path)

@@ -233,6 +233,36 @@ def _lines(
         line = fh.readline(MAX_LINE_BYTES + 1)
 
 
+#: Byte-order marks of UTF-32 and UTF-16 (Windows PowerShell writes UTF-16 by default).
+_WIDE_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _as_utf8(
+    fh: IO[bytes], first: bytes, codec: str, file: str | None, max_bytes: int
+) -> IO[bytes]:
+    """A UTF-16 or UTF-32 file (it has a byte-order mark) as UTF-8 bytes, read whole: such a
+    file is rare, and its lines cannot be split at a newline byte."""
+    import io
+
+    data = first + fh.read(max_bytes + 1 - len(first))
+    if len(data) > max_bytes:
+        raise RecordError(
+            f"a {codec.upper()} file larger than {max_bytes} bytes; save it as UTF-8", file=file
+        )
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        raise RecordError(
+            f"not {codec.upper()} text, though it starts with its mark", file=file
+        ) from None
+    return io.BytesIO(text.encode("utf-8"))
+
+
 def _stream(
     fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
 ) -> None:
@@ -243,6 +273,16 @@ def _stream(
     """
     first_no = 1
     first = fh.readline(MAX_LINE_BYTES + 1)
+    wide = next((codec for bom, codec in _WIDE_BOMS if first.startswith(bom)), None)
+    if wide is not None:
+        _stream(
+            _as_utf8(fh, first, wide, file, max_bytes),
+            loader,
+            file,
+            max_bytes=max_bytes,
+            ndjson=ndjson,
+        )
+        return
     while first and not first.strip():
         first_no += 1
         first = fh.readline(MAX_LINE_BYTES + 1)
