@@ -1,5 +1,5 @@
 """A resource whose meaning the record changes (a modifier extension, a condition entered in
-error or refuted) gives no fact, and a note says why."""
+error or refuted, a value with a comparator) gives no fact, and a note says why."""
 
 from __future__ import annotations
 
@@ -80,3 +80,14 @@ def test_a_care_plan_for_a_mental_health_condition_counts() -> None:
 def test_a_condition_entered_in_error_or_refuted_does_not_make_a_plan_behavioural() -> None:
     for status in ("entered-in-error", "refuted"):
         assert "care_plan_date" in _plan_for(_condition(status)).missing
+
+
+def test_a_score_with_a_comparator_is_a_bound_not_a_score() -> None:
+    bound = _gad7("gad-bound", valueQuantity={"value": 10, "comparator": ">="})
+    del bound["valueInteger"]
+    found = _read(bound)
+    assert "rating_scale" in found.missing
+    assert [n.resource for n in found.notes] == ["Observation/gad-bound"]
+    exact = _gad7("gad-exact", valueQuantity={"value": 10, "unit": "{score}"})
+    del exact["valueInteger"]
+    assert _read(exact).facts["rating_scale_scores"].value == "10 on October 6, 2026"

@@ -637,6 +637,8 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
         if name in d:
             raw = d[name]
             if name == "valueQuantity":
+                if _dict(raw).get("comparator") is not None:
+                    return None, None  # "<", ">=": a bound, not the score itself
                 raw = _dict(raw).get("value")
                 name = "valueQuantity.value"
             value = _number(raw)
