@@ -91,3 +91,20 @@ def test_a_score_with_a_comparator_is_a_bound_not_a_score() -> None:
     exact = _gad7("gad-exact", valueQuantity={"value": 10, "unit": "{score}"})
     del exact["valueInteger"]
     assert _read(exact).facts["rating_scale_scores"].value == "10 on October 6, 2026"
+
+
+def test_a_questionnaire_total_without_a_number_is_noted() -> None:
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": "qr-words",
+        "status": "completed",
+        "authored": "2026-10-09",
+        "item": [
+            {"linkId": "/70274-6", "answer": [{"valueCoding": {"code": "LA-moderate"}}]},
+        ],
+    }
+    found = _read(response)
+    assert "rating_scale" in found.missing
+    assert [(n.resource, n.message) for n in found.notes] == [
+        ("QuestionnaireResponse/qr-words", "a scale total answer holds no number; not used")
+    ]

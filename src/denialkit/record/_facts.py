@@ -489,6 +489,8 @@ class _Reader:
             )
         for q in self.live(self.record.of_type(QuestionnaireResponse), fact):
             assert isinstance(q, QuestionnaireResponse)
+            if q.unread:
+                self.note(fact, q.key, "a scale total answer holds no number; not used")
             if not q.scores:
                 continue
             if q.status not in _DONE_RESPONSE:

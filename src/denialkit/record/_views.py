@@ -436,11 +436,13 @@ class ScoreItem:
 
 @attrs.frozen(repr=False)
 class QuestionnaireResponse(Resource):
-    """QuestionnaireResponse: status, date authored, and the answers that are scale totals."""
+    """QuestionnaireResponse: status, date authored, the answers that are scale totals, and
+    how many scale-total answers hold no number (``unread``)."""
 
     status: str | None = None
     authored: FhirDate | None = None
     scores: tuple[ScoreItem, ...] = ()
+    unread: int = 0
 
 
 @attrs.frozen(repr=False)
@@ -688,8 +690,9 @@ def _component_score(components: object) -> tuple[Coding, Decimal, str] | None:
     return None
 
 
-def _score_items(items: object) -> Iterator[ScoreItem]:
-    """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH)."""
+def _score_items(items: object) -> Iterator[ScoreItem | None]:
+    """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH); None for a
+    scale-total answer that holds no number (a coding, a word)."""
     stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
     while stack:
         level, path, depth = stack.pop()
@@ -709,6 +712,8 @@ def _score_items(items: object) -> Iterator[ScoreItem]:
                     value, element = _value(a)
                     if value is not None and element is not None:
                         yield ScoreItem(loinc, value, f"{here}.answer[{j}].{element}")
+                    else:
+                        yield None
                 if "item" in a:
                     stack.append((a.get("item"), f"{here}.answer[{j}].item", depth + 1))
             if "item" in item:
@@ -716,11 +721,13 @@ def _score_items(items: object) -> Iterator[ScoreItem]:
 
 
 def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> QuestionnaireResponse:
+    found = list(_score_items(d.get("item")))
     return QuestionnaireResponse(
         **b,
         status=_str(d.get("status")),
         authored=FhirDate.parse(d.get("authored")),
-        scores=tuple(_score_items(d.get("item"))),
+        scores=tuple(i for i in found if i is not None),
+        unread=sum(1 for i in found if i is None),
     )
 
 
