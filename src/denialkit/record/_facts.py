@@ -832,8 +832,9 @@ def chosen_patient(record: Record, patient: str | None) -> str | None:
     if patient is None:
         if len(patients) > 1:
             raise RecordError(
-                f"the record is about {len(patients)} patients; say whose facts to read "
-                "with patient='Patient/<id>' (Record.patients() lists them)"
+                f"the record is about {len(patients)} patients; say whose facts to read with "
+                "patient='Patient/<id>' (--patient on the command line; Record.patients() "
+                "lists them)"
             )
         return None
     if not isinstance(patient, str):
