@@ -108,3 +108,28 @@ def test_a_questionnaire_total_without_a_number_is_noted() -> None:
     assert [(n.resource, n.message) for n in found.notes] == [
         ("QuestionnaireResponse/qr-words", "a scale total answer holds no number; not used")
     ]
+
+
+def test_a_panel_with_a_phq2_subtotal_and_a_phq9_total_gives_both_scores() -> None:
+    def part(code: str, value: int) -> dict[str, Any]:
+        return {"code": {"coding": [{"system": LOINC, "code": code}]}, "valueInteger": value}
+
+    panel = {
+        "resourceType": "Observation",
+        "id": "phq-panel",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": "44249-1"}]},
+        "effectiveDateTime": "2026-10-13",
+        "component": [part("44250-9", 2), part("55758-7", 4), part("44261-6", 15)],
+    }
+    found = _read(panel)
+    assert found.facts["rating_scale"].value == "PHQ-9"
+    assert found.facts["rating_scale_scores"].value == "15 on October 13, 2026"
+    assert found.facts["rating_scale_scores"].sources[0].path == (
+        "Observation.component[2].valueInteger"
+    )
+    views = record.read(json.dumps(panel).encode()).of_type(record.Observation)
+    assert [(s.loinc, s.value) for s in views[0].component_scores] == [
+        ("55758-7", 4),
+        ("44261-6", 15),
+    ]

@@ -47,6 +47,7 @@ from ._views import (
     QuestionnaireResponse,
     Ref,
     Resource,
+    ScoreItem,
 )
 
 __all__ = [
@@ -472,21 +473,22 @@ class _Reader:
             if o.value is None or o.effective is None:
                 self.note(fact, o.key, "has no numeric score or no date")
                 continue
-            scale = SCALES[loinc]
-            out.append(
-                (
-                    loinc,
-                    o.effective,
-                    o.value,
-                    Source(
-                        o.key,
-                        f"Observation.{o.value_element}",
-                        "rating-scale",
+            parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
+            for item in parts:
+                out.append(
+                    (
+                        item.loinc,
                         o.effective,
-                        f"{scale} score",
-                    ),
+                        item.value,
+                        Source(
+                            o.key,
+                            f"Observation.{item.path}",
+                            "rating-scale",
+                            o.effective,
+                            f"{SCALES[item.loinc]} score",
+                        ),
+                    )
                 )
-            )
         for q in self.live(self.record.of_type(QuestionnaireResponse), fact):
             assert isinstance(q, QuestionnaireResponse)
             if q.unread:

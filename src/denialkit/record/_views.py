@@ -409,8 +409,9 @@ class Observation(Resource):
 
     ``value`` is read from ``valueInteger``, ``valueDecimal``, ``valueQuantity.value`` or a
     ``valueString`` that holds only a number; ``value_element`` names the element it came from.
-    An Observation without a value of its own that holds a scale total as a ``component``
-    takes the component's value (``value_element`` ``component[2].valueInteger``) and its code.
+    An Observation without a value of its own that holds scale totals in ``component`` elements
+    lists each in ``component_scores``, and takes the value and code of the first scale in
+    PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``).
     """
 
     status: str | None = None
@@ -419,6 +420,7 @@ class Observation(Resource):
     value: Decimal | None = None
     value_element: str | None = None
     members: tuple[Ref, ...] = ()
+    component_scores: tuple[ScoreItem, ...] = ()
 
 
 @attrs.frozen
@@ -525,6 +527,8 @@ _MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
 #: Scale totals read from Observations and QuestionnaireResponse items (LOINC).
 SCALE_LOINC: Final = frozenset({"44261-6", "55758-7", "70274-6"})
+#: The order in which a scale is chosen: PHQ-9, GAD-7, then PHQ-2.
+SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
 #: CPT and HCPCS codes of behavioural health care management (timed work).
 CARE_MANAGEMENT_CODES: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
 
@@ -659,13 +663,16 @@ def _effective(d: Mapping[str, Any]) -> FhirDate | None:
 def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     value, element = _value(d)
     codes = _codings(d.get("code"))
+    parts: tuple[ScoreItem, ...] = ()
     if value is None and "component" in d:
-        # a panel that holds the scale total as a component (PHQ-9 44249-1 with a 44261-6
-        # component): the total is the Observation's score, traced to its component
-        found = _component_score(d.get("component"))
-        if found is not None:
-            coding, value, element = found
-            codes += (coding,)
+        # a panel that holds scale totals as components (PHQ-9 44249-1 with a 44261-6
+        # component, perhaps a PHQ-2 55758-7 subtotal too): each is a score, traced to its
+        # component; the Observation's own value is the first scale's in SCALE_ORDER
+        parts = tuple(_component_scores(d.get("component")))
+        if parts:
+            best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
+            value, element = best.value, best.path
+            codes += (Coding(LOINC, best.loinc),)
     return Observation(
         **b,
         status=_str(d.get("status")),
@@ -674,20 +681,27 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         value=value,
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
+        component_scores=parts,
     )
 
 
-def _component_score(components: object) -> tuple[Coding, Decimal, str] | None:
-    """The first component coded as a scale total (LOINC) that holds a numeric value: its
-    coding, the value and the element it came from."""
+def _component_scores(components: object) -> Iterator[ScoreItem]:
+    """Each component coded as a scale total (LOINC) that holds a numeric value, with the
+    element it came from (``component[2].valueInteger``)."""
     for i, comp in enumerate(_list(components)):
         c = _dict(comp)
-        for coding in _codings(c.get("code")):
-            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
-                value, element = _value(c)
-                if value is not None and element is not None:
-                    return coding, value, f"component[{i}].{element}"
-    return None
+        loinc = next(
+            (
+                coding.code
+                for coding in _codings(c.get("code"))
+                if coding.canonical_system == LOINC and coding.code in SCALE_LOINC
+            ),
+            None,
+        )
+        if loinc is not None:
+            value, element = _value(c)
+            if value is not None and element is not None:
+                yield ScoreItem(loinc, value, f"component[{i}].{element}")
 
 
 def _score_items(items: object) -> Iterator[ScoreItem | None]:
