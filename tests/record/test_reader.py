@@ -307,3 +307,26 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(tmp_path: Path, c
     path.write_bytes(b"\xff\xfe{\x00\x00\xd8")  # a lone surrogate after the mark
     with pytest.raises(RecordError, match=r"Consent\.ndjson: not UTF-16 text"):
         record.read(path)
+
+
+def test_gzip_compressed_exports_are_read(tmp_path: Path) -> None:
+    import gzip
+
+    other = dict(CONSENT, id="c2")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Consent.000.ndjson.gz").write_bytes(
+        gzip.compress(f"{json.dumps(CONSENT)}\n{json.dumps(other)}\n".encode())
+    )
+    (folder / "Consent.001.ndjson").write_text(json.dumps(dict(CONSENT, id="c3")) + "\n")
+    (folder / "manifest.json").write_text("{}")  # not part of the record
+    rec = record.read(folder)
+    assert rec.keys == ("Consent/c1", "Consent/c2", "Consent/c3")
+    assert rec.files == ("Consent.000.ndjson.gz", "Consent.001.ndjson")
+    bundle = tmp_path / "bundle.json.gz"
+    bundle.write_bytes(gzip.compress(_bundle(CONSENT)))
+    assert record.read(bundle).keys == ("Consent/c1",)
+    cut = tmp_path / "cut.ndjson.gz"
+    cut.write_bytes((folder / "Consent.000.ndjson.gz").read_bytes()[:-12])
+    with pytest.raises(RecordError, match=r"cut\.ndjson\.gz: not a whole gzip file"):
+        record.read(cut)

@@ -320,18 +320,30 @@ def _stream(
 
 
 def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
+    """Read one file; a name ending in ``.gz`` is gzip-compressed (as bulk exports may be)."""
+    import gzip
+    import zlib
+
     name = _name(path)
+    packed = name.endswith(".gz")
+    ndjson = name.removesuffix(".gz").endswith(".ndjson")
     try:
-        with open(path, "rb") as fh:
-            _stream(fh, loader, name, max_bytes=max_bytes, ndjson=name.endswith(".ndjson"))
+        with gzip.open(path, "rb") if packed else open(path, "rb") as fh:
+            _stream(cast("IO[bytes]", fh), loader, name, max_bytes=max_bytes, ndjson=ndjson)
     except RecordError:
         raise
     except IsADirectoryError:
         raise RecordError("is a folder, expected a file", file=name) from None
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise RecordError("not a whole gzip file (truncated or damaged)", file=name) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise RecordError(f"cannot read the file ({reason})", file=name) from None
     return name
+
+
+def _is_ndjson(path: Path) -> bool:
+    return path.name.endswith((".ndjson", ".ndjson.gz"))
 
 
 def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
@@ -343,7 +355,9 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             - a path to a Bundle (``collection``, ``searchset``, ``transaction``,
               ``document``...) or a single resource, as JSON;
             - a path to an ``.ndjson`` file, read line by line;
-            - a path to a bulk-export folder: every ``*.ndjson`` file in it, in name order;
+            - a path to a bulk-export folder: every ``*.ndjson`` (and ``*.ndjson.gz``) file
+              in it, in name order;
+            - any of these files gzip-compressed, named ``*.gz``;
             - a list of paths (NDJSON files, or JSON files);
             - ``bytes`` holding JSON or NDJSON;
             - a binary file object.
@@ -374,7 +388,7 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
             folder = False
         if folder:
-            files = sorted(p for p in path.iterdir() if p.name.endswith(".ndjson"))
+            files = sorted(p for p in path.iterdir() if _is_ndjson(p))
             if not files:
                 raise RecordError("the folder holds no .ndjson files", file=path.name)
             names += [_open(p, loader, max_bytes) for p in files]
