@@ -97,3 +97,20 @@ def test_odd_outcomes_are_tolerated() -> None:
         data = {"resourceType": "Bundle", "entry": [{"resource": CONSENT}]}
         data["entry"].append({"resource": {"resourceType": "OperationOutcome", "issue": issue}})
         record.read(json.dumps(data).encode())
+
+
+def test_a_failed_request_in_a_batch_response_is_noted() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "batch-response",
+        "entry": [
+            {"resource": CONSENT, "response": {"status": "200 OK"}},
+            {"response": {"status": "404 Not Found", "outcome": _outcome("error", "not-found")}},
+            {"response": {"status": "204"}},
+            {"response": {"status": "gone"}},
+        ],
+    }
+    rec = record.read(json.dumps(bundle).encode())
+    assert [n.message for n in rec.notes] == [
+        "entry 1: a request failed (HTTP 404); the resource it asked for is not in the record"
+    ]

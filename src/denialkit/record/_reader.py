@@ -77,6 +77,21 @@ class _Loader:
             entry=entry,
         )
 
+    def _response(
+        self, response: object, *, file: str | None, line: int | None, entry: int | None
+    ) -> None:
+        """A batch or transaction response entry that failed (HTTP 4xx or 5xx) holds no
+        resource: noted, with its status code."""
+        status = response.get("status") if isinstance(response, dict) else None
+        code = status.split()[0] if isinstance(status, str) and status.split() else ""
+        if len(code) == 3 and code.isdigit() and code[0] in "45":
+            self.note(
+                f"a request failed (HTTP {code}); the resource it asked for is not in the record",
+                file=file,
+                line=line,
+                entry=entry,
+            )
+
     def _links(
         self, bundle: Mapping[str, Any], *, file: str | None, line: int | None, entry: int | None
     ) -> None:
@@ -154,6 +169,7 @@ class _Loader:
                         )
                     if newer is not None:
                         newer.add(_deleted(e.get("request")))
+                    self._response(e.get("response"), file=file, line=line, entry=n)
                     continue  # a DELETE request or a response: no resource to read
                 res = e["resource"]
                 rtype = self._check(res, file=file, line=line, entry=n)
