@@ -287,3 +287,17 @@ def test_a_record_of_two_patients_needs_patient(tmp_path: Path) -> None:
     assert code == 0
     data_line = next(line for line in out.splitlines() if line.startswith("rating_scale_scores"))
     assert "4 on September 9, 2026" in data_line and "13" not in data_line
+
+
+def test_a_note_about_the_whole_record_is_printed_plainly(tmp_path: Path) -> None:
+    page = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "link": [{"relation": "next", "url": "https://fhir.test/r4/Patient?page=2"}],
+        "entry": [{"resource": {"resourceType": "Patient", "id": "pa"}}],
+    }
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page), "utf-8")
+    code, _, err = run("record", "facts", str(path), "--month", "2026-09")
+    assert code == 0
+    assert "note: page.json: the Bundle is one page of a search" in err

@@ -127,7 +127,8 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(terminal(line, lines=False), file=err)
     for n in found.notes:
         about = " ".join(x for x in (n.fact, n.resource) if x)
-        print(terminal(f"note: {about}: {n.message}", lines=False), file=err)
+        line = f"note: {about}: {n.message}" if about else f"note: {n.message}"
+        print(terminal(line, lines=False), file=err)
     return 0
 
 
