@@ -123,3 +123,40 @@ def test_fill_passes_the_patient_on() -> None:
         record.fill(claim, record.read(TWO), month="2026-09")
     filled = record.fill(claim, record.read(TWO), month="2026-09", patient="p-two")
     assert filled.claim.facts["rating_scale_scores"] == "6 on September 5, 2026"
+
+
+def test_linked_patient_resources_are_one_person() -> None:
+    """A merged record: the old Patient is replaced by the new one; both are one person."""
+    old = {
+        "resourceType": "Patient",
+        "id": "p-old",
+        "active": False,
+        "name": [{"text": "Ada Q. (old chart)"}],
+        "link": [{"other": {"reference": "Patient/p-new"}, "type": "replaced-by"}],
+    }
+    new = {
+        "resourceType": "Patient",
+        "id": "p-new",
+        "name": [{"family": "Quill", "given": ["Ada"]}],
+        "link": [{"other": {"reference": "Patient/p-old"}, "type": "replaces"}],
+    }
+    rec = record.read(
+        _bundle(
+            old,
+            new,
+            _score("s-before", "Patient/p-old", "2026-08-20", 19),
+            _score("s-after", "Patient/p-new", "2026-09-04", 12),
+        )
+    )
+    assert rec.patients() == ("Patient/p-new",)
+    found = record.facts(rec, month="2026-09")
+    assert found.facts["rating_scale_scores"].value == (
+        "19 on August 20, 2026 and 12 on September 4, 2026"
+    )
+    assert found.facts["patient_name"].value == "Ada Quill"
+    assert record.facts(rec, month="2026-09", patient="p-old").facts == found.facts
+    # a link to a Patient the export left out joins its resources too
+    del new["link"]
+    old["link"] = [{"other": {"reference": "Patient/p-new"}, "type": "seealso"}]
+    lone = record.read(_bundle(old, _score("s-away", "Patient/p-new", "2026-09-04", 12)))
+    assert lone.patients() == ("Patient/p-old",)

@@ -727,7 +727,7 @@ class _Reader:
         patients = [
             p
             for p in self.live(self.record.of_type(Patient), "patient_name")
-            if isinstance(p, Patient) and self.who in (None, p.key)
+            if isinstance(p, Patient) and self.record.is_patient(p) and self.who in (None, p.key)
         ]
         if len(patients) > 1:
             self.note("patient_name", None, "the record holds several patients")

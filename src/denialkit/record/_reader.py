@@ -444,4 +444,5 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         )
     record._files = tuple(names)
     record._notes = tuple(loader.notes)
+    record._link_patients()
     return record

@@ -25,7 +25,7 @@ from denialkit._repr import tolerant
 from ._base import RecordBase
 from ._facts import Note
 from ._fill import Filled, fill
-from ._views import Ref, Resource
+from ._views import Patient, Ref, Resource
 
 if TYPE_CHECKING:
     from denialkit.claim import Claim
@@ -146,6 +146,7 @@ class Record(RecordBase):
     """
 
     __slots__ = (
+        "_alias",
         "_by_type",
         "_files",
         "_full_urls",
@@ -164,6 +165,8 @@ class Record(RecordBase):
         self._identifiers: dict[tuple[str, str | None, str], str | None] = {}
         self._files: tuple[str, ...] = ()
         self._notes: tuple[Note, ...] = ()
+        #: a linked Patient's key -> the key of the one that stands for the person
+        self._alias: dict[str, str] = {}
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -315,7 +318,10 @@ class Record(RecordBase):
         absolute, versioned) give the same key when the record holds the Patient, and when
         it does not, as long as they name its type and id.
         """
-        ref = view.subject
+        key = self._patient_key(view.subject, view)
+        return self._alias.get(key, key) if key is not None else None
+
+    def _patient_key(self, ref: Ref | None, view: Resource) -> str | None:
         if ref is None:
             return None
         res = self.resolve(ref, view)
@@ -351,13 +357,48 @@ class Record(RecordBase):
         seen: dict[str, None] = {}
         for view in self._by_type.get("Patient", ()):
             if not view.entered_in_error:
-                seen.setdefault(view.key, None)
+                seen.setdefault(self._alias.get(view.key, view.key), None)
         for view in list(self._index.values()):
             if view.subject is not None and not view.entered_in_error:
                 key = self.subject_of(view)
                 if key is not None:
                     seen.setdefault(key, None)
         return tuple(seen)
+
+    def _link_patients(self) -> None:
+        """Join Patient resources that ``link`` to each other (a merged record): each group
+        is one person, standing under its first Patient that no other replaces."""
+        parent: dict[str, str] = {}
+
+        def root(key: str) -> str:
+            while parent.get(key, key) != key:
+                key = parent[key]
+            return key
+
+        views = [v for v in self._by_type.get("Patient", ()) if isinstance(v, Patient)]
+        for view in views:
+            for ref in view.links:
+                other = self._patient_key(ref, view)
+                if other is not None and root(other) != root(view.key):
+                    parent[root(other)] = root(view.key)
+        if not parent:
+            return
+        groups: dict[str, list[str]] = {}
+        for key in [*(v.key for v in views), *parent]:
+            members = groups.setdefault(root(key), [])
+            if key not in members:
+                members.append(key)
+        standing = {v.key for v in views if not v.replaced and not v.entered_in_error}
+        for members in groups.values():
+            head = next((k for k in members if k in standing), members[0])
+            for key in members:
+                if key != head:
+                    self._alias[key] = head
+
+    def is_patient(self, view: Resource) -> bool:
+        """Whether a Patient view stands for its person (one that another linked Patient
+        replaces does not)."""
+        return view.type == "Patient" and self._alias.get(view.key, view.key) == view.key
 
     def references(self) -> Iterator[Resolution]:
         """Every reference the views hold, resolved (for checking a record's integrity)."""

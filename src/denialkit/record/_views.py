@@ -308,10 +308,14 @@ class Resource:
 
 @attrs.frozen(repr=False)
 class Patient(Resource):
-    """Patient: name and birth date (both patient data, never in a repr)."""
+    """Patient: name and birth date (both patient data, never in a repr), and the ``link``
+    elements to other Patient resources of the same person (``replaced`` when one of them
+    replaces it)."""
 
     name: str | None = None
     birth_date: FhirDate | None = None
+    links: tuple[Ref, ...] = ()
+    replaced: bool = False
 
 
 @attrs.frozen(repr=False)
@@ -561,8 +565,18 @@ def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, A
 
 
 def _patient(d: Mapping[str, Any], b: dict[str, Any]) -> Patient:
+    links = [_dict(link) for link in _list(d.get("link"))]
     return Patient(
-        **b, name=human_name(d.get("name")), birth_date=FhirDate.parse(d.get("birthDate"))
+        **b,
+        name=human_name(d.get("name")),
+        birth_date=FhirDate.parse(d.get("birthDate")),
+        # every link type (replaced-by, replaces, refer, seealso) names the same person
+        links=tuple(
+            r
+            for i, link in enumerate(links)
+            if (r := _ref(link.get("other"), f"Patient.link[{i}].other")) is not None
+        ),
+        replaced=any(link.get("type") == "replaced-by" for link in links),
     )
 
 
