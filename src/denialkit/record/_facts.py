@@ -773,6 +773,7 @@ class _Reader:
     def denial(self) -> None:
         numbers: dict[str, Source] = {}
         codes: dict[str, Source] = {}
+        by_claim: dict[str, set[str]] = {}  # claim number (else the EOB) -> its codes
         for e in self.live(self.record.of_type(ExplanationOfBenefit), "denial_codes"):
             assert isinstance(e, ExplanationOfBenefit)
             if e.status == "cancelled":
@@ -800,12 +801,20 @@ class _Reader:
                 codes.setdefault(
                     r.code, Source(e.key, r.path, "remittance", title="Explanation of benefit")
                 )
+                by_claim.setdefault(e.claim_number or e.key, set()).add(r.code)
         if len(numbers) == 1:
             value, source = next(iter(numbers.items()))
             self.put("claim_number", value, [source])
         elif numbers:
             self.note("claim_number", None, "several claims' explanations of benefit match")
-        if codes:
+        if len({frozenset(c) for c in by_claim.values()}) > 1:
+            # the codes of two claims are not one denial's: the record does not say which
+            self.note(
+                "denial_codes",
+                None,
+                "several claims' explanations of benefit match, with different codes",
+            )
+        elif codes:
             ordered = sorted(codes)
             by_resource: dict[str, Source] = {}
             for c in ordered:
