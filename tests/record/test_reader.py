@@ -175,7 +175,7 @@ def test_ndjson_names_the_file_and_line(tmp_path: Path) -> None:
 def test_a_truncated_last_line_is_an_error_not_a_loss(tmp_path: Path) -> None:
     path = tmp_path / "Patient.ndjson"
     path.write_bytes(json.dumps(CONSENT).encode() + b"\n" + b'{"resourceType": "Pat')
-    with pytest.raises(RecordError, match="line 2"):
+    with pytest.raises(RecordError, match=r"line 2: not valid JSON, and the file ends inside"):
         record.read(path)
 
 

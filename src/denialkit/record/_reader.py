@@ -279,6 +279,19 @@ def _as_utf8(
     return io.BytesIO(text.encode("utf-8"))
 
 
+def _line(line: bytes, file: str | None, n: int) -> object:
+    """One NDJSON line as JSON; a last line without its newline that is not JSON was most
+    likely cut short (an export interrupted, a copy not finished), and the error says so."""
+    try:
+        return loads(line, file=file, line=n)
+    except RecordError:
+        if line.endswith(b"\n"):
+            raise
+        raise RecordError(
+            "not valid JSON, and the file ends inside this line (cut short?)", file=file, line=n
+        ) from None
+
+
 def _stream(
     fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
 ) -> None:
@@ -321,9 +334,9 @@ def _stream(
         loader.top(parsed, file=file, line=first_no)
         if following is not None:
             n, line = following
-            loader.top(loads(line, file=file, line=n), file=file, line=n)
+            loader.top(_line(line, file, n), file=file, line=n)
         for n, line in more:
-            loader.top(loads(line, file=file, line=n), file=file, line=n)
+            loader.top(_line(line, file, n), file=file, line=n)
         return
     rest = fh.read(max_bytes + 1 - len(first))
     data = first + rest
