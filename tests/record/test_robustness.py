@@ -22,7 +22,9 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
-    | st.sampled_from(["2026-09", "final", "Patient/x", "#c", "urn:uuid:1"]),
+    | st.sampled_from(
+        ["2026-09", "final", "Patient/x", "#c", "urn:uuid:1", "history", "replaced-by", "error"]
+    ),
     lambda inner: (
         st.lists(inner, max_size=4)
         | st.dictionaries(
@@ -50,6 +52,17 @@ json_values = st.recursive(
                     "contained",
                     "dateTime",
                     "scope",
+                    "subject",
+                    "patient",
+                    "link",
+                    "other",
+                    "type",
+                    "modifierExtension",
+                    "component",
+                    "issue",
+                    "severity",
+                    "response",
+                    "length",
                 ]
             )
             | st.text(max_size=8),
