@@ -181,3 +181,16 @@ def test_a_contained_id_written_with_its_hash_resolves() -> None:
     }
     found = record.facts(record.read(json.dumps(role).encode()), month="2026-09")
     assert found.facts["care_manager_name"].value == "Sam Ode"
+
+
+def test_an_id_alone_with_its_type_beside_it_resolves() -> None:
+    """Some exports write {"type": "Practitioner", "reference": "p1"} (an id, not a URL)."""
+    bundle = {
+        "resourceType": "Bundle",
+        "entry": [{"resource": {"resourceType": "Practitioner", "id": "p1"}}],
+    }
+    rec = record.read(json.dumps(bundle).encode())
+    typed = record.Ref("X.y", "p1", None, "Practitioner")
+    assert rec.resolve(typed, _holder(rec)).target == rec.get("Practitioner/p1")
+    assert not rec.resolve(record.Ref("X.y", "p1"), _holder(rec)).resolved
+    assert not rec.resolve(record.Ref("X.y", "p1", None, "Organization"), _holder(rec)).resolved

@@ -286,6 +286,8 @@ class Record(RecordBase):
             if len(parts) >= 4 and parts[-2] == "_history":
                 parts = parts[:-2]
             key = "/".join(parts[-2:]) if len(parts) >= 2 else None
+            if len(parts) == 1 and ref.type is not None and ":" not in text:
+                key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
         return Resolution(ref, holder.key, form, self._target(key))
 
     def _target(self, key: str | None) -> Resource | None:
@@ -343,6 +345,8 @@ class Record(RecordBase):
         parts = [p for p in text.split("/") if p]
         if len(parts) >= 4 and parts[-2] == "_history":
             parts = parts[:-2]
+        if len(parts) == 1 and ref.type == "Patient" and ":" not in text:
+            return f"Patient/{parts[0]}"
         if len(parts) < 2:
             return text
         if parts[-2] != "Patient":
