@@ -160,3 +160,13 @@ def test_linked_patient_resources_are_one_person() -> None:
     old["link"] = [{"other": {"reference": "Patient/p-new"}, "type": "seealso"}]
     lone = record.read(_bundle(old, _score("s-away", "Patient/p-new", "2026-09-04", 12)))
     assert lone.patients() == ("Patient/p-old",)
+
+
+def test_choosing_the_only_patient_keeps_resources_that_name_none() -> None:
+    anonymous = _score("s-none", "Patient/p-one", "2026-09-10", 9)
+    del anonymous["subject"]
+    rec = record.read(_bundle({"resourceType": "Patient", "id": "p-one"}, anonymous))
+    chosen = record.facts(rec, month="2026-09", patient="p-one")
+    assert chosen.facts == record.facts(rec, month="2026-09").facts
+    assert chosen.facts["rating_scale"].source == "Observation/s-none"
+    assert not chosen.notes

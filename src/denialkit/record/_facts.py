@@ -833,7 +833,7 @@ def is_bhi_code(code: str) -> bool:
 
 def chosen_patient(record: Record, patient: str | None) -> str | None:
     """The key of the patient whose facts are read: None when the record is about one
-    patient (or none), which then needs no choosing.
+    patient (or none), which then needs no choosing (a ``patient`` given is still checked).
 
     Raises:
         RecordError: the record is about several patients and ``patient`` is None, or it
@@ -850,15 +850,15 @@ def chosen_patient(record: Record, patient: str | None) -> str | None:
         return None
     if not isinstance(patient, str):
         raise TypeError(f"patient must be a str, not {type(patient).__name__}")
-    if patient in patients:
-        return patient  # as Record.patients() gives it
-    text = patient.strip()
-    if text and "/" not in text and ":" not in text:
-        text = f"Patient/{text}"
-    key = record.subject_of(Resource("Patient", None, subject=Ref("patient", text or None)))
+    key: str | None = patient  # as Record.patients() gives it
+    if key not in patients:
+        text = patient.strip()
+        if text and "/" not in text and ":" not in text:
+            text = f"Patient/{text}"
+        key = record.subject_of(Resource("Patient", None, subject=Ref("patient", text or None)))
     if key is None or key not in patients:
         raise RecordError("the record holds no patient by the reference given as patient=")
-    return key
+    return key if len(patients) > 1 else None
 
 
 def facts(
