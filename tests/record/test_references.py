@@ -165,6 +165,19 @@ def test_a_bare_identifier_resolves_only_when_one_resource_holds_it() -> None:
     assert bare("ID-7").target == rec.get("Practitioner/pr-a")
     assert bare("ID-7", "Practitioner").target == rec.get("Practitioner/pr-a")
     assert not bare("ID-8").resolved and not bare("ID-8", "Practitioner").resolved
+    # the same value in one system names one entity, told twice (an export's duplicate)
+    npi = "http://hl7.org/fhir/sid/us-npi"
+    twice = [
+        {
+            "resourceType": "Practitioner",
+            "id": f"dup-{i}",
+            "identifier": [{"system": npi, "value": "1000000004"}],
+        }
+        for i in (1, 2)
+    ]
+    dup = record.read(b"\n".join(json.dumps(x).encode() for x in twice))
+    found = dup.resolve(record.Ref("X.y", "Practitioner?identifier=1000000004"), _holder(dup))
+    assert found.target == dup.get("Practitioner/dup-1")
 
 
 def test_a_contained_id_written_with_its_hash_resolves() -> None:

@@ -147,6 +147,7 @@ class Record(RecordBase):
 
     __slots__ = (
         "_alias",
+        "_bare_systems",
         "_by_type",
         "_files",
         "_full_urls",
@@ -161,8 +162,10 @@ class Record(RecordBase):
         self._by_type: dict[str, list[Resource]] = {}
         self._known = _Keys()
         self._full_urls: dict[str, str] = {}
-        #: (type or "", system or None, value) -> key; None when two resources share it
+        #: (type or "", system or None, value) -> key; None when a value looked up without
+        #: its system is held by two resources (``_bare_systems``: the system it came with)
         self._identifiers: dict[tuple[str, str | None, str], str | None] = {}
+        self._bare_systems: dict[tuple[str, str | None, str], str | None] = {}
         self._files: tuple[str, ...] = ()
         self._notes: tuple[Note, ...] = ()
         #: a linked Patient's key -> the key of the one that stands for the person
@@ -210,14 +213,19 @@ class Record(RecordBase):
         if full_url:
             self._full_urls[full_url] = key
         for system, value in view.identifiers:
-            for k in {
-                (view.type, system, value),
-                (view.type, None, value),
-                ("", system, value),
-                ("", None, value),
-            }:
-                # an identifier two resources share names neither: it is left unresolved
-                self._identifiers[k] = key if self._identifiers.get(k, key) == key else None
+            if system is not None:  # unique within its system: a later copy wins
+                self._identifiers[(view.type, system, value)] = key
+                self._identifiers.setdefault(("", system, value), key)
+            for bare in ((view.type, None, value), ("", None, value)):
+                # a value looked up without its system: two resources that hold it name
+                # neither, unless both hold it in the same system (a resource told twice)
+                if bare not in self._identifiers:
+                    self._identifiers[bare] = key
+                    self._bare_systems[bare] = system
+                elif self._identifiers[bare] != key and (
+                    system is None or self._bare_systems.get(bare) != system
+                ):
+                    self._identifiers[bare] = None
         if type(view) is Resource:
             return  # known by key and identifiers only
         old = self._index.get(key)
