@@ -309,7 +309,7 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(tmp_path: Path, c
         record.read(path)
 
 
-def test_gzip_compressed_exports_are_read(tmp_path: Path) -> None:
+def test_gzip_compressed_and_json_lines_exports_are_read(tmp_path: Path) -> None:
     import gzip
 
     other = dict(CONSENT, id="c2")
@@ -319,10 +319,11 @@ def test_gzip_compressed_exports_are_read(tmp_path: Path) -> None:
         gzip.compress(f"{json.dumps(CONSENT)}\n{json.dumps(other)}\n".encode())
     )
     (folder / "Consent.001.ndjson").write_text(json.dumps(dict(CONSENT, id="c3")) + "\n")
+    (folder / "Consent.002.jsonl").write_text(json.dumps(dict(CONSENT, id="c4")) + "\n")
     (folder / "manifest.json").write_text("{}")  # not part of the record
     rec = record.read(folder)
-    assert rec.keys == ("Consent/c1", "Consent/c2", "Consent/c3")
-    assert rec.files == ("Consent.000.ndjson.gz", "Consent.001.ndjson")
+    assert rec.keys == ("Consent/c1", "Consent/c2", "Consent/c3", "Consent/c4")
+    assert rec.files == ("Consent.000.ndjson.gz", "Consent.001.ndjson", "Consent.002.jsonl")
     bundle = tmp_path / "bundle.json.gz"
     bundle.write_bytes(gzip.compress(_bundle(CONSENT)))
     assert record.read(bundle).keys == ("Consent/c1",)

@@ -28,6 +28,8 @@ Readable: TypeAlias = (
 )
 
 _TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
+#: File names of one JSON value a line: NDJSON, and JSON Lines (the same format, another name)
+_LINE_SUFFIXES: Final = (".ndjson", ".jsonl")
 _ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
 #: OperationOutcome severities that say the answer is not whole.
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
@@ -355,7 +357,7 @@ def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
 
     name = _name(path)
     packed = name.endswith(".gz")
-    ndjson = name.removesuffix(".gz").endswith(".ndjson")
+    ndjson = name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
     try:
         with gzip.open(path, "rb") if packed else open(path, "rb") as fh:
             _stream(cast("IO[bytes]", fh), loader, name, max_bytes=max_bytes, ndjson=ndjson)
@@ -372,7 +374,7 @@ def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
 
 
 def _is_ndjson(path: Path) -> bool:
-    return path.name.endswith((".ndjson", ".ndjson.gz"))
+    return path.name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
 
 
 def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
@@ -384,8 +386,8 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             - a path to a Bundle (``collection``, ``searchset``, ``transaction``,
               ``document``...) or a single resource, as JSON;
             - a path to an ``.ndjson`` file, read line by line;
-            - a path to a bulk-export folder: every ``*.ndjson`` (and ``*.ndjson.gz``) file
-              in it, in name order;
+            - a path to a bulk-export folder: every ``*.ndjson`` (or ``*.jsonl``) file in it,
+              also gzip-compressed (``*.ndjson.gz``), in name order;
             - any of these files gzip-compressed, named ``*.gz``;
             - a list of paths (NDJSON files, or JSON files);
             - ``bytes`` holding JSON or NDJSON;
@@ -434,7 +436,7 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             loader,
             name,
             max_bytes=max_bytes,
-            ndjson=bool(name and name.endswith(".ndjson")),
+            ndjson=bool(name and name.endswith(_LINE_SUFFIXES)),
         )
         if name:
             names.append(name)
