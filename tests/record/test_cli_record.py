@@ -301,3 +301,16 @@ def test_a_note_about_the_whole_record_is_printed_plainly(tmp_path: Path) -> Non
     code, _, err = run("record", "facts", str(path), "--month", "2026-09")
     assert code == 0
     assert "note: page.json: the Bundle is one page of a search" in err
+
+
+def test_record_patients_lists_what_patient_takes(tmp_path: Path) -> None:
+    path = tmp_path / "Patient.ndjson"
+    path.write_text(
+        '{"resourceType": "Patient", "id": "pa"}\n{"resourceType": "Patient", "id": "pb"}\n'
+    )
+    code, out, err = run("record", "patients", str(path))
+    assert (code, out.split(), err.strip()) == (0, ["Patient/pa", "Patient/pb"], "2 patients")
+    code, out, _ = run("record", "patients", str(path), "--json")
+    assert json.loads(out) == {"patients": ["Patient/pa", "Patient/pb"]}
+    code, out, err = run("record", "facts", str(path), "--patient", "Patient/pa")
+    assert code == 0

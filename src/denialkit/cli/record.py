@@ -1,4 +1,4 @@
-"""Command-line command for FHIR records: ``record facts`` (private).
+"""Command-line commands for FHIR records: ``record facts`` and ``record patients`` (private).
 
 ``denialkit record facts FILE... --code CCM21 --month 2026-09`` prints each fact the record
 shows with the resource it came from, then the missing facts; ``--format json`` prints
@@ -132,8 +132,21 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_patients(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Each patient the record is about, one a line (the keys ``--patient`` takes)."""
+    rec = load_record(args.files, "FILE")
+    patients = list(rec.patients())
+    if args.format == "json":
+        out.write(json_text({"patients": patients}) + "\n")
+    else:
+        for key in patients:
+            print(terminal(key, lines=False), file=out)
+    print(f"{len(patients)} patient{'' if len(patients) == 1 else 's'}", file=err)
+    return 0
+
+
 def register(sub: Any) -> None:
-    """Add ``record facts``."""
+    """Add ``record facts`` and ``record patients``."""
     p = sub.add_parser("record", help="read claim facts from a FHIR R4 record")
     rsub = p.add_subparsers(dest="record_command", metavar="ACTION", required=True)
     q = rsub.add_parser(
@@ -154,3 +167,12 @@ def register(sub: Any) -> None:
     )
     add_format(q, ("text", "json"))
     q.set_defaults(handler=_cmd_facts)
+    w = rsub.add_parser(
+        "patients",
+        help="list the patients a record is about (for --patient)",
+        description="Read a FHIR R4 record and print each patient it is about, one a line, "
+        "as --patient takes it: each Patient resource, and each patient other resources name.",
+    )
+    w.add_argument("files", nargs="+", metavar="FILE", help="the record: JSON, NDJSON or a folder")
+    add_format(w, ("text", "json"))
+    w.set_defaults(handler=_cmd_patients)

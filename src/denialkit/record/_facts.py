@@ -844,8 +844,8 @@ def chosen_patient(record: Record, patient: str | None) -> str | None:
         if len(patients) > 1:
             raise RecordError(
                 f"the record is about {len(patients)} patients; say whose facts to read with "
-                "patient='Patient/<id>' (--patient on the command line; Record.patients() "
-                "lists them)"
+                "patient='Patient/<id>' (--patient on the command line); Record.patients() "
+                "and 'denialkit record patients' list them"
             )
         return None
     if not isinstance(patient, str):
