@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from denialkit import record
 
 LOINC = "http://loinc.org"
@@ -132,4 +134,15 @@ def test_a_panel_with_a_phq2_subtotal_and_a_phq9_total_gives_both_scores() -> No
     assert [(s.loinc, s.value) for s in views[0].component_scores] == [
         ("55758-7", 4),
         ("44261-6", 15),
+    ]
+
+
+@pytest.mark.parametrize("value", [22, -1, 7.5])
+def test_a_total_the_scale_cannot_give_is_noted_not_used(value: float) -> None:
+    odd = _gad7("gad-odd", valueDecimal=value)
+    del odd["valueInteger"]
+    found = _read(odd)
+    assert "rating_scale" in found.missing
+    assert [n.message for n in found.notes] == [  # the range, never the value
+        "the GAD-7 total is not a whole number from 0 to 21; not used"
     ]

@@ -102,6 +102,8 @@ PSYCHIATRIC_CONSULTANT_ROLES: Final = frozenset(
 
 SCALES: Final = {"44261-6": "PHQ-9", "70274-6": "GAD-7", "55758-7": "PHQ-2"}
 _SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
+#: The highest total each scale can give.
+_SCALE_MAX: Final = {"44261-6": 27, "70274-6": 21, "55758-7": 6}
 _DONE_OBSERVATION: Final = frozenset({"final", "amended", "corrected"})
 _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
@@ -475,6 +477,8 @@ class _Reader:
                 continue
             parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
             for item in parts:
+                if not self._in_range(item.loinc, item.value, o.key):
+                    continue
                 out.append(
                     (
                         item.loinc,
@@ -507,6 +511,8 @@ class _Reader:
                 continue
             for item in q.scores:
                 scale = SCALES[item.loinc]
+                if not self._in_range(item.loinc, item.value, q.key):
+                    continue
                 out.append(
                     (
                         item.loinc,
@@ -522,6 +528,19 @@ class _Reader:
                     )
                 )
         return out
+
+    def _in_range(self, loinc: str, value: Decimal, key: str) -> bool:
+        """Whether a total is a whole number the scale can give (PHQ-9 0-27, GAD-7 0-21,
+        PHQ-2 0-6); another value is noted, not used (a unit or a code mistaken for it)."""
+        if 0 <= value <= _SCALE_MAX[loinc] and value == value.to_integral_value():
+            return True
+        self.note(
+            "rating_scale_scores",
+            key,
+            f"the {SCALES[loinc]} total is not a whole number from 0 to {_SCALE_MAX[loinc]}; "
+            "not used",
+        )
+        return False
 
     def rating_scale(self) -> None:
         readings = self._readings()
