@@ -51,3 +51,23 @@ def test_a_care_manager_role_in_any_nucc_form(system: str) -> None:
     rec = record.read(b"\n".join(json.dumps(r).encode() for r in resources))
     found = record.facts(rec, month="2026-10")
     assert found.facts["care_manager_name"].value == "Robin Vale, RN"
+
+
+def test_a_role_that_names_no_one_is_noted() -> None:
+    resources = [
+        {"resourceType": "Practitioner", "id": "anon", "name": [{"text": "  "}]},
+        {
+            "resourceType": "PractitionerRole",
+            "id": "cm-anon",
+            "practitioner": {"reference": "Practitioner/anon"},
+            "code": [
+                {"coding": [{"system": "http://nucc.org/provider-taxonomy", "code": "171M00000X"}]}
+            ],
+        },
+    ]
+    rec = record.read(b"\n".join(json.dumps(r).encode() for r in resources))
+    found = record.facts(rec, month="2026-10")
+    assert "care_manager_name" in found.missing
+    assert [(n.resource, n.message) for n in found.notes] == [
+        ("PractitionerRole/cm-anon", "has the role but gives no name for the person")
+    ]

@@ -690,9 +690,11 @@ class _Reader:
         found: dict[str, list[Source]] = {}
 
         def add(hit: tuple[str, Source] | None, via: Source) -> None:
-            if hit is not None:
-                found.setdefault(" ".join(hit[0].split()).casefold(), []).extend([via, hit[1]])
-                names.setdefault(" ".join(hit[0].split()).casefold(), " ".join(hit[0].split()))
+            if hit is None or not hit[0].strip():
+                self.note(fact, via.resource, "has the role but gives no name for the person")
+                return
+            found.setdefault(" ".join(hit[0].split()).casefold(), []).extend([via, hit[1]])
+            names.setdefault(" ".join(hit[0].split()).casefold(), " ".join(hit[0].split()))
 
         names: dict[str, str] = {}
         for r in self.live(self.record.of_type(PractitionerRole), fact):
