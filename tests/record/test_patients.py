@@ -170,3 +170,24 @@ def test_choosing_the_only_patient_keeps_resources_that_name_none() -> None:
     assert chosen.facts == record.facts(rec, month="2026-09").facts
     assert chosen.facts["rating_scale"].source == "Observation/s-none"
     assert not chosen.notes
+
+
+def test_for_patient_gives_a_record_of_one_patient() -> None:
+    anonymous = _score("s-none", "Patient/p-one", "2026-09-10", 9)
+    del anonymous["subject"]
+    role = {"resourceType": "Practitioner", "id": "dr-1", "name": [{"text": "Lee Fenn"}]}
+    rec = record.read(_bundle(*PEOPLE, anonymous, role))
+    two = rec.for_patient("p-two")
+    assert two.patients() == ("Patient/p-two",)
+    assert {v.key for v in two} == {"Patient/p-two", "Observation/s-two", "Practitioner/dr-1"}
+    assert two.notes[-1].message == "1 resources name no patient; left out of this one's"
+    found = record.facts(two, month="2026-09")  # no choice needed any more
+    assert found.facts == record.facts(rec, month="2026-09", patient="p-two").facts
+    # references into the rest of the record still resolve to the resource's key
+    assert "Observation/s-one" in two and two.get("Observation/s-one") is None
+    one = record.read(_bundle(PEOPLE[0], PEOPLE[2]))
+    assert one.for_patient("p-one") is one
+    with pytest.raises(RecordError, match="no patient by the reference"):
+        rec.for_patient("Patient/p-nine")
+    with pytest.raises(TypeError):
+        rec.for_patient(None)  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from denialkit._repr import tolerant
 from ._base import RecordBase
 from ._facts import Note
 from ._fill import Filled, fill
-from ._views import Patient, Ref, Resource
+from ._views import SUBJECT_ELEMENTS, Patient, Ref, Resource
 
 if TYPE_CHECKING:
     from denialkit.claim import Claim
@@ -406,6 +406,54 @@ class Record(RecordBase):
             for key in members:
                 if key != head:
                     self._alias[key] = head
+
+    def for_patient(self, patient: str) -> Record:
+        """The record of one patient: that patient's resources and those every patient shares
+        (practitioners, their roles, organizations), for code that takes a record of one
+        patient, such as the validator's ``record=``.
+
+        Args:
+            patient: as :func:`~denialkit.record.facts` takes it (``"Patient/<id>"``, the id
+                alone, or the Patient's ``fullUrl``).
+
+        Raises:
+            RecordError: the record holds no patient by that reference.
+            TypeError: ``patient`` is not a str.
+        """
+        from ._facts import chosen_patient
+
+        if patient is None:
+            raise TypeError("patient must be a str, not NoneType")
+        key = chosen_patient(self, patient)
+        if key is None:
+            return self  # about one patient already
+        new = Record()
+        new._known = self._known
+        new._full_urls = self._full_urls
+        new._identifiers = self._identifiers
+        new._bare_systems = self._bare_systems
+        new._files = self._files
+        new._alias = self._alias
+        left_out = 0
+        for view in self._index.values():
+            if view.type == "Patient":
+                keep = self._alias.get(view.key, view.key) == key
+            elif view.type in SUBJECT_ELEMENTS:
+                who = self.subject_of(view)
+                keep = who == key
+                left_out += who is None
+            else:
+                keep = True
+            if keep:
+                new._index[view.key] = view
+                new._by_type.setdefault(view.type, []).append(view)
+        extra = (
+            (Note(None, None, f"{left_out} resources name no patient; left out of this one's"),)
+            if left_out
+            else ()
+        )
+        new._notes = self._notes + extra
+        return new
 
     def is_patient(self, view: Resource) -> bool:
         """Whether a Patient view stands for its person (one that another linked Patient
