@@ -78,6 +78,7 @@ def records(claim: Claim) -> None:
     assert_type(found, record.RecordFacts)
     assert_type(rec.patients(), tuple[str, ...])
     assert_type(rec.notes, tuple[record.Note, ...])
+    assert_type(rec.for_patient("Patient/p1"), record.Record)
     assert_type(record.facts(rec, month="2026-09", patient="Patient/p1"), record.RecordFacts)
     assert_type(found.missing, tuple[str, ...])
     assert_type(found.facts["consent_date"].sources, tuple[record.Source, ...])
