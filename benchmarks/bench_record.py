@@ -158,11 +158,18 @@ def resources(
     """``(fullUrl, resource)``: the fixture's, then filler up to ``target_bytes`` of JSON
     written with ``indent``."""
     size = 0
-    for e in json.loads(fixture.read_text("utf-8"))["entry"]:
+    entries = json.loads(fixture.read_text("utf-8"))["entry"]
+    patient = next(
+        e["resource"]["id"] for e in entries if e["resource"]["resourceType"] == "Patient"
+    )
+    for e in entries:
         yield e["fullUrl"], e["resource"]
     i = 0
     while size < target_bytes:
         r = _needed(i) if i % 50 == 0 else _filler(i)
+        for element in ("subject", "patient"):  # one patient's record: the fixture's
+            if element in r:
+                r[element] = {"reference": f"Patient/{patient}"}
         size += len(json.dumps(r, indent=indent)) + (60 if indent else 1)
         i += 1
         yield f"{FHIR_BASE}/{r['resourceType']}/{r['id']}", r

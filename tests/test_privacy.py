@@ -195,6 +195,18 @@ def test_no_sentinel_from_records(caplog: pytest.LogCaptureFixture, tmp_path: Pa
             for name in ("birth_date", "date_time", "period", "codes", "participants"):
                 seen.append(repr(getattr(view, name, None)))
         seen += [repr(r) for r in rec.references()]
+        seen += [repr(rec.notes)]
+        # a second patient, and a choice of patient that names none the record holds
+        twice = raw.replace(
+            b'"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"',
+            (f'"reference": "Patient/{SENTINEL}"'.encode()),
+            1,
+        )
+        assert twice != raw
+        with pytest.raises(denialkit.RecordError) as several:
+            record.facts(record.read(twice), month="2026-09")
+        seen.append(str(several.value))
+        _attempt(lambda: record.facts(rec, month="2026-09", patient=f"Patient/{SENTINEL}"), seen)
         found = record.facts(rec, code="CCM21", month="2026-09")
         seen += [repr(found), *(repr(f) for f in found.facts.values())]
         seen += [repr(s) for f in found.facts.values() for s in f.sources]

@@ -796,6 +796,7 @@ class RecordLike(Protocol):
         code: str | None = ...,
         month: str | None = ...,
         prefer: Literal["claim", "record"] = ...,
+        patient: str | None = ...,
     ) -> _FilledLike: ...
 
 
@@ -853,6 +854,7 @@ class Claim:
         code: str | None = None,
         month: str | None = None,
         prefer: Literal["claim", "record"] = "claim",
+        patient: str | None = None,
     ) -> Claim:
         """A copy with the facts and evidence the patient's record shows filled in.
 
@@ -870,16 +872,20 @@ class Claim:
             month: the billed month, ``"YYYY-MM"`` (default: that of the claim's first
                 care-management service).
             prefer: ``"claim"`` or ``"record"``: whose value a conflict keeps.
+            patient: whose facts to read (``"Patient/<id>"``), when the record is about
+                several patients.
 
         Raises:
             TypeError: ``record`` is not a record.
+            RecordError: the record is about several patients and ``patient`` does not say
+                which one.
         """
         if not callable(getattr(record, "fill", None)):
             raise TypeError(
                 f"with_record() needs a record from denialkit.record.read(), "
                 f"not {type(record).__name__}"
             )
-        filled = record.fill(self, code=code, month=month, prefer=prefer)
+        filled = record.fill(self, code=code, month=month, prefer=prefer, patient=patient)
         for conflict in filled.conflicts:
             warnings.warn(conflict.message(), RecordConflictWarning, stacklevel=2)
         return filled.claim

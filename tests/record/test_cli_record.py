@@ -259,3 +259,58 @@ def test_validate_against_the_record(data_dir: Path, tmp_path: Path) -> None:
     )
     code, out, err = run("validate", str(letter), "--record", str(tmp_path / "none.json"))
     assert code == 2 and "--record: cannot read the file" in err
+
+
+def test_a_record_of_two_patients_needs_patient(tmp_path: Path) -> None:
+    loinc = {"coding": [{"system": "http://loinc.org", "code": "70274-6"}]}
+    lines = [
+        {"resourceType": "Patient", "id": "pa"},
+        {"resourceType": "Patient", "id": "pb"},
+        *(
+            {
+                "resourceType": "Observation",
+                "id": f"gad-{who}",
+                "status": "final",
+                "subject": {"reference": f"Patient/{who}"},
+                "code": loinc,
+                "effectiveDateTime": day,
+                "valueInteger": score,
+            }
+            for who, day, score in (("pa", "2026-09-08", 13), ("pb", "2026-09-09", 4))
+        ),
+    ]
+    path = tmp_path / "two.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    code, out, err = run("record", "facts", str(path), "--month", "2026-09")
+    assert code == 1 and "about 2 patients" in err and out == ""
+    code, out, _ = run("record", "facts", str(path), "--month", "2026-09", "--patient", "pb")
+    assert code == 0
+    data_line = next(line for line in out.splitlines() if line.startswith("rating_scale_scores"))
+    assert "4 on September 9, 2026" in data_line and "13" not in data_line
+
+
+def test_a_note_about_the_whole_record_is_printed_plainly(tmp_path: Path) -> None:
+    page = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "link": [{"relation": "next", "url": "https://fhir.test/r4/Patient?page=2"}],
+        "entry": [{"resource": {"resourceType": "Patient", "id": "pa"}}],
+    }
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page), "utf-8")
+    code, _, err = run("record", "facts", str(path), "--month", "2026-09")
+    assert code == 0
+    assert "note: page.json: the Bundle is one page of a search" in err
+
+
+def test_record_patients_lists_what_patient_takes(tmp_path: Path) -> None:
+    path = tmp_path / "Patient.ndjson"
+    path.write_text(
+        '{"resourceType": "Patient", "id": "pa"}\n{"resourceType": "Patient", "id": "pb"}\n'
+    )
+    code, out, err = run("record", "patients", str(path))
+    assert (code, out.split(), err.strip()) == (0, ["Patient/pa", "Patient/pb"], "2 patients")
+    code, out, _ = run("record", "patients", str(path), "--json")
+    assert json.loads(out) == {"patients": ["Patient/pa", "Patient/pb"]}
+    code, out, err = run("record", "facts", str(path), "--patient", "Patient/pa")
+    assert code == 0

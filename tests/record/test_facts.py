@@ -331,3 +331,54 @@ def test_a_scale_total_held_as_a_panel_component(
         for k in [k for k in total if k.startswith("value")]:
             total.pop(k)
     assert "rating_scale_scores" in facts_of(cocm).missing
+
+
+def test_denial_codes_of_two_claims_are_not_combined() -> None:
+    def eob(rid: str, number: str, carc: str) -> dict[str, Any]:
+        return {
+            "resourceType": "ExplanationOfBenefit",
+            "id": rid,
+            "status": "active",
+            "identifier": [
+                {
+                    "type": {
+                        "coding": [
+                            {
+                                "system": "http://hl7.org/fhir/us/carin-bb/CodeSystem/"
+                                "C4BBIdentifierType",
+                                "code": "uc",
+                            }
+                        ]
+                    },
+                    "value": number,
+                }
+            ],
+            "billablePeriod": {"start": "2026-09-01", "end": "2026-09-30"},
+            "adjudication": [
+                {
+                    "reason": {
+                        "coding": [
+                            {
+                                "system": "https://x12.org/codes/claim-adjustment-reason-codes",
+                                "code": carc,
+                            }
+                        ]
+                    }
+                }
+            ],
+        }
+
+    def read(*eobs: dict[str, Any]) -> record.RecordFacts:
+        data = b"\n".join(json.dumps(x).encode() for x in eobs)
+        return record.facts(record.read(data), code="CO-16", month="2026-09")
+
+    mixed = read(eob("e1", "CLM-A", "16"), eob("e2", "CLM-B", "97"))
+    assert "denial_codes" in mixed.missing and "claim_number" in mixed.missing
+    assert "with different codes" in " ".join(n.message for n in mixed.notes)
+    # the same claim told twice (an adjustment), or two claims with the same codes: one value
+    assert read(eob("e1", "CLM-A", "16"), eob("e3", "CLM-A", "N290")).facts[
+        "denial_codes"
+    ].value == ("16", "N290")
+    assert read(eob("e1", "CLM-A", "16"), eob("e4", "CLM-C", "16")).facts["denial_codes"].value == (
+        "16",
+    )

@@ -175,7 +175,7 @@ def test_ndjson_names_the_file_and_line(tmp_path: Path) -> None:
 def test_a_truncated_last_line_is_an_error_not_a_loss(tmp_path: Path) -> None:
     path = tmp_path / "Patient.ndjson"
     path.write_bytes(json.dumps(CONSENT).encode() + b"\n" + b'{"resourceType": "Pat')
-    with pytest.raises(RecordError, match="line 2"):
+    with pytest.raises(RecordError, match=r"line 2: not valid JSON, and the file ends inside"):
         record.read(path)
 
 
@@ -249,3 +249,85 @@ def test_records_and_facts_pickle(data_dir: Path) -> None:
     assert record.facts(copy, month="2026-09") == found
     with pytest.raises(AttributeError):
         rec.files = ()  # type: ignore[misc]
+
+
+def test_a_history_bundle_reads_the_newest_version_only() -> None:
+    scope = {
+        "coding": [
+            {"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}
+        ]
+    }
+
+    def consent(rid: str, version: str, day: str, status: str = "active") -> dict[str, Any]:
+        return {
+            "resource": {
+                "resourceType": "Consent",
+                "id": rid,
+                "meta": {"versionId": version},
+                "status": status,
+                "scope": scope,
+                "dateTime": day,
+            },
+            "request": {"method": "PUT", "url": f"Consent/{rid}"},
+        }
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "history",
+        "entry": [  # newest first, as FHIR orders a history
+            consent("c-kept", "3", "2026-05-20"),
+            consent("c-kept", "2", "2026-05-02", status="inactive"),
+            consent("c-kept", "1", "2026-04-30"),
+            {"request": {"method": "DELETE", "url": "Consent/c-gone/_history/2"}},
+            consent("c-gone", "1", "2026-05-25"),
+        ],
+    }
+    rec = record.read(json.dumps(bundle).encode())
+    consents = rec.of_type(record.Consent)
+    assert [(c.key, c.date_time.text if c.date_time else None) for c in consents] == [
+        ("Consent/c-kept", "2026-05-20")
+    ]
+    assert record.facts(rec, month="2026-05").facts["consent_date"].value.isoformat() == (
+        "2026-05-20"
+    )
+    # any other Bundle type: a later copy still replaces an earlier one
+    bundle["type"] = "collection"
+    later = record.read(json.dumps(bundle).encode()).of_type(record.Consent)
+    assert {c.key for c in later} == {"Consent/c-kept", "Consent/c-gone"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(tmp_path: Path, codec: str) -> None:
+    """Windows PowerShell's `>` writes UTF-16; NDJSON in it cannot be split at newline bytes."""
+    other = dict(CONSENT, id="c2", dateTime="2026-09-05")
+    path = tmp_path / "Consent.ndjson"
+    path.write_bytes(f"{json.dumps(CONSENT)}\r\n{json.dumps(other)}\r\n".encode(codec))
+    assert record.read(path).keys == ("Consent/c1", "Consent/c2")
+    assert record.read(json.dumps(CONSENT).encode(codec)).keys == ("Consent/c1",)
+    path.write_bytes(b"\xff\xfe{\x00\x00\xd8")  # a lone surrogate after the mark
+    with pytest.raises(RecordError, match=r"Consent\.ndjson: not UTF-16 text"):
+        record.read(path)
+
+
+def test_gzip_compressed_and_json_lines_exports_are_read(tmp_path: Path) -> None:
+    import gzip
+
+    other = dict(CONSENT, id="c2")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Consent.000.ndjson.gz").write_bytes(
+        gzip.compress(f"{json.dumps(CONSENT)}\n{json.dumps(other)}\n".encode())
+    )
+    (folder / "Consent.001.ndjson").write_text(json.dumps(dict(CONSENT, id="c3")) + "\n")
+    (folder / "Consent.002.jsonl").write_text(json.dumps(dict(CONSENT, id="c4")) + "\n")
+    (folder / "manifest.json").write_text("{}")  # not part of the record
+    rec = record.read(folder)
+    assert rec.keys == ("Consent/c1", "Consent/c2", "Consent/c3", "Consent/c4")
+    assert rec.files == ("Consent.000.ndjson.gz", "Consent.001.ndjson", "Consent.002.jsonl")
+    bundle = tmp_path / "bundle.json.gz"
+    bundle.write_bytes(gzip.compress(_bundle(CONSENT)))
+    assert record.read(bundle).keys == ("Consent/c1",)
+    cut = tmp_path / "cut.ndjson.gz"
+    cut.write_bytes((folder / "Consent.000.ndjson.gz").read_bytes()[:-12])
+    with pytest.raises(RecordError, match=r"cut\.ndjson\.gz: not a whole gzip file"):
+        record.read(cut)

@@ -13,12 +13,13 @@ from denialkit import record
 def test_forms_in_our_records(data_dir: Path) -> None:
     cocm = record.read(data_dir / "cocm-bundle.json")
     forms = Counter((r.form, r.resolved) for r in cocm.references())
-    assert forms[("uuid", True)] == 3 and forms[("relative", True)] == 1
+    # 11 of the 14 uuid references name the patient (subject, patient, beneficiary)
+    assert forms[("uuid", True)] == 14 and forms[("relative", True)] == 1
     assert forms[("contained", True)] == 1
     assert not [r for r in cocm.references() if not r.resolved]
     export = record.read(data_dir / "bhi-export")
     forms = Counter((r.form, r.resolved) for r in export.references())
-    assert forms == {("conditional", True): 2, ("identifier", True): 1, ("relative", True): 1}
+    assert forms == {("conditional", True): 2, ("identifier", True): 1, ("relative", True): 11}
 
 
 def test_a_contained_member_resolves_inside_its_holder(data_dir: Path) -> None:
@@ -148,3 +149,61 @@ def test_real_reference_forms_resolve(shared_fhir: Path) -> None:
     assert author.startswith("Practitioner?identifier=")
     res = bulk.resolve(record.Ref("DocumentReference.author[0]", author), _holder(bulk))
     assert res.form == "conditional" and isinstance(res.target, record.Practitioner)
+
+
+def test_a_bare_identifier_resolves_only_when_one_resource_holds_it() -> None:
+    def person(rid: str, value: str) -> dict[str, Any]:
+        return {"resourceType": "Practitioner", "id": rid, "identifier": [{"value": value}]}
+
+    lines = [person("pr-a", "ID-7"), person("pr-b", "ID-8"), person("pr-c", "ID-8")]
+    rec = record.read(b"\n".join(json.dumps(x).encode() for x in lines))
+    holder = _holder(rec)
+
+    def bare(value: str, rtype: str | None = None) -> record.Resolution:
+        return rec.resolve(record.Ref("X.y", None, None, rtype, (None, value)), holder)
+
+    assert bare("ID-7").target == rec.get("Practitioner/pr-a")
+    assert bare("ID-7", "Practitioner").target == rec.get("Practitioner/pr-a")
+    assert not bare("ID-8").resolved and not bare("ID-8", "Practitioner").resolved
+    # the same value in one system names one entity, told twice (an export's duplicate)
+    npi = "http://hl7.org/fhir/sid/us-npi"
+    twice = [
+        {
+            "resourceType": "Practitioner",
+            "id": f"dup-{i}",
+            "identifier": [{"system": npi, "value": "1000000004"}],
+        }
+        for i in (1, 2)
+    ]
+    dup = record.read(b"\n".join(json.dumps(x).encode() for x in twice))
+    found = dup.resolve(record.Ref("X.y", "Practitioner?identifier=1000000004"), _holder(dup))
+    assert found.target == dup.get("Practitioner/dup-1")
+
+
+def test_a_contained_id_written_with_its_hash_resolves() -> None:
+    role = {
+        "resourceType": "PractitionerRole",
+        "id": "role-h",
+        "contained": [
+            {"resourceType": "Practitioner", "id": "#inner", "name": [{"text": "Sam Ode"}]}
+        ],
+        "practitioner": {"reference": "#inner"},
+        "code": [
+            {"coding": [{"system": "http://nucc.org/provider-taxonomy", "code": "171M00000X"}]}
+        ],
+    }
+    found = record.facts(record.read(json.dumps(role).encode()), month="2026-09")
+    assert found.facts["care_manager_name"].value == "Sam Ode"
+
+
+def test_an_id_alone_with_its_type_beside_it_resolves() -> None:
+    """Some exports write {"type": "Practitioner", "reference": "p1"} (an id, not a URL)."""
+    bundle = {
+        "resourceType": "Bundle",
+        "entry": [{"resource": {"resourceType": "Practitioner", "id": "p1"}}],
+    }
+    rec = record.read(json.dumps(bundle).encode())
+    typed = record.Ref("X.y", "p1", None, "Practitioner")
+    assert rec.resolve(typed, _holder(rec)).target == rec.get("Practitioner/p1")
+    assert not rec.resolve(record.Ref("X.y", "p1"), _holder(rec)).resolved
+    assert not rec.resolve(record.Ref("X.y", "p1", None, "Organization"), _holder(rec)).resolved

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,9 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
-    | st.sampled_from(["2026-09", "final", "Patient/x", "#c", "urn:uuid:1"]),
+    | st.sampled_from(
+        ["2026-09", "final", "Patient/x", "#c", "urn:uuid:1", "history", "replaced-by", "error"]
+    ),
     lambda inner: (
         st.lists(inner, max_size=4)
         | st.dictionaries(
@@ -49,6 +52,17 @@ json_values = st.recursive(
                     "contained",
                     "dateTime",
                     "scope",
+                    "subject",
+                    "patient",
+                    "link",
+                    "other",
+                    "type",
+                    "modifierExtension",
+                    "component",
+                    "issue",
+                    "severity",
+                    "response",
+                    "length",
                 ]
             )
             | st.text(max_size=8),
@@ -65,9 +79,14 @@ def _facts(data: bytes) -> None:
         rec = record.read(data)
     except RecordError:
         return
-    record.facts(rec, code="CCM21", month="2026-09")
-    record.facts(rec, code="CCM21")
     list(rec.references())
+    patients = rec.patients()
+    if len(patients) > 1:  # a mutation can split one patient in two: facts() must say so
+        with pytest.raises(RecordError, match="patients; say whose"):
+            record.facts(rec, code="CCM21", month="2026-09")
+    for who in patients[:2] or [None]:
+        record.facts(rec, code="CCM21", month="2026-09", patient=who)
+        record.facts(rec, code="CCM21", patient=who)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

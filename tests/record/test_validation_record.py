@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -85,3 +86,40 @@ def test_record_must_be_a_record(bad: object) -> None:
     with pytest.raises(TypeError, match=r"record must be a denialkit\.record\.Record"):
         denialkit.check("Dear reviewer", record=bad)  # type: ignore[arg-type]
     assert denialkit.is_valid("Dear reviewer", record=bad) is False
+
+
+def test_validate_takes_the_patient_of_a_record_about_several(tmp_path: Path) -> None:
+    import io
+
+    from denialkit.cli import main
+
+    loinc = {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]}
+    lines = [
+        {"resourceType": "Patient", "id": "pa"},
+        {"resourceType": "Patient", "id": "pb"},
+        {
+            "resourceType": "Observation",
+            "id": "o1",
+            "status": "final",
+            "subject": {"reference": "Patient/pa"},
+            "code": loinc,
+            "effectiveDateTime": "2026-09-03",
+            "valueInteger": 14,
+        },
+    ]
+    export = tmp_path / "two.ndjson"
+    export.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear reviewer, we appeal the CCM21 denial.\n", "utf-8")
+    err = io.StringIO()
+    code = main(
+        ["validate", str(letter), "--record", str(export)], stdout=io.StringIO(), stderr=err
+    )
+    assert code == 1 and "about 2 patients" in err.getvalue()
+    err = io.StringIO()
+    main(
+        ["validate", str(letter), "--record", str(export), "--patient", "pa"],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert "about 2 patients" not in err.getvalue()

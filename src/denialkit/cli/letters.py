@@ -64,7 +64,12 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             from .record import fill_from_record
 
             claim, conflicts = fill_from_record(
-                claim, args.record, codes=args.codes, prefer=args.prefer, err=err
+                claim,
+                args.record,
+                codes=args.codes,
+                prefer=args.prefer,
+                err=err,
+                patient=args.patient,
             )
         letter = appeal(
             args.codes,
@@ -275,6 +280,11 @@ def register(sub: Any) -> None:
         choices=["claim", "record"],
         default="claim",
         help="whose value a conflict keeps with --record (default: the claim's)",
+    )
+    p.add_argument(
+        "--patient",
+        metavar="Patient/ID",
+        help="with --record: whose facts to read, when the record is about several patients",
     )
     p.add_argument(
         "--template", metavar="NAME", help="a template name, e.g. builtin/generic.txt.j2"

@@ -1,4 +1,4 @@
-"""Command-line command for FHIR records: ``record facts`` (private).
+"""Command-line commands for FHIR records: ``record facts`` and ``record patients`` (private).
 
 ``denialkit record facts FILE... --code CCM21 --month 2026-09`` prints each fact the record
 shows with the resource it came from, then the missing facts; ``--format json`` prints
@@ -46,7 +46,13 @@ def _conflict_rows(conflicts: Any) -> list[dict[str, str]]:
 
 
 def fill_from_record(
-    claim: Any, path: str, *, codes: Sequence[str], prefer: str, err: TextIO
+    claim: Any,
+    path: str,
+    *,
+    codes: Sequence[str],
+    prefer: str,
+    err: TextIO,
+    patient: str | None = None,
 ) -> tuple[Any, list[dict[str, str]]]:
     """For ``appeal --record FILE``: the claim filled from the record for the first
     care-management code among ``codes`` (else the first), and the conflicts as rows (each
@@ -55,7 +61,7 @@ def fill_from_record(
 
     code = next((c for c in codes if is_bhi_code(c)), codes[0])
     rec = load_record([path], "--record")
-    filled = fill(claim, rec, code=code, prefer=prefer)  # type: ignore[arg-type]
+    filled = fill(claim, rec, code=code, prefer=prefer, patient=patient)  # type: ignore[arg-type]
     for c in filled.conflicts:
         print(terminal(f"conflict: {c.message()}", lines=False), file=err)
     return filled.claim, _conflict_rows(filled.conflicts)
@@ -70,7 +76,7 @@ def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
     from ._common import read_input
 
     claim = Claim.from_json(read_input(args.claim, "--claim"))
-    filled = fill(claim, rec, code=args.code, month=args.month)
+    filled = fill(claim, rec, code=args.code, month=args.month, patient=args.patient)
     return _conflict_rows(filled.conflicts)
 
 
@@ -87,7 +93,7 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(terminal(f"denialkit: --code: {exc}", lines=False), file=err)
         return EXIT_FINDING
     rec = load_record(args.files, "FILE")
-    found = facts(rec, code=args.code, month=args.month)
+    found = facts(rec, code=args.code, month=args.month, patient=args.patient)
     conflicts = _conflicts(args, rec)
     if args.format == "json":
         data = found.to_dict()
@@ -121,12 +127,26 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(terminal(line, lines=False), file=err)
     for n in found.notes:
         about = " ".join(x for x in (n.fact, n.resource) if x)
-        print(terminal(f"note: {about}: {n.message}", lines=False), file=err)
+        line = f"note: {about}: {n.message}" if about else f"note: {n.message}"
+        print(terminal(line, lines=False), file=err)
+    return 0
+
+
+def _cmd_patients(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Each patient the record is about, one a line (the keys ``--patient`` takes)."""
+    rec = load_record(args.files, "FILE")
+    patients = list(rec.patients())
+    if args.format == "json":
+        out.write(json_text({"patients": patients}) + "\n")
+    else:
+        for key in patients:
+            print(terminal(key, lines=False), file=out)
+    print(f"{len(patients)} patient{'' if len(patients) == 1 else 's'}", file=err)
     return 0
 
 
 def register(sub: Any) -> None:
-    """Add ``record facts``."""
+    """Add ``record facts`` and ``record patients``."""
     p = sub.add_parser("record", help="read claim facts from a FHIR R4 record")
     rsub = p.add_subparsers(dest="record_command", metavar="ACTION", required=True)
     q = rsub.add_parser(
@@ -140,5 +160,19 @@ def register(sub: Any) -> None:
     q.add_argument("--code", default="CCM21", help="the denial code (default: CCM21)")
     q.add_argument("--month", type=_month, metavar="YYYY-MM", help="the billed calendar month")
     q.add_argument("--claim", metavar="FILE", help="a claim (JSON) to compare the facts with")
+    q.add_argument(
+        "--patient",
+        metavar="Patient/ID",
+        help="whose facts to read, when the record is about several patients",
+    )
     add_format(q, ("text", "json"))
     q.set_defaults(handler=_cmd_facts)
+    w = rsub.add_parser(
+        "patients",
+        help="list the patients a record is about (for --patient)",
+        description="Read a FHIR R4 record and print each patient it is about, one a line, "
+        "as --patient takes it: each Patient resource, and each patient other resources name.",
+    )
+    w.add_argument("files", nargs="+", metavar="FILE", help="the record: JSON, NDJSON or a folder")
+    add_format(w, ("text", "json"))
+    w.set_defaults(handler=_cmd_patients)

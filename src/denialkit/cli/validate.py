@@ -119,6 +119,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from .record import load_record
 
         rec = load_record([args.record], "--record")  # not FHIR R4: a RecordError, exit 1
+        if args.patient:
+            rec = rec.for_patient(args.patient)
     report = validator.check(text, claim=claim, codes=codes, author=args.author, record=rec)
     if args.format == "json":
         data = {"file": name, **report.to_dict()}
@@ -145,6 +147,11 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="the patient's FHIR R4 record (JSON, NDJSON or a folder): check the letter's "
         "minutes, scores and dates against it (rules DK8xx)",
+    )
+    p.add_argument(
+        "--patient",
+        metavar="Patient/ID",
+        help="with --record: whose record it is, when it is about several patients",
     )
     p.add_argument(
         "--code",

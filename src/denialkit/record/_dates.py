@@ -31,6 +31,8 @@ _DATE_RE: Final = re.compile(
     r"(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?)?"
 )
 
+_ZONE_RE: Final = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
+
 
 @attrs.frozen(order=False)
 class FhirDate:
@@ -79,6 +81,13 @@ class FhirDate:
             return cls(value, "time", d, d, moment)
         except ValueError:
             return None
+
+    @property
+    def local(self) -> datetime | None:
+        """The date and time as written, without a zone (None without a time of day)."""
+        if self.precision != "time":
+            return None
+        return datetime.fromisoformat(_ZONE_RE.sub("", self.text))
 
     @property
     def day(self) -> date | None:

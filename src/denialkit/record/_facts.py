@@ -15,6 +15,7 @@ import attrs
 
 from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
+from denialkit.exceptions import RecordError
 
 from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
 from ._views import (
     ICD10CM,
     LOINC,
+    NUCC,
     SCALE_LOINC,
     SNOMED,
+    SUBJECT_ELEMENTS,
     CarePlan,
     CareTeam,
     Coding,
@@ -44,6 +47,7 @@ from ._views import (
     QuestionnaireResponse,
     Ref,
     Resource,
+    ScoreItem,
 )
 
 __all__ = [
@@ -78,7 +82,6 @@ CLAIM_FACTS: Final = (
     "denial_codes",
 )
 
-NUCC: Final = "http://nucc.org/provider-taxonomy"
 #: Role codes (PractitionerRole.code or .specialty, CareTeam.participant.role) that name the
 #: behavioural health care manager.
 CARE_MANAGER_ROLES: Final = frozenset(
@@ -99,6 +102,8 @@ PSYCHIATRIC_CONSULTANT_ROLES: Final = frozenset(
 
 SCALES: Final = {"44261-6": "PHQ-9", "70274-6": "GAD-7", "55758-7": "PHQ-2"}
 _SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
+#: The highest total each scale can give.
+_SCALE_MAX: Final = {"44261-6": 27, "70274-6": 21, "55758-7": 6}
 _DONE_OBSERVATION: Final = frozenset({"final", "amended", "corrected"})
 _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
@@ -317,9 +322,11 @@ def _number(value: Decimal) -> int | Decimal:
 class _Reader:
     """Reads facts from one record for one month, collecting notes as it goes."""
 
-    def __init__(self, record: Record, month: Month | None) -> None:
+    def __init__(self, record: Record, month: Month | None, patient: str | None = None) -> None:
         self.record = record
         self.month = month
+        #: the chosen patient's key, when the record is about several (else None: all count)
+        self.who = patient
         self.notes: list[Note] = []
         self.facts: dict[str, Fact] = {}
 
@@ -330,11 +337,29 @@ class _Reader:
         self.facts[name] = Fact(name, value, tuple(sources))
 
     def live(self, views: Iterable[Resource], fact: str) -> Iterator[Resource]:
+        """The views that may give a fact: not entered in error, not changed by a modifier
+        extension, and about the chosen patient."""
         for v in views:
-            if v.entered_in_error:
-                self.note(fact, v.key, "marked entered-in-error; ignored")
-            else:
+            why = self.unusable(v)
+            if why is None:
                 yield v
+            elif why:
+                self.note(fact, v.key, why)
+
+    def unusable(self, v: Resource) -> str | None:
+        """Why a view may not give facts (``""``: another patient's, passed over without a
+        note), or None when it may."""
+        if v.entered_in_error:
+            return "marked entered-in-error; ignored"
+        if v.modified:
+            return "has a modifierExtension, which may change its meaning; not used"
+        if self.who is not None and v.type in SUBJECT_ELEMENTS:
+            who = self.record.subject_of(v)
+            if who is None:
+                return "names no patient, and the record is about several; not used"
+            if who != self.who:
+                return ""
+        return None
 
     def resolve(self, ref: Ref | None, holder: Resource, fact: str) -> Resource | None:
         if ref is None:
@@ -387,9 +412,14 @@ class _Reader:
             return True
         for ref in plan.addresses:
             target = self.resolve(ref, plan, "care_plan_date")
-            if isinstance(target, Condition) and any(
-                c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
-                for c in target.codes
+            if (
+                isinstance(target, Condition)
+                and self.unusable(target) is None
+                and not target.refuted
+                and any(
+                    c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
+                    for c in target.codes
+                )
             ):
                 return True
         return False
@@ -445,23 +475,28 @@ class _Reader:
             if o.value is None or o.effective is None:
                 self.note(fact, o.key, "has no numeric score or no date")
                 continue
-            scale = SCALES[loinc]
-            out.append(
-                (
-                    loinc,
-                    o.effective,
-                    o.value,
-                    Source(
-                        o.key,
-                        f"Observation.{o.value_element}",
-                        "rating-scale",
+            parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
+            for item in parts:
+                if not self._in_range(item.loinc, item.value, o.key):
+                    continue
+                out.append(
+                    (
+                        item.loinc,
                         o.effective,
-                        f"{scale} score",
-                    ),
+                        item.value,
+                        Source(
+                            o.key,
+                            f"Observation.{item.path}",
+                            "rating-scale",
+                            o.effective,
+                            f"{SCALES[item.loinc]} score",
+                        ),
+                    )
                 )
-            )
         for q in self.live(self.record.of_type(QuestionnaireResponse), fact):
             assert isinstance(q, QuestionnaireResponse)
+            if q.unread:
+                self.note(fact, q.key, "a scale total answer holds no number; not used")
             if not q.scores:
                 continue
             if q.status not in _DONE_RESPONSE:
@@ -476,6 +511,8 @@ class _Reader:
                 continue
             for item in q.scores:
                 scale = SCALES[item.loinc]
+                if not self._in_range(item.loinc, item.value, q.key):
+                    continue
                 out.append(
                     (
                         item.loinc,
@@ -491,6 +528,19 @@ class _Reader:
                     )
                 )
         return out
+
+    def _in_range(self, loinc: str, value: Decimal, key: str) -> bool:
+        """Whether a total is a whole number the scale can give (PHQ-9 0-27, GAD-7 0-21,
+        PHQ-2 0-6); another value is noted, not used (a unit or a code mistaken for it)."""
+        if 0 <= value <= _SCALE_MAX[loinc] and value == value.to_integral_value():
+            return True
+        self.note(
+            "rating_scale_scores",
+            key,
+            f"the {SCALES[loinc]} total is not a whole number from 0 to {_SCALE_MAX[loinc]}; "
+            "not used",
+        )
+        return False
 
     def rating_scale(self) -> None:
         readings = self._readings()
@@ -524,9 +574,14 @@ class _Reader:
 
     # -- minutes ---------------------------------------------------------------------------
     def _span(self, period: Period | None) -> Decimal | None:
+        """The minutes between start and end, when both have a time of day: both with a zone,
+        or both without one (the same local clock; FHIR asks for a zone, some exports omit it).
+        """
         if period is None or period.start is None or period.end is None:
             return None
         a, b = period.start.moment, period.end.moment
+        if a is None and b is None and period.start.precision == period.end.precision == "time":
+            a, b = period.start.local, period.end.local
         if a is None or b is None:
             return None
         return Decimal(int((b - a).total_seconds())) / 60
@@ -535,6 +590,7 @@ class _Reader:
         if self.month is None:
             return True
         if period is None or period.start is None:
+            self.note("care_manager_minutes", key, "has no date it took place; not counted")
             return False
         end = period.end or period.start
         if self.month.holds(period.start) and self.month.holds(end):
@@ -582,6 +638,8 @@ class _Reader:
             if not self._in_month(e.period, e.key):
                 continue
             span, path = e.length_minutes, "Encounter.length"
+            if e.length_unit_unknown:
+                self.note(name, e.key, "Encounter.length is in a unit other than s, min or h")
             if span is None:
                 span, path = self._span(e.period), "Encounter.period"
             if not self._usable(span, e.key):
@@ -632,9 +690,11 @@ class _Reader:
         found: dict[str, list[Source]] = {}
 
         def add(hit: tuple[str, Source] | None, via: Source) -> None:
-            if hit is not None:
-                found.setdefault(" ".join(hit[0].split()).casefold(), []).extend([via, hit[1]])
-                names.setdefault(" ".join(hit[0].split()).casefold(), " ".join(hit[0].split()))
+            if hit is None or not hit[0].strip():
+                self.note(fact, via.resource, "has the role but gives no name for the person")
+                return
+            found.setdefault(" ".join(hit[0].split()).casefold(), []).extend([via, hit[1]])
+            names.setdefault(" ".join(hit[0].split()).casefold(), " ".join(hit[0].split()))
 
         names: dict[str, str] = {}
         for r in self.live(self.record.of_type(PractitionerRole), fact):
@@ -688,7 +748,7 @@ class _Reader:
         patients = [
             p
             for p in self.live(self.record.of_type(Patient), "patient_name")
-            if isinstance(p, Patient)
+            if isinstance(p, Patient) and self.record.is_patient(p) and self.who in (None, p.key)
         ]
         if len(patients) > 1:
             self.note("patient_name", None, "the record holds several patients")
@@ -734,6 +794,7 @@ class _Reader:
     def denial(self) -> None:
         numbers: dict[str, Source] = {}
         codes: dict[str, Source] = {}
+        by_claim: dict[str, set[str]] = {}  # claim number (else the EOB) -> its codes
         for e in self.live(self.record.of_type(ExplanationOfBenefit), "denial_codes"):
             assert isinstance(e, ExplanationOfBenefit)
             if e.status == "cancelled":
@@ -761,12 +822,20 @@ class _Reader:
                 codes.setdefault(
                     r.code, Source(e.key, r.path, "remittance", title="Explanation of benefit")
                 )
+                by_claim.setdefault(e.claim_number or e.key, set()).add(r.code)
         if len(numbers) == 1:
             value, source = next(iter(numbers.items()))
             self.put("claim_number", value, [source])
         elif numbers:
             self.note("claim_number", None, "several claims' explanations of benefit match")
-        if codes:
+        if len({frozenset(c) for c in by_claim.values()}) > 1:
+            # the codes of two claims are not one denial's: the record does not say which
+            self.note(
+                "denial_codes",
+                None,
+                "several claims' explanations of benefit match, with different codes",
+            )
+        elif codes:
             ordered = sorted(codes)
             by_resource: dict[str, Source] = {}
             for c in ordered:
@@ -783,7 +852,43 @@ def is_bhi_code(code: str) -> bool:
     return isinstance(code, str) and code.strip().upper().startswith(("CCM", "BH", "MH"))
 
 
-def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = None) -> RecordFacts:
+def chosen_patient(record: Record, patient: str | None) -> str | None:
+    """The key of the patient whose facts are read: None when the record is about one
+    patient (or none), which then needs no choosing (a ``patient`` given is still checked).
+
+    Raises:
+        RecordError: the record is about several patients and ``patient`` is None, or it
+            holds no patient by the reference ``patient`` gives.
+    """
+    patients = record.patients()
+    if patient is None:
+        if len(patients) > 1:
+            raise RecordError(
+                f"the record is about {len(patients)} patients; say whose facts to read with "
+                "patient='Patient/<id>' (--patient on the command line); Record.patients() "
+                "and 'denialkit record patients' list them"
+            )
+        return None
+    if not isinstance(patient, str):
+        raise TypeError(f"patient must be a str, not {type(patient).__name__}")
+    key: str | None = patient  # as Record.patients() gives it
+    if key not in patients:
+        text = patient.strip()
+        if text and "/" not in text and ":" not in text:
+            text = f"Patient/{text}"
+        key = record.subject_of(Resource("Patient", None, subject=Ref("patient", text or None)))
+    if key is None or key not in patients:
+        raise RecordError("the record holds no patient by the reference given as patient=")
+    return key if len(patients) > 1 else None
+
+
+def facts(
+    record: Record,
+    *,
+    code: str = "CCM21",
+    month: str | Month | None = None,
+    patient: str | None = None,
+) -> RecordFacts:
     """The facts ``record`` gives for a denial ``code`` in the billed ``month``.
 
     Args:
@@ -793,17 +898,24 @@ def facts(record: Record, *, code: str = "CCM21", month: str | Month | None = No
         month: the billed calendar month, ``"YYYY-MM"``. Minutes count only inside it;
             scores, consent, care plan and care team must be in force by its end. Without a
             month, minutes are not read (they are only meaningful for a month).
+        patient: whose facts to read (``"Patient/<id>"``, the id alone, or the Bundle's
+            ``fullUrl``), needed when the record is about several patients
+            (:meth:`Record.patients`). Resources about other patients are then passed over,
+            and those that name no patient are not used.
 
     Raises:
-        TypeError: ``record`` is not a Record, or ``code`` is not a str.
+        TypeError: ``record`` is not a Record, or ``code`` or ``patient`` is not a str.
         ValueError: ``month`` is not ``YYYY-MM``.
+        RecordError: the record is about several patients and ``patient`` is not given, or
+            it holds none by that reference (a ``ValueError`` too).
     """
     if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")
     m = month if isinstance(month, Month) or month is None else Month.parse(month)
-    r = _Reader(record, m)
+    r = _Reader(record, m, chosen_patient(record, patient))
+    r.notes.extend(record.notes)
     wanted: tuple[str, ...] = CLAIM_FACTS
     canonical = code.strip().upper()
     if is_bhi_code(canonical):

@@ -218,6 +218,7 @@ def fill(
     code: str | None = None,
     month: str | Month | None = None,
     prefer: Literal["claim", "record"] = "claim",
+    patient: str | None = None,
 ) -> Filled:
     """A new claim with the facts the record shows filled in, and an account of each.
 
@@ -232,11 +233,15 @@ def fill(
         month: the billed month (default: the month of the claim's first care-management
             service, else of its first service).
         prefer: ``"claim"`` (default) or ``"record"``: whose value a conflict keeps.
+        patient: whose facts to read, when the record is about several patients (as for
+            :func:`denialkit.record.facts`).
 
     Raises:
         TypeError: ``claim`` is not a Claim or ``record`` not a Record.
         ValueError: ``prefer`` is neither ``"claim"`` nor ``"record"``, or ``month`` is not
             ``YYYY-MM``.
+        RecordError: the record is about several patients and ``patient`` does not say
+            which one (or names none the record holds).
     """
     if not isinstance(claim, Claim):
         raise TypeError(f"fill() needs a Claim, not {type(claim).__name__}")
@@ -247,7 +252,12 @@ def fill(
     if code is None:
         codes = claim.denial.codes
         code = next((c for c in codes if is_bhi_code(c)), codes[0] if codes else "CCM21")
-    found = facts(record, code=code, month=month if month is not None else billed_month(claim))
+    found = facts(
+        record,
+        code=code,
+        month=month if month is not None else billed_month(claim),
+        patient=patient,
+    )
     new_facts: dict[str, FactValue] = dict(claim.facts)
     conflicts: list[Conflict] = []
     origins: list[Origin] = []

@@ -10,6 +10,7 @@ from typing import IO, Any, Final, TypeAlias, cast
 
 from denialkit.exceptions import RecordError
 
+from ._facts import Note
 from ._json import MAX_DEPTH, loads
 from ._record import OLD_TYPES, Record
 from ._views import build, wanted
@@ -27,6 +28,19 @@ Readable: TypeAlias = (
 )
 
 _TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
+#: File names of one JSON value a line: NDJSON, and JSON Lines (the same format, another name)
+_LINE_SUFFIXES: Final = (".ndjson", ".jsonl")
+_ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
+#: OperationOutcome severities that say the answer is not whole.
+_FAILED: Final = frozenset({"fatal", "error", "warning"})
+
+
+def _where(file: str | None, line: int | None, entry: int | None) -> str:
+    """The place of a note, as a RecordError names it (``file, line 3, entry 2: ``)."""
+    parts = [file] if file else []
+    parts += [f"line {line}"] if line is not None else []
+    parts += [f"entry {entry}"] if entry is not None else []
+    return f"{', '.join(parts)}: " if parts else ""
 
 
 class _Loader:
@@ -35,6 +49,65 @@ class _Loader:
     def __init__(self, record: Record) -> None:
         self.record = record
         self._good_types: set[str] = set()
+        self.notes: list[Note] = []
+        #: resources read that are not OperationOutcomes, and whether an outcome failed
+        self.resources = 0
+        self.failed = False
+
+    def note(self, message: str, *, file: str | None, line: int | None, entry: int | None) -> None:
+        self.notes.append(Note(None, None, _where(file, line, entry) + message))
+
+    def _outcome(
+        self, res: Mapping[str, Any], *, file: str | None, line: int | None, entry: int | None
+    ) -> None:
+        """An OperationOutcome in the source: one that reports a failure or a warning (a
+        search cut short, a resource left out) is noted, naming its issue codes."""
+        raw = res.get("issue")
+        issues = [i for i in raw if isinstance(i, dict)] if isinstance(raw, list) else []
+        bad = [i for i in issues if isinstance(i.get("severity"), str) and i["severity"] in _FAILED]
+        if not bad:
+            return
+        self.failed = self.failed or any(i["severity"] in ("fatal", "error") for i in bad)
+        codes = sorted(
+            {c for i in bad if isinstance(c := i.get("code"), str) and _ISSUE_CODE_RE.fullmatch(c)}
+        )
+        said = f" ({', '.join(codes)})" if codes else ""
+        self.note(
+            f"an OperationOutcome reports a problem{said}; the record may be incomplete",
+            file=file,
+            line=line,
+            entry=entry,
+        )
+
+    def _response(
+        self, response: object, *, file: str | None, line: int | None, entry: int | None
+    ) -> None:
+        """A batch or transaction response entry that failed (HTTP 4xx or 5xx) holds no
+        resource: noted, with its status code."""
+        status = response.get("status") if isinstance(response, dict) else None
+        code = status.split()[0] if isinstance(status, str) and status.split() else ""
+        if len(code) == 3 and code.isdigit() and code[0] in "45":
+            self.note(
+                f"a request failed (HTTP {code}); the resource it asked for is not in the record",
+                file=file,
+                line=line,
+                entry=entry,
+            )
+
+    def _links(
+        self, bundle: Mapping[str, Any], *, file: str | None, line: int | None, entry: int | None
+    ) -> None:
+        links = bundle.get("link")
+        for link in links if isinstance(links, list) else []:
+            if isinstance(link, dict) and link.get("relation") == "next":
+                self.note(
+                    "the Bundle is one page of a search and has a next page, which was not "
+                    "read; fetch every page and read them together",
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
+                return
 
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
         rtype = self._check(obj, file=file, line=line, entry=None)
@@ -70,13 +143,17 @@ class _Loader:
 
     def _bundle(self, bundle: Mapping[str, Any], *, file: str | None, line: int | None) -> None:
         # nested Bundles (a searchset of documents) are walked with a stack, not recursion
-        stack: list[tuple[Mapping[str, Any], int]] = [(bundle, 0)]
+        stack: list[tuple[Mapping[str, Any], int, int | None]] = [(bundle, 0, None)]
         count = 0
         while stack:
-            b, depth = stack.pop()
+            b, depth, at = stack.pop()
+            self._links(b, file=file, line=line, entry=at)
             entries = b.get("entry", [])
             if not isinstance(entries, list):
                 raise RecordError("Bundle.entry is not a list", file=file, line=line)
+            # a history Bundle lists the newest version of a resource first (a deletion is
+            # an entry without a resource): only the newest is read
+            newer: set[str] | None = set() if b.get("type") == "history" else None
             for e in entries:
                 n = count
                 count += 1
@@ -92,13 +169,21 @@ class _Loader:
                             line=line,
                             entry=n,
                         )
+                    if newer is not None:
+                        newer.add(_deleted(e.get("request")))
+                    self._response(e.get("response"), file=file, line=line, entry=n)
                     continue  # a DELETE request or a response: no resource to read
                 res = e["resource"]
                 rtype = self._check(res, file=file, line=line, entry=n)
+                if newer is not None and isinstance(res.get("id"), str):
+                    key = f"{rtype}/{res['id']}"
+                    if key in newer:
+                        continue  # an older version
+                    newer.add(key)
                 if rtype == "Bundle":
                     if depth >= MAX_DEPTH:
                         raise RecordError("Bundles nested too deep", file=file, line=line, entry=n)
-                    stack.append((res, depth + 1))
+                    stack.append((res, depth + 1, n))
                     continue
                 url = e.get("fullUrl")
                 self._resource(
@@ -114,6 +199,10 @@ class _Loader:
         line: int | None,
         entry: int | None,
     ) -> None:
+        if res["resourceType"] == "OperationOutcome":
+            self._outcome(res, file=file, line=line, entry=entry)
+        else:
+            self.resources += 1
         try:
             if not wanted(res):  # known by type and id only: the cheap path most resources take
                 rid = res.get("id")
@@ -126,6 +215,19 @@ class _Loader:
                 "a resource could not be read", file=file, line=line, entry=entry
             ) from None
         self.record._add(view, full_url)
+
+
+def _deleted(request: object) -> str:
+    """The ``Type/id`` a history entry's DELETE request names (``""`` for anything else)."""
+    if not isinstance(request, dict) or request.get("method") != "DELETE":
+        return ""
+    url = request.get("url")
+    if not isinstance(url, str):
+        return ""
+    parts = [p for p in url.partition("?")[0].split("/") if p]
+    if len(parts) >= 4 and parts[-2] == "_history":
+        parts = parts[:-2]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else ""
 
 
 def _name(path: str | os.PathLike[str]) -> str:
@@ -149,6 +251,49 @@ def _lines(
         line = fh.readline(MAX_LINE_BYTES + 1)
 
 
+#: Byte-order marks of UTF-32 and UTF-16 (Windows PowerShell writes UTF-16 by default).
+_WIDE_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _as_utf8(
+    fh: IO[bytes], first: bytes, codec: str, file: str | None, max_bytes: int
+) -> IO[bytes]:
+    """A UTF-16 or UTF-32 file (it has a byte-order mark) as UTF-8 bytes, read whole: such a
+    file is rare, and its lines cannot be split at a newline byte."""
+    import io
+
+    data = first + fh.read(max_bytes + 1 - len(first))
+    if len(data) > max_bytes:
+        raise RecordError(
+            f"a {codec.upper()} file larger than {max_bytes} bytes; save it as UTF-8", file=file
+        )
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        raise RecordError(
+            f"not {codec.upper()} text, though it starts with its mark", file=file
+        ) from None
+    return io.BytesIO(text.encode("utf-8"))
+
+
+def _line(line: bytes, file: str | None, n: int) -> object:
+    """One NDJSON line as JSON; a last line without its newline that is not JSON was most
+    likely cut short (an export interrupted, a copy not finished), and the error says so."""
+    try:
+        return loads(line, file=file, line=n)
+    except RecordError:
+        if line.endswith(b"\n"):
+            raise
+        raise RecordError(
+            "not valid JSON, and the file ends inside this line (cut short?)", file=file, line=n
+        ) from None
+
+
 def _stream(
     fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
 ) -> None:
@@ -159,6 +304,16 @@ def _stream(
     """
     first_no = 1
     first = fh.readline(MAX_LINE_BYTES + 1)
+    wide = next((codec for bom, codec in _WIDE_BOMS if first.startswith(bom)), None)
+    if wide is not None:
+        _stream(
+            _as_utf8(fh, first, wide, file, max_bytes),
+            loader,
+            file,
+            max_bytes=max_bytes,
+            ndjson=ndjson,
+        )
+        return
     while first and not first.strip():
         first_no += 1
         first = fh.readline(MAX_LINE_BYTES + 1)
@@ -181,9 +336,9 @@ def _stream(
         loader.top(parsed, file=file, line=first_no)
         if following is not None:
             n, line = following
-            loader.top(loads(line, file=file, line=n), file=file, line=n)
+            loader.top(_line(line, file, n), file=file, line=n)
         for n, line in more:
-            loader.top(loads(line, file=file, line=n), file=file, line=n)
+            loader.top(_line(line, file, n), file=file, line=n)
         return
     rest = fh.read(max_bytes + 1 - len(first))
     data = first + rest
@@ -196,18 +351,30 @@ def _stream(
 
 
 def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
+    """Read one file; a name ending in ``.gz`` is gzip-compressed (as bulk exports may be)."""
+    import gzip
+    import zlib
+
     name = _name(path)
+    packed = name.endswith(".gz")
+    ndjson = name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
     try:
-        with open(path, "rb") as fh:
-            _stream(fh, loader, name, max_bytes=max_bytes, ndjson=name.endswith(".ndjson"))
+        with gzip.open(path, "rb") if packed else open(path, "rb") as fh:
+            _stream(cast("IO[bytes]", fh), loader, name, max_bytes=max_bytes, ndjson=ndjson)
     except RecordError:
         raise
     except IsADirectoryError:
         raise RecordError("is a folder, expected a file", file=name) from None
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise RecordError("not a whole gzip file (truncated or damaged)", file=name) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise RecordError(f"cannot read the file ({reason})", file=name) from None
     return name
+
+
+def _is_ndjson(path: Path) -> bool:
+    return path.name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
 
 
 def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
@@ -219,7 +386,9 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             - a path to a Bundle (``collection``, ``searchset``, ``transaction``,
               ``document``...) or a single resource, as JSON;
             - a path to an ``.ndjson`` file, read line by line;
-            - a path to a bulk-export folder: every ``*.ndjson`` file in it, in name order;
+            - a path to a bulk-export folder: every ``*.ndjson`` (or ``*.jsonl``) file in it,
+              also gzip-compressed (``*.ndjson.gz``), in name order;
+            - any of these files gzip-compressed, named ``*.gz``;
             - a list of paths (NDJSON files, or JSON files);
             - ``bytes`` holding JSON or NDJSON;
             - a binary file object.
@@ -250,7 +419,7 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
             folder = False
         if folder:
-            files = sorted(p for p in path.iterdir() if p.name.endswith(".ndjson"))
+            files = sorted(p for p in path.iterdir() if _is_ndjson(p))
             if not files:
                 raise RecordError("the folder holds no .ndjson files", file=path.name)
             names += [_open(p, loader, max_bytes) for p in files]
@@ -267,7 +436,7 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             loader,
             name,
             max_bytes=max_bytes,
-            ndjson=bool(name and name.endswith(".ndjson")),
+            ndjson=bool(name and name.endswith(_LINE_SUFFIXES)),
         )
         if name:
             names.append(name)
@@ -282,5 +451,13 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "read() takes a path, a list of paths, bytes or a binary file object, "
             f"not {type(source).__name__}"
         )
+    if loader.failed and not loader.resources:
+        raise RecordError(
+            "the source holds only an OperationOutcome that reports an error (a server's "
+            "answer to a failed request), not a patient's record",
+            file=names[0] if len(names) == 1 else None,
+        )
     record._files = tuple(names)
+    record._notes = tuple(loader.notes)
+    record._link_patients()
     return record

@@ -23,8 +23,9 @@ import attrs
 from denialkit._repr import tolerant
 
 from ._base import RecordBase
+from ._facts import Note
 from ._fill import Filled, fill
-from ._views import Ref, Resource
+from ._views import SUBJECT_ELEMENTS, Patient, Ref, Resource
 
 if TYPE_CHECKING:
     from denialkit.claim import Claim
@@ -144,20 +145,43 @@ class Record(RecordBase):
     ()
     """
 
-    __slots__ = ("_by_type", "_files", "_full_urls", "_identifiers", "_index", "_known")
+    __slots__ = (
+        "_alias",
+        "_bare_systems",
+        "_by_type",
+        "_files",
+        "_full_urls",
+        "_identifiers",
+        "_index",
+        "_known",
+        "_notes",
+    )
 
     def __init__(self) -> None:
         self._index: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = {}
         self._known = _Keys()
         self._full_urls: dict[str, str] = {}
-        self._identifiers: dict[tuple[str, str | None, str], str] = {}
+        #: (type or "", system or None, value) -> key; None when a value looked up without
+        #: its system is held by two resources (``_bare_systems``: the system it came with)
+        self._identifiers: dict[tuple[str, str | None, str], str | None] = {}
+        self._bare_systems: dict[tuple[str, str | None, str], str | None] = {}
         self._files: tuple[str, ...] = ()
+        self._notes: tuple[Note, ...] = ()
+        #: a linked Patient's key -> the key of the one that stands for the person
+        self._alias: dict[str, str] = {}
 
     @property
     def files(self) -> tuple[str, ...]:
         """The names of the files read, in order (empty for bytes)."""
         return self._files
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """What the reader noticed about the record as a whole, each naming its place (never
+        a value): a search Bundle whose later pages were not read, an OperationOutcome that
+        reports an error. :func:`~denialkit.record.facts` repeats them in its notes."""
+        return self._notes
 
     def fill(
         self,
@@ -166,13 +190,14 @@ class Record(RecordBase):
         code: str | None = None,
         month: str | Month | None = None,
         prefer: Literal["claim", "record"] = "claim",
+        patient: str | None = None,
     ) -> Filled:
         """:func:`denialkit.record.fill` of ``claim`` from this record: the new claim with
         the record's facts and evidence, and the account of each (conflicts included).
 
         :meth:`denialkit.claim.Claim.with_record` calls it.
         """
-        return fill(claim, self, code=code, month=month, prefer=prefer)
+        return fill(claim, self, code=code, month=month, prefer=prefer, patient=patient)
 
     # -- building (the reader only) ------------------------------------------------------
     def _know(self, rtype: str, rid: str | None, full_url: str | None) -> None:
@@ -188,9 +213,19 @@ class Record(RecordBase):
         if full_url:
             self._full_urls[full_url] = key
         for system, value in view.identifiers:
-            self._identifiers[(view.type, system, value)] = key
-            self._identifiers.setdefault((view.type, None, value), key)
-            self._identifiers.setdefault(("", system, value), key)
+            if system is not None:  # unique within its system: a later copy wins
+                self._identifiers[(view.type, system, value)] = key
+                self._identifiers.setdefault(("", system, value), key)
+            for bare in ((view.type, None, value), ("", None, value)):
+                # a value looked up without its system: two resources that hold it name
+                # neither, unless both hold it in the same system (a resource told twice)
+                if bare not in self._identifiers:
+                    self._identifiers[bare] = key
+                    self._bare_systems[bare] = system
+                elif self._identifiers[bare] != key and (
+                    system is None or self._bare_systems.get(bare) != system
+                ):
+                    self._identifiers[bare] = None
         if type(view) is Resource:
             return  # known by key and identifiers only
         old = self._index.get(key)
@@ -243,7 +278,8 @@ class Record(RecordBase):
                 return Resolution(ref, holder.key, "identifier", self._target(key))
             return Resolution(ref, holder.key, "display", None)
         if text.startswith("#"):
-            inner = next((c for c in holder.contained if c.id == text[1:]), None)
+            # R4 writes the contained id without "#"; some exports keep it in the id too
+            inner = next((c for c in holder.contained if c.id in (text[1:], text)), None)
             return Resolution(ref, holder.key, "contained", inner)
         if text.startswith(("urn:uuid:", "urn:oid:")):
             return Resolution(ref, holder.key, "uuid", self._target(self._full_urls.get(text)))
@@ -258,6 +294,8 @@ class Record(RecordBase):
             if len(parts) >= 4 and parts[-2] == "_history":
                 parts = parts[:-2]
             key = "/".join(parts[-2:]) if len(parts) >= 2 else None
+            if len(parts) == 1 and ref.type is not None and ":" not in text:
+                key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
         return Resolution(ref, holder.key, form, self._target(key))
 
     def _target(self, key: str | None) -> Resource | None:
@@ -279,6 +317,148 @@ class Record(RecordBase):
         system, bar, code = value.rpartition("|")
         key = self._identifiers.get((rtype, system or None, code) if bar else (rtype, None, value))
         return self._target(key)
+
+    # -- patients ------------------------------------------------------------------------
+    def subject_of(self, view: Resource) -> str | None:
+        """The patient a view is about, as ``Patient/id`` when the record can tell (else the
+        reference as written, e.g. an unresolved ``urn:uuid:``); None when the view names no
+        patient, or names something else (a Group, a Device).
+
+        Two references to the same patient in different forms (``urn:uuid:``, relative,
+        absolute, versioned) give the same key when the record holds the Patient, and when
+        it does not, as long as they name its type and id.
+        """
+        key = self._patient_key(view.subject, view)
+        return self._alias.get(key, key) if key is not None else None
+
+    def _patient_key(self, ref: Ref | None, view: Resource) -> str | None:
+        if ref is None:
+            return None
+        res = self.resolve(ref, view)
+        if res.target is not None:
+            return res.target.key if res.target.type == "Patient" else None
+        if ref.type not in (None, "Patient"):
+            return None
+        text = ref.reference
+        if text is None:
+            if ref.identifier is None:
+                return None  # a display only: it cannot tell two people apart
+            system, value = ref.identifier
+            return f"Patient?identifier={system or ''}|{value}"
+        if text.startswith("urn:uuid:") and f"Patient/{text[9:]}" in self._index:
+            # an export without fullUrls whose ids are the uuids (Synthea's, as NDJSON)
+            return f"Patient/{text[9:]}"
+        if text.startswith(("urn:", "#")) or "?" in text:
+            return text
+        parts = [p for p in text.split("/") if p]
+        if len(parts) >= 4 and parts[-2] == "_history":
+            parts = parts[:-2]
+        if len(parts) == 1 and ref.type == "Patient" and ":" not in text:
+            return f"Patient/{parts[0]}"
+        if len(parts) < 2:
+            return text
+        if parts[-2] != "Patient":
+            return None
+        return "/".join(parts[-2:])
+
+    def patients(self) -> tuple[str, ...]:
+        """Every patient the record is about, in the order first met: each Patient resource,
+        and each patient the other resources name (a resource may point at a patient the
+        export left out). More than one means :func:`~denialkit.record.facts` needs to be told
+        which (its ``patient=``)."""
+        seen: dict[str, None] = {}
+        for view in self._by_type.get("Patient", ()):
+            if not view.entered_in_error:
+                seen.setdefault(self._alias.get(view.key, view.key), None)
+        for view in list(self._index.values()):
+            if view.subject is not None and not view.entered_in_error:
+                key = self.subject_of(view)
+                if key is not None:
+                    seen.setdefault(key, None)
+        return tuple(seen)
+
+    def _link_patients(self) -> None:
+        """Join Patient resources that ``link`` to each other (a merged record): each group
+        is one person, standing under its first Patient that no other replaces."""
+        parent: dict[str, str] = {}
+
+        def root(key: str) -> str:
+            while parent.get(key, key) != key:
+                key = parent[key]
+            return key
+
+        views = [v for v in self._by_type.get("Patient", ()) if isinstance(v, Patient)]
+        for view in views:
+            for ref in view.links:
+                other = self._patient_key(ref, view)
+                if other is not None and root(other) != root(view.key):
+                    parent[root(other)] = root(view.key)
+        if not parent:
+            return
+        groups: dict[str, list[str]] = {}
+        for key in [*(v.key for v in views), *parent]:
+            members = groups.setdefault(root(key), [])
+            if key not in members:
+                members.append(key)
+        standing = {v.key for v in views if not v.replaced and not v.entered_in_error}
+        for members in groups.values():
+            head = next((k for k in members if k in standing), members[0])
+            for key in members:
+                if key != head:
+                    self._alias[key] = head
+
+    def for_patient(self, patient: str) -> Record:
+        """The record of one patient: that patient's resources and those every patient shares
+        (practitioners, their roles, organizations), for code that takes a record of one
+        patient, such as the validator's ``record=``.
+
+        Args:
+            patient: as :func:`~denialkit.record.facts` takes it (``"Patient/<id>"``, the id
+                alone, or the Patient's ``fullUrl``).
+
+        Raises:
+            RecordError: the record holds no patient by that reference.
+            TypeError: ``patient`` is not a str.
+        """
+        from ._facts import chosen_patient
+
+        if patient is None:
+            raise TypeError("patient must be a str, not NoneType")
+        key = chosen_patient(self, patient)
+        if key is None:
+            return self  # about one patient already
+        new = Record()
+        new._known = self._known
+        new._full_urls = self._full_urls
+        new._identifiers = self._identifiers
+        new._bare_systems = self._bare_systems
+        new._files = self._files
+        new._alias = self._alias
+        left_out = 0
+        for view in self._index.values():
+            if view.type == "Patient":
+                keep = self._alias.get(view.key, view.key) == key
+            elif view.type in SUBJECT_ELEMENTS:
+                who = self.subject_of(view)
+                keep = who == key
+                left_out += who is None
+            else:
+                keep = True
+            if keep:
+                new._index[view.key] = view
+                new._by_type.setdefault(view.type, []).append(view)
+        extra = (
+            (Note(None, None, f"{left_out} resources name no patient; left out of this one's"),)
+            if left_out
+            else ()
+        )
+        new._notes = self._notes + extra
+        return new
+
+    def is_patient(self, view: Resource) -> bool:
+        """Whether a Patient view stands for its person (one that another linked Patient
+        replaces does not)."""
+        return view.type == "Patient" and self._alias.get(view.key, view.key) == view.key
 
     def references(self) -> Iterator[Resolution]:
         """Every reference the views hold, resolved (for checking a record's integrity)."""

@@ -54,15 +54,30 @@ Identifier: TypeAlias = tuple[str | None, str]
 LOINC: Final = "http://loinc.org"
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+NUCC: Final = "http://nucc.org/provider-taxonomy"
 #: Other names of a code system that records in use send (the HL7 OIDs of v2 and CDA, which
-#: some EHRs carry over into FHIR, and the https form), each with the URI FHIR R4 names.
+#: some EHRs carry over into FHIR), each with the URI FHIR R4 names.
 SYSTEM_ALIASES: Final = {
     "urn:oid:2.16.840.1.113883.6.1": LOINC,
-    "https://loinc.org": LOINC,
     "urn:oid:2.16.840.1.113883.6.96": SNOMED,
-    "https://snomed.info/sct": SNOMED,
     "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+    "urn:oid:2.16.840.1.113883.6.101": NUCC,
 }
+#: The http code systems denialkit reads codes in: each is also read written with https or a
+#: trailing slash (``https://loinc.org``, ``http://nucc.org/provider-taxonomy/``).
+HTTP_SYSTEMS: Final = frozenset(
+    {
+        LOINC,
+        SNOMED,
+        ICD10CM,
+        NUCC,
+        "http://terminology.hl7.org/CodeSystem/consentscope",
+        "http://terminology.hl7.org/CodeSystem/v2-0203",
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+        "http://hl7.org/fhir/us/core/CodeSystem/careplan-category",
+        "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType",
+    }
+)
 MAX_ITEM_DEPTH: Final = 64
 
 
@@ -117,9 +132,21 @@ class Coding:
 
 
 def canonical_system(system: object) -> str | None:
-    """A code system's URI as FHIR R4 names it (see :data:`SYSTEM_ALIASES`); ``None`` for
-    anything but a string."""
-    return SYSTEM_ALIASES.get(system, system) if isinstance(system, str) else None
+    """A code system's URI as FHIR R4 names it (see :data:`SYSTEM_ALIASES` and
+    :data:`HTTP_SYSTEMS`); ``None`` for anything but a string.
+
+    >>> canonical_system("https://nucc.org/provider-taxonomy/")
+    'http://nucc.org/provider-taxonomy'
+    """
+    if not isinstance(system, str):
+        return None
+    alias = SYSTEM_ALIASES.get(system)
+    if alias is not None:
+        return alias
+    plain = system.strip().rstrip("/")
+    if plain.startswith("https://"):
+        plain = "http://" + plain[8:]
+    return plain if plain in HTTP_SYSTEMS else system
 
 
 def _codings(concept: object) -> tuple[Coding, ...]:
@@ -247,6 +274,10 @@ class Resource:
         id: the ``id`` (None when the resource has none, as in some transaction bundles).
         identifiers: ``(system, value)`` pairs, for conditional references.
         contained: views of the resource's ``contained`` resources.
+        subject: the patient the resource is about (``subject``, or ``patient`` and
+            ``beneficiary`` where FHIR names it so), for the types that have one.
+        modified: whether the resource carries a ``modifierExtension``, which may change its
+            meaning in a way denialkit cannot know (it is then not used for facts).
     """
 
     type: str
@@ -254,6 +285,8 @@ class Resource:
     identifiers: tuple[Identifier, ...] = attrs.field(default=(), repr=False)
     contained: tuple[Resource, ...] = attrs.field(default=(), repr=False)
     full_url: str | None = attrs.field(default=None, repr=False)
+    subject: Ref | None = attrs.field(default=None, repr=False)
+    modified: bool = attrs.field(default=False, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -275,10 +308,14 @@ class Resource:
 
 @attrs.frozen(repr=False)
 class Patient(Resource):
-    """Patient: name and birth date (both patient data, never in a repr)."""
+    """Patient: name and birth date (both patient data, never in a repr), and the ``link``
+    elements to other Patient resources of the same person (``replaced`` when one of them
+    replaces it)."""
 
     name: str | None = None
     birth_date: FhirDate | None = None
+    links: tuple[Ref, ...] = ()
+    replaced: bool = False
 
 
 @attrs.frozen(repr=False)
@@ -359,6 +396,16 @@ class Condition(Resource):
     codes: tuple[Coding, ...] = ()
     verification: tuple[Coding, ...] = ()
 
+    @property
+    def entered_in_error(self) -> bool:
+        """A Condition says so in its ``verificationStatus`` (it has no ``status``)."""
+        return any(c.code == "entered-in-error" for c in self.verification)
+
+    @property
+    def refuted(self) -> bool:
+        """Whether the Condition is verified as not present."""
+        return any(c.code == "refuted" for c in self.verification)
+
 
 @attrs.frozen(repr=False)
 class Observation(Resource):
@@ -366,8 +413,9 @@ class Observation(Resource):
 
     ``value`` is read from ``valueInteger``, ``valueDecimal``, ``valueQuantity.value`` or a
     ``valueString`` that holds only a number; ``value_element`` names the element it came from.
-    An Observation without a value of its own that holds a scale total as a ``component``
-    takes the component's value (``value_element`` ``component[2].valueInteger``) and its code.
+    An Observation without a value of its own that holds scale totals in ``component`` elements
+    lists each in ``component_scores``, and takes the value and code of the first scale in
+    PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``).
     """
 
     status: str | None = None
@@ -376,6 +424,7 @@ class Observation(Resource):
     value: Decimal | None = None
     value_element: str | None = None
     members: tuple[Ref, ...] = ()
+    component_scores: tuple[ScoreItem, ...] = ()
 
 
 @attrs.frozen
@@ -393,11 +442,13 @@ class ScoreItem:
 
 @attrs.frozen(repr=False)
 class QuestionnaireResponse(Resource):
-    """QuestionnaireResponse: status, date authored, and the answers that are scale totals."""
+    """QuestionnaireResponse: status, date authored, the answers that are scale totals, and
+    how many scale-total answers hold no number (``unread``)."""
 
     status: str | None = None
     authored: FhirDate | None = None
     scores: tuple[ScoreItem, ...] = ()
+    unread: int = 0
 
 
 @attrs.frozen(repr=False)
@@ -413,12 +464,14 @@ class Procedure(Resource):
 
 @attrs.frozen(repr=False)
 class Encounter(Resource):
-    """Encounter: status, type codes, period and ``length`` in minutes."""
+    """Encounter: status, type codes, period and ``length`` in minutes (from seconds, minutes
+    or hours; ``length_unit_unknown`` when it holds a number in another unit)."""
 
     status: str | None = None
     types: tuple[Coding, ...] = ()
     period: Period | None = None
     length_minutes: Decimal | None = None
+    length_unit_unknown: bool = False
 
 
 @attrs.frozen(repr=False)
@@ -478,22 +531,52 @@ _MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
 #: Scale totals read from Observations and QuestionnaireResponse items (LOINC).
 SCALE_LOINC: Final = frozenset({"44261-6", "55758-7", "70274-6"})
+#: The order in which a scale is chosen: PHQ-9, GAD-7, then PHQ-2.
+SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
 #: CPT and HCPCS codes of behavioural health care management (timed work).
 CARE_MANAGEMENT_CODES: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
 
 
+#: The element that names the patient, for each viewed type that is about one patient.
+SUBJECT_ELEMENTS: Final = {
+    "CarePlan": "subject",
+    "CareTeam": "subject",
+    "Condition": "subject",
+    "Consent": "patient",
+    "Coverage": "beneficiary",
+    "Encounter": "subject",
+    "ExplanationOfBenefit": "patient",
+    "Observation": "subject",
+    "Procedure": "subject",
+    "QuestionnaireResponse": "subject",
+}
+
+
 def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, Any]:
+    element = SUBJECT_ELEMENTS.get(rtype)
     return {
         "type": rtype,
         "id": _str(d.get("id")),
         "identifiers": _identifiers(d.get("identifier")),
         "full_url": full_url,
+        "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
+        "modified": bool(_list(d.get("modifierExtension"))),
     }
 
 
 def _patient(d: Mapping[str, Any], b: dict[str, Any]) -> Patient:
+    links = [_dict(link) for link in _list(d.get("link"))]
     return Patient(
-        **b, name=human_name(d.get("name")), birth_date=FhirDate.parse(d.get("birthDate"))
+        **b,
+        name=human_name(d.get("name")),
+        birth_date=FhirDate.parse(d.get("birthDate")),
+        # every link type (replaced-by, replaces, refer, seealso) names the same person
+        links=tuple(
+            r
+            for i, link in enumerate(links)
+            if (r := _ref(link.get("other"), f"Patient.link[{i}].other")) is not None
+        ),
+        replaced=any(link.get("type") == "replaced-by" for link in links),
     )
 
 
@@ -574,6 +657,8 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
         if name in d:
             raw = d[name]
             if name == "valueQuantity":
+                if _dict(raw).get("comparator") is not None:
+                    return None, None  # "<", ">=": a bound, not the score itself
                 raw = _dict(raw).get("value")
                 name = "valueQuantity.value"
             value = _number(raw)
@@ -592,13 +677,16 @@ def _effective(d: Mapping[str, Any]) -> FhirDate | None:
 def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     value, element = _value(d)
     codes = _codings(d.get("code"))
+    parts: tuple[ScoreItem, ...] = ()
     if value is None and "component" in d:
-        # a panel that holds the scale total as a component (PHQ-9 44249-1 with a 44261-6
-        # component): the total is the Observation's score, traced to its component
-        found = _component_score(d.get("component"))
-        if found is not None:
-            coding, value, element = found
-            codes += (coding,)
+        # a panel that holds scale totals as components (PHQ-9 44249-1 with a 44261-6
+        # component, perhaps a PHQ-2 55758-7 subtotal too): each is a score, traced to its
+        # component; the Observation's own value is the first scale's in SCALE_ORDER
+        parts = tuple(_component_scores(d.get("component")))
+        if parts:
+            best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
+            value, element = best.value, best.path
+            codes += (Coding(LOINC, best.loinc),)
     return Observation(
         **b,
         status=_str(d.get("status")),
@@ -607,24 +695,32 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         value=value,
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
+        component_scores=parts,
     )
 
 
-def _component_score(components: object) -> tuple[Coding, Decimal, str] | None:
-    """The first component coded as a scale total (LOINC) that holds a numeric value: its
-    coding, the value and the element it came from."""
+def _component_scores(components: object) -> Iterator[ScoreItem]:
+    """Each component coded as a scale total (LOINC) that holds a numeric value, with the
+    element it came from (``component[2].valueInteger``)."""
     for i, comp in enumerate(_list(components)):
         c = _dict(comp)
-        for coding in _codings(c.get("code")):
-            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
-                value, element = _value(c)
-                if value is not None and element is not None:
-                    return coding, value, f"component[{i}].{element}"
-    return None
+        loinc = next(
+            (
+                coding.code
+                for coding in _codings(c.get("code"))
+                if coding.canonical_system == LOINC and coding.code in SCALE_LOINC
+            ),
+            None,
+        )
+        if loinc is not None:
+            value, element = _value(c)
+            if value is not None and element is not None:
+                yield ScoreItem(loinc, value, f"component[{i}].{element}")
 
 
-def _score_items(items: object) -> Iterator[ScoreItem]:
-    """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH)."""
+def _score_items(items: object) -> Iterator[ScoreItem | None]:
+    """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH); None for a
+    scale-total answer that holds no number (a coding, a word)."""
     stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
     while stack:
         level, path, depth = stack.pop()
@@ -644,6 +740,8 @@ def _score_items(items: object) -> Iterator[ScoreItem]:
                     value, element = _value(a)
                     if value is not None and element is not None:
                         yield ScoreItem(loinc, value, f"{here}.answer[{j}].{element}")
+                    else:
+                        yield None
                 if "item" in a:
                     stack.append((a.get("item"), f"{here}.answer[{j}].item", depth + 1))
             if "item" in item:
@@ -651,11 +749,13 @@ def _score_items(items: object) -> Iterator[ScoreItem]:
 
 
 def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> QuestionnaireResponse:
+    found = list(_score_items(d.get("item")))
     return QuestionnaireResponse(
         **b,
         status=_str(d.get("status")),
         authored=FhirDate.parse(d.get("authored")),
-        scores=tuple(_score_items(d.get("item"))),
+        scores=tuple(i for i in found if i is not None),
+        unread=sum(1 for i in found if i is None),
     )
 
 
@@ -666,6 +766,9 @@ def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
         when = FhirDate.parse(d.get("performedDateTime"))
         if when is not None:
             performed, element = Period(when, None), "performedDateTime"
+    if performed is None:
+        # performedString, performedAge or performedRange: no date to count in a month
+        element = next((k for k in _UNDATED_PERFORMED if k in d), None)
     return Procedure(
         **b,
         status=_str(d.get("status")),
@@ -676,22 +779,43 @@ def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
     )
 
 
-_MINUTES: Final = {"min": Decimal(1), "h": Decimal(60), "hour": Decimal(60), "minutes": Decimal(1)}
+_UNDATED_PERFORMED: Final = ("performedString", "performedAge", "performedRange")
+#: Units of a Duration, as minutes: the UCUM codes (case-sensitive) and the unit texts real
+#: records write (compared in lower case).
+_UCUM_MINUTES: Final = {"s": Decimal(1) / 60, "min": Decimal(1), "h": Decimal(60)}
+_TEXT_MINUTES: Final = {
+    **{u: Decimal(1) / 60 for u in ("s", "sec", "secs", "second", "seconds")},
+    **{u: Decimal(1) for u in ("min", "mins", "minute", "minutes")},
+    **{u: Decimal(60) for u in ("h", "hr", "hrs", "hour", "hours")},
+}
+
+
+def _duration_minutes(value: object) -> tuple[Decimal | None, bool]:
+    """A Duration in minutes, and whether it held a number in a unit that could not be read."""
+    length = _dict(value)
+    number = _number(length.get("value"))
+    if number is None:
+        return None, False
+    code, unit = _str(length.get("code")), _str(length.get("unit"))
+    factor = _UCUM_MINUTES.get(code) if code else None
+    if factor is None and unit:
+        factor = _TEXT_MINUTES.get(unit.strip().lower())
+    if factor is None and code:
+        factor = _TEXT_MINUTES.get(code.strip().lower())
+    if factor is None:
+        return None, True
+    return number * factor, False
 
 
 def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
-    length = _dict(d.get("length"))
-    minutes = None
-    value = _number(length.get("value"))
-    unit = _str(length.get("code")) or _str(length.get("unit"))
-    if value is not None and unit in _MINUTES:
-        minutes = value * _MINUTES[unit]
+    minutes, unreadable = _duration_minutes(d.get("length"))
     return Encounter(
         **b,
         status=_str(d.get("status")),
         types=_codings(_list(d.get("type"))),
         period=_period(d.get("period")),
         length_minutes=minutes,
+        length_unit_unknown=unreadable,
     )
 
 
@@ -702,7 +826,7 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
     for i, ident in enumerate(_list(d.get("identifier"))):
         idd = _dict(ident)
         codes = _codings(idd.get("type"))
-        if any(c.system == _MEMBER_TYPE and c.code == "MB" for c in codes):
+        if any(c.canonical_system == _MEMBER_TYPE and c.code == "MB" for c in codes):
             member, element = _str(idd.get("value")), f"Coverage.identifier[{i}].value"
             break
     if member is None:
@@ -733,7 +857,9 @@ def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
     number = None
     for ident in _list(d.get("identifier")):
         idd = _dict(ident)
-        if any(c.system == _UC_TYPE and c.code == "uc" for c in _codings(idd.get("type"))):
+        if any(
+            c.canonical_system == _UC_TYPE and c.code == "uc" for c in _codings(idd.get("type"))
+        ):
             number = _str(idd.get("value"))
             break
     reasons = list(_reasons(d.get("adjudication"), "ExplanationOfBenefit.adjudication"))
