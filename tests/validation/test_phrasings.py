@@ -809,3 +809,20 @@ def test_a_subscriber_named_beside_the_dependent_patient() -> None:
     assert "DK602" in errors(
         sub(PROVIDER, "Patient: Jane Roe", "Patient: Sam Roe\nPatient: Ana Diaz")
     )
+
+
+# -- round 7: letters in new styles ---------------------------------------------------------
+
+
+def test_a_rule_of_underscores_across_the_page_is_no_blank() -> None:
+    rule = "_" * 72
+    # a letter pasted from a PDF keeps each page's running header between two rules
+    text = sub(
+        PROVIDER,
+        "Dear Reviewer:\n",
+        f"{rule}\nValley Family Medicine - Appeal\n{rule}\n\nDear Reviewer:\n",
+    )
+    assert "DK304" not in rules(text)
+    # a blank or a signature line is still one, also beside a rule
+    assert "DK304" in errors(sub(text, "Maria Chen, MD\n", "Maria Chen, MD\n" + "_" * 30 + "\n"))
+    assert "DK304" in errors(sub(text, "Claim number: 2026-1234", "Claim number: " + "_" * 45))

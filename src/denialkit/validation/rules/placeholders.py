@@ -213,6 +213,10 @@ def _dk303_blanks(r: Rule, doc: Document, low: str) -> Iterator[Finding]:
 
 
 _UNDERSCORES_RE: Final = re.compile(r"___+")
+# A line that is only a long run of underscores is a horizontal rule (a page header's or
+# footer's rule in a letter pasted from a PDF, a section divider), not a blank: a blank
+# or a signature line is shorter, or shares its line with a label.
+_RULE_LINE_RE: Final = re.compile(r"[ \t]*_{40,}[ \t]*(?:\r?\n|\Z)")
 
 
 @_rule(
@@ -231,8 +235,19 @@ def _dk304(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 
 def _dk304_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
+    line = seen = 0  # the start of the current run's line, found scanning forward (linear)
+    tried = -1  # the last line start tried as a horizontal rule
     for m in _UNDERSCORES_RE.finditer(text):
-        yield r.finding(doc, "a fill-in blank of underscores is left", at=m.start())
+        start = m.start()
+        nl = text.rfind("\n", seen, start)
+        seen = start
+        if nl >= 0:
+            line = nl + 1
+        if line != tried:
+            tried = line
+            if _RULE_LINE_RE.match(text, line):
+                continue  # a horizontal rule across the page
+        yield r.finding(doc, "a fill-in blank of underscores is left", at=start)
 
 
 _LEFTOVERS: Final = ("TBD", "TBA", "TODO", "FIXME", "XXX")
