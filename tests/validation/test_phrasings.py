@@ -826,3 +826,21 @@ def test_a_rule_of_underscores_across_the_page_is_no_blank() -> None:
     # a blank or a signature line is still one, also beside a rule
     assert "DK304" in errors(sub(text, "Maria Chen, MD\n", "Maria Chen, MD\n" + "_" * 30 + "\n"))
     assert "DK304" in errors(sub(text, "Claim number: 2026-1234", "Claim number: " + "_" * 45))
+
+
+def test_a_commercial_letter_about_medicare_as_the_other_payer() -> None:
+    cob = (
+        "The visit was denied as not medically necessary (CO-50).",
+        "The visit was denied with CO-22 because Medicare was said to be primary. Medicare "
+        "will deny it as secondary: the employer plan is primary during the 30-month "
+        "coordination period.",
+    )
+    text = sub(PROVIDER, *cob)
+    text = sub(text, "Member ID: PHP1234567\n", "Subscriber ID: PHP1234567\nGroup No.: 1000387\n")
+    assert scan(Document(text)).plan_kind is PlanType.COMMERCIAL
+    assert "DK102" not in rules(text)
+    # without the group number the letter may be a Medicare appeal: the MBI is asked for
+    assert "DK102" in errors(sub(text, "Group No.: 1000387\n", ""))
+    # with a Medicare number it stays a Medicare letter
+    mbi = sub(text, "Subscriber ID: PHP1234567", "Medicare number: 5KT3-WA7-NH42")
+    assert scan(Document(mbi)).plan_kind is PlanType.MEDICARE

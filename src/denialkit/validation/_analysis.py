@@ -882,6 +882,10 @@ _PLAN_RES: Final = tuple(
 )
 _PRIVATE_PLAN_GATE: Final = _phrase_gate(_vocab.MEDICARE_PRIVATE_PLAN_WORDS)
 _PRIVATE_PLAN_RE: Final = re.compile(_phrases(_vocab.MEDICARE_PRIVATE_PLAN_WORDS))
+# a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
+_GROUP_NUMBER_RE: Final = re.compile(
+    r"(?<![a-z0-9])" + _phrases(_vocab.GROUP_NUMBER_LABELS) + r"[ \t]*[:#][ \t]*[a-z]{0,4}[0-9]"
+)
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -1746,6 +1750,8 @@ class Scan:
                 if _wb(low, m.start(), m.end()):
                     if kind == "medicare" and self._private_plan():
                         return PlanType.MEDICARE_ADVANTAGE
+                    if kind == "medicare" and self._group_not_medicare():
+                        return PlanType.COMMERCIAL
                     return PlanType(kind)
         return PlanType.COMMERCIAL
 
@@ -1762,6 +1768,16 @@ class Scan:
         low = self.low
         return self.may_have(_PRIVATE_PLAN_GATE) and any(
             _wb(low, m.start(), m.end()) for m in _PRIVATE_PLAN_RE.finditer(low)
+        )
+
+    def _group_not_medicare(self) -> bool:
+        """Whether the letter gives a group number and no Medicare number: it names
+        Medicare as another payer (coordination of benefits), since Original Medicare has no
+        group numbers."""
+        return (
+            "group" in self.low
+            and _GROUP_NUMBER_RE.search(self.low) is not None
+            and not any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids)
         )
 
     @_lazy

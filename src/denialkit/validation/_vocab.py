@@ -338,6 +338,11 @@ MEDICARE_CUES: Final = (
 Medicare in passing: a commercial letter cites "Medicare guidelines" or quotes a code
 description that names Medicare); only such a letter must give the MBI (DK102)."""
 
+GROUP_NUMBER_LABELS: Final = ("group number", "group no.", "group id", "group #", "group")
+"""Labels of a plan's group number ("Group No.: 1000387"). Original Medicare has none: a
+letter that names Medicare but gives a group number, and no Medicare number, goes to a
+private plan (a commercial plan that coordinates benefits with Medicare)."""
+
 MEDICARE_PRIVATE_PLAN_WORDS: Final = (
     "hmo", "ppo", "pffs", "hmo-pos", "snp", "d-snp", "c-snp", "i-snp", "special needs plan",
     "evidence of coverage",
