@@ -844,3 +844,33 @@ def test_a_commercial_letter_about_medicare_as_the_other_payer() -> None:
     # with a Medicare number it stays a Medicare letter
     mbi = sub(text, "Subscriber ID: PHP1234567", "Medicare number: 5KT3-WA7-NH42")
     assert scan(Document(mbi)).plan_kind is PlanType.MEDICARE
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "DoD Benefits Number (DBN): 10427736519",
+        "DBN: 10427736519",
+        "DoD ID number: 1234567890",
+        "Veteran ICN: 1013385927V441902",
+    ],
+)
+def test_military_and_veteran_member_ids(label: str) -> None:
+    text = sub(PATIENT, "Member ID: GPH-61120984", label)
+    assert "DK102" not in rules(text)
+    assert "DK102" in errors(sub(PATIENT, "Member ID: GPH-61120984", "Sponsor: 10427736519"))
+
+
+def test_a_veteran_label_names_the_patient() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "Veteran: Jane Roe")
+    assert "DK101" not in rules(text)
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "Sponsor: Jane Roe"))
+
+
+def test_a_second_veterans_icn_is_a_second_patient() -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", "Veteran ICN: 1013385927V441902")
+    assert "DK602" not in rules(text)
+    other = "The same denial was paid for another veteran (ICN 1009924417V338105) in August."
+    assert "DK602" in errors(sub(text, "Please reconsider", other + "\n\nPlease reconsider"))
+    # the ICN after its label is the veteran's, not the claim's
+    assert [v.value for v in scan(Document(text)).claim_numbers] == ["2026-1234"]

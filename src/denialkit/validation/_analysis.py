@@ -536,6 +536,8 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 # ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
 # 123", "Subscriber # BHA 44102")
 _SEP: Final = r"[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*"
+# a VA Integration Control Number: ten digits, "V", six digits (the veteran's id)
+_VA_ICN_RE: Final = re.compile(r"(?<![A-Za-z0-9])[0-9]{10}V[0-9]{6}(?![A-Za-z0-9])")
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
 _SPACED_VALUE_RE: Final = re.compile(r"[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
@@ -1516,6 +1518,7 @@ class Scan:
                     v is not None
                     and v.start not in seen
                     and len(_ASCII_DIGIT_RE.findall(v.value)) >= least
+                    and not _VA_ICN_RE.fullmatch(v.value)  # a veteran's ICN, not a claim's
                 ):
                     seen.add(v.start)
                     out.append(v)
@@ -1555,6 +1558,13 @@ class Scan:
                     continue  # "the MBI 2026 update": only a real Medicare number counts
                 seen.add(v.start)
                 out.append(_new(Labelled, (v.value, v.start, medicare)))
+        # a veteran's VA Integration Control Number is known by its shape, labelled or not (a
+        # second veteran's, "another veteran (ICN ...)", is a second patient's)
+        if "V" in text:
+            for m in _VA_ICN_RE.finditer(text):
+                if m.start() not in seen:
+                    seen.add(m.start())
+                    out.append(_new(Labelled, (m.group(), m.start(), False)))
         out.sort(key=_start)
         return out
 

@@ -41,8 +41,12 @@ MEMBER_ID_LABELS: Final = _numbered(
     "medicaid id no.", "medicaid id #", "recipient id", "recipient id number", "member id no.",
     "subscriber id no.", "subscriber id number", "insurance id no.", "identification number",
     "participant id", "enrollee id number", "plan member id", "ins id", "ins. id",
+    "dod benefits number", "dod benefit number", "dbn", "dod id number", "dod id",
+    "tricare id", "veteran icn", "veteran's icn", "va icn", "veteran id",
 )  # fmt: skip
-"""Labels of the patient's member id with their plan."""
+"""Labels of the patient's member id with their plan. TRICARE knows a beneficiary by the
+DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control
+Number ("Veteran ICN: 1012345678V123456"), not to be taken for a claim's ICN."""
 
 MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id")
 """Labels of the member id that count only at the start of a line ("ID: ..."), so that a tax
@@ -77,13 +81,14 @@ PATIENT_LABELS: Final = (
     "insured's name", "subscriber", "subscriber name", "participant", "participant name",
     "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
     "pt name", "pt. name", "injured worker", "injured employee", "employee", "employee name",
+    "veteran", "veteran name", "veteran's name",
 )  # fmt: skip
 """Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
 patient a "participant" or "claimant"; workers' compensation bills an "injured worker"."""
 
 PATIENT_IN_SENTENCE: Final = (
     "patient", "beneficiary", "enrollee", "son", "daughter", "child", "husband", "wife",
-    "spouse", "mother", "father", "member", "subscriber", "participant", "claimant",
+    "spouse", "mother", "father", "member", "subscriber", "participant", "claimant", "veteran",
 )  # fmt: skip
 """Words that, written in lower case, put the patient's name after them in a sentence ("our
 patient, Jane Roe", "Re: Appeal for patient Alan Preston", "for my son, Sam Roe", "for
