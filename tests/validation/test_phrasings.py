@@ -874,3 +874,23 @@ def test_a_second_veterans_icn_is_a_second_patient() -> None:
     assert "DK602" in errors(sub(text, "Please reconsider", other + "\n\nPlease reconsider"))
     # the ICN after its label is the veteran's, not the claim's
     assert [v.value for v in scan(Document(text)).claim_numbers] == ["2026-1234"]
+
+
+def test_an_attorney_writes_for_the_patient() -> None:
+    text = (
+        "This office represents Jane Roe in her appeal of the denial of her rehabilitation\n"
+        "stay at Valley Rehab (facility NPI 1234567893). Her designation of an authorized\n"
+        "representative is enclosed.\n\nPriya Ramaswamy\nAttorney at Law\n"
+    )
+    assert scan(Document(text)).author.value == "patient"
+    # a provider's letter that names the patient's authorized representative stays a provider's
+    provider = sub(
+        PROVIDER, "Enclosures: visit note", "Enclosures: visit note, authorized representative form"
+    )
+    assert scan(Document(provider)).author.value == "provider"
+
+
+@pytest.mark.parametrize("program", ["Apple Health", "TennCare", "SoonerCare", "AHCCCS"])
+def test_a_state_medicaid_program_by_its_name(program: str) -> None:
+    text = sub(PROVIDER, "Prairie Health Plan\n", f"Prairie Health Plan ({program})\n")
+    assert scan(Document(text)).plan_kind is PlanType.MEDICAID

@@ -262,9 +262,13 @@ PATIENT_AUTHOR: Final = (
 )  # fmt: skip
 """Phrases of a patient (or a family member) writing about their own care."""
 
-PATIENT_REPRESENTATIVE: Final = ("patient advocate", "appointment of representative", "cms-1696")
+PATIENT_REPRESENTATIVE: Final = (
+    "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
+    "this office represents", "this firm represents", "attorney at law",
+)  # fmt: skip
 """Phrases of someone who represents the patient (an advocate, a relative named on the
-Medicare form CMS-1696); each counts as one of :data:`PATIENT_AUTHOR`. They are looked for as
+Medicare form CMS-1696, an attorney or an ERISA plan's authorized representative); each
+counts as one of :data:`PATIENT_AUTHOR`. They are looked for as
 plain text, which costs less than a longer pattern for every letter."""
 
 PROVIDER_AUTHOR: Final = (
@@ -317,6 +321,10 @@ PLAN_WORDS: Final = (
     ("medicaid", (
         "medicaid", "managed care organization", "medicaid managed care", "chip",
         "state fair hearing", "medi-cal", "masshealth", "medical assistance",
+        # the names states give their Medicaid programs
+        "apple health", "providerone", "tenncare", "soonercare", "badgercare", "kancare",
+        "husky health", "nj familycare", "ahcccs", "peachcare", "mainecare", "mo healthnet",
+        "centennial care", "hoosier healthwise", "healthy louisiana", "health first colorado",
     )),
     ("erisa", (
         "erisa", "2560.503-1", "employer-sponsored", "employer sponsored",
