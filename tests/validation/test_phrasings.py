@@ -894,3 +894,13 @@ def test_an_attorney_writes_for_the_patient() -> None:
 def test_a_state_medicaid_program_by_its_name(program: str) -> None:
     text = sub(PROVIDER, "Prairie Health Plan\n", f"Prairie Health Plan ({program})\n")
     assert scan(Document(text)).plan_kind is PlanType.MEDICAID
+
+
+def test_a_labels_value_alone_on_the_next_line() -> None:
+    # a form or a table pasted from a PDF puts the value under its label
+    text = sub(PROVIDER, "Claim number: 2026-1234", "Claim number:\n2026-1234")
+    text = sub(text, "Member ID: PHP1234567", "Member ID:\n  PHP1234567")
+    assert not {"DK102", "DK104"} & rules(text)
+    # a sentence on the next line is not the value
+    prose = sub(PROVIDER, "Claim number: 2026-1234", "Claim number:\n2 visits were denied.")
+    assert "DK104" in errors(prose)
