@@ -904,3 +904,45 @@ def test_a_labels_value_alone_on_the_next_line() -> None:
     # a sentence on the next line is not the value
     prose = sub(PROVIDER, "Claim number: 2026-1234", "Claim number:\n2 visits were denied.")
     assert "DK104" in errors(prose)
+
+
+def test_labels_joined_to_their_values_by_dot_leaders() -> None:
+    text = PROVIDER
+    for label, leader in (
+        ("Patient: ", "Beneficiary name ........ "),
+        ("Member ID: ", "Member ID ............... "),
+        ("Claim number: ", "ICN ..................... "),
+    ):
+        text = sub(text, label, leader)
+    assert not {"DK101", "DK102", "DK104"} & rules(text)
+    # an ellipsis is no leader
+    ellipsis = sub(PROVIDER, "Claim number: 2026-1234\n", "")
+    ellipsis = sub(
+        ellipsis,
+        "Please reconsider",
+        "We checked the claim... 2026 was a hard year.\n\nPlease reconsider",
+    )
+    assert "DK104" in errors(ellipsis)
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "The virtual check-in was a separate communication, unrelated to the morning visit.",
+        "The two procedures were distinct and were performed on different sites.",
+        "Chapter 13 of the Benefit Policy Manual lets a clinic bill G0071 on the same day.",
+    ],
+)
+def test_round_seven_arguments(argument: str) -> None:
+    bare = (
+        "Claim 2026-1234 for Jane Roe, member PHP1234567, was denied with code CO-97 on April 2,\n"
+        "2026. Our clinic saw her on March 3, 2026 and billed the visit and a virtual check-in\n"
+        "on that day. Please pay it.\n"
+    )
+    assert "DK111" in errors(bare)
+    assert "DK111" not in rules(bare + argument + "\n")
+
+
+def test_a_claim_review_section_addresses_the_letter() -> None:
+    text = sub(PROVIDER, "Provider Appeals\n", "Claim Review Section\n")
+    assert "DK112" not in rules(text)

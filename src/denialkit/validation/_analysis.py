@@ -535,7 +535,10 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 
 # ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
 # 123", "Subscriber # BHA 44102")
-_SEP: Final = r"[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*"
+# a leader of four or more dots joins a label to its value in a form ("ICN ........ 2112"); an
+# ellipsis has three
+_LEADER: Final = r"[ \t]*\.{4,}+[ \t]*"
+_SEP: Final = rf"(?:{_LEADER}|[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*)"
 # a VA Integration Control Number: ten digits, "V", six digits (the veteran's id)
 _VA_ICN_RE: Final = re.compile(r"(?<![A-Za-z0-9])[0-9]{10}V[0-9]{6}(?![A-Za-z0-9])")
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
@@ -787,7 +790,9 @@ _PATIENT_LABEL_RE: Final = _Vocab(
 )
 # a label at the start of a line or table cell, its value in the next column: after a "|", a
 # tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
-_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{2,}+)")
+_PATIENT_COLUMN_RE: Final = _Vocab(
+    _vocab.PATIENT_LABELS, rf"(?:{_LEADER}|[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{{2,}}+)"
+)
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 

@@ -145,12 +145,14 @@ ARGUMENT_WORDS: Final = (
     "participating agreement", "provider agreement", "should have paid",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
-    "were corrected",
+    "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
+    "processing manual", "provider manual",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
 request for missing information argues that it is now given ("the referral number is now
-supplied")."""
+supplied"); a bundling denial is argued by showing the service apart ("a separate
+communication, unrelated to the visit") or from the payer's manual."""
 
 # -- the decision, the request and the recipient
 
@@ -216,6 +218,7 @@ RECIPIENT_UNITS: Final = (
     "utilization management", "member services", "provider services",
     "provider reconsiderations", "provider redeterminations", "reconsiderations",
     "redeterminations", "provider disputes", "claim disputes", "payment disputes",
+    "claim review", "claim appeals", "claims appeals",
     "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
     "bill review", "administrative hearings", "fair hearings", "hearings office",
     "hearing office", "office of hearings", "hearings unit", "hearings section",
