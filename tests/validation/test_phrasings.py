@@ -946,3 +946,23 @@ def test_round_seven_arguments(argument: str) -> None:
 def test_a_claim_review_section_addresses_the_letter() -> None:
     text = sub(PROVIDER, "Provider Appeals\n", "Claim Review Section\n")
     assert "DK112" not in rules(text)
+
+
+def test_a_conformed_signature_signs_the_letter() -> None:
+    # lawyers and e-filed forms sign "/s/ Name", after a closing or in place of one
+    after_closing = sub(PROVIDER, "Maria Chen, MD\n", "/s/ Maria Chen\n")
+    assert "DK117" not in rules(after_closing)
+    alone = sub(PROVIDER, "Sincerely,\n\nMaria Chen, MD\n", "By: /s/ Maria Chen, MD\n")
+    assert "DK117" not in rules(alone)
+    # a bare "/s/" names nobody
+    assert "DK117" in errors(sub(PROVIDER, "Maria Chen, MD\n", "/s/\n"))
+    assert "DK117" in errors(sub(PROVIDER, "Sincerely,\n\nMaria Chen, MD\n", "/s/\n"))
+
+
+def test_a_law_office_writes_for_its_client() -> None:
+    text = (
+        "Law Office of Priya Ramaswamy\n\nOur client, Jane Roe, was denied a rehabilitation\n"
+        "stay at Valley Rehab (facility NPI 1234567893), although she met all of the\n"
+        "criteria.\n"
+    )
+    assert scan(Document(text)).author.value == "patient"

@@ -267,7 +267,8 @@ PATIENT_AUTHOR: Final = (
 
 PATIENT_REPRESENTATIVE: Final = (
     "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
-    "this office represents", "this firm represents", "attorney at law",
+    "this office represents", "this firm represents", "attorney at law", "our client",
+    "my client", "law office", "law firm", "attorney for", "counsel for",
 )  # fmt: skip
 """Phrases of someone who represents the patient (an advocate, a relative named on the
 Medicare form CMS-1696, an attorney or an ERISA plan's authorized representative); each

@@ -693,10 +693,20 @@ def _alone(low: str, end: int) -> bool:
 
 
 _SIGNATURE_LINE_RE: Final = re.compile(
-    r"^[ \t]*(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
-    r"[ \t]*[a-z]",
+    r"^[ \t]*(?:(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
+    r"|(?:by:[ \t]*)?/s/)[ \t]*[a-z]",
     re.M,
 )
+# a conformed signature, as lawyers and e-filed forms sign: "/s/ Jane Roe" ("By: /s/ ...")
+_CONFORMED_RE: Final = re.compile(r"(?:by:[ \t]*)?/s/[ \t]*[a-z]", re.I)
+
+
+def _signs(line: str) -> bool:
+    """Whether a stripped line after the closing gives the signer: it starts with a letter,
+    or it is a conformed signature ("/s/ Jane Roe")."""
+    return line[:1].isalpha() or _CONFORMED_RE.match(line) is not None
+
+
 _MEMO_LINE_RES: Final = tuple(
     re.compile(rf"^[ \t]*{label}[ \t]*:[ \t]*{value}", re.M)
     for label, value in (("from", "[a-z]"), ("to", r"\S"), ("(?:re|subject)", r"\S"))
@@ -720,7 +730,7 @@ def _signed_without_closing(low: str, text: str = "") -> bool:
     name ('Signature: Jane Roe, MD', as on a form or fax), a memo's header (From:, To:
     and Re: or Subject: lines at the top), whose From: line names who sends it, or a
     closing and a name that end the last paragraph of ``text`` (the letter as written)."""
-    if "sign" in low and _SIGNATURE_LINE_RE.search(low) is not None:
+    if ("sign" in low or "/s/" in low) and _SIGNATURE_LINE_RE.search(low) is not None:
         return True
     tail = text[-_INLINE_CLOSING_REACH:].rstrip()
     if tail and "\n" not in tail[-_CLOSING_MAX:] and _INLINE_CLOSING_RE.search(tail):
@@ -758,7 +768,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     if at < 0:
         return _signed_without_closing(low, sc.ascii)
     after = sc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
-    return any(line.strip()[:1].isalpha() for line in after.splitlines())
+    return any(_signs(line.strip()) for line in after.splitlines())
 
 
 @_rule(
@@ -795,8 +805,7 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             )
         return found
     for line in after.splitlines():
-        s = line.strip()
-        if s and s[0].isalpha():
+        if _signs(line.strip()):
             return found
     found.append(r.finding(doc, "no name follows the closing", at=at))
     return found
