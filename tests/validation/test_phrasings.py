@@ -966,3 +966,25 @@ def test_a_law_office_writes_for_its_client() -> None:
         "criteria.\n"
     )
     assert scan(Document(text)).author.value == "patient"
+
+
+@pytest.mark.parametrize("blank", ["<Patient Name>", "<insert date of service>", "<CLAIM NUMBER>"])
+def test_a_blank_in_single_angle_brackets(blank: str) -> None:
+    text = sub(PROVIDER, "Dear Reviewer:", f"Dear Reviewer: {blank}")
+    assert "DK302" in errors(text)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["Maria Chen <mchen@valleyfm.org>", "<https://valleyfm.org/forms>", "<b>", "<3 visits>"],
+)
+def test_angle_brackets_that_are_not_blanks(prose: str) -> None:
+    assert "DK302" not in rules(sub(PROVIDER, "Maria Chen, MD\n", f"Maria Chen, MD\n{prose}\n"))
+
+
+@pytest.mark.parametrize("mask", ["XX/XX/XXXX", "XX/XX/2026", "xx-xx-26"])
+def test_a_date_of_xs_is_a_blank(mask: str) -> None:
+    text = sub(PROVIDER, "Date of service: March 3, 2026", f"Date of service: {mask}")
+    assert "DK308" in errors(text)
+    # codes with X placeholders are not dates
+    assert "DK308" not in rules(sub(PROVIDER, "Service: CPT 99214", "Service: CPT 99214, S72.XXXA"))
