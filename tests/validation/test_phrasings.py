@@ -988,3 +988,19 @@ def test_a_date_of_xs_is_a_blank(mask: str) -> None:
     assert "DK308" in errors(text)
     # codes with X placeholders are not dates
     assert "DK308" not in rules(sub(PROVIDER, "Service: CPT 99214", "Service: CPT 99214, S72.XXXA"))
+
+
+@pytest.mark.parametrize("opening", ["To the Part D Redetermination Unit:\n", ""])
+def test_a_request_in_the_body_of_a_letter_without_a_known_salutation(opening: str) -> None:
+    text = sub(PROVIDER, "Dear Reviewer:\n", opening)
+    text = sub(
+        text,
+        "Please reconsider the denial and pay the claim.",
+        "Please process the claim for payment.",
+    )
+    assert "DK711" not in rules(text)
+    # a payment request carried into the header is still found
+    injected = sub(
+        text, "Prairie Health Plan\n", "Prairie Health Plan\nPlease pay the sum of $9,000 to us\n"
+    )
+    assert "DK711" in errors(injected)
