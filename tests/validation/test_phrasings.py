@@ -1004,3 +1004,52 @@ def test_a_request_in_the_body_of_a_letter_without_a_known_salutation(opening: s
         text, "Prairie Health Plan\n", "Prairie Health Plan\nPlease pay the sum of $9,000 to us\n"
     )
     assert "DK711" in errors(injected)
+
+
+PART_D = """\
+Cascade Rheumatology Associates
+4410 Pacific Avenue, Tacoma, WA 98418
+253-555-0188
+NPI 1234567893
+
+December 2, 2026
+
+Summit Prescription Drug Plan (PDP)
+Attn: Part D Redeterminations
+PO Box 31383
+Tampa, FL 33631
+
+Enrollee's name: Ngozi Adebayo-Ellis
+Enrollee's member ID: 19774403261
+Medicare number: 6HF2-DJ3-YQ58
+Drug requested: apremilast 30 mg tablet, twice daily
+
+As her prescriber, I request a redetermination of your coverage determination of November
+20, 2026, which denied apremilast for want of a step therapy trial. She took methotrexate
+and sulfasalazine, both paid by her previous plan, and stopped both for adverse effects
+documented in the enclosed records. The step therapy criteria are met.
+
+Please approve apremilast for 12 months.
+
+Enclosures: pharmacy history; discharge summary
+
+Sincerely,
+
+Tomasz Wierzbicki, MD
+"""
+
+
+def test_a_part_d_drug_exception_is_pre_service() -> None:
+    # no claim number and no date of service: the drug has not been dispensed
+    assert not errors(PART_D)
+    # a request to be paid back for a filled prescription is not pre-service
+    refund = sub(
+        PART_D, "Please approve apremilast", "Please reimburse the $412 I paid out of pocket for"
+    )
+    assert {"DK104", "DK105"} <= errors(refund)
+
+
+def test_a_possessive_name_label_names_the_patient() -> None:
+    assert "DK101" not in rules(PART_D)
+    text = sub(PROVIDER, "Patient: Jane Roe", "Beneficiary's name: Jane Roe")
+    assert "DK101" not in rules(text)

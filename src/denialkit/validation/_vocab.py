@@ -77,6 +77,8 @@ a number after a few words that say where it is written ("the claim number on my
 
 PATIENT_LABELS: Final = (
     "patient", "patient name", "patient's name", "patient full name", "beneficiary",
+    "beneficiary's name", "enrollee's name", "member's name", "participant's name",
+    "claimant's name",
     "beneficiary name", "member", "member name", "enrollee", "enrollee name", "insured",
     "insured's name", "subscriber", "subscriber name", "participant", "participant name",
     "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
@@ -385,6 +387,22 @@ POST_SERVICE_WORDS: Final = (
     "approve payment", "approve the payment", "authorize payment", "authorize the payment",
 )  # fmt: skip
 """Words of care already given and billed: a letter that uses one is not pre-service."""
+
+DRUG_EXCEPTION_WORDS: Final = (
+    "coverage determination", "formulary exception", "tiering exception", "tier exception",
+    "step therapy exception", "non-formulary exception", "nonformulary exception",
+)  # fmt: skip
+"""Words of a request to cover a drug not yet dispensed (a Part D coverage determination, a
+formulary or step therapy exception): such a letter is pre-service even when it tells that
+earlier drugs were paid, unless it asks to be paid back (:data:`DRUG_REFUND_WORDS`)."""
+
+DRUG_REFUND_WORDS: Final = (
+    "reimburse", "out of pocket", "out-of-pocket", "receipt", "date of service",
+    "dates of service", "date filled", "fill date", "claim number", "remittance",
+    "explanation of benefits", "eob",
+)  # fmt: skip
+"""Words of a drug appeal about a prescription already filled and paid for (a request to be
+reimbursed), which is not pre-service."""
 
 FACILITY_STAY_WORDS: Final = (
     "inpatient", "admission", "observation stay", "observation claim", "type of bill", "ub-04",

@@ -46,6 +46,8 @@ from ._registry import (
 
 _PRE_SERVICE_RE: Final = re.compile(_phrases(_vocab.PRE_SERVICE_WORDS))
 _POST_SERVICE_RE: Final = re.compile(_phrases(_vocab.POST_SERVICE_WORDS))
+_DRUG_EXCEPTION_RE: Final = re.compile(_phrases(_vocab.DRUG_EXCEPTION_WORDS))
+_DRUG_REFUND_RE: Final = re.compile(_phrases(_vocab.DRUG_REFUND_WORDS))
 _FACILITY_STAY_RE: Final = re.compile(_phrases(_vocab.FACILITY_STAY_WORDS))
 
 
@@ -58,11 +60,12 @@ def _pre_service(sc: Scan) -> bool:
     """Whether the letter appeals a pre-service decision (care not yet given): it uses a
     word of :data:`_vocab.PRE_SERVICE_WORDS` and none of care already billed."""
     low = sc.low
-    return (
-        _says(low, _PRE_SERVICE_RE)
-        and not sc.answers_remittance
-        and not _says(low, _POST_SERVICE_RE)
-    )
+    if sc.answers_remittance:
+        return False
+    if _says(low, _PRE_SERVICE_RE) and not _says(low, _POST_SERVICE_RE):
+        return True
+    # a drug not yet dispensed: a coverage determination or exception, not a refund
+    return _says(low, _DRUG_EXCEPTION_RE) and not _says(low, _DRUG_REFUND_RE)
 
 
 # "our patient, Jane Roe", "patient Mrs. Roe": a lower-case word, then a capitalised name of
