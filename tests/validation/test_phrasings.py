@@ -1053,3 +1053,36 @@ def test_a_possessive_name_label_names_the_patient() -> None:
     assert "DK101" not in rules(PART_D)
     text = sub(PROVIDER, "Patient: Jane Roe", "Beneficiary's name: Jane Roe")
     assert "DK101" not in rules(text)
+
+
+def test_a_table_drawn_with_box_characters() -> None:
+    rows = (
+        "\u250c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u252c\u2500\u2500\u2500\u2500\u2500\u2510\n"
+        "\u2502 Patient      \u2502 Jane Roe     \u2502\n"
+        "\u2502 Member ID    \u2502 PHP1234567   \u2502\n"
+        "\u2502 Claim number \u2502 2026-1234    \u2502\n"
+        "\u2514\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2534\u2500\u2500\u2500\u2500\u2500\u2518\n"
+    )
+    text = sub(
+        PROVIDER, "Patient: Jane Roe\nMember ID: PHP1234567\nClaim number: 2026-1234\n", rows
+    )
+    assert not {"DK101", "DK102", "DK104"} & rules(text)
+
+
+def test_a_date_line_with_its_weekday_dates_the_letter() -> None:
+    text = sub(PATIENT, "April 20, 2026\n", "Monday, April 20, 2026\n")
+    assert "DK114" not in rules(text)
+    assert "DK114" in errors(sub(PATIENT, "April 20, 2026\n", "Monday\n"))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Independent Review Organization (IRO) Program",
+        "Department of Managed Health Care, Independent Medical Review",
+        "Colorado Division of Insurance",
+    ],
+)
+def test_an_external_review_body_addresses_the_letter(unit: str) -> None:
+    text = sub(PATIENT, "Member Appeals\n", f"{unit}\n")
+    assert "DK112" not in rules(text)

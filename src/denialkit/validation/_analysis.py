@@ -484,6 +484,7 @@ _DATE_WINDOW: Final = 22
 # ("Sent: Monday, April 6, 2026 9:14 PM"). Two patterns, each starting with its literal.
 _WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
 _DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*" + _WEEKDAY)
+_WEEKDAY_HEAD_RE: Final = re.compile(r"[ \t]*(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*")
 _SENT_LABEL_RE: Final = re.compile(
     r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
@@ -1455,7 +1456,9 @@ class Scan:
         for t in self.dates_in(0, top):
             if t.value is None:
                 continue
-            head = _line_head(low, t.start, 8)
+            head = _line_head(low, t.start, 16)
+            if head is not None and _WEEKDAY_HEAD_RE.fullmatch(head):
+                head = ""  # a word processor's date: "Wednesday, November 25, 2026"
             tail = low[t.end : _line_end(low, t.end, reach=8)]
             # the letter's first words may be its date and a dash, in a letter of one
             # paragraph ("April 14, 2026 - To the Appeals Unit: ...")
