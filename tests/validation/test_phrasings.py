@@ -1086,3 +1086,17 @@ def test_a_date_line_with_its_weekday_dates_the_letter() -> None:
 def test_an_external_review_body_addresses_the_letter(unit: str) -> None:
     text = sub(PATIENT, "Member Appeals\n", f"{unit}\n")
     assert "DK112" not in rules(text)
+
+
+def test_a_commercial_hmo_letter_that_says_medicare_covers_the_service() -> None:
+    text = sub(PATIENT, "Granite Peak Health\n", "Granite Peak Select HMO\n")
+    text = sub(text, "and her note explains why.", "and Medicare covers this testing.")
+    assert scan(Document(text)).plan_kind is PlanType.COMMERCIAL
+    assert "DK102" not in rules(text)
+    # "Medicare" on the plan's line, or a Medicare number, makes it a Medicare Advantage plan
+    ma = sub(text, "Granite Peak Select HMO\n", "Granite Peak Medicare Select HMO\n")
+    assert scan(Document(ma)).plan_kind is PlanType.MEDICARE_ADVANTAGE
+    mbi = sub(
+        text, "Member ID: GPH-61120984", "Member ID: GPH-61120984\nMedicare number: 5KT3-WA7-NH42"
+    )
+    assert scan(Document(mbi)).plan_kind is PlanType.MEDICARE_ADVANTAGE

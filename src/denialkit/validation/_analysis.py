@@ -893,6 +893,8 @@ _PLAN_RES: Final = tuple(
 )
 _PRIVATE_PLAN_GATE: Final = _phrase_gate(_vocab.MEDICARE_PRIVATE_PLAN_WORDS)
 _PRIVATE_PLAN_RE: Final = re.compile(_phrases(_vocab.MEDICARE_PRIVATE_PLAN_WORDS))
+# products commercial plans sell too: they make a Medicare plan only beside "Medicare"
+_COMMERCIAL_TOO: Final = frozenset(("hmo", "ppo", "hmo-pos"))
 # a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
 _GROUP_NUMBER_RE: Final = re.compile(
     r"(?<![a-z0-9])" + _phrases(_vocab.GROUP_NUMBER_LABELS) + r"[ \t]*[:#][ \t]*[a-z]{0,4}[0-9]"
@@ -1771,7 +1773,9 @@ class Scan:
                 if _wb(low, m.start(), m.end()):
                     if kind == "medicare" and self._private_plan():
                         return PlanType.MEDICARE_ADVANTAGE
-                    if kind == "medicare" and self._group_not_medicare():
+                    if kind == "medicare" and (
+                        self._group_not_medicare() or self._commercial_product()
+                    ):
                         return PlanType.COMMERCIAL
                     return PlanType(kind)
         return PlanType.COMMERCIAL
@@ -1785,10 +1789,34 @@ class Scan:
         return any(_wb(low, m.start(), m.end()) for m in _MEDICARE_CUE_RE.finditer(low))
 
     def _private_plan(self) -> bool:
-        """Whether the letter names a private plan's product (HMO, PPO, SNP, ...)."""
+        """Whether the letter names a Medicare plan's private product (HMO, PPO, SNP, ...).
+        An HMO or PPO counts when "Medicare" stands on its line ("Lakeview Medicare Complete
+        (HMO)") or the letter gives a Medicare number: a commercial HMO's letter may say
+        that Medicare covers the service."""
+        low = self.low
+        if not self.may_have(_PRIVATE_PLAN_GATE):
+            return False
+        for m in _PRIVATE_PLAN_RE.finditer(low):
+            if not _wb(low, m.start(), m.end()):
+                continue
+            if m.group() not in _COMMERCIAL_TOO:
+                return True
+            line = low.rfind("\n", 0, m.start()) + 1
+            end = low.find("\n", m.end())
+            if "medicare" in low[line : len(low) if end < 0 else end]:
+                return True
+            if any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids):
+                return True
+        return False
+
+    def _commercial_product(self) -> bool:
+        """Whether the letter names an HMO or PPO (asked when it is no Medicare plan's, see
+        :meth:`_private_plan`): a commercial plan's product, Medicare named only in
+        passing ("Medicare covers this therapy")."""
         low = self.low
         return self.may_have(_PRIVATE_PLAN_GATE) and any(
-            _wb(low, m.start(), m.end()) for m in _PRIVATE_PLAN_RE.finditer(low)
+            m.group() in _COMMERCIAL_TOO and _wb(low, m.start(), m.end())
+            for m in _PRIVATE_PLAN_RE.finditer(low)
         )
 
     def _group_not_medicare(self) -> bool:
