@@ -407,6 +407,8 @@ def _prose_before(ascii_text: str, nl: int, words_only: bool = False) -> bool:
     before = ascii_text[ascii_text.rfind("\n", 0, nl) + 1 : nl].rstrip(" \t\r")
     if len(before) < _WRAPPED_LINE or before.count(" ") < 5:
         return False  # a short line, or one of few words (a letterhead's contact line)
+    if "@" in before or "|" in before:
+        return False  # a contact line: "T 206.555.0182 | F 206.555.0183 | jane@law.com"
     last = before[-1]
     return last == "," or ("a" <= last <= "z" if words_only else last.isalnum())
 
@@ -757,10 +759,7 @@ class _Vocab:
 
 # a note after the label: "Member ID (from card):", "Claim Number (MSN):"
 _PAREN_NOTE: Final = r"(?:[ \t]*\([a-z ]{1,20}+\))?"
-# a label that ends its line with a colon, its value alone on the next line ("Claim Number
-# (ICN):" over the number), as a form or a table pasted from a PDF has it
-_SEP_NEXT_LINE: Final = rf"(?:[ \t]*:[ \t]*\r?\n[ \t]*(?=[^\s]{{1,40}}+[ \t]*(?:\r?\n|\Z))|{_SEP})"
-_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP_NEXT_LINE)
+_CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # a claim number in a sentence: "my claim number 12345", "Appeal for Claim 12345"
 # (or in a table's next cell, "| Claim number | 12345 |"), also after a few words that say
 # where it is written: "the claim number on my EOB is 12345", "Claim number from the Medicare
@@ -777,9 +776,9 @@ _SENTENCE_TAIL: Final = (
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
-_MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP_NEXT_LINE)
+_MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
-_MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP_NEXT_LINE)
+_MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
 # a member id or Medicare number without a colon ("my member ID is ...", "Member ID 1234",
 # "| Member ID | 1234 |"), when it holds at least four digits
 _MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
