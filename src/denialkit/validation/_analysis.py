@@ -1458,14 +1458,14 @@ class Scan:
             if t.value is None:
                 continue
             head = _line_head(low, t.start, 16)
-            if head is not None and _WEEKDAY_HEAD_RE.fullmatch(head):
-                head = ""  # a word processor's date: "Wednesday, November 25, 2026"
+            # a word processor's date line may start with the weekday: "Wednesday, November 25"
+            blank = head is not None and (not head.strip() or _WEEKDAY_HEAD_RE.fullmatch(head))
             tail = low[t.end : _line_end(low, t.end, reach=8)]
             # the letter's first words may be its date and a dash, in a letter of one
             # paragraph ("April 14, 2026 - To the Appeals Unit: ...")
             if (
                 head is not None
-                and not head.strip()
+                and blank
                 and (
                     not tail.strip().strip(".")
                     or (not low[: t.start].strip() and tail.lstrip()[:1] in ("-", "?", ":"))
