@@ -1107,3 +1107,12 @@ def test_a_contact_line_above_the_date_is_no_wrapped_sentence() -> None:
         "April 20, 2026\n",
     )
     assert "DK114" not in rules(text)
+
+
+def test_a_nursing_facility_names_its_resident() -> None:
+    snf = sub(PROVIDER, "Valley Family Medicine\n", "Valley Skilled Nursing Facility\n")
+    text = sub(snf, "Patient: Jane Roe", "Resident:\tJane Roe")
+    assert "DK101" not in rules(text)
+    # elsewhere a "Resident:" may be a resident physician
+    clinic = sub(PROVIDER, "Patient: Jane Roe", "Resident: Dr. Omar Haddad")
+    assert "DK101" in errors(clinic)

@@ -101,6 +101,17 @@ SUBSCRIBER_WORDS: Final = ("subscriber", "insured", "policyholder", "policy hold
 """Words of a label naming the person who holds the plan (a parent, a spouse), who may differ
 from the dependent patient named beside them."""
 
+RESIDENT_PATIENT_LABELS: Final = ("resident", "resident name", "resident's name")
+"""Labels of the patient's name in a nursing facility's letter only (a skilled nursing or
+long-term care facility calls its patients "residents"): elsewhere a "Resident:" may be a
+resident physician."""
+
+NURSING_FACILITY_WORDS: Final = (
+    "skilled nursing", "nursing facility", "nursing home", "snf", "long-term care",
+    "long term care", "assisted living", "rehabilitation center", "care center", "mds",
+)  # fmt: skip
+"""Words of a nursing facility's letter, where "Resident:" names the patient."""
+
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
 """Labels of the patient's name in a Medicaid letter only (Medicaid calls its members
 "recipients"): elsewhere "Recipient:" addresses the letter, as on a fax cover sheet."""

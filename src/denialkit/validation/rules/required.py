@@ -80,6 +80,22 @@ _MEDICAID_PATIENT_RE: Final = re.compile(
     r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
 )
 
+# "Resident: Jane Roe" at the start of a line (a tab or spaces may stand for the colon), in a
+# nursing facility's letter
+_RESIDENT_PATIENT_RE: Final = re.compile(
+    r"^[ \t]*" + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
+    re.M,
+)
+_NURSING_FACILITY_RE: Final = re.compile(_phrases(_vocab.NURSING_FACILITY_WORDS))
+
+
+def _resident_named(sc: Scan) -> bool:
+    """Whether a nursing facility's letter names its resident on a "Resident:" line."""
+    low = sc.low
+    return "resident" in low and (
+        _RESIDENT_PATIENT_RE.search(low) is not None and _says(low, _NURSING_FACILITY_RE)
+    )
+
 
 def _facility_stay(sc: Scan) -> bool:
     """Whether the letter is about a hospital stay (inpatient, observation), which a
@@ -119,6 +135,7 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         not sc.patient_names
         and not (sc.author is Author.PATIENT and _signed(doc, sc))
         and not (sc.plan_kind is PlanType.MEDICAID and _MEDICAID_PATIENT_RE.search(sc.low))
+        and not _resident_named(sc)
         and _PROSE_PATIENT_RE.search(sc.ascii) is None
     ):
         found.append(r.finding(doc, "the letter does not name the patient"))
