@@ -958,7 +958,8 @@ def test_a_conformed_signature_signs_the_letter() -> None:
 
 def test_a_law_office_writes_for_its_client() -> None:
     text = (
-        "Law Office of Priya Ramaswamy\n\nOur client, Jane Roe, was denied a rehabilitation\n"
+        "Law Office of Priya Ramaswamy\n\nOur client Jane Roe was denied a rehabilitation\n"
+        "benefit; this office represents her.\n"
         "stay at Valley Rehab (facility NPI 1234567893), although she met all of the\n"
         "criteria.\n"
     )
@@ -1116,3 +1117,23 @@ def test_a_nursing_facility_names_its_resident() -> None:
     # elsewhere a "Resident:" may be a resident physician
     clinic = sub(PROVIDER, "Patient: Jane Roe", "Resident: Dr. Omar Haddad")
     assert "DK101" in errors(clinic)
+
+
+def test_a_counselor_writes_about_a_client() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "Client: Jane Roe")
+    text = sub(text, "she came in with", "my client came in with")
+    assert "DK101" not in rules(text)
+    assert scan(Document(text)).author.value == "provider"
+    # a billing company's client is the practice
+    practice = sub(PROVIDER, "Patient: Jane Roe", "Client: Valley Family Medicine")
+    assert "DK101" in errors(practice)
+
+
+@pytest.mark.parametrize("label", ["Anthem ID: YRF740039981", "BCBS ID #: XOF883412907"])
+def test_a_member_id_under_the_plans_name(label: str) -> None:
+    assert "DK102" not in rules(sub(PROVIDER, "Member ID: PHP1234567", label))
+
+
+@pytest.mark.parametrize("label", ["Tax ID: 12-3456789", "Payer ID: 00227", "Claim ID: 2026-1234"])
+def test_other_ids_are_no_member_id(label: str) -> None:
+    assert "DK102" in errors(sub(PROVIDER, "Member ID: PHP1234567", label))

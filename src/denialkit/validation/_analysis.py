@@ -863,7 +863,7 @@ _PROC_AT_RE: Final = re.compile(
 )
 _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
-    r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature)"
+    r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature|client)"
 )
 PhraseGate = tuple[frozenset[bytes], tuple[str, ...]]
 

@@ -48,6 +48,15 @@ MEMBER_ID_LABELS: Final = _numbered(
 DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control
 Number ("Veteran ICN: 1012345678V123456"), not to be taken for a claim's ICN."""
 
+NOT_MEMBER_ID_WORDS: Final = (
+    "tax", "provider", "payer", "payor", "claim", "employer", "group", "npi", "federal",
+    "state", "license", "dea", "submitter", "receiver", "vendor", "facility", "clinic",
+    "practice", "billing", "rendering", "case", "reference", "referral", "authorization",
+    "auth", "account", "patient account", "transaction", "tracking", "user", "login",
+)  # fmt: skip
+"""Words that, before "ID:", name an id other than the member's ("Tax ID:", "Payer ID:"):
+any other word there names the plan ("Anthem ID: ...", "BCBS ID #: ...")."""
+
 MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id")
 """Labels of the member id that count only at the start of a line ("ID: ..."), so that a tax
 id or a provider id is not taken for it."""
@@ -105,6 +114,19 @@ RESIDENT_PATIENT_LABELS: Final = ("resident", "resident name", "resident's name"
 """Labels of the patient's name in a nursing facility's letter only (a skilled nursing or
 long-term care facility calls its patients "residents"): elsewhere a "Resident:" may be a
 resident physician."""
+
+CLIENT_PATIENT_LABELS: Final = ("client", "client name", "client's name")
+"""Labels of the patient's name in a counselor's or therapist's letter, which calls the
+patient a "client"; a billing company's "Client:" is the practice it bills for, whose name
+holds one of :data:`ORGANIZATION_WORDS`."""
+
+ORGANIZATION_WORDS: Final = (
+    "associates", "associated", "practice", "clinic", "medical", "medicine", "health",
+    "healthcare", "group", "center", "centre", "hospital", "pediatrics", "llc", "pllc", "pc",
+    "p.c.", "inc", "inc.", "partners", "services", "physicians", "npi", "counseling",
+    "therapy", "institute", "network", "pharmacy", "laboratory", "lab", "imaging",
+)  # fmt: skip
+"""Words of an organisation's name (a practice, a clinic), not a person's."""
 
 NURSING_FACILITY_WORDS: Final = (
     "skilled nursing", "nursing facility", "nursing home", "snf", "long-term care",
@@ -283,8 +305,8 @@ PATIENT_AUTHOR: Final = (
 
 PATIENT_REPRESENTATIVE: Final = (
     "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
-    "this office represents", "this firm represents", "attorney at law", "our client",
-    "my client", "law office", "law firm", "attorney for", "counsel for",
+    "this office represents", "this firm represents", "attorney at law", "law office",
+    "law firm", "attorney for", "counsel for",
 )  # fmt: skip
 """Phrases of someone who represents the patient (an advocate, a relative named on the
 Medicare form CMS-1696, an attorney or an ERISA plan's authorized representative); each

@@ -89,6 +89,27 @@ _RESIDENT_PATIENT_RE: Final = re.compile(
 _NURSING_FACILITY_RE: Final = re.compile(_phrases(_vocab.NURSING_FACILITY_WORDS))
 
 
+# "Client: Jane Roe" at the start of a line (a tab or spaces may stand for the colon)
+_CLIENT_PATIENT_RE: Final = re.compile(
+    r"^[ \t]*" + _phrases(_vocab.CLIENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*"
+    r"(?P<v>[a-z][^\n]{0,80}+)",
+    re.M,
+)
+_ORGANIZATION_WORDS: Final = frozenset(_vocab.ORGANIZATION_WORDS)
+
+
+def _client_named(sc: Scan) -> bool:
+    """Whether a counselor's letter names its client on a "Client:" line: a person's name,
+    not a practice's (a billing company's client)."""
+    low = sc.low
+    if "client" not in low:
+        return False
+    return any(
+        not _ORGANIZATION_WORDS & set(re.findall(r"[a-z.]+", m.group("v")))
+        for m in _CLIENT_PATIENT_RE.finditer(low)
+    )
+
+
 def _resident_named(sc: Scan) -> bool:
     """Whether a nursing facility's letter names its resident on a "Resident:" line."""
     low = sc.low
@@ -136,10 +157,35 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         and not (sc.author is Author.PATIENT and _signed(doc, sc))
         and not (sc.plan_kind is PlanType.MEDICAID and _MEDICAID_PATIENT_RE.search(sc.low))
         and not _resident_named(sc)
+        and not _client_named(sc)
         and _PROSE_PATIENT_RE.search(sc.ascii) is None
     ):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
+
+
+# "Anthem ID: YRF740039981" at the start of a line: a plan's name before "ID", then a value
+# with four digits or more
+_PLAN_ID_RE: Final = re.compile(
+    r"^[ \t]*(?P<w>[a-z][a-z&.'-]{1,20}+(?:[ \t]+[a-z][a-z&.'-]{1,20}+){0,2}?)[ \t]+id"
+    r"(?:[ \t]*(?:#|no\.|number))?[ \t]*:[ \t]*(?=(?:[a-z-]*[0-9]){4})",
+    re.M,
+)
+_NOT_MEMBER_ID: Final = frozenset(_vocab.NOT_MEMBER_ID_WORDS)
+
+
+def _plan_id(sc: Scan) -> bool:
+    """Whether a line gives the member id under the plan's name ("Anthem ID: ..."), the
+    plan's name not one of the words of another id ("Tax ID:", "Payer ID:"). Only DK102
+    asks: the value is not compared or counted as a second patient's."""
+    low = sc.low
+    if " id" not in low:
+        return False
+    for m in _PLAN_ID_RE.finditer(low):
+        words = m.group("w").split()
+        if not (_NOT_MEMBER_ID & {words[-1], " ".join(words[-2:])}):
+            return True
+    return False
 
 
 @_rule(
@@ -164,7 +210,7 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 )
             )
     elif not sc.member_ids:
-        if not (sc.claim_numbers and _mentions(sc, _vocab.CASUALTY_WORDS)):
+        if not (sc.claim_numbers and _mentions(sc, _vocab.CASUALTY_WORDS)) and not _plan_id(sc):
             found.append(
                 r.finding(
                     doc, "the letter does not give the patient's member id or Medicare number"
