@@ -31,6 +31,12 @@ VISIBLE_MAP: Final[dict[int, str]] = {
     **dict.fromkeys(map(ord, "\u2028\u2029"), "\n"),
     # bullets: a list item
     **dict.fromkeys(map(ord, "\u2022\u2023\u2043\u25aa\u25cf\u25e6"), "-"),
+    # a table drawn with box characters, as one copied out of a PDF or a word processor:
+    # its rules, its cell borders and its corners
+    **dict.fromkeys(map(ord, "\u2500\u2501\u2504\u2505\u2508\u2509\u254c\u254d\u2550"), "-"),
+    **dict.fromkeys(map(ord, "\u2502\u2503\u2506\u2507\u250a\u250b\u254e\u254f\u2551"), "|"),
+    **dict.fromkeys(range(0x250C, 0x254C), "+"),
+    **dict.fromkeys(range(0x2552, 0x2571), "+"),
 }
 
 #: The visible look-alikes and the invisible marks (a zero-width space, a word joiner, a

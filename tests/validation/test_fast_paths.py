@@ -48,6 +48,8 @@ def _dk308_plain(text: str) -> list[tuple[int, str]]:
             sc.ascii[at].islower()
             and len(before) >= 40
             and before.count(" ") >= 5
+            and "@" not in before
+            and "|" not in before
             and (before[-1].isalnum() or before[-1] == ",")
         ):
             continue
@@ -225,7 +227,13 @@ def _dk711_plain(text: str) -> list[tuple[int, str]]:
         return []
     saluts = _salutations_plain(low)
     lone = [at for at, alone in saluts if alone]
-    opening = lone[-1] if lone else (saluts[0][0] if saluts else len(low))
+    prose, start = len(low), 0  # without a salutation, the header ends at the first prose line
+    for line in low.split("\n"):
+        if hygiene._PROSE_LINE_RE.match(line):
+            prose = start
+            break
+        start += len(line) + 1
+    opening = lone[-1] if lone else (saluts[0][0] if saluts else prose)
     out = []
     for at, alone in saluts:
         if at != opening:

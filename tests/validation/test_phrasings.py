@@ -809,3 +809,331 @@ def test_a_subscriber_named_beside_the_dependent_patient() -> None:
     assert "DK602" in errors(
         sub(PROVIDER, "Patient: Jane Roe", "Patient: Sam Roe\nPatient: Ana Diaz")
     )
+
+
+# -- round 7: letters in new styles ---------------------------------------------------------
+
+
+def test_a_rule_of_underscores_across_the_page_is_no_blank() -> None:
+    rule = "_" * 72
+    # a letter pasted from a PDF keeps each page's running header between two rules
+    text = sub(
+        PROVIDER,
+        "Dear Reviewer:\n",
+        f"{rule}\nValley Family Medicine - Appeal\n{rule}\n\nDear Reviewer:\n",
+    )
+    assert "DK304" not in rules(text)
+    # a blank or a signature line is still one, also beside a rule
+    assert "DK304" in errors(sub(text, "Maria Chen, MD\n", "Maria Chen, MD\n" + "_" * 30 + "\n"))
+    assert "DK304" in errors(sub(text, "Claim number: 2026-1234", "Claim number: " + "_" * 45))
+
+
+def test_a_commercial_letter_about_medicare_as_the_other_payer() -> None:
+    cob = (
+        "The visit was denied as not medically necessary (CO-50).",
+        "The visit was denied with CO-22 because Medicare was said to be primary. Medicare "
+        "will deny it as secondary: the employer plan is primary during the 30-month "
+        "coordination period.",
+    )
+    text = sub(PROVIDER, *cob)
+    text = sub(text, "Member ID: PHP1234567\n", "Subscriber ID: PHP1234567\nGroup No.: 1000387\n")
+    assert scan(Document(text)).plan_kind is PlanType.COMMERCIAL
+    assert "DK102" not in rules(text)
+    # without the group number the letter may be a Medicare appeal: the MBI is asked for
+    assert "DK102" in errors(sub(text, "Group No.: 1000387\n", ""))
+    # with a Medicare number it stays a Medicare letter
+    mbi = sub(text, "Subscriber ID: PHP1234567", "Medicare number: 5KT3-WA7-NH42")
+    assert scan(Document(mbi)).plan_kind is PlanType.MEDICARE
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "DoD Benefits Number (DBN): 10427736519",
+        "DBN: 10427736519",
+        "DoD ID number: 1234567890",
+        "Veteran ICN: 1013385927V441902",
+    ],
+)
+def test_military_and_veteran_member_ids(label: str) -> None:
+    text = sub(PATIENT, "Member ID: GPH-61120984", label)
+    assert "DK102" not in rules(text)
+    assert "DK102" in errors(sub(PATIENT, "Member ID: GPH-61120984", "Sponsor: 10427736519"))
+
+
+def test_a_veteran_label_names_the_patient() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "Veteran: Jane Roe")
+    assert "DK101" not in rules(text)
+    assert "DK101" in errors(sub(PROVIDER, "Patient: Jane Roe", "Sponsor: Jane Roe"))
+
+
+def test_a_second_veterans_icn_is_a_second_patient() -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", "Veteran ICN: 1013385927V441902")
+    assert "DK602" not in rules(text)
+    other = "The same denial was paid for another veteran (ICN 1009924417V338105) in August."
+    assert "DK602" in errors(sub(text, "Please reconsider", other + "\n\nPlease reconsider"))
+    # the ICN after its label is the veteran's, not the claim's
+    assert [v.value for v in scan(Document(text)).claim_numbers] == ["2026-1234"]
+
+
+def test_an_attorney_writes_for_the_patient() -> None:
+    text = (
+        "This office represents Jane Roe in her appeal of the denial of her rehabilitation\n"
+        "stay at Valley Rehab (facility NPI 1234567893). Her designation of an authorized\n"
+        "representative is enclosed.\n\nPriya Ramaswamy\nAttorney at Law\n"
+    )
+    assert scan(Document(text)).author.value == "patient"
+    # a provider's letter that names the patient's authorized representative stays a provider's
+    provider = sub(
+        PROVIDER, "Enclosures: visit note", "Enclosures: visit note, authorized representative form"
+    )
+    assert scan(Document(provider)).author.value == "provider"
+
+
+@pytest.mark.parametrize("program", ["Apple Health", "TennCare", "SoonerCare", "AHCCCS"])
+def test_a_state_medicaid_program_by_its_name(program: str) -> None:
+    text = sub(PROVIDER, "Prairie Health Plan\n", f"Prairie Health Plan ({program})\n")
+    assert scan(Document(text)).plan_kind is PlanType.MEDICAID
+
+
+def test_a_labels_value_alone_on_the_next_line() -> None:
+    # a form or a table pasted from a PDF puts the value under its label
+    text = sub(PROVIDER, "Claim number: 2026-1234", "Claim number:\n2026-1234")
+    text = sub(text, "Member ID: PHP1234567", "Member ID:\n  PHP1234567")
+    assert not {"DK102", "DK104"} & rules(text)
+
+
+def test_labels_joined_to_their_values_by_dot_leaders() -> None:
+    text = PROVIDER
+    for label, leader in (
+        ("Patient: ", "Beneficiary name ........ "),
+        ("Member ID: ", "Member ID ............... "),
+        ("Claim number: ", "ICN ..................... "),
+    ):
+        text = sub(text, label, leader)
+    assert not {"DK101", "DK102", "DK104"} & rules(text)
+    # an ellipsis is no leader
+    ellipsis = sub(PROVIDER, "Claim number: 2026-1234\n", "")
+    ellipsis = sub(
+        ellipsis,
+        "Please reconsider",
+        "We checked the claim... 2026 was a hard year.\n\nPlease reconsider",
+    )
+    assert "DK104" in errors(ellipsis)
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "The virtual check-in was a separate communication, unrelated to the morning visit.",
+        "The two procedures were distinct and were performed on different sites.",
+        "Chapter 13 of the Benefit Policy Manual lets a clinic bill G0071 on the same day.",
+    ],
+)
+def test_round_seven_arguments(argument: str) -> None:
+    bare = (
+        "Claim 2026-1234 for Jane Roe, member PHP1234567, was denied with code CO-97 on April 2,\n"
+        "2026. Our clinic saw her on March 3, 2026 and billed the visit and a virtual check-in\n"
+        "on that day. Please pay it.\n"
+    )
+    assert "DK111" in errors(bare)
+    assert "DK111" not in rules(bare + argument + "\n")
+
+
+def test_a_claim_review_section_addresses_the_letter() -> None:
+    text = sub(PROVIDER, "Provider Appeals\n", "Claim Review Section\n")
+    assert "DK112" not in rules(text)
+
+
+def test_a_conformed_signature_signs_the_letter() -> None:
+    # lawyers and e-filed forms sign "/s/ Name", after a closing or in place of one
+    after_closing = sub(PROVIDER, "Maria Chen, MD\n", "/s/ Maria Chen\n")
+    assert "DK117" not in rules(after_closing)
+    alone = sub(PROVIDER, "Sincerely,\n\nMaria Chen, MD\n", "By: /s/ Maria Chen, MD\n")
+    assert "DK117" not in rules(alone)
+    # a bare "/s/" names nobody
+    assert "DK117" in errors(sub(PROVIDER, "Maria Chen, MD\n", "/s/\n"))
+    assert "DK117" in errors(sub(PROVIDER, "Sincerely,\n\nMaria Chen, MD\n", "/s/\n"))
+
+
+def test_a_law_office_writes_for_its_client() -> None:
+    text = (
+        "Law Office of Priya Ramaswamy\n\nOur client Jane Roe was denied a rehabilitation\n"
+        "benefit; this office represents her.\n"
+        "stay at Valley Rehab (facility NPI 1234567893), although she met all of the\n"
+        "criteria.\n"
+    )
+    assert scan(Document(text)).author.value == "patient"
+
+
+@pytest.mark.parametrize("blank", ["<Patient Name>", "<insert date of service>", "<CLAIM NUMBER>"])
+def test_a_blank_in_single_angle_brackets(blank: str) -> None:
+    text = sub(PROVIDER, "Dear Reviewer:", f"Dear Reviewer: {blank}")
+    assert "DK302" in errors(text)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["Maria Chen <mchen@valleyfm.org>", "<https://valleyfm.org/forms>", "<b>", "<3 visits>"],
+)
+def test_angle_brackets_that_are_not_blanks(prose: str) -> None:
+    assert "DK302" not in rules(sub(PROVIDER, "Maria Chen, MD\n", f"Maria Chen, MD\n{prose}\n"))
+
+
+@pytest.mark.parametrize("mask", ["XX/XX/XXXX", "XX/XX/2026", "xx-xx-26"])
+def test_a_date_of_xs_is_a_blank(mask: str) -> None:
+    text = sub(PROVIDER, "Date of service: March 3, 2026", f"Date of service: {mask}")
+    assert "DK308" in errors(text)
+    # codes with X placeholders are not dates
+    assert "DK308" not in rules(sub(PROVIDER, "Service: CPT 99214", "Service: CPT 99214, S72.XXXA"))
+
+
+@pytest.mark.parametrize("opening", ["To the Part D Redetermination Unit:\n", ""])
+def test_a_request_in_the_body_of_a_letter_without_a_known_salutation(opening: str) -> None:
+    text = sub(PROVIDER, "Dear Reviewer:\n", opening)
+    text = sub(
+        text,
+        "Please reconsider the denial and pay the claim.",
+        "Please process the claim for payment.",
+    )
+    assert "DK711" not in rules(text)
+    # a payment request carried into the header is still found
+    injected = sub(
+        text, "Prairie Health Plan\n", "Prairie Health Plan\nPlease pay the sum of $9,000 to us\n"
+    )
+    assert "DK711" in errors(injected)
+
+
+PART_D = """\
+Cascade Rheumatology Associates
+4410 Pacific Avenue, Tacoma, WA 98418
+253-555-0188
+NPI 1234567893
+
+December 2, 2026
+
+Summit Prescription Drug Plan (PDP)
+Attn: Part D Redeterminations
+PO Box 31383
+Tampa, FL 33631
+
+Enrollee's name: Ngozi Adebayo-Ellis
+Enrollee's member ID: 19774403261
+Medicare number: 6HF2-DJ3-YQ58
+Drug requested: apremilast 30 mg tablet, twice daily
+
+As her prescriber, I request a redetermination of your coverage determination of November
+20, 2026, which denied apremilast for want of a step therapy trial. She took methotrexate
+and sulfasalazine, both paid by her previous plan, and stopped both for adverse effects
+documented in the enclosed records. The step therapy criteria are met.
+
+Please approve apremilast for 12 months.
+
+Enclosures: pharmacy history; discharge summary
+
+Sincerely,
+
+Tomasz Wierzbicki, MD
+"""
+
+
+def test_a_part_d_drug_exception_is_pre_service() -> None:
+    # no claim number and no date of service: the drug has not been dispensed
+    assert not errors(PART_D)
+    # a request to be paid back for a filled prescription is not pre-service
+    refund = sub(
+        PART_D, "Please approve apremilast", "Please reimburse the $412 I paid out of pocket for"
+    )
+    assert {"DK104", "DK105"} <= errors(refund)
+
+
+def test_a_possessive_name_label_names_the_patient() -> None:
+    assert "DK101" not in rules(PART_D)
+    text = sub(PROVIDER, "Patient: Jane Roe", "Beneficiary's name: Jane Roe")
+    assert "DK101" not in rules(text)
+
+
+def test_a_table_drawn_with_box_characters() -> None:
+    rows = (
+        "\u250c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u252c\u2500\u2500\u2500\u2500\u2500\u2510\n"
+        "\u2502 Patient      \u2502 Jane Roe     \u2502\n"
+        "\u2502 Member ID    \u2502 PHP1234567   \u2502\n"
+        "\u2502 Claim number \u2502 2026-1234    \u2502\n"
+        "\u2514\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2534\u2500\u2500\u2500\u2500\u2500\u2518\n"
+    )
+    text = sub(
+        PROVIDER, "Patient: Jane Roe\nMember ID: PHP1234567\nClaim number: 2026-1234\n", rows
+    )
+    assert not {"DK101", "DK102", "DK104"} & rules(text)
+
+
+def test_a_date_line_with_its_weekday_dates_the_letter() -> None:
+    text = sub(PATIENT, "April 20, 2026\n", "Monday, April 20, 2026\n")
+    assert "DK114" not in rules(text)
+    assert "DK114" in errors(sub(PATIENT, "April 20, 2026\n", "Monday\n"))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Independent Review Organization (IRO) Program",
+        "Department of Managed Health Care, Independent Medical Review",
+        "Colorado Division of Insurance",
+    ],
+)
+def test_an_external_review_body_addresses_the_letter(unit: str) -> None:
+    text = sub(PATIENT, "Member Appeals\n", f"{unit}\n")
+    assert "DK112" not in rules(text)
+
+
+def test_a_commercial_hmo_letter_that_says_medicare_covers_the_service() -> None:
+    text = sub(PATIENT, "Granite Peak Health\n", "Granite Peak Select HMO\n")
+    text = sub(text, "and her note explains why.", "and Medicare covers this testing.")
+    assert scan(Document(text)).plan_kind is PlanType.COMMERCIAL
+    assert "DK102" not in rules(text)
+    # "Medicare" on the plan's line, or a Medicare number, makes it a Medicare Advantage plan
+    ma = sub(text, "Granite Peak Select HMO\n", "Granite Peak Medicare Select HMO\n")
+    assert scan(Document(ma)).plan_kind is PlanType.MEDICARE_ADVANTAGE
+    mbi = sub(
+        text, "Member ID: GPH-61120984", "Member ID: GPH-61120984\nMedicare number: 5KT3-WA7-NH42"
+    )
+    assert scan(Document(mbi)).plan_kind is PlanType.MEDICARE_ADVANTAGE
+
+
+def test_a_contact_line_above_the_date_is_no_wrapped_sentence() -> None:
+    text = sub(
+        PATIENT,
+        "Concord, NH 03301\n\nApril 20, 2026\n",
+        "Concord, NH 03301\nT 603.555.0182 | F 603.555.0183 | jane.roe@example.org\n"
+        "April 20, 2026\n",
+    )
+    assert "DK114" not in rules(text)
+
+
+def test_a_nursing_facility_names_its_resident() -> None:
+    snf = sub(PROVIDER, "Valley Family Medicine\n", "Valley Skilled Nursing Facility\n")
+    text = sub(snf, "Patient: Jane Roe", "Resident:\tJane Roe")
+    assert "DK101" not in rules(text)
+    # elsewhere a "Resident:" may be a resident physician
+    clinic = sub(PROVIDER, "Patient: Jane Roe", "Resident: Dr. Omar Haddad")
+    assert "DK101" in errors(clinic)
+
+
+def test_a_counselor_writes_about_a_client() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe", "Client: Jane Roe")
+    text = sub(text, "she came in with", "my client came in with")
+    assert "DK101" not in rules(text)
+    assert scan(Document(text)).author.value == "provider"
+    # a billing company's client is the practice
+    practice = sub(PROVIDER, "Patient: Jane Roe", "Client: Valley Family Medicine")
+    assert "DK101" in errors(practice)
+
+
+@pytest.mark.parametrize("label", ["Anthem ID: YRF740039981", "BCBS ID #: XOF883412907"])
+def test_a_member_id_under_the_plans_name(label: str) -> None:
+    assert "DK102" not in rules(sub(PROVIDER, "Member ID: PHP1234567", label))
+
+
+@pytest.mark.parametrize("label", ["Tax ID: 12-3456789", "Payer ID: 00227", "Claim ID: 2026-1234"])
+def test_other_ids_are_no_member_id(label: str) -> None:
+    assert "DK102" in errors(sub(PROVIDER, "Member ID: PHP1234567", label))

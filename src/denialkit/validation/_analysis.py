@@ -409,6 +409,8 @@ def _prose_before(ascii_text: str, nl: int, words_only: bool = False) -> bool:
     before = ascii_text[ascii_text.rfind("\n", 0, nl) + 1 : nl].rstrip(" \t\r")
     if len(before) < _WRAPPED_LINE or before.count(" ") < 5:
         return False  # a short line, or one of few words (a letterhead's contact line)
+    if "@" in before or "|" in before:
+        return False  # a contact line: "T 206.555.0182 | F 206.555.0183 | jane@law.com"
     last = before[-1]
     return last == "," or ("a" <= last <= "z" if words_only else last.isalnum())
 
@@ -540,7 +542,12 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 
 # ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
 # 123", "Subscriber # BHA 44102")
-_SEP: Final = r"[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*"
+# a leader of four or more dots joins a label to its value in a form ("ICN ........ 2112"); an
+# ellipsis has three
+_LEADER: Final = r"[ \t]*\.{4,}+[ \t]*"
+_SEP: Final = rf"(?:{_LEADER}|[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*)"
+# a VA Integration Control Number: ten digits, "V", six digits (the veteran's id)
+_VA_ICN_RE: Final = re.compile(r"(?<![A-Za-z0-9])[0-9]{10}V[0-9]{6}(?![A-Za-z0-9])")
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
 # an id in groups: "NSH 6671 0392" (a word in small letters before numbers, "of 2026", is no
@@ -789,7 +796,9 @@ _PATIENT_LABEL_RE: Final = _Vocab(
 )
 # a label at the start of a line or table cell, its value in the next column: after a "|", a
 # tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
-_PATIENT_COLUMN_RE: Final = _Vocab(_vocab.PATIENT_LABELS, r"(?:[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{2,}+)")
+_PATIENT_COLUMN_RE: Final = _Vocab(
+    _vocab.PATIENT_LABELS, rf"(?:{_LEADER}|[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{{2,}}+)"
+)
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
 
@@ -865,7 +874,7 @@ _PROC_AT_RE: Final = re.compile(
 )
 _PROC_REACH: Final = 40
 _MY_RE: Final = re.compile(
-    r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature)"
+    r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature|client)"
 )
 PhraseGate = tuple[frozenset[bytes], tuple[str, ...]]
 
@@ -894,6 +903,12 @@ _PLAN_RES: Final = tuple(
 )
 _PRIVATE_PLAN_GATE: Final = _phrase_gate(_vocab.MEDICARE_PRIVATE_PLAN_WORDS)
 _PRIVATE_PLAN_RE: Final = re.compile(_phrases(_vocab.MEDICARE_PRIVATE_PLAN_WORDS))
+# products commercial plans sell too: they make a Medicare plan only beside "Medicare"
+_COMMERCIAL_TOO: Final = frozenset(("hmo", "ppo", "hmo-pos"))
+# a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
+_GROUP_NUMBER_RE: Final = re.compile(
+    r"(?<![a-z0-9])" + _phrases(_vocab.GROUP_NUMBER_LABELS) + r"[ \t]*[:#][ \t]*[a-z]{0,4}[0-9]"
+)
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -1465,15 +1480,15 @@ class Scan:
         for t in self.dates_in(0, top):
             if t.value is None:
                 continue
-            head = _line_head(low, t.start, 12)
-            if head and _WEEKDAY_HEAD_RE.fullmatch(head) is not None:
-                head = " " * len(head)  # "Tuesday, April 14, 2026" (as Word writes the date)
+            head = _line_head(low, t.start, 16)
+            # a word processor's date line may start with the weekday: "Wednesday, November 25"
+            blank = head is not None and (not head.strip() or _WEEKDAY_HEAD_RE.fullmatch(head))
             tail = low[t.end : _line_end(low, t.end, reach=8)]
             # the letter's first words may be its date and a dash, in a letter of one
             # paragraph ("April 14, 2026 - To the Appeals Unit: ...")
             if (
                 head is not None
-                and not head.strip()
+                and blank
                 and (
                     not tail.strip().strip(".")
                     or (
@@ -1541,6 +1556,7 @@ class Scan:
                     v is not None
                     and v.start not in seen
                     and len(_ASCII_DIGIT_RE.findall(v.value)) >= least
+                    and not _VA_ICN_RE.fullmatch(v.value)  # a veteran's ICN, not a claim's
                 ):
                     seen.add(v.start)
                     out.append(v)
@@ -1580,6 +1596,13 @@ class Scan:
                     continue  # "the MBI 2026 update": only a real Medicare number counts
                 seen.add(v.start)
                 out.append(_new(Labelled, (v.value, v.start, medicare)))
+        # a veteran's VA Integration Control Number is known by its shape, labelled or not (a
+        # second veteran's, "another veteran (ICN ...)", is a second patient's)
+        if "V" in text:
+            for m in _VA_ICN_RE.finditer(text):
+                if m.start() not in seen:
+                    seen.add(m.start())
+                    out.append(_new(Labelled, (m.group(), m.start(), False)))
         out.sort(key=_start)
         return out
 
@@ -1779,6 +1802,10 @@ class Scan:
                 if _wb(low, m.start(), m.end()):
                     if kind == "medicare" and self._private_plan():
                         return PlanType.MEDICARE_ADVANTAGE
+                    if kind == "medicare" and (
+                        self._group_not_medicare() or self._commercial_product()
+                    ):
+                        return PlanType.COMMERCIAL
                     return PlanType(kind)
         return PlanType.COMMERCIAL
 
@@ -1791,10 +1818,44 @@ class Scan:
         return any(_wb(low, m.start(), m.end()) for m in _MEDICARE_CUE_RE.finditer(low))
 
     def _private_plan(self) -> bool:
-        """Whether the letter names a private plan's product (HMO, PPO, SNP, ...)."""
+        """Whether the letter names a Medicare plan's private product (HMO, PPO, SNP, ...).
+        An HMO or PPO counts when "Medicare" stands on its line ("Lakeview Medicare Complete
+        (HMO)") or the letter gives a Medicare number: a commercial HMO's letter may say
+        that Medicare covers the service."""
+        low = self.low
+        if not self.may_have(_PRIVATE_PLAN_GATE):
+            return False
+        for m in _PRIVATE_PLAN_RE.finditer(low):
+            if not _wb(low, m.start(), m.end()):
+                continue
+            if m.group() not in _COMMERCIAL_TOO:
+                return True
+            line = low.rfind("\n", 0, m.start()) + 1
+            end = low.find("\n", m.end())
+            if "medicare" in low[line : len(low) if end < 0 else end]:
+                return True
+            if any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids):
+                return True
+        return False
+
+    def _commercial_product(self) -> bool:
+        """Whether the letter names an HMO or PPO (asked when it is no Medicare plan's, see
+        :meth:`_private_plan`): a commercial plan's product, Medicare named only in
+        passing ("Medicare covers this therapy")."""
         low = self.low
         return self.may_have(_PRIVATE_PLAN_GATE) and any(
-            _wb(low, m.start(), m.end()) for m in _PRIVATE_PLAN_RE.finditer(low)
+            m.group() in _COMMERCIAL_TOO and _wb(low, m.start(), m.end())
+            for m in _PRIVATE_PLAN_RE.finditer(low)
+        )
+
+    def _group_not_medicare(self) -> bool:
+        """Whether the letter gives a group number and no Medicare number: it names
+        Medicare as another payer (coordination of benefits), since Original Medicare has no
+        group numbers."""
+        return (
+            "group" in self.low
+            and _GROUP_NUMBER_RE.search(self.low) is not None
+            and not any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids)
         )
 
     @_lazy

@@ -41,8 +41,21 @@ MEMBER_ID_LABELS: Final = _numbered(
     "medicaid id no.", "medicaid id #", "recipient id", "recipient id number", "member id no.",
     "subscriber id no.", "subscriber id number", "insurance id no.", "identification number",
     "participant id", "enrollee id number", "plan member id", "ins id", "ins. id",
+    "dod benefits number", "dod benefit number", "dbn", "dod id number", "dod id",
+    "tricare id", "veteran icn", "veteran's icn", "va icn", "veteran id",
 )  # fmt: skip
-"""Labels of the patient's member id with their plan."""
+"""Labels of the patient's member id with their plan. TRICARE knows a beneficiary by the
+DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control
+Number ("Veteran ICN: 1012345678V123456"), not to be taken for a claim's ICN."""
+
+NOT_MEMBER_ID_WORDS: Final = (
+    "tax", "provider", "payer", "payor", "claim", "employer", "group", "npi", "federal",
+    "state", "license", "dea", "submitter", "receiver", "vendor", "facility", "clinic",
+    "practice", "billing", "rendering", "case", "reference", "referral", "authorization",
+    "auth", "account", "patient account", "transaction", "tracking", "user", "login",
+)  # fmt: skip
+"""Words that, before "ID:", name an id other than the member's ("Tax ID:", "Payer ID:"):
+any other word there names the plan ("Anthem ID: ...", "BCBS ID #: ...")."""
 
 MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id")
 """Labels of the member id that count only at the start of a line ("ID: ..."), so that a tax
@@ -73,17 +86,20 @@ a number after a few words that say where it is written ("the claim number on my
 
 PATIENT_LABELS: Final = (
     "patient", "patient name", "patient's name", "patient full name", "beneficiary",
+    "beneficiary's name", "enrollee's name", "member's name", "participant's name",
+    "claimant's name",
     "beneficiary name", "member", "member name", "enrollee", "enrollee name", "insured",
     "insured's name", "subscriber", "subscriber name", "participant", "participant name",
     "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
     "pt name", "pt. name", "injured worker", "injured employee", "employee", "employee name",
+    "veteran", "veteran name", "veteran's name",
 )  # fmt: skip
 """Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
 patient a "participant" or "claimant"; workers' compensation bills an "injured worker"."""
 
 PATIENT_IN_SENTENCE: Final = (
     "patient", "beneficiary", "enrollee", "son", "daughter", "child", "husband", "wife",
-    "spouse", "mother", "father", "member", "subscriber", "participant", "claimant",
+    "spouse", "mother", "father", "member", "subscriber", "participant", "claimant", "veteran",
 )  # fmt: skip
 """Words that, written in lower case, put the patient's name after them in a sentence ("our
 patient, Jane Roe", "Re: Appeal for patient Alan Preston", "for my son, Sam Roe", "for
@@ -93,6 +109,30 @@ capitalised "Patient Financial Services" is a department, not a patient."""
 SUBSCRIBER_WORDS: Final = ("subscriber", "insured", "policyholder", "policy holder", "guarantor")
 """Words of a label naming the person who holds the plan (a parent, a spouse), who may differ
 from the dependent patient named beside them."""
+
+RESIDENT_PATIENT_LABELS: Final = ("resident", "resident name", "resident's name")
+"""Labels of the patient's name in a nursing facility's letter only (a skilled nursing or
+long-term care facility calls its patients "residents"): elsewhere a "Resident:" may be a
+resident physician."""
+
+CLIENT_PATIENT_LABELS: Final = ("client", "client name", "client's name")
+"""Labels of the patient's name in a counselor's or therapist's letter, which calls the
+patient a "client"; a billing company's "Client:" is the practice it bills for, whose name
+holds one of :data:`ORGANIZATION_WORDS`."""
+
+ORGANIZATION_WORDS: Final = (
+    "associates", "associated", "practice", "clinic", "medical", "medicine", "health",
+    "healthcare", "group", "center", "centre", "hospital", "pediatrics", "llc", "pllc", "pc",
+    "p.c.", "inc", "inc.", "partners", "services", "physicians", "npi", "counseling",
+    "therapy", "institute", "network", "pharmacy", "laboratory", "lab", "imaging",
+)  # fmt: skip
+"""Words of an organisation's name (a practice, a clinic), not a person's."""
+
+NURSING_FACILITY_WORDS: Final = (
+    "skilled nursing", "nursing facility", "nursing home", "snf", "long-term care",
+    "long term care", "assisted living", "rehabilitation center", "care center", "mds",
+)  # fmt: skip
+"""Words of a nursing facility's letter, where "Resident:" names the patient."""
 
 MEDICAID_PATIENT_LABELS: Final = ("recipient", "recipient name")
 """Labels of the patient's name in a Medicaid letter only (Medicaid calls its members
@@ -140,12 +180,14 @@ ARGUMENT_WORDS: Final = (
     "participating agreement", "provider agreement", "should have paid",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
-    "were corrected",
+    "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
+    "processing manual", "provider manual",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
 request for missing information argues that it is now given ("the referral number is now
-supplied")."""
+supplied"); a bundling denial is argued by showing the service apart ("a separate
+communication, unrelated to the visit") or from the payer's manual."""
 
 # -- the decision, the request and the recipient
 
@@ -211,6 +253,10 @@ RECIPIENT_UNITS: Final = (
     "utilization management", "member services", "provider services",
     "provider reconsiderations", "provider redeterminations", "reconsiderations",
     "redeterminations", "provider disputes", "claim disputes", "payment disputes",
+    "claim review", "claim appeals", "claims appeals", "independent review organization",
+    "independent review entity", "independent medical review", "external review unit",
+    "external appeal unit", "department of insurance", "division of insurance",
+    "department of managed health care",
     "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
     "bill review", "administrative hearings", "fair hearings", "hearings office",
     "hearing office", "office of hearings", "hearings unit", "hearings section",
@@ -257,9 +303,14 @@ PATIENT_AUTHOR: Final = (
 )  # fmt: skip
 """Phrases of a patient (or a family member) writing about their own care."""
 
-PATIENT_REPRESENTATIVE: Final = ("patient advocate", "appointment of representative", "cms-1696")
+PATIENT_REPRESENTATIVE: Final = (
+    "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
+    "this office represents", "this firm represents", "attorney at law", "law office",
+    "law firm", "attorney for", "counsel for",
+)  # fmt: skip
 """Phrases of someone who represents the patient (an advocate, a relative named on the
-Medicare form CMS-1696); each counts as one of :data:`PATIENT_AUTHOR`. They are looked for as
+Medicare form CMS-1696, an attorney or an ERISA plan's authorized representative); each
+counts as one of :data:`PATIENT_AUTHOR`. They are looked for as
 plain text, which costs less than a longer pattern for every letter."""
 
 PROVIDER_AUTHOR: Final = (
@@ -312,6 +363,10 @@ PLAN_WORDS: Final = (
     ("medicaid", (
         "medicaid", "managed care organization", "medicaid managed care", "chip",
         "state fair hearing", "medi-cal", "masshealth", "medical assistance",
+        # the names states give their Medicaid programs
+        "apple health", "providerone", "tenncare", "soonercare", "badgercare", "kancare",
+        "husky health", "nj familycare", "ahcccs", "peachcare", "mainecare", "mo healthnet",
+        "centennial care", "hoosier healthwise", "healthy louisiana", "health first colorado",
     )),
     ("erisa", (
         "erisa", "2560.503-1", "employer-sponsored", "employer sponsored",
@@ -338,6 +393,11 @@ MEDICARE_CUES: Final = (
 Medicare in passing: a commercial letter cites "Medicare guidelines" or quotes a code
 description that names Medicare); only such a letter must give the MBI (DK102)."""
 
+GROUP_NUMBER_LABELS: Final = ("group number", "group no.", "group id", "group #", "group")
+"""Labels of a plan's group number ("Group No.: 1000387"). Original Medicare has none: a
+letter that names Medicare but gives a group number, and no Medicare number, goes to a
+private plan (a commercial plan that coordinates benefits with Medicare)."""
+
 MEDICARE_PRIVATE_PLAN_WORDS: Final = (
     "hmo", "ppo", "pffs", "hmo-pos", "snp", "d-snp", "c-snp", "i-snp", "special needs plan",
     "evidence of coverage",
@@ -363,6 +423,22 @@ POST_SERVICE_WORDS: Final = (
     "approve payment", "approve the payment", "authorize payment", "authorize the payment",
 )  # fmt: skip
 """Words of care already given and billed: a letter that uses one is not pre-service."""
+
+DRUG_EXCEPTION_WORDS: Final = (
+    "coverage determination", "formulary exception", "tiering exception", "tier exception",
+    "step therapy exception", "non-formulary exception", "nonformulary exception",
+)  # fmt: skip
+"""Words of a request to cover a drug not yet dispensed (a Part D coverage determination, a
+formulary or step therapy exception): such a letter is pre-service even when it tells that
+earlier drugs were paid, unless it asks to be paid back (:data:`DRUG_REFUND_WORDS`)."""
+
+DRUG_REFUND_WORDS: Final = (
+    "reimburse", "out of pocket", "out-of-pocket", "receipt", "date of service",
+    "dates of service", "date filled", "fill date", "claim number", "remittance",
+    "explanation of benefits", "eob",
+)  # fmt: skip
+"""Words of a drug appeal about a prescription already filled and paid for (a request to be
+reimbursed), which is not pre-service."""
 
 FACILITY_STAY_WORDS: Final = (
     "inpatient", "admission", "observation stay", "observation claim", "type of bill", "ub-04",

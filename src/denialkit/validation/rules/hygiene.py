@@ -277,8 +277,10 @@ def _dk710(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 _SALUTATION_RE: Final = re.compile(
-    r"(?:dear|to whom it may concern|hello|greetings|to[ \t]+the[ \t]+(?:[a-z-]{1,20}[ \t]+)?"
-    r"(?:reviewer|reviewers|committee|team|department|examiner|officer|director|staff))"
+    r"(?:dear|to whom it may concern|hello|greetings|to[ \t]+the[ \t]+"
+    r"(?:[a-z0-9/&-]{1,20}+[ \t]+){0,4}?"
+    r"(?:reviewer|reviewers|committee|team|department|examiner|officer|director|staff|unit"
+    r"|section|office|panel|board|desk|coordinator|specialist))"
     r"(?![a-z])(?P<rest>[^\n]{0,200}+)"
 )
 _SALUTATION_END_RE: Final = re.compile(r"[^:,\n]{0,60}+[:,]?[ \t]*\r?\Z")
@@ -295,6 +297,18 @@ _INDENT_RE: Final = re.compile(r"[ \t]*+")
 
 
 _HEADER_REQUEST_WORDS: Final = ("please", "pay", "remit", "wire", "transfer")
+
+
+# a line of prose: ten words or more (a header's lines, names and addresses, are shorter)
+_PROSE_LINE_RE: Final = re.compile(r"^[ \t]*(?:[^\s]+[ \t]+){9}[^\s]", re.M)
+
+
+def _body_start(low: str) -> int:
+    """Where the body of a letter without a salutation starts: its first line of prose (a
+    memo, a form or a letter that opens without "Dear ..."); the header is what comes
+    before it."""
+    m = _PROSE_LINE_RE.search(low)
+    return len(low) if m is None else m.start()
 
 
 def _salutations(low: str) -> list[tuple[int, bool]]:
@@ -331,7 +345,7 @@ def _dk711(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     lone = [at for at, alone in saluts if alone]
     # the letter's own salutation is the last one alone on its line: text carried in by a
     # field of the recipient block comes before it
-    opening = lone[-1] if lone else (saluts[0][0] if saluts else len(low))
+    opening = lone[-1] if lone else (saluts[0][0] if saluts else _body_start(low))
     for at, alone in saluts:
         if at != opening:
             hits.append(("a second salutation stands in the letter", at, None))

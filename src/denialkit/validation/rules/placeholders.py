@@ -68,6 +68,9 @@ def _dk301(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 _BRACKET_RE: Final = re.compile(r"\[(?P<c>[^\[\]\n]{1,80}+)\]")
 _ANGLE_RE: Final = re.compile(r"<<(?P<c>[^<>\n]{1,80}+)>>")
+# single angle brackets, as templates write them too: "<Patient Name>", "<insert date>" (an
+# e-mail address or a link in them names no field)
+_SINGLE_ANGLE_RE: Final = re.compile(r"(?<!<)<(?![<!/])(?P<c>[^<>@\n]{1,80}+)>(?!>)")
 # single braces, not template syntax ({{ }}, {% %}, {# #}, DK301): "{Patient Name}"
 _BRACE_RE: Final = re.compile(r"(?<!\{)\{(?![{%#])(?P<c>[^{}\n]{1,80}+)\}(?!\})")
 # a word processor's mail-merge field, a name without spaces: "«MemberID»", "«Patient_Name»"
@@ -128,11 +131,18 @@ def _dk302(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 def _dk302_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
     text = sc.ascii
-    for pattern, marker in ((_BRACKET_RE, "["), (_ANGLE_RE, "<<"), (_BRACE_RE, "{")):
+    for pattern, marker in (
+        (_BRACKET_RE, "["),
+        (_ANGLE_RE, "<<"),
+        (_SINGLE_ANGLE_RE, "<"),
+        (_BRACE_RE, "{"),
+    ):
         if marker[0] not in text or marker not in text:
             continue
         for m in pattern.finditer(text):
             c = m.group("c")
+            if marker == "<" and c.lstrip().lower().startswith(("http", "www.", "mailto")):
+                continue
             if _is_placeholder(c) or (marker == "{" and _is_placeholder(_WORD_JOIN_RE.sub(" ", c))):
                 yield r.finding(doc, "an unfilled template blank is left in brackets", at=m.start())
     if "\u00ab" in sc.nonascii:
@@ -213,6 +223,10 @@ def _dk303_blanks(r: Rule, doc: Document, low: str) -> Iterator[Finding]:
 
 
 _UNDERSCORES_RE: Final = re.compile(r"___+")
+# A line that is only a long run of underscores is a horizontal rule (a page header's or
+# footer's rule in a letter pasted from a PDF, a section divider), not a blank: a blank
+# or a signature line is shorter, or shares its line with a label.
+_RULE_LINE_RE: Final = re.compile(r"[ \t]*_{40,}[ \t]*(?:\r?\n|\Z)")
 
 
 @_rule(
@@ -231,8 +245,19 @@ def _dk304(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
 
 
 def _dk304_blanks(r: Rule, doc: Document, text: str) -> Iterator[Finding]:
+    line = seen = 0  # the start of the current run's line, found scanning forward (linear)
+    tried = -1  # the last line start tried as a horizontal rule
     for m in _UNDERSCORES_RE.finditer(text):
-        yield r.finding(doc, "a fill-in blank of underscores is left", at=m.start())
+        start = m.start()
+        nl = text.rfind("\n", seen, start)
+        seen = start
+        if nl >= 0:
+            line = nl + 1
+        if line != tried:
+            tried = line
+            if _RULE_LINE_RE.match(text, line):
+                continue  # a horizontal rule across the page
+        yield r.finding(doc, "a fill-in blank of underscores is left", at=start)
 
 
 _LEFTOVERS: Final = ("TBD", "TBA", "TODO", "FIXME", "XXX")
@@ -483,6 +508,10 @@ def _line_at(low: str, start: int) -> tuple[str, int]:
 _DATE_MASK_RE: Final = re.compile(
     r"(?<![a-z0-9])(?:(?:mm|dd)(?P<sep>[/.-])(?:dd|mm)(?P=sep)|mm/)(?:yyyy|yy)(?![a-z0-9])"
 )
+# a date whose digits are X's: "XX/XX/XXXX", "XX/XX/2026", "xx-xx-26"
+_X_DATE_RE: Final = re.compile(
+    r"(?<![a-z0-9])xx?(?P<sep>[/.-])xx?(?P=sep)(?:x{2}|x{4}|[0-9]{2}|[0-9]{4})(?![a-z0-9])"
+)
 
 
 @_rule(
@@ -535,6 +564,9 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             yield r.finding(doc, "redaction text stands where a name belongs", at=at)
     if "yy" in low:
         for m in _DATE_MASK_RE.finditer(low):
+            yield r.finding(doc, "a date format stands where a date belongs", at=m.start())
+    if "x/" in low or "x-" in low or "x." in low:
+        for m in _X_DATE_RE.finditer(low):
             yield r.finding(doc, "a date format stands where a date belongs", at=m.start())
 
 

@@ -46,6 +46,8 @@ from ._registry import (
 
 _PRE_SERVICE_RE: Final = re.compile(_phrases(_vocab.PRE_SERVICE_WORDS))
 _POST_SERVICE_RE: Final = re.compile(_phrases(_vocab.POST_SERVICE_WORDS))
+_DRUG_EXCEPTION_RE: Final = re.compile(_phrases(_vocab.DRUG_EXCEPTION_WORDS))
+_DRUG_REFUND_RE: Final = re.compile(_phrases(_vocab.DRUG_REFUND_WORDS))
 _FACILITY_STAY_RE: Final = re.compile(_phrases(_vocab.FACILITY_STAY_WORDS))
 
 
@@ -58,11 +60,12 @@ def _pre_service(sc: Scan) -> bool:
     """Whether the letter appeals a pre-service decision (care not yet given): it uses a
     word of :data:`_vocab.PRE_SERVICE_WORDS` and none of care already billed."""
     low = sc.low
-    return (
-        _says(low, _PRE_SERVICE_RE)
-        and not sc.answers_remittance
-        and not _says(low, _POST_SERVICE_RE)
-    )
+    if sc.answers_remittance:
+        return False
+    if _says(low, _PRE_SERVICE_RE) and not _says(low, _POST_SERVICE_RE):
+        return True
+    # a drug not yet dispensed: a coverage determination or exception, not a refund
+    return _says(low, _DRUG_EXCEPTION_RE) and not _says(low, _DRUG_REFUND_RE)
 
 
 # "our patient, Jane Roe", "patient Mrs. Roe": a lower-case word, then a capitalised name of
@@ -76,6 +79,43 @@ _PROSE_PATIENT_RE: Final = re.compile(
 _MEDICAID_PATIENT_RE: Final = re.compile(
     r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
 )
+
+# "Resident: Jane Roe" at the start of a line (a tab or spaces may stand for the colon), in a
+# nursing facility's letter
+_RESIDENT_PATIENT_RE: Final = re.compile(
+    r"^[ \t]*" + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
+    re.M,
+)
+_NURSING_FACILITY_RE: Final = re.compile(_phrases(_vocab.NURSING_FACILITY_WORDS))
+
+
+# "Client: Jane Roe" at the start of a line (a tab or spaces may stand for the colon)
+_CLIENT_PATIENT_RE: Final = re.compile(
+    r"^[ \t]*" + _phrases(_vocab.CLIENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*"
+    r"(?P<v>[a-z][^\n]{0,80}+)",
+    re.M,
+)
+_ORGANIZATION_WORDS: Final = frozenset(_vocab.ORGANIZATION_WORDS)
+
+
+def _client_named(sc: Scan) -> bool:
+    """Whether a counselor's letter names its client on a "Client:" line: a person's name,
+    not a practice's (a billing company's client)."""
+    low = sc.low
+    if "client" not in low:
+        return False
+    return any(
+        not _ORGANIZATION_WORDS & set(re.findall(r"[a-z.]+", m.group("v")))
+        for m in _CLIENT_PATIENT_RE.finditer(low)
+    )
+
+
+def _resident_named(sc: Scan) -> bool:
+    """Whether a nursing facility's letter names its resident on a "Resident:" line."""
+    low = sc.low
+    return "resident" in low and (
+        _RESIDENT_PATIENT_RE.search(low) is not None and _says(low, _NURSING_FACILITY_RE)
+    )
 
 
 def _facility_stay(sc: Scan) -> bool:
@@ -116,10 +156,36 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         not sc.patient_names
         and not (sc.author is Author.PATIENT and _signed(doc, sc))
         and not (sc.plan_kind is PlanType.MEDICAID and _MEDICAID_PATIENT_RE.search(sc.low))
+        and not _resident_named(sc)
+        and not _client_named(sc)
         and _PROSE_PATIENT_RE.search(sc.ascii) is None
     ):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
+
+
+# "Anthem ID: YRF740039981" at the start of a line: a plan's name before "ID", then a value
+# with four digits or more
+_PLAN_ID_RE: Final = re.compile(
+    r"^[ \t]*(?P<w>[a-z][a-z&.'-]{1,20}+(?:[ \t]+[a-z][a-z&.'-]{1,20}+){0,2}?)[ \t]+id"
+    r"(?:[ \t]*(?:#|no\.|number))?[ \t]*:[ \t]*(?=(?:[a-z-]*[0-9]){4})",
+    re.M,
+)
+_NOT_MEMBER_ID: Final = frozenset(_vocab.NOT_MEMBER_ID_WORDS)
+
+
+def _plan_id(sc: Scan) -> bool:
+    """Whether a line gives the member id under the plan's name ("Anthem ID: ..."), the
+    plan's name not one of the words of another id ("Tax ID:", "Payer ID:"). Only DK102
+    asks: the value is not compared or counted as a second patient's."""
+    low = sc.low
+    if " id" not in low:
+        return False
+    for m in _PLAN_ID_RE.finditer(low):
+        words = m.group("w").split()
+        if not (_NOT_MEMBER_ID & {words[-1], " ".join(words[-2:])}):
+            return True
+    return False
 
 
 @_rule(
@@ -144,7 +210,7 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                 )
             )
     elif not sc.member_ids:
-        if not (sc.claim_numbers and _mentions(sc, _vocab.CASUALTY_WORDS)):
+        if not (sc.claim_numbers and _mentions(sc, _vocab.CASUALTY_WORDS)) and not _plan_id(sc):
             found.append(
                 r.finding(
                     doc, "the letter does not give the patient's member id or Medicare number"
@@ -693,10 +759,20 @@ def _alone(low: str, end: int) -> bool:
 
 
 _SIGNATURE_LINE_RE: Final = re.compile(
-    r"^[ \t]*(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
-    r"[ \t]*[a-z]",
+    r"^[ \t]*(?:(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
+    r"|(?:by:[ \t]*)?/s/)[ \t]*[a-z]",
     re.M,
 )
+# a conformed signature, as lawyers and e-filed forms sign: "/s/ Jane Roe" ("By: /s/ ...")
+_CONFORMED_RE: Final = re.compile(r"(?:by:[ \t]*)?/s/[ \t]*[a-z]", re.I)
+
+
+def _signs(line: str) -> bool:
+    """Whether a stripped line after the closing gives the signer: it starts with a letter,
+    or it is a conformed signature ("/s/ Jane Roe")."""
+    return line[:1].isalpha() or _CONFORMED_RE.match(line) is not None
+
+
 _MEMO_LINE_RES: Final = tuple(
     re.compile(rf"^[ \t]*{label}[ \t]*:[ \t]*{value}", re.M)
     for label, value in (("from", "[a-z]"), ("to", r"\S"), ("(?:re|subject)", r"\S"))
@@ -720,7 +796,7 @@ def _signed_without_closing(low: str, text: str = "") -> bool:
     name ('Signature: Jane Roe, MD', as on a form or fax), a memo's header (From:, To:
     and Re: or Subject: lines at the top), whose From: line names who sends it, or a
     closing and a name that end the last paragraph of ``text`` (the letter as written)."""
-    if "sign" in low and _SIGNATURE_LINE_RE.search(low) is not None:
+    if ("sign" in low or "/s/" in low) and _SIGNATURE_LINE_RE.search(low) is not None:
         return True
     tail = text[-_INLINE_CLOSING_REACH:].rstrip()
     if tail and "\n" not in tail[-_CLOSING_MAX:] and _INLINE_CLOSING_RE.search(tail):
@@ -758,7 +834,7 @@ def _signed(doc: Document, sc: Scan) -> bool:
     if at < 0:
         return _signed_without_closing(low, sc.ascii)
     after = sc.text[_line_end(low, at) : _line_end(low, at, 9, reach=200)]
-    return any(line.strip()[:1].isalpha() for line in after.splitlines())
+    return any(_signs(line.strip()) for line in after.splitlines())
 
 
 @_rule(
@@ -795,8 +871,7 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
             )
         return found
     for line in after.splitlines():
-        s = line.strip()
-        if s and s[0].isalpha():
+        if _signs(line.strip()):
             return found
     found.append(r.finding(doc, "no name follows the closing", at=at))
     return found
