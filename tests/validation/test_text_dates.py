@@ -71,7 +71,9 @@ _PIECES = st.sampled_from(
 @settings(max_examples=600, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=16).map("".join))
 def test_named_dates_are_found_as_the_plain_definition_finds_them(text: str) -> None:
-    assert found(text) == named_dates(text)  # no "-" or "/": no numeric dates here
+    # no "-" or "/" here; a numeric date with dots ("1.2.2026") has no letter
+    named = [t for t in found(text) if any(c.isalpha() for c in text[t[0] : t[1]])]
+    assert named == named_dates(text)
 
 
 def test_the_leftmost_start_in_the_window_counts() -> None:

@@ -513,7 +513,7 @@ def _one_break(m: re.Match[str]) -> str:
     return m.group(1) + " " * len(m.group(2))
 
 
-_WRAPPED_HYPHEN_RE: Final = re.compile(r"(?<=[a-z])-[ \t]*+\r?\n[ \t]*+(?=[a-z])")
+_WRAPPED_HYPHEN_RE: Final = re.compile(r"-(?<=[a-z]-)[ \t]*+\r?\n[ \t]*+(?=[a-z])")
 # the marks of quoted lines in an e-mail reply: ">", "> >", ">>" at the start of a line
 _QUOTE_MARKS_RE: Final = re.compile(r"(?m)^(?:[ \t]*+>)++")
 _BOLD_LABEL_RE: Final = re.compile(r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*")
@@ -548,6 +548,7 @@ _LEADER: Final = r"[ \t]*\.{4,}+[ \t]*"
 _SEP: Final = rf"(?:{_LEADER}|[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*)"
 # a VA Integration Control Number: ten digits, "V", six digits (the veteran's id)
 _VA_ICN_RE: Final = re.compile(r"(?<![A-Za-z0-9])[0-9]{10}V[0-9]{6}(?![A-Za-z0-9])")
+_VA_ICN_SHAPE: Final = "0000000000A000000"  # its shape in Scan.shape (V is a capital MBIs use)
 _VALUE_RE: Final = re.compile(r"[^\s,;()\[\]]{1,30}+")
 _HAS_DIGIT_RE: Final = re.compile(r"\d")
 # an id in groups: "NSH 6671 0392" (a word in small letters before numbers, "of 2026", is no
@@ -1128,9 +1129,12 @@ class Scan:
             # a carriage return alone ends a line, as on old Macs
             text = _LONE_CR_RE.sub("\n", text)
             ascii_text = _LONE_CR_RE.sub("\n", ascii_text)
+        # (a usual letter has a line right after another near its top: the search stops
+        # there, and the tests for two-character strings, which read the whole text, are
+        # not made)
         if (
-            ("\n\n" in ascii_text or "\n\r\n" in ascii_text)
-            and _SINGLE_BREAK_RE.search(ascii_text) is None
+            _SINGLE_BREAK_RE.search(ascii_text) is None
+            and ("\n\n" in ascii_text or "\n\r\n" in ascii_text)
             and ascii_text.count("\n") >= _DOUBLE_SPACED_LINES
         ):
             # double-spaced text (a blank line after every line, as some copies from PDFs and
@@ -1141,7 +1145,7 @@ class Scan:
             # a letter quoted in an e-mail reply ("> Dear ..."): the marks read as spaces
             text = _QUOTE_MARKS_RE.sub(_blank, text)
             ascii_text = _QUOTE_MARKS_RE.sub(_blank, ascii_text)
-        if "**" in ascii_text:
+        if "*" in ascii_text and "**" in ascii_text:  # (a test for one character is fast)
             ascii_text = _BOLD_LABEL_RE.sub(_blank, ascii_text)
         self.text = text
         self.ascii = ascii_text
@@ -1299,7 +1303,9 @@ class Scan:
         """``low`` with every run of spaces, tabs and line breaks as one space, and a word
         wrapped after its hyphen joined again (``out-of-\nnetwork``)."""
         low = self.low
-        if "-\n" in low or "-\r" in low or "- \n" in low:
+        # (one search for the hyphen, which the engine finds fast, and a substitution only
+        # where a word is wrapped)
+        if _WRAPPED_HYPHEN_RE.search(low) is not None:
             low = _WRAPPED_HYPHEN_RE.sub("-", low)
         return " ".join(low.split())
 
@@ -1598,11 +1604,14 @@ class Scan:
                 out.append(_new(Labelled, (v.value, v.start, medicare)))
         # a veteran's VA Integration Control Number is known by its shape, labelled or not (a
         # second veteran's, "another veteran (ICN ...)", is a second patient's)
+        # (found by its shape in :attr:`shape`, where a search for a literal is fast, and
+        # read where the shape is)
         if "V" in text:
-            for m in _VA_ICN_RE.finditer(text):
-                if m.start() not in seen:
-                    seen.add(m.start())
-                    out.append(_new(Labelled, (m.group(), m.start(), False)))
+            for i in _finds(self.shape, _VA_ICN_SHAPE):
+                m = _VA_ICN_RE.match(text, i)
+                if m is not None and i not in seen:
+                    seen.add(i)
+                    out.append(_new(Labelled, (m.group(), i, False)))
         out.sort(key=_start)
         return out
 

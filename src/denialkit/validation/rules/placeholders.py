@@ -70,7 +70,8 @@ _BRACKET_RE: Final = re.compile(r"\[(?P<c>[^\[\]\n]{1,80}+)\]")
 _ANGLE_RE: Final = re.compile(r"<<(?P<c>[^<>\n]{1,80}+)>>")
 # single angle brackets, as templates write them too: "<Patient Name>", "<insert date>" (an
 # e-mail address or a link in them names no field)
-_SINGLE_ANGLE_RE: Final = re.compile(r"(?<!<)<(?![<!/])(?P<c>[^<>@\n]{1,80}+)>(?!>)")
+# (the pattern starts with its literal, which the engine searches for fast)
+_SINGLE_ANGLE_RE: Final = re.compile(r"<(?<!<<)(?![<!/])(?P<c>[^<>@\n]{1,80}+)>(?!>)")
 # single braces, not template syntax ({{ }}, {% %}, {# #}, DK301): "{Patient Name}"
 _BRACE_RE: Final = re.compile(r"(?<!\{)\{(?![{%#])(?P<c>[^{}\n]{1,80}+)\}(?!\})")
 # a word processor's mail-merge field, a name without spaces: "«MemberID»", "«Patient_Name»"
@@ -404,13 +405,18 @@ _REDACTION_BODY: Final = (
     r"(?:insurance|insurer|health plan|plan|doctor|physician|provider|hospital|company"
     r"|employer|clinic)"
 )
-_REDACTION_RE: Final = re.compile(r"(?:N|A)(?:ame|ddress)" + _REDACTION_BODY[3:])
-# the same matches, by two patterns that each start with a literal (searched for faster)
+# "Name of my insurance" where a word starts ("addressName of ..." is no redaction)
+_REDACTION_RE: Final = re.compile(r"(?<![A-Za-z0-9])(?:N|A)(?:ame|ddress)" + _REDACTION_BODY[3:])
+# the same matches, by two patterns that each start with a literal (searched for faster),
+# each looked for only when its first word is among the words of the text
 _REDACTION_RES: Final = (
-    re.compile("N" + _REDACTION_BODY),
-    re.compile("Address of" + _REDACTION_BODY[6:]),
+    re.compile("N(?<![A-Za-z0-9]N)" + _REDACTION_BODY),
+    re.compile("A(?<![A-Za-z0-9]A)ddress of" + _REDACTION_BODY[6:]),
 )
-_REDACTION_LITERALS: Final = (("Name of ", _REDACTION_RES[0]), ("Address of ", _REDACTION_RES[1]))
+_REDACTION_LITERALS: Final = (
+    (b"name", "Name of ", _REDACTION_RES[0]),
+    (b"address", "Address of ", _REDACTION_RES[1]),
+)
 _EMPTY_FIELD_RE: Final = re.compile(
     r"(?:attn|attention|re|claim[ \t]+(?:number|no\.?|#)|member[ \t]+id|subscriber[ \t]+id"
     r"|policy[ \t]+number|patient(?:[ \t]+name)?|date[ \t]+of[ \t]+service|date[ \t]+of[ \t]+birth"
@@ -509,8 +515,9 @@ _DATE_MASK_RE: Final = re.compile(
     r"(?<![a-z0-9])(?:(?:mm|dd)(?P<sep>[/.-])(?:dd|mm)(?P=sep)|mm/)(?:yyyy|yy)(?![a-z0-9])"
 )
 # a date whose digits are X's: "XX/XX/XXXX", "XX/XX/2026", "xx-xx-26"
+# (the pattern starts with its literal "x", which the engine searches for fast)
 _X_DATE_RE: Final = re.compile(
-    r"(?<![a-z0-9])xx?(?P<sep>[/.-])xx?(?P=sep)(?:x{2}|x{4}|[0-9]{2}|[0-9]{4})(?![a-z0-9])"
+    r"x(?<![a-z0-9]x)x?(?P<sep>[/.-])xx?(?P=sep)(?:x{2}|x{4}|[0-9]{2}|[0-9]{4})(?![a-z0-9])"
 )
 
 
@@ -556,16 +563,18 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             if not nxt or _EMPTY_FIELD_RE.match(nxt) or nxt.endswith(":"):
                 yield r.finding(doc, "a labelled field is left empty", at=at)
     # each pattern starts with its literal ("Name of ", "Address of "): most letters hold
-    # neither, and a test for one costs less than a scan for its pattern
-    present = [p for lit, p in _REDACTION_LITERALS if lit in text]
-    if present:
+    # neither, and a test for one costs less than a scan for its pattern; the words come
+    # first (set lookups, no pass over the text)
+    words = sc.words
+    if b"of" in words:
+        present = [p for w, lit, p in _REDACTION_LITERALS if w in words and lit in text]
         found = sorted(m.start() for p in present for m in p.finditer(text))
         for at in found:
             yield r.finding(doc, "redaction text stands where a name belongs", at=at)
-    if "yy" in low:
+    if b"yy" in words or b"yyyy" in words:
         for m in _DATE_MASK_RE.finditer(low):
             yield r.finding(doc, "a date format stands where a date belongs", at=m.start())
-    if "x/" in low or "x-" in low or "x." in low:
+    if b"x" in words or b"xx" in words:  # a set lookup: no pass over the text
         for m in _X_DATE_RE.finditer(low):
             yield r.finding(doc, "a date format stands where a date belongs", at=m.start())
 
