@@ -684,6 +684,12 @@ def test_labels_in_bold_markdown() -> None:
         text = sub(text, label, f"**{label}**")
     text = sub(text, "April 20, 2026", "**Date:** April 20, 2026")
     assert not errors(text)
+    # the colon after the bold label, as many editors write it: "**Member ID**: ..."
+    outside = PROVIDER
+    for label in ("Patient", "Member ID", "Claim number", "Date of service"):
+        outside = sub(outside, f"{label}:", f"**{label}**:")
+    assert not errors(outside)
+    assert "DK102" in errors(sub(outside, "**Member ID**: PHP1234567", "**Member ID**:"))
     # bold marks elsewhere (a masked number) stay as they are
     assert "**" in sub(PROVIDER, "PHP1234567", "PHP***4567")
 
@@ -1137,3 +1143,14 @@ def test_a_member_id_under_the_plans_name(label: str) -> None:
 @pytest.mark.parametrize("label", ["Tax ID: 12-3456789", "Payer ID: 00227", "Claim ID: 2026-1234"])
 def test_other_ids_are_no_member_id(label: str) -> None:
     assert "DK102" in errors(sub(PROVIDER, "Member ID: PHP1234567", label))
+
+
+@pytest.mark.parametrize("marker", ["- ", "* ", "\u2022 "])
+def test_labels_as_list_items(marker: str) -> None:
+    # a bare "ID:" label and a "Date:" line count as list items too ("- ID: ...")
+    text = sub(PATIENT, "Member ID: GPH-61120984", f"{marker}ID: GPH-61120984")
+    assert "DK102" not in rules(text)
+    dated = sub(PROVIDER, "April 20, 2026\n", f"{marker}Date: April 20, 2026\n")
+    assert "DK114" not in rules(dated)
+    # an item with no value is still no member id
+    assert "DK102" in errors(sub(PATIENT, "Member ID: GPH-61120984", f"{marker}ID:"))

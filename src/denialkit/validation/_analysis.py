@@ -516,7 +516,11 @@ def _one_break(m: re.Match[str]) -> str:
 _WRAPPED_HYPHEN_RE: Final = re.compile(r"-(?<=[a-z]-)[ \t]*+\r?\n[ \t]*+(?=[a-z])")
 # the marks of quoted lines in an e-mail reply: ">", "> >", ">>" at the start of a line
 _QUOTE_MARKS_RE: Final = re.compile(r"(?m)^(?:[ \t]*+>)++")
-_BOLD_LABEL_RE: Final = re.compile(r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*")
+# the marks of a label in Markdown bold, read as spaces: "**Member ID:** 123" and "**Member
+# ID**: 123" (as e-mail programs and AI assistants write them)
+_BOLD_LABEL_RE: Final = re.compile(
+    r"(?m)^[ \t]*\*\*(?=[A-Za-z])|(?<=:)\*\*|(?<=[A-Za-z0-9.)#])\*\*(?=[ \t]*:)"
+)
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -1470,7 +1474,7 @@ class Scan:
                 labels = sorted([*labels, *_words_at(_SENT_LABEL_RE, low)], key=_match_start)
             for m in labels:
                 head = _line_head(low, m.start(), 12)
-                if head is None or head.strip() not in ("", "letter"):
+                if head is None or head.strip() not in ("", "letter", "-", "*"):
                     continue
                 hit = self.dates_in(m.end(), m.end() + 1)
                 if hit and hit[0].value is not None:
@@ -1583,7 +1587,7 @@ class Scan:
             for start, end in self.vocab_spans(pattern):
                 if line_start:
                     head = _line_head(low, start, 8)
-                    if head is None or head.strip():
+                    if head is None or head.strip() not in ("", "-", "*"):  # a list item too
                         continue
                 v = _value_after(text, end)
                 if v is not None and v.start not in seen:
@@ -1626,7 +1630,7 @@ class Scan:
         # the columns are read only when no label has a colon (the usual case needs no scan)
         for start, end in () if ends else self.vocab_spans(_PATIENT_COLUMN_RE):
             head = _line_head(low, start, 8)
-            if head is not None and head.strip() in ("", "|"):
+            if head is not None and head.strip() in ("", "|", "-", "*"):
                 ends.append(end)
         for end in ends:
             v = _NAME_VALUE_RE.match(text, end)
