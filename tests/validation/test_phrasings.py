@@ -1154,3 +1154,18 @@ def test_labels_as_list_items(marker: str) -> None:
     assert "DK114" not in rules(dated)
     # an item with no value is still no member id
     assert "DK102" in errors(sub(PATIENT, "Member ID: GPH-61120984", f"{marker}ID:"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("Patient: Jane Roe", "Pt: Jane Roe", "DK101"),
+        ("Date of service: March 3, 2026", "Date of Svc: 03/03/2026", "DK105"),
+        ("Date of service: March 3, 2026", "D.O.S.: 03/03/2026", "DK105"),
+        ("Date of service: March 3, 2026", "Svc date: 3/3/26", "DK105"),
+    ],
+)
+def test_abbreviated_labels(old: str, new: str, rule: str) -> None:
+    assert rule not in rules(sub(PROVIDER, old, new))
+    # the label with nothing after it gives nothing
+    assert rule in errors(sub(PROVIDER, old, new.split(":")[0] + ":"))

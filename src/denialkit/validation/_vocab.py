@@ -92,9 +92,9 @@ PATIENT_LABELS: Final = (
     "insured's name", "subscriber", "subscriber name", "participant", "participant name",
     "plan participant", "claimant", "claimant name", "patient/member", "member/patient",
     "pt name", "pt. name", "injured worker", "injured employee", "employee", "employee name",
-    "veteran", "veteran name", "veteran's name",
+    "veteran", "veteran name", "veteran's name", "pt",
 )  # fmt: skip
-"""Labels followed by the patient's name ("Patient: Jane Roe"). ERISA plans call the
+"""Labels followed by the patient's name ("Patient: Jane Roe", "Pt: Jane Roe"). ERISA plans call the
 patient a "participant" or "claimant"; workers' compensation bills an "injured worker"."""
 
 PATIENT_IN_SENTENCE: Final = (
@@ -147,8 +147,9 @@ SERVICE_DATE_LABELS: Final = (
     "dates of stay", "date of stay", "discharge date", "month of service", "service month",
     "trip date", "date of trip", "transport date", "date of transport", "delivery date",
     "date of delivery", "dispensing date", "date dispensed", "fill date",
+    "date of svc", "dates of svc", "svc date", "svc dates", "d.o.s.", "d.o.s",
 )  # fmt: skip
-"""Labels of the dates of service."""
+"""Labels of the dates of service (also abbreviated: "DOS", "D.O.S.", "Date of Svc")."""
 
 SERVICE_IN_SENTENCE: Final = (
     "on", "provided on", "performed on", "rendered on", "received on", "seen on",
