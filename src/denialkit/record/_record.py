@@ -180,7 +180,15 @@ class Record(RecordBase):
     def notes(self) -> tuple[Note, ...]:
         """What the reader noticed about the record as a whole, each naming its place (never
         a value): a search Bundle whose later pages were not read, an OperationOutcome that
-        reports an error. :func:`~denialkit.record.facts` repeats them in its notes."""
+        reports an error. :func:`~denialkit.record.facts` repeats them in its notes.
+
+        >>> from denialkit import record
+        >>> rec = record.read(b'''{"resourceType": "Bundle", "type": "searchset",
+        ...   "link": [{"relation": "next", "url": "https://fhir.example/Patient?page=2"}],
+        ...   "entry": [{"resource": {"resourceType": "Patient", "id": "a"}}]}''')
+        >>> print(rec.notes[0].message.split(";")[0])
+        the Bundle is one page of a search and has a next page, which was not read
+        """
         return self._notes
 
     def fill(
@@ -365,7 +373,16 @@ class Record(RecordBase):
         """Every patient the record is about, in the order first met: each Patient resource,
         and each patient the other resources name (a resource may point at a patient the
         export left out). More than one means :func:`~denialkit.record.facts` needs to be told
-        which (its ``patient=``)."""
+        which (its ``patient=``).
+
+        >>> from denialkit import record
+        >>> rec = record.read(b'''{"resourceType": "Bundle", "type": "collection", "entry": [
+        ...   {"resource": {"resourceType": "Patient", "id": "a"}},
+        ...   {"resource": {"resourceType": "Consent", "id": "c1", "status": "active",
+        ...    "patient": {"reference": "Patient/b"}, "dateTime": "2026-09-02"}}]}''')
+        >>> rec.patients()
+        ('Patient/a', 'Patient/b')
+        """
         seen: dict[str, None] = {}
         for view in self._by_type.get("Patient", ()):
             if not view.entered_in_error:
@@ -419,6 +436,17 @@ class Record(RecordBase):
         Raises:
             RecordError: the record holds no patient by that reference.
             TypeError: ``patient`` is not a str.
+
+        >>> from denialkit import record
+        >>> rec = record.read(b'''{"resourceType": "Bundle", "type": "collection", "entry": [
+        ...   {"resource": {"resourceType": "Patient", "id": "a"}},
+        ...   {"resource": {"resourceType": "Patient", "id": "b"}},
+        ...   {"resource": {"resourceType": "Consent", "id": "c1", "status": "active",
+        ...    "patient": {"reference": "Patient/b"}, "dateTime": "2026-09-02"}}]}''')
+        >>> rec.for_patient("Patient/b").patients()
+        ('Patient/b',)
+        >>> rec.for_patient("a").get("Consent/c1") is None, rec.for_patient("b").get("Consent/c1")
+        (True, <Consent id=c1>)
         """
         from ._facts import chosen_patient
 
