@@ -527,6 +527,33 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
 
 
+def _as_typed(text: str, ascii_text: str) -> tuple[str, str]:
+    """``text`` and its ASCII copy with the layout of another system read as plain lines:
+    a carriage return alone ends a line (old Macs), double spacing reads as single (some
+    copies from PDFs and web pages), and the marks of a letter quoted in an e-mail reply
+    read as spaces. Each change keeps every offset."""
+
+    def both(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> None:
+        nonlocal text, ascii_text
+        same = text is ascii_text
+        ascii_text = pattern.sub(repl, ascii_text)
+        text = ascii_text if same else pattern.sub(repl, text)
+
+    if "\r" in ascii_text and _LONE_CR_RE.search(ascii_text) is not None:
+        both(_LONE_CR_RE, "\n")
+    # (a usual letter has a line right after another near its top: the search stops there,
+    # and the tests for two-character strings, which read the whole text, are not made)
+    if (
+        _SINGLE_BREAK_RE.search(ascii_text) is None
+        and ("\n\n" in ascii_text or "\n\r\n" in ascii_text)
+        and ascii_text.count("\n") >= _DOUBLE_SPACED_LINES
+    ):
+        both(_DOUBLE_BREAK_RE, _one_break)  # each pair of line breaks as one
+    if ">" in ascii_text and _QUOTE_MARKS_RE.search(ascii_text) is not None:
+        both(_QUOTE_MARKS_RE, _blank)
+    return text, ascii_text
+
+
 class TextDate(NamedTuple):
     """A date written in the text; ``value`` is None when it is not a real calendar date."""
 
@@ -1129,26 +1156,7 @@ class Scan:
             if not nonascii.isdisjoint(_LOOKALIKES):
                 text = text.translate(_LOOKALIKE_MAP)
                 ascii_text = text.encode("ascii", "replace").decode("ascii")
-        if "\r" in ascii_text and _LONE_CR_RE.search(ascii_text) is not None:
-            # a carriage return alone ends a line, as on old Macs
-            text = _LONE_CR_RE.sub("\n", text)
-            ascii_text = _LONE_CR_RE.sub("\n", ascii_text)
-        # (a usual letter has a line right after another near its top: the search stops
-        # there, and the tests for two-character strings, which read the whole text, are
-        # not made)
-        if (
-            _SINGLE_BREAK_RE.search(ascii_text) is None
-            and ("\n\n" in ascii_text or "\n\r\n" in ascii_text)
-            and ascii_text.count("\n") >= _DOUBLE_SPACED_LINES
-        ):
-            # double-spaced text (a blank line after every line, as some copies from PDFs and
-            # web pages have it): read as single-spaced, each pair of line breaks as one
-            text = _DOUBLE_BREAK_RE.sub(_one_break, text)
-            ascii_text = _DOUBLE_BREAK_RE.sub(_one_break, ascii_text)
-        if ">" in ascii_text and _QUOTE_MARKS_RE.search(ascii_text) is not None:
-            # a letter quoted in an e-mail reply ("> Dear ..."): the marks read as spaces
-            text = _QUOTE_MARKS_RE.sub(_blank, text)
-            ascii_text = _QUOTE_MARKS_RE.sub(_blank, ascii_text)
+        text, ascii_text = _as_typed(text, ascii_text)
         if "*" in ascii_text and "**" in ascii_text:  # (a test for one character is fast)
             ascii_text = _BOLD_LABEL_RE.sub(_blank, ascii_text)
         self.text = text
