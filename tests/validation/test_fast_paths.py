@@ -335,28 +335,34 @@ def test_dk705_finds_what_the_character_walk_finds(text: str) -> None:
 
 
 def _plan_author_plain(text: str) -> tuple[object, object, bool, bool]:
-    """Plan kind, author, remittance and appeals unit by the definition: every phrase
-    pattern run over the whole text, with no word looked up first."""
+    """Plan kind, author, remittance and appeals unit by the definition: each vocabulary's
+    phrases as one pattern run over the whole text, with no word looked up first."""
     from denialkit.claim import PlanType
     from denialkit.validation import Author
+    from denialkit.validation import _vocab as vocab
     from denialkit.validation.rules import required
 
     low = scan(Document(text)).low
     wb = _analysis._wb
+
+    def plain(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+        return re.compile(_analysis._phrases(phrases))
+
     kind = next(
         (
             PlanType(k)
-            for k, _, p in _analysis._PLAN_RES
-            if any(wb(low, m.start(), m.end()) for m in p.finditer(low))
+            for k, words in vocab.PLAN_WORDS
+            if any(wb(low, m.start(), m.end()) for m in plain(words).finditer(low))
         ),
         PlanType.COMMERCIAL,
     )
-    patient = sum(1 for m in _analysis._PATIENT_AUTHOR_RE.finditer(low) if wb(low, *m.span()))
+    patient = sum(1 for m in plain(vocab.PATIENT_AUTHOR).finditer(low) if wb(low, *m.span()))
     patient += sum(1 for m in _analysis._MY_RE.finditer(low) if wb(low, m.start(), m.start() + 2))
-    provider = sum(1 for m in _analysis._PROVIDER_AUTHOR_RE.finditer(low) if wb(low, *m.span()))
+    provider = sum(1 for m in plain(vocab.PROVIDER_AUTHOR).finditer(low) if wb(low, *m.span()))
     author = Author.PATIENT if patient > provider else Author.PROVIDER
-    remittance = any(wb(low, *m.span()) for m in _analysis._REMITTANCE_RE.finditer(low))
-    unit = any(True for _ in _analysis._words_at(required._APPEALS_UNIT_RE, low))
+    remittance = any(wb(low, *m.span()) for m in plain(vocab.REMITTANCE_WORDS).finditer(low))
+    units = plain(required._APPEALS_UNIT.phrases)
+    unit = any(wb(low, *m.span()) for m in units.finditer(low))
     return kind, author, remittance, unit
 
 
@@ -378,10 +384,7 @@ def test_phrase_scans_skipped_by_their_first_words_find_the_same(text: str) -> N
     sc = scan(Document(text))
     kind, author, remittance, unit = _plan_author_plain(text)
     assert (sc.plan_kind, sc.author, sc.answers_remittance) == (kind, author, remittance)
-    assert (
-        sc.may_have(required._APPEALS_UNIT_GATE)
-        and any(True for _ in _analysis._words_at(required._APPEALS_UNIT_RE, sc.low))
-    ) == unit
+    assert sc.says(required._APPEALS_UNIT) == unit
 
 
 def _dk309_plain(text: str) -> list[tuple[int, str]]:

@@ -923,24 +923,19 @@ def _phrase_gate(phrases: Sequence[str]) -> PhraseGate:
     )
 
 
-_PATIENT_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PATIENT_AUTHOR))
-_PATIENT_AUTHOR_GATE: Final = _phrase_gate(_vocab.PATIENT_AUTHOR)
-_PROVIDER_AUTHOR_RE: Final = re.compile(_phrases(_vocab.PROVIDER_AUTHOR))
-_PROVIDER_AUTHOR_GATE: Final = _phrase_gate(_vocab.PROVIDER_AUTHOR)
-_REMITTANCE_RE: Final = re.compile(_phrases(_vocab.REMITTANCE_WORDS))
-_REMITTANCE_GATE: Final = _phrase_gate(_vocab.REMITTANCE_WORDS)
-_MEDICARE_CUE_RE: Final = re.compile(_phrases(_vocab.MEDICARE_CUES))
-_PLAN_RES: Final = tuple(
-    (kind, _phrase_gate(words), re.compile(_phrases(words))) for kind, words in _vocab.PLAN_WORDS
-)
-_PRIVATE_PLAN_GATE: Final = _phrase_gate(_vocab.MEDICARE_PRIVATE_PLAN_WORDS)
-_PRIVATE_PLAN_RE: Final = re.compile(_phrases(_vocab.MEDICARE_PRIVATE_PLAN_WORDS))
+# Vocabularies looked for in the whole text, each with :meth:`Scan.phrases_in` (where the
+# first word of a phrase starts a word): a pattern of many phrases, tried at every offset,
+# costs a hundred times more on a letter that holds none of them.
+_PATIENT_AUTHOR: Final = _Vocab(_vocab.PATIENT_AUTHOR, "")
+_PROVIDER_AUTHOR: Final = _Vocab(_vocab.PROVIDER_AUTHOR, "")
+_REMITTANCE: Final = _Vocab(_vocab.REMITTANCE_WORDS, "")
+_MEDICARE_CUE: Final = _Vocab(_vocab.MEDICARE_CUES, "")
+_PLANS: Final = tuple((kind, _Vocab(words, "")) for kind, words in _vocab.PLAN_WORDS)
+_PRIVATE_PLAN: Final = _Vocab(_vocab.MEDICARE_PRIVATE_PLAN_WORDS, "")
 # products commercial plans sell too: they make a Medicare plan only beside "Medicare"
 _COMMERCIAL_TOO: Final = frozenset(("hmo", "ppo", "hmo-pos"))
 # a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
-_GROUP_NUMBER_RE: Final = re.compile(
-    r"(?<![a-z0-9])" + _phrases(_vocab.GROUP_NUMBER_LABELS) + r"[ \t]*[:#][ \t]*[a-z]{0,4}[0-9]"
-)
+_GROUP_NUMBER: Final = _Vocab(_vocab.GROUP_NUMBER_LABELS, r"[ \t]*[:#][ \t]*[a-z]{0,4}[0-9]")
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
@@ -1280,6 +1275,26 @@ class Scan:
         if scanned > 1:
             out.sort()
         return out
+
+    def phrases_in(self, vocab: _Vocab) -> list[tuple[int, int]]:
+        """The spans of the phrases of ``vocab`` in ``low`` that stand on word boundaries, in
+        order, as a search from left to right finds them: a span that starts inside the one
+        before is left out (two phrases that overlap count once)."""
+        low = self.low
+        n = len(low)
+        out: list[tuple[int, int]] = []
+        last = 0
+        for start, end in self.vocab_spans(vocab):
+            if start >= last and (end >= n or not low[end].isalnum()):
+                out.append((start, end))
+                last = end
+        return out
+
+    def says(self, vocab: _Vocab) -> bool:
+        """Whether a phrase of ``vocab`` stands in ``low`` on word boundaries."""
+        low = self.low
+        n = len(low)
+        return any(end >= n or not low[end].isalnum() for _, end in self.vocab_spans(vocab))
 
     def _ends(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[int]:
         """Where the matches of ``pattern`` in ``low`` that start on a word boundary end."""
@@ -1793,19 +1808,12 @@ class Scan:
         if self.given_author is not None:
             return self.given_author
         low = self.low
-        patient = provider = 0
-        if self.may_have(_PATIENT_AUTHOR_GATE):
-            patient = sum(
-                1 for m in _PATIENT_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
-            )
+        patient = len(self.phrases_in(_PATIENT_AUTHOR))
         # "my" about one's own care ("my allergist", "my shots"), not "my patient"
         patient += sum(1 for m in _MY_RE.finditer(low) if _wb(low, m.start(), m.start() + 2))
         # a patient's representative: rare phrases, counted by a search for each
         patient += sum(low.count(w) for w in _vocab.PATIENT_REPRESENTATIVE)
-        if self.may_have(_PROVIDER_AUTHOR_GATE):
-            provider = sum(
-                1 for m in _PROVIDER_AUTHOR_RE.finditer(low) if _wb(low, m.start(), m.end())
-            )
+        provider = len(self.phrases_in(_PROVIDER_AUTHOR))
         provider += sum(low.count(w) for w in _vocab.PROVIDER_ROLE)
         return Author.PATIENT if patient > provider else Author.PROVIDER
 
@@ -1815,19 +1823,14 @@ class Scan:
         the letter names, else a commercial plan."""
         if self.plan is not None:
             return self.plan
-        low = self.low
-        for kind, gate, pattern in _PLAN_RES:
-            if not self.may_have(gate):
+        for kind, vocab in _PLANS:
+            if not self.says(vocab):
                 continue
-            for m in pattern.finditer(low):
-                if _wb(low, m.start(), m.end()):
-                    if kind == "medicare" and self._private_plan():
-                        return PlanType.MEDICARE_ADVANTAGE
-                    if kind == "medicare" and (
-                        self._group_not_medicare() or self._commercial_product()
-                    ):
-                        return PlanType.COMMERCIAL
-                    return PlanType(kind)
+            if kind == "medicare" and self._private_plan():
+                return PlanType.MEDICARE_ADVANTAGE
+            if kind == "medicare" and (self._group_not_medicare() or self._commercial_product()):
+                return PlanType.COMMERCIAL
+            return PlanType(kind)
         return PlanType.COMMERCIAL
 
     @_lazy
@@ -1835,8 +1838,7 @@ class Scan:
         """Whether the letter shows it is an original Medicare appeal by more than the word
         "Medicare" (:data:`_vocab.MEDICARE_CUES`: "redetermination", "Medicare number",
         "Part B", "Medicare denied", ...)."""
-        low = self.low  # asked only of a letter without a claim that names Medicare
-        return any(_wb(low, m.start(), m.end()) for m in _MEDICARE_CUE_RE.finditer(low))
+        return self.says(_MEDICARE_CUE)
 
     def _private_plan(self) -> bool:
         """Whether the letter names a Medicare plan's private product (HMO, PPO, SNP, ...).
@@ -1844,15 +1846,11 @@ class Scan:
         (HMO)") or the letter gives a Medicare number: a commercial HMO's letter may say
         that Medicare covers the service."""
         low = self.low
-        if not self.may_have(_PRIVATE_PLAN_GATE):
-            return False
-        for m in _PRIVATE_PLAN_RE.finditer(low):
-            if not _wb(low, m.start(), m.end()):
-                continue
-            if m.group() not in _COMMERCIAL_TOO:
+        for start, stop in self.phrases_in(_PRIVATE_PLAN):
+            if low[start:stop] not in _COMMERCIAL_TOO:
                 return True
-            line = low.rfind("\n", 0, m.start()) + 1
-            end = low.find("\n", m.end())
+            line = low.rfind("\n", 0, start) + 1
+            end = low.find("\n", stop)
             if "medicare" in low[line : len(low) if end < 0 else end]:
                 return True
             if any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids):
@@ -1864,10 +1862,7 @@ class Scan:
         :meth:`_private_plan`): a commercial plan's product, Medicare named only in
         passing ("Medicare covers this therapy")."""
         low = self.low
-        return self.may_have(_PRIVATE_PLAN_GATE) and any(
-            m.group() in _COMMERCIAL_TOO and _wb(low, m.start(), m.end())
-            for m in _PRIVATE_PLAN_RE.finditer(low)
-        )
+        return any(low[i:j] in _COMMERCIAL_TOO for i, j in self.phrases_in(_PRIVATE_PLAN))
 
     def _group_not_medicare(self) -> bool:
         """Whether the letter gives a group number and no Medicare number: it names
@@ -1875,17 +1870,14 @@ class Scan:
         group numbers."""
         return (
             "group" in self.low
-            and _GROUP_NUMBER_RE.search(self.low) is not None
+            and bool(self.vocab_spans(_GROUP_NUMBER))
             and not any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids)
         )
 
     @_lazy
     def answers_remittance(self) -> bool:
         """Whether the letter speaks of a remittance or its codes."""
-        low = self.low
-        return self.may_have(_REMITTANCE_GATE) and any(
-            _wb(low, m.start(), m.end()) for m in _REMITTANCE_RE.finditer(low)
-        )
+        return self.says(_REMITTANCE)
 
     @_lazy
     def service_dates(self) -> list[_Where]:

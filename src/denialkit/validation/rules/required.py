@@ -27,10 +27,9 @@ from denialkit.validation._analysis import (
     _line_end,
     _line_head,
     _mentions,
-    _phrase_gate,
     _phrases,
     _s,
-    _wb,
+    _Vocab,
     _words_at,
     continues_sentence,
 )
@@ -44,28 +43,23 @@ from ._registry import (
 
 # -------------------- DK1xx required content
 
-_PRE_SERVICE_RE: Final = re.compile(_phrases(_vocab.PRE_SERVICE_WORDS))
-_POST_SERVICE_RE: Final = re.compile(_phrases(_vocab.POST_SERVICE_WORDS))
-_DRUG_EXCEPTION_RE: Final = re.compile(_phrases(_vocab.DRUG_EXCEPTION_WORDS))
-_DRUG_REFUND_RE: Final = re.compile(_phrases(_vocab.DRUG_REFUND_WORDS))
-_FACILITY_STAY_RE: Final = re.compile(_phrases(_vocab.FACILITY_STAY_WORDS))
-
-
-def _says(low: str, pattern: re.Pattern[str]) -> bool:
-    """Whether a phrase of ``pattern`` stands in ``low`` on word boundaries."""
-    return any(_wb(low, m.start(), m.end()) for m in pattern.finditer(low))
+# (each looked for with :meth:`Scan.says`, where the first word of a phrase stands)
+_PRE_SERVICE: Final = _Vocab(_vocab.PRE_SERVICE_WORDS, "")
+_POST_SERVICE: Final = _Vocab(_vocab.POST_SERVICE_WORDS, "")
+_DRUG_EXCEPTION: Final = _Vocab(_vocab.DRUG_EXCEPTION_WORDS, "")
+_DRUG_REFUND: Final = _Vocab(_vocab.DRUG_REFUND_WORDS, "")
+_FACILITY_STAY: Final = _Vocab(_vocab.FACILITY_STAY_WORDS, "")
 
 
 def _pre_service(sc: Scan) -> bool:
     """Whether the letter appeals a pre-service decision (care not yet given): it uses a
     word of :data:`_vocab.PRE_SERVICE_WORDS` and none of care already billed."""
-    low = sc.low
     if sc.answers_remittance:
         return False
-    if _says(low, _PRE_SERVICE_RE) and not _says(low, _POST_SERVICE_RE):
+    if sc.says(_PRE_SERVICE) and not sc.says(_POST_SERVICE):
         return True
     # a drug not yet dispensed: a coverage determination or exception, not a refund
-    return _says(low, _DRUG_EXCEPTION_RE) and not _says(low, _DRUG_REFUND_RE)
+    return sc.says(_DRUG_EXCEPTION) and not sc.says(_DRUG_REFUND)
 
 
 # "our patient, Jane Roe", "patient Mrs. Roe": a lower-case word, then a capitalised name of
@@ -86,7 +80,7 @@ _RESIDENT_PATIENT_RE: Final = re.compile(
     r"^[ \t]*" + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
     re.M,
 )
-_NURSING_FACILITY_RE: Final = re.compile(_phrases(_vocab.NURSING_FACILITY_WORDS))
+_NURSING_FACILITY: Final = _Vocab(_vocab.NURSING_FACILITY_WORDS, "")
 
 
 # "Client: Jane Roe" at the start of a line (a tab or spaces may stand for the colon)
@@ -114,14 +108,14 @@ def _resident_named(sc: Scan) -> bool:
     """Whether a nursing facility's letter names its resident on a "Resident:" line."""
     low = sc.low
     return "resident" in low and (
-        _RESIDENT_PATIENT_RE.search(low) is not None and _says(low, _NURSING_FACILITY_RE)
+        _RESIDENT_PATIENT_RE.search(low) is not None and sc.says(_NURSING_FACILITY)
     )
 
 
 def _facility_stay(sc: Scan) -> bool:
     """Whether the letter is about a hospital stay (inpatient, observation), which a
     facility bills by revenue code and DRG rather than by CPT code."""
-    return _says(sc.low, _FACILITY_STAY_RE)
+    return sc.says(_FACILITY_STAY)
 
 
 @_rule(
@@ -423,7 +417,7 @@ _REQUEST_VERBS: Final = _vocab.REQUEST_VERBS
 _REQUEST_OBJECTS_RE: Final = re.compile(
     _phrases(_vocab.REQUEST_OBJECTS).replace("(?![a-z0-9])", "")
 )
-_REQUEST_PHRASES_RE: Final = re.compile(_phrases(_vocab.REQUEST_PHRASES))
+_REQUEST_PHRASES: Final = _Vocab(_vocab.REQUEST_PHRASES, "")
 _REQUEST_REACH: Final = 80
 # an imperative that starts a line, after spaces and a bullet or a number ("- Reverse the
 # denial.", "2. Reprocess the claim."), read in the text as written: capitalised
@@ -440,7 +434,8 @@ def _has_imperative(text: str) -> bool:
     return _IMPERATIVE_LINE_RE.search(text) is not None
 
 
-def _has_request(low: str, ascii_text: str) -> bool:
+def _has_request(sc: Scan) -> bool:
+    low, ascii_text = sc.low, sc.ascii
     for verb in _REQUEST_VERBS:
         i = low.find(verb)
         while i >= 0:
@@ -458,7 +453,7 @@ def _has_request(low: str, ascii_text: str) -> bool:
                 if _REQUEST_OBJECTS_RE.search(low, i + len(verb), stop):
                     return True
             i = low.find(verb, i + 1)
-    return _REQUEST_PHRASES_RE.search(low) is not None
+    return sc.says(_REQUEST_PHRASES)
 
 
 @_rule(
@@ -472,7 +467,7 @@ def _has_request(low: str, ascii_text: str) -> bool:
 )
 def _dk110(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     found: list[Finding] = []
-    if not _has_request(sc.low, sc.ascii) and not _has_imperative(sc.ascii):
+    if not _has_request(sc) and not _has_imperative(sc.ascii):
         found.append(
             r.finding(doc, "the letter does not explicitly ask for reconsideration or appeal")
         )
@@ -502,14 +497,29 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     return found
 
 
-_RECIPIENT_LINE_RE: Final = re.compile(r"(?:attn|attention|to)[ \t]*[:.]")
+# one pattern per word: a pattern that starts with a literal is searched for fast
+_RECIPIENT_LINE_RES: Final = tuple(
+    re.compile(word + r"[ \t]*[:.]") for word in ("attn", "attention", "to")
+)
 # what may stand before "To:" on its line (:data:`_vocab.RECIPIENT_LINES`): "Fax to: ..."
 _RECIPIENT_HEADS: Final = frozenset(
     line.removesuffix("to:").strip() for line in _vocab.RECIPIENT_LINES if line.endswith("to:")
 )
-_APPEALS_UNIT_RE: Final = re.compile(
-    r"(?:appeals?|redeterminations?|reconsiderations?)[ \t]+(?:department|dept\.?|unit|office"
-    r"|team|coordinator|center|centre|section)(?![a-z])|" + _phrases(_vocab.RECIPIENT_UNITS)
+# the names of an appeals unit: the vocabulary's, and each of these units of these names
+_APPEALS_UNIT: Final = _Vocab(
+    (
+        *_vocab.RECIPIENT_UNITS,
+        *(
+            f"{name} {unit}"
+            for name in ("appeal", "redetermination", "reconsideration")
+            for name in (name, name + "s")
+            for unit in (
+                *("department", "dept", "unit", "office", "team", "coordinator", "center"),
+                *("centre", "section"),
+            )
+        ),
+    ),
+    "",
 )
 
 
@@ -530,19 +540,9 @@ def _first_line(s: str) -> str:
     return ""
 
 
-# the first words of _APPEALS_UNIT_RE's phrases
-_APPEALS_UNIT_GATE: Final = _phrase_gate(
-    (
-        *_vocab.RECIPIENT_UNITS,
-        *("appeal", "appeals", "redetermination", "redeterminations"),
-        *("reconsideration", "reconsiderations"),
-    )
-)
-
-
 def _has_recipient_line(sc: Scan) -> bool:
     low = sc.low
-    for m in _words_at(_RECIPIENT_LINE_RE, low):
+    for m in (m for p in _RECIPIENT_LINE_RES for m in _words_at(p, low)):
         head = _line_head(low, m.start(), 8)
         if (
             head is not None
@@ -550,7 +550,7 @@ def _has_recipient_line(sc: Scan) -> bool:
             and low[m.end() : _line_end(low, m.end())].strip()
         ):
             return True
-    if sc.may_have(_APPEALS_UNIT_GATE) and any(True for _ in _words_at(_APPEALS_UNIT_RE, low)):
+    if sc.says(_APPEALS_UNIT):
         return True
     return _UNIT_LINE_RE.search(low) is not None
 
