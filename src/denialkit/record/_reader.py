@@ -30,6 +30,9 @@ Readable: TypeAlias = (
 _TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
 #: File names of one JSON value a line: NDJSON, and JSON Lines (the same format, another name)
 _LINE_SUFFIXES: Final = (".ndjson", ".jsonl")
+#: The first bytes of a gzip stream: a file saved still compressed (a download kept as the
+#: server sent it) is read whatever its name.
+_GZIP_MAGIC: Final = b"\x1f\x8b"
 _ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
 #: OperationOutcome severities that say the answer is not whole.
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
@@ -124,6 +127,14 @@ class _Loader:
             )
         rtype = obj.get("resourceType")
         if not isinstance(rtype, str):
+            if isinstance(obj.get("output"), list) and "transactionTime" in obj:
+                raise RecordError(
+                    "a bulk data export manifest, not a resource; read the folder or the "
+                    "files that hold the exported NDJSON",
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
             raise RecordError(
                 "not a FHIR resource (no resourceType)", file=file, line=line, entry=entry
             )
@@ -350,23 +361,40 @@ def _stream(
     loader.top(loads(data, file=file), file=file, line=None)
 
 
-def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
-    """Read one file; a name ending in ``.gz`` is gzip-compressed (as bulk exports may be)."""
+def _stream_any(
+    fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
+) -> None:
+    """:func:`_stream` of a file that may be gzip-compressed, whatever its name says (told by
+    its first two bytes; ``fh`` must be able to ``peek``, as a buffered file can)."""
     import gzip
     import zlib
 
+    peek = getattr(fh, "peek", None)
+    head = peek(2)[:2] if peek is not None else b""
+    try:
+        if head == _GZIP_MAGIC:
+            with gzip.GzipFile(fileobj=fh, mode="rb") as unpacked:
+                _stream(
+                    cast("IO[bytes]", unpacked), loader, file, max_bytes=max_bytes, ndjson=ndjson
+                )
+        else:
+            _stream(fh, loader, file, max_bytes=max_bytes, ndjson=ndjson)
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise RecordError("not a whole gzip file (truncated or damaged)", file=file) from None
+
+
+def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
+    """Read one file, gzip-compressed or not (as bulk exports may be: a name ending in
+    ``.gz``, or a compressed download saved under its plain name)."""
     name = _name(path)
-    packed = name.endswith(".gz")
     ndjson = name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
     try:
-        with gzip.open(path, "rb") if packed else open(path, "rb") as fh:
-            _stream(cast("IO[bytes]", fh), loader, name, max_bytes=max_bytes, ndjson=ndjson)
+        with open(path, "rb") as fh:
+            _stream_any(fh, loader, name, max_bytes=max_bytes, ndjson=ndjson)
     except RecordError:
         raise
     except IsADirectoryError:
         raise RecordError("is a folder, expected a file", file=name) from None
-    except (EOFError, zlib.error, gzip.BadGzipFile):
-        raise RecordError("not a whole gzip file (truncated or damaged)", file=name) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise RecordError(f"cannot read the file ({reason})", file=name) from None
@@ -375,6 +403,18 @@ def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
 
 def _is_ndjson(path: Path) -> bool:
     return path.name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
+
+
+def _is_json(path: Path) -> bool:
+    return path.name.removesuffix(".gz").endswith(".json") and path.is_file()
+
+
+def _folder_files(path: Path) -> list[Path]:
+    """The files of a folder that hold the record: its NDJSON files (a bulk export, whose
+    ``manifest.json`` is not part of the record), else its JSON files (a folder of Bundles,
+    one a patient, as Synthea writes them)."""
+    entries = sorted(path.iterdir())
+    return [p for p in entries if _is_ndjson(p)] or [p for p in entries if _is_json(p)]
 
 
 def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
@@ -387,8 +427,9 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
               ``document``...) or a single resource, as JSON;
             - a path to an ``.ndjson`` file, read line by line;
             - a path to a bulk-export folder: every ``*.ndjson`` (or ``*.jsonl``) file in it,
-              also gzip-compressed (``*.ndjson.gz``), in name order;
-            - any of these files gzip-compressed, named ``*.gz``;
+              also gzip-compressed (``*.ndjson.gz``), in name order; a folder without them
+              is read as its ``*.json`` files (one Bundle a patient, as Synthea writes);
+            - any of these files gzip-compressed (named ``*.gz`` or not: the content says);
             - a list of paths (NDJSON files, or JSON files);
             - ``bytes`` holding JSON or NDJSON;
             - a binary file object.
@@ -409,7 +450,8 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
     if isinstance(source, (bytes, bytearray, memoryview)):
         import io
 
-        _stream(io.BytesIO(bytes(source)), loader, None, max_bytes=max_bytes, ndjson=False)
+        buffered = io.BufferedReader(io.BytesIO(bytes(source)))
+        _stream_any(buffered, loader, None, max_bytes=max_bytes, ndjson=False)
     elif isinstance(source, (str, os.PathLike)):
         if not str(source).strip():
             raise RecordError("the path is empty")
@@ -419,9 +461,9 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
             folder = False
         if folder:
-            files = sorted(p for p in path.iterdir() if _is_ndjson(p))
+            files = _folder_files(path)
             if not files:
-                raise RecordError("the folder holds no .ndjson files", file=path.name)
+                raise RecordError("the folder holds no .ndjson or .json files", file=path.name)
             names += [_open(p, loader, max_bytes) for p in files]
         else:
             names.append(_open(path, loader, max_bytes))
@@ -431,12 +473,12 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         probe = source.read(0)
         if not isinstance(probe, bytes):
             raise TypeError("read() needs a binary file object (open the file with 'rb')")
-        _stream(
+        _stream_any(
             cast("IO[bytes]", source),
             loader,
             name,
             max_bytes=max_bytes,
-            ndjson=bool(name and name.endswith(_LINE_SUFFIXES)),
+            ndjson=bool(name and name.removesuffix(".gz").endswith(_LINE_SUFFIXES)),
         )
         if name:
             names.append(name)
