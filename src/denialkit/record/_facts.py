@@ -23,7 +23,7 @@ from ._dates import FhirDate, Month, spoken
 if TYPE_CHECKING:
     from ._record import Record
 from ._views import (
-    ICD10CM,
+    ICD10_SYSTEMS,
     LOINC,
     NUCC,
     SCALE_LOINC,
@@ -417,7 +417,7 @@ class _Reader:
                 and self.unusable(target) is None
                 and not target.refuted
                 and any(
-                    c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
+                    c.canonical_system in ICD10_SYSTEMS and (c.code or "").upper().startswith("F")
                     for c in target.codes
                 )
             ):
@@ -763,6 +763,12 @@ class _Reader:
                 "patient_birth_date",
                 p.birth_date.day,
                 [Source(p.key, "Patient.birthDate", "patient", p.birth_date)],
+            )
+        elif p.birth_date is not None:
+            # a year or a month only (FHIR allows it, some exports mask the day): a claim
+            # needs the day, which is not padded in
+            self.note(
+                "patient_birth_date", p.key, f"birthDate gives only the {p.birth_date.precision}"
             )
 
     def coverage(self) -> None:

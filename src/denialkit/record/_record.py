@@ -237,6 +237,8 @@ class Record(RecordBase):
         if type(view) is Resource:
             return  # known by key and identifiers only
         old = self._index.get(key)
+        if old is not None and view.older_than(old):
+            return  # an older version met after a newer one (two exports read together)
         self._index[key] = view
         bucket = self._by_type.setdefault(view.type, [])
         if old is not None:

@@ -54,6 +54,10 @@ Identifier: TypeAlias = tuple[str | None, str]
 LOINC: Final = "http://loinc.org"
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+#: WHO ICD-10, which some US exports name for ICD-10-CM codes; its chapter V (F00-F99) is
+#: mental and behavioural disorders too.
+ICD10: Final = "http://hl7.org/fhir/sid/icd-10"
+ICD10_SYSTEMS: Final = frozenset({ICD10CM, ICD10})
 NUCC: Final = "http://nucc.org/provider-taxonomy"
 #: Other names of a code system that records in use send (the HL7 OIDs of v2 and CDA, which
 #: some EHRs carry over into FHIR), each with the URI FHIR R4 names.
@@ -61,6 +65,7 @@ SYSTEM_ALIASES: Final = {
     "urn:oid:2.16.840.1.113883.6.1": LOINC,
     "urn:oid:2.16.840.1.113883.6.96": SNOMED,
     "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+    "urn:oid:2.16.840.1.113883.6.3": ICD10,
     "urn:oid:2.16.840.1.113883.6.101": NUCC,
 }
 #: The http code systems denialkit reads codes in: each is also read written with https or a
@@ -70,6 +75,7 @@ HTTP_SYSTEMS: Final = frozenset(
         LOINC,
         SNOMED,
         ICD10CM,
+        ICD10,
         NUCC,
         "http://terminology.hl7.org/CodeSystem/consentscope",
         "http://terminology.hl7.org/CodeSystem/v2-0203",
@@ -233,21 +239,36 @@ def _period(value: object) -> Period | None:
     return p if p.start or p.end else None
 
 
+#: HumanName uses that do not name a person for a claim while a usual or official name exists.
+_LESSER_NAME_USES: Final = frozenset({"maiden", "nickname", "anonymous", "temp"})
+
+
 def human_name(value: object) -> str | None:
     """A HumanName list as one line: ``text``, or prefix, given and family, then suffixes.
 
-    The ``official`` name wins over others; an ``old`` name is never used.
+    The ``official`` name wins over others; an ``old`` name is never used. A name whose
+    ``period`` has ended, and a ``maiden`` name, a nickname, an anonymous or a temporary one,
+    is used only when the person has no other.
 
     >>> human_name([{"use": "official", "family": "Haddad", "given": ["Omar"],
     ...              "prefix": ["Dr."]}])
     'Dr. Omar Haddad'
     >>> human_name([{"family": "Whitfield", "given": ["Dana"], "suffix": ["LCSW"]}])
     'Dana Whitfield, LCSW'
+    >>> human_name([{"family": "Lee", "given": ["Ana"], "period": {"end": "2019-05-04"}},
+    ...             {"family": "Ortiz", "given": ["Ana"]}])
+    'Ana Ortiz'
     """
     names = [_dict(n) for n in _list(value) if _dict(n).get("use") != "old"]
     if not names:
         return None
-    names.sort(key=lambda n: n.get("use") != "official")
+    names.sort(
+        key=lambda n: (
+            _str(_dict(n.get("period")).get("end")) is not None,
+            n.get("use") in _LESSER_NAME_USES,
+            n.get("use") != "official",
+        )
+    )
     n = names[0]
     text = _str(n.get("text"))
     if text:
@@ -278,6 +299,8 @@ class Resource:
             ``beneficiary`` where FHIR names it so), for the types that have one.
         modified: whether the resource carries a ``modifierExtension``, which may change its
             meaning in a way denialkit cannot know (it is then not used for facts).
+        version: ``meta.lastUpdated`` and ``meta.versionId`` as written (either may be
+            None): when the record holds two copies of a resource, the newer is read.
     """
 
     type: str
@@ -287,10 +310,23 @@ class Resource:
     full_url: str | None = attrs.field(default=None, repr=False)
     subject: Ref | None = attrs.field(default=None, repr=False)
     modified: bool = attrs.field(default=False, repr=False)
+    version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
 
     @tolerant
     def __repr__(self) -> str:
         return f"<{self.type} id={self.id}>"
+
+    def older_than(self, other: Resource) -> bool:
+        """Whether ``other``, a copy of the same resource, is a later version of it: by
+        ``meta.lastUpdated`` when both give it with a zone, else by ``meta.versionId`` when
+        both are whole numbers. Copies that do not say are not ordered (False)."""
+        (mine, my_id), (theirs, their_id) = self.version, other.version
+        a, b = FhirDate.parse(mine), FhirDate.parse(theirs)
+        if a and b and a.moment is not None and b.moment is not None and a.moment != b.moment:
+            return a.moment < b.moment
+        if my_id is not None and their_id is not None and my_id.isdigit() and their_id.isdigit():
+            return int(my_id) < int(their_id)
+        return False
 
     @property
     def key(self) -> str:
@@ -514,18 +550,14 @@ class ExplanationOfBenefit(Resource):
 
 
 # -- building views from JSON ---------------------------------------------------------------
-_CARC_SYSTEMS: Final = frozenset(
-    {
-        "https://x12.org/codes/claim-adjustment-reason-codes",
-        "http://x12.org/codes/claim-adjustment-reason-codes",
-    }
-)
-_RARC_SYSTEMS: Final = frozenset(
-    {
-        "https://x12.org/codes/remittance-advice-remark-codes",
-        "http://x12.org/codes/remittance-advice-remark-codes",
-    }
-)
+#: The X12 code systems of adjustment reasons and remark codes, in their http form (each is
+#: also read written with https, which CARIN names, or with a trailing slash).
+_X12_SYSTEMS: Final = {
+    "http://x12.org/codes/claim-adjustment-reason-codes": "CARC",
+    "http://x12.org/codes/remittance-advice-remark-codes": "RARC",
+}
+#: A group code some payers write before the CARC (``CO-16``, ``PR 1``): not part of the code.
+_GROUP_PREFIX_RE: Final = re.compile(r"(?:CO|PR|OA|PI|CR)[- ]?(?=[A-Z]?[0-9])")
 _UC_TYPE: Final = "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType"
 _MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
@@ -561,11 +593,28 @@ def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, A
         "full_url": full_url,
         "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
         "modified": bool(_list(d.get("modifierExtension"))),
+        "version": _version(d.get("meta")),
     }
+
+
+def _modifies(elements: object) -> bool:
+    """Whether an element read for a fact (or one of a list of them) carries a
+    ``modifierExtension``: like one on the resource itself, it may reverse what the element
+    says (a participant who withdrew, a provision that denies), so the resource is not used."""
+    for e in elements if isinstance(elements, list) else [elements]:
+        if isinstance(e, dict) and _list(e.get("modifierExtension")):
+            return True
+    return False
+
+
+def _version(meta: object) -> tuple[str | None, str | None]:
+    m = _dict(meta)
+    return (_str(m.get("lastUpdated")), _str(m.get("versionId"))) if m else (None, None)
 
 
 def _patient(d: Mapping[str, Any], b: dict[str, Any]) -> Patient:
     links = [_dict(link) for link in _list(d.get("link"))]
+    b["modified"] = b["modified"] or _modifies(links)
     return Patient(
         **b,
         name=human_name(d.get("name")),
@@ -601,6 +650,7 @@ def _practitioner_role(d: Mapping[str, Any], b: dict[str, Any]) -> PractitionerR
 
 
 def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
+    b["modified"] = b["modified"] or _modifies(d.get("participant"))
     parts = []
     for i, p in enumerate(_list(d.get("participant"))):
         pd = _dict(p)
@@ -621,6 +671,7 @@ def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
 
 
 def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
+    b["modified"] = b["modified"] or _modifies(d.get("provision"))
     return Consent(
         **b,
         status=_str(d.get("status")),
@@ -683,6 +734,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         # component, perhaps a PHQ-2 55758-7 subtotal too): each is a score, traced to its
         # component; the Observation's own value is the first scale's in SCALE_ORDER
         parts = tuple(_component_scores(d.get("component")))
+        b["modified"] = b["modified"] or (bool(parts) and _modifies(d.get("component")))
         if parts:
             best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
             value, element = best.value, best.path
@@ -718,9 +770,10 @@ def _component_scores(components: object) -> Iterator[ScoreItem]:
                 yield ScoreItem(loinc, value, f"component[{i}].{element}")
 
 
-def _score_items(items: object) -> Iterator[ScoreItem | None]:
+def _score_items(items: object, modified: list[bool]) -> Iterator[ScoreItem | None]:
     """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH); None for a
-    scale-total answer that holds no number (a coding, a word)."""
+    scale-total answer that holds no number (a coding, a word). ``modified`` gains True when
+    a scale-total item or its answer carries a modifierExtension."""
     stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
     while stack:
         level, path, depth = stack.pop()
@@ -734,6 +787,8 @@ def _score_items(items: object) -> Iterator[ScoreItem | None]:
             loinc = next(
                 (c for c in SCALE_LOINC if c in codes or link.rsplit("/", 1)[-1] == c), None
             )
+            if loinc is not None and (_modifies(item) or _modifies(item.get("answer"))):
+                modified.append(True)
             for j, ans in enumerate(_list(item.get("answer"))):
                 a = _dict(ans)
                 if loinc is not None:
@@ -749,7 +804,9 @@ def _score_items(items: object) -> Iterator[ScoreItem | None]:
 
 
 def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> QuestionnaireResponse:
-    found = list(_score_items(d.get("item")))
+    modified: list[bool] = []
+    found = list(_score_items(d.get("item"), modified))
+    b["modified"] = b["modified"] or bool(modified)
     return QuestionnaireResponse(
         **b,
         status=_str(d.get("status")),
@@ -841,16 +898,26 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
     )
 
 
+def _x12_system(system: str | None) -> str | None:
+    """``"CARC"`` or ``"RARC"`` for the X12 code systems, in any of their written forms."""
+    if system is None:
+        return None
+    plain = system.strip().rstrip("/").lower()
+    if plain.startswith("https://"):
+        plain = "http://" + plain[8:]
+    return _X12_SYSTEMS.get(plain)
+
+
 def _reasons(adjudications: object, path: str) -> Iterator[Adjudication]:
     for i, adj in enumerate(_list(adjudications)):
         a = _dict(adj)
         for coding in _codings(a.get("reason")):
-            if coding.code is None:
-                continue
-            if coding.system in _CARC_SYSTEMS:
-                yield Adjudication("CARC", coding.code, f"{path}[{i}].reason")
-            elif coding.system in _RARC_SYSTEMS:
-                yield Adjudication("RARC", coding.code, f"{path}[{i}].reason")
+            kind = _x12_system(coding.system)
+            code = coding.code.strip().upper() if coding.code else ""
+            if kind == "CARC":
+                code = _GROUP_PREFIX_RE.sub("", code, count=1)
+            if kind is not None and code:
+                yield Adjudication(kind, code, f"{path}[{i}].reason")
 
 
 def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
@@ -863,9 +930,11 @@ def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
             number = _str(idd.get("value"))
             break
     reasons = list(_reasons(d.get("adjudication"), "ExplanationOfBenefit.adjudication"))
+    b["modified"] = b["modified"] or _modifies(d.get("adjudication")) or _modifies(d.get("item"))
     dates = []
     for i, it in enumerate(_list(d.get("item"))):
         item = _dict(it)
+        b["modified"] = b["modified"] or _modifies(item.get("adjudication"))
         reasons += _reasons(
             item.get("adjudication"), f"ExplanationOfBenefit.item[{i}].adjudication"
         )
@@ -918,12 +987,13 @@ def _codes_in(concept: object, wanted: frozenset[str]) -> bool:
 
 
 def _mental_health(concept: object) -> bool:
-    """An ICD-10-CM code of chapter 5 (F01-F99, mental and behavioural disorders)."""
+    """An ICD-10-CM code of chapter 5 (F01-F99, mental and behavioural disorders), or one of
+    WHO ICD-10's chapter V (F00-F99)."""
     for coding in _list(_dict(concept).get("coding")):
         cd = _dict(coding)
         code = cd.get("code")
         if (
-            canonical_system(cd.get("system")) == ICD10CM
+            canonical_system(cd.get("system")) in ICD10_SYSTEMS
             and isinstance(code, str)
             and code[:1] in ("F", "f")
         ):

@@ -1,0 +1,335 @@
+"""Shapes of real exports the reader met badly before: each test builds the shape from our own
+fixtures and checks what a user sees (the fact, its absence with a note, or a RecordError)."""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from denialkit import record
+from denialkit.exceptions import RecordError
+
+Bundle = dict[str, Any]
+Find = Callable[[Bundle, str], dict[str, Any]]
+FactsOf = Callable[..., record.RecordFacts]
+
+DAR = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+
+
+def _messages(found: record.RecordFacts, fact: str) -> list[str]:
+    return [n.message for n in found.notes if n.fact == fact]
+
+
+# -- dates ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2026-08-28T23:59:60Z",  # a leap second: FHIR's grammar allows :60
+        "2026-08-28T10:00:00+0000",  # the zone without its colon, as Java formats write it
+        "2026-08-28T10:00:00.1234567-0500",
+    ],
+)
+def test_date_times_real_servers_write(
+    bhi: Bundle, find: Find, facts_of: FactsOf, written: str
+) -> None:
+    find(bhi, "bhi-consent")["dateTime"] = written
+    assert str(facts_of(bhi).facts["consent_date"].value) == "2026-08-28"
+
+
+def test_durations_across_zones_written_without_colon(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(cocm, "cocm-time-1")["performedPeriod"] = {
+        "start": "2026-09-03T15:00:00+0000",
+        "end": "2026-09-03T10:30:00-0500",
+    }
+    assert facts_of(cocm).facts["care_manager_minutes"].value == 75
+
+
+def test_a_minute_of_sixty_is_still_not_a_date(bhi: Bundle, find: Find, facts_of: FactsOf) -> None:
+    find(bhi, "bhi-consent")["dateTime"] = "2026-08-28T10:60:00Z"
+    assert "consent_date" in facts_of(bhi).missing
+
+
+# -- names and birth date ------------------------------------------------------------------
+def test_a_name_whose_period_ended_gives_way(bhi: Bundle, find: Find, facts_of: FactsOf) -> None:
+    find(bhi, "bhi-patient")["name"] = [
+        {"family": "Lindqvist", "given": ["Zoë"], "period": {"end": "2019-04-30"}},
+        {"family": "Nguyễn", "given": ["Zoë"], "period": {"start": "2019-05-01"}},
+    ]
+    assert facts_of(bhi).facts["patient_name"].value == "Zoë Nguyễn"
+
+
+def test_a_maiden_name_or_nickname_gives_way(bhi: Bundle, find: Find, facts_of: FactsOf) -> None:
+    find(bhi, "bhi-patient")["name"] = [
+        {"use": "maiden", "family": "Lindqvist", "given": ["Zoë"]},
+        {"use": "nickname", "given": ["Zo"]},
+        {"family": "Nguyễn", "given": ["Zoë"]},
+    ]
+    assert facts_of(bhi).facts["patient_name"].value == "Zoë Nguyễn"
+
+
+def test_an_ended_name_is_used_when_it_is_the_only_one(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "bhi-manager")["name"] = [
+        {"family": "Bell", "given": ["Marcus"], "period": {"end": "2030-01-01"}}
+    ]
+    assert facts_of(bhi).facts["care_manager_name"].value == "Marcus Bell"
+
+
+@pytest.mark.parametrize(("written", "precision"), [("1951", "year"), ("1951-06", "month")])
+def test_a_birth_date_without_its_day_is_noted(
+    bhi: Bundle, find: Find, facts_of: FactsOf, written: str, precision: str
+) -> None:
+    find(bhi, "bhi-patient")["birthDate"] = written
+    found = facts_of(bhi)
+    assert "patient_birth_date" in found.missing
+    assert _messages(found, "patient_birth_date") == [f"birthDate gives only the {precision}"]
+    assert written not in str(found.notes)
+
+
+def test_a_birth_date_absent_with_a_reason_stays_missing_quietly(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    patient = find(bhi, "bhi-patient")
+    del patient["birthDate"]
+    patient["_birthDate"] = {"extension": [{"url": DAR, "valueCode": "masked"}]}
+    found = facts_of(bhi)
+    assert "patient_birth_date" in found.missing
+    assert found.facts["patient_name"].value == "Zoë Nguyễn"
+
+
+# -- files ---------------------------------------------------------------------------------
+def _ndjson(bundle: Bundle) -> bytes:
+    return "".join(json.dumps(e["resource"]) + "\n" for e in bundle["entry"]).encode()
+
+
+def test_gzip_content_under_a_plain_name_is_read(tmp_path: Path, bhi: Bundle) -> None:
+    # a compressed download saved as the server named it, without .gz
+    (tmp_path / "Patient.ndjson").write_bytes(gzip.compress(_ndjson(bhi)))
+    (tmp_path / "bundle.json").write_bytes(gzip.compress(json.dumps(bhi).encode()))
+    for source in (
+        tmp_path / "Patient.ndjson",
+        tmp_path / "bundle.json",
+        gzip.compress(json.dumps(bhi).encode()),
+    ):
+        found = record.facts(record.read(source), month="2026-09")
+        assert found.facts["care_manager_minutes"].value == 37
+
+
+def test_a_binary_file_object_holding_gzip_is_read(tmp_path: Path, bhi: Bundle) -> None:
+    path = tmp_path / "export.ndjson.gz"
+    path.write_bytes(gzip.compress(_ndjson(bhi)))
+    with path.open("rb") as fh:
+        rec = record.read(fh)
+    assert record.facts(rec, month="2026-09").facts["consent_date"].source == "Consent/bhi-consent"
+
+
+def test_damaged_gzip_under_a_plain_name_is_a_record_error(tmp_path: Path, bhi: Bundle) -> None:
+    path = tmp_path / "Consent.ndjson"
+    path.write_bytes(gzip.compress(_ndjson(bhi))[:-20])
+    with pytest.raises(RecordError, match=r"Consent\.ndjson: not a whole gzip file"):
+        record.read(path)
+    with pytest.raises(RecordError, match=r"not a whole gzip file"):
+        record.read(path.read_bytes())
+
+
+def test_a_folder_of_bundles_one_a_patient(tmp_path: Path, bhi: Bundle, cocm: Bundle) -> None:
+    # Synthea writes output/fhir/<name>.json, a Bundle for each patient
+    (tmp_path / "Zoe_bhi.json").write_text(json.dumps(bhi), "utf-8")
+    (tmp_path / "Zoe_cocm.json.gz").write_bytes(gzip.compress(json.dumps(cocm).encode()))
+    (tmp_path / "notes.txt").write_text("not part of the record")
+    rec = record.read(tmp_path)
+    assert rec.files == ("Zoe_bhi.json", "Zoe_cocm.json.gz")
+    assert rec.patients() == ("Patient/bhi-patient", "Patient/cocm-patient")
+    found = record.facts(rec, month="2026-09", patient="cocm-patient")
+    assert found.facts["care_manager_minutes"].value == 75
+
+
+def test_a_bulk_folder_still_reads_only_its_ndjson(tmp_path: Path, bhi: Bundle) -> None:
+    (tmp_path / "all.ndjson").write_bytes(_ndjson(bhi))
+    (tmp_path / "manifest.json").write_text(json.dumps({"transactionTime": "x", "output": []}))
+    assert record.read(tmp_path).files == ("all.ndjson",)
+
+
+def test_a_bulk_export_manifest_is_named_as_such(tmp_path: Path) -> None:
+    manifest = {
+        "transactionTime": "2026-11-01T00:00:00Z",
+        "request": "https://ehr.example/fhir/Patient/$export",
+        "requiresAccessToken": True,
+        "output": [{"type": "Patient", "url": "https://ehr.example/files/1.ndjson"}],
+        "error": [],
+    }
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(RecordError, match=r"manifest\.json: a bulk data export manifest"):
+        record.read(path)
+
+
+# -- versions of one resource --------------------------------------------------------------
+def _two_versions(bhi: Bundle, find: Find, old_meta: object, new_meta: object) -> Bundle:
+    consent = find(bhi, "bhi-consent")
+    older = copy.deepcopy(consent)
+    older["dateTime"] = "2026-08-03"
+    older["meta"] = old_meta
+    consent["meta"] = new_meta
+    bhi["entry"].append({"resource": older})  # the older copy comes last
+    return bhi
+
+
+@pytest.mark.parametrize(
+    ("old_meta", "new_meta"),
+    [
+        ({"versionId": "9"}, {"versionId": "10"}),
+        (
+            {"versionId": "a", "lastUpdated": "2026-09-01T08:00:00-04:00"},
+            {"versionId": "b", "lastUpdated": "2026-09-01T12:30:00Z"},
+        ),
+        # the same instant: the version numbers decide
+        (
+            {"versionId": "1", "lastUpdated": "2026-09-01T12:00:00Z"},
+            {"versionId": "2", "lastUpdated": "2026-09-01T08:00:00-04:00"},
+        ),
+    ],
+)
+def test_the_newest_version_is_read_whatever_the_order(
+    bhi: Bundle, find: Find, facts_of: FactsOf, old_meta: object, new_meta: object
+) -> None:
+    found = facts_of(_two_versions(bhi, find, old_meta, new_meta))
+    assert str(found.facts["consent_date"].value) == "2026-08-28"
+
+
+@pytest.mark.parametrize(
+    ("old_meta", "new_meta"),
+    [
+        ({}, {}),
+        ({"versionId": "W/1"}, {"versionId": "W/2"}),  # not numbers: not ordered
+        ({"lastUpdated": "2026-09-01"}, {"lastUpdated": "2026-09-02"}),  # no time and zone
+    ],
+)
+def test_copies_that_do_not_say_which_is_newer_keep_the_later(
+    bhi: Bundle, find: Find, facts_of: FactsOf, old_meta: object, new_meta: object
+) -> None:
+    found = facts_of(_two_versions(bhi, find, old_meta, new_meta))
+    assert str(found.facts["consent_date"].value) == "2026-08-03"
+
+
+def test_an_incremental_export_read_before_the_full_one(
+    tmp_path: Path, bhi: Bundle, find: Find
+) -> None:
+    consent = find(bhi, "bhi-consent")
+    consent["meta"] = {"lastUpdated": "2026-09-05T00:00:00Z"}
+    newer = dict(consent, status="inactive", meta={"lastUpdated": "2026-10-02T00:00:00Z"})
+    (tmp_path / "a-since.ndjson").write_text(json.dumps(newer) + "\n")
+    (tmp_path / "b-full.ndjson").write_bytes(_ndjson(bhi))
+    found = record.facts(record.read(tmp_path), month="2026-09")
+    assert "consent_date" in found.missing  # withdrawn in the newer version
+
+
+# -- explanation of benefit ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("system", "code"),
+    [
+        ("https://x12.org/codes/claim-adjustment-reason-codes/", "16"),
+        ("https://X12.org/codes/claim-adjustment-reason-codes", "16"),
+        ("https://x12.org/codes/claim-adjustment-reason-codes", " 16 "),
+        ("https://x12.org/codes/claim-adjustment-reason-codes", "CO-16"),
+        ("http://x12.org/codes/claim-adjustment-reason-codes", "CO16"),
+    ],
+)
+def test_adjustment_reasons_as_payers_write_them(
+    bhi: Bundle, find: Find, facts_of: FactsOf, system: str, code: str
+) -> None:
+    reason = find(bhi, "bhi-eob")["item"][0]["adjudication"][0]["reason"]
+    reason["coding"] = [{"system": system, "code": code}]
+    assert facts_of(bhi).facts["denial_codes"].value == ("16", "N290")
+
+
+def test_a_remark_code_keeps_its_letters(bhi: Bundle, find: Find, facts_of: FactsOf) -> None:
+    reason = find(bhi, "bhi-eob")["item"][0]["adjudication"][1]["reason"]
+    reason["coding"] = [
+        {"system": "https://x12.org/codes/remittance-advice-remark-codes/", "code": "n290"}
+    ]
+    assert facts_of(bhi).facts["denial_codes"].value == ("16", "N290")
+
+
+# -- conditions ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "system", ["http://hl7.org/fhir/sid/icd-10", "urn:oid:2.16.840.1.113883.6.3"]
+)
+def test_a_plan_for_a_condition_coded_in_who_icd10(
+    bhi: Bundle, find: Find, facts_of: FactsOf, system: str
+) -> None:
+    find(bhi, "bhi-plan")["category"] = []
+    find(bhi, "bhi-anxiety")["code"] = {"coding": [{"system": system, "code": "F41.1"}]}
+    assert str(facts_of(bhi).facts["care_plan_date"].value) == "2026-09-01"
+
+
+def test_a_plan_for_a_who_icd10_condition_outside_chapter_five(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "bhi-plan")["category"] = []
+    find(bhi, "bhi-anxiety")["code"] = {
+        "coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "E11.9"}]
+    }
+    assert "care_plan_date" in facts_of(bhi).missing
+
+
+# -- modifier extensions inside the elements read ------------------------------------------
+MODIFIER = [{"url": "https://ehr.example/fhir/StructureDefinition/withdrawn", "valueBoolean": True}]
+
+
+def _with_modifier(bundle: Bundle, find: Find, rid: str, *path: str | int) -> None:
+    element: Any = find(bundle, rid)
+    for step in path:
+        element = element[step]
+    element["modifierExtension"] = MODIFIER
+
+
+@pytest.mark.parametrize(
+    ("fixture", "rid", "path", "fact"),
+    [
+        ("bhi", "bhi-consent", ("provision",), "consent_date"),
+        ("cocm", "cocm-team", ("participant", 0), "care_manager_name"),
+        ("bhi", "bhi-eob", ("item", 0, "adjudication", 0), "denial_codes"),
+        ("bhi", "bhi-eob", ("item", 0), "claim_number"),
+        ("bhi", "gad7-2026-09-24", ("item", 1, "answer", 0), "rating_scale_scores"),
+    ],
+)
+def test_a_modifier_on_an_element_read_sets_the_resource_aside(
+    request: pytest.FixtureRequest,
+    find: Find,
+    facts_of: FactsOf,
+    fixture: str,
+    rid: str,
+    path: tuple[str | int, ...],
+    fact: str,
+) -> None:
+    bundle: Bundle = request.getfixturevalue(fixture)
+    if rid == "bhi-consent":
+        find(bundle, rid)["provision"] = {"type": "permit"}
+    before = facts_of(bundle)
+    _with_modifier(bundle, find, rid, *path)
+    after = facts_of(bundle)
+    key = next(e["resource"]["resourceType"] for e in bundle["entry"] if e["resource"]["id"] == rid)
+    assert all(s.resource != f"{key}/{rid}" for f in after.facts.values() for s in f.sources)
+    assert after.facts.get(fact) != before.facts.get(fact)
+    assert "has a modifierExtension, which may change its meaning; not used" in [
+        n.message for n in after.notes if n.resource == f"{key}/{rid}"
+    ]
+
+
+def test_a_modifier_on_an_element_not_read_changes_nothing(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    before = facts_of(bhi)
+    find(bhi, "bhi-patient")["contact"] = [{"modifierExtension": MODIFIER}]
+    _with_modifier(bhi, find, "gad7-2026-09-24", "item", 0)  # an item answer, not the total
+    assert facts_of(bhi).facts == before.facts
