@@ -333,3 +333,76 @@ def test_a_modifier_on_an_element_not_read_changes_nothing(
     find(bhi, "bhi-patient")["contact"] = [{"modifierExtension": MODIFIER}]
     _with_modifier(bhi, find, "gad7-2026-09-24", "item", 0)  # an item answer, not the total
     assert facts_of(bhi).facts == before.facts
+
+
+# -- contained resources -------------------------------------------------------------------
+def _report_holding(bhi: Bundle, find: Find, *, subject: bool) -> Bundle:
+    """The GAD-7 Observation moved inside a DiagnosticReport, as some exports send results."""
+    score = find(bhi, "gad7-2026-09-02")
+    bhi["entry"] = [e for e in bhi["entry"] if e["resource"] is not score]
+    inner = dict(score, id="gad7")
+    if not subject:
+        del inner["subject"]  # a contained resource is about its holder's patient
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "screening",
+        "status": "final",
+        "code": {"text": "Anxiety screening"},
+        "subject": {"reference": "Patient/bhi-patient"},
+        "contained": [inner],
+        "result": [{"reference": "#gad7"}],
+    }
+    bhi["entry"].append(
+        {"fullUrl": "https://ehr.example/fhir/DiagnosticReport/screening", "resource": report}
+    )
+    return bhi
+
+
+@pytest.mark.parametrize("subject", [True, False])
+def test_a_score_contained_in_a_report_counts(
+    bhi: Bundle, find: Find, facts_of: FactsOf, subject: bool
+) -> None:
+    found = facts_of(_report_holding(bhi, find, subject=subject))
+    scores = found.facts["rating_scale_scores"]
+    assert scores.value == "14 on September 2, 2026 and 9 on September 24, 2026"
+    assert scores.sources[0].resource == "DiagnosticReport/screening#gad7"
+    assert scores.sources[0].path == "Observation.valueInteger"
+
+
+def test_a_contained_score_is_the_holders_patients(bhi: Bundle, cocm: Bundle, find: Find) -> None:
+    both = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": _report_holding(bhi, find, subject=False)["entry"] + cocm["entry"],
+    }
+    rec = record.read(json.dumps(both).encode())
+    assert rec.patients() == ("Patient/bhi-patient", "Patient/cocm-patient")
+    mine = record.facts(rec, month="2026-09", patient="bhi-patient")
+    assert mine.facts["rating_scale"].sources[0].resource == "DiagnosticReport/screening#gad7"
+    theirs = record.facts(rec, month="2026-09", patient="cocm-patient")
+    assert all("#" not in s.resource for f in theirs.facts.values() for s in f.sources)
+    assert rec.for_patient("cocm-patient").get("DiagnosticReport/screening#gad7") is None
+
+
+def test_a_contained_score_in_a_modified_holder_is_not_used(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    bundle = _report_holding(bhi, find, subject=True)
+    find(bundle, "screening")["modifierExtension"] = MODIFIER
+    found = facts_of(bundle)
+    assert found.facts["rating_scale_scores"].value == "9 on September 24, 2026"
+    assert ("DiagnosticReport/screening#gad7", "has a modifierExtension") in [
+        (n.resource, n.message.split(",")[0]) for n in found.notes
+    ]
+
+
+def test_a_contained_practitioner_is_named_under_its_holder(
+    cocm: Bundle, facts_of: FactsOf
+) -> None:
+    # the care team's second participant is a contained Practitioner (#pcp); its id means
+    # nothing outside the CareTeam, so the record keys it there
+    rec = record.read(json.dumps(cocm).encode())
+    team = rec.get("CareTeam/cocm-team")
+    assert team is not None
+    assert [c.key for c in team.contained] == ["CareTeam/cocm-team#pcp"]
+    assert rec.get("Practitioner/pcp") is None

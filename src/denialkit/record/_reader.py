@@ -13,7 +13,7 @@ from denialkit.exceptions import RecordError
 from ._facts import Note
 from ._json import MAX_DEPTH, loads
 from ._record import OLD_TYPES, Record
-from ._views import build, wanted
+from ._views import Resource, build, build_contained, wanted
 
 __all__ = ["MAX_BYTES", "Readable", "read"]
 
@@ -219,6 +219,11 @@ class _Loader:
                 rid = res.get("id")
                 rtype = res["resourceType"]
                 self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
+                if "contained" in res:  # a report holding the scores it reports
+                    holder = Resource(
+                        rtype, rid if isinstance(rid, str) else None, full_url=full_url
+                    )
+                    self.record._add_contained(build_contained(res, holder.key))
                 return
             view = build(res, full_url=full_url)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
@@ -226,6 +231,8 @@ class _Loader:
                 "a resource could not be read", file=file, line=line, entry=entry
             ) from None
         self.record._add(view, full_url)
+        if view.contained:
+            self.record._add_contained(view.contained)
 
 
 def _deleted(request: object) -> str:

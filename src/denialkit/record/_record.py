@@ -245,6 +245,19 @@ class Record(RecordBase):
             bucket.remove(old)  # a later copy of the same resource replaces the earlier one
         bucket.append(view)
 
+    def _add_contained(self, views: Iterable[Resource]) -> None:
+        """Contained resources that are about the patient (a score an Observation inside a
+        DiagnosticReport holds): viewed under their holder's key, so facts can come from
+        them; references reach them only from inside their holder, as FHIR has it."""
+        for view in views:
+            if view.type in SUBJECT_ELEMENTS and type(view) is not Resource:
+                old = self._index.get(view.key)
+                self._index[view.key] = view
+                bucket = self._by_type.setdefault(view.type, [])
+                if old is not None:
+                    bucket.remove(old)
+                bucket.append(view)
+
     # -- reading -------------------------------------------------------------------------
     @tolerant
     def __repr__(self) -> str:

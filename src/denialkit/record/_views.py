@@ -301,6 +301,7 @@ class Resource:
             meaning in a way denialkit cannot know (it is then not used for facts).
         version: ``meta.lastUpdated`` and ``meta.versionId`` as written (either may be
             None): when the record holds two copies of a resource, the newer is read.
+        container: for a contained resource, the ``Type/id`` of the resource that holds it.
     """
 
     type: str
@@ -311,6 +312,7 @@ class Resource:
     subject: Ref | None = attrs.field(default=None, repr=False)
     modified: bool = attrs.field(default=False, repr=False)
     version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
+    container: str | None = attrs.field(default=None, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -331,7 +333,10 @@ class Resource:
     @property
     def key(self) -> str:
         """``Type/id``, the name facts use for their source (the Bundle's ``fullUrl`` for a
-        resource without an id)."""
+        resource without an id; ``Type/id#inner`` of its holder for a contained one, whose
+        id means nothing outside it)."""
+        if self.container is not None:
+            return f"{self.container}#{(self.id or '').lstrip('#')}"
         if self.id:
             return f"{self.type}/{self.id}"
         return self.full_url or f"{self.type}/(no id)"
@@ -1036,11 +1041,30 @@ def build(d: Mapping[str, Any], *, contained: bool = True, full_url: str | None 
     if not wanted(d):
         return Resource(**b)
     if contained and "contained" in d:
-        inner = tuple(
-            build(c, contained=False)
-            for c in _list(d.get("contained"))
-            if isinstance(c, dict) and isinstance(c.get("resourceType"), str)
-        )
-        b["contained"] = inner
+        b["contained"] = build_contained(d, Resource(**b).key)
     builder = _BUILDERS.get(rtype)
     return builder(d, b) if builder is not None else Resource(**b)
+
+
+def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
+    """Views of the resources a resource contains, each keyed under its ``holder``
+    (``DiagnosticReport/r1#phq9``). One that is about a patient and names none is about the
+    holder's patient (its ``subject`` or ``patient``); one in a holder that carries a
+    modifierExtension is not used either."""
+    modified = bool(_list(d.get("modifierExtension")))
+    subject = None
+    for element in ("subject", "patient"):
+        if element in d:
+            subject = _ref(d.get(element), f"{d['resourceType']}.{element}")
+            break
+    out = []
+    for c in _list(d.get("contained")):
+        if not isinstance(c, dict) or not isinstance(c.get("resourceType"), str):
+            continue
+        view = attrs.evolve(build(c, contained=False), container=holder)
+        if view.type in SUBJECT_ELEMENTS and view.subject is None and subject is not None:
+            view = attrs.evolve(view, subject=subject)
+        if modified and not view.modified:
+            view = attrs.evolve(view, modified=True)
+        out.append(view)
+    return tuple(out)
