@@ -406,3 +406,81 @@ def test_a_contained_practitioner_is_named_under_its_holder(
     assert team is not None
     assert [c.key for c in team.contained] == ["CareTeam/cocm-team#pcp"]
     assert rec.get("Practitioner/pcp") is None
+
+
+# -- nulls as some serialisers write absent elements ---------------------------------------
+def test_null_entries_and_resources_are_absent(bhi: Bundle, facts_of: FactsOf) -> None:
+    bhi["entry"] += [None, {"resource": None, "response": {"status": "204 No Content"}}]
+    assert str(facts_of(bhi).facts["consent_date"].value) == "2026-08-28"
+    rec = record.read(b'{"resourceType": "Bundle", "type": "searchset", "entry": null}')
+    assert len(rec) == 0 and rec.patients() == ()
+
+
+def test_a_null_resource_of_a_failed_request_is_still_noted() -> None:
+    rec = record.read(
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "type": "batch-response",
+                "entry": [
+                    {"resource": {"resourceType": "Patient", "id": "p"}},
+                    {"resource": None, "response": {"status": "404 Not Found"}},
+                ],
+            }
+        ).encode()
+    )
+    assert [n.message for n in rec.notes] == [
+        "entry 1: a request failed (HTTP 404); the resource it asked for is not in the record"
+    ]
+
+
+def test_an_entry_of_the_wrong_type_is_still_an_error(bhi: Bundle) -> None:
+    bhi["entry"].append("Patient/bhi-patient")
+    with pytest.raises(RecordError, match="entry 16: a Bundle entry is not an object"):
+        record.read(json.dumps(bhi).encode())
+
+
+# -- coverage and time ---------------------------------------------------------------------
+def test_a_member_number_that_ended_gives_way(bhi: Bundle, find: Find, facts_of: FactsOf) -> None:
+    coverage = find(bhi, "bhi-coverage")
+    replaced = dict(coverage["identifier"][0], value="1EG4TE5MK72", period={"end": "2025-03-31"})
+    coverage["identifier"].insert(0, replaced)
+    member = facts_of(bhi).facts["member_id"]
+    assert member.value == "7KQ2XF3RW45"
+    assert member.sources[0].path == "Coverage.identifier[1].value"
+
+
+def test_an_ended_member_number_is_used_when_it_is_the_only_one(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "bhi-coverage")["identifier"][0]["period"] = {"end": "2027-12-31"}
+    assert facts_of(bhi).facts["member_id"].value == "7KQ2XF3RW45"
+
+
+@pytest.mark.parametrize(
+    ("length", "minutes"),
+    [
+        ({"value": 15, "unit": "minute(s)"}, 37),
+        ({"value": 900, "unit": "second(s)"}, 37),
+        ({"value": 0.25, "unit": "hour(s)"}, 37),
+    ],
+)
+def test_encounter_lengths_written_with_a_plural_in_brackets(
+    bhi: Bundle, find: Find, facts_of: FactsOf, length: dict[str, object], minutes: int
+) -> None:
+    find(bhi, "bhi-time-1")["length"] = length
+    assert facts_of(bhi).facts["care_manager_minutes"].value == minutes
+
+
+def test_an_encounter_length_with_a_comparator_is_a_bound(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "bhi-time-1")["length"] = {"value": 15, "comparator": ">=", "code": "min"}
+    found = facts_of(bhi)
+    assert found.facts["care_manager_minutes"].value == 22
+    assert "Encounter.length is a bound (it has a comparator)" in _messages(
+        found, "care_manager_minutes"
+    )
+    # with both ends of its period, the encounter's own time still counts
+    find(bhi, "bhi-time-1")["period"]["end"] = "2026-09-02T09:20:00-04:00"
+    assert facts_of(bhi).facts["care_manager_minutes"].value == 42

@@ -640,6 +640,8 @@ class _Reader:
             span, path = e.length_minutes, "Encounter.length"
             if e.length_unit_unknown:
                 self.note(name, e.key, "Encounter.length is in a unit other than s, min or h")
+            if e.length_bound:
+                self.note(name, e.key, "Encounter.length is a bound (it has a comparator)")
             if span is None:
                 span, path = self._span(e.period), "Encounter.period"
             if not self._usable(span, e.key):

@@ -159,7 +159,9 @@ class _Loader:
         while stack:
             b, depth, at = stack.pop()
             self._links(b, file=file, line=line, entry=at)
-            entries = b.get("entry", [])
+            entries = b.get("entry")
+            if entries is None:  # absent, or null as some serialisers write an absent list
+                entries = []
             if not isinstance(entries, list):
                 raise RecordError("Bundle.entry is not a list", file=file, line=line)
             # a history Bundle lists the newest version of a resource first (a deletion is
@@ -168,11 +170,13 @@ class _Loader:
             for e in entries:
                 n = count
                 count += 1
+                if e is None:
+                    continue  # a null entry holds nothing
                 if not isinstance(e, dict):
                     raise RecordError(
                         "a Bundle entry is not an object", file=file, line=line, entry=n
                     )
-                if "resource" not in e:
+                if e.get("resource") is None:  # absent, or written as null
                     if "content" in e:
                         raise RecordError(
                             "a DSTU1 feed entry; denialkit reads FHIR R4 records",

@@ -506,13 +506,15 @@ class Procedure(Resource):
 @attrs.frozen(repr=False)
 class Encounter(Resource):
     """Encounter: status, type codes, period and ``length`` in minutes (from seconds, minutes
-    or hours; ``length_unit_unknown`` when it holds a number in another unit)."""
+    or hours; ``length_unit_unknown`` when it holds a number in another unit, ``length_bound``
+    when it has a ``comparator``: ``>= 15 min`` is a bound, not the time taken)."""
 
     status: str | None = None
     types: tuple[Coding, ...] = ()
     period: Period | None = None
     length_minutes: Decimal | None = None
     length_unit_unknown: bool = False
+    length_bound: bool = False
 
 
 @attrs.frozen(repr=False)
@@ -846,9 +848,9 @@ _UNDATED_PERFORMED: Final = ("performedString", "performedAge", "performedRange"
 #: records write (compared in lower case).
 _UCUM_MINUTES: Final = {"s": Decimal(1) / 60, "min": Decimal(1), "h": Decimal(60)}
 _TEXT_MINUTES: Final = {
-    **{u: Decimal(1) / 60 for u in ("s", "sec", "secs", "second", "seconds")},
-    **{u: Decimal(1) for u in ("min", "mins", "minute", "minutes")},
-    **{u: Decimal(60) for u in ("h", "hr", "hrs", "hour", "hours")},
+    **{u: Decimal(1) / 60 for u in ("s", "sec", "secs", "second", "seconds", "second(s)")},
+    **{u: Decimal(1) for u in ("min", "mins", "minute", "minutes", "minute(s)", "min(s)")},
+    **{u: Decimal(60) for u in ("h", "hr", "hrs", "hour", "hours", "hour(s)", "hr(s)")},
 }
 
 
@@ -870,7 +872,9 @@ def _duration_minutes(value: object) -> tuple[Decimal | None, bool]:
 
 
 def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
-    minutes, unreadable = _duration_minutes(d.get("length"))
+    length = _dict(d.get("length"))
+    bound = length.get("comparator") is not None
+    minutes, unreadable = _duration_minutes(length) if not bound else (None, False)
     return Encounter(
         **b,
         status=_str(d.get("status")),
@@ -878,19 +882,26 @@ def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
         period=_period(d.get("period")),
         length_minutes=minutes,
         length_unit_unknown=unreadable,
+        length_bound=bound,
     )
 
 
 def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
     # the member number (v2-0203 MB) names the patient; subscriberId names the subscriber,
     # who is the patient only when they are the same person
-    member, element = None, None
+    # (an MB identifier whose period has ended, such as a Medicare number replaced by a new
+    # one, is used only when there is no other)
+    member, element, ended = None, None, True
     for i, ident in enumerate(_list(d.get("identifier"))):
         idd = _dict(ident)
         codes = _codings(idd.get("type"))
         if any(c.canonical_system == _MEMBER_TYPE and c.code == "MB" for c in codes):
-            member, element = _str(idd.get("value")), f"Coverage.identifier[{i}].value"
-            break
+            value = _str(idd.get("value"))
+            over = _str(_dict(idd.get("period")).get("end")) is not None
+            if value is not None and (member is None or (ended and not over)):
+                member, element, ended = value, f"Coverage.identifier[{i}].value", over
+            if member is not None and not ended:
+                break
     if member is None:
         member, element = _str(d.get("subscriberId")), "Coverage.subscriberId"
     return Coverage(
