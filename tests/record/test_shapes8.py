@@ -484,3 +484,44 @@ def test_an_encounter_length_with_a_comparator_is_a_bound(
     # with both ends of its period, the encounter's own time still counts
     find(bhi, "bhi-time-1")["period"]["end"] = "2026-09-02T09:20:00-04:00"
     assert facts_of(bhi).facts["care_manager_minutes"].value == 42
+
+
+# -- urn:uuid references without fullUrls --------------------------------------------------
+def test_uuid_references_in_an_export_without_full_urls(cocm: Bundle) -> None:
+    # NDJSON as older Synthea wrote it: no fullUrls, each id the uuid the references name
+    ids = {e["fullUrl"]: e["fullUrl"].removeprefix("urn:uuid:") for e in cocm["entry"]}
+    visit = {
+        "resourceType": "Encounter",
+        "id": "00000000-0000-4000-8000-0000000000e1",
+        "status": "finished",
+        "type": [{"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "99492"}]}],
+        "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"},
+        "period": {"start": "2026-09-03T10:00:00-05:00", "end": "2026-09-03T10:30:00-05:00"},
+    }
+    lines = [json.dumps(visit)]
+    for e in cocm["entry"]:
+        res = dict(e["resource"], id=ids[e["fullUrl"]])
+        if res["id"].endswith("0007"):  # cocm-time-1, logged against that visit
+            res["encounter"] = {"reference": f"urn:uuid:{visit['id']}"}
+        lines.append(json.dumps(res))
+    found = record.facts(record.read("\n".join(lines).encode()), month="2026-09")
+    # the visit's half hour is the procedure's, counted once
+    assert found.facts["care_manager_minutes"].value == 75
+    assert found.facts["care_manager_name"].value == "Dana Whitfield, LCSW"
+    assert found.facts["payer_name"].value == "Medicare Part B"
+
+
+def test_a_uuid_two_types_share_resolves_to_neither() -> None:
+    shared = "00000000-0000-4000-8000-0000000000aa"
+    lines = [
+        {"resourceType": "Practitioner", "id": shared, "name": [{"text": "A"}]},
+        {"resourceType": "Organization", "id": shared, "name": "B"},
+        {
+            "resourceType": "PractitionerRole",
+            "id": "r",
+            "practitioner": {"reference": f"urn:uuid:{shared}"},
+            "code": [{"coding": [{"system": "http://snomed.info/sct", "code": "768820003"}]}],
+        },
+    ]
+    rec = record.read("\n".join(json.dumps(r) for r in lines).encode())
+    assert [r.resolved for r in rec.references()] == [False]

@@ -126,6 +126,14 @@ class _Keys:
     def __len__(self) -> int:
         return self._count
 
+    def by_id(self, rid: str, rtype: str | None) -> str | None:
+        """The ``Type/id`` of the one resource with this id (of ``rtype``, when given); None
+        when none has it, or resources of two types do."""
+        if rtype is not None:
+            return f"{rtype}/{rid}" if rid in self._ids.get(rtype, ()) else None
+        found = [t for t, ids in self._ids.items() if rid in ids]
+        return f"{found[0]}/{rid}" if len(found) == 1 else None
+
     def __iter__(self) -> Iterator[str]:
         for rtype, ids in self._ids.items():
             for rid in ids:
@@ -305,7 +313,11 @@ class Record(RecordBase):
             inner = next((c for c in holder.contained if c.id in (text[1:], text)), None)
             return Resolution(ref, holder.key, "contained", inner)
         if text.startswith(("urn:uuid:", "urn:oid:")):
-            return Resolution(ref, holder.key, "uuid", self._target(self._full_urls.get(text)))
+            key = self._full_urls.get(text)
+            if key is None and text.startswith("urn:uuid:"):
+                # an export without fullUrls whose ids are the uuids (Synthea's NDJSON)
+                key = self._known.by_id(text[9:], ref.type)
+            return Resolution(ref, holder.key, "uuid", self._target(key))
         if "?" in text:
             return Resolution(ref, holder.key, "conditional", self._conditional(text))
         form: Form = "relative"
