@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -525,3 +526,31 @@ def test_a_uuid_two_types_share_resolves_to_neither() -> None:
     ]
     rec = record.read("\n".join(json.dumps(r) for r in lines).encode())
     assert [r.resolved for r in rec.references()] == [False]
+
+
+# -- text a UTF-16 system cut in the middle of a character ---------------------------------
+def test_a_lone_surrogate_is_read_as_the_replacement_character(
+    tmp_path: Path, bhi: Bundle, find: Find
+) -> None:
+    from denialkit.cli import main
+
+    find(bhi, "bhi-patient")["name"] = [{"family": "Nguyen", "given": ["LONE"]}]
+    find(bhi, "bhi-manager")["name"] = [{"text": "Marcus Bell LONE"}]
+    path = tmp_path / "cut.json"
+    # json.dumps would escape a str holding a surrogate the same way: "\ud83d"
+    path.write_text(json.dumps(bhi).replace("LONE", "\\ud83d"), "utf-8")
+    found = record.facts(record.read(path), month="2026-09")
+    assert found.facts["patient_name"].value == "\ufffd Nguyen"
+    assert found.facts["care_manager_name"].value == "Marcus Bell \ufffd"
+    for fmt in ("text", "json"):
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
+        err = io.StringIO()
+        code = main(
+            ["record", "facts", str(path), "--month", "2026-09", "--format", fmt],
+            stdout=out,
+            stderr=err,
+        )
+        out.flush()
+        assert code == 0, err.getvalue()
+        assert "\ufffd" in raw.getvalue().decode("utf-8") or "\\ufffd" in raw.getvalue().decode()

@@ -88,8 +88,18 @@ MAX_ITEM_DEPTH: Final = 64
 
 
 # -- tolerant element access --------------------------------------------------------------
+#: A UTF-16 surrogate: JSON may escape one alone (``"\\ud83d"``, text cut in the middle of
+#: an emoji by a system that counts UTF-16 units), which no UTF-8 output can encode.
+_SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    """A non-empty string, with a lone surrogate read as U+FFFD (the replacement character)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value.isascii() or _SURROGATE_RE.search(value) is None:
+        return value
+    return _SURROGATE_RE.sub("\ufffd", value)
 
 
 def _list(value: object) -> list[Any]:
@@ -193,8 +203,9 @@ def _ref(value: object, path: str) -> Ref | None:
         return None
     ident = None
     idd = _dict(d.get("identifier"))
-    if _str(idd.get("value")):
-        ident = (_str(idd.get("system")), idd["value"])
+    value = _str(idd.get("value"))
+    if value is not None:
+        ident = (_str(idd.get("system")), value)
     ref = Ref(path, _str(d.get("reference")), _str(d.get("display")), _str(d.get("type")), ident)
     if ref.reference is None and ref.identifier is None and ref.display is None:
         return None
@@ -273,14 +284,14 @@ def human_name(value: object) -> str | None:
     text = _str(n.get("text"))
     if text:
         return text.strip()
-    parts = [p for p in _list(n.get("prefix")) if _str(p)]
-    parts += [g for g in _list(n.get("given")) if _str(g)]
+    parts = [p for p in map(_str, _list(n.get("prefix"))) if p]
+    parts += [g for g in map(_str, _list(n.get("given"))) if g]
     family = _str(n.get("family"))
     if family:
         parts.append(family)
     if not parts:
         return None
-    suffixes = [s for s in _list(n.get("suffix")) if _str(s)]
+    suffixes = [s for s in map(_str, _list(n.get("suffix"))) if s]
     line = " ".join(parts)
     return f"{line}, {', '.join(suffixes)}" if suffixes else line
 
