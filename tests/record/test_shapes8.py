@@ -554,3 +554,17 @@ def test_a_lone_surrogate_is_read_as_the_replacement_character(
         out.flush()
         assert code == 0, err.getvalue()
         assert "\ufffd" in raw.getvalue().decode("utf-8") or "\\ufffd" in raw.getvalue().decode()
+
+
+# -- codes with the spaces of a fixed-width field ------------------------------------------
+def test_codes_with_spaces_around_them(cocm: Bundle, find: Find, facts_of: FactsOf) -> None:
+    find(cocm, "cocm-time-1")["code"]["coding"][0]["code"] = "99492 "
+    find(cocm, "phq9-2026-09-03")["code"]["coding"][0]["code"] = " 44261-6"
+    find(cocm, "cocm-depression")["code"]["coding"][0]["code"] = " F32.1 "
+    find(cocm, "cocm-plan")["category"] = []
+    found = facts_of(cocm)
+    assert found.facts["care_manager_minutes"].value == 75
+    assert found.facts["rating_scale_scores"].value == (
+        "18 on September 3, 2026 and 12 on September 28, 2026"
+    )
+    assert str(found.facts["care_plan_date"].value) == "2026-09-05"

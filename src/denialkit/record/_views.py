@@ -172,10 +172,19 @@ def _codings(concept: object) -> tuple[Coding, ...]:
     for c in concepts:
         for coding in _list(_dict(c).get("coding")):
             cd = _dict(coding)
-            system, code = _str(cd.get("system")), _str(cd.get("code"))
+            system, code = _str(cd.get("system")), _code(cd.get("code"))
             if system or code:
                 out.append(Coding(system, code))
     return tuple(out)
+
+
+def _code(value: object) -> str | None:
+    """A ``code`` without the spaces around it that FHIR forbids and some exports keep (a
+    code copied from a fixed-width field: ``"99492 "``)."""
+    code = _str(value)
+    if code is not None and (code[0] == " " or code[-1] == " "):
+        return code.strip() or None
+    return code
 
 
 @attrs.frozen
@@ -1008,7 +1017,9 @@ def _codes_in(concept: object, wanted: frozenset[str]) -> bool:
     for c in concepts:
         for coding in _list(_dict(c).get("coding")):
             code = _dict(coding).get("code")
-            if isinstance(code, str) and code in wanted:
+            if isinstance(code, str) and (
+                code in wanted or ((code[-1:] == " " or code[:1] == " ") and code.strip() in wanted)
+            ):
                 return True
     return False
 
@@ -1022,7 +1033,7 @@ def _mental_health(concept: object) -> bool:
         if (
             canonical_system(cd.get("system")) in ICD10_SYSTEMS
             and isinstance(code, str)
-            and code[:1] in ("F", "f")
+            and code.lstrip()[:1] in ("F", "f")
         ):
             return True
     return False
