@@ -568,3 +568,97 @@ def test_codes_with_spaces_around_them(cocm: Bundle, find: Find, facts_of: Facts
         "18 on September 3, 2026 and 12 on September 28, 2026"
     )
     assert str(found.facts["care_plan_date"].value) == "2026-09-05"
+
+
+# -- questionnaire responses whose form codes the items ------------------------------------
+LOINC = "http://loinc.org"
+GAD7_FORM = {
+    "resourceType": "Questionnaire",
+    "id": "gad7-form",
+    "url": "https://ehr.example/Questionnaire/gad7",
+    "version": "3",
+    "status": "active",
+    "item": [
+        {
+            "linkId": "g",
+            "type": "group",
+            "item": [
+                {"linkId": "q1", "type": "choice"},
+                {"linkId": "t", "type": "integer", "code": [{"system": LOINC, "code": "70274-6"}]},
+            ],
+        }
+    ],
+}
+BOTH_GAD7 = "14 on September 2, 2026 and 9 on September 24, 2026"
+
+
+def _answered(bhi: Bundle, find: Find, form_ref: str, *, form: bool = True) -> Bundle:
+    """The GAD-7 response with linkIds that say nothing (as many EHRs' forms have)."""
+    response = find(bhi, "gad7-2026-09-24")
+    response["questionnaire"] = form_ref
+    response["item"] = [
+        {
+            "linkId": "g",
+            "item": [
+                {"linkId": "q1", "answer": [{"valueInteger": 3}]},
+                {"linkId": "t", "answer": [{"valueInteger": 9}]},
+            ],
+        }
+    ]
+    if form:
+        bhi["entry"].append({"resource": copy.deepcopy(GAD7_FORM)})
+    return bhi
+
+
+@pytest.mark.parametrize(
+    "form_ref",
+    [
+        "https://ehr.example/Questionnaire/gad7",
+        "https://ehr.example/Questionnaire/gad7|3",
+        "Questionnaire/gad7-form",
+        "https://ehr.example/fhir/Questionnaire/gad7-form",
+    ],
+)
+def test_a_total_the_questionnaire_codes_is_a_score(
+    bhi: Bundle, find: Find, facts_of: FactsOf, form_ref: str
+) -> None:
+    scores = facts_of(_answered(bhi, find, form_ref)).facts["rating_scale_scores"]
+    assert scores.value == BOTH_GAD7
+    assert scores.sources[1].resource == "QuestionnaireResponse/gad7-2026-09-24"
+    assert scores.sources[1].path == "QuestionnaireResponse.item[0].item[1].answer[0].valueInteger"
+
+
+@pytest.mark.parametrize(
+    ("form_ref", "form"),
+    [
+        ("https://ehr.example/Questionnaire/gad7", False),  # the form is not in the record
+        ("https://ehr.example/Questionnaire/gad7|2", True),  # another version of it
+        ("https://ehr.example/Questionnaire/phq9", True),  # another form
+    ],
+)
+def test_without_its_form_an_answer_is_not_a_score(
+    bhi: Bundle, find: Find, facts_of: FactsOf, form_ref: str, form: bool
+) -> None:
+    found = facts_of(_answered(bhi, find, form_ref, form=form))
+    assert found.facts["rating_scale_scores"].value == "14 on September 2, 2026"
+
+
+def test_a_modifier_on_the_coded_answer_sets_the_response_aside(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    bundle = _answered(bhi, find, "https://ehr.example/Questionnaire/gad7")
+    find(bundle, "gad7-2026-09-24")["item"][0]["item"][1]["modifierExtension"] = MODIFIER
+    found = facts_of(bundle)
+    assert found.facts["rating_scale_scores"].value == "14 on September 2, 2026"
+    assert "has a modifierExtension, which may change its meaning; not used" in _messages(
+        found, "rating_scale_scores"
+    )
+
+
+def test_a_response_item_coded_with_plain_codings(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    item = find(bhi, "gad7-2026-09-24")["item"][1]
+    item["linkId"] = "total"
+    item["code"] = [{"system": LOINC, "code": "70274-6"}]  # Codings, as Questionnaire.item has
+    assert facts_of(bhi).facts["rating_scale_scores"].value == BOTH_GAD7

@@ -42,6 +42,7 @@ __all__ = [
     "Practitioner",
     "PractitionerRole",
     "Procedure",
+    "Questionnaire",
     "QuestionnaireResponse",
     "Ref",
     "Resource",
@@ -172,6 +173,21 @@ def _codings(concept: object) -> tuple[Coding, ...]:
     for c in concepts:
         for coding in _list(_dict(c).get("coding")):
             cd = _dict(coding)
+            system, code = _str(cd.get("system")), _code(cd.get("code"))
+            if system or code:
+                out.append(Coding(system, code))
+    return tuple(out)
+
+
+def _item_codings(value: object) -> tuple[Coding, ...]:
+    """``Questionnaire.item.code``, a list of Codings (some forms write CodeableConcepts
+    there instead, which are read too)."""
+    out: list[Coding] = []
+    for c in _list(value):
+        cd = _dict(c)
+        if "coding" in cd:
+            out += _codings(cd)
+        else:
             system, code = _str(cd.get("system")), _code(cd.get("code"))
             if system or code:
                 out.append(Coding(system, code))
@@ -504,12 +520,32 @@ class ScoreItem:
 @attrs.frozen(repr=False)
 class QuestionnaireResponse(Resource):
     """QuestionnaireResponse: status, date authored, the answers that are scale totals, and
-    how many scale-total answers hold no number (``unread``)."""
+    how many scale-total answers hold no number (``unread``).
+
+    ``questionnaire`` is the canonical of the form it answers, and ``numbers`` its other
+    numeric answers (``ScoreItem`` with the ``linkId`` in place of a LOINC code): when the
+    record holds that Questionnaire and it codes an item as a scale total, the answer there
+    is a score.
+    """
 
     status: str | None = None
     authored: FhirDate | None = None
     scores: tuple[ScoreItem, ...] = ()
     unread: int = 0
+    questionnaire: str | None = None
+    numbers: tuple[ScoreItem, ...] = ()
+    numbers_modified: frozenset[str] = frozenset()
+
+
+@attrs.frozen(repr=False)
+class Questionnaire(Resource):
+    """Questionnaire: its canonical ``url`` and ``version`` (``form_version``), and the
+    ``linkId`` of each item coded (``Questionnaire.item.code``) as a scale total, with that
+    LOINC code."""
+
+    url: str | None = None
+    form_version: str | None = None
+    scale_links: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(repr=False)
@@ -797,10 +833,14 @@ def _component_scores(components: object) -> Iterator[ScoreItem]:
                 yield ScoreItem(loinc, value, f"component[{i}].{element}")
 
 
-def _score_items(items: object, modified: list[bool]) -> Iterator[ScoreItem | None]:
+def _score_items(
+    items: object, modified: list[bool], numbers: list[ScoreItem], changed: set[str]
+) -> Iterator[ScoreItem | None]:
     """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH); None for a
     scale-total answer that holds no number (a coding, a word). ``modified`` gains True when
-    a scale-total item or its answer carries a modifierExtension."""
+    a scale-total item or its answer carries a modifierExtension. The numeric answers of
+    other items go to ``numbers`` (keyed by linkId; ``changed`` names those with a
+    modifierExtension), for a Questionnaire that codes the item to tell."""
     stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
     while stack:
         level, path, depth = stack.pop()
@@ -810,12 +850,15 @@ def _score_items(items: object, modified: list[bool]) -> Iterator[ScoreItem | No
             item = _dict(it)
             here = f"{path}[{i}]"
             link = _str(item.get("linkId")) or ""
-            codes = {c.code for c in _codings(item.get("code")) if c.canonical_system == LOINC}
+            codes = {c.code for c in _item_codings(item.get("code")) if c.canonical_system == LOINC}
             loinc = next(
                 (c for c in SCALE_LOINC if c in codes or link.rsplit("/", 1)[-1] == c), None
             )
-            if loinc is not None and (_modifies(item) or _modifies(item.get("answer"))):
+            mod = "answer" in item and (_modifies(item) or _modifies(item.get("answer")))
+            if loinc is not None and mod:
                 modified.append(True)
+            elif mod and link:
+                changed.add(link)
             for j, ans in enumerate(_list(item.get("answer"))):
                 a = _dict(ans)
                 if loinc is not None:
@@ -824,6 +867,10 @@ def _score_items(items: object, modified: list[bool]) -> Iterator[ScoreItem | No
                         yield ScoreItem(loinc, value, f"{here}.answer[{j}].{element}")
                     else:
                         yield None
+                elif link and ("valueInteger" in a or "valueDecimal" in a or "valueQuantity" in a):
+                    value, element = _value(a)
+                    if value is not None and element is not None:
+                        numbers.append(ScoreItem(link, value, f"{here}.answer[{j}].{element}"))
                 if "item" in a:
                     stack.append((a.get("item"), f"{here}.answer[{j}].item", depth + 1))
             if "item" in item:
@@ -832,7 +879,9 @@ def _score_items(items: object, modified: list[bool]) -> Iterator[ScoreItem | No
 
 def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> QuestionnaireResponse:
     modified: list[bool] = []
-    found = list(_score_items(d.get("item"), modified))
+    numbers: list[ScoreItem] = []
+    changed: set[str] = set()
+    found = list(_score_items(d.get("item"), modified, numbers, changed))
     b["modified"] = b["modified"] or bool(modified)
     return QuestionnaireResponse(
         **b,
@@ -840,6 +889,39 @@ def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> Question
         authored=FhirDate.parse(d.get("authored")),
         scores=tuple(i for i in found if i is not None),
         unread=sum(1 for i in found if i is None),
+        questionnaire=_str(d.get("questionnaire")),
+        numbers=tuple(numbers),
+        numbers_modified=frozenset(changed),
+    )
+
+
+def _questionnaire(d: Mapping[str, Any], b: dict[str, Any]) -> Questionnaire:
+    links: dict[str, str] = {}
+    stack: list[tuple[object, int]] = [(d.get("item"), 0)]
+    while stack:
+        level, depth = stack.pop()
+        if depth > MAX_ITEM_DEPTH:
+            continue
+        for it in _list(level):
+            item = _dict(it)
+            link = _str(item.get("linkId"))
+            loinc = next(
+                (
+                    c.code
+                    for c in _item_codings(item.get("code"))
+                    if c.canonical_system == LOINC and c.code in SCALE_LOINC
+                ),
+                None,
+            )
+            if link is not None and loinc is not None:
+                links.setdefault(link, loinc)
+            if "item" in item:
+                stack.append((item.get("item"), depth + 1))
+    return Questionnaire(
+        **b,
+        url=_str(d.get("url")),
+        form_version=_str(d.get("version")),
+        scale_links=tuple(links.items()),
     )
 
 
@@ -1002,6 +1084,7 @@ _BUILDERS: Final[dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Resourc
     "Condition": _condition,
     "Observation": _observation,
     "QuestionnaireResponse": _questionnaire_response,
+    "Questionnaire": _questionnaire,
     "Procedure": _procedure,
     "Encounter": _encounter,
     "Coverage": _coverage,
