@@ -662,3 +662,33 @@ def test_a_response_item_coded_with_plain_codings(
     item["linkId"] = "total"
     item["code"] = [{"system": LOINC, "code": "70274-6"}]  # Codings, as Questionnaire.item has
     assert facts_of(bhi).facts["rating_scale_scores"].value == BOTH_GAD7
+
+
+# -- resource types in another case -------------------------------------------------------
+@pytest.mark.parametrize("written", ["consent", "CONSENT", " Consent"])
+def test_a_type_written_in_another_case_is_read_with_a_note(
+    bhi: Bundle, find: Find, facts_of: FactsOf, written: str
+) -> None:
+    find(bhi, "bhi-consent")["resourceType"] = written
+    rec = record.read(json.dumps(bhi).encode())
+    assert rec.get("Consent/bhi-consent") is not None
+    assert [n.message for n in rec.notes] == [
+        "entry 1: resourceType Consent is written in another case; read as Consent"
+    ]
+    found = record.facts(rec, month="2026-09")
+    assert str(found.facts["consent_date"].value) == "2026-08-28"
+    assert found.notes[0].message == rec.notes[0].message
+
+
+def test_a_bundle_type_in_lower_case_and_types_not_read_still_checked() -> None:
+    rec = record.read(
+        b'{"resourceType": "bundle", "entry": [{"resource": '
+        b'{"resourceType": "patient", "id": "p"}}]}'
+    )
+    assert rec.patients() == ("Patient/p",)
+    assert len(rec.notes) == 2
+    with pytest.raises(RecordError, match="entry 0: not a FHIR resource type"):
+        record.read(
+            b'{"resourceType": "Bundle", "entry": [{"resource": '
+            b'{"resourceType": "diagnosticReport"}}]}'
+        )

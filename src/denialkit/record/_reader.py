@@ -13,7 +13,7 @@ from denialkit.exceptions import RecordError
 from ._facts import Note
 from ._json import MAX_DEPTH, loads
 from ._record import OLD_TYPES, Record
-from ._views import Resource, build, build_contained, wanted
+from ._views import VIEW_TYPES, Resource, build, build_contained, wanted
 
 __all__ = ["MAX_BYTES", "Readable", "read"]
 
@@ -34,6 +34,9 @@ _LINE_SUFFIXES: Final = (".ndjson", ".jsonl")
 #: server sent it) is read whatever its name.
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 _ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
+#: The types denialkit reads, by their names in lower case: one written in another case is
+#: read as the type it names.
+_CASED: Final = {t.lower(): t for t in (*VIEW_TYPES, "Bundle", "OperationOutcome")}
 #: OperationOutcome severities that say the answer is not whole.
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
 
@@ -52,6 +55,7 @@ class _Loader:
     def __init__(self, record: Record) -> None:
         self.record = record
         self._good_types: set[str] = set()
+        self._miscased: set[str] = set()
         self.notes: list[Note] = []
         #: resources read that are not OperationOutcomes, and whether an outcome failed
         self.resources = 0
@@ -140,6 +144,20 @@ class _Loader:
             )
         if rtype in self._good_types:
             return rtype
+        proper = _CASED.get(rtype.strip().lower())
+        if proper is not None and proper != rtype:
+            # a type denialkit reads, written in another case (``consent``, ``CONSENT``):
+            # read as that type, and said once for each spelling
+            obj["resourceType"] = proper
+            if rtype not in self._miscased:
+                self._miscased.add(rtype)
+                self.note(
+                    f"resourceType {proper} is written in another case; read as {proper}",
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
+            return self._check(obj, file=file, line=line, entry=entry)
         if not _TYPE_RE.fullmatch(rtype):
             raise RecordError("not a FHIR resource type", file=file, line=line, entry=entry)
         if rtype in OLD_TYPES:
