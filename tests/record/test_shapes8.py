@@ -692,3 +692,15 @@ def test_a_bundle_type_in_lower_case_and_types_not_read_still_checked() -> None:
             b'{"resourceType": "Bundle", "entry": [{"resource": '
             b'{"resourceType": "diagnosticReport"}}]}'
         )
+
+
+def test_an_indented_bundle_saved_as_ndjson_is_read(tmp_path: Path, bhi: Bundle) -> None:
+    path = tmp_path / "everything.ndjson"
+    path.write_text(json.dumps(bhi, indent=2), "utf-8")
+    assert (
+        record.facts(record.read(path), month="2026-09").facts["care_manager_minutes"].value == 37
+    )
+    broken = tmp_path / "broken.ndjson"
+    broken.write_text('{"resourceType": "Patient", "id":\n"p"}\n', "utf-8")
+    with pytest.raises(RecordError, match=r"broken\.ndjson, line 1: not valid JSON"):
+        record.read(broken)

@@ -364,7 +364,9 @@ def _stream(
         try:
             parsed = loads(first, file=file, line=first_no)
         except RecordError:
-            if ndjson:
+            # a file named .ndjson that holds one indented JSON document (a Bundle saved
+            # under the wrong name) opens with a lone brace: it is read whole
+            if ndjson and first.strip().lstrip(b"\xef\xbb\xbf") not in (b"{", b"["):
                 raise
             parsed = None
     if parsed is not None:
