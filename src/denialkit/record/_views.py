@@ -1101,7 +1101,7 @@ def _codes_in(concept: object, wanted: frozenset[str]) -> bool:
         for coding in _list(_dict(c).get("coding")):
             code = _dict(coding).get("code")
             if isinstance(code, str) and (
-                code in wanted or ((code[-1:] == " " or code[:1] == " ") and code.strip() in wanted)
+                code in wanted or (" " in code and code.strip() in wanted)
             ):
                 return True
     return False
