@@ -393,15 +393,22 @@ def _stream(
 
 
 def _stream_any(
-    fh: IO[bytes], loader: _Loader, file: str | None, *, max_bytes: int, ndjson: bool
+    fh: IO[bytes],
+    loader: _Loader,
+    file: str | None,
+    *,
+    max_bytes: int,
+    ndjson: bool,
+    head: bytes | None = None,
 ) -> None:
     """:func:`_stream` of a file that may be gzip-compressed, whatever its name says (told by
-    its first two bytes; ``fh`` must be able to ``peek``, as a buffered file can)."""
+    its first two bytes: ``head``, else what ``fh.peek`` shows, as a buffered file can)."""
     import gzip
     import zlib
 
-    peek = getattr(fh, "peek", None)
-    head = peek(2)[:2] if peek is not None else b""
+    if head is None:
+        peek = getattr(fh, "peek", None)
+        head = peek(2)[:2] if peek is not None else b""
     try:
         if head == _GZIP_MAGIC:
             with gzip.GzipFile(fileobj=fh, mode="rb") as unpacked:
@@ -481,8 +488,10 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
     if isinstance(source, (bytes, bytearray, memoryview)):
         import io
 
-        buffered = io.BufferedReader(io.BytesIO(bytes(source)))
-        _stream_any(buffered, loader, None, max_bytes=max_bytes, ndjson=False)
+        data = bytes(source)
+        _stream_any(
+            io.BytesIO(data), loader, None, max_bytes=max_bytes, ndjson=False, head=data[:2]
+        )
     elif isinstance(source, (str, os.PathLike)):
         if not str(source).strip():
             raise RecordError("the path is empty")
