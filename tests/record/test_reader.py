@@ -234,7 +234,7 @@ def test_wrong_sources(source: object, exc: type[Exception], match: str) -> None
 
 
 def test_a_folder_without_ndjson(tmp_path: Path) -> None:
-    with pytest.raises(RecordError, match=r"no \.ndjson files"):
+    with pytest.raises(RecordError, match=r"no \.ndjson or \.json files"):
         record.read(tmp_path)
 
 

@@ -24,14 +24,22 @@ __all__ = ["FhirDate", "Month"]
 
 Precision = Literal["year", "month", "day", "time"]
 
-# FHIR R4 date / dateTime / instant grammar (the time part is optional; seconds may be absent
-# in real data, so they are accepted too)
+# FHIR R4 date / dateTime / instant grammar (the time part is optional). Real data also
+# leaves out the seconds, or writes the zone without its colon (+0000, as Java's formats
+# do); both are accepted. A leap second (:60), which FHIR allows, is read as :59.
 _DATE_RE: Final = re.compile(
     r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})"
-    r"(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?)?"
+    r"(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?"
 )
 
-_ZONE_RE: Final = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
+_ZONE_RE: Final = re.compile(r"(Z|[+-][0-9]{2}:?[0-9]{2})$")
+_LEAP_RE: Final = re.compile(r"(T[0-9]{2}:[0-9]{2}):60")
+
+
+def _iso(text: str) -> str:
+    """A FHIR date-time as :meth:`datetime.fromisoformat` reads it: a leap second becomes
+    the second before it (the only second a FHIR value may have that a datetime cannot)."""
+    return _LEAP_RE.sub(r"\1:59", text) if ":60" in text else text
 
 
 @attrs.frozen(order=False)
@@ -77,7 +85,7 @@ class FhirDate:
                 return cls(value, "day", d, d)
             moment = None
             if m.group(7) is not None:
-                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                moment = datetime.fromisoformat(_iso(value).replace("Z", "+00:00"))
             return cls(value, "time", d, d, moment)
         except ValueError:
             return None
@@ -87,7 +95,7 @@ class FhirDate:
         """The date and time as written, without a zone (None without a time of day)."""
         if self.precision != "time":
             return None
-        return datetime.fromisoformat(_ZONE_RE.sub("", self.text))
+        return datetime.fromisoformat(_iso(_ZONE_RE.sub("", self.text)))
 
     @property
     def day(self) -> date | None:

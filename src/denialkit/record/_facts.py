@@ -23,7 +23,7 @@ from ._dates import FhirDate, Month, spoken
 if TYPE_CHECKING:
     from ._record import Record
 from ._views import (
-    ICD10CM,
+    ICD10_SYSTEMS,
     LOINC,
     NUCC,
     SCALE_LOINC,
@@ -44,6 +44,7 @@ from ._views import (
     Practitioner,
     PractitionerRole,
     Procedure,
+    Questionnaire,
     QuestionnaireResponse,
     Ref,
     Resource,
@@ -417,7 +418,7 @@ class _Reader:
                 and self.unusable(target) is None
                 and not target.refuted
                 and any(
-                    c.canonical_system == ICD10CM and (c.code or "").upper().startswith("F")
+                    c.canonical_system in ICD10_SYSTEMS and (c.code or "").upper().startswith("F")
                     for c in target.codes
                 )
             ):
@@ -497,7 +498,8 @@ class _Reader:
             assert isinstance(q, QuestionnaireResponse)
             if q.unread:
                 self.note(fact, q.key, "a scale total answer holds no number; not used")
-            if not q.scores:
+            scores = q.scores + self._coded_by_form(q)
+            if not scores:
                 continue
             if q.status not in _DONE_RESPONSE:
                 self.note(
@@ -509,7 +511,7 @@ class _Reader:
             if q.authored is None:
                 self.note(fact, q.key, "has no date authored")
                 continue
-            for item in q.scores:
+            for item in scores:
                 scale = SCALES[item.loinc]
                 if not self._in_range(item.loinc, item.value, q.key):
                     continue
@@ -528,6 +530,45 @@ class _Reader:
                     )
                 )
         return out
+
+    def _coded_by_form(self, q: QuestionnaireResponse) -> tuple[ScoreItem, ...]:
+        """The numeric answers of a response at the items its Questionnaire (when the record
+        holds it) codes as a scale total: the response names its items by ``linkId`` only."""
+        if not q.numbers or q.questionnaire is None:
+            return ()
+        links: dict[str, str | None] = {}
+        for form in self._forms(q.questionnaire):
+            for link, loinc in form.scale_links:
+                # two versions of the form that code an item differently: it is neither
+                links[link] = loinc if links.get(link, loinc) == loinc else None
+        found = []
+        for item in q.numbers:
+            scale = links.get(item.loinc)
+            if scale is None:
+                continue
+            if item.loinc in q.numbers_modified:
+                self.note(
+                    "rating_scale_scores",
+                    q.key,
+                    "has a modifierExtension, which may change its meaning; not used",
+                )
+                return ()
+            found.append(ScoreItem(scale, item.value, item.path))
+        return tuple(found)
+
+    def _forms(self, canonical: str) -> list[Questionnaire]:
+        """The Questionnaires a response's ``questionnaire`` names: by ``url`` (and
+        ``|version`` when given), or as a reference ``Questionnaire/id`` (also absolute)."""
+        url, bar, version = canonical.partition("|")
+        forms = []
+        for form in self.record.of_type(Questionnaire):
+            if self.unusable(form) is not None:
+                continue
+            by_url = form.url == url and (not bar or form.form_version == version)
+            by_key = bool(form.id) and (url == form.key or url.endswith("/" + form.key))
+            if by_url or by_key:
+                forms.append(form)
+        return forms
 
     def _in_range(self, loinc: str, value: Decimal, key: str) -> bool:
         """Whether a total is a whole number the scale can give (PHQ-9 0-27, GAD-7 0-21,
@@ -640,6 +681,8 @@ class _Reader:
             span, path = e.length_minutes, "Encounter.length"
             if e.length_unit_unknown:
                 self.note(name, e.key, "Encounter.length is in a unit other than s, min or h")
+            if e.length_bound:
+                self.note(name, e.key, "Encounter.length is a bound (it has a comparator)")
             if span is None:
                 span, path = self._span(e.period), "Encounter.period"
             if not self._usable(span, e.key):
@@ -763,6 +806,12 @@ class _Reader:
                 "patient_birth_date",
                 p.birth_date.day,
                 [Source(p.key, "Patient.birthDate", "patient", p.birth_date)],
+            )
+        elif p.birth_date is not None:
+            # a year or a month only (FHIR allows it, some exports mask the day): a claim
+            # needs the day, which is not padded in
+            self.note(
+                "patient_birth_date", p.key, f"birthDate gives only the {p.birth_date.precision}"
             )
 
     def coverage(self) -> None:

@@ -13,7 +13,7 @@ from denialkit.exceptions import RecordError
 from ._facts import Note
 from ._json import MAX_DEPTH, loads
 from ._record import OLD_TYPES, Record
-from ._views import build, wanted
+from ._views import VIEW_TYPES, Resource, build, build_contained, wanted
 
 __all__ = ["MAX_BYTES", "Readable", "read"]
 
@@ -30,7 +30,13 @@ Readable: TypeAlias = (
 _TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
 #: File names of one JSON value a line: NDJSON, and JSON Lines (the same format, another name)
 _LINE_SUFFIXES: Final = (".ndjson", ".jsonl")
+#: The first bytes of a gzip stream: a file saved still compressed (a download kept as the
+#: server sent it) is read whatever its name.
+_GZIP_MAGIC: Final = b"\x1f\x8b"
 _ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
+#: The types denialkit reads, by their names in lower case: one written in another case is
+#: read as the type it names.
+_CASED: Final = {t.lower(): t for t in (*VIEW_TYPES, "Bundle", "OperationOutcome")}
 #: OperationOutcome severities that say the answer is not whole.
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
 
@@ -49,6 +55,7 @@ class _Loader:
     def __init__(self, record: Record) -> None:
         self.record = record
         self._good_types: set[str] = set()
+        self._miscased: set[str] = set()
         self.notes: list[Note] = []
         #: resources read that are not OperationOutcomes, and whether an outcome failed
         self.resources = 0
@@ -124,11 +131,33 @@ class _Loader:
             )
         rtype = obj.get("resourceType")
         if not isinstance(rtype, str):
+            if isinstance(obj.get("output"), list) and "transactionTime" in obj:
+                raise RecordError(
+                    "a bulk data export manifest, not a resource; read the folder or the "
+                    "files that hold the exported NDJSON",
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
             raise RecordError(
                 "not a FHIR resource (no resourceType)", file=file, line=line, entry=entry
             )
         if rtype in self._good_types:
             return rtype
+        proper = _CASED.get(rtype.strip().lower())
+        if proper is not None and proper != rtype:
+            # a type denialkit reads, written in another case (``consent``, ``CONSENT``):
+            # read as that type, and said once for each spelling
+            obj["resourceType"] = proper
+            if rtype not in self._miscased:
+                self._miscased.add(rtype)
+                self.note(
+                    f"resourceType {proper} is written in another case; read as {proper}",
+                    file=file,
+                    line=line,
+                    entry=entry,
+                )
+            return self._check(obj, file=file, line=line, entry=entry)
         if not _TYPE_RE.fullmatch(rtype):
             raise RecordError("not a FHIR resource type", file=file, line=line, entry=entry)
         if rtype in OLD_TYPES:
@@ -148,7 +177,9 @@ class _Loader:
         while stack:
             b, depth, at = stack.pop()
             self._links(b, file=file, line=line, entry=at)
-            entries = b.get("entry", [])
+            entries = b.get("entry")
+            if entries is None:  # absent, or null as some serialisers write an absent list
+                entries = []
             if not isinstance(entries, list):
                 raise RecordError("Bundle.entry is not a list", file=file, line=line)
             # a history Bundle lists the newest version of a resource first (a deletion is
@@ -157,11 +188,13 @@ class _Loader:
             for e in entries:
                 n = count
                 count += 1
+                if e is None:
+                    continue  # a null entry holds nothing
                 if not isinstance(e, dict):
                     raise RecordError(
                         "a Bundle entry is not an object", file=file, line=line, entry=n
                     )
-                if "resource" not in e:
+                if e.get("resource") is None:  # absent, or written as null
                     if "content" in e:
                         raise RecordError(
                             "a DSTU1 feed entry; denialkit reads FHIR R4 records",
@@ -208,6 +241,11 @@ class _Loader:
                 rid = res.get("id")
                 rtype = res["resourceType"]
                 self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
+                if "contained" in res:  # a report holding the scores it reports
+                    holder = Resource(
+                        rtype, rid if isinstance(rid, str) else None, full_url=full_url
+                    )
+                    self.record._add_contained(build_contained(res, holder.key))
                 return
             view = build(res, full_url=full_url)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
@@ -215,6 +253,8 @@ class _Loader:
                 "a resource could not be read", file=file, line=line, entry=entry
             ) from None
         self.record._add(view, full_url)
+        if view.contained:
+            self.record._add_contained(view.contained)
 
 
 def _deleted(request: object) -> str:
@@ -324,7 +364,9 @@ def _stream(
         try:
             parsed = loads(first, file=file, line=first_no)
         except RecordError:
-            if ndjson:
+            # a file named .ndjson that holds one indented JSON document (a Bundle saved
+            # under the wrong name) opens with a lone brace: it is read whole
+            if ndjson and first.strip().lstrip(b"\xef\xbb\xbf") not in (b"{", b"["):
                 raise
             parsed = None
     if parsed is not None:
@@ -350,23 +392,47 @@ def _stream(
     loader.top(loads(data, file=file), file=file, line=None)
 
 
-def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
-    """Read one file; a name ending in ``.gz`` is gzip-compressed (as bulk exports may be)."""
+def _stream_any(
+    fh: IO[bytes],
+    loader: _Loader,
+    file: str | None,
+    *,
+    max_bytes: int,
+    ndjson: bool,
+    head: bytes | None = None,
+) -> None:
+    """:func:`_stream` of a file that may be gzip-compressed, whatever its name says (told by
+    its first two bytes: ``head``, else what ``fh.peek`` shows, as a buffered file can)."""
     import gzip
     import zlib
 
+    if head is None:
+        peek = getattr(fh, "peek", None)
+        head = peek(2)[:2] if peek is not None else b""
+    try:
+        if head == _GZIP_MAGIC:
+            with gzip.GzipFile(fileobj=fh, mode="rb") as unpacked:
+                _stream(
+                    cast("IO[bytes]", unpacked), loader, file, max_bytes=max_bytes, ndjson=ndjson
+                )
+        else:
+            _stream(fh, loader, file, max_bytes=max_bytes, ndjson=ndjson)
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise RecordError("not a whole gzip file (truncated or damaged)", file=file) from None
+
+
+def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
+    """Read one file, gzip-compressed or not (as bulk exports may be: a name ending in
+    ``.gz``, or a compressed download saved under its plain name)."""
     name = _name(path)
-    packed = name.endswith(".gz")
     ndjson = name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
     try:
-        with gzip.open(path, "rb") if packed else open(path, "rb") as fh:
-            _stream(cast("IO[bytes]", fh), loader, name, max_bytes=max_bytes, ndjson=ndjson)
+        with open(path, "rb") as fh:
+            _stream_any(fh, loader, name, max_bytes=max_bytes, ndjson=ndjson)
     except RecordError:
         raise
     except IsADirectoryError:
         raise RecordError("is a folder, expected a file", file=name) from None
-    except (EOFError, zlib.error, gzip.BadGzipFile):
-        raise RecordError("not a whole gzip file (truncated or damaged)", file=name) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise RecordError(f"cannot read the file ({reason})", file=name) from None
@@ -375,6 +441,18 @@ def _open(path: str | os.PathLike[str], loader: _Loader, max_bytes: int) -> str:
 
 def _is_ndjson(path: Path) -> bool:
     return path.name.removesuffix(".gz").endswith(_LINE_SUFFIXES)
+
+
+def _is_json(path: Path) -> bool:
+    return path.name.removesuffix(".gz").endswith(".json") and path.is_file()
+
+
+def _folder_files(path: Path) -> list[Path]:
+    """The files of a folder that hold the record: its NDJSON files (a bulk export, whose
+    ``manifest.json`` is not part of the record), else its JSON files (a folder of Bundles,
+    one a patient, as Synthea writes them)."""
+    entries = sorted(path.iterdir())
+    return [p for p in entries if _is_ndjson(p)] or [p for p in entries if _is_json(p)]
 
 
 def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
@@ -387,8 +465,9 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
               ``document``...) or a single resource, as JSON;
             - a path to an ``.ndjson`` file, read line by line;
             - a path to a bulk-export folder: every ``*.ndjson`` (or ``*.jsonl``) file in it,
-              also gzip-compressed (``*.ndjson.gz``), in name order;
-            - any of these files gzip-compressed, named ``*.gz``;
+              also gzip-compressed (``*.ndjson.gz``), in name order; a folder without them
+              is read as its ``*.json`` files (one Bundle a patient, as Synthea writes);
+            - any of these files gzip-compressed (named ``*.gz`` or not: the content says);
             - a list of paths (NDJSON files, or JSON files);
             - ``bytes`` holding JSON or NDJSON;
             - a binary file object.
@@ -409,7 +488,10 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
     if isinstance(source, (bytes, bytearray, memoryview)):
         import io
 
-        _stream(io.BytesIO(bytes(source)), loader, None, max_bytes=max_bytes, ndjson=False)
+        data = bytes(source)
+        _stream_any(
+            io.BytesIO(data), loader, None, max_bytes=max_bytes, ndjson=False, head=data[:2]
+        )
     elif isinstance(source, (str, os.PathLike)):
         if not str(source).strip():
             raise RecordError("the path is empty")
@@ -419,9 +501,9 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         except (OSError, ValueError):  # a name too long, or with a NUL: _open() says so
             folder = False
         if folder:
-            files = sorted(p for p in path.iterdir() if _is_ndjson(p))
+            files = _folder_files(path)
             if not files:
-                raise RecordError("the folder holds no .ndjson files", file=path.name)
+                raise RecordError("the folder holds no .ndjson or .json files", file=path.name)
             names += [_open(p, loader, max_bytes) for p in files]
         else:
             names.append(_open(path, loader, max_bytes))
@@ -431,12 +513,12 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
         probe = source.read(0)
         if not isinstance(probe, bytes):
             raise TypeError("read() needs a binary file object (open the file with 'rb')")
-        _stream(
+        _stream_any(
             cast("IO[bytes]", source),
             loader,
             name,
             max_bytes=max_bytes,
-            ndjson=bool(name and name.endswith(_LINE_SUFFIXES)),
+            ndjson=bool(name and name.removesuffix(".gz").endswith(_LINE_SUFFIXES)),
         )
         if name:
             names.append(name)

@@ -126,6 +126,14 @@ class _Keys:
     def __len__(self) -> int:
         return self._count
 
+    def by_id(self, rid: str, rtype: str | None) -> str | None:
+        """The ``Type/id`` of the one resource with this id (of ``rtype``, when given); None
+        when none has it, or resources of two types do."""
+        if rtype is not None:
+            return f"{rtype}/{rid}" if rid in self._ids.get(rtype, ()) else None
+        found = [t for t, ids in self._ids.items() if rid in ids]
+        return f"{found[0]}/{rid}" if len(found) == 1 else None
+
     def __iter__(self) -> Iterator[str]:
         for rtype, ids in self._ids.items():
             for rid in ids:
@@ -237,11 +245,26 @@ class Record(RecordBase):
         if type(view) is Resource:
             return  # known by key and identifiers only
         old = self._index.get(key)
+        if old is not None and view.older_than(old):
+            return  # an older version met after a newer one (two exports read together)
         self._index[key] = view
         bucket = self._by_type.setdefault(view.type, [])
         if old is not None:
             bucket.remove(old)  # a later copy of the same resource replaces the earlier one
         bucket.append(view)
+
+    def _add_contained(self, views: Iterable[Resource]) -> None:
+        """Contained resources that are about the patient (a score an Observation inside a
+        DiagnosticReport holds): viewed under their holder's key, so facts can come from
+        them; references reach them only from inside their holder, as FHIR has it."""
+        for view in views:
+            if view.type in SUBJECT_ELEMENTS and type(view) is not Resource:
+                old = self._index.get(view.key)
+                self._index[view.key] = view
+                bucket = self._by_type.setdefault(view.type, [])
+                if old is not None:
+                    bucket.remove(old)
+                bucket.append(view)
 
     # -- reading -------------------------------------------------------------------------
     @tolerant
@@ -290,7 +313,11 @@ class Record(RecordBase):
             inner = next((c for c in holder.contained if c.id in (text[1:], text)), None)
             return Resolution(ref, holder.key, "contained", inner)
         if text.startswith(("urn:uuid:", "urn:oid:")):
-            return Resolution(ref, holder.key, "uuid", self._target(self._full_urls.get(text)))
+            key = self._full_urls.get(text)
+            if key is None and text.startswith("urn:uuid:"):
+                # an export without fullUrls whose ids are the uuids (Synthea's NDJSON)
+                key = self._known.by_id(text[9:], ref.type)
+            return Resolution(ref, holder.key, "uuid", self._target(key))
         if "?" in text:
             return Resolution(ref, holder.key, "conditional", self._conditional(text))
         form: Form = "relative"

@@ -42,6 +42,7 @@ __all__ = [
     "Practitioner",
     "PractitionerRole",
     "Procedure",
+    "Questionnaire",
     "QuestionnaireResponse",
     "Ref",
     "Resource",
@@ -54,6 +55,10 @@ Identifier: TypeAlias = tuple[str | None, str]
 LOINC: Final = "http://loinc.org"
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
+#: WHO ICD-10, which some US exports name for ICD-10-CM codes; its chapter V (F00-F99) is
+#: mental and behavioural disorders too.
+ICD10: Final = "http://hl7.org/fhir/sid/icd-10"
+ICD10_SYSTEMS: Final = frozenset({ICD10CM, ICD10})
 NUCC: Final = "http://nucc.org/provider-taxonomy"
 #: Other names of a code system that records in use send (the HL7 OIDs of v2 and CDA, which
 #: some EHRs carry over into FHIR), each with the URI FHIR R4 names.
@@ -61,6 +66,7 @@ SYSTEM_ALIASES: Final = {
     "urn:oid:2.16.840.1.113883.6.1": LOINC,
     "urn:oid:2.16.840.1.113883.6.96": SNOMED,
     "urn:oid:2.16.840.1.113883.6.90": ICD10CM,
+    "urn:oid:2.16.840.1.113883.6.3": ICD10,
     "urn:oid:2.16.840.1.113883.6.101": NUCC,
 }
 #: The http code systems denialkit reads codes in: each is also read written with https or a
@@ -70,6 +76,7 @@ HTTP_SYSTEMS: Final = frozenset(
         LOINC,
         SNOMED,
         ICD10CM,
+        ICD10,
         NUCC,
         "http://terminology.hl7.org/CodeSystem/consentscope",
         "http://terminology.hl7.org/CodeSystem/v2-0203",
@@ -82,8 +89,18 @@ MAX_ITEM_DEPTH: Final = 64
 
 
 # -- tolerant element access --------------------------------------------------------------
+#: A UTF-16 surrogate: JSON may escape one alone (``"\\ud83d"``, text cut in the middle of
+#: an emoji by a system that counts UTF-16 units), which no UTF-8 output can encode.
+_SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    """A non-empty string, with a lone surrogate read as U+FFFD (the replacement character)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value.isascii() or _SURROGATE_RE.search(value) is None:
+        return value
+    return _SURROGATE_RE.sub("\ufffd", value)
 
 
 def _list(value: object) -> list[Any]:
@@ -156,10 +173,34 @@ def _codings(concept: object) -> tuple[Coding, ...]:
     for c in concepts:
         for coding in _list(_dict(c).get("coding")):
             cd = _dict(coding)
-            system, code = _str(cd.get("system")), _str(cd.get("code"))
+            system, code = _str(cd.get("system")), _code(cd.get("code"))
             if system or code:
                 out.append(Coding(system, code))
     return tuple(out)
+
+
+def _item_codings(value: object) -> tuple[Coding, ...]:
+    """``Questionnaire.item.code``, a list of Codings (some forms write CodeableConcepts
+    there instead, which are read too)."""
+    out: list[Coding] = []
+    for c in _list(value):
+        cd = _dict(c)
+        if "coding" in cd:
+            out += _codings(cd)
+        else:
+            system, code = _str(cd.get("system")), _code(cd.get("code"))
+            if system or code:
+                out.append(Coding(system, code))
+    return tuple(out)
+
+
+def _code(value: object) -> str | None:
+    """A ``code`` without the spaces around it that FHIR forbids and some exports keep (a
+    code copied from a fixed-width field: ``"99492 "``)."""
+    code = _str(value)
+    if code is not None and (code[0] == " " or code[-1] == " "):
+        return code.strip() or None
+    return code
 
 
 @attrs.frozen
@@ -187,8 +228,9 @@ def _ref(value: object, path: str) -> Ref | None:
         return None
     ident = None
     idd = _dict(d.get("identifier"))
-    if _str(idd.get("value")):
-        ident = (_str(idd.get("system")), idd["value"])
+    value = _str(idd.get("value"))
+    if value is not None:
+        ident = (_str(idd.get("system")), value)
     ref = Ref(path, _str(d.get("reference")), _str(d.get("display")), _str(d.get("type")), ident)
     if ref.reference is None and ref.identifier is None and ref.display is None:
         return None
@@ -233,33 +275,48 @@ def _period(value: object) -> Period | None:
     return p if p.start or p.end else None
 
 
+#: HumanName uses that do not name a person for a claim while a usual or official name exists.
+_LESSER_NAME_USES: Final = frozenset({"maiden", "nickname", "anonymous", "temp"})
+
+
 def human_name(value: object) -> str | None:
     """A HumanName list as one line: ``text``, or prefix, given and family, then suffixes.
 
-    The ``official`` name wins over others; an ``old`` name is never used.
+    The ``official`` name wins over others; an ``old`` name is never used. A name whose
+    ``period`` has ended, and a ``maiden`` name, a nickname, an anonymous or a temporary one,
+    is used only when the person has no other.
 
     >>> human_name([{"use": "official", "family": "Haddad", "given": ["Omar"],
     ...              "prefix": ["Dr."]}])
     'Dr. Omar Haddad'
     >>> human_name([{"family": "Whitfield", "given": ["Dana"], "suffix": ["LCSW"]}])
     'Dana Whitfield, LCSW'
+    >>> human_name([{"family": "Lee", "given": ["Ana"], "period": {"end": "2019-05-04"}},
+    ...             {"family": "Ortiz", "given": ["Ana"]}])
+    'Ana Ortiz'
     """
     names = [_dict(n) for n in _list(value) if _dict(n).get("use") != "old"]
     if not names:
         return None
-    names.sort(key=lambda n: n.get("use") != "official")
+    names.sort(
+        key=lambda n: (
+            _str(_dict(n.get("period")).get("end")) is not None,
+            n.get("use") in _LESSER_NAME_USES,
+            n.get("use") != "official",
+        )
+    )
     n = names[0]
     text = _str(n.get("text"))
     if text:
         return text.strip()
-    parts = [p for p in _list(n.get("prefix")) if _str(p)]
-    parts += [g for g in _list(n.get("given")) if _str(g)]
+    parts = [p for p in map(_str, _list(n.get("prefix"))) if p]
+    parts += [g for g in map(_str, _list(n.get("given"))) if g]
     family = _str(n.get("family"))
     if family:
         parts.append(family)
     if not parts:
         return None
-    suffixes = [s for s in _list(n.get("suffix")) if _str(s)]
+    suffixes = [s for s in map(_str, _list(n.get("suffix"))) if s]
     line = " ".join(parts)
     return f"{line}, {', '.join(suffixes)}" if suffixes else line
 
@@ -278,6 +335,9 @@ class Resource:
             ``beneficiary`` where FHIR names it so), for the types that have one.
         modified: whether the resource carries a ``modifierExtension``, which may change its
             meaning in a way denialkit cannot know (it is then not used for facts).
+        version: ``meta.lastUpdated`` and ``meta.versionId`` as written (either may be
+            None): when the record holds two copies of a resource, the newer is read.
+        container: for a contained resource, the ``Type/id`` of the resource that holds it.
     """
 
     type: str
@@ -287,15 +347,32 @@ class Resource:
     full_url: str | None = attrs.field(default=None, repr=False)
     subject: Ref | None = attrs.field(default=None, repr=False)
     modified: bool = attrs.field(default=False, repr=False)
+    version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
+    container: str | None = attrs.field(default=None, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
         return f"<{self.type} id={self.id}>"
 
+    def older_than(self, other: Resource) -> bool:
+        """Whether ``other``, a copy of the same resource, is a later version of it: by
+        ``meta.lastUpdated`` when both give it with a zone, else by ``meta.versionId`` when
+        both are whole numbers. Copies that do not say are not ordered (False)."""
+        (mine, my_id), (theirs, their_id) = self.version, other.version
+        a, b = FhirDate.parse(mine), FhirDate.parse(theirs)
+        if a and b and a.moment is not None and b.moment is not None and a.moment != b.moment:
+            return a.moment < b.moment
+        if my_id is not None and their_id is not None and my_id.isdigit() and their_id.isdigit():
+            return int(my_id) < int(their_id)
+        return False
+
     @property
     def key(self) -> str:
         """``Type/id``, the name facts use for their source (the Bundle's ``fullUrl`` for a
-        resource without an id)."""
+        resource without an id; ``Type/id#inner`` of its holder for a contained one, whose
+        id means nothing outside it)."""
+        if self.container is not None:
+            return f"{self.container}#{(self.id or '').lstrip('#')}"
         if self.id:
             return f"{self.type}/{self.id}"
         return self.full_url or f"{self.type}/(no id)"
@@ -443,12 +520,32 @@ class ScoreItem:
 @attrs.frozen(repr=False)
 class QuestionnaireResponse(Resource):
     """QuestionnaireResponse: status, date authored, the answers that are scale totals, and
-    how many scale-total answers hold no number (``unread``)."""
+    how many scale-total answers hold no number (``unread``).
+
+    ``questionnaire`` is the canonical of the form it answers, and ``numbers`` its other
+    numeric answers (``ScoreItem`` with the ``linkId`` in place of a LOINC code): when the
+    record holds that Questionnaire and it codes an item as a scale total, the answer there
+    is a score.
+    """
 
     status: str | None = None
     authored: FhirDate | None = None
     scores: tuple[ScoreItem, ...] = ()
     unread: int = 0
+    questionnaire: str | None = None
+    numbers: tuple[ScoreItem, ...] = ()
+    numbers_modified: frozenset[str] = frozenset()
+
+
+@attrs.frozen(repr=False)
+class Questionnaire(Resource):
+    """Questionnaire: its canonical ``url`` and ``version`` (``form_version``), and the
+    ``linkId`` of each item coded (``Questionnaire.item.code``) as a scale total, with that
+    LOINC code."""
+
+    url: str | None = None
+    form_version: str | None = None
+    scale_links: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(repr=False)
@@ -465,13 +562,15 @@ class Procedure(Resource):
 @attrs.frozen(repr=False)
 class Encounter(Resource):
     """Encounter: status, type codes, period and ``length`` in minutes (from seconds, minutes
-    or hours; ``length_unit_unknown`` when it holds a number in another unit)."""
+    or hours; ``length_unit_unknown`` when it holds a number in another unit, ``length_bound``
+    when it has a ``comparator``: ``>= 15 min`` is a bound, not the time taken)."""
 
     status: str | None = None
     types: tuple[Coding, ...] = ()
     period: Period | None = None
     length_minutes: Decimal | None = None
     length_unit_unknown: bool = False
+    length_bound: bool = False
 
 
 @attrs.frozen(repr=False)
@@ -514,18 +613,14 @@ class ExplanationOfBenefit(Resource):
 
 
 # -- building views from JSON ---------------------------------------------------------------
-_CARC_SYSTEMS: Final = frozenset(
-    {
-        "https://x12.org/codes/claim-adjustment-reason-codes",
-        "http://x12.org/codes/claim-adjustment-reason-codes",
-    }
-)
-_RARC_SYSTEMS: Final = frozenset(
-    {
-        "https://x12.org/codes/remittance-advice-remark-codes",
-        "http://x12.org/codes/remittance-advice-remark-codes",
-    }
-)
+#: The X12 code systems of adjustment reasons and remark codes, in their http form (each is
+#: also read written with https, which CARIN names, or with a trailing slash).
+_X12_SYSTEMS: Final = {
+    "http://x12.org/codes/claim-adjustment-reason-codes": "CARC",
+    "http://x12.org/codes/remittance-advice-remark-codes": "RARC",
+}
+#: A group code some payers write before the CARC (``CO-16``, ``PR 1``): not part of the code.
+_GROUP_PREFIX_RE: Final = re.compile(r"(?:CO|PR|OA|PI|CR)[- ]?(?=[A-Z]?[0-9])")
 _UC_TYPE: Final = "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBIdentifierType"
 _MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
@@ -561,11 +656,28 @@ def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, A
         "full_url": full_url,
         "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
         "modified": bool(_list(d.get("modifierExtension"))),
+        "version": _version(d.get("meta")),
     }
+
+
+def _modifies(elements: object) -> bool:
+    """Whether an element read for a fact (or one of a list of them) carries a
+    ``modifierExtension``: like one on the resource itself, it may reverse what the element
+    says (a participant who withdrew, a provision that denies), so the resource is not used."""
+    for e in elements if isinstance(elements, list) else [elements]:
+        if isinstance(e, dict) and _list(e.get("modifierExtension")):
+            return True
+    return False
+
+
+def _version(meta: object) -> tuple[str | None, str | None]:
+    m = _dict(meta)
+    return (_str(m.get("lastUpdated")), _str(m.get("versionId"))) if m else (None, None)
 
 
 def _patient(d: Mapping[str, Any], b: dict[str, Any]) -> Patient:
     links = [_dict(link) for link in _list(d.get("link"))]
+    b["modified"] = b["modified"] or _modifies(links)
     return Patient(
         **b,
         name=human_name(d.get("name")),
@@ -601,6 +713,7 @@ def _practitioner_role(d: Mapping[str, Any], b: dict[str, Any]) -> PractitionerR
 
 
 def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
+    b["modified"] = b["modified"] or _modifies(d.get("participant"))
     parts = []
     for i, p in enumerate(_list(d.get("participant"))):
         pd = _dict(p)
@@ -621,6 +734,7 @@ def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
 
 
 def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
+    b["modified"] = b["modified"] or _modifies(d.get("provision"))
     return Consent(
         **b,
         status=_str(d.get("status")),
@@ -683,6 +797,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         # component, perhaps a PHQ-2 55758-7 subtotal too): each is a score, traced to its
         # component; the Observation's own value is the first scale's in SCALE_ORDER
         parts = tuple(_component_scores(d.get("component")))
+        b["modified"] = b["modified"] or (bool(parts) and _modifies(d.get("component")))
         if parts:
             best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
             value, element = best.value, best.path
@@ -718,9 +833,14 @@ def _component_scores(components: object) -> Iterator[ScoreItem]:
                 yield ScoreItem(loinc, value, f"component[{i}].{element}")
 
 
-def _score_items(items: object) -> Iterator[ScoreItem | None]:
+def _score_items(
+    items: object, modified: list[bool], numbers: list[ScoreItem], changed: set[str]
+) -> Iterator[ScoreItem | None]:
     """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH); None for a
-    scale-total answer that holds no number (a coding, a word)."""
+    scale-total answer that holds no number (a coding, a word). ``modified`` gains True when
+    a scale-total item or its answer carries a modifierExtension. The numeric answers of
+    other items go to ``numbers`` (keyed by linkId; ``changed`` names those with a
+    modifierExtension), for a Questionnaire that codes the item to tell."""
     stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
     while stack:
         level, path, depth = stack.pop()
@@ -730,10 +850,15 @@ def _score_items(items: object) -> Iterator[ScoreItem | None]:
             item = _dict(it)
             here = f"{path}[{i}]"
             link = _str(item.get("linkId")) or ""
-            codes = {c.code for c in _codings(item.get("code")) if c.canonical_system == LOINC}
+            codes = {c.code for c in _item_codings(item.get("code")) if c.canonical_system == LOINC}
             loinc = next(
                 (c for c in SCALE_LOINC if c in codes or link.rsplit("/", 1)[-1] == c), None
             )
+            mod = "answer" in item and (_modifies(item) or _modifies(item.get("answer")))
+            if loinc is not None and mod:
+                modified.append(True)
+            elif mod and link:
+                changed.add(link)
             for j, ans in enumerate(_list(item.get("answer"))):
                 a = _dict(ans)
                 if loinc is not None:
@@ -742,6 +867,10 @@ def _score_items(items: object) -> Iterator[ScoreItem | None]:
                         yield ScoreItem(loinc, value, f"{here}.answer[{j}].{element}")
                     else:
                         yield None
+                elif link and ("valueInteger" in a or "valueDecimal" in a or "valueQuantity" in a):
+                    value, element = _value(a)
+                    if value is not None and element is not None:
+                        numbers.append(ScoreItem(link, value, f"{here}.answer[{j}].{element}"))
                 if "item" in a:
                     stack.append((a.get("item"), f"{here}.answer[{j}].item", depth + 1))
             if "item" in item:
@@ -749,13 +878,50 @@ def _score_items(items: object) -> Iterator[ScoreItem | None]:
 
 
 def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> QuestionnaireResponse:
-    found = list(_score_items(d.get("item")))
+    modified: list[bool] = []
+    numbers: list[ScoreItem] = []
+    changed: set[str] = set()
+    found = list(_score_items(d.get("item"), modified, numbers, changed))
+    b["modified"] = b["modified"] or bool(modified)
     return QuestionnaireResponse(
         **b,
         status=_str(d.get("status")),
         authored=FhirDate.parse(d.get("authored")),
         scores=tuple(i for i in found if i is not None),
         unread=sum(1 for i in found if i is None),
+        questionnaire=_str(d.get("questionnaire")),
+        numbers=tuple(numbers),
+        numbers_modified=frozenset(changed),
+    )
+
+
+def _questionnaire(d: Mapping[str, Any], b: dict[str, Any]) -> Questionnaire:
+    links: dict[str, str] = {}
+    stack: list[tuple[object, int]] = [(d.get("item"), 0)]
+    while stack:
+        level, depth = stack.pop()
+        if depth > MAX_ITEM_DEPTH:
+            continue
+        for it in _list(level):
+            item = _dict(it)
+            link = _str(item.get("linkId"))
+            loinc = next(
+                (
+                    c.code
+                    for c in _item_codings(item.get("code"))
+                    if c.canonical_system == LOINC and c.code in SCALE_LOINC
+                ),
+                None,
+            )
+            if link is not None and loinc is not None:
+                links.setdefault(link, loinc)
+            if "item" in item:
+                stack.append((item.get("item"), depth + 1))
+    return Questionnaire(
+        **b,
+        url=_str(d.get("url")),
+        form_version=_str(d.get("version")),
+        scale_links=tuple(links.items()),
     )
 
 
@@ -784,9 +950,9 @@ _UNDATED_PERFORMED: Final = ("performedString", "performedAge", "performedRange"
 #: records write (compared in lower case).
 _UCUM_MINUTES: Final = {"s": Decimal(1) / 60, "min": Decimal(1), "h": Decimal(60)}
 _TEXT_MINUTES: Final = {
-    **{u: Decimal(1) / 60 for u in ("s", "sec", "secs", "second", "seconds")},
-    **{u: Decimal(1) for u in ("min", "mins", "minute", "minutes")},
-    **{u: Decimal(60) for u in ("h", "hr", "hrs", "hour", "hours")},
+    **{u: Decimal(1) / 60 for u in ("s", "sec", "secs", "second", "seconds", "second(s)")},
+    **{u: Decimal(1) for u in ("min", "mins", "minute", "minutes", "minute(s)", "min(s)")},
+    **{u: Decimal(60) for u in ("h", "hr", "hrs", "hour", "hours", "hour(s)", "hr(s)")},
 }
 
 
@@ -808,7 +974,9 @@ def _duration_minutes(value: object) -> tuple[Decimal | None, bool]:
 
 
 def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
-    minutes, unreadable = _duration_minutes(d.get("length"))
+    length = _dict(d.get("length"))
+    bound = length.get("comparator") is not None
+    minutes, unreadable = _duration_minutes(length) if not bound else (None, False)
     return Encounter(
         **b,
         status=_str(d.get("status")),
@@ -816,19 +984,26 @@ def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
         period=_period(d.get("period")),
         length_minutes=minutes,
         length_unit_unknown=unreadable,
+        length_bound=bound,
     )
 
 
 def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
     # the member number (v2-0203 MB) names the patient; subscriberId names the subscriber,
     # who is the patient only when they are the same person
-    member, element = None, None
+    # (an MB identifier whose period has ended, such as a Medicare number replaced by a new
+    # one, is used only when there is no other)
+    member, element, ended = None, None, True
     for i, ident in enumerate(_list(d.get("identifier"))):
         idd = _dict(ident)
         codes = _codings(idd.get("type"))
         if any(c.canonical_system == _MEMBER_TYPE and c.code == "MB" for c in codes):
-            member, element = _str(idd.get("value")), f"Coverage.identifier[{i}].value"
-            break
+            value = _str(idd.get("value"))
+            over = _str(_dict(idd.get("period")).get("end")) is not None
+            if value is not None and (member is None or (ended and not over)):
+                member, element, ended = value, f"Coverage.identifier[{i}].value", over
+            if member is not None and not ended:
+                break
     if member is None:
         member, element = _str(d.get("subscriberId")), "Coverage.subscriberId"
     return Coverage(
@@ -841,16 +1016,26 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
     )
 
 
+def _x12_system(system: str | None) -> str | None:
+    """``"CARC"`` or ``"RARC"`` for the X12 code systems, in any of their written forms."""
+    if system is None:
+        return None
+    plain = system.strip().rstrip("/").lower()
+    if plain.startswith("https://"):
+        plain = "http://" + plain[8:]
+    return _X12_SYSTEMS.get(plain)
+
+
 def _reasons(adjudications: object, path: str) -> Iterator[Adjudication]:
     for i, adj in enumerate(_list(adjudications)):
         a = _dict(adj)
         for coding in _codings(a.get("reason")):
-            if coding.code is None:
-                continue
-            if coding.system in _CARC_SYSTEMS:
-                yield Adjudication("CARC", coding.code, f"{path}[{i}].reason")
-            elif coding.system in _RARC_SYSTEMS:
-                yield Adjudication("RARC", coding.code, f"{path}[{i}].reason")
+            kind = _x12_system(coding.system)
+            code = coding.code.strip().upper() if coding.code else ""
+            if kind == "CARC":
+                code = _GROUP_PREFIX_RE.sub("", code, count=1)
+            if kind is not None and code:
+                yield Adjudication(kind, code, f"{path}[{i}].reason")
 
 
 def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
@@ -863,9 +1048,11 @@ def _eob(d: Mapping[str, Any], b: dict[str, Any]) -> ExplanationOfBenefit:
             number = _str(idd.get("value"))
             break
     reasons = list(_reasons(d.get("adjudication"), "ExplanationOfBenefit.adjudication"))
+    b["modified"] = b["modified"] or _modifies(d.get("adjudication")) or _modifies(d.get("item"))
     dates = []
     for i, it in enumerate(_list(d.get("item"))):
         item = _dict(it)
+        b["modified"] = b["modified"] or _modifies(item.get("adjudication"))
         reasons += _reasons(
             item.get("adjudication"), f"ExplanationOfBenefit.item[{i}].adjudication"
         )
@@ -897,6 +1084,7 @@ _BUILDERS: Final[dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Resourc
     "Condition": _condition,
     "Observation": _observation,
     "QuestionnaireResponse": _questionnaire_response,
+    "Questionnaire": _questionnaire,
     "Procedure": _procedure,
     "Encounter": _encounter,
     "Coverage": _coverage,
@@ -912,20 +1100,23 @@ def _codes_in(concept: object, wanted: frozenset[str]) -> bool:
     for c in concepts:
         for coding in _list(_dict(c).get("coding")):
             code = _dict(coding).get("code")
-            if isinstance(code, str) and code in wanted:
+            if isinstance(code, str) and (
+                code in wanted or (" " in code and code.strip() in wanted)
+            ):
                 return True
     return False
 
 
 def _mental_health(concept: object) -> bool:
-    """An ICD-10-CM code of chapter 5 (F01-F99, mental and behavioural disorders)."""
+    """An ICD-10-CM code of chapter 5 (F01-F99, mental and behavioural disorders), or one of
+    WHO ICD-10's chapter V (F00-F99)."""
     for coding in _list(_dict(concept).get("coding")):
         cd = _dict(coding)
         code = cd.get("code")
         if (
-            canonical_system(cd.get("system")) == ICD10CM
+            canonical_system(cd.get("system")) in ICD10_SYSTEMS
             and isinstance(code, str)
-            and code[:1] in ("F", "f")
+            and code.lstrip()[:1] in ("F", "f")
         ):
             return True
     return False
@@ -966,11 +1157,30 @@ def build(d: Mapping[str, Any], *, contained: bool = True, full_url: str | None 
     if not wanted(d):
         return Resource(**b)
     if contained and "contained" in d:
-        inner = tuple(
-            build(c, contained=False)
-            for c in _list(d.get("contained"))
-            if isinstance(c, dict) and isinstance(c.get("resourceType"), str)
-        )
-        b["contained"] = inner
+        b["contained"] = build_contained(d, Resource(**b).key)
     builder = _BUILDERS.get(rtype)
     return builder(d, b) if builder is not None else Resource(**b)
+
+
+def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
+    """Views of the resources a resource contains, each keyed under its ``holder``
+    (``DiagnosticReport/r1#phq9``). One that is about a patient and names none is about the
+    holder's patient (its ``subject`` or ``patient``); one in a holder that carries a
+    modifierExtension is not used either."""
+    modified = bool(_list(d.get("modifierExtension")))
+    subject = None
+    for element in ("subject", "patient"):
+        if element in d:
+            subject = _ref(d.get(element), f"{d['resourceType']}.{element}")
+            break
+    out = []
+    for c in _list(d.get("contained")):
+        if not isinstance(c, dict) or not isinstance(c.get("resourceType"), str):
+            continue
+        view = attrs.evolve(build(c, contained=False), container=holder)
+        if view.type in SUBJECT_ELEMENTS and view.subject is None and subject is not None:
+            view = attrs.evolve(view, subject=subject)
+        if modified and not view.modified:
+            view = attrs.evolve(view, modified=True)
+        out.append(view)
+    return tuple(out)
