@@ -1299,10 +1299,10 @@ class Reader:
             elif cur is not None and tag == "N3":
                 cur.address.extend(text(x) for x in e[1:3] if x)
             elif cur is not None and tag == "N4":
-                cur.city, cur.state, cur.postal_code = el(1), el(2), el(3)
+                cur.city, cur.state, cur.postal_code = _text(el(1)), el(2), el(3)
             elif cur is not None and tag == "PER":
                 nums = tuple((e[k], e[k + 1]) for k in (3, 5, 7) if k + 1 < n and e[k + 1])
-                cur.contacts.append(Contact(function=el(1) or "", name=el(2), numbers=nums))
+                cur.contacts.append(Contact(function=el(1) or "", name=_text(el(2)), numbers=nums))
         payer = payee = None
         for p in parties:
             if p.role == "PR" and payer is None:
@@ -1440,6 +1440,11 @@ class Reader:
                 "no-835", "the data holds no 835 transaction set: nothing to read", None, None
             )
         self._flush_warnings()
+
+
+def _text(value: str | None) -> str | None:
+    """A free-text header value (a city, a contact's name) as :func:`text` reads one."""
+    return text(value) if value else value
 
 
 def _int(e: list[str], k: int) -> int | None:

@@ -510,14 +510,31 @@ def _code_text(value: str) -> str:
     return "?"
 
 
+def _windows_1252() -> dict[int, str]:
+    """The characters Windows-1252 puts at 0x80-0x9F, where Latin-1 has control codes."""
+    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are unassigned in Windows-1252 too: they stay
+    chars = bytes(range(0x80, 0xA0)).decode("cp1252", errors="replace")
+    return {0x80 + k: c for k, c in enumerate(chars) if c != "\ufffd"}
+
+
+#: Latin-1 control characters 0x80-0x9F to the Windows-1252 characters of the same bytes
+#: (the two code pages agree on 0xA0-0xFF).
+_CP1252: Final = _windows_1252()
+
+
 def text(value: str) -> str:
-    """A text value read as Latin-1, re-read as UTF-8 when it is valid UTF-8."""
+    """A text value read as Latin-1, re-read as UTF-8 when it is valid UTF-8.
+
+    Otherwise the bytes 0x80-0x9F, control codes in Latin-1, are read as Windows-1252 (the
+    code page names typed on Windows arrive in: a curly apostrophe in a surname, an
+    en dash), so a name keeps its characters instead of control codes.
+    """
     if value.isascii():
         return value
     try:
         return value.encode("latin-1").decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
-        return value
+        return value.translate(_CP1252)
 
 
 def _entity(e: Sequence[str]) -> Entity:

@@ -1,0 +1,153 @@
+"""More shapes of real 835s, written small here with our own values: what each one must give
+a user (claims, lines, adjustments, names, rows) rather than how the reader gets there.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from decimal import Decimal
+
+import pytest
+
+from denialkit import remit
+from denialkit.claim import Provider
+from denialkit.cli import main
+
+_ISA = (
+    "ISA*00*          *00*          *ZZ*PAYERX         *ZZ*CLINICY        *261201*1200*"
+    "^*00501*000000101*0*P*:"
+)
+_HEAD = [
+    "BPR*I*150*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*888888888*DA*98765*20261203",
+    "TRN*1*TRACE01*1512345678",
+    "DTM*405*20261201",
+    "N1*PR*PAYER X",
+    "N3*1 MAIN ST",
+    "N4*TOWN*NY*10001",
+    "PER*BL*BILLING DESK*TE*8005550100",
+    "N1*PE*CLINIC Y*XX*1234567893",
+]
+_CLAIM = [
+    "LX*1",
+    "CLP*ACC1*1*200*150*10*12*PX1*11*1",
+    "NM1*QC*1*DOE*JANE****MI*M123",
+    "DTM*232*20261101",
+    "SVC*HC:99213:25*200*150**1",
+    "DTM*472*20261101",
+    "CAS*CO*45*40",
+    "CAS*PR*2*10",
+    "LQ*HE*N130",
+]
+
+
+def _835(body: list[str], head: list[str] = _HEAD) -> bytes:
+    """One interchange, one group, one 835 holding ``head`` and ``body``."""
+    st = ["ST*835*0001*005010X221A1", *head, *body]
+    segs = [
+        _ISA,
+        "GS*HP*PAYERX*CLINICY*20261201*1200*1*X*005010X221A1",
+        *st,
+        f"SE*{len(st) + 1}*0001",
+        "GE*1*1",
+        "IEA*1*000000101",
+    ]
+    return "".join(s + "~\n" for s in segs).encode("latin-1")
+
+
+def _quiet(fn, *args, **kw):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kw)
+
+
+# -- text in Windows-1252 -------------------------------------------------------------------
+
+
+def test_windows_1252_punctuation_in_names_is_read_as_such() -> None:
+    # names typed on Windows: a curly apostrophe (0x92), S with caron (0x8A), an en dash
+    # (0x96) are control codes in Latin-1; they were kept as control codes, and a letter
+    # made of the claim turned them into spaces ("O BRIEN")
+    data = _835(_CLAIM).replace(b"DOE*JANE", b"O\x92BRIEN*\x8aARA").replace(b"PAYER X", b"A\x96B")
+    claim = next(remit.claims(data))
+    assert claim.patient is not None
+    assert claim.patient.last_name == "O\u2019BRIEN"
+    assert claim.patient.first_name == "\u0160ARA"
+    assert claim.header.payer is not None and claim.header.payer.name == "A\u2013B"
+    letter_claim = claim.to_claim(provider=Provider(name="Clinic Y"))
+    assert letter_claim.patient.name == "\u0160ARA O\u2019BRIEN"
+    out = io.StringIO()
+    remit.write_csv(data, out)
+    assert "A\u2013B" in out.getvalue()
+    assert not any(0x80 <= ord(c) < 0xA0 for c in out.getvalue())
+
+
+def test_utf8_and_latin1_text_still_read() -> None:
+    data = _835(_CLAIM).replace(b"DOE*JANE", "MUÑOZ*JOSÉ".encode()).replace(b"PAYER X", b"CAF\xc9")
+    claim = next(remit.claims(data))
+    assert claim.patient is not None and claim.patient.name == "JOSÉ MUÑOZ"
+    assert claim.header.payer is not None and claim.header.payer.name == "CAFÉ"
+
+
+def test_city_and_contact_name_are_read_as_text() -> None:
+    # the N4 city and the PER contact name were left as the Latin-1 reading of UTF-8 bytes
+    data = _835(_CLAIM).replace(b"N4*TOWN", "N4*MONTRÉAL".encode())
+    data = data.replace(b"BILLING DESK", b"D\x92ARCY")
+    payer = next(remit.claims(data)).header.payer
+    assert payer is not None
+    assert payer.city == "MONTRÉAL"
+    assert payer.contacts[0].name == "D\u2019ARCY"
+
+
+# -- every claim is in the table --------------------------------------------------------------
+
+_NO_CAS = [
+    "LX*1",
+    "CLP*ACC4*4*100*0**12*PX4",  # denied, and the payer sent no CAS
+    "NM1*QC*1*DOE*JANE",
+    "CLP*ACC5*1*50*50**12*PX5",  # paid in full
+    "SVC*HC:99213*50*50**1",
+    "DTM*472*20261101",
+    *_CLAIM[1:],
+]
+
+
+def test_a_claim_without_adjustments_has_a_row() -> None:
+    data = _835(_NO_CAS)
+    rows = _quiet(remit.to_records, data)
+    assert [(r["claim"], r["level"], r["code"], r["needs_work"]) for r in rows] == [
+        ("ACC4", "claim", None, True),
+        ("ACC5", "claim", None, False),
+        ("ACC1", "line", "CO-45", False),
+        ("ACC1", "line", "PR-2", False),
+    ]
+    assert all(list(r) == list(remit.COLUMNS) for r in rows)
+    assert rows[0]["claim_charge"] == Decimal(100) and rows[0]["amount"] is None
+    assert rows[0]["known"] is False
+    # the denied claim is also on the work list
+    items = _quiet(lambda: list(remit.denials(data)))
+    assert [(i.claim.patient_control_number, i.amount) for i in items] == [("ACC4", 100)]
+
+
+def test_a_claim_without_adjustments_is_in_the_csv_and_on_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "era.835"
+    path.write_bytes(_835(_NO_CAS))
+    out = io.StringIO()
+    assert _quiet(remit.write_csv, path, out) == 4
+    assert "ACC4" in out.getvalue() and "ACC5" in out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["remit", str(path)], stdout=out, stderr=err) == 0
+    assert "ACC4" in out.getvalue() and "ACC5" in out.getvalue()
+    assert "2 adjustments, 2 claims without any" in err.getvalue()
+    out = io.StringIO()
+    assert main(["remit", str(path), "--format", "json"], stdout=out, stderr=io.StringIO()) == 0
+    assert [r["claim"] for r in json.loads(out.getvalue())] == ["ACC4", "ACC5", "ACC1", "ACC1"]
+
+
+def test_a_claim_without_adjustments_in_a_frame() -> None:
+    pytest.importorskip("pandas")
+    df = _quiet(remit.to_frame, _835(_NO_CAS))
+    assert list(df.claim) == ["ACC4", "ACC5", "ACC1", "ACC1"]
+    assert df.needs_work.tolist() == [True, False, False, False]
+    assert str(df.known.dtype) == "bool" and str(df.amount.dtype) == "float64"
