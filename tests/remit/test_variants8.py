@@ -151,3 +151,31 @@ def test_a_claim_without_adjustments_in_a_frame() -> None:
     assert list(df.claim) == ["ACC4", "ACC5", "ACC1", "ACC1"]
     assert df.needs_work.tolist() == [True, False, False, False]
     assert str(df.known.dtype) == "bool" and str(df.amount.dtype) == "float64"
+
+
+# -- codes padded or in lower case ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cas",
+    [b"CAS*CO *45 *40", b"CAS*co*45*40", b"CAS*CO*45   *40*1", b"CAS*Co*45*40**253*0"],
+)
+def test_a_padded_or_lower_case_adjustment_code_is_the_code_it_spells(cas: bytes) -> None:
+    # it was an unknown code, with a warning, and listed as work to do (CO-45 is routine)
+    data = _835(_CLAIM).replace(b"CAS*CO*45*40", cas)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        claim = next(remit.claims(data))
+        assert list(remit.denials(data)) == []
+    adj = claim.lines[0].adjustments[0]
+    assert adj.known and adj.key == "CO-45" and adj.amount == Decimal(40)
+    assert remit.to_records(data)[0]["code"] == "CO-45"
+
+
+def test_an_interchange_all_in_lower_case_keeps_its_codes() -> None:
+    data = _835(_CLAIM).lower()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # GS01 "hp" is HP; co-45 and pr-2 are known codes
+        claim = next(remit.claims(data))
+        assert list(remit.denials(data)) == []
+    assert [a.key for a in claim.lines[0].adjustments] == ["CO-45", "PR-2"]

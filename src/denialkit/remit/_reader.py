@@ -771,8 +771,16 @@ class Reader:
 
     # -- claims --------------------------------------------------------------------------
     def _code(self, key: str, group: str, reason: str, i: int) -> DenialCode | None:
-        """Resolve a group and reason (remembered by ``key``), reporting an unknown code."""
+        """Resolve a group and reason (remembered by ``key``), reporting an unknown code.
+
+        A code padded with blanks or in lower case (``co``, ``45 ``: a file whose text went
+        through a tool that changed its case or padded its elements) is the code it spells.
+        """
         code = resolve(group, reason)
+        if code is None:
+            g, r = group.strip(_WS).upper(), reason.strip(_WS).upper()
+            if g != group or r != reason:
+                code = resolve(g, r)
         if len(self._codes) < _LEARN:
             self._codes[key] = code
         if code is None:
@@ -1241,7 +1249,7 @@ class Reader:
             self._skip = _Skip(segno)
             self.report_at("skipped", f"a transaction set {_safe(kind)} (not an 835) is skipped", i)
             return
-        if self._gs is not None and self._gs.functional_id != "HP":
+        if self._gs is not None and self._gs.functional_id.strip(_WS).upper() != "HP":
             self.report_at("functional-id", "GS01 is not HP for an 835 transaction set", i)
         self._found += 1
         self._tx = _Tx(e[2] if len(e) > 2 else "", segno, self.offset(i))

@@ -321,8 +321,10 @@ class Adjustment(NamedTuple):
 
     @property
     def key(self) -> str:
-        """Group and reason as one code, e.g. ``"CO-45"``."""
-        return f"{self.group}-{self.reason}"
+        """Group and reason as one code, e.g. ``"CO-45"`` (as the tables spell a known code,
+        also when the file padded it or wrote it in lower case)."""
+        code = self.code
+        return code.key if code is not None else f"{self.group}-{self.reason}"
 
     @property
     def known(self) -> bool:
