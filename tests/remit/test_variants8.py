@@ -179,3 +179,32 @@ def test_an_interchange_all_in_lower_case_keeps_its_codes() -> None:
         claim = next(remit.claims(data))
         assert list(remit.denials(data)) == []
     assert [a.key for a in claim.lines[0].adjustments] == ["CO-45", "PR-2"]
+
+
+# -- a line adjudicated under another code: what the provider billed -----------------------
+
+
+@pytest.mark.parametrize(
+    ("svc", "code", "modifiers", "submitted"),
+    [
+        # downcoded: billed 99214 with modifier 25, paid as 99213 without it
+        ("SVC*HC:99213*200*150**1*HC:99214:25*1", "99214", ("25",), True),
+        # only a modifier changed: billed 99213-25-59, paid as 99213-25
+        ("SVC*HC:99213:25*200*150**1*HC:99213:25:59", "99213", ("25", "59"), True),
+        # SVC06 with the other component separator
+        ("SVC*HC:99213*200*150**1*HC>99215>GT", "99215", ("GT",), True),
+        # no SVC06: the line as paid
+        ("SVC*HC:99213:25*200*150**1", "99213", ("25",), False),
+    ],
+)
+def test_a_letter_lists_the_modifiers_the_provider_billed(
+    svc: str, code: str, modifiers: tuple[str, ...], submitted: bool
+) -> None:
+    # the submitted code came with the modifiers of the line as paid: a letter about a
+    # downcoded 99214-25 named "99214" without its modifier
+    data = _835(_CLAIM).replace(b"SVC*HC:99213:25*200*150**1", svc.encode())
+    claim = next(remit.claims(data))
+    line = claim.lines[0]
+    assert line.submitted_modifiers == (modifiers if submitted else ())
+    service = claim.to_claim(provider=Provider(name="Clinic Y")).services[0]
+    assert (service.code, service.modifiers) == (code, modifiers)

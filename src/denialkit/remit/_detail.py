@@ -167,10 +167,13 @@ def service_line(
     np_ = len(parts)
     revenue = e[4] or None if n > 4 else None
     sub_proc = None
+    sub_mods: tuple[str, ...] = ()
     if n > 6 and e[6]:
         sub = e[6]
         sp = sub.split(comp if comp in sub else guess_component(sub, comp))
         sub_proc = sp[1] if len(sp) > 1 and sp[1] else None
+        if sub_proc is not None and len(sp) > 2:
+            sub_mods = tuple([p for p in sp[2:6] if p])
     start = end = None
     for q, d in dates:
         if q == "472":
@@ -222,5 +225,6 @@ def service_line(
             allowed,
             tuple(amounts) if amounts else (),
             segment,
+            sub_mods,
         ),
     )

@@ -430,6 +430,8 @@ class ServiceLine(NamedTuple):
         allowed: AMT*B6, the allowed amount.
         amounts: every ``(qualifier, amount)`` of the line's AMT segments.
         segment: the 1-based segment number of the SVC segment.
+        submitted_modifiers: the modifiers as submitted (SVC06-3 to -6), when SVC06 gives
+            the procedure as submitted (``submitted_procedure`` is then set).
     """
 
     number: int
@@ -454,6 +456,7 @@ class ServiceLine(NamedTuple):
     allowed: Decimal | None = None
     amounts: tuple[tuple[str, Decimal], ...] = ()
     segment: int = 0
+    submitted_modifiers: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         mods = ":".join(self.modifiers)
@@ -926,8 +929,8 @@ class ClaimPayment:
         patient control number, CLP01); the patient's name (``NM1*QC``) and member id (the
         payer's corrected id, ``NM1*74``, else the patient's, else the insured's ``NM1*IL``;
         never a social security number) and group number (``REF*1L``); one service line per
-        SVC with its procedure code (as submitted, SVC06, when the payer changed it),
-        modifiers, date (the line's, else the claim's statement start), units (as submitted
+        SVC with its procedure code and modifiers (as submitted, SVC06, when the payer changed
+        them), date (the line's, else the claim's statement start), units (as submitted
         when given, else as paid, else 1) and charge; the codes that need work, as the
         remittance shows them (reason codes with their group, then the remark codes at the
         same level, claim level first, deduplicated: ``("CO-16", "N290")``); and the notice
