@@ -4,9 +4,13 @@ a user (claims, lines, adjustments, names, rows) rather than how the reader gets
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import pickle
 import warnings
+import zipfile
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +18,7 @@ import pytest
 from denialkit import remit
 from denialkit.claim import Provider
 from denialkit.cli import main
+from denialkit.exceptions import X12ParseError
 
 _ISA = (
     "ISA*00*          *00*          *ZZ*PAYERX         *ZZ*CLINICY        *261201*1200*"
@@ -208,3 +213,96 @@ def test_a_letter_lists_the_modifiers_the_provider_billed(
     assert line.submitted_modifiers == (modifiers if submitted else ())
     service = claim.to_claim(provider=Provider(name="Clinic Y")).services[0]
     assert (service.code, service.modifiers) == (code, modifiers)
+
+
+# -- groups of claims: LX, TS3, TS2 ------------------------------------------------------------
+
+
+def test_each_claim_carries_the_summary_of_its_group() -> None:
+    # institutional remittances sum each group of claims up in TS3/TS2; those amounts were
+    # checked and dropped: nothing held them
+    body = [
+        "LX*1",
+        "TS3*1234567893*11*20261231*2*200*****100",
+        "TS2*10**5",
+        *_CLAIM[1:],
+        "CLP*ACC2*1*0*0*0*12*PX2",
+        "LX*2",
+        "CLP*ACC3*1*0*0*0*12*PX3",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        claims = list(remit.claims(_835(body)))
+    first, second, third = (c.provider_summary for c in claims)
+    assert first is second  # one object per group, as the header is per transaction set
+    assert first == remit.ProviderSummary(
+        number="1",
+        provider_id="1234567893",
+        facility_code="11",
+        fiscal_period_date=date(2026, 12, 31),
+        claim_count=Decimal(2),
+        total_charge=Decimal(200),
+        amounts=(("TS310", Decimal(100)), ("TS201", Decimal(10)), ("TS203", Decimal(5))),
+        segment=12,  # the LX
+    )
+    assert third is not None and third.number == "2" and third.provider_id is None
+    assert pickle.loads(pickle.dumps(claims[0])).provider_summary == first
+
+
+def test_a_transaction_without_groups_has_no_summary_and_groups_end_with_it() -> None:
+    one = _835(_CLAIM[1:])
+    assert next(remit.claims(one)).provider_summary is None
+    # the second transaction set of a file has no LX: its claim is in no group of the first
+    st = _835(_CLAIM).decode().split("~\n")
+    se = next(k for k, x in enumerate(st) if x.startswith("SE*"))
+    second = ["ST*835*0002", *_HEAD, *_CLAIM[1:], f"SE*{len(_HEAD) + len(_CLAIM) + 1}*0002"]
+    data = "~\n".join([*st[: se + 1], *second, "GE*2*1", "IEA*1*000000101", ""]).encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a, b = remit.claims(data)
+    assert a.provider_summary is not None and b.provider_summary is None
+
+
+def test_a_bad_number_or_date_in_a_summary_is_reported_and_left_out() -> None:
+    body = ["LX*1", "TS3*99*11*2026123*X*200", "TS2*1E2", *_CLAIM[1:]]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claim = next(remit.claims(_835(body)))
+    summary = claim.provider_summary
+    assert summary is not None
+    assert (summary.fiscal_period_date, summary.claim_count, summary.amounts) == (None, None, ())
+    assert summary.total_charge == Decimal(200)
+    messages = [str(w.message) for w in caught]
+    assert any("TS304 is not an X12 number" in m for m in messages)
+    assert any("TS201 is not an X12 number" in m for m in messages)
+    assert any("TS303 is not a valid CCYYMMDD date" in m for m in messages)
+    assert not any("2026123" in m or "1E2" in m for m in messages)
+
+
+# -- files that are not X12 as they stand ------------------------------------------------------
+
+
+def _compressed(kind: str, data: bytes) -> bytes:
+    if kind == "gzip":
+        return gzip.compress(data)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("era.835", data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "hint"),
+    [
+        (lambda d: d.decode("latin-1").encode("utf-16"), "UTF-16 text"),
+        (lambda d: d.decode("latin-1").encode("utf-16-be"), "UTF-16 text"),
+        (lambda d: _compressed("gzip", d), "gzip-compressed"),
+        (lambda d: _compressed("zip", d), "ZIP archive"),
+        (lambda d: b"$$ADD ID=MAILBOX1 BID='835'\r\n" + d, "an ISA segment starts at byte 29"),
+    ],
+)
+def test_data_that_is_not_x12_as_it_stands_says_what_it_is(make, hint: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(X12ParseError, match="it is not an X12 file") as info:
+        list(remit.claims(make(_835(_CLAIM))))
+    assert hint in str(info.value)
+    assert "MAILBOX1" not in str(info.value)

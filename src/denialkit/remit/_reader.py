@@ -59,6 +59,7 @@ from ._records import (
     Delimiters,
     Party,
     ProviderAdjustment,
+    ProviderSummary,
     Remittance,
     RemittanceHeader,
     ServiceLine,
@@ -120,6 +121,7 @@ _MIA_AMOUNTS: Final = (2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 24)
 _MIA_QUANTITIES: Final = (1, 3, 15)
 _MOA_AMOUNTS: Final = (2, 8, 9)
 _TS3_AMOUNTS: Final = tuple(range(5, 25))
+_TS2_NUMBERS: Final = tuple(range(1, 20))
 
 # Which problems ``strict=True`` turns into errors (the others are always warnings).
 _CHECKS: Final = frozenset(
@@ -313,6 +315,11 @@ class Reader:
         # is the one they came from; one at the start of a later chunk may bring others)
         self._fresh = False
         self._fold = False  # whether segment ids are read in upper case (see _detect)
+        # the open group of claims (LX, TS3, TS2: segment number, offset, elements), and its
+        # summary, made when its first claim starts
+        self._group: list[tuple[int, int, list[str]]] = []
+        self._summary: ProviderSummary | None = None
+        self._summary_due = False
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -419,6 +426,7 @@ class Reader:
         # claim (claim and line level), ``ladj`` those of the open line.
         craw: list[str] | None = None
         header = _NO_HEADER
+        csum: ProviderSummary | None = None  # the open claim's group summary
         clp: list[str] = []
         charge = paid = cadj = ladj = lcharge = lpaid = ZERO
         pr: Decimal | None = ZERO
@@ -642,6 +650,7 @@ class Reader:
                                     tuple(c_amounts) if c_amounts else (),
                                     tuple(lines) if lines else (),
                                     tuple(unknown) if unknown else (),
+                                    csum,
                                 )  # fmt: skip
                                 craw = None
                                 yield cp
@@ -650,6 +659,7 @@ class Reader:
                         if tag == "CLP" and tx is not None:
                             # -- a claim starts ------------------------------------------
                             header = tx.header or self._begin_detail(tx, i)
+                            csum = self._make_summary() if self._summary_due else self._summary
                             n = len(e)
                             z = e[5] if n > 5 else ""
                             try:
@@ -999,7 +1009,9 @@ class Reader:
             )
         else:
             raise self.error(
-                "the data does not start with an ISA or ST segment: it is not an X12 file", 0
+                "the data does not start with an ISA or ST segment: it is not an X12 file"
+                + _not_x12(buf, self._base),
+                0,
             )
         self._delims = Delimiters(sep, comp, tchar, rep, eff)
         return eff, tchar
@@ -1159,11 +1171,8 @@ class Reader:
                     tx.head.append((segno, self.offset(i), e))
                     return None
                 self._begin_detail(tx, i)
-            if tag == "TS3":
-                self._numbers(e, "TS3", (4,), QUANTITY_DIGITS, i)
-                self._numbers(e, "TS3", _TS3_AMOUNTS, AMOUNT_DIGITS, i)
-                return None
-            if tag in ("LX", "TS2"):
+            if tag in ("LX", "TS3", "TS2"):
+                self._group_segment(tag, e, i)
                 return None
             if tag == "PLB":
                 self._plb(tx, e, i)
@@ -1253,6 +1262,7 @@ class Reader:
             self.report_at("functional-id", "GS01 is not HP for an 835 transaction set", i)
         self._found += 1
         self._tx = _Tx(e[2] if len(e) > 2 else "", segno, self.offset(i))
+        self._group, self._summary, self._summary_due = [], None, False
         return
 
     def _begin_detail(self, tx: _Tx, i: int) -> RemittanceHeader:
@@ -1380,6 +1390,50 @@ class Reader:
                 )
             )
 
+    def _group_segment(self, tag: str, e: list[str], i: int) -> None:
+        """An LX (a new group of claims), or a TS3 or TS2 summing the group up."""
+        if tag == "TS3":
+            self._numbers(e, "TS3", (4,), QUANTITY_DIGITS, i)
+            self._numbers(e, "TS3", _TS3_AMOUNTS, AMOUNT_DIGITS, i)
+        elif tag == "TS2":
+            self._numbers(e, "TS2", _TS2_NUMBERS, AMOUNT_DIGITS, i)
+        if tag == "LX" or not self._group or len(self._group) >= 3:
+            self._group = []  # (an LX, a TS3 and a TS2 at most; the reader holds no more)
+        self._group.append((self._seg0 + i + 1, self.offset(i), e))
+        self._summary = None
+        self._summary_due = True
+
+    def _make_summary(self) -> ProviderSummary | None:
+        """The summary of the open group of claims (once, when its first claim starts)."""
+        self._summary_due = False
+        group = self._group
+        if not group:
+            return None
+        fields: dict[str, object] = {"segment": group[0][0]}
+        amounts: list[tuple[str, Decimal]] = []
+        for segno, offset, e in group:
+            tag, n = e[0], len(e)
+            if tag == "LX":
+                fields["number"] = e[1] or None if n > 1 else None
+                continue
+            if tag == "TS3":
+                fields["provider_id"] = e[1] or None if n > 1 else None
+                fields["facility_code"] = e[2] or None if n > 2 else None
+                fields["fiscal_period_date"] = self._date(
+                    e[3] or None if n > 3 else None, "TS303", segno, offset
+                )
+                fields["claim_count"] = _number_or_none(e, 4, QUANTITY_DIGITS)
+                fields["total_charge"] = _number_or_none(e, 5, AMOUNT_DIGITS)
+                first = 6
+            else:
+                first = 1
+            for k in range(first, n):
+                value = _number_or_none(e, k, AMOUNT_DIGITS)
+                if value is not None:
+                    amounts.append((f"{tag}{k:02d}", value))
+        summary = self._summary = ProviderSummary(amounts=tuple(amounts), **fields)  # type: ignore[arg-type]
+        return summary
+
     def _end_tx(self, tx: _Tx, e: list[str], i: int) -> Remittance:
         if tx.header is None:
             self._begin_detail(tx, i)
@@ -1414,6 +1468,7 @@ class Reader:
                     tx.offset,
                 )
         self._tx = None
+        self._group, self._summary, self._summary_due = [], None, False
         return Remittance(
             header=header,
             provider_adjustments=tuple(tx.plb),
@@ -1453,6 +1508,30 @@ class Reader:
 def _text(value: str | None) -> str | None:
     """A free-text header value (a city, a contact's name) as :func:`text` reads one."""
     return text(value) if value else value
+
+
+def _not_x12(buf: str, base: int) -> str:
+    """What the data that is not X12 looks like, when that helps (never a value of it)."""
+    if buf.startswith("\x1f\x8b"):
+        return " (it is gzip-compressed: decompress it first)"
+    if buf.startswith("PK\x03\x04"):
+        return " (it is a ZIP archive: extract the 835 from it first)"
+    if buf.startswith(("\xff\xfe", "\xfe\xff")) or "I\x00S\x00A\x00" in buf[:8]:
+        return " (it is UTF-16 text: save it as ASCII or UTF-8)"
+    k = buf.find("ISA", 0, _LOOKAHEAD)
+    if k > 0:
+        return f" (an ISA segment starts at byte {base + k}: remove what comes before it)"
+    return ""
+
+
+def _number_or_none(e: list[str], k: int, digits: int) -> Decimal | None:
+    """Element ``k`` as a number, or ``None`` when absent or not one (reported already)."""
+    if k < len(e) and e[k]:
+        try:
+            return fast_number(e[k], "", digits)
+        except NumberError:
+            return None
+    return None
 
 
 def _int(e: list[str], k: int) -> int | None:

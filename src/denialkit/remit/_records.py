@@ -227,6 +227,38 @@ class ProviderAdjustment:
 
 
 @attrs.frozen
+class ProviderSummary:
+    """The header of a group of claims (loop 2000: LX, with the TS3 and TS2 summaries).
+
+    Payers group the claims of a transaction set by provider, bill type or fiscal period;
+    institutional remittances (Medicare Part A) sum each group up in ``TS3`` and ``TS2``.
+    Every claim carries the summary of its group (:attr:`ClaimPayment.provider_summary`),
+    the same object for every claim of the group, as it carries its transaction's header.
+
+    Attributes:
+        number: LX01, the group's number.
+        provider_id: TS301, the provider's identifier (``None`` without a TS3).
+        facility_code: TS302, the facility type code.
+        fiscal_period_date: TS303, the end of the provider's fiscal period.
+        claim_count: TS304, the number of claims the group sums up.
+        total_charge: TS305, the total charge of those claims.
+        amounts: every other number of TS3 (TS306 to TS324) and TS2 (TS201 to TS219), as
+            ``(element, value)`` pairs such as ``("TS313", Decimal("120"))``, in file order.
+        segment: the 1-based segment number of the LX segment (of the TS3 without an LX).
+    """
+
+    number: str | None = None
+    provider_id: str | None = None
+    facility_code: str | None = None
+    fiscal_period_date: date | None = None
+    claim_count: Decimal | None = None
+    total_charge: Decimal | None = None
+    amounts: tuple[tuple[str, Decimal], ...] = ()
+    segment: int = 0
+    __repr__ = fields_repr
+
+
+@attrs.frozen
 class Remittance:
     """One 835 transaction set (ST to SE): header, provider adjustments and totals.
 
@@ -590,6 +622,7 @@ class ClaimPayment:
         "_remarks",
         "_segment",
         "_segments",
+        "_summary",
         "_unknown",
     )
 
@@ -610,6 +643,7 @@ class ClaimPayment:
     _amounts: tuple[tuple[str, Decimal], ...]
     _lines: tuple[ServiceLine, ...]
     _unknown: tuple[UnknownSegment, ...]
+    _summary: ProviderSummary | None
     _entities: tuple[Entity, ...] | None
 
     def __init__(
@@ -631,6 +665,7 @@ class ClaimPayment:
         amounts: tuple[tuple[str, Decimal], ...] = (),
         lines: tuple[ServiceLine, ...] = (),
         unknown_segments: tuple[UnknownSegment, ...] = (),
+        provider_summary: ProviderSummary | None = None,
     ) -> None:
         """Made by the reader; not meant to be called directly."""
         self._header = header
@@ -650,6 +685,7 @@ class ClaimPayment:
         self._amounts = amounts
         self._lines = lines
         self._unknown = unknown_segments
+        self._summary = provider_summary
         self._entities = None
 
     # -- equality, pickling (the public attributes are read-only properties) --------------
@@ -682,6 +718,7 @@ class ClaimPayment:
                 self._amounts,
                 self._lines,
                 self._unknown,
+                self._summary,
             ),
         )
 
@@ -799,6 +836,12 @@ class ClaimPayment:
         They contain patient data: handle them as such.
         """
         return tuple(self._segments)
+
+    @property
+    def provider_summary(self) -> ProviderSummary | None:
+        """The header of the claim's group (LX, with its TS3 and TS2), or ``None`` when the
+        transaction set does not group its claims."""
+        return self._summary
 
     @property
     def unknown_segments(self) -> tuple[UnknownSegment, ...]:
