@@ -42,6 +42,7 @@ from ._detail import (
     AMOUNT_DIGITS,
     NUMBER_CHARS,
     QUANTITY_DIGITS,
+    ClaimGroup,
     NumberError,
     cas_triplets,
     check_numbers,
@@ -59,7 +60,6 @@ from ._records import (
     Delimiters,
     Party,
     ProviderAdjustment,
-    ProviderSummary,
     Remittance,
     RemittanceHeader,
     ServiceLine,
@@ -315,11 +315,8 @@ class Reader:
         # is the one they came from; one at the start of a later chunk may bring others)
         self._fresh = False
         self._fold = False  # whether segment ids are read in upper case (see _detect)
-        # the open group of claims (LX, TS3, TS2: segment number, offset, elements), and its
-        # summary, made when its first claim starts
-        self._group: list[tuple[int, int, list[str]]] = []
-        self._summary: ProviderSummary | None = None
-        self._summary_due = False
+        # the open group of claims (LX, TS3, TS2), which its claims carry
+        self._group: ClaimGroup | None = None
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -426,7 +423,7 @@ class Reader:
         # claim (claim and line level), ``ladj`` those of the open line.
         craw: list[str] | None = None
         header = _NO_HEADER
-        csum: ProviderSummary | None = None  # the open claim's group summary
+        csum: ClaimGroup | None = None  # the open claim's group (LX, TS3, TS2)
         clp: list[str] = []
         charge = paid = cadj = ladj = lcharge = lpaid = ZERO
         pr: Decimal | None = ZERO
@@ -659,7 +656,7 @@ class Reader:
                         if tag == "CLP" and tx is not None:
                             # -- a claim starts ------------------------------------------
                             header = tx.header or self._begin_detail(tx, i)
-                            csum = self._make_summary() if self._summary_due else self._summary
+                            csum = self._group
                             n = len(e)
                             z = e[5] if n > 5 else ""
                             try:
@@ -1262,7 +1259,7 @@ class Reader:
             self.report_at("functional-id", "GS01 is not HP for an 835 transaction set", i)
         self._found += 1
         self._tx = _Tx(e[2] if len(e) > 2 else "", segno, self.offset(i))
-        self._group, self._summary, self._summary_due = [], None, False
+        self._group = None
         return
 
     def _begin_detail(self, tx: _Tx, i: int) -> RemittanceHeader:
@@ -1391,48 +1388,27 @@ class Reader:
             )
 
     def _group_segment(self, tag: str, e: list[str], i: int) -> None:
-        """An LX (a new group of claims), or a TS3 or TS2 summing the group up."""
+        """An LX (a new group of claims), or a TS3 or TS2 summing the group up: kept as they
+        are (the group's claims make its summary on first use), their numbers checked."""
+        if tag == "LX":
+            self._group = ClaimGroup(self._seg0 + i + 1, [e])
+            return
         if tag == "TS3":
             self._numbers(e, "TS3", (4,), QUANTITY_DIGITS, i)
             self._numbers(e, "TS3", _TS3_AMOUNTS, AMOUNT_DIGITS, i)
+            if len(e) > 3 and e[3]:
+                try:
+                    parse_date(e[3])
+                except ValueError:
+                    self.report_at("date", "TS303 is not a valid CCYYMMDD date; it is left out", i)
         elif tag == "TS2":
             self._numbers(e, "TS2", _TS2_NUMBERS, AMOUNT_DIGITS, i)
-        if tag == "LX" or not self._group or len(self._group) >= 3:
-            self._group = []  # (an LX, a TS3 and a TS2 at most; the reader holds no more)
-        self._group.append((self._seg0 + i + 1, self.offset(i), e))
-        self._summary = None
-        self._summary_due = True
-
-    def _make_summary(self) -> ProviderSummary | None:
-        """The summary of the open group of claims (once, when its first claim starts)."""
-        self._summary_due = False
         group = self._group
-        if not group:
-            return None
-        fields: dict[str, object] = {"segment": group[0][0]}
-        amounts: list[tuple[str, Decimal]] = []
-        for segno, offset, e in group:
-            tag, n = e[0], len(e)
-            if tag == "LX":
-                fields["number"] = e[1] or None if n > 1 else None
-                continue
-            if tag == "TS3":
-                fields["provider_id"] = e[1] or None if n > 1 else None
-                fields["facility_code"] = e[2] or None if n > 2 else None
-                fields["fiscal_period_date"] = self._date(
-                    e[3] or None if n > 3 else None, "TS303", segno, offset
-                )
-                fields["claim_count"] = _number_or_none(e, 4, QUANTITY_DIGITS)
-                fields["total_charge"] = _number_or_none(e, 5, AMOUNT_DIGITS)
-                first = 6
-            else:
-                first = 1
-            for k in range(first, n):
-                value = _number_or_none(e, k, AMOUNT_DIGITS)
-                if value is not None:
-                    amounts.append((f"{tag}{k:02d}", value))
-        summary = self._summary = ProviderSummary(amounts=tuple(amounts), **fields)  # type: ignore[arg-type]
-        return summary
+        if group is None or len(group.raw) >= 3:
+            # a summary without an LX (an LX, a TS3 and a TS2 at most: no more is held)
+            self._group = ClaimGroup(self._seg0 + i + 1, [e])
+        else:
+            group.raw.append(e)
 
     def _end_tx(self, tx: _Tx, e: list[str], i: int) -> Remittance:
         if tx.header is None:
@@ -1468,7 +1444,7 @@ class Reader:
                     tx.offset,
                 )
         self._tx = None
-        self._group, self._summary, self._summary_due = [], None, False
+        self._group = None
         return Remittance(
             header=header,
             provider_adjustments=tuple(tx.plb),
@@ -1522,16 +1498,6 @@ def _not_x12(buf: str, base: int) -> str:
     if k > 0:
         return f" (an ISA segment starts at byte {base + k}: remove what comes before it)"
     return ""
-
-
-def _number_or_none(e: list[str], k: int, digits: int) -> Decimal | None:
-    """Element ``k`` as a number, or ``None`` when absent or not one (reported already)."""
-    if k < len(e) and e[k]:
-        try:
-            return fast_number(e[k], "", digits)
-        except NumberError:
-            return None
-    return None
 
 
 def _int(e: list[str], k: int) -> int | None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from denialkit.deadlines import Deadline
     from denialkit.knowledge import Explanation
 
+    from ._detail import ClaimGroup
+
 from denialkit._repr import fields_repr
 
 __all__ = [
@@ -643,7 +645,7 @@ class ClaimPayment:
     _amounts: tuple[tuple[str, Decimal], ...]
     _lines: tuple[ServiceLine, ...]
     _unknown: tuple[UnknownSegment, ...]
-    _summary: ProviderSummary | None
+    _summary: ProviderSummary | ClaimGroup | None
     _entities: tuple[Entity, ...] | None
 
     def __init__(
@@ -665,7 +667,7 @@ class ClaimPayment:
         amounts: tuple[tuple[str, Decimal], ...] = (),
         lines: tuple[ServiceLine, ...] = (),
         unknown_segments: tuple[UnknownSegment, ...] = (),
-        provider_summary: ProviderSummary | None = None,
+        provider_summary: ProviderSummary | ClaimGroup | None = None,
     ) -> None:
         """Made by the reader; not meant to be called directly."""
         self._header = header
@@ -718,7 +720,7 @@ class ClaimPayment:
                 self._amounts,
                 self._lines,
                 self._unknown,
-                self._summary,
+                self.provider_summary,
             ),
         )
 
@@ -841,7 +843,10 @@ class ClaimPayment:
     def provider_summary(self) -> ProviderSummary | None:
         """The header of the claim's group (LX, with its TS3 and TS2), or ``None`` when the
         transaction set does not group its claims."""
-        return self._summary
+        made = self._summary
+        if made is None or isinstance(made, ProviderSummary):
+            return made
+        return made.summary()  # the group's segments, made into a record once
 
     @property
     def unknown_segments(self) -> tuple[UnknownSegment, ...]:
