@@ -230,9 +230,11 @@ def test_each_claim_carries_the_summary_of_its_group() -> None:
         "LX*2",
         "CLP*ACC3*1*0*0*0*12*PX3",
     ]
+    data = _835(body)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        claims = list(remit.claims(_835(body)))
+        claims = list(remit.claims(data))
+    assert all(data[c.offset :].startswith(b"CLP*") for c in claims)
     first, second, third = (c.provider_summary for c in claims)
     assert first is second  # one object per group, as the header is per transaction set
     assert first == remit.ProviderSummary(
