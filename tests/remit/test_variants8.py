@@ -308,3 +308,31 @@ def test_data_that_is_not_x12_as_it_stands_says_what_it_is(make, hint: str) -> N
         list(remit.claims(make(_835(_CLAIM))))
     assert hint in str(info.value)
     assert "MAILBOX1" not in str(info.value)
+
+
+# -- a file whose name holds a "~" ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["JSMITH~1.835", "era.835~", "era~2026-12.835"])
+def test_a_file_whose_name_holds_a_tilde_is_read(tmp_path, name: str) -> None:  # type: ignore[no-untyped-def]
+    # Windows short names (C:\Users\JSMITH~1\...) and editors' backups: the name was taken
+    # for X12 text and refused with a TypeError, and the command line crashed on it
+    path = tmp_path / name
+    path.write_bytes(_835(_CLAIM))
+    assert [c.patient_control_number for c in remit.claims(str(path))] == ["ACC1"]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["remit", str(path)], stdout=out, stderr=err) == 0
+    assert "ACC1" in out.getvalue()
+    # a missing one is a file that cannot be read, not a crash
+    err = io.StringIO()
+    assert main(["remit", str(tmp_path / "NONE~1.835")], stdout=io.StringIO(), stderr=err) == 2
+    assert "cannot read the file" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ISA*00*          *00~", "isa*00*", "\ufeffISA*00*", "ST*835*1~", "CLP*A*1*1*1~", "a\nb"],
+)
+def test_x12_text_in_a_str_is_still_refused_with_a_hint(text: str) -> None:
+    with pytest.raises(TypeError, match="pass it as bytes"):
+        remit.claims(text)

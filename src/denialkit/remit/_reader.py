@@ -157,7 +157,9 @@ def source_chunks(source: object, chunk_size: int = CHUNK_SIZE) -> Iterator[byte
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _bytes_chunks(source, chunk_size)
     if isinstance(source, str):
-        if "\n" in source or "~" in source or source.startswith(("ISA", "ST*")):
+        # X12 text passed as a str is refused with a hint; a file's name may hold a "~" (a
+        # Windows short name such as JSMITH~1, an editor's backup): a name is read as one
+        if _x12_text(source) and not os.path.isfile(source):
             raise TypeError(
                 "a str is read as a path; to read X12 text held in a str, pass it as bytes "
                 "(text.encode())"
@@ -170,6 +172,12 @@ def source_chunks(source: object, chunk_size: int = CHUNK_SIZE) -> Iterator[byte
     if callable(getattr(source, "read", None)):
         return _file_chunks(source, chunk_size)  # type: ignore[arg-type]
     raise TypeError(f"expected a path, bytes or a binary file object, not {type(source).__name__}")
+
+
+def _x12_text(source: str) -> bool:
+    """Whether a str looks like X12 text rather than a file's name."""
+    head = source.lstrip(_JOIN + "\ufeff")[:3].upper()
+    return "\n" in source or head in ("ISA", "ST*") or ("~" in source and "*" in source)
 
 
 def _bytes_chunks(data: bytes | bytearray | memoryview, size: int) -> Iterator[bytes]:
