@@ -336,3 +336,34 @@ def test_a_file_whose_name_holds_a_tilde_is_read(tmp_path, name: str) -> None:  
 def test_x12_text_in_a_str_is_still_refused_with_a_hint(text: str) -> None:
     with pytest.raises(TypeError, match="pass it as bytes"):
         remit.claims(text)
+
+
+# -- quantities ---------------------------------------------------------------------------------
+
+
+def test_quantities_are_kept_at_claim_and_line_level() -> None:
+    # QTY (covered days, co-insured days, covered units) was checked and then dropped
+    body = list(_CLAIM)
+    body[2:2] = ["QTY*CA*3", "QTY*CD*1.5"]
+    body.insert(body.index("DTM*472*20261101") + 1, "QTY*ZK*2")
+    data = _835(body)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        claim = next(remit.claims(data))
+    assert claim.quantities == (("CA", Decimal(3)), ("CD", Decimal("1.5")))
+    assert claim.lines[0].quantities == (("ZK", Decimal(2)),)
+    assert pickle.loads(pickle.dumps(claim)).quantities == claim.quantities
+
+
+def test_a_bad_quantity_is_reported_and_left_out() -> None:
+    body = list(_CLAIM)
+    body[2:2] = ["QTY*CA*1_0", "QTY*CD*2", "QTY*ZZ"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claim = next(remit.claims(_835(body)))
+    assert claim.quantities == (("CD", Decimal(2)),)
+    assert [str(w.message).split(": ", 1)[1][:33] for w in caught] == [
+        "QTY02 is not an X12 number (an op"
+    ]
+    with pytest.raises(X12ParseError, match="QTY02 is not an X12 number"):
+        list(remit.claims(_835(body), strict=True))

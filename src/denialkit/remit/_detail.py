@@ -158,6 +158,7 @@ def service_line(
     payment: Decimal,
     units: Decimal | None,
     sub_units: Decimal | None,
+    quantities: list[tuple[str, Decimal]] | None = None,
 ) -> ServiceLine:
     """The record of one service line, from its SVC (split, its numbers read) and the parts
     read after it."""
@@ -226,6 +227,7 @@ def service_line(
             tuple(amounts) if amounts else (),
             segment,
             sub_mods,
+            tuple(quantities) if quantities else (),
         ),
     )
 

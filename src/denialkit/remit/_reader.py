@@ -452,6 +452,9 @@ class Reader:
         lines: list[ServiceLine] = []
         dates, adj, remarks, refs, amounts = c_dates, c_adj, c_remarks, c_refs, c_amounts
         rejects: list[str] = []
+        # QTY pairs of the claim and of the open line (rare: made on the first one)
+        c_qty: list[tuple[str, Decimal]] | None = None
+        l_qty: list[tuple[str, Decimal]] | None = None
         # the open transaction's running totals (added to it at its SE)
         t_claims = t_lines = t_adj = t_denied = 0
         t_charge = t_paid = t_pr = ZERO
@@ -555,7 +558,7 @@ class Reader:
                                     lines.append(
                                         service_line(svc, len(lines) + 1, lseg, comp, dates,
                                                      adj, remarks, rejects, refs, amounts,
-                                                     lcharge, lpaid, lunits, lsub)
+                                                     lcharge, lpaid, lunits, lsub, l_qty)
                                     )  # fmt: skip
                                     if not lbad and lcharge - lpaid != ladj:
                                         self._line_unbalanced(lseg, loff, lidx)
@@ -589,6 +592,7 @@ class Reader:
                                 ladj = zero
                                 t_lines += 1
                                 dates, adj, remarks, rejects, refs, amounts = [], [], [], [], [], []
+                                l_qty = None
                                 continue
                             if tag == "AMT":
                                 v = e[2]
@@ -615,6 +619,17 @@ class Reader:
                                         tx.empties += 1
                                     cempty = True
                                     continue
+                                if tag == "QTY":
+                                    q = self._quantity(e, i)
+                                    if q is not None and svc is None:
+                                        if c_qty is None:
+                                            c_qty = []
+                                        c_qty.append(q)
+                                    elif q is not None:
+                                        if l_qty is None:
+                                            l_qty = []
+                                        l_qty.append(q)
+                                    continue
                                 if not self._claim_segment(tag, e, svc is None, c_remarks, i):
                                     unknown.append(self._unknown(tag, seg, i, svc is not None))
                                 continue
@@ -625,7 +640,7 @@ class Reader:
                                 lines.append(
                                     service_line(svc, len(lines) + 1, lseg, comp, dates, adj,
                                                  remarks, rejects, refs, amounts, lcharge,
-                                                 lpaid, lunits, lsub)
+                                                 lpaid, lunits, lsub, l_qty)
                                 )  # fmt: skip
                                 if not lbad and lcharge - lpaid != ladj:
                                     self._line_unbalanced(lseg, loff, lidx)
@@ -656,6 +671,7 @@ class Reader:
                                     tuple(lines) if lines else (),
                                     tuple(unknown) if unknown else (),
                                     csum,
+                                    tuple(c_qty) if c_qty else (),
                                 )  # fmt: skip
                                 craw = None
                                 yield cp
@@ -710,6 +726,7 @@ class Reader:
                             cbad = False
                             names = []
                             c_dates, c_adj, c_remarks, c_refs, c_amounts = [], [], [], [], []
+                            c_qty = None
                             dates, adj, remarks, refs, amounts = (
                                 c_dates, c_adj, c_remarks, c_refs, c_amounts
                             )  # fmt: skip
@@ -881,9 +898,6 @@ class Reader:
     ) -> bool:
         """Check a claim segment the hot path does not build from; ``False`` when it has no
         place here (an unknown id, or a claim-level segment inside a service line)."""
-        if tag == "QTY":
-            self._numbers(e, "QTY", (2,), QUANTITY_DIGITS, i)
-            return True
         if not at_claim:
             return False
         if tag == "MIA":
@@ -899,6 +913,13 @@ class Reader:
             remarks.extend(e[j] for j in range(3, 8) if j < n and e[j])
             return True
         return tag == "PER"
+
+    def _quantity(self, e: list[str], i: int) -> tuple[str, Decimal] | None:
+        """A QTY pair; one whose quantity is not a number is reported and left out."""
+        if len(e) < 3 or not e[2]:
+            return None  # (no quantity to keep or check)
+        value = self._amount(e[2], "QTY02", i, QUANTITY_DIGITS)
+        return None if value is None else (e[1], value)
 
     def _unknown(self, tag: str, seg: str, i: int, in_line: bool) -> UnknownSegment:
         """Keep a segment the claim has no place for, and report it (an error if strict)."""

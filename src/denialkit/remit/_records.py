@@ -466,6 +466,8 @@ class ServiceLine(NamedTuple):
         segment: the 1-based segment number of the SVC segment.
         submitted_modifiers: the modifiers as submitted (SVC06-3 to -6), when SVC06 gives
             the procedure as submitted (``submitted_procedure`` is then set).
+        quantities: every ``(qualifier, quantity)`` of the line's QTY segments (e.g.
+            ``"ZK"``, Medicare covered units).
     """
 
     number: int
@@ -491,6 +493,7 @@ class ServiceLine(NamedTuple):
     amounts: tuple[tuple[str, Decimal], ...] = ()
     segment: int = 0
     submitted_modifiers: tuple[str, ...] = ()
+    quantities: tuple[tuple[str, Decimal], ...] = ()
 
     def __repr__(self) -> str:
         mods = ":".join(self.modifiers)
@@ -620,6 +623,7 @@ class ClaimPayment:
         "_offset",
         "_payment",
         "_pr",
+        "_quantities",
         "_references",
         "_remarks",
         "_segment",
@@ -646,6 +650,7 @@ class ClaimPayment:
     _lines: tuple[ServiceLine, ...]
     _unknown: tuple[UnknownSegment, ...]
     _summary: ProviderSummary | ClaimGroup | None
+    _quantities: tuple[tuple[str, Decimal], ...]
     _entities: tuple[Entity, ...] | None
 
     def __init__(
@@ -668,6 +673,7 @@ class ClaimPayment:
         lines: tuple[ServiceLine, ...] = (),
         unknown_segments: tuple[UnknownSegment, ...] = (),
         provider_summary: ProviderSummary | ClaimGroup | None = None,
+        quantities: tuple[tuple[str, Decimal], ...] = (),
     ) -> None:
         """Made by the reader; not meant to be called directly."""
         self._header = header
@@ -688,6 +694,7 @@ class ClaimPayment:
         self._lines = lines
         self._unknown = unknown_segments
         self._summary = provider_summary
+        self._quantities = quantities
         self._entities = None
 
     # -- equality, pickling (the public attributes are read-only properties) --------------
@@ -721,6 +728,7 @@ class ClaimPayment:
                 self._lines,
                 self._unknown,
                 self.provider_summary,
+                self._quantities,
             ),
         )
 
@@ -931,6 +939,13 @@ class ClaimPayment:
         """The claim's ``(qualifier, amount)`` AMT pairs (e.g. ``"AU"`` coverage, ``"I"``
         interest)."""
         return self._amounts
+
+    @property
+    def quantities(self) -> tuple[tuple[str, Decimal], ...]:
+        """The claim's ``(qualifier, quantity)`` QTY pairs (e.g. ``"CA"`` covered days,
+        ``"CD"`` co-insured days); one whose quantity is not a number is left out, with a
+        warning."""
+        return self._quantities
 
     @property
     def interest(self) -> Decimal | None:
