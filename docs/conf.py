@@ -54,5 +54,5 @@ nitpick_ignore_regex = [
     (r"py:class", r"(str|int|bool|float|bytes|object|None|list|dict|tuple|set|frozenset|type)"),
     (r"py:.*", r"denialkit\..*\._.*"),
     (r"py:.*", r"(matplotlib\..*|Axes)"),
-    (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler|Source|Readable).*"),
+    (r"py:.*", r".*(TypeAlias|FactValue|LetterLike|Handler|Source|Readable|ClaimGroup).*"),
 ]

@@ -51,16 +51,20 @@ def _cell(value: object, width: int) -> str:
 
 def _write_table(rows: Iterator[dict[str, object]], out: TextIO, err: TextIO) -> None:
     print("  ".join(f"{name:<{w}}" for name, w in _TABLE).rstrip(), file=out)
-    n = 0
+    n = bare = 0
     for r in rows:
-        n += 1
+        if r["code"] is None:
+            bare += 1  # a claim without any adjustment: a row of its own
+        else:
+            n += 1
         cells = []
         for name, w in _TABLE:
             value = r["claim_status"] if name == "status" else r[name]
             cell = money(value) if isinstance(value, Decimal) else _cell(value, w)
             cells.append(f"{cell:>{w}}" if name == "amount" else f"{cell:<{w}}")
         print("  ".join(cells).rstrip(), file=out)
-    print(plural(n, "adjustment"), file=err)
+    more = f", {plural(bare, 'claim')} without any" if bare else ""
+    print(plural(n, "adjustment") + more, file=err)
 
 
 def _write_csv(rows: Iterator[dict[str, object]], out: TextIO) -> None:

@@ -70,6 +70,7 @@ from ._records import (
     Entity,
     Party,
     ProviderAdjustment,
+    ProviderSummary,
     Remittance,
     RemittanceHeader,
     ServiceLine,
@@ -96,6 +97,7 @@ __all__ = [
     "Entity",
     "Party",
     "ProviderAdjustment",
+    "ProviderSummary",
     "Readable",
     "Remittance",
     "RemittanceHeader",
@@ -241,7 +243,8 @@ def iter_records(
 def to_records(
     source: Source | Iterable[ClaimPayment], *, strict: bool = False
 ) -> list[dict[str, object]]:
-    """One flat row per adjustment (claim and line level), with claim and line keys.
+    """One flat row per adjustment (claim and line level), with claim and line keys; one row
+    with the adjustment columns empty for a claim without any (so every claim is there).
 
     The columns are ``COLUMNS``: the transaction (ST02), trace number, payer and payment
     date; the claim (CLP01), payer claim number, status, charge and payment; the level

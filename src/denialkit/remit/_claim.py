@@ -23,7 +23,7 @@ from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.exceptions import ClaimDataError
 
 if TYPE_CHECKING:
-    from ._records import ClaimPayment, DenialItem
+    from ._records import ClaimPayment, DenialItem, ServiceLine
 
 __all__ = ["PLAN_BY_FILING", "claim_services", "one_line", "to_claim", "work_codes"]
 
@@ -173,13 +173,21 @@ def claim_services(
             ClaimServiceLine(
                 code=code,
                 date=day,
-                modifiers=tuple(m for m in map(one_line, line.modifiers) if m),
+                modifiers=tuple(m for m in map(one_line, _modifiers(line)) if m),
                 units=units,
                 charge=line.charge,
                 description=_opt(line.description),
             )
         )
     return tuple(out)
+
+
+def _modifiers(line: ServiceLine) -> tuple[str, ...]:
+    """The modifiers the provider billed: those of SVC06 when the payer adjudicated the line
+    under another code or other modifiers (SVC06 gives the procedure as submitted)."""
+    if line.submitted_procedure is not None:
+        return line.submitted_modifiers
+    return line.modifiers
 
 
 def to_claim(

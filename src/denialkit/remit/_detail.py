@@ -24,7 +24,7 @@ from typing import Final
 
 from denialkit.codes import GROUP_CODES, DenialCode, default_table
 
-from ._records import Adjustment, ServiceLine, text
+from ._records import Adjustment, ProviderSummary, ServiceLine, text
 
 #: The most digits an amount element (R type, 1/18) may have.
 AMOUNT_DIGITS: Final = 18
@@ -158,6 +158,7 @@ def service_line(
     payment: Decimal,
     units: Decimal | None,
     sub_units: Decimal | None,
+    quantities: list[tuple[str, Decimal]] | None = None,
 ) -> ServiceLine:
     """The record of one service line, from its SVC (split, its numbers read) and the parts
     read after it."""
@@ -167,10 +168,13 @@ def service_line(
     np_ = len(parts)
     revenue = e[4] or None if n > 4 else None
     sub_proc = None
+    sub_mods: tuple[str, ...] = ()
     if n > 6 and e[6]:
         sub = e[6]
         sp = sub.split(comp if comp in sub else guess_component(sub, comp))
         sub_proc = sp[1] if len(sp) > 1 and sp[1] else None
+        if sub_proc is not None and len(sp) > 2:
+            sub_mods = tuple([p for p in sp[2:6] if p])
     start = end = None
     for q, d in dates:
         if q == "472":
@@ -222,5 +226,75 @@ def service_line(
             allowed,
             tuple(amounts) if amounts else (),
             segment,
+            sub_mods,
+            tuple(quantities) if quantities else (),
         ),
+    )
+
+
+class ClaimGroup:
+    """The segments of one group of claims (LX, with its TS3 and TS2), as the reader met them;
+    the claims of the group share it, and the first one asked makes its
+    :class:`ProviderSummary` (the numbers and the date were checked when read)."""
+
+    __slots__ = ("_summary", "raw", "segment")
+
+    def __init__(self, segment: int, raw: list[list[str]]) -> None:
+        self.segment = segment
+        self.raw = raw
+        self._summary: ProviderSummary | None = None
+
+    def summary(self) -> ProviderSummary:
+        """The group's summary, made once."""
+        made = self._summary
+        if made is None:
+            made = self._summary = provider_summary(self.raw, self.segment)
+        return made
+
+
+def _opt_number(e: Sequence[str], k: int, digits: int) -> Decimal | None:
+    """Element ``k`` as a number, or ``None`` when absent or not one (the reader reported it)."""
+    if k < len(e) and e[k]:
+        try:
+            return fast_number(e[k], "", digits)
+        except NumberError:
+            return None
+    return None
+
+
+def provider_summary(segments: Sequence[Sequence[str]], segment: int) -> ProviderSummary:
+    """The :class:`ProviderSummary` of a group's LX, TS3 and TS2 (split into elements)."""
+    number = provider = facility = None
+    period: date | None = None
+    count = charge = None
+    amounts: list[tuple[str, Decimal]] = []
+    for e in segments:
+        tag, n = e[0], len(e)
+        if tag == "LX":
+            number = e[1] or None if n > 1 else None
+            continue
+        first = 1
+        if tag == "TS3":
+            provider = e[1] or None if n > 1 else None
+            facility = e[2] or None if n > 2 else None
+            try:
+                period = parse_date(e[3]) if n > 3 and e[3] else None
+            except ValueError:
+                period = None
+            count = _opt_number(e, 4, QUANTITY_DIGITS)
+            charge = _opt_number(e, 5, AMOUNT_DIGITS)
+            first = 6
+        for k in range(first, n):
+            value = _opt_number(e, k, AMOUNT_DIGITS)
+            if value is not None:
+                amounts.append((element_name(tag, k), value))
+    return ProviderSummary(
+        number=number,
+        provider_id=provider,
+        facility_code=facility,
+        fiscal_period_date=period,
+        claim_count=count,
+        total_charge=charge,
+        amounts=tuple(amounts),
+        segment=segment,
     )

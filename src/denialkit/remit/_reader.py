@@ -42,6 +42,7 @@ from ._detail import (
     AMOUNT_DIGITS,
     NUMBER_CHARS,
     QUANTITY_DIGITS,
+    ClaimGroup,
     NumberError,
     cas_triplets,
     check_numbers,
@@ -120,6 +121,7 @@ _MIA_AMOUNTS: Final = (2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 24)
 _MIA_QUANTITIES: Final = (1, 3, 15)
 _MOA_AMOUNTS: Final = (2, 8, 9)
 _TS3_AMOUNTS: Final = tuple(range(5, 25))
+_TS2_NUMBERS: Final = tuple(range(1, 20))
 
 # Which problems ``strict=True`` turns into errors (the others are always warnings).
 _CHECKS: Final = frozenset(
@@ -155,7 +157,9 @@ def source_chunks(source: object, chunk_size: int = CHUNK_SIZE) -> Iterator[byte
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _bytes_chunks(source, chunk_size)
     if isinstance(source, str):
-        if "\n" in source or "~" in source or source.startswith(("ISA", "ST*")):
+        # X12 text passed as a str is refused with a hint; a file's name may hold a "~" (a
+        # Windows short name such as JSMITH~1, an editor's backup): a name is read as one
+        if _x12_text(source) and not os.path.isfile(source):
             raise TypeError(
                 "a str is read as a path; to read X12 text held in a str, pass it as bytes "
                 "(text.encode())"
@@ -168,6 +172,12 @@ def source_chunks(source: object, chunk_size: int = CHUNK_SIZE) -> Iterator[byte
     if callable(getattr(source, "read", None)):
         return _file_chunks(source, chunk_size)  # type: ignore[arg-type]
     raise TypeError(f"expected a path, bytes or a binary file object, not {type(source).__name__}")
+
+
+def _x12_text(source: str) -> bool:
+    """Whether a str looks like X12 text rather than a file's name."""
+    head = source.lstrip(_JOIN + "\ufeff")[:3].upper()
+    return "\n" in source or head in ("ISA", "ST*") or ("~" in source and "*" in source)
 
 
 def _bytes_chunks(data: bytes | bytearray | memoryview, size: int) -> Iterator[bytes]:
@@ -313,6 +323,8 @@ class Reader:
         # is the one they came from; one at the start of a later chunk may bring others)
         self._fresh = False
         self._fold = False  # whether segment ids are read in upper case (see _detect)
+        # the open group of claims (LX, TS3, TS2), which its claims carry
+        self._group: ClaimGroup | None = None
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -419,6 +431,7 @@ class Reader:
         # claim (claim and line level), ``ladj`` those of the open line.
         craw: list[str] | None = None
         header = _NO_HEADER
+        csum: ClaimGroup | None = None  # the open claim's group (LX, TS3, TS2)
         clp: list[str] = []
         charge = paid = cadj = ladj = lcharge = lpaid = ZERO
         pr: Decimal | None = ZERO
@@ -439,6 +452,9 @@ class Reader:
         lines: list[ServiceLine] = []
         dates, adj, remarks, refs, amounts = c_dates, c_adj, c_remarks, c_refs, c_amounts
         rejects: list[str] = []
+        # QTY pairs of the claim and of the open line (rare: made on the first one)
+        c_qty: list[tuple[str, Decimal]] | None = None
+        l_qty: list[tuple[str, Decimal]] | None = None
         # the open transaction's running totals (added to it at its SE)
         t_claims = t_lines = t_adj = t_denied = 0
         t_charge = t_paid = t_pr = ZERO
@@ -542,7 +558,7 @@ class Reader:
                                     lines.append(
                                         service_line(svc, len(lines) + 1, lseg, comp, dates,
                                                      adj, remarks, rejects, refs, amounts,
-                                                     lcharge, lpaid, lunits, lsub)
+                                                     lcharge, lpaid, lunits, lsub, l_qty)
                                     )  # fmt: skip
                                     if not lbad and lcharge - lpaid != ladj:
                                         self._line_unbalanced(lseg, loff, lidx)
@@ -576,6 +592,7 @@ class Reader:
                                 ladj = zero
                                 t_lines += 1
                                 dates, adj, remarks, rejects, refs, amounts = [], [], [], [], [], []
+                                l_qty = None
                                 continue
                             if tag == "AMT":
                                 v = e[2]
@@ -602,6 +619,17 @@ class Reader:
                                         tx.empties += 1
                                     cempty = True
                                     continue
+                                if tag == "QTY":
+                                    q = self._quantity(e, i)
+                                    if q is not None and svc is None:
+                                        if c_qty is None:
+                                            c_qty = []
+                                        c_qty.append(q)
+                                    elif q is not None:
+                                        if l_qty is None:
+                                            l_qty = []
+                                        l_qty.append(q)
+                                    continue
                                 if not self._claim_segment(tag, e, svc is None, c_remarks, i):
                                     unknown.append(self._unknown(tag, seg, i, svc is not None))
                                 continue
@@ -612,7 +640,7 @@ class Reader:
                                 lines.append(
                                     service_line(svc, len(lines) + 1, lseg, comp, dates, adj,
                                                  remarks, rejects, refs, amounts, lcharge,
-                                                 lpaid, lunits, lsub)
+                                                 lpaid, lunits, lsub, l_qty)
                                 )  # fmt: skip
                                 if not lbad and lcharge - lpaid != ladj:
                                     self._line_unbalanced(lseg, loff, lidx)
@@ -642,6 +670,8 @@ class Reader:
                                     tuple(c_amounts) if c_amounts else (),
                                     tuple(lines) if lines else (),
                                     tuple(unknown) if unknown else (),
+                                    csum,
+                                    tuple(c_qty) if c_qty else (),
                                 )  # fmt: skip
                                 craw = None
                                 yield cp
@@ -650,6 +680,7 @@ class Reader:
                         if tag == "CLP" and tx is not None:
                             # -- a claim starts ------------------------------------------
                             header = tx.header or self._begin_detail(tx, i)
+                            csum = self._group
                             n = len(e)
                             z = e[5] if n > 5 else ""
                             try:
@@ -695,6 +726,7 @@ class Reader:
                             cbad = False
                             names = []
                             c_dates, c_adj, c_remarks, c_refs, c_amounts = [], [], [], [], []
+                            c_qty = None
                             dates, adj, remarks, refs, amounts = (
                                 c_dates, c_adj, c_remarks, c_refs, c_amounts
                             )  # fmt: skip
@@ -771,8 +803,16 @@ class Reader:
 
     # -- claims --------------------------------------------------------------------------
     def _code(self, key: str, group: str, reason: str, i: int) -> DenialCode | None:
-        """Resolve a group and reason (remembered by ``key``), reporting an unknown code."""
+        """Resolve a group and reason (remembered by ``key``), reporting an unknown code.
+
+        A code padded with blanks or in lower case (``co``, ``45 ``: a file whose text went
+        through a tool that changed its case or padded its elements) is the code it spells.
+        """
         code = resolve(group, reason)
+        if code is None:
+            g, r = group.strip(_WS).upper(), reason.strip(_WS).upper()
+            if g != group or r != reason:
+                code = resolve(g, r)
         if len(self._codes) < _LEARN:
             self._codes[key] = code
         if code is None:
@@ -858,9 +898,6 @@ class Reader:
     ) -> bool:
         """Check a claim segment the hot path does not build from; ``False`` when it has no
         place here (an unknown id, or a claim-level segment inside a service line)."""
-        if tag == "QTY":
-            self._numbers(e, "QTY", (2,), QUANTITY_DIGITS, i)
-            return True
         if not at_claim:
             return False
         if tag == "MIA":
@@ -876,6 +913,13 @@ class Reader:
             remarks.extend(e[j] for j in range(3, 8) if j < n and e[j])
             return True
         return tag == "PER"
+
+    def _quantity(self, e: list[str], i: int) -> tuple[str, Decimal] | None:
+        """A QTY pair; one whose quantity is not a number is reported and left out."""
+        if len(e) < 3 or not e[2]:
+            return None  # (no quantity to keep or check)
+        value = self._amount(e[2], "QTY02", i, QUANTITY_DIGITS)
+        return None if value is None else (e[1], value)
 
     def _unknown(self, tag: str, seg: str, i: int, in_line: bool) -> UnknownSegment:
         """Keep a segment the claim has no place for, and report it (an error if strict)."""
@@ -991,7 +1035,9 @@ class Reader:
             )
         else:
             raise self.error(
-                "the data does not start with an ISA or ST segment: it is not an X12 file", 0
+                "the data does not start with an ISA or ST segment: it is not an X12 file"
+                + _not_x12(buf, self._base),
+                0,
             )
         self._delims = Delimiters(sep, comp, tchar, rep, eff)
         return eff, tchar
@@ -1151,11 +1197,8 @@ class Reader:
                     tx.head.append((segno, self.offset(i), e))
                     return None
                 self._begin_detail(tx, i)
-            if tag == "TS3":
-                self._numbers(e, "TS3", (4,), QUANTITY_DIGITS, i)
-                self._numbers(e, "TS3", _TS3_AMOUNTS, AMOUNT_DIGITS, i)
-                return None
-            if tag in ("LX", "TS2"):
+            if tag in ("LX", "TS3", "TS2"):
+                self._group_segment(tag, e, i)
                 return None
             if tag == "PLB":
                 self._plb(tx, e, i)
@@ -1241,10 +1284,11 @@ class Reader:
             self._skip = _Skip(segno)
             self.report_at("skipped", f"a transaction set {_safe(kind)} (not an 835) is skipped", i)
             return
-        if self._gs is not None and self._gs.functional_id != "HP":
+        if self._gs is not None and self._gs.functional_id.strip(_WS).upper() != "HP":
             self.report_at("functional-id", "GS01 is not HP for an 835 transaction set", i)
         self._found += 1
         self._tx = _Tx(e[2] if len(e) > 2 else "", segno, self.offset(i))
+        self._group = None
         return
 
     def _begin_detail(self, tx: _Tx, i: int) -> RemittanceHeader:
@@ -1299,10 +1343,10 @@ class Reader:
             elif cur is not None and tag == "N3":
                 cur.address.extend(text(x) for x in e[1:3] if x)
             elif cur is not None and tag == "N4":
-                cur.city, cur.state, cur.postal_code = el(1), el(2), el(3)
+                cur.city, cur.state, cur.postal_code = _text(el(1)), el(2), el(3)
             elif cur is not None and tag == "PER":
                 nums = tuple((e[k], e[k + 1]) for k in (3, 5, 7) if k + 1 < n and e[k + 1])
-                cur.contacts.append(Contact(function=el(1) or "", name=el(2), numbers=nums))
+                cur.contacts.append(Contact(function=el(1) or "", name=_text(el(2)), numbers=nums))
         payer = payee = None
         for p in parties:
             if p.role == "PR" and payer is None:
@@ -1372,6 +1416,29 @@ class Reader:
                 )
             )
 
+    def _group_segment(self, tag: str, e: list[str], i: int) -> None:
+        """An LX (a new group of claims), or a TS3 or TS2 summing the group up: kept as they
+        are (the group's claims make its summary on first use), their numbers checked."""
+        if tag == "LX":
+            self._group = ClaimGroup(self._seg0 + i + 1, [e])
+            return
+        if tag == "TS3":
+            self._numbers(e, "TS3", (4,), QUANTITY_DIGITS, i)
+            self._numbers(e, "TS3", _TS3_AMOUNTS, AMOUNT_DIGITS, i)
+            if len(e) > 3 and e[3]:
+                try:
+                    parse_date(e[3])
+                except ValueError:
+                    self.report_at("date", "TS303 is not a valid CCYYMMDD date; it is left out", i)
+        elif tag == "TS2":
+            self._numbers(e, "TS2", _TS2_NUMBERS, AMOUNT_DIGITS, i)
+        group = self._group
+        if group is None or len(group.raw) >= 3:
+            # a summary without an LX (an LX, a TS3 and a TS2 at most: no more is held)
+            self._group = ClaimGroup(self._seg0 + i + 1, [e])
+        else:
+            group.raw.append(e)
+
     def _end_tx(self, tx: _Tx, e: list[str], i: int) -> Remittance:
         if tx.header is None:
             self._begin_detail(tx, i)
@@ -1406,6 +1473,7 @@ class Reader:
                     tx.offset,
                 )
         self._tx = None
+        self._group = None
         return Remittance(
             header=header,
             provider_adjustments=tuple(tx.plb),
@@ -1440,6 +1508,25 @@ class Reader:
                 "no-835", "the data holds no 835 transaction set: nothing to read", None, None
             )
         self._flush_warnings()
+
+
+def _text(value: str | None) -> str | None:
+    """A free-text header value (a city, a contact's name) as :func:`text` reads one."""
+    return text(value) if value else value
+
+
+def _not_x12(buf: str, base: int) -> str:
+    """What the data that is not X12 looks like, when that helps (never a value of it)."""
+    if buf.startswith("\x1f\x8b"):
+        return " (it is gzip-compressed: decompress it first)"
+    if buf.startswith("PK\x03\x04"):
+        return " (it is a ZIP archive: extract the 835 from it first)"
+    if buf.startswith(("\xff\xfe", "\xfe\xff")) or "I\x00S\x00A\x00" in buf[:8]:
+        return " (it is UTF-16 text: save it as ASCII or UTF-8)"
+    k = buf.find("ISA", 0, _LOOKAHEAD)
+    if k > 0:
+        return f" (an ISA segment starts at byte {base + k}: remove what comes before it)"
+    return ""
 
 
 def _int(e: list[str], k: int) -> int | None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from denialkit.deadlines import Deadline
     from denialkit.knowledge import Explanation
 
+    from ._detail import ClaimGroup
+
 from denialkit._repr import fields_repr
 
 __all__ = [
@@ -227,6 +229,38 @@ class ProviderAdjustment:
 
 
 @attrs.frozen
+class ProviderSummary:
+    """The header of a group of claims (loop 2000: LX, with the TS3 and TS2 summaries).
+
+    Payers group the claims of a transaction set by provider, bill type or fiscal period;
+    institutional remittances (Medicare Part A) sum each group up in ``TS3`` and ``TS2``.
+    Every claim carries the summary of its group (:attr:`ClaimPayment.provider_summary`),
+    the same object for every claim of the group, as it carries its transaction's header.
+
+    Attributes:
+        number: LX01, the group's number.
+        provider_id: TS301, the provider's identifier (``None`` without a TS3).
+        facility_code: TS302, the facility type code.
+        fiscal_period_date: TS303, the end of the provider's fiscal period.
+        claim_count: TS304, the number of claims the group sums up.
+        total_charge: TS305, the total charge of those claims.
+        amounts: every other number of TS3 (TS306 to TS324) and TS2 (TS201 to TS219), as
+            ``(element, value)`` pairs such as ``("TS313", Decimal("120"))``, in file order.
+        segment: the 1-based segment number of the LX segment (of the TS3 without an LX).
+    """
+
+    number: str | None = None
+    provider_id: str | None = None
+    facility_code: str | None = None
+    fiscal_period_date: date | None = None
+    claim_count: Decimal | None = None
+    total_charge: Decimal | None = None
+    amounts: tuple[tuple[str, Decimal], ...] = ()
+    segment: int = 0
+    __repr__ = fields_repr
+
+
+@attrs.frozen
 class Remittance:
     """One 835 transaction set (ST to SE): header, provider adjustments and totals.
 
@@ -321,8 +355,10 @@ class Adjustment(NamedTuple):
 
     @property
     def key(self) -> str:
-        """Group and reason as one code, e.g. ``"CO-45"``."""
-        return f"{self.group}-{self.reason}"
+        """Group and reason as one code, e.g. ``"CO-45"`` (as the tables spell a known code,
+        also when the file padded it or wrote it in lower case)."""
+        code = self.code
+        return code.key if code is not None else f"{self.group}-{self.reason}"
 
     @property
     def known(self) -> bool:
@@ -428,6 +464,10 @@ class ServiceLine(NamedTuple):
         allowed: AMT*B6, the allowed amount.
         amounts: every ``(qualifier, amount)`` of the line's AMT segments.
         segment: the 1-based segment number of the SVC segment.
+        submitted_modifiers: the modifiers as submitted (SVC06-3 to -6), when SVC06 gives
+            the procedure as submitted (``submitted_procedure`` is then set).
+        quantities: every ``(qualifier, quantity)`` of the line's QTY segments (e.g.
+            ``"ZK"``, Medicare covered units).
     """
 
     number: int
@@ -452,6 +492,8 @@ class ServiceLine(NamedTuple):
     allowed: Decimal | None = None
     amounts: tuple[tuple[str, Decimal], ...] = ()
     segment: int = 0
+    submitted_modifiers: tuple[str, ...] = ()
+    quantities: tuple[tuple[str, Decimal], ...] = ()
 
     def __repr__(self) -> str:
         mods = ":".join(self.modifiers)
@@ -510,14 +552,31 @@ def _code_text(value: str) -> str:
     return "?"
 
 
+def _windows_1252() -> dict[int, str]:
+    """The characters Windows-1252 puts at 0x80-0x9F, where Latin-1 has control codes."""
+    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are unassigned in Windows-1252 too: they stay
+    chars = bytes(range(0x80, 0xA0)).decode("cp1252", errors="replace")
+    return {0x80 + k: c for k, c in enumerate(chars) if c != "\ufffd"}
+
+
+#: Latin-1 control characters 0x80-0x9F to the Windows-1252 characters of the same bytes
+#: (the two code pages agree on 0xA0-0xFF).
+_CP1252: Final = _windows_1252()
+
+
 def text(value: str) -> str:
-    """A text value read as Latin-1, re-read as UTF-8 when it is valid UTF-8."""
+    """A text value read as Latin-1, re-read as UTF-8 when it is valid UTF-8.
+
+    Otherwise the bytes 0x80-0x9F, control codes in Latin-1, are read as Windows-1252 (the
+    code page names typed on Windows arrive in: a curly apostrophe in a surname, an
+    en dash), so a name keeps its characters instead of control codes.
+    """
     if value.isascii():
         return value
     try:
         return value.encode("latin-1").decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
-        return value
+        return value.translate(_CP1252)
 
 
 def _entity(e: Sequence[str]) -> Entity:
@@ -564,10 +623,12 @@ class ClaimPayment:
         "_offset",
         "_payment",
         "_pr",
+        "_quantities",
         "_references",
         "_remarks",
         "_segment",
         "_segments",
+        "_summary",
         "_unknown",
     )
 
@@ -588,6 +649,8 @@ class ClaimPayment:
     _amounts: tuple[tuple[str, Decimal], ...]
     _lines: tuple[ServiceLine, ...]
     _unknown: tuple[UnknownSegment, ...]
+    _summary: ProviderSummary | ClaimGroup | None
+    _quantities: tuple[tuple[str, Decimal], ...]
     _entities: tuple[Entity, ...] | None
 
     def __init__(
@@ -609,6 +672,8 @@ class ClaimPayment:
         amounts: tuple[tuple[str, Decimal], ...] = (),
         lines: tuple[ServiceLine, ...] = (),
         unknown_segments: tuple[UnknownSegment, ...] = (),
+        provider_summary: ProviderSummary | ClaimGroup | None = None,
+        quantities: tuple[tuple[str, Decimal], ...] = (),
     ) -> None:
         """Made by the reader; not meant to be called directly."""
         self._header = header
@@ -628,6 +693,8 @@ class ClaimPayment:
         self._amounts = amounts
         self._lines = lines
         self._unknown = unknown_segments
+        self._summary = provider_summary
+        self._quantities = quantities
         self._entities = None
 
     # -- equality, pickling (the public attributes are read-only properties) --------------
@@ -660,6 +727,8 @@ class ClaimPayment:
                 self._amounts,
                 self._lines,
                 self._unknown,
+                self.provider_summary,
+                self._quantities,
             ),
         )
 
@@ -779,6 +848,15 @@ class ClaimPayment:
         return tuple(self._segments)
 
     @property
+    def provider_summary(self) -> ProviderSummary | None:
+        """The header of the claim's group (LX, with its TS3 and TS2), or ``None`` when the
+        transaction set does not group its claims."""
+        made = self._summary
+        if made is None or isinstance(made, ProviderSummary):
+            return made
+        return made.summary()  # the group's segments, made into a record once
+
+    @property
     def unknown_segments(self) -> tuple[UnknownSegment, ...]:
         """The segments of the claim the reader could not place (an unknown id, or a
         segment where the 835 does not allow it), with their positions; each was also
@@ -863,6 +941,13 @@ class ClaimPayment:
         return self._amounts
 
     @property
+    def quantities(self) -> tuple[tuple[str, Decimal], ...]:
+        """The claim's ``(qualifier, quantity)`` QTY pairs (e.g. ``"CA"`` covered days,
+        ``"CD"`` co-insured days); one whose quantity is not a number is left out, with a
+        warning."""
+        return self._quantities
+
+    @property
     def interest(self) -> Decimal | None:
         """AMT*I, the interest paid with the claim."""
         for q, a in self._amounts:
@@ -907,8 +992,8 @@ class ClaimPayment:
         patient control number, CLP01); the patient's name (``NM1*QC``) and member id (the
         payer's corrected id, ``NM1*74``, else the patient's, else the insured's ``NM1*IL``;
         never a social security number) and group number (``REF*1L``); one service line per
-        SVC with its procedure code (as submitted, SVC06, when the payer changed it),
-        modifiers, date (the line's, else the claim's statement start), units (as submitted
+        SVC with its procedure code and modifiers (as submitted, SVC06, when the payer changed
+        them), date (the line's, else the claim's statement start), units (as submitted
         when given, else as paid, else 1) and charge; the codes that need work, as the
         remittance shows them (reason codes with their group, then the remark codes at the
         same level, claim level first, deduplicated: ``("CO-16", "N290")``); and the notice

@@ -50,11 +50,15 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def _row(claim: ClaimPayment, line: ServiceLine | None, adj: Adjustment) -> dict[str, object]:
+def _row(
+    claim: ClaimPayment, line: ServiceLine | None, adj: Adjustment | None
+) -> dict[str, object]:
+    """One row; ``adj`` is ``None`` for a claim without any adjustment (its adjustment
+    columns are empty, and it needs work when the claim is denied, as ``denials()`` says)."""
     h = claim.header
     remarks = line.remarks if line is not None else claim.remarks
     service_date = line.start if line is not None and line.start else claim.statement_start
-    return {
+    row: dict[str, object] = {
         "transaction": h.control_number,
         "trace_number": h.trace_number,
         "payer": h.payer.name if h.payer is not None else None,
@@ -71,23 +75,46 @@ def _row(claim: ClaimPayment, line: ServiceLine | None, adj: Adjustment) -> dict
         "line_charge": line.charge if line is not None else None,
         "line_payment": line.payment if line is not None else None,
         "service_date": service_date,
-        "group": adj.group,
-        "reason": adj.reason,
-        "code": adj.key,
-        "amount": adj.amount,
-        "quantity": adj.quantity,
-        "known": adj.known,
-        "category": adj.category.value if adj.category is not None else None,
-        "action": adj.action.value if adj.action is not None else None,
-        "needs_work": adj.needs_work(),
-        "remarks": " ".join(remarks) if remarks else None,
     }
+    if adj is None:
+        row.update(_NO_ADJUSTMENT)
+        row["needs_work"] = claim.denied
+    else:
+        row["group"] = adj.group
+        row["reason"] = adj.reason
+        row["code"] = adj.key
+        row["amount"] = adj.amount
+        row["quantity"] = adj.quantity
+        row["known"] = adj.known
+        row["category"] = adj.category.value if adj.category is not None else None
+        row["action"] = adj.action.value if adj.action is not None else None
+        row["needs_work"] = adj.needs_work()
+    row["remarks"] = " ".join(remarks) if remarks else None
+    return row
+
+
+#: The adjustment columns of the row of a claim without any adjustment.
+_NO_ADJUSTMENT: Final[dict[str, object]] = {
+    "group": None,
+    "reason": None,
+    "code": None,
+    "amount": None,
+    "quantity": None,
+    "known": False,
+    "category": None,
+    "action": None,
+}
 
 
 def claim_rows(claim: ClaimPayment) -> Iterator[dict[str, object]]:
-    """One row per adjustment of one claim."""
+    """One row per adjustment of one claim; one row for a claim without any (paid in full, or
+    denied with no CAS), so that every claim of a remittance is in the table."""
+    found = False
     for line, adj in claim.iter_adjustments():
+        found = True
         yield _row(claim, line, adj)
+    if not found:
+        yield _row(claim, None, None)
 
 
 def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
