@@ -488,9 +488,16 @@ _MONTH_BEFORE_YEAR_RE: Final = re.compile(r"(?P<d>[0-9]{1,2})-(?P<mon>[a-z]{3,9}
 _DATE_WINDOW: Final = 22
 # "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
 # ("Sent: Monday, April 6, 2026 9:14 PM"). Two patterns, each starting with its literal.
-_WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+# (or abbreviated, as an e-mail program's header has it: "Date: Tue, Mar 17, 2026 at 10:42 AM")
+_WEEKDAY: Final = (
+    r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\.?),?"
+    r"[ \t]*)?"
+)
 _WEEKDAY_HEAD_RE: Final = re.compile(r"[ \t]*+(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*+")
-_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*" + _WEEKDAY)
+# "Date:", and a label that says whose date it is: "Date of letter:", "Date of this letter:"
+_DATE_LABEL_RE: Final = re.compile(
+    r"date(?:[ \t]+of[ \t]+(?:this[ \t]+)?letter)?[ \t]*:[ \t]*" + _WEEKDAY
+)
 _SENT_LABEL_RE: Final = re.compile(
     r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
@@ -574,8 +581,10 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 # ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
 # 123", "Subscriber # BHA 44102")
 # a leader of four or more dots joins a label to its value in a form ("ICN ........ 2112"); an
-# ellipsis has three
-_LEADER: Final = r"[ \t]*\.{4,}+[ \t]*"
+# ellipsis has three, glued to the word before it
+# (in a column of labels whose leaders line the values up, a long label's leader may be two
+# dots, after a space: "Subscriber ID .. SHA-0091")
+_LEADER: Final = r"(?:[ \t]*\.{4,}+|[ \t]+\.{2,3}+)[ \t]*"
 _SEP: Final = rf"(?:{_LEADER}|[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*)"
 # a VA Integration Control Number: ten digits, "V", six digits (the veteran's id)
 _VA_ICN_RE: Final = re.compile(r"(?<![A-Za-z0-9])[0-9]{10}V[0-9]{6}(?![A-Za-z0-9])")
@@ -805,8 +814,12 @@ _CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # (a line break may stand around the joining words, as a wrapped sentence has it: "my
 # Medicare number is\n1AB2-...")
 _TAIL_SPACE: Final = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
+# (a few words may also stand between the label and "is": "the claim you denied is number
+# 12345", "the claim for her stay was 12345")
 _SENTENCE_TAIL: Final = (
     rf"(?:[ \t]*\|[ \t]*|{_TAIL_SPACE}|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
+    rf"|(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?{_TAIL_SPACE}(?:is|was)"
+    rf"(?:{_TAIL_SPACE}(?:number|no\.|#))?{_TAIL_SPACE}"
     rf"|{_TAIL_SPACE}(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)"
     rf"(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?"
     rf"(?:[ \t]*:[ \t]*(?:\r?\n[ \t]*)?|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))"
@@ -935,6 +948,8 @@ _PLAN_RES: Final = tuple(
 )
 _PRIVATE_PLAN_GATE: Final = _phrase_gate(_vocab.MEDICARE_PRIVATE_PLAN_WORDS)
 _PRIVATE_PLAN_RE: Final = re.compile(_phrases(_vocab.MEDICARE_PRIVATE_PLAN_WORDS))
+_SUPPLEMENT_GATE: Final = _phrase_gate(_vocab.MEDICARE_SUPPLEMENT_WORDS)
+_SUPPLEMENT_RE: Final = re.compile(_phrases(_vocab.MEDICARE_SUPPLEMENT_WORDS))
 # products commercial plans sell too: they make a Medicare plan only beside "Medicare"
 _COMMERCIAL_TOO: Final = frozenset(("hmo", "ppo", "hmo-pos"))
 # a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
@@ -967,6 +982,11 @@ _ICD_LABEL_RES: Final = tuple(
     )
 )
 _TOKEN_RE: Final = re.compile(r"[a-z0-9][a-z0-9.]*")
+# what follows a number of units in a list of codes ("97110, 2 units each day")
+_QUANTITY_DIGITS: Final = 3
+_QUANTITY_RE: Final = re.compile(
+    r"[ \t]*(?:units?|visits?|doses?|sessions?|times|days?|minutes?|mins?|hours?|x)(?![a-z])"
+)
 
 
 # -- denial codes cited in the text ----------------------------------------------------
@@ -1593,10 +1613,8 @@ class Scan:
             (_MEMBER_LINE_LABEL_RE, False, True),
         ):
             for start, end in self.vocab_spans(pattern):
-                if line_start:
-                    head = _line_head(low, start, 8)
-                    if head is None or head.strip() not in ("", "-", "*"):  # a list item too
-                        continue
+                if line_start and not _starts_field(low, start):
+                    continue
                 v = _value_after(text, end)
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
@@ -1675,6 +1693,8 @@ class Scan:
                     v = t.group().rstrip(".")
                     if v not in ("and", "or") and _ASCII_DIGIT_RE.search(v):
                         at = base + t.start()
+                        if len(v) <= _QUANTITY_DIGITS and _QUANTITY_RE.match(low, at + len(v)):
+                            continue  # a count after the code: "CPT 97110, 2 units"
                         found.setdefault(at, Labelled(text[at : at + len(v)], at))
         return [found[k] for k in sorted(found)]
 
@@ -1824,7 +1844,9 @@ class Scan:
                     if kind == "medicare" and self._private_plan():
                         return PlanType.MEDICARE_ADVANTAGE
                     if kind == "medicare" and (
-                        self._group_not_medicare() or self._commercial_product()
+                        self._group_not_medicare()
+                        or self._commercial_product()
+                        or self._supplement_plan()
                     ):
                         return PlanType.COMMERCIAL
                     return PlanType(kind)
@@ -1867,6 +1889,17 @@ class Scan:
         return self.may_have(_PRIVATE_PLAN_GATE) and any(
             m.group() in _COMMERCIAL_TOO and _wb(low, m.start(), m.end())
             for m in _PRIVATE_PLAN_RE.finditer(low)
+        )
+
+    def _supplement_plan(self) -> bool:
+        """Whether the letter names a plan that pays after Medicare (a Medigap policy,
+        secondary coverage) and gives no Medicare number: it goes to that plan, which is
+        not Medicare (:data:`_vocab.MEDICARE_SUPPLEMENT_WORDS`)."""
+        low = self.low
+        return (
+            self.may_have(_SUPPLEMENT_GATE)
+            and any(_wb(low, m.start(), m.end()) for m in _SUPPLEMENT_RE.finditer(low))
+            and not any(v.medicare or mbi_is_valid(v.value) for v in self.member_ids)
         )
 
     def _group_not_medicare(self) -> bool:
@@ -2058,6 +2091,19 @@ def _subscriber_label(low: str, at: int) -> bool:
     line = low.rfind("\n", max(0, at - _SUBSCRIBER_REACH), at) + 1
     head = low[max(line, at - _SUBSCRIBER_REACH) : at]
     return any(w in head for w in _vocab.SUBSCRIBER_WORDS)
+
+
+def _starts_field(low: str, at: int) -> bool:
+    """Whether the label at ``at`` starts a field of its own: it starts its line (after a
+    list mark), or a field of a line whose fields are set apart by "|" ("Member: Jane Roe |
+    ID: 1234"), as a header line or a table row has them."""
+    head = _line_head(low, at, 8)
+    if head is not None and head.strip() in ("", "-", "*"):
+        return True
+    k = at - 1
+    while k >= 0 and low[k] in " \t":
+        k -= 1
+    return k >= 0 and low[k] == "|"
 
 
 def _mentions(sc: Scan, words: Sequence[str]) -> bool:
