@@ -42,7 +42,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
@@ -636,6 +636,38 @@ def _value_after(text: str, pos: int) -> Labelled | None:
     return None
 
 
+# -- tables whose first row names the columns --------------------------------------------
+
+_CELL_SPACE_RE: Final = re.compile(r"[ \t]+")
+_RULE_CELL_CHARS: Final = " \t-=:+"
+
+
+def _cells(line: str, at: int) -> list[tuple[int, int]]:
+    """The cells of a table row ``line`` (which starts at offset ``at``) as (start, end)
+    offsets of their text without the spaces around it; a "|" at either end of the row
+    only closes it."""
+    out = []
+    bars = [i for i, c in enumerate(line) if c == "|"]
+    edges = [-1, *bars, len(line)]
+    for a, b in pairwise(edges):
+        lo = a + 1
+        cell = line[lo:b]
+        s = len(cell) - len(cell.lstrip())
+        e = len(cell.rstrip())
+        out.append((at + lo + s, at + lo + max(s, e)))
+    if line[: bars[0]].strip() == "":
+        out = out[1:]
+    if line[bars[-1] + 1 :].strip() == "":
+        out = out[:-1]
+    return out
+
+
+def _header_key(cell: str) -> str:
+    """A header cell as a label of the vocabularies: lower case, single spaces, no colon
+    or Markdown bold around it."""
+    return _CELL_SPACE_RE.sub(" ", cell.strip(" \t*_:").lower())
+
+
 def _phrase_alternatives(phrases: Sequence[str]) -> list[tuple[str, str]]:
     """Each phrase's first word (its first run of letters and digits) and its pattern, in
     the order :func:`_phrases` tries them."""
@@ -827,6 +859,15 @@ _SENTENCE_TAIL: Final = (
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
+# the headers of a table's columns that hold each value (see Scan.table_columns)
+_CLAIM_HEADERS: Final = frozenset(_vocab.CLAIM_NUMBER_LABELS)
+_MEMBER_HEADERS: Final = frozenset((*_vocab.MEMBER_ID_LABELS, *_vocab.MEMBER_ID_LINE_LABELS))
+_MEDICARE_HEADERS: Final = frozenset(_vocab.MEDICARE_ID_LABELS)
+_PATIENT_HEADERS: Final = frozenset(_vocab.PATIENT_LABELS)
+_DOS_HEADERS: Final = frozenset(_vocab.SERVICE_DATE_LABELS)
+_ANY_HEADERS: Final = (
+    _CLAIM_HEADERS | _MEMBER_HEADERS | _MEDICARE_HEADERS | _PATIENT_HEADERS | _DOS_HEADERS
+)
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
@@ -1570,10 +1611,70 @@ class Scan:
 
     @_lazy
     def service_dates_text(self) -> list[TextDate]:
-        """Dates written after a date-of-service label, on its line or the next."""
-        return self._labelled_dates(_DOS_LABEL_RES, 2)
+        """Dates written after a date-of-service label, on its line or the next, or in a
+        table's column under such a label."""
+        found = self._labelled_dates(_DOS_LABEL_RES, 2)
+        cells = self._column_cells(_DOS_HEADERS)
+        if cells:
+            seen = {t.start for t in found}
+            found += [t for a, b in cells for t in self.dates_in(a, b) if t.start not in seen]
+            found.sort(key=lambda t: t.start)
+        return found
 
     # ---- labelled values
+
+    @_lazy
+    def table_columns(self) -> dict[str, list[tuple[int, int]]]:
+        """The columns of tables whose first row names them ("| Claim number | Patient |
+        Member ID | Date of service |" over one row per claim): for each header (see
+        :func:`_header_key`), the (start, end) offsets of the cells under it. A table is two
+        or more lines of cells set apart by "|", its first row free of digits and with two
+        labels of an id, a name or a date at least (a table of "label | value" rows has
+        one); a rule line ("|---|---|") is passed over, and a row with another number of
+        cells ends it."""
+        columns: dict[str, list[tuple[int, int]]] = {}
+        low = self.low
+        if "|" not in low:
+            return columns
+        header: list[str] | None = None
+        pos = 0
+        for line in low.splitlines(keepends=True):
+            at, pos = pos, pos + len(line)
+            body = line.rstrip("\r\n")
+            cells = _cells(body, at) if "|" in body else []
+            if len(cells) < 2:
+                header = None
+                continue
+            if not body.strip(_RULE_CELL_CHARS + "|"):
+                continue  # a rule line under the header
+            if header is None or len(cells) != len(header):
+                header = None
+                if not _HAS_DIGIT_RE.search(body):
+                    keys = [_header_key(low[a:b]) for a, b in cells]
+                    # two labels at least: a table of "label | value" rows has one per row
+                    if sum(k in _ANY_HEADERS for k in keys) >= 2:
+                        header = keys
+                continue
+            for key, cell in zip(header, cells, strict=True):
+                if cell[0] < cell[1]:
+                    columns.setdefault(key, []).append(cell)
+        return columns
+
+    def _column_cells(self, labels: frozenset[str]) -> list[tuple[int, int]]:
+        """The cells under the headers of :attr:`table_columns` that are among ``labels``."""
+        columns = self.table_columns
+        if not columns:
+            return []
+        return sorted(c for key, cells in columns.items() if key in labels for c in cells)
+
+    def _column_values(self, labels: frozenset[str], least: int) -> list[Labelled]:
+        """The identifiers (with at least ``least`` digits) in the cells under ``labels``."""
+        out = []
+        for a, _ in self._column_cells(labels):
+            v = _value_after(self.text, a)
+            if v is not None and len(_ASCII_DIGIT_RE.findall(v.value)) >= least:
+                out.append(v)
+        return out
 
     @_lazy
     def claim_numbers(self) -> list[Labelled]:
@@ -1598,6 +1699,7 @@ class Scan:
                 ):
                     seen.add(v.start)
                     out.append(v)
+        out += [v for v in self._column_values(_CLAIM_HEADERS, 4) if v.start not in seen]
         out.sort(key=_start)
         return out
 
@@ -1632,6 +1734,11 @@ class Scan:
                     continue  # "the MBI 2026 update": only a real Medicare number counts
                 seen.add(v.start)
                 out.append(_new(Labelled, (v.value, v.start, medicare)))
+        for headers, medicare in ((_MEDICARE_HEADERS, True), (_MEMBER_HEADERS, False)):
+            for v in self._column_values(headers, 4):
+                if v.start not in seen:
+                    seen.add(v.start)
+                    out.append(_new(Labelled, (v.value, v.start, medicare)))
         # a veteran's VA Integration Control Number is known by its shape, labelled or not (a
         # second veteran's, "another veteran (ICN ...)", is a second patient's)
         # (found by its shape in :attr:`shape`, where a search for a literal is fast, and
@@ -1658,6 +1765,7 @@ class Scan:
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|", "-", "*"):
                 ends.append(end)
+        ends += [a for a, _ in self._column_cells(_PATIENT_HEADERS)]
         for end in ends:
             v = _NAME_VALUE_RE.match(text, end)
             toks = _name_tokens(v.group()) if v else []

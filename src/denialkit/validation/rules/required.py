@@ -437,7 +437,7 @@ _IMPERATIVE_LINE_RE: Final = re.compile(
 
 # "please", a few words on the same line, then "and" and a request verb
 _PLEASE_AND_RE: Final = re.compile(
-    r"please(?![a-z])(?:[ \t]+[a-z',]{1,20}+){1,8}?[ \t]+and[ \t]+(?:"
+    r"please(?![a-z]),?(?:[ \t]+[a-z',]{1,20}+){1,8}?[ \t]+and[ \t]+(?:"
     + "|".join(_vocab.REQUEST_IMPERATIVES)
     + r")(?![a-z])"
 )
