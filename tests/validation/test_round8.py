@@ -245,3 +245,33 @@ def test_round_eight_arguments(argument: str) -> None:
     )
     assert "DK111" in errors(bare)
     assert "DK111" not in rules(bare + argument + "\n")
+
+
+@pytest.mark.parametrize("label", ["MEMBER ID NO:", "Member ID No:", "Subscriber ID No"])
+def test_a_number_label_shortened_to_no_without_its_dot(label: str) -> None:
+    text = sub(PATIENT, "Member ID: GPH-61120984\n", f"{label} GPH-61120984\n")
+    assert "DK102" not in rules(text)
+    # "no" as a word after a label is no label
+    text = sub(PATIENT, "Member ID: GPH-61120984\n", "My policy no longer pays for it.\n")
+    assert "DK102" in errors(text)
+
+
+def test_a_medicaid_recipient_named_after_re() -> None:
+    text = sub(
+        PATIENT, "Member ID: GPH-61120984\n", "RE: Recipient: Jane Roe - Medicaid ID# P448120\n"
+    )
+    text = sub(text, "Jane Roe\n14 Birch", "Rocky Peak Medicaid\n14 Birch")
+    text = text.replace("Sincerely,\n\nJane Roe\n", "Sincerely,\n\nOffice Manager\n")
+    text = text.replace("my allergy", "the allergy").replace("My allergist", "The allergist")
+    text = text.replace("I am writing", "We are writing").replace("I had", "she had")
+    sc = _scan(text)
+    assert sc.plan_kind is PlanType.MEDICAID
+    assert "DK101" not in rules(text)
+
+
+def test_please_with_a_hyphenated_verb_and_a_request() -> None:
+    text = sub(PATIENT, "Please review this again and cover the testing.", "")
+    text = sub(
+        text, "Enclosures:", "Can you please re-check the count and pay the claim?\n\nEnclosures:"
+    )
+    assert "DK110" not in rules(text)

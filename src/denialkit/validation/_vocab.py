@@ -17,12 +17,13 @@ from typing import Final
 
 def _numbered(*labels: str) -> tuple[str, ...]:
     """``labels``, and for each that ends in "number" its short forms: "claim control number"
-    also as "claim control #" and "claim control no."."""
+    also as "claim control #", "claim control no." and, as capitals are often typed, without
+    the dot ("MEMBER ID NO: ...")."""
     out = list(labels)
     for label in labels:
         if label.endswith(" number"):
             stem = label.removesuffix(" number")
-            out += [f"{stem} #", f"{stem} no."]
+            out += [f"{stem} #", f"{stem} no.", f"{stem} no"]
     return tuple(dict.fromkeys(out))
 
 
@@ -181,7 +182,7 @@ ARGUMENT_WORDS: Final = (
     "contracted rate", "contract rate", "contracted amount", "fee schedule",
     "participating agreement", "provider agreement", "should have paid",
     "not a duplicate", "differ", "appears to", "mistake", "wrong", "however", "instead of",
-    "rather than", "cannot be",
+    "rather than", "cannot be", "the limit", "only had", "only used",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
     "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",

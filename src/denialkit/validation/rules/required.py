@@ -75,15 +75,17 @@ _PROSE_PATIENT_RE: Final = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+[A-Z][A-Za-z'-]+"
     r"|[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'-]+)"
 )
+# the start of a line, or of a subject line's value: "Re: Recipient: Jane Roe"
+_LINE_START: Final = r"^[ \t]*(?:(?:re|subject)[ \t]*:[ \t]*)?"
 # "Recipient: Jane Roe" at the start of a line, in a Medicaid letter
 _MEDICAID_PATIENT_RE: Final = re.compile(
-    r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
+    _LINE_START + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
 )
 
 # "Resident: Jane Roe" at the start of a line (a tab or spaces may stand for the colon), in a
 # nursing facility's letter
 _RESIDENT_PATIENT_RE: Final = re.compile(
-    r"^[ \t]*" + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
+    _LINE_START + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
     re.M,
 )
 _NURSING_FACILITY_RE: Final = re.compile(_phrases(_vocab.NURSING_FACILITY_WORDS))
@@ -91,7 +93,7 @@ _NURSING_FACILITY_RE: Final = re.compile(_phrases(_vocab.NURSING_FACILITY_WORDS)
 
 # "Client: Jane Roe" at the start of a line (a tab or spaces may stand for the colon)
 _CLIENT_PATIENT_RE: Final = re.compile(
-    r"^[ \t]*" + _phrases(_vocab.CLIENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*"
+    _LINE_START + _phrases(_vocab.CLIENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*"
     r"(?P<v>[a-z][^\n]{0,80}+)",
     re.M,
 )
@@ -437,7 +439,7 @@ _IMPERATIVE_LINE_RE: Final = re.compile(
 
 # "please", a few words on the same line, then "and" and a request verb
 _PLEASE_AND_RE: Final = re.compile(
-    r"please(?![a-z]),?(?:[ \t]+[a-z',]{1,20}+){1,8}?[ \t]+and[ \t]+(?:"
+    r"please(?![a-z]),?(?:[ \t]+[a-z',-]{1,20}+){1,8}?[ \t]+and[ \t]+(?:"
     + "|".join(_vocab.REQUEST_IMPERATIVES)
     + r")(?![a-z])"
 )
