@@ -275,3 +275,12 @@ def test_please_with_a_hyphenated_verb_and_a_request() -> None:
         text, "Enclosures:", "Can you please re-check the count and pay the claim?\n\nEnclosures:"
     )
     assert "DK110" not in rules(text)
+
+
+def test_an_attorneys_demand_is_a_request() -> None:
+    text = sub(PATIENT, "Please review this again and cover the testing.", "")
+    demand = "We demand that the Plan reverse its adverse benefit determination.\n\n"
+    assert "DK110" not in rules(sub(text, "Enclosures:", demand + "Enclosures:"))
+    # a demand for something else is no request for review
+    other = "The plan may demand a copy of the records.\n\n"
+    assert "DK110" in errors(sub(text, "Enclosures:", other + "Enclosures:"))

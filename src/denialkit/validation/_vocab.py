@@ -234,8 +234,9 @@ REQUEST_PHRASES: Final = (
 )  # fmt: skip
 """Phrases that are themselves an explicit request."""
 
-REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge")
-"""Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence."""
+REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge", "demand")
+"""Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence (an
+attorney "demands that the Plan reverse its determination")."""
 
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
