@@ -284,3 +284,21 @@ def test_an_attorneys_demand_is_a_request() -> None:
     # a demand for something else is no request for review
     other = "The plan may demand a copy of the records.\n\n"
     assert "DK110" in errors(sub(text, "Enclosures:", other + "Enclosures:"))
+
+
+def test_a_number_after_a_dos_that_is_not_next_to_the_date_is_no_code() -> None:
+    text = sub(PROVIDER, "Service: CPT 99214\n", "")
+    text = sub(text, "Date of service: March 3, 2026\n", "DOS: 03/03/26, auth ref 55120\n")
+    assert "DK106" in errors(text)
+
+
+@pytest.mark.parametrize("gap", ["   ", " | ", ", ", " - "])
+def test_a_code_right_after_a_date_of_service(gap: str) -> None:
+    text = sub(PROVIDER, "Service: CPT 99214\n", "")
+    text = sub(text, "Date of service: March 3, 2026\n", f"DOS: 03/03/26{gap}99214\n")
+    assert "DK106" not in rules(text)
+
+
+def test_a_date_after_claim_and_was_is_no_claim_number() -> None:
+    text = sub(PATIENT, "Claim number: 2026-0218-4471\n", "The claim we sent was 03/14/2026.\n")
+    assert "DK104" in errors(text)

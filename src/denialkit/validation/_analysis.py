@@ -959,6 +959,7 @@ _PROC_AT_RE: Final = re.compile(
     r"0000(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
 )
 _PROC_REACH: Final = 40
+_ROW_GAP: Final = " \t|,;-"
 _MY_RE: Final = re.compile(
     r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature|client)"
 )
@@ -1696,6 +1697,8 @@ class Scan:
                     and v.start not in seen
                     and len(_ASCII_DIGIT_RE.findall(v.value)) >= least
                     and not _VA_ICN_RE.fullmatch(v.value)  # a veteran's ICN, not a claim's
+                    # in a sentence, a date is no claim number ("the claim we sent was 3/4/2026")
+                    and (least == 1 or not self.dates_in(v.start, v.start + 1))
                 ):
                     seen.add(v.start)
                     out.append(v)
@@ -1825,9 +1828,25 @@ class Scan:
                 (i and low[i - 1] == "(" and low.startswith(")", e))
                 or _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None
                 or (nl >= 0 and _heads_list(low, nl, i))
+                or self._after_service_date(i)
             ):
                 found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
+
+    def _after_service_date(self, i: int) -> bool:
+        """Whether only spaces, tabs and marks that part fields ("|", ",", ";", "-") stand
+        between a date of service and the code at ``i``: a row of a list of claims ("Claim 123
+        DOS 01/05/26   92507   $165.00"), a subject line of fields ("DOS 1/15/26 - E0470")."""
+        k = i
+        low = self.low
+        while k > 0 and low[k - 1] in _ROW_GAP:
+            k -= 1
+        return k < i and k in self.service_date_ends
+
+    @_lazy
+    def service_date_ends(self) -> frozenset[int]:
+        """Where the dates of :attr:`service_dates_text` end."""
+        return frozenset(t.end for t in self.service_dates_text)
 
     @_lazy
     def prose_service_dates(self) -> list[TextDate]:

@@ -166,12 +166,13 @@ the date counts as a date of service."""
 
 PROCEDURE_CONTEXT: Final = (
     "cpt", "hcpcs", "procedure", "procedures", "code", "codes", "service", "services", "billed",
-    "e/m", "item", "items", "drug", "supplies", "equipment", "dos",
+    "e/m", "item", "items", "drug", "supplies", "equipment",
 )  # fmt: skip
 """Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
 code a service code ("The E/M code, 99284"; "Service: 99213"; "Items: E0601 RR"; "Drug:
-J1745"; a row of a list of claims, "DOS 01/05/26  92507  $165.00"). A code that starts its
-line counts also when the line before it holds one ("Codes billed:" over a list of codes)."""
+J1745"). A code that starts its line counts also when the line before it holds one ("Codes
+billed:" over a list of codes), and so does a code right after a date of service in a row
+of a list of claims ("DOS 01/05/26   92507   $165.00")."""
 
 ARGUMENT_WORDS: Final = (
     "document", "because", "evidence", "record", "show", "support", "meets",
