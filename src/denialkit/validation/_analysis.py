@@ -1841,12 +1841,15 @@ class Scan:
         low = self.low
         while k > 0 and low[k - 1] in _ROW_GAP:
             k -= 1
-        return k < i and k in self.service_date_ends
+        # (a date ends in a digit: the dates of service are read only after a date)
+        if k == i or not low[k - 1].isdigit() or k not in self.date_ends:
+            return False
+        return any(t.end == k for t in self.service_dates_text)
 
     @_lazy
-    def service_date_ends(self) -> frozenset[int]:
-        """Where the dates of :attr:`service_dates_text` end."""
-        return frozenset(t.end for t in self.service_dates_text)
+    def date_ends(self) -> frozenset[int]:
+        """Where the dates of :attr:`dates` end."""
+        return frozenset(t.end for t in self.dates)
 
     @_lazy
     def prose_service_dates(self) -> list[TextDate]:
