@@ -1615,7 +1615,7 @@ class Scan:
         """Dates written after a date-of-service label, on its line or the next, or in a
         table's column under such a label."""
         found = self._labelled_dates(_DOS_LABEL_RES, 2)
-        cells = self._column_cells(_DOS_HEADERS)
+        cells = self._column_cells(_DOS_HEADERS) if self.table_columns else ()
         if cells:
             seen = {t.start for t in found}
             found += [t for a, b in cells for t in self.dates_in(a, b) if t.start not in seen]
@@ -1664,8 +1664,6 @@ class Scan:
     def _column_cells(self, labels: frozenset[str]) -> list[tuple[int, int]]:
         """The cells under the headers of :attr:`table_columns` that are among ``labels``."""
         columns = self.table_columns
-        if not columns:
-            return []
         return sorted(c for key, cells in columns.items() if key in labels for c in cells)
 
     def _column_values(self, labels: frozenset[str], least: int) -> list[Labelled]:
@@ -1702,7 +1700,8 @@ class Scan:
                 ):
                     seen.add(v.start)
                     out.append(v)
-        out += [v for v in self._column_values(_CLAIM_HEADERS, 4) if v.start not in seen]
+        if self.table_columns:
+            out += [v for v in self._column_values(_CLAIM_HEADERS, 4) if v.start not in seen]
         out.sort(key=_start)
         return out
 
@@ -1737,7 +1736,9 @@ class Scan:
                     continue  # "the MBI 2026 update": only a real Medicare number counts
                 seen.add(v.start)
                 out.append(_new(Labelled, (v.value, v.start, medicare)))
-        for headers, medicare in ((_MEDICARE_HEADERS, True), (_MEMBER_HEADERS, False)):
+        for headers, medicare in (
+            ((_MEDICARE_HEADERS, True), (_MEMBER_HEADERS, False)) if self.table_columns else ()
+        ):
             for v in self._column_values(headers, 4):
                 if v.start not in seen:
                     seen.add(v.start)
@@ -1768,7 +1769,8 @@ class Scan:
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|", "-", "*"):
                 ends.append(end)
-        ends += [a for a, _ in self._column_cells(_PATIENT_HEADERS)]
+        if self.table_columns:
+            ends += [a for a, _ in self._column_cells(_PATIENT_HEADERS)]
         for end in ends:
             v = _NAME_VALUE_RE.match(text, end)
             toks = _name_tokens(v.group()) if v else []
@@ -1813,9 +1815,11 @@ class Scan:
     def procedure_codes(self) -> list[Labelled]:
         """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
-        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)")."""
+        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)"); in a
+        letter with none of these, codes right after a date of service (a list of claims)."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
         low, text = self.low, self.text
+        bare: list[tuple[int, int]] = []
         for m in _PROC_AT_RE.finditer(self.digits0):
             i, e = m.start(), m.end()
             if e - i == 4:
@@ -1828,9 +1832,16 @@ class Scan:
                 (i and low[i - 1] == "(" and low.startswith(")", e))
                 or _PROC_CONTEXT_RE.search(low, nl + 1 if nl >= 0 else lo, i) is not None
                 or (nl >= 0 and _heads_list(low, nl, i))
-                or self._after_service_date(i)
             ):
                 found[i] = Labelled(text[i:e], i)
+            else:
+                bare.append((i, e))
+        if not found:
+            # a letter that names no code otherwise may list them in rows, each right after
+            # its date of service
+            for i, e in bare:
+                if self._after_service_date(i):
+                    found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
 
     def _after_service_date(self, i: int) -> bool:
