@@ -171,8 +171,8 @@ PROCEDURE_CONTEXT: Final = (
 """Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
 code a service code ("The E/M code, 99284"; "Service: 99213"; "Items: E0601 RR"; "Drug:
 J1745"). A code that starts its line counts also when the line before it holds one ("Codes
-billed:" over a list of codes), and so does a code right after a date of service in a row
-of a list of claims ("DOS 01/05/26   92507   $165.00")."""
+billed:" over a list of codes), and, in a letter that names no code otherwise, so does a code
+right after a date of service in a row of a list of claims ("DOS 01/05/26   92507")."""
 
 ARGUMENT_WORDS: Final = (
     "document", "because", "evidence", "record", "show", "support", "meets",
