@@ -42,7 +42,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import pairwise, repeat
 from typing import TYPE_CHECKING, Final, Generic, NamedTuple, TypeVar, overload
 
 import attrs
@@ -488,9 +488,16 @@ _MONTH_BEFORE_YEAR_RE: Final = re.compile(r"(?P<d>[0-9]{1,2})-(?P<mon>[a-z]{3,9}
 _DATE_WINDOW: Final = 22
 # "Date:", or an email's "Sent:" when a date follows it; a weekday may stand before the date
 # ("Sent: Monday, April 6, 2026 9:14 PM"). Two patterns, each starting with its literal.
-_WEEKDAY: Final = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?"
+# (or abbreviated, as an e-mail program's header has it: "Date: Tue, Mar 17, 2026 at 10:42 AM")
+_WEEKDAY: Final = (
+    r"(?:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\.?),?"
+    r"[ \t]*)?"
+)
 _WEEKDAY_HEAD_RE: Final = re.compile(r"[ \t]*+(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*+")
-_DATE_LABEL_RE: Final = re.compile(r"date[ \t]*:[ \t]*" + _WEEKDAY)
+# "Date:", and a label that says whose date it is: "Date of letter:", "Date of this letter:"
+_DATE_LABEL_RE: Final = re.compile(
+    r"date(?:[ \t]+of[ \t]+(?:this[ \t]+)?letter)?[ \t]*:[ \t]*" + _WEEKDAY
+)
 _SENT_LABEL_RE: Final = re.compile(
     r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
@@ -574,8 +581,10 @@ def _make_date(y: int, m: int, d: int) -> date | None:
 # ":" or "#" after the label, or nothing after a label that ends in "." or "#" ("Claim No.
 # 123", "Subscriber # BHA 44102")
 # a leader of four or more dots joins a label to its value in a form ("ICN ........ 2112"); an
-# ellipsis has three
-_LEADER: Final = r"[ \t]*\.{4,}+[ \t]*"
+# ellipsis has three, glued to the word before it
+# (in a column of labels whose leaders line the values up, a long label's leader may be two
+# dots, after a space: "Subscriber ID .. SHA-0091")
+_LEADER: Final = r"(?:[ \t]*\.{4,}+|[ \t]+\.{2,3}+)[ \t]*"
 _SEP: Final = rf"(?:{_LEADER}|[ \t]*(?:[:#]|(?<=[.#]))[ \t]*:?[ \t]*)"
 # a VA Integration Control Number: ten digits, "V", six digits (the veteran's id)
 _VA_ICN_RE: Final = re.compile(r"(?<![A-Za-z0-9])[0-9]{10}V[0-9]{6}(?![A-Za-z0-9])")
@@ -625,6 +634,38 @@ def _value_after(text: str, pos: int) -> Labelled | None:
     if m is not None and len(_ASCII_DIGIT_RE.findall(m.group())) >= 4:
         return Labelled(m.group(), pos)
     return None
+
+
+# -- tables whose first row names the columns --------------------------------------------
+
+_CELL_SPACE_RE: Final = re.compile(r"[ \t]+")
+_RULE_CELL_CHARS: Final = " \t-=:+"
+
+
+def _cells(line: str, at: int) -> list[tuple[int, int]]:
+    """The cells of a table row ``line`` (which starts at offset ``at``) as (start, end)
+    offsets of their text without the spaces around it; a "|" at either end of the row
+    only closes it."""
+    out = []
+    bars = [i for i, c in enumerate(line) if c == "|"]
+    edges = [-1, *bars, len(line)]
+    for a, b in pairwise(edges):
+        lo = a + 1
+        cell = line[lo:b]
+        s = len(cell) - len(cell.lstrip())
+        e = len(cell.rstrip())
+        out.append((at + lo + s, at + lo + max(s, e)))
+    if line[: bars[0]].strip() == "":
+        out = out[1:]
+    if line[bars[-1] + 1 :].strip() == "":
+        out = out[:-1]
+    return out
+
+
+def _header_key(cell: str) -> str:
+    """A header cell as a label of the vocabularies: lower case, single spaces, no colon
+    or Markdown bold around it."""
+    return _CELL_SPACE_RE.sub(" ", cell.strip(" \t*_:").lower())
 
 
 def _phrase_alternatives(phrases: Sequence[str]) -> list[tuple[str, str]]:
@@ -805,8 +846,12 @@ _CLAIM_LABEL_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _PAREN_NOTE + _SEP)
 # (a line break may stand around the joining words, as a wrapped sentence has it: "my
 # Medicare number is\n1AB2-...")
 _TAIL_SPACE: Final = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
+# (a few words may also stand between the label and "is": "the claim you denied is number
+# 12345", "the claim for her stay was 12345")
 _SENTENCE_TAIL: Final = (
     rf"(?:[ \t]*\|[ \t]*|{_TAIL_SPACE}|{_TAIL_SPACE}(?:is|was|of){_TAIL_SPACE}"
+    rf"|(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?{_TAIL_SPACE}(?:is|was)"
+    rf"(?:{_TAIL_SPACE}(?:number|no\.|#))?{_TAIL_SPACE}"
     rf"|{_TAIL_SPACE}(?:on|from)[ \t]+(?:my|the|your|our|this|his|her|their)"
     rf"(?:{_TAIL_SPACE}[a-z]{{2,20}}+){{1,3}}?"
     rf"(?:[ \t]*:[ \t]*(?:\r?\n[ \t]*)?|{_TAIL_SPACE}(?:is|was){_TAIL_SPACE}))"
@@ -814,6 +859,15 @@ _SENTENCE_TAIL: Final = (
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
 _CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
+# the headers of a table's columns that hold each value (see Scan.table_columns)
+_CLAIM_HEADERS: Final = frozenset(_vocab.CLAIM_NUMBER_LABELS)
+_MEMBER_HEADERS: Final = frozenset((*_vocab.MEMBER_ID_LABELS, *_vocab.MEMBER_ID_LINE_LABELS))
+_MEDICARE_HEADERS: Final = frozenset(_vocab.MEDICARE_ID_LABELS)
+_PATIENT_HEADERS: Final = frozenset(_vocab.PATIENT_LABELS)
+_DOS_HEADERS: Final = frozenset(_vocab.SERVICE_DATE_LABELS)
+_ANY_HEADERS: Final = (
+    _CLAIM_HEADERS | _MEMBER_HEADERS | _MEDICARE_HEADERS | _PATIENT_HEADERS | _DOS_HEADERS
+)
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
@@ -905,6 +959,7 @@ _PROC_AT_RE: Final = re.compile(
     r"0000(?:(?<![a-z0/$.,-]....)[0ft]|(?<=(?<![a-z0/$.,-])[a-v]....))(?![a-z0])"
 )
 _PROC_REACH: Final = 40
+_ROW_GAP: Final = " \t|,;-"
 _MY_RE: Final = re.compile(
     r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature|client)"
 )
@@ -932,6 +987,7 @@ _REMITTANCE: Final = _Vocab(_vocab.REMITTANCE_WORDS, "")
 _MEDICARE_CUE: Final = _Vocab(_vocab.MEDICARE_CUES, "")
 _PLANS: Final = tuple((kind, _Vocab(words, "")) for kind, words in _vocab.PLAN_WORDS)
 _PRIVATE_PLAN: Final = _Vocab(_vocab.MEDICARE_PRIVATE_PLAN_WORDS, "")
+_SUPPLEMENT: Final = _Vocab(_vocab.MEDICARE_SUPPLEMENT_WORDS, "")
 # products commercial plans sell too: they make a Medicare plan only beside "Medicare"
 _COMMERCIAL_TOO: Final = frozenset(("hmo", "ppo", "hmo-pos"))
 # a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
@@ -962,6 +1018,11 @@ _ICD_LABEL_RES: Final = tuple(
     )
 )
 _TOKEN_RE: Final = re.compile(r"[a-z0-9][a-z0-9.]*")
+# what follows a number of units in a list of codes ("97110, 2 units each day")
+_QUANTITY_DIGITS: Final = 3
+_QUANTITY_RE: Final = re.compile(
+    r"[ \t]*(?:units?|visits?|doses?|sessions?|times|days?|minutes?|mins?|hours?|x)(?![a-z])"
+)
 
 
 # -- denial codes cited in the text ----------------------------------------------------
@@ -1565,10 +1626,68 @@ class Scan:
 
     @_lazy
     def service_dates_text(self) -> list[TextDate]:
-        """Dates written after a date-of-service label, on its line or the next."""
-        return self._labelled_dates(_DOS_LABEL_RES, 2)
+        """Dates written after a date-of-service label, on its line or the next, or in a
+        table's column under such a label."""
+        found = self._labelled_dates(_DOS_LABEL_RES, 2)
+        cells = self._column_cells(_DOS_HEADERS) if self.table_columns else ()
+        if cells:
+            seen = {t.start for t in found}
+            found += [t for a, b in cells for t in self.dates_in(a, b) if t.start not in seen]
+            found.sort(key=lambda t: t.start)
+        return found
 
     # ---- labelled values
+
+    @_lazy
+    def table_columns(self) -> dict[str, list[tuple[int, int]]]:
+        """The columns of tables whose first row names them ("| Claim number | Patient |
+        Member ID | Date of service |" over one row per claim): for each header (see
+        :func:`_header_key`), the (start, end) offsets of the cells under it. A table is two
+        or more lines of cells set apart by "|", its first row free of digits and with two
+        labels of an id, a name or a date at least (a table of "label | value" rows has
+        one); a rule line ("|---|---|") is passed over, and a row with another number of
+        cells ends it."""
+        columns: dict[str, list[tuple[int, int]]] = {}
+        low = self.low
+        if "|" not in low:
+            return columns
+        header: list[str] | None = None
+        pos = 0
+        for line in low.splitlines(keepends=True):
+            at, pos = pos, pos + len(line)
+            body = line.rstrip("\r\n")
+            cells = _cells(body, at) if "|" in body else []
+            if len(cells) < 2:
+                header = None
+                continue
+            if not body.strip(_RULE_CELL_CHARS + "|"):
+                continue  # a rule line under the header
+            if header is None or len(cells) != len(header):
+                header = None
+                if not _HAS_DIGIT_RE.search(body):
+                    keys = [_header_key(low[a:b]) for a, b in cells]
+                    # two labels at least: a table of "label | value" rows has one per row
+                    if sum(k in _ANY_HEADERS for k in keys) >= 2:
+                        header = keys
+                continue
+            for key, cell in zip(header, cells, strict=True):
+                if cell[0] < cell[1]:
+                    columns.setdefault(key, []).append(cell)
+        return columns
+
+    def _column_cells(self, labels: frozenset[str]) -> list[tuple[int, int]]:
+        """The cells under the headers of :attr:`table_columns` that are among ``labels``."""
+        columns = self.table_columns
+        return sorted(c for key, cells in columns.items() if key in labels for c in cells)
+
+    def _column_values(self, labels: frozenset[str], least: int) -> list[Labelled]:
+        """The identifiers (with at least ``least`` digits) in the cells under ``labels``."""
+        out = []
+        for a, _ in self._column_cells(labels):
+            v = _value_after(self.text, a)
+            if v is not None and len(_ASCII_DIGIT_RE.findall(v.value)) >= least:
+                out.append(v)
+        return out
 
     @_lazy
     def claim_numbers(self) -> list[Labelled]:
@@ -1590,9 +1709,13 @@ class Scan:
                     and v.start not in seen
                     and len(_ASCII_DIGIT_RE.findall(v.value)) >= least
                     and not _VA_ICN_RE.fullmatch(v.value)  # a veteran's ICN, not a claim's
+                    # in a sentence, a date is no claim number ("the claim we sent was 3/4/2026")
+                    and (least == 1 or not self.dates_in(v.start, v.start + 1))
                 ):
                     seen.add(v.start)
                     out.append(v)
+        if self.table_columns:
+            out += [v for v in self._column_values(_CLAIM_HEADERS, 4) if v.start not in seen]
         out.sort(key=_start)
         return out
 
@@ -1608,10 +1731,8 @@ class Scan:
             (_MEMBER_LINE_LABEL_RE, False, True),
         ):
             for start, end in self.vocab_spans(pattern):
-                if line_start:
-                    head = _line_head(low, start, 8)
-                    if head is None or head.strip() not in ("", "-", "*"):  # a list item too
-                        continue
+                if line_start and not _starts_field(low, start):
+                    continue
                 v = _value_after(text, end)
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
@@ -1629,6 +1750,13 @@ class Scan:
                     continue  # "the MBI 2026 update": only a real Medicare number counts
                 seen.add(v.start)
                 out.append(_new(Labelled, (v.value, v.start, medicare)))
+        for headers, medicare in (
+            ((_MEDICARE_HEADERS, True), (_MEMBER_HEADERS, False)) if self.table_columns else ()
+        ):
+            for v in self._column_values(headers, 4):
+                if v.start not in seen:
+                    seen.add(v.start)
+                    out.append(_new(Labelled, (v.value, v.start, medicare)))
         # a veteran's VA Integration Control Number is known by its shape, labelled or not (a
         # second veteran's, "another veteran (ICN ...)", is a second patient's)
         # (found by its shape in :attr:`shape`, where a search for a literal is fast, and
@@ -1655,6 +1783,8 @@ class Scan:
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|", "-", "*"):
                 ends.append(end)
+        if self.table_columns:
+            ends += [a for a, _ in self._column_cells(_PATIENT_HEADERS)]
         for end in ends:
             v = _NAME_VALUE_RE.match(text, end)
             toks = _name_tokens(v.group()) if v else []
@@ -1690,6 +1820,8 @@ class Scan:
                     v = t.group().rstrip(".")
                     if v not in ("and", "or") and _ASCII_DIGIT_RE.search(v):
                         at = base + t.start()
+                        if len(v) <= _QUANTITY_DIGITS and _QUANTITY_RE.match(low, at + len(v)):
+                            continue  # a count after the code: "CPT 97110, 2 units"
                         found.setdefault(at, Labelled(text[at : at + len(v)], at))
         return [found[k] for k in sorted(found)]
 
@@ -1697,9 +1829,11 @@ class Scan:
     def procedure_codes(self) -> list[Labelled]:
         """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
-        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)")."""
+        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)"); in a
+        letter with none of these, codes right after a date of service (a list of claims)."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
         low, text = self.low, self.text
+        bare: list[tuple[int, int]] = []
         for m in _PROC_AT_RE.finditer(self.digits0):
             i, e = m.start(), m.end()
             if e - i == 4:
@@ -1714,7 +1848,33 @@ class Scan:
                 or (nl >= 0 and _heads_list(low, nl, i))
             ):
                 found[i] = Labelled(text[i:e], i)
+            else:
+                bare.append((i, e))
+        if not found:
+            # a letter that names no code otherwise may list them in rows, each right after
+            # its date of service
+            for i, e in bare:
+                if self._after_service_date(i):
+                    found[i] = Labelled(text[i:e], i)
         return [found[k] for k in sorted(found)]
+
+    def _after_service_date(self, i: int) -> bool:
+        """Whether only spaces, tabs and marks that part fields ("|", ",", ";", "-") stand
+        between a date of service and the code at ``i``: a row of a list of claims ("Claim 123
+        DOS 01/05/26   92507   $165.00"), a subject line of fields ("DOS 1/15/26 - E0470")."""
+        k = i
+        low = self.low
+        while k > 0 and low[k - 1] in _ROW_GAP:
+            k -= 1
+        # (a date ends in a digit: the dates of service are read only after a date)
+        if k == i or not low[k - 1].isdigit() or k not in self.date_ends:
+            return False
+        return any(t.end == k for t in self.service_dates_text)
+
+    @_lazy
+    def date_ends(self) -> frozenset[int]:
+        """Where the dates of :attr:`dates` end."""
+        return frozenset(t.end for t in self.dates)
 
     @_lazy
     def prose_service_dates(self) -> list[TextDate]:
@@ -1828,7 +1988,9 @@ class Scan:
                 continue
             if kind == "medicare" and self._private_plan():
                 return PlanType.MEDICARE_ADVANTAGE
-            if kind == "medicare" and (self._group_not_medicare() or self._commercial_product()):
+            if kind == "medicare" and (
+                self._group_not_medicare() or self._commercial_product() or self._supplement_plan()
+            ):
                 return PlanType.COMMERCIAL
             return PlanType(kind)
         return PlanType.COMMERCIAL
@@ -1863,6 +2025,14 @@ class Scan:
         passing ("Medicare covers this therapy")."""
         low = self.low
         return any(low[i:j] in _COMMERCIAL_TOO for i, j in self.phrases_in(_PRIVATE_PLAN))
+
+    def _supplement_plan(self) -> bool:
+        """Whether the letter names a plan that pays after Medicare (a Medigap policy,
+        secondary coverage) and gives no Medicare number: it goes to that plan, which is
+        not Medicare (:data:`_vocab.MEDICARE_SUPPLEMENT_WORDS`)."""
+        return self.says(_SUPPLEMENT) and not any(
+            v.medicare or mbi_is_valid(v.value) for v in self.member_ids
+        )
 
     def _group_not_medicare(self) -> bool:
         """Whether the letter gives a group number and no Medicare number: it names
@@ -2050,6 +2220,19 @@ def _subscriber_label(low: str, at: int) -> bool:
     line = low.rfind("\n", max(0, at - _SUBSCRIBER_REACH), at) + 1
     head = low[max(line, at - _SUBSCRIBER_REACH) : at]
     return any(w in head for w in _vocab.SUBSCRIBER_WORDS)
+
+
+def _starts_field(low: str, at: int) -> bool:
+    """Whether the label at ``at`` starts a field of its own: it starts its line (after a
+    list mark), or a field of a line whose fields are set apart by "|" ("Member: Jane Roe |
+    ID: 1234"), as a header line or a table row has them."""
+    head = _line_head(low, at, 8)
+    if head is not None and head.strip() in ("", "-", "*"):
+        return True
+    k = at - 1
+    while k >= 0 and low[k] in " \t":
+        k -= 1
+    return k >= 0 and low[k] == "|"
 
 
 def _mentions(sc: Scan, words: Sequence[str]) -> bool:

@@ -17,12 +17,13 @@ from typing import Final
 
 def _numbered(*labels: str) -> tuple[str, ...]:
     """``labels``, and for each that ends in "number" its short forms: "claim control number"
-    also as "claim control #" and "claim control no."."""
+    also as "claim control #", "claim control no." and, as capitals are often typed, without
+    the dot ("MEMBER ID NO: ...")."""
     out = list(labels)
     for label in labels:
         if label.endswith(" number"):
             stem = label.removesuffix(" number")
-            out += [f"{stem} #", f"{stem} no."]
+            out += [f"{stem} #", f"{stem} no.", f"{stem} no"]
     return tuple(dict.fromkeys(out))
 
 
@@ -35,6 +36,7 @@ MEMBER_ID_LABELS: Final = _numbered(
     "member/subscriber number", "subscriber id", "subscriber number", "subscriber no.",
     "subscriber #", "insured id", "insured's id number", "insured's id", "enrollee id",
     "policy number", "policy no.", "policy #", "policyholder id", "insurance id",
+    "insurance number", "insurance card number", "insurance member number",
     "insurance id number", "health insurer identification number",
     "health plan id number", "health plan id", "plan id number", "plan id #", "plan id",
     "medicaid id number", "medicaid id", "medicaid number", "medicaid no.",
@@ -169,7 +171,8 @@ PROCEDURE_CONTEXT: Final = (
 """Words that, up to 40 characters before it on the same line, make a CPT- or HCPCS-shaped
 code a service code ("The E/M code, 99284"; "Service: 99213"; "Items: E0601 RR"; "Drug:
 J1745"). A code that starts its line counts also when the line before it holds one ("Codes
-billed:" over a list of codes)."""
+billed:" over a list of codes), and, in a letter that names no code otherwise, so does a code
+right after a date of service in a row of a list of claims ("DOS 01/05/26   92507")."""
 
 ARGUMENT_WORDS: Final = (
     "document", "because", "evidence", "record", "show", "support", "meets",
@@ -179,6 +182,8 @@ ARGUMENT_WORDS: Final = (
     "incorrect", "erroneous", "pursuant to", "regulation", "entitled to", "must be paid",
     "contracted rate", "contract rate", "contracted amount", "fee schedule",
     "participating agreement", "provider agreement", "should have paid",
+    "not a duplicate", "differ", "appears to", "mistake", "wrong", "however", "instead of",
+    "rather than", "cannot be", "the limit", "only had", "only used",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
     "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
@@ -188,7 +193,9 @@ ARGUMENT_WORDS: Final = (
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
 request for missing information argues that it is now given ("the referral number is now
 supplied"); a bundling denial is argued by showing the service apart ("a separate
-communication, unrelated to the visit") or from the payer's manual."""
+communication, unrelated to the visit") or from the payer's manual; a letter may argue by
+contrast or by naming the payer's mistake ("it is not a duplicate", "the two visits differ in
+date", "the remittance appears to count last year's doses", "they cannot be duplicates")."""
 
 # -- the decision, the request and the recipient
 
@@ -228,8 +235,9 @@ REQUEST_PHRASES: Final = (
 )  # fmt: skip
 """Phrases that are themselves an explicit request."""
 
-REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge")
-"""Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence."""
+REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge", "demand")
+"""Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence (an
+attorney "demands that the Plan reverse its determination")."""
 
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
@@ -280,6 +288,16 @@ CLOSINGS: Final = (
     "warm regards", "warmly", "cordially", "sincerely yours", "respectfully yours",
     "with appreciation", "gratefully", "signed",
 )  # fmt: skip
+
+CREDENTIALS: Final = (
+    "md", "m.d.", "do", "d.o.", "dpm", "dds", "dmd", "dc", "od", "np", "fnp", "fnp-c", "aprn",
+    "pa", "pa-c", "rn", "bsn", "msn", "lpn", "cnm", "crna", "lcsw", "licsw", "lpc", "lmft",
+    "phd", "psyd", "pharmd", "dpt", "pt", "otr/l", "ot", "slp", "ccc-slp", "aud", "au.d.",
+    "cpc", "ccs", "cpb", "rhia", "rhit", "ccds", "facp", "faafp", "faap", "facs", "facc",
+    "mba", "mha", "mph", "ms", "ma", "msw",
+)  # fmt: skip
+"""Professional credentials written after a name ("Jane Roe, MD"). A line near the end that
+holds a name followed by these signs the letter, with or without a closing word before it."""
 
 CLOSINGS_ALONE: Final = (
     "best", "signed", "thanks", "many thanks", "warmly", "cordially", "gratefully",
@@ -405,6 +423,14 @@ MEDICARE_PRIVATE_PLAN_WORDS: Final = (
 )  # fmt: skip
 """Words of a private plan: a letter that names Medicare and one of these ("Lakeview
 Medicare Complete (HMO)") goes to a Medicare Advantage plan, not to original Medicare."""
+
+MEDICARE_SUPPLEMENT_WORDS: Final = (
+    "medicare supplement", "medigap", "supplement plan", "supplemental plan",
+    "secondary claim", "secondary coverage", "secondary insurance", "secondary member",
+)  # fmt: skip
+"""Words of a private plan that pays after Medicare (a Medigap policy, an employer's
+secondary coverage): a letter that names one of these and gives no Medicare number goes to
+that plan, with Medicare named as the payer before it."""
 
 PRE_SERVICE_WORDS: Final = (
     "pre-service", "preservice", "pre service", "prior approval", "request for approval",

@@ -69,15 +69,17 @@ _PROSE_PATIENT_RE: Final = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+[A-Z][A-Za-z'-]+"
     r"|[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'-]+)"
 )
+# the start of a line, or of a subject line's value: "Re: Recipient: Jane Roe"
+_LINE_START: Final = r"^[ \t]*(?:(?:re|subject)[ \t]*:[ \t]*)?"
 # "Recipient: Jane Roe" at the start of a line, in a Medicaid letter
 _MEDICAID_PATIENT_RE: Final = re.compile(
-    r"^[ \t]*" + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
+    _LINE_START + _phrases(_vocab.MEDICAID_PATIENT_LABELS) + r"[ \t]*:[ \t]*[a-z]", re.M
 )
 
 # "Resident: Jane Roe" at the start of a line (a tab or spaces may stand for the colon), in a
 # nursing facility's letter
 _RESIDENT_PATIENT_RE: Final = re.compile(
-    r"^[ \t]*" + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
+    _LINE_START + _phrases(_vocab.RESIDENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*[a-z]",
     re.M,
 )
 _NURSING_FACILITY: Final = _Vocab(_vocab.NURSING_FACILITY_WORDS, "")
@@ -85,7 +87,7 @@ _NURSING_FACILITY: Final = _Vocab(_vocab.NURSING_FACILITY_WORDS, "")
 
 # "Client: Jane Roe" at the start of a line (a tab or spaces may stand for the colon)
 _CLIENT_PATIENT_RE: Final = re.compile(
-    r"^[ \t]*" + _phrases(_vocab.CLIENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*"
+    _LINE_START + _phrases(_vocab.CLIENT_PATIENT_LABELS) + r"(?:[ \t]*:|\t|[ \t]{2})[ \t]*"
     r"(?P<v>[a-z][^\n]{0,80}+)",
     re.M,
 )
@@ -429,6 +431,14 @@ _IMPERATIVE_LINE_RE: Final = re.compile(
 )
 
 
+# "please", a few words on the same line, then "and" and a request verb
+_PLEASE_AND_RE: Final = re.compile(
+    r"please(?![a-z]),?(?:[ \t]+[a-z',-]{1,20}+){1,8}?[ \t]+and[ \t]+(?:"
+    + "|".join(_vocab.REQUEST_IMPERATIVES)
+    + r")(?![a-z])"
+)
+
+
 def _has_imperative(text: str) -> bool:
     """Whether a line of ``text`` starts with a request verb as an imperative."""
     return _IMPERATIVE_LINE_RE.search(text) is not None
@@ -453,7 +463,10 @@ def _has_request(sc: Scan) -> bool:
                 if _REQUEST_OBJECTS_RE.search(low, i + len(verb), stop):
                     return True
             i = low.find(verb, i + 1)
-    return sc.says(_REQUEST_PHRASES)
+    if sc.says(_REQUEST_PHRASES):
+        return True
+    # "Please fix this and pay the claim": the request is the second of two imperatives
+    return "please" in low and _PLEASE_AND_RE.search(low) is not None
 
 
 @_rule(
@@ -528,7 +541,10 @@ _UNIT_LINE_RE: Final = re.compile(
     r"|redeterminations|(?:[a-z&/.-]+[ \t]+){1,4}(?:appeals|disputes|reconsiderations"
     r"|redeterminations)"
     # a Medicare QIC by its name: "Part B East QIC", "Part A/B QIC West"
-    r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})[ \t]*\r?$",
+    r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})"
+    # where the mail goes inside the unit may follow: "Medical Appeals, Mail Stop 4C"
+    r"(?:,[ \t]*(?:mail[ \t]+(?:stop|code|drop)|ms|mc|suite|ste\.?|room|rm\.?|floor|attn\.?)"
+    r"(?![a-z])[^\r\n]{0,30}+)?[ \t]*\r?$",
     re.M,
 )
 
@@ -667,15 +683,31 @@ _CITY_LINE_RE: Final = re.compile(
 )
 
 
+# the same inside a sender's line, other parts of the letterhead around it: "From: Ironwood
+# Podiatry, 18 Canal St, Lowell, MA 01852 · NPI 1376492017" (a mark that is not ASCII reads
+# as "?" in the ASCII copy)
+_SENDER_LINE_RE: Final = re.compile(r"^[ \t]*(?:from|sender|return address)[ \t]*:", re.M)
+_CITY_IN_LINE_RE: Final = re.compile(
+    r",[ \t]*[a-z][a-z .'-]{1,40}+,?[ \t]+[a-z]{2}\.?[ \t]+[0-9]{5}(?:-[0-9]{4})?"
+    r"(?![0-9])[ \t]*(?:[|?;,*-]|\r?$)",
+    re.M,
+)
+
+
 def _has_return_address(sc: Scan) -> bool:
     """A postal address in the letterhead (before the letter's date) or after the closing:
-    the appellant's own, not the payer's."""
+    the appellant's own, not the payer's; or in a line that says it is the sender's
+    ("From: ...")."""
     low = sc.low
     _, dated = sc.letter_date
     closed = _closing(low)
     for m in _CITY_LINE_RE.finditer(low):
         if (dated is not None and m.start() < dated) or 0 <= closed < m.start():
             return True
+    if "from" in low or "sender" in low or "return" in low:
+        for m in _SENDER_LINE_RE.finditer(low):
+            if _CITY_IN_LINE_RE.search(low, m.end(), _line_end(low, m.end())):
+                return True
     return False
 
 
@@ -802,7 +834,11 @@ def _signed_without_closing(low: str, text: str = "") -> bool:
     if tail and "\n" not in tail[-_CLOSING_MAX:] and _INLINE_CLOSING_RE.search(tail):
         return True
     top = low[:_MEMO_TOP]
-    return all(p.search(top) is not None for p in _MEMO_LINE_RES) or _ends_with_sender(low)
+    return (
+        all(p.search(top) is not None for p in _MEMO_LINE_RES)
+        or _ends_with_sender(low)
+        or _ends_with_credentials(low)
+    )
 
 
 _NAME_LINE_RE: Final = re.compile(r"[a-z][a-z.'-]*+(?:[ \t]+[a-z][a-z.'-]*+){1,3}+")
@@ -825,6 +861,23 @@ def _ends_with_sender(low: str) -> bool:
         and low.find(line) < low.rfind(line)  # the sender's line and the signature
         for line in tail
     )
+
+
+# a signer's name with credentials after it ("marisol achterberg, md", "dr. jane roe, do,
+# facp"), or a name after "dr."
+_CREDENTIALED_NAME_RE: Final = re.compile(
+    r"(?:dr\.?[ \t]+)?[a-z][a-z.'-]*+(?:[ \t]+[a-z][a-z.'-]*+){1,3}+(?:,[ \t]*(?:"
+    + "|".join(re.escape(c) for c in sorted(_vocab.CREDENTIALS, key=len, reverse=True))
+    + r"))++[ \t]*|dr\.?[ \t]+[a-z][a-z.'-]*+(?:[ \t]+[a-z][a-z.'-]*+){1,3}+"
+)
+
+
+def _ends_with_credentials(low: str) -> bool:
+    """Whether one of the letter's last lines is a name with professional credentials after
+    it (:data:`_vocab.CREDENTIALS`) or after "Dr.": a signature block without a closing
+    word, as a form, a fax or a physician's urgent request is often signed."""
+    tail = [s.strip() for s in low[-_SENDER_TOP:].splitlines() if s.strip()][-_LAST_LINES:]
+    return any(len(line) <= _CLOSING_MAX and _CREDENTIALED_NAME_RE.fullmatch(line) for line in tail)
 
 
 def _signed(doc: Document, sc: Scan) -> bool:
@@ -878,6 +931,7 @@ def _dk117(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 _HEADING_WORDS: Final = ("enc", "attach", "supporting", "documents")
+_HEADING_MARKS: Final = " \t#*>-"
 _ENCLOSURE_HEAD_RE: Final = re.compile(
     r"(?:enclosures?|attachments?|encl\.?|enc\.|documents?[ \t]+(?:enclosed|attached)"
     r"|enclosed|attached|(?:enclosed|attached)[ \t]+documents?"
@@ -899,7 +953,12 @@ def _has_enclosure_list(low: str) -> bool:
         i = low.find(word)
         while i >= 0:
             head = _line_head(low, i, 8)
-            if head is not None and not head.strip() and _ENCLOSURE_HEAD_RE.match(low, i):
+            # (a Markdown heading or a list item: "## Enclosed", "- Attachments:")
+            if (
+                head is not None
+                and not head.strip(_HEADING_MARKS)
+                and _ENCLOSURE_HEAD_RE.match(low, i)
+            ):
                 return True
             i = low.find(word, i + 1)
     return False
