@@ -845,6 +845,10 @@ def test_a_commercial_letter_about_medicare_as_the_other_payer() -> None:
     text = sub(text, "Member ID: PHP1234567\n", "Subscriber ID: PHP1234567\nGroup No.: 1000387\n")
     assert scan(Document(text)).plan_kind is PlanType.COMMERCIAL
     assert "DK102" not in rules(text)
+    # a group number written with letters and a hyphen before its digits counts too
+    for group in ("Group number: GRP-4410", "Group #: G 12345", "Group ID: w0041"):
+        other = sub(text, "Group No.: 1000387", group)
+        assert scan(Document(other)).plan_kind is PlanType.COMMERCIAL, group
     # without the group number the letter may be a Medicare appeal: the MBI is asked for
     assert "DK102" in errors(sub(text, "Group No.: 1000387\n", ""))
     # with a Medicare number it stays a Medicare letter

@@ -990,8 +990,9 @@ _PRIVATE_PLAN: Final = _Vocab(_vocab.MEDICARE_PRIVATE_PLAN_WORDS, "")
 _SUPPLEMENT: Final = _Vocab(_vocab.MEDICARE_SUPPLEMENT_WORDS, "")
 # products commercial plans sell too: they make a Medicare plan only beside "Medicare"
 _COMMERCIAL_TOO: Final = frozenset(("hmo", "ppo", "hmo-pos"))
-# a group number label and a value with a digit ("group no.: 1000387", "group #: w0041")
-_GROUP_NUMBER: Final = _Vocab(_vocab.GROUP_NUMBER_LABELS, r"[ \t]*[:#][ \t]*[a-z]{0,4}[0-9]")
+# a group number label and a value with a digit ("group no.: 1000387", "group #: w0041",
+# "Group number: GRP-4410")
+_GROUP_NUMBER: Final = _Vocab(_vocab.GROUP_NUMBER_LABELS, r"[ \t]*[:#][ \t]*[a-z]{0,4}[ -]?[0-9]")
 _LIST_SEP: Final = r"[ \t]*(?:,|/|&|\+|and(?![a-z])|or(?![a-z]))[ \t]*"
 _PTOKEN: Final = r"[a-z0-9]{1,12}+"
 _ITOKEN: Final = r"[a-z0-9][a-z0-9.]{0,9}+"
