@@ -984,7 +984,8 @@ def test_cms_sample_medicare_number_is_a_dummy_identifier(sample: str) -> None:
 def test_naming_medicare_in_passing_does_not_make_a_medicare_appeal() -> None:
     """A commercial letter that cites Medicare's rules or quotes a code description naming
     Medicare needs no MBI (DK102); a letter that shows it is an original Medicare appeal
-    ("redetermination", "Medicare number", "Part B") and gives no MBI still fails."""
+    ("redetermination", "Medicare number", "Part B") and gives no MBI nor a group number still
+    fails."""
     from denialkit.letters import appeal, example_claim
 
     text = appeal("CO-50", example_claim("CO-50"), letter_date=date(2026, 11, 2)).text
@@ -996,6 +997,11 @@ def test_naming_medicare_in_passing_does_not_make_a_medicare_appeal() -> None:
     assert "Medicare" in passing
     assert "DK102" not in Validator(today=date(2026, 11, 2)).check(passing).by_rule()
     appeal_to_medicare = passing.replace("Re: Request for", "Re: Medicare Part B request for", 1)
+    # a group number (Original Medicare has none) says the letter goes to a private plan
+    assert "Group number: NW-100" in appeal_to_medicare
+    found = Validator(today=date(2026, 11, 2)).check(appeal_to_medicare).by_rule()
+    assert "DK102" not in found
+    appeal_to_medicare = appeal_to_medicare.replace("Group number: NW-100\n", "", 1)
     found = Validator(today=date(2026, 11, 2)).check(appeal_to_medicare).by_rule()
     assert "DK102" in found
 
