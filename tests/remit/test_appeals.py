@@ -1029,3 +1029,25 @@ def test_every_hostile_835_value_reaches_the_claim_on_one_line(payload: str) -> 
     usual = {line.strip() for line in clean.letter.text.splitlines()}
     lines = {line.strip() for line in written.letter.text.splitlines()} - usual
     assert not [line for line in lines for part in after if line.startswith(part)]
+
+
+@pytest.mark.parametrize("written", [b"mb", b"MB ", b" mb"])
+def test_a_filing_indicator_in_lower_case_or_padded_is_the_code_it_spells(
+    appeals_835: Path, tmp_path: Path, written: bytes
+) -> None:
+    """A whole-lower-case file, or a padded element, still says Medicare (CLP06 MB): the
+    claim's plan type and the appeal deadline follow it."""
+    data = appeals_835.read_bytes().replace(
+        b"*0*MB*SUN26002001*", b"*0*" + written + b"*SUN26002001*"
+    )
+    assert data != appeals_835.read_bytes()
+    path = tmp_path / "case.835"
+    path.write_bytes(data)
+    claim = quiet_claims(path)[0]
+    assert claim.filing_indicator == written.decode()  # kept as written
+    assert claim.to_claim(provider=PRACTICE).payer.plan_type is PlanType.MEDICARE
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        item = next(remit.denials(path))
+    # Medicare's first level: 120 days after the notice's presumed receipt
+    assert item.deadline() == item.deadline("medicare") is not None

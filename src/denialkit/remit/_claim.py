@@ -25,10 +25,23 @@ from denialkit.exceptions import ClaimDataError
 if TYPE_CHECKING:
     from ._records import ClaimPayment, DenialItem, ServiceLine
 
-__all__ = ["PLAN_BY_FILING", "claim_services", "one_line", "to_claim", "work_codes"]
+__all__ = [
+    "PLAN_BY_FILING",
+    "claim_services",
+    "one_line",
+    "plan_by_filing",
+    "to_claim",
+    "work_codes",
+]
 
 #: Claim filing indicators (CLP06) whose plan type is certain.
 PLAN_BY_FILING: Final = {"MA": "medicare", "MB": "medicare", "16": "medicare-advantage"}
+
+
+def plan_by_filing(indicator: str | None) -> str | None:
+    """The plan type a claim filing indicator (CLP06) makes certain, or None; read as the
+    code it spells, also padded or in lower case (``"mb "`` is Medicare Part B)."""
+    return PLAN_BY_FILING.get(indicator.strip().upper()) if indicator else None
 
 #: NM108 qualifiers whose NM109 is never used as a member id (34: social security number).
 _NOT_MEMBER_IDS: Final = frozenset({"34"})
@@ -247,7 +260,7 @@ def to_claim(
                 ("payer.name", f"the remittance of {where} names no payer (N1*PR); pass payer")
             )
         else:
-            plan = PLAN_BY_FILING.get(payment.filing_indicator or "", PlanType.COMMERCIAL.value)
+            plan = plan_by_filing(payment.filing_indicator) or PlanType.COMMERCIAL.value
             payer = Payer(name=payer_name, plan_type=PlanType(plan))
     if problems:
         raise ClaimDataError(problems)

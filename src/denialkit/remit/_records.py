@@ -1111,9 +1111,9 @@ class DenialItem:
         """
         from denialkit.deadlines import deadline
 
-        from ._claim import PLAN_BY_FILING
+        from ._claim import plan_by_filing
 
-        plan_ = plan or PLAN_BY_FILING.get(self.claim.filing_indicator or "")
+        plan_ = plan or plan_by_filing(self.claim.filing_indicator)
         notice = self.claim.header.payment_date or self.claim.header.production_date
         if plan_ is None or notice is None:
             return None
