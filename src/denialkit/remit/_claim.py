@@ -43,6 +43,7 @@ def plan_by_filing(indicator: str | None) -> str | None:
     code it spells, also padded or in lower case (``"mb "`` is Medicare Part B)."""
     return PLAN_BY_FILING.get(indicator.strip().upper()) if indicator else None
 
+
 #: NM108 qualifiers whose NM109 is never used as a member id (34: social security number).
 _NOT_MEMBER_IDS: Final = frozenset({"34"})
 

@@ -963,21 +963,6 @@ _ROW_GAP: Final = " \t|,;-"
 _MY_RE: Final = re.compile(
     r"my[ \t]+(?!patient|office|practice|clinic|staff|colleague|team|name|signature|client)"
 )
-PhraseGate = tuple[frozenset[bytes], tuple[str, ...]]
-
-
-def _phrase_gate(phrases: Sequence[str]) -> PhraseGate:
-    """What a text needs before a phrase of ``phrases`` can match at the start of a word:
-    one of the phrases' first words of letters only among :attr:`Scan.words` (such a word is
-    a whole run of letters wherever its phrase matches, see :class:`_Vocab`), or one of the
-    other first words (with digits) somewhere in the text."""
-    firsts = {_ALNUM_WORD_RE.match(p).group() for p in phrases}  # type: ignore[union-attr]
-    return (
-        frozenset(w.encode("ascii") for w in firsts if w.isalpha()),
-        tuple(sorted(w for w in firsts if not w.isalpha())),
-    )
-
-
 # Vocabularies looked for in the whole text, each with :meth:`Scan.phrases_in` (where the
 # first word of a phrase starts a word): a pattern of many phrases, tried at every offset,
 # costs a hundred times more on a letter that holds none of them.
@@ -1235,11 +1220,6 @@ class Scan:
             return True
         words = self.words
         return not words.isdisjoint(gate[0]) and gate[1] <= words
-
-    def may_have(self, gate: PhraseGate) -> bool:
-        """Whether a phrase guarded by ``gate`` can match at the start of a word (see
-        :func:`_phrase_gate`)."""
-        return not self.words.isdisjoint(gate[0]) or any(w in self.low for w in gate[1])
 
     def dates_in(self, lo: int, hi: int) -> list[TextDate]:
         """The dates of the text that start at offsets ``lo`` to ``hi - 1``."""
