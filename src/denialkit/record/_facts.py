@@ -111,6 +111,9 @@ _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
 _MAX_MINUTES_ONE_ITEM: Final = Decimal(24 * 60)
+_ISSUED: Final = "Observation.issued"
+#: What a score's text and title add when its date is the day it was reported (``issued``).
+_REPORTED: Final = "(date reported)"
 
 Kind = Literal[
     "consent",
@@ -136,6 +139,9 @@ class Source:
         when: the resource's date at its own precision, when it has one.
         title: what the document is, for an enclosure, e.g. ``"PHQ-9 score"`` (the letter adds
             the date).
+        dated_by: the element ``when`` was read from, when it is not ``path`` itself, e.g.
+            ``Observation.effectiveDateTime``, or ``Observation.issued`` for a score whose
+            record gives no effective date (``when`` is then the day it was reported).
     """
 
     resource: str
@@ -143,6 +149,7 @@ class Source:
     kind: Kind
     when: FhirDate | None = attrs.field(default=None, repr=False)
     title: str = attrs.field(default="", repr=False)
+    dated_by: str | None = None
 
     @tolerant
     def __repr__(self) -> str:
@@ -234,7 +241,8 @@ class RecordFacts:
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data: ``{"facts": {name: {"value", "source", "sources"}},
-        "missing": [...], "notes": [...]}`` (dates ISO, decimals as strings)."""
+        "missing": [...], "notes": [...]}`` (dates ISO, decimals as strings; a source whose
+        date came from an element other than ``path`` also names it as ``dated_by``)."""
         return {
             "code": self.code,
             "month": None if self.month is None else str(self.month),
@@ -242,7 +250,7 @@ class RecordFacts:
                 name: {
                     "value": _plain(f.value),
                     "source": f.source,
-                    "sources": [{"resource": s.resource, "path": s.path} for s in f.sources],
+                    "sources": [_source_dict(s) for s in f.sources],
                 }
                 for name, f in sorted(self.facts.items())
             },
@@ -290,6 +298,14 @@ def evidence_for(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
             title += f" of {spoken(s.when)}"
         out.append(Evidence(_EVIDENCE_KINDS[s.kind], title, day, s.resource, tuple(supports[key])))
     return tuple(out)
+
+
+def _source_dict(source: Source) -> dict[str, str]:
+    """A source as plain data; ``dated_by`` only when the date came from another element."""
+    out = {"resource": source.resource, "path": source.path}
+    if source.dated_by is not None:
+        out["dated_by"] = source.dated_by
+    return out
 
 
 def _plain(value: object) -> object:
@@ -473,24 +489,31 @@ class _Reader:
                     "or corrected scores count",
                 )
                 continue
-            if o.value is None or o.effective is None:
-                self.note(fact, o.key, "has no numeric score or no date")
+            if o.value is None:
+                self.note(fact, o.key, "has no numeric score")
                 continue
+            dated = self._observation_date(o)
+            if dated is None:
+                continue
+            when, dated_by = dated
+            reported = dated_by == _ISSUED
             parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
             for item in parts:
                 if not self._in_range(item.loinc, item.value, o.key):
                     continue
+                title = f"{SCALES[item.loinc]} score"
                 out.append(
                     (
                         item.loinc,
-                        o.effective,
+                        when,
                         item.value,
                         Source(
                             o.key,
                             f"Observation.{item.path}",
                             "rating-scale",
-                            o.effective,
-                            f"{SCALES[item.loinc]} score",
+                            when,
+                            f"{title} {_REPORTED}" if reported else title,
+                            dated_by,
                         ),
                     )
                 )
@@ -511,6 +534,9 @@ class _Reader:
             if q.authored is None:
                 self.note(fact, q.key, "has no date authored")
                 continue
+            if q.authored.precision == "year":
+                self.note(fact, q.key, "dated only to the year; a score needs at least its month")
+                continue
             for item in scores:
                 scale = SCALES[item.loinc]
                 if not self._in_range(item.loinc, item.value, q.key):
@@ -526,10 +552,48 @@ class _Reader:
                             "rating-scale",
                             q.authored,
                             f"{scale} questionnaire",
+                            "QuestionnaireResponse.authored",
                         ),
                     )
                 )
         return out
+
+    def _observation_date(self, o: Observation) -> tuple[FhirDate, str] | None:
+        """A score's date and the element it came from: ``effective[x]``, else ``issued``
+        (when the result was reported, on or after it was taken) when ``effective[x]`` is
+        simply not there. Noted when there is none, when it is ``issued``, and when it is
+        coarser than a month (a year alone cannot place a score before or in a month)."""
+        fact = "rating_scale_scores"
+        when, element = o.effective, f"Observation.{o.effective_element}"
+        if when is None:
+            if o.effective_unread == "absent-reason":
+                self.note(
+                    fact,
+                    o.key,
+                    "its effective date is marked absent (data-absent-reason); not used",
+                )
+                return None
+            if o.effective_unread == "timing":
+                self.note(
+                    fact,
+                    o.key,
+                    "effectiveTiming names several days or only a schedule, not one date; not used",
+                )
+                return None
+            if o.issued is None:
+                self.note(fact, o.key, "has no date (neither effective[x] nor issued)")
+                return None
+            when, element = o.issued, _ISSUED
+            self.note(
+                fact,
+                o.key,
+                "has no effective date; dated by issued, the day it was reported (on or after "
+                "the day it was taken)",
+            )
+        if when.precision == "year":
+            self.note(fact, o.key, "dated only to the year; a score needs at least its month")
+            return None
+        return when, element
 
     def _coded_by_form(self, q: QuestionnaireResponse) -> tuple[ScoreItem, ...]:
         """The numeric answers of a response at the items its Questionnaire (when the record
@@ -590,9 +654,12 @@ class _Reader:
             readings = [r for r in readings if r[1].first <= month.last]
         # the same score in an Observation and in the response it was derived from: once
         unique: dict[tuple[str, date, Decimal], tuple[str, FhirDate, Decimal, Source]] = {}
-        for r in readings:
+        # (a reading dated by its effective time wins over one dated only by when reported)
+        for r in sorted(readings, key=lambda r: r[3].dated_by == _ISSUED):
             unique.setdefault((r[0], r[1].first, r[2]), r)
-        readings = sorted(unique.values(), key=lambda r: (r[1].first, r[3].resource))
+        # by the last day a date covers: a score dated only to its month is not put before
+        # the scores of that month dated to the day (the record does not say it came first)
+        readings = sorted(unique.values(), key=lambda r: (r[1].last, r[1].first, r[3].resource))
         current = readings
         if self.month is not None:
             month = self.month
@@ -607,7 +674,7 @@ class _Reader:
         intake = mine[0]
         if intake not in shown:
             shown.insert(0, intake)
-        parts = [f"{_number(v)} on {spoken(when)}" for _, when, v, _ in shown]
+        parts = [_score_text(v, when, s) for _, when, v, s in shown]
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         sources = [s for *_, s in shown]
         self.put("rating_scale", SCALES[chosen], sources[:1])
@@ -890,6 +957,14 @@ class _Reader:
             for c in ordered:
                 by_resource.setdefault(codes[c].resource, codes[c])
             self.put("denial_codes", tuple(ordered), by_resource.values())
+
+
+def _score_text(value: Decimal, when: FhirDate, source: Source) -> str:
+    """One score as the fact says it: ``12 on September 28, 2026``, ``12 in September 2026``
+    for a score dated to the month, and ``(date reported)`` after the date when it is the day
+    the result was reported (``issued``), not the day it was taken."""
+    text = f"{_number(value)} {'in' if when.precision == 'month' else 'on'} {spoken(when)}"
+    return f"{text} {_REPORTED}" if source.dated_by == _ISSUED else text
 
 
 def is_bhi_code(code: str) -> bool:
