@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from denialkit import record
+from denialkit.exceptions import RecordError
 
 Bundle = dict[str, Any]
 Find = Callable[[Bundle, str], dict[str, Any]]
@@ -196,3 +197,148 @@ def test_a_claim_stating_a_reported_score_agrees_with_the_record(cocm: Bundle, f
     )
     filled = record.fill(claim, rec, month="2026-09")
     assert not [c for c in filled.conflicts if c.fact == "rating_scale_scores"]
+
+
+# -- 2. resources denialkit does not read, in the same Bundle ------------------------------
+X12_CARC = "https://x12.org/codes/claim-adjustment-reason-codes"
+
+UNREAD: list[dict[str, Any]] = [
+    {
+        "resourceType": "ClaimResponse",
+        "id": "cr1",
+        "status": "active",
+        "use": "claim",
+        "outcome": "complete",
+        "patient": {"reference": "Patient/someone-else"},
+        "created": "2026-10-20",
+        "adjudication": [
+            {
+                "category": {"text": "denied"},
+                "reason": {"coding": [{"system": X12_CARC, "code": "50"}]},
+            }
+        ],
+    },
+    {
+        "resourceType": "Claim",
+        "id": "claim1",
+        "status": "active",
+        "use": "claim",
+        "patient": {"reference": "Patient/someone-else"},
+        "identifier": [{"system": "http://practice.example/claims", "value": "PCN-1"}],
+        "item": [{"sequence": 1, "servicedDate": "2026-09-30"}],
+    },
+    {"resourceType": "Binary", "id": "bin1", "contentType": "application/pdf", "data": "JVBERi0="},
+    {
+        "resourceType": "Binary",
+        "id": "bin2",
+        "contentType": "application/fhir+json",
+        "data": "eyJyZXNvdXJjZVR5cGUiOiAiUGF0aWVudCJ9",
+    },
+    {
+        "resourceType": "Provenance",
+        "id": "prov1",
+        "recorded": "2026-09-30T12:00:00Z",
+        "target": [{"reference": "Consent/bhi-consent"}, {"reference": "Observation/nowhere"}],
+        "agent": [{"who": {"reference": "Practitioner/nobody"}}],
+    },
+    {"resourceType": "Parameters", "id": "p1", "parameter": [{"name": "x", "valueString": "y"}]},
+    {"resourceType": "ArtifactAssessment", "id": "r5-type"},  # a FHIR R5 type
+    {"resourceType": "VendorWidget", "id": "w1", "subject": {"reference": "Patient/x"}},
+    {"resourceType": "Basic", "id": "b1", "subject": {"reference": "Patient/someone-else"}},
+    {
+        "resourceType": "DocumentReference",
+        "id": "doc1",
+        "status": "current",
+        "subject": {"reference": "Patient/someone-else"},
+        "contained": [{"resourceType": "Binary", "id": "inline", "contentType": "text/plain"}],
+    },
+]
+
+
+def test_resources_not_read_change_no_fact_and_say_nothing(bhi: Bundle, facts_of: FactsOf) -> None:
+    before = facts_of(bhi)
+    bhi["entry"] += [{"resource": r} for r in UNREAD]
+    rec = record.read(json.dumps(bhi).encode())
+    assert rec.notes == ()
+    assert "ClaimResponse/cr1" in rec and "Binary/bin2" in rec and "VendorWidget/w1" in rec
+    assert rec.patients() == _patients_without_unread(bhi)
+    after = record.facts(rec, month="2026-09")
+    assert after.values() == before.values()
+    assert after.notes == before.notes
+    # the member id and payer come from the Coverage, the codes from the EOB, never the rest
+    assert after.facts["member_id"].source == "Coverage/bhi-coverage"
+    assert after.facts["denial_codes"].source == "ExplanationOfBenefit/bhi-eob"
+
+
+def _patients_without_unread(bundle: Bundle) -> tuple[str, ...]:
+    kept = [e for e in bundle["entry"] if e["resource"] not in UNREAD]
+    return record.read(json.dumps(dict(bundle, entry=kept)).encode()).patients()
+
+
+@pytest.mark.parametrize("rtype", [r["resourceType"] for r in UNREAD])
+def test_a_source_of_one_unread_resource_is_an_empty_record(rtype: str) -> None:
+    only = next(r for r in UNREAD if r["resourceType"] == rtype)
+    rec = record.read(json.dumps(only).encode())
+    found = record.facts(rec, code="CO-50", month="2026-09")
+    assert found.facts == {} and rec.notes == ()
+
+
+def _parameters(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "return", "resource": r} for r in resources],
+    }
+
+
+def test_everything_wrapped_in_parameters_is_unwrapped(bhi: Bundle, facts_of: FactsOf) -> None:
+    before = facts_of(bhi)
+    bhi["type"] = "searchset"
+    rec = record.read(json.dumps(_parameters(bhi)).encode())
+    found = record.facts(rec, month="2026-09")
+    assert found.values() == before.values()
+    assert found.facts["care_manager_minutes"].value == 37
+    assert "Parameters/(no id)" not in rec
+
+
+def test_parameters_in_a_bundle_and_in_parts_are_unwrapped(bhi: Bundle, facts_of: FactsOf) -> None:
+    before = facts_of(bhi)
+    entries = bhi["entry"]
+    inner = {"resourceType": "Bundle", "type": "collection", "entry": entries[4:]}
+    wrapped = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "member", "part": [{"name": "patient", "resource": entries[0]["resource"]}]},
+            {"name": "rest", "part": [{"name": "bundle", "resource": inner}]},
+        ],
+    }
+    outer = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [*entries[1:4], {"resource": wrapped}],
+    }
+    found = record.facts(record.read(json.dumps(outer).encode()), month="2026-09")
+    assert found.values() == before.values()
+
+
+def test_an_ndjson_line_holding_parameters_is_unwrapped(bhi: Bundle, facts_of: FactsOf) -> None:
+    before = facts_of(bhi)
+    lines = [json.dumps(_parameters(e["resource"])) for e in bhi["entry"]]
+    rec = record.read("\n".join(lines).encode())
+    assert record.facts(rec, month="2026-09").values() == before.values()
+
+
+def test_a_failed_operation_in_parameters_is_still_a_record_error() -> None:
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "not-found", "diagnostics": "Patient 1234"}],
+    }
+    with pytest.raises(RecordError) as info:
+        record.read(json.dumps(_parameters(outcome)).encode())
+    assert "only an OperationOutcome" in str(info.value)
+    assert "1234" not in str(info.value)
+
+
+def test_a_parameters_resource_without_a_resource_type_inside_is_a_located_error() -> None:
+    bad = {"resourceType": "Bundle", "entry": [{"resource": _parameters({"id": "x"})}]}
+    with pytest.raises(RecordError, match="entry 0: not a FHIR resource"):
+        record.read(json.dumps(bad).encode())
