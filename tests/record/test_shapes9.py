@@ -342,3 +342,198 @@ def test_a_parameters_resource_without_a_resource_type_inside_is_a_located_error
     bad = {"resourceType": "Bundle", "entry": [{"resource": _parameters({"id": "x"})}]}
     with pytest.raises(RecordError, match="entry 0: not a FHIR resource"):
         record.read(json.dumps(bad).encode())
+
+
+# -- 3. searchsets, entries, references, extensions, dates, codes -------------------------
+def _searchset(bundle: Bundle) -> Bundle:
+    """The Bundle as a server's search answer: the Observations matched, the rest included."""
+    entries = []
+    for e in bundle["entry"]:
+        mode = "match" if e["resource"]["resourceType"] == "Observation" else "include"
+        entries.append({**e, "search": {"mode": mode}})
+    return dict(bundle, type="searchset", total=1, entry=entries)
+
+
+def _outcome(severity: str) -> dict[str, Any]:
+    return {
+        "resource": {
+            "resourceType": "OperationOutcome",
+            "id": "oo",
+            "issue": [
+                {
+                    "severity": severity,
+                    "code": "informational",
+                    "details": {"coding": [{"system": X12_CARC, "code": "50"}], "text": "x"},
+                    "diagnostics": "Patient bhi-patient searched by Zoë Nguyễn",
+                }
+            ],
+        },
+        "search": {"mode": "outcome"},
+    }
+
+
+def test_a_searchset_reads_matches_and_includes_and_no_outcome_becomes_a_fact(
+    bhi: Bundle, facts_of: FactsOf
+) -> None:
+    before = facts_of(bhi)
+    bundle = _searchset(bhi)
+    bundle["entry"].append(_outcome("information"))
+    rec = record.read(json.dumps(bundle).encode())
+    assert rec.notes == ()
+    found = record.facts(rec, month="2026-09")
+    assert found.values() == before.values()
+    assert found.facts["denial_codes"].value == ("16", "N290")  # not the outcome's "50"
+    assert all(s.resource != "OperationOutcome/oo" for s in found.sources)
+
+
+def test_a_searchset_outcome_warning_is_a_note_without_its_text(
+    bhi: Bundle, facts_of: FactsOf
+) -> None:
+    before = facts_of(bhi)
+    bundle = _searchset(bhi)
+    bundle["entry"].insert(0, _outcome("warning"))
+    found = record.facts(record.read(json.dumps(bundle).encode()), month="2026-09")
+    assert found.values() == before.values()
+    (note,) = [n for n in found.notes if n.fact is None]
+    assert note.message == (
+        "entry 0: an OperationOutcome reports a problem (informational); "
+        "the record may be incomplete"
+    )
+    assert "Zo" not in repr(found.notes) and "bhi-patient" not in repr(found.notes)
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [
+        {"resource": None},
+        {"fullUrl": "urn:uuid:00000000-0000-4000-8000-0000000000aa"},
+        {"fullUrl": "https://ehr.example/fhir/Observation/gone", "resource": None},
+        {},
+        {"fullUrl": "urn:uuid:x", "search": {"mode": "match"}},
+        None,
+    ],
+)
+def test_entries_without_a_resource_hold_nothing(
+    bhi: Bundle, facts_of: FactsOf, empty: dict[str, Any] | None
+) -> None:
+    before = facts_of(bhi)
+    bhi["entry"].insert(3, empty)
+    rec = record.read(json.dumps(bhi).encode())
+    assert rec.notes == () and len(rec) == 16
+    assert record.facts(rec, month="2026-09").values() == before.values()
+
+
+def test_references_in_every_form_name_one_patient_and_one_care_manager(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    before = facts_of(bhi)
+    uuid = "urn:uuid:5f0c8f0e-3a6e-4c1e-9a55-2b4a8f0e1c11"
+    for e in bhi["entry"]:
+        if e["resource"]["id"] == "bhi-patient":
+            e["fullUrl"] = uuid
+        if e["resource"]["id"] == "bhi-manager":
+            e["fullUrl"] = "urn:uuid:0d7b6c1e-9f3a-4e8b-a1c2-3d4e5f60718a"
+    find(bhi, "bhi-consent")["patient"] = {"reference": uuid}
+    find(bhi, "bhi-plan")["subject"] = {"reference": "https://ehr.example/fhir/Patient/bhi-patient"}
+    find(bhi, "gad7-2026-09-02")["subject"] = {
+        "reference": "https://ehr.example/fhir/Patient/bhi-patient/_history/4"
+    }
+    find(bhi, "bhi-coverage")["beneficiary"] = {"reference": "bhi-patient", "type": "Patient"}
+    find(bhi, "bhi-care-manager")["practitioner"] = {
+        "reference": "urn:uuid:0d7b6c1e-9f3a-4e8b-a1c2-3d4e5f60718a"
+    }
+    rec = record.read(json.dumps(bhi).encode())
+    assert rec.patients() == ("Patient/bhi-patient",)
+    found = record.facts(rec, month="2026-09")
+    assert found.values() == before.values()
+    assert found.facts["care_manager_name"].sources[1].resource == "Practitioner/bhi-manager"
+    assert not [n for n in found.notes if "does not resolve" in n.message]
+
+
+def test_a_urn_uuid_the_bundle_does_not_hold_is_noted_not_guessed(bhi: Bundle, find: Find) -> None:
+    find(bhi, "bhi-care-manager")["practitioner"] = {
+        "reference": "urn:uuid:9e2f2d4b-0000-4000-8000-000000000000"
+    }
+    found = record.facts(record.read(json.dumps(bhi).encode()), month="2026-09")
+    assert "care_manager_name" in found.missing
+    assert (
+        "PractitionerRole/bhi-care-manager",
+        "PractitionerRole.practitioner (uuid reference) does not resolve",
+    ) in _notes(found, "care_manager_name")
+
+
+def test_a_consent_whose_date_is_absent_with_a_reason_stays_missing(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    consent = find(bhi, "bhi-consent")
+    del consent["dateTime"]
+    consent["_dateTime"] = {"extension": [{"url": DAR, "valueCode": "unknown"}]}
+    found = facts_of(bhi)
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [("Consent/bhi-consent", "has no date to the day")]
+
+
+@pytest.mark.parametrize(
+    ("written", "counted"),
+    [
+        ("2026-09-30T23:30:00-05:00", True),  # the day as written, not in UTC (Oct 1)
+        ("2026-09-30T23:30:00+14:00", True),
+        ("2026-10-01T02:00:00Z", False),  # September 30 in Chicago, but October as written
+        ("2026-09-01T00:00:00-12:00", True),
+    ],
+)
+def test_a_score_at_a_month_edge_counts_on_the_day_written(
+    bhi: Bundle, find: Find, facts_of: FactsOf, written: str, counted: bool
+) -> None:
+    find(bhi, "gad7-2026-09-02")["effectiveDateTime"] = written
+    scores = facts_of(bhi).facts["rating_scale_scores"].value
+    assert ("14 on September" in str(scores)) is counted
+
+
+@pytest.mark.parametrize("bad", ["2026-09-03T24:00:00", "2026-09-03T10:75", "2026-09-03T10:00:99"])
+def test_a_time_of_day_that_is_no_time_is_no_date(
+    bhi: Bundle, find: Find, facts_of: FactsOf, bad: str
+) -> None:
+    find(bhi, "bhi-time-1")["period"] = {"start": bad, "end": bad}
+    find(bhi, "bhi-consent")["dateTime"] = bad
+    found = facts_of(bhi)  # no exception, whatever the zone
+    assert "consent_date" in found.missing
+    assert ("Encounter/bhi-time-1", "has no date it took place; not counted") in _notes(
+        found, "care_manager_minutes"
+    )
+
+
+def test_codes_without_a_system_are_noted_not_read(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "gad7-2026-09-02")["code"] = {"coding": [{"code": "70274-6"}]}
+    find(bhi, "bhi-consent")["scope"] = {"coding": [{"code": "treatment"}]}
+    find(bhi, "bhi-care-manager")["code"] = [{"coding": [{"code": "171M00000X"}]}]
+    found = facts_of(bhi)
+    assert found.facts["rating_scale_scores"].value == "9 on September 24, 2026"
+    assert "consent_date" in found.missing and "care_manager_name" in found.missing
+    assert _notes(found, "rating_scale_scores") == [
+        ("Observation/gad7-2026-09-02", "codes a scale total without a code system; not used")
+    ]
+    assert _notes(found, "consent_date") == [
+        ("Consent/bhi-consent", "codes its scope without a code system; not used")
+    ]
+    assert _notes(found, "care_manager_name") == [
+        (
+            "PractitionerRole/bhi-care-manager",
+            "codes the care manager's role without a code system; not used",
+        )
+    ]
+
+
+def test_text_only_concepts_are_never_read_as_codes(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "gad7-2026-09-02")["code"] = {"text": "GAD-7 total score (70274-6)"}
+    find(bhi, "bhi-plan")["category"] = [{"text": "assess-plan"}]
+    find(bhi, "bhi-plan")["addresses"] = []
+    find(bhi, "bhi-psychiatry")["code"] = [{"text": "Psychiatry 2084P0800X"}]
+    found = facts_of(bhi)
+    assert found.facts["rating_scale_scores"].value == "9 on September 24, 2026"
+    assert "care_plan_date" in found.missing
+    assert "psychiatric_consultant_name" in found.missing

@@ -110,6 +110,8 @@ _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
+_PLAN_CATEGORIES: Final = ((_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_PLAN)
+_SCALE_PAIRS: Final = tuple((LOINC, code) for code in SCALE_LOINC)
 _MAX_MINUTES_ONE_ITEM: Final = Decimal(24 * 60)
 _ISSUED: Final = "Observation.issued"
 #: What a score's text and title add when its date is the day it was reported (``issued``).
@@ -378,6 +380,19 @@ class _Reader:
                 return ""
         return None
 
+    def bare(
+        self,
+        fact: str,
+        key: str,
+        codes: Iterable[Coding],
+        wanted: Iterable[tuple[str, str]],
+        what: str,
+    ) -> None:
+        """Note a resource that holds a code denialkit reads, but with no code system (FHIR
+        gives a code without its system no meaning, so it is not read as one)."""
+        if any(c.system is None and c.code in {code for _, code in wanted} for c in codes):
+            self.note(fact, key, f"codes {what} without a code system; not used")
+
     def resolve(self, ref: Ref | None, holder: Resource, fact: str) -> Resource | None:
         if ref is None:
             return None
@@ -393,6 +408,7 @@ class _Reader:
         for v in self.live(self.record.of_type(Consent), name):
             assert isinstance(v, Consent)
             if not _has(v.scope, [(_CONSENT_SCOPE, "treatment")]):
+                self.bare(name, v.key, v.scope, [(_CONSENT_SCOPE, "treatment")], "its scope")
                 continue
             if v.status != "active":
                 self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
@@ -425,7 +441,7 @@ class _Reader:
 
     # -- care plan -----------------------------------------------------------------------
     def _behavioural(self, plan: CarePlan) -> bool:
-        if _has(plan.categories, [(_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_PLAN]):
+        if _has(plan.categories, _PLAN_CATEGORIES):
             return True
         for ref in plan.addresses:
             target = self.resolve(ref, plan, "care_plan_date")
@@ -447,6 +463,7 @@ class _Reader:
         for v in self.live(self.record.of_type(CarePlan), name):
             assert isinstance(v, CarePlan)
             if not self._behavioural(v):
+                self.bare(name, v.key, v.categories, _PLAN_CATEGORIES, "its category")
                 continue
             if v.status not in ("active", "completed"):
                 self.note(name, v.key, f"status is {v.status or 'absent'}; not a plan in force")
@@ -480,6 +497,7 @@ class _Reader:
                 None,
             )
             if loinc is None:
+                self.bare(fact, o.key, o.codes, _SCALE_PAIRS, "a scale total")
                 continue
             if o.status not in _DONE_OBSERVATION:
                 self.note(
@@ -810,6 +828,8 @@ class _Reader:
         for r in self.live(self.record.of_type(PractitionerRole), fact):
             assert isinstance(r, PractitionerRole)
             if not _has(r.codes + r.specialties, roles) or r.active is False:
+                if r.active is not False:
+                    self.bare(fact, r.key, r.codes + r.specialties, roles, f"the {what}'s role")
                 continue
             if self.month is not None and not _overlaps(r.period, self.month):
                 continue
@@ -830,6 +850,7 @@ class _Reader:
                 continue
             for part in t.participants:
                 if not _has(part.roles, roles):
+                    self.bare(fact, t.key, part.roles, roles, f"the {what}'s role")
                     continue
                 if self.month is not None and not _overlaps(part.period, self.month):
                     continue
