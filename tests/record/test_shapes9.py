@@ -58,7 +58,7 @@ def test_issued_dates_a_score_without_effective_and_says_so(
     ]
     evidence = {e.source: e for e in found.evidence()}
     reported = evidence["Observation/phq9-2026-09-28"]
-    assert reported.title == "Observation/phq9-2026-09-28: PHQ-9 score (date reported)"
+    assert reported.title == "Observation/phq9-2026-09-28: PHQ-9 score report"
     assert str(reported.date) == "2026-09-28"
     assert evidence["Observation/phq9-2026-09-03"].title.endswith("PHQ-9 score")
     dumped = found.to_dict()["facts"]["rating_scale_scores"]  # type: ignore[index]

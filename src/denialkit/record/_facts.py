@@ -114,7 +114,8 @@ _PLAN_CATEGORIES: Final = ((_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_P
 _SCALE_PAIRS: Final = tuple((LOINC, code) for code in SCALE_LOINC)
 _MAX_MINUTES_ONE_ITEM: Final = Decimal(24 * 60)
 _ISSUED: Final = "Observation.issued"
-#: What a score's text and title add when its date is the day it was reported (``issued``).
+#: What a score's text adds when its date is the day it was reported (``issued``); its
+#: evidence title then names the report (``PHQ-9 score report``), whose date that is.
 _REPORTED: Final = "(date reported)"
 
 Kind = Literal[
@@ -530,7 +531,7 @@ class _Reader:
                             f"Observation.{item.path}",
                             "rating-scale",
                             when,
-                            f"{title} {_REPORTED}" if reported else title,
+                            f"{title} report" if reported else title,
                             dated_by,
                         ),
                     )
