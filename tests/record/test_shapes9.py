@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -537,3 +538,23 @@ def test_text_only_concepts_are_never_read_as_codes(
     assert found.facts["rating_scale_scores"].value == "9 on September 24, 2026"
     assert "care_plan_date" in found.missing
     assert "psychiatric_consultant_name" in found.missing
+
+
+# -- real exports --------------------------------------------------------------------------
+def test_real_bundles_wrapped_in_parameters_read_as_the_bundles(shared_fhir: Path) -> None:
+    bundles = sorted(shared_fhir.glob("*/*.json"))
+    read = 0
+    for path in bundles:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("resourceType") != "Bundle":
+            continue
+        plain = record.read(path)
+        wrapped = record.read(json.dumps(_parameters(data)).encode())
+        assert wrapped.keys == plain.keys, path.name
+        assert wrapped.patients() == plain.patients(), path.name
+        for patient in plain.patients()[:2]:
+            a = record.facts(plain, month="2019-05", patient=patient)
+            b = record.facts(wrapped, month="2019-05", patient=patient)
+            assert a.values() == b.values(), path.name
+        read += 1
+    assert read >= 3
