@@ -558,3 +558,29 @@ def test_real_bundles_wrapped_in_parameters_read_as_the_bundles(shared_fhir: Pat
             assert a.values() == b.values(), path.name
         read += 1
     assert read >= 3
+
+
+def test_no_patient_value_in_the_notes_errors_or_reprs_of_these_shapes(
+    cocm: Bundle, find: Find
+) -> None:
+    secret = "Q7SECRETQ7"
+    obs = _undate(find(cocm, "phq9-2026-09-28"))
+    obs["issued"] = "2026-09-28"
+    obs["_issued"] = {"extension": [{"url": "http://example.org/x", "valueString": secret}]}
+    find(cocm, "phq9-2026-09-03")["effectiveTiming"] = {"event": ["2026-09-03", "2026-09-04"]}
+    del find(cocm, "phq9-2026-09-03")["effectiveDateTime"]
+    find(cocm, "cocm-consent")["scope"] = {"coding": [{"code": "treatment", "display": secret}]}
+    wrapped = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": secret, "valueString": secret}, {"name": "b", "resource": cocm}],
+    }
+    rec = record.read(json.dumps(wrapped).encode())
+    found = record.facts(rec, month="2026-09")
+    seen = [repr(rec), repr(found), *map(repr, found.notes), *map(repr, found.sources)]
+    seen += [repr(e) for e in found.evidence()] + [repr(v) for v in rec]
+    assert len(found.notes) >= 3
+    bad = dict(wrapped, parameter=[{"name": "b", "resource": {"id": secret}}])
+    with pytest.raises(RecordError) as info:
+        record.read(json.dumps(bad).encode())
+    seen.append(str(info.value))
+    assert not [s for s in seen if secret in s]
