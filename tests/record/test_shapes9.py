@@ -584,3 +584,17 @@ def test_no_patient_value_in_the_notes_errors_or_reprs_of_these_shapes(
         record.read(json.dumps(bad).encode())
     seen.append(str(info.value))
     assert not [s for s in seen if secret in s]
+
+
+def test_a_list_of_primitives_with_nulls_beside_their_extensions(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    # FHIR JSON keeps a list's positions: a given name known only by an extension is null
+    find(bhi, "bhi-patient")["name"] = [
+        {
+            "family": "Nguyễn",
+            "given": [None, "Zoë"],
+            "_given": [{"extension": [{"url": DAR, "valueCode": "masked"}]}, None],
+        }
+    ]
+    assert facts_of(bhi).facts["patient_name"].value == "Zoë Nguyễn"
