@@ -200,6 +200,72 @@ def test_a_claim_stating_a_reported_score_agrees_with_the_record(cocm: Bundle, f
     assert not [c for c in filled.conflicts if c.fact == "rating_scale_scores"]
 
 
+def _report(inner: dict[str, Any], **dates: Any) -> dict[str, Any]:
+    """A DiagnosticReport holding one result, as some exports send screening results."""
+    return {
+        "resource": {
+            "resourceType": "DiagnosticReport",
+            "id": "screen",
+            "status": "final",
+            "code": {"text": "Depression screening"},
+            "subject": inner.pop("subject"),
+            "contained": [dict(inner, id="phq9")],
+            "result": [{"reference": "#phq9"}],
+            **dates,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("dates", "dated_by", "value"),
+    [
+        (
+            {"effectiveDateTime": "2026-09-28T10:00:00-05:00", "issued": "2026-09-29"},
+            "DiagnosticReport.effectiveDateTime",
+            BOTH,
+        ),
+        (
+            {"effectivePeriod": {"start": "2026-09-28"}},
+            "DiagnosticReport.effectivePeriod.start",
+            BOTH,
+        ),
+        ({"issued": "2026-09-28T16:00:00Z"}, "DiagnosticReport.issued", BOTH + " (date reported)"),
+    ],
+)
+def test_a_result_in_a_report_without_a_date_of_its_own_takes_the_reports(
+    cocm: Bundle, find: Find, facts_of: FactsOf, dates: dict[str, Any], dated_by: str, value: str
+) -> None:
+    obs = _undate(find(cocm, "phq9-2026-09-28"))
+    cocm["entry"] = [e for e in cocm["entry"] if e["resource"] is not obs]
+    cocm["entry"].append(_report(obs, **dates))
+    scores = facts_of(cocm).facts["rating_scale_scores"]
+    assert scores.value == value
+    assert scores.sources[1].resource == "DiagnosticReport/screen#phq9"
+    assert scores.sources[1].dated_by == dated_by
+
+
+def test_a_result_dated_itself_keeps_its_date_inside_a_report(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    obs = find(cocm, "phq9-2026-09-28")
+    cocm["entry"] = [e for e in cocm["entry"] if e["resource"] is not obs]
+    cocm["entry"].append(_report(obs, effectiveDateTime="2026-10-02"))
+    scores = facts_of(cocm).facts["rating_scale_scores"]
+    assert scores.value == BOTH
+    assert scores.sources[1].dated_by == "Observation.effectiveDateTime"
+
+
+def test_a_result_withheld_in_a_report_is_not_dated_by_the_report(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    obs = _undate(find(cocm, "phq9-2026-09-28"))
+    obs["_effectiveDateTime"] = {"extension": [{"url": DAR, "valueCode": "masked"}]}
+    cocm["entry"] = [e for e in cocm["entry"] if e["resource"] is not obs]
+    cocm["entry"].append(_report(obs, effectiveDateTime="2026-09-28"))
+    found = facts_of(cocm)
+    assert found.facts["rating_scale_scores"].value == "18 on September 3, 2026"
+
+
 # -- 2. resources denialkit does not read, in the same Bundle ------------------------------
 X12_CARC = "https://x12.org/codes/claim-adjustment-reason-codes"
 

@@ -515,7 +515,7 @@ class _Reader:
             if dated is None:
                 continue
             when, dated_by = dated
-            reported = dated_by == _ISSUED
+            reported = _reported(dated_by)
             parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
             for item in parts:
                 if not self._in_range(item.loinc, item.value, o.key):
@@ -583,7 +583,7 @@ class _Reader:
         simply not there. Noted when there is none, when it is ``issued``, and when it is
         coarser than a month (a year alone cannot place a score before or in a month)."""
         fact = "rating_scale_scores"
-        when, element = o.effective, f"Observation.{o.effective_element}"
+        when, element = o.effective, o.effective_element or ""
         if when is None:
             if o.effective_unread == "absent-reason":
                 self.note(
@@ -602,7 +602,7 @@ class _Reader:
             if o.issued is None:
                 self.note(fact, o.key, "has no date (neither effective[x] nor issued)")
                 return None
-            when, element = o.issued, _ISSUED
+            when, element = o.issued, o.issued_element or _ISSUED
             self.note(
                 fact,
                 o.key,
@@ -674,7 +674,7 @@ class _Reader:
         # the same score in an Observation and in the response it was derived from: once
         unique: dict[tuple[str, date, Decimal], tuple[str, FhirDate, Decimal, Source]] = {}
         # (a reading dated by its effective time wins over one dated only by when reported)
-        for r in sorted(readings, key=lambda r: r[3].dated_by == _ISSUED):
+        for r in sorted(readings, key=lambda r: _reported(r[3].dated_by)):
             unique.setdefault((r[0], r[1].first, r[2]), r)
         # by the last day a date covers: a score dated only to its month is not put before
         # the scores of that month dated to the day (the record does not say it came first)
@@ -981,12 +981,17 @@ class _Reader:
             self.put("denial_codes", tuple(ordered), by_resource.values())
 
 
+def _reported(dated_by: str | None) -> bool:
+    """Whether a date is the day a result was reported (an ``issued`` element)."""
+    return dated_by is not None and dated_by.endswith(".issued")
+
+
 def _score_text(value: Decimal, when: FhirDate, source: Source) -> str:
     """One score as the fact says it: ``12 on September 28, 2026``, ``12 in September 2026``
     for a score dated to the month, and ``(date reported)`` after the date when it is the day
     the result was reported (``issued``), not the day it was taken."""
     text = f"{_number(value)} {'in' if when.precision == 'month' else 'on'} {spoken(when)}"
-    return f"{text} {_REPORTED}" if source.dated_by == _ISSUED else text
+    return f"{text} {_REPORTED}" if _reported(source.dated_by) else text
 
 
 def is_bhi_code(code: str) -> bool:

@@ -497,12 +497,15 @@ class Observation(Resource):
     PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``).
 
     ``effective`` is the date ``effective[x]`` gives, and ``effective_element`` the element
-    it came from: ``effectiveDateTime``, ``effectiveInstant``, ``effectivePeriod.start`` (or
-    ``effectivePeriod.end`` for a period with only an end), or ``effectiveTiming.event[0]``
-    for a Timing of one event. ``issued`` is when the result was made available, kept apart:
-    it is never read as the effective date. ``effective_unread`` says why ``effective[x]``
-    gave no date when it was there: ``"absent-reason"`` (a data-absent-reason extension
-    stands in for it) or ``"timing"`` (a Timing of several days, or only a schedule).
+    it came from: ``Observation.effectiveDateTime``, ``.effectiveInstant``,
+    ``.effectivePeriod.start`` (or ``.effectivePeriod.end`` for a period with only an end),
+    or ``.effectiveTiming.event[0]`` for a Timing of one event; for an Observation contained
+    in a DiagnosticReport that gives it no date of its own, the report's (``DiagnosticReport.
+    effectiveDateTime``: the clinically relevant time of the results it holds). ``issued``
+    is when the result was made available (``issued_element`` says whose), kept apart: it is
+    never read as the effective date. ``effective_unread`` says why ``effective[x]`` gave no
+    date when it was there: ``"absent-reason"`` (a data-absent-reason extension stands in for
+    it) or ``"timing"`` (a Timing of several days, or only a schedule).
     """
 
     status: str | None = None
@@ -515,6 +518,7 @@ class Observation(Resource):
     effective_element: str | None = None
     issued: FhirDate | None = None
     effective_unread: EffectiveGap | None = None
+    issued_element: str | None = None
 
 
 @attrs.frozen
@@ -859,6 +863,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
             value, element = best.value, best.path
             codes += (Coding(LOINC, best.loinc),)
     effective, effective_element, unread = _effective(d)
+    issued = FhirDate.parse(d.get("issued"))
     return Observation(
         **b,
         status=_str(d.get("status")),
@@ -868,9 +873,10 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
         component_scores=parts,
-        effective_element=effective_element,
-        issued=FhirDate.parse(d.get("issued")),
+        effective_element=f"Observation.{effective_element}" if effective_element else None,
+        issued=issued,
         effective_unread=unread,
+        issued_element="Observation.issued" if issued is not None else None,
     )
 
 
@@ -1222,6 +1228,25 @@ def build(d: Mapping[str, Any], *, contained: bool = True, full_url: str | None 
     return builder(d, b) if builder is not None else Resource(**b)
 
 
+def _report_dates(view: Observation, report: Mapping[str, Any]) -> Observation:
+    """A result inside a DiagnosticReport that has no date of its own takes the report's:
+    its ``effective[x]`` is the clinically relevant time of the results it holds, and its
+    ``issued`` when they were reported. A result whose own ``effective[x]`` is there but
+    gives no date (withheld, a schedule) keeps that."""
+    if view.effective is not None or view.effective_unread is not None:
+        return view
+    when, element, unread = _effective(report)
+    changes: dict[str, Any] = {}
+    if when is not None:
+        changes.update(effective=when, effective_element=f"DiagnosticReport.{element}")
+    elif unread is not None:
+        changes.update(effective_unread=unread)
+    issued = FhirDate.parse(report.get("issued"))
+    if view.issued is None and issued is not None:
+        changes.update(issued=issued, issued_element="DiagnosticReport.issued")
+    return attrs.evolve(view, **changes) if changes else view
+
+
 def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
     """Views of the resources a resource contains, each keyed under its ``holder``
     (``DiagnosticReport/r1#phq9``). One that is about a patient and names none is about the
@@ -1240,6 +1265,8 @@ def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
         view = attrs.evolve(build(c, contained=False), container=holder)
         if view.type in SUBJECT_ELEMENTS and view.subject is None and subject is not None:
             view = attrs.evolve(view, subject=subject)
+        if isinstance(view, Observation) and d["resourceType"] == "DiagnosticReport":
+            view = _report_dates(view, d)
         if modified and not view.modified:
             view = attrs.evolve(view, modified=True)
         out.append(view)
