@@ -188,6 +188,21 @@ def test_a_score_dated_to_the_year_is_not_used(cocm: Bundle, find: Find, facts_o
     ]
 
 
+def test_a_claim_missing_a_score_of_the_month_disagrees_with_the_record(
+    cocm: Bundle, find: Find
+) -> None:
+    from denialkit.letters import example_claim
+
+    find(cocm, "phq9-2026-09-28")["effectiveDateTime"] = "2026-09"
+    rec = record.read(json.dumps(cocm).encode())
+    claim = example_claim("CCM21").evolve(facts={"rating_scale_scores": "18 on September 3"})
+    filled = record.fill(claim, rec, month="2026-09")
+    # the record's "12 in September 2026" is a score the claim does not state
+    assert [c.fact for c in filled.conflicts if c.fact == "rating_scale_scores"] == [
+        "rating_scale_scores"
+    ]
+
+
 def test_a_claim_stating_a_reported_score_agrees_with_the_record(cocm: Bundle, find: Find) -> None:
     from denialkit.letters import example_claim
 
