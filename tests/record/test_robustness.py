@@ -23,7 +23,21 @@ json_values = st.recursive(
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
     | st.sampled_from(
-        ["2026-09", "final", "Patient/x", "#c", "urn:uuid:1", "history", "replaced-by", "error"]
+        [
+            "2026-09",
+            "final",
+            "Patient/x",
+            "#c",
+            "urn:uuid:1",
+            "history",
+            "replaced-by",
+            "error",
+            "Parameters",
+            "Bundle",
+            "Observation",
+            "44261-6",
+            "2026-09-03T24:00:00",
+        ]
     ),
     lambda inner: (
         st.lists(inner, max_size=4)
@@ -63,6 +77,15 @@ json_values = st.recursive(
                     "severity",
                     "response",
                     "length",
+                    "parameter",
+                    "part",
+                    "issued",
+                    "effectiveTiming",
+                    "effectivePeriod",
+                    "event",
+                    "_effectiveDateTime",
+                    "extension",
+                    "url",
                 ]
             )
             | st.text(max_size=8),
@@ -100,6 +123,15 @@ def test_junk_bytes(data: bytes) -> None:
 def test_junk_json(value: Any) -> None:
     _facts(json.dumps(value).encode())
     _facts(json.dumps({"resourceType": "Bundle", "entry": [{"resource": value}]}).encode())
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values, json_values)
+def test_junk_parameters(value: Any, part: Any) -> None:
+    params = {"name": "x", "resource": value, "part": [{"resource": value}, part]}
+    _facts(json.dumps({"resourceType": "Parameters", "parameter": [params, part]}).encode())
+    wrapped = {"resourceType": "Parameters", "parameter": [{"resource": COCM}, part]}
+    _facts(json.dumps(wrapped).encode())
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

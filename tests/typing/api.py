@@ -82,6 +82,8 @@ def records(claim: Claim) -> None:
     assert_type(record.facts(rec, month="2026-09", patient="Patient/p1"), record.RecordFacts)
     assert_type(found.missing, tuple[str, ...])
     assert_type(found.facts["consent_date"].sources, tuple[record.Source, ...])
+    assert_type(found.facts["consent_date"].sources[0].dated_by, str | None)
+    assert_type(rec.of_type(record.Observation)[0].issued, record.FhirDate | None)
     filled = record.fill(claim, rec, prefer="record")
     assert_type(filled.claim, Claim)
     assert_type(filled.conflicts, tuple[record.Conflict, ...])

@@ -83,6 +83,9 @@ class FhirDate:
             d = date(y, mo, int(day))
             if hour is None:
                 return cls(value, "day", d, d)
+            # the time of day is checked with or without a zone: 24:00 or 10:75 is no time,
+            # and :attr:`local` must not fail on a value that was accepted
+            datetime.fromisoformat(_iso(_ZONE_RE.sub("", value)))
             moment = None
             if m.group(7) is not None:
                 moment = datetime.fromisoformat(_iso(value).replace("Z", "+00:00"))

@@ -110,7 +110,13 @@ _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
+_PLAN_CATEGORIES: Final = ((_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_PLAN)
+_SCALE_PAIRS: Final = tuple((LOINC, code) for code in SCALE_LOINC)
 _MAX_MINUTES_ONE_ITEM: Final = Decimal(24 * 60)
+_ISSUED: Final = "Observation.issued"
+#: What a score's text adds when its date is the day it was reported (``issued``); its
+#: evidence title then names the report (``PHQ-9 score report``), whose date that is.
+_REPORTED: Final = "(date reported)"
 
 Kind = Literal[
     "consent",
@@ -136,6 +142,9 @@ class Source:
         when: the resource's date at its own precision, when it has one.
         title: what the document is, for an enclosure, e.g. ``"PHQ-9 score"`` (the letter adds
             the date).
+        dated_by: the element ``when`` was read from, when it is not ``path`` itself, e.g.
+            ``Observation.effectiveDateTime``, or ``Observation.issued`` for a score whose
+            record gives no effective date (``when`` is then the day it was reported).
     """
 
     resource: str
@@ -143,6 +152,7 @@ class Source:
     kind: Kind
     when: FhirDate | None = attrs.field(default=None, repr=False)
     title: str = attrs.field(default="", repr=False)
+    dated_by: str | None = None
 
     @tolerant
     def __repr__(self) -> str:
@@ -234,7 +244,8 @@ class RecordFacts:
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data: ``{"facts": {name: {"value", "source", "sources"}},
-        "missing": [...], "notes": [...]}`` (dates ISO, decimals as strings)."""
+        "missing": [...], "notes": [...]}`` (dates ISO, decimals as strings; a source whose
+        date came from an element other than ``path`` also names it as ``dated_by``)."""
         return {
             "code": self.code,
             "month": None if self.month is None else str(self.month),
@@ -242,7 +253,7 @@ class RecordFacts:
                 name: {
                     "value": _plain(f.value),
                     "source": f.source,
-                    "sources": [{"resource": s.resource, "path": s.path} for s in f.sources],
+                    "sources": [_source_dict(s) for s in f.sources],
                 }
                 for name, f in sorted(self.facts.items())
             },
@@ -290,6 +301,14 @@ def evidence_for(facts: Iterable[Fact]) -> tuple[Evidence, ...]:
             title += f" of {spoken(s.when)}"
         out.append(Evidence(_EVIDENCE_KINDS[s.kind], title, day, s.resource, tuple(supports[key])))
     return tuple(out)
+
+
+def _source_dict(source: Source) -> dict[str, str]:
+    """A source as plain data; ``dated_by`` only when the date came from another element."""
+    out = {"resource": source.resource, "path": source.path}
+    if source.dated_by is not None:
+        out["dated_by"] = source.dated_by
+    return out
 
 
 def _plain(value: object) -> object:
@@ -362,6 +381,19 @@ class _Reader:
                 return ""
         return None
 
+    def bare(
+        self,
+        fact: str,
+        key: str,
+        codes: Iterable[Coding],
+        wanted: Iterable[tuple[str, str]],
+        what: str,
+    ) -> None:
+        """Note a resource that holds a code denialkit reads, but with no code system (FHIR
+        gives a code without its system no meaning, so it is not read as one)."""
+        if any(c.system is None and c.code in {code for _, code in wanted} for c in codes):
+            self.note(fact, key, f"codes {what} without a code system; not used")
+
     def resolve(self, ref: Ref | None, holder: Resource, fact: str) -> Resource | None:
         if ref is None:
             return None
@@ -377,6 +409,7 @@ class _Reader:
         for v in self.live(self.record.of_type(Consent), name):
             assert isinstance(v, Consent)
             if not _has(v.scope, [(_CONSENT_SCOPE, "treatment")]):
+                self.bare(name, v.key, v.scope, [(_CONSENT_SCOPE, "treatment")], "its scope")
                 continue
             if v.status != "active":
                 self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
@@ -409,7 +442,7 @@ class _Reader:
 
     # -- care plan -----------------------------------------------------------------------
     def _behavioural(self, plan: CarePlan) -> bool:
-        if _has(plan.categories, [(_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_PLAN]):
+        if _has(plan.categories, _PLAN_CATEGORIES):
             return True
         for ref in plan.addresses:
             target = self.resolve(ref, plan, "care_plan_date")
@@ -431,6 +464,7 @@ class _Reader:
         for v in self.live(self.record.of_type(CarePlan), name):
             assert isinstance(v, CarePlan)
             if not self._behavioural(v):
+                self.bare(name, v.key, v.categories, _PLAN_CATEGORIES, "its category")
                 continue
             if v.status not in ("active", "completed"):
                 self.note(name, v.key, f"status is {v.status or 'absent'}; not a plan in force")
@@ -464,6 +498,7 @@ class _Reader:
                 None,
             )
             if loinc is None:
+                self.bare(fact, o.key, o.codes, _SCALE_PAIRS, "a scale total")
                 continue
             if o.status not in _DONE_OBSERVATION:
                 self.note(
@@ -473,24 +508,31 @@ class _Reader:
                     "or corrected scores count",
                 )
                 continue
-            if o.value is None or o.effective is None:
-                self.note(fact, o.key, "has no numeric score or no date")
+            if o.value is None:
+                self.note(fact, o.key, "has no numeric score")
                 continue
+            dated = self._observation_date(o)
+            if dated is None:
+                continue
+            when, dated_by = dated
+            reported = _reported(dated_by)
             parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
             for item in parts:
                 if not self._in_range(item.loinc, item.value, o.key):
                     continue
+                title = f"{SCALES[item.loinc]} score"
                 out.append(
                     (
                         item.loinc,
-                        o.effective,
+                        when,
                         item.value,
                         Source(
                             o.key,
                             f"Observation.{item.path}",
                             "rating-scale",
-                            o.effective,
-                            f"{SCALES[item.loinc]} score",
+                            when,
+                            f"{title} report" if reported else title,
+                            dated_by,
                         ),
                     )
                 )
@@ -511,6 +553,9 @@ class _Reader:
             if q.authored is None:
                 self.note(fact, q.key, "has no date authored")
                 continue
+            if q.authored.precision == "year":
+                self.note(fact, q.key, "dated only to the year; a score needs at least its month")
+                continue
             for item in scores:
                 scale = SCALES[item.loinc]
                 if not self._in_range(item.loinc, item.value, q.key):
@@ -526,10 +571,48 @@ class _Reader:
                             "rating-scale",
                             q.authored,
                             f"{scale} questionnaire",
+                            "QuestionnaireResponse.authored",
                         ),
                     )
                 )
         return out
+
+    def _observation_date(self, o: Observation) -> tuple[FhirDate, str] | None:
+        """A score's date and the element it came from: ``effective[x]``, else ``issued``
+        (when the result was reported, on or after it was taken) when ``effective[x]`` is
+        simply not there. Noted when there is none, when it is ``issued``, and when it is
+        coarser than a month (a year alone cannot place a score before or in a month)."""
+        fact = "rating_scale_scores"
+        when, element = o.effective, o.effective_element or ""
+        if when is None:
+            if o.effective_unread == "absent-reason":
+                self.note(
+                    fact,
+                    o.key,
+                    "its effective date is marked absent (data-absent-reason); not used",
+                )
+                return None
+            if o.effective_unread == "timing":
+                self.note(
+                    fact,
+                    o.key,
+                    "effectiveTiming names several days or only a schedule, not one date; not used",
+                )
+                return None
+            if o.issued is None:
+                self.note(fact, o.key, "has no date (neither effective[x] nor issued)")
+                return None
+            when, element = o.issued, o.issued_element or _ISSUED
+            self.note(
+                fact,
+                o.key,
+                "has no effective date; dated by issued, the day it was reported (on or after "
+                "the day it was taken)",
+            )
+        if when.precision == "year":
+            self.note(fact, o.key, "dated only to the year; a score needs at least its month")
+            return None
+        return when, element
 
     def _coded_by_form(self, q: QuestionnaireResponse) -> tuple[ScoreItem, ...]:
         """The numeric answers of a response at the items its Questionnaire (when the record
@@ -590,9 +673,12 @@ class _Reader:
             readings = [r for r in readings if r[1].first <= month.last]
         # the same score in an Observation and in the response it was derived from: once
         unique: dict[tuple[str, date, Decimal], tuple[str, FhirDate, Decimal, Source]] = {}
-        for r in readings:
+        # (a reading dated by its effective time wins over one dated only by when reported)
+        for r in sorted(readings, key=lambda r: _reported(r[3].dated_by)):
             unique.setdefault((r[0], r[1].first, r[2]), r)
-        readings = sorted(unique.values(), key=lambda r: (r[1].first, r[3].resource))
+        # by the last day a date covers: a score dated only to its month is not put before
+        # the scores of that month dated to the day (the record does not say it came first)
+        readings = sorted(unique.values(), key=lambda r: (r[1].last, r[1].first, r[3].resource))
         current = readings
         if self.month is not None:
             month = self.month
@@ -607,7 +693,7 @@ class _Reader:
         intake = mine[0]
         if intake not in shown:
             shown.insert(0, intake)
-        parts = [f"{_number(v)} on {spoken(when)}" for _, when, v, _ in shown]
+        parts = [_score_text(v, when, s) for _, when, v, s in shown]
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         sources = [s for *_, s in shown]
         self.put("rating_scale", SCALES[chosen], sources[:1])
@@ -743,6 +829,8 @@ class _Reader:
         for r in self.live(self.record.of_type(PractitionerRole), fact):
             assert isinstance(r, PractitionerRole)
             if not _has(r.codes + r.specialties, roles) or r.active is False:
+                if r.active is not False:
+                    self.bare(fact, r.key, r.codes + r.specialties, roles, f"the {what}'s role")
                 continue
             if self.month is not None and not _overlaps(r.period, self.month):
                 continue
@@ -763,6 +851,7 @@ class _Reader:
                 continue
             for part in t.participants:
                 if not _has(part.roles, roles):
+                    self.bare(fact, t.key, part.roles, roles, f"the {what}'s role")
                     continue
                 if self.month is not None and not _overlaps(part.period, self.month):
                     continue
@@ -890,6 +979,19 @@ class _Reader:
             for c in ordered:
                 by_resource.setdefault(codes[c].resource, codes[c])
             self.put("denial_codes", tuple(ordered), by_resource.values())
+
+
+def _reported(dated_by: str | None) -> bool:
+    """Whether a date is the day a result was reported (an ``issued`` element)."""
+    return dated_by is not None and dated_by.endswith(".issued")
+
+
+def _score_text(value: Decimal, when: FhirDate, source: Source) -> str:
+    """One score as the fact says it: ``12 on September 28, 2026``, ``12 in September 2026``
+    for a score dated to the month, and ``(date reported)`` after the date when it is the day
+    the result was reported (``issued``), not the day it was taken."""
+    text = f"{_number(value)} {'in' if when.precision == 'month' else 'on'} {spoken(when)}"
+    return f"{text} {_REPORTED}" if _reported(source.dated_by) else text
 
 
 def is_bhi_code(code: str) -> bool:

@@ -157,7 +157,7 @@ def _same_scale(a: object, b: object) -> bool:
 def _same_scores(claim_value: object, record_fact_value: object) -> bool:
     """Every score the record lists appears in the claim's text as a number."""
     stated = set(re.findall(r"\d+(?:\.\d+)?", str(claim_value)))
-    record_scores = re.findall(r"(\d+(?:\.\d+)?) on ", str(record_fact_value))
+    record_scores = re.findall(r"(\d+(?:\.\d+)?) (?:on|in) ", str(record_fact_value))
     return all(s in stated for s in record_scores)
 
 

@@ -36,7 +36,10 @@ _GZIP_MAGIC: Final = b"\x1f\x8b"
 _ISSUE_CODE_RE: Final = re.compile(r"[a-z][a-z-]{0,39}")
 #: The types denialkit reads, by their names in lower case: one written in another case is
 #: read as the type it names.
-_CASED: Final = {t.lower(): t for t in (*VIEW_TYPES, "Bundle", "OperationOutcome")}
+_CASED: Final = {t.lower(): t for t in (*VIEW_TYPES, "Bundle", "Parameters", "OperationOutcome")}
+#: Resources that hold others: a Bundle's entries, a Parameters' resources (the answer of
+#: an operation, such as ``$everything`` wrapped in Parameters) are read, not the wrapper.
+_WRAPPERS: Final = frozenset({"Bundle", "Parameters"})
 #: OperationOutcome severities that say the answer is not whole.
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
 
@@ -119,7 +122,7 @@ class _Loader:
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
         rtype = self._check(obj, file=file, line=line, entry=None)
         assert isinstance(obj, dict)
-        if rtype == "Bundle":
+        if rtype in _WRAPPERS:
             self._bundle(obj, file=file, line=line)
         else:
             self._resource(obj, None, file=file, line=line, entry=None)
@@ -170,12 +173,52 @@ class _Loader:
         self._good_types.add(rtype)
         return rtype
 
+    def _parameters(
+        self,
+        params: Mapping[str, Any],
+        depth: int,
+        at: int | None,
+        stack: list[tuple[Mapping[str, Any], int, int | None]],
+        *,
+        file: str | None,
+        line: int | None,
+    ) -> None:
+        """The resources a Parameters holds (``parameter.resource``, also inside ``part``s), as
+        an operation such as ``$everything`` or ``$member-match`` may return them: each is
+        read as if the source held it, and a Bundle or Parameters among them is walked too.
+        The Parameters itself is no part of the record."""
+        levels: list[tuple[object, int]] = [(params.get("parameter"), 0)]
+        while levels:
+            level, nested = levels.pop()
+            if nested > MAX_DEPTH:
+                raise RecordError("Parameters nested too deep", file=file, line=line, entry=at)
+            for p in _as_list(level):
+                if not isinstance(p, dict):
+                    continue
+                res = p.get("resource")
+                if res is not None:
+                    rtype = self._check(res, file=file, line=line, entry=at)
+                    if rtype in _WRAPPERS:
+                        if depth >= MAX_DEPTH:
+                            raise RecordError(
+                                "Bundles nested too deep", file=file, line=line, entry=at
+                            )
+                        stack.append((res, depth + 1, at))
+                    else:
+                        self._resource(res, None, file=file, line=line, entry=at)
+                if "part" in p:
+                    levels.append((p.get("part"), nested + 1))
+
     def _bundle(self, bundle: Mapping[str, Any], *, file: str | None, line: int | None) -> None:
-        # nested Bundles (a searchset of documents) are walked with a stack, not recursion
+        # nested Bundles (a searchset of documents) and Parameters that wrap a Bundle are
+        # walked with a stack, not recursion
         stack: list[tuple[Mapping[str, Any], int, int | None]] = [(bundle, 0, None)]
         count = 0
         while stack:
             b, depth, at = stack.pop()
+            if b.get("resourceType") == "Parameters":
+                self._parameters(b, depth, at, stack, file=file, line=line)
+                continue
             self._links(b, file=file, line=line, entry=at)
             entries = b.get("entry")
             if entries is None:  # absent, or null as some serialisers write an absent list
@@ -213,7 +256,7 @@ class _Loader:
                     if key in newer:
                         continue  # an older version
                     newer.add(key)
-                if rtype == "Bundle":
+                if rtype in _WRAPPERS:
                     if depth >= MAX_DEPTH:
                         raise RecordError("Bundles nested too deep", file=file, line=line, entry=n)
                     stack.append((res, depth + 1, n))
@@ -255,6 +298,10 @@ class _Loader:
         self.record._add(view, full_url)
         if view.contained:
             self.record._add_contained(view.contained)
+
+
+def _as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _deleted(request: object) -> str:

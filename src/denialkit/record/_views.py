@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Final, TypeAlias
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
@@ -51,6 +51,8 @@ __all__ = [
 ]
 
 Identifier: TypeAlias = tuple[str | None, str]
+#: Why an Observation's ``effective[x]`` gave no date though it was there.
+EffectiveGap: TypeAlias = Literal["absent-reason", "timing"]
 
 LOINC: Final = "http://loinc.org"
 SNOMED: Final = "http://snomed.info/sct"
@@ -493,6 +495,17 @@ class Observation(Resource):
     An Observation without a value of its own that holds scale totals in ``component`` elements
     lists each in ``component_scores``, and takes the value and code of the first scale in
     PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``).
+
+    ``effective`` is the date ``effective[x]`` gives, and ``effective_element`` the element
+    it came from: ``Observation.effectiveDateTime``, ``.effectiveInstant``,
+    ``.effectivePeriod.start`` (or ``.effectivePeriod.end`` for a period with only an end),
+    or ``.effectiveTiming.event[0]`` for a Timing of one event; for an Observation contained
+    in a DiagnosticReport that gives it no date of its own, the report's (``DiagnosticReport.
+    effectiveDateTime``: the clinically relevant time of the results it holds). ``issued``
+    is when the result was made available (``issued_element`` says whose), kept apart: it is
+    never read as the effective date. ``effective_unread`` says why ``effective[x]`` gave no
+    date when it was there: ``"absent-reason"`` (a data-absent-reason extension stands in for
+    it) or ``"timing"`` (a Timing of several days, or only a schedule).
     """
 
     status: str | None = None
@@ -502,6 +515,10 @@ class Observation(Resource):
     value_element: str | None = None
     members: tuple[Ref, ...] = ()
     component_scores: tuple[ScoreItem, ...] = ()
+    effective_element: str | None = None
+    issued: FhirDate | None = None
+    effective_unread: EffectiveGap | None = None
+    issued_element: str | None = None
 
 
 @attrs.frozen
@@ -780,12 +797,55 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     return None, None
 
 
-def _effective(d: Mapping[str, Any]) -> FhirDate | None:
-    when = FhirDate.parse(d.get("effectiveDateTime")) or FhirDate.parse(d.get("effectiveInstant"))
-    if when is None:
-        p = _period(d.get("effectivePeriod"))
-        when = p.start if p else None
-    return when
+_EFFECTIVE_ELEMENTS: Final = (
+    "effectiveDateTime",
+    "effectiveInstant",
+    "effectivePeriod",
+    "effectiveTiming",
+)
+DATA_ABSENT_REASON: Final = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+
+
+def _absent_reason(d: Mapping[str, Any], element: str) -> bool:
+    """Whether a data-absent-reason extension stands for an element: on the primitive's
+    ``_element`` sibling, or on a complex element (a Period, a Timing) itself."""
+    for holder in (d.get(f"_{element}"), d.get(element)):
+        for ext in _list(_dict(holder).get("extension")):
+            if _dict(ext).get("url") == DATA_ABSENT_REASON:
+                return True
+    return False
+
+
+def _timing_day(value: object) -> FhirDate | None:
+    """The date of a Timing that names one event (several on one day: the first written);
+    None for events on different days, or a schedule (``repeat``) alone."""
+    events = [e for e in map(FhirDate.parse, _list(_dict(value).get("event"))) if e is not None]
+    if not events or any(e.first != events[0].first or e.last != events[0].last for e in events):
+        return None
+    return events[0]
+
+
+def _effective(d: Mapping[str, Any]) -> tuple[FhirDate | None, str | None, EffectiveGap | None]:
+    """The date ``effective[x]`` gives, the element it came from, and why there is none
+    when the element is there but gives no date."""
+    for name in ("effectiveDateTime", "effectiveInstant"):
+        when = FhirDate.parse(d.get(name))
+        if when is not None:
+            return when, name, None
+    p = _period(d.get("effectivePeriod"))
+    if p is not None and p.start is not None:
+        return p.start, "effectivePeriod.start", None
+    if p is not None and p.end is not None:
+        # a period with only its end: the observation ended then (its start is unknown)
+        return p.end, "effectivePeriod.end", None
+    when = _timing_day(d.get("effectiveTiming"))
+    if when is not None:
+        return when, "effectiveTiming.event[0]", None
+    if any(_absent_reason(d, name) for name in _EFFECTIVE_ELEMENTS):
+        return None, None, "absent-reason"
+    if "effectiveTiming" in d:
+        return None, None, "timing"
+    return None, None, None
 
 
 def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
@@ -802,15 +862,21 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
             best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
             value, element = best.value, best.path
             codes += (Coding(LOINC, best.loinc),)
+    effective, effective_element, unread = _effective(d)
+    issued = FhirDate.parse(d.get("issued"))
     return Observation(
         **b,
         status=_str(d.get("status")),
         codes=codes,
-        effective=_effective(d),
+        effective=effective,
         value=value,
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
         component_scores=parts,
+        effective_element=f"Observation.{effective_element}" if effective_element else None,
+        issued=issued,
+        effective_unread=unread,
+        issued_element="Observation.issued" if issued is not None else None,
     )
 
 
@@ -1162,6 +1228,25 @@ def build(d: Mapping[str, Any], *, contained: bool = True, full_url: str | None 
     return builder(d, b) if builder is not None else Resource(**b)
 
 
+def _report_dates(view: Observation, report: Mapping[str, Any]) -> Observation:
+    """A result inside a DiagnosticReport that has no date of its own takes the report's:
+    its ``effective[x]`` is the clinically relevant time of the results it holds, and its
+    ``issued`` when they were reported. A result whose own ``effective[x]`` is there but
+    gives no date (withheld, a schedule) keeps that."""
+    if view.effective is not None or view.effective_unread is not None:
+        return view
+    when, element, unread = _effective(report)
+    changes: dict[str, Any] = {}
+    if when is not None:
+        changes.update(effective=when, effective_element=f"DiagnosticReport.{element}")
+    elif unread is not None:
+        changes.update(effective_unread=unread)
+    issued = FhirDate.parse(report.get("issued"))
+    if view.issued is None and issued is not None:
+        changes.update(issued=issued, issued_element="DiagnosticReport.issued")
+    return attrs.evolve(view, **changes) if changes else view
+
+
 def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
     """Views of the resources a resource contains, each keyed under its ``holder``
     (``DiagnosticReport/r1#phq9``). One that is about a patient and names none is about the
@@ -1180,6 +1265,8 @@ def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
         view = attrs.evolve(build(c, contained=False), container=holder)
         if view.type in SUBJECT_ELEMENTS and view.subject is None and subject is not None:
             view = attrs.evolve(view, subject=subject)
+        if isinstance(view, Observation) and d["resourceType"] == "DiagnosticReport":
+            view = _report_dates(view, d)
         if modified and not view.modified:
             view = attrs.evolve(view, modified=True)
         out.append(view)
