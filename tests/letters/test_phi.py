@@ -101,15 +101,21 @@ def _holding(marker: str) -> list[object]:
     import gc
 
     found: list[object] = []
-    for obj in gc.get_objects():
-        if isinstance(obj, dict):
-            values: object = obj.values()
-        elif isinstance(obj, (list, tuple)):
-            values = obj
-        else:
-            continue
-        if any(isinstance(v, str) and marker in v for v in values):  # type: ignore[attr-defined]
-            found.append(obj)
+    # no collection while walking: a collection runs weak-reference callbacks, which may
+    # change a dict this loop is reading ("dictionary changed size during iteration")
+    gc.disable()
+    try:
+        for obj in gc.get_objects():
+            if isinstance(obj, dict):
+                values: object = tuple(obj.values())
+            elif isinstance(obj, (list, tuple)):
+                values = obj
+            else:
+                continue
+            if any(isinstance(v, str) and marker in v for v in values):  # type: ignore[attr-defined]
+                found.append(obj)
+    finally:
+        gc.enable()
     return found
 
 
