@@ -914,6 +914,38 @@ class ClaimPayment:
         return self.get_date("233")
 
     @property
+    def service_period(self) -> tuple[date, date] | None:
+        """The claim's own dates of service: its statement period, ``(DTM*232, DTM*233)``.
+
+        A claim that gives only one end of the period (many institutional and some
+        professional remittances give only ``DTM*233``) has that day at both ends; ``None``
+        when the claim gives neither. A service line without dates of its own (no
+        ``DTM*472``, ``150`` or ``151``) was provided in this period: :meth:`service_date`,
+        :meth:`to_claim`, :func:`~denialkit.remit.denials` and the table rows use its first
+        day for such a line.
+        """
+        start = end = None
+        for q, d in self._dates:
+            if q == "232" and start is None:
+                start = d
+            elif q == "233" and end is None:
+                end = d
+        if start is None:
+            return None if end is None else (end, end)
+        return start, end or start
+
+    def service_date(self, line: ServiceLine | None = None) -> date | None:
+        """The date of service of ``line`` (the line's start, else its end, else the first
+        day of the claim's :attr:`service_period`), or of the claim when ``line`` is
+        ``None`` (the first day of its period); ``None`` when neither gives one."""
+        if line is not None:
+            own = line.start or line.end
+            if own is not None:
+                return own
+        period = self.service_period
+        return period[0] if period is not None else None
+
+    @property
     def received(self) -> date | None:
         """DTM*050, the day the payer received the claim."""
         return self.get_date("050")
@@ -993,7 +1025,8 @@ class ClaimPayment:
         payer's corrected id, ``NM1*74``, else the patient's, else the insured's ``NM1*IL``;
         never a social security number) and group number (``REF*1L``); one service line per
         SVC with its procedure code and modifiers (as submitted, SVC06, when the payer changed
-        them), date (the line's, else the claim's statement start), units (as submitted
+        them), date (the line's, else the first day of the claim's statement period,
+        ``DTM*232``, else ``DTM*233``), units (as submitted
         when given, else as paid, else 1) and charge; the codes that need work, as the
         remittance shows them (reason codes with their group, then the remark codes at the
         same level, claim level first, deduplicated: ``("CO-16", "N290")``); and the notice
@@ -1068,10 +1101,9 @@ class DenialItem:
 
     @property
     def service_date(self) -> date | None:
-        """The date of service (the line's, else the claim's statement start)."""
-        if self.line is not None and self.line.start is not None:
-            return self.line.start
-        return self.claim.statement_start
+        """The date of service: the line's, else the first day of the claim's statement
+        period (``DTM*232``, else ``DTM*233``; see :meth:`ClaimPayment.service_date`)."""
+        return self.claim.service_date(self.line)
 
     def explanations(self) -> tuple[Explanation, ...]:
         """:func:`denialkit.knowledge.explain` for each known adjustment, with the remarks.
