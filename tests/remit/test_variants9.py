@@ -334,3 +334,255 @@ def test_mia_and_moa_of_real_files() -> None:
     assert len(mias) == 4 and all(m.drg_amount == Decimal(3) for m in mias)
     assert all(m.pps_capital_exception is None for m in mias)
     assert any("MIA24 is not an X12 number" in w for w in warned)
+
+
+# -- a reversal and its correction ---------------------------------------------------------------
+
+_REVERSAL = [
+    # the payer takes back its earlier payment (status 22, every amount negated) ...
+    "CLP*ACC1*22*-200*-150*-10*12*PX1",
+    "NM1*QC*1*DOE*JANE****MI*M123",
+    "SVC*HC:99213*-200*-150**-1",
+    "DTM*472*20261101",
+    "CAS*CO*45*-40",
+    "CAS*PR*2*-10",
+    # ... and pays the claim again as corrected, under a new claim number, with a denial
+    "CLP*ACC1*1*200*120*10*12*PX2",
+    "NM1*QC*1*DOE*JANE****MI*M123",
+    "REF*F8*PX1",
+    "SVC*HC:99213*200*120**1",
+    "DTM*472*20261101",
+    "CAS*CO*45*40",
+    "CAS*PR*2*10",
+    "CAS*CO*16*30",
+    "LQ*HE*N290",
+    # the net is negative: the payment is zero and the balance is carried forward (FB)
+    "PLB*1234567893*20261231*FB:ACC1*-30",
+]
+
+
+def test_a_reversal_and_its_correction_are_read_and_reconcile() -> None:
+    data = _835(_REVERSAL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every claim, line and the transaction set balance
+        items = list(remit.stream(data))
+    reversal, correction, remittance = items
+    assert isinstance(reversal, remit.ClaimPayment) and isinstance(remittance, remit.Remittance)
+    assert isinstance(correction, remit.ClaimPayment)
+    assert reversal.reversal and reversal.status is remit.ClaimStatus.REVERSAL
+    assert (reversal.charge, reversal.payment) == (Decimal(-200), Decimal(-150))
+    assert reversal.lines[0].units == Decimal(-1)
+    assert [a.amount for _, a in reversal.iter_adjustments()] == [Decimal(-40), Decimal(-10)]
+    assert reversal.balanced and correction.balanced and remittance.balanced
+    assert ("F8", "PX1") in correction.references  # the correction names what it replaces
+    assert remittance.total_payment == Decimal(-30)
+    assert [(p.reason, p.reference, p.amount) for p in remittance.provider_adjustments] == [
+        ("FB", "ACC1", Decimal(-30))
+    ]
+    # only the correction's denial is work; the taken-back amounts are not
+    work = list(remit.denials(data))
+    assert [(i.claim.status_code, [a.key for a in i.adjustments]) for i in work] == [
+        ("1", ["CO-16"])
+    ]
+    rows = remit.to_records(data)
+    assert [(r["claim_status"], r["amount"], r["needs_work"]) for r in rows] == [
+        ("22", Decimal(-40), False),
+        ("22", Decimal(-10), False),
+        ("1", Decimal(40), False),
+        ("1", Decimal(10), False),
+        ("1", Decimal(30), True),
+    ]
+    letter_claim = work[0].claim.to_claim(provider=_PRACTICE)
+    assert letter_claim.claim_number == "PX2"
+    assert letter_claim.denial.codes == ("CO-16", "N290")
+
+
+# -- provider-level adjustments (PLB) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plb", "want"),
+    [
+        # composite reference ids, a recovery (positive) and interest and a refund (negative)
+        (
+            "PLB*1234567893*20261231*WO:PX9ACC2*25.5*L6:INT2026*-3.25*FB>ABC-123*-10*72*5",
+            [
+                ("WO", "PX9ACC2", Decimal("25.5")),
+                ("L6", "INT2026", Decimal("-3.25")),
+                ("FB", "ABC-123", Decimal(-10)),
+                ("72", None, Decimal(5)),
+            ],
+        ),
+        # a reference holding the separator again keeps it whole
+        ("PLB*1234567893*20261231*WO:ACC2:20261101*17.25", [("WO", "ACC2:20261101", None)]),
+        # a reason padded or in lower case is the code it spells; the reference keeps its case
+        (
+            "PLB*1234567893*20261231*wo :acc2*20*  L6*-2.75",
+            [("WO", "acc2", None), ("L6", None, None)],
+        ),
+    ],
+)
+def test_provider_adjustments_keep_their_references_and_signs(
+    plb: str, want: list[tuple[str, str | None, Decimal | None]]
+) -> None:
+    claim = [
+        "CLP*ACC1*1*200*150*10*12*PX1",
+        "NM1*QC*1*DOE*JANE****MI*M123",
+        "SVC*HC:99213*200*150**1",
+        "DTM*472*20261101",
+        "CAS*CO*45*40",
+        "CAS*PR*2*10",
+    ]
+    elements = plb.split("*")
+    total = sum((Decimal(x) for x in elements[4::2]), Decimal(0))
+    data = _835([*claim, plb], _head(str(Decimal(150) - total)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (remittance,) = remit.read(data)
+    got = [(p.reason, p.reference, p.amount) for p in remittance.provider_adjustments]
+    assert [g[:2] for g in got] == [w[:2] for w in want]
+    assert [g[2] for g in got] == [Decimal(x) for x in elements[4::2]]
+    assert all(w[2] is None or w[2] == g[2] for g, w in zip(got, want, strict=True))
+    assert remittance.provider_adjustment_total == total
+    assert remittance.balanced is True
+    assert {p.fiscal_period_date for p in remittance.provider_adjustments} == {date(2026, 12, 31)}
+
+
+# -- envelopes: several transaction sets and interchanges, and a file that ends early ------------
+
+_ONE_CLAIM = [
+    "CLP*ACC1*1*200*150*10*12*PX1",
+    "NM1*QC*1*DOE*JANE****MI*M123",
+    "SVC*HC:99213*200*150**1",
+    "DTM*472*20261101",
+    "CAS*CO*45*40",
+    "CAS*PR*2*10",
+]
+
+
+def _st(control: str, trace: str, body: list[str]) -> list[str]:
+    head = [_HEAD[0].replace("BPR*I*0*", "BPR*I*150*"), f"TRN*1*{trace}*1512345678", *_HEAD[2:]]
+    st = [f"ST*835*{control}*005010X221A1", *head, *body]
+    return [*st, f"SE*{len(st) + 1}*{control}"]
+
+
+def _interchange(control: str, sets: list[list[str]]) -> list[str]:
+    return [
+        _ISA.replace("000000101", control),
+        "GS*HP*PAYERX*CLINICY*20261201*1200*7*X*005010X221A1",
+        *[s for st in sets for s in st],
+        f"GE*{len(sets)}*7",
+        f"IEA*1*{control}",
+    ]
+
+
+def test_several_transaction_sets_and_interchanges_in_one_file() -> None:
+    first = _interchange(
+        "000000101",
+        [_st("0001", "TRACE01", _ONE_CLAIM), _st("0002", "TRACE02", _ONE_CLAIM)],
+    )
+    second = _interchange("000000102", [_st("0003", "TRACE03", _ONE_CLAIM)])
+    data = "".join(s + "~\n" for s in [*first, *second]).encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        items = list(remit.stream(data))
+    claims = [x for x in items if isinstance(x, remit.ClaimPayment)]
+    remits = [x for x in items if isinstance(x, remit.Remittance)]
+    # each claim carries the header of its own transaction set and interchange
+    assert [(c.header.control_number, c.header.trace_number) for c in claims] == [
+        ("0001", "TRACE01"),
+        ("0002", "TRACE02"),
+        ("0003", "TRACE03"),
+    ]
+    assert [r.header.interchange_control_number for r in remits] == [
+        "000000101",
+        "000000101",
+        "000000102",
+    ]
+    assert all(r.balanced for r in remits)
+
+
+def test_a_file_ending_without_its_iea_raises_after_what_was_complete() -> None:
+    data = "".join(
+        s + "~\n" for s in _interchange("000000101", [_st("0001", "TRACE01", _ONE_CLAIM)])[:-1]
+    ).encode()
+    seen: list[object] = []
+    items = remit.stream(data)
+    with pytest.raises(X12ParseError, match="no IEA") as info:
+        seen.extend(items)
+    # streaming, the complete claim and remittance came out before the error
+    assert [type(x).__name__ for x in seen] == ["ClaimPayment", "Remittance"]
+    assert "were yielded before this error" in str(info.value)
+    assert info.value.offset == len(data)
+    # without its GE too: the same, for the transaction sets
+    cut = data[: data.index(b"GE*")]
+    with pytest.raises(X12ParseError, match=r"no GE.*were yielded before this error"):
+        list(remit.stream(cut))
+
+
+# -- terminators, separators ---------------------------------------------------------------------
+
+
+def _rows(data: bytes) -> list[dict[str, object]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return remit.to_records(data)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.replace(b"~\n", b"~\r\n"),  # CR LF after each terminator
+        lambda d: d.replace(b"~\n", b"~"),  # nothing after it: one line
+        lambda d: d.replace(b"~\n", b"~").rstrip(b"~"),  # nor after the last segment
+        lambda d: d.replace(b"~\n", b"~ \r\n"),  # a blank before the line break
+        lambda d: d.replace(b"~\n", b"~", 6).replace(b"~\n", b"~\r\n", 5),  # mixed
+        lambda d: d.replace(b"~\n", b"\r\n"),  # the line break is the terminator
+    ],
+)
+def test_terminators_with_or_without_line_breaks_read_the_same(change) -> None:  # type: ignore[no-untyped-def]
+    data = _835(_REVERSAL)
+    assert _rows(change(data)) == _rows(data)
+
+
+@pytest.mark.parametrize(
+    ("isa11", "version", "repetition"),
+    [("^", "00501", "^"), ("!", "00501", "!"), ("U", "00401", None), (":", "00501", None)],
+)
+def test_the_repetition_separator_of_isa11(isa11: str, version: str, repetition: str) -> None:
+    # 5010 puts the repetition separator in ISA11; 4010 has the standards id "U" there, and
+    # a character that is already another delimiter cannot be one
+    data = _835(_REVERSAL).replace(b"*^*00501*", f"*{isa11}*{version}*".encode())
+    claim = _quiet(lambda: next(remit.claims(data)))
+    assert claim.header.delimiters.repetition == repetition
+    assert _quiet(remit.to_records, data) == _rows(_835(_REVERSAL))
+
+
+@pytest.mark.parametrize(
+    ("element", "component", "terminator"),
+    [
+        ("|", "^", "~"),
+        ("!", ">", "~"),
+        ("\x1d", "\x1f", "\x1e"),
+        ("^", "\\", "'"),
+        ("\xa6", ":", "\x85"),
+    ],
+)
+def test_other_element_separators_read_the_same(
+    element: str, component: str, terminator: str
+) -> None:
+    text = _835(_REVERSAL).decode("latin-1").replace("^", "{")  # ISA11 out of the way
+    text = text.replace("*", element).replace(":", component).replace("~\n", terminator)
+    data = text.encode("latin-1")
+    claim = next(remit.claims(data))
+    d = claim.header.delimiters
+    assert (d.element, d.component, d.segment) == (element, component, terminator)
+    assert _rows(data) == _rows(_835(_REVERSAL))
+
+
+@pytest.mark.parametrize("blank", [" ", "\t"])
+def test_a_blank_element_separator_is_refused_clearly(blank: str) -> None:
+    data = _835(_ONE_CLAIM).replace(b"*", blank.encode())
+    with pytest.raises(X12ParseError, match=r"element separator .* is a blank") as info:
+        list(remit.claims(data))
+    assert (info.value.segment, info.value.offset) == (1, 0)

@@ -1080,6 +1080,13 @@ class Reader:
         if len(buf) < 4:
             raise self.error("the ISA header is incomplete: the data is truncated", 0)
         sep = buf[3]
+        if sep in " \t":
+            raise self.error(
+                "the ISA header's element separator (the character after ISA) is a blank (a "
+                "space or a tab), which the reader does not support: blanks around values "
+                "carry no meaning in its reading",
+                0,
+            )
         if sep.isalnum() or sep in _WS:
             raise self.error("the ISA header does not start with an element separator", 0)
         pos = 3
@@ -1423,8 +1430,12 @@ class Reader:
             amount_text = e[k + 1] if k + 1 < len(e) else ""
             if not ident and not amount_text:
                 continue
-            c = comp if comp in ident else guess_component(ident, comp)
+            c = comp if comp in ident else guess_component(ident.strip(_WS), comp)
             reason, _, ref = ident.partition(c)
+            # a code padded or in lower case ("wo ", " L6") is the code it spells, as a
+            # CAS code is; the reference keeps its case (an account number)
+            reason = reason.strip(_WS).upper()
+            ref = ref.strip(_WS)
             amount = self._amount(amount_text, f"PLB{k + 1:02d}", i)
             if amount is None:
                 tx.plb_bad = True
@@ -1519,12 +1530,17 @@ class Reader:
             )
         if self._gs is not None:
             raise X12ParseError(
-                "the data ends inside a functional group (no GE): the file is truncated",
+                "the data ends inside a functional group (no GE): the file is truncated. Every "
+                "transaction set before this point was complete; their claims and "
+                "remittances were yielded before this error",
                 **where,
             )
         if self._isa is not None:
             raise X12ParseError(
-                "the data ends inside an interchange (no IEA): the file is truncated", **where
+                "the data ends inside an interchange (no IEA): the file is truncated, or its "
+                "IEA was left out. Every functional group before this point was complete; "
+                "their claims and remittances were yielded before this error",
+                **where,
             )
         if self._found == 0:
             self.report(

@@ -215,8 +215,10 @@ class ProviderAdjustment:
     Attributes:
         provider_id: PLB01, the provider identifier.
         fiscal_period_date: PLB02.
-        reason: the adjustment reason code, e.g. ``"WO"``, ``"L6"``, ``"CS"``, ``"FB"``.
-        reference: the reference identifier given with the reason, if any.
+        reason: the adjustment reason code (PLB03-1), e.g. ``"WO"``, ``"L6"``, ``"CS"``,
+            ``"FB"``; one padded or in lower case is the code it spells (``"wo "`` is ``"WO"``).
+        reference: the reference identifier given with the reason (PLB03-2, the rest of the
+            composite, without blanks around it), if any.
         amount: the amount (``None`` when the file's value is not a number, which is reported).
         segment: the 1-based segment number of the PLB segment.
     """
