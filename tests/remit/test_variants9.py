@@ -586,3 +586,36 @@ def test_a_blank_element_separator_is_refused_clearly(blank: str) -> None:
     with pytest.raises(X12ParseError, match=r"element separator .* is a blank") as info:
         list(remit.claims(data))
     assert (info.value.segment, info.value.offset) == (1, 0)
+
+
+# -- no patient value in a repr or a message ------------------------------------------------------
+
+
+def test_mia_moa_and_plb_reprs_and_messages_show_no_patient_value() -> None:
+    # a recovery's reference is often the patient's account or claim number; remark elements
+    # of odd files hold free text; amounts of MIA and MOA are a patient's claim's
+    sentinel = "ZZSENTINEL"
+    body = [
+        *_INPATIENT[:2],
+        f"MIA*4**0*17500.25*{sentinel}JANE*{sentinel}",
+        f"MOA*0.8*{sentinel}*{sentinel} DOE",
+        *_INPATIENT[3:],
+        f"PLB*1234567893*20261231*WO:{sentinel}ACC1*25*L6*{sentinel}",
+    ]
+    data = _835(body, _head("18000"))
+    seen: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for x in remit.stream(data):
+            seen.append(repr(x))
+            if isinstance(x, remit.ClaimPayment):
+                seen += [repr(x.inpatient), repr(x.outpatient), repr(x.unknown_segments)]
+                seen += [repr(x.inpatient.remark_codes if x.inpatient else None)]
+            else:
+                seen += [repr(x.provider_adjustments), repr(x.header)]
+        with pytest.raises(X12ParseError) as info:
+            list(remit.stream(data, strict=True))
+        seen.append(str(info.value))
+    seen += [str(w.message) for w in caught]
+    assert any("MIA06 is not an X12 number" in s for s in seen)
+    assert [s for s in seen if sentinel in s or "17500" in s] == []

@@ -225,8 +225,9 @@ class ProviderAdjustment:
 
     provider_id: str
     fiscal_period_date: date | None
-    reason: str
-    reference: str | None
+    reason: str = attrs.field(repr=lambda v: _code_shown(v))
+    # the reference of a recovery (WO) is often the patient's claim or account number
+    reference: str | None = attrs.field(repr=lambda v: _hidden(v))
     amount: Decimal | None
     segment: int = 0
     __repr__ = fields_repr
@@ -277,6 +278,22 @@ def _rarcs(remarks: tuple[str, ...]) -> tuple[DenialCode | None, ...]:
     return tuple(out)
 
 
+def _code_shown(value: object) -> str:
+    """The repr of a code read from a file: the code when it has a code's shape (one to
+    eight capital letters and digits), else ``'?'``: a repr never shows free text."""
+    if isinstance(value, str) and 0 < len(value) <= 8 and set(value) <= _CODE_CHARS:
+        return repr(value)
+    return "'?'"
+
+
+def _codes_shown(values: object) -> str:
+    """The repr of a tuple of codes, each as :func:`_code_shown` shows it."""
+    if not isinstance(values, tuple):
+        return "?"
+    shown = [_code_shown(v) for v in values]
+    return f"({shown[0]},)" if len(shown) == 1 else f"({', '.join(shown)})"
+
+
 def _hidden(value: object) -> str:
     """The repr of an amount of a patient's claim: only whether it is there."""
     return "..." if value is not None else "None"
@@ -291,7 +308,8 @@ class InpatientAdjudication:
     Every number is a ``Decimal`` (``None`` when the element is empty or not an X12 number;
     a value that is not one is reported with an :class:`~denialkit.exceptions.X12Warning`
     naming the element, the segment and its byte offset, or raised with ``strict=True``).
-    The ``repr`` shows the remark codes and where the segment is, never an amount.
+    The ``repr`` shows the remark codes (those with a code's shape) and where the segment
+    is, never an amount.
 
     Attributes:
         covered_days: MIA01, covered days or visits.
@@ -323,7 +341,7 @@ class InpatientAdjudication:
     pps_operating_outlier: Decimal | None = attrs.field(default=None, repr=_hidden)
     lifetime_psychiatric_days: Decimal | None = attrs.field(default=None, repr=_hidden)
     drg_amount: Decimal | None = attrs.field(default=None, repr=_hidden)
-    remarks: tuple[str, ...] = ()
+    remarks: tuple[str, ...] = attrs.field(default=(), repr=lambda v: _codes_shown(v))
     disproportionate_share: Decimal | None = attrs.field(default=None, repr=_hidden)
     msp_pass_through: Decimal | None = attrs.field(default=None, repr=_hidden)
     pps_capital: Decimal | None = attrs.field(default=None, repr=_hidden)
@@ -371,7 +389,7 @@ class OutpatientAdjudication:
 
     reimbursement_rate: Decimal | None = attrs.field(default=None, repr=_hidden)
     hcpcs_payable: Decimal | None = attrs.field(default=None, repr=_hidden)
-    remarks: tuple[str, ...] = ()
+    remarks: tuple[str, ...] = attrs.field(default=(), repr=lambda v: _codes_shown(v))
     esrd_payment: Decimal | None = attrs.field(default=None, repr=_hidden)
     nonpayable_professional_component: Decimal | None = attrs.field(default=None, repr=_hidden)
     segment: int = 0
