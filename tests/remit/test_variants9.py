@@ -518,6 +518,10 @@ def test_a_file_ending_without_its_iea_raises_after_what_was_complete() -> None:
     cut = data[: data.index(b"GE*")]
     with pytest.raises(X12ParseError, match=r"no GE.*were yielded before this error"):
         list(remit.stream(cut))
+    # an interchange cut before any group: nothing was complete, and nothing is claimed
+    with pytest.raises(X12ParseError, match="no IEA") as info:
+        list(remit.stream(data[: data.index(b"GS*")]))
+    assert "yielded" not in str(info.value)
 
 
 # -- terminators, separators ---------------------------------------------------------------------

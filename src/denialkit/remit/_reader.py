@@ -1528,18 +1528,20 @@ class Reader:
             raise X12ParseError(
                 "the data ends inside a transaction set (no SE): the file is truncated", **where
             )
+        done = (
+            " Every {} before this point was complete; their claims and remittances were "
+            "yielded before this error"
+        )
         if self._gs is not None:
             raise X12ParseError(
-                "the data ends inside a functional group (no GE): the file is truncated. Every "
-                "transaction set before this point was complete; their claims and "
-                "remittances were yielded before this error",
+                "the data ends inside a functional group (no GE): the file is truncated."
+                + (done.format("transaction set") if self._gs.count else ""),
                 **where,
             )
         if self._isa is not None:
             raise X12ParseError(
                 "the data ends inside an interchange (no IEA): the file is truncated, or its "
-                "IEA was left out. Every functional group before this point was complete; "
-                "their claims and remittances were yielded before this error",
+                "IEA was left out." + (done.format("functional group") if self._isa.count else ""),
                 **where,
             )
         if self._found == 0:
