@@ -1067,7 +1067,7 @@ class ClaimPayment:
 
     @property
     def service_period(self) -> tuple[date, date] | None:
-        """The claim's own dates of service: its statement period, ``(DTM*232, DTM*233)``.
+        """The claim's own dates of service, its statement period ``(DTM*232, DTM*233)``.
 
         A claim that gives only one end of the period (many institutional and some
         professional remittances give only ``DTM*233``) has that day at both ends; ``None``
@@ -1114,13 +1114,13 @@ class ClaimPayment:
 
     @property
     def inpatient(self) -> InpatientAdjudication | None:
-        """The claim's inpatient adjudication (``MIA``): covered days, DRG and PPS amounts
-        and remark codes, typed; ``None`` without an ``MIA``."""
+        """The claim's inpatient adjudication (``MIA``) with covered days, DRG and PPS
+        amounts and remark codes, typed; ``None`` without an ``MIA``."""
         return self._inpatient
 
     @property
     def outpatient(self) -> OutpatientAdjudication | None:
-        """The claim's outpatient adjudication (``MOA``): reimbursement rate, payable
+        """The claim's outpatient adjudication (``MOA``) with the reimbursement rate, payable
         amounts and remark codes, typed; ``None`` without an ``MOA``."""
         return self._outpatient
 
@@ -1265,7 +1265,7 @@ class DenialItem:
 
     @property
     def service_date(self) -> date | None:
-        """The date of service: the line's, else the first day of the claim's statement
+        """The date of service, the line's or else the first day of the claim's statement
         period (``DTM*232``, else ``DTM*233``; see :meth:`ClaimPayment.service_date`)."""
         return self.claim.service_date(self.line)
 
