@@ -11,7 +11,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import denialkit
 from denialkit import batch, remit
@@ -623,3 +626,35 @@ def test_mia_moa_and_plb_reprs_and_messages_show_no_patient_value() -> None:
     seen += [str(w.message) for w in caught]
     assert any("MIA06 is not an X12 number" in s for s in seen)
     assert [s for s in seen if sentinel in s or "17500" in s] == []
+
+
+_TOKENS = ["", "0", "-1", "12.50", ".5", "1e5", "+3", "1,000", "NaN", "MA01", " N130 ", "\xe9", "-"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["MIA", "MOA"]),
+    st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=26),
+    st.booleans(),
+)
+def test_any_mia_or_moa_reads_to_typed_values_or_the_typed_error(
+    tag: str, elements: list[str], strict: bool
+) -> None:
+    body = [*_INPATIENT[:2], "*".join([tag, *elements]), *_INPATIENT[3:]]
+    data = _835(body, _head("18000"))
+    error: X12ParseError | None = None
+    try:
+        claim = _quiet(lambda: next(remit.claims(data, strict=strict)))
+    except X12ParseError as exc:
+        error = exc
+    if error is not None:  # strict, and a number that is not one: the typed error, placed
+        assert strict and error.segment == 11 and error.offset == data.index(tag.encode())
+        return
+    record = claim.inpatient if tag == "MIA" else claim.outpatient
+    assert record is not None
+    numbers = [
+        v for k, v in attrs.asdict(record, recurse=False).items() if k not in ("remarks", "segment")
+    ]
+    assert all(v is None or isinstance(v, Decimal) for v in numbers)
+    assert all(r and r == r.strip() for r in record.remarks)
+    assert len(record.remark_codes) == len(record.remarks)
