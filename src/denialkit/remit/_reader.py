@@ -952,7 +952,9 @@ class Reader:
             raise self._lower_case(tag, i)
         where = "a service line" if in_line else "a claim"
         known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
-        if known:
+        if tag in ("MIA", "MOA") and not in_line:
+            what = f"a second {tag} segment is in a claim (the 835 allows one)"
+        elif known:
             what = f"a segment ({tag}) has no place in {where}"
         elif 2 <= len(tag) <= 3 and set(tag) <= _SAFE:
             what = f"a segment ({tag}) is not a segment of {where}"
