@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import assert_type
 
 from matplotlib.axes import Axes
@@ -64,6 +65,13 @@ def remittances(raw: bytes) -> None:
     for payment in remit.claims(raw):
         assert_type(payment, ClaimPayment)
         assert_type(payment.to_claim(provider=Provider(name="Valley")), Claim)
+        assert_type(payment.service_period, tuple[date, date] | None)
+        assert_type(payment.service_date(), date | None)
+        assert_type(payment.inpatient, remit.InpatientAdjudication | None)
+        assert_type(payment.outpatient, remit.OutpatientAdjudication | None)
+        if payment.inpatient is not None:
+            assert_type(payment.inpatient.drg_amount, Decimal | None)
+            assert_type(payment.inpatient.remark_codes, tuple[DenialCode | None, ...])
     assert_type(batch.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
 
 

@@ -157,11 +157,10 @@ def claim_services(
             )
         )
         return ()
-    fallback = payment.statement_start
     out: list[ClaimServiceLine] = []
     for i, line in enumerate(lines):
         code = one_line(line.submitted_procedure or line.procedure or "")
-        day = line.start or fallback
+        day = payment.service_date(line)
         path = f"services[{len(out)}]"
         if not code:
             problems.append(
@@ -172,8 +171,8 @@ def claim_services(
             problems.append(
                 (
                     f"{path}.date",
-                    f"service line {i + 1} of {where} has no service date (DTM*472 or DTM*150 "
-                    "on the line, DTM*232 on the claim)",
+                    f"service line {i + 1} of {where} has no service date (DTM*472, DTM*150 or "
+                    "DTM*151 on the line, DTM*232 or DTM*233 on the claim)",
                 )
             )
             continue

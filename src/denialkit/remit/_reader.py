@@ -58,6 +58,8 @@ from ._records import (
     ClaimPayment,
     Contact,
     Delimiters,
+    InpatientAdjudication,
+    OutpatientAdjudication,
     Party,
     ProviderAdjustment,
     Remittance,
@@ -115,11 +117,13 @@ _STATUS_CODES: Final = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "2
 #: The status codes a claim's start needs no other look at (4, denied, is counted).
 _PAID_STATUS: Final = _STATUS_CODES - {"4"}
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-#: The number elements of the claim-level segments the pass does not build records from:
-#: (amounts, quantities, counts and rates).
+#: The number elements of the claim-level segments the hot path does not build (amounts,
+#: quantities, counts and rates), and the remark codes of MIA and MOA.
 _MIA_AMOUNTS: Final = (2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 24)
 _MIA_QUANTITIES: Final = (1, 3, 15)
 _MOA_AMOUNTS: Final = (2, 8, 9)
+_MIA_REMARKS: Final = (5, 20, 21, 22, 23)
+_MOA_REMARKS: Final = (3, 4, 5, 6, 7)
 _TS3_AMOUNTS: Final = tuple(range(5, 25))
 _TS2_NUMBERS: Final = tuple(range(1, 20))
 
@@ -325,6 +329,9 @@ class Reader:
         self._fold = False  # whether segment ids are read in upper case (see _detect)
         # the open group of claims (LX, TS3, TS2), which its claims carry
         self._group: ClaimGroup | None = None
+        # the open claim's MIA and MOA (rare: set by _claim_segment, taken at the claim's end)
+        self._mia: InpatientAdjudication | None = None
+        self._moa: OutpatientAdjudication | None = None
 
     # -- locations, warnings, errors -------------------------------------------------------
     def offset(self, i: int) -> int:
@@ -654,6 +661,9 @@ class Reader:
                                     cseg,
                                     coff,
                                 )
+                            mia, moa = self._mia, self._moa
+                            if mia is not None or moa is not None:
+                                self._mia = self._moa = None
                             if want_claims:
                                 segments = segs[cstart:i]
                                 if craw:
@@ -672,6 +682,8 @@ class Reader:
                                     tuple(unknown) if unknown else (),
                                     csum,
                                     tuple(c_qty) if c_qty else (),
+                                    mia,
+                                    moa,
                                 )  # fmt: skip
                                 craw = None
                                 yield cp
@@ -901,18 +913,29 @@ class Reader:
         if not at_claim:
             return False
         if tag == "MIA":
-            self._numbers(e, "MIA", _MIA_AMOUNTS, AMOUNT_DIGITS, i)
-            self._numbers(e, "MIA", _MIA_QUANTITIES, QUANTITY_DIGITS, i)
-            n = len(e)
-            remarks.extend(e[j] for j in (5, 20, 21, 22, 23) if j < n and e[j])
+            if self._mia is not None:
+                return False  # one per claim: a second one is kept as an unknown segment
+            mia = self._mia = _inpatient(self, e, i)
+            remarks.extend(mia.remarks)
             return True
         if tag == "MOA":
-            self._numbers(e, "MOA", _MOA_AMOUNTS, AMOUNT_DIGITS, i)
-            self._numbers(e, "MOA", (1,), QUANTITY_DIGITS, i)
-            n = len(e)
-            remarks.extend(e[j] for j in range(3, 8) if j < n and e[j])
+            if self._moa is not None:
+                return False
+            moa = self._moa = _outpatient(self, e, i)
+            remarks.extend(moa.remarks)
             return True
         return tag == "PER"
+
+    def _numbers_at(
+        self, e: list[str], tag: str, positions: tuple[int, ...], digits: int, i: int
+    ) -> list[Decimal | None]:
+        """The numbers at ``positions`` of a segment (``None`` where empty or absent, and
+        where not a number, which is reported with the segment's position)."""
+        n = len(e)
+        return [
+            self._amount(e[k], f"{tag}{k:02d}", i, digits) if k < n and e[k] else None
+            for k in positions
+        ]
 
     def _quantity(self, e: list[str], i: int) -> tuple[str, Decimal] | None:
         """A QTY pair; one whose quantity is not a number is reported and left out."""
@@ -929,7 +952,9 @@ class Reader:
             raise self._lower_case(tag, i)
         where = "a service line" if in_line else "a claim"
         known = tag in ("NM1", "MIA", "MOA", "PER", "LQ")
-        if known:
+        if tag in ("MIA", "MOA") and not in_line:
+            what = f"a second {tag} segment is in a claim (the 835 allows one)"
+        elif known:
             what = f"a segment ({tag}) has no place in {where}"
         elif 2 <= len(tag) <= 3 and set(tag) <= _SAFE:
             what = f"a segment ({tag}) is not a segment of {where}"
@@ -1057,6 +1082,13 @@ class Reader:
         if len(buf) < 4:
             raise self.error("the ISA header is incomplete: the data is truncated", 0)
         sep = buf[3]
+        if sep in " \t":
+            raise self.error(
+                "the ISA header's element separator (the character after ISA) is a blank (a "
+                "space or a tab), which the reader does not support: blanks around values "
+                "carry no meaning in its reading",
+                0,
+            )
         if sep.isalnum() or sep in _WS:
             raise self.error("the ISA header does not start with an element separator", 0)
         pos = 3
@@ -1400,8 +1432,12 @@ class Reader:
             amount_text = e[k + 1] if k + 1 < len(e) else ""
             if not ident and not amount_text:
                 continue
-            c = comp if comp in ident else guess_component(ident, comp)
+            c = comp if comp in ident else guess_component(ident.strip(_WS), comp)
             reason, _, ref = ident.partition(c)
+            # a code padded or in lower case ("wo ", " L6") is the code it spells, as a
+            # CAS code is; the reference keeps its case (an account number)
+            reason = reason.strip(_WS).upper()
+            ref = ref.strip(_WS)
             amount = self._amount(amount_text, f"PLB{k + 1:02d}", i)
             if amount is None:
                 tx.plb_bad = True
@@ -1494,20 +1530,77 @@ class Reader:
             raise X12ParseError(
                 "the data ends inside a transaction set (no SE): the file is truncated", **where
             )
+        done = (
+            " Every {} before this point was complete; their claims and remittances were "
+            "yielded before this error"
+        )
         if self._gs is not None:
             raise X12ParseError(
-                "the data ends inside a functional group (no GE): the file is truncated",
+                "the data ends inside a functional group (no GE): the file is truncated."
+                + (done.format("transaction set") if self._gs.count else ""),
                 **where,
             )
         if self._isa is not None:
             raise X12ParseError(
-                "the data ends inside an interchange (no IEA): the file is truncated", **where
+                "the data ends inside an interchange (no IEA): the file is truncated, or its "
+                "IEA was left out." + (done.format("functional group") if self._isa.count else ""),
+                **where,
             )
         if self._found == 0:
             self.report(
                 "no-835", "the data holds no 835 transaction set: nothing to read", None, None
             )
         self._flush_warnings()
+
+
+def _remarks(e: list[str], positions: tuple[int, ...]) -> tuple[str, ...]:
+    """The remark codes at ``positions`` of a segment, without blanks around them."""
+    n = len(e)
+    return tuple(r for r in (e[k].strip(_WS) for k in positions if k < n) if r)
+
+
+def _inpatient(reader: Reader, e: list[str], i: int) -> InpatientAdjudication:
+    """The record of an MIA segment (its numbers read and reported by ``reader``)."""
+    q = reader._numbers_at(e, "MIA", _MIA_QUANTITIES, QUANTITY_DIGITS, i)
+    amounts = reader._numbers_at(e, "MIA", _MIA_AMOUNTS, AMOUNT_DIGITS, i)
+    a = dict(zip(_MIA_AMOUNTS, amounts, strict=True))
+    return InpatientAdjudication(
+        covered_days=q[0],
+        pps_operating_outlier=a[2],
+        lifetime_psychiatric_days=q[1],
+        drg_amount=a[4],
+        remarks=_remarks(e, _MIA_REMARKS),
+        disproportionate_share=a[6],
+        msp_pass_through=a[7],
+        pps_capital=a[8],
+        pps_capital_fsp_drg=a[9],
+        pps_capital_hsp_drg=a[10],
+        pps_capital_dsh_drg=a[11],
+        old_capital=a[12],
+        pps_capital_ime=a[13],
+        pps_operating_hsp_drg=a[14],
+        cost_report_days=q[2],
+        pps_operating_fsp_drg=a[16],
+        pps_capital_outlier=a[17],
+        indirect_teaching=a[18],
+        nonpayable_professional_component=a[19],
+        pps_capital_exception=a[24],
+        segment=reader._seg0 + i + 1,
+    )
+
+
+def _outpatient(reader: Reader, e: list[str], i: int) -> OutpatientAdjudication:
+    """The record of an MOA segment (its numbers read and reported by ``reader``)."""
+    (rate,) = reader._numbers_at(e, "MOA", (1,), QUANTITY_DIGITS, i)
+    hcpcs, esrd, professional = reader._numbers_at(e, "MOA", _MOA_AMOUNTS, AMOUNT_DIGITS, i)
+    return OutpatientAdjudication(
+        reimbursement_rate=rate,
+        hcpcs_payable=hcpcs,
+        remarks=_remarks(e, _MOA_REMARKS),
+        esrd_payment=esrd,
+        nonpayable_professional_component=professional,
+        segment=reader._seg0 + i + 1,
+    )
 
 
 def _text(value: str | None) -> str | None:

@@ -33,6 +33,8 @@ __all__ = [
     "Delimiters",
     "DenialItem",
     "Entity",
+    "InpatientAdjudication",
+    "OutpatientAdjudication",
     "Party",
     "ProviderAdjustment",
     "Remittance",
@@ -213,16 +215,19 @@ class ProviderAdjustment:
     Attributes:
         provider_id: PLB01, the provider identifier.
         fiscal_period_date: PLB02.
-        reason: the adjustment reason code, e.g. ``"WO"``, ``"L6"``, ``"CS"``, ``"FB"``.
-        reference: the reference identifier given with the reason, if any.
+        reason: the adjustment reason code (PLB03-1), e.g. ``"WO"``, ``"L6"``, ``"CS"``,
+            ``"FB"``; one padded or in lower case is the code it spells (``"wo "`` is ``"WO"``).
+        reference: the reference identifier given with the reason (PLB03-2, the rest of the
+            composite, without blanks around it), if any.
         amount: the amount (``None`` when the file's value is not a number, which is reported).
         segment: the 1-based segment number of the PLB segment.
     """
 
     provider_id: str
     fiscal_period_date: date | None
-    reason: str
-    reference: str | None
+    reason: str = attrs.field(repr=lambda v: _code_shown(v))
+    # the reference of a recovery (WO) is often the patient's claim or account number
+    reference: str | None = attrs.field(repr=lambda v: _hidden(v))
     amount: Decimal | None
     segment: int = 0
     __repr__ = fields_repr
@@ -258,6 +263,143 @@ class ProviderSummary:
     amounts: tuple[tuple[str, Decimal], ...] = ()
     segment: int = 0
     __repr__ = fields_repr
+
+
+def _rarcs(remarks: tuple[str, ...]) -> tuple[DenialCode | None, ...]:
+    """Each remark code looked up as a RARC (``None`` for one the tables do not know, or a
+    value that is no RARC at all)."""
+    from denialkit.codes import CodeSystem, default_table
+
+    table = default_table()
+    out: list[DenialCode | None] = []
+    for r in remarks:
+        code = table.get(r) if len(r) <= 8 else None
+        out.append(code if code is not None and code.system is CodeSystem.RARC else None)
+    return tuple(out)
+
+
+def _code_shown(value: object) -> str:
+    """The repr of a code read from a file: the code when it has a code's shape (one to
+    eight capital letters and digits), else ``'?'``: a repr never shows free text."""
+    if isinstance(value, str) and 0 < len(value) <= 8 and set(value) <= _CODE_CHARS:
+        return repr(value)
+    return "'?'"
+
+
+def _codes_shown(values: object) -> str:
+    """The repr of a tuple of codes, each as :func:`_code_shown` shows it."""
+    if not isinstance(values, tuple):
+        return "?"
+    shown = [_code_shown(v) for v in values]
+    return f"({shown[0]},)" if len(shown) == 1 else f"({', '.join(shown)})"
+
+
+def _hidden(value: object) -> str:
+    """The repr of an amount of a patient's claim: only whether it is there."""
+    return "..." if value is not None else "None"
+
+
+@attrs.frozen
+class InpatientAdjudication:
+    """The payer's inpatient adjudication of a claim (``MIA``): days, DRG and PPS amounts,
+    and remark codes.
+
+    Medicare Part A and other institutional payers send one ``MIA`` per inpatient claim.
+    Every number is a ``Decimal`` (``None`` when the element is empty or not an X12 number;
+    a value that is not one is reported with an :class:`~denialkit.exceptions.X12Warning`
+    naming the element, the segment and its byte offset, or raised with ``strict=True``).
+    The ``repr`` shows the remark codes (those with a code's shape) and where the segment
+    is, never an amount.
+
+    Attributes:
+        covered_days: MIA01, covered days or visits.
+        pps_operating_outlier: MIA02, the PPS operating outlier amount.
+        lifetime_psychiatric_days: MIA03, lifetime psychiatric days.
+        drg_amount: MIA04, the claim's DRG amount.
+        remarks: MIA05 and MIA20 to MIA23, the claim payment remark codes (RARCs) as given,
+            without blanks around them; :attr:`remark_codes` looks them up.
+        disproportionate_share: MIA06, the claim's disproportionate share amount.
+        msp_pass_through: MIA07, the Medicare secondary payer pass-through amount.
+        pps_capital: MIA08, the PPS capital amount.
+        pps_capital_fsp_drg: MIA09, the PPS capital federal-specific portion DRG amount.
+        pps_capital_hsp_drg: MIA10, the PPS capital hospital-specific portion DRG amount.
+        pps_capital_dsh_drg: MIA11, the PPS capital disproportionate share DRG amount.
+        old_capital: MIA12, the old capital amount.
+        pps_capital_ime: MIA13, the PPS capital indirect medical education amount.
+        pps_operating_hsp_drg: MIA14, the PPS operating hospital-specific DRG amount.
+        cost_report_days: MIA15, the cost report day count.
+        pps_operating_fsp_drg: MIA16, the PPS operating federal-specific DRG amount.
+        pps_capital_outlier: MIA17, the claim's PPS capital outlier amount.
+        indirect_teaching: MIA18, the claim's indirect teaching amount.
+        nonpayable_professional_component: MIA19, the professional component amount billed
+            but not payable.
+        pps_capital_exception: MIA24, the PPS capital exception amount.
+        segment: the 1-based segment number of the MIA segment in the file.
+    """
+
+    covered_days: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_operating_outlier: Decimal | None = attrs.field(default=None, repr=_hidden)
+    lifetime_psychiatric_days: Decimal | None = attrs.field(default=None, repr=_hidden)
+    drg_amount: Decimal | None = attrs.field(default=None, repr=_hidden)
+    remarks: tuple[str, ...] = attrs.field(default=(), repr=lambda v: _codes_shown(v))
+    disproportionate_share: Decimal | None = attrs.field(default=None, repr=_hidden)
+    msp_pass_through: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital_fsp_drg: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital_hsp_drg: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital_dsh_drg: Decimal | None = attrs.field(default=None, repr=_hidden)
+    old_capital: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital_ime: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_operating_hsp_drg: Decimal | None = attrs.field(default=None, repr=_hidden)
+    cost_report_days: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_operating_fsp_drg: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital_outlier: Decimal | None = attrs.field(default=None, repr=_hidden)
+    indirect_teaching: Decimal | None = attrs.field(default=None, repr=_hidden)
+    nonpayable_professional_component: Decimal | None = attrs.field(default=None, repr=_hidden)
+    pps_capital_exception: Decimal | None = attrs.field(default=None, repr=_hidden)
+    segment: int = 0
+    __repr__ = fields_repr
+
+    @property
+    def remark_codes(self) -> tuple[DenialCode | None, ...]:
+        """:attr:`remarks` looked up as RARCs in the default code tables, one per remark
+        (``None`` for a code the tables do not know)."""
+        return _rarcs(self.remarks)
+
+
+@attrs.frozen
+class OutpatientAdjudication:
+    """The payer's outpatient adjudication of a claim (``MOA``): the reimbursement rate,
+    payable amounts and remark codes.
+
+    Numbers are read and reported as in :class:`InpatientAdjudication`; the ``repr`` shows
+    the remark codes and where the segment is, never an amount.
+
+    Attributes:
+        reimbursement_rate: MOA01, the reimbursement rate, as the file gives it (a
+            fraction such as ``0.8`` or a percentage such as ``80``, by payer).
+        hcpcs_payable: MOA02, the claim's HCPCS payable amount.
+        remarks: MOA03 to MOA07, the claim payment remark codes (RARCs) as given, without
+            blanks around them; :attr:`remark_codes` looks them up.
+        esrd_payment: MOA08, the end-stage renal disease payment amount.
+        nonpayable_professional_component: MOA09, the professional component amount billed
+            but not payable.
+        segment: the 1-based segment number of the MOA segment in the file.
+    """
+
+    reimbursement_rate: Decimal | None = attrs.field(default=None, repr=_hidden)
+    hcpcs_payable: Decimal | None = attrs.field(default=None, repr=_hidden)
+    remarks: tuple[str, ...] = attrs.field(default=(), repr=lambda v: _codes_shown(v))
+    esrd_payment: Decimal | None = attrs.field(default=None, repr=_hidden)
+    nonpayable_professional_component: Decimal | None = attrs.field(default=None, repr=_hidden)
+    segment: int = 0
+    __repr__ = fields_repr
+
+    @property
+    def remark_codes(self) -> tuple[DenialCode | None, ...]:
+        """:attr:`remarks` looked up as RARCs in the default code tables, one per remark
+        (``None`` for a code the tables do not know)."""
+        return _rarcs(self.remarks)
 
 
 @attrs.frozen
@@ -618,9 +760,11 @@ class ClaimPayment:
         "_dates",
         "_entities",
         "_header",
+        "_inpatient",
         "_lines",
         "_names",
         "_offset",
+        "_outpatient",
         "_payment",
         "_pr",
         "_quantities",
@@ -651,6 +795,8 @@ class ClaimPayment:
     _unknown: tuple[UnknownSegment, ...]
     _summary: ProviderSummary | ClaimGroup | None
     _quantities: tuple[tuple[str, Decimal], ...]
+    _inpatient: InpatientAdjudication | None
+    _outpatient: OutpatientAdjudication | None
     _entities: tuple[Entity, ...] | None
 
     def __init__(
@@ -674,6 +820,8 @@ class ClaimPayment:
         unknown_segments: tuple[UnknownSegment, ...] = (),
         provider_summary: ProviderSummary | ClaimGroup | None = None,
         quantities: tuple[tuple[str, Decimal], ...] = (),
+        inpatient: InpatientAdjudication | None = None,
+        outpatient: OutpatientAdjudication | None = None,
     ) -> None:
         """Made by the reader; not meant to be called directly."""
         self._header = header
@@ -695,6 +843,8 @@ class ClaimPayment:
         self._unknown = unknown_segments
         self._summary = provider_summary
         self._quantities = quantities
+        self._inpatient = inpatient
+        self._outpatient = outpatient
         self._entities = None
 
     # -- equality, pickling (the public attributes are read-only properties) --------------
@@ -729,6 +879,8 @@ class ClaimPayment:
                 self._unknown,
                 self.provider_summary,
                 self._quantities,
+                self._inpatient,
+                self._outpatient,
             ),
         )
 
@@ -914,6 +1066,38 @@ class ClaimPayment:
         return self.get_date("233")
 
     @property
+    def service_period(self) -> tuple[date, date] | None:
+        """The claim's own dates of service, its statement period ``(DTM*232, DTM*233)``.
+
+        A claim that gives only one end of the period (many institutional and some
+        professional remittances give only ``DTM*233``) has that day at both ends; ``None``
+        when the claim gives neither. A service line without dates of its own (no
+        ``DTM*472``, ``150`` or ``151``) was provided in this period: :meth:`service_date`,
+        :meth:`to_claim`, :func:`~denialkit.remit.denials` and the table rows use its first
+        day for such a line.
+        """
+        start = end = None
+        for q, d in self._dates:
+            if q == "232" and start is None:
+                start = d
+            elif q == "233" and end is None:
+                end = d
+        if start is None:
+            return None if end is None else (end, end)
+        return start, end or start
+
+    def service_date(self, line: ServiceLine | None = None) -> date | None:
+        """The date of service of ``line`` (the line's start, else its end, else the first
+        day of the claim's :attr:`service_period`), or of the claim when ``line`` is
+        ``None`` (the first day of its period); ``None`` when neither gives one."""
+        if line is not None:
+            own = line.start or line.end
+            if own is not None:
+                return own
+        period = self.service_period
+        return period[0] if period is not None else None
+
+    @property
     def received(self) -> date | None:
         """DTM*050, the day the payer received the claim."""
         return self.get_date("050")
@@ -927,6 +1111,18 @@ class ClaimPayment:
     def remarks(self) -> tuple[str, ...]:
         """The claim's remark codes from MIA and MOA (RARCs), in file order."""
         return self._remarks
+
+    @property
+    def inpatient(self) -> InpatientAdjudication | None:
+        """The claim's inpatient adjudication (``MIA``) with covered days, DRG and PPS
+        amounts and remark codes, typed; ``None`` without an ``MIA``."""
+        return self._inpatient
+
+    @property
+    def outpatient(self) -> OutpatientAdjudication | None:
+        """The claim's outpatient adjudication (``MOA``) with the reimbursement rate, payable
+        amounts and remark codes, typed; ``None`` without an ``MOA``."""
+        return self._outpatient
 
     @property
     def references(self) -> tuple[tuple[str, str], ...]:
@@ -993,7 +1189,8 @@ class ClaimPayment:
         payer's corrected id, ``NM1*74``, else the patient's, else the insured's ``NM1*IL``;
         never a social security number) and group number (``REF*1L``); one service line per
         SVC with its procedure code and modifiers (as submitted, SVC06, when the payer changed
-        them), date (the line's, else the claim's statement start), units (as submitted
+        them), date (the line's, else the first day of the claim's statement period,
+        ``DTM*232``, else ``DTM*233``), units (as submitted
         when given, else as paid, else 1) and charge; the codes that need work, as the
         remittance shows them (reason codes with their group, then the remark codes at the
         same level, claim level first, deduplicated: ``("CO-16", "N290")``); and the notice
@@ -1068,10 +1265,9 @@ class DenialItem:
 
     @property
     def service_date(self) -> date | None:
-        """The date of service (the line's, else the claim's statement start)."""
-        if self.line is not None and self.line.start is not None:
-            return self.line.start
-        return self.claim.statement_start
+        """The date of service, the line's or else the first day of the claim's statement
+        period (``DTM*232``, else ``DTM*233``; see :meth:`ClaimPayment.service_date`)."""
+        return self.claim.service_date(self.line)
 
     def explanations(self) -> tuple[Explanation, ...]:
         """:func:`denialkit.knowledge.explain` for each known adjustment, with the remarks.

@@ -57,7 +57,7 @@ def _row(
     columns are empty, and it needs work when the claim is denied, as ``denials()`` says)."""
     h = claim.header
     remarks = line.remarks if line is not None else claim.remarks
-    service_date = line.start if line is not None and line.start else claim.statement_start
+    service_date = claim.service_date(line)
     row: dict[str, object] = {
         "transaction": h.control_number,
         "trace_number": h.trace_number,
