@@ -659,3 +659,43 @@ def test_any_mia_or_moa_reads_to_typed_values_or_the_typed_error(
     assert all(v is None or isinstance(v, Decimal) for v in numbers)
     assert all(r and r == r.strip() for r in record.remarks)
     assert len(record.remark_codes) == len(record.remarks)
+
+
+# -- a CAS with more triplets than X12 allows -----------------------------------------------
+
+
+def _seven_triplets() -> bytes:
+    triplets = "*".join(
+        f"{code}*{amount}*"
+        for code, amount in zip(
+            ("45", "253", "97", "16", "50", "96", "119"),
+            ("10", "2", "3", "4", "5", "6", "70"),
+            strict=True,
+        )
+    )
+    return _835(
+        [
+            "CLP*ACC7*4*100*0**MB*PX7",
+            "NM1*QC*1*DOE*JANE****MI*M777",
+            "DTM*232*20261110",
+            "SVC*HC:99213*100*0**1",
+            "DTM*472*20261110",
+            f"CAS*CO*{triplets}",
+        ]
+    )
+
+
+def test_a_cas_with_seven_triplets_is_read_whole_with_a_warning() -> None:
+    # a payer that writes seven reason-amount triplets into one CAS still adjusted by all
+    # of them: every one is read (the claim balances) and the file is not refused
+    claim, messages = _warnings(lambda: next(remit.claims(_seven_triplets())))
+    reasons = [a.reason for line in claim.lines for a in line.adjustments]
+    assert reasons == ["45", "253", "97", "16", "50", "96", "119"]
+    assert sum(a.amount for line in claim.lines for a in line.adjustments) == Decimal(100)
+    assert any("more than the six" in m and "segment 14" in m for m in messages), messages
+
+
+def test_a_cas_with_seven_triplets_is_refused_under_strict() -> None:
+    with pytest.raises(X12ParseError, match="more than the six") as caught:
+        list(remit.claims(_seven_triplets(), strict=True))
+    assert caught.value.segment == 14

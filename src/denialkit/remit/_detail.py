@@ -108,16 +108,17 @@ def parse_date(value: str) -> date:
 
 
 def cas_triplets(e: Sequence[str]) -> list[tuple[int, str, str, str]]:
-    """The ``(position, reason, amount, quantity)`` texts of a split CAS segment (up to six
-    triplets; ``position`` is the reason's element number).
+    """The ``(position, reason, amount, quantity)`` texts of a split CAS segment
+    (``position`` is the reason's element number). X12 allows six triplets; more are read
+    too (the caller warns), since a payer that sends them still adjusted by them.
 
     Raises:
         ValueError: the segment is not a group and triplets.
     """
     out = []
     n = len(e)
-    if n > 20 or n < 4:
-        raise ValueError("a group code and one to six triplets")
+    if n < 4:
+        raise ValueError("a group code and at least one triplet")
     for j in range(2, n, 3):
         reason = e[j]
         amount = e[j + 1] if j + 1 < n else ""

@@ -129,12 +129,23 @@ _TS2_NUMBERS: Final = tuple(range(1, 20))
 
 # Which problems ``strict=True`` turns into errors (the others are always warnings).
 _CHECKS: Final = frozenset(
-    {"count", "control", "balance", "bpr", "functional-id", "placement", "amount", "date", "no-835"}
-)
+    {
+        "count", "control", "balance", "bpr", "functional-id", "placement", "amount", "date",
+        "no-835", "cas-triplets",
+    }
+)  # fmt: skip
 _RESTART: Final = object()
 _MISSING: Final = object()
 _CAS_ELEMENTS: Final = tuple(f"CAS{k:02d}" for k in range(21))
+_CAS_SIZE: Final = 20  # "CAS", the group code and six triplets: CAS01 to CAS19
 _new: Final = tuple.__new__
+
+
+def _cas_element(k: int) -> str:
+    """The name of element ``k`` of a CAS segment (``CAS03``), also past the standard 19."""
+    return _CAS_ELEMENTS[k] if k < len(_CAS_ELEMENTS) else f"CAS{k:02d}"
+
+
 _NO_HEADER: Final = RemittanceHeader(control_number="")  # before the first claim
 
 
@@ -845,15 +856,22 @@ class Reader:
                 "are expected)",
                 i,
             ) from None
+        if len(e) > _CAS_SIZE:
+            self.report_at(
+                "cas-triplets",
+                "the CAS segment holds more than the six reason-amount triplets X12 allows "
+                "(each of them is read as an adjustment)",
+                i,
+            )
         group = e[1]
         out: list[Adjustment] = []
         total: Decimal | None = ZERO
         prefix = f"CAS{self._delims.element}{group}{self._delims.element}"
         codes = self._codes
         for j, reason, amount_text, qty_text in triplets:
-            amount = self._amount(amount_text, _CAS_ELEMENTS[j + 1], i)
+            amount = self._amount(amount_text, _cas_element(j + 1), i)
             qty = (
-                self._amount(qty_text, _CAS_ELEMENTS[j + 2], i, QUANTITY_DIGITS)
+                self._amount(qty_text, _cas_element(j + 2), i, QUANTITY_DIGITS)
                 if qty_text
                 else None
             )
