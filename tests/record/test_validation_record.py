@@ -123,3 +123,21 @@ def test_validate_takes_the_patient_of_a_record_about_several(tmp_path: Path) ->
         stderr=err,
     )
     assert "about 2 patients" not in err.getvalue()
+
+
+def test_a_letter_from_a_record_dated_by_issued_passes_its_own_check(data_dir: Path) -> None:
+    # the record's last PHQ-9 has no effective date, only the day it was reported: the
+    # letter says so, and neither the record nor the text alone finds anything to correct
+    bundle = json.loads((data_dir / "cocm-bundle.json").read_text("utf-8"))
+    for entry in bundle["entry"]:
+        if entry["resource"].get("id") == "phq9-2026-09-28":
+            entry["resource"].pop("effectiveDateTime")
+            entry["resource"]["issued"] = "2026-09-28T16:20:00-05:00"
+    rec = record.read(json.dumps(bundle).encode())
+    bare = example_claim("CCM21").evolve(facts={}, evidence=())
+    letter = denialkit.appeal("CCM21", record.fill(bare, rec).claim, letter_date=LETTER_DATE)
+    assert "12 on September 28, 2026 (date reported)" in letter.text
+    assert any(e.endswith(": PHQ-9 score report of September 28, 2026") for e in letter.enclosures)
+    assert _ids(denialkit.check(letter, record=rec)) == []
+    alone = denialkit.Validator(today=LETTER_DATE).check(letter.text)
+    assert not alone.errors, [f.rule_id for f in alone.errors]
