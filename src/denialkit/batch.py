@@ -317,13 +317,16 @@ def appeals(
     - when a code that needs work recommends an appeal (its explanation's action is
       ``appeal``), ``letter`` is the letter from :func:`denialkit.appeal`, built from
       :meth:`~denialkit.remit.ClaimPayment.to_claim`. It answers the codes that call for an
-      appeal (with the remark codes beside them) and lists the services they concern: every
-      line when the denial is at claim level, else only the lines appealed;
+      appeal (with the remark codes beside them, then the claim's ``MIA``/``MOA`` remark
+      codes) and lists the services they concern: every line when the denial is at claim
+      level, else only the lines appealed (never a paid line);
     - otherwise ``letter`` is ``None`` and ``reason`` says why: a claim whose recommended
       action is to correct and resubmit, to send information or to bill another payer gets
       no letter (a corrected claim, not an appeal, is the remedy); a code the tables do not
-      know needs a person's look; and a claim the 835 cannot describe fully (no service
-      line, no service date, no patient name) is listed with the paths it lacks.
+      know needs a person's look; a denied claim whose adjustments are all routine is
+      listed with the action its first code recommends; and a claim the 835 cannot describe
+      fully (no service line, no service date, no patient name) is listed with the paths it
+      lacks.
 
     Nothing is dropped silently: every claim that needs work comes out, with a letter or
     a reason. Names and ids read from the 835 reach the letter on one line (see
