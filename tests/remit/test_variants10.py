@@ -403,3 +403,49 @@ def test_an_inpatient_claim_takes_its_services_as_billed_from_the_caller() -> No
     assert claim.denial.codes == ("CO-50", "N115")
     with pytest.raises(TypeError, match="services must be a list"):
         payment.to_claim(provider=_PRACTICE, services=["99223"])  # type: ignore[list-item]
+
+
+# -- a line named by another code set than CPT or HCPCS -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("svc", "named"),
+    [
+        ("SVC*NU:0450*500*0**1", "a revenue code (NU)"),
+        ("SVC*N4:00002140701*500*0**1", "a national drug code (N4)"),
+        ("SVC*HP:1AA11*500*0**1", "a HIPPS rate code (HP)"),
+        ("SVC*ZZ:M151000:F0*500*0**1", "a code of another set (ZZ)"),
+    ],
+)
+def test_a_line_named_by_a_revenue_or_drug_code_is_no_procedure_code(svc: str, named: str) -> None:
+    # the revenue code 0450 became the letter's "Service: 0450", and the letter failed its
+    # own check (DK205: not shaped like a CPT or HCPCS code)
+    data = _835(["CLP*ACC1*1*500*0**12*ICN1", _PATIENT, _DATES, svc, "CAS*CO*50*500"])
+    assert _items(data) == [("line", ["CO-50"], Decimal(500))]  # still on the work list
+    (done,) = _appeals(data)
+    assert not done.written and done.action is Action.APPEAL
+    assert done.reason == (
+        "the remittance lacks what a letter needs: services[0].code: service line 1 of the "
+        f"claim at segment 9 names its service by {named}, not by the CPT or HCPCS code a "
+        "letter lists; give the services as billed (to_claim(services=...))"
+    )
+    _no_patient_value(done.reason)
+
+
+@pytest.mark.parametrize(
+    ("svc", "code"),
+    [
+        ("SVC*HC:99283*500*0*0450*1", "99283"),  # a revenue code beside it, in SVC04
+        ("SVC*AD:D0120*500*0**1", "D0120"),  # dental (ADA) codes are HCPCS D codes
+        ("SVC*ZZ:A0230*500*0**1", "A0230"),  # a set agreed with the payer, HCPCS-shaped
+        ("SVC*NU:0450*500*0**1*HC:99283", "99283"),  # paid by revenue code, billed by CPT
+    ],
+)
+def test_a_line_with_a_procedure_code_gets_a_letter_that_passes_its_check(
+    svc: str, code: str
+) -> None:
+    data = _835(["CLP*ACC1*1*500*0**12*ICN1", _PATIENT, _DATES, svc, "CAS*CO*50*500"])
+    (done,) = _appeals(data)
+    assert done.written and done.letter is not None
+    assert f"Service: {code} (billed $500.00)" in done.letter.text
+    assert "DK205" not in {f.rule_id for f in done.letter.report.findings}

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+from denialkit._ids import procedure_kind
 from denialkit.claim import Claim, Denial, Facts, FactValue, Patient, Payer, PlanType, Provider
 from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.exceptions import ClaimDataError
@@ -204,6 +205,17 @@ def claim_services(
                 )
             )
             continue
+        other = _other_code_set(line)
+        if other is not None:
+            problems.append(
+                (
+                    f"{path}.code",
+                    f"service line {line.number} of {where} names its service by {other}, "
+                    "not by the CPT or HCPCS code a letter lists; give the services as "
+                    "billed (to_claim(services=...))",
+                )
+            )
+            continue
         if day is None:
             problems.append(
                 (
@@ -230,6 +242,41 @@ def claim_services(
             )
         )
     return tuple(out)
+
+
+#: SVC01-1 qualifiers whose code is a CPT or HCPCS procedure code: HC (HCPCS, which holds
+#: CPT) and AD (the ADA's dental codes, HCPCS D codes).
+_PROCEDURE_SETS: Final = frozenset({"HC", "AD"})
+#: SVC01-1 qualifiers whose code is never a procedure code, named for the message.
+_NOT_PROCEDURES: Final = {
+    "NU": "a revenue code (NU)",
+    "N4": "a national drug code (N4)",
+    "HP": "a HIPPS rate code (HP)",
+    "IV": "a home infusion code (IV)",
+    "WK": "an ABC code (WK)",
+}
+_QUALIFIER: Final = re.compile(r"[A-Z0-9]{2}")
+
+
+def _other_code_set(line: ServiceLine) -> str | None:
+    """What the line's code is when SVC01 names it by another code set than CPT or HCPCS
+    (a revenue code, a drug code, ...), for a message; ``None`` when it is a procedure code.
+
+    HC, AD and a blank qualifier name a procedure code; so does the code as submitted
+    (SVC06) when there is one. A code of a set agreed with the payer (ZZ), a
+    jurisdiction's (ER) or another set counts as one only when it has a CPT or HCPCS
+    shape (``ZZ:A0230``)."""
+    if line.submitted_procedure:
+        return None
+    q = line.qualifier.strip().upper()
+    if not q or q in _PROCEDURE_SETS:
+        return None
+    named = _NOT_PROCEDURES.get(q)
+    if named is not None:
+        return named
+    if procedure_kind(one_line(line.procedure)) is not None:
+        return None
+    return f"a code of another set ({q})" if _QUALIFIER.fullmatch(q) else "a code of another set"
 
 
 def no_lines_message(payment: ClaimPayment) -> str:
