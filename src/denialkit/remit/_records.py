@@ -102,6 +102,7 @@ _STATUS_BY_CODE: Final = {s.value: s for s in ClaimStatus}
 _NOT_ADJUDICATED: Final = frozenset(
     {ClaimStatus.REVERSAL, ClaimStatus.NOT_OUR_CLAIM, ClaimStatus.PREDETERMINATION}
 )
+_NOT_ADJUDICATED_CODES: Final = frozenset(s.value for s in _NOT_ADJUDICATED)
 _FORWARDED: Final = frozenset(
     {
         ClaimStatus.PRIMARY_FORWARDED,
@@ -1026,8 +1027,7 @@ class ClaimPayment:
         False for a reversal (22), a claim that is not this payer's (23) and a
         predetermination (25); true for a status outside the list, which a person should
         look at."""
-        status = self.status
-        return status is None or status.adjudicated
+        return self._clp[2] not in _NOT_ADJUDICATED_CODES
 
     @property
     def segments(self) -> tuple[str, ...]:

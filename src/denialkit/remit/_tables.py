@@ -123,15 +123,17 @@ def claim_rows(claim: ClaimPayment) -> Iterator[dict[str, object]]:
     this payer's, a predetermination) never need work.
     """
     work = claim.adjudicated
-    adjusted = any_work = False
-    for _, adj in claim.iter_adjustments():
-        adjusted = True
-        any_work = any_work or adj.needs_work()
-    denied_alone = work and claim.denied and not any_work
-    if denied_alone or not adjusted or (claim.remarks and not claim.adjustments):
+    own = claim.adjustments
+    line_rows = [_row(claim, line, adj, work) for line in claim.lines for adj in line.adjustments]
+    # only a denied claim needs this pass
+    denied_alone = (
+        work and claim.denied and not any(a.needs_work() for _, a in claim.iter_adjustments())
+    )
+    if denied_alone or (not own and (not line_rows or claim.remarks)):
         yield _row(claim, None, None, denied_alone)
-    for line, adj in claim.iter_adjustments():
-        yield _row(claim, line, adj, work)
+    for adj in own:
+        yield _row(claim, None, adj, work)
+    yield from line_rows
 
 
 def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
