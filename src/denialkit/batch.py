@@ -69,7 +69,8 @@ class ClaimAppeal:
         items: the claim's :class:`~denialkit.remit.DenialItem` s (claim level first, then
             lines), as :func:`~denialkit.remit.denials` finds them.
         codes: every code that needs work, as the remittance shows it: reason codes with
-            their group and the remark codes beside them, e.g. ``("CO-50", "N115")``.
+            their group and the remark codes beside them, e.g. ``("CO-50", "N115")``, and
+            the claim's own remark codes (``MIA``/``MOA``), each once.
         amount: the amount at stake: the sum of the items' amounts.
         action: the recommended action for the claim: ``Action.APPEAL`` when any of its
             codes calls for an appeal, else the first code's action; ``None`` when no code
