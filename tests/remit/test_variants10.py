@@ -345,6 +345,37 @@ def test_claim_and_line_adjustments_and_remarks_each_go_to_their_place_once() ->
     assert done.letter is not None and done.letter.text.count("CO-50") >= 1
 
 
+def test_a_remark_given_twice_is_quoted_once() -> None:
+    # N115 in MIA and MOA, and twice on the line: the records keep the file's text, the
+    # work list, the table and the letter give each code once
+    data = _835(
+        [
+            "CLP*ACC1*1*300*100**12*ICN1",
+            _PATIENT,
+            "MIA*0***0*N115",
+            "MOA***N115*MA01",
+            _DATES,
+            "SVC*HC:99213*100*100**1",
+            "SVC*HC:99484*200*0**1",
+            "CAS*CO*50*200",
+            "LQ*HE*N115",
+            "LQ*HE*N115",
+        ]
+    )
+    claim = _quiet(list, remit.claims(data))[0]
+    assert claim.remarks == ("N115", "N115", "MA01")  # as given
+    (item,) = _quiet(list, remit.denials(data))
+    assert (item.remarks, item.all_remarks) == (("N115",), ("N115", "MA01"))
+    assert _rows(data) == [
+        ("claim", None, None, False, "N115 MA01"),
+        ("line", 2, "CO-50", True, "N115"),
+    ]
+    (done,) = _appeals(data)
+    assert done.codes == ("CO-50", "N115", "MA01")
+    assert done.letter is not None
+    assert done.letter.text.count("- N115:") == 1
+
+
 # -- a claim answered as a whole, without service lines -------------------------------------
 
 _DRG = [

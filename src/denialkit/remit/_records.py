@@ -1313,8 +1313,10 @@ class DenialItem:
     @property
     def remarks(self) -> tuple[str, ...]:
         """The remark codes at this item's level: the line's (``LQ*HE``) for a line item,
-        the claim's (``MIA``/``MOA``) for a claim-level item."""
-        return self.line.remarks if self.line is not None else self.claim.remarks
+        the claim's (``MIA``/``MOA``) for a claim-level item; each code once, in file
+        order."""
+        remarks = self.line.remarks if self.line is not None else self.claim.remarks
+        return tuple(dict.fromkeys(remarks)) if len(remarks) > 1 else remarks
 
     @property
     def all_remarks(self) -> tuple[str, ...]:
@@ -1322,7 +1324,7 @@ class DenialItem:
         item, the claim's own remark codes (``MIA``/``MOA``), which apply to each of its
         lines; each code once, in that order."""
         if self.line is None:
-            return self.claim.remarks
+            return self.remarks
         return tuple(dict.fromkeys((*self.line.remarks, *self.claim.remarks)))
 
     @property

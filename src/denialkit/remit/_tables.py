@@ -91,7 +91,7 @@ def _row(
         row["category"] = adj.category.value if adj.category is not None else None
         row["action"] = adj.action.value if adj.action is not None else None
         row["needs_work"] = work and adj.needs_work()
-    row["remarks"] = " ".join(remarks) if remarks else None
+    row["remarks"] = " ".join(dict.fromkeys(remarks)) if remarks else None
     return row
 
 
