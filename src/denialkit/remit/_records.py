@@ -17,8 +17,8 @@ import attrs
 from denialkit.codes import Action, Appealable, Category, DenialCode
 
 if TYPE_CHECKING:
+    import denialkit.claim
     from denialkit.claim import Claim, FactValue, Payer, Provider
-    from denialkit.claim import ServiceLine as ClaimServiceLine
     from denialkit.deadlines import Deadline
     from denialkit.knowledge import Explanation
 
@@ -81,8 +81,9 @@ class ClaimStatus(enum.StrEnum):
 
     @property
     def forwarded(self) -> bool:
-        """Whether the payer forwarded the claim to another payer (19, 20, 21, 23): the
-        patient's share it reports (group ``PR``) goes to that payer before the patient."""
+        """Whether the payer forwarded the claim to another payer (19, 20, 21, 23), so
+        that the patient's share it reports (group ``PR``) goes to that payer before the
+        patient."""
         return self in _FORWARDED
 
 
@@ -1218,7 +1219,7 @@ class ClaimPayment:
         payer: Payer | None = None,
         notice_date: date | None = None,
         facts: Mapping[str, FactValue] | None = None,
-        services: Sequence[ClaimServiceLine] | None = None,
+        services: Sequence[denialkit.claim.ServiceLine] | None = None,
     ) -> Claim:
         """This claim as a :class:`~denialkit.claim.Claim`, ready for
         :func:`denialkit.appeal`: a claim about what needs work on it.
@@ -1312,17 +1313,17 @@ class DenialItem:
 
     @property
     def remarks(self) -> tuple[str, ...]:
-        """The remark codes at this item's level: the line's (``LQ*HE``) for a line item,
-        the claim's (``MIA``/``MOA``) for a claim-level item; each code once, in file
-        order."""
+        """The remark codes at this item's level, each once, in file order (the line's
+        ``LQ*HE`` codes for a line item, the claim's ``MIA``/``MOA`` codes for a
+        claim-level item)."""
         remarks = self.line.remarks if self.line is not None else self.claim.remarks
         return tuple(dict.fromkeys(remarks)) if len(remarks) > 1 else remarks
 
     @property
     def all_remarks(self) -> tuple[str, ...]:
-        """Every remark code that bears on this item: :attr:`remarks`, then, for a line
-        item, the claim's own remark codes (``MIA``/``MOA``), which apply to each of its
-        lines; each code once, in that order."""
+        """Every remark code that bears on this item, each once (:attr:`remarks`, then,
+        for a line item, the claim's own ``MIA``/``MOA`` codes, which apply to each of its
+        lines)."""
         if self.line is None:
             return self.remarks
         return tuple(dict.fromkeys((*self.line.remarks, *self.claim.remarks)))
