@@ -91,7 +91,12 @@ def _row(
         row["category"] = adj.category.value if adj.category is not None else None
         row["action"] = adj.action.value if adj.action is not None else None
         row["needs_work"] = work and adj.needs_work()
-    row["remarks"] = " ".join(dict.fromkeys(remarks)) if remarks else None
+    if not remarks:
+        row["remarks"] = None
+    elif len(remarks) == 1:
+        row["remarks"] = remarks[0]
+    else:  # each code once, as the payer may repeat one
+        row["remarks"] = " ".join(dict.fromkeys(remarks))
     return row
 
 
@@ -123,17 +128,15 @@ def claim_rows(claim: ClaimPayment) -> Iterator[dict[str, object]]:
     this payer's, a predetermination) never need work.
     """
     work = claim.adjudicated
-    own = claim.adjustments
-    line_rows = [_row(claim, line, adj, work) for line in claim.lines for adj in line.adjustments]
-    # only a denied claim needs this pass
-    denied_alone = (
-        work and claim.denied and not any(a.needs_work() for _, a in claim.iter_adjustments())
-    )
-    if denied_alone or (not own and (not line_rows or claim.remarks)):
+    out = [_row(claim, None, adj, work) for adj in claim.adjustments]
+    own = len(out)
+    for line in claim.lines:
+        for adj in line.adjustments:
+            out.append(_row(claim, line, adj, work))
+    denied_alone = work and claim.denied and not any(r["needs_work"] for r in out)
+    if denied_alone or not out or (not own and claim.remarks):
         yield _row(claim, None, None, denied_alone)
-    for adj in own:
-        yield _row(claim, None, adj, work)
-    yield from line_rows
+    yield from out
 
 
 def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
