@@ -39,7 +39,7 @@ from denialkit.claim import Payer, PlanType, Provider
 from denialkit.codes import Action, DenialCode
 from denialkit.exceptions import ClaimDataError
 from denialkit.remit import ROUTINE_ACTIONS, ClaimPayment, DenialItem, Source
-from denialkit.remit._claim import one_line, work_codes
+from denialkit.remit._claim import one_line, to_claim, work_codes
 from denialkit.remit._records import claim_denials
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ class ClaimAppeal:
         items: the claim's :class:`~denialkit.remit.DenialItem` s (claim level first, then
             lines), as :func:`~denialkit.remit.denials` finds them.
         codes: every code that needs work, as the remittance shows it: reason codes with
-            their group and the remark codes beside them, e.g. ``("CO-50", "N115")``.
+            their group and the remark codes beside them, e.g. ``("CO-50", "N115")``, and
+            the claim's own remark codes (``MIA``/``MOA``), each once.
         amount: the amount at stake: the sum of the items' amounts.
         action: the recommended action for the claim: ``Action.APPEAL`` when any of its
             codes calls for an appeal, else the first code's action; ``None`` when no code
@@ -140,6 +141,20 @@ def _plain_reason(action: Action) -> str:
     return f"the recommended action is '{action.label}', not an appeal"
 
 
+def _routine(payment: ClaimPayment) -> tuple[Action, str] | None:
+    """For a denied claim (status 4) none of whose adjustments needs work: the action of its
+    first adjustment with a known code and an amount, and a reason naming it; ``None`` when
+    it has none (the remittance then gives no reason code at all)."""
+    for _, a in payment.iter_adjustments():
+        if a.code is not None and a.amount is not None and a.amount > _ZERO:
+            shown = f" ({a.key})" if _CODE_KEY.fullmatch(a.key) else ""
+            return a.code.action, (
+                f"the claim is denied (status 4), but its adjustments are routine{shown}: "
+                f"the recommended action is '{a.code.action.label}', not an appeal"
+            )
+    return None
+
+
 def _deadline(item: DenialItem, payer: Payer | None) -> Deadline | None:
     from denialkit.exceptions import DeadlineError
 
@@ -172,8 +187,7 @@ def _decide(
     amount = sum((i.amount for i in items), _ZERO)
     first_action: Action | None = None
     letter_codes: dict[str, DenialCode] = {}
-    lines: set[int] = set()
-    whole_claim = False
+    appealed_items: list[DenialItem] = []
     unknown: list[str] = []
     for item in items:
         explained = item.explanations()
@@ -184,14 +198,11 @@ def _decide(
             if e.action is Action.APPEAL:
                 appealed = True
                 letter_codes.setdefault(e.reason.key, e.reason)
-                for r in e.remarks:
+                for r in e.remarks:  # the line's remarks, then the claim's (MIA/MOA)
                     letter_codes.setdefault(r.key, r)
         unknown.extend(a.key for a in item.adjustments if a.code is None)
         if appealed:
-            if item.line is None:
-                whole_claim = True
-            else:
-                lines.add(item.line.number)
+            appealed_items.append(item)
 
     def skipped(action: Action | None, why: str, missing: tuple[str, ...] = ()) -> ClaimAppeal:
         return ClaimAppeal(
@@ -207,8 +218,11 @@ def _decide(
         )
 
     if not letter_codes:
+        routine = _routine(payment) if first_action is None and not unknown else None
         if first_action is not None:
             why = _plain_reason(first_action)
+        elif routine is not None:
+            first_action, why = routine
         elif unknown:
             shown = [k for k in dict.fromkeys(unknown) if _CODE_KEY.fullmatch(k)]
             why = (
@@ -222,15 +236,11 @@ def _decide(
         return skipped(first_action, why)
 
     try:
-        claim = payment.to_claim(provider=provider, payer=payer)
+        # the services of the items appealed: every line for a claim-level denial, else
+        # only the lines appealed (never a paid line, nor a line to correct and resubmit)
+        claim = to_claim(payment, appealed_items, provider=provider, payer=payer)
     except ClaimDataError as exc:
         return skipped(Action.APPEAL, f"the remittance lacks what a letter needs: {_paths(exc)}")
-    if not whole_claim:
-        # to_claim made one service per SVC, in order: keep those of the lines appealed
-        services = tuple(
-            s for s, line in zip(claim.services, payment.lines, strict=True) if line.number in lines
-        )
-        claim = claim.evolve(services=services)
     claim = claim.evolve(denial=attrs.evolve(claim.denial, codes=tuple(letter_codes)))
     try:
         letter = appeal(
@@ -308,13 +318,16 @@ def appeals(
     - when a code that needs work recommends an appeal (its explanation's action is
       ``appeal``), ``letter`` is the letter from :func:`denialkit.appeal`, built from
       :meth:`~denialkit.remit.ClaimPayment.to_claim`. It answers the codes that call for an
-      appeal (with the remark codes beside them) and lists the services they concern: every
-      line when the denial is at claim level, else only the lines appealed;
+      appeal (with the remark codes beside them, then the claim's ``MIA``/``MOA`` remark
+      codes) and lists the services they concern: every line when the denial is at claim
+      level, else only the lines appealed (never a paid line);
     - otherwise ``letter`` is ``None`` and ``reason`` says why: a claim whose recommended
       action is to correct and resubmit, to send information or to bill another payer gets
       no letter (a corrected claim, not an appeal, is the remedy); a code the tables do not
-      know needs a person's look; and a claim the 835 cannot describe fully (no service
-      line, no service date, no patient name) is listed with the paths it lacks.
+      know needs a person's look; a denied claim whose adjustments are all routine is
+      listed with the action its first code recommends; and a claim the 835 cannot describe
+      fully (no service line, no service date, no patient name) is listed with the paths it
+      lacks.
 
     Nothing is dropped silently: every claim that needs work comes out, with a letter or
     a reason. Names and ids read from the 835 reach the letter on one line (see

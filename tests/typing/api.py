@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 import denialkit
 from denialkit import CodeRef, CodeTable, DenialCode, batch, remit
 from denialkit.batch import ClaimAppeal
-from denialkit.claim import Claim, Provider
+from denialkit.claim import Claim, Provider, ServiceLine
 from denialkit.codes import Action, Appealable, Category, GroupCode, Knowledge
 from denialkit.deadlines import Deadline, deadline_for
 from denialkit.knowledge import Explanation, explain
@@ -72,6 +72,14 @@ def remittances(raw: bytes) -> None:
         if payment.inpatient is not None:
             assert_type(payment.inpatient.drg_amount, Decimal | None)
             assert_type(payment.inpatient.remark_codes, tuple[DenialCode | None, ...])
+        assert_type(payment.adjudicated, bool)
+        if payment.status is not None:
+            assert_type(payment.status.adjudicated, bool)
+            assert_type(payment.status.forwarded, bool)
+        billed = [ServiceLine(code="99223", date=date(2026, 11, 1))]
+        assert_type(payment.to_claim(provider=Provider(name="Valley"), services=billed), Claim)
+    for item in remit.denials(raw):
+        assert_type(item.all_remarks, tuple[str, ...])
     assert_type(batch.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
 
 

@@ -214,7 +214,10 @@ def denials(
     An adjustment needs work when its amount is positive and its code's recommended action
     (under its group) is not in ``ignore``: by default a contractual write-off, the patient's
     share and informational adjustments are routine. An adjustment whose code the tables do
-    not know always needs a person's look. A denied claim (status 4) is always listed.
+    not know always needs a person's look. A denied claim (status 4) is always listed. A
+    claim the payer did not adjudicate for payment never is, whatever its adjustments: a
+    reversal (22), a claim that is not this payer's (23) and a predetermination (25) deny
+    nothing (see :attr:`ClaimStatus.adjudicated`).
 
     Each :class:`DenialItem` has its claim, its line (``None`` at claim level), the
     adjustments that need work, the amount at stake, ``explanations()`` (what the codes mean

@@ -13,11 +13,12 @@ import it), so the records, the tables and this module form no circle.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+from denialkit._ids import procedure_kind
 from denialkit.claim import Claim, Denial, Facts, FactValue, Patient, Payer, PlanType, Provider
 from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.exceptions import ClaimDataError
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = [
     "PLAN_BY_FILING",
     "claim_services",
+    "letter_lines",
+    "no_lines_message",
     "one_line",
     "plan_by_filing",
     "to_claim",
@@ -72,15 +75,38 @@ def _opt(value: str | None) -> str | None:
 
 
 def work_codes(items: Iterable[DenialItem]) -> tuple[str, ...]:
-    """The codes of these items as the remittance shows them: each item's reason codes
-    (``"CO-50"``), then the remark codes at its level (``"N115"``); deduplicated in order."""
+    """The codes of these items (all of one claim) as the remittance shows them: each
+    item's reason codes (``"CO-50"``), then the remark codes at its level (``"N115"``);
+    then the claim's own remark codes (``MIA``/``MOA``) when no claim-level item carried
+    them, since they apply to every line; deduplicated in order."""
     out: dict[str, None] = {}
+    claim: ClaimPayment | None = None
+    claim_level = False
     for item in items:
+        claim = item.claim
+        claim_level = claim_level or item.line is None
         for a in item.adjustments:
             out.setdefault(a.key, None)
         for r in item.remarks:
             out.setdefault(r, None)
+    if claim is not None and not claim_level:
+        for r in claim.remarks:
+            out.setdefault(r, None)
     return tuple(out)
+
+
+def letter_lines(payment: ClaimPayment, items: Iterable[DenialItem]) -> tuple[ServiceLine, ...]:
+    """The service lines a letter about these items concerns: every line of the claim when
+    an item is at claim level (or there is none), else only the lines of the items, in
+    file order."""
+    numbers: set[int] = set()
+    for item in items:
+        if item.line is None:
+            return payment.lines
+        numbers.add(item.line.number)
+    if not numbers:
+        return payment.lines
+    return tuple(line for line in payment.lines if line.number in numbers)
 
 
 def _member_id(payment: ClaimPayment) -> str | None:
@@ -137,42 +163,65 @@ def _tname(value: object) -> str:
     return "None" if value is None else type(value).__name__
 
 
+def _services(value: object) -> tuple[ClaimServiceLine, ...] | None:
+    """The caller's services, checked for their type (the claim checks their fields)."""
+    if value is None:
+        return None
+    if not isinstance(value, (tuple, list)) or not all(
+        isinstance(s, ClaimServiceLine) for s in value
+    ):
+        raise TypeError("services must be a list of denialkit.claim.ServiceLine objects, or None")
+    return tuple(value)
+
+
 def _check_date(name: str, value: object) -> None:
     if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
         raise TypeError(f"{name} must be a datetime.date, not {_tname(value)}")
 
 
 def claim_services(
-    payment: ClaimPayment, problems: list[tuple[str, str]]
+    payment: ClaimPayment,
+    problems: list[tuple[str, str]],
+    lines: tuple[ServiceLine, ...] | None = None,
 ) -> tuple[ClaimServiceLine, ...]:
-    """The claim's service lines as claim lines, one per SVC in order; what a line lacks is
-    added to ``problems``."""
-    lines = payment.lines
+    """``lines`` (default: every SVC of the claim) as claim lines, in order; what a line
+    lacks is added to ``problems``."""
+    if lines is None:
+        lines = payment.lines
     where = f"the claim at segment {payment.segment}"
     if not lines:
-        problems.append(
-            (
-                "services",
-                f"{where} has no service line (SVC); a letter needs its procedure codes",
-            )
-        )
+        problems.append(("services", no_lines_message(payment)))
         return ()
     out: list[ClaimServiceLine] = []
-    for i, line in enumerate(lines):
+    for line in lines:
         code = one_line(line.submitted_procedure or line.procedure or "")
         day = payment.service_date(line)
         path = f"services[{len(out)}]"
         if not code:
             problems.append(
-                (f"{path}.code", f"service line {i + 1} of {where} has no procedure code (SVC01)")
+                (
+                    f"{path}.code",
+                    f"service line {line.number} of {where} has no procedure code (SVC01)",
+                )
+            )
+            continue
+        other = _other_code_set(line)
+        if other is not None:
+            problems.append(
+                (
+                    f"{path}.code",
+                    f"service line {line.number} of {where} names its service by {other}, "
+                    "not by the CPT or HCPCS code a letter lists; give the services as "
+                    "billed (to_claim(services=...))",
+                )
             )
             continue
         if day is None:
             problems.append(
                 (
                     f"{path}.date",
-                    f"service line {i + 1} of {where} has no service date (DTM*472, DTM*150 or "
-                    "DTM*151 on the line, DTM*232 or DTM*233 on the claim)",
+                    f"service line {line.number} of {where} has no service date (DTM*472, "
+                    "DTM*150 or DTM*151 on the line, DTM*232 or DTM*233 on the claim)",
                 )
             )
             continue
@@ -195,6 +244,52 @@ def claim_services(
     return tuple(out)
 
 
+#: SVC01-1 qualifiers whose code is a CPT or HCPCS procedure code: HC (HCPCS, which holds
+#: CPT) and AD (the ADA's dental codes, HCPCS D codes).
+_PROCEDURE_SETS: Final = frozenset({"HC", "AD"})
+#: SVC01-1 qualifiers whose code is never a procedure code, named for the message.
+_NOT_PROCEDURES: Final = {
+    "NU": "a revenue code (NU)",
+    "N4": "a national drug code (N4)",
+    "HP": "a HIPPS rate code (HP)",
+    "IV": "a home infusion code (IV)",
+    "WK": "an ABC code (WK)",
+}
+_QUALIFIER: Final = re.compile(r"[A-Z0-9]{2}")
+
+
+def _other_code_set(line: ServiceLine) -> str | None:
+    """What the line's code is when SVC01 names it by another code set than CPT or HCPCS
+    (a revenue code, a drug code, ...), for a message; ``None`` when it is a procedure code.
+
+    HC, AD and a blank qualifier name a procedure code; so does the code as submitted
+    (SVC06) when there is one. A code of a set agreed with the payer (ZZ), a
+    jurisdiction's (ER) or another set counts as one only when it has a CPT or HCPCS
+    shape (``ZZ:A0230``)."""
+    if line.submitted_procedure:
+        return None
+    q = line.qualifier.strip().upper()
+    if not q or q in _PROCEDURE_SETS:
+        return None
+    named = _NOT_PROCEDURES.get(q)
+    if named is not None:
+        return named
+    if procedure_kind(one_line(line.procedure)) is not None:
+        return None
+    return f"a code of another set ({q})" if _QUALIFIER.fullmatch(q) else "a code of another set"
+
+
+def no_lines_message(payment: ClaimPayment) -> str:
+    """Why a claim without service lines cannot become a letter's claim (no value of the
+    claim in it)."""
+    where = f"the claim at segment {payment.segment}"
+    return (
+        f"{where} has no service line (SVC): the payer answered the claim as a whole (as for "
+        "an inpatient DRG claim), so the 835 gives no procedure code for a letter to list; "
+        "give the services as billed (to_claim(services=...))"
+    )
+
+
 def _modifiers(line: ServiceLine) -> tuple[str, ...]:
     """The modifiers the provider billed: those of SVC06 when the payer adjudicated the line
     under another code or other modifiers (SVC06 gives the procedure as submitted)."""
@@ -211,6 +306,7 @@ def to_claim(
     payer: Payer | None = None,
     notice_date: date | None = None,
     facts: Mapping[str, FactValue] | None = None,
+    services: Sequence[ClaimServiceLine] | None = None,
 ) -> Claim:
     """The :class:`~denialkit.claim.Claim` of one claim payment whose items that need work
     are ``items`` (see :meth:`denialkit.remit.ClaimPayment.to_claim`, which documents every
@@ -221,6 +317,7 @@ def to_claim(
         raise TypeError(f"payer must be a denialkit Payer or None, not {_tname(payer)}")
     _check_date("notice_date", notice_date)
     fact_map = _facts(facts)
+    given = _services(services)
 
     problems: list[tuple[str, str]] = []
     where = f"the claim at segment {payment.segment}"
@@ -242,7 +339,12 @@ def to_claim(
         problems.append(
             ("patient.member_id", f"{where} has no member id (NM109 of NM1*QC or NM1*IL)")
         )
-    services = claim_services(payment, problems)
+    items = tuple(items)
+    lines = (
+        given
+        if given is not None
+        else claim_services(payment, problems, letter_lines(payment, items))
+    )
     header = payment.header
     notice = notice_date or header.payment_date or header.production_date
     if notice is None:
@@ -272,7 +374,7 @@ def to_claim(
         patient=Patient(name=name, member_id=member, group_number=_group_number(payment)),
         provider=provider,
         payer=payer,
-        services=services,
+        services=lines,
         denial=Denial(notice_date=notice, codes=work_codes(items)),
         facts=fact_map,
     )

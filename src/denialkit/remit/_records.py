@@ -17,6 +17,7 @@ import attrs
 from denialkit.codes import Action, Appealable, Category, DenialCode
 
 if TYPE_CHECKING:
+    import denialkit.claim
     from denialkit.claim import Claim, FactValue, Payer, Provider
     from denialkit.deadlines import Deadline
     from denialkit.knowledge import Explanation
@@ -68,6 +69,23 @@ class ClaimStatus(enum.StrEnum):
         """A short human label, e.g. ``"Denied"``."""
         return _STATUS_LABELS[self]
 
+    @property
+    def adjudicated(self) -> bool:
+        """Whether the payer adjudicated the claim for payment, so that its adjustments can
+        be denials to work on: true for 1, 2, 3 (processed), 4 (denied) and 19, 20, 21
+        (processed and forwarded to the next payer); false for 22 (a reversal takes back an
+        earlier payment: it denies nothing), 23 (not this payer's claim: the payer forwarded
+        it, there is nothing to appeal to it) and 25 (a predetermination: no claim was paid
+        or denied)."""
+        return self not in _NOT_ADJUDICATED
+
+    @property
+    def forwarded(self) -> bool:
+        """Whether the payer forwarded the claim to another payer (19, 20, 21, 23), so
+        that the patient's share it reports (group ``PR``) goes to that payer before the
+        patient."""
+        return self in _FORWARDED
+
 
 _STATUS_LABELS: Final = {
     ClaimStatus.PRIMARY: "Processed as primary",
@@ -82,6 +100,18 @@ _STATUS_LABELS: Final = {
     ClaimStatus.PREDETERMINATION: "Predetermination pricing only, no payment",
 }
 _STATUS_BY_CODE: Final = {s.value: s for s in ClaimStatus}
+_NOT_ADJUDICATED: Final = frozenset(
+    {ClaimStatus.REVERSAL, ClaimStatus.NOT_OUR_CLAIM, ClaimStatus.PREDETERMINATION}
+)
+_NOT_ADJUDICATED_CODES: Final = frozenset(s.value for s in _NOT_ADJUDICATED)
+_FORWARDED: Final = frozenset(
+    {
+        ClaimStatus.PRIMARY_FORWARDED,
+        ClaimStatus.SECONDARY_FORWARDED,
+        ClaimStatus.TERTIARY_FORWARDED,
+        ClaimStatus.NOT_OUR_CLAIM,
+    }
+)
 
 
 @attrs.frozen
@@ -992,6 +1022,15 @@ class ClaimPayment:
         return self._clp[2] == "22"
 
     @property
+    def adjudicated(self) -> bool:
+        """Whether the payer adjudicated the claim for payment (see
+        :attr:`ClaimStatus.adjudicated`): only such a claim's adjustments can be denials.
+        False for a reversal (22), a claim that is not this payer's (23) and a
+        predetermination (25); true for a status outside the list, which a person should
+        look at."""
+        return self._clp[2] not in _NOT_ADJUDICATED_CODES
+
+    @property
     def segments(self) -> tuple[str, ...]:
         """The claim's segments as read (CLP first), without terminators.
 
@@ -1180,22 +1219,26 @@ class ClaimPayment:
         payer: Payer | None = None,
         notice_date: date | None = None,
         facts: Mapping[str, FactValue] | None = None,
+        services: Sequence[denialkit.claim.ServiceLine] | None = None,
     ) -> Claim:
         """This claim as a :class:`~denialkit.claim.Claim`, ready for
-        :func:`denialkit.appeal`.
+        :func:`denialkit.appeal`: a claim about what needs work on it.
 
         From the 835: the claim number (the payer's claim control number, CLP07, else the
         patient control number, CLP01); the patient's name (``NM1*QC``) and member id (the
         payer's corrected id, ``NM1*74``, else the patient's, else the insured's ``NM1*IL``;
-        never a social security number) and group number (``REF*1L``); one service line per
-        SVC with its procedure code and modifiers (as submitted, SVC06, when the payer changed
-        them), date (the line's, else the first day of the claim's statement period,
-        ``DTM*232``, else ``DTM*233``), units (as submitted
-        when given, else as paid, else 1) and charge; the codes that need work, as the
-        remittance shows them (reason codes with their group, then the remark codes at the
-        same level, claim level first, deduplicated: ``("CO-16", "N290")``); and the notice
-        date (the payment date, BPR16, else the production date, DTM*405). The 835 carries
-        no date of birth, diagnoses or payer's reason text.
+        never a social security number) and group number (``REF*1L``); the services: one per
+        SVC that needs work (every SVC when the claim needs work at claim level, or has no
+        work at all), so that a letter about a partial denial lists the denied lines and not
+        the paid ones, each with its procedure code and modifiers (as submitted, SVC06, when
+        the payer changed them), date (the line's, else the first day of the claim's
+        statement period, ``DTM*232``, else ``DTM*233``), units (as submitted when given,
+        else as paid, else 1) and charge; the codes that need work, as the remittance shows
+        them (reason codes with their group, then the remark codes at the same level, claim
+        level first, then the claim's own remark codes, ``MIA``/``MOA``, when only lines
+        need work; deduplicated: ``("CO-16", "N290")``); and the notice date (the payment
+        date, BPR16, else the production date, DTM*405). The 835 carries no date of birth,
+        diagnoses or payer's reason text.
 
         Args:
             provider: the practice that appeals (the 835 does not carry its details).
@@ -1204,6 +1247,10 @@ class ClaimPayment:
                 ``MB``: Medicare; ``16``: Medicare Advantage), else commercial.
             notice_date: the date of the denial notice, when not the remittance's.
             facts: code-specific evidence for the letter (see :class:`~denialkit.claim.Facts`).
+            services: the services as billed (:class:`denialkit.claim.ServiceLine`), used
+                instead of the 835's: for a claim the payer answered as a whole, without
+                service lines (an inpatient DRG claim), whose procedure codes the 835 does
+                not carry; take them from the claim as you billed it.
 
         Raises:
             TypeError: an argument has the wrong type.
@@ -1217,8 +1264,8 @@ class ClaimPayment:
         >>> claim = payment.to_claim(provider=Provider(name="Valley Family Medicine"))
         >>> claim.claim_number, claim.payer.name, claim.payer.plan_type.value
         ('ACME26001003', 'ACME HEALTH PLAN', 'commercial')
-        >>> [(s.code, s.modifiers, s.charge) for s in claim.services]
-        [('99484', (), Decimal('60')), ('99213', ('25',), Decimal('150'))]
+        >>> [(s.code, s.modifiers, s.charge) for s in claim.services]  # its 99213 was paid
+        [('99484', (), Decimal('60'))]
         >>> claim.denial.codes, claim.denial.notice_date
         (('CO-50', 'N115'), datetime.date(2026, 4, 17))
         """
@@ -1226,7 +1273,13 @@ class ClaimPayment:
 
         items = tuple(claim_denials(self, ROUTINE_ACTIONS))
         return to_claim(
-            self, items, provider=provider, payer=payer, notice_date=notice_date, facts=facts
+            self,
+            items,
+            provider=provider,
+            payer=payer,
+            notice_date=notice_date,
+            facts=facts,
+            services=services,
         )
 
 
@@ -1260,8 +1313,20 @@ class DenialItem:
 
     @property
     def remarks(self) -> tuple[str, ...]:
-        """The remark codes that come with these adjustments (the line's, else the claim's)."""
-        return self.line.remarks if self.line is not None else self.claim.remarks
+        """The remark codes at this item's level, each once, in file order (the line's
+        ``LQ*HE`` codes for a line item, the claim's ``MIA``/``MOA`` codes for a
+        claim-level item)."""
+        remarks = self.line.remarks if self.line is not None else self.claim.remarks
+        return tuple(dict.fromkeys(remarks)) if len(remarks) > 1 else remarks
+
+    @property
+    def all_remarks(self) -> tuple[str, ...]:
+        """Every remark code that bears on this item, each once (:attr:`remarks`, then,
+        for a line item, the claim's own ``MIA``/``MOA`` codes, which apply to each of its
+        lines)."""
+        if self.line is None:
+            return self.remarks
+        return tuple(dict.fromkeys((*self.line.remarks, *self.claim.remarks)))
 
     @property
     def service_date(self) -> date | None:
@@ -1270,7 +1335,10 @@ class DenialItem:
         return self.claim.service_date(self.line)
 
     def explanations(self) -> tuple[Explanation, ...]:
-        """:func:`denialkit.knowledge.explain` for each known adjustment, with the remarks.
+        """:func:`denialkit.knowledge.explain` for each known adjustment, with the remarks
+        that bear on it (:attr:`all_remarks`: a line's own, then its claim's, so that a
+        claim-level ``MA130``, "unprocessable: correct and resubmit", also rules out an
+        appeal of its lines).
 
         Computed on each call (reading stays fast); unknown codes and remark codes the tables
         do not know are left out.
@@ -1279,7 +1347,7 @@ class DenialItem:
         from denialkit.knowledge import explain
 
         table = default_table()
-        remarks = [r for r in self.remarks if table.get(r) is not None]
+        remarks = [r for r in self.all_remarks if table.get(r) is not None]
         out = []
         for a in self.adjustments:
             if a.code is not None:
@@ -1321,8 +1389,12 @@ def claim_denials(claim: ClaimPayment, ignore: frozenset[Action]) -> Iterator[De
 
     A claim-level item holds the claim-level adjustments that need work; a denied claim
     (status 4) with no adjustment that needs work at any level still yields one claim-level
-    item, for its unpaid charge.
+    item, for its unpaid charge. A claim the payer did not adjudicate for payment (a
+    reversal, a claim that is not this payer's, a predetermination: see
+    :attr:`ClaimStatus.adjudicated`) yields none, whatever its adjustments.
     """
+    if not claim.adjudicated:
+        return
     own = tuple(a for a in claim.adjustments if a.needs_work(ignore))
     line_items = []
     for line in claim.lines:

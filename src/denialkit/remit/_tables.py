@@ -51,10 +51,12 @@ COLUMNS: tuple[str, ...] = (
 
 
 def _row(
-    claim: ClaimPayment, line: ServiceLine | None, adj: Adjustment | None
+    claim: ClaimPayment, line: ServiceLine | None, adj: Adjustment | None, work: bool
 ) -> dict[str, object]:
-    """One row; ``adj`` is ``None`` for a claim without any adjustment (its adjustment
-    columns are empty, and it needs work when the claim is denied, as ``denials()`` says)."""
+    """One row; ``adj`` is ``None`` for the claim-level row without an adjustment (its
+    adjustment columns are empty). ``work`` is whether adjustments of this claim can need
+    work at all (the payer adjudicated it); for the row without an adjustment, whether the
+    claim needs work as a whole."""
     h = claim.header
     remarks = line.remarks if line is not None else claim.remarks
     service_date = claim.service_date(line)
@@ -78,7 +80,7 @@ def _row(
     }
     if adj is None:
         row.update(_NO_ADJUSTMENT)
-        row["needs_work"] = claim.denied
+        row["needs_work"] = work
     else:
         row["group"] = adj.group
         row["reason"] = adj.reason
@@ -88,8 +90,13 @@ def _row(
         row["known"] = adj.known
         row["category"] = adj.category.value if adj.category is not None else None
         row["action"] = adj.action.value if adj.action is not None else None
-        row["needs_work"] = adj.needs_work()
-    row["remarks"] = " ".join(remarks) if remarks else None
+        row["needs_work"] = work and adj.needs_work()
+    if not remarks:
+        row["remarks"] = None
+    elif len(remarks) == 1:
+        row["remarks"] = remarks[0]
+    else:  # each code once, as the payer may repeat one
+        row["remarks"] = " ".join(dict.fromkeys(remarks))
     return row
 
 
@@ -107,14 +114,29 @@ _NO_ADJUSTMENT: Final[dict[str, object]] = {
 
 
 def claim_rows(claim: ClaimPayment) -> Iterator[dict[str, object]]:
-    """One row per adjustment of one claim; one row for a claim without any (paid in full, or
-    denied with no CAS), so that every claim of a remittance is in the table."""
-    found = False
-    for line, adj in claim.iter_adjustments():
-        found = True
-        yield _row(claim, line, adj)
-    if not found:
-        yield _row(claim, None, None)
+    """One row per adjustment of one claim, claim level first, and one claim-level row
+    without an adjustment, first, for a claim that needs it:
+
+    - a claim without any adjustment (paid in full, or denied with no CAS), so that every
+      claim of a remittance is in the table;
+    - a claim whose own remark codes (MIA/MOA) no claim-level adjustment carries, so that
+      they are in the table, at claim level, once;
+    - a denied claim (status 4) none of whose adjustments needs work: its row needs work,
+      as :func:`~denialkit.remit.denials` lists it for its unpaid charge.
+
+    Rows of a claim the payer did not adjudicate for payment (a reversal, a claim that is not
+    this payer's, a predetermination) never need work.
+    """
+    work = claim.adjudicated
+    out = [_row(claim, None, adj, work) for adj in claim.adjustments]
+    own = len(out)
+    for line in claim.lines:
+        for adj in line.adjustments:
+            out.append(_row(claim, line, adj, work))
+    denied_alone = work and claim.denied and not any(r["needs_work"] for r in out)
+    if denied_alone or not out or (not own and claim.remarks):
+        yield _row(claim, None, None, denied_alone)
+    yield from out
 
 
 def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
