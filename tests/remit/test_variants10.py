@@ -480,3 +480,20 @@ def test_a_line_with_a_procedure_code_gets_a_letter_that_passes_its_check(
     assert done.written and done.letter is not None
     assert f"Service: {code} (billed $500.00)" in done.letter.text
     assert "DK205" not in {f.rule_id for f in done.letter.report.findings}
+
+
+@pytest.mark.parametrize(("status", "work"), [("4", "yes"), ("25", "")])
+def test_the_command_line_table_marks_the_rows_that_need_work(
+    tmp_path: Path, status: str, work: str
+) -> None:
+    # the action column is the code's own advice (CO-50: appeal), also on a predetermination;
+    # the work column says whether the row is on the work list
+    (tmp_path / "era.835").write_bytes(_one_line_denied(status))
+    out, err = io.StringIO(), io.StringIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["remit", str(tmp_path / "era.835")], stdout=out, stderr=err) == 0
+    header, *rows = out.getvalue().splitlines()
+    assert header.split()[-2:] == ["action", "work"]
+    (denied,) = [r for r in rows if "CO-50" in r]
+    assert denied.split()[-1] == (work or "appeal")

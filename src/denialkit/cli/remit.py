@@ -33,6 +33,7 @@ _TABLE = (
     ("amount", 11),
     ("category", 24),
     ("action", 18),
+    ("work", 4),  # "yes" on a row the work list holds (needs_work), else blank
 )
 
 
@@ -59,7 +60,12 @@ def _write_table(rows: Iterator[dict[str, object]], out: TextIO, err: TextIO) ->
             n += 1
         cells = []
         for name, w in _TABLE:
-            value = r["claim_status"] if name == "status" else r[name]
+            if name == "status":
+                value = r["claim_status"]
+            elif name == "work":
+                value = "yes" if r["needs_work"] else None
+            else:
+                value = r[name]
             cell = money(value) if isinstance(value, Decimal) else _cell(value, w)
             cells.append(f"{cell:>{w}}" if name == "amount" else f"{cell:<{w}}")
         print("  ".join(cells).rstrip(), file=out)
