@@ -19,6 +19,7 @@ from denialkit.exceptions import RecordError
 
 from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
+from ._scales import SCALE_ITEMS, SNOMED_TOTALS
 
 if TYPE_CHECKING:
     from ._record import Record
@@ -37,6 +38,7 @@ from ._views import (
     Coverage,
     Encounter,
     ExplanationOfBenefit,
+    ItemAnswer,
     Observation,
     Organization,
     Patient,
@@ -49,6 +51,7 @@ from ._views import (
     Ref,
     Resource,
     ScoreItem,
+    canonical_system,
 )
 
 __all__ = [
@@ -493,11 +496,8 @@ class _Reader:
         fact = "rating_scale_scores"
         for o in self.live(self.record.of_type(Observation), fact):
             assert isinstance(o, Observation)
-            loinc = next(
-                (c.code for c in o.codes if c.canonical_system == LOINC and c.code in SCALE_LOINC),
-                None,
-            )
-            if loinc is None:
+            loinc = _scale_of(o.codes)
+            if loinc is None and not o.item_answers:
                 self.bare(fact, o.key, o.codes, _SCALE_PAIRS, "a scale total")
                 continue
             if o.status not in _DONE_OBSERVATION:
@@ -508,15 +508,20 @@ class _Reader:
                     "or corrected scores count",
                 )
                 continue
-            if o.value is None:
-                self.note(fact, o.key, "has no numeric score")
+            if loinc is not None and o.value is None:
+                why = f" ({o.value_unread} holds no number)" if o.value_unread else ""
+                self.note(fact, o.key, f"has no numeric score{why}")
                 continue
             dated = self._observation_date(o)
             if dated is None:
                 continue
             when, dated_by = dated
             reported = _reported(dated_by)
-            parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
+            if loinc is None:
+                parts = self._item_totals(o.item_answers, o.key, (), "component")
+            else:
+                value = o.value or Decimal(0)  # not None: checked above
+                parts = o.component_scores or (ScoreItem(loinc, value, o.value_element or ""),)
             for item in parts:
                 if not self._in_range(item.loinc, item.value, o.key):
                     continue
@@ -541,7 +546,8 @@ class _Reader:
             if q.unread:
                 self.note(fact, q.key, "a scale total answer holds no number; not used")
             scores = q.scores + self._coded_by_form(q)
-            if not scores:
+            answers = self._answers_by_form(q)
+            if not scores and not any(a.loinc for a in answers):
                 continue
             if q.status not in _DONE_RESPONSE:
                 self.note(
@@ -556,6 +562,8 @@ class _Reader:
             if q.authored.precision == "year":
                 self.note(fact, q.key, "dated only to the year; a score needs at least its month")
                 continue
+            written = {item.loinc for item in scores}
+            scores += self._item_totals(answers, q.key, written, "QuestionnaireResponse.item")
             for item in scores:
                 scale = SCALES[item.loinc]
                 if not self._in_range(item.loinc, item.value, q.key):
@@ -638,6 +646,65 @@ class _Reader:
                 return ()
             found.append(ScoreItem(scale, item.value, item.path))
         return tuple(found)
+
+    def _answers_by_form(self, q: QuestionnaireResponse) -> list[ItemAnswer]:
+        """The response's item answers, each with the scale item and the score its
+        Questionnaire gives it when the response itself does not say: the form codes the
+        item (``Questionnaire.item.code``), and an ordinal value extension scores the
+        ``answerOption`` the answer chose."""
+        answers = list(q.answers)
+        if q.questionnaire is None or all(a.loinc and a.value is not None for a in answers):
+            return answers
+        links: dict[str, str] = {}
+        options: dict[tuple[str, str | None, str], Decimal] = {}
+        for form in self._forms(q.questionnaire):
+            links.update(form.item_links)
+            for link, system, code, score in form.option_scores:
+                options.setdefault((link, canonical_system(system), code), score)
+        out = []
+        for a in answers:
+            value = a.value
+            if value is None and a.coding is not None:
+                value = options.get((a.link, canonical_system(a.coding[0]), a.coding[1]))
+            out.append(attrs.evolve(a, loinc=a.loinc or links.get(a.link), value=value))
+        return out
+
+    def _item_totals(
+        self, answers: Iterable[ItemAnswer], key: str, written: Iterable[str], where: str
+    ) -> tuple[ScoreItem, ...]:
+        """The totals a resource gives only through its items' answers: each scale it
+        answers every scored item of, once, with a score from 0 to 3, and whose total it does
+        not write. Each computed total is noted, and so is a scale whose items do not give
+        one (an item missing or unscored)."""
+        by_item: dict[str, list[ItemAnswer]] = {}
+        for a in answers:
+            if a.loinc is not None:
+                by_item.setdefault(a.loinc, []).append(a)
+        fact = "rating_scale_scores"
+        done = set(written)
+        out = []
+        for total in _SCALE_ORDER:
+            items = SCALE_ITEMS[total]
+            present = [i for i in items if i in by_item]
+            if total in done or not present:
+                continue
+            if any(i in by_item for i in SCALE_ITEMS[_PHQ9] if i not in items):
+                continue  # a PHQ-9's first two items are not a PHQ-2 of their own
+            name = SCALES[total]
+            why = _unsummed(items, by_item)
+            if why:
+                self.note(fact, key, f"writes no {name} total and {why}; not computed")
+                continue
+            chosen = [by_item[i][0] for i in items]
+            parents = {a.path.split(".answer[")[0].rsplit("[", 1)[0] for a in chosen}
+            path = parents.pop() if len(parents) == 1 else where
+            value = sum((a.value or Decimal(0) for a in chosen), Decimal(0))
+            self.note(
+                fact, key, f"writes no {name} total; it is the sum of its {len(items)} item answers"
+            )
+            out.append(ScoreItem(total, value, path))
+            done.add(total)
+        return tuple(out)
 
     def _forms(self, canonical: str) -> list[Questionnaire]:
         """The Questionnaires a response's ``questionnaire`` names: by ``url`` (and
@@ -979,6 +1046,40 @@ class _Reader:
             for c in ordered:
                 by_resource.setdefault(codes[c].resource, codes[c])
             self.put("denial_codes", tuple(ordered), by_resource.values())
+
+
+_PHQ9: Final = "44261-6"
+
+
+def _scale_of(codes: Iterable[Coding]) -> str | None:
+    """The LOINC code of the scale total a resource's codes name (LOINC, or SNOMED CT)."""
+    found = None
+    for c in codes:
+        system = c.canonical_system
+        if system == LOINC and c.code in SCALE_LOINC:
+            return c.code
+        if system == SNOMED and c.code in SNOMED_TOTALS and found is None:
+            found = SNOMED_TOTALS[c.code]
+    return found
+
+
+def _unsummed(items: Iterable[str], by_item: Mapping[str, list[ItemAnswer]]) -> str:
+    """Why the answers do not give a scale's total as their sum ('' when they do)."""
+    items = tuple(items)
+    missing = [i for i in items if i not in by_item]
+    if missing:
+        return f"answers {len(items) - len(missing)} of its {len(items)} items"
+    for i in items:
+        if len(by_item[i]) > 1:
+            return "answers one of its items more than once"
+        a = by_item[i][0]
+        if a.modified:
+            return "an item answer has a modifierExtension, which may change its meaning"
+        if a.value is None:
+            return "an item answer gives no score (no number, no ordinal value)"
+        if not (0 <= a.value <= 3 and a.value == a.value.to_integral_value()):
+            return "an item answer scores outside 0 to 3"
+    return ""
 
 
 def _reported(dated_by: str | None) -> bool:
