@@ -408,3 +408,203 @@ def test_item_answers_written_as_decimals_sum_to_a_whole_number() -> None:
     items = _answered(PHQ9_ITEMS, TWELVE, answer=lambda s: {"valueDecimal": float(s)})
     found = _read(_response(items))
     assert found.facts["rating_scale_scores"].value == "12 on September 10, 2026"
+
+
+# -- 3. several active coverages -------------------------------------------------------------
+SOPT = "https://nahdo.org/sopt"
+V2 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+MBI = "7KQ2XF3RW45"
+
+
+def _org(rid: str, name: str) -> dict[str, Any]:
+    return {"resourceType": "Organization", "id": rid, "name": name}
+
+
+def _coverage(
+    rid: str, payer: str, member: str, *, sopt: str | None = None, kind: str = "MB", **extra: Any
+) -> dict[str, Any]:
+    cov: dict[str, Any] = {
+        "resourceType": "Coverage",
+        "id": rid,
+        "status": "active",
+        "beneficiary": {"reference": "Patient/p"},
+        "payor": [{"reference": f"Organization/{payer}"}],
+        "identifier": [
+            {"type": {"coding": [{"system": V2, "code": kind}]}, "value": member},
+        ],
+        **extra,
+    }
+    if sopt is not None:
+        cov["type"] = {"coding": [{"system": SOPT, "code": sopt}]}
+    return cov
+
+
+def _medicare_and_medigap(medicare_name: str = "Medicare") -> list[dict[str, Any]]:
+    return [
+        _org("cms", medicare_name),
+        _org("gap", "AARP Medicare Supplement"),
+        _coverage("medicare", "cms", MBI, sopt="1", order=1),
+        _coverage("medigap", "gap", "GAP-0042-17", sopt="5", order=2),
+    ]
+
+
+def _fill(
+    resources: list[dict[str, Any]], payer: str, plan: str, member: str = MBI
+) -> record.Filled:
+    from denialkit.claim import Payer
+    from denialkit.letters import example_claim
+
+    claim = example_claim("CCM21")
+    claim = claim.evolve(
+        payer=Payer(name=payer, plan_type=plan),
+        patient=claim.patient.__class__(
+            **{**_fields(claim.patient), "member_id": member},
+        ),
+    )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in resources],
+    }
+    return record.fill(claim, record.read(json.dumps(bundle).encode()), month="2026-09")
+
+
+def _fields(obj: object) -> dict[str, Any]:
+    import attrs
+
+    return {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj)) if f.init}
+
+
+def _origin(filled: record.Filled, fact: str) -> record.Origin:
+    return next(o for o in filled.origins if o.fact == fact)
+
+
+def test_without_a_claim_several_coverages_give_no_member_id() -> None:
+    found = _read(*_medicare_and_medigap())
+    assert "member_id" in found.missing and "payer_name" in found.missing
+    assert (None, "several active coverages disagree") in _notes(found, "member_id")
+
+
+@pytest.mark.parametrize(
+    ("payer", "plan", "chosen", "how"),
+    [
+        ("Medicare", "medicare", "medicare", "name"),
+        # the claim's words are in both payers' names: the plan type decides
+        ("Medicare", "medicare", "medicare", "name and plan type"),
+        ("medicare", "medicare-advantage", None, None),
+        ("AARP Medicare Supplement", "commercial", "medigap", "name"),
+        ("Noridian JF", "medicare", "medicare", "plan type"),
+        ("Acme Health", "commercial", None, None),
+    ],
+)
+def test_fill_chooses_the_coverage_of_the_claims_payer(
+    payer: str, plan: str, chosen: str | None, how: str | None
+) -> None:
+    resources = _medicare_and_medigap("Medicare" if how == "name" else "CMS Medicare Part B")
+    filled = _fill(resources, payer, plan)
+    found = filled.record_facts
+    if chosen is None:
+        assert "member_id" in found.missing
+        assert (
+            None,
+            "several active coverages disagree, and none is the claim's payer by name or plan type",
+        ) in _notes(found, "member_id")
+        return
+    member = found.facts["member_id"]
+    assert member.source == f"Coverage/{chosen}"
+    assert (
+        f"Coverage/{chosen}",
+        f"several active coverages; this one is the claim's payer (by {how})",
+    ) in _notes(found, "member_id")
+    payer_fact = found.facts["payer_name"]
+    assert payer_fact.source == ("Organization/cms" if chosen == "medicare" else "Organization/gap")
+    if chosen == "medicare":
+        assert member.value == MBI
+        assert _origin(filled, "member_id").agrees is True
+
+
+def test_medicaid_and_its_managed_care_plan() -> None:
+    resources = [
+        _org("state", "Ohio Department of Medicaid"),
+        _org("mco", "CareSource"),
+        _coverage("ffs", "state", "123456789012", sopt="2", kind="MA"),
+        _coverage("mco", "mco", "CS99887766", sopt="21"),
+    ]
+    assert "member_id" in _read(*resources).missing
+    by_plan_name = _fill(resources, "CareSource", "medicaid", member="CS99887766")
+    assert by_plan_name.record_facts.facts["member_id"].source == "Coverage/mco"
+    assert _origin(by_plan_name, "member_id").agrees is True
+    state = _fill(resources, "Ohio Medicaid", "medicaid", member="123456789012")
+    assert state.record_facts.facts["member_id"].source == "Coverage/ffs"
+    # both are Medicaid plans, and the claim's payer is named by neither: no choice
+    neither = _fill(resources, "Buckeye Health", "medicaid", member="X1")
+    assert "member_id" in neither.record_facts.missing
+
+
+def test_a_plan_class_name_names_the_payer() -> None:
+    resources = _medicare_and_medigap()
+    resources[3]["class"] = [
+        {
+            "type": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/coverage-class",
+                        "code": "plan",
+                    }
+                ]
+            },
+            "value": "G",
+            "name": "Plan G Supplement",
+        }
+    ]
+    filled = _fill(resources, "Plan G Supplement", "commercial", member="GAP-0042-17")
+    assert filled.record_facts.facts["member_id"].source == "Coverage/medigap"
+
+
+def test_the_coverage_order_alone_does_not_choose() -> None:
+    # order 1 is the primary payer, but a claim may be the secondary's
+    filled = _fill(_medicare_and_medigap(), "Acme Health", "commercial")
+    assert "member_id" in filled.record_facts.missing
+
+
+def test_a_medicare_claim_takes_the_mbi_over_a_plan_member_number() -> None:
+    cov = _coverage("medicare", "cms", "MEM-0042", sopt="1")
+    cov["identifier"].append(
+        {"type": {"coding": [{"system": V2, "code": "MC"}]}, "value": MBI},
+    )
+    resources = [_org("cms", "Medicare"), cov]
+    # without a claim, the member number (MB) is the member id, as before
+    assert _read(*resources).facts["member_id"].value == "MEM-0042"
+    filled = _fill(resources, "Medicare", "medicare")
+    member = filled.record_facts.facts["member_id"]
+    assert (member.value, member.sources[0].path) == (MBI, "Coverage.identifier[1].value")
+    assert _origin(filled, "member_id").agrees is True
+    # a Medicare Advantage plan's claim needs the plan's own member number
+    advantage = _fill(resources, "Medicare", "medicare-advantage", member="MEM-0042")
+    assert advantage.record_facts.facts["member_id"].value == "MEM-0042"
+
+
+def test_a_subscriber_id_that_is_an_mbi_serves_a_medicare_claim() -> None:
+    cov = _coverage("medicare", "cms", "MEM-0042")
+    cov["subscriberId"] = MBI
+    filled = _fill([_org("cms", "Medicare"), cov], "Medicare", "medicare")
+    assert filled.record_facts.facts["member_id"].sources[0].path == "Coverage.subscriberId"
+
+
+def test_a_medicare_coverage_without_an_mbi_is_noted() -> None:
+    filled = _fill(
+        [_org("cms", "Medicare"), _coverage("medicare", "cms", "123456789A")],
+        "Medicare",
+        "medicare",
+    )
+    assert filled.record_facts.facts["member_id"].value == "123456789A"
+    assert ("Coverage/medicare", "no id of this coverage is a well-formed MBI") in _notes(
+        filled.record_facts, "member_id"
+    )
+
+
+def test_coverage_notes_hold_no_patient_value() -> None:
+    filled = _fill(_medicare_and_medigap(), "Medicare", "medicare")
+    text = repr(filled) + json.dumps(filled.record_facts.to_dict()["notes"])
+    for value in ("GAP-0042-17", "AARP", "Supplement"):
+        assert value not in text

@@ -6,6 +6,7 @@ function below reads one fact.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from denialkit._ids import mbi_is_valid
 from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
 from denialkit.exceptions import RecordError
@@ -345,9 +347,17 @@ def _number(value: Decimal) -> int | Decimal:
 class _Reader:
     """Reads facts from one record for one month, collecting notes as it goes."""
 
-    def __init__(self, record: Record, month: Month | None, patient: str | None = None) -> None:
+    def __init__(
+        self,
+        record: Record,
+        month: Month | None,
+        patient: str | None = None,
+        payer: PayerHint | None = None,
+    ) -> None:
         self.record = record
         self.month = month
+        #: the claim's payer, when a claim is being filled (it may choose among coverages)
+        self.payer = payer
         #: the chosen patient's key, when the record is about several (else None: all count)
         self.who = patient
         self.notes: list[Note] = []
@@ -970,31 +980,99 @@ class _Reader:
                 "patient_birth_date", p.key, f"birthDate gives only the {p.birth_date.precision}"
             )
 
-    def coverage(self) -> None:
-        found: dict[str, Source] = {}
+    def _payers(self, c: Coverage) -> dict[str, Source]:
+        """The names of a coverage's payers: the payor Organization's, else the display."""
         payers: dict[str, Source] = {}
+        for ref in c.payors:
+            target = self.resolve(ref, c, "payer_name")
+            if isinstance(target, Organization) and target.name:
+                payers.setdefault(target.name, Source(target.key, "Organization.name", "coverage"))
+            elif target is None and ref.display:
+                payers.setdefault(ref.display, Source(c.key, f"{ref.path}.display", "coverage"))
+        return payers
+
+    def _member(self, c: Coverage) -> tuple[str, str] | None:
+        """A coverage's member id and its element: for an original Medicare claim, the
+        first of its ids that is a well-formed MBI (a Medicare number typed ``MC`` first),
+        else its member number (``MB``), else ``subscriberId``."""
+        if self.payer is not None and self.payer.plan == "medicare":
+            ids = sorted(c.member_ids, key=lambda i: i[0] != "MC")
+            mbi = next(((v, e) for _, v, e in ids if mbi_is_valid(v)), None)
+            if mbi is not None:
+                return mbi
+            if c.member_id:
+                self.note("member_id", c.key, "no id of this coverage is a well-formed MBI")
+        if c.member_id and c.member_id_element:
+            return c.member_id, c.member_id_element
+        return None
+
+    def _pick(self, covs: list[Coverage], payer: PayerHint) -> tuple[Coverage, str] | None:
+        """The one coverage that is the claim's: its payer's (or plan's) name is the claim's
+        payer name (the same words; else all the claim's words among its own), then, among
+        those (or all, when no name matches), the one of the claim's kind of plan."""
+        pool, how = covs, []
+        if payer.name:
+            want = _words(payer.name)
+            names = {c.key: [_words(n) for n in [*self._payers(c), *c.plan_names]] for c in covs}
+            same = [c for c in covs if want in names[c.key]]
+            within = [c for c in covs if any(want and set(want) <= set(n) for n in names[c.key])]
+            named = same or within
+            if named:
+                pool, how = named, ["name"]
+        kind = _PLAN_KINDS.get(payer.plan or "")
+        if len(pool) > 1 and kind is not None:
+            typed = [c for c in pool if kind in _coverage_kinds(c)]
+            if typed:
+                pool, how = typed, [*how, "plan type"]
+        if len(pool) == 1 and how:
+            return pool[0], " and ".join(how)
+        return None
+
+    def coverage(self) -> None:
+        covs: list[Coverage] = []
         for c in self.live(self.record.of_type(Coverage), "member_id"):
             assert isinstance(c, Coverage)
             if c.status not in (None, "active"):
                 continue
             if self.month is not None and not _overlaps(c.period, self.month):
                 continue
-            if c.member_id and c.member_id_element:
-                found.setdefault(c.member_id, Source(c.key, c.member_id_element, "coverage"))
-            for ref in c.payors:
-                target = self.resolve(ref, c, "payer_name")
-                if isinstance(target, Organization) and target.name:
-                    payers.setdefault(
-                        target.name, Source(target.key, "Organization.name", "coverage")
-                    )
-                elif target is None and ref.display:
-                    payers.setdefault(ref.display, Source(c.key, f"{ref.path}.display", "coverage"))
+            covs.append(c)
+        found, payers = self._coverage_values(covs)
+        if (len(found) > 1 or len(payers) > 1) and self.payer is not None:
+            picked = self._pick(covs, self.payer)
+            if picked is None:
+                self.note(
+                    "member_id",
+                    None,
+                    "several active coverages disagree, and none is the claim's payer by name "
+                    "or plan type",
+                )
+            else:
+                self.note(
+                    "member_id",
+                    picked[0].key,
+                    f"several active coverages; this one is the claim's payer (by {picked[1]})",
+                )
+                found, payers = self._coverage_values([picked[0]])
         for fact, values in (("member_id", found), ("payer_name", payers)):
             if len(values) == 1:
                 value, source = next(iter(values.items()))
                 self.put(fact, value, [source])
             elif values:
                 self.note(fact, None, "several active coverages disagree")
+
+    def _coverage_values(
+        self, covs: Iterable[Coverage]
+    ) -> tuple[dict[str, Source], dict[str, Source]]:
+        found: dict[str, Source] = {}
+        payers: dict[str, Source] = {}
+        for c in covs:
+            member = self._member(c)
+            if member is not None:
+                found.setdefault(member[0], Source(c.key, member[1], "coverage"))
+            for name, source in self._payers(c).items():
+                payers.setdefault(name, source)
+        return found, payers
 
     def denial(self) -> None:
         numbers: dict[str, Source] = {}
@@ -1049,6 +1127,58 @@ class _Reader:
 
 
 _PHQ9: Final = "44261-6"
+
+
+@attrs.frozen
+class PayerHint:
+    """What a claim says of its payer: its name and its plan type (``"medicare"``)."""
+
+    name: str | None
+    plan: str | None
+
+
+#: Source of Payment Typology (PHDSC), the code system US exports type a Coverage in.
+_SOPT_SYSTEMS: Final = frozenset({"http://nahdo.org/sopt", "urn:oid:2.16.840.1.113883.3.221.5"})
+#: The kind of coverage each claim plan type is paid by (original Medicare's claims by
+#: Medicare, a Medicare Advantage claim by a Medicare managed-care plan...). A commercial
+#: claim, the default plan type, names no kind: any other payer may be it.
+_PLAN_KINDS: Final = {
+    "medicare": "medicare",
+    "medicare-advantage": "medicare-advantage",
+    "medicaid": "medicaid",
+    "erisa": "private",
+    "aca": "private",
+}
+
+
+def _coverage_kinds(c: Coverage) -> set[str]:
+    """The kinds of plan a Coverage says it is: by its Source of Payment Typology type (1
+    Medicare, 11 Medicare managed care, 2 Medicaid, 5 and 6 private), else by an identifier
+    typed as a Medicare (``MC``) or Medicaid (``MA``) number."""
+    kinds = set()
+    for t in c.types:
+        system = (t.system or "").strip().rstrip("/").replace("https://", "http://", 1)
+        code = (t.code or "").strip()
+        if system not in _SOPT_SYSTEMS or not code.isdigit():
+            continue
+        if code.startswith("11"):
+            kinds.add("medicare-advantage")
+        elif code.startswith("1") and not code.startswith("14"):  # 14: dual (Medicare/Medicaid)
+            kinds.add("medicare")
+        elif code.startswith("2"):
+            kinds.add("medicaid")
+        elif code[0] in "56":
+            kinds.add("private")
+    if not kinds:
+        kinds.update({"MC": "medicare", "MA": "medicaid"}.get(k, "") for k, *_ in c.member_ids)
+        kinds.discard("")
+    return kinds
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A name as its words, for comparing payer names (``Blue Cross & Blue Shield`` and
+    ``blue cross and blue shield`` are the same)."""
+    return tuple(re.sub(r"[^0-9a-z]+", " ", text.casefold().replace("&", " and ")).split())
 
 
 def _scale_of(codes: Iterable[Coding]) -> str | None:
@@ -1163,10 +1293,23 @@ def facts(
     """
     if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
+    return read_facts(record, code=code, month=month, patient=patient)
+
+
+def read_facts(
+    record: Record,
+    *,
+    code: str,
+    month: str | Month | None,
+    patient: str | None,
+    payer: PayerHint | None = None,
+) -> RecordFacts:
+    """:func:`facts`, and, for :func:`~denialkit.record.fill`, the claim's payer, which may
+    say which of several active coverages is the claim's."""
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")
     m = month if isinstance(month, Month) or month is None else Month.parse(month)
-    r = _Reader(record, m, chosen_patient(record, patient))
+    r = _Reader(record, m, chosen_patient(record, patient), payer)
     r.notes.extend(record.notes)
     wanted: tuple[str, ...] = CLAIM_FACTS
     canonical = code.strip().upper()

@@ -635,13 +635,25 @@ class Encounter(Resource):
 
 @attrs.frozen(repr=False)
 class Coverage(Resource):
-    """Coverage: status, the member id (the ``MB`` identifier, else ``subscriberId``), payers."""
+    """Coverage: status, the member id (the ``MB`` identifier, else ``subscriberId``, else an
+    identifier typed ``MC`` or ``MA``), payers.
+
+    ``types`` are the codes of ``Coverage.type`` (such as the Source of Payment Typology);
+    ``member_ids`` every id that may name the member, as ``(kind, value, element)``, kind
+    ``MB`` (member number), ``MC`` (Medicare number), ``MA`` (Medicaid number) or
+    ``subscriberId``, in that order, with ids whose ``period`` ended last; ``plan_names`` the
+    ``name`` of each plan or group ``class``; ``order`` the ``order`` of benefits.
+    """
 
     status: str | None = None
     member_id: str | None = None
     member_id_element: str | None = None
     payors: tuple[Ref, ...] = ()
     period: Period | None = None
+    types: tuple[Coding, ...] = ()
+    member_ids: tuple[tuple[str, str, str], ...] = attrs.field(default=(), repr=False)
+    plan_names: tuple[str, ...] = attrs.field(default=(), repr=False)
+    order: int | None = None
 
 
 @attrs.frozen
@@ -1236,6 +1248,11 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
                 break
     if member is None:
         member, element = _str(d.get("subscriberId")), "Coverage.subscriberId"
+    ids = _member_ids(d)
+    if member is None and ids:
+        # a Medicare or Medicaid number typed MC or MA is the member's id too
+        _, member, element = ids[0]
+    order = d.get("order")
     return Coverage(
         **b,
         status=_str(d.get("status")),
@@ -1243,7 +1260,47 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
         member_id_element=element if member else None,
         payors=_refs(d.get("payor"), "Coverage.payor"),
         period=_period(d.get("period")),
+        types=_codings(d.get("type")),
+        member_ids=ids,
+        plan_names=tuple(
+            name
+            for c in _list(d.get("class"))
+            if _codes_in(_dict(c).get("type"), _PLAN_CLASSES)
+            and (name := _str(_dict(c).get("name"))) is not None
+        ),
+        order=order if isinstance(order, int) and not isinstance(order, bool) else None,
     )
+
+
+#: Identifier types (v2-0203) that may name a coverage's member, in the order they are tried.
+_MEMBER_KINDS: Final = ("MB", "MC", "MA")
+_PLAN_CLASSES: Final = frozenset({"plan", "group", "subplan", "subgroup"})
+
+
+def _member_ids(d: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """Every id of a Coverage that may name the member: ``(kind, value, element)``."""
+    found: list[tuple[bool, int, tuple[str, str, str]]] = []
+    for i, ident in enumerate(_list(d.get("identifier"))):
+        idd = _dict(ident)
+        value = _str(idd.get("value"))
+        kind = next(
+            (
+                c.code
+                for c in _codings(idd.get("type"))
+                if c.canonical_system == _MEMBER_TYPE and c.code in _MEMBER_KINDS
+            ),
+            None,
+        )
+        if value is not None and kind is not None:
+            ended = _str(_dict(idd.get("period")).get("end")) is not None
+            where = f"Coverage.identifier[{i}].value"
+            found.append((ended, _MEMBER_KINDS.index(kind), (kind, value.strip(), where)))
+    subscriber = _str(d.get("subscriberId"))
+    if subscriber is not None:
+        found.append(
+            (False, len(_MEMBER_KINDS), ("subscriberId", subscriber, "Coverage.subscriberId"))
+        )
+    return tuple(item for *_, item in sorted(found, key=lambda f: (f[0], f[1])))
 
 
 def _x12_system(system: str | None) -> str | None:
