@@ -608,3 +608,190 @@ def test_coverage_notes_hold_no_patient_value() -> None:
     text = repr(filled) + json.dumps(filled.record_facts.to_dict()["notes"])
     for value in ("GAP-0042-17", "AARP", "Supplement"):
         assert value not in text
+
+
+# -- 4. care team, procedure, encounter and status shapes -----------------------------------
+def test_a_participant_acting_on_behalf_of_an_organization_is_still_the_person(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    part = find(cocm, "cocm-team")["participant"][0]
+    part["onBehalfOf"] = {"reference": "Organization/cocm-payer", "display": "Acme Clinic"}
+    found = facts_of(cocm)
+    assert found.facts["care_manager_name"].value == "Dana Whitfield, LCSW"
+
+
+@pytest.mark.parametrize(
+    ("member", "shown"),
+    [
+        (
+            {"reference": "Organization/cocm-payer", "display": "Acme Care Management"},
+            "Organization",
+        ),
+        (
+            {"reference": "Organization/elsewhere", "display": "Acme Care Management"},
+            "Organization",
+        ),
+        ({"type": "CareTeam", "display": "Acme Care Management"}, "CareTeam"),
+        ({"reference": "RelatedPerson/rp1", "display": "Acme Care Management"}, "RelatedPerson"),
+        (
+            {"reference": "Organization?identifier=http://x|1", "display": "Acme Care Management"},
+            "Organization",
+        ),
+    ],
+)
+def test_an_organization_in_the_role_is_not_the_care_manager(
+    cocm: Bundle, find: Find, facts_of: FactsOf, member: dict[str, Any], shown: str
+) -> None:
+    find(cocm, "cocm-team")["participant"][0]["member"] = member
+    found = facts_of(cocm)
+    # its display names an organization or a team, which no letter may call the care manager
+    assert "care_manager_name" in found.missing
+    assert (
+        "CareTeam/cocm-team",
+        f"participant 0 in the role is a {shown}, not a practitioner; not used",
+    ) in _notes(found, "care_manager_name")
+
+
+def test_a_member_known_only_by_display_is_still_read(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(cocm, "cocm-team")["participant"][0]["member"] = {"display": "Dana Whitfield, LCSW"}
+    assert facts_of(cocm).facts["care_manager_name"].value == "Dana Whitfield, LCSW"
+
+
+def test_a_practitioner_role_without_a_practitioner_gives_no_name(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    del find(cocm, "cocm-psychiatry")["practitioner"]
+    found = facts_of(cocm)
+    assert "psychiatric_consultant_name" in found.missing
+    assert _notes(found, "psychiatric_consultant_name") == [
+        ("PractitionerRole/cocm-psychiatry", "has the role but gives no name for the person")
+    ]
+
+
+@pytest.mark.parametrize("element", ["occurrencePeriod", "performedPeriod"])
+def test_a_procedure_period_under_its_r4_or_r5_name(
+    cocm: Bundle, find: Find, facts_of: FactsOf, element: str
+) -> None:
+    proc = find(cocm, "cocm-time-2")
+    proc[element] = proc.pop("performedPeriod")
+    found = facts_of(cocm)
+    minutes = found.facts["care_manager_minutes"]
+    assert minutes.value == 75
+    assert minutes.sources[1].path == f"Procedure.{element}"
+
+
+def test_an_r5_procedure_occurrence_without_a_duration_is_noted(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    proc = find(cocm, "cocm-time-2")
+    proc["occurrenceDateTime"] = proc.pop("performedPeriod")["start"]
+    found = facts_of(cocm)
+    assert found.facts["care_manager_minutes"].value == 50
+    assert (
+        "Procedure/cocm-time-2",
+        "records no duration; units are never turned into minutes",
+    ) in _notes(found, "care_manager_minutes")
+
+
+def test_an_encounter_timed_by_its_r5_actual_period(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    enc = find(bhi, "bhi-time-2")
+    del enc["length"]
+    enc["actualPeriod"] = {"start": "2026-09-16T13:30:00-04:00", "end": "2026-09-16T13:40:00-04:00"}
+    del enc["period"]
+    enc["status"] = "completed"  # R5's word for finished
+    found = facts_of(bhi)
+    minutes = found.facts["care_manager_minutes"]
+    assert minutes.value == 37
+    assert minutes.sources[1].path == "Encounter.actualPeriod"
+
+
+def test_a_period_wins_over_an_actual_period(bhi: Bundle, find: Find, facts_of: FactsOf) -> None:
+    enc = find(bhi, "bhi-time-2")
+    del enc["length"]
+    enc["period"] = {"start": "2026-09-16T13:30:00-04:00", "end": "2026-09-16T13:40:00-04:00"}
+    enc["actualPeriod"] = {"start": "2026-09-16T13:30:00-04:00", "end": "2026-09-16T15:40:00-04:00"}
+    found = facts_of(bhi)
+    assert found.facts["care_manager_minutes"].value == 37
+    assert found.facts["care_manager_minutes"].sources[1].path == "Encounter.period"
+
+
+@pytest.mark.parametrize(
+    ("rid", "fact", "left"),
+    [
+        ("cocm-consent", "consent_date", None),
+        ("cocm-plan", "care_plan_date", None),
+        ("phq9-2026-09-28", "rating_scale_scores", "18 on September 3, 2026"),
+        ("cocm-time-3", "care_manager_minutes", 55),
+        ("cocm-team", "care_manager_name", None),
+        ("cocm-coverage", "member_id", None),
+        ("cocm-eob", "claim_number", None),
+    ],
+)
+def test_entered_in_error_sets_aside_every_type_read(
+    cocm: Bundle, find: Find, facts_of: FactsOf, rid: str, fact: str, left: object
+) -> None:
+    find(cocm, rid)["status"] = "entered-in-error"
+    found = facts_of(cocm)
+    if left is None:
+        assert fact in found.missing
+    else:
+        assert found.facts[fact].value == left
+    kind = find(cocm, rid)["resourceType"]
+    assert (f"{kind}/{rid}", "marked entered-in-error; ignored") in [
+        (n.resource, n.message) for n in found.notes
+    ]
+
+
+def test_a_response_entered_in_error_is_set_aside(
+    bhi: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(bhi, "gad7-2026-09-24")["status"] = "entered-in-error"
+    found = facts_of(bhi)
+    assert found.facts["rating_scale_scores"].value == "14 on September 2, 2026"
+
+
+def test_a_score_contained_in_a_report_entered_in_error_is_not_used(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    obs = find(cocm, "phq9-2026-09-28")
+    inner = dict(obs, id="phq9")
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "r1",
+        "status": "entered-in-error",
+        "code": {"text": "PHQ-9"},
+        "contained": [inner],
+        "result": [{"reference": "#phq9"}],
+    }
+    cocm["entry"] = [e for e in cocm["entry"] if e["resource"] is not obs]
+    cocm["entry"].append({"resource": report})
+    found = facts_of(cocm)
+    assert found.facts["rating_scale_scores"].value == "18 on September 3, 2026"
+    assert ("DiagnosticReport/r1#phq9", "marked entered-in-error; ignored") in _notes(
+        found, "rating_scale_scores"
+    )
+    report["status"] = "final"
+    assert facts_of(cocm).facts["rating_scale_scores"].value.endswith("12 on September 28, 2026")
+
+
+def test_shapes_of_this_round_put_no_patient_value_in_notes_or_reprs(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    find(cocm, "cocm-team")["participant"][0]["member"] = {
+        "reference": "Organization/x",
+        "display": "Zoë Nguyễn",
+        "type": "Zoë Nguyễn",
+    }
+    qr = _response(_answered(PHQ9_ITEMS, TWELVE), subject={"reference": "Patient/cocm-patient"})
+    cocm["entry"].append({"resource": qr})
+    found = facts_of(cocm)
+    rec = record.read(json.dumps(cocm).encode())
+    shown = json.dumps(found.to_dict()["notes"]) + repr(found) + repr(rec)
+    shown += "".join(repr(v) for v in rec.of_type(record.QuestionnaireResponse))
+    shown += "".join(repr(a) for v in rec.of_type(record.QuestionnaireResponse) for a in v.answers)
+    for value in ("Zoë", "Nguyễn", "LA6570"):
+        assert value not in shown

@@ -112,6 +112,8 @@ _SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
 _SCALE_MAX: Final = {"44261-6": 27, "70274-6": 21, "55758-7": 6}
 _DONE_OBSERVATION: Final = frozenset({"final", "amended", "corrected"})
 _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
+#: R4's finished, and R5's completed (which replaced it)
+_DONE_ENCOUNTER: Final = frozenset({"finished", "completed"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
@@ -815,7 +817,8 @@ class _Reader:
                 continue
             if not self._in_month(p.performed, p.key):
                 continue
-            span = self._span(p.performed) if p.performed_element == "performedPeriod" else None
+            timed = (p.performed_element or "").endswith("Period")
+            span = self._span(p.performed) if timed else None
             if not self._usable(span, p.key):
                 continue
             assert span is not None
@@ -823,7 +826,7 @@ class _Reader:
             sources.append(
                 Source(
                     p.key,
-                    "Procedure.performedPeriod",
+                    f"Procedure.{p.performed_element}",
                     "time-log",
                     p.performed.start if p.performed else None,
                     "Care management time entry",
@@ -836,7 +839,7 @@ class _Reader:
             assert isinstance(e, Encounter)
             if e.key in counted_encounters:
                 continue  # its time is already counted from the procedure
-            if e.status != "finished":
+            if e.status not in _DONE_ENCOUNTER:
                 self.note(name, e.key, f"status is {e.status or 'absent'}; only finished counts")
                 continue
             if not self._in_month(e.period, e.key):
@@ -847,7 +850,7 @@ class _Reader:
             if e.length_bound:
                 self.note(name, e.key, "Encounter.length is a bound (it has a comparator)")
             if span is None:
-                span, path = self._span(e.period), "Encounter.period"
+                span, path = self._span(e.period), e.period_element
             if not self._usable(span, e.key):
                 continue
             assert span is not None
@@ -892,6 +895,23 @@ class _Reader:
             return ref.display, Source(holder.key, f"{ref.path}.display", "care-team")
         return None
 
+    def _member_type(self, ref: Ref | None, holder: Resource) -> str | None:
+        """The resource type a participant's member is: the resolved resource's, else the
+        reference's ``type``, else the type its ``reference`` text names (None if unknown).
+        ``onBehalfOf`` (the organization a practitioner acts for) does not change it."""
+        if ref is None:
+            return None
+        target = self.record.resolve(ref, holder).target
+        if target is not None:
+            return target.type
+        if ref.type:
+            return ref.type.rsplit("/", 1)[-1]
+        text = (ref.reference or "").split("/_history/")[0].split("?")[0]
+        if text and "/" not in text:
+            text += "/"  # a conditional reference: Organization?identifier=...
+        parts = text.rsplit("/", 2)
+        return parts[-2] if len(parts) >= 2 and _TYPE_RE.fullmatch(parts[-2]) else None
+
     def person(self, fact: str, roles: frozenset[tuple[str, str]], what: str) -> None:
         found: dict[str, list[Source]] = {}
 
@@ -931,6 +951,16 @@ class _Reader:
                     self.bare(fact, t.key, part.roles, roles, f"the {what}'s role")
                     continue
                 if self.month is not None and not _overlaps(part.period, self.month):
+                    continue
+                kind = self._member_type(part.member, t)
+                if kind is not None and kind not in ("Practitioner", "PractitionerRole"):
+                    shown = kind if _TYPE_RE.fullmatch(kind) else "resource of another type"
+                    self.note(
+                        fact,
+                        t.key,
+                        f"participant {part.index} in the role is a {shown}, not a "
+                        "practitioner; not used",
+                    )
                     continue
                 add(
                     self._person(part.member, t, fact),
@@ -1127,6 +1157,8 @@ class _Reader:
 
 
 _PHQ9: Final = "44261-6"
+#: A FHIR resource type's name (shown in a note only when it is one).
+_TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
 
 
 @attrs.frozen

@@ -342,6 +342,8 @@ class Resource:
         version: ``meta.lastUpdated`` and ``meta.versionId`` as written (either may be
             None): when the record holds two copies of a resource, the newer is read.
         container: for a contained resource, the ``Type/id`` of the resource that holds it.
+        container_in_error: whether that resource is marked entered-in-error (what it
+            contains was entered in error with it).
     """
 
     type: str
@@ -353,6 +355,7 @@ class Resource:
     modified: bool = attrs.field(default=False, repr=False)
     version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
     container: str | None = attrs.field(default=None, repr=False)
+    container_in_error: bool = attrs.field(default=False, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -383,8 +386,9 @@ class Resource:
 
     @property
     def entered_in_error(self) -> bool:
-        """Whether the record marks this resource as entered in error (it is then ignored)."""
-        return getattr(self, "status", None) == "entered-in-error"
+        """Whether the record marks this resource as entered in error (it is then ignored),
+        or the resource that contains it."""
+        return self.container_in_error or getattr(self, "status", None) == "entered-in-error"
 
 
 @attrs.frozen(repr=False)
@@ -480,7 +484,9 @@ class Condition(Resource):
     @property
     def entered_in_error(self) -> bool:
         """A Condition says so in its ``verificationStatus`` (it has no ``status``)."""
-        return any(c.code == "entered-in-error" for c in self.verification)
+        return self.container_in_error or any(
+            c.code == "entered-in-error" for c in self.verification
+        )
 
     @property
     def refuted(self) -> bool:
@@ -610,7 +616,11 @@ class Questionnaire(Resource):
 
 @attrs.frozen(repr=False)
 class Procedure(Resource):
-    """Procedure: status, codes, when it was performed, and its encounter."""
+    """Procedure: status, codes, when it was performed, and its encounter.
+
+    ``performed`` is read from ``performedPeriod`` or ``performedDateTime``, else from R5's
+    ``occurrencePeriod`` or ``occurrenceDateTime``; ``performed_element`` names the element
+    (or the undated one that is there instead, such as ``performedString``)."""
 
     status: str | None = None
     codes: tuple[Coding, ...] = ()
@@ -623,7 +633,9 @@ class Procedure(Resource):
 class Encounter(Resource):
     """Encounter: status, type codes, period and ``length`` in minutes (from seconds, minutes
     or hours; ``length_unit_unknown`` when it holds a number in another unit, ``length_bound``
-    when it has a ``comparator``: ``>= 15 min`` is a bound, not the time taken)."""
+    when it has a ``comparator``: ``>= 15 min`` is a bound, not the time taken).
+    ``period_element`` names the element the period came from: ``Encounter.period``, or R5's
+    ``Encounter.actualPeriod`` when ``period`` is not there."""
 
     status: str | None = None
     types: tuple[Coding, ...] = ()
@@ -631,6 +643,7 @@ class Encounter(Resource):
     length_minutes: Decimal | None = None
     length_unit_unknown: bool = False
     length_bound: bool = False
+    period_element: str = "Encounter.period"
 
 
 @attrs.frozen(repr=False)
@@ -1168,12 +1181,17 @@ def _questionnaire(d: Mapping[str, Any], b: dict[str, Any]) -> Questionnaire:
 
 
 def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
-    performed = _period(d.get("performedPeriod"))
-    element = "performedPeriod" if performed else None
-    if performed is None:
-        when = FhirDate.parse(d.get("performedDateTime"))
-        if when is not None:
-            performed, element = Period(when, None), "performedDateTime"
+    performed, element = None, None
+    # performed[x] is R4's name; occurrence[x] is R5's, which some servers already write
+    for prefix in ("performed", "occurrence"):
+        performed = _period(d.get(f"{prefix}Period"))
+        element = f"{prefix}Period" if performed else None
+        if performed is None:
+            when = FhirDate.parse(d.get(f"{prefix}DateTime"))
+            if when is not None:
+                performed, element = Period(when, None), f"{prefix}DateTime"
+        if performed is not None:
+            break
     if performed is None:
         # performedString, performedAge or performedRange: no date to count in a month
         element = next((k for k in _UNDATED_PERFORMED if k in d), None)
@@ -1187,7 +1205,15 @@ def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
     )
 
 
-_UNDATED_PERFORMED: Final = ("performedString", "performedAge", "performedRange")
+_UNDATED_PERFORMED: Final = (
+    "performedString",
+    "performedAge",
+    "performedRange",
+    "occurrenceString",
+    "occurrenceAge",
+    "occurrenceRange",
+    "occurrenceTiming",
+)
 #: Units of a Duration, as minutes: the UCUM codes (case-sensitive) and the unit texts real
 #: records write (compared in lower case).
 _UCUM_MINUTES: Final = {"s": Decimal(1) / 60, "min": Decimal(1), "h": Decimal(60)}
@@ -1219,11 +1245,16 @@ def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
     length = _dict(d.get("length"))
     bound = length.get("comparator") is not None
     minutes, unreadable = _duration_minutes(length) if not bound else (None, False)
+    period, element = _period(d.get("period")), "period"
+    if period is None and "period" not in d:
+        # R5 renamed it actualPeriod (beside plannedStartDate and plannedEndDate, not read)
+        period, element = _period(d.get("actualPeriod")), "actualPeriod"
     return Encounter(
         **b,
         status=_str(d.get("status")),
         types=_codings(_list(d.get("type"))),
-        period=_period(d.get("period")),
+        period=period,
+        period_element=f"Encounter.{element}",
         length_minutes=minutes,
         length_unit_unknown=unreadable,
         length_bound=bound,
@@ -1476,6 +1507,7 @@ def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
     holder's patient (its ``subject`` or ``patient``); one in a holder that carries a
     modifierExtension is not used either."""
     modified = bool(_list(d.get("modifierExtension")))
+    in_error = d.get("status") == "entered-in-error"
     subject = None
     for element in ("subject", "patient"):
         if element in d:
@@ -1492,5 +1524,7 @@ def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
             view = _report_dates(view, d)
         if modified and not view.modified:
             view = attrs.evolve(view, modified=True)
+        if in_error:
+            view = attrs.evolve(view, container_in_error=True)
         out.append(view)
     return tuple(out)
