@@ -795,3 +795,25 @@ def test_shapes_of_this_round_put_no_patient_value_in_notes_or_reprs(
     shown += "".join(repr(a) for v in rec.of_type(record.QuestionnaireResponse) for a in v.answers)
     for value in ("Zoë", "Nguyễn", "LA6570"):
         assert value not in shown
+
+
+@pytest.mark.parametrize("display", ["private", "NO_INSURANCE", "Self-pay", "unknown"])
+def test_a_payor_named_by_a_kind_of_plan_is_no_payer_name(display: str) -> None:
+    cov = _coverage("c1", "nowhere", "M1")
+    cov["payor"] = [{"display": display}]
+    found = _read(cov)
+    assert "payer_name" in found.missing
+    assert _notes(found, "payer_name") == [
+        ("Coverage/c1", "its payor is named by a kind of plan, not a payer")
+    ]
+    cov["payor"] = [{"display": "Medicare"}]
+    assert _read(cov).facts["payer_name"].value == "Medicare"
+
+
+def test_synthea_2019_payors_named_private_give_no_payer(shared_fhir: Path) -> None:
+    source = next((shared_fhir / "synthea-2019-generated-sample-data").glob("*.json"))
+    found = record.facts(record.read(source), code="CCM21", month="2019-01")
+    assert "payer_name" in found.missing
+    assert {m for _, m in _notes(found, "payer_name")} == {
+        "its payor is named by a kind of plan, not a payer"
+    }

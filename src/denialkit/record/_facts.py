@@ -360,6 +360,8 @@ class _Reader:
         self.month = month
         #: the claim's payer, when a claim is being filled (it may choose among coverages)
         self.payer = payer
+        #: the coverages whose payor is named by a kind of plan (noted once each)
+        self.unnamed: set[str] = set()
         #: the chosen patient's key, when the record is about several (else None: all count)
         self.who = patient
         self.notes: list[Note] = []
@@ -1016,9 +1018,19 @@ class _Reader:
         for ref in c.payors:
             target = self.resolve(ref, c, "payer_name")
             if isinstance(target, Organization) and target.name:
-                payers.setdefault(target.name, Source(target.key, "Organization.name", "coverage"))
+                name, source = target.name, Source(target.key, "Organization.name", "coverage")
             elif target is None and ref.display:
-                payers.setdefault(ref.display, Source(c.key, f"{ref.path}.display", "coverage"))
+                name, source = ref.display, Source(c.key, f"{ref.path}.display", "coverage")
+            else:
+                continue
+            if " ".join(_words(name)) in _NO_PAYER_NAMES:
+                if c.key not in self.unnamed:
+                    self.unnamed.add(c.key)
+                    self.note(
+                        "payer_name", c.key, "its payor is named by a kind of plan, not a payer"
+                    )
+                continue
+            payers.setdefault(name, source)
         return payers
 
     def _member(self, c: Coverage) -> tuple[str, str] | None:
@@ -1205,6 +1217,23 @@ def _coverage_kinds(c: Coverage) -> set[str]:
         kinds.update({"MC": "medicare", "MA": "medicaid"}.get(k, "") for k, *_ in c.member_ids)
         kinds.discard("")
     return kinds
+
+
+#: Payor names that name no payer: a kind of plan, or none (Synthea writes ``private`` and
+#: ``NO_INSURANCE`` as the payor's display).
+_NO_PAYER_NAMES: Final = frozenset(
+    {
+        "private",
+        "commercial",
+        "no insurance",
+        "uninsured",
+        "self pay",
+        "selfpay",
+        "none",
+        "unknown",
+        "other",
+    }
+)
 
 
 def _words(text: str) -> tuple[str, ...]:
