@@ -817,3 +817,97 @@ def test_synthea_2019_payors_named_private_give_no_payer(shared_fhir: Path) -> N
     assert {m for _, m in _notes(found, "payer_name")} == {
         "its payor is named by a kind of plan, not a payer"
     }
+
+
+def test_a_written_total_that_is_not_its_items_sum_is_noted_and_used() -> None:
+    items = _answered(PHQ9_ITEMS, TWELVE)
+    items.append({"linkId": "/44261-6", "answer": [{"valueInteger": 14}]})
+    found = _read(_response(items))
+    assert found.facts["rating_scale_scores"].value == "14 on September 10, 2026"
+    assert _notes(found, "rating_scale_scores") == [
+        (
+            "QuestionnaireResponse/qr",
+            "the PHQ-9 total written is not the sum of its item answers; the total written is used",
+        )
+    ]
+
+
+def test_a_total_a_data_absent_reason_stands_for_is_noted() -> None:
+    reason = {
+        "coding": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                "code": "asked-declined",
+            }
+        ]
+    }
+    found = _read(_total(dataAbsentReason=reason))
+    assert _notes(found, "rating_scale_scores") == [
+        ("Observation/phq9", "has no numeric score (a dataAbsentReason stands for it)")
+    ]
+
+
+def test_an_r5_participant_coverage_period_bounds_the_role(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    part = find(cocm, "cocm-team")["participant"][0]
+    part["coveragePeriod"] = {"start": "2026-01-01", "end": "2026-08-15"}
+    assert "care_manager_name" in facts_of(cocm).missing
+    part["coveragePeriod"] = {"start": "2026-01-01"}
+    assert facts_of(cocm).facts["care_manager_name"].value == "Dana Whitfield, LCSW"
+
+
+JUNK: list[Any] = [None, "", "💥", 7, True, [], {}, [None, 3, "x"], {"value": "💥"}]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_the_elements_read_this_round_is_absent(junk: Any) -> None:
+    qr = _response(
+        [
+            {"linkId": "/44250-9", "answer": [{"valueCoding": {"extension": junk, "code": junk}}]},
+            {"linkId": "/44255-8", "answer": junk},
+            {"linkId": junk, "answer": [{"valueInteger": junk}, {"valueCodeableConcept": junk}]},
+        ],
+        questionnaire="Questionnaire/f",
+    )
+    form = {
+        "resourceType": "Questionnaire",
+        "id": "f",
+        "item": [{"linkId": "a", "code": junk, "answerOption": junk}, junk],
+    }
+    panel = _total("panel", "44249-1", component=[{"code": junk, "valueCodeableConcept": junk}])
+    cov = _coverage("c", "o", "M1", order=junk, subscriberId=junk, type=junk)
+    cov["class"] = [junk, {"type": junk, "name": junk}]
+    cov["identifier"].append({"type": junk, "value": junk, "period": junk})
+    proc = {
+        "resourceType": "Procedure",
+        "id": "p",
+        "status": "completed",
+        "code": {"coding": [{"code": "99492"}]},
+        "occurrencePeriod": junk,
+        "occurrenceDateTime": junk,
+    }
+    enc = {
+        "resourceType": "Encounter",
+        "id": "e",
+        "status": "completed",
+        "type": [{"coding": [{"code": "99492"}]}],
+        "actualPeriod": junk,
+    }
+    team = {
+        "resourceType": "CareTeam",
+        "id": "t",
+        "participant": [
+            {
+                "role": [{"coding": [{"system": SNOMED, "code": "768820003"}]}],
+                "member": {"reference": junk, "type": junk, "display": "Dana"},
+                "onBehalfOf": junk,
+                "coveragePeriod": junk,
+            }
+        ],
+    }
+    found = _read(qr, form, panel, cov, proc, enc, team)
+    assert "rating_scale_scores" in found.missing
+    assert "care_manager_minutes" in found.missing
+    filled = _fill([cov], "Medicare", "medicare", member="M1")
+    assert filled.record_facts.code == "CCM21"

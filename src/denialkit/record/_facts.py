@@ -524,6 +524,8 @@ class _Reader:
                 continue
             if loinc is not None and o.value is None:
                 why = f" ({o.value_unread} holds no number)" if o.value_unread else ""
+                if o.value_unread == "dataAbsentReason":
+                    why = " (a dataAbsentReason stands for it)"
                 self.note(fact, o.key, f"has no numeric score{why}")
                 continue
             dated = self._observation_date(o)
@@ -532,7 +534,7 @@ class _Reader:
             when, dated_by = dated
             reported = _reported(dated_by)
             if loinc is None:
-                parts = self._item_totals(o.item_answers, o.key, (), "component")
+                parts = self._item_totals(o.item_answers, o.key, {}, "component")
             else:
                 value = o.value or Decimal(0)  # not None: checked above
                 parts = o.component_scores or (ScoreItem(loinc, value, o.value_element or ""),)
@@ -576,7 +578,7 @@ class _Reader:
             if q.authored.precision == "year":
                 self.note(fact, q.key, "dated only to the year; a score needs at least its month")
                 continue
-            written = {item.loinc for item in scores}
+            written = {item.loinc: item.value for item in scores}
             scores += self._item_totals(answers, q.key, written, "QuestionnaireResponse.item")
             for item in scores:
                 scale = SCALES[item.loinc]
@@ -684,18 +686,23 @@ class _Reader:
         return out
 
     def _item_totals(
-        self, answers: Iterable[ItemAnswer], key: str, written: Iterable[str], where: str
+        self,
+        answers: Iterable[ItemAnswer],
+        key: str,
+        written: Mapping[str, Decimal],
+        where: str,
     ) -> tuple[ScoreItem, ...]:
         """The totals a resource gives only through its items' answers: each scale it
         answers every scored item of, once, with a score from 0 to 3, and whose total it does
         not write. Each computed total is noted, and so is a scale whose items do not give
-        one (an item missing or unscored)."""
+        one (an item missing or unscored), and a total ``written`` that is not the sum of
+        its items (the total written is still the score)."""
         by_item: dict[str, list[ItemAnswer]] = {}
         for a in answers:
             if a.loinc is not None:
                 by_item.setdefault(a.loinc, []).append(a)
         fact = "rating_scale_scores"
-        done = set(written)
+        done: set[str] = set()
         out = []
         for total in _SCALE_ORDER:
             items = SCALE_ITEMS[total]
@@ -706,13 +713,22 @@ class _Reader:
                 continue  # a PHQ-9's first two items are not a PHQ-2 of their own
             name = SCALES[total]
             why = _unsummed(items, by_item)
+            if total in written:
+                if not why and _summed(items, by_item) != written[total]:
+                    self.note(
+                        fact,
+                        key,
+                        f"the {name} total written is not the sum of its item answers; the "
+                        "total written is used",
+                    )
+                continue
             if why:
                 self.note(fact, key, f"writes no {name} total and {why}; not computed")
                 continue
             chosen = [by_item[i][0] for i in items]
             parents = {a.path.split(".answer[")[0].rsplit("[", 1)[0] for a in chosen}
             path = parents.pop() if len(parents) == 1 else where
-            value = sum((a.value or Decimal(0) for a in chosen), Decimal(0))
+            value = _summed(items, by_item)
             self.note(
                 fact, key, f"writes no {name} total; it is the sum of its {len(items)} item answers"
             )
@@ -1252,6 +1268,11 @@ def _scale_of(codes: Iterable[Coding]) -> str | None:
         if system == SNOMED and c.code in SNOMED_TOTALS and found is None:
             found = SNOMED_TOTALS[c.code]
     return found
+
+
+def _summed(items: Iterable[str], by_item: Mapping[str, list[ItemAnswer]]) -> Decimal:
+    """The sum of the items' answers (each answered once, with a score: see _unsummed)."""
+    return sum((by_item[i][0].value or Decimal(0) for i in items), Decimal(0))
 
 
 def _unsummed(items: Iterable[str], by_item: Mapping[str, list[ItemAnswer]]) -> str:

@@ -811,7 +811,8 @@ def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
                 i,
                 _codings(_list(pd.get("role"))),
                 _ref(pd.get("member"), f"CareTeam.participant[{i}].member"),
-                _period(pd.get("period")),
+                # R5 renamed it coveragePeriod
+                _period(pd.get("period") if "period" in pd else pd.get("coveragePeriod")),
             )
         )
     return CareTeam(
@@ -877,8 +878,10 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
 
 
 def _value_unread(d: Mapping[str, Any]) -> str | None:
-    """The ``value[x]`` element an Observation has when it gave no number (None if none)."""
-    return next((k for k in d if k.startswith("value") and k[5:6].isupper()), None)
+    """The ``value[x]`` element an Observation has when it gave no number, or
+    ``dataAbsentReason`` when that stands for its value (None if neither is there)."""
+    found = next((k for k in d if k.startswith("value") and k[5:6].isupper()), None)
+    return found or ("dataAbsentReason" if "dataAbsentReason" in d else None)
 
 
 def _coding_score(coding: Mapping[str, Any]) -> Decimal | None:
