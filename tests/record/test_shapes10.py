@@ -911,3 +911,24 @@ def test_junk_in_the_elements_read_this_round_is_absent(junk: Any) -> None:
     assert "care_manager_minutes" in found.missing
     filled = _fill([cov], "Medicare", "medicare", member="M1")
     assert filled.record_facts.code == "CCM21"
+
+
+def test_a_number_on_a_panel_code_is_noted_not_read() -> None:
+    found = _read(_total("panel", "44249-1", valueInteger=12))
+    assert "rating_scale_scores" in found.missing
+    assert _notes(found, "rating_scale_scores") == [
+        (
+            "Observation/panel",
+            "has a value of its own under the PHQ-9 panel's code (44249-1); only a total's "
+            "code (44261-6) is read as a score",
+        )
+    ]
+
+
+def test_an_unresolved_payor_is_noted_once_when_the_claim_chooses() -> None:
+    resources = _medicare_and_medigap()
+    resources[3]["payor"] = [{"reference": "Organization/gone"}]
+    filled = _fill(resources, "Medicare", "medicare")
+    assert filled.record_facts.facts["member_id"].source == "Coverage/medicare"
+    messages = [n.message for n in filled.record_facts.notes]
+    assert messages.count("Coverage.payor[0] (relative reference) does not resolve") == 1

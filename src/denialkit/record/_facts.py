@@ -21,7 +21,7 @@ from denialkit.exceptions import RecordError
 
 from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
-from ._scales import SCALE_ITEMS, SNOMED_TOTALS
+from ._scales import PANELS, SCALE_ITEMS, SNOMED_TOTALS
 
 if TYPE_CHECKING:
     from ._record import Record
@@ -360,8 +360,8 @@ class _Reader:
         self.month = month
         #: the claim's payer, when a claim is being filled (it may choose among coverages)
         self.payer = payer
-        #: the coverages whose payor is named by a kind of plan (noted once each)
-        self.unnamed: set[str] = set()
+        #: each coverage's payer names, by its key (read once)
+        self.payer_names: dict[str, dict[str, Source]] = {}
         #: the chosen patient's key, when the record is about several (else None: all count)
         self.who = patient
         self.notes: list[Note] = []
@@ -513,6 +513,14 @@ class _Reader:
             loinc = _scale_of(o.codes)
             if loinc is None and not o.item_answers:
                 self.bare(fact, o.key, o.codes, _SCALE_PAIRS, "a scale total")
+                panel = next((c.code for c in o.codes if _is_panel(c)), None)
+                if panel is not None and o.value is not None:
+                    self.note(
+                        fact,
+                        o.key,
+                        f"has a value of its own under the {SCALES[PANELS[panel]]} panel's code "
+                        f"({panel}); only a total's code ({PANELS[panel]}) is read as a score",
+                    )
                 continue
             if o.status not in _DONE_OBSERVATION:
                 self.note(
@@ -1029,8 +1037,13 @@ class _Reader:
             )
 
     def _payers(self, c: Coverage) -> dict[str, Source]:
-        """The names of a coverage's payers: the payor Organization's, else the display."""
+        """The names of a coverage's payers: the payor Organization's, else the display
+        (read once per coverage, so its notes are made once)."""
+        cached = self.payer_names.get(c.key)
+        if cached is not None:
+            return cached
         payers: dict[str, Source] = {}
+        self.payer_names[c.key] = payers
         for ref in c.payors:
             target = self.resolve(ref, c, "payer_name")
             if isinstance(target, Organization) and target.name:
@@ -1040,11 +1053,7 @@ class _Reader:
             else:
                 continue
             if " ".join(_words(name)) in _NO_PAYER_NAMES:
-                if c.key not in self.unnamed:
-                    self.unnamed.add(c.key)
-                    self.note(
-                        "payer_name", c.key, "its payor is named by a kind of plan, not a payer"
-                    )
+                self.note("payer_name", c.key, "its payor is named by a kind of plan, not a payer")
                 continue
             payers.setdefault(name, source)
         return payers
@@ -1268,6 +1277,10 @@ def _scale_of(codes: Iterable[Coding]) -> str | None:
         if system == SNOMED and c.code in SNOMED_TOTALS and found is None:
             found = SNOMED_TOTALS[c.code]
     return found
+
+
+def _is_panel(coding: Coding) -> bool:
+    return coding.canonical_system == LOINC and coding.code in PANELS
 
 
 def _summed(items: Iterable[str], by_item: Mapping[str, list[ItemAnswer]]) -> Decimal:
