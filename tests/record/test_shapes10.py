@@ -932,3 +932,18 @@ def test_an_unresolved_payor_is_noted_once_when_the_claim_chooses() -> None:
     assert filled.record_facts.facts["member_id"].source == "Coverage/medicare"
     messages = [n.message for n in filled.record_facts.notes]
     assert messages.count("Coverage.payor[0] (relative reference) does not resolve") == 1
+
+
+def test_a_consent_whose_provision_denies_is_a_refusal(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    consent = find(cocm, "cocm-consent")
+    consent["provision"] = {"type": "deny", "period": {"start": "2026-09-02"}}
+    found = facts_of(cocm)
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [
+        ("Consent/cocm-consent", "its provision denies (type deny): a refusal, not a consent")
+    ]
+    # a permit with a deny exception nested in it (data not to share) is still a consent
+    consent["provision"] = {"type": "permit", "provision": [{"type": "deny"}]}
+    assert str(facts_of(cocm).facts["consent_date"].value) == "2026-09-02"

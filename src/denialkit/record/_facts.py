@@ -431,6 +431,9 @@ class _Reader:
             if v.status != "active":
                 self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
                 continue
+            if v.provision_type == "deny":
+                self.note(name, v.key, "its provision denies (type deny): a refusal, not a consent")
+                continue
             when, path = v.date_time, "Consent.dateTime"
             if when is None and v.provision_period is not None:
                 when, path = v.provision_period.start, "Consent.provision.period.start"

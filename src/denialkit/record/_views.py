@@ -453,13 +453,15 @@ class CareTeam(Resource):
 
 @attrs.frozen(repr=False)
 class Consent(Resource):
-    """Consent: status, scope and category codes, and the date it was given."""
+    """Consent: status, scope and category codes, the date it was given, and its base
+    ``provision``'s period and ``type`` (``deny`` makes it a refusal)."""
 
     status: str | None = None
     scope: tuple[Coding, ...] = ()
     categories: tuple[Coding, ...] = ()
     date_time: FhirDate | None = None
     provision_period: Period | None = None
+    provision_type: str | None = None
 
 
 @attrs.frozen(repr=False)
@@ -832,6 +834,7 @@ def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
         categories=_codings(_list(d.get("category"))),
         date_time=FhirDate.parse(d.get("dateTime")),
         provision_period=_period(_dict(d.get("provision")).get("period")),
+        provision_type=_str(_dict(d.get("provision")).get("type")),
     )
 
 
