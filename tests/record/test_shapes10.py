@@ -947,3 +947,17 @@ def test_a_consent_whose_provision_denies_is_a_refusal(
     # a permit with a deny exception nested in it (data not to share) is still a consent
     consent["provision"] = {"type": "permit", "provision": [{"type": "deny"}]}
     assert str(facts_of(cocm).facts["consent_date"].value) == "2026-09-02"
+
+
+def test_only_the_chosen_coverage_is_held_to_the_mbi() -> None:
+    filled = _fill(_medicare_and_medigap(), "Medicare", "medicare")
+    # the Medigap plan's number is no MBI, and need not be: it is not the claim's coverage
+    assert not any("MBI" in m for _, m in _notes(filled.record_facts, "member_id"))
+
+
+def test_two_copies_of_one_coverage_still_give_the_mbi() -> None:
+    one = _coverage("a", "cms", "MEM-0042", sopt="1")
+    one["identifier"].append({"type": {"coding": [{"system": V2, "code": "MC"}]}, "value": MBI})
+    two = dict(copy.deepcopy(one), id="b")
+    filled = _fill([_org("cms", "Medicare"), one, two], "Medicare", "medicare")
+    assert filled.record_facts.facts["member_id"].value == MBI

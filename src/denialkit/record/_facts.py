@@ -1061,11 +1061,12 @@ class _Reader:
             payers.setdefault(name, source)
         return payers
 
-    def _member(self, c: Coverage) -> tuple[str, str] | None:
-        """A coverage's member id and its element: for an original Medicare claim, the
-        first of its ids that is a well-formed MBI (a Medicare number typed ``MC`` first),
-        else its member number (``MB``), else ``subscriberId``."""
-        if self.payer is not None and self.payer.plan == "medicare":
+    def _member(self, c: Coverage, *, claims: bool) -> tuple[str, str] | None:
+        """A coverage's member id and its element: for an original Medicare claim whose
+        coverage it ``claims`` to be, the first of its ids that is a well-formed MBI (a
+        Medicare number typed ``MC`` first), else its member number (``MB``), else
+        ``subscriberId`` (noted)."""
+        if claims and self.payer is not None and self.payer.plan == "medicare":
             ids = sorted(c.member_ids, key=lambda i: i[0] != "MC")
             mbi = next(((v, e) for _, v, e in ids if mbi_is_valid(v)), None)
             if mbi is not None:
@@ -1107,8 +1108,11 @@ class _Reader:
             if self.month is not None and not _overlaps(c.period, self.month):
                 continue
             covs.append(c)
-        found, payers = self._coverage_values(covs)
-        if (len(found) > 1 or len(payers) > 1) and self.payer is not None:
+        found, payers = self._coverage_values(covs, claims=False)
+        if len(found) <= 1 and len(payers) <= 1:
+            # they agree (or there is one): each is the claim's, when a claim is filled
+            found, payers = self._coverage_values(covs, claims=True)
+        elif self.payer is not None:
             picked = self._pick(covs, self.payer)
             if picked is None:
                 self.note(
@@ -1123,7 +1127,7 @@ class _Reader:
                     picked[0].key,
                     f"several active coverages; this one is the claim's payer (by {picked[1]})",
                 )
-                found, payers = self._coverage_values([picked[0]])
+                found, payers = self._coverage_values([picked[0]], claims=True)
         for fact, values in (("member_id", found), ("payer_name", payers)):
             if len(values) == 1:
                 value, source = next(iter(values.items()))
@@ -1132,12 +1136,13 @@ class _Reader:
                 self.note(fact, None, "several active coverages disagree")
 
     def _coverage_values(
-        self, covs: Iterable[Coverage]
+        self, covs: Iterable[Coverage], *, claims: bool
     ) -> tuple[dict[str, Source], dict[str, Source]]:
+        """The member ids and payer names of coverages (``claims``: each is the claim's)."""
         found: dict[str, Source] = {}
         payers: dict[str, Source] = {}
         for c in covs:
-            member = self._member(c)
+            member = self._member(c, claims=claims)
             if member is not None:
                 found.setdefault(member[0], Source(c.key, member[1], "coverage"))
             for name, source in self._payers(c).items():
