@@ -961,3 +961,29 @@ def test_two_copies_of_one_coverage_still_give_the_mbi() -> None:
     two = dict(copy.deepcopy(one), id="b")
     filled = _fill([_org("cms", "Medicare"), one, two], "Medicare", "medicare")
     assert filled.record_facts.facts["member_id"].value == MBI
+
+
+def test_one_score_coded_in_loinc_and_again_in_snomed_is_counted_once() -> None:
+    loinc = _total("a", valueInteger=15)
+    snomed = _total("b", valueInteger=15)
+    snomed["code"] = {"coding": [{"system": SNOMED, "code": "720433000"}]}
+    found = _read(loinc, snomed)
+    assert found.facts["rating_scale_scores"].value == "15 on September 10, 2026"
+    assert len(found.facts["rating_scale_scores"].sources) == 1
+
+
+@pytest.mark.parametrize(
+    ("rid", "fact", "left"),
+    [
+        ("bhi-time-2", "care_manager_minutes", 27),
+        ("gad7-2026-09-24", "rating_scale_scores", "14 on September 2, 2026"),
+        ("bhi-plan", "care_plan_date", None),
+    ],
+)
+def test_entered_in_error_sets_aside_encounters_responses_and_plans(
+    bhi: Bundle, find: Find, facts_of: FactsOf, rid: str, fact: str, left: object
+) -> None:
+    find(bhi, rid)["status"] = "entered-in-error"
+    found = facts_of(bhi)
+    assert (found.facts[fact].value if left is not None else None) == left
+    assert any(m == "marked entered-in-error; ignored" for _, m in _notes(found, fact))
