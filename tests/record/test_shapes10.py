@@ -987,3 +987,72 @@ def test_entered_in_error_sets_aside_encounters_responses_and_plans(
     found = facts_of(bhi)
     assert (found.facts[fact].value if left is not None else None) == left
     assert any(m == "marked entered-in-error; ignored" for _, m in _notes(found, fact))
+
+
+def _panel_with_members(scores: tuple[int, ...] = TWELVE) -> list[dict[str, Any]]:
+    """A US Core PHQ-9 panel whose items are Observations of their own (``hasMember``)."""
+    items = [
+        _total(
+            f"item-{code}",
+            code,
+            valueCodeableConcept={"coding": [_coding(score)], "text": "answer"},
+        )
+        for code, score in zip(PHQ9_ITEMS, scores, strict=True)
+    ]
+    panel = _total("panel", "44249-1")
+    panel["hasMember"] = [{"reference": f"Observation/{i['id']}"} for i in items]
+    return [panel, *items]
+
+
+def test_a_panel_whose_members_are_its_items_gives_their_sum() -> None:
+    found = _read(*_panel_with_members())
+    scores = found.facts["rating_scale_scores"]
+    assert scores.value == "12 on September 10, 2026"
+    assert [(s.resource, s.path) for s in scores.sources] == [
+        ("Observation/panel", "Observation.hasMember")
+    ]
+    assert _notes(found, "rating_scale_scores") == [
+        ("Observation/panel", "writes no PHQ-9 total; it is the sum of its 9 item answers")
+    ]
+
+
+def test_a_panel_with_a_total_member_is_read_through_that_member() -> None:
+    resources = _panel_with_members()
+    resources.append(_total("phq9-total", valueInteger=12))
+    resources[0]["hasMember"].append({"reference": "Observation/phq9-total"})
+    found = _read(*resources)
+    assert found.facts["rating_scale_scores"].source == "Observation/phq9-total"
+    assert _notes(found, "rating_scale_scores") == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rs: rs.pop(),  # a member the export left out
+        lambda rs: rs[-1].__setitem__("status", "preliminary"),
+        lambda rs: rs[-1].__setitem__("status", "entered-in-error"),
+    ],
+)
+def test_a_panel_missing_a_usable_member_is_not_summed(
+    change: Callable[[list[dict[str, Any]]], object],
+) -> None:
+    resources = _panel_with_members()
+    change(resources)
+    found = _read(*resources)
+    assert "rating_scale_scores" in found.missing
+    assert (
+        "Observation/panel",
+        "writes no PHQ-9 total and answers 8 of its 9 items; not computed",
+    ) in _notes(found, "rating_scale_scores")
+
+
+def test_the_us_core_panel_without_its_members_says_so(shared_fhir: Path) -> None:
+    source = shared_fhir / "us-core-examples" / "Observation-PHQ9-panel-example-44249-1.json"
+    found = record.facts(record.read(source), code="CCM21", month="2022-11")
+    assert "rating_scale_scores" in found.missing
+    assert _notes(found, "rating_scale_scores") == [
+        (
+            "Observation/PHQ9-panel-example-44249-1",
+            "a PHQ-9 panel none of whose members (hasMember) is in the record",
+        )
+    ]

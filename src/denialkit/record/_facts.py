@@ -514,7 +514,10 @@ class _Reader:
         for o in self.live(self.record.of_type(Observation), fact):
             assert isinstance(o, Observation)
             loinc = _scale_of(o.codes)
-            if loinc is None and not o.item_answers:
+            given = o.item_answers
+            if loinc is None and not given and o.value is None and o.members:
+                given = self._member_items(o)
+            if loinc is None and not given:
                 self.bare(fact, o.key, o.codes, _SCALE_PAIRS, "a scale total")
                 panel = next((c.code for c in o.codes if _is_panel(c)), None)
                 if panel is not None and o.value is not None:
@@ -545,7 +548,7 @@ class _Reader:
             when, dated_by = dated
             reported = _reported(dated_by)
             if loinc is None:
-                parts = self._item_totals(o.item_answers, o.key, {}, "component")
+                parts = self._item_totals(given, o.key, {}, "component")
             else:
                 value = o.value or Decimal(0)  # not None: checked above
                 parts = o.component_scores or (ScoreItem(loinc, value, o.value_element or ""),)
@@ -673,6 +676,33 @@ class _Reader:
                 return ()
             found.append(ScoreItem(scale, item.value, item.path))
         return tuple(found)
+
+    def _member_items(self, o: Observation) -> tuple[ItemAnswer, ...]:
+        """The answers of a scale panel's members (``hasMember``) that are its scored items,
+        each final, amended or corrected and usable; none when a member is a total, which is
+        read on its own. A member the record does not hold is simply not there."""
+        if not any(_is_panel(c) for c in o.codes):
+            return ()
+        out = []
+        targets = [(ref, self.record.resolve(ref, o).target) for ref in o.members]
+        if all(m is None for _, m in targets):
+            name = SCALES[next(PANELS[c.code] for c in o.codes if _is_panel(c) and c.code)]
+            self.note(
+                "rating_scale_scores",
+                o.key,
+                f"a {name} panel none of whose members (hasMember) is in the record",
+            )
+            return ()
+        for ref, m in targets:
+            if not isinstance(m, Observation):
+                continue
+            if _scale_of(m.codes) is not None:
+                return ()
+            if m.item_answer is None or m.status not in _DONE_OBSERVATION:
+                continue
+            if self.unusable(m) is None:
+                out.append(attrs.evolve(m.item_answer, path=ref.path.split(".", 1)[-1]))
+        return tuple(out)
 
     def _answers_by_form(self, q: QuestionnaireResponse) -> list[ItemAnswer]:
         """The response's item answers, each with the scale item and the score its

@@ -519,7 +519,9 @@ class Observation(Resource):
 
     ``value_unread`` names the ``value[x]`` element that is there but holds no score
     (``valueCodeableConcept``, a ``valueString`` of words). A panel without a total (PHQ-9
-    44249-1) lists the answers of its item components in ``item_answers``.
+    44249-1) lists the answers of its item components in ``item_answers``; an Observation
+    coded as one scored item of a scale (a panel's member) holds its answer in
+    ``item_answer``.
     """
 
     status: str | None = None
@@ -535,6 +537,7 @@ class Observation(Resource):
     issued_element: str | None = None
     value_unread: str | None = None
     item_answers: tuple[ItemAnswer, ...] = ()
+    item_answer: ItemAnswer | None = None
 
 
 @attrs.frozen
@@ -715,8 +718,11 @@ _MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
 SCALE_LOINC: Final = frozenset({"44261-6", "55758-7", "70274-6"})
 #: The order in which a scale is chosen: PHQ-9, GAD-7, then PHQ-2.
 SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
-#: Codes that make an Observation worth a view: a total (LOINC or SNOMED CT), or a panel.
-_OBSERVED_CODES: Final = SCALE_LOINC | frozenset(SNOMED_TOTALS) | frozenset(PANELS)
+#: Codes that make an Observation worth a view: a total (LOINC or SNOMED CT), a panel, or
+#: a scored item (a panel's member).
+_OBSERVED_CODES: Final = (
+    SCALE_LOINC | frozenset(SNOMED_TOTALS) | frozenset(PANELS) | frozenset(ITEM_SCALES)
+)
 #: Codes of components worth a view: a total, or a scale's scored item.
 _COMPONENT_CODES: Final = SCALE_LOINC | frozenset(ITEM_SCALES)
 #: CPT and HCPCS codes of behavioural health care management (timed work).
@@ -989,6 +995,13 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     if value is None and not parts and "component" in d:
         answers = tuple(_component_items(d.get("component")))
         b["modified"] = b["modified"] or (bool(answers) and _modifies(d.get("component")))
+    item = next(
+        (c.code for c in codes if c.canonical_system == LOINC and c.code in ITEM_SCALES), None
+    )
+    one: ItemAnswer | None = None
+    if item is not None:
+        score, scored_by, coding = _item_value(d)
+        one = ItemAnswer(item, item, score, coding, scored_by or "value")
     effective, effective_element, unread = _effective(d)
     issued = FhirDate.parse(d.get("issued"))
     return Observation(
@@ -1006,6 +1019,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         issued_element="Observation.issued" if issued is not None else None,
         value_unread=_value_unread(d) if value is None else None,
         item_answers=answers,
+        item_answer=one,
     )
 
 
