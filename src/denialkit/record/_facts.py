@@ -899,7 +899,11 @@ class _Reader:
             if e.key in counted_encounters:
                 continue  # its time is already counted from the procedure
             if e.status not in _DONE_ENCOUNTER:
-                self.note(name, e.key, f"status is {e.status or 'absent'}; only finished counts")
+                self.note(
+                    name,
+                    e.key,
+                    f"status is {e.status or 'absent'}; only finished (R5: completed) counts",
+                )
                 continue
             if not self._in_month(e.period, e.key):
                 continue
