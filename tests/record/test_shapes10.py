@@ -443,7 +443,7 @@ def _medicare_and_medigap(medicare_name: str = "Medicare") -> list[dict[str, Any
     return [
         _org("cms", medicare_name),
         _org("gap", "AARP Medicare Supplement"),
-        _coverage("medicare", "cms", MBI, sopt="1", order=1),
+        _coverage("medicare", "cms", MBI, sopt="121", order=1),  # Medicare fee-for-service
         _coverage("medigap", "gap", "GAP-0042-17", sopt="5", order=2),
     ]
 
@@ -491,7 +491,8 @@ def test_without_a_claim_several_coverages_give_no_member_id() -> None:
         ("Medicare", "medicare", "medicare", "name"),
         # the claim's words are in both payers' names: the plan type decides
         ("Medicare", "medicare", "medicare", "name and plan type"),
-        ("medicare", "medicare-advantage", None, None),
+        # neither is a Medicare Advantage plan (by its type): neither is the claim's
+        ("medicare", "medicare-advantage", None, "kind"),
         ("AARP Medicare Supplement", "commercial", "medigap", "name"),
         ("Noridian JF", "medicare", "medicare", "plan type"),
         ("Acme Health", "commercial", None, None),
@@ -505,10 +506,14 @@ def test_fill_chooses_the_coverage_of_the_claims_payer(
     found = filled.record_facts
     if chosen is None:
         assert "member_id" in found.missing
-        assert (
-            None,
-            "several active coverages disagree, and none is the claim's payer by name or plan type",
-        ) in _notes(found, "member_id")
+        why = (
+            "no active coverage is the claim's kind of plan (by Coverage.type or its "
+            "identifiers' types); their member ids and payers are not the claim's"
+            if how == "kind"
+            else "several active coverages disagree, and none is the claim's payer by name or "
+            "plan type"
+        )
+        assert (None, why) in _notes(found, "member_id")
         return
     member = found.facts["member_id"]
     assert member.source == f"Coverage/{chosen}"
@@ -579,7 +584,9 @@ def test_a_medicare_claim_takes_the_mbi_over_a_plan_member_number() -> None:
     member = filled.record_facts.facts["member_id"]
     assert (member.value, member.sources[0].path) == (MBI, "Coverage.identifier[1].value")
     assert _origin(filled, "member_id").agrees is True
-    # a Medicare Advantage plan's claim needs the plan's own member number
+    # a Medicare Advantage plan's claim needs the plan's own member number, even when the
+    # plan's coverage also holds the Medicare number
+    cov["type"]["coding"][0]["code"] = "111"  # Medicare HMO
     advantage = _fill(resources, "Medicare", "medicare-advantage", member="MEM-0042")
     assert advantage.record_facts.facts["member_id"].value == "MEM-0042"
 
@@ -1056,3 +1063,34 @@ def test_the_us_core_panel_without_its_members_says_so(shared_fhir: Path) -> Non
             "a PHQ-9 panel none of whose members (hasMember) is in the record",
         )
     ]
+
+
+def test_a_lone_coverage_of_another_kind_of_plan_is_not_the_claims() -> None:
+    # the record holds only the Medigap plan; the claim is original Medicare's
+    resources = _medicare_and_medigap()
+    del resources[2]
+    filled = _fill(resources, "Medicare", "medicare")
+    found = filled.record_facts
+    assert "member_id" in found.missing and "payer_name" in found.missing
+    assert (
+        None,
+        "no active coverage is the claim's kind of plan (by Coverage.type or its identifiers' "
+        "types); their member ids and payers are not the claim's",
+    ) in _notes(found, "member_id")
+    assert filled.conflicts == ()
+    # without a claim, the record's one coverage is still read
+    assert _read(*resources).facts["member_id"].value == "GAP-0042-17"
+    # a coverage that does not say its kind may be the claim's: it is read, and compared
+    del resources[2]["type"]
+    filled = _fill(resources, "Medicare", "medicare")
+    assert filled.record_facts.facts["member_id"].value == "GAP-0042-17"
+    assert [c.fact for c in filled.conflicts] == ["member_id", "payer_name"]
+
+
+def test_a_coverage_typed_only_medicare_may_be_a_medicare_advantage_plan() -> None:
+    # SOPT 1 is Medicare, managed care or not; a Medicare number (MC) is an MA member's too
+    typed = _coverage("plan", "cms", "H1234-0042", sopt="1")
+    by_id = _coverage("plan", "cms", MBI, kind="MC")
+    for cov in (typed, by_id):
+        filled = _fill([_org("cms", "Humana Gold Plus"), cov], "Humana", "medicare-advantage")
+        assert "member_id" in filled.record_facts.facts

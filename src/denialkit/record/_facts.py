@@ -1143,6 +1143,20 @@ class _Reader:
                 continue
             covs.append(c)
         found, payers = self._coverage_values(covs, claims=False)
+        kind = _PLAN_KINDS.get(self.payer.plan or "") if self.payer is not None else None
+        if (
+            covs
+            and kind is not None
+            and all((kinds := _coverage_kinds(c)) and kind not in kinds for c in covs)
+        ):
+            # every active coverage says it is another kind of plan than the claim's
+            self.note(
+                "member_id",
+                None,
+                "no active coverage is the claim's kind of plan (by Coverage.type or its "
+                "identifiers' types); their member ids and payers are not the claim's",
+            )
+            return
         if len(found) <= 1 and len(payers) <= 1:
             # they agree (or there is one): each is the claim's, when a claim is filled
             found, payers = self._coverage_values(covs, claims=True)
@@ -1266,13 +1280,15 @@ def _coverage_kinds(c: Coverage) -> set[str]:
     """The kinds of plan a Coverage says it is: by its Source of Payment Typology type (1
     Medicare, 11 Medicare managed care, 2 Medicaid, 5 and 6 private), else by an identifier
     typed as a Medicare (``MC``) or Medicaid (``MA``) number."""
-    kinds = set()
+    kinds: set[str] = set()
     for t in c.types:
         system = (t.system or "").strip().rstrip("/").replace("https://", "http://", 1)
         code = (t.code or "").strip()
         if system not in _SOPT_SYSTEMS or not code.isdigit():
             continue
-        if code.startswith("11"):
+        if code == "1":  # Medicare, managed care or not
+            kinds.update(("medicare", "medicare-advantage"))
+        elif code.startswith("11"):
             kinds.add("medicare-advantage")
         elif code.startswith("1") and not code.startswith("14"):  # 14: dual (Medicare/Medicaid)
             kinds.add("medicare")
@@ -1281,9 +1297,14 @@ def _coverage_kinds(c: Coverage) -> set[str]:
         elif code[0] in "56":
             kinds.add("private")
     if not kinds:
-        kinds.update({"MC": "medicare", "MA": "medicaid"}.get(k, "") for k, *_ in c.member_ids)
-        kinds.discard("")
+        for k, *_ in c.member_ids:
+            # a Medicare number is a Medicare Advantage member's too
+            kinds.update(_ID_KINDS.get(k, ()))
     return kinds
+
+
+#: The kinds of plan an identifier type says a coverage may be.
+_ID_KINDS: Final = {"MC": ("medicare", "medicare-advantage"), "MA": ("medicaid",)}
 
 
 #: Payor names that name no payer: a kind of plan, or none (Synthea writes ``private`` and
