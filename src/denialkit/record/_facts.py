@@ -1258,8 +1258,12 @@ _TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
 class PayerHint:
     """What a claim says of its payer: its name and its plan type (``"medicare"``)."""
 
-    name: str | None
+    name: str | None = attrs.field(repr=False)
     plan: str | None
+
+    @tolerant
+    def __repr__(self) -> str:
+        return f"<PayerHint plan={self.plan}>"
 
 
 #: Source of Payment Typology (PHDSC), the code system US exports type a Coverage in.
