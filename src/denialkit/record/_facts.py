@@ -1116,11 +1116,11 @@ class _Reader:
         payer name (the same words; else all the claim's words among its own), then, among
         those (or all, when no name matches), the one of the claim's kind of plan."""
         pool, how = covs, []
-        if payer.name:
-            want = _words(payer.name)
+        want = _words(payer.name or "")
+        if want:
             names = {c.key: [_words(n) for n in [*self._payers(c), *c.plan_names]] for c in covs}
             same = [c for c in covs if want in names[c.key]]
-            within = [c for c in covs if any(want and set(want) <= set(n) for n in names[c.key])]
+            within = [c for c in covs if any(set(want) <= set(n) for n in names[c.key])]
             named = same or within
             if named:
                 pool, how = named, ["name"]
