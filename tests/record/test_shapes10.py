@@ -1094,3 +1094,16 @@ def test_a_coverage_typed_only_medicare_may_be_a_medicare_advantage_plan() -> No
     for cov in (typed, by_id):
         filled = _fill([_org("cms", "Humana Gold Plus"), cov], "Humana", "medicare-advantage")
         assert "member_id" in filled.record_facts.facts
+
+
+def test_a_consent_in_force_only_after_the_month_is_not_the_months(
+    cocm: Bundle, find: Find, facts_of: FactsOf
+) -> None:
+    consent = find(cocm, "cocm-consent")
+    consent["provision"] = {"type": "permit", "period": {"start": "2026-10-01"}}
+    found = facts_of(cocm)
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [
+        ("Consent/cocm-consent", "its provision starts after the billed month")
+    ]
+    assert str(facts_of(cocm, "2026-10").facts["consent_date"].value) == "2026-09-02"

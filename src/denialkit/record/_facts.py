@@ -448,6 +448,10 @@ class _Reader:
                 if pp is not None and pp.end is not None and pp.end.last < self.month.first:
                     self.note(name, v.key, "ended before the billed month")
                     continue
+                if pp is not None and pp.start is not None and pp.start.first > self.month.last:
+                    # signed in the month, but in force only from a later day
+                    self.note(name, v.key, "its provision starts after the billed month")
+                    continue
             if best is not None:
                 self.note(name, None, "several active treatment consents; the latest is used")
             if best is None or when.day > best[0]:
