@@ -314,3 +314,36 @@ def test_record_patients_lists_what_patient_takes(tmp_path: Path) -> None:
     assert json.loads(out) == {"patients": ["Patient/pa", "Patient/pb"]}
     code, out, err = run("record", "facts", str(path), "--patient", "Patient/pa")
     assert code == 0
+
+
+def test_the_claims_payer_chooses_among_coverages_on_the_command_line(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    bundle = json.loads((data_dir / "cocm-bundle.json").read_text("utf-8"))
+    bundle["entry"].append(
+        {
+            "resource": {
+                "resourceType": "Coverage",
+                "id": "medigap",
+                "status": "active",
+                "subscriberId": "GAP-0042-17",
+                "payor": [{"display": "AARP Medicare Supplement"}],
+            }
+        }
+    )
+    record_path = tmp_path / "bundle.json"
+    record_path.write_text(json.dumps(bundle), "utf-8")
+    claim_path = tmp_path / "claim.json"
+    claim_path.write_text(example_claim("CCM21").to_json(), "utf-8")
+    base = ("record", "facts", str(record_path), "--month", "2026-09", "--format", "json")
+    _, alone, _ = run(*base)
+    assert "member_id" in json.loads(alone)["missing"]
+    code, out, _ = run(*base, "--claim", str(claim_path))
+    data = json.loads(out)
+    assert code == 0 and data["conflicts"] == []
+    assert data["facts"]["member_id"]["source"] == "Coverage/cocm-coverage"
+    assert {
+        "fact": "member_id",
+        "resource": "Coverage/cocm-coverage",
+        "message": "several active coverages; this one is the claim's payer (by name)",
+    } in data["notes"]

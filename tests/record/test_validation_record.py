@@ -141,3 +141,49 @@ def test_a_letter_from_a_record_dated_by_issued_passes_its_own_check(data_dir: P
     assert _ids(denialkit.check(letter, record=rec)) == []
     alone = denialkit.Validator(today=LETTER_DATE).check(letter.text)
     assert not alone.errors, [f.rule_id for f in alone.errors]
+
+
+def test_a_letter_from_a_record_whose_scores_are_item_sums_passes_its_own_check(
+    data_dir: Path,
+) -> None:
+    # the last PHQ-9 is a response that answers the nine items (LOINC answers) and writes no
+    # total, and the patient also has a Medigap plan: the letter's scores and member id are
+    # the record's, and neither the record nor the text alone finds anything to correct
+    bundle = json.loads((data_dir / "cocm-bundle.json").read_text("utf-8"))
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"].get("id") != "phq9-2026-09-28"]
+    answers = ("LA6570-1", "LA6570-1", "LA6570-1", "LA6570-1", "LA6569-3", "LA6569-3")
+    answers += ("LA6570-1", "LA6568-5", "LA6568-5")
+    codes = ("44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5")
+    codes += ("44253-3", "44260-8")
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": "phq9-items",
+        "status": "completed",
+        "authored": "2026-09-28T10:00:00-05:00",
+        "item": [
+            {
+                "linkId": f"/{code}",
+                "answer": [{"valueCoding": {"system": "http://loinc.org", "code": answer}}],
+            }
+            for code, answer in zip(codes, answers, strict=True)
+        ],
+    }
+    medigap = {
+        "resourceType": "Coverage",
+        "id": "medigap",
+        "status": "active",
+        "subscriberId": "GAP-0042-17",
+        "payor": [{"display": "AARP Medicare Supplement"}],
+    }
+    bundle["entry"] += [{"resource": response}, {"resource": medigap}]
+    rec = record.read(json.dumps(bundle).encode())
+    assert "member_id" in record.facts(rec, month="2026-09").missing
+    bare = example_claim("CCM21").evolve(facts={}, evidence=())
+    filled = record.fill(bare, rec)
+    assert filled.conflicts == ()
+    letter = denialkit.appeal("CCM21", filled.claim, letter_date=LETTER_DATE)
+    assert "18 on September 3, 2026 and 12 on September 28, 2026" in letter.text
+    assert any("QuestionnaireResponse/phq9-items" in e for e in letter.enclosures)
+    assert _ids(denialkit.check(letter, record=rec)) == []
+    alone = denialkit.Validator(today=LETTER_DATE).check(letter.text)
+    assert not alone.errors, [f.rule_id for f in alone.errors]

@@ -100,6 +100,11 @@ def records(claim: Claim) -> None:
     assert_type(found.facts["consent_date"].sources, tuple[record.Source, ...])
     assert_type(found.facts["consent_date"].sources[0].dated_by, str | None)
     assert_type(rec.of_type(record.Observation)[0].issued, record.FhirDate | None)
+    response = rec.of_type(record.QuestionnaireResponse)[0]
+    assert_type(response.answers, tuple[record.ItemAnswer, ...])
+    assert_type(response.answers[0].value, Decimal | None)
+    assert_type(rec.of_type(record.Coverage)[0].member_ids, tuple[tuple[str, str, str], ...])
+    assert_type(rec.of_type(record.Procedure)[0].performed_element, str | None)
     filled = record.fill(claim, rec, prefer="record")
     assert_type(filled.claim, Claim)
     assert_type(filled.conflicts, tuple[record.Conflict, ...])

@@ -4,7 +4,9 @@
 shows with the resource it came from, then the missing facts; ``--format json`` prints
 ``{"facts": {name: {"value", "source", "sources"}}, "missing": [...], "conflicts": [...],
 "notes": [...]}`` (``--json`` is the same). With ``--claim FILE`` the facts are compared with
-the claim's and every disagreement is listed under ``conflicts``. A missing or unreadable file
+the claim's and every disagreement is listed under ``conflicts``; the facts are then read as
+``record.fill`` reads them for that claim (its billed month when ``--month`` is not given,
+and its payer may say which of several coverages is its own). A missing or unreadable file
 exits with 2, a file that is not a FHIR R4 record with 1.
 """
 
@@ -67,9 +69,14 @@ def fill_from_record(
     return filled.claim, _conflict_rows(filled.conflicts)
 
 
-def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
+def _with_claim(args: argparse.Namespace, rec: Any) -> tuple[Any, list[dict[str, str]]]:
+    """With ``--claim``: the facts as ``record.fill`` reads them for that claim (its payer may
+    say which of several coverages is its own) and the conflicts as rows; else the facts
+    alone."""
+    from denialkit.record import facts
+
     if not args.claim:
-        return []
+        return facts(rec, code=args.code, month=args.month, patient=args.patient), []
     from denialkit.claim import Claim
     from denialkit.record import fill
 
@@ -77,13 +84,12 @@ def _conflicts(args: argparse.Namespace, rec: Any) -> list[dict[str, str]]:
 
     claim = Claim.from_json(read_input(args.claim, "--claim"))
     filled = fill(claim, rec, code=args.code, month=args.month, patient=args.patient)
-    return _conflict_rows(filled.conflicts)
+    return filled.record_facts, _conflict_rows(filled.conflicts)
 
 
 def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from denialkit.codes import default_table
     from denialkit.exceptions import InvalidCodeError, UnknownCodeError
-    from denialkit.record import facts
 
     try:
         default_table().lookup(args.code)
@@ -93,8 +99,7 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(terminal(f"denialkit: --code: {exc}", lines=False), file=err)
         return EXIT_FINDING
     rec = load_record(args.files, "FILE")
-    found = facts(rec, code=args.code, month=args.month, patient=args.patient)
-    conflicts = _conflicts(args, rec)
+    found, conflicts = _with_claim(args, rec)
     if args.format == "json":
         data = found.to_dict()
         body = {

@@ -6,6 +6,7 @@ function below reads one fact.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -13,12 +14,14 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from denialkit._ids import mbi_is_valid
 from denialkit._repr import fields_repr, tolerant
 from denialkit.claim import Evidence, EvidenceKind, FactValue
 from denialkit.exceptions import RecordError
 
 from ._base import RecordBase
 from ._dates import FhirDate, Month, spoken
+from ._scales import PANELS, SCALE_ITEMS, SNOMED_TOTALS
 
 if TYPE_CHECKING:
     from ._record import Record
@@ -37,6 +40,7 @@ from ._views import (
     Coverage,
     Encounter,
     ExplanationOfBenefit,
+    ItemAnswer,
     Observation,
     Organization,
     Patient,
@@ -49,6 +53,7 @@ from ._views import (
     Ref,
     Resource,
     ScoreItem,
+    canonical_system,
 )
 
 __all__ = [
@@ -107,6 +112,8 @@ _SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
 _SCALE_MAX: Final = {"44261-6": 27, "70274-6": 21, "55758-7": 6}
 _DONE_OBSERVATION: Final = frozenset({"final", "amended", "corrected"})
 _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
+#: R4's finished, and R5's completed (which replaced it)
+_DONE_ENCOUNTER: Final = frozenset({"finished", "completed"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
@@ -342,9 +349,19 @@ def _number(value: Decimal) -> int | Decimal:
 class _Reader:
     """Reads facts from one record for one month, collecting notes as it goes."""
 
-    def __init__(self, record: Record, month: Month | None, patient: str | None = None) -> None:
+    def __init__(
+        self,
+        record: Record,
+        month: Month | None,
+        patient: str | None = None,
+        payer: PayerHint | None = None,
+    ) -> None:
         self.record = record
         self.month = month
+        #: the claim's payer, when a claim is being filled (it may choose among coverages)
+        self.payer = payer
+        #: each coverage's payer names, by its key (read once)
+        self.payer_names: dict[str, dict[str, Source]] = {}
         #: the chosen patient's key, when the record is about several (else None: all count)
         self.who = patient
         self.notes: list[Note] = []
@@ -414,6 +431,9 @@ class _Reader:
             if v.status != "active":
                 self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
                 continue
+            if v.provision_type == "deny":
+                self.note(name, v.key, "its provision denies (type deny): a refusal, not a consent")
+                continue
             when, path = v.date_time, "Consent.dateTime"
             if when is None and v.provision_period is not None:
                 when, path = v.provision_period.start, "Consent.provision.period.start"
@@ -427,6 +447,10 @@ class _Reader:
                 pp = v.provision_period
                 if pp is not None and pp.end is not None and pp.end.last < self.month.first:
                     self.note(name, v.key, "ended before the billed month")
+                    continue
+                if pp is not None and pp.start is not None and pp.start.first > self.month.last:
+                    # signed in the month, but in force only from a later day
+                    self.note(name, v.key, "its provision starts after the billed month")
                     continue
             if best is not None:
                 self.note(name, None, "several active treatment consents; the latest is used")
@@ -493,12 +517,20 @@ class _Reader:
         fact = "rating_scale_scores"
         for o in self.live(self.record.of_type(Observation), fact):
             assert isinstance(o, Observation)
-            loinc = next(
-                (c.code for c in o.codes if c.canonical_system == LOINC and c.code in SCALE_LOINC),
-                None,
-            )
-            if loinc is None:
+            loinc = _scale_of(o.codes)
+            given = o.item_answers
+            if loinc is None and not given and o.value is None and o.members:
+                given = self._member_items(o)
+            if loinc is None and not given:
                 self.bare(fact, o.key, o.codes, _SCALE_PAIRS, "a scale total")
+                panel = next((c.code for c in o.codes if _is_panel(c)), None)
+                if panel is not None and o.value is not None:
+                    self.note(
+                        fact,
+                        o.key,
+                        f"has a value of its own under the {SCALES[PANELS[panel]]} panel's code "
+                        f"({panel}); only a total's code ({PANELS[panel]}) is read as a score",
+                    )
                 continue
             if o.status not in _DONE_OBSERVATION:
                 self.note(
@@ -508,15 +540,22 @@ class _Reader:
                     "or corrected scores count",
                 )
                 continue
-            if o.value is None:
-                self.note(fact, o.key, "has no numeric score")
+            if loinc is not None and o.value is None:
+                why = f" ({o.value_unread} holds no number)" if o.value_unread else ""
+                if o.value_unread == "dataAbsentReason":
+                    why = " (a dataAbsentReason stands for it)"
+                self.note(fact, o.key, f"has no numeric score{why}")
                 continue
             dated = self._observation_date(o)
             if dated is None:
                 continue
             when, dated_by = dated
             reported = _reported(dated_by)
-            parts = o.component_scores or (ScoreItem(loinc, o.value, o.value_element or ""),)
+            if loinc is None:
+                parts = self._item_totals(given, o.key, {}, "component")
+            else:
+                value = o.value or Decimal(0)  # not None: checked above
+                parts = o.component_scores or (ScoreItem(loinc, value, o.value_element or ""),)
             for item in parts:
                 if not self._in_range(item.loinc, item.value, o.key):
                     continue
@@ -541,7 +580,8 @@ class _Reader:
             if q.unread:
                 self.note(fact, q.key, "a scale total answer holds no number; not used")
             scores = q.scores + self._coded_by_form(q)
-            if not scores:
+            answers = self._answers_by_form(q)
+            if not scores and not any(a.loinc for a in answers):
                 continue
             if q.status not in _DONE_RESPONSE:
                 self.note(
@@ -556,6 +596,8 @@ class _Reader:
             if q.authored.precision == "year":
                 self.note(fact, q.key, "dated only to the year; a score needs at least its month")
                 continue
+            written = {item.loinc: item.value for item in scores}
+            scores += self._item_totals(answers, q.key, written, "QuestionnaireResponse.item")
             for item in scores:
                 scale = SCALES[item.loinc]
                 if not self._in_range(item.loinc, item.value, q.key):
@@ -638,6 +680,106 @@ class _Reader:
                 return ()
             found.append(ScoreItem(scale, item.value, item.path))
         return tuple(found)
+
+    def _member_items(self, o: Observation) -> tuple[ItemAnswer, ...]:
+        """The answers of a scale panel's members (``hasMember``) that are its scored items,
+        each final, amended or corrected and usable; none when a member is a total, which is
+        read on its own. A member the record does not hold is simply not there."""
+        if not any(_is_panel(c) for c in o.codes):
+            return ()
+        out = []
+        targets = [(ref, self.record.resolve(ref, o).target) for ref in o.members]
+        if all(m is None for _, m in targets):
+            name = SCALES[next(PANELS[c.code] for c in o.codes if _is_panel(c) and c.code)]
+            self.note(
+                "rating_scale_scores",
+                o.key,
+                f"a {name} panel none of whose members (hasMember) is in the record",
+            )
+            return ()
+        for ref, m in targets:
+            if not isinstance(m, Observation):
+                continue
+            if _scale_of(m.codes) is not None:
+                return ()
+            if m.item_answer is None or m.status not in _DONE_OBSERVATION:
+                continue
+            if self.unusable(m) is None:
+                out.append(attrs.evolve(m.item_answer, path=ref.path.split(".", 1)[-1]))
+        return tuple(out)
+
+    def _answers_by_form(self, q: QuestionnaireResponse) -> list[ItemAnswer]:
+        """The response's item answers, each with the scale item and the score its
+        Questionnaire gives it when the response itself does not say: the form codes the
+        item (``Questionnaire.item.code``), and an ordinal value extension scores the
+        ``answerOption`` the answer chose."""
+        answers = list(q.answers)
+        if q.questionnaire is None or all(a.loinc and a.value is not None for a in answers):
+            return answers
+        links: dict[str, str] = {}
+        options: dict[tuple[str, str | None, str], Decimal] = {}
+        for form in self._forms(q.questionnaire):
+            links.update(form.item_links)
+            for link, system, code, score in form.option_scores:
+                options.setdefault((link, canonical_system(system), code), score)
+        out = []
+        for a in answers:
+            value = a.value
+            if value is None and a.coding is not None:
+                value = options.get((a.link, canonical_system(a.coding[0]), a.coding[1]))
+            out.append(attrs.evolve(a, loinc=a.loinc or links.get(a.link), value=value))
+        return out
+
+    def _item_totals(
+        self,
+        answers: Iterable[ItemAnswer],
+        key: str,
+        written: Mapping[str, Decimal],
+        where: str,
+    ) -> tuple[ScoreItem, ...]:
+        """The totals a resource gives only through its items' answers: each scale it
+        answers every scored item of, once, with a score from 0 to 3, and whose total it does
+        not write. Each computed total is noted, and so is a scale whose items do not give
+        one (an item missing or unscored), and a total ``written`` that is not the sum of
+        its items (the total written is still the score)."""
+        by_item: dict[str, list[ItemAnswer]] = {}
+        for a in answers:
+            if a.loinc is not None:
+                by_item.setdefault(a.loinc, []).append(a)
+        fact = "rating_scale_scores"
+        done: set[str] = set()
+        out = []
+        for total in _SCALE_ORDER:
+            items = SCALE_ITEMS[total]
+            present = [i for i in items if i in by_item]
+            if total in done or not present:
+                continue
+            if any(i in by_item for i in SCALE_ITEMS[_PHQ9] if i not in items):
+                continue  # a PHQ-9's first two items are not a PHQ-2 of their own
+            name = SCALES[total]
+            why = _unsummed(items, by_item)
+            if total in written:
+                if not why and _summed(items, by_item) != written[total]:
+                    self.note(
+                        fact,
+                        key,
+                        f"the {name} total written is not the sum of its item answers; the "
+                        "total written is used",
+                    )
+                continue
+            if why:
+                self.note(fact, key, f"writes no {name} total and {why}; not computed")
+                continue
+            chosen = [by_item[i][0] for i in items]
+            parents = {a.path.split(".answer[")[0].rsplit("[", 1)[0] for a in chosen}
+            path = parents.pop() if len(parents) == 1 else where
+            value = _summed(items, by_item)
+            self.note(
+                fact, key, f"writes no {name} total; it is the sum of its {len(items)} item answers"
+            )
+            out.append(ScoreItem(total, value, path))
+            done.add(total)
+        return tuple(out)
 
     def _forms(self, canonical: str) -> list[Questionnaire]:
         """The Questionnaires a response's ``questionnaire`` names: by ``url`` (and
@@ -738,7 +880,8 @@ class _Reader:
                 continue
             if not self._in_month(p.performed, p.key):
                 continue
-            span = self._span(p.performed) if p.performed_element == "performedPeriod" else None
+            timed = (p.performed_element or "").endswith("Period")
+            span = self._span(p.performed) if timed else None
             if not self._usable(span, p.key):
                 continue
             assert span is not None
@@ -746,7 +889,7 @@ class _Reader:
             sources.append(
                 Source(
                     p.key,
-                    "Procedure.performedPeriod",
+                    f"Procedure.{p.performed_element}",
                     "time-log",
                     p.performed.start if p.performed else None,
                     "Care management time entry",
@@ -759,8 +902,12 @@ class _Reader:
             assert isinstance(e, Encounter)
             if e.key in counted_encounters:
                 continue  # its time is already counted from the procedure
-            if e.status != "finished":
-                self.note(name, e.key, f"status is {e.status or 'absent'}; only finished counts")
+            if e.status not in _DONE_ENCOUNTER:
+                self.note(
+                    name,
+                    e.key,
+                    f"status is {e.status or 'absent'}; only finished (R5: completed) counts",
+                )
                 continue
             if not self._in_month(e.period, e.key):
                 continue
@@ -770,7 +917,7 @@ class _Reader:
             if e.length_bound:
                 self.note(name, e.key, "Encounter.length is a bound (it has a comparator)")
             if span is None:
-                span, path = self._span(e.period), "Encounter.period"
+                span, path = self._span(e.period), e.period_element
             if not self._usable(span, e.key):
                 continue
             assert span is not None
@@ -815,6 +962,23 @@ class _Reader:
             return ref.display, Source(holder.key, f"{ref.path}.display", "care-team")
         return None
 
+    def _member_type(self, ref: Ref | None, holder: Resource) -> str | None:
+        """The resource type a participant's member is: the resolved resource's, else the
+        reference's ``type``, else the type its ``reference`` text names (None if unknown).
+        ``onBehalfOf`` (the organization a practitioner acts for) does not change it."""
+        if ref is None:
+            return None
+        target = self.record.resolve(ref, holder).target
+        if target is not None:
+            return target.type
+        if ref.type:
+            return ref.type.rsplit("/", 1)[-1]
+        text = (ref.reference or "").split("/_history/")[0].split("?")[0]
+        if text and "/" not in text:
+            text += "/"  # a conditional reference: Organization?identifier=...
+        parts = text.rsplit("/", 2)
+        return parts[-2] if len(parts) >= 2 and _TYPE_RE.fullmatch(parts[-2]) else None
+
     def person(self, fact: str, roles: frozenset[tuple[str, str]], what: str) -> None:
         found: dict[str, list[Source]] = {}
 
@@ -854,6 +1018,16 @@ class _Reader:
                     self.bare(fact, t.key, part.roles, roles, f"the {what}'s role")
                     continue
                 if self.month is not None and not _overlaps(part.period, self.month):
+                    continue
+                kind = self._member_type(part.member, t)
+                if kind is not None and kind not in ("Practitioner", "PractitionerRole"):
+                    shown = kind if _TYPE_RE.fullmatch(kind) else "resource of another type"
+                    self.note(
+                        fact,
+                        t.key,
+                        f"participant {part.index} in the role is a {shown}, not a "
+                        "practitioner; not used",
+                    )
                     continue
                 add(
                     self._person(part.member, t, fact),
@@ -903,31 +1077,129 @@ class _Reader:
                 "patient_birth_date", p.key, f"birthDate gives only the {p.birth_date.precision}"
             )
 
-    def coverage(self) -> None:
-        found: dict[str, Source] = {}
+    def _payers(self, c: Coverage) -> dict[str, Source]:
+        """The names of a coverage's payers: the payor Organization's, else the display
+        (read once per coverage, so its notes are made once)."""
+        cached = self.payer_names.get(c.key)
+        if cached is not None:
+            return cached
         payers: dict[str, Source] = {}
+        self.payer_names[c.key] = payers
+        for ref in c.payors:
+            target = self.resolve(ref, c, "payer_name")
+            if isinstance(target, Organization) and target.name:
+                name, source = target.name, Source(target.key, "Organization.name", "coverage")
+            elif target is None and ref.display:
+                name, source = ref.display, Source(c.key, f"{ref.path}.display", "coverage")
+            else:
+                continue
+            if " ".join(_words(name)) in _NO_PAYER_NAMES:
+                self.note("payer_name", c.key, "its payor is named by a kind of plan, not a payer")
+                continue
+            payers.setdefault(name, source)
+        return payers
+
+    def _member(self, c: Coverage, *, claims: bool) -> tuple[str, str] | None:
+        """A coverage's member id and its element: for an original Medicare claim whose
+        coverage it ``claims`` to be, the first of its ids that is a well-formed MBI (a
+        Medicare number typed ``MC`` first), else its member number (``MB``), else
+        ``subscriberId`` (noted)."""
+        if claims and self.payer is not None and self.payer.plan == "medicare":
+            ids = sorted(c.member_ids, key=lambda i: i[0] != "MC")
+            mbi = next(((v, e) for _, v, e in ids if mbi_is_valid(v)), None)
+            if mbi is not None:
+                return mbi
+            if c.member_id:
+                self.note("member_id", c.key, "no id of this coverage is a well-formed MBI")
+        if c.member_id and c.member_id_element:
+            return c.member_id, c.member_id_element
+        return None
+
+    def _pick(self, covs: list[Coverage], payer: PayerHint) -> tuple[Coverage, str] | None:
+        """The one coverage that is the claim's: its payer's (or plan's) name is the claim's
+        payer name (the same words; else all the claim's words among its own), then, among
+        those (or all, when no name matches), the one of the claim's kind of plan."""
+        pool, how = covs, []
+        want = _words(payer.name or "")
+        if want:
+            names = {c.key: [_words(n) for n in [*self._payers(c), *c.plan_names]] for c in covs}
+            same = [c for c in covs if want in names[c.key]]
+            within = [c for c in covs if any(set(want) <= set(n) for n in names[c.key])]
+            named = same or within
+            if named:
+                pool, how = named, ["name"]
+        kind = _PLAN_KINDS.get(payer.plan or "")
+        if len(pool) > 1 and kind is not None:
+            typed = [c for c in pool if kind in _coverage_kinds(c)]
+            if typed:
+                pool, how = typed, [*how, "plan type"]
+        if len(pool) == 1 and how:
+            return pool[0], " and ".join(how)
+        return None
+
+    def coverage(self) -> None:
+        covs: list[Coverage] = []
         for c in self.live(self.record.of_type(Coverage), "member_id"):
             assert isinstance(c, Coverage)
             if c.status not in (None, "active"):
                 continue
             if self.month is not None and not _overlaps(c.period, self.month):
                 continue
-            if c.member_id and c.member_id_element:
-                found.setdefault(c.member_id, Source(c.key, c.member_id_element, "coverage"))
-            for ref in c.payors:
-                target = self.resolve(ref, c, "payer_name")
-                if isinstance(target, Organization) and target.name:
-                    payers.setdefault(
-                        target.name, Source(target.key, "Organization.name", "coverage")
-                    )
-                elif target is None and ref.display:
-                    payers.setdefault(ref.display, Source(c.key, f"{ref.path}.display", "coverage"))
+            covs.append(c)
+        found, payers = self._coverage_values(covs, claims=False)
+        kind = _PLAN_KINDS.get(self.payer.plan or "") if self.payer is not None else None
+        if (
+            covs
+            and kind is not None
+            and all((kinds := _coverage_kinds(c)) and kind not in kinds for c in covs)
+        ):
+            # every active coverage says it is another kind of plan than the claim's
+            self.note(
+                "member_id",
+                None,
+                "no active coverage is the claim's kind of plan (by Coverage.type or its "
+                "identifiers' types); their member ids and payers are not the claim's",
+            )
+            return
+        if len(found) <= 1 and len(payers) <= 1:
+            # they agree (or there is one): each is the claim's, when a claim is filled
+            found, payers = self._coverage_values(covs, claims=True)
+        elif self.payer is not None:
+            picked = self._pick(covs, self.payer)
+            if picked is None:
+                self.note(
+                    "member_id",
+                    None,
+                    "several active coverages disagree, and none is the claim's payer by name "
+                    "or plan type",
+                )
+            else:
+                self.note(
+                    "member_id",
+                    picked[0].key,
+                    f"several active coverages; this one is the claim's payer (by {picked[1]})",
+                )
+                found, payers = self._coverage_values([picked[0]], claims=True)
         for fact, values in (("member_id", found), ("payer_name", payers)):
             if len(values) == 1:
                 value, source = next(iter(values.items()))
                 self.put(fact, value, [source])
             elif values:
                 self.note(fact, None, "several active coverages disagree")
+
+    def _coverage_values(
+        self, covs: Iterable[Coverage], *, claims: bool
+    ) -> tuple[dict[str, Source], dict[str, Source]]:
+        """The member ids and payer names of coverages (``claims``: each is the claim's)."""
+        found: dict[str, Source] = {}
+        payers: dict[str, Source] = {}
+        for c in covs:
+            member = self._member(c, claims=claims)
+            if member is not None:
+                found.setdefault(member[0], Source(c.key, member[1], "coverage"))
+            for name, source in self._payers(c).items():
+                payers.setdefault(name, source)
+        return found, payers
 
     def denial(self) -> None:
         numbers: dict[str, Source] = {}
@@ -979,6 +1251,131 @@ class _Reader:
             for c in ordered:
                 by_resource.setdefault(codes[c].resource, codes[c])
             self.put("denial_codes", tuple(ordered), by_resource.values())
+
+
+_PHQ9: Final = "44261-6"
+#: A FHIR resource type's name (shown in a note only when it is one).
+_TYPE_RE: Final = re.compile(r"[A-Z][A-Za-z]{1,63}")
+
+
+@attrs.frozen
+class PayerHint:
+    """What a claim says of its payer: its name and its plan type (``"medicare"``)."""
+
+    name: str | None = attrs.field(repr=False)
+    plan: str | None
+
+    @tolerant
+    def __repr__(self) -> str:
+        return f"<PayerHint plan={self.plan}>"
+
+
+#: Source of Payment Typology (PHDSC), the code system US exports type a Coverage in.
+_SOPT_SYSTEMS: Final = frozenset({"http://nahdo.org/sopt", "urn:oid:2.16.840.1.113883.3.221.5"})
+#: The kind of coverage each claim plan type is paid by (original Medicare's claims by
+#: Medicare, a Medicare Advantage claim by a Medicare managed-care plan...). A commercial
+#: claim, the default plan type, names no kind: any other payer may be it.
+_PLAN_KINDS: Final = {
+    "medicare": "medicare",
+    "medicare-advantage": "medicare-advantage",
+    "medicaid": "medicaid",
+    "erisa": "private",
+    "aca": "private",
+}
+
+
+def _coverage_kinds(c: Coverage) -> set[str]:
+    """The kinds of plan a Coverage says it is: by its Source of Payment Typology type (1
+    Medicare, 11 Medicare managed care, 2 Medicaid, 5 and 6 private), else by an identifier
+    typed as a Medicare (``MC``) or Medicaid (``MA``) number."""
+    kinds: set[str] = set()
+    for t in c.types:
+        system = (t.system or "").strip().rstrip("/").replace("https://", "http://", 1)
+        code = (t.code or "").strip()
+        if system not in _SOPT_SYSTEMS or not code.isdigit():
+            continue
+        if code == "1":  # Medicare, managed care or not
+            kinds.update(("medicare", "medicare-advantage"))
+        elif code.startswith("11"):
+            kinds.add("medicare-advantage")
+        elif code.startswith("1") and not code.startswith("14"):  # 14: dual (Medicare/Medicaid)
+            kinds.add("medicare")
+        elif code.startswith("2"):
+            kinds.add("medicaid")
+        elif code[0] in "56":
+            kinds.add("private")
+    if not kinds:
+        for k, *_ in c.member_ids:
+            # a Medicare number is a Medicare Advantage member's too
+            kinds.update(_ID_KINDS.get(k, ()))
+    return kinds
+
+
+#: The kinds of plan an identifier type says a coverage may be.
+_ID_KINDS: Final = {"MC": ("medicare", "medicare-advantage"), "MA": ("medicaid",)}
+
+
+#: Payor names that name no payer: a kind of plan, or none (Synthea writes ``private`` and
+#: ``NO_INSURANCE`` as the payor's display).
+_NO_PAYER_NAMES: Final = frozenset(
+    {
+        "private",
+        "commercial",
+        "no insurance",
+        "uninsured",
+        "self pay",
+        "selfpay",
+        "none",
+        "unknown",
+        "other",
+    }
+)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A name as its words, for comparing payer names (``Blue Cross & Blue Shield`` and
+    ``blue cross and blue shield`` are the same)."""
+    return tuple(re.sub(r"[^0-9a-z]+", " ", text.casefold().replace("&", " and ")).split())
+
+
+def _scale_of(codes: Iterable[Coding]) -> str | None:
+    """The LOINC code of the scale total a resource's codes name (LOINC, or SNOMED CT)."""
+    found = None
+    for c in codes:
+        system = c.canonical_system
+        if system == LOINC and c.code in SCALE_LOINC:
+            return c.code
+        if system == SNOMED and c.code in SNOMED_TOTALS and found is None:
+            found = SNOMED_TOTALS[c.code]
+    return found
+
+
+def _is_panel(coding: Coding) -> bool:
+    return coding.canonical_system == LOINC and coding.code in PANELS
+
+
+def _summed(items: Iterable[str], by_item: Mapping[str, list[ItemAnswer]]) -> Decimal:
+    """The sum of the items' answers (each answered once, with a score: see _unsummed)."""
+    return sum((by_item[i][0].value or Decimal(0) for i in items), Decimal(0))
+
+
+def _unsummed(items: Iterable[str], by_item: Mapping[str, list[ItemAnswer]]) -> str:
+    """Why the answers do not give a scale's total as their sum ('' when they do)."""
+    items = tuple(items)
+    missing = [i for i in items if i not in by_item]
+    if missing:
+        return f"answers {len(items) - len(missing)} of its {len(items)} items"
+    for i in items:
+        if len(by_item[i]) > 1:
+            return "answers one of its items more than once"
+        a = by_item[i][0]
+        if a.modified:
+            return "an item answer has a modifierExtension, which may change its meaning"
+        if a.value is None:
+            return "an item answer gives no score (no number, no ordinal value)"
+        if not (0 <= a.value <= 3 and a.value == a.value.to_integral_value()):
+            return "an item answer scores outside 0 to 3"
+    return ""
 
 
 def _reported(dated_by: str | None) -> bool:
@@ -1062,10 +1459,23 @@ def facts(
     """
     if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
+    return read_facts(record, code=code, month=month, patient=patient)
+
+
+def read_facts(
+    record: Record,
+    *,
+    code: str,
+    month: str | Month | None,
+    patient: str | None,
+    payer: PayerHint | None = None,
+) -> RecordFacts:
+    """:func:`facts`, and, for :func:`~denialkit.record.fill`, the claim's payer, which may
+    say which of several active coverages is the claim's."""
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")
     m = month if isinstance(month, Month) or month is None else Month.parse(month)
-    r = _Reader(record, m, chosen_patient(record, patient))
+    r = _Reader(record, m, chosen_patient(record, patient), payer)
     r.notes.extend(record.notes)
     wanted: tuple[str, ...] = CLAIM_FACTS
     canonical = code.strip().upper()

@@ -20,7 +20,16 @@ from denialkit.claim import Claim, Evidence, Facts, FactValue
 
 from ._base import RecordBase
 from ._dates import Month
-from ._facts import BHI_FACTS, Fact, RecordFacts, Source, evidence_for, facts, is_bhi_code
+from ._facts import (
+    BHI_FACTS,
+    Fact,
+    PayerHint,
+    RecordFacts,
+    Source,
+    evidence_for,
+    is_bhi_code,
+    read_facts,
+)
 
 if TYPE_CHECKING:
     from ._record import Record
@@ -252,11 +261,12 @@ def fill(
     if code is None:
         codes = claim.denial.codes
         code = next((c for c in codes if is_bhi_code(c)), codes[0] if codes else "CCM21")
-    found = facts(
+    found = read_facts(
         record,
         code=code,
         month=month if month is not None else billed_month(claim),
         patient=patient,
+        payer=PayerHint(claim.payer.name or None, str(claim.payer.plan_type)),
     )
     new_facts: dict[str, FactValue] = dict(claim.facts)
     conflicts: list[Conflict] = []

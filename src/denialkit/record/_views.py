@@ -24,6 +24,7 @@ import attrs
 from denialkit._repr import tolerant
 
 from ._dates import FhirDate
+from ._scales import ANSWER_SCORES, ITEM_SCALES, PANELS, SNOMED_TOTALS, ordinal
 
 __all__ = [
     "CarePlan",
@@ -34,6 +35,7 @@ __all__ = [
     "Coverage",
     "Encounter",
     "ExplanationOfBenefit",
+    "ItemAnswer",
     "Observation",
     "Organization",
     "Participant",
@@ -340,6 +342,8 @@ class Resource:
         version: ``meta.lastUpdated`` and ``meta.versionId`` as written (either may be
             None): when the record holds two copies of a resource, the newer is read.
         container: for a contained resource, the ``Type/id`` of the resource that holds it.
+        container_in_error: whether that resource is marked entered-in-error (what it
+            contains was entered in error with it).
     """
 
     type: str
@@ -351,6 +355,7 @@ class Resource:
     modified: bool = attrs.field(default=False, repr=False)
     version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
     container: str | None = attrs.field(default=None, repr=False)
+    container_in_error: bool = attrs.field(default=False, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -381,8 +386,9 @@ class Resource:
 
     @property
     def entered_in_error(self) -> bool:
-        """Whether the record marks this resource as entered in error (it is then ignored)."""
-        return getattr(self, "status", None) == "entered-in-error"
+        """Whether the record marks this resource as entered in error (it is then ignored),
+        or the resource that contains it."""
+        return self.container_in_error or getattr(self, "status", None) == "entered-in-error"
 
 
 @attrs.frozen(repr=False)
@@ -447,13 +453,15 @@ class CareTeam(Resource):
 
 @attrs.frozen(repr=False)
 class Consent(Resource):
-    """Consent: status, scope and category codes, and the date it was given."""
+    """Consent: status, scope and category codes, the date it was given, and its base
+    ``provision``'s period and ``type`` (``deny`` makes it a refusal)."""
 
     status: str | None = None
     scope: tuple[Coding, ...] = ()
     categories: tuple[Coding, ...] = ()
     date_time: FhirDate | None = None
     provision_period: Period | None = None
+    provision_type: str | None = None
 
 
 @attrs.frozen(repr=False)
@@ -478,7 +486,9 @@ class Condition(Resource):
     @property
     def entered_in_error(self) -> bool:
         """A Condition says so in its ``verificationStatus`` (it has no ``status``)."""
-        return any(c.code == "entered-in-error" for c in self.verification)
+        return self.container_in_error or any(
+            c.code == "entered-in-error" for c in self.verification
+        )
 
     @property
     def refuted(self) -> bool:
@@ -506,6 +516,12 @@ class Observation(Resource):
     never read as the effective date. ``effective_unread`` says why ``effective[x]`` gave no
     date when it was there: ``"absent-reason"`` (a data-absent-reason extension stands in for
     it) or ``"timing"`` (a Timing of several days, or only a schedule).
+
+    ``value_unread`` names the ``value[x]`` element that is there but holds no score
+    (``valueCodeableConcept``, a ``valueString`` of words). A panel without a total (PHQ-9
+    44249-1) lists the answers of its item components in ``item_answers``; an Observation
+    coded as one scored item of a scale (a panel's member) holds its answer in
+    ``item_answer``.
     """
 
     status: str | None = None
@@ -519,6 +535,9 @@ class Observation(Resource):
     issued: FhirDate | None = None
     effective_unread: EffectiveGap | None = None
     issued_element: str | None = None
+    value_unread: str | None = None
+    item_answers: tuple[ItemAnswer, ...] = ()
+    item_answer: ItemAnswer | None = None
 
 
 @attrs.frozen
@@ -534,6 +553,35 @@ class ScoreItem:
         return f"<ScoreItem {self.loinc} {self.path}>"
 
 
+@attrs.frozen
+class ItemAnswer:
+    """An answer that may be one item of a scale (a questionnaire item, a panel component),
+    kept so that a record that writes no total gives it as the sum of its items.
+
+    Attributes:
+        link: the item's ``linkId`` (a component's LOINC code).
+        loinc: the item's LOINC code, when the item names a scored item of a scale (by
+            ``code`` or by a ``linkId`` that is the code, as ``/44250-9``).
+        value: the score the answer gives, when the record says it: a whole number, an
+            ordinal value extension on its coding, or a LOINC answer of list LL358-3.
+        coding: the answer's ``(system, code)``, for a Questionnaire's ``answerOption`` to
+            score.
+        path: the element, e.g. ``QuestionnaireResponse.item[0].answer[0].valueCoding``.
+        modified: whether the item or its answer carries a ``modifierExtension``.
+    """
+
+    link: str
+    loinc: str | None
+    value: Decimal | None = attrs.field(repr=False)
+    coding: tuple[str | None, str] | None = attrs.field(repr=False)
+    path: str
+    modified: bool = False
+
+    @tolerant
+    def __repr__(self) -> str:
+        return f"<ItemAnswer {self.path}>"
+
+
 @attrs.frozen(repr=False)
 class QuestionnaireResponse(Resource):
     """QuestionnaireResponse: status, date authored, the answers that are scale totals, and
@@ -542,7 +590,8 @@ class QuestionnaireResponse(Resource):
     ``questionnaire`` is the canonical of the form it answers, and ``numbers`` its other
     numeric answers (``ScoreItem`` with the ``linkId`` in place of a LOINC code): when the
     record holds that Questionnaire and it codes an item as a scale total, the answer there
-    is a score.
+    is a score. ``answers`` holds the answers that may be a scale's items (see
+    :class:`ItemAnswer`), for a response that writes no total.
     """
 
     status: str | None = None
@@ -552,22 +601,31 @@ class QuestionnaireResponse(Resource):
     questionnaire: str | None = None
     numbers: tuple[ScoreItem, ...] = ()
     numbers_modified: frozenset[str] = frozenset()
+    answers: tuple[ItemAnswer, ...] = ()
 
 
 @attrs.frozen(repr=False)
 class Questionnaire(Resource):
     """Questionnaire: its canonical ``url`` and ``version`` (``form_version``), and the
     ``linkId`` of each item coded (``Questionnaire.item.code``) as a scale total, with that
-    LOINC code."""
+    LOINC code; ``item_links`` the same for the scored items of a scale, and
+    ``option_scores`` the ``(linkId, system, code, score)`` of each ``answerOption`` coding
+    that an ordinal value extension scores."""
 
     url: str | None = None
     form_version: str | None = None
     scale_links: tuple[tuple[str, str], ...] = ()
+    item_links: tuple[tuple[str, str], ...] = ()
+    option_scores: tuple[tuple[str, str | None, str, Decimal], ...] = ()
 
 
 @attrs.frozen(repr=False)
 class Procedure(Resource):
-    """Procedure: status, codes, when it was performed, and its encounter."""
+    """Procedure: status, codes, when it was performed, and its encounter.
+
+    ``performed`` is read from ``performedPeriod`` or ``performedDateTime``, else from R5's
+    ``occurrencePeriod`` or ``occurrenceDateTime``; ``performed_element`` names the element
+    (or the undated one that is there instead, such as ``performedString``)."""
 
     status: str | None = None
     codes: tuple[Coding, ...] = ()
@@ -580,7 +638,9 @@ class Procedure(Resource):
 class Encounter(Resource):
     """Encounter: status, type codes, period and ``length`` in minutes (from seconds, minutes
     or hours; ``length_unit_unknown`` when it holds a number in another unit, ``length_bound``
-    when it has a ``comparator``: ``>= 15 min`` is a bound, not the time taken)."""
+    when it has a ``comparator``: ``>= 15 min`` is a bound, not the time taken).
+    ``period_element`` names the element the period came from: ``Encounter.period``, or R5's
+    ``Encounter.actualPeriod`` when ``period`` is not there."""
 
     status: str | None = None
     types: tuple[Coding, ...] = ()
@@ -588,17 +648,30 @@ class Encounter(Resource):
     length_minutes: Decimal | None = None
     length_unit_unknown: bool = False
     length_bound: bool = False
+    period_element: str = "Encounter.period"
 
 
 @attrs.frozen(repr=False)
 class Coverage(Resource):
-    """Coverage: status, the member id (the ``MB`` identifier, else ``subscriberId``), payers."""
+    """Coverage: status, the member id (the ``MB`` identifier, else ``subscriberId``, else an
+    identifier typed ``MC`` or ``MA``), payers.
+
+    ``types`` are the codes of ``Coverage.type`` (such as the Source of Payment Typology);
+    ``member_ids`` every id that may name the member, as ``(kind, value, element)``, kind
+    ``MB`` (member number), ``MC`` (Medicare number), ``MA`` (Medicaid number) or
+    ``subscriberId``, in that order, with ids whose ``period`` ended last; ``plan_names`` the
+    ``name`` of each plan or group ``class``; ``order`` the ``order`` of benefits.
+    """
 
     status: str | None = None
     member_id: str | None = None
     member_id_element: str | None = None
     payors: tuple[Ref, ...] = ()
     period: Period | None = None
+    types: tuple[Coding, ...] = ()
+    member_ids: tuple[tuple[str, str, str], ...] = attrs.field(default=(), repr=False)
+    plan_names: tuple[str, ...] = attrs.field(default=(), repr=False)
+    order: int | None = None
 
 
 @attrs.frozen
@@ -645,6 +718,13 @@ _MEMBER_TYPE: Final = "http://terminology.hl7.org/CodeSystem/v2-0203"
 SCALE_LOINC: Final = frozenset({"44261-6", "55758-7", "70274-6"})
 #: The order in which a scale is chosen: PHQ-9, GAD-7, then PHQ-2.
 SCALE_ORDER: Final = ("44261-6", "70274-6", "55758-7")
+#: Codes that make an Observation worth a view: a total (LOINC or SNOMED CT), a panel, or
+#: a scored item (a panel's member).
+_OBSERVED_CODES: Final = (
+    SCALE_LOINC | frozenset(SNOMED_TOTALS) | frozenset(PANELS) | frozenset(ITEM_SCALES)
+)
+#: Codes of components worth a view: a total, or a scale's scored item.
+_COMPONENT_CODES: Final = SCALE_LOINC | frozenset(ITEM_SCALES)
 #: CPT and HCPCS codes of behavioural health care management (timed work).
 CARE_MANAGEMENT_CODES: Final = frozenset({"99484", "99492", "99493", "99494", "G2214"})
 
@@ -739,7 +819,8 @@ def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
                 i,
                 _codings(_list(pd.get("role"))),
                 _ref(pd.get("member"), f"CareTeam.participant[{i}].member"),
-                _period(pd.get("period")),
+                # R5 renamed it coveragePeriod
+                _period(pd.get("period") if "period" in pd else pd.get("coveragePeriod")),
             )
         )
     return CareTeam(
@@ -759,6 +840,7 @@ def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
         categories=_codings(_list(d.get("category"))),
         date_time=FhirDate.parse(d.get("dateTime")),
         provision_period=_period(_dict(d.get("provision")).get("period")),
+        provision_type=_str(_dict(d.get("provision")).get("type")),
     )
 
 
@@ -783,6 +865,10 @@ def _condition(d: Mapping[str, Any], b: dict[str, Any]) -> Condition:
 _VALUE_ELEMENTS: Final = ("valueInteger", "valueDecimal", "valueQuantity", "valueString")
 
 
+#: A score written as text with its unit: ``"12 points"``, ``"12 pts"``.
+_POINTS_RE: Final = re.compile(r"\s*([0-9]{1,3})\s*(?:points?|pts?\.?)\s*", re.IGNORECASE)
+
+
 def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     for name in _VALUE_ELEMENTS:
         if name in d:
@@ -793,8 +879,51 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
                 raw = _dict(raw).get("value")
                 name = "valueQuantity.value"
             value = _number(raw)
+            if value is None and name == "valueString" and isinstance(raw, str):
+                points = _POINTS_RE.fullmatch(raw)
+                value = Decimal(points.group(1)) if points else None
             return (value, name) if value is not None else (None, None)
     return None, None
+
+
+def _value_unread(d: Mapping[str, Any]) -> str | None:
+    """The ``value[x]`` element an Observation has when it gave no number, or
+    ``dataAbsentReason`` when that stands for its value (None if neither is there)."""
+    found = next((k for k in d if k.startswith("value") and k[5:6].isupper()), None)
+    return found or ("dataAbsentReason" if "dataAbsentReason" in d else None)
+
+
+def _coding_score(coding: Mapping[str, Any]) -> Decimal | None:
+    """The score a Coding gives: its ordinal value extension, else the score of a LOINC
+    answer of list LL358-3."""
+    value = ordinal(coding)
+    if value is None and canonical_system(coding.get("system")) == LOINC:
+        value = ANSWER_SCORES.get(_code(coding.get("code")) or "")
+    return value
+
+
+def _item_value(
+    a: Mapping[str, Any],
+) -> tuple[Decimal | None, str | None, tuple[str | None, str] | None]:
+    """An item answer's score, its element, and its coding: ``valueInteger`` or
+    ``valueDecimal``, else a ``valueCoding`` (or a ``valueCodeableConcept`` whose codings
+    agree) scored by an ordinal value extension or as a LOINC answer of list LL358-3."""
+    for name in ("valueInteger", "valueDecimal"):
+        if name in a:
+            raw = a[name]
+            value = None if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)) else raw
+            return (Decimal(value) if value is not None else None), name, None
+    for name in ("valueCoding", "valueCodeableConcept"):
+        if name not in a:
+            continue
+        raw = _dict(a[name])
+        codings = [_dict(c) for c in _list(raw.get("coding"))] if "coding" in raw else [raw]
+        scores = {_coding_score(c) for c in codings}
+        first = next((c for c in codings if _code(c.get("code"))), None)
+        coding = (_str(first.get("system")), _code(first.get("code")) or "") if first else None
+        value = scores.pop() if len(scores) == 1 else None
+        return value, name, coding
+    return None, None, None
 
 
 _EFFECTIVE_ELEMENTS: Final = (
@@ -862,6 +991,17 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
             best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
             value, element = best.value, best.path
             codes += (Coding(LOINC, best.loinc),)
+    answers: tuple[ItemAnswer, ...] = ()
+    if value is None and not parts and "component" in d:
+        answers = tuple(_component_items(d.get("component")))
+        b["modified"] = b["modified"] or (bool(answers) and _modifies(d.get("component")))
+    item = next(
+        (c.code for c in codes if c.canonical_system == LOINC and c.code in ITEM_SCALES), None
+    )
+    one: ItemAnswer | None = None
+    if item is not None:
+        score, scored_by, coding = _item_value(d)
+        one = ItemAnswer(item, item, score, coding, scored_by or "value")
     effective, effective_element, unread = _effective(d)
     issued = FhirDate.parse(d.get("issued"))
     return Observation(
@@ -877,7 +1017,27 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         issued=issued,
         effective_unread=unread,
         issued_element="Observation.issued" if issued is not None else None,
+        value_unread=_value_unread(d) if value is None else None,
+        item_answers=answers,
+        item_answer=one,
     )
+
+
+def _component_items(components: object) -> Iterator[ItemAnswer]:
+    """The answers of components coded (LOINC) as a scale's scored items."""
+    for i, comp in enumerate(_list(components)):
+        c = _dict(comp)
+        loinc = next(
+            (
+                coding.code
+                for coding in _codings(c.get("code"))
+                if coding.canonical_system == LOINC and coding.code in ITEM_SCALES
+            ),
+            None,
+        )
+        if loinc is not None:
+            value, element, coding = _item_value(c)
+            yield ItemAnswer(loinc, loinc, value, coding, f"component[{i}].{element or 'value'}")
 
 
 def _component_scores(components: object) -> Iterator[ScoreItem]:
@@ -900,13 +1060,18 @@ def _component_scores(components: object) -> Iterator[ScoreItem]:
 
 
 def _score_items(
-    items: object, modified: list[bool], numbers: list[ScoreItem], changed: set[str]
+    items: object,
+    modified: list[bool],
+    numbers: list[ScoreItem],
+    changed: set[str],
+    answers: list[ItemAnswer],
 ) -> Iterator[ScoreItem | None]:
     """Walk nested items without recursion (and no deeper than MAX_ITEM_DEPTH); None for a
     scale-total answer that holds no number (a coding, a word). ``modified`` gains True when
     a scale-total item or its answer carries a modifierExtension. The numeric answers of
     other items go to ``numbers`` (keyed by linkId; ``changed`` names those with a
-    modifierExtension), for a Questionnaire that codes the item to tell."""
+    modifierExtension), for a Questionnaire that codes the item to tell; the answers that may
+    be a scale's items go to ``answers``."""
     stack: list[tuple[object, str, int]] = [(items, "QuestionnaireResponse.item", 0)]
     while stack:
         level, path, depth = stack.pop()
@@ -925,8 +1090,15 @@ def _score_items(
                 modified.append(True)
             elif mod and link:
                 changed.add(link)
+            tail = link.rsplit("/", 1)[-1]
+            scored = next((c for c in codes if c in ITEM_SCALES), None)
+            scored = scored or (tail if tail in ITEM_SCALES else None)
             for j, ans in enumerate(_list(item.get("answer"))):
                 a = _dict(ans)
+                if loinc is None and link and (scored is not None or _ITEM_VALUES & a.keys()):
+                    value, element, coding = _item_value(a)
+                    where = f"{here}.answer[{j}].{element or 'value'}"
+                    answers.append(ItemAnswer(link, scored, value, coding, where, mod))
                 if loinc is not None:
                     value, element = _value(a)
                     if value is not None and element is not None:
@@ -947,7 +1119,8 @@ def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> Question
     modified: list[bool] = []
     numbers: list[ScoreItem] = []
     changed: set[str] = set()
-    found = list(_score_items(d.get("item"), modified, numbers, changed))
+    answers: list[ItemAnswer] = []
+    found = list(_score_items(d.get("item"), modified, numbers, changed, answers))
     b["modified"] = b["modified"] or bool(modified)
     return QuestionnaireResponse(
         **b,
@@ -958,11 +1131,33 @@ def _questionnaire_response(d: Mapping[str, Any], b: dict[str, Any]) -> Question
         questionnaire=_str(d.get("questionnaire")),
         numbers=tuple(numbers),
         numbers_modified=frozenset(changed),
+        answers=tuple(answers),
     )
+
+
+_ITEM_VALUES: Final = frozenset(
+    {"valueInteger", "valueDecimal", "valueCoding", "valueCodeableConcept"}
+)
+
+
+def _option_scores(link: str, options: object) -> Iterator[tuple[str, str | None, str, Decimal]]:
+    """``(linkId, system, code, score)`` of each ``answerOption`` coding an ordinal value
+    extension scores (on the option or on its coding)."""
+    for opt in _list(options):
+        o = _dict(opt)
+        coding = _dict(o.get("valueCoding"))
+        code = _code(coding.get("code"))
+        value = ordinal(o)
+        if value is None:
+            value = ordinal(coding)
+        if code is not None and value is not None:
+            yield link, _str(coding.get("system")), code, value
 
 
 def _questionnaire(d: Mapping[str, Any], b: dict[str, Any]) -> Questionnaire:
     links: dict[str, str] = {}
+    item_links: dict[str, str] = {}
+    options: list[tuple[str, str | None, str, Decimal]] = []
     stack: list[tuple[object, int]] = [(d.get("item"), 0)]
     while stack:
         level, depth = stack.pop()
@@ -981,6 +1176,18 @@ def _questionnaire(d: Mapping[str, Any], b: dict[str, Any]) -> Questionnaire:
             )
             if link is not None and loinc is not None:
                 links.setdefault(link, loinc)
+            scored = next(
+                (
+                    c.code
+                    for c in _item_codings(item.get("code"))
+                    if c.canonical_system == LOINC and c.code in ITEM_SCALES
+                ),
+                None,
+            )
+            if link is not None and scored is not None:
+                item_links.setdefault(link, scored)
+            if link is not None:
+                options += _option_scores(link, item.get("answerOption"))
             if "item" in item:
                 stack.append((item.get("item"), depth + 1))
     return Questionnaire(
@@ -988,16 +1195,23 @@ def _questionnaire(d: Mapping[str, Any], b: dict[str, Any]) -> Questionnaire:
         url=_str(d.get("url")),
         form_version=_str(d.get("version")),
         scale_links=tuple(links.items()),
+        item_links=tuple(item_links.items()),
+        option_scores=tuple(options),
     )
 
 
 def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
-    performed = _period(d.get("performedPeriod"))
-    element = "performedPeriod" if performed else None
-    if performed is None:
-        when = FhirDate.parse(d.get("performedDateTime"))
-        if when is not None:
-            performed, element = Period(when, None), "performedDateTime"
+    performed, element = None, None
+    # performed[x] is R4's name; occurrence[x] is R5's, which some servers already write
+    for prefix in ("performed", "occurrence"):
+        performed = _period(d.get(f"{prefix}Period"))
+        element = f"{prefix}Period" if performed else None
+        if performed is None:
+            when = FhirDate.parse(d.get(f"{prefix}DateTime"))
+            if when is not None:
+                performed, element = Period(when, None), f"{prefix}DateTime"
+        if performed is not None:
+            break
     if performed is None:
         # performedString, performedAge or performedRange: no date to count in a month
         element = next((k for k in _UNDATED_PERFORMED if k in d), None)
@@ -1011,7 +1225,15 @@ def _procedure(d: Mapping[str, Any], b: dict[str, Any]) -> Procedure:
     )
 
 
-_UNDATED_PERFORMED: Final = ("performedString", "performedAge", "performedRange")
+_UNDATED_PERFORMED: Final = (
+    "performedString",
+    "performedAge",
+    "performedRange",
+    "occurrenceString",
+    "occurrenceAge",
+    "occurrenceRange",
+    "occurrenceTiming",
+)
 #: Units of a Duration, as minutes: the UCUM codes (case-sensitive) and the unit texts real
 #: records write (compared in lower case).
 _UCUM_MINUTES: Final = {"s": Decimal(1) / 60, "min": Decimal(1), "h": Decimal(60)}
@@ -1043,11 +1265,16 @@ def _encounter(d: Mapping[str, Any], b: dict[str, Any]) -> Encounter:
     length = _dict(d.get("length"))
     bound = length.get("comparator") is not None
     minutes, unreadable = _duration_minutes(length) if not bound else (None, False)
+    period, element = _period(d.get("period")), "period"
+    if period is None and "period" not in d:
+        # R5 renamed it actualPeriod (beside plannedStartDate and plannedEndDate, not read)
+        period, element = _period(d.get("actualPeriod")), "actualPeriod"
     return Encounter(
         **b,
         status=_str(d.get("status")),
         types=_codings(_list(d.get("type"))),
-        period=_period(d.get("period")),
+        period=period,
+        period_element=f"Encounter.{element}",
         length_minutes=minutes,
         length_unit_unknown=unreadable,
         length_bound=bound,
@@ -1072,6 +1299,11 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
                 break
     if member is None:
         member, element = _str(d.get("subscriberId")), "Coverage.subscriberId"
+    ids = _member_ids(d)
+    if member is None and ids:
+        # a Medicare or Medicaid number typed MC or MA is the member's id too
+        _, member, element = ids[0]
+    order = d.get("order")
     return Coverage(
         **b,
         status=_str(d.get("status")),
@@ -1079,7 +1311,47 @@ def _coverage(d: Mapping[str, Any], b: dict[str, Any]) -> Coverage:
         member_id_element=element if member else None,
         payors=_refs(d.get("payor"), "Coverage.payor"),
         period=_period(d.get("period")),
+        types=_codings(d.get("type")),
+        member_ids=ids,
+        plan_names=tuple(
+            name
+            for c in _list(d.get("class"))
+            if _codes_in(_dict(c).get("type"), _PLAN_CLASSES)
+            and (name := _str(_dict(c).get("name"))) is not None
+        ),
+        order=order if isinstance(order, int) and not isinstance(order, bool) else None,
     )
+
+
+#: Identifier types (v2-0203) that may name a coverage's member, in the order they are tried.
+_MEMBER_KINDS: Final = ("MB", "MC", "MA")
+_PLAN_CLASSES: Final = frozenset({"plan", "group", "subplan", "subgroup"})
+
+
+def _member_ids(d: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """Every id of a Coverage that may name the member: ``(kind, value, element)``."""
+    found: list[tuple[bool, int, tuple[str, str, str]]] = []
+    for i, ident in enumerate(_list(d.get("identifier"))):
+        idd = _dict(ident)
+        value = _str(idd.get("value"))
+        kind = next(
+            (
+                c.code
+                for c in _codings(idd.get("type"))
+                if c.canonical_system == _MEMBER_TYPE and c.code in _MEMBER_KINDS
+            ),
+            None,
+        )
+        if value is not None and kind is not None:
+            ended = _str(_dict(idd.get("period")).get("end")) is not None
+            where = f"Coverage.identifier[{i}].value"
+            found.append((ended, _MEMBER_KINDS.index(kind), (kind, value.strip(), where)))
+    subscriber = _str(d.get("subscriberId"))
+    if subscriber is not None:
+        found.append(
+            (False, len(_MEMBER_KINDS), ("subscriberId", subscriber, "Coverage.subscriberId"))
+        )
+    return tuple(item for *_, item in sorted(found, key=lambda f: (f[0], f[1])))
 
 
 def _x12_system(system: str | None) -> str | None:
@@ -1201,8 +1473,10 @@ def wanted(d: Mapping[str, Any]) -> bool:
     if rtype == "Observation":
         return (
             "hasMember" in d
-            or _codes_in(d.get("code"), SCALE_LOINC)
-            or any(_codes_in(_dict(c).get("code"), SCALE_LOINC) for c in _list(d.get("component")))
+            or _codes_in(d.get("code"), _OBSERVED_CODES)
+            or any(
+                _codes_in(_dict(c).get("code"), _COMPONENT_CODES) for c in _list(d.get("component"))
+            )
         )
     if rtype == "Procedure":
         return _codes_in(d.get("code"), CARE_MANAGEMENT_CODES)
@@ -1253,6 +1527,7 @@ def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
     holder's patient (its ``subject`` or ``patient``); one in a holder that carries a
     modifierExtension is not used either."""
     modified = bool(_list(d.get("modifierExtension")))
+    in_error = d.get("status") == "entered-in-error"
     subject = None
     for element in ("subject", "patient"):
         if element in d:
@@ -1269,5 +1544,7 @@ def build_contained(d: Mapping[str, Any], holder: str) -> tuple[Resource, ...]:
             view = _report_dates(view, d)
         if modified and not view.modified:
             view = attrs.evolve(view, modified=True)
+        if in_error:
+            view = attrs.evolve(view, container_in_error=True)
         out.append(view)
     return tuple(out)
