@@ -150,6 +150,8 @@ SERVICE_DATE_LABELS: Final = (
     "trip date", "date of trip", "transport date", "date of transport", "delivery date",
     "date of delivery", "dispensing date", "date dispensed", "fill date",
     "date of svc", "dates of svc", "svc date", "svc dates", "d.o.s.", "d.o.s",
+    "period of service", "periods of service", "service period", "statement period",
+    "statement covers period", "billing period", "dates of care", "date of care",
 )  # fmt: skip
 """Labels of the dates of service (also abbreviated: "DOS", "D.O.S.", "Date of Svc")."""
 
@@ -187,7 +189,9 @@ ARGUMENT_WORDS: Final = (
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
     "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
-    "processing manual", "provider manual",
+    "processing manual", "provider manual", "policy covers", "policy allows",
+    "policy lists", "policy permits", "covered benefit", "is covered", "are covered",
+    "cannot ", "which makes", "indicat", "qualif",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
@@ -269,7 +273,9 @@ RECIPIENT_UNITS: Final = (
     "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
     "bill review", "administrative hearings", "fair hearings", "hearings office",
     "hearing office", "office of hearings", "hearings unit", "hearings section",
-    "expedited appeals",
+    "expedited appeals", "claims reconsideration", "claim reconsideration",
+    "superintendent of insurance", "insurance commissioner", "commissioner of insurance",
+    "department of financial services", "external review section", "external review office",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review); one addresses the letter. A short line that
@@ -278,6 +284,34 @@ a QIC's name on its own line ("Part B East QIC")."""
 
 RECIPIENT_LINES: Final = ("attn:", "attention:", "to:", "fax to:", "send to:", "mail to:")
 """Line starts that address the letter ("Attn: Appeals"; on a fax cover, "Fax to: ...")."""
+
+ENCLOSED_DOCUMENTS: Final = tuple(
+    form
+    for noun in (
+        "note", "report", "summary", "record", "letter", "log", "eob", "explanation of benefits",
+        "remittance", "remittance advice", "notice", "msn", "plan of care", "care plan",
+        "orders", "written order", "physician order", "prescription", "form", "receipt",
+        "invoice", "bill", "statement", "certificate", "certification", "chart", "results",
+        "images", "radiograph", "x-ray", "photo", "photograph", "assessment", "evaluation",
+        "authorization", "approval", "referral", "medical policy", "clinical policy",
+        "coverage policy", "payment policy", "reimbursement policy", "manual", "guideline",
+        "article", "corrected claim", "claim form", "cms-1500", "ub-04", "paper", "audiogram",
+        "tracing", "questionnaire", "consent", "history and physical", "h&p", "diary",
+        "appointment of representative", "cms-1696", "fee schedule", "agreement", "contract",
+        "card", "page",
+    )
+    for form in (
+        (noun,)
+        if noun.endswith("s")
+        else (noun, noun[:-1] + "ies")
+        if noun[-1] == "y" and noun[-2] not in "aeiou"
+        else (noun, noun + "s")
+    )
+)  # fmt: skip
+"""Kinds of document a sentence may name as enclosed or attached ("I have enclosed the
+operative report and the discharge summary", "Visit note attached"): a letter that names what
+it sends in the sentence that sends it needs no list. "Supporting documentation", "documents",
+"information" and "materials" name no document."""
 
 CLOSINGS: Final = (
     "sincerely", "respectfully", "respectfully submitted", "regards", "best regards",
