@@ -5,9 +5,20 @@ it must not hide is still found.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from denialkit.validation import Document
+from denialkit.validation._analysis import scan
+
+from .conftest import LETTER_DAY
 from .test_phrasings import PATIENT, PROVIDER, errors, rules, sub
+
+
+def _scan(text: str):  # type: ignore[no-untyped-def]
+    return scan(Document(text, today=LETTER_DAY))
+
 
 # -- enclosures named in a sentence (DK118) ------------------------------------------
 
@@ -140,3 +151,73 @@ def test_a_period_of_service_gives_the_dates(line: str) -> None:
     assert "DK105" in errors(
         sub(PROVIDER, "Date of service: March 3, 2026\n", "Period of service: pending\n")
     )
+
+
+# -- a portal's copy: each label on its own line over its value --------------------------
+
+_FORM = """\
+Online Appeal Submission
+Submitted 04/17/2026 14:06 CT
+Submitted to: Prairie Health Plan - Provider Appeals
+
+Submitter organization
+Valley Family Medicine
+Submitter contact
+Maria Chen, (217) 555-0142
+Billing NPI
+1234567893
+
+Member name
+Jane Roe
+Member ID
+PHP1234567
+Claim number
+2026-1234
+Service dates
+03/03/2026
+Procedure
+CPT 99214
+Denial reason on remit
+CO-50
+
+Appeal explanation
+The visit was denied as not medically necessary. The enclosed note documents why the
+visit was needed: she came in with new chest pain and an abnormal ECG.
+
+Requested outcome
+Please reconsider the denial and pay the claim.
+
+Signature
+Maria Chen
+"""
+
+
+def test_a_portal_copy_with_labels_over_values_passes() -> None:
+    assert not errors(_FORM)
+    assert "DK116" not in rules(_FORM)  # the NPI under its label
+
+
+def test_a_portal_copy_with_an_empty_field_is_still_found() -> None:
+    text = sub(_FORM, "Claim number\n2026-1234\n", "Claim number\n")
+    assert {"DK104", "DK308"} <= errors(text)
+
+
+def test_a_portal_copy_without_its_signer_is_unsigned() -> None:
+    assert "DK117" in errors(sub(_FORM, "Signature\nMaria Chen\n", "Signature\n"))
+
+
+def test_a_template_label_among_the_lines_of_an_address_is_still_a_blank() -> None:
+    # a label over a value, but not among other labels over theirs
+    text = sub(PROVIDER, "120 Orchard Lane\n", "Street Address\n")
+    assert "DK308" in errors(text)
+    text = sub(PROVIDER, "Prairie Health Plan\n", "HEALTH PLAN NAME\n")
+    assert "DK308" in errors(text)
+
+
+def test_a_portal_copy_is_dated_by_its_submitted_line() -> None:
+    assert _scan(_FORM).letter_date[0] == date(2026, 4, 17)
+    text = sub(_FORM, "Submitted 04/17/2026 14:06 CT\n", "Submitted on: April 16, 2026\n")
+    assert _scan(text).letter_date[0] == date(2026, 4, 16)
+    # a line that only starts with the word is no date line
+    text = sub(_FORM, "Submitted 04/17/2026 14:06 CT\n", "Submitted claims 04/17/2026\n")
+    assert _scan(text).letter_date[0] != date(2026, 4, 17)

@@ -499,11 +499,12 @@ _DATE_LABEL_RE: Final = re.compile(
     r"date(?:[ \t]+of[ \t]+(?:this[ \t]+)?letter)?[ \t]*:[ \t]*" + _WEEKDAY
 )
 _SENT_LABEL_RE: Final = re.compile(
-    r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
+    # a portal's copy of what was sent: "Submitted 04/17/2026 14:06 CT", "Submitted on: ..."
+    r"(?:sent[ \t]*:|submitted(?:[ \t]+on)?[ \t]*:?)[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
 )
-_DATE_LABEL_GATE: Final = _gate("date sent")
-_SENT_LABEL_GATE: Final = _gate("sent")
+_DATE_LABEL_GATE: Final = _gate("date sent submitted")
+_SENT_LABEL_GATE: Final = _gate("sent submitted")
 _TOP_LINES: Final = 30
 
 
@@ -610,6 +611,21 @@ def _start(v: Labelled) -> int:
     return v.start
 
 
+# a line that is only a label, as a form or a portal's copy prints one over its value
+# ("Billing NPI" over "1234567893")
+_LABEL_LINE_RE: Final = re.compile(
+    r"[ \t]*[A-Za-z][A-Za-z.#/'()-]*+(?:[ \t]+[A-Za-z.#/'()-]+){0,4}"
+)
+_LABEL_LINE_MAX: Final = 40
+
+
+def _label_line(text: str, end: int) -> bool:
+    """Whether the line that ends at ``end`` is only a label of a few words: no sentence
+    (a wrapped line of prose is longer, or holds other marks)."""
+    start = text.rfind("\n", 0, end) + 1
+    return end - start <= _LABEL_LINE_MAX and _LABEL_LINE_RE.fullmatch(text, start, end) is not None
+
+
 def _value_after(text: str, pos: int) -> Labelled | None:
     """The identifier-like value starting at ``pos`` (read from the original text), or at
     the start of the next line when a label's colon ends the line (a value put under its
@@ -618,7 +634,7 @@ def _value_after(text: str, pos: int) -> Labelled | None:
         back = pos - 1
         while back >= 0 and text[back] in " \t":
             back -= 1
-        if back < 0 or text[back] not in ":#":
+        if back < 0 or (text[back] not in ":#" and not _label_line(text, back + 1)):
             return None
         pos += 2 if text.startswith("\r\n", pos) else 1
         while pos < len(text) and text[pos] in " \t":
@@ -883,7 +899,9 @@ _PATIENT_LABEL_RE: Final = _Vocab(
 # a label at the start of a line or table cell, its value in the next column: after a "|", a
 # tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
 _PATIENT_COLUMN_RE: Final = _Vocab(
-    _vocab.PATIENT_LABELS, rf"(?:{_LEADER}|[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{{2,}}+)"
+    _vocab.PATIENT_LABELS,
+    # (or alone on its line over the name, as a form or a portal's copy prints it)
+    rf"(?:[ \t]*\r?\n[ \t]*+(?=[^\W\d_])|{_LEADER}|[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{{2,}}+)",
 )
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")

@@ -282,8 +282,11 @@ workers' compensation carrier's bill review); one addresses the letter. A short 
 ends in "Appeals" ("Payment Appeals", "PIP Claims - Internal Appeals") does too, and so does
 a QIC's name on its own line ("Part B East QIC")."""
 
-RECIPIENT_LINES: Final = ("attn:", "attention:", "to:", "fax to:", "send to:", "mail to:")
-"""Line starts that address the letter ("Attn: Appeals"; on a fax cover, "Fax to: ...")."""
+RECIPIENT_LINES: Final = (
+    "attn:", "attention:", "to:", "fax to:", "send to:", "mail to:", "submitted to:",
+)  # fmt: skip
+"""Line starts that address the letter ("Attn: Appeals"; on a fax cover, "Fax to: ...";
+on a portal's copy of an appeal, "Submitted to: ...")."""
 
 ENCLOSED_DOCUMENTS: Final = tuple(
     form

@@ -794,7 +794,9 @@ def _alone(low: str, end: int) -> bool:
 
 _SIGNATURE_LINE_RE: Final = re.compile(
     r"^[ \t]*(?:(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
-    r"|(?:by:[ \t]*)?/s/)[ \t]*[a-z]",
+    r"|(?:by:[ \t]*)?/s/)[ \t]*[a-z]"
+    # a form's "Signature" alone on its line over the signer's name (two words or more)
+    r"|^[ \t]*signature[ \t]*\r?\n[ \t]*[a-z][a-z.'-]*+[ \t]+[a-z]",
     re.M,
 )
 # a conformed signature, as lawyers and e-filed forms sign: "/s/ Jane Roe" ("By: /s/ ...")
