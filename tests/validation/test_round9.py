@@ -221,3 +221,46 @@ def test_a_portal_copy_is_dated_by_its_submitted_line() -> None:
     # a line that only starts with the word is no date line
     text = sub(_FORM, "Submitted 04/17/2026 14:06 CT\n", "Submitted claims 04/17/2026\n")
     assert _scan(text).letter_date[0] != date(2026, 4, 17)
+
+
+# -- denial codes as remittances and billing systems print them (DK108) -----------------
+
+
+@pytest.mark.parametrize(
+    "cite", ["(Group CO / Reason 50)", "(CO - 50)", "(group: CO, reason: 50)", "(CO50)"]
+)
+def test_a_group_and_reason_written_apart_cite_the_code(cite: str) -> None:
+    text = sub(PROVIDER, "(CO-50)", cite)
+    assert "DK108" not in rules(text, codes=["CO-50"])
+
+
+def test_a_reason_without_its_group_is_no_citation() -> None:
+    text = sub(PROVIDER, "(CO-50)", "(for this reason 50 times)")
+    assert "DK108" in errors(text, codes=["CO-50"])
+
+
+# -- drafting markers (DK305) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I paid the copay with my card ending XXXX-4821.",
+        "The old notice showed my number as XXX-XX-1234.",
+        "A follow-up visit is TBD pending your decision.",
+        "The surgery date is still TBD.",
+        "The date of the second stage is TBA until the plan approves the first.",
+    ],
+)
+def test_a_masked_number_or_an_undecided_date_is_no_marker(sentence: str) -> None:
+    text = sub(PATIENT, "Please review", sentence + " Please review")
+    assert "DK305" not in rules(text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Date of surgery: TBD", "She was seen on TBD.", "The reason was XXX.", "Dr. TBD ordered it."],
+)
+def test_a_marker_left_for_a_value_is_still_found(sentence: str) -> None:
+    text = sub(PATIENT, "Please review", sentence + "\nPlease review")
+    assert "DK305" in errors(text)

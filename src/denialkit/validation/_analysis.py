@@ -1031,7 +1031,7 @@ _QUANTITY_RE: Final = re.compile(
 
 # -- denial codes cited in the text ----------------------------------------------------
 
-_GROUP_BODY: Final = r"(?:-|[ ]?)(?P<c>(?:MA|M|N)[0-9]{1,3}|[0-9]{1,3}|[A-Z][0-9]{1,2})"
+_GROUP_BODY: Final = r"(?:[ ]?-[ ]?|[ ]?)(?P<c>(?:MA|M|N)[0-9]{1,3}|[0-9]{1,3}|[A-Z][0-9]{1,2})"
 _LETTERS: Final = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -1060,8 +1060,14 @@ _CODE_LABEL_RES: Final = tuple(
         (_gate("carc carcs"), r"carcs?(?![a-z])(?:[ \t]*\r?\n(?=[ \t]*[0-9]))?"),
         (_gate("rarc rarcs"), r"rarcs?(?![a-z])(?:[ \t]*\r?\n(?=[ \t]*[a-z]{1,2}[0-9]))?"),
         (_gate("code codes"), r"codes?(?![a-z])"),
+        # "Group CO / Reason 50": a reason after its group code (see _GROUP_BEFORE_RE)
+        (_gate("reason", "group"), r"reason(?![a-z])"),
     )
 )
+_GROUP_BEFORE_RE: Final = re.compile(
+    r"group(?:[ \t]+code)?[ \t]*[:#]?[ \t]*(?:co|pr|oa|pi|cr)[ \t]*[/,;|-]?[ \t]*\Z"
+)
+_GROUP_REACH: Final = 24
 # "code" counts as a label after one of these words and a space ("reason code 16"); the
 # word may be "adjustment reason", which ends with "reason" too.
 _CODE_WORDS_BEFORE: Final = ("adjustment", "denial", "reason", "remark", "remittance")
@@ -1923,6 +1929,10 @@ class Scan:
                     head = low[max(0, m.start() - _CODE_WORD_REACH) : m.start()]
                     word = head.rstrip(" \t")
                     if len(word) == len(head) or not word.endswith(_CODE_WORDS_BEFORE):
+                        continue
+                elif i == 3:
+                    head = low[max(0, m.start() - _GROUP_REACH) : m.start()]
+                    if _GROUP_BEFORE_RE.search(head) is None:
                         continue
                 base = m.start("list")
                 for t in _CODE_TOKEN_RE.finditer(m.group("list")):

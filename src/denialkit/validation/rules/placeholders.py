@@ -270,6 +270,33 @@ _LEFTOVER_CAPITALS: Final = (b"TBD", b"TBA", b"TODO", b"FIXME", b"XXX")
 _LOREM_GATE: Final = _gate("lorem ipsum")
 
 
+_MASK_MARKS: Final = "X-*. "
+_MASK_REACH: Final = 12
+_UNDECIDED_AFTER_RE: Final = re.compile(
+    r"[ \t,(]*(?:pending|until|awaiting|once|after|depending|upon|subject[ \t]+to)(?![a-z])"
+)
+_UNDECIDED_BEFORE: Final = ("still ", "remains ", "yet ", "currently ", "is ", "are ")
+
+
+def _masks_digits(text: str, end: int) -> bool:
+    """Whether the X's that end at ``end`` hide the digits of a number whose last digits
+    follow ("XXXX-4821", "XXX-XX-1234", "XXXX XXXX 4821")."""
+    j, stop = end, min(len(text), end + _MASK_REACH)
+    while j < stop and text[j] in _MASK_MARKS:
+        j += 1
+    return j > end and j < len(text) and "0" <= text[j] <= "9"
+
+
+def _undecided(low: str, start: int, end: int) -> bool:
+    """Whether "TBD" or "TBA" says in a sentence that something is not decided yet ("the
+    date is TBD pending your decision", "surgery date still TBD"), not a value left out."""
+    if _UNDECIDED_AFTER_RE.match(low, end) is not None:
+        return True
+    return low.endswith(_UNDECIDED_BEFORE, max(0, start - 9), start) and not low.endswith(
+        ":", 0, start
+    )
+
+
 @_rule(
     "DK305",
     "leftover-marker",
@@ -291,6 +318,10 @@ def _dk305(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                 e += 1
             if e < len(text) and (text[e].isalnum() or text[e] == "_"):
                 continue
+            if m.group() == "XXX" and _masks_digits(text, e):
+                continue  # a masked number: "card ending XXXX-4821", "XXX-XX-1234"
+            if m.group() in ("TBD", "TBA") and _undecided(low, s, e):
+                continue  # "the date is TBD pending your decision": not yet decided
             starts.add(s)
     if sc.has(_LOREM_GATE) and "ipsum" in low:
         lorem = [m.start() for m in _words_at(_LOREM_RES[0], low)]
