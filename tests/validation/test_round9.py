@@ -264,3 +264,31 @@ def test_a_masked_number_or_an_undecided_date_is_no_marker(sentence: str) -> Non
 def test_a_marker_left_for_a_value_is_still_found(sentence: str) -> None:
     text = sub(PATIENT, "Please review", sentence + "\nPlease review")
     assert "DK305" in errors(text)
+
+
+# -- labels and signatures found in e-mails and on plan cards -------------------------------
+
+
+@pytest.mark.parametrize("signer", ["- Jane", "\u2014Jane Roe", "-- Jane Roe"])
+def test_an_e_mails_signer_after_a_dash_signs(signer: str) -> None:
+    text = sub(PATIENT, "Sincerely,\n\nJane Roe\n", f"Sincerely,\n\n{signer}\n")
+    assert not {"DK101", "DK117"} & errors(text)
+
+
+def test_a_rule_of_dashes_after_the_closing_is_no_signer() -> None:
+    text = sub(PATIENT, "Sincerely,\n\nJane Roe\n", "Sincerely,\n\n-----\n")
+    assert "DK117" in errors(text)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Member ID:", "Certificate number:"),
+        ("Member ID:", "Cert #:"),
+        ("Claim number:", "Document control number:"),
+        ("Claim number:", "Internal control no.:"),
+    ],
+)
+def test_labels_printed_on_cards_and_notices(old: str, new: str) -> None:
+    text = sub(PATIENT, old, new)
+    assert not {"DK102", "DK104"} & errors(text)

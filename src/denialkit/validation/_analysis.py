@@ -874,7 +874,8 @@ _SENTENCE_TAIL: Final = (
     r"(?=[a-z0-9-]*[0-9])"
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
-_CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
+# the first words of the labels ("document" of "document control number", "clm" ...)
+_CLAIM_GATE: Final = _gate(" ".join(w for w in _CLAIM_LABEL_RE.firsts if w.isalpha()))
 # the headers of a table's columns that hold each value (see Scan.table_columns)
 _CLAIM_HEADERS: Final = frozenset(_vocab.CLAIM_NUMBER_LABELS)
 _MEMBER_HEADERS: Final = frozenset((*_vocab.MEMBER_ID_LABELS, *_vocab.MEMBER_ID_LINE_LABELS))

@@ -45,6 +45,7 @@ MEMBER_ID_LABELS: Final = _numbered(
     "participant id", "enrollee id number", "plan member id", "ins id", "ins. id",
     "dod benefits number", "dod benefit number", "dbn", "dod id number", "dod id",
     "tricare id", "veteran icn", "veteran's icn", "va icn", "veteran id",
+    "certificate number", "certificate id", "certificate no.", "cert no.", "cert #",
 )  # fmt: skip
 """Labels of the patient's member id with their plan. TRICARE knows a beneficiary by the
 DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control

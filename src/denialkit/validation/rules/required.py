@@ -804,8 +804,10 @@ _CONFORMED_RE: Final = re.compile(r"(?:by:[ \t]*)?/s/[ \t]*[a-z]", re.I)
 
 
 def _signs(line: str) -> bool:
-    """Whether a stripped line after the closing gives the signer: it starts with a letter,
-    or it is a conformed signature ("/s/ Jane Roe")."""
+    """Whether a stripped line after the closing gives the signer: it starts with a letter
+    (after a dash or two), or it is a conformed signature ("/s/ Jane Roe")."""
+    # (an e-mail's signer may follow a dash: "- Jane", "-- Jane Roe")
+    line = line.lstrip("-~ \t\u2013\u2014")
     return line[:1].isalpha() or _CONFORMED_RE.match(line) is not None
 
 
