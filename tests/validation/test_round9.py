@@ -292,3 +292,28 @@ def test_a_rule_of_dashes_after_the_closing_is_no_signer() -> None:
 def test_labels_printed_on_cards_and_notices(old: str, new: str) -> None:
     text = sub(PATIENT, old, new)
     assert not {"DK102", "DK104"} & errors(text)
+
+
+# -- requests in polite or plain words (DK110) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "asking",
+    [
+        "We would appreciate your reconsideration of this claim.",
+        "I would like you to take another look and pay for the testing.",
+        "I hope you will change your decision.",
+        "I want this decision overturned.",
+    ],
+)
+def test_a_request_in_polite_or_plain_words(asking: str) -> None:
+    text = sub(PATIENT, "Please review this again and cover the testing.", asking)
+    assert "DK110" not in rules(text)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["I want to tell you about my visit.", "We would like to explain the visit."]
+)
+def test_a_wish_that_asks_for_nothing_is_no_request(sentence: str) -> None:
+    text = sub(PATIENT, "Please review this again and cover the testing.", sentence)
+    assert "DK110" in errors(text)

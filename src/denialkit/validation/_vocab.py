@@ -236,13 +236,19 @@ REQUEST_PHRASES: Final = (
     "appeal of the decision", "dispute of the denial", "please approve", "please authorize",
     "please cover", "please redetermine", "reverse its decision", "reverse your decision",
     "reverse the decision", "overturn its decision", "overturn your decision",
-    "overturn the decision", "reverse the redetermination",
+    "overturn the decision", "reverse the redetermination", "change your decision",
+    "change the decision", "change its decision", "take another look",
 )  # fmt: skip
 """Phrases that are themselves an explicit request."""
 
-REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge", "demand")
+REQUEST_VERBS: Final = (
+    "request", "ask", "seek", "submit", "file", "filing", "urge", "demand", "would appreciate",
+    "would like", "want", "wish",
+)  # fmt: skip
 """Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence (an
-attorney "demands that the Plan reverse its determination")."""
+attorney "demands that the Plan reverse its determination"; "we would appreciate your
+reconsideration", "I would like you to pay for the testing", "I want this decision
+overturned")."""
 
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
