@@ -47,7 +47,9 @@ def test_a_complete_letter_exits_0_and_prints_nothing(letter_file: Path, claim_f
 
 def test_findings_print_as_file_line_col(tmp_path: Path, text: str) -> None:
     path = tmp_path / "edited.txt"
-    path.write_text(text.replace("April 28, 2026", "[Date]").replace("Enclosures:", "Docs:"))
+    edited = text.replace("April 28, 2026", "[Date]").replace("Enclosures:", "Docs:")
+    # (a sentence that names what it encloses, "the enclosed record", needs no list)
+    path.write_text(edited.replace("enclosed record", "enclosed documentation"))
     status, out, err = run(str(path))
     assert status == 1
     assert out.splitlines() == [

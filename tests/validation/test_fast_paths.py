@@ -57,6 +57,8 @@ def _dk308_plain(text: str) -> list[tuple[int, str]]:
             stripped.count(" ") <= 6
             and first.strip(",/&.#:-") in ph._FIELD_WORDS
             and ph._field_line(stripped)
+            # (a form's label over its value, among other labels over theirs)
+            and not ph._form_field(low, start, start + len(line), first)
         ):
             out.append((at, "a line is a template field label, not a value"))
         elif first in ph._INSTRUCTION_FIRSTS and ph._INSTRUCTION_RE.match(low, at) is not None:

@@ -499,11 +499,12 @@ _DATE_LABEL_RE: Final = re.compile(
     r"date(?:[ \t]+of[ \t]+(?:this[ \t]+)?letter)?[ \t]*:[ \t]*" + _WEEKDAY
 )
 _SENT_LABEL_RE: Final = re.compile(
-    r"sent[ \t]*:[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-    r"|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
+    # a portal's copy of what was sent: "Submitted 04/17/2026 14:06 CT", "Submitted on: ..."
+    r"(?:sent[ \t]*:|submitted(?:[ \t]+on)?[ \t]*:?)[ \t]*(?=[0-9]|(?:jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*[ \t.,])" + _WEEKDAY
 )
-_DATE_LABEL_GATE: Final = _gate("date sent")
-_SENT_LABEL_GATE: Final = _gate("sent")
+_DATE_LABEL_GATE: Final = _gate("date sent submitted")
+_SENT_LABEL_GATE: Final = _gate("sent submitted")
 _TOP_LINES: Final = 30
 
 
@@ -610,6 +611,21 @@ def _start(v: Labelled) -> int:
     return v.start
 
 
+# a line that is only a label, as a form or a portal's copy prints one over its value
+# ("Billing NPI" over "1234567893")
+_LABEL_LINE_RE: Final = re.compile(
+    r"[ \t]*[A-Za-z][A-Za-z.#/'()-]*+(?:[ \t]+[A-Za-z.#/'()-]+){0,4}"
+)
+_LABEL_LINE_MAX: Final = 40
+
+
+def _label_line(text: str, end: int) -> bool:
+    """Whether the line that ends at ``end`` is only a label of a few words: no sentence
+    (a wrapped line of prose is longer, or holds other marks)."""
+    start = text.rfind("\n", 0, end) + 1
+    return end - start <= _LABEL_LINE_MAX and _LABEL_LINE_RE.fullmatch(text, start, end) is not None
+
+
 def _value_after(text: str, pos: int) -> Labelled | None:
     """The identifier-like value starting at ``pos`` (read from the original text), or at
     the start of the next line when a label's colon ends the line (a value put under its
@@ -618,7 +634,7 @@ def _value_after(text: str, pos: int) -> Labelled | None:
         back = pos - 1
         while back >= 0 and text[back] in " \t":
             back -= 1
-        if back < 0 or text[back] not in ":#":
+        if back < 0 or (text[back] not in ":#" and not _label_line(text, back + 1)):
             return None
         pos += 2 if text.startswith("\r\n", pos) else 1
         while pos < len(text) and text[pos] in " \t":
@@ -858,7 +874,8 @@ _SENTENCE_TAIL: Final = (
     r"(?=[a-z0-9-]*[0-9])"
 )
 _CLAIM_SENTENCE_RE: Final = _Vocab(_vocab.CLAIM_NUMBER_LABELS, _SENTENCE_TAIL)
-_CLAIM_GATE: Final = _gate("claim icn dcn reference ref")
+# the first words of the labels ("document" of "document control number", "clm" ...)
+_CLAIM_GATE: Final = _gate(" ".join(w for w in _CLAIM_LABEL_RE.firsts if w.isalpha()))
 # the headers of a table's columns that hold each value (see Scan.table_columns)
 _CLAIM_HEADERS: Final = frozenset(_vocab.CLAIM_NUMBER_LABELS)
 _MEMBER_HEADERS: Final = frozenset((*_vocab.MEMBER_ID_LABELS, *_vocab.MEMBER_ID_LINE_LABELS))
@@ -883,7 +900,9 @@ _PATIENT_LABEL_RE: Final = _Vocab(
 # a label at the start of a line or table cell, its value in the next column: after a "|", a
 # tab or two or more spaces ("PATIENT NAME      Jane Roe", "| Patient | Jane Roe |")
 _PATIENT_COLUMN_RE: Final = _Vocab(
-    _vocab.PATIENT_LABELS, rf"(?:{_LEADER}|[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{{2,}}+)"
+    _vocab.PATIENT_LABELS,
+    # (or alone on its line over the name, as a form or a portal's copy prints it)
+    rf"(?:[ \t]*\r?\n[ \t]*+(?=[^\W\d_])|{_LEADER}|[ \t]*\|[ \t]*|\t[ \t]*|[ \t]{{2,}}+)",
 )
 _NAME_VALUE_RE: Final = re.compile(r"[^\W\d_][^\n;()\[\]|]{0,79}+")
 _NAME_SPLIT_RE: Final = re.compile(r"[\s,]+")
@@ -1013,7 +1032,7 @@ _QUANTITY_RE: Final = re.compile(
 
 # -- denial codes cited in the text ----------------------------------------------------
 
-_GROUP_BODY: Final = r"(?:-|[ ]?)(?P<c>(?:MA|M|N)[0-9]{1,3}|[0-9]{1,3}|[A-Z][0-9]{1,2})"
+_GROUP_BODY: Final = r"(?:[ ]?-[ ]?|[ ]?)(?P<c>(?:MA|M|N)[0-9]{1,3}|[0-9]{1,3}|[A-Z][0-9]{1,2})"
 _LETTERS: Final = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -1042,8 +1061,14 @@ _CODE_LABEL_RES: Final = tuple(
         (_gate("carc carcs"), r"carcs?(?![a-z])(?:[ \t]*\r?\n(?=[ \t]*[0-9]))?"),
         (_gate("rarc rarcs"), r"rarcs?(?![a-z])(?:[ \t]*\r?\n(?=[ \t]*[a-z]{1,2}[0-9]))?"),
         (_gate("code codes"), r"codes?(?![a-z])"),
+        # "Group CO / Reason 50": a reason after its group code (see _GROUP_BEFORE_RE)
+        (_gate("reason", "group"), r"reason(?![a-z])"),
     )
 )
+_GROUP_BEFORE_RE: Final = re.compile(
+    r"group(?:[ \t]+code)?[ \t]*[:#]?[ \t]*(?:co|pr|oa|pi|cr)[ \t]*[/,;|-]?[ \t]*\Z"
+)
+_GROUP_REACH: Final = 24
 # "code" counts as a label after one of these words and a space ("reason code 16"); the
 # word may be "adjustment reason", which ends with "reason" too.
 _CODE_WORDS_BEFORE: Final = ("adjustment", "denial", "reason", "remark", "remittance")
@@ -1905,6 +1930,10 @@ class Scan:
                     head = low[max(0, m.start() - _CODE_WORD_REACH) : m.start()]
                     word = head.rstrip(" \t")
                     if len(word) == len(head) or not word.endswith(_CODE_WORDS_BEFORE):
+                        continue
+                elif i == 3:
+                    head = low[max(0, m.start() - _GROUP_REACH) : m.start()]
+                    if _GROUP_BEFORE_RE.search(head) is None:
                         continue
                 base = m.start("list")
                 for t in _CODE_TOKEN_RE.finditer(m.group("list")):

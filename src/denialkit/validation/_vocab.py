@@ -45,6 +45,7 @@ MEMBER_ID_LABELS: Final = _numbered(
     "participant id", "enrollee id number", "plan member id", "ins id", "ins. id",
     "dod benefits number", "dod benefit number", "dbn", "dod id number", "dod id",
     "tricare id", "veteran icn", "veteran's icn", "va icn", "veteran id",
+    "certificate number", "certificate id", "certificate no.", "cert no.", "cert #",
 )  # fmt: skip
 """Labels of the patient's member id with their plan. TRICARE knows a beneficiary by the
 DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control
@@ -150,6 +151,8 @@ SERVICE_DATE_LABELS: Final = (
     "trip date", "date of trip", "transport date", "date of transport", "delivery date",
     "date of delivery", "dispensing date", "date dispensed", "fill date",
     "date of svc", "dates of svc", "svc date", "svc dates", "d.o.s.", "d.o.s",
+    "period of service", "periods of service", "service period", "statement period",
+    "statement covers period", "billing period", "dates of care", "date of care",
 )  # fmt: skip
 """Labels of the dates of service (also abbreviated: "DOS", "D.O.S.", "Date of Svc")."""
 
@@ -187,7 +190,9 @@ ARGUMENT_WORDS: Final = (
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
     "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
-    "processing manual", "provider manual",
+    "processing manual", "provider manual", "policy covers", "policy allows",
+    "policy lists", "policy permits", "covered benefit", "is covered", "are covered",
+    "cannot ", "which makes", "indicat", "qualif",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
@@ -231,13 +236,19 @@ REQUEST_PHRASES: Final = (
     "appeal of the decision", "dispute of the denial", "please approve", "please authorize",
     "please cover", "please redetermine", "reverse its decision", "reverse your decision",
     "reverse the decision", "overturn its decision", "overturn your decision",
-    "overturn the decision", "reverse the redetermination",
+    "overturn the decision", "reverse the redetermination", "change your decision",
+    "change the decision", "change its decision", "take another look",
 )  # fmt: skip
 """Phrases that are themselves an explicit request."""
 
-REQUEST_VERBS: Final = ("request", "ask", "seek", "submit", "file", "filing", "urge", "demand")
+REQUEST_VERBS: Final = (
+    "request", "ask", "seek", "submit", "file", "filing", "urge", "demand", "would appreciate",
+    "would like", "want", "wish",
+)  # fmt: skip
 """Verbs that make a request when one of :data:`REQUEST_OBJECTS` follows in the sentence (an
-attorney "demands that the Plan reverse its determination")."""
+attorney "demands that the Plan reverse its determination"; "we would appreciate your
+reconsideration", "I would like you to pay for the testing", "I want this decision
+overturned")."""
 
 REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
@@ -269,15 +280,48 @@ RECIPIENT_UNITS: Final = (
     "dispute resolution", "appeals review", "appeals processing", "complaints and appeals",
     "bill review", "administrative hearings", "fair hearings", "hearings office",
     "hearing office", "office of hearings", "hearings unit", "hearings section",
-    "expedited appeals",
+    "expedited appeals", "claims reconsideration", "claim reconsideration",
+    "superintendent of insurance", "insurance commissioner", "commissioner of insurance",
+    "department of financial services", "external review section", "external review office",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review); one addresses the letter. A short line that
 ends in "Appeals" ("Payment Appeals", "PIP Claims - Internal Appeals") does too, and so does
 a QIC's name on its own line ("Part B East QIC")."""
 
-RECIPIENT_LINES: Final = ("attn:", "attention:", "to:", "fax to:", "send to:", "mail to:")
-"""Line starts that address the letter ("Attn: Appeals"; on a fax cover, "Fax to: ...")."""
+RECIPIENT_LINES: Final = (
+    "attn:", "attention:", "to:", "fax to:", "send to:", "mail to:", "submitted to:",
+)  # fmt: skip
+"""Line starts that address the letter ("Attn: Appeals"; on a fax cover, "Fax to: ...";
+on a portal's copy of an appeal, "Submitted to: ...")."""
+
+ENCLOSED_DOCUMENTS: Final = tuple(
+    form
+    for noun in (
+        "note", "report", "summary", "record", "letter", "log", "eob", "explanation of benefits",
+        "remittance", "remittance advice", "notice", "msn", "plan of care", "care plan",
+        "orders", "written order", "physician order", "prescription", "form", "receipt",
+        "invoice", "bill", "statement", "certificate", "certification", "chart", "results",
+        "images", "radiograph", "x-ray", "photo", "photograph", "assessment", "evaluation",
+        "authorization", "approval", "referral", "medical policy", "clinical policy",
+        "coverage policy", "payment policy", "reimbursement policy", "manual", "guideline",
+        "article", "corrected claim", "claim form", "cms-1500", "ub-04", "paper", "audiogram",
+        "tracing", "questionnaire", "consent", "history and physical", "h&p", "diary",
+        "appointment of representative", "cms-1696", "fee schedule", "agreement", "contract",
+        "card", "page",
+    )
+    for form in (
+        (noun,)
+        if noun.endswith("s")
+        else (noun, noun[:-1] + "ies")
+        if noun[-1] == "y" and noun[-2] not in "aeiou"
+        else (noun, noun + "s")
+    )
+)  # fmt: skip
+"""Kinds of document a sentence may name as enclosed or attached ("I have enclosed the
+operative report and the discharge summary", "Visit note attached"): a letter that names what
+it sends in the sentence that sends it needs no list. "Supporting documentation", "documents",
+"information" and "materials" name no document."""
 
 CLOSINGS: Final = (
     "sincerely", "respectfully", "respectfully submitted", "regards", "best regards",

@@ -270,6 +270,33 @@ _LEFTOVER_CAPITALS: Final = (b"TBD", b"TBA", b"TODO", b"FIXME", b"XXX")
 _LOREM_GATE: Final = _gate("lorem ipsum")
 
 
+_MASK_MARKS: Final = "X-*. "
+_MASK_REACH: Final = 12
+_UNDECIDED_AFTER_RE: Final = re.compile(
+    r"[ \t,(]*(?:pending|until|awaiting|once|after|depending|upon|subject[ \t]+to)(?![a-z])"
+)
+_UNDECIDED_BEFORE: Final = ("still ", "remains ", "yet ", "currently ", "is ", "are ")
+
+
+def _masks_digits(text: str, end: int) -> bool:
+    """Whether the X's that end at ``end`` hide the digits of a number whose last digits
+    follow ("XXXX-4821", "XXX-XX-1234", "XXXX XXXX 4821")."""
+    j, stop = end, min(len(text), end + _MASK_REACH)
+    while j < stop and text[j] in _MASK_MARKS:
+        j += 1
+    return j > end and j < len(text) and "0" <= text[j] <= "9"
+
+
+def _undecided(low: str, start: int, end: int) -> bool:
+    """Whether "TBD" or "TBA" says in a sentence that something is not decided yet ("the
+    date is TBD pending your decision", "surgery date still TBD"), not a value left out."""
+    if _UNDECIDED_AFTER_RE.match(low, end) is not None:
+        return True
+    return low.endswith(_UNDECIDED_BEFORE, max(0, start - 9), start) and not low.endswith(
+        ":", 0, start
+    )
+
+
 @_rule(
     "DK305",
     "leftover-marker",
@@ -291,6 +318,10 @@ def _dk305(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                 e += 1
             if e < len(text) and (text[e].isalnum() or text[e] == "_"):
                 continue
+            if m.group() == "XXX" and _masks_digits(text, e):
+                continue  # a masked number: "card ending XXXX-4821", "XXX-XX-1234"
+            if m.group() in ("TBD", "TBA") and _undecided(low, s, e):
+                continue  # "the date is TBD pending your decision": not yet decided
             starts.add(s)
     if sc.has(_LOREM_GATE) and "ipsum" in low:
         lorem = [m.start() for m in _words_at(_LOREM_RES[0], low)]
@@ -501,6 +532,88 @@ def _candidate_lines(low: str) -> list[int]:
     return sorted(starts)
 
 
+# words of a template's own lines under a label ("Signature" over "Printed name"), and of
+# the other labels of a claim's fields ("Claim number" over "Service date"): no value
+_TEMPLATE_WORDS: Final = frozenset(
+    (
+        "printed", "here", "insert", "enter", "type", "print", "service", "services", "dos",
+        "dates", "numbers",
+        "procedure", "procedures", "cpt", "hcpcs", "diagnosis", "icd", "denial", "reason",
+        "remark", "code", "codes", "npi", "tin", "tax", "mbi", "medicare", "medicaid",
+        "subscriber", "beneficiary", "enrollee", "amount", "billed", "charge", "charges",
+        "total", "account", "reference", "ref", "authorization", "level", "bill", "remit",
+        "on", "to", "from", "for", "submitter", "contact", "organization", "appeal",
+    )
+)  # fmt: skip
+_WORD_RE: Final = re.compile(r"[a-z]+")
+
+
+def _value_below(low: str, end: int) -> bool:
+    """Whether the line right under the line ending at ``end`` holds a value: a form or a
+    portal's copy prints each label on a line of its own over its value ("Member name" over
+    the name, "Claim number" over the number). A line of field words only ("Member ID" under
+    "Patient Name"), a blank line or a template's own words are no value."""
+    if end >= len(low):
+        return False
+    below, _ = _line_at(low, end + 1)
+    below = below.strip()
+    if not below or below.endswith(":"):
+        return False
+    if any("0" <= c <= "9" for c in below):
+        return True
+    words = _WORD_RE.findall(below)
+    return any(w not in _FIELD_WORDS and w not in _TEMPLATE_WORDS for w in words)
+
+
+_LABEL_ENDS: Final = frozenset(
+    (
+        "name", "id", "number", "no", "#", "date", "dates", "type", "level", "contact",
+        "organization", "npi", "reason", "outcome", "explanation", "code", "codes",
+        "procedure", "procedures", "address", "phone", "signature", "amount", "diagnosis",
+    )
+)  # fmt: skip
+_MAX_LABEL_WORDS: Final = 5
+
+
+def _is_label(line: str) -> bool:
+    """Whether ``line`` reads as a form's label: a few words without digits, the last of
+    them what a label names ("Member name", "Billing NPI", "Requested outcome")."""
+    words = line.replace(":", " ").split()
+    return (
+        0 < len(words) <= _MAX_LABEL_WORDS
+        and not any("0" <= c <= "9" for c in line)
+        and words[-1] in _LABEL_ENDS
+    )
+
+
+def _line_before(low: str, start: int) -> tuple[str, int]:
+    """The line that ends right before the line starting at ``start``, and where it starts
+    (("", -1) at the top of the text)."""
+    if start <= 0:
+        return "", -1
+    begin = low.rfind("\n", 0, start - 1) + 1
+    return low[begin : start - 1], begin
+
+
+def _form_field(low: str, start: int, end: int, first: str) -> bool:
+    """Whether the label line from ``start`` to ``end`` is a field of a form filled in, as a
+    portal's copy of an appeal prints one: the label over its value, among other labels over
+    theirs ("Member name" over the name, then "Member ID" over the id). A label alone among
+    the lines of an address ("Street Address" between a name and a town) is a template's
+    blank; so is a label over another label ("Claim number" over "Service date")."""
+    if not _value_below(low, end):
+        return False
+    if first == "signature":
+        return True  # the signer's name under "Signature"
+    above, begin = _line_before(low, start)
+    if above.strip() and _is_label(_line_before(low, begin)[0].strip()):
+        return True
+    below_end = low.find("\n", end + 1)
+    if below_end < 0:
+        return False
+    return _is_label(_line_at(low, below_end + 1)[0].strip())
+
+
 def _line_at(low: str, start: int) -> tuple[str, int]:
     """The line starting at ``start`` and the offset of the line feed after it (or the
     text's length)."""
@@ -554,6 +667,7 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             stripped.count(" ") <= 6
             and first.strip(",/&.#:-") in _FIELD_WORDS
             and _field_line(stripped)
+            and not _form_field(low, start, end, first)
         ):
             yield r.finding(doc, "a line is a template field label, not a value", at=at)
         elif first in _INSTRUCTION_FIRSTS and _INSTRUCTION_RE.match(low, at) is not None:

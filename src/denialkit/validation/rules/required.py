@@ -538,8 +538,10 @@ _APPEALS_UNIT: Final = _Vocab(
 
 _UNIT_LINE_RE: Final = re.compile(
     r"^[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
-    r"|redeterminations|(?:[a-z&/.-]+[ \t]+){1,4}(?:appeals|disputes|reconsiderations"
-    r"|redeterminations)"
+    # a unit named for what it decides: "Claims Reconsideration", "Level 2 Appeals",
+    # "Managed Health Care Bureau - External Review"; not a heading ("Request for ...")
+    r"|redeterminations|(?!request[ \t]|notice[ \t])(?:[a-z0-9&/.-]+[ \t]+(?:-[ \t]+)?){1,4}"
+    r"(?:appeals|disputes|reconsiderations?|redeterminations?|external[ \t]+review)"
     # a Medicare QIC by its name: "Part B East QIC", "Part A/B QIC West"
     r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})"
     # where the mail goes inside the unit may follow: "Medical Appeals, Mail Stop 4C"
@@ -792,7 +794,9 @@ def _alone(low: str, end: int) -> bool:
 
 _SIGNATURE_LINE_RE: Final = re.compile(
     r"^[ \t]*(?:(?:signature|signed(?:[ \t]+by)?|electronically[ \t]+signed[ \t]+by)[ \t]*:"
-    r"|(?:by:[ \t]*)?/s/)[ \t]*[a-z]",
+    r"|(?:by:[ \t]*)?/s/)[ \t]*[a-z]"
+    # a form's "Signature" alone on its line over the signer's name (two words or more)
+    r"|^[ \t]*signature[ \t]*\r?\n[ \t]*[a-z][a-z.'-]*+[ \t]+[a-z]",
     re.M,
 )
 # a conformed signature, as lawyers and e-filed forms sign: "/s/ Jane Roe" ("By: /s/ ...")
@@ -800,8 +804,10 @@ _CONFORMED_RE: Final = re.compile(r"(?:by:[ \t]*)?/s/[ \t]*[a-z]", re.I)
 
 
 def _signs(line: str) -> bool:
-    """Whether a stripped line after the closing gives the signer: it starts with a letter,
-    or it is a conformed signature ("/s/ Jane Roe")."""
+    """Whether a stripped line after the closing gives the signer: it starts with a letter
+    (after a dash or two), or it is a conformed signature ("/s/ Jane Roe")."""
+    # (an e-mail's signer may follow a dash: "- Jane", "-- Jane Roe")
+    line = line.lstrip("-~ \t\u2013\u2014")
     return line[:1].isalpha() or _CONFORMED_RE.match(line) is not None
 
 
@@ -982,11 +988,74 @@ def _dk118(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     attach = low.find("attach", 0, at) if at >= 0 else low.find("attach")
     if attach >= 0:
         at = attach
-    if at >= 0 and not _has_enclosure_list(low):
+    if at < 0 or _has_enclosure_list(low):
+        return found
+    unnamed = _first_unnamed_enclosure(sc, at)
+    if unnamed is not None:
         found.append(
-            r.finding(doc, "the letter mentions attachments but does not list them", at=at)
+            r.finding(doc, "the letter mentions attachments but does not list them", at=unnamed)
         )
     return found
+
+
+_ENCLOSED_DOCUMENTS: Final = _Vocab(_vocab.ENCLOSED_DOCUMENTS, "")
+_SENTENCE_REACH: Final = 300
+_ABBREVIATION_MAX: Final = 3
+
+
+def _stops(text: str, j: int) -> bool:
+    """Whether a full stop before ``j`` ends a sentence: a space, a line break or the end
+    of the text follows it, also after a closing quote or bracket ('... billed." The')."""
+    if j < len(text) and text[j] in "\"')":
+        j += 1
+    return j >= len(text) or text[j] in " \t\r\n"
+
+
+def _sentence_end(text: str, i: int, stop: int) -> int:
+    """Where the sentence holding ``i`` ends (before ``stop``): at a full stop, question or
+    exclamation mark followed by a space or line break, or at a blank line. A full stop after
+    a short capitalised word ("Dr.", "Mrs.") ends no sentence."""
+    j = i
+    while j < stop:
+        c = text[j]
+        if c == "\n" and text.startswith("\n", j + 1):
+            return j
+        if c in ".?!" and _stops(text, j + 1):
+            k = j
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if not (c == "." and 0 < j - k <= _ABBREVIATION_MAX and text[k].isupper()):
+                return j
+        j += 1
+    return stop
+
+
+def _sentence_start(text: str, i: int, stop: int) -> int:
+    """Where the sentence holding ``i`` starts (not before ``stop``)."""
+    j = i - 1
+    while j > stop:
+        c = text[j]
+        if c == "\n" and text[j - 1] == "\n":
+            return j + 1
+        if c in ".?!" and _stops(text, j + 1) and _sentence_end(text, j, j + 1) == j:
+            return j + 1
+        j -= 1
+    return stop
+
+
+def _first_unnamed_enclosure(sc: Scan, first: int) -> int | None:
+    """The first mention of an enclosure or attachment whose sentence names no kind of
+    document ("supporting documentation is enclosed"), or None when every such sentence
+    names what it sends ("I have enclosed the operative report and the discharge summary")."""
+    low, text = sc.low, sc.ascii
+    named = sc.phrases_in(_ENCLOSED_DOCUMENTS)
+    mentions = sorted(i for word in ("enclos", "attach") for i in _finds(low, word) if i >= first)
+    for i in mentions:
+        lo = _sentence_start(text, i, max(0, i - _SENTENCE_REACH))
+        hi = _sentence_end(text, i, min(len(text), i + _SENTENCE_REACH))
+        if not any(lo <= a and b <= hi for a, b in named):
+            return i
+    return None
 
 
 @_rule(
