@@ -289,6 +289,45 @@ def test_a_record_of_two_patients_needs_patient(tmp_path: Path) -> None:
     assert "4 on September 9, 2026" in data_line and "13" not in data_line
 
 
+def _draft_consents(n: int) -> dict[str, object]:
+    scope = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                         "code": "treatment"}]}  # fmt: skip
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Consent",
+                    "id": f"c{i}",
+                    "status": "draft",
+                    "scope": scope,
+                }
+            }  # fmt: skip
+            for i in range(n)
+        ],
+    }
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_the_same_note_on_many_resources_is_one_line_in_text(tmp_path: Path, n: int) -> None:
+    # a record that repeats one shape (a draft consent, an EOB per visit) said the same note
+    # once per resource; the text names the first and counts the others, JSON keeps each
+    path = tmp_path / "consents.json"
+    path.write_text(json.dumps(_draft_consents(n)), "utf-8")
+    code, _, err = run("record", "facts", str(path), "--month", "2026-09")
+    notes = [line for line in err.splitlines() if "status is draft" in line]
+    if n == 2:
+        assert code == 0 and len(notes) == 2
+    else:
+        assert code == 0 and notes == [
+            "note: consent_date Consent/c0 and 4 more: status is draft; only active counts"
+        ]
+    code, out, _ = run("record", "facts", str(path), "--month", "2026-09", "--format", "json")
+    assert code == 0
+    assert len([m for m in json.loads(out)["notes"] if "draft" in m["message"]]) == n
+
+
 def test_a_note_about_the_whole_record_is_printed_plainly(tmp_path: Path) -> None:
     page = {
         "resourceType": "Bundle",

@@ -130,10 +130,18 @@ def _cmd_facts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"({c['source']}) disagree"
         )
         print(terminal(line, lines=False), file=err)
+    # the same note on many resources (one per explanation of benefit, say) is one line that
+    # names the first and counts the others; --format json keeps every note
+    grouped: dict[tuple[str | None, str], list[str | None]] = {}
     for n in found.notes:
-        about = " ".join(x for x in (n.fact, n.resource) if x)
-        line = f"note: {about}: {n.message}" if about else f"note: {n.message}"
-        print(terminal(line, lines=False), file=err)
+        grouped.setdefault((n.fact, n.message), []).append(n.resource)
+    for (fact, message), resources in grouped.items():
+        if len(resources) > 2 and all(resources):
+            resources = [f"{resources[0]} and {len(resources) - 1} more"]
+        for resource in resources:
+            about = " ".join(x for x in (fact, resource) if x)
+            line = f"note: {about}: {message}" if about else f"note: {message}"
+            print(terminal(line, lines=False), file=err)
     return 0
 
 
