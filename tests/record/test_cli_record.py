@@ -303,7 +303,7 @@ def _draft_consents(n: int) -> dict[str, object]:
                     "status": "draft",
                     "scope": scope,
                 }
-            }  # fmt: skip
+            }
             for i in range(n)
         ],
     }
