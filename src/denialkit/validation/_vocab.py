@@ -185,14 +185,18 @@ ARGUMENT_WORDS: Final = (
     "incorrect", "erroneous", "pursuant to", "regulation", "entitled to", "must be paid",
     "contracted rate", "contract rate", "contracted amount", "fee schedule",
     "participating agreement", "provider agreement", "should have paid",
-    "not a duplicate", "differ", "appears to", "mistake", "wrong", "however", "instead of",
-    "rather than", "cannot be", "the limit", "only had", "only used",
+    "not a duplicate", "differ", "appears to", "appear to", "mistake", "wrong", "however",
+    "instead of", "rather than", "cannot be", "the limit", "only had", "only used",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
     "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
     "processing manual", "provider manual", "policy covers", "policy allows",
     "policy lists", "policy permits", "covered benefit", "is covered", "are covered",
     "cannot ", "which makes", "indicat", "qualif",
+    "primary coverage", "primary insurance", "primary payer", "primary plan", "primary carrier",
+    "primary insurer", "primary eob", "is primary", "is secondary", "as secondary",
+    "now added", "now been added", "was approved", "were approved", "falls within",
+    "fall within", "falls inside", "fall inside",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
@@ -200,7 +204,10 @@ request for missing information argues that it is now given ("the referral numbe
 supplied"); a bundling denial is argued by showing the service apart ("a separate
 communication, unrelated to the visit") or from the payer's manual; a letter may argue by
 contrast or by naming the payer's mistake ("it is not a duplicate", "the two visits differ in
-date", "the remittance appears to count last year's doses", "they cannot be duplicates")."""
+date", "the remittance appears to count last year's doses", "they cannot be duplicates"). A
+coordination-of-benefits appeal argues who pays first ("Medicare is my primary insurance",
+"the primary payer paid"); an authorization denial, that the service was approved and fell
+within the approval ("falls within the authorized dates")."""
 
 # -- the decision, the request and the recipient
 
@@ -219,8 +226,10 @@ DENIAL_WORDS: Final = (
     "dispute the payment", "dispute the amount", "dispute about the amount",
     "paid less than", "short-paid", "short paid", "paid no ", "paid nothing", "paid zero",
     "paid $0", "paid only", "allowed no ", "allowed nothing", "allowed only",
+    "initial payment",
 )  # fmt: skip
-"""Words that name the decision the letter disputes."""
+"""Words that name the decision the letter disputes ("the initial payment" is what the No
+Surprises Act calls an out-of-network payment a provider disputes)."""
 
 REQUEST_PHRASES: Final = (
     "please reconsider", "please review", "please reprocess", "please re-process",
@@ -363,8 +372,10 @@ PATIENT_AUTHOR: Final = (
     "i am a member", "i am the member", "i am a beneficiary", "i am enrolled",
     "as the patient", "i am writing to appeal", "i am writing to request",
     "on behalf of my", "my appointment", "my prescription", "my surgery",
+    "our son", "our daughter", "our child", "our baby", "parents of", "parent of",
 )  # fmt: skip
-"""Phrases of a patient (or a family member) writing about their own care."""
+"""Phrases of a patient (or a family member) writing about their own care; two parents write
+"we" and "our son" ("We are Kai's parents", signed "Parents of Kai ...")."""
 
 PATIENT_REPRESENTATIVE: Final = (
     "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
@@ -398,6 +409,7 @@ text: a pattern that starts with "i" or "as" would be tried at too many places."
 AMOUNT_DISPUTE_WORDS: Final = (
     "payment dispute", "dispute the amount", "dispute about the amount", "dispute the payment",
     "underpaid", "underpayment", "paid less than", "short-paid", "short paid",
+    "initial payment",
 )  # fmt: skip
 """Words of a dispute about the amount paid rather than a denial (a non-contracted
 provider's payment dispute with a Medicare Advantage plan, an underpayment): the remittance
@@ -434,6 +446,8 @@ PLAN_WORDS: Final = (
     ("erisa", (
         "erisa", "2560.503-1", "employer-sponsored", "employer sponsored",
         "plan administrator", "summary plan description", "employee benefit plan",
+        # ERISA's parity rules (29 CFR part 2590, ERISA section 712)
+        "29 cfr 2590", "29 c.f.r. 2590", "2590.712", "1185a",
     )),
     ("medicare", (
         "medicare", "redetermination", "medicare summary notice", "mbi",

@@ -326,6 +326,31 @@ def _salutations(low: str) -> list[tuple[int, bool]]:
 
 
 @_rule(
+    "DK712",
+    "not-english",
+    W,
+    summary="The letter is written in English. A letter in another language gets this one "
+    "finding instead of one for every element the checks of English wording cannot read: the "
+    "required-content and evidence rules (DK1xx, DK5xx) do not run on it.",
+    hint="Have someone who reads the language check the letter's content (patient, member "
+    "id, claim, dates, codes, request, signature); add an English translation if the plan asks "
+    "for one.",
+    authority="45 CFR 92.201 (language assistance for people with limited English "
+    "proficiency): a letter in another language is not a defect, but these checks read English",
+)
+def _dk712(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.not_english:
+        found.append(
+            r.finding(
+                doc,
+                "the letter is not in English; its required content was not checked",
+            )
+        )
+    return found
+
+
+@_rule(
     "DK711",
     "injected-salutation",
     E,
