@@ -218,3 +218,70 @@ def test_a_plural_appear_to_is_an_argument(verb: str, argued: bool) -> None:
         f"and\nthe counts on your remittance {verb} include last year's visits as well.",
     )
     assert ("DK111" not in rules(text)) is argued
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["certificate of coverage", "evidence of coverage", "summary plan description"],
+)
+def test_the_plans_own_document_is_an_argument(document: str) -> None:
+    text = sub(
+        PROVIDER,
+        _BODY,
+        "The claim was denied with CO-242. No in-network program had an opening within 50 "
+        f"miles,\nand in that case your {document} (page 31) sets in-network cost sharing.",
+    )
+    assert "DK111" not in rules(text)
+
+
+# -- payer codes with more than one hyphen ------------------------------------------------
+
+
+def test_a_payers_code_with_two_hyphens_is_cited() -> None:
+    text = sub(PROVIDER, "(CO-50)", "(denial code IP-NMN-02)")
+    assert "DK108" not in errors(text)
+    assert "DK208" in rules(text)
+
+
+# -- a state's Medicaid id beside the plan's member id (DK602) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        "Medicaid CIN: AB12345C\nPlan member ID: ECC-7799120",
+        "Medicaid ID: 523109874\nMember ID: PHP1234567",
+        "CIN: 91827364A\nMember ID: PHP1234567",
+        "Recipient ID: 0044718823\nMember ID: PHP1234567",
+    ],
+)
+def test_a_state_medicaid_id_beside_the_plans_id_is_one_patient(ids: str) -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", ids)
+    assert "DK602" not in rules(text)
+    assert "DK102" not in rules(text)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        "Medicaid ID: 523109874\nMember ID: PHP1234567\nMember ID: PHP7654999",
+        "Medicaid ID: 523109874\nMedicaid ID: 771046233\nMember ID: PHP1234567",
+    ],
+)
+def test_a_second_id_of_one_kind_is_still_a_second_patient(ids: str) -> None:
+    text = sub(PROVIDER, "Member ID: PHP1234567", ids)
+    assert "DK602" in errors(text)
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "Implants are carved out of the case rate by our agreement with the plan, so they are "
+        "paid at invoice cost plus ten percent.",
+        "The implants meet the carve-out in Exhibit B of the facility agreement, so they are "
+        "paid apart from the case rate.",
+    ],
+)
+def test_a_contract_carve_out_is_an_argument(argument: str) -> None:
+    text = sub(PROVIDER, _BODY, "The implant lines were denied with CO-97. " + argument)
+    assert "DK111" not in rules(text)

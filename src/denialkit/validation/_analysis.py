@@ -1069,7 +1069,7 @@ def _code_words(prefix: str, letters: str = "") -> frozenset[bytes]:
 _GROUP_FORM_RES: Final = tuple(
     (_code_words(g, _LETTERS), re.compile(g + _GROUP_BODY)) for g in ("CO", "PR", "OA", "PI", "CR")
 )
-_CTOKEN: Final = r"[a-z0-9]{1,8}+(?:-[a-z0-9]{1,5}+)?"
+_CTOKEN: Final = r"[a-z0-9]{1,8}+(?:-[a-z0-9]{1,5}+){0,2}"
 _CODE_LABEL_RES: Final = tuple(
     (
         gate,
@@ -1092,7 +1092,7 @@ _GROUP_REACH: Final = 24
 # word may be "adjustment reason", which ends with "reason" too.
 _CODE_WORDS_BEFORE: Final = ("adjustment", "denial", "reason", "remark", "remittance")
 _CODE_WORD_REACH: Final = 30
-_CODE_TOKEN_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
+_CODE_TOKEN_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,2}")
 _RARC_BARE_RES: Final = (
     (frozenset((b"n",)), re.compile(r"N[0-9]{1,3}")),
     (frozenset((b"m", b"ma")), re.compile(r"MA?[0-9]{1,3}")),

@@ -46,6 +46,7 @@ MEMBER_ID_LABELS: Final = _numbered(
     "dod benefits number", "dod benefit number", "dbn", "dod id number", "dod id",
     "tricare id", "veteran icn", "veteran's icn", "va icn", "veteran id",
     "certificate number", "certificate id", "certificate no.", "cert no.", "cert #",
+    "cin", "client index number", "client id number",
 )  # fmt: skip
 """Labels of the patient's member id with their plan. TRICARE knows a beneficiary by the
 DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control
@@ -194,9 +195,12 @@ ARGUMENT_WORDS: Final = (
     "policy lists", "policy permits", "covered benefit", "is covered", "are covered",
     "cannot ", "which makes", "indicat", "qualif",
     "primary coverage", "primary insurance", "primary payer", "primary plan", "primary carrier",
-    "primary insurer", "primary eob", "is primary", "is secondary", "as secondary",
-    "now added", "now been added", "was approved", "were approved", "falls within",
-    "fall within", "falls inside", "fall inside",
+    "primary insurer", "primary eob", "secondary payer", "secondary coverage", "secondary plan",
+    "secondary insurance", "now added", "now been added", "approved on", "approved for",
+    "falls within", "fall within", "falls inside", "fall inside", "certificate of coverage",
+    "evidence of coverage", "summary plan description", "handbook", "booklet", "meet the",
+    "meet all", "meet each", "meet every", "agreement with", "our agreement",
+    "carve-out", "carved out",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
@@ -207,7 +211,9 @@ contrast or by naming the payer's mistake ("it is not a duplicate", "the two vis
 date", "the remittance appears to count last year's doses", "they cannot be duplicates"). A
 coordination-of-benefits appeal argues who pays first ("Medicare is my primary insurance",
 "the primary payer paid"); an authorization denial, that the service was approved and fell
-within the approval ("falls within the authorized dates")."""
+within the approval ("approved on December 18", "falls within the authorized dates"). (Each
+phrase's first word is searched for in the text: a phrase that starts with a common word,
+"is", "was", "plan", costs a try at each of its places.)"""
 
 # -- the decision, the request and the recipient
 
