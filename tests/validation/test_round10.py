@@ -134,7 +134,7 @@ def test_a_bare_request_still_has_no_argument() -> None:
 
 @pytest.mark.parametrize(
     "cite",
-    ["29 CFR 2590.712(c)", "29 U.S.C. 1185a", "29 C.F.R. 2590.712"],
+    ["29 CFR 2590.712(c)", "29 C.F.R. 2590.712", "29 CFR 2590.715-2719"],
 )
 def test_erisas_parity_rules_name_an_erisa_plan(cite: str) -> None:
     text = sub(

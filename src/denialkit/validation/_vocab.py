@@ -452,8 +452,9 @@ PLAN_WORDS: Final = (
     ("erisa", (
         "erisa", "2560.503-1", "employer-sponsored", "employer sponsored",
         "plan administrator", "summary plan description", "employee benefit plan",
-        # ERISA's parity rules (29 CFR part 2590, ERISA section 712)
-        "29 cfr 2590", "29 c.f.r. 2590", "2590.712", "1185a",
+        # ERISA's parity rules (29 CFR part 2590); a phrase of no letters would be searched
+        # for in every letter
+        "29 cfr 2590", "29 c.f.r. 2590",
     )),
     ("medicare", (
         "medicare", "redetermination", "medicare summary notice", "mbi",
