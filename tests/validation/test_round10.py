@@ -285,3 +285,15 @@ def test_a_second_id_of_one_kind_is_still_a_second_patient(ids: str) -> None:
 def test_a_contract_carve_out_is_an_argument(argument: str) -> None:
     text = sub(PROVIDER, _BODY, "The implant lines were denied with CO-97. " + argument)
     assert "DK111" not in rules(text)
+
+
+# -- look-alike letters (DK705) -------------------------------------------------------------
+
+
+def test_ideographs_beside_digits_are_no_lookalikes() -> None:
+    assert "DK705" not in rules("服务日期：2026年2月10日\n会员号码：会员12345")
+
+
+@pytest.mark.parametrize("ident", ["1ЕG4TE5MK73", "ＡB12345", "PHP12345Ω"])
+def test_latin_lookalikes_are_still_found(ident: str) -> None:
+    assert "DK705" in rules(f"Member ID: {ident}")
