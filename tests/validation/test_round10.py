@@ -297,3 +297,9 @@ def test_ideographs_beside_digits_are_no_lookalikes() -> None:
 @pytest.mark.parametrize("ident", ["1ЕG4TE5MK73", "ＡB12345", "PHP12345Ω"])
 def test_latin_lookalikes_are_still_found(ident: str) -> None:
     assert "DK705" in rules(f"Member ID: {ident}")
+
+
+def test_without_dk712_the_english_checks_run_on_every_letter() -> None:
+    text = (FOREIGN / "patient-r10-vietnamese.txt").read_text("utf-8")
+    found = Validator(today=LETTER_DAY, disable=["DK712"]).check(text).by_rule()
+    assert "DK712" not in found and "DK110" in found
