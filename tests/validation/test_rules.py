@@ -20,7 +20,7 @@ from denialkit.codes import lookup
 from denialkit.validation import Report, Validator, builtin_rules, validate_text
 from payloads import tampered
 
-from .conftest import ccm21_text
+from .conftest import HERE, ccm21_text
 
 LETTER_DAY = date(2026, 4, 28)
 Case = Callable[[str, Claim], tuple[Any, dict[str, Any]]]
@@ -648,6 +648,12 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "DK710": (
         lambda t, c: text_only(" \n\t\n"),
+        lambda t, c: text_only(t),
+    ),
+    "DK712": (
+        lambda t, c: text_only(
+            (HERE / "letters" / "foreign" / "patient-r10-spanish-medicaid.txt").read_text("utf-8")
+        ),
         lambda t, c: text_only(t),
     ),
     # ------------------------------------------------------------------ DK8xx

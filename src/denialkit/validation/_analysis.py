@@ -86,6 +86,20 @@ _LINE_BREAK_AS_SPACE: Final = bytes.maketrans(b"\n\r", b"  ")
 _LETTER_RUNS: Final = bytes(
     c if 97 <= c <= 122 else 11 if c in _CONTROL_BYTES else 32 for c in range(256)
 )
+# English's commonest words; a letter with _ENGLISH_SURE of them is English, and one whose
+# runs of letters are fewer than one in _FOREIGN_SHARE of them is not (Scan.not_english)
+_ENGLISH_WORDS: Final = frozenset(
+    w.encode("ascii")
+    for w in (
+        "the", "and", "of", "to", "is", "for", "this", "that", "with", "you", "your", "we",
+        "i", "please", "was", "on", "in", "are", "not", "be", "have", "my", "our", "as", "by",
+        "it",
+    )
+)  # fmt: skip
+_ENGLISH_SURE: Final = 9
+_UNICODE_WORD_RE: Final = re.compile(r"[^\W\d_]+")
+_FOREIGN_MIN_WORDS: Final = 30
+_FOREIGN_SHARE: Final = 20
 _SHAPE_BYTES: Final = bytes.maketrans(
     b"0123456789ACDEFGHJKMNPQRTUVWXYBILOSZ", b"0" * 10 + b"A" * 20 + b"B" * 6
 )
@@ -597,6 +611,9 @@ _HAS_DIGIT_RE: Final = re.compile(r"\d")
 _SPACED_VALUE_RE: Final = re.compile(r"(?=[A-Z0-9])[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
+# an ICD-10-PCS procedure code: seven characters, digits and letters other than I and O
+# ("5A1955Z"), which a hospital's inpatient claim gives after "Procedure:"
+_PCS_RE: Final = re.compile(r"[0-9A-HJ-NP-Za-hj-np-z]{7}")
 
 
 class Labelled(NamedTuple):
@@ -1023,10 +1040,12 @@ _ICD_LABEL_RES: Final = tuple(
     )
 )
 _TOKEN_RE: Final = re.compile(r"[a-z0-9][a-z0-9.]*")
-# what follows a number of units in a list of codes ("97110, 2 units each day")
+# what follows a number of units in a list of codes ("97110, 2 units each day", "95004, 40
+# tests")
 _QUANTITY_DIGITS: Final = 3
 _QUANTITY_RE: Final = re.compile(
-    r"[ \t]*(?:units?|visits?|doses?|sessions?|times|days?|minutes?|mins?|hours?|x)(?![a-z])"
+    r"[ \t]*(?:units?|visits?|doses?|sessions?|times|days?|minutes?|mins?|hours?|x"
+    r"|tests?|injections?|treatments?|vials?)(?![a-z])"
 )
 
 
@@ -1050,7 +1069,7 @@ def _code_words(prefix: str, letters: str = "") -> frozenset[bytes]:
 _GROUP_FORM_RES: Final = tuple(
     (_code_words(g, _LETTERS), re.compile(g + _GROUP_BODY)) for g in ("CO", "PR", "OA", "PI", "CR")
 )
-_CTOKEN: Final = r"[a-z0-9]{1,8}+(?:-[a-z0-9]{1,5}+)?"
+_CTOKEN: Final = r"[a-z0-9]{1,8}+(?:-[a-z0-9]{1,5}+){0,2}"
 _CODE_LABEL_RES: Final = tuple(
     (
         gate,
@@ -1073,7 +1092,7 @@ _GROUP_REACH: Final = 24
 # word may be "adjustment reason", which ends with "reason" too.
 _CODE_WORDS_BEFORE: Final = ("adjustment", "denial", "reason", "remark", "remittance")
 _CODE_WORD_REACH: Final = 30
-_CODE_TOKEN_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
+_CODE_TOKEN_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,2}")
 _RARC_BARE_RES: Final = (
     (frozenset((b"n",)), re.compile(r"N[0-9]{1,3}")),
     (frozenset((b"m", b"ma")), re.compile(r"MA?[0-9]{1,3}")),
@@ -1102,13 +1121,15 @@ class Cited(NamedTuple):
 
     ``explicit`` is True for ``CO-16``-style and labelled citations (``reason code 16``),
     False for a known code written bare (``CCM21``, ``N290``). ``ref`` is None when the text
-    is not a denial code at all; ``code`` is None when it is not in the tables.
+    is not a standard code at all (a payer's own, "reason code 4RX"); ``code`` is None when it
+    is not in the tables. ``raw`` is the code as cited.
     """
 
     start: int
     ref: CodeRef | None
     code: DenialCode | None
     explicit: bool
+    raw: str = ""
 
 
 def _glued(s: str, i: int, j: int) -> bool:
@@ -1289,6 +1310,24 @@ class Scan:
     def words(self) -> frozenset[bytes]:
         """The distinct runs of letters in ``low``, as bytes (see :func:`_gate`)."""
         return frozenset(self._letter_runs.split())
+
+    @_lazy
+    def not_english(self) -> bool:
+        """Whether the letter is written in another language than English: of its words
+        (in any script, at least :data:`_FOREIGN_MIN_WORDS` different ones), fewer than one in
+        :data:`_FOREIGN_SHARE` is one of English's commonest words (:data:`_ENGLISH_WORDS`).
+        A letter with many of those words is English without counting them; an English
+        letter, even a short form, has more than one in eight."""
+        if len(self.words & _ENGLISH_WORDS) >= _ENGLISH_SURE:
+            return False
+        # words of any script here: ``low`` turns a letter outside ASCII into "?", which
+        # would cut "toán" into "to" and "n"
+        runs = _UNICODE_WORD_RE.findall(self.text.lower())
+        if len(set(runs)) < _FOREIGN_MIN_WORDS:
+            return False  # too few words to tell, or one word repeated (junk, not a language)
+        return sum(w.encode("ascii", "ignore") in _ENGLISH_WORDS for w in runs) * (
+            _FOREIGN_SHARE
+        ) < len(runs)
 
     @_lazy
     def _starts(self) -> dict[str, list[int]]:
@@ -1913,7 +1952,7 @@ class Scan:
                 return
             ref, code = _resolve(table, raw)
             if explicit or code is not None:
-                found[start] = Cited(start, ref, code, explicit)
+                found[start] = Cited(start, ref, code, explicit, raw)
 
         words = self.words
         for starts, pattern in _GROUP_FORM_RES:

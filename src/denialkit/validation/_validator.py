@@ -47,6 +47,10 @@ ENTRY_POINT_GROUP: Final = "denialkit.rules"
 """The entry-point group third-party rules are registered under."""
 
 _EMPTY_RULE: Final = "DK710"
+_FOREIGN_RULE: Final = "DK712"
+# the rules that read English wording (required content, code-specific evidence): a letter in
+# another language gets DK712 instead of one finding for every element they cannot read
+_WORDING_FAMILIES: Final = ("DK1", "DK5")
 
 
 def _plugin_rules() -> list[tuple[Rule, str, str]]:
@@ -202,6 +206,13 @@ class Validator:
             if _EMPTY_RULE in self._ids
             else None
         )
+        self._foreign_plan = (
+            tuple(
+                (r, b) for r, b in self._plan if b is None or not r.id.startswith(_WORDING_FAMILIES)
+            )
+            if _FOREIGN_RULE in self._ids
+            else None
+        )
         self._scan: Callable[[Document], Scan] = scan
         self._builtins = any(b is not None for _, b in self._plan)
         self._only_builtins = all(b is not None for _, b in self._plan)
@@ -287,6 +298,8 @@ class Validator:
         plan = self._plan
         if self._blank_plan is not None and not doc.text.strip():
             plan = self._blank_plan
+        elif self._foreign_plan is not None and sc.not_english:
+            plan = self._foreign_plan
         if self._only_builtins:
             # the usual validator: every rule is denialkit's own
             for rule, builtin in plan:

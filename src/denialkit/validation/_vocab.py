@@ -46,6 +46,7 @@ MEMBER_ID_LABELS: Final = _numbered(
     "dod benefits number", "dod benefit number", "dbn", "dod id number", "dod id",
     "tricare id", "veteran icn", "veteran's icn", "va icn", "veteran id",
     "certificate number", "certificate id", "certificate no.", "cert no.", "cert #",
+    "cin", "client index number", "client id number",
 )  # fmt: skip
 """Labels of the patient's member id with their plan. TRICARE knows a beneficiary by the
 DoD Benefits Number (DBN) or DoD ID; the VA knows a veteran by the Integration Control
@@ -185,14 +186,21 @@ ARGUMENT_WORDS: Final = (
     "incorrect", "erroneous", "pursuant to", "regulation", "entitled to", "must be paid",
     "contracted rate", "contract rate", "contracted amount", "fee schedule",
     "participating agreement", "provider agreement", "should have paid",
-    "not a duplicate", "differ", "appears to", "mistake", "wrong", "however", "instead of",
-    "rather than", "cannot be", "the limit", "only had", "only used",
+    "not a duplicate", "differ", "appears to", "appear to", "mistake", "wrong", "however",
+    "instead of", "rather than", "cannot be", "the limit", "only had", "only used",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
     "were corrected", "separate", "distinct", "unrelated", "not related", "policy manual",
     "processing manual", "provider manual", "policy covers", "policy allows",
     "policy lists", "policy permits", "covered benefit", "is covered", "are covered",
     "cannot ", "which makes", "indicat", "qualif",
+    "primary coverage", "primary insurance", "primary payer", "primary plan", "primary carrier",
+    "primary insurer", "primary eob", "secondary payer", "secondary coverage", "secondary plan",
+    "secondary insurance", "now added", "now been added", "approved on", "approved for",
+    "falls within", "fall within", "falls inside", "fall inside", "certificate of coverage",
+    "evidence of coverage", "summary plan description", "handbook", "booklet", "meet the",
+    "meet all", "meet each", "meet every", "agreement with", "our agreement",
+    "carve-out", "carved out",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
@@ -200,7 +208,12 @@ request for missing information argues that it is now given ("the referral numbe
 supplied"); a bundling denial is argued by showing the service apart ("a separate
 communication, unrelated to the visit") or from the payer's manual; a letter may argue by
 contrast or by naming the payer's mistake ("it is not a duplicate", "the two visits differ in
-date", "the remittance appears to count last year's doses", "they cannot be duplicates")."""
+date", "the remittance appears to count last year's doses", "they cannot be duplicates"). A
+coordination-of-benefits appeal argues who pays first ("Medicare is my primary insurance",
+"the primary payer paid"); an authorization denial, that the service was approved and fell
+within the approval ("approved on December 18", "falls within the authorized dates"). (Each
+phrase's first word is searched for in the text: a phrase that starts with a common word,
+"is", "was", "plan", costs a try at each of its places.)"""
 
 # -- the decision, the request and the recipient
 
@@ -219,8 +232,10 @@ DENIAL_WORDS: Final = (
     "dispute the payment", "dispute the amount", "dispute about the amount",
     "paid less than", "short-paid", "short paid", "paid no ", "paid nothing", "paid zero",
     "paid $0", "paid only", "allowed no ", "allowed nothing", "allowed only",
+    "initial payment",
 )  # fmt: skip
-"""Words that name the decision the letter disputes."""
+"""Words that name the decision the letter disputes ("the initial payment" is what the No
+Surprises Act calls an out-of-network payment a provider disputes)."""
 
 REQUEST_PHRASES: Final = (
     "please reconsider", "please review", "please reprocess", "please re-process",
@@ -363,8 +378,10 @@ PATIENT_AUTHOR: Final = (
     "i am a member", "i am the member", "i am a beneficiary", "i am enrolled",
     "as the patient", "i am writing to appeal", "i am writing to request",
     "on behalf of my", "my appointment", "my prescription", "my surgery",
+    "our son", "our daughter", "our child", "our baby", "parents of", "parent of",
 )  # fmt: skip
-"""Phrases of a patient (or a family member) writing about their own care."""
+"""Phrases of a patient (or a family member) writing about their own care; two parents write
+"we" and "our son" ("We are Kai's parents", signed "Parents of Kai ...")."""
 
 PATIENT_REPRESENTATIVE: Final = (
     "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
@@ -398,6 +415,7 @@ text: a pattern that starts with "i" or "as" would be tried at too many places."
 AMOUNT_DISPUTE_WORDS: Final = (
     "payment dispute", "dispute the amount", "dispute about the amount", "dispute the payment",
     "underpaid", "underpayment", "paid less than", "short-paid", "short paid",
+    "initial payment",
 )  # fmt: skip
 """Words of a dispute about the amount paid rather than a denial (a non-contracted
 provider's payment dispute with a Medicare Advantage plan, an underpayment): the remittance
@@ -434,6 +452,9 @@ PLAN_WORDS: Final = (
     ("erisa", (
         "erisa", "2560.503-1", "employer-sponsored", "employer sponsored",
         "plan administrator", "summary plan description", "employee benefit plan",
+        # ERISA's parity rules (29 CFR part 2590); a phrase of no letters would be searched
+        # for in every letter
+        "29 cfr 2590", "29 c.f.r. 2590",
     )),
     ("medicare", (
         "medicare", "redetermination", "medicare summary notice", "mbi",

@@ -137,6 +137,15 @@ _TOKEN_BACK: Final = 40
 _TOKEN_ON_RE: Final = re.compile(r"[0-9A-Za-z?-]{0,39}+")
 
 
+def _may_look_latin(c: str) -> bool:
+    """Whether a letter is of a script with look-alikes of Latin letters (Latin, Greek,
+    Cyrillic and the other alphabets before U+2E80, fullwidth and mathematical letters), not
+    a CJK ideograph, kana or hangul, which a Chinese, Japanese or Korean letter writes right
+    beside digits ("2026年4月10日")."""
+    o = ord(c)
+    return o < 0x2E80 or 0xFF21 <= o <= 0xFF5A or 0x1D400 <= o <= 0x1D7FF
+
+
 @_rule(
     "DK705",
     "lookalike-in-identifier",
@@ -147,7 +156,7 @@ _TOKEN_ON_RE: Final = re.compile(r"[0-9A-Za-z?-]{0,39}+")
     authority="Unicode UTS #39 (confusables); python-stdnum clean(); design decision",
 )
 def _dk705(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
-    letters = [c for c in sc.nonascii if c.isalpha()]
+    letters = [c for c in sc.nonascii if c.isalpha() and _may_look_latin(c)]
     if not letters:
         return _NONE
     text = doc.text
@@ -158,7 +167,7 @@ def _dk705(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
             if (
                 not tok.isascii()
                 and _ASCII_DIGIT_RE.search(tok)
-                and any(not c.isascii() and c.isalpha() for c in tok)
+                and any(not c.isascii() and c.isalpha() and _may_look_latin(c) for c in tok)
             ):
                 hits.add(m.start())
     else:
@@ -323,6 +332,31 @@ def _salutations(low: str) -> list[tuple[int, bool]]:
         if m is not None:
             out.append((i, _SALUTATION_END_RE.match(m.group("rest")) is not None))
     return out
+
+
+@_rule(
+    "DK712",
+    "not-english",
+    W,
+    summary="The letter is written in English. A letter in another language gets this one "
+    "finding instead of one for every element the checks of English wording cannot read: the "
+    "required-content and evidence rules (DK1xx, DK5xx) do not run on it.",
+    hint="Have someone who reads the language check the letter's content (patient, member "
+    "id, claim, dates, codes, request, signature); add an English translation if the plan asks "
+    "for one.",
+    authority="45 CFR 92.201 (language assistance for people with limited English "
+    "proficiency): a letter in another language is not a defect, but these checks read English",
+)
+def _dk712(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
+    found: list[Finding] = []
+    if sc.not_english:
+        found.append(
+            r.finding(
+                doc,
+                "the letter is not in English; its required content was not checked",
+            )
+        )
+    return found
 
 
 @_rule(

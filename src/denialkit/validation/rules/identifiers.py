@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import importlib.resources
+import re
 import threading
 import warnings
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from denialkit._ids import (
 )
 from denialkit.codes import CodeRef, CodeSystem, DenialCode, parse
 from denialkit.validation._analysis import (
+    _PCS_RE,
     _YEAR_RE,
     Scan,
     _fold,
@@ -141,8 +143,9 @@ def _dk204(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
     "DK205",
     "invalid-procedure-code",
     E,
-    summary="Every procedure code has a CPT shape (five digits; four digits and F, T or U) or "
-    "a HCPCS Level II shape (a letter A to V and four digits).",
+    summary="Every procedure code has a CPT shape (five digits; four digits and F, T or U), "
+    "a HCPCS Level II shape (a letter A to V and four digits) or, on a hospital's inpatient "
+    "claim, an ICD-10-PCS shape (seven digits and letters other than I and O).",
     hint="Copy the procedure code from the claim, e.g. '99484' or 'G2214'.",
     authority="AMA CPT code categories (Category II 'F', III 'T', PLA 'U'); HCPCS Level II",
 )
@@ -160,7 +163,11 @@ def _dk205(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                     )
                 )
     for v in sc.procedure_codes:
-        if procedure_kind(v.value) is None and not _YEAR_RE.fullmatch(v.value):
+        if (
+            procedure_kind(v.value) is None
+            and not _YEAR_RE.fullmatch(v.value)
+            and not _PCS_RE.fullmatch(v.value)
+        ):
             hits.append(
                 (
                     "a procedure code in the letter is not shaped like a CPT or HCPCS code",
@@ -169,6 +176,9 @@ def _dk205(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                 )
             )
     return _report(r, doc, hits)
+
+
+_MISTYPED_STANDARD_RE: Final = re.compile(r"(?:MA|M|N)?[0-9]+", re.IGNORECASE)
 
 
 def _parse_or_none(raw: str) -> CodeRef | None:
@@ -180,6 +190,15 @@ def _parse_or_none(raw: str) -> CodeRef | None:
 
 def _is_extension(ref: CodeRef | None) -> bool:
     return ref is not None and ref.system is CodeSystem.EXTENSION
+
+
+def _payer_specific(raw: str, ref: CodeRef | None) -> bool:
+    """Whether a cited code is a payer's own: an extension code, or a labelled code of no
+    standard shape ("denial reason code 4RX"). Digits alone, or N, M or MA and digits, are a
+    mistyped CARC or RARC instead."""
+    if ref is not None:
+        return ref.system is CodeSystem.EXTENSION
+    return _MISTYPED_STANDARD_RE.fullmatch(raw) is None
 
 
 @_rule(
@@ -199,7 +218,7 @@ def _dk206(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                 ("a denial code given for the letter is not a known CARC or RARC", None, path)
             )
     for c in sc.cited:
-        if c.explicit and c.code is None and not _is_extension(c.ref):
+        if c.explicit and c.code is None and not _payer_specific(c.raw, c.ref):
             if c.ref is not None:
                 msg = f"{c.ref.system.value} code {c.ref.code} is not in the code tables"
             else:
@@ -261,7 +280,7 @@ def _dk208(r: Rule, doc: Document, sc: Scan) -> Iterable[Finding]:
                 )
             )
     for c in sc.cited:
-        if c.explicit and c.code is None and _is_extension(c.ref):
+        if c.explicit and c.code is None and _payer_specific(c.raw, c.ref):
             hits.append(
                 (
                     "a payer-specific code cited in the letter is not in denialkit's tables",

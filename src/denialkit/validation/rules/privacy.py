@@ -66,6 +66,18 @@ def _policy_label(low: str, at: int) -> bool:
     return low.find("polic", max(line, at - _POLICY_REACH), at) >= 0
 
 
+# labels of the id a state Medicaid program gives its member ("Medicaid ID", "Recipient ID",
+# New York's and California's "CIN"), which a letter to a Medicaid managed care plan gives
+# beside the plan's own member id
+_STATE_ID_WORDS: Final = ("medicaid", "recipient", "cin", "client index")
+
+
+def _state_id_label(low: str, at: int) -> bool:
+    """Whether the value at ``at`` follows a state Medicaid id's label on its line."""
+    lo = max(low.rfind("\n", max(0, at - _POLICY_REACH), at) + 1, at - _POLICY_REACH)
+    return any(low.find(w, lo, at) >= 0 for w in _STATE_ID_WORDS)
+
+
 @_rule(
     "DK602",
     "second-patient",
@@ -103,12 +115,19 @@ def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     own_ids = [v for v in ids if not _policy_label(sc.low, v.start)]
     if own_ids:
         ids = own_ids
-    if len({compact(v.value) for v in ids}) > 1:
-        first = compact(ids[0].value)
-        other = next((v for v in ids if not _same_family(compact(v.value), first)), None)
-        if other is not None:
-            found.append(r.finding(doc, "the letter holds more than one member id", at=other.start))
-            return found
+    # the state's Medicaid id and the plan's member id are two ids of one patient: a second
+    # patient shows as a second id of one kind
+    low = sc.low
+    state = [v for v in ids if _state_id_label(low, v.start)] if len(ids) > 1 else []
+    for kind in (state, [v for v in ids if v not in state]) if state else (ids,):
+        if len({compact(v.value) for v in kind}) > 1:
+            first = compact(kind[0].value)
+            other = next((v for v in kind if not _same_family(compact(v.value), first)), None)
+            if other is not None:
+                found.append(
+                    r.finding(doc, "the letter holds more than one member id", at=other.start)
+                )
+                return found
     dobs = [t for t in sc.birth_dates if t.value is not None]
     if len({t.value for t in dobs}) > 1:
         later = next(t for t in dobs if t.value != dobs[0].value)

@@ -381,7 +381,8 @@ def _dk108(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
                         doc, f"the letter does not cite the denial code {code.key}", path=path
                     )
                 )
-    elif not keys and sc.author is Author.PROVIDER:
+    elif not sc.cited and sc.author is Author.PROVIDER:
+        # (a payer's own code, "denial reason code 4RX", is cited too, though it has no key)
         f = r.finding(doc, "the letter cites no denial code")
         if not sc.answers_remittance or _mentions(sc, _vocab.AMOUNT_DISPUTE_WORDS):
             # no remittance in sight: a notice without codes (MSN, plan notices) is common;
