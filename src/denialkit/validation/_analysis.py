@@ -779,11 +779,13 @@ class _Vocab:
         "_by_word",
         "alternatives",
         "firsts",
-        "leads",
+        "keyed",
+        "keys",
         "needs",
         "pattern",
         "phrases",
         "tail",
+        "unkeyed",
     )
 
     def __init__(self, phrases: Sequence[str], tail: str) -> None:
@@ -807,21 +809,23 @@ class _Vocab:
                 runs.discard(first.encode("ascii"))
             needs.setdefault(first, set()).add(frozenset(runs))
         self.needs = {w: tuple(sorted(n, key=len)) for w, n in needs.items()}
-        # What :meth:`Scan.vocab_spans` tests for each first word, in one tuple: the word as
-        # a key of :attr:`Scan.words` (a first word of letters only is a whole run of letters
-        # wherever a phrase matches, so it must be among them; None for a word with a digit,
-        # looked for in any text), the word, and its needs (None when a phrase needs no other
-        # word, as then :meth:`possible` is true wherever the word is).
-        self.leads: tuple[tuple[bytes | None, str, tuple[frozenset[bytes], ...] | None], ...] = (
-            tuple(
-                (
-                    w.encode("ascii") if w.isalpha() else None,
-                    w,
-                    None if not self.needs[w][0] else self.needs[w],
-                )
-                for w in self.firsts
-            )
-        )
+        # What :meth:`Scan.vocab_spans` tests for each first word: the word and its needs
+        # (None when a phrase needs no other word, as then :meth:`possible` is true wherever
+        # the word is). A first word of letters only is a whole run of letters wherever a
+        # phrase matches, so it must be among :attr:`Scan.words`: these are :attr:`keyed` by
+        # the word as such a run, and the ones present are picked out by one set
+        # intersection with :attr:`keys` (no Python step for the absent ones); a word with
+        # a digit is :attr:`unkeyed`, looked for in any text.
+        self.keyed: dict[bytes, tuple[str, tuple[frozenset[bytes], ...] | None]] = {}
+        unkeyed: list[tuple[str, tuple[frozenset[bytes], ...] | None]] = []
+        for w in self.firsts:
+            lead = (w, None if not self.needs[w][0] else self.needs[w])
+            if w.isalpha():
+                self.keyed[w.encode("ascii")] = lead
+            else:
+                unkeyed.append(lead)
+        self.keys = frozenset(self.keyed)
+        self.unkeyed = tuple(unkeyed)
         _VOCAB_WORDS.update(self.firsts)
 
     def possible(self, word: str, words: frozenset[bytes]) -> bool:
@@ -1363,17 +1367,20 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, words, patterns = self.low, self.words, vocab._by_word
+        low, words, patterns, keyed = self.low, self.words, vocab._by_word, vocab.keyed
         out: list[tuple[int, int]] = []
         scanned = 0
-        for key, w, needs in vocab.leads:
-            # a first word of letters only is looked for only when it is among the words, and
+        # the first words of letters only that are among the words (one intersection in C),
+        # then those with a digit; the order does not matter, as the spans are sorted
+        for w, needs in (*map(keyed.__getitem__, words & vocab.keys), *vocab.unkeyed):
             # only when one of its phrases has all its runs of letters there
             # (:meth:`_Vocab.possible`, written out)
-            if (key is not None and key not in words) or (
-                needs is not None and not any(need <= words for need in needs)
-            ):
-                continue
+            if needs is not None:
+                for need in needs:
+                    if need <= words:
+                        break
+                else:
+                    continue
             pattern = patterns.get(w) or vocab.word_pattern(w)
             out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
             scanned += 1
@@ -2022,6 +2029,10 @@ class Scan:
         patient += sum(1 for m in _MY_RE.finditer(low) if _wb(low, m.start(), m.start() + 2))
         # a patient's representative: rare phrases, counted by a search for each
         patient += sum(low.count(w) for w in _vocab.PATIENT_REPRESENTATIVE)
+        if not patient:
+            # no patient's phrase: a provider's letter whatever the provider's count (a tie
+            # is a provider's), so those phrases need no search
+            return Author.PROVIDER
         provider = len(self.phrases_in(_PROVIDER_AUTHOR))
         provider += sum(low.count(w) for w in _vocab.PROVIDER_ROLE)
         return Author.PATIENT if patient > provider else Author.PROVIDER
