@@ -61,13 +61,6 @@ def _date(value: object, *, file: str, row: int, field: str) -> date | None:
         raise DataError(f"{field} is not a valid ISO date", file=file, row=row) from None
 
 
-def _enum(cls: Any, value: object, *, file: str, row: int, field: str) -> Any:
-    try:
-        return cls(value)
-    except ValueError:
-        raise DataError(f"{field} has an unknown value", file=file, row=row) from None
-
-
 def _knowledge(raw: Mapping[str, Any] | None) -> Knowledge | None:
     if not raw:
         return None

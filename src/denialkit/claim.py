@@ -75,10 +75,6 @@ class PlanType(enum.StrEnum):
     """Any other payer; the appeal window comes from the payer (``Payer.appeal_window_days``)."""
 
 
-def _mask(value: object) -> str:
-    return "<redacted>" if value else "<empty>"
-
-
 # ------------------------------------------------------------------ field checks
 #
 # One set of checks serves both ways of building a claim: the records' constructors run
