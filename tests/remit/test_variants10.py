@@ -27,11 +27,8 @@ from denialkit.cli import main
 from denialkit.codes import Action
 from denialkit.exceptions import ClaimDataError
 from denialkit.remit import ClaimStatus
+from x12_text import envelope, quiet
 
-_ISA = (
-    "ISA*00*          *00*          *ZZ*PAYERX         *ZZ*CLINICY        *261201*1200*"
-    "^*00501*000000101*0*P*:"
-)
 _HEAD = [
     "BPR*I*0*C*NON************20261203",
     "TRN*1*TRACE01*1512345678",
@@ -52,41 +49,26 @@ def _835(body: list[str]) -> bytes:
     claim payments (CLP04), so that the transaction set balances."""
     paid = sum((Decimal(s.split("*")[4]) for s in body if s.startswith("CLP*")), Decimal(0))
     head = [_HEAD[0].replace("BPR*I*0*", f"BPR*I*{paid}*"), *_HEAD[1:]]
-    st = ["ST*835*0001*005010X221A1", *head, *body]
-    segs = [
-        _ISA,
-        "GS*HP*PAYERX*CLINICY*20261201*1200*1*X*005010X221A1",
-        *st,
-        f"SE*{len(st) + 1}*0001",
-        "GE*1*1",
-        "IEA*1*000000101",
-    ]
-    return "".join(s + "~\n" for s in segs).encode("latin-1")
-
-
-def _quiet(fn, *args, **kw):  # type: ignore[no-untyped-def]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kw)
+    return envelope([*head, *body])
 
 
 def _items(data: bytes) -> list[tuple[str, list[str], Decimal]]:
     """The work list as a user prints it: level, codes, amount."""
     return [
         (i.level, [a.key for a in i.adjustments], i.amount)
-        for i in _quiet(list, remit.denials(data))
+        for i in quiet(list, remit.denials(data))
     ]
 
 
 def _appeals(data: bytes) -> list[batch.ClaimAppeal]:
-    return _quiet(list, batch.appeals(data, provider=_PRACTICE, letter_date=_LETTER_DATE))
+    return quiet(list, batch.appeals(data, provider=_PRACTICE, letter_date=_LETTER_DATE))
 
 
 def _rows(data: bytes) -> list[tuple[object, ...]]:
     """The table rows as (level, line, code, needs_work, remarks)."""
     return [
         (r["level"], r["line"], r["code"], r["needs_work"], r["remarks"])
-        for r in _quiet(remit.to_records, data)
+        for r in quiet(remit.to_records, data)
     ]
 
 
@@ -142,7 +124,7 @@ def test_a_claim_the_payer_did_not_adjudicate_is_never_a_denial(status: str, sig
     # a reversal with positive amounts and a predetermination pricing a service at zero were
     # listed as denials, and the batch wrote an appeal letter for each
     data = _one_line_denied(status, sign)
-    claim = _quiet(list, remit.claims(data))[0]
+    claim = quiet(list, remit.claims(data))[0]
     assert not claim.adjudicated and not ClaimStatus(status).adjudicated
     assert _items(data) == []
     assert _appeals(data) == []
@@ -170,7 +152,7 @@ def test_status_labels_adjudicated_and_forwarded() -> None:
 def test_a_status_outside_the_list_stays_on_the_work_list() -> None:
     # a code the list does not know: a person looks at it rather than the list hiding it
     data = _one_line_denied("99")
-    claim = _quiet(list, remit.claims(data))[0]
+    claim = quiet(list, remit.claims(data))[0]
     assert claim.status is None and claim.adjudicated
     assert _items(data) == [("line", ["CO-50"], Decimal(200))]
 
@@ -253,7 +235,7 @@ _PARTIAL = [
 
 def test_a_partial_denial_letter_is_about_the_denied_line_with_the_claims_remarks() -> None:
     data = _835(_PARTIAL)
-    (item,) = _quiet(list, remit.denials(data))
+    (item,) = quiet(list, remit.denials(data))
     assert (item.level, item.remarks, item.all_remarks) == ("line", ("N115",), ("N115", "MA01"))
     payment = item.claim
     claim = payment.to_claim(provider=_PRACTICE)
@@ -287,7 +269,7 @@ def test_a_claim_level_unprocessable_remark_rules_out_an_appeal_of_its_lines() -
     # wrote an appeal letter
     body = [s.replace("MOA***MA01", "MOA***MA130") for s in _PARTIAL]
     data = _835(body)
-    (item,) = _quiet(list, remit.denials(data))
+    (item,) = quiet(list, remit.denials(data))
     (e,) = item.explanations()
     assert e.action is Action.CORRECT_RESUBMIT
     assert [r.code for r in e.remarks] == ["N115", "MA130"]
@@ -325,7 +307,7 @@ _BOTH = [
 
 def test_claim_and_line_adjustments_and_remarks_each_go_to_their_place_once() -> None:
     data = _835(_BOTH)
-    items = _quiet(list, remit.denials(data))
+    items = quiet(list, remit.denials(data))
     assert [(i.level, [a.key for a in i.adjustments], i.remarks) for i in items] == [
         ("claim", ["CO-197"], ("N54", "N115")),
         ("line", ["CO-50"], ("N115",)),
@@ -362,9 +344,9 @@ def test_a_remark_given_twice_is_quoted_once() -> None:
             "LQ*HE*N115",
         ]
     )
-    claim = _quiet(list, remit.claims(data))[0]
+    claim = quiet(list, remit.claims(data))[0]
     assert claim.remarks == ("N115", "N115", "MA01")  # as given
-    (item,) = _quiet(list, remit.denials(data))
+    (item,) = quiet(list, remit.denials(data))
     assert (item.remarks, item.all_remarks) == (("N115",), ("N115", "MA01"))
     assert _rows(data) == [
         ("claim", None, None, False, "N115 MA01"),
@@ -393,7 +375,7 @@ def test_an_inpatient_claim_without_lines_is_listed_and_says_what_a_letter_lacks
 ) -> None:
     data = _835(_DRG)
     assert _items(data) == [("claim", ["CO-50"], Decimal(12000))]
-    (row,) = _quiet(remit.to_records, data)
+    (row,) = quiet(remit.to_records, data)
     assert (row["level"], row["procedure"], row["code"], row["needs_work"], row["remarks"]) == (
         "claim", None, "CO-50", True, "N115"
     )  # fmt: skip
@@ -423,7 +405,7 @@ def test_an_inpatient_claim_without_lines_is_listed_and_says_what_a_letter_lacks
 
 
 def test_an_inpatient_claim_takes_its_services_as_billed_from_the_caller() -> None:
-    payment = _quiet(list, remit.claims(_835(_DRG)))[0]
+    payment = quiet(list, remit.claims(_835(_DRG)))[0]
     with pytest.raises(ClaimDataError) as caught:
         payment.to_claim(provider=_PRACTICE)
     assert [p for p, _ in caught.value.problems] == ["services"]

@@ -19,11 +19,8 @@ from denialkit import remit
 from denialkit.claim import Provider
 from denialkit.cli import main
 from denialkit.exceptions import X12ParseError
+from x12_text import envelope, quiet
 
-_ISA = (
-    "ISA*00*          *00*          *ZZ*PAYERX         *ZZ*CLINICY        *261201*1200*"
-    "^*00501*000000101*0*P*:"
-)
 _HEAD = [
     "BPR*I*150*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*888888888*DA*98765*20261203",
     "TRN*1*TRACE01*1512345678",
@@ -49,22 +46,7 @@ _CLAIM = [
 
 def _835(body: list[str], head: list[str] = _HEAD) -> bytes:
     """One interchange, one group, one 835 holding ``head`` and ``body``."""
-    st = ["ST*835*0001*005010X221A1", *head, *body]
-    segs = [
-        _ISA,
-        "GS*HP*PAYERX*CLINICY*20261201*1200*1*X*005010X221A1",
-        *st,
-        f"SE*{len(st) + 1}*0001",
-        "GE*1*1",
-        "IEA*1*000000101",
-    ]
-    return "".join(s + "~\n" for s in segs).encode("latin-1")
-
-
-def _quiet(fn, *args, **kw):  # type: ignore[no-untyped-def]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kw)
+    return envelope([*head, *body])
 
 
 # -- text in Windows-1252 -------------------------------------------------------------------
@@ -120,7 +102,7 @@ _NO_CAS = [
 
 def test_a_claim_without_adjustments_has_a_row() -> None:
     data = _835(_NO_CAS)
-    rows = _quiet(remit.to_records, data)
+    rows = quiet(remit.to_records, data)
     assert [(r["claim"], r["level"], r["code"], r["needs_work"]) for r in rows] == [
         ("ACC4", "claim", None, True),
         ("ACC5", "claim", None, False),
@@ -131,7 +113,7 @@ def test_a_claim_without_adjustments_has_a_row() -> None:
     assert rows[0]["claim_charge"] == Decimal(100) and rows[0]["amount"] is None
     assert rows[0]["known"] is False
     # the denied claim is also on the work list
-    items = _quiet(lambda: list(remit.denials(data)))
+    items = quiet(lambda: list(remit.denials(data)))
     assert [(i.claim.patient_control_number, i.amount) for i in items] == [("ACC4", 100)]
 
 
@@ -139,7 +121,7 @@ def test_a_claim_without_adjustments_is_in_the_csv_and_on_the_command_line(tmp_p
     path = tmp_path / "era.835"
     path.write_bytes(_835(_NO_CAS))
     out = io.StringIO()
-    assert _quiet(remit.write_csv, path, out) == 4
+    assert quiet(remit.write_csv, path, out) == 4
     assert "ACC4" in out.getvalue() and "ACC5" in out.getvalue()
     out, err = io.StringIO(), io.StringIO()
     assert main(["remit", str(path)], stdout=out, stderr=err) == 0
@@ -152,7 +134,7 @@ def test_a_claim_without_adjustments_is_in_the_csv_and_on_the_command_line(tmp_p
 
 def test_a_claim_without_adjustments_in_a_frame() -> None:
     pytest.importorskip("pandas")
-    df = _quiet(remit.to_frame, _835(_NO_CAS))
+    df = quiet(remit.to_frame, _835(_NO_CAS))
     assert list(df.claim) == ["ACC4", "ACC5", "ACC1", "ACC1"]
     assert df.needs_work.tolist() == [True, False, False, False]
     assert str(df.known.dtype) == "bool" and str(df.amount.dtype) == "float64"

@@ -20,11 +20,8 @@ import denialkit
 from denialkit import batch, remit
 from denialkit.claim import Provider
 from denialkit.exceptions import X12ParseError
+from x12_text import ISA, envelope, quiet
 
-_ISA = (
-    "ISA*00*          *00*          *ZZ*PAYERX         *ZZ*CLINICY        *261201*1200*"
-    "^*00501*000000101*0*P*:"
-)
 _HEAD = [
     "BPR*I*0*C*NON************20261203",
     "TRN*1*TRACE01*1512345678",
@@ -42,22 +39,7 @@ def _head(paid: str) -> list[str]:
 
 def _835(body: list[str], head: list[str] = _HEAD) -> bytes:
     """One interchange, one group, one 835 holding ``head`` and ``body``."""
-    st = ["ST*835*0001*005010X221A1", *head, *body]
-    segs = [
-        _ISA,
-        "GS*HP*PAYERX*CLINICY*20261201*1200*1*X*005010X221A1",
-        *st,
-        f"SE*{len(st) + 1}*0001",
-        "GE*1*1",
-        "IEA*1*000000101",
-    ]
-    return "".join(s + "~\n" for s in segs).encode("latin-1")
-
-
-def _quiet(fn, *args, **kw):  # type: ignore[no-untyped-def]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args, **kw)
+    return envelope([*head, *body])
 
 
 def _warnings(fn, *args, **kw):  # type: ignore[no-untyped-def]
@@ -149,7 +131,7 @@ def test_a_claim_without_any_date_still_names_what_it_lacks() -> None:
 def test_a_batch_writes_the_letter_of_a_claim_dated_only_by_dtm_233(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # the batch used to list this claim as skipped ("services[0].date") instead of writing it
     data = _denied(["DTM*233*20261130"])
-    results = _quiet(lambda: list(batch.appeals(data, provider=_PRACTICE)))
+    results = quiet(lambda: list(batch.appeals(data, provider=_PRACTICE)))
     assert len(results) == 1
     assert results[0].reason is None and results[0].letter is not None
     assert "November 30, 2026" in results[0].letter.text
@@ -285,7 +267,7 @@ def test_negative_mia_amounts_of_a_reversal_are_read() -> None:
         "CAS*CO*45*-6500",
         "CAS*PR*1*-500",
     ]
-    claim = _quiet(lambda: next(remit.claims(_835(body))))
+    claim = quiet(lambda: next(remit.claims(_835(body))))
     assert claim.reversal and claim.balanced
     assert claim.inpatient is not None
     assert (claim.inpatient.covered_days, claim.inpatient.drg_amount) == (
@@ -324,7 +306,7 @@ _SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "x12"
 
 @pytest.mark.skipif(not _SHARED.is_dir(), reason="../shared/x12 is not present")
 def test_mia_and_moa_of_real_files() -> None:
-    part_a = _quiet(lambda: list(remit.claims(_SHARED / "lfh__medicare-part-a.835")))
+    part_a = quiet(lambda: list(remit.claims(_SHARED / "lfh__medicare-part-a.835")))
     with_mia = [c for c in part_a if c.inpatient is not None]
     assert with_mia and with_mia[0].inpatient is not None
     assert with_mia[0].inpatient.drg_amount == Decimal("138018.40")
@@ -472,7 +454,7 @@ def _st(control: str, trace: str, body: list[str]) -> list[str]:
 
 def _interchange(control: str, sets: list[list[str]]) -> list[str]:
     return [
-        _ISA.replace("000000101", control),
+        ISA.replace("000000101", control),
         "GS*HP*PAYERX*CLINICY*20261201*1200*7*X*005010X221A1",
         *[s for st in sets for s in st],
         f"GE*{len(sets)}*7",
@@ -561,9 +543,9 @@ def test_the_repetition_separator_of_isa11(isa11: str, version: str, repetition:
     # 5010 puts the repetition separator in ISA11; 4010 has the standards id "U" there, and
     # a character that is already another delimiter cannot be one
     data = _835(_REVERSAL).replace(b"*^*00501*", f"*{isa11}*{version}*".encode())
-    claim = _quiet(lambda: next(remit.claims(data)))
+    claim = quiet(lambda: next(remit.claims(data)))
     assert claim.header.delimiters.repetition == repetition
-    assert _quiet(remit.to_records, data) == _rows(_835(_REVERSAL))
+    assert quiet(remit.to_records, data) == _rows(_835(_REVERSAL))
 
 
 @pytest.mark.parametrize(
@@ -645,7 +627,7 @@ def test_any_mia_or_moa_reads_to_typed_values_or_the_typed_error(
     data = _835(body, _head("18000"))
     error: X12ParseError | None = None
     try:
-        claim = _quiet(lambda: next(remit.claims(data, strict=strict)))
+        claim = quiet(lambda: next(remit.claims(data, strict=strict)))
     except X12ParseError as exc:
         error = exc
     if error is not None:  # strict, and a number that is not one: the typed error, placed
