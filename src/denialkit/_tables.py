@@ -11,25 +11,25 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._compat import date, json_loads, read_package_file
-from .codes import (
+from ._code import (
     Action,
     Appealable,
     Category,
     CodeSet,
     CodeSystem,
-    CodeTable,
     DenialCode,
     Knowledge,
     Status,
     parse,
 )
+from ._compat import date, json_loads, read_package_file
 from .exceptions import CodeSetClashWarning, DataError, DenialkitWarning, PluginLoadError
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
     from ._advice import Advice, PlanRule, Service
+    from .codes import CodeTable
 
 DATA_PACKAGE: Final = "denialkit._data"
 #: The tables are read as ``_data/NAME`` of the ``denialkit`` package, which is imported

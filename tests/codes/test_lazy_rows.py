@@ -295,3 +295,22 @@ def test_a_code_looked_up_with_a_group_carries_that_groups_advice() -> None:
                 grouped.appeal_reason,
             ) == (adv.action, adv.action_reason, adv.appealable, adv.appeal_reason), grouped.key
             assert grouped.advice() == adv
+
+
+def test_code_values_live_in_denialkit_codes_for_pickles_and_docs() -> None:
+    # the values are defined in denialkit._code (so that the table loader need not import
+    # denialkit.codes), but a pickle written by this version must name the public module, and
+    # a pickle naming denialkit.codes must load: users keep pickled codes between versions
+    import pickle
+    import pickletools
+
+    import denialkit.codes as codes
+
+    code = denialkit.lookup("CO-16")
+    data = pickle.dumps((code, code.system, denialkit.parse("N290")))
+    names = {str(arg) for op, arg, _ in pickletools.genops(data) if op.name == "SHORT_BINUNICODE"}
+    assert "denialkit.codes" in names and "denialkit._code" not in names
+    assert pickle.loads(data) == (code, code.system, denialkit.parse("N290"))
+    for name in ("DenialCode", "CodeRef", "CodeSystem", "Category", "parse"):
+        assert getattr(codes, name).__module__ == "denialkit.codes"
+    assert codes.DenialCode.advice.__module__ == "denialkit.codes"  # doctest finds it there
