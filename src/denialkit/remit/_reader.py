@@ -46,6 +46,7 @@ from ._detail import (
     NumberError,
     cas_triplets,
     check_numbers,
+    dtm_dates,
     fast_number,
     guess_component,
     parse_date,
@@ -532,6 +533,9 @@ class Reader:
                         if craw is not None:
                             # -- inside a claim: the hot path ----------------------------
                             if tag == "DTM":
+                                if len(e) != 3:  # DTM05 and DTM06: a period (RD8), ...
+                                    self._dtm(e, i, dates)
+                                    continue
                                 v = e[2]
                                 d = dcache.get(v)
                                 if d is None:
@@ -922,6 +926,15 @@ class Reader:
         if len(self._dates) < _LEARN:
             self._dates[value] = d
         return d
+
+    def _dtm(self, e: list[str], i: int, dates: list[tuple[str, date]]) -> None:
+        """A claim or line DTM with more than a qualifier and a date: a date or a period in
+        DTM05 and DTM06 (read as :func:`dtm_dates` says), else one it reports."""
+        segno = self._seg0 + i + 1
+        pairs, problem = dtm_dates(e)
+        if problem is not None:
+            self.report("date", problem, segno, self.offset(i))
+        dates.extend(pairs)
 
     def _claim_segment(
         self, tag: str, e: list[str], at_claim: bool, remarks: list[str], i: int
@@ -1382,7 +1395,12 @@ class Reader:
             elif tag == "CUR":
                 fields["currency"] = el(2)
             elif tag == "DTM":
-                if el(1) == "405":
+                if el(1) == "405" and n > 3:  # a date in DTM05 and DTM06
+                    pairs, problem = dtm_dates(e)
+                    if problem is not None:
+                        self.report("date", problem, segno, offset)
+                    fields["production_date"] = pairs[0][1] if pairs else None
+                elif el(1) == "405":
                     fields["production_date"] = self._date(el(2), "DTM*405", segno, offset)
             elif tag == "N1":
                 cur = _PartyBuilder(el(1) or "", text(el(2) or ""), el(3), el(4))

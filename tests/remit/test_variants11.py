@@ -1,0 +1,158 @@
+"""Real 835 shapes, round 11, written small here with our own values: remittances nobody here
+wrote.
+
+Dates given as a period in DTM05 and DTM06 (RD8 and its kin), reversals and the corrected
+claims that follow them, inpatient claims in the batch, and the shapes payers send: 4010
+files, claims of many lines, provider summaries, tax ids, supplemental amounts, line control
+numbers, zero-dollar claims, negative payments, repeated claim numbers and padded files.
+Each test asserts what a user sees: claims, amounts, dates, the work list, the batch
+decisions, and the warnings (with their positions, never a patient value).
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from denialkit import batch, remit
+from denialkit.claim import Provider
+from denialkit.claim import ServiceLine as ClaimServiceLine
+from denialkit.exceptions import X12ParseError, X12Warning
+from x12_text import envelope, quiet
+
+_HEAD = [
+    "BPR*I*0*C*ACH************20261203",
+    "TRN*1*TRACE01*1512345678",
+    "DTM*405*20261201",
+    "N1*PR*PAYER X",
+    "N1*PE*CLINIC Y*XX*1234567893",
+]
+_PRACTICE = Provider(name="Clinic Y", npi="1234567893")
+_LETTER_DATE = date(2026, 12, 10)
+#: Patient values of every claim below: none may reach a message, a repr or a reason.
+_NAME, _FIRST, _MEMBER = "QZDOE", "QZJANE", "QZM123"
+_PATIENT = f"NM1*QC*1*{_NAME}*{_FIRST}****MI*{_MEMBER}"
+_SECRET = (_NAME, _FIRST, _MEMBER, "ACC", "ICN", "2026")
+
+
+def _835(body: list[str], head: list[str] | None = None) -> bytes:
+    """One interchange, one group, one 835 holding ``body``, with BPR02 the sum of its
+    claim payments (CLP04), so that the transaction set balances."""
+    head = list(head or _HEAD)
+    paid = sum((Decimal(s.split("*")[4]) for s in body if s.startswith("CLP*")), Decimal(0))
+    head[0] = head[0].replace("BPR*I*0*", f"BPR*I*{paid}*")
+    return envelope([*head, *body])
+
+
+def _read(data: bytes, **kw: object) -> tuple[list[remit.ClaimPayment], list[str]]:
+    """The claims and the warning messages (each checked to hold no patient value)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claims = list(remit.claims(data, **kw))  # type: ignore[arg-type]
+    messages = [str(w.message) for w in caught if issubclass(w.category, X12Warning)]
+    for m in messages:
+        for value in _SECRET:
+            assert value not in m
+    return claims, messages
+
+
+def _paid(charge: str = "100", paid: str = "80", status: str = "1", acc: str = "ACC1") -> str:
+    return f"CLP*{acc}*{status}*{charge}*{paid}**12*ICN{acc[3:]}"
+
+
+# -- dates given in DTM05 and DTM06 --------------------------------------------------------
+def test_a_line_dated_by_a_period_rd8_has_that_period() -> None:
+    data = _835(
+        [_paid(), _PATIENT, "SVC*HC:99213*100*80**1", "DTM*472****RD8*20261101-20261105",
+         "CAS*CO*45*20"]
+    )  # fmt: skip
+    (claim,), messages = _read(data)
+    line = claim.lines[0]
+    assert (line.start, line.end) == (date(2026, 11, 1), date(2026, 11, 5))
+    assert line.dates == (("150", date(2026, 11, 1)), ("151", date(2026, 11, 5)))
+    assert claim.service_date(line) == date(2026, 11, 1)
+    assert messages == []
+
+
+def test_a_statement_period_rd8_is_the_claims_service_period() -> None:
+    data = _835(
+        [_paid(), _PATIENT, "DTM*232****RD8*20261101-20261105", "SVC*HC:99213*100*80**1",
+         "CAS*CO*45*20"]
+    )  # fmt: skip
+    (claim,), messages = _read(data)
+    assert claim.service_period == (date(2026, 11, 1), date(2026, 11, 5))
+    assert claim.statement_start == date(2026, 11, 1)
+    assert claim.statement_end == date(2026, 11, 5)
+    rows = quiet(remit.to_records, data)
+    assert rows[0]["service_date"] == date(2026, 11, 1)
+    assert messages == []
+
+
+@pytest.mark.parametrize(
+    ("dtm", "expected"),
+    [
+        ("DTM*050****D8*20261110", (("050", date(2026, 11, 10)),)),
+        ("DTM*050****DT*202611101230", (("050", date(2026, 11, 10)),)),
+        ("DTM*036****RD8*20260101-20261231", (("036", date(2026, 1, 1)), ("036", date(2026, 12, 31)))),
+        ("DTM*232****RDT*202611010800-202611031700", (("232", date(2026, 11, 1)), ("233", date(2026, 11, 3)))),
+        ("DTM*050*20261110*1230", (("050", date(2026, 11, 10)),)),
+    ],
+)  # fmt: skip
+def test_other_dtm_formats_are_read(dtm: str, expected: tuple[tuple[str, date], ...]) -> None:
+    data = _835([_paid(), _PATIENT, dtm, "SVC*HC:99213*100*80**1", "CAS*CO*45*20"])
+    (claim,), messages = _read(data)
+    assert claim.dates == expected
+    assert messages == []
+
+
+@pytest.mark.parametrize(
+    ("dtm", "said", "kept"),
+    [
+        ("DTM*472****D6*261101", "the date format D6 (DTM05) is not one the reader reads", ()),
+        ("DTM*472****RD8*20261105-20261101", "the period in DTM06 ends before it starts", ()),
+        ("DTM*472****RD8*20261101", "DTM06 is not a valid RD8 value", ()),
+        ("DTM*472****RD8*2026110-20261105", "DTM06 is not a valid RD8 value", ()),
+        ("DTM*472*****20261101-20261105", "without a format qualifier (DTM05)", ()),
+        # DTM02 is still read when DTM05 and DTM06 cannot be
+        ("DTM*472*20261101***XX*20261101", "is not one the reader reads (D8, DT, RD8, RDT); DTM02 is read",
+         (("472", date(2026, 11, 1)),)),
+        # both given, and they differ: DTM06 is read, and the difference said
+        ("DTM*472*20261101***RD8*20261102-20261103", "DTM02 and DTM06 give different dates",
+         (("150", date(2026, 11, 2)), ("151", date(2026, 11, 3)))),
+    ],
+)  # fmt: skip
+def test_a_dtm_period_not_read_is_warned_by_position(
+    dtm: str, said: str, kept: tuple[tuple[str, date], ...]
+) -> None:
+    data = _835([_paid(), _PATIENT, "SVC*HC:99213*100*80**1", dtm, "CAS*CO*45*20"])
+    (claim,), messages = _read(data)
+    assert claim.lines[0].dates == kept
+    assert len(messages) == 1
+    assert messages[0].startswith("segment 12, byte ")
+    assert said in messages[0]
+    with pytest.raises(X12ParseError, match="segment 12"):
+        list(remit.claims(data, strict=True))
+
+
+def test_an_agreeing_dtm02_beside_dtm06_is_no_problem() -> None:
+    data = _835(
+        [_paid(), _PATIENT, "SVC*HC:99213*100*80**1", "DTM*472*20261101***RD8*20261101-20261103",
+         "CAS*CO*45*20"]
+    )  # fmt: skip
+    (claim,), messages = _read(data)
+    assert (claim.lines[0].start, claim.lines[0].end) == (date(2026, 11, 1), date(2026, 11, 3))
+    assert messages == []
+
+
+def test_a_production_date_in_dtm06_is_read() -> None:
+    head = [*_HEAD[:2], "DTM*405****D8*20261201", *_HEAD[3:]]
+    data = _835([_paid(), _PATIENT, "SVC*HC:99213*100*80**1", "CAS*CO*45*20"], head)
+    (claim,), messages = _read(data)
+    assert claim.header.production_date == date(2026, 12, 1)
+    bad = data.replace(b"DTM*405****D8*20261201", b"DTM*405****D6*261201")
+    (claim,), messages = _read(bad)
+    assert claim.header.production_date is None
+    assert len(messages) == 1 and "D6 (DTM05)" in messages[0]
