@@ -17,9 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from denialkit import batch, remit
+from denialkit import remit
 from denialkit.claim import Provider
-from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.exceptions import X12ParseError, X12Warning
 from x12_text import envelope, quiet
 
@@ -96,8 +95,10 @@ def test_a_statement_period_rd8_is_the_claims_service_period() -> None:
     [
         ("DTM*050****D8*20261110", (("050", date(2026, 11, 10)),)),
         ("DTM*050****DT*202611101230", (("050", date(2026, 11, 10)),)),
-        ("DTM*036****RD8*20260101-20261231", (("036", date(2026, 1, 1)), ("036", date(2026, 12, 31)))),
-        ("DTM*232****RDT*202611010800-202611031700", (("232", date(2026, 11, 1)), ("233", date(2026, 11, 3)))),
+        ("DTM*036****RD8*20260101-20261231",
+         (("036", date(2026, 1, 1)), ("036", date(2026, 12, 31)))),
+        ("DTM*232****RDT*202611010800-202611031700",
+         (("232", date(2026, 11, 1)), ("233", date(2026, 11, 3)))),
         ("DTM*050*20261110*1230", (("050", date(2026, 11, 10)),)),
     ],
 )  # fmt: skip
@@ -117,7 +118,8 @@ def test_other_dtm_formats_are_read(dtm: str, expected: tuple[tuple[str, date], 
         ("DTM*472****RD8*2026110-20261105", "DTM06 is not a valid RD8 value", ()),
         ("DTM*472*****20261101-20261105", "without a format qualifier (DTM05)", ()),
         # DTM02 is still read when DTM05 and DTM06 cannot be
-        ("DTM*472*20261101***XX*20261101", "is not one the reader reads (D8, DT, RD8, RDT); DTM02 is read",
+        ("DTM*472*20261101***XX*20261101",
+         "is not one the reader reads (D8, DT, RD8, RDT); DTM02 is read",
          (("472", date(2026, 11, 1)),)),
         # both given, and they differ: DTM06 is read, and the difference said
         ("DTM*472*20261101***RD8*20261102-20261103", "DTM02 and DTM06 give different dates",
