@@ -40,7 +40,7 @@ from denialkit.codes import Action, DenialCode
 from denialkit.exceptions import ClaimDataError
 from denialkit.remit import ROUTINE_ACTIONS, ClaimPayment, DenialItem, Source
 from denialkit.remit._claim import one_line, to_claim, work_codes
-from denialkit.remit._records import claim_denials
+from denialkit.remit._links import Work, work
 
 if TYPE_CHECKING:
     from denialkit.deadlines import Deadline
@@ -164,10 +164,6 @@ def _deadline(item: DenialItem, payer: Payer | None) -> Deadline | None:
         return item.deadline(payer.plan_type.value, window_days=payer.appeal_window_days)
     except DeadlineError:
         return None
-
-
-def _work_items(payment: ClaimPayment) -> tuple[DenialItem, ...]:
-    return tuple(claim_denials(payment, ROUTINE_ACTIONS))
 
 
 def _decide(
@@ -386,7 +382,29 @@ def _batch(
     today: date,
     strict: bool,
 ) -> Iterator[ClaimAppeal]:
-    for position, payment in enumerate(claims, 1):
-        items = _work_items(payment)
-        if items:
-            yield _decide(position, payment, items, provider, payer, registry, today, strict)
+    for w in work(claims, ROUTINE_ACTIONS):
+        if w.reversed_by is not None:
+            yield _reversed(w, payer)
+        else:
+            yield _decide(w.position, w.claim, w.items, provider, payer, registry, today, strict)
+
+
+def _reversed(w: Work, payer: Payer | None) -> ClaimAppeal:
+    """A claim the same transaction set reverses: no letter (the payer took its decision
+    back), and a reason naming where the reversal and the corrected claim are."""
+    assert w.reversed_by is not None
+    where = f"the remittance reverses this claim (CLP02 22, claim {w.reversed_by[0]})"
+    if w.corrected_by is not None:
+        where += f" and decides it again (claim {w.corrected_by[0]}), which is listed on its own"
+    else:
+        where += " and holds no corrected claim after the reversal"
+    return ClaimAppeal(
+        w.position,
+        w.claim,
+        w.items,
+        work_codes(w.items),
+        sum((i.amount for i in w.items), _ZERO),
+        None,
+        reason=f"{where}: the decision on it was taken back, so there is nothing to appeal",
+        deadline=None,
+    )

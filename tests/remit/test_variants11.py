@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from denialkit import remit
+from denialkit import batch, remit
 from denialkit.claim import Provider
 from denialkit.exceptions import X12ParseError, X12Warning
 from x12_text import envelope, quiet
@@ -158,3 +158,85 @@ def test_a_production_date_in_dtm06_is_read() -> None:
     (claim,), messages = _read(bad)
     assert claim.header.production_date is None
     assert len(messages) == 1 and "D6 (DTM05)" in messages[0]
+
+
+# -- reversals and corrections ---------------------------------------------------------------
+_DENIED = ["CLP*ACC7*4*300*0**12*ICN7A", _PATIENT, "SVC*HC:99214*300*0**1", "DTM*472*20261101",
+           "CAS*CO*197*300"]  # fmt: skip
+_REVERSAL = ["CLP*ACC7*22*-300*0**12*ICN7A", _PATIENT, "SVC*HC:99214*-300*0**-1",
+             "DTM*472*20261101", "CAS*CO*197*-300"]  # fmt: skip
+_CORRECTED = ["CLP*ACC7*1*300*250**12*ICN7B", _PATIENT, "REF*F8*ICN7A", "SVC*HC:99214*300*250**1",
+              "DTM*472*20261101", "CAS*CO*45*50"]  # fmt: skip
+_OTHER = ["CLP*ACC8*4*120*0**12*ICN8", _PATIENT, "SVC*HC:99213*120*0**1", "DTM*472*20261101",
+          "CAS*CO*50*120"]  # fmt: skip
+
+
+def test_corrections_pair_a_reversal_with_the_claim_it_takes_back_and_its_correction() -> None:
+    data = _835([*_DENIED, *_OTHER, *_REVERSAL, *_CORRECTED])
+    (pair,) = quiet(list, remit.corrections(data))
+    assert pair.reversal.status_code == "22"
+    assert pair.original is not None and pair.original.payer_claim_number == "ICN7A"
+    assert pair.correction is not None and pair.correction.payer_claim_number == "ICN7B"
+    assert pair.correction.references == (("F8", "ICN7A"),)
+    assert repr(pair) == "<Correction reversal=segment 19 original=segment 9 correction=segment 24>"
+    # the usual case: the original was on an earlier remittance
+    (alone,) = quiet(list, remit.corrections(_835([*_REVERSAL, *_CORRECTED])))
+    assert alone.original is None and alone.correction is not None
+    # a reversal alone, and two reversals in a row: each comes out once
+    pairs = quiet(list, remit.corrections(_835([*_REVERSAL, *_REVERSAL, *_OTHER])))
+    assert [(p.original, p.correction) for p in pairs] == [(None, None), (None, None)]
+    # claims already read are taken too
+    claims = quiet(list, remit.claims(data))
+    assert quiet(list, remit.corrections(claims)) == [pair]
+
+
+def test_the_work_list_leaves_out_a_claim_the_same_remittance_reverses() -> None:
+    data = _835([*_DENIED, *_OTHER, *_REVERSAL, *_CORRECTED])
+    items = quiet(list, remit.denials(data))
+    # ACC7's denial was taken back and the claim paid: only ACC8 needs work
+    assert [i.claim.patient_control_number for i in items] == ["ACC8"]
+    assert quiet(remit.summary, data).at_stake == Decimal(120)
+    # without the reversal, ACC7's denial is on the list
+    items = quiet(list, remit.denials(_835([*_DENIED, *_OTHER])))
+    assert [i.claim.patient_control_number for i in items] == ["ACC7", "ACC8"]
+    # a reversal of another decision (another CLP07) leaves the denial on the list
+    other = [s.replace("ICN7A", "ICN7Z") for s in _REVERSAL]
+    items = quiet(list, remit.denials(_835([*_DENIED, *other])))
+    assert [i.claim.patient_control_number for i in items] == ["ACC7"]
+    # without CLP07, the negated charge tells
+    bare = [s.replace("*ICN7A", "") for s in (*_DENIED, *_REVERSAL)]
+    assert quiet(list, remit.denials(_835(bare))) == []
+    # a corrected claim that is itself denied is on the list, on its own
+    again = ["CLP*ACC7*4*300*0**12*ICN7C", _PATIENT, "SVC*HC:99214*300*0**1",
+             "DTM*472*20261101", "CAS*CO*16*300"]  # fmt: skip
+    items = quiet(list, remit.denials(_835([*_DENIED, *_REVERSAL, *again])))
+    assert [(i.claim.payer_claim_number, i.adjustments[0].key) for i in items] == [
+        ("ICN7C", "CO-16")
+    ]
+
+
+def test_the_batch_writes_no_letter_for_a_claim_the_remittance_reverses() -> None:
+    data = _835([*_DENIED, *_OTHER, *_REVERSAL, *_CORRECTED])
+    done = quiet(list, batch.appeals(data, provider=_PRACTICE, letter_date=_LETTER_DATE))
+    assert [(a.position, a.claim.patient_control_number, a.written) for a in done] == [
+        (1, "ACC7", False),
+        (2, "ACC8", True),
+    ]
+    reason = done[0].reason or ""
+    assert "reverses this claim (CLP02 22, claim 3)" in reason
+    assert "decides it again (claim 4)" in reason
+    assert "nothing to appeal" in reason
+    for value in _SECRET:
+        assert value not in reason and value not in repr(done[0])
+
+
+def test_a_reversal_in_a_later_transaction_set_is_warned_about() -> None:
+    first = _835([*_DENIED])
+    second = _835([*_REVERSAL, *_CORRECTED]).replace(b"000000101", b"000000102")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        items = list(remit.denials(first + second))
+    assert [i.claim.patient_control_number for i in items] == ["ACC7"]
+    said = [str(w.message) for w in caught if "earlier transaction set" in str(w.message)]
+    assert len(said) == 1
+    assert said[0].startswith("segment 25, byte ") and "claim at segment 9" in said[0]
