@@ -28,7 +28,7 @@ one release and warn with a :class:`DeprecationWarning`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from denialkit.claim import Payer, PlanType, Provider
+from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.codes import Action, DenialCode
 from denialkit.exceptions import ClaimDataError
 from denialkit.remit import ROUTINE_ACTIONS, ClaimPayment, DenialItem, Source
@@ -175,6 +176,7 @@ def _decide(
     registry: TemplateRegistry | None,
     today: date,
     strict: bool,
+    services: tuple[ClaimServiceLine, ...] | None = None,
 ) -> ClaimAppeal:
     from denialkit.exceptions import LetterValidationError, MissingFactsError
     from denialkit.letters import appeal
@@ -234,9 +236,15 @@ def _decide(
     try:
         # the services of the items appealed: every line for a claim-level denial, else
         # only the lines appealed (never a paid line, nor a line to correct and resubmit)
-        claim = to_claim(payment, appealed_items, provider=provider, payer=payer)
+        claim = to_claim(payment, appealed_items, provider=provider, payer=payer, services=services)
     except ClaimDataError as exc:
-        return skipped(Action.APPEAL, f"the remittance lacks what a letter needs: {_paths(exc)}")
+        why = f"the remittance lacks what a letter needs: {_paths(exc)}"
+        if any(path.startswith("services") for path, _ in exc.problems):
+            why += (
+                " (in a batch: services={patient control number: [...]}, or --services FILE "
+                "on the command line)"
+            )
+        return skipped(Action.APPEAL, why)
     claim = claim.evolve(denial=attrs.evolve(claim.denial, codes=tuple(letter_codes)))
     try:
         letter = appeal(
@@ -305,6 +313,7 @@ def appeals(
     registry: TemplateRegistry | None = None,
     letter_date: date | None = None,
     strict: bool = False,
+    services: Mapping[str, Sequence[ClaimServiceLine]] | None = None,
 ) -> Iterator[ClaimAppeal]:
     """An appeal letter for every claim whose denial calls for one, and why not for the rest.
 
@@ -339,6 +348,13 @@ def appeals(
         strict: read the remittance strictly (failed checks raise
             :class:`~denialkit.exceptions.X12ParseError`) and write no letter that lacks a
             fact: such a claim comes back with ``letter=None`` and ``missing`` set.
+        services: the services as billed (:class:`denialkit.claim.ServiceLine`) of the
+            claims you name by patient control number (CLP01, as in the 835): a claim named
+            here lists these services in its letter instead of the 835's, as
+            :meth:`~denialkit.remit.ClaimPayment.to_claim` does with ``services=``. Give them
+            for a claim the payer answered as a whole, without service lines (an inpatient
+            DRG claim): the 835 carries no procedure code for its letter, and without them
+            the claim comes back with a reason saying so.
 
     Raises:
         TypeError: an argument has the wrong type (raised at once).
@@ -370,8 +386,35 @@ def appeals(
         raise TypeError(f"letter_date must be a datetime.date, not {_tname(letter_date)}")
     if not isinstance(strict, bool):
         raise TypeError("strict must be True or False")
+    billed = _check_services(services)
     claims = _claims_of(source, strict)
-    return _batch(claims, provider, payer, registry, letter_date or date.today(), strict)
+    return _batch(claims, provider, payer, registry, letter_date or date.today(), strict, billed)
+
+
+def _check_services(
+    services: object,
+) -> dict[str, tuple[ClaimServiceLine, ...]]:
+    """``services`` checked for its type, keyed by the claim number without blanks."""
+    if services is None:
+        return {}
+    if not isinstance(services, Mapping):
+        raise TypeError(
+            "services must be a mapping of patient control numbers (CLP01) to lists of "
+            f"denialkit.claim.ServiceLine, not {_tname(services)}"
+        )
+    out: dict[str, tuple[ClaimServiceLine, ...]] = {}
+    for key, lines in services.items():
+        if not isinstance(key, str):
+            raise TypeError(f"services: a key is a {_tname(key)}, not a patient control number")
+        if isinstance(lines, (str, bytes)) or not isinstance(lines, Sequence):
+            raise TypeError(f"services: a value is a {_tname(lines)}, not a list of service lines")
+        for line in lines:
+            if not isinstance(line, ClaimServiceLine):
+                raise TypeError(
+                    f"services: an entry is a {_tname(line)}, not a denialkit.claim.ServiceLine"
+                )
+        out[key.strip()] = tuple(lines)
+    return out
 
 
 def _batch(
@@ -381,12 +424,16 @@ def _batch(
     registry: TemplateRegistry | None,
     today: date,
     strict: bool,
+    billed: Mapping[str, tuple[ClaimServiceLine, ...]],
 ) -> Iterator[ClaimAppeal]:
     for w in work(claims, ROUTINE_ACTIONS):
         if w.reversed_by is not None:
             yield _reversed(w, payer)
         else:
-            yield _decide(w.position, w.claim, w.items, provider, payer, registry, today, strict)
+            given = billed.get(w.claim.patient_control_number.strip()) if billed else None
+            yield _decide(
+                w.position, w.claim, w.items, provider, payer, registry, today, strict, given
+            )
 
 
 def _reversed(w: Work, payer: Payer | None) -> ClaimAppeal:

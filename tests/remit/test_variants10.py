@@ -440,7 +440,8 @@ def test_a_line_named_by_a_revenue_or_drug_code_is_no_procedure_code(svc: str, n
     assert done.reason == (
         "the remittance lacks what a letter needs: services[0].code: service line 1 of the "
         f"claim at segment 9 names its service by {named}, not by the CPT or HCPCS code a "
-        "letter lists; give the services as billed (to_claim(services=...))"
+        "letter lists; give the services as billed (to_claim(services=...)) (in a batch: "
+        "services={patient control number: [...]}, or --services FILE on the command line)"
     )
     _no_patient_value(done.reason)
 

@@ -11,14 +11,19 @@ decisions, and the warnings (with their positions, never a patient value).
 
 from __future__ import annotations
 
+import io
+import json
 import warnings
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from denialkit import batch, remit
 from denialkit.claim import Provider
+from denialkit.claim import ServiceLine as ClaimServiceLine
+from denialkit.cli import main
 from denialkit.exceptions import X12ParseError, X12Warning
 from x12_text import envelope, quiet
 
@@ -240,3 +245,77 @@ def test_a_reversal_in_a_later_transaction_set_is_warned_about() -> None:
     said = [str(w.message) for w in caught if "earlier transaction set" in str(w.message)]
     assert len(said) == 1
     assert said[0].startswith("segment 25, byte ") and "claim at segment 9" in said[0]
+
+
+# -- inpatient claims without service lines in the batch -------------------------------------
+_DRG = ["CLP*ACC1*1*12000*0**MA*ICN1*11*1*470", _PATIENT, "CAS*CO*50*12000", "MIA*0***0*N115",
+        "DTM*232*20261101", "DTM*233*20261105"]  # fmt: skip
+_BILLED = [ClaimServiceLine(code="99223", date=date(2026, 11, 1), charge=Decimal(12000))]
+
+
+def test_the_batch_takes_the_services_of_a_drg_claim_by_patient_control_number() -> None:
+    data = _835([*_DRG, *_OTHER])
+    done = quiet(list, batch.appeals(data, provider=_PRACTICE, letter_date=_LETTER_DATE))
+    assert [a.written for a in done] == [False, True]
+    reason = done[0].reason or ""
+    assert "has no service line (SVC)" in reason and "services={patient control number" in reason
+    assert "--services FILE" in reason
+    done = quiet(
+        list,
+        batch.appeals(
+            data, provider=_PRACTICE, letter_date=_LETTER_DATE, services={" ACC1 ": _BILLED}
+        ),
+    )
+    assert [a.written for a in done] == [True, True]
+    letter = done[0].letter
+    assert letter is not None and "99223" in letter.text
+    assert [s.code for s in letter.claim.services] == ["99223"]
+    # ACC8's letter still lists the 835's line: the mapping names ACC1 only
+    assert [s.code for s in done[1].letter.claim.services] == ["99213"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("services", "said"),
+    [
+        (["99223"], "services must be a mapping"),
+        ({1: _BILLED}, "a key is a int"),
+        ({"ACC1": "99223"}, "a value is a str"),
+        ({"ACC1": ["99223"]}, "an entry is a str"),
+    ],
+)
+def test_the_batch_refuses_services_of_the_wrong_type_at_once(services: object, said: str) -> None:
+    with pytest.raises(TypeError, match=said):
+        batch.appeals(b"", provider=_PRACTICE, services=services)  # type: ignore[arg-type]
+
+
+def test_the_command_line_takes_a_services_file(tmp_path: Path) -> None:
+    (tmp_path / "era.835").write_bytes(_835([*_DRG]))
+    (tmp_path / "provider.json").write_text(json.dumps({"name": "Clinic Y"}), "utf-8")
+    billed = {"ACC1": [{"code": "99223", "date": "2026-11-01", "charge": "12000.00"}]}
+    (tmp_path / "services.json").write_text(json.dumps(billed), "utf-8")
+    argv = ["remit", str(tmp_path / "era.835"), "--provider", str(tmp_path / "provider.json"),
+            "--date", "2026-12-10"]  # fmt: skip
+    code, err = _main([*argv, "--appeals", str(tmp_path / "a")])
+    assert code == 0 and "wrote 0 letters" in err
+    code, err = _main([*argv, "--appeals", str(tmp_path / "b"), "--services",
+                       str(tmp_path / "services.json")])  # fmt: skip
+    assert code == 0 and "wrote 1 letter " in err
+    (letter,) = (tmp_path / "b").glob("0001-*.txt")
+    assert "99223" in letter.read_text("utf-8")
+    # a bad entry is named by its position, never by its key
+    bad = {"ACC1": [{"code": "99223", "date": "not a date", "charge": "1"}]}
+    (tmp_path / "bad.json").write_text(json.dumps(bad), "utf-8")
+    code, err = _main([*argv, "--appeals", str(tmp_path / "c"), "--services",
+                       str(tmp_path / "bad.json")])  # fmt: skip
+    assert code == 1 and "services[1][0].date" in err and "ACC1" not in err
+    # without --appeals the flag is refused
+    code, err = _main(["remit", str(tmp_path / "era.835"), "--services", "x.json"])
+    assert code == 2 and "--services applies to --appeals DIR only" in err
+
+
+def _main(argv: list[str]) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = main(argv, stdout=out, stderr=err)
+    return code, err.getvalue()
