@@ -54,6 +54,9 @@ __all__ = ["ClaimAppeal", "appeals", "file_stem"]
 
 _CODE_KEY: Final = re.compile(r"[A-Z]{1,3}-[A-Z0-9]{1,6}")
 _ZERO: Final = Decimal(0)
+_BATCH_SERVICES: Final = (
+    "(appeals(services={patient control number: [...]}), or --services FILE on the command line)"
+)
 
 
 @attrs.frozen(repr=False)
@@ -239,11 +242,8 @@ def _decide(
         claim = to_claim(payment, appealed_items, provider=provider, payer=payer, services=services)
     except ClaimDataError as exc:
         why = f"the remittance lacks what a letter needs: {_paths(exc)}"
-        if any(path.startswith("services") for path, _ in exc.problems):
-            why += (
-                " (in a batch: services={patient control number: [...]}, or --services FILE "
-                "on the command line)"
-            )
+        # in a batch the services as billed come by patient control number, not per claim
+        why = why.replace("(to_claim(services=...))", _BATCH_SERVICES)
         return skipped(Action.APPEAL, why)
     claim = claim.evolve(denial=attrs.evolve(claim.denial, codes=tuple(letter_codes)))
     try:

@@ -258,7 +258,8 @@ def test_the_batch_takes_the_services_of_a_drg_claim_by_patient_control_number()
     done = quiet(list, batch.appeals(data, provider=_PRACTICE, letter_date=_LETTER_DATE))
     assert [a.written for a in done] == [False, True]
     reason = done[0].reason or ""
-    assert "has no service line (SVC)" in reason and "services={patient control number" in reason
+    assert "has no service line (SVC)" in reason
+    assert "give the services as billed (appeals(services={patient control number" in reason
     assert "--services FILE" in reason
     done = quiet(
         list,
@@ -319,3 +320,134 @@ def _main(argv: list[str]) -> tuple[int, str]:
         warnings.simplefilter("ignore")
         code = main(argv, stdout=out, stderr=err)
     return code, err.getvalue()
+
+
+# -- the shapes payers send ----------------------------------------------------------------
+_LINE = ["SVC*HC:99213*100*80**1", "DTM*472*20261101", "CAS*CO*45*20"]
+
+
+def test_a_4010_file_is_read_as_5010_and_other_versions_are_named() -> None:
+    data = _835([_paid(), _PATIENT, *_LINE, *_OTHER])
+    v4010 = data.replace(b"^*00501", b"U*00401").replace(b"005010X221A1", b"004010X091A1")
+    claims, messages = _read(v4010)
+    assert [(c.patient_control_number, c.charge, c.payment) for c in claims] == [
+        ("ACC1", Decimal(100), Decimal(80)),
+        ("ACC8", Decimal(120), Decimal(0)),
+    ]
+    assert claims[0].header.version == "004010X091A1" and messages == []
+    assert claims[0].header.delimiters.repetition is None
+    assert [i.claim.patient_control_number for i in quiet(list, remit.denials(v4010))] == ["ACC8"]
+    for version in (b"003051", b"006020X313"):
+        other = data.replace(b"005010X221A1", version)
+        claims, messages = _read(other)
+        assert len(claims) == 2  # read, as 5010
+        assert messages == [
+            f"segment 3, byte {other.index(b'ST*835')}: the 835's version (GS08) "
+            f"{version.decode()} is not one the reader knows (004010X091, 005010X221, with or "
+            "without A1): it is read as 5010; check what comes out"
+        ]
+        with pytest.raises(X12ParseError, match="version"):
+            list(remit.claims(data.replace(b"005010X221A1", version), strict=True))
+
+
+def test_a_claim_of_many_lines_keeps_every_line_and_its_control_number() -> None:
+    lines = []
+    for k in range(1, 121):
+        lines += ["SVC*HC:99213*10*8**1", "DTM*472*20261101", "CAS*CO*45*2", f"REF*6R*L{k:03d}"]
+    lines[-2] = "CAS*CO*50*2"  # the last line: a denial
+    (claim,), messages = _read(_835(["CLP*ACC1*1*1200*960**12*ICN1", _PATIENT, *lines]))
+    assert len(claim.lines) == 120 and claim.balanced is True and messages == []
+    assert [line.number for line in claim.lines] == list(range(1, 121))
+    assert claim.lines[119].control_number == "L120"
+    (item,) = quiet(list, remit.denials(_835(["CLP*ACC1*1*1200*960**12*ICN1", _PATIENT, *lines])))
+    assert item.line is not None and item.line.number == 120
+    rows = quiet(remit.to_records, _835(["CLP*ACC1*1*1200*960**12*ICN1", _PATIENT, *lines]))
+    assert [r["line_control_number"] for r in rows][-2:] == ["L119", "L120"]
+    assert rows[-1]["needs_work"] is True
+
+
+def test_provider_summaries_and_the_payees_tax_id_are_kept() -> None:
+    head = [*_HEAD[:4], "N1*PE*CLINIC Y*FI*123456789", "REF*TJ*123456789"]
+    body = ["LX*1", "TS3*1234567893*11*20261231*2*220", "TS2*100*50", _paid(), _PATIENT,
+            *_LINE, "LX*2", *_OTHER]  # fmt: skip
+    claims, messages = _read(_835(body, head))
+    assert messages == []
+    payee = claims[0].header.payee
+    assert payee is not None and (payee.id_qualifier, payee.identifier) == ("FI", "123456789")
+    assert payee.references == (("TJ", "123456789"),)
+    first, second = (c.provider_summary for c in claims)
+    assert first is not None and second is not None
+    assert (first.number, first.claim_count, first.total_charge) == ("1", Decimal(2), Decimal(220))
+    assert first.amounts == (("TS201", Decimal(100)), ("TS202", Decimal(50)))
+    assert second.number == "2"
+
+
+def test_supplemental_amounts_and_quantities_of_a_claim_are_kept() -> None:
+    body = [_paid(), _PATIENT, "AMT*AU*100", "AMT*I*1.50", "QTY*CA*3", *_LINE, "AMT*B6*80",
+            "QTY*ZL*1"]  # fmt: skip
+    (claim,), messages = _read(_835(body))
+    assert claim.amounts == (("AU", Decimal(100)), ("I", Decimal("1.50")))
+    assert claim.interest == Decimal("1.50")
+    assert claim.quantities == (("CA", Decimal(3)),)
+    assert claim.lines[0].allowed == Decimal(80)
+    assert claim.lines[0].quantities == (("ZL", Decimal(1)),)
+    assert messages == []
+
+
+def test_zero_dollar_claims_negative_payments_and_repeated_claim_numbers() -> None:
+    body = [
+        # nothing paid, all of it the patient's deductible: no denial
+        "CLP*ACC1*1*100*0*100*12*ICN1", _PATIENT, "SVC*HC:99213*100*0**1", "DTM*472*20261101",
+        "CAS*PR*1*100",
+        # a negative line payment (a recoupment inside the claim)
+        "CLP*ACC2*1*100*-10**12*ICN2", _PATIENT, "SVC*HC:99213*100*-10**1", "DTM*472*20261101",
+        "CAS*CO*45*110",
+        # the same patient control number twice (two visits under one account)
+        "CLP*ACC3*1*100*80**12*ICN3", _PATIENT, *_LINE,
+        "CLP*ACC3*4*120*0**12*ICN4", _PATIENT, "SVC*HC:99213*120*0**1", "DTM*472*20261102",
+        "CAS*CO*50*120",
+    ]  # fmt: skip
+    claims, messages = _read(_835(body))
+    assert messages == []
+    assert [(c.patient_control_number, c.payment, c.balanced) for c in claims] == [
+        ("ACC1", Decimal(0), True),
+        ("ACC2", Decimal(-10), True),
+        ("ACC3", Decimal(80), True),
+        ("ACC3", Decimal(0), True),
+    ]
+    assert claims[0].patient_responsibility == Decimal(100)
+    items = quiet(list, remit.denials(_835(body)))
+    assert [(i.claim.payer_claim_number, i.amount) for i in items] == [("ICN4", Decimal(120))]
+    assert quiet(list, remit.corrections(_835(body))) == []
+
+
+@pytest.mark.parametrize(
+    ("between", "after"),
+    [(b"~\r\n", b""), (b"~\n", b"\n\n"), (b"~", b"\x00" * 700), (b"~\r\n", b"\r\n\x1a")],
+)
+def test_long_files_with_line_breaks_and_padding_read_every_claim(
+    between: bytes, after: bytes
+) -> None:
+    body = []
+    for k in range(6000):  # about 1.5 MB: several chunks of the reader
+        body += [f"CLP*ACC{k}*1*100*80**12*ICN{k}", _PATIENT, *_LINE]
+    data = _835(body).replace(b"~\n", between) + after
+    claims, messages = _read(data)
+    assert len(claims) == 6000 and messages == []
+    assert claims[-1].patient_control_number == "ACC5999"
+    assert sum(c.payment for c in claims) == Decimal(480000)
+
+
+def test_the_repetition_separator_inside_a_value_is_warned_about() -> None:
+    data = _835([_paid(), _PATIENT, "SVC*HC:99213:25^59*100*80**1", *_LINE[1:]])
+    (claim,), messages = _read(data)
+    assert claim.lines[0].modifiers == ("25^59",)  # kept as sent
+    assert len(messages) == 1
+    assert messages[0].startswith("segment 11, byte ")
+    assert "SVC holds the repetition separator (ISA11)" in messages[0]
+    with pytest.raises(X12ParseError, match="repetition separator"):
+        list(remit.claims(data, strict=True))
+    # a 4010 file has none: its ISA11 is U
+    v4010 = data.replace(b"^*00501", b"U*00401")
+    (claim,), messages = _read(v4010)
+    assert messages == []
