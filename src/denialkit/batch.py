@@ -442,7 +442,10 @@ def _reversed(w: Work, payer: Payer | None) -> ClaimAppeal:
     assert w.reversed_by is not None
     where = f"the remittance reverses this claim (CLP02 22, claim {w.reversed_by[0]})"
     if w.corrected_by is not None:
-        where += f" and decides it again (claim {w.corrected_by[0]}), which is listed on its own"
+        where += (
+            f" and decides it again (claim {w.corrected_by[0]}, listed on its own when it "
+            "needs work)"
+        )
     else:
         where += " and holds no corrected claim after the reversal"
     return ClaimAppeal(

@@ -229,7 +229,7 @@ def test_the_batch_writes_no_letter_for_a_claim_the_remittance_reverses() -> Non
     ]
     reason = done[0].reason or ""
     assert "reverses this claim (CLP02 22, claim 3)" in reason
-    assert "decides it again (claim 4)" in reason
+    assert "decides it again (claim 4, listed on its own when it needs work)" in reason
     assert "nothing to appeal" in reason
     for value in _SECRET:
         assert value not in reason and value not in repr(done[0])
