@@ -528,8 +528,11 @@ class Reader:
                 if self._fold:
                     segs = list(map(_upper_id, segs))
                 rep = self._delims.repetition
-                if rep is not None and rep in buf and rep not in _WS:  # (a scan in C)
-                    self._repetitions(segs)
+                if rep is not None and rep in buf and rep not in _WS:
+                    # found and counted in C; the one an ISA holds itself (ISA11) is no value
+                    n = buf.count(rep)
+                    if n > 1 or not segs or segs[0][:3].upper() != "ISA" or rep not in segs[0]:
+                        self._repetitions(segs)
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
