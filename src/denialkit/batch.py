@@ -78,7 +78,8 @@ class ClaimAppeal:
         amount: the amount at stake: the sum of the items' amounts.
         action: the recommended action for the claim: ``Action.APPEAL`` when any of its
             codes calls for an appeal, else the first code's action; ``None`` when no code
-            is known.
+            is known, and for a claim that a reversal of the same transaction set takes
+            back (``reason`` says where the reversal and the corrected claim are).
         letter: the appeal letter, or ``None`` when none was written.
         reason: why no letter was written (never patient data), or ``None``.
         missing: the facts the letter lacks (marked ``[MISSING: ...]`` in it); with
@@ -332,7 +333,12 @@ def appeals(
       know needs a person's look; a denied claim whose adjustments are all routine is
       listed with the action its first code recommends; and a claim the 835 cannot describe
       fully (no service line, no service date, no patient name) is listed with the paths it
-      lacks.
+      lacks;
+    - a claim that a reversal (status 22) later in the same transaction set takes back gets
+      no letter: the payer took that decision back. It is listed with ``action=None`` and a
+      ``reason`` naming the positions of the reversal and of the corrected claim, which is
+      decided on its own. Each transaction set's claims come out at its end, once it is
+      known which of them it reverses.
 
     Nothing is dropped silently: every claim that needs work comes out, with a letter or
     a reason. Names and ids read from the 835 reach the letter on one line (see

@@ -122,6 +122,8 @@ def test_other_dtm_formats_are_read(dtm: str, expected: tuple[tuple[str, date], 
         ("DTM*472****RD8*20261101", "DTM06 is not a valid RD8 value", ()),
         ("DTM*472****RD8*2026110-20261105", "DTM06 is not a valid RD8 value", ()),
         ("DTM*472*****20261101-20261105", "without a format qualifier (DTM05)", ()),
+        # no date at all: the claim is read, the DTM left out (it raised before)
+        ("DTM*472", "DTM02 is empty; the date is left out", ()),
         # DTM02 is still read when DTM05 and DTM06 cannot be
         ("DTM*472*20261101***XX*20261101",
          "is not one the reader reads (D8, DT, RD8, RDT); DTM02 is read",

@@ -12,7 +12,9 @@ files already in DIR (letters, ``index.csv``) are kept unless ``--force`` (see
 The practice's details come from ``--provider FILE`` (required: the 835 does not carry the
 signer, the address or the phone), the payer's from ``--payer FILE`` (optional: by default
 the payer named in the remittance). Both files hold the JSON object of the same name in the
-claim format.
+claim format. ``--services FILE`` (optional) gives the services as billed of claims the 835
+answers without service lines (inpatient DRG claims): a JSON object of patient control
+numbers (CLP01) to lists of service lines in the claim format.
 
 Exit status: 0 when the file was read to its end; 1 for a malformed file, an invalid
 provider or payer file, a failed write, or with ``--strict`` when a letter was held back for

@@ -219,7 +219,11 @@ def denials(
     not know always needs a person's look. A denied claim (status 4) is always listed. A
     claim the payer did not adjudicate for payment never is, whatever its adjustments: a
     reversal (22), a claim that is not this payer's (23) and a predetermination (25) deny
-    nothing (see :attr:`ClaimStatus.adjudicated`).
+    nothing (see :attr:`ClaimStatus.adjudicated`). Nor is a claim that a reversal later in
+    the same transaction set takes back (see :func:`corrections`): the items of a
+    transaction set are yielded at its end, once that is known; a reversal in a later
+    transaction set of a claim already yielded is reported with an
+    :class:`~denialkit.exceptions.X12Warning` naming both segments.
 
     Each :class:`DenialItem` has its claim, its line (``None`` at claim level), the
     adjustments that need work, the amount at stake, ``explanations()`` (what the codes mean
