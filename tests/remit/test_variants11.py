@@ -453,3 +453,24 @@ def test_the_repetition_separator_inside_a_value_is_warned_about() -> None:
     v4010 = data.replace(b"^*00501", b"U*00401")
     (claim,), messages = _read(v4010)
     assert messages == []
+
+
+def test_a_service_date_given_at_claim_level_dates_the_claim_and_its_letter() -> None:
+    body = ["CLP*ACC1*4*100*0**12*ICN1", _PATIENT, "DTM*472*20261101", "SVC*HC:99213*100*0**1",
+            "CAS*CO*50*100"]  # fmt: skip
+    data = _835(body)
+    (claim,), messages = _read(data)
+    assert messages == []
+    assert claim.service_period == (date(2026, 11, 1), date(2026, 11, 1))
+    assert claim.service_date(claim.lines[0]) == date(2026, 11, 1)
+    assert quiet(remit.to_records, data)[0]["service_date"] == date(2026, 11, 1)
+    (done,) = quiet(list, batch.appeals(data, provider=_PRACTICE, letter_date=_LETTER_DATE))
+    assert done.written and done.letter is not None
+    assert done.letter.claim.services[0].date == date(2026, 11, 1)
+    # a claim-level period 150 to 151; and a statement period still comes first
+    ranged = _835([*body[:2], "DTM*150*20261101", "DTM*151*20261103", *body[3:]])
+    (claim,), _ = _read(ranged)
+    assert claim.service_period == (date(2026, 11, 1), date(2026, 11, 3))
+    both = _835([*body[:2], "DTM*232*20261020", *body[2:]])
+    (claim,), _ = _read(both)
+    assert claim.service_period == (date(2026, 10, 20), date(2026, 10, 20))
