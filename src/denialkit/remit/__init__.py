@@ -11,6 +11,8 @@ thousand.
 - :func:`stream` yields both, in file order (claims first, then their remittance at its SE),
   for one pass over a source that cannot be read twice;
 - :func:`denials` yields the claims and lines that need work, with the amount at stake;
+- :func:`corrections` pairs each reversal with the claim it takes back and the corrected
+  claim that follows it;
 - :meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`, ready
   for :func:`denialkit.appeal` (appeal letters for a whole remittance come from
   :func:`denialkit.batch.appeals`, a floor above: this package never imports the letters);
