@@ -28,7 +28,7 @@ one release and warn with a :class:`DeprecationWarning`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -36,11 +36,12 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from denialkit.claim import Payer, PlanType, Provider
+from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.codes import Action, DenialCode
 from denialkit.exceptions import ClaimDataError
 from denialkit.remit import ROUTINE_ACTIONS, ClaimPayment, DenialItem, Source
 from denialkit.remit._claim import one_line, to_claim, work_codes
-from denialkit.remit._records import claim_denials
+from denialkit.remit._links import Work, work
 
 if TYPE_CHECKING:
     from denialkit.deadlines import Deadline
@@ -53,6 +54,9 @@ __all__ = ["ClaimAppeal", "appeals", "file_stem"]
 
 _CODE_KEY: Final = re.compile(r"[A-Z]{1,3}-[A-Z0-9]{1,6}")
 _ZERO: Final = Decimal(0)
+_BATCH_SERVICES: Final = (
+    "(appeals(services={patient control number: [...]}), or --services FILE on the command line)"
+)
 
 
 @attrs.frozen(repr=False)
@@ -74,7 +78,8 @@ class ClaimAppeal:
         amount: the amount at stake: the sum of the items' amounts.
         action: the recommended action for the claim: ``Action.APPEAL`` when any of its
             codes calls for an appeal, else the first code's action; ``None`` when no code
-            is known.
+            is known, and for a claim that a reversal of the same transaction set takes
+            back (``reason`` says where the reversal and the corrected claim are).
         letter: the appeal letter, or ``None`` when none was written.
         reason: why no letter was written (never patient data), or ``None``.
         missing: the facts the letter lacks (marked ``[MISSING: ...]`` in it); with
@@ -166,10 +171,6 @@ def _deadline(item: DenialItem, payer: Payer | None) -> Deadline | None:
         return None
 
 
-def _work_items(payment: ClaimPayment) -> tuple[DenialItem, ...]:
-    return tuple(claim_denials(payment, ROUTINE_ACTIONS))
-
-
 def _decide(
     position: int,
     payment: ClaimPayment,
@@ -179,6 +180,7 @@ def _decide(
     registry: TemplateRegistry | None,
     today: date,
     strict: bool,
+    services: tuple[ClaimServiceLine, ...] | None = None,
 ) -> ClaimAppeal:
     from denialkit.exceptions import LetterValidationError, MissingFactsError
     from denialkit.letters import appeal
@@ -238,9 +240,12 @@ def _decide(
     try:
         # the services of the items appealed: every line for a claim-level denial, else
         # only the lines appealed (never a paid line, nor a line to correct and resubmit)
-        claim = to_claim(payment, appealed_items, provider=provider, payer=payer)
+        claim = to_claim(payment, appealed_items, provider=provider, payer=payer, services=services)
     except ClaimDataError as exc:
-        return skipped(Action.APPEAL, f"the remittance lacks what a letter needs: {_paths(exc)}")
+        why = f"the remittance lacks what a letter needs: {_paths(exc)}"
+        # in a batch the services as billed come by patient control number, not per claim
+        why = why.replace("(to_claim(services=...))", _BATCH_SERVICES)
+        return skipped(Action.APPEAL, why)
     claim = claim.evolve(denial=attrs.evolve(claim.denial, codes=tuple(letter_codes)))
     try:
         letter = appeal(
@@ -309,6 +314,7 @@ def appeals(
     registry: TemplateRegistry | None = None,
     letter_date: date | None = None,
     strict: bool = False,
+    services: Mapping[str, Sequence[ClaimServiceLine]] | None = None,
 ) -> Iterator[ClaimAppeal]:
     """An appeal letter for every claim whose denial calls for one, and why not for the rest.
 
@@ -327,7 +333,12 @@ def appeals(
       know needs a person's look; a denied claim whose adjustments are all routine is
       listed with the action its first code recommends; and a claim the 835 cannot describe
       fully (no service line, no service date, no patient name) is listed with the paths it
-      lacks.
+      lacks;
+    - a claim that a reversal (status 22) later in the same transaction set takes back gets
+      no letter: the payer took that decision back. It is listed with ``action=None`` and a
+      ``reason`` naming the positions of the reversal and of the corrected claim, which is
+      decided on its own. Each transaction set's claims come out at its end, once it is
+      known which of them it reverses.
 
     Nothing is dropped silently: every claim that needs work comes out, with a letter or
     a reason. Names and ids read from the 835 reach the letter on one line (see
@@ -343,6 +354,13 @@ def appeals(
         strict: read the remittance strictly (failed checks raise
             :class:`~denialkit.exceptions.X12ParseError`) and write no letter that lacks a
             fact: such a claim comes back with ``letter=None`` and ``missing`` set.
+        services: the services as billed (:class:`denialkit.claim.ServiceLine`) of the
+            claims you name by patient control number (CLP01, as in the 835): a claim named
+            here lists these services in its letter instead of the 835's, as
+            :meth:`~denialkit.remit.ClaimPayment.to_claim` does with ``services=``. Give them
+            for a claim the payer answered as a whole, without service lines (an inpatient
+            DRG claim): the 835 carries no procedure code for its letter, and without them
+            the claim comes back with a reason saying so.
 
     Raises:
         TypeError: an argument has the wrong type (raised at once).
@@ -374,8 +392,35 @@ def appeals(
         raise TypeError(f"letter_date must be a datetime.date, not {_tname(letter_date)}")
     if not isinstance(strict, bool):
         raise TypeError("strict must be True or False")
+    billed = _check_services(services)
     claims = _claims_of(source, strict)
-    return _batch(claims, provider, payer, registry, letter_date or date.today(), strict)
+    return _batch(claims, provider, payer, registry, letter_date or date.today(), strict, billed)
+
+
+def _check_services(
+    services: object,
+) -> dict[str, tuple[ClaimServiceLine, ...]]:
+    """``services`` checked for its type, keyed by the claim number without blanks."""
+    if services is None:
+        return {}
+    if not isinstance(services, Mapping):
+        raise TypeError(
+            "services must be a mapping of patient control numbers (CLP01) to lists of "
+            f"denialkit.claim.ServiceLine, not {_tname(services)}"
+        )
+    out: dict[str, tuple[ClaimServiceLine, ...]] = {}
+    for key, lines in services.items():
+        if not isinstance(key, str):
+            raise TypeError(f"services: a key is a {_tname(key)}, not a patient control number")
+        if isinstance(lines, (str, bytes)) or not isinstance(lines, Sequence):
+            raise TypeError(f"services: a value is a {_tname(lines)}, not a list of service lines")
+        for line in lines:
+            if not isinstance(line, ClaimServiceLine):
+                raise TypeError(
+                    f"services: an entry is a {_tname(line)}, not a denialkit.claim.ServiceLine"
+                )
+        out[key.strip()] = tuple(lines)
+    return out
 
 
 def _batch(
@@ -385,8 +430,37 @@ def _batch(
     registry: TemplateRegistry | None,
     today: date,
     strict: bool,
+    billed: Mapping[str, tuple[ClaimServiceLine, ...]],
 ) -> Iterator[ClaimAppeal]:
-    for position, payment in enumerate(claims, 1):
-        items = _work_items(payment)
-        if items:
-            yield _decide(position, payment, items, provider, payer, registry, today, strict)
+    for w in work(claims, ROUTINE_ACTIONS):
+        if w.reversed_by is not None:
+            yield _reversed(w, payer)
+        else:
+            given = billed.get(w.claim.patient_control_number.strip()) if billed else None
+            yield _decide(
+                w.position, w.claim, w.items, provider, payer, registry, today, strict, given
+            )
+
+
+def _reversed(w: Work, payer: Payer | None) -> ClaimAppeal:
+    """A claim the same transaction set reverses: no letter (the payer took its decision
+    back), and a reason naming where the reversal and the corrected claim are."""
+    assert w.reversed_by is not None
+    where = f"the remittance reverses this claim (CLP02 22, claim {w.reversed_by[0]})"
+    if w.corrected_by is not None:
+        where += (
+            f" and decides it again (claim {w.corrected_by[0]}, listed on its own when it "
+            "needs work)"
+        )
+    else:
+        where += " and holds no corrected claim after the reversal"
+    return ClaimAppeal(
+        w.position,
+        w.claim,
+        w.items,
+        work_codes(w.items),
+        sum((i.amount for i in w.items), _ZERO),
+        None,
+        reason=f"{where}: the decision on it was taken back, so there is nothing to appeal",
+        deadline=None,
+    )

@@ -81,6 +81,16 @@ def remittances(raw: bytes) -> None:
     for item in remit.denials(raw):
         assert_type(item.all_remarks, tuple[str, ...])
     assert_type(batch.appeals(raw, provider=Provider(name="Valley")), Iterator[ClaimAppeal])
+    billed_by_claim = {"PCN1": [ServiceLine(code="99223", date=date(2026, 11, 1))]}
+    assert_type(
+        batch.appeals(raw, provider=Provider(name="Valley"), services=billed_by_claim),
+        Iterator[ClaimAppeal],
+    )
+    for pair in remit.corrections(raw):
+        assert_type(pair, remit.Correction)
+        assert_type(pair.reversal, remit.ClaimPayment)
+        assert_type(pair.original, remit.ClaimPayment | None)
+        assert_type(pair.correction, remit.ClaimPayment | None)
 
 
 def records(claim: Claim) -> None:

@@ -12,7 +12,9 @@ files already in DIR (letters, ``index.csv``) are kept unless ``--force`` (see
 The practice's details come from ``--provider FILE`` (required: the 835 does not carry the
 signer, the address or the phone), the payer's from ``--payer FILE`` (optional: by default
 the payer named in the remittance). Both files hold the JSON object of the same name in the
-claim format.
+claim format. ``--services FILE`` (optional) gives the services as billed of claims the 835
+answers without service lines (inpatient DRG claims): a JSON object of patient control
+numbers (CLP01) to lists of service lines in the claim format.
 
 Exit status: 0 when the file was read to its end; 1 for a malformed file, an invalid
 provider or payer file, a failed write, or with ``--strict`` when a letter was held back for
@@ -100,6 +102,43 @@ def _load(path: str, kind: str) -> Any:
     if checker.problems or record is None:
         raise ClaimDataError(checker.problems or [(kind, "required")])
     return record
+
+
+def _load_services(path: str) -> dict[str, Any]:
+    """The ``--services`` file: a JSON object whose keys are patient control numbers (CLP01)
+    and whose values are lists of service lines in the claim format. A problem names the
+    entry by its position in the object (``services[2][0].date``), never by its key."""
+    from denialkit.claim import _Checker
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise _usage(
+            f"cannot read the services file ({exc.strerror or type(exc).__name__})"
+        ) from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else ""
+        raise ClaimDataError(
+            [("services", f"the services file is not valid JSON{where}")]
+        ) from None
+    if not isinstance(data, dict):
+        raise ClaimDataError(
+            [("services", "expected a JSON object of patient control numbers to service lists")]
+        )
+    checker = _Checker()
+    out = {}
+    for n, (key, value) in enumerate(data.items(), 1):
+        lines = checker.services(value, f"services[{n}]")
+        if not key.strip():
+            checker.bad(f"services[{n}]", "the patient control number (the key) is empty")
+        out[key] = lines
+    if checker.problems:
+        raise ClaimDataError(checker.problems)
+    return out
 
 
 def _row(a: ClaimAppeal, file: str) -> dict[str, object]:
@@ -292,6 +331,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     provider: Provider = _load(args.provider, "provider")
     payer: Payer | None = _load(args.payer, "payer") if args.payer else None
+    services = _load_services(args.services) if getattr(args, "services", None) else None
     if args.templates_dir is not None and not os.path.isdir(args.templates_dir):
         raise _usage("--templates-dir: the directory does not exist or is not a directory")
     registry = _registry(args)
@@ -328,7 +368,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ) from None
         try:
             return _write_all(
-                folder, source, size, err, fmt, render, provider, payer, registry, args
+                folder, source, size, err, fmt, render, provider, payer, registry, args, services
             )
         finally:
             folder.close()
@@ -345,6 +385,7 @@ def _write_all(
     payer: Payer | None,
     registry: TemplateRegistry | None,
     args: argparse.Namespace,
+    services: dict[str, Any] | None = None,
 ) -> int:
     """Write every letter and the index into the open folder; returns the exit status."""
     from denialkit import batch
@@ -400,6 +441,7 @@ def _write_all(
                 registry=registry,
                 letter_date=args.date,
                 strict=args.strict,
+                services=services,
             ):
                 name = ""
                 if a.letter is not None:

@@ -100,6 +100,7 @@ def _cmd_remit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for flag, value in (
         ("--provider", args.provider),
         ("--payer", args.payer),
+        ("--services", args.services),
         ("--date", args.date),
         ("--templates-dir", args.templates_dir),
         ("--force", args.force or None),
@@ -198,6 +199,13 @@ def register(sub: Any) -> None:
     )
     g.add_argument(
         "--payer", metavar="FILE", help="JSON: the payer (the claim format's payer object)"
+    )
+    g.add_argument(
+        "--services",
+        metavar="FILE",
+        help="JSON: the services as billed, by patient control number (CLP01), for claims the "
+        "835 answers without service lines (inpatient DRG claims): "
+        '{"PCN1": [{"code": "0450", "date": "2026-03-02", "charge": "1200.00"}], ...}',
     )
     g.add_argument("--date", type=iso_date, metavar="DATE", help="the letter date (default: today)")
     g.add_argument("--templates-dir", metavar="DIR", help="a directory of your own templates")

@@ -11,6 +11,8 @@ thousand.
 - :func:`stream` yields both, in file order (claims first, then their remittance at its SE),
   for one pass over a source that cannot be read twice;
 - :func:`denials` yields the claims and lines that need work, with the amount at stake;
+- :func:`corrections` pairs each reversal with the claim it takes back and the corrected
+  claim that follows it;
 - :meth:`ClaimPayment.to_claim` turns a claim into a :class:`~denialkit.claim.Claim`, ready
   for :func:`denialkit.appeal` (appeal letters for a whole remittance come from
   :func:`denialkit.batch.appeals`, a floor above: this package never imports the letters);
@@ -58,6 +60,7 @@ from typing import TYPE_CHECKING
 
 from denialkit.codes import Action
 
+from ._links import Correction, WorkList, work
 from ._reader import Readable, Reader, Source, source_chunks
 from ._records import (
     ROUTINE_ACTIONS,
@@ -77,7 +80,6 @@ from ._records import (
     RemittanceHeader,
     ServiceLine,
     UnknownSegment,
-    claim_denials,
 )
 from ._sample import sample
 from ._tables import COLUMNS, Summary
@@ -94,6 +96,7 @@ __all__ = [
     "ClaimPayment",
     "ClaimStatus",
     "Contact",
+    "Correction",
     "Delimiters",
     "DenialItem",
     "Entity",
@@ -110,6 +113,7 @@ __all__ = [
     "Summary",
     "UnknownSegment",
     "claims",
+    "corrections",
     "denials",
     "iter_records",
     "read",
@@ -217,7 +221,11 @@ def denials(
     not know always needs a person's look. A denied claim (status 4) is always listed. A
     claim the payer did not adjudicate for payment never is, whatever its adjustments: a
     reversal (22), a claim that is not this payer's (23) and a predetermination (25) deny
-    nothing (see :attr:`ClaimStatus.adjudicated`).
+    nothing (see :attr:`ClaimStatus.adjudicated`). Nor is a claim that a reversal later in
+    the same transaction set takes back (see :func:`corrections`): the items of a
+    transaction set are yielded at its end, once that is known; a reversal in a later
+    transaction set of a claim already yielded is reported with an
+    :class:`~denialkit.exceptions.X12Warning` naming both segments.
 
     Each :class:`DenialItem` has its claim, its line (``None`` at claim level), the
     adjustments that need work, the amount at stake, ``explanations()`` (what the codes mean
@@ -234,8 +242,37 @@ def denials(
     (True, Decimal('300'), 'appeal')
     """
     ignore = frozenset(ignore)
-    for claim in _claims_of(source, strict):
-        yield from claim_denials(claim, ignore)
+    for w in work(_claims_of(source, strict), ignore):
+        if w.reversed_by is None:
+            yield from w.items
+
+
+def corrections(
+    source: Source | Iterable[ClaimPayment], *, strict: bool = False
+) -> Iterator[Correction]:
+    """Every reversal (CLP02 22) with the claim it takes back and the claim that replaces it.
+
+    A payer that changes its decision sends a reversal of the earlier one and then the
+    corrected claim, under the same patient control number (CLP01). Each
+    :class:`Correction` holds the ``reversal``, the ``correction`` (the next claim of the
+    same transaction set with that CLP01 that is not itself a reversal; ``None`` when there
+    is none) and the ``original`` (the earlier claim of the same transaction set that the
+    reversal takes back: the same CLP01 and payer claim control number, CLP07, or when
+    either lacks CLP07, the negated charge; ``None`` when it was on an earlier remittance,
+    the usual case). Each is yielded once its correction is read or its transaction set
+    ends; the claims of one transaction set are held by claim number meanwhile.
+
+    Args:
+        source: a path, a binary file object, ``bytes``, or claims already read.
+        strict: raise instead of warning when a check fails.
+
+    >>> [(c.reversal.segment, c.original.segment, c.correction.segment)
+    ...  for c in corrections(sample())]
+    [(77, 19, 87)]
+    """
+    from ._links import corrections as pairs
+
+    return pairs(_claims_of(source, strict))
 
 
 def iter_records(
@@ -341,12 +378,19 @@ def summary(
 
     ignore = frozenset(ignore)
     tally = Tally()
+    worklist = WorkList(ignore)
+    position = 0
     for x in stream(source, strict=strict):
         if isinstance(x, Remittance):
             tally.remittance(x)
+            ready = worklist.flush()
         else:
-            for item in claim_denials(x, ignore):
-                tally.item(item)
+            position += 1
+            ready = worklist.add(position, x)
+        for w in ready:
+            if w.reversed_by is None:
+                for item in w.items:
+                    tally.item(item)
     return tally.summary()
 
 

@@ -221,7 +221,8 @@ def claim_services(
                 (
                     f"{path}.date",
                     f"service line {line.number} of {where} has no service date (DTM*472, "
-                    "DTM*150 or DTM*151 on the line, DTM*232 or DTM*233 on the claim)",
+                    "DTM*150 or DTM*151 on the line or the claim, DTM*232 or DTM*233 on the "
+                    "claim)",
                 )
             )
             continue

@@ -107,6 +107,96 @@ def parse_date(value: str) -> date:
     return _fromiso(value)
 
 
+#: For a period (RD8) given on a date qualifier of the 835, the qualifiers of its first and
+#: last day: a service date range is the service period (150 to 151), a statement date range
+#: the statement period (232 to 233).
+PERIOD_QUALIFIERS: Final = {
+    "472": ("150", "151"),
+    "150": ("150", "151"),
+    "151": ("150", "151"),
+    "232": ("232", "233"),
+    "233": ("232", "233"),
+}
+#: The DTM05 formats the reader reads: a date, a date and time, and their periods.
+DTM_FORMATS: Final = ("D8", "DT", "RD8", "RDT")
+_CODE: Final = re.compile(r"[A-Z0-9]{1,3}")
+
+
+def _day(value: str, with_time: bool) -> date:
+    """The day of a D8 (``CCYYMMDD``) or DT (``CCYYMMDDHHMM``, seconds allowed) value."""
+    if with_time:
+        if len(value) not in (12, 14) or not value.isdigit() or not value.isascii():
+            raise ValueError("not a CCYYMMDDHHMM date and time")
+        value = value[:8]
+    return parse_date(value)
+
+
+def dtm_dates(e: Sequence[str]) -> tuple[list[tuple[str, date]], str | None]:
+    """The ``(qualifier, date)`` pairs of a split DTM segment, and what could not be read.
+
+    DTM02 is the date the 835 uses. Some payers give the date in DTM05 and DTM06 instead, as
+    a date (``D8``), a date and time (``DT``) or a period (``RD8``: ``CCYYMMDD-CCYYMMDD``;
+    ``RDT`` with times): a period gives its first and last day, under the qualifiers of
+    :data:`PERIOD_QUALIFIERS` when the qualifier names a date of service or a statement
+    date (``DTM*472`` with a range is the service period ``150`` to ``151``), else twice
+    under its own qualifier. The second value is a message naming the element (never the
+    value) when something was left out.
+    """
+    n = len(e)
+    qualifier = e[1] if n > 1 else ""
+    value = e[2] if n > 2 else ""
+    fmt = e[5].strip().upper() if n > 5 else ""
+    given = e[6].strip() if n > 6 else ""
+    if not fmt and not given:
+        try:
+            return [(qualifier, parse_date(value))], None
+        except ValueError:
+            what = "is empty" if not value else "is not a valid CCYYMMDD date"
+            return [], f"DTM02 {what}; the date is left out"
+    shown = fmt if _CODE.fullmatch(fmt) else "(not a code)"
+    if fmt not in DTM_FORMATS:
+        if not fmt:
+            why = "DTM06 holds a date without a format qualifier (DTM05)"
+        else:
+            why = f"the date format {shown} (DTM05) is not one the reader reads (D8, DT, RD8, RDT)"
+        return _dtm02(qualifier, value, why)
+    timed = fmt in ("DT", "RDT")
+    try:
+        if fmt in ("D8", "DT"):
+            start = end = _day(given, timed)
+        else:
+            first, sep, last = given.partition("-")
+            if not sep:
+                raise ValueError("not a period")
+            start, end = _day(first, timed), _day(last, timed)
+    except ValueError:
+        return _dtm02(qualifier, value, f"DTM06 is not a valid {shown} value")
+    if end < start:
+        return _dtm02(qualifier, value, "the period in DTM06 ends before it starts")
+    problem = None
+    if value:
+        try:
+            same = parse_date(value) == start
+        except ValueError:
+            same = False
+        if not same:
+            problem = "DTM02 and DTM06 give different dates; DTM06 is read"
+    if start == end and fmt in ("D8", "DT"):
+        return [(qualifier, start)], problem
+    first_q, last_q = PERIOD_QUALIFIERS.get(qualifier, (qualifier, qualifier))
+    return [(first_q, start), (last_q, end)], problem
+
+
+def _dtm02(qualifier: str, value: str, why: str) -> tuple[list[tuple[str, date]], str | None]:
+    """DTM02 alone, when DTM05 and DTM06 cannot be read (``why``)."""
+    if value:
+        try:
+            return [(qualifier, parse_date(value))], why + "; DTM02 is read"
+        except ValueError:
+            pass
+    return [], why + "; the date is left out"
+
+
 def cas_triplets(e: Sequence[str]) -> list[tuple[int, str, str, str]]:
     """The ``(position, reason, amount, quantity)`` texts of a split CAS segment
     (``position`` is the reason's element number). X12 allows six triplets; more are read

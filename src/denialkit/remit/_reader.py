@@ -46,6 +46,7 @@ from ._detail import (
     NumberError,
     cas_triplets,
     check_numbers,
+    dtm_dates,
     fast_number,
     guess_component,
     parse_date,
@@ -113,6 +114,8 @@ _IDS: Final = (
     | _HEADER
     | frozenset({"CAS", "NM1", "MIA", "MOA", "DTM", "REF", "AMT", "QTY", "SVC", "LQ", "PER"})
 )
+#: The 835 versions the reader knows (GS08, or ST03 without an envelope): 4010 and 5010.
+_VERSIONS: Final = ("004010X091", "005010X221")
 _STATUS_CODES: Final = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
 #: The status codes a claim's start needs no other look at (4, denied, is counted).
 _PAID_STATUS: Final = _STATUS_CODES - {"4"}
@@ -131,7 +134,7 @@ _TS2_NUMBERS: Final = tuple(range(1, 20))
 _CHECKS: Final = frozenset(
     {
         "count", "control", "balance", "bpr", "functional-id", "placement", "amount", "date",
-        "no-835", "cas-triplets",
+        "no-835", "cas-triplets", "version", "repetition",
     }
 )  # fmt: skip
 _RESTART: Final = object()
@@ -524,6 +527,12 @@ class Reader:
                         segs = list(map(_unwrapped, segs))
                 if self._fold:
                     segs = list(map(_upper_id, segs))
+                rep = self._delims.repetition
+                if rep is not None and rep in buf and rep not in _WS:
+                    # found and counted in C; the one an ISA holds itself (ISA11) is no value
+                    n = buf.count(rep)
+                    if n > 1 or not segs or segs[0][:3].upper() != "ISA" or rep not in segs[0]:
+                        self._repetitions(segs)
                 i = -1
                 try:
                     for i, seg in enumerate(segs):
@@ -532,6 +541,9 @@ class Reader:
                         if craw is not None:
                             # -- inside a claim: the hot path ----------------------------
                             if tag == "DTM":
+                                if len(e) != 3:  # DTM05 and DTM06: a period (RD8), ...
+                                    self._dtm(e, i, dates)
+                                    continue
                                 v = e[2]
                                 d = dcache.get(v)
                                 if d is None:
@@ -824,6 +836,26 @@ class Reader:
                 break
         self._finish(seg0, base + len(buf))
 
+    def _repetitions(self, segs: list[str]) -> None:
+        """Report the segments of a chunk that hold the repetition separator (ISA11): no
+        element of an 835 repeats, so it is in a value (a modifier ``25^59``, a name), which
+        is kept as sent."""
+        rep = self._delims.repetition
+        assert rep is not None
+        for i, seg in enumerate(segs):
+            if seg.lstrip(_JOIN)[:3].upper() == "ISA":
+                if i:
+                    return  # another interchange: its delimiters may differ (read again)
+                continue
+            if rep in seg:
+                self.report_at(
+                    "repetition",
+                    f"{_tag(seg.split(self._delims.element, 1)[0])} holds the repetition "
+                    "separator (ISA11), which no element of an 835 uses: the value is kept as "
+                    "sent, with the separator in it",
+                    i,
+                )
+
     # -- claims --------------------------------------------------------------------------
     def _code(self, key: str, group: str, reason: str, i: int) -> DenialCode | None:
         """Resolve a group and reason (remembered by ``key``), reporting an unknown code.
@@ -922,6 +954,15 @@ class Reader:
         if len(self._dates) < _LEARN:
             self._dates[value] = d
         return d
+
+    def _dtm(self, e: list[str], i: int, dates: list[tuple[str, date]]) -> None:
+        """A claim or line DTM with more than a qualifier and a date: a date or a period in
+        DTM05 and DTM06 (read as :func:`dtm_dates` says), else one it reports."""
+        segno = self._seg0 + i + 1
+        pairs, problem = dtm_dates(e)
+        if problem is not None:
+            self.report("date", problem, segno, self.offset(i))
+        dates.extend(pairs)
 
     def _claim_segment(
         self, tag: str, e: list[str], at_claim: bool, remarks: list[str], i: int
@@ -1336,6 +1377,18 @@ class Reader:
             return
         if self._gs is not None and self._gs.functional_id.strip(_WS).upper() != "HP":
             self.report_at("functional-id", "GS01 is not HP for an 835 transaction set", i)
+        version = self._gs.version if self._gs is not None else (e[3] if len(e) > 3 else None)
+        if version and not version.strip(_WS).upper().startswith(_VERSIONS):
+            shown = version.strip(_WS)
+            if not (0 < len(shown) <= 12 and set(shown.upper()) <= _SAFE):
+                shown = "(not a version code)"
+            where = "GS08" if self._gs is not None else "ST03"
+            self.report_at(
+                "version",
+                f"the 835's version ({where}) {shown} is not one the reader knows (004010X091, "
+                "005010X221, with or without A1): it is read as 5010; check what comes out",
+                i,
+            )
         self._found += 1
         self._tx = _Tx(e[2] if len(e) > 2 else "", segno, self.offset(i))
         self._group = None
@@ -1382,7 +1435,12 @@ class Reader:
             elif tag == "CUR":
                 fields["currency"] = el(2)
             elif tag == "DTM":
-                if el(1) == "405":
+                if el(1) == "405" and n > 3:  # a date in DTM05 and DTM06
+                    pairs, problem = dtm_dates(e)
+                    if problem is not None:
+                        self.report("date", problem, segno, offset)
+                    fields["production_date"] = pairs[0][1] if pairs else None
+                elif el(1) == "405":
                     fields["production_date"] = self._date(el(2), "DTM*405", segno, offset)
             elif tag == "N1":
                 cur = _PartyBuilder(el(1) or "", text(el(2) or ""), el(3), el(4))

@@ -1109,8 +1109,10 @@ class ClaimPayment:
         """The claim's own dates of service, its statement period ``(DTM*232, DTM*233)``.
 
         A claim that gives only one end of the period (many institutional and some
-        professional remittances give only ``DTM*233``) has that day at both ends; ``None``
-        when the claim gives neither. A service line without dates of its own (no
+        professional remittances give only ``DTM*233``) has that day at both ends. A claim
+        with no statement period but a service date of its own at claim level (``DTM*472``,
+        or ``150`` to ``151``, which some payers put there) has that; ``None`` when the
+        claim gives none. A service line without dates of its own (no
         ``DTM*472``, ``150`` or ``151``) was provided in this period: :meth:`service_date`,
         :meth:`to_claim`, :func:`~denialkit.remit.denials` and the table rows use its first
         day for such a line.
@@ -1121,6 +1123,13 @@ class ClaimPayment:
                 start = d
             elif q == "233" and end is None:
                 end = d
+        if start is None and end is None:
+            # no statement period: the service dates some payers give at claim level
+            for q, d in self._dates:
+                if q in ("150", "472") and start is None:
+                    start = d
+                elif q == "151" and end is None:
+                    end = d
         if start is None:
             return None if end is None else (end, end)
         return start, end or start

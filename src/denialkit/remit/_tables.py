@@ -47,6 +47,7 @@ COLUMNS: tuple[str, ...] = (
     "action",
     "needs_work",
     "remarks",
+    "line_control_number",
 )
 
 
@@ -97,6 +98,8 @@ def _row(
         row["remarks"] = remarks[0]
     else:  # each code once, as the payer may repeat one
         row["remarks"] = " ".join(dict.fromkeys(remarks))
+    # the provider's line item control number (REF*6R), to match a line to the billed one
+    row["line_control_number"] = line.control_number if line is not None else None
     return row
 
 
