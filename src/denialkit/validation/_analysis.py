@@ -468,13 +468,15 @@ _MONTHS: Final = {
 # (up to three spaces before the year: a line break read as a space, after a space or a
 # carriage return, as a wrapped line has it)
 # (a day before its month may be an ordinal, with "the" and "of": ``the 3rd of March, ``)
+# (a range of days in one month reads as its last day: ``February 2-6, ``, ``Feb 2 - 6, ``)
 # searched in the window of _DATE_WINDOW characters before the year. It is matched here
 # backwards, on the reversed text, anchored at the space before the year: every part is
 # forced except the month name's letters, and the greedy reversed match takes as many of
 # them as the forward search's leftmost start does, so both find the same date; the anchored
 # match does not try every start in the window.
 _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
-    r" {1,3},?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
+    r" {1,3},?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})(?:[ \t]?-[ \t]?[0-9]{1,2})?[ \t]+"
+    r"\.?(?P<mn>[a-z]{3,9})"
     r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?:fo[ \t]+)?(?:ts|dn|dr|ht)?(?P<dd>[0-9]{1,2})"
     r"(?:[ \t]+eht(?![a-z]))?)"
 )
@@ -490,7 +492,8 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # ends within the window is the one the window gives). A date in the window has at most 17
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
-    r"0000 (?<!00000 )(?=( {0,2},?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"0000 (?<!00000 )(?=( {0,2},?(?:(?:ts|dn|dr|ht)?(0{1,2})(?:[ \t]?-[ \t]?0{1,2})?"
+    r"[ \t]{1,20}\.?([a-z]{3,9})"
     r"|\.?([a-z]{3,9})[ \t]{1,20}(?:fo[ \t]{1,20})?(?:ts|dn|dr|ht)?(0{1,2})"
     r"(?:[ \t]{1,20}eht(?![a-z]))?)))"
 )
@@ -692,6 +695,25 @@ def _cells(line: str, at: int) -> list[tuple[int, int]]:
         out = out[1:]
     if line[bars[-1] + 1 :].strip() == "":
         out = out[:-1]
+    return out
+
+
+# a gap between the columns of a table aligned with spaces: a tab, or two spaces or more
+_COLUMN_GAP_RE: Final = re.compile(r"[ \t]*\t[ \t]*|  +")
+
+
+def _spaced_cells(line: str, at: int) -> list[tuple[int, int]]:
+    """The cells of a row ``line`` (which starts at offset ``at``) of a table aligned with
+    spaces or tabs ("Claim number   Date of service   CPT"), as (start, end) offsets."""
+    out = []
+    lo = len(line) - len(line.lstrip(" \t"))
+    for m in _COLUMN_GAP_RE.finditer(line, lo):
+        if m.start() > lo:
+            out.append((at + lo, at + m.start()))
+        lo = m.end()
+    end = len(line.rstrip())
+    if end > lo:
+        out.append((at + lo, at + end))
     return out
 
 
@@ -1698,17 +1720,47 @@ class Scan:
         or more lines of cells set apart by "|", its first row free of digits and with two
         labels of an id, a name or a date at least (a table of "label | value" rows has
         one); a rule line ("|---|---|") is passed over, and a row with another number of
-        cells ends it."""
+        cells ends it. A table aligned with spaces or tabs ("Claim number   DOS   CPT", as
+        a word processor or a PDF leaves it) has its cells set apart by a tab or two
+        spaces or more; a row with as many cells as the header has one in each column,
+        another's cells are each under the header that starts nearest to its left, and a
+        blank line or a line of one cell ends it."""
         columns: dict[str, list[tuple[int, int]]] = {}
         low = self.low
-        if "|" not in low:
+        if "|" not in low and "  " not in low and "\t" not in low:
             return columns
         header: list[str] | None = None
+        starts: list[int] | None = None  # the header's cell columns in a spaced table
         pos = 0
         for line in low.splitlines(keepends=True):
             at, pos = pos, pos + len(line)
             body = line.rstrip("\r\n")
-            cells = _cells(body, at) if "|" in body else []
+            if starts is not None and header is not None:
+                row = _spaced_cells(body, at)
+                if not body.strip() or (len(row) < 2 and body.strip(_RULE_CELL_CHARS)):
+                    header = starts = None  # a blank line or a line of prose ends it
+                    continue
+                if len(row) == len(header):  # one cell a column (tabs do not align)
+                    for key, cell in zip(header, row, strict=True):
+                        columns.setdefault(key, []).append(cell)
+                    continue
+                for a, b in row:
+                    col = a - at
+                    i = sum(1 for s in starts if s <= col + 2) - 1
+                    columns.setdefault(header[max(i, 0)], []).append((a, b))
+                continue
+            if "|" in body:
+                cells = _cells(body, at)
+            elif ("  " in body or "\t" in body) and not _HAS_DIGIT_RE.search(body):
+                cells = _spaced_cells(body, at)
+                keys = [_header_key(low[a:b]) for a, b in cells]
+                if len(cells) >= 2 and sum(k in _ANY_HEADERS for k in keys) >= 2:
+                    header, starts = keys, [a - at for a, _ in cells]
+                else:
+                    header = None
+                continue
+            else:
+                cells = []
             if len(cells) < 2:
                 header = None
                 continue
