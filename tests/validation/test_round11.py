@@ -237,3 +237,84 @@ def test_a_fax_cover_sheets_title_is_no_field_label() -> None:
 def test_a_fax_field_in_a_templates_letterhead_is_still_found() -> None:
     text = sub(PROVIDER, "(217) 555-0142\n", "(217) 555-0142\nFax\n")
     assert "DK308" in errors(text)
+
+
+# -- a date at the right end of the letterhead (DK114) -----------------------------------
+
+
+def test_a_date_at_the_right_end_of_the_letterheads_first_line_dates_the_letter() -> None:
+    text = sub(PROVIDER, "\nApril 20, 2026\n", "\n")
+    assert "DK114" in errors(text)
+    head = "Valley Family Medicine          April 20, 2026\n"
+    dated = sub(text, "Valley Family Medicine\n", head)
+    assert "DK114" not in errors(dated)
+    assert scan(Document(dated, today=LETTER_DAY)).letter_date[0] == date(2026, 4, 20)
+
+
+def test_a_date_in_a_field_further_down_does_not_date_the_letter() -> None:
+    text = sub(PROVIDER, "\nApril 20, 2026\n", "\n")
+    text = sub(text, "Date of service: March 3, 2026", "Date of service:      March 3, 2026")
+    assert "DK114" in errors(text)
+
+
+# -- a table's column of procedure codes (DK106) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "Tooth   CDT     DOS          Fee\n3       D1351   02/19/2026   $38.00\n",
+        "| Tooth | Procedure | Date of service |\n|---|---|---|\n| 3 | D1351 | 02/19/2026 |\n",
+    ],
+)
+def test_codes_in_a_procedure_column_are_service_codes(table: str) -> None:
+    text = sub(PROVIDER, "Service: CPT 99214\n", "")
+    assert "DK106" in errors(text)
+    tabled = sub(text, "Dear Reviewer:", table + "\nDear Reviewer:")
+    assert [v.value for v in scan(Document(tabled)).procedure_codes] == ["D1351"]
+    assert "DK106" not in errors(tabled)
+
+
+def test_a_code_under_another_header_is_no_service_code() -> None:
+    text = sub(PROVIDER, "Service: CPT 99214\n", "")
+    table = "Tooth   Surface   DOS\nD1351   O         02/19/2026\n"
+    assert "DK106" in errors(sub(text, "Dear Reviewer:", table + "\nDear Reviewer:"))
+
+
+# -- a fast-track appeal to a QIO (DK104, DK105, DK107, DK110, DK112) ----------------------
+
+_FAST_TRACK = """\
+April 1, 2026
+
+Acentra Health - BFCC-QIO
+5201 W. Kennedy Blvd, Suite 900
+Tampa, FL 33609
+
+Re: Fast-track appeal for my mother, Ruth Roe
+Medicare number: 9XF4-PN2-DT71
+Plan: Suncoast Medicare Advantage (HMO)
+Date of notice: March 27, 2026 (Notice of Medicare Non-Coverage)
+
+Dear QIO Reviewer,
+
+I am appealing the notice that my mother's skilled nursing care would end on March 29. She
+still cannot walk more than ten feet, and her therapist's notes show she needs two more weeks.
+
+Please ask the plan to keep covering her care.
+
+Sincerely,
+
+Joan Roe (daughter)
+12 Seagrape Lane, Clearwater, FL 33767
+"""
+
+
+def test_a_fast_track_appeal_of_a_notice_of_non_coverage_is_complete() -> None:
+    assert not errors(_FAST_TRACK)
+
+
+def test_a_fast_track_appeal_still_needs_its_request_and_recipient() -> None:
+    text = sub(_FAST_TRACK, "I am appealing the notice", "We got the notice")
+    assert "DK110" not in errors(text)
+    assert "DK110" in errors(sub(text, "Please ask the plan to keep covering", "Thank"))
+    assert "DK112" in errors(sub(_FAST_TRACK, "Acentra Health - BFCC-QIO\n", ""))

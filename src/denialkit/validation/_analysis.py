@@ -523,6 +523,8 @@ _SENT_LABEL_RE: Final = re.compile(
 _DATE_LABEL_GATE: Final = _gate("date sent submitted")
 _SENT_LABEL_GATE: Final = _gate("sent submitted")
 _TOP_LINES: Final = 30
+# the gap before a date set at the right end of a line: three spaces or more, or a tab
+_RIGHT_GAP_RE: Final = re.compile(r"\S(?: {3,}|\t[ \t]*)\Z")
 
 
 # bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
@@ -925,8 +927,14 @@ _MEMBER_HEADERS: Final = frozenset((*_vocab.MEMBER_ID_LABELS, *_vocab.MEMBER_ID_
 _MEDICARE_HEADERS: Final = frozenset(_vocab.MEDICARE_ID_LABELS)
 _PATIENT_HEADERS: Final = frozenset(_vocab.PATIENT_LABELS)
 _DOS_HEADERS: Final = frozenset(_vocab.SERVICE_DATE_LABELS)
+_PROC_HEADERS: Final = frozenset(_vocab.PROCEDURE_HEADERS)
 _ANY_HEADERS: Final = (
-    _CLAIM_HEADERS | _MEMBER_HEADERS | _MEDICARE_HEADERS | _PATIENT_HEADERS | _DOS_HEADERS
+    _CLAIM_HEADERS
+    | _MEMBER_HEADERS
+    | _MEDICARE_HEADERS
+    | _PATIENT_HEADERS
+    | _DOS_HEADERS
+    | _PROC_HEADERS
 )
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
@@ -1670,6 +1678,17 @@ class Scan:
                 )
             ):
                 return t.value, t.start
+        # a date set at the right end of the letterhead's first line, after a wide gap
+        # ("MAPLE RIDGE OPTOMETRY                April 10, 2026")
+        first = len(low) - len(low.lstrip())
+        nl = low.find("\n", first)
+        for t in self.dates_in(first, len(low) if nl < 0 else nl):
+            if (
+                t.value is not None
+                and _RIGHT_GAP_RE.search(low, first, t.start) is not None
+                and not low[t.end : _line_end(low, t.end, reach=8)].strip()
+            ):
+                return t.value, t.start
         return None, None
 
     def _labelled_dates(
@@ -1718,13 +1737,13 @@ class Scan:
         Member ID | Date of service |" over one row per claim): for each header (see
         :func:`_header_key`), the (start, end) offsets of the cells under it. A table is two
         or more lines of cells set apart by "|", its first row free of digits and with two
-        labels of an id, a name or a date at least (a table of "label | value" rows has
-        one); a rule line ("|---|---|") is passed over, and a row with another number of
-        cells ends it. A table aligned with spaces or tabs ("Claim number   DOS   CPT", as
-        a word processor or a PDF leaves it) has its cells set apart by a tab or two
-        spaces or more; a row with as many cells as the header has one in each column,
-        another's cells are each under the header that starts nearest to its left, and a
-        blank line or a line of one cell ends it."""
+        labels of an id, a name, a date or a procedure code at least (a table of "label |
+        value" rows has one); a rule line ("|---|---|") is passed over, and a row with
+        another number of cells ends it. A table aligned with spaces or tabs ("Claim
+        number   DOS   CPT", as a word processor or a PDF leaves it) has its cells set
+        apart by a tab or two spaces or more; a row with as many cells as the header has
+        one in each column, another's cells are each under the header that starts nearest
+        to its left, and a blank line or a line of one cell ends it."""
         columns: dict[str, list[tuple[int, int]]] = {}
         low = self.low
         if "|" not in low and "  " not in low and "\t" not in low:
@@ -1933,8 +1952,9 @@ class Scan:
     def procedure_codes(self) -> list[Labelled]:
         """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
-        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)"); in a
-        letter with none of these, codes right after a date of service (a list of claims)."""
+        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)"), or in
+        a table's column headed by one (see :attr:`table_columns`); in a letter with none of
+        these, codes right after a date of service (a list of claims)."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
         low, text = self.low, self.text
         bare: list[tuple[int, int]] = []
@@ -1954,6 +1974,12 @@ class Scan:
                 found[i] = Labelled(text[i:e], i)
             else:
                 bare.append((i, e))
+        if bare and self.table_columns:
+            # a code in a table's column of procedure codes ("CDT" over "D1351")
+            cells = self._column_cells(_PROC_HEADERS)
+            for i, e in bare if cells else ():
+                if any(a <= i and e <= b for a, b in cells):
+                    found[i] = Labelled(text[i:e], i)
         if not found:
             # a letter that names no code otherwise may list them in rows, each right after
             # its date of service

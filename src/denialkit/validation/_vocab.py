@@ -178,6 +178,14 @@ J1745"). A code that starts its line counts also when the line before it holds o
 billed:" over a list of codes), and, in a letter that names no code otherwise, so does a code
 right after a date of service in a row of a list of claims ("DOS 01/05/26   92507")."""
 
+PROCEDURE_HEADERS: Final = (
+    "cpt", "cpt code", "cpt codes", "hcpcs", "hcpcs code", "cpt/hcpcs", "hcpcs/cpt", "cdt",
+    "cdt code", "procedure", "procedure code", "proc code", "service code", "code",
+)  # fmt: skip
+"""Headers of a table's column of procedure codes ("Tooth   CDT   DOS   Fee" over rows of
+dental codes; "| Date of service | CPT | Billed |"): the codes in the column are the
+letter's service codes."""
+
 ARGUMENT_WORDS: Final = (
     "document", "because", "evidence", "record", "show", "support", "meets",
     "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
@@ -239,11 +247,13 @@ DENIAL_WORDS: Final = (
     "paid less than", "short-paid", "short paid", "paid no ", "paid nothing", "paid zero",
     "paid $0", "paid only", "allowed no ", "allowed nothing", "allowed only",
     "initial payment", "was paid as", "were paid as", "was paid at", "were paid at",
-    "was paid for", "were paid for",
+    "was paid for", "were paid for", "non-coverage", "coverage would end", "care would end",
+    "coverage will end", "care will end", "services would end", "services will end",
 )  # fmt: skip
 """Words that name the decision the letter disputes ("the initial payment" is what the No
 Surprises Act calls an out-of-network payment a provider disputes; "was paid as a LUPA",
-"was paid for 6 time units" tell how the payer cut the payment)."""
+"was paid for 6 time units" tell how the payer cut the payment; a Notice of Medicare
+Non-Coverage says that covered care will end)."""
 
 REQUEST_PHRASES: Final = (
     "please reconsider", "please review", "please reprocess", "please re-process",
@@ -264,10 +274,13 @@ REQUEST_PHRASES: Final = (
     "adjust the claim", "adjust the payment", "we propose a total payment",
     "we propose a payment", "we propose payment", "initiate open negotiation",
     "opens the open negotiation", "opens the 30-business-day open negotiation",
+    "keep covering", "continue covering", "continue to cover", "care should continue",
+    "coverage should continue", "services should continue",
 )  # fmt: skip
 """Phrases that are themselves an explicit request ("Please adjust the claim to pay 10 time
 units"; under the No Surprises Act, a provider's notice that opens the open negotiation
-period and proposes a payment)."""
+period and proposes a payment; in a fast-track appeal, that covered care "should continue"
+or the plan "keep covering" it)."""
 
 REQUEST_VERBS: Final = (
     "request", "ask", "seek", "submit", "file", "filing", "urge", "demand", "would appreciate",
@@ -313,10 +326,12 @@ RECIPIENT_UNITS: Final = (
     "department of financial services", "external review section", "external review office",
     "appeal committee", "appeals committee", "review committee", "grievance committee",
     "claims unit", "pip unit", "personal injury protection unit", "no-fault unit",
+    "bfcc-qio", "quality improvement organization",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review, a plan's appeal committee, an auto insurer's
-PIP unit); one addresses the letter. A short line that ends in "Appeals" ("Payment
+PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal); one
+addresses the letter. A short line that ends in "Appeals" ("Payment
 Appeals", "PIP Claims - Internal Appeals") does too, also as a form's greeting ("To
 SilverWell Rx Appeals:"), and so does a QIC's name on its own line ("Part B East QIC")."""
 
@@ -527,10 +542,13 @@ PRE_SERVICE_WORDS: Final = (
     "expedited review", "urgent appeal", "please approve", "approve the", "approve his",
     "approve her", "approve my", "approval of the", "authorize the", "requested service",
     "requested treatment", "requested procedure", "planned date", "planned procedure",
-    "proposed treatment", "proposed surgery",
+    "proposed treatment", "proposed surgery", "fast-track appeal", "fast track appeal",
+    "notice of medicare non-coverage", "nomnc",
 )  # fmt: skip
 """Words of a pre-service appeal: a request to approve care not yet given, which has no date
-of service and may have no procedure code yet."""
+of service and may have no procedure code yet. A fast-track appeal of a Notice of Medicare
+Non-Coverage (to a QIO, that covered care in a facility or at home must not end) is one
+too: it asks for care still to come."""
 
 POST_SERVICE_WORDS: Final = (
     "remittance", "explanation of benefits", "eob", "summary notice", "billed", "date of service",
