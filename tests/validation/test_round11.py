@@ -242,11 +242,13 @@ def test_a_fax_field_in_a_templates_letterhead_is_still_found() -> None:
 # -- a date at the right end of the letterhead (DK114) -----------------------------------
 
 
-def test_a_date_at_the_right_end_of_the_letterheads_first_line_dates_the_letter() -> None:
+@pytest.mark.parametrize("gap", ["          ", "\t\t", "      Monday, "])
+def test_a_date_at_the_right_end_of_the_letterheads_first_line_dates_the_letter(
+    gap: str,
+) -> None:
     text = sub(PROVIDER, "\nApril 20, 2026\n", "\n")
     assert "DK114" in errors(text)
-    head = "Valley Family Medicine          April 20, 2026\n"
-    dated = sub(text, "Valley Family Medicine\n", head)
+    dated = sub(text, "Valley Family Medicine\n", f"Valley Family Medicine{gap}April 20, 2026\n")
     assert "DK114" not in errors(dated)
     assert scan(Document(dated, today=LETTER_DAY)).letter_date[0] == date(2026, 4, 20)
 

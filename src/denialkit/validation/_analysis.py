@@ -524,7 +524,10 @@ _DATE_LABEL_GATE: Final = _gate("date sent submitted")
 _SENT_LABEL_GATE: Final = _gate("sent submitted")
 _TOP_LINES: Final = 30
 # the gap before a date set at the right end of a line: three spaces or more, or a tab
-_RIGHT_GAP_RE: Final = re.compile(r"\S(?: {3,}|\t[ \t]*)\Z")
+# (and the date's weekday: "Friday, April 10, 2026")
+_RIGHT_GAP_RE: Final = re.compile(
+    r"\S(?: {3,}|\t[ \t]*)(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?\Z"
+)
 
 
 # bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
