@@ -320,3 +320,44 @@ def test_a_fast_track_appeal_still_needs_its_request_and_recipient() -> None:
     assert "DK110" not in errors(text)
     assert "DK110" in errors(sub(text, "Please ask the plan to keep covering", "Thank"))
     assert "DK112" in errors(sub(_FAST_TRACK, "Acentra Health - BFCC-QIO\n", ""))
+
+
+# -- a table of the patient's fields; a table of items (DK101, DK106, DK602) -----------
+
+_FIELDS = (
+    "Patient Name          Member ID          Group\n"
+    "Jane Roe              PHP1234567         4417\n"
+)
+
+
+def test_a_header_of_patient_fields_is_no_second_patient() -> None:
+    text = sub(PROVIDER, "Patient: Jane Roe\nMember ID: PHP1234567\n", _FIELDS)
+    sc = scan(Document(text, today=LETTER_DAY))
+    assert [v.value for v in sc.patient_names] == ["Jane Roe"]
+    assert not {"DK101", "DK102", "DK602"} & errors(text)
+
+
+def test_a_second_row_of_patient_fields_is_a_second_patient() -> None:
+    two = _FIELDS + "John Roe              PHP7654321         4417\n"
+    text = sub(PROVIDER, "Patient: Jane Roe\nMember ID: PHP1234567\n", two)
+    assert "DK602" in errors(text)
+
+
+@pytest.mark.parametrize(
+    ("header", "found"),
+    [
+        ("Item            HCPCS    Qty   Charge", True),
+        ("Item            Kind     Qty   Charge", False),
+    ],
+)
+def test_a_table_with_a_column_of_procedure_codes_names_its_codes(header: str, found: bool) -> None:
+    table = f"{header}\nDigital aid     V5261    1     $4,380.00\n"
+    text = sub(PROVIDER, "Service: CPT 99214\n", "")
+    text = sub(text, "Dear Reviewer:", table + "\nDear Reviewer:")
+    assert ("DK106" not in errors(text)) is found
+
+
+def test_units_reduced_to_one_is_the_decision() -> None:
+    letter = sub(PROVIDER, "reconsider the denial and pay", "reconsider and pay")
+    text = sub(letter, _BODY, "The units of 96133 were reduced to one (CO-151); the log shows 3.")
+    assert "DK107" not in errors(text)

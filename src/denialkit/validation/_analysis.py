@@ -728,6 +728,15 @@ def _header_key(cell: str) -> str:
     return _CELL_SPACE_RE.sub(" ", cell.strip(" \t*_:").lower())
 
 
+def _is_header(keys: list[str]) -> bool:
+    """Whether a table's first row (its cells as :func:`_header_key` makes them) names its
+    columns: two labels of the vocabularies at least (a table of "label | value" rows has
+    one a row), or a column of procedure codes among three columns or more ("Item   HCPCS
+    Qty   Charge")."""
+    labels = sum(k in _ANY_HEADERS for k in keys)
+    return labels >= 2 or (labels == 1 and len(keys) >= 3 and not _PROC_HEADERS.isdisjoint(keys))
+
+
 def _phrase_alternatives(phrases: Sequence[str]) -> list[tuple[str, str]]:
     """Each phrase's first word (its first run of letters and digits) and its pattern, in
     the order :func:`_phrases` tries them."""
@@ -1776,7 +1785,7 @@ class Scan:
             elif ("  " in body or "\t" in body) and not _HAS_DIGIT_RE.search(body):
                 cells = _spaced_cells(body, at)
                 keys = [_header_key(low[a:b]) for a, b in cells]
-                if len(cells) >= 2 and sum(k in _ANY_HEADERS for k in keys) >= 2:
+                if _is_header(keys):
                     header, starts = keys, [a - at for a, _ in cells]
                 else:
                     header = None
@@ -1793,7 +1802,7 @@ class Scan:
                 if not _HAS_DIGIT_RE.search(body):
                     keys = [_header_key(low[a:b]) for a, b in cells]
                     # two labels at least: a table of "label | value" rows has one per row
-                    if sum(k in _ANY_HEADERS for k in keys) >= 2:
+                    if _is_header(keys):
                         header = keys
                 continue
             for key, cell in zip(header, cells, strict=True):
@@ -1908,7 +1917,10 @@ class Scan:
         for start, end in () if ends else self.vocab_spans(_PATIENT_COLUMN_RE):
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|", "-", "*"):
-                ends.append(end)
+                # a table's header names the next column: no name ("Patient Name   Member ID")
+                cell = _COLUMN_GAP_RE.split(low[end : _line_end(low, end, reach=80)], 1)[0]
+                if _header_key(cell.split("|", 1)[0]) not in _ANY_HEADERS:
+                    ends.append(end)
         if self.table_columns:
             ends += [a for a, _ in self._column_cells(_PATIENT_HEADERS)]
         for end in ends:

@@ -249,10 +249,12 @@ DENIAL_WORDS: Final = (
     "initial payment", "was paid as", "were paid as", "was paid at", "were paid at",
     "was paid for", "were paid for", "non-coverage", "coverage would end", "care would end",
     "coverage will end", "care will end", "services would end", "services will end",
+    "was reduced", "were reduced", "reduced to",
 )  # fmt: skip
 """Words that name the decision the letter disputes ("the initial payment" is what the No
 Surprises Act calls an out-of-network payment a provider disputes; "was paid as a LUPA",
-"was paid for 6 time units" tell how the payer cut the payment; a Notice of Medicare
+"was paid for 6 time units", "the units were reduced to one" tell how the payer cut the
+payment; a Notice of Medicare
 Non-Coverage says that covered care will end)."""
 
 REQUEST_PHRASES: Final = (
