@@ -361,3 +361,10 @@ def test_units_reduced_to_one_is_the_decision() -> None:
     letter = sub(PROVIDER, "reconsider the denial and pay", "reconsider and pay")
     text = sub(letter, _BODY, "The units of 96133 were reduced to one (CO-151); the log shows 3.")
     assert "DK107" not in errors(text)
+
+
+def test_part_of_a_word_is_no_part_d_plan() -> None:
+    # "part denied" is no Part D plan: the Medicare appeal still needs the MBI
+    text = sub(PROVIDER, "Prairie Health Plan\n", "Medicare Part B Redeterminations\n")
+    text = sub(text, "The visit was denied", "The visit was in part denied")
+    assert "DK102" in errors(text)

@@ -254,8 +254,7 @@ DENIAL_WORDS: Final = (
 """Words that name the decision the letter disputes ("the initial payment" is what the No
 Surprises Act calls an out-of-network payment a provider disputes; "was paid as a LUPA",
 "was paid for 6 time units", "the units were reduced to one" tell how the payer cut the
-payment; a Notice of Medicare
-Non-Coverage says that covered care will end)."""
+payment; a Notice of Medicare Non-Coverage says that covered care will end)."""
 
 REQUEST_PHRASES: Final = (
     "please reconsider", "please review", "please reprocess", "please re-process",
@@ -333,9 +332,9 @@ RECIPIENT_UNITS: Final = (
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review, a plan's appeal committee, an auto insurer's
 PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal); one
-addresses the letter. A short line that ends in "Appeals" ("Payment
-Appeals", "PIP Claims - Internal Appeals") does too, also as a form's greeting ("To
-SilverWell Rx Appeals:"), and so does a QIC's name on its own line ("Part B East QIC")."""
+addresses the letter. A short line that ends in "Appeals" ("Payment Appeals", "PIP Claims -
+Internal Appeals") does too, also as a form's greeting ("To SilverWell Rx Appeals:"), and so
+does a QIC's name on its own line ("Part B East QIC")."""
 
 RECIPIENT_LINES: Final = (
     "attn:", "attention:", "to:", "fax to:", "send to:", "mail to:", "submitted to:",
@@ -465,7 +464,7 @@ CASUALTY_WORDS: Final = (
 carrier knows by its claim number: the patient has no member id with it."""
 
 PART_D_WORDS: Final = (
-    "part d", "prescription drug plan", "medicare prescription drug", "(pdp)",
+    "part d", "prescription drug plan", "medicare prescription drug", "pdp",
 )  # fmt: skip
 """Words of a Medicare drug plan (Part D): a private plan, which knows its enrollee by its
 own member id, so a Part D appeal with that id needs no Medicare number (DK102)."""

@@ -49,6 +49,7 @@ _POST_SERVICE: Final = _Vocab(_vocab.POST_SERVICE_WORDS, "")
 _DRUG_EXCEPTION: Final = _Vocab(_vocab.DRUG_EXCEPTION_WORDS, "")
 _DRUG_REFUND: Final = _Vocab(_vocab.DRUG_REFUND_WORDS, "")
 _FACILITY_STAY: Final = _Vocab(_vocab.FACILITY_STAY_WORDS, "")
+_PART_D: Final = _Vocab(_vocab.PART_D_WORDS, "")
 
 
 def _pre_service(sc: Scan) -> bool:
@@ -219,7 +220,7 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         and (sc.plan is not None or sc.medicare_cue)
         and not any(v.medicare or mbi_is_valid(v.value) for v in sc.member_ids)
         # a Part D plan is private: its own member id is the one it asks for
-        and not _mentions(sc, _vocab.PART_D_WORDS)
+        and not sc.says(_PART_D)
     ):
         found.append(r.finding(doc, "a Medicare appeal does not give the Medicare number (MBI)"))
     return found
