@@ -59,6 +59,12 @@ def _dk308_plain(text: str) -> list[tuple[int, str]]:
             and ph._field_line(stripped)
             # (a form's label over its value, among other labels over theirs)
             and not ph._form_field(low, start, start + len(line), first)
+            # (a fax cover sheet's title: "FAX" first, over a blank line, a field or nothing)
+            and not (
+                stripped in ("fax", "facsimile")
+                and not any(earlier.strip() for _, earlier in lines[:k])
+                and (k + 1 == len(lines) or not lines[k + 1][1].strip() or ":" in lines[k + 1][1])
+            )
         ):
             out.append((at, "a line is a template field label, not a value"))
         elif first in ph._INSTRUCTION_FIRSTS and ph._INSTRUCTION_RE.match(low, at) is not None:

@@ -468,13 +468,15 @@ _MONTHS: Final = {
 # (up to three spaces before the year: a line break read as a space, after a space or a
 # carriage return, as a wrapped line has it)
 # (a day before its month may be an ordinal, with "the" and "of": ``the 3rd of March, ``)
+# (a range of days in one month reads as its last day: ``February 2-6, ``, ``Feb 2 - 6, ``)
 # searched in the window of _DATE_WINDOW characters before the year. It is matched here
 # backwards, on the reversed text, anchored at the space before the year: every part is
 # forced except the month name's letters, and the greedy reversed match takes as many of
 # them as the forward search's leftmost start does, so both find the same date; the anchored
 # match does not try every start in the window.
 _NAMED_BEFORE_YEAR_REV_RE: Final = re.compile(
-    r" {1,3},?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})[ \t]+\.?(?P<mn>[a-z]{3,9})"
+    r" {1,3},?(?:(?:ts|dn|dr|ht)?(?P<md>[0-9]{1,2})(?:[ \t]?-[ \t]?[0-9]{1,2})?[ \t]+"
+    r"\.?(?P<mn>[a-z]{3,9})"
     r"|\.?(?P<dm>[a-z]{3,9})[ \t]+(?:fo[ \t]+)?(?:ts|dn|dr|ht)?(?P<dd>[0-9]{1,2})"
     r"(?:[ \t]+eht(?![a-z]))?)"
 )
@@ -490,7 +492,8 @@ _MONTHS_REV: Final = {k[::-1]: v for k, v in _MONTHS.items()}
 # ends within the window is the one the window gives). A date in the window has at most 17
 # spaces or tabs in a row, so longer runs are not read.
 _NAMED_YEAR_REV_RE: Final = re.compile(
-    r"0000 (?<!00000 )(?=( {0,2},?(?:(?:ts|dn|dr|ht)?(0{1,2})[ \t]{1,20}\.?([a-z]{3,9})"
+    r"0000 (?<!00000 )(?=( {0,2},?(?:(?:ts|dn|dr|ht)?(0{1,2})(?:[ \t]?-[ \t]?0{1,2})?"
+    r"[ \t]{1,20}\.?([a-z]{3,9})"
     r"|\.?([a-z]{3,9})[ \t]{1,20}(?:fo[ \t]{1,20})?(?:ts|dn|dr|ht)?(0{1,2})"
     r"(?:[ \t]{1,20}eht(?![a-z]))?)))"
 )
@@ -520,6 +523,11 @@ _SENT_LABEL_RE: Final = re.compile(
 _DATE_LABEL_GATE: Final = _gate("date sent submitted")
 _SENT_LABEL_GATE: Final = _gate("sent submitted")
 _TOP_LINES: Final = 30
+# the gap before a date set at the right end of a line: three spaces or more, or a tab
+# (and the date's weekday: "Friday, April 10, 2026")
+_RIGHT_GAP_RE: Final = re.compile(
+    r"\S(?: {3,}|\t[ \t]*)(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?\Z"
+)
 
 
 # bold markdown around a label, pasted from a word processor ("**Member ID:** 1234"): its
@@ -695,10 +703,38 @@ def _cells(line: str, at: int) -> list[tuple[int, int]]:
     return out
 
 
+# a gap between the columns of a table aligned with spaces: a tab, or two spaces or more
+_COLUMN_GAP_RE: Final = re.compile(r"[ \t]*\t[ \t]*|  +")
+
+
+def _spaced_cells(line: str, at: int) -> list[tuple[int, int]]:
+    """The cells of a row ``line`` (which starts at offset ``at``) of a table aligned with
+    spaces or tabs ("Claim number   Date of service   CPT"), as (start, end) offsets."""
+    out = []
+    lo = len(line) - len(line.lstrip(" \t"))
+    for m in _COLUMN_GAP_RE.finditer(line, lo):
+        if m.start() > lo:
+            out.append((at + lo, at + m.start()))
+        lo = m.end()
+    end = len(line.rstrip())
+    if end > lo:
+        out.append((at + lo, at + end))
+    return out
+
+
 def _header_key(cell: str) -> str:
     """A header cell as a label of the vocabularies: lower case, single spaces, no colon
     or Markdown bold around it."""
     return _CELL_SPACE_RE.sub(" ", cell.strip(" \t*_:").lower())
+
+
+def _is_header(keys: list[str]) -> bool:
+    """Whether a table's first row (its cells as :func:`_header_key` makes them) names its
+    columns: two labels of the vocabularies at least (a table of "label | value" rows has
+    one a row), or a column of procedure codes among three columns or more ("Item   HCPCS
+    Qty   Charge")."""
+    labels = sum(k in _ANY_HEADERS for k in keys)
+    return labels >= 2 or (labels == 1 and len(keys) >= 3 and not _PROC_HEADERS.isdisjoint(keys))
 
 
 def _phrase_alternatives(phrases: Sequence[str]) -> list[tuple[str, str]]:
@@ -903,8 +939,14 @@ _MEMBER_HEADERS: Final = frozenset((*_vocab.MEMBER_ID_LABELS, *_vocab.MEMBER_ID_
 _MEDICARE_HEADERS: Final = frozenset(_vocab.MEDICARE_ID_LABELS)
 _PATIENT_HEADERS: Final = frozenset(_vocab.PATIENT_LABELS)
 _DOS_HEADERS: Final = frozenset(_vocab.SERVICE_DATE_LABELS)
+_PROC_HEADERS: Final = frozenset(_vocab.PROCEDURE_HEADERS)
 _ANY_HEADERS: Final = (
-    _CLAIM_HEADERS | _MEMBER_HEADERS | _MEDICARE_HEADERS | _PATIENT_HEADERS | _DOS_HEADERS
+    _CLAIM_HEADERS
+    | _MEMBER_HEADERS
+    | _MEDICARE_HEADERS
+    | _PATIENT_HEADERS
+    | _DOS_HEADERS
+    | _PROC_HEADERS
 )
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
 _MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
@@ -1648,6 +1690,17 @@ class Scan:
                 )
             ):
                 return t.value, t.start
+        # a date set at the right end of the letterhead's first line, after a wide gap
+        # ("MAPLE RIDGE OPTOMETRY                April 10, 2026")
+        first = len(low) - len(low.lstrip())
+        nl = low.find("\n", first)
+        for t in self.dates_in(first, len(low) if nl < 0 else nl):
+            if (
+                t.value is not None
+                and _RIGHT_GAP_RE.search(low, first, t.start) is not None
+                and not low[t.end : _line_end(low, t.end, reach=8)].strip()
+            ):
+                return t.value, t.start
         return None, None
 
     def _labelled_dates(
@@ -1696,19 +1749,49 @@ class Scan:
         Member ID | Date of service |" over one row per claim): for each header (see
         :func:`_header_key`), the (start, end) offsets of the cells under it. A table is two
         or more lines of cells set apart by "|", its first row free of digits and with two
-        labels of an id, a name or a date at least (a table of "label | value" rows has
-        one); a rule line ("|---|---|") is passed over, and a row with another number of
-        cells ends it."""
+        labels of an id, a name, a date or a procedure code at least (a table of "label |
+        value" rows has one); a rule line ("|---|---|") is passed over, and a row with
+        another number of cells ends it. A table aligned with spaces or tabs ("Claim
+        number   DOS   CPT", as a word processor or a PDF leaves it) has its cells set
+        apart by a tab or two spaces or more; a row with as many cells as the header has
+        one in each column, another's cells are each under the header that starts nearest
+        to its left, and a blank line or a line of one cell ends it."""
         columns: dict[str, list[tuple[int, int]]] = {}
         low = self.low
-        if "|" not in low:
+        if "|" not in low and "  " not in low and "\t" not in low:
             return columns
         header: list[str] | None = None
+        starts: list[int] | None = None  # the header's cell columns in a spaced table
         pos = 0
         for line in low.splitlines(keepends=True):
             at, pos = pos, pos + len(line)
             body = line.rstrip("\r\n")
-            cells = _cells(body, at) if "|" in body else []
+            if starts is not None and header is not None:
+                row = _spaced_cells(body, at)
+                if not body.strip() or (len(row) < 2 and body.strip(_RULE_CELL_CHARS)):
+                    header = starts = None  # a blank line or a line of prose ends it
+                    continue
+                if len(row) == len(header):  # one cell a column (tabs do not align)
+                    for key, cell in zip(header, row, strict=True):
+                        columns.setdefault(key, []).append(cell)
+                    continue
+                for a, b in row:
+                    col = a - at
+                    i = sum(1 for s in starts if s <= col + 2) - 1
+                    columns.setdefault(header[max(i, 0)], []).append((a, b))
+                continue
+            if "|" in body:
+                cells = _cells(body, at)
+            elif ("  " in body or "\t" in body) and not _HAS_DIGIT_RE.search(body):
+                cells = _spaced_cells(body, at)
+                keys = [_header_key(low[a:b]) for a, b in cells]
+                if _is_header(keys):
+                    header, starts = keys, [a - at for a, _ in cells]
+                else:
+                    header = None
+                continue
+            else:
+                cells = []
             if len(cells) < 2:
                 header = None
                 continue
@@ -1719,7 +1802,7 @@ class Scan:
                 if not _HAS_DIGIT_RE.search(body):
                     keys = [_header_key(low[a:b]) for a, b in cells]
                     # two labels at least: a table of "label | value" rows has one per row
-                    if sum(k in _ANY_HEADERS for k in keys) >= 2:
+                    if _is_header(keys):
                         header = keys
                 continue
             for key, cell in zip(header, cells, strict=True):
@@ -1834,7 +1917,10 @@ class Scan:
         for start, end in () if ends else self.vocab_spans(_PATIENT_COLUMN_RE):
             head = _line_head(low, start, 8)
             if head is not None and head.strip() in ("", "|", "-", "*"):
-                ends.append(end)
+                # a table's header names the next column: no name ("Patient Name   Member ID")
+                cell = _COLUMN_GAP_RE.split(low[end : _line_end(low, end, reach=80)], 1)[0]
+                if _header_key(cell.split("|", 1)[0]) not in _ANY_HEADERS:
+                    ends.append(end)
         if self.table_columns:
             ends += [a for a, _ in self._column_cells(_PATIENT_HEADERS)]
         for end in ends:
@@ -1881,8 +1967,9 @@ class Scan:
     def procedure_codes(self) -> list[Labelled]:
         """Codes written after ``CPT``, ``HCPCS`` or ``procedure``, and codes of CPT or HCPCS
         shape up to 40 characters after a word of :data:`_vocab.PROCEDURE_CONTEXT` on their
-        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)"); in a
-        letter with none of these, codes right after a date of service (a list of claims)."""
+        line ("The E/M code, 99284") or alone in parentheses ("manipulation (98941)"), or in
+        a table's column headed by one (see :attr:`table_columns`); in a letter with none of
+        these, codes right after a date of service (a list of claims)."""
         found = {v.start: v for v in self._listed(_PROC_LABEL_RES)}
         low, text = self.low, self.text
         bare: list[tuple[int, int]] = []
@@ -1902,6 +1989,12 @@ class Scan:
                 found[i] = Labelled(text[i:e], i)
             else:
                 bare.append((i, e))
+        if bare and self.table_columns:
+            # a code in a table's column of procedure codes ("CDT" over "D1351")
+            cells = self._column_cells(_PROC_HEADERS)
+            for i, e in bare if cells else ():
+                if any(a <= i and e <= b for a, b in cells):
+                    found[i] = Labelled(text[i:e], i)
         if not found:
             # a letter that names no code otherwise may list them in rows, each right after
             # its date of service

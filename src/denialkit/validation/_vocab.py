@@ -178,6 +178,14 @@ J1745"). A code that starts its line counts also when the line before it holds o
 billed:" over a list of codes), and, in a letter that names no code otherwise, so does a code
 right after a date of service in a row of a list of claims ("DOS 01/05/26   92507")."""
 
+PROCEDURE_HEADERS: Final = (
+    "cpt", "cpt code", "cpt codes", "hcpcs", "hcpcs code", "cpt/hcpcs", "hcpcs/cpt", "cdt",
+    "cdt code", "procedure", "procedure code", "proc code", "service code", "code",
+)  # fmt: skip
+"""Headers of a table's column of procedure codes ("Tooth   CDT   DOS   Fee" over rows of
+dental codes; "| Date of service | CPT | Billed |"): the codes in the column are the
+letter's service codes."""
+
 ARGUMENT_WORDS: Final = (
     "document", "because", "evidence", "record", "show", "support", "meets",
     "met ", "demonstrat", "establish", "satisf", "confirm", "therefore", "criteria",
@@ -200,7 +208,10 @@ ARGUMENT_WORDS: Final = (
     "falls within", "fall within", "falls inside", "fall inside", "certificate of coverage",
     "evidence of coverage", "summary plan description", "handbook", "booklet", "meet the",
     "meet all", "meet each", "meet every", "agreement with", "our agreement",
-    "carve-out", "carved out",
+    "carve-out", "carved out", "not safe", "unsafe", "had to be stopped", "already tried",
+    "cfr", "c.f.r.", "makes clear", "not a reason", "not a valid reason", "must cover",
+    "law covers", "law says", "state law", "surprise billing law", "did not choose",
+    "didn't choose", "no in-network",
 )  # fmt: skip
 """Words an argument uses; a letter with none of them argues nothing. A payment dispute
 argues from the contract ("the contracted rate", "the fee schedule"); a letter answering a
@@ -211,7 +222,10 @@ contrast or by naming the payer's mistake ("it is not a duplicate", "the two vis
 date", "the remittance appears to count last year's doses", "they cannot be duplicates"). A
 coordination-of-benefits appeal argues who pays first ("Medicare is my primary insurance",
 "the primary payer paid"); an authorization denial, that the service was approved and fell
-within the approval ("approved on December 18", "falls within the authorized dates"). (Each
+within the approval ("approved on December 18", "falls within the authorized dates"); a
+drug appeal, that the drug the plan prefers was tried or is unsafe ("had to be stopped");
+and any letter may argue from a regulation ("42 CFR 409.33(b)") or a law ("my state's
+surprise billing law covers ground ambulances", "I did not choose the ambulance"). (Each
 phrase's first word is searched for in the text: a phrase that starts with a common word,
 "is", "was", "plan", costs a try at each of its places.)"""
 
@@ -232,10 +246,15 @@ DENIAL_WORDS: Final = (
     "dispute the payment", "dispute the amount", "dispute about the amount",
     "paid less than", "short-paid", "short paid", "paid no ", "paid nothing", "paid zero",
     "paid $0", "paid only", "allowed no ", "allowed nothing", "allowed only",
-    "initial payment",
+    "initial payment", "was paid as", "were paid as", "was paid at", "were paid at",
+    "was paid for", "were paid for", "non-coverage", "coverage would end", "care would end",
+    "coverage will end", "care will end", "services would end", "services will end",
+    "was reduced", "were reduced", "reduced to",
 )  # fmt: skip
 """Words that name the decision the letter disputes ("the initial payment" is what the No
-Surprises Act calls an out-of-network payment a provider disputes)."""
+Surprises Act calls an out-of-network payment a provider disputes; "was paid as a LUPA",
+"was paid for 6 time units", "the units were reduced to one" tell how the payer cut the
+payment; a Notice of Medicare Non-Coverage says that covered care will end)."""
 
 REQUEST_PHRASES: Final = (
     "please reconsider", "please review", "please reprocess", "please re-process",
@@ -252,9 +271,17 @@ REQUEST_PHRASES: Final = (
     "please cover", "please redetermine", "reverse its decision", "reverse your decision",
     "reverse the decision", "overturn its decision", "overturn your decision",
     "overturn the decision", "reverse the redetermination", "change your decision",
-    "change the decision", "change its decision", "take another look",
+    "change the decision", "change its decision", "take another look", "please adjust",
+    "adjust the claim", "adjust the payment", "we propose a total payment",
+    "we propose a payment", "we propose payment", "initiate open negotiation",
+    "opens the open negotiation", "opens the 30-business-day open negotiation",
+    "keep covering", "continue covering", "continue to cover", "care should continue",
+    "coverage should continue", "services should continue",
 )  # fmt: skip
-"""Phrases that are themselves an explicit request."""
+"""Phrases that are themselves an explicit request ("Please adjust the claim to pay 10 time
+units"; under the No Surprises Act, a provider's notice that opens the open negotiation
+period and proposes a payment; in a fast-track appeal, that covered care "should continue"
+or the plan "keep covering" it)."""
 
 REQUEST_VERBS: Final = (
     "request", "ask", "seek", "submit", "file", "filing", "urge", "demand", "would appreciate",
@@ -298,11 +325,16 @@ RECIPIENT_UNITS: Final = (
     "expedited appeals", "claims reconsideration", "claim reconsideration",
     "superintendent of insurance", "insurance commissioner", "commissioner of insurance",
     "department of financial services", "external review section", "external review office",
+    "appeal committee", "appeals committee", "review committee", "grievance committee",
+    "claims unit", "pip unit", "personal injury protection unit", "no-fault unit",
+    "bfcc-qio", "quality improvement organization",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
-workers' compensation carrier's bill review); one addresses the letter. A short line that
-ends in "Appeals" ("Payment Appeals", "PIP Claims - Internal Appeals") does too, and so does
-a QIC's name on its own line ("Part B East QIC")."""
+workers' compensation carrier's bill review, a plan's appeal committee, an auto insurer's
+PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal); one
+addresses the letter. A short line that ends in "Appeals" ("Payment Appeals", "PIP Claims -
+Internal Appeals") does too, also as a form's greeting ("To SilverWell Rx Appeals:"), and so
+does a QIC's name on its own line ("Part B East QIC")."""
 
 RECIPIENT_LINES: Final = (
     "attn:", "attention:", "to:", "fax to:", "send to:", "mail to:", "submitted to:",
@@ -425,10 +457,17 @@ CASUALTY_WORDS: Final = (
     "workers' compensation", "workers compensation", "worker's compensation",
     "workers' comp", "workers comp", "injured worker", "injured employee", "no-fault",
     "no fault", "personal injury protection", "pip claim", "date of injury",
-    "date of accident", "bill review",
+    "date of accident", "bill review", "medical payments coverage", "med pay", "medpay",
+    "date of loss",
 )  # fmt: skip
-"""Words of a workers' compensation or auto (no-fault, PIP) claim, which the carrier knows by
-its claim number: the patient has no member id with it."""
+"""Words of a workers' compensation or auto (no-fault, PIP, medical payments) claim, which the
+carrier knows by its claim number: the patient has no member id with it."""
+
+PART_D_WORDS: Final = (
+    "part d", "prescription drug plan", "medicare prescription drug", "pdp",
+)  # fmt: skip
+"""Words of a Medicare drug plan (Part D): a private plan, which knows its enrollee by its
+own member id, so a Part D appeal with that id needs no Medicare number (DK102)."""
 
 REMITTANCE_WORDS: Final = (
     "remittance", "remit", "explanation of payment", "eop", "835", "reason code",
@@ -504,10 +543,13 @@ PRE_SERVICE_WORDS: Final = (
     "expedited review", "urgent appeal", "please approve", "approve the", "approve his",
     "approve her", "approve my", "approval of the", "authorize the", "requested service",
     "requested treatment", "requested procedure", "planned date", "planned procedure",
-    "proposed treatment", "proposed surgery",
+    "proposed treatment", "proposed surgery", "fast-track appeal", "fast track appeal",
+    "notice of medicare non-coverage", "nomnc",
 )  # fmt: skip
 """Words of a pre-service appeal: a request to approve care not yet given, which has no date
-of service and may have no procedure code yet."""
+of service and may have no procedure code yet. A fast-track appeal of a Notice of Medicare
+Non-Coverage (to a QIO, that covered care in a facility or at home must not end) is one
+too: it asks for care still to come."""
 
 POST_SERVICE_WORDS: Final = (
     "remittance", "explanation of benefits", "eob", "summary notice", "billed", "date of service",
@@ -534,7 +576,8 @@ reimbursed), which is not pre-service."""
 
 FACILITY_STAY_WORDS: Final = (
     "inpatient", "admission", "observation stay", "observation claim", "type of bill", "ub-04",
-    "ub04", "drg", "revenue code", "length of stay",
+    "ub04", "drg", "revenue code", "length of stay", "tob", "hipps",
 )  # fmt: skip
 """Words of a facility's claim for a hospital stay, billed by revenue code and DRG rather
-than by CPT code: such a letter identifies the stay by its dates."""
+than by CPT code: such a letter identifies the stay by its dates. (A home health or
+skilled nursing claim is billed the same way, by type of bill, "TOB", and HIPPS code.)"""

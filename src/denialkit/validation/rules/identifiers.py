@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib
 import importlib.resources
 import re
@@ -22,7 +23,7 @@ from denialkit._ids import (
     npi_is_valid,
     procedure_kind,
 )
-from denialkit.codes import CodeRef, CodeSystem, DenialCode, parse
+from denialkit.codes import CodeRef, CodeSystem, DenialCode, default_table, parse
 from denialkit.validation._analysis import (
     _PCS_RE,
     _YEAR_RE,
@@ -192,11 +193,22 @@ def _is_extension(ref: CodeRef | None) -> bool:
     return ref is not None and ref.system is CodeSystem.EXTENSION
 
 
+@functools.cache
+def _carc_letters() -> frozenset[str]:
+    """The letters CARCs start with (A, B, D, P, W, Y in the shipped tables)."""
+    return frozenset(
+        c.code[0] for c in default_table() if c.system is CodeSystem.CARC and c.code[0].isalpha()
+    )
+
+
 def _payer_specific(raw: str, ref: CodeRef | None) -> bool:
-    """Whether a cited code is a payer's own: an extension code, or a labelled code of no
-    standard shape ("denial reason code 4RX"). Digits alone, or N, M or MA and digits, are a
-    mistyped CARC or RARC instead."""
+    """Whether a cited code is a payer's own: an extension code, a labelled code of no
+    standard shape ("denial reason code 4RX"), or a letter and digits where the letter
+    starts no CARC ("adjustment code Z98"). Digits alone, N, M or MA and digits, or a
+    CARC's letter and digits ("B99") are a mistyped CARC or RARC instead."""
     if ref is not None:
+        if ref.system is CodeSystem.CARC and ref.code[0].isalpha():
+            return ref.code[0] not in _carc_letters()
         return ref.system is CodeSystem.EXTENSION
     return _MISTYPED_STANDARD_RE.fullmatch(raw) is None
 

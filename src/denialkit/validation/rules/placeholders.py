@@ -614,6 +614,16 @@ def _form_field(low: str, start: int, end: int, first: str) -> bool:
     return _is_label(_line_at(low, below_end + 1)[0].strip())
 
 
+def _fax_title(low: str, start: int, end: int, stripped: str) -> bool:
+    """Whether the line is the title of a fax cover sheet: "FAX" (or "Facsimile") alone on
+    the text's first line, over a blank line or a field ("To: ..."), as a cover sheet
+    starts (a template's "Fax" field stands among other lines of an address)."""
+    if stripped not in ("fax", "facsimile") or low[:start].strip():
+        return False
+    below = _line_at(low, end + 1)[0] if end < len(low) else ""
+    return not below.strip() or ":" in below
+
+
 def _line_at(low: str, start: int) -> tuple[str, int]:
     """The line starting at ``start`` and the offset of the line feed after it (or the
     text's length)."""
@@ -668,6 +678,7 @@ def _dk308_blanks(r: Rule, doc: Document, sc: Scan) -> Iterator[Finding]:
             and first.strip(",/&.#:-") in _FIELD_WORDS
             and _field_line(stripped)
             and not _form_field(low, start, end, first)
+            and not _fax_title(low, start, end, stripped)
         ):
             yield r.finding(doc, "a line is a template field label, not a value", at=at)
         elif first in _INSTRUCTION_FIRSTS and _INSTRUCTION_RE.match(low, at) is not None:

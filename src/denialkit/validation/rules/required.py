@@ -49,6 +49,7 @@ _POST_SERVICE: Final = _Vocab(_vocab.POST_SERVICE_WORDS, "")
 _DRUG_EXCEPTION: Final = _Vocab(_vocab.DRUG_EXCEPTION_WORDS, "")
 _DRUG_REFUND: Final = _Vocab(_vocab.DRUG_REFUND_WORDS, "")
 _FACILITY_STAY: Final = _Vocab(_vocab.FACILITY_STAY_WORDS, "")
+_PART_D: Final = _Vocab(_vocab.PART_D_WORDS, "")
 
 
 def _pre_service(sc: Scan) -> bool:
@@ -218,6 +219,8 @@ def _dk102(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         # quoted code description) is not a Medicare appeal, unless its claim says so
         and (sc.plan is not None or sc.medicare_cue)
         and not any(v.medicare or mbi_is_valid(v.value) for v in sc.member_ids)
+        # a Part D plan is private: its own member id is the one it asks for
+        and not sc.says(_PART_D)
     ):
         found.append(r.finding(doc, "a Medicare appeal does not give the Medicare number (MBI)"))
     return found
@@ -538,7 +541,9 @@ _APPEALS_UNIT: Final = _Vocab(
 
 
 _UNIT_LINE_RE: Final = re.compile(
-    r"^[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
+    # (also as a form's greeting: "To SilverWell Rx Appeals:")
+    r"^[ \t]*(to[ \t]+(?:the[ \t]+)?)?"
+    r"(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
     # a unit named for what it decides: "Claims Reconsideration", "Level 2 Appeals",
     # "Managed Health Care Bureau - External Review"; not a heading ("Request for ...")
     r"|redeterminations|(?!request[ \t]|notice[ \t])(?:[a-z0-9&/.-]+[ \t]+(?:-[ \t]+)?){1,4}"
@@ -547,7 +552,7 @@ _UNIT_LINE_RE: Final = re.compile(
     r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})"
     # where the mail goes inside the unit may follow: "Medical Appeals, Mail Stop 4C"
     r"(?:,[ \t]*(?:mail[ \t]+(?:stop|code|drop)|ms|mc|suite|ste\.?|room|rm\.?|floor|attn\.?)"
-    r"(?![a-z])[^\r\n]{0,30}+)?[ \t]*\r?$",
+    r"(?![a-z])[^\r\n]{0,30}+)?(?(1)[ \t]*:)[ \t]*\r?$",
     re.M,
 )
 
