@@ -44,6 +44,16 @@ _WRAPPERS: Final = frozenset({"Bundle", "Parameters"})
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
 
 
+class _NotAResource(Exception):
+    """A Bundle entry, a Parameters resource or an NDJSON line that is not a FHIR resource
+    (no ``resourceType``, one that is no type name, not an object) or that cannot be read:
+    skipped and noted by its place, so one bad entry never costs a whole export."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _where(file: str | None, line: int | None, entry: int | None) -> str:
     """The place of a note, as a RecordError names it (``file, line 3, entry 2: ``)."""
     parts = [file] if file else []
@@ -63,6 +73,15 @@ class _Loader:
         #: resources read that are not OperationOutcomes, and whether an outcome failed
         self.resources = 0
         self.failed = False
+        #: the place and reason of the first entry or line skipped as no resource
+        self.first_skipped: tuple[str, str | None, int | None, int | None] | None = None
+
+    def skip(self, why: str, *, file: str | None, line: int | None, entry: int | None) -> None:
+        """Pass over an entry or line that is not a readable resource, noting its place (its
+        content is never quoted: it may hold anything)."""
+        if self.first_skipped is None:
+            self.first_skipped = (why, file, line, entry)
+        self.note(f"{why}; skipped", file=file, line=line, entry=entry)
 
     def note(self, message: str, *, file: str | None, line: int | None, entry: int | None) -> None:
         self.notes.append(Note(None, None, _where(file, line, entry) + message))
@@ -120,7 +139,11 @@ class _Loader:
                 return
 
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
-        rtype = self._check(obj, file=file, line=line, entry=None)
+        try:
+            rtype = self._check(obj, file=file, line=line, entry=None)
+        except _NotAResource as exc:
+            self.skip(exc.message, file=file, line=line, entry=None)
+            return
         assert isinstance(obj, dict)
         if rtype in _WRAPPERS:
             self._bundle(obj, file=file, line=line)
@@ -129,9 +152,7 @@ class _Loader:
 
     def _check(self, obj: object, *, file: str | None, line: int | None, entry: int | None) -> str:
         if not isinstance(obj, dict):
-            raise RecordError(
-                "not a FHIR resource (a JSON object is expected)", file=file, line=line, entry=entry
-            )
+            raise _NotAResource("not a FHIR resource (a JSON object is expected)")
         rtype = obj.get("resourceType")
         if not isinstance(rtype, str):
             if isinstance(obj.get("output"), list) and "transactionTime" in obj:
@@ -142,9 +163,7 @@ class _Loader:
                     line=line,
                     entry=entry,
                 )
-            raise RecordError(
-                "not a FHIR resource (no resourceType)", file=file, line=line, entry=entry
-            )
+            raise _NotAResource("not a FHIR resource (no resourceType)")
         if rtype in self._good_types:
             return rtype
         proper = _CASED.get(rtype.strip().lower())
@@ -162,7 +181,7 @@ class _Loader:
                 )
             return self._check(obj, file=file, line=line, entry=entry)
         if not _TYPE_RE.fullmatch(rtype):
-            raise RecordError("not a FHIR resource type", file=file, line=line, entry=entry)
+            raise _NotAResource("not a FHIR resource type")
         if rtype in OLD_TYPES:
             raise RecordError(
                 f"{rtype} is a FHIR DSTU2 or STU3 resource; denialkit reads FHIR R4 records",
@@ -197,7 +216,11 @@ class _Loader:
                     continue
                 res = p.get("resource")
                 if res is not None:
-                    rtype = self._check(res, file=file, line=line, entry=at)
+                    try:
+                        rtype = self._check(res, file=file, line=line, entry=at)
+                    except _NotAResource as exc:
+                        self.skip(exc.message, file=file, line=line, entry=at)
+                        continue
                     if rtype in _WRAPPERS:
                         if depth >= MAX_DEPTH:
                             raise RecordError(
@@ -234,9 +257,8 @@ class _Loader:
                 if e is None:
                     continue  # a null entry holds nothing
                 if not isinstance(e, dict):
-                    raise RecordError(
-                        "a Bundle entry is not an object", file=file, line=line, entry=n
-                    )
+                    self.skip("a Bundle entry is not an object", file=file, line=line, entry=n)
+                    continue
                 if e.get("resource") is None:  # absent, or written as null
                     if "content" in e:
                         raise RecordError(
@@ -250,7 +272,11 @@ class _Loader:
                     self._response(e.get("response"), file=file, line=line, entry=n)
                     continue  # a DELETE request or a response: no resource to read
                 res = e["resource"]
-                rtype = self._check(res, file=file, line=line, entry=n)
+                try:
+                    rtype = self._check(res, file=file, line=line, entry=n)
+                except _NotAResource as exc:
+                    self.skip(exc.message, file=file, line=line, entry=n)
+                    continue
                 if newer is not None and isinstance(res.get("id"), str):
                     key = f"{rtype}/{res['id']}"
                     if key in newer:
@@ -277,13 +303,12 @@ class _Loader:
     ) -> None:
         if res["resourceType"] == "OperationOutcome":
             self._outcome(res, file=file, line=line, entry=entry)
-        else:
-            self.resources += 1
         try:
             if not wanted(res):  # known by type and id only: the cheap path most resources take
                 rid = res.get("id")
                 rtype = res["resourceType"]
                 self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
+                self.resources += rtype != "OperationOutcome"
                 if "contained" in res:  # a report holding the scores it reports
                     holder = Resource(
                         rtype, rid if isinstance(rid, str) else None, full_url=full_url
@@ -292,9 +317,11 @@ class _Loader:
                 return
             view = build(res, full_url=full_url)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
-            raise RecordError(
-                "a resource could not be read", file=file, line=line, entry=entry
-            ) from None
+            self.skip(
+                f"a {res['resourceType']} could not be read", file=file, line=line, entry=entry
+            )
+            return
+        self.resources += res["resourceType"] != "OperationOutcome"
         self.record._add(view, full_url)
         if view.contained:
             self.record._add_contained(view.contained)
@@ -580,6 +607,10 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "read() takes a path, a list of paths, bytes or a binary file object, "
             f"not {type(source).__name__}"
         )
+    if loader.first_skipped is not None and not loader.resources:
+        # nothing but what is not FHIR: not a record at all
+        why, file, line, entry = loader.first_skipped
+        raise RecordError(why, file=file, line=line, entry=entry)
     if loader.failed and not loader.resources:
         raise RecordError(
             "the source holds only an OperationOutcome that reports an error (a server's "

@@ -454,7 +454,14 @@ class CareTeam(Resource):
 @attrs.frozen(repr=False)
 class Consent(Resource):
     """Consent: status, scope and category codes, the date it was given, and its base
-    ``provision``'s period and ``type`` (``deny`` makes it a refusal)."""
+    ``provision``'s period and ``type`` (``deny`` makes it a refusal).
+
+    FHIR R5's names, which some servers already write, are read where R4's are absent: its
+    ``date`` for ``dateTime``, its ``decision`` for the provision's ``type``, its
+    ``period`` for the provision's, and ``subject`` for ``patient``; R5 has no ``scope``
+    (its ``category`` says what the consent is for). ``date_element``, ``period_element``
+    and ``type_element`` name the elements read.
+    """
 
     status: str | None = None
     scope: tuple[Coding, ...] = ()
@@ -462,6 +469,9 @@ class Consent(Resource):
     date_time: FhirDate | None = None
     provision_period: Period | None = None
     provision_type: str | None = None
+    date_element: str = "Consent.dateTime"
+    period_element: str = "Consent.provision.period"
+    type_element: str = "Consent.provision.type"
 
 
 @attrs.frozen(repr=False)
@@ -832,15 +842,30 @@ def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
 
 
 def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
-    b["modified"] = b["modified"] or _modifies(d.get("provision"))
+    provision = d.get("provision")
+    # R5 makes provision a list (of rules without a type); R4 has one
+    rules = [p for p in provision if isinstance(p, dict)] if isinstance(provision, list) else []
+    base = _dict(provision) or (rules[0] if len(rules) == 1 else {})
+    b["modified"] = b["modified"] or _modifies(provision)
+    if b["subject"] is None and d.get("patient") is None:
+        b["subject"] = _ref(d.get("subject"), "Consent.subject")  # R5's name
+    when, date_element = FhirDate.parse(d.get("dateTime")), "Consent.dateTime"
+    if when is None and d.get("dateTime") is None:
+        when, date_element = FhirDate.parse(d.get("date")), "Consent.date"  # R5's name
+    period, period_element = _period(base.get("period")), "Consent.provision.period"
+    if period is None and base.get("period") is None:
+        period, period_element = _period(d.get("period")), "Consent.period"  # R5's
     return Consent(
         **b,
         status=_str(d.get("status")),
         scope=_codings(d.get("scope")),
         categories=_codings(_list(d.get("category"))),
-        date_time=FhirDate.parse(d.get("dateTime")),
-        provision_period=_period(_dict(d.get("provision")).get("period")),
-        provision_type=_str(_dict(d.get("provision")).get("type")),
+        date_time=when,
+        provision_period=period,
+        provision_type=_str(base.get("type")) or _str(d.get("decision")),
+        date_element=date_element,
+        period_element=period_element,
+        type_element="Consent.provision.type" if _str(base.get("type")) else "Consent.decision",
     )
 
 

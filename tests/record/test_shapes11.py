@@ -1,0 +1,284 @@
+"""Shapes of real exports, round 11: consents not in force on the date of service, FHIR R5
+consents, references by absolute URL and against a Bundle's base, one bad entry in a large
+export, and other shapes EHR exports we do not have would take. Each test writes the FHIR
+JSON it reads and checks what a user sees: the facts, the notes, the evidence."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import denialkit
+from denialkit import record
+from denialkit.claim import EvidenceKind
+from denialkit.exceptions import RecordError
+from denialkit.letters import example_claim
+
+Res = dict[str, Any]
+
+SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+LOINC = "http://loinc.org"
+#: values that must never show in a note, an error or a repr
+SECRET = "Zebulon Quartermaine 1961-07-04"
+
+
+def _coded(system: str, code: str) -> Res:
+    return {"coding": [{"system": system, "code": code}]}
+
+
+def _consent(**changes: Any) -> Res:
+    res: Res = {
+        "resourceType": "Consent",
+        "id": "consent-1",
+        "status": "active",
+        "scope": _coded(SCOPE, "treatment"),
+        "dateTime": "2026-09-02",
+    }
+    res.update(changes)
+    return {k: v for k, v in res.items() if v is not None}
+
+
+def _phq9(rid: str = "phq9-1", day: str = "2026-09-03", **changes: Any) -> Res:
+    res: Res = {
+        "resourceType": "Observation",
+        "id": rid,
+        "status": "final",
+        "code": _coded(LOINC, "44261-6"),
+        "effectiveDateTime": day,
+        "valueInteger": 12,
+    }
+    res.update(changes)
+    return {k: v for k, v in res.items() if v is not None}
+
+
+def _bundle(*resources: Res, urls: tuple[str | None, ...] = (), **extra: Any) -> bytes:
+    entries: list[Res] = []
+    for i, r in enumerate(resources):
+        entry: Res = {"resource": r}
+        if i < len(urls) and urls[i] is not None:
+            entry["fullUrl"] = urls[i]
+        entries.append(entry)
+    return json.dumps(
+        {"resourceType": "Bundle", "type": "collection", "entry": entries, **extra}
+    ).encode()
+
+
+def _facts(data: bytes, month: str = "2026-09") -> record.RecordFacts:
+    return record.facts(record.read(data), code="CCM21", month=month)
+
+
+def _notes(found: record.RecordFacts, fact: str | None) -> list[tuple[str | None, str]]:
+    return [(n.resource, n.message) for n in found.notes if n.fact == fact]
+
+
+def _fill(*resources: Res, service: date = date(2026, 9, 30)) -> record.Filled:
+    claim = example_claim("CCM21").evolve(facts={}, evidence=())
+    line = claim.services[0]
+    claim = claim.evolve(services=(attrs.evolve(line, date=service),))
+    return record.fill(claim, record.read(_bundle(*resources)))
+
+
+# -- 1. consents not in force ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("inactive", "status is inactive; only active counts"),
+        ("rejected", "status is rejected; only active counts"),
+        ("not-done", "status is not-done; only active counts"),
+        ("draft", "status is draft; only active counts"),
+        ("entered-in-error", "marked entered-in-error; ignored"),
+    ],
+)
+def test_a_consent_not_in_force_is_no_consent(status: str, message: str) -> None:
+    found = _facts(_bundle(_consent(status=status)))
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [("Consent/consent-1", message)]
+
+
+def test_a_consent_whose_provision_ends_inside_the_month_is_not_taken_without_a_claim() -> None:
+    consent = _consent(provision={"type": "permit", "period": {"end": "2026-09-10"}})
+    found = _facts(_bundle(consent))
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [
+        (
+            "Consent/consent-1",
+            "its provision ends inside the billed month, so it may not cover the date of "
+            "service (fill() with the claim checks it against that date); not used",
+        )
+    ]
+    # one that runs to the month's last day (or past it) covers every day of the month
+    consent["provision"]["period"]["end"] = "2026-09-30T23:59:00-05:00"
+    assert str(_facts(_bundle(consent)).facts["consent_date"].value) == "2026-09-02"
+
+
+def test_a_consent_that_ended_before_the_date_of_service_is_not_enclosed() -> None:
+    consent = _consent(provision={"type": "permit", "period": {"end": "2026-09-10"}})
+    filled = _fill(consent, service=date(2026, 9, 30))
+    assert "consent_date" not in filled.claim.facts
+    assert "consent_date" in filled.missing
+    assert not [e for e in filled.claim.evidence if e.kind is EvidenceKind.CONSENT]
+    assert _notes(filled.record_facts, "consent_date") == [
+        (
+            "Consent/consent-1",
+            "its provision ended before the date of service; not in force for it",
+        )
+    ]
+    letter = denialkit.appeal("CCM21", filled.claim, letter_date=date(2026, 11, 2))
+    assert "consent date" in letter.missing
+    assert "Consent/consent-1" not in letter.text
+
+
+def test_a_consent_in_force_on_the_date_of_service_is_read_though_it_ends_that_month() -> None:
+    consent = _consent(provision={"type": "permit", "period": {"end": "2026-09-10"}})
+    filled = _fill(consent, service=date(2026, 9, 8))
+    assert filled.claim.facts["consent_date"] == date(2026, 9, 2)
+    assert [e.source for e in filled.claim.evidence if e.kind is EvidenceKind.CONSENT] == [
+        "Consent/consent-1"
+    ]
+
+
+def test_a_consent_given_after_the_date_of_service_does_not_cover_it() -> None:
+    filled = _fill(_consent(dateTime="2026-09-20"), service=date(2026, 9, 5))
+    assert "consent_date" not in filled.claim.facts
+    assert _notes(filled.record_facts, "consent_date") == [
+        ("Consent/consent-1", "given after the date of service; not in force for it")
+    ]
+
+
+# -- 2. FHIR R5 consents -------------------------------------------------------------------------
+def _r5_consent(**changes: Any) -> Res:
+    res: Res = {
+        "resourceType": "Consent",
+        "id": "consent-r5",
+        "status": "active",
+        "category": [_coded(SCOPE, "treatment"), _coded(LOINC, "59284-0")],
+        "subject": {"reference": "Patient/pt-1"},
+        "date": "2026-09-02",
+        "decision": "permit",
+    }
+    res.update(changes)
+    return {k: v for k, v in res.items() if v is not None}
+
+
+def test_an_r5_consent_is_read_through_its_category_date_and_subject() -> None:
+    rec = record.read(_bundle(_r5_consent(), {"resourceType": "Patient", "id": "pt-1"}))
+    fact = record.facts(rec, month="2026-09").facts["consent_date"]
+    assert fact.value == date(2026, 9, 2)
+    assert (fact.source, fact.sources[0].path) == ("Consent/consent-r5", "Consent.date")
+    assert rec.subject_of(rec.get("Consent/consent-r5")) == "Patient/pt-1"  # type: ignore[arg-type]
+
+
+def test_an_r5_consent_of_another_patient_is_not_this_ones() -> None:
+    other = _r5_consent(subject={"reference": "Patient/pt-2"})
+    rec = record.read(_bundle(other, _phq9(subject={"reference": "Patient/pt-1"})))
+    assert sorted(rec.patients()) == ["Patient/pt-1", "Patient/pt-2"]
+    assert "consent_date" in record.facts(rec, month="2026-09", patient="pt-1").missing
+
+
+def test_an_r5_consent_that_denies_is_a_refusal() -> None:
+    found = _facts(_bundle(_r5_consent(decision="deny")))
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [
+        ("Consent/consent-r5", "its decision is deny: a refusal, not a consent")
+    ]
+
+
+def test_an_r5_consent_period_that_ended_is_not_in_force() -> None:
+    found = _facts(_bundle(_r5_consent(period={"start": "2026-01-01", "end": "2026-06-30"})))
+    assert _notes(found, "consent_date") == [
+        ("Consent/consent-r5", "ended before the billed month")
+    ]
+    dated = _r5_consent(date=None, period={"start": "2026-09-04"})
+    fact = _facts(_bundle(dated)).facts["consent_date"]
+    assert (fact.value, fact.sources[0].path) == (date(2026, 9, 4), "Consent.period.start")
+
+
+def test_a_consent_without_scope_whose_category_is_not_treatment_is_noted() -> None:
+    found = _facts(_bundle(_r5_consent(category=[_coded(LOINC, "59284-0")])))
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [
+        (
+            "Consent/consent-r5",
+            "has no scope (as in FHIR R5) and no category that says treatment (consentscope); "
+            "not read as a consent to treatment",
+        )
+    ]
+
+
+def test_an_r5_consent_with_a_modifier_on_a_provision_is_not_used() -> None:
+    provision = [{"modifierExtension": [{"url": "https://ehr.example/x", "valueBoolean": True}]}]
+    found = _facts(_bundle(_r5_consent(provision=provision)))
+    assert "consent_date" in found.missing
+
+
+# -- 4. one bad entry in a large export -------------------------------------------------------
+def test_an_entry_with_an_invalid_resource_type_is_skipped_by_its_place() -> None:
+    bad = {"resourceType": SECRET, "id": "x", "name": [{"text": SECRET}]}
+    found = _facts(_bundle(_phq9(), bad, {"id": SECRET}))
+    assert found.facts["rating_scale_scores"].value == "12 on September 3, 2026"
+    assert _notes(found, None) == [
+        (None, "entry 1: not a FHIR resource type; skipped"),
+        (None, "entry 2: not a FHIR resource (no resourceType); skipped"),
+    ]
+    assert SECRET not in repr(found) + repr(found.notes) + json.dumps(found.to_dict())
+
+
+def test_a_bad_ndjson_line_is_skipped_by_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "Observation.ndjson"
+    lines = [_phq9(), {"resourceType": "", "note": SECRET}, [SECRET], _phq9("phq9-2", "2026-09-20")]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
+    rec = record.read(path)
+    assert [n.message for n in rec.notes] == [
+        "Observation.ndjson, line 2: not a FHIR resource type; skipped",
+        "Observation.ndjson, line 3: not a FHIR resource (a JSON object is expected); skipped",
+    ]
+    assert [v.key for v in rec] == ["Observation/phq9-1", "Observation/phq9-2"]
+
+
+def test_a_bad_entry_of_a_parameters_is_skipped() -> None:
+    params = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "return", "resource": {"id": "x"}}, {"resource": _phq9()}],
+    }
+    rec = record.read(json.dumps(params).encode())
+    assert [v.key for v in rec] == ["Observation/phq9-1"]
+    assert [n.message for n in rec.notes] == ["not a FHIR resource (no resourceType); skipped"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"name": "' + SECRET.encode() + b'"}', "not a FHIR resource (no resourceType)"),
+        (b'{"resourceType": "x y"}', "not a FHIR resource type"),
+        (b'{"a": 1}\n{"b": 2}\n', "line 1: not a FHIR resource (no resourceType)"),
+        (
+            b'{"resourceType": "Bundle", "entry": [{"resource": {"id": "x"}}, {"resource": 3}]}',
+            "entry 0: not a FHIR resource (no resourceType)",
+        ),
+    ],
+)
+def test_a_source_that_is_not_fhir_at_all_is_still_an_error(data: bytes, message: str) -> None:
+    with pytest.raises(RecordError) as info:
+        record.read(data)
+    assert str(info.value) == message
+    assert SECRET not in str(info.value)
+
+
+def test_an_old_resource_type_in_a_large_export_still_refuses_it() -> None:
+    with pytest.raises(RecordError, match="entry 1: ProcedureRequest is a FHIR DSTU2 or STU3"):
+        record.read(_bundle(_phq9(), {"resourceType": "ProcedureRequest", "id": "x"}))
+
+
+def test_a_skipped_entry_shows_on_the_command_line(tmp_path: Path, capsys: Any) -> None:
+    from denialkit.cli import main
+
+    path = tmp_path / "b.json"
+    path.write_bytes(_bundle(_phq9(), {"resourceType": 7}))
+    assert main(["record", "facts", str(path), "--month", "2026-09"]) == 0
+    err = capsys.readouterr().err
+    assert "b.json, entry 1: not a FHIR resource (no resourceType); skipped" in err
