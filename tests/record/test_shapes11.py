@@ -282,3 +282,85 @@ def test_a_skipped_entry_shows_on_the_command_line(tmp_path: Path, capsys: Any) 
     assert main(["record", "facts", str(path), "--month", "2026-09"]) == 0
     err = capsys.readouterr().err
     assert "b.json, entry 1: not a FHIR resource (no resourceType); skipped" in err
+
+
+# -- 3. references as FHIR resolves them in a Bundle -----------------------------------------
+EHR = "https://ehr.example/fhir"
+OTHER = "https://other.example/fhir"
+
+
+def _patient(rid: str = "123") -> Res:
+    return {"resourceType": "Patient", "id": rid, "birthDate": "1961-07-04"}
+
+
+def _resolved(data: bytes) -> dict[str, str | None]:
+    rec = record.read(data)
+    return {
+        f"{r.holder} {r.ref.path}": (r.target.key if r.target is not None else None)
+        for r in rec.references()
+    }
+
+
+def test_an_absolute_reference_reaches_the_resource_of_its_server() -> None:
+    obs = _phq9(subject={"reference": f"{EHR}/Patient/123"})
+    data = _bundle(obs, _patient(), urls=(f"{EHR}/Observation/phq9-1", f"{EHR}/Patient/123"))
+    assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}
+    # the same server on http, and a version of the resource, are still that resource
+    for ref in ("http://EHR.example/fhir/Patient/123", f"{EHR}/Patient/123/_history/4"):
+        obs["subject"] = {"reference": ref}
+        data = _bundle(obs, _patient(), urls=(None, f"{EHR}/Patient/123"))
+        assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}
+
+
+def test_an_absolute_reference_to_an_export_that_names_no_server_reaches_its_type_and_id() -> None:
+    obs = _phq9(subject={"reference": f"{EHR}/Patient/123"})
+    data = _bundle(obs, _patient(), urls=(None, "urn:uuid:7f3e1c52-2b7a-4f0e-9a53-0d1d3c9b6a11"))
+    assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}
+
+
+def test_an_absolute_reference_to_another_server_is_not_this_records_resource() -> None:
+    theirs = _phq9("phq9-theirs", subject={"reference": f"{OTHER}/Patient/123"}, valueInteger=27)
+    mine = _phq9(subject={"reference": "Patient/123"})
+    data = _bundle(
+        mine,
+        theirs,
+        _patient(),
+        urls=(f"{EHR}/Observation/phq9-1", None, f"{EHR}/Patient/123"),
+    )
+    assert _resolved(data) == {
+        "Observation/phq9-1 Observation.subject": "Patient/123",
+        "Observation/phq9-theirs Observation.subject": None,
+    }
+    rec = record.read(data)
+    assert rec.patients() == ("Patient/123", "https://other.example/fhir/Patient/123")
+    found = record.facts(rec, month="2026-09", patient="Patient/123")
+    assert found.facts["rating_scale_scores"].value == "12 on September 3, 2026"
+
+
+def test_a_relative_reference_resolves_against_its_holders_server() -> None:
+    obs = _phq9(subject={"reference": "Patient/123"})
+    # absolute fullUrls on one server: the relative reference is to that server's Patient
+    data = _bundle(obs, _patient(), urls=(f"{EHR}/Observation/phq9-1", f"{EHR}/Patient/123"))
+    assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}
+    # an Observation of another server names that server's Patient/123, which is not here
+    data = _bundle(obs, _patient(), urls=(f"{OTHER}/Observation/phq9-1", f"{EHR}/Patient/123"))
+    assert _resolved(data) == {"Observation/phq9-1 Observation.subject": None}
+    assert record.read(data).patients() == (
+        "Patient/123",
+        "https://other.example/fhir/Patient/123",
+    )
+
+
+def test_two_servers_resources_of_one_type_and_id_are_noted() -> None:
+    data = _bundle(_patient(), _patient(), urls=(f"{EHR}/Patient/123", f"{OTHER}/Patient/123"))
+    notes = record.read(data).notes
+    assert [(n.resource, n.message) for n in notes] == [
+        (
+            "Patient/123",
+            "two servers' resources have this Type/id (their fullUrls differ); only the later "
+            "copy is read, and references resolve to it only from its own server",
+        )
+    ]
+    # the same resource sent twice by one server is no clash
+    same = _bundle(_patient(), _patient(), urls=(f"{EHR}/Patient/123", f"{EHR}/Patient/123"))
+    assert record.read(same).notes == ()

@@ -617,6 +617,15 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "answer to a failed request), not a patient's record",
             file=names[0] if len(names) == 1 else None,
         )
+    for key in record._clashes:
+        loader.notes.append(
+            Note(
+                None,
+                key,
+                "two servers' resources have this Type/id (their fullUrls differ); only the "
+                "later copy is read, and references resolve to it only from its own server",
+            )
+        )
     record._files = tuple(names)
     record._notes = tuple(loader.notes)
     record._link_patients()

@@ -14,6 +14,7 @@ real exports point at resources they leave out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote
@@ -63,6 +64,26 @@ OLD_TYPES: Final = frozenset(
         "ServiceDefinition",
     }
 )
+
+
+#: A RESTful URL of a resource (FHIR's pattern): the server's base, the type, the id, and a
+#: version; the scheme is left out of the base, as servers answer on both http and https.
+_RESTFUL: Final = re.compile(
+    r"https?://(?P<base>[^?#]+?)/?(?P<key>[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})"
+    r"(?:/_history/[A-Za-z0-9\-.]{1,64})?/?"
+)
+
+
+def rest_base(url: str | None) -> tuple[str, str] | None:
+    """``(base, "Type/id")`` of an absolute RESTful URL (the base without its scheme, host in
+    lower case, as two servers are told apart), else None."""
+    if url is None or not url.startswith("http"):
+        return None
+    m = _RESTFUL.fullmatch(url)
+    if m is None:
+        return None
+    host, sep, path = m["base"].partition("/")
+    return host.lower() + sep + path, m["key"]
 
 
 @attrs.frozen
@@ -156,7 +177,9 @@ class Record(RecordBase):
     __slots__ = (
         "_alias",
         "_bare_systems",
+        "_bases",
         "_by_type",
+        "_clashes",
         "_files",
         "_full_urls",
         "_identifiers",
@@ -178,6 +201,10 @@ class Record(RecordBase):
         self._notes: tuple[Note, ...] = ()
         #: a linked Patient's key -> the key of the one that stands for the person
         self._alias: dict[str, str] = {}
+        #: ``Type/id`` -> the server base of its RESTful fullUrl (each base held once)
+        self._bases: dict[str, str] = {}
+        #: ``Type/id``s that came with fullUrls of two servers (the later copy is read)
+        self._clashes: dict[str, None] = {}
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -222,12 +249,25 @@ class Record(RecordBase):
         self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
+            self._server(key, full_url)
+
+    def _server(self, key: str, full_url: str) -> None:
+        """Keep the server a resource's RESTful fullUrl names; a ``Type/id`` that two
+        servers send is a clash (two resources under one key: noted by the reader)."""
+        found = rest_base(full_url)
+        if found is None:
+            return
+        base = self._bases.setdefault(key, found[0])
+        if base != found[0]:
+            self._clashes[key] = None
+            self._bases[key] = found[0]
 
     def _add(self, view: Resource, full_url: str | None) -> None:
         key = view.key
         self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
+            self._server(key, full_url)
         for system, value in view.identifiers:
             if system is not None:  # unique within its system: a later copy wins
                 self._identifiers[(view.type, system, value)] = key
@@ -320,18 +360,35 @@ class Record(RecordBase):
             return Resolution(ref, holder.key, "uuid", self._target(key))
         if "?" in text:
             return Resolution(ref, holder.key, "conditional", self._conditional(text))
-        form: Form = "relative"
+        form: Form = "absolute" if "://" in text else "relative"
         key = self._full_urls.get(text)
-        if "://" in text:
-            form = "absolute"
         if key is None:
             parts = [p for p in text.split("/") if p]
             if len(parts) >= 4 and parts[-2] == "_history":
                 parts = parts[:-2]
-            key = "/".join(parts[-2:]) if len(parts) >= 2 else None
-            if len(parts) == 1 and ref.type is not None and ":" not in text:
-                key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
+                key = self._full_urls.get(text.split("/_history/")[0])
+            if key is None:
+                key = "/".join(parts[-2:]) if len(parts) >= 2 else None
+                if len(parts) == 1 and ref.type is not None and ":" not in text:
+                    key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
+                if key is not None and self._elsewhere(text, key, holder) is not None:
+                    key = None  # the record's resource of that Type/id is another server's
         return Resolution(ref, holder.key, form, self._target(key))
+
+    def _elsewhere(self, text: str, key: str, holder: Resource) -> str | None:
+        """The URL a reference names when the record's ``key`` is not that resource, as
+        FHIR resolves references in a Bundle: an absolute one names its server, a relative
+        one its holder's (the base of the holder's fullUrl), and the record's resource of
+        the same ``Type/id`` came from another server. None when the resource may be it (no
+        server is named on either side)."""
+        held = self._bases.get(key)
+        if held is None:
+            return None
+        url = text if "://" in text else holder.full_url
+        named = rest_base(url)
+        if url is None or named is None or named[0] == held:
+            return None
+        return f"{url.partition('://')[0]}://{named[0]}/{key}"
 
     def _target(self, key: str | None) -> Resource | None:
         if key is None or key not in self._known:
@@ -394,7 +451,9 @@ class Record(RecordBase):
             return text
         if parts[-2] != "Patient":
             return None
-        return "/".join(parts[-2:])
+        key = "/".join(parts[-2:])
+        # another server's patient of the same id is not this record's: its URL tells them apart
+        return self._elsewhere(text, key, view) or key
 
     def patients(self) -> tuple[str, ...]:
         """Every patient the record is about, in the order first met: each Patient resource,
