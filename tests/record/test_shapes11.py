@@ -364,3 +364,72 @@ def test_two_servers_resources_of_one_type_and_id_are_noted() -> None:
     # the same resource sent twice by one server is no clash
     same = _bundle(_patient(), _patient(), urls=(f"{EHR}/Patient/123", f"{EHR}/Patient/123"))
     assert record.read(same).notes == ()
+
+
+# -- 5. more shapes of real exports ------------------------------------------------------------
+def test_a_value_written_as_null_does_not_hide_the_one_given() -> None:
+    # some serialisers write every absent choice element as null
+    obs = _phq9(valueInteger=None, valueQuantity={"value": 14, "unit": "{score}"})
+    data = json.loads(_bundle(obs))
+    data["entry"][0]["resource"].update(valueInteger=None, valueString=None)
+    found = _facts(json.dumps(data).encode())
+    assert found.facts["rating_scale_scores"].value == "14 on September 3, 2026"
+    assert found.facts["rating_scale_scores"].sources[0].path == "Observation.valueQuantity.value"
+
+
+def test_a_score_with_a_comparator_says_it_is_a_bound() -> None:
+    obs = _phq9(valueInteger=None, valueQuantity={"value": 10, "comparator": ">="})
+    found = _facts(_bundle(obs))
+    assert "rating_scale_scores" in found.missing
+    assert _notes(found, "rating_scale_scores") == [
+        (
+            "Observation/phq9-1",
+            "has no numeric score (its valueQuantity has a comparator: a bound, not the score)",
+        )
+    ]
+
+
+def test_two_different_copies_that_do_not_say_which_is_newer_are_noted() -> None:
+    first, second = _phq9(valueInteger=18), _phq9(valueInteger=9)
+    rec = record.read(_bundle(first, second))
+    assert [(n.resource, n.message) for n in rec.notes] == [
+        (
+            "Observation/phq9-1",
+            "read twice with different content, and neither copy says it is newer (by "
+            "meta.lastUpdated with a zone or a numeric meta.versionId); the later copy is read",
+        )
+    ]
+    found = record.facts(rec, month="2026-09")
+    assert found.facts["rating_scale_scores"].value == "9 on September 3, 2026"
+    assert ("Observation/phq9-1", rec.notes[0].message) in _notes(found, None)
+    # the same copy twice (two exports read together), or copies that say their order, are not
+    assert record.read(_bundle(first, dict(first))).notes == ()
+    newer = dict(first, meta={"lastUpdated": "2026-09-04T08:00:00Z"})
+    older = dict(second, meta={"lastUpdated": "2026-09-03T08:00:00Z"})
+    rec = record.read(_bundle(newer, older))
+    assert rec.notes == ()
+    assert record.facts(rec, month="2026-09").facts["rating_scale_scores"].value == (
+        "18 on September 3, 2026"
+    )
+
+
+def test_an_ndjson_line_too_long_to_read_is_skipped_by_its_line(tmp_path: Path) -> None:
+    from denialkit.record._reader import MAX_LINE_BYTES
+
+    path = tmp_path / "export.ndjson"
+    huge = (
+        b'{"resourceType": "Binary", "id": "scan", "data": "'
+        + b"QUFB" * (MAX_LINE_BYTES // 4)
+        + b'"}\n'
+    )
+    with path.open("wb") as fh:
+        fh.write(huge)  # first line: too long
+        fh.write(json.dumps(_phq9()).encode() + b"\n")
+        fh.write(huge)  # a later line
+        fh.write(json.dumps(_phq9("phq9-2", "2026-09-20")).encode() + b"\n")
+    rec = record.read(path)
+    assert [v.key for v in rec] == ["Observation/phq9-1", "Observation/phq9-2"]
+    assert [n.message for n in rec.notes] == [
+        "export.ndjson, line 1: a line longer than 64 MB, not read; skipped",
+        "export.ndjson, line 3: a line longer than 64 MB, not read; skipped",
+    ]

@@ -595,6 +595,8 @@ class _Reader:
                 why = f" ({o.value_unread} holds no number)" if o.value_unread else ""
                 if o.value_unread == "dataAbsentReason":
                     why = " (a dataAbsentReason stands for it)"
+                elif o.value_unread == "valueQuantity.comparator":
+                    why = " (its valueQuantity has a comparator: a bound, not the score)"
                 self.note(fact, o.key, f"has no numeric score{why}")
                 continue
             dated = self._observation_date(o)

@@ -350,19 +350,31 @@ def _name(path: str | os.PathLike[str]) -> str:
 
 
 def _lines(
-    fh: IO[bytes], first: bytes, start: int, file: str | None
+    fh: IO[bytes], first: bytes, start: int, file: str | None, loader: _Loader
 ) -> Iterator[tuple[int, bytes]]:
     n = start
     line = first
     while line:
         if len(line) > MAX_LINE_BYTES:
-            raise RecordError(
-                f"a line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB", file=file, line=n
-            )
-        if line.strip():
+            _too_long(fh, line, loader, file, n)
+        elif line.strip():
             yield n, line
         n += 1
         line = fh.readline(MAX_LINE_BYTES + 1)
+
+
+def _too_long(fh: IO[bytes], head: bytes, loader: _Loader, file: str | None, n: int) -> None:
+    """Pass over an NDJSON line too long to hold (a document's pages inlined in base64),
+    reading the rest of it in pieces, and note its place."""
+    piece = head
+    while piece and not piece.endswith(b"\n"):
+        piece = fh.readline(MAX_LINE_BYTES + 1)
+    loader.skip(
+        f"a line longer than {MAX_LINE_BYTES // (1024 * 1024)} MB, not read",
+        file=file,
+        line=n,
+        entry=None,
+    )
 
 
 #: Byte-order marks of UTF-32 and UTF-16 (Windows PowerShell writes UTF-16 by default).
@@ -428,10 +440,16 @@ def _stream(
             ndjson=ndjson,
         )
         return
-    while first and not first.strip():
+    passed = False  # an NDJSON line too long to read was passed over
+    while first and (not first.strip() or (ndjson and len(first) > MAX_LINE_BYTES)):
+        if first.strip():
+            _too_long(fh, first, loader, file, first_no)
+            passed = True
         first_no += 1
         first = fh.readline(MAX_LINE_BYTES + 1)
     if not first.strip():
+        if passed:
+            return
         raise RecordError("the file is empty", file=file)
     parsed: object = None
     if ndjson or len(first) <= MAX_LINE_BYTES:
@@ -444,7 +462,7 @@ def _stream(
                 raise
             parsed = None
     if parsed is not None:
-        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file)
+        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file, loader)
         following = next(more, None)
         if following is None and not ndjson:
             loader.top(parsed, file=file, line=None)  # a single document on one line
@@ -624,6 +642,15 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
                 key,
                 "two servers' resources have this Type/id (their fullUrls differ); only the "
                 "later copy is read, and references resolve to it only from its own server",
+            )
+        )
+    for key in record._unordered:
+        loader.notes.append(
+            Note(
+                None,
+                key,
+                "read twice with different content, and neither copy says it is newer (by "
+                "meta.lastUpdated with a zone or a numeric meta.versionId); the later copy is read",
             )
         )
     record._files = tuple(names)

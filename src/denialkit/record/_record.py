@@ -186,6 +186,7 @@ class Record(RecordBase):
         "_index",
         "_known",
         "_notes",
+        "_unordered",
     )
 
     def __init__(self) -> None:
@@ -205,6 +206,8 @@ class Record(RecordBase):
         self._bases: dict[str, str] = {}
         #: ``Type/id``s that came with fullUrls of two servers (the later copy is read)
         self._clashes: dict[str, None] = {}
+        #: ``Type/id``s read twice, differently, with nothing to say which copy is newer
+        self._unordered: dict[str, None] = {}
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -287,6 +290,8 @@ class Record(RecordBase):
         old = self._index.get(key)
         if old is not None and view.older_than(old):
             return  # an older version met after a newer one (two exports read together)
+        if old is not None and not old.older_than(view) and _differ(old, view):
+            self._unordered[key] = None  # the later copy is read; the reader notes it
         self._index[key] = view
         bucket = self._by_type.setdefault(view.type, [])
         if old is not None:
@@ -579,6 +584,12 @@ class Record(RecordBase):
         for view in list(self._index.values()):
             for ref in _refs_of(view):
                 yield self.resolve(ref, view)
+
+
+def _differ(old: Resource, new: Resource) -> bool:
+    """Whether two copies of one resource say different things (where each came from and
+    its version aside)."""
+    return attrs.evolve(new, full_url=old.full_url, version=old.version) != old
 
 
 def _refs_of(view: Resource) -> Iterable[Ref]:

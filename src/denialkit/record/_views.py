@@ -896,7 +896,7 @@ _POINTS_RE: Final = re.compile(r"\s*([0-9]{1,3})\s*(?:points?|pts?\.?)\s*", re.I
 
 def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     for name in _VALUE_ELEMENTS:
-        if name in d:
+        if d.get(name) is not None:  # null, as some serialisers write what is absent
             raw = d[name]
             if name == "valueQuantity":
                 if _dict(raw).get("comparator") is not None:
@@ -914,7 +914,12 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
 def _value_unread(d: Mapping[str, Any]) -> str | None:
     """The ``value[x]`` element an Observation has when it gave no number, or
     ``dataAbsentReason`` when that stands for its value (None if neither is there)."""
-    found = next((k for k in d if k.startswith("value") and k[5:6].isupper()), None)
+    found = next(
+        (k for k, v in d.items() if k.startswith("value") and k[5:6].isupper() and v is not None),
+        None,
+    )
+    if found == "valueQuantity" and _dict(d[found]).get("comparator") is not None:
+        return "valueQuantity.comparator"  # a bound ("<", ">="), not the score itself
     return found or ("dataAbsentReason" if "dataAbsentReason" in d else None)
 
 
@@ -934,12 +939,12 @@ def _item_value(
     ``valueDecimal``, else a ``valueCoding`` (or a ``valueCodeableConcept`` whose codings
     agree) scored by an ordinal value extension or as a LOINC answer of list LL358-3."""
     for name in ("valueInteger", "valueDecimal"):
-        if name in a:
+        if a.get(name) is not None:
             raw = a[name]
             value = None if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)) else raw
             return (Decimal(value) if value is not None else None), name, None
     for name in ("valueCoding", "valueCodeableConcept"):
-        if name not in a:
+        if a.get(name) is None:
             continue
         raw = _dict(a[name])
         codings = [_dict(c) for c in _list(raw.get("coding"))] if "coding" in raw else [raw]
