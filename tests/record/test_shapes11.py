@@ -150,6 +150,25 @@ def test_a_consent_given_after_the_date_of_service_does_not_cover_it() -> None:
     ]
 
 
+def test_a_later_refusal_withdraws_a_consent_before_the_care() -> None:
+    refusal = _consent(id="refusal", dateTime="2026-09-15", provision={"type": "deny"})
+    found = _facts(_bundle(_consent(), refusal))
+    assert "consent_date" in found.missing
+    assert _notes(found, "consent_date") == [
+        ("Consent/refusal", "its provision denies (type deny): a refusal, not a consent"),
+        ("Consent/consent-1", "a later refusal (Consent/refusal) withdraws it; not used"),
+    ]
+    # a refusal after the date of service, or after the month, leaves the consent standing
+    assert _fill(_consent(), refusal, service=date(2026, 9, 10)).claim.facts[
+        "consent_date"
+    ] == date(2026, 9, 2)
+    refusal["dateTime"] = "2026-10-05"
+    assert "consent_date" in _facts(_bundle(_consent(), refusal)).facts
+    # an earlier refusal, then a consent, is a change of mind the other way
+    refusal["dateTime"] = "2026-08-20"
+    assert "consent_date" in _facts(_bundle(_consent(), refusal)).facts
+
+
 # -- 2. FHIR R5 consents -------------------------------------------------------------------------
 def _r5_consent(**changes: Any) -> Res:
     res: Res = {

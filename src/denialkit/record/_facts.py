@@ -431,6 +431,7 @@ class _Reader:
     def consent(self) -> None:
         name = "consent_date"
         best: tuple[date, Consent, str, FhirDate] | None = None
+        refusals: list[tuple[date, str]] = []  # active treatment consents that deny
         for v in self.live(self.record.of_type(Consent), name):
             assert isinstance(v, Consent)
             if not self.treatment(v):
@@ -438,12 +439,14 @@ class _Reader:
             if v.status != "active":
                 self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
                 continue
-            if v.provision_type == "deny":
-                self.note(name, v.key, _DENIES[v.type_element])
-                continue
             when, path = v.date_time, v.date_element
             if when is None and v.provision_period is not None:
                 when, path = v.provision_period.start, f"{v.period_element}.start"
+            if v.provision_type == "deny":
+                self.note(name, v.key, _DENIES[v.type_element])
+                if when is not None:
+                    refusals.append((when.first, v.key))
+                continue
             if when is None or when.day is None:
                 self.note(name, v.key, "has no date to the day")
                 continue
@@ -457,11 +460,25 @@ class _Reader:
                 best = (when.day, v, path, when)
         if best is not None:
             day, v, path, when = best
+            withdrawn = self.withdrawn(day, refusals)
+            if withdrawn is not None:
+                self.note(name, v.key, f"a later refusal ({withdrawn}) withdraws it; not used")
+                return
             self.put(
                 name,
                 day,
                 [Source(v.key, path, "consent", when, "Patient consent to treatment")],
             )
+
+    def withdrawn(self, given: date, refusals: list[tuple[date, str]]) -> str | None:
+        """The refusal (a treatment Consent that denies) made on or after the day a consent
+        was given and by the date of service (else the end of the billed month), if any:
+        the patient took the consent back before the care it would cover."""
+        by = self.service_date or (self.month.last if self.month is not None else None)
+        for day, key in refusals:
+            if day >= given and (by is None or day <= by):
+                return key
+        return None
 
     def treatment(self, v: Consent) -> bool:
         """Whether a Consent is one to treatment: its ``scope`` says so, or, when it has no
