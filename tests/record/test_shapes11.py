@@ -452,3 +452,49 @@ def test_an_ndjson_line_too_long_to_read_is_skipped_by_its_line(tmp_path: Path) 
         "export.ndjson, line 1: a line longer than 64 MB, not read; skipped",
         "export.ndjson, line 3: a line longer than 64 MB, not read; skipped",
     ]
+
+
+def test_a_response_reads_the_questionnaire_it_contains() -> None:
+    form = {
+        "resourceType": "Questionnaire",
+        "id": "form",
+        "status": "active",
+        "item": [
+            {"linkId": "t", "type": "integer", "code": [{"system": LOINC, "code": "44261-6"}]}
+        ],
+    }
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": "resp",
+        "status": "completed",
+        "authored": "2026-09-03",
+        "questionnaire": "#form",
+        "contained": [form],
+        "item": [{"linkId": "t", "answer": [{"valueInteger": 11}]}],
+    }
+    found = _facts(_bundle(response))
+    assert found.facts["rating_scale_scores"].value == "11 on September 3, 2026"
+    assert found.facts["rating_scale"].source == "QuestionnaireResponse/resp"
+    # the contained form is the response's own: another response cannot name it so
+    other = dict(response, id="other", contained=None)
+    del other["contained"]
+    found = _facts(_bundle(other, dict(form, id="form")))
+    assert "rating_scale" in found.missing
+
+
+def test_a_resource_labelled_test_data_gives_no_fact() -> None:
+    label = {"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "HTEST"}
+    for meta in ({"security": [label]}, {"tag": [label]}):
+        found = _facts(_bundle(_phq9(meta=meta), _consent(meta=meta)))
+        assert "rating_scale" in found.missing
+        assert "consent_date" in found.missing
+        assert ("Observation/phq9-1", "labelled test health data (HTEST); not used") in _notes(
+            found, "rating_scale_scores"
+        )
+    # other labels (restricted, a psychiatry sensitivity) change nothing
+    other = {
+        "security": [
+            {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}
+        ]
+    }
+    assert "rating_scale" in _facts(_bundle(_phq9(meta=other))).facts

@@ -398,6 +398,8 @@ class _Reader:
             return "marked entered-in-error; ignored"
         if v.modified:
             return "has a modifierExtension, which may change its meaning; not used"
+        if v.test_data:
+            return "labelled test health data (HTEST); not used"
         if self.who is not None and v.type in SUBJECT_ELEMENTS:
             who = self.record.subject_of(v)
             if who is None:
@@ -732,7 +734,7 @@ class _Reader:
         if not q.numbers or q.questionnaire is None:
             return ()
         links: dict[str, str | None] = {}
-        for form in self._forms(q.questionnaire):
+        for form in self._forms(q.questionnaire, q):
             for link, loinc in form.scale_links:
                 # two versions of the form that code an item differently: it is neither
                 links[link] = loinc if links.get(link, loinc) == loinc else None
@@ -788,7 +790,7 @@ class _Reader:
             return answers
         links: dict[str, str] = {}
         options: dict[tuple[str, str | None, str], Decimal] = {}
-        for form in self._forms(q.questionnaire):
+        for form in self._forms(q.questionnaire, q):
             links.update(form.item_links)
             for link, system, code, score in form.option_scores:
                 options.setdefault((link, canonical_system(system), code), score)
@@ -851,11 +853,18 @@ class _Reader:
             done.add(total)
         return tuple(out)
 
-    def _forms(self, canonical: str) -> list[Questionnaire]:
+    def _forms(self, canonical: str, response: Resource) -> list[Questionnaire]:
         """The Questionnaires a response's ``questionnaire`` names: by ``url`` (and
-        ``|version`` when given), or as a reference ``Questionnaire/id`` (also absolute)."""
+        ``|version`` when given), as a reference ``Questionnaire/id`` (also absolute), or
+        as ``#id``, one the response contains (as a form sent with its answers is)."""
         url, bar, version = canonical.partition("|")
         forms = []
+        if url.startswith("#"):
+            return [
+                c
+                for c in response.contained
+                if isinstance(c, Questionnaire) and c.id in (url[1:], url)
+            ]
         for form in self.record.of_type(Questionnaire):
             if self.unusable(form) is not None:
                 continue

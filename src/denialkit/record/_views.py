@@ -344,6 +344,8 @@ class Resource:
         container: for a contained resource, the ``Type/id`` of the resource that holds it.
         container_in_error: whether that resource is marked entered-in-error (what it
             contains was entered in error with it).
+        test_data: whether ``meta.security`` or ``meta.tag`` labels it test health data
+            (``HTEST`` of HL7's ActReason), as a vendor's test patient in an export is.
     """
 
     type: str
@@ -356,6 +358,7 @@ class Resource:
     version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
     container: str | None = attrs.field(default=None, repr=False)
     container_in_error: bool = attrs.field(default=False, repr=False)
+    test_data: bool = attrs.field(default=False, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -764,6 +767,7 @@ def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, A
         "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
         "modified": bool(_list(d.get("modifierExtension"))),
         "version": _version(d.get("meta")),
+        "test_data": _test_data(d.get("meta")) if "meta" in d else False,
     }
 
 
@@ -773,6 +777,20 @@ def _modifies(elements: object) -> bool:
     says (a participant who withdrew, a provision that denies), so the resource is not used."""
     for e in elements if isinstance(elements, list) else [elements]:
         if isinstance(e, dict) and _list(e.get("modifierExtension")):
+            return True
+    return False
+
+
+#: HL7's ActReason code system, whose ``HTEST`` labels test health data.
+_ACT_REASON: Final = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+
+
+def _test_data(meta: object) -> bool:
+    """Whether ``meta.security`` or ``meta.tag`` labels a resource test health data."""
+    m = _dict(meta)
+    for label in (*_list(m.get("security")), *_list(m.get("tag"))):
+        c = _dict(label)
+        if _code(c.get("code")) == "HTEST" and canonical_system(c.get("system")) == _ACT_REASON:
             return True
     return False
 
