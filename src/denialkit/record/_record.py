@@ -177,7 +177,6 @@ class Record(RecordBase):
     __slots__ = (
         "_alias",
         "_bare_systems",
-        "_bases",
         "_by_type",
         "_clashes",
         "_files",
@@ -187,6 +186,7 @@ class Record(RecordBase):
         "_known",
         "_notes",
         "_unordered",
+        "_urls",
     )
 
     def __init__(self) -> None:
@@ -202,8 +202,9 @@ class Record(RecordBase):
         self._notes: tuple[Note, ...] = ()
         #: a linked Patient's key -> the key of the one that stands for the person
         self._alias: dict[str, str] = {}
-        #: ``Type/id`` -> the server base of its RESTful fullUrl (each base held once)
-        self._bases: dict[str, str] = {}
+        #: a view's ``Type/id`` -> its fullUrl when that is a URL (its server is read from it
+        #: only when a reference needs it: parsing every fullUrl would slow a Bundle down)
+        self._urls: dict[str, str] = {}
         #: ``Type/id``s that came with fullUrls of two servers (the later copy is read)
         self._clashes: dict[str, None] = {}
         #: ``Type/id``s read twice, differently, with nothing to say which copy is newer
@@ -252,25 +253,25 @@ class Record(RecordBase):
         self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
-            self._server(key, full_url)
 
     def _server(self, key: str, full_url: str) -> None:
-        """Keep the server a resource's RESTful fullUrl names; a ``Type/id`` that two
-        servers send is a clash (two resources under one key: noted by the reader)."""
-        found = rest_base(full_url)
-        if found is None:
-            return
-        base = self._bases.setdefault(key, found[0])
-        if base != found[0]:
-            self._clashes[key] = None
-            self._bases[key] = found[0]
+        """Keep a viewed resource's fullUrl, which names its server; a ``Type/id`` that two
+        servers send is a clash (two resources under one key: noted by the reader). Only
+        views are kept so: most of a large export is known by key alone, and cheaply."""
+        old = self._urls.get(key)
+        self._urls[key] = full_url
+        if old is not None and old != full_url:
+            mine, theirs = rest_base(old), rest_base(full_url)
+            if mine is not None and theirs is not None and mine[0] != theirs[0]:
+                self._clashes[key] = None
 
     def _add(self, view: Resource, full_url: str | None) -> None:
         key = view.key
         self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
-            self._server(key, full_url)
+            if full_url.startswith("http"):
+                self._server(key, full_url)
         for system, value in view.identifiers:
             if system is not None:  # unique within its system: a later copy wins
                 self._identifiers[(view.type, system, value)] = key
@@ -386,12 +387,12 @@ class Record(RecordBase):
         one its holder's (the base of the holder's fullUrl), and the record's resource of
         the same ``Type/id`` came from another server. None when the resource may be it (no
         server is named on either side)."""
-        held = self._bases.get(key)
+        held = rest_base(self._urls.get(key))
         if held is None:
             return None
         url = text if "://" in text else holder.full_url
         named = rest_base(url)
-        if url is None or named is None or named[0] == held:
+        if url is None or named is None or named[0] == held[0]:
             return None
         return f"{url.partition('://')[0]}://{named[0]}/{key}"
 
