@@ -498,3 +498,26 @@ def test_a_resource_labelled_test_data_gives_no_fact() -> None:
         ]
     }
     assert "rating_scale" in _facts(_bundle(_phq9(meta=other))).facts
+
+
+def test_resources_without_an_id_do_not_stand_for_each_other(tmp_path: Path) -> None:
+    path = tmp_path / "Observation.ndjson"
+    first, second = _phq9(id=None), _phq9(id=None, valueInteger=5, effectiveDateTime="2026-09-20")
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", "utf-8")
+    for data in (path, _bundle(first, second)):
+        rec = record.read(data)
+        assert rec.keys == ("Observation/(no id 1)", "Observation/(no id 2)")
+        assert rec.notes == ()
+        found = record.facts(rec, month="2026-09")
+        assert found.facts["rating_scale_scores"].value == (
+            "12 on September 3, 2026 and 5 on September 20, 2026"
+        )
+
+
+def test_an_id_written_as_a_number_is_read_as_its_digits() -> None:
+    obs = _phq9(id=None, subject={"reference": "Patient/7"})
+    obs["id"] = 41
+    rec = record.read(_bundle(obs, {"resourceType": "Patient", "id": 7}))
+    assert rec.keys == ("Observation/41", "Patient/7")
+    assert rec.patients() == ("Patient/7",)
+    assert [r.target.key for r in rec.references() if r.target] == ["Patient/7"]

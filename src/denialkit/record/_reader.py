@@ -73,6 +73,8 @@ class _Loader:
         #: resources read that are not OperationOutcomes, and whether an outcome failed
         self.resources = 0
         self.failed = False
+        #: resources read that have neither id nor fullUrl (each is keyed by its number)
+        self.unnamed = 0
         #: the place and reason of the first entry or line skipped as no resource
         self.first_skipped: tuple[str, str | None, int | None, int | None] | None = None
 
@@ -303,6 +305,9 @@ class _Loader:
     ) -> None:
         if res["resourceType"] == "OperationOutcome":
             self._outcome(res, file=file, line=line, entry=entry)
+        rid = res.get("id")
+        if not isinstance(rid, str) or not rid:
+            full_url = self._unnamed(res, rid, full_url)
         try:
             if not wanted(res):  # known by type and id only: the cheap path most resources take
                 rid = res.get("id")
@@ -325,6 +330,19 @@ class _Loader:
         self.record._add(view, full_url)
         if view.contained:
             self.record._add_contained(view.contained)
+
+
+    def _unnamed(self, res: Mapping[str, Any], rid: object, full_url: str | None) -> str | None:
+        """A resource without a string id: a whole number written as the id (as some
+        exporters write one) is read as its digits; one with neither id nor fullUrl gets a
+        key of its own (``Observation/(no id 2)``), so two of them never stand for each other."""
+        if isinstance(rid, int) and not isinstance(rid, bool) and rid >= 0:
+            cast("dict[str, Any]", res)["id"] = str(rid)
+            return full_url
+        if full_url is None:
+            self.unnamed += 1
+            return f"{res['resourceType']}/(no id {self.unnamed})"
+        return full_url
 
 
 def _as_list(value: object) -> list[Any]:
