@@ -521,3 +521,50 @@ def test_an_id_written_as_a_number_is_read_as_its_digits() -> None:
     assert rec.keys == ("Observation/41", "Patient/7")
     assert rec.patients() == ("Patient/7",)
     assert [r.target.key for r in rec.references() if r.target] == ["Patient/7"]
+
+
+DAR = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+
+
+@pytest.mark.parametrize(
+    ("component", "why"),
+    [
+        (
+            {"dataAbsentReason": _coded(DAR, "asked-declined")},
+            "a dataAbsentReason stands for it in component[0]",
+        ),
+        (
+            {"valueQuantity": {"value": 20, "comparator": ">"}},
+            "its component[0].valueQuantity has a comparator: a bound, not the score",
+        ),
+        ({"valueString": "severe"}, "component[0].valueString holds no number"),
+    ],
+)
+def test_a_panels_total_component_without_a_number_is_noted(component: Res, why: str) -> None:
+    panel = _phq9(
+        code=_coded(LOINC, "44249-1"),
+        valueInteger=None,
+        component=[{"code": _coded(LOINC, "44261-6"), **component}],
+    )
+    found = _facts(_bundle(panel))
+    assert "rating_scale" in found.missing
+    assert _notes(found, "rating_scale_scores") == [
+        ("Observation/phq9-1", f"has no numeric score ({why})")
+    ]
+
+
+def test_a_score_coded_as_two_scales_totals_is_not_used() -> None:
+    both = {"coding": [{"system": LOINC, "code": "44261-6"}, {"system": LOINC, "code": "70274-6"}]}
+    found = _facts(_bundle(_phq9(code=both)))
+    assert "rating_scale" in found.missing
+    assert _notes(found, "rating_scale_scores") == [
+        ("Observation/phq9-1", "codes the totals of two scales (PHQ-9 and GAD-7); not used")
+    ]
+    # LOINC and SNOMED CT codes of the one PHQ-9 total are one scale
+    same = {
+        "coding": [
+            {"system": LOINC, "code": "44261-6"},
+            {"system": "http://snomed.info/sct", "code": "720433000"},
+        ]
+    }
+    assert _facts(_bundle(_phq9(code=same))).facts["rating_scale"].value == "PHQ-9"

@@ -611,12 +611,13 @@ class _Reader:
                 )
                 continue
             if loinc is not None and o.value is None:
-                why = f" ({o.value_unread} holds no number)" if o.value_unread else ""
-                if o.value_unread == "dataAbsentReason":
-                    why = " (a dataAbsentReason stands for it)"
-                elif o.value_unread == "valueQuantity.comparator":
-                    why = " (its valueQuantity has a comparator: a bound, not the score)"
-                self.note(fact, o.key, f"has no numeric score{why}")
+                self.note(fact, o.key, f"has no numeric score{_unread_why(o.value_unread)}")
+                continue
+            if len(_scales_of(o.codes)) > 1:
+                names = " and ".join(
+                    SCALES[s] for s in sorted(_scales_of(o.codes), key=_SCALE_ORDER.index)
+                )
+                self.note(fact, o.key, f"codes the totals of two scales ({names}); not used")
                 continue
             dated = self._observation_date(o)
             if dated is None:
@@ -1427,6 +1428,33 @@ def _scale_of(codes: Iterable[Coding]) -> str | None:
         if system == SNOMED and c.code in SNOMED_TOTALS and found is None:
             found = SNOMED_TOTALS[c.code]
     return found
+
+
+def _scales_of(codes: Iterable[Coding]) -> set[str]:
+    """The LOINC codes of every scale total a resource's codes name (one, when its codes
+    are the translations of one concept that FHIR asks them to be)."""
+    found = set()
+    for c in codes:
+        system = c.canonical_system
+        if system == LOINC and c.code in SCALE_LOINC:
+            found.add(c.code)
+        elif system == SNOMED and c.code in SNOMED_TOTALS:
+            found.add(SNOMED_TOTALS[c.code])
+    return found
+
+
+def _unread_why(element: str | None) -> str:
+    """Why a scale total holds no score, by the element there instead of a number."""
+    if element is None:
+        return ""
+    if element.endswith("dataAbsentReason"):
+        where = element.removesuffix("dataAbsentReason").rstrip(".")
+        return f" (a dataAbsentReason stands for it{f' in {where}' if where else ''})"
+    if element.endswith(".comparator"):
+        return (
+            f" (its {element.removesuffix('.comparator')} has a comparator: a bound, not the score)"
+        )
+    return f" ({element} holds no number)"
 
 
 def _is_panel(coding: Coding) -> bool:

@@ -331,7 +331,6 @@ class _Loader:
         if view.contained:
             self.record._add_contained(view.contained)
 
-
     def _unnamed(self, res: Mapping[str, Any], rid: object, full_url: str | None) -> str | None:
         """A resource without a string id: a whole number written as the id (as some
         exporters write one) is read as its digits; one with neither id nor fullUrl gets a

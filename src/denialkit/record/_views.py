@@ -1040,9 +1040,16 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
             value, element = best.value, best.path
             codes += (Coding(LOINC, best.loinc),)
     answers: tuple[ItemAnswer, ...] = ()
+    unread = None
     if value is None and not parts and "component" in d:
         answers = tuple(_component_items(d.get("component")))
         b["modified"] = b["modified"] or (bool(answers) and _modifies(d.get("component")))
+        if not answers:
+            # a total component that holds no number (withheld, a bound, a code) and no
+            # items to sum: that scale's total, noted as giving no score, never in silence
+            unread = _component_unread(d.get("component"))
+            if unread is not None:
+                codes += (Coding(LOINC, unread[0]),)
     item = next(
         (c.code for c in codes if c.canonical_system == LOINC and c.code in ITEM_SCALES), None
     )
@@ -1050,7 +1057,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     if item is not None:
         score, scored_by, coding = _item_value(d)
         one = ItemAnswer(item, item, score, coding, scored_by or "value")
-    effective, effective_element, unread = _effective(d)
+    effective, effective_element, gap = _effective(d)
     issued = FhirDate.parse(d.get("issued"))
     return Observation(
         **b,
@@ -1063,9 +1070,9 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         component_scores=parts,
         effective_element=f"Observation.{effective_element}" if effective_element else None,
         issued=issued,
-        effective_unread=unread,
+        effective_unread=gap,
         issued_element="Observation.issued" if issued is not None else None,
-        value_unread=_value_unread(d) if value is None else None,
+        value_unread=(unread[1] if unread else _value_unread(d)) if value is None else None,
         item_answers=answers,
         item_answer=one,
     )
@@ -1086,6 +1093,17 @@ def _component_items(components: object) -> Iterator[ItemAnswer]:
         if loinc is not None:
             value, element, coding = _item_value(c)
             yield ItemAnswer(loinc, loinc, value, coding, f"component[{i}].{element or 'value'}")
+
+
+def _component_unread(components: object) -> tuple[str, str] | None:
+    """The first component coded as a scale total (LOINC) that holds no number: its code,
+    and the element there instead (``component[0].dataAbsentReason``)."""
+    for i, comp in enumerate(_list(components)):
+        c = _dict(comp)
+        for coding in _codings(c.get("code")):
+            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
+                return coding.code, f"component[{i}].{_value_unread(c) or 'value'}"
+    return None
 
 
 def _component_scores(components: object) -> Iterator[ScoreItem]:
