@@ -568,3 +568,21 @@ def test_a_score_coded_as_two_scales_totals_is_not_used() -> None:
         ]
     }
     assert _facts(_bundle(_phq9(code=same))).facts["rating_scale"].value == "PHQ-9"
+
+
+def test_a_first_page_saved_without_its_links_is_noted() -> None:
+    page = _bundle(_phq9(), total=120)
+    data = json.loads(page)
+    data["type"] = "searchset"
+    rec = record.read(json.dumps(data).encode())
+    assert [n.message for n in rec.notes] == [
+        "the search Bundle holds fewer matches than its total; the other pages were not read "
+        "(fetch every page and read them together)"
+    ]
+    assert ("the search Bundle holds fewer matches than its total") in (
+        record.facts(rec, month="2026-09").notes[0].message
+    )
+    # a whole search (included resources do not count as matches) says nothing
+    data["total"] = 1
+    data["entry"].append({"resource": _patient(), "search": {"mode": "include"}})
+    assert record.read(json.dumps(data).encode()).notes == ()

@@ -139,6 +139,27 @@ class _Loader:
                     entry=entry,
                 )
                 return
+        total = bundle.get("total")
+        if bundle.get("type") != "searchset" or not isinstance(total, int):
+            return
+        entries = bundle.get("entry")
+        matches = sum(
+            1
+            for e in (entries if isinstance(entries, list) else [])
+            if isinstance(e, dict)
+            and _dict_get(e.get("search"), "mode") in (None, "match")
+            and e.get("resource") is not None
+        )
+        if total > matches:
+            # a first page saved without its links (a page copied from a browser or an API
+            # tool): the search matched more than the Bundle holds
+            self.note(
+                "the search Bundle holds fewer matches than its total; the other pages were "
+                "not read (fetch every page and read them together)",
+                file=file,
+                line=line,
+                entry=entry,
+            )
 
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
         try:
@@ -342,6 +363,10 @@ class _Loader:
             self.unnamed += 1
             return f"{res['resourceType']}/(no id {self.unnamed})"
         return full_url
+
+
+def _dict_get(value: object, key: str) -> object:
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _as_list(value: object) -> list[Any]:
