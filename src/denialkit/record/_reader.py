@@ -327,11 +327,11 @@ class _Loader:
         if res["resourceType"] == "OperationOutcome":
             self._outcome(res, file=file, line=line, entry=entry)
         rid = res.get("id")
-        if not isinstance(rid, str) or not rid:
+        if rid.__class__ is not str or not rid:
             full_url = self._unnamed(res, rid, full_url)
+            rid = res.get("id")
         try:
             if not wanted(res):  # known by type and id only: the cheap path most resources take
-                rid = res.get("id")
                 rtype = res["resourceType"]
                 self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
                 self.resources += rtype != "OperationOutcome"
