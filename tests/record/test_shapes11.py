@@ -586,3 +586,19 @@ def test_a_first_page_saved_without_its_links_is_noted() -> None:
     data["total"] = 1
     data["entry"].append({"resource": _patient(), "search": {"mode": "include"}})
     assert record.read(json.dumps(data).encode()).notes == ()
+
+
+def test_a_file_of_something_else_in_an_export_gives_a_bounded_list_of_notes(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Observation.ndjson").write_text(json.dumps(_phq9()) + "\n", "utf-8")
+    log = "".join(json.dumps({"level": "info", "line": i}) + "\n" for i in range(500))
+    (tmp_path / "server-log.ndjson").write_text(log, "utf-8")
+    rec = record.read(tmp_path)
+    messages = [n.message for n in rec.notes]
+    assert len(messages) == 21
+    assert (
+        messages[0] == "server-log.ndjson, line 1: not a FHIR resource (no resourceType); skipped"
+    )
+    assert messages[-1] == "480 more entries or lines that are not FHIR resources were skipped"
+    assert [v.key for v in rec] == ["Observation/phq9-1"]

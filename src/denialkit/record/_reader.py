@@ -22,6 +22,9 @@ __all__ = ["MAX_BYTES", "Readable", "read"]
 MAX_BYTES: Final = 256 * 1024 * 1024
 #: The longest NDJSON line (one resource).
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
+#: Entries or lines skipped as no resource that are noted one by one (a file of something
+#: else among an export's files would otherwise give a note for each of its lines).
+MAX_SKIP_NOTES: Final = 20
 
 Readable: TypeAlias = (
     "str | os.PathLike[str] | bytes | bytearray | IO[bytes] | Sequence[str | os.PathLike[str]]"
@@ -75,6 +78,8 @@ class _Loader:
         self.failed = False
         #: resources read that have neither id nor fullUrl (each is keyed by its number)
         self.unnamed = 0
+        #: how many entries or lines were skipped (only the first MAX_SKIP_NOTES are noted)
+        self.skipped = 0
         #: the place and reason of the first entry or line skipped as no resource
         self.first_skipped: tuple[str, str | None, int | None, int | None] | None = None
 
@@ -83,7 +88,9 @@ class _Loader:
         content is never quoted: it may hold anything)."""
         if self.first_skipped is None:
             self.first_skipped = (why, file, line, entry)
-        self.note(f"{why}; skipped", file=file, line=line, entry=entry)
+        self.skipped += 1
+        if self.skipped <= MAX_SKIP_NOTES:
+            self.note(f"{why}; skipped", file=file, line=line, entry=entry)
 
     def note(self, message: str, *, file: str | None, line: int | None, entry: int | None) -> None:
         self.notes.append(Note(None, None, _where(file, line, entry) + message))
@@ -676,6 +683,15 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "the source holds only an OperationOutcome that reports an error (a server's "
             "answer to a failed request), not a patient's record",
             file=names[0] if len(names) == 1 else None,
+        )
+    if loader.skipped > MAX_SKIP_NOTES:
+        loader.notes.append(
+            Note(
+                None,
+                None,
+                f"{loader.skipped - MAX_SKIP_NOTES} more entries or lines that are not FHIR "
+                "resources were skipped",
+            )
         )
     for key in record._clashes:
         loader.notes.append(
