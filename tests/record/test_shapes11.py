@@ -325,7 +325,7 @@ def test_an_absolute_reference_reaches_the_resource_of_its_server() -> None:
     data = _bundle(obs, _patient(), urls=(f"{EHR}/Observation/phq9-1", f"{EHR}/Patient/123"))
     assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}
     # the same server on http, and a version of the resource, are still that resource
-    for ref in ("http://EHR.example/fhir/Patient/123", f"{EHR}/Patient/123/_history/4"):
+    for ref in ("http://EHR.example/FHIR/Patient/123", f"{EHR}/Patient/123/_history/4"):
         obs["subject"] = {"reference": ref}
         data = _bundle(obs, _patient(), urls=(None, f"{EHR}/Patient/123"))
         assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}

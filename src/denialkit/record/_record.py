@@ -75,15 +75,16 @@ _RESTFUL: Final = re.compile(
 
 
 def rest_base(url: str | None) -> tuple[str, str] | None:
-    """``(base, "Type/id")`` of an absolute RESTful URL (the base without its scheme, host in
+    """``(base, "Type/id")`` of an absolute RESTful URL (the base without its scheme, in
     lower case, as two servers are told apart), else None."""
     if url is None or not url.startswith("http"):
         return None
     m = _RESTFUL.fullmatch(url)
     if m is None:
         return None
-    host, sep, path = m["base"].partition("/")
-    return host.lower() + sep + path, m["key"]
+    # compared in lower case: a server written once with ``/R4`` and once with ``/r4`` is
+    # far more likely than two servers whose addresses differ only so
+    return m["base"].lower(), m["key"]
 
 
 @attrs.frozen
