@@ -344,7 +344,11 @@ def test_an_absolute_reference_to_another_server_is_not_this_records_resource() 
         mine,
         theirs,
         _patient(),
-        urls=(f"{EHR}/Observation/phq9-1", None, f"{EHR}/Patient/123"),
+        urls=(
+            f"{EHR}/Observation/phq9-1",
+            f"{OTHER}/Observation/phq9-theirs",
+            f"{EHR}/Patient/123",
+        ),
     )
     assert _resolved(data) == {
         "Observation/phq9-1 Observation.subject": "Patient/123",
@@ -354,6 +358,19 @@ def test_an_absolute_reference_to_another_server_is_not_this_records_resource() 
     assert rec.patients() == ("Patient/123", "https://other.example/fhir/Patient/123")
     found = record.facts(rec, month="2026-09", patient="Patient/123")
     assert found.facts["rating_scale_scores"].value == "12 on September 3, 2026"
+
+
+def test_an_absolute_reference_to_a_server_the_record_never_names_is_matched_by_type_and_id() -> (
+    None
+):
+    # a gateway that rewrote the fullUrls but not the references inside the resources
+    obs = _phq9(subject={"reference": "https://internal.example/R4/Patient/123"})
+    gateway = "https://gateway.example/fhir"
+    data = _bundle(
+        obs, _patient(), urls=(f"{gateway}/Observation/phq9-1", f"{gateway}/Patient/123")
+    )
+    assert _resolved(data) == {"Observation/phq9-1 Observation.subject": "Patient/123"}
+    assert record.read(data).patients() == ("Patient/123",)
 
 
 def test_a_relative_reference_resolves_against_its_holders_server() -> None:

@@ -186,6 +186,7 @@ class Record(RecordBase):
         "_index",
         "_known",
         "_notes",
+        "_server_bases",
         "_unordered",
         "_urls",
     )
@@ -208,6 +209,8 @@ class Record(RecordBase):
         self._urls: dict[str, str] = {}
         #: ``Type/id``s that came with fullUrls of two servers (the later copy is read)
         self._clashes: dict[str, None] = {}
+        #: the server bases of the fullUrls (found when a reference first needs them)
+        self._server_bases: frozenset[str] | None = None
         #: ``Type/id``s read twice, differently, with nothing to say which copy is newer
         self._unordered: dict[str, None] = {}
 
@@ -395,7 +398,18 @@ class Record(RecordBase):
         named = rest_base(url)
         if url is None or named is None or named[0] == held[0]:
             return None
+        if named[0] not in self._servers():
+            # a server none of the record's fullUrls names (a gateway that rewrote the
+            # fullUrls, not the references): the record's resource of that Type/id is taken
+            return None
         return f"{url.partition('://')[0]}://{named[0]}/{key}"
+
+    def _servers(self) -> frozenset[str]:
+        """The server bases the record's fullUrls name (found once, when first needed)."""
+        if self._server_bases is None:
+            found = (rest_base(url) for url in self._full_urls if url.startswith("http"))
+            self._server_bases = frozenset(f[0] for f in found if f is not None)
+        return self._server_bases
 
     def _target(self, key: str | None) -> Resource | None:
         if key is None or key not in self._known:
