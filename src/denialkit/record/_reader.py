@@ -617,10 +617,14 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
     Returns:
         The :class:`Record`.
 
+    A Bundle entry or NDJSON line that is not a FHIR resource (or an NDJSON line over 64
+    MB) is skipped, and :attr:`Record.notes` names its place.
+
     Raises:
         RecordError: the source is not JSON, not FHIR R4 (a DSTU2/STU3 resource type, a
-            DSTU1 feed), truncated, nested too deep, too large or unreadable; the message
-            names the file and the line or Bundle entry, never a value.
+            DSTU1 feed), holds no resource at all, is truncated, nested too deep, too large
+            or unreadable; the message names the file and the line or Bundle entry, never a
+            value.
         TypeError: ``source`` is none of the above.
     """
     record = Record()

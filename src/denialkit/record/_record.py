@@ -223,7 +223,9 @@ class Record(RecordBase):
     def notes(self) -> tuple[Note, ...]:
         """What the reader noticed about the record as a whole, each naming its place (never
         a value): a search Bundle whose later pages were not read, an OperationOutcome that
-        reports an error. :func:`~denialkit.record.facts` repeats them in its notes.
+        reports an error, an entry or NDJSON line skipped as no FHIR resource, a resource
+        read twice with nothing to say which copy is newer, two servers' resources of one
+        ``Type/id``. :func:`~denialkit.record.facts` repeats them in its notes.
 
         >>> from denialkit import record
         >>> rec = record.read(b'''{"resourceType": "Bundle", "type": "searchset",
