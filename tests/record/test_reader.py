@@ -179,13 +179,26 @@ def test_a_truncated_last_line_is_an_error_not_a_loss(tmp_path: Path) -> None:
         record.read(path)
 
 
-def test_an_entry_of_a_bundle_file_is_named(tmp_path: Path) -> None:
+def test_an_entry_of_a_bundle_file_is_skipped_and_named(tmp_path: Path) -> None:
     path = tmp_path / "b.json"
     data = {"resourceType": "Bundle", "entry": [{"resource": CONSENT}, {"resource": []}]}
     path.write_text(json.dumps(data, indent=1), "utf-8")
-    with pytest.raises(RecordError, match=r"^b\.json, entry 1: ") as info:
+    rec = record.read(path)
+    assert rec.keys == ("Consent/c1",)
+    assert [n.message for n in rec.notes] == [
+        "b.json, entry 1: not a FHIR resource (a JSON object is expected); skipped"
+    ]
+
+
+def test_a_bundle_file_of_no_resource_at_all_is_an_error_naming_the_first(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "b.json"
+    data = {"resourceType": "Bundle", "entry": [{"resource": []}, {"resource": {"id": "x"}}]}
+    path.write_text(json.dumps(data, indent=1), "utf-8")
+    with pytest.raises(RecordError, match=r"^b\.json, entry 0: ") as info:
         record.read(path)
-    assert info.value.entry == 1
+    assert info.value.entry == 0
 
 
 def test_a_huge_document_is_refused(tmp_path: Path) -> None:

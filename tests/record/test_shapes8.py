@@ -435,10 +435,11 @@ def test_a_null_resource_of_a_failed_request_is_still_noted() -> None:
     ]
 
 
-def test_an_entry_of_the_wrong_type_is_still_an_error(bhi: Bundle) -> None:
+def test_an_entry_of_the_wrong_type_is_skipped_and_noted(bhi: Bundle) -> None:
     bhi["entry"].append("Patient/bhi-patient")
-    with pytest.raises(RecordError, match="entry 16: a Bundle entry is not an object"):
-        record.read(json.dumps(bhi).encode())
+    rec = record.read(json.dumps(bhi).encode())
+    assert [n.message for n in rec.notes] == ["entry 16: a Bundle entry is not an object; skipped"]
+    assert "Patient/bhi-patient" in rec
 
 
 # -- coverage and time ---------------------------------------------------------------------

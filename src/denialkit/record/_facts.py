@@ -115,6 +115,11 @@ _DONE_RESPONSE: Final = frozenset({"completed", "amended"})
 #: R4's finished, and R5's completed (which replaced it)
 _DONE_ENCOUNTER: Final = frozenset({"finished", "completed"})
 _CONSENT_SCOPE: Final = "http://terminology.hl7.org/CodeSystem/consentscope"
+#: The note on a Consent that refuses, by the element that says so (R4's, R5's).
+_DENIES: Final = {
+    "Consent.provision.type": "its provision denies (type deny): a refusal, not a consent",
+    "Consent.decision": "its decision is deny: a refusal, not a consent",
+}
 _CAREPLAN_CATEGORY: Final = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 _MENTAL_HEALTH_PLAN: Final = (SNOMED, "736253002")  # Mental health care plan (record artifact)
 _PLAN_CATEGORIES: Final = ((_CAREPLAN_CATEGORY, "assess-plan"), _MENTAL_HEALTH_PLAN)
@@ -355,9 +360,12 @@ class _Reader:
         month: Month | None,
         patient: str | None = None,
         payer: PayerHint | None = None,
+        service_date: date | None = None,
     ) -> None:
         self.record = record
         self.month = month
+        #: the claim's date of service, when a claim is being filled (a consent must cover it)
+        self.service_date = service_date
         #: the claim's payer, when a claim is being filled (it may choose among coverages)
         self.payer = payer
         #: each coverage's payer names, by its key (read once)
@@ -390,6 +398,8 @@ class _Reader:
             return "marked entered-in-error; ignored"
         if v.modified:
             return "has a modifierExtension, which may change its meaning; not used"
+        if v.test_data:
+            return "labelled test health data (HTEST); not used"
         if self.who is not None and v.type in SUBJECT_ELEMENTS:
             who = self.record.subject_of(v)
             if who is None:
@@ -423,46 +433,106 @@ class _Reader:
     def consent(self) -> None:
         name = "consent_date"
         best: tuple[date, Consent, str, FhirDate] | None = None
+        refusals: list[tuple[date, str]] = []  # active treatment consents that deny
         for v in self.live(self.record.of_type(Consent), name):
             assert isinstance(v, Consent)
-            if not _has(v.scope, [(_CONSENT_SCOPE, "treatment")]):
-                self.bare(name, v.key, v.scope, [(_CONSENT_SCOPE, "treatment")], "its scope")
+            if not self.treatment(v):
                 continue
             if v.status != "active":
                 self.note(name, v.key, f"status is {v.status or 'absent'}; only active counts")
                 continue
-            if v.provision_type == "deny":
-                self.note(name, v.key, "its provision denies (type deny): a refusal, not a consent")
-                continue
-            when, path = v.date_time, "Consent.dateTime"
+            when, path = v.date_time, v.date_element
             if when is None and v.provision_period is not None:
-                when, path = v.provision_period.start, "Consent.provision.period.start"
+                when, path = v.provision_period.start, f"{v.period_element}.start"
+            if v.provision_type == "deny":
+                self.note(name, v.key, _DENIES[v.type_element])
+                if when is not None:
+                    refusals.append((when.first, v.key))
+                continue
             if when is None or when.day is None:
                 self.note(name, v.key, "has no date to the day")
                 continue
-            if self.month is not None:
-                if when.day > self.month.last:
-                    self.note(name, v.key, "given after the billed month")
-                    continue
-                pp = v.provision_period
-                if pp is not None and pp.end is not None and pp.end.last < self.month.first:
-                    self.note(name, v.key, "ended before the billed month")
-                    continue
-                if pp is not None and pp.start is not None and pp.start.first > self.month.last:
-                    # signed in the month, but in force only from a later day
-                    self.note(name, v.key, "its provision starts after the billed month")
-                    continue
+            why = self.not_in_force(v, when.day)
+            if why is not None:
+                self.note(name, v.key, why)
+                continue
             if best is not None:
                 self.note(name, None, "several active treatment consents; the latest is used")
             if best is None or when.day > best[0]:
                 best = (when.day, v, path, when)
         if best is not None:
             day, v, path, when = best
+            withdrawn = self.withdrawn(day, refusals)
+            if withdrawn is not None:
+                self.note(name, v.key, f"a later refusal ({withdrawn}) withdraws it; not used")
+                return
             self.put(
                 name,
                 day,
                 [Source(v.key, path, "consent", when, "Patient consent to treatment")],
             )
+
+    def withdrawn(self, given: date, refusals: list[tuple[date, str]]) -> str | None:
+        """The refusal (a treatment Consent that denies) made on or after the day a consent
+        was given and by the date of service (else the end of the billed month), if any:
+        the patient took the consent back before the care it would cover."""
+        by = self.service_date or (self.month.last if self.month is not None else None)
+        for day, key in refusals:
+            if day >= given and (by is None or day <= by):
+                return key
+        return None
+
+    def treatment(self, v: Consent) -> bool:
+        """Whether a Consent is one to treatment: its ``scope`` says so, or, when it has no
+        scope (FHIR R5 dropped the element), one of its categories does. Any other is noted
+        when it could have been meant as one (a code without its system, an R5 Consent)."""
+        wanted = [(_CONSENT_SCOPE, "treatment")]
+        if v.scope:
+            if _has(v.scope, wanted):
+                return True
+            self.bare("consent_date", v.key, v.scope, wanted, "its scope")
+            return False
+        if _has(v.categories, wanted):
+            return True
+        self.note(
+            "consent_date",
+            v.key,
+            "has no scope (as in FHIR R5) and no category that says treatment "
+            "(consentscope); not read as a consent to treatment",
+        )
+        return False
+
+    def not_in_force(self, v: Consent, given: date) -> str | None:
+        """Why a treatment consent given on ``given`` does not cover the billed service:
+        given after it, or a provision period that ends before it or starts after it
+        (checked against the claim's date of service when there is one, else the month)."""
+        pp = v.provision_period
+        start = pp.start if pp is not None else None
+        end = pp.end if pp is not None else None
+        where = "provision" if v.period_element.endswith("provision.period") else "period"
+        if self.service_date is not None:
+            if given > self.service_date:
+                return "given after the date of service; not in force for it"
+            if end is not None and end.last < self.service_date:
+                return f"its {where} ended before the date of service; not in force for it"
+            if start is not None and start.first > self.service_date:
+                return f"its {where} starts after the date of service; not in force for it"
+            return None
+        if self.month is None:
+            return None
+        if given > self.month.last:
+            return "given after the billed month"
+        if end is not None and end.last < self.month.first:
+            return "ended before the billed month"
+        if start is not None and start.first > self.month.last:
+            # signed in the month, but in force only from a later day
+            return f"its {where} starts after the billed month"
+        if end is not None and end.last < self.month.last:
+            return (
+                f"its {where} ends inside the billed month, so it may not cover the date of "
+                "service (fill() with the claim checks it against that date); not used"
+            )
+        return None
 
     # -- care plan -----------------------------------------------------------------------
     def _behavioural(self, plan: CarePlan) -> bool:
@@ -541,10 +611,13 @@ class _Reader:
                 )
                 continue
             if loinc is not None and o.value is None:
-                why = f" ({o.value_unread} holds no number)" if o.value_unread else ""
-                if o.value_unread == "dataAbsentReason":
-                    why = " (a dataAbsentReason stands for it)"
-                self.note(fact, o.key, f"has no numeric score{why}")
+                self.note(fact, o.key, f"has no numeric score{_unread_why(o.value_unread)}")
+                continue
+            if len(_scales_of(o.codes)) > 1:
+                names = " and ".join(
+                    SCALES[s] for s in sorted(_scales_of(o.codes), key=_SCALE_ORDER.index)
+                )
+                self.note(fact, o.key, f"codes the totals of two scales ({names}); not used")
                 continue
             dated = self._observation_date(o)
             if dated is None:
@@ -662,7 +735,7 @@ class _Reader:
         if not q.numbers or q.questionnaire is None:
             return ()
         links: dict[str, str | None] = {}
-        for form in self._forms(q.questionnaire):
+        for form in self._forms(q.questionnaire, q):
             for link, loinc in form.scale_links:
                 # two versions of the form that code an item differently: it is neither
                 links[link] = loinc if links.get(link, loinc) == loinc else None
@@ -718,7 +791,7 @@ class _Reader:
             return answers
         links: dict[str, str] = {}
         options: dict[tuple[str, str | None, str], Decimal] = {}
-        for form in self._forms(q.questionnaire):
+        for form in self._forms(q.questionnaire, q):
             links.update(form.item_links)
             for link, system, code, score in form.option_scores:
                 options.setdefault((link, canonical_system(system), code), score)
@@ -781,11 +854,18 @@ class _Reader:
             done.add(total)
         return tuple(out)
 
-    def _forms(self, canonical: str) -> list[Questionnaire]:
+    def _forms(self, canonical: str, response: Resource) -> list[Questionnaire]:
         """The Questionnaires a response's ``questionnaire`` names: by ``url`` (and
-        ``|version`` when given), or as a reference ``Questionnaire/id`` (also absolute)."""
+        ``|version`` when given), as a reference ``Questionnaire/id`` (also absolute), or
+        as ``#id``, one the response contains (as a form sent with its answers is)."""
         url, bar, version = canonical.partition("|")
         forms = []
+        if url.startswith("#"):
+            return [
+                c
+                for c in response.contained
+                if isinstance(c, Questionnaire) and c.id in (url[1:], url)
+            ]
         for form in self.record.of_type(Questionnaire):
             if self.unusable(form) is not None:
                 continue
@@ -1350,6 +1430,33 @@ def _scale_of(codes: Iterable[Coding]) -> str | None:
     return found
 
 
+def _scales_of(codes: Iterable[Coding]) -> set[str]:
+    """The LOINC codes of every scale total a resource's codes name (one, when its codes
+    are the translations of one concept that FHIR asks them to be)."""
+    found = set()
+    for c in codes:
+        system = c.canonical_system
+        if system == LOINC and c.code in SCALE_LOINC:
+            found.add(c.code)
+        elif system == SNOMED and c.code in SNOMED_TOTALS:
+            found.add(SNOMED_TOTALS[c.code])
+    return found
+
+
+def _unread_why(element: str | None) -> str:
+    """Why a scale total holds no score, by the element there instead of a number."""
+    if element is None:
+        return ""
+    if element.endswith("dataAbsentReason"):
+        where = element.removesuffix("dataAbsentReason").rstrip(".")
+        return f" (a dataAbsentReason stands for it{f' in {where}' if where else ''})"
+    if element.endswith(".comparator"):
+        return (
+            f" (its {element.removesuffix('.comparator')} has a comparator: a bound, not the score)"
+        )
+    return f" ({element} holds no number)"
+
+
 def _is_panel(coding: Coding) -> bool:
     return coding.canonical_system == LOINC and coding.code in PANELS
 
@@ -1469,13 +1576,15 @@ def read_facts(
     month: str | Month | None,
     patient: str | None,
     payer: PayerHint | None = None,
+    service_date: date | None = None,
 ) -> RecordFacts:
     """:func:`facts`, and, for :func:`~denialkit.record.fill`, the claim's payer, which may
-    say which of several active coverages is the claim's."""
+    say which of several active coverages is the claim's, and its date of service, which a
+    consent must cover."""
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, not {type(code).__name__}")
     m = month if isinstance(month, Month) or month is None else Month.parse(month)
-    r = _Reader(record, m, chosen_patient(record, patient), payer)
+    r = _Reader(record, m, chosen_patient(record, patient), payer, service_date)
     r.notes.extend(record.notes)
     wanted: tuple[str, ...] = CLAIM_FACTS
     canonical = code.strip().upper()

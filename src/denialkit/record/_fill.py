@@ -207,6 +207,17 @@ def billed_month(claim: Claim) -> Month:
     return Month.of(lines[0].date)
 
 
+def service_date(claim: Claim, month: Month) -> date | None:
+    """The date of service a consent must cover: the last of the claim's care-management
+    services in the billed month (None when it bills none in that month)."""
+    days = [
+        s.date
+        for s in claim.services
+        if s.code in _BHI_SERVICES and month.first <= s.date <= month.last
+    ]
+    return max(days, default=None)
+
+
 def _set(claim: Claim, name: str, value: FactValue) -> Claim:
     path = CLAIM_PATHS[name]
     if path == "claim_number":
@@ -261,12 +272,15 @@ def fill(
     if code is None:
         codes = claim.denial.codes
         code = next((c for c in codes if is_bhi_code(c)), codes[0] if codes else "CCM21")
+    billed = billed_month(claim) if month is None else month
+    billed = billed if isinstance(billed, Month) else Month.parse(billed)
     found = read_facts(
         record,
         code=code,
-        month=month if month is not None else billed_month(claim),
+        month=billed,
         patient=patient,
         payer=PayerHint(claim.payer.name or None, str(claim.payer.plan_type)),
+        service_date=service_date(claim, billed),
     )
     new_facts: dict[str, FactValue] = dict(claim.facts)
     conflicts: list[Conflict] = []

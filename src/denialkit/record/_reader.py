@@ -22,6 +22,9 @@ __all__ = ["MAX_BYTES", "Readable", "read"]
 MAX_BYTES: Final = 256 * 1024 * 1024
 #: The longest NDJSON line (one resource).
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
+#: Entries or lines skipped as no resource that are noted one by one (a file of something
+#: else among an export's files would otherwise give a note for each of its lines).
+MAX_SKIP_NOTES: Final = 20
 
 Readable: TypeAlias = (
     "str | os.PathLike[str] | bytes | bytearray | IO[bytes] | Sequence[str | os.PathLike[str]]"
@@ -44,6 +47,16 @@ _WRAPPERS: Final = frozenset({"Bundle", "Parameters"})
 _FAILED: Final = frozenset({"fatal", "error", "warning"})
 
 
+class _NotAResource(Exception):
+    """A Bundle entry, a Parameters resource or an NDJSON line that is not a FHIR resource
+    (no ``resourceType``, one that is no type name, not an object) or that cannot be read:
+    skipped and noted by its place, so one bad entry never costs a whole export."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _where(file: str | None, line: int | None, entry: int | None) -> str:
     """The place of a note, as a RecordError names it (``file, line 3, entry 2: ``)."""
     parts = [file] if file else []
@@ -63,6 +76,21 @@ class _Loader:
         #: resources read that are not OperationOutcomes, and whether an outcome failed
         self.resources = 0
         self.failed = False
+        #: resources read that have neither id nor fullUrl (each is keyed by its number)
+        self.unnamed = 0
+        #: how many entries or lines were skipped (only the first MAX_SKIP_NOTES are noted)
+        self.skipped = 0
+        #: the place and reason of the first entry or line skipped as no resource
+        self.first_skipped: tuple[str, str | None, int | None, int | None] | None = None
+
+    def skip(self, why: str, *, file: str | None, line: int | None, entry: int | None) -> None:
+        """Pass over an entry or line that is not a readable resource, noting its place (its
+        content is never quoted: it may hold anything)."""
+        if self.first_skipped is None:
+            self.first_skipped = (why, file, line, entry)
+        self.skipped += 1
+        if self.skipped <= MAX_SKIP_NOTES:
+            self.note(f"{why}; skipped", file=file, line=line, entry=entry)
 
     def note(self, message: str, *, file: str | None, line: int | None, entry: int | None) -> None:
         self.notes.append(Note(None, None, _where(file, line, entry) + message))
@@ -118,9 +146,34 @@ class _Loader:
                     entry=entry,
                 )
                 return
+        total = bundle.get("total")
+        if bundle.get("type") != "searchset" or not isinstance(total, int):
+            return
+        entries = bundle.get("entry")
+        matches = sum(
+            1
+            for e in (entries if isinstance(entries, list) else [])
+            if isinstance(e, dict)
+            and _dict_get(e.get("search"), "mode") in (None, "match")
+            and e.get("resource") is not None
+        )
+        if total > matches:
+            # a first page saved without its links (a page copied from a browser or an API
+            # tool): the search matched more than the Bundle holds
+            self.note(
+                "the search Bundle holds fewer matches than its total; the other pages were "
+                "not read (fetch every page and read them together)",
+                file=file,
+                line=line,
+                entry=entry,
+            )
 
     def top(self, obj: object, *, file: str | None, line: int | None) -> None:
-        rtype = self._check(obj, file=file, line=line, entry=None)
+        try:
+            rtype = self._check(obj, file=file, line=line, entry=None)
+        except _NotAResource as exc:
+            self.skip(exc.message, file=file, line=line, entry=None)
+            return
         assert isinstance(obj, dict)
         if rtype in _WRAPPERS:
             self._bundle(obj, file=file, line=line)
@@ -129,9 +182,7 @@ class _Loader:
 
     def _check(self, obj: object, *, file: str | None, line: int | None, entry: int | None) -> str:
         if not isinstance(obj, dict):
-            raise RecordError(
-                "not a FHIR resource (a JSON object is expected)", file=file, line=line, entry=entry
-            )
+            raise _NotAResource("not a FHIR resource (a JSON object is expected)")
         rtype = obj.get("resourceType")
         if not isinstance(rtype, str):
             if isinstance(obj.get("output"), list) and "transactionTime" in obj:
@@ -142,9 +193,7 @@ class _Loader:
                     line=line,
                     entry=entry,
                 )
-            raise RecordError(
-                "not a FHIR resource (no resourceType)", file=file, line=line, entry=entry
-            )
+            raise _NotAResource("not a FHIR resource (no resourceType)")
         if rtype in self._good_types:
             return rtype
         proper = _CASED.get(rtype.strip().lower())
@@ -162,7 +211,7 @@ class _Loader:
                 )
             return self._check(obj, file=file, line=line, entry=entry)
         if not _TYPE_RE.fullmatch(rtype):
-            raise RecordError("not a FHIR resource type", file=file, line=line, entry=entry)
+            raise _NotAResource("not a FHIR resource type")
         if rtype in OLD_TYPES:
             raise RecordError(
                 f"{rtype} is a FHIR DSTU2 or STU3 resource; denialkit reads FHIR R4 records",
@@ -197,7 +246,11 @@ class _Loader:
                     continue
                 res = p.get("resource")
                 if res is not None:
-                    rtype = self._check(res, file=file, line=line, entry=at)
+                    try:
+                        rtype = self._check(res, file=file, line=line, entry=at)
+                    except _NotAResource as exc:
+                        self.skip(exc.message, file=file, line=line, entry=at)
+                        continue
                     if rtype in _WRAPPERS:
                         if depth >= MAX_DEPTH:
                             raise RecordError(
@@ -234,9 +287,8 @@ class _Loader:
                 if e is None:
                     continue  # a null entry holds nothing
                 if not isinstance(e, dict):
-                    raise RecordError(
-                        "a Bundle entry is not an object", file=file, line=line, entry=n
-                    )
+                    self.skip("a Bundle entry is not an object", file=file, line=line, entry=n)
+                    continue
                 if e.get("resource") is None:  # absent, or written as null
                     if "content" in e:
                         raise RecordError(
@@ -250,7 +302,11 @@ class _Loader:
                     self._response(e.get("response"), file=file, line=line, entry=n)
                     continue  # a DELETE request or a response: no resource to read
                 res = e["resource"]
-                rtype = self._check(res, file=file, line=line, entry=n)
+                try:
+                    rtype = self._check(res, file=file, line=line, entry=n)
+                except _NotAResource as exc:
+                    self.skip(exc.message, file=file, line=line, entry=n)
+                    continue
                 if newer is not None and isinstance(res.get("id"), str):
                     key = f"{rtype}/{res['id']}"
                     if key in newer:
@@ -277,13 +333,15 @@ class _Loader:
     ) -> None:
         if res["resourceType"] == "OperationOutcome":
             self._outcome(res, file=file, line=line, entry=entry)
-        else:
-            self.resources += 1
+        rid = res.get("id")
+        if rid.__class__ is not str or not rid:
+            full_url = self._unnamed(res, rid, full_url)
+            rid = res.get("id")
         try:
             if not wanted(res):  # known by type and id only: the cheap path most resources take
-                rid = res.get("id")
                 rtype = res["resourceType"]
                 self.record._know(rtype, rid if isinstance(rid, str) else None, full_url)
+                self.resources += rtype != "OperationOutcome"
                 if "contained" in res:  # a report holding the scores it reports
                     holder = Resource(
                         rtype, rid if isinstance(rid, str) else None, full_url=full_url
@@ -292,12 +350,30 @@ class _Loader:
                 return
             view = build(res, full_url=full_url)
         except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
-            raise RecordError(
-                "a resource could not be read", file=file, line=line, entry=entry
-            ) from None
+            self.skip(
+                f"a {res['resourceType']} could not be read", file=file, line=line, entry=entry
+            )
+            return
+        self.resources += res["resourceType"] != "OperationOutcome"
         self.record._add(view, full_url)
         if view.contained:
             self.record._add_contained(view.contained)
+
+    def _unnamed(self, res: Mapping[str, Any], rid: object, full_url: str | None) -> str | None:
+        """A resource without a string id: a whole number written as the id (as some
+        exporters write one) is read as its digits; one with neither id nor fullUrl gets a
+        key of its own (``Observation/(no id 2)``), so two of them never stand for each other."""
+        if isinstance(rid, int) and not isinstance(rid, bool) and rid >= 0:
+            cast("dict[str, Any]", res)["id"] = str(rid)
+            return full_url
+        if full_url is None:
+            self.unnamed += 1
+            return f"{res['resourceType']}/(no id {self.unnamed})"
+        return full_url
+
+
+def _dict_get(value: object, key: str) -> object:
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _as_list(value: object) -> list[Any]:
@@ -323,19 +399,31 @@ def _name(path: str | os.PathLike[str]) -> str:
 
 
 def _lines(
-    fh: IO[bytes], first: bytes, start: int, file: str | None
+    fh: IO[bytes], first: bytes, start: int, file: str | None, loader: _Loader
 ) -> Iterator[tuple[int, bytes]]:
     n = start
     line = first
     while line:
         if len(line) > MAX_LINE_BYTES:
-            raise RecordError(
-                f"a line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MB", file=file, line=n
-            )
-        if line.strip():
+            _too_long(fh, line, loader, file, n)
+        elif line.strip():
             yield n, line
         n += 1
         line = fh.readline(MAX_LINE_BYTES + 1)
+
+
+def _too_long(fh: IO[bytes], head: bytes, loader: _Loader, file: str | None, n: int) -> None:
+    """Pass over an NDJSON line too long to hold (a document's pages inlined in base64),
+    reading the rest of it in pieces, and note its place."""
+    piece = head
+    while piece and not piece.endswith(b"\n"):
+        piece = fh.readline(MAX_LINE_BYTES + 1)
+    loader.skip(
+        f"a line longer than {MAX_LINE_BYTES // (1024 * 1024)} MB, not read",
+        file=file,
+        line=n,
+        entry=None,
+    )
 
 
 #: Byte-order marks of UTF-32 and UTF-16 (Windows PowerShell writes UTF-16 by default).
@@ -401,10 +489,16 @@ def _stream(
             ndjson=ndjson,
         )
         return
-    while first and not first.strip():
+    passed = False  # an NDJSON line too long to read was passed over
+    while first and (not first.strip() or (ndjson and len(first) > MAX_LINE_BYTES)):
+        if first.strip():
+            _too_long(fh, first, loader, file, first_no)
+            passed = True
         first_no += 1
         first = fh.readline(MAX_LINE_BYTES + 1)
     if not first.strip():
+        if passed:
+            return
         raise RecordError("the file is empty", file=file)
     parsed: object = None
     if ndjson or len(first) <= MAX_LINE_BYTES:
@@ -417,7 +511,7 @@ def _stream(
                 raise
             parsed = None
     if parsed is not None:
-        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file)
+        more = _lines(fh, fh.readline(MAX_LINE_BYTES + 1), first_no + 1, file, loader)
         following = next(more, None)
         if following is None and not ndjson:
             loader.top(parsed, file=file, line=None)  # a single document on one line
@@ -523,10 +617,14 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
     Returns:
         The :class:`Record`.
 
+    A Bundle entry or NDJSON line that is not a FHIR resource (or an NDJSON line over 64
+    MB) is skipped, and :attr:`Record.notes` names its place.
+
     Raises:
         RecordError: the source is not JSON, not FHIR R4 (a DSTU2/STU3 resource type, a
-            DSTU1 feed), truncated, nested too deep, too large or unreadable; the message
-            names the file and the line or Bundle entry, never a value.
+            DSTU1 feed), holds no resource at all, is truncated, nested too deep, too large
+            or unreadable; the message names the file and the line or Bundle entry, never a
+            value.
         TypeError: ``source`` is none of the above.
     """
     record = Record()
@@ -580,11 +678,42 @@ def read(source: Readable, *, max_bytes: int = MAX_BYTES) -> Record:
             "read() takes a path, a list of paths, bytes or a binary file object, "
             f"not {type(source).__name__}"
         )
+    if loader.first_skipped is not None and not loader.resources:
+        # nothing but what is not FHIR: not a record at all
+        why, file, line, entry = loader.first_skipped
+        raise RecordError(why, file=file, line=line, entry=entry)
     if loader.failed and not loader.resources:
         raise RecordError(
             "the source holds only an OperationOutcome that reports an error (a server's "
             "answer to a failed request), not a patient's record",
             file=names[0] if len(names) == 1 else None,
+        )
+    if loader.skipped > MAX_SKIP_NOTES:
+        loader.notes.append(
+            Note(
+                None,
+                None,
+                f"{loader.skipped - MAX_SKIP_NOTES} more entries or lines that are not FHIR "
+                "resources were skipped",
+            )
+        )
+    for key in record._clashes:
+        loader.notes.append(
+            Note(
+                None,
+                key,
+                "two servers' resources have this Type/id (their fullUrls differ); only the "
+                "later copy is read, and references resolve to it only from its own server",
+            )
+        )
+    for key in record._unordered:
+        loader.notes.append(
+            Note(
+                None,
+                key,
+                "read twice with different content, and neither copy says it is newer (by "
+                "meta.lastUpdated with a zone or a numeric meta.versionId); the later copy is read",
+            )
         )
     record._files = tuple(names)
     record._notes = tuple(loader.notes)

@@ -14,6 +14,7 @@ real exports point at resources they leave out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote
@@ -63,6 +64,27 @@ OLD_TYPES: Final = frozenset(
         "ServiceDefinition",
     }
 )
+
+
+#: A RESTful URL of a resource (FHIR's pattern): the server's base, the type, the id, and a
+#: version; the scheme is left out of the base, as servers answer on both http and https.
+_RESTFUL: Final = re.compile(
+    r"https?://(?P<base>[^?#]+?)/?(?P<key>[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})"
+    r"(?:/_history/[A-Za-z0-9\-.]{1,64})?/?"
+)
+
+
+def rest_base(url: str | None) -> tuple[str, str] | None:
+    """``(base, "Type/id")`` of an absolute RESTful URL (the base without its scheme, in
+    lower case, as two servers are told apart), else None."""
+    if url is None or not url.startswith("http"):
+        return None
+    m = _RESTFUL.fullmatch(url)
+    if m is None:
+        return None
+    # compared in lower case: a server written once with ``/R4`` and once with ``/r4`` is
+    # far more likely than two servers whose addresses differ only so
+    return m["base"].lower(), m["key"]
 
 
 @attrs.frozen
@@ -157,12 +179,16 @@ class Record(RecordBase):
         "_alias",
         "_bare_systems",
         "_by_type",
+        "_clashes",
         "_files",
         "_full_urls",
         "_identifiers",
         "_index",
         "_known",
         "_notes",
+        "_server_bases",
+        "_unordered",
+        "_urls",
     )
 
     def __init__(self) -> None:
@@ -178,6 +204,15 @@ class Record(RecordBase):
         self._notes: tuple[Note, ...] = ()
         #: a linked Patient's key -> the key of the one that stands for the person
         self._alias: dict[str, str] = {}
+        #: a view's ``Type/id`` -> its fullUrl when that is a URL (its server is read from it
+        #: only when a reference needs it: parsing every fullUrl would slow a Bundle down)
+        self._urls: dict[str, str] = {}
+        #: ``Type/id``s that came with fullUrls of two servers (the later copy is read)
+        self._clashes: dict[str, None] = {}
+        #: the server bases of the fullUrls (found when a reference first needs them)
+        self._server_bases: frozenset[str] | None = None
+        #: ``Type/id``s read twice, differently, with nothing to say which copy is newer
+        self._unordered: dict[str, None] = {}
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -188,7 +223,9 @@ class Record(RecordBase):
     def notes(self) -> tuple[Note, ...]:
         """What the reader noticed about the record as a whole, each naming its place (never
         a value): a search Bundle whose later pages were not read, an OperationOutcome that
-        reports an error. :func:`~denialkit.record.facts` repeats them in its notes.
+        reports an error, an entry or NDJSON line skipped as no FHIR resource, a resource
+        read twice with nothing to say which copy is newer, two servers' resources of one
+        ``Type/id``. :func:`~denialkit.record.facts` repeats them in its notes.
 
         >>> from denialkit import record
         >>> rec = record.read(b'''{"resourceType": "Bundle", "type": "searchset",
@@ -223,11 +260,24 @@ class Record(RecordBase):
         if full_url:
             self._full_urls[full_url] = key
 
+    def _server(self, key: str, full_url: str) -> None:
+        """Keep a viewed resource's fullUrl, which names its server; a ``Type/id`` that two
+        servers send is a clash (two resources under one key: noted by the reader). Only
+        views are kept so: most of a large export is known by key alone, and cheaply."""
+        old = self._urls.get(key)
+        self._urls[key] = full_url
+        if old is not None and old != full_url:
+            mine, theirs = rest_base(old), rest_base(full_url)
+            if mine is not None and theirs is not None and mine[0] != theirs[0]:
+                self._clashes[key] = None
+
     def _add(self, view: Resource, full_url: str | None) -> None:
         key = view.key
         self._known.add(key)
         if full_url:
             self._full_urls[full_url] = key
+            if full_url.startswith("http"):
+                self._server(key, full_url)
         for system, value in view.identifiers:
             if system is not None:  # unique within its system: a later copy wins
                 self._identifiers[(view.type, system, value)] = key
@@ -247,6 +297,8 @@ class Record(RecordBase):
         old = self._index.get(key)
         if old is not None and view.older_than(old):
             return  # an older version met after a newer one (two exports read together)
+        if old is not None and not old.older_than(view) and _differ(old, view):
+            self._unordered[key] = None  # the later copy is read; the reader notes it
         self._index[key] = view
         bucket = self._by_type.setdefault(view.type, [])
         if old is not None:
@@ -320,18 +372,46 @@ class Record(RecordBase):
             return Resolution(ref, holder.key, "uuid", self._target(key))
         if "?" in text:
             return Resolution(ref, holder.key, "conditional", self._conditional(text))
-        form: Form = "relative"
+        form: Form = "absolute" if "://" in text else "relative"
         key = self._full_urls.get(text)
-        if "://" in text:
-            form = "absolute"
         if key is None:
             parts = [p for p in text.split("/") if p]
             if len(parts) >= 4 and parts[-2] == "_history":
                 parts = parts[:-2]
-            key = "/".join(parts[-2:]) if len(parts) >= 2 else None
-            if len(parts) == 1 and ref.type is not None and ":" not in text:
-                key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
+                key = self._full_urls.get(text.split("/_history/")[0])
+            if key is None:
+                key = "/".join(parts[-2:]) if len(parts) >= 2 else None
+                if len(parts) == 1 and ref.type is not None and ":" not in text:
+                    key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
+                if key is not None and self._elsewhere(text, key, holder) is not None:
+                    key = None  # the record's resource of that Type/id is another server's
         return Resolution(ref, holder.key, form, self._target(key))
+
+    def _elsewhere(self, text: str, key: str, holder: Resource) -> str | None:
+        """The URL a reference names when the record's ``key`` is not that resource, as
+        FHIR resolves references in a Bundle: an absolute one names its server, a relative
+        one its holder's (the base of the holder's fullUrl), and the record's resource of
+        the same ``Type/id`` came from another server. None when the resource may be it (no
+        server is named on either side)."""
+        held = rest_base(self._urls.get(key))
+        if held is None:
+            return None
+        url = text if "://" in text else holder.full_url
+        named = rest_base(url)
+        if url is None or named is None or named[0] == held[0]:
+            return None
+        if named[0] not in self._servers():
+            # a server none of the record's fullUrls names (a gateway that rewrote the
+            # fullUrls, not the references): the record's resource of that Type/id is taken
+            return None
+        return f"{url.partition('://')[0]}://{named[0]}/{key}"
+
+    def _servers(self) -> frozenset[str]:
+        """The server bases the record's fullUrls name (found once, when first needed)."""
+        if self._server_bases is None:
+            found = (rest_base(url) for url in self._full_urls if url.startswith("http"))
+            self._server_bases = frozenset(f[0] for f in found if f is not None)
+        return self._server_bases
 
     def _target(self, key: str | None) -> Resource | None:
         if key is None or key not in self._known:
@@ -394,7 +474,9 @@ class Record(RecordBase):
             return text
         if parts[-2] != "Patient":
             return None
-        return "/".join(parts[-2:])
+        key = "/".join(parts[-2:])
+        # another server's patient of the same id is not this record's: its URL tells them apart
+        return self._elsewhere(text, key, view) or key
 
     def patients(self) -> tuple[str, ...]:
         """Every patient the record is about, in the order first met: each Patient resource,
@@ -520,6 +602,12 @@ class Record(RecordBase):
         for view in list(self._index.values()):
             for ref in _refs_of(view):
                 yield self.resolve(ref, view)
+
+
+def _differ(old: Resource, new: Resource) -> bool:
+    """Whether two copies of one resource say different things (where each came from and
+    its version aside)."""
+    return attrs.evolve(new, full_url=old.full_url, version=old.version) != old
 
 
 def _refs_of(view: Resource) -> Iterable[Ref]:

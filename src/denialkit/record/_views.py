@@ -344,6 +344,8 @@ class Resource:
         container: for a contained resource, the ``Type/id`` of the resource that holds it.
         container_in_error: whether that resource is marked entered-in-error (what it
             contains was entered in error with it).
+        test_data: whether ``meta.security`` or ``meta.tag`` labels it test health data
+            (``HTEST`` of HL7's ActReason), as a vendor's test patient in an export is.
     """
 
     type: str
@@ -356,6 +358,7 @@ class Resource:
     version: tuple[str | None, str | None] = attrs.field(default=(None, None), repr=False)
     container: str | None = attrs.field(default=None, repr=False)
     container_in_error: bool = attrs.field(default=False, repr=False)
+    test_data: bool = attrs.field(default=False, repr=False)
 
     @tolerant
     def __repr__(self) -> str:
@@ -454,7 +457,14 @@ class CareTeam(Resource):
 @attrs.frozen(repr=False)
 class Consent(Resource):
     """Consent: status, scope and category codes, the date it was given, and its base
-    ``provision``'s period and ``type`` (``deny`` makes it a refusal)."""
+    ``provision``'s period and ``type`` (``deny`` makes it a refusal).
+
+    FHIR R5's names, which some servers already write, are read where R4's are absent: its
+    ``date`` for ``dateTime``, its ``decision`` for the provision's ``type``, its
+    ``period`` for the provision's, and ``subject`` for ``patient``; R5 has no ``scope``
+    (its ``category`` says what the consent is for). ``date_element``, ``period_element``
+    and ``type_element`` name the elements read.
+    """
 
     status: str | None = None
     scope: tuple[Coding, ...] = ()
@@ -462,6 +472,9 @@ class Consent(Resource):
     date_time: FhirDate | None = None
     provision_period: Period | None = None
     provision_type: str | None = None
+    date_element: str = "Consent.dateTime"
+    period_element: str = "Consent.provision.period"
+    type_element: str = "Consent.provision.type"
 
 
 @attrs.frozen(repr=False)
@@ -754,6 +767,7 @@ def _base(d: Mapping[str, Any], rtype: str, full_url: str | None) -> dict[str, A
         "subject": _ref(d.get(element), f"{rtype}.{element}") if element else None,
         "modified": bool(_list(d.get("modifierExtension"))),
         "version": _version(d.get("meta")),
+        "test_data": _test_data(d.get("meta")) if "meta" in d else False,
     }
 
 
@@ -763,6 +777,20 @@ def _modifies(elements: object) -> bool:
     says (a participant who withdrew, a provision that denies), so the resource is not used."""
     for e in elements if isinstance(elements, list) else [elements]:
         if isinstance(e, dict) and _list(e.get("modifierExtension")):
+            return True
+    return False
+
+
+#: HL7's ActReason code system, whose ``HTEST`` labels test health data.
+_ACT_REASON: Final = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+
+
+def _test_data(meta: object) -> bool:
+    """Whether ``meta.security`` or ``meta.tag`` labels a resource test health data."""
+    m = _dict(meta)
+    for label in (*_list(m.get("security")), *_list(m.get("tag"))):
+        c = _dict(label)
+        if _code(c.get("code")) == "HTEST" and canonical_system(c.get("system")) == _ACT_REASON:
             return True
     return False
 
@@ -832,15 +860,30 @@ def _care_team(d: Mapping[str, Any], b: dict[str, Any]) -> CareTeam:
 
 
 def _consent(d: Mapping[str, Any], b: dict[str, Any]) -> Consent:
-    b["modified"] = b["modified"] or _modifies(d.get("provision"))
+    provision = d.get("provision")
+    # R5 makes provision a list (of rules without a type); R4 has one
+    rules = [p for p in provision if isinstance(p, dict)] if isinstance(provision, list) else []
+    base = _dict(provision) or (rules[0] if len(rules) == 1 else {})
+    b["modified"] = b["modified"] or _modifies(provision)
+    if b["subject"] is None and d.get("patient") is None:
+        b["subject"] = _ref(d.get("subject"), "Consent.subject")  # R5's name
+    when, date_element = FhirDate.parse(d.get("dateTime")), "Consent.dateTime"
+    if when is None and d.get("dateTime") is None:
+        when, date_element = FhirDate.parse(d.get("date")), "Consent.date"  # R5's name
+    period, period_element = _period(base.get("period")), "Consent.provision.period"
+    if period is None and base.get("period") is None:
+        period, period_element = _period(d.get("period")), "Consent.period"  # R5's
     return Consent(
         **b,
         status=_str(d.get("status")),
         scope=_codings(d.get("scope")),
         categories=_codings(_list(d.get("category"))),
-        date_time=FhirDate.parse(d.get("dateTime")),
-        provision_period=_period(_dict(d.get("provision")).get("period")),
-        provision_type=_str(_dict(d.get("provision")).get("type")),
+        date_time=when,
+        provision_period=period,
+        provision_type=_str(base.get("type")) or _str(d.get("decision")),
+        date_element=date_element,
+        period_element=period_element,
+        type_element="Consent.provision.type" if _str(base.get("type")) else "Consent.decision",
     )
 
 
@@ -871,7 +914,7 @@ _POINTS_RE: Final = re.compile(r"\s*([0-9]{1,3})\s*(?:points?|pts?\.?)\s*", re.I
 
 def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
     for name in _VALUE_ELEMENTS:
-        if name in d:
+        if d.get(name) is not None:  # null, as some serialisers write what is absent
             raw = d[name]
             if name == "valueQuantity":
                 if _dict(raw).get("comparator") is not None:
@@ -889,7 +932,12 @@ def _value(d: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
 def _value_unread(d: Mapping[str, Any]) -> str | None:
     """The ``value[x]`` element an Observation has when it gave no number, or
     ``dataAbsentReason`` when that stands for its value (None if neither is there)."""
-    found = next((k for k in d if k.startswith("value") and k[5:6].isupper()), None)
+    found = next(
+        (k for k, v in d.items() if k.startswith("value") and k[5:6].isupper() and v is not None),
+        None,
+    )
+    if found == "valueQuantity" and _dict(d[found]).get("comparator") is not None:
+        return "valueQuantity.comparator"  # a bound ("<", ">="), not the score itself
     return found or ("dataAbsentReason" if "dataAbsentReason" in d else None)
 
 
@@ -909,12 +957,12 @@ def _item_value(
     ``valueDecimal``, else a ``valueCoding`` (or a ``valueCodeableConcept`` whose codings
     agree) scored by an ordinal value extension or as a LOINC answer of list LL358-3."""
     for name in ("valueInteger", "valueDecimal"):
-        if name in a:
+        if a.get(name) is not None:
             raw = a[name]
             value = None if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)) else raw
             return (Decimal(value) if value is not None else None), name, None
     for name in ("valueCoding", "valueCodeableConcept"):
-        if name not in a:
+        if a.get(name) is None:
             continue
         raw = _dict(a[name])
         codings = [_dict(c) for c in _list(raw.get("coding"))] if "coding" in raw else [raw]
@@ -992,9 +1040,16 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
             value, element = best.value, best.path
             codes += (Coding(LOINC, best.loinc),)
     answers: tuple[ItemAnswer, ...] = ()
+    unread = None
     if value is None and not parts and "component" in d:
         answers = tuple(_component_items(d.get("component")))
         b["modified"] = b["modified"] or (bool(answers) and _modifies(d.get("component")))
+        if not answers:
+            # a total component that holds no number (withheld, a bound, a code) and no
+            # items to sum: that scale's total, noted as giving no score, never in silence
+            unread = _component_unread(d.get("component"))
+            if unread is not None:
+                codes += (Coding(LOINC, unread[0]),)
     item = next(
         (c.code for c in codes if c.canonical_system == LOINC and c.code in ITEM_SCALES), None
     )
@@ -1002,7 +1057,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     if item is not None:
         score, scored_by, coding = _item_value(d)
         one = ItemAnswer(item, item, score, coding, scored_by or "value")
-    effective, effective_element, unread = _effective(d)
+    effective, effective_element, gap = _effective(d)
     issued = FhirDate.parse(d.get("issued"))
     return Observation(
         **b,
@@ -1015,9 +1070,9 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         component_scores=parts,
         effective_element=f"Observation.{effective_element}" if effective_element else None,
         issued=issued,
-        effective_unread=unread,
+        effective_unread=gap,
         issued_element="Observation.issued" if issued is not None else None,
-        value_unread=_value_unread(d) if value is None else None,
+        value_unread=(unread[1] if unread else _value_unread(d)) if value is None else None,
         item_answers=answers,
         item_answer=one,
     )
@@ -1038,6 +1093,17 @@ def _component_items(components: object) -> Iterator[ItemAnswer]:
         if loinc is not None:
             value, element, coding = _item_value(c)
             yield ItemAnswer(loinc, loinc, value, coding, f"component[{i}].{element or 'value'}")
+
+
+def _component_unread(components: object) -> tuple[str, str] | None:
+    """The first component coded as a scale total (LOINC) that holds no number: its code,
+    and the element there instead (``component[0].dataAbsentReason``)."""
+    for i, comp in enumerate(_list(components)):
+        c = _dict(comp)
+        for coding in _codings(c.get("code")):
+            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
+                return coding.code, f"component[{i}].{_value_unread(c) or 'value'}"
+    return None
 
 
 def _component_scores(components: object) -> Iterator[ScoreItem]:
