@@ -794,18 +794,11 @@ def _adopt(*objects: type | Callable[..., object]) -> None:
 
 
 _adopt(
-    Action,
-    Appealable,
-    Category,
-    CodeRef,
-    CodeSet,
-    CodeSystem,
-    DenialCode,
-    GroupCode,
-    Knowledge,
-    Status,
-    parse,
-    patient_billable_advice,
+    *(
+        value
+        for name, value in list(globals().items())
+        if not name.startswith("_") and getattr(value, "__module__", None) == "denialkit._code"
+    )
 )
 
 

@@ -316,6 +316,18 @@ def test_the_command_line_takes_a_services_file(tmp_path: Path) -> None:
     assert code == 2 and "--services applies to --appeals DIR only" in err
 
 
+def test_a_services_file_that_is_missing_or_not_json_is_named(tmp_path: Path) -> None:
+    (tmp_path / "era.835").write_bytes(_835([*_DRG]))
+    (tmp_path / "provider.json").write_text(json.dumps({"name": "Clinic Y"}), "utf-8")
+    (tmp_path / "services.json").write_text('{"ACC1": [', "utf-8")
+    argv = ["remit", str(tmp_path / "era.835"), "--provider", str(tmp_path / "provider.json"),
+            "--appeals", str(tmp_path / "a"), "--services"]  # fmt: skip
+    code, err = _main([*argv, str(tmp_path / "services.json")])
+    assert code == 1 and "the services file is not valid JSON (line 1)" in err
+    code, err = _main([*argv, str(tmp_path / "absent.json")])
+    assert code == 2 and "cannot read the services file" in err
+
+
 def _main(argv: list[str]) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     with warnings.catch_warnings():

@@ -80,10 +80,9 @@ def _usage(message: str) -> Exception:
     return UsageError(message)
 
 
-def _load(path: str, kind: str) -> Any:
-    """The provider or payer object of a JSON file, checked like the claim format's."""
-    from denialkit.claim import _Checker
-
+def _json_file(path: str, kind: str) -> Any:
+    """The JSON value of a side file (``kind`` names it and the path of its problems): a file
+    that cannot be read is a usage error, text that is not JSON a claim data error."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -92,11 +91,18 @@ def _load(path: str, kind: str) -> Any:
             f"cannot read the {kind} file ({exc.strerror or type(exc).__name__})"
         ) from None
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else ""
         raise ClaimDataError([(kind, f"the {kind} file is not valid JSON{where}")]) from None
+
+
+def _load(path: str, kind: str) -> Any:
+    """The provider or payer object of a JSON file, checked like the claim format's."""
+    from denialkit.claim import _Checker
+
+    data = _json_file(path, kind)
     checker = _Checker()
     record = checker.provider(data, kind) if kind == "provider" else checker.payer(data, kind)
     if checker.problems or record is None:
@@ -110,21 +116,7 @@ def _load_services(path: str) -> dict[str, Any]:
     entry by its position in the object (``services[2][0].date``), never by its key."""
     from denialkit.claim import _Checker
 
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise _usage(
-            f"cannot read the services file ({exc.strerror or type(exc).__name__})"
-        ) from None
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise ClaimDataError(
-            [("services", f"the services file is not valid JSON{where}")]
-        ) from None
+    data = _json_file(path, "services")
     if not isinstance(data, dict):
         raise ClaimDataError(
             [("services", "expected a JSON object of patient control numbers to service lists")]
