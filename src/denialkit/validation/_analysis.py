@@ -1367,12 +1367,29 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, words, patterns, keyed = self.low, self.words, vocab._by_word, vocab.keyed
-        out: list[tuple[int, int]] = []
-        scanned = 0
+        known = self._spans
+        got = known.get(vocab)
+        if got is None:
+            got = known[vocab] = [
+                (m.start(), m.end(1))
+                for p in self._vocab_patterns(vocab)
+                for m in p.finditer(self.low)
+            ]
+            # each offset starts one whole word, so no two first words share an offset
+            got.sort()
+        return got
+
+    @_lazy
+    def _spans(self) -> dict[_Vocab, list[tuple[int, int]]]:
+        return {}
+
+    def _vocab_patterns(self, vocab: _Vocab) -> Iterator[re.Pattern[str]]:
+        """The patterns of ``vocab``'s first words that can match this text (see
+        :meth:`vocab_spans`)."""
+        words, patterns = self.words, vocab._by_word
         # the first words of letters only that are among the words (one intersection in C),
-        # then those with a digit; the order does not matter, as the spans are sorted
-        for w, needs in (*map(keyed.__getitem__, words & vocab.keys), *vocab.unkeyed):
+        # then those with a digit
+        for w, needs in (*map(vocab.keyed.__getitem__, words & vocab.keys), *vocab.unkeyed):
             # only when one of its phrases has all its runs of letters there
             # (:meth:`_Vocab.possible`, written out)
             if needs is not None:
@@ -1381,13 +1398,7 @@ class Scan:
                         break
                 else:
                     continue
-            pattern = patterns.get(w) or vocab.word_pattern(w)
-            out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
-            scanned += 1
-        # each offset starts one whole word, so no two first words share an offset
-        if scanned > 1:
-            out.sort()
-        return out
+            yield patterns.get(w) or vocab.word_pattern(w)
 
     def phrases_in(self, vocab: _Vocab) -> list[tuple[int, int]]:
         """The spans of the phrases of ``vocab`` in ``low`` that stand on word boundaries, in
@@ -1407,7 +1418,16 @@ class Scan:
         """Whether a phrase of ``vocab`` stands in ``low`` on word boundaries."""
         low = self.low
         n = len(low)
-        return any(end >= n or not low[end].isalnum() for _, end in self.vocab_spans(vocab))
+        spans = self._spans.get(vocab)
+        if spans is not None:
+            return any(end >= n or not low[end].isalnum() for _, end in spans)
+        # the first phrase found ends the search: the other first words need no scan
+        for pattern in self._vocab_patterns(vocab):
+            for m in pattern.finditer(low):
+                end = m.end(1)
+                if end >= n or not low[end].isalnum():
+                    return True
+        return False
 
     def _ends(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[int]:
         """Where the matches of ``pattern`` in ``low`` that start on a word boundary end."""
