@@ -537,8 +537,11 @@ _APPEALS_UNIT: Final = _Vocab(
 )
 
 
-_UNIT_LINE_RE: Final = re.compile(
-    r"^[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
+# A line that names an appeals unit and nothing else. It is searched for as the first line,
+# then after each line feed: a pattern that starts with a literal is searched for fast, while
+# one that starts with "^" is tried at every offset of the text.
+_UNIT_LINE: Final = (
+    r"[ \t]*(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
     # a unit named for what it decides: "Claims Reconsideration", "Level 2 Appeals",
     # "Managed Health Care Bureau - External Review"; not a heading ("Request for ...")
     r"|redeterminations|(?!request[ \t]|notice[ \t])(?:[a-z0-9&/.-]+[ \t]+(?:-[ \t]+)?){1,4}"
@@ -547,9 +550,10 @@ _UNIT_LINE_RE: Final = re.compile(
     r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})"
     # where the mail goes inside the unit may follow: "Medical Appeals, Mail Stop 4C"
     r"(?:,[ \t]*(?:mail[ \t]+(?:stop|code|drop)|ms|mc|suite|ste\.?|room|rm\.?|floor|attn\.?)"
-    r"(?![a-z])[^\r\n]{0,30}+)?[ \t]*\r?$",
-    re.M,
+    r"(?![a-z])[^\r\n]{0,30}+)?[ \t]*\r?$"
 )
+_UNIT_FIRST_LINE_RE: Final = re.compile(_UNIT_LINE, re.M)
+_UNIT_NEXT_LINE_RE: Final = re.compile("\n" + _UNIT_LINE, re.M)
 
 
 def _first_line(s: str) -> str:
@@ -571,7 +575,7 @@ def _has_recipient_line(sc: Scan) -> bool:
             return True
     if sc.says(_APPEALS_UNIT):
         return True
-    return _UNIT_LINE_RE.search(low) is not None
+    return _UNIT_FIRST_LINE_RE.match(low) is not None or _UNIT_NEXT_LINE_RE.search(low) is not None
 
 
 @_rule(
