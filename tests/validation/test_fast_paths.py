@@ -404,6 +404,12 @@ def test_a_vocabulary_reads_the_same_before_and_after_its_spans_are_kept(text: s
     fresh = scan(Document(text))
     assert fresh.vocab_spans(required._APPEALS_UNIT) == spans
     assert fresh.phrases_in(required._APPEALS_UNIT) == first.phrases_in(required._APPEALS_UNIT)
+    # a first word whose places another search found already is tried only there
+    known = scan(Document(text))
+    for word in required._APPEALS_UNIT.firsts:
+        known.starts_of(word)
+    assert known.says(required._APPEALS_UNIT) == unit
+    assert known.vocab_spans(required._APPEALS_UNIT) == spans
 
 
 _UNIT_LINE_PIECES = st.sampled_from(

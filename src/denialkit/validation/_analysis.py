@@ -1370,23 +1370,20 @@ class Scan:
         known = self._spans
         got = known.get(vocab)
         if got is None:
-            got = known[vocab] = [
-                (m.start(), m.end(1))
-                for p in self._vocab_patterns(vocab)
-                for m in p.finditer(self.low)
-            ]
             # each offset starts one whole word, so no two first words share an offset
-            got.sort()
+            got = known[vocab] = sorted(self._first_word_spans(vocab))
         return got
 
     @_lazy
     def _spans(self) -> dict[_Vocab, list[tuple[int, int]]]:
         return {}
 
-    def _vocab_patterns(self, vocab: _Vocab) -> Iterator[re.Pattern[str]]:
-        """The patterns of ``vocab``'s first words that can match this text (see
-        :meth:`vocab_spans`)."""
-        words, patterns = self.words, vocab._by_word
+    def _first_word_spans(self, vocab: _Vocab) -> Iterator[tuple[int, int]]:
+        """The matches of the patterns of ``vocab``'s first words that can match this text,
+        as (start, end of group 1), in order for each word (see :meth:`vocab_spans`). A word
+        whose places are known already (:meth:`starts_of`) is tried there only; another is
+        found by one scan in C."""
+        low, words, patterns, starts = self.low, self.words, vocab._by_word, self._starts
         # the first words of letters only that are among the words (one intersection in C),
         # then those with a digit
         for w, needs in (*map(vocab.keyed.__getitem__, words & vocab.keys), *vocab.unkeyed):
@@ -1398,7 +1395,19 @@ class Scan:
                         break
                 else:
                     continue
-            yield patterns.get(w) or vocab.word_pattern(w)
+            pattern = patterns.get(w) or vocab.word_pattern(w)
+            at = starts.get(w)
+            if at is None:
+                for m in pattern.finditer(low):
+                    yield m.start(), m.end(1)
+            else:
+                # a phrase's first word stands whole where it matches (see :func:`_phrases`),
+                # so its matches start where the word does
+                match = pattern.match
+                for i in at:
+                    hit = match(low, i)
+                    if hit is not None:
+                        yield i, hit.end(1)
 
     def phrases_in(self, vocab: _Vocab) -> list[tuple[int, int]]:
         """The spans of the phrases of ``vocab`` in ``low`` that stand on word boundaries, in
@@ -1419,15 +1428,10 @@ class Scan:
         low = self.low
         n = len(low)
         spans = self._spans.get(vocab)
-        if spans is not None:
-            return any(end >= n or not low[end].isalnum() for _, end in spans)
-        # the first phrase found ends the search: the other first words need no scan
-        for pattern in self._vocab_patterns(vocab):
-            for m in pattern.finditer(low):
-                end = m.end(1)
-                if end >= n or not low[end].isalnum():
-                    return True
-        return False
+        # when the spans are not known, the first phrase found ends the search (any() stops
+        # there): the other first words need no scan
+        found = self._first_word_spans(vocab) if spans is None else spans
+        return any(end >= n or not low[end].isalnum() for _, end in found)
 
     def _ends(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[int]:
         """Where the matches of ``pattern`` in ``low`` that start on a word boundary end."""
