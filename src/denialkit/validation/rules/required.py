@@ -512,8 +512,10 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 # one pattern per word: a pattern that starts with a literal is searched for fast
+# each with its word, which stands whole wherever the pattern matches on a word boundary
+# (a ":" or "." follows it): a word the text lacks needs no scan
 _RECIPIENT_LINE_RES: Final = tuple(
-    re.compile(word + r"[ \t]*[:.]") for word in ("attn", "attention", "to")
+    (word.encode("ascii"), re.compile(word + r"[ \t]*[:.]")) for word in ("attn", "attention", "to")
 )
 # what may stand before "To:" on its line (:data:`_vocab.RECIPIENT_LINES`): "Fax to: ..."
 _RECIPIENT_HEADS: Final = frozenset(
@@ -565,7 +567,8 @@ def _first_line(s: str) -> str:
 
 def _has_recipient_line(sc: Scan) -> bool:
     low = sc.low
-    for m in (m for p in _RECIPIENT_LINE_RES for m in _words_at(p, low)):
+    words = sc.words
+    for m in (m for w, p in _RECIPIENT_LINE_RES if w in words for m in _words_at(p, low)):
         head = _line_head(low, m.start(), 8)
         if (
             head is not None
