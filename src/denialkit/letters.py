@@ -39,6 +39,7 @@ import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from operator import is_
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
@@ -47,7 +48,16 @@ import attrs
 from denialkit._repr import fields_repr, tolerant
 
 from . import _care_minutes
-from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
+from .claim import (
+    _MAX_DIGITS,
+    _MAX_LINE,
+    Claim,
+    Evidence,
+    EvidenceKind,
+    PlanType,
+    _fact_lookup,
+    _number_problem,
+)
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
 from .exceptions import (
     ClaimDataError,
@@ -956,10 +966,17 @@ def appeal(
     context["enclosed"] = ev_plan.enclosed
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
-    get = facts.get
+    get = _fact_lookup(facts)
     for fact, label in required:
         value = get(fact)
-        if value is None or value == "" or value == () or (type(value) is str and value.isspace()):
+        present: object
+        if type(value) is str:  # the common cases first, each decided by its type
+            present = value and not value.isspace()
+        elif type(value) is int or type(value) is date:
+            present = True
+        else:
+            present = not (value is None or value == "" or value == ())
+        if not present:
             context[fact] = deps.missing_fact(label)
             absent_facts.append(label)
         else:
@@ -1401,8 +1418,14 @@ def _evidence_plan(
     return _EvidencePlan(kinds, enclosed, tuple(enclosures), _numbered(enclosures))
 
 
+# what goes before each enclosure of the block: the heading and "1. ", then "\n2. ", ...
+_NUMBERS: Final = ("Enclosures:\n1. ", *(f"\n{i}. " for i in range(2, 65)))
+
+
 def _numbered(enclosures: list[str]) -> str:
     """The enclosure block: a heading, then the enclosures numbered from 1."""
+    if 0 < len(enclosures) <= len(_NUMBERS):  # joined in one pass, no number formatted
+        return "".join(chain.from_iterable(zip(_NUMBERS, enclosures, strict=False)))
     return "Enclosures:\n" + "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
 
 
