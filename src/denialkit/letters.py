@@ -916,7 +916,11 @@ def appeal(
     # the level and its deadline
     number = level if level is not None else claim.denial.level + 1
     plan = claim.payer.plan_type
-    appeal_level = deps.level(plan, number)  # raises DeadlineError for a level it lacks
+    ladder = deps.ladders.get(plan)
+    if ladder is not None and type(number) is int and 0 < number <= len(ladder):
+        appeal_level = ladder[number - 1]  # as deps.level finds it, without its checks
+    else:
+        appeal_level = deps.level(plan, number)  # raises DeadlineError for a level it lacks
     title, a_noun = _nouns(plan, number, appeal_level.name)
 
     # the template
@@ -935,7 +939,7 @@ def appeal(
         held_services = memo["services"] = _services_view(claim)
     services, _, service_codes, _, dates = held_services
     views = [_code_view(c) for c in codes]
-    code_views = tuple(v[0] for v in views)
+    code_views = tuple([v[0] for v in views])
     notice = _date_text(claim.denial.notice_date)
     reason = claim.denial.reason
     if _absent(reason):
@@ -1573,10 +1577,11 @@ def _notice_refs(notice: tuple[str, ...]) -> tuple[Any, ...]:
 
 def _on_notice(code: DenialCode, refs: tuple[Any, ...]) -> bool:
     group = code.group.code if code.group is not None else None
-    return any(
-        ref.code == code.code and (group is None or ref.group is None or ref.group == group)
-        for ref in refs
-    )
+    value = code.code
+    for ref in refs:  # a plain loop: a generator costs more than these few references
+        if ref.code == value and (group is None or ref.group is None or ref.group == group):
+            return True
+    return False
 
 
 def _deadline_or_none(claim: Claim, number: int) -> Deadline | None:
@@ -1723,6 +1728,7 @@ def _remedy_warning_of(code: DenialCode, plan: PlanType) -> LetterWarning | None
 
 class _Deps(NamedTuple):
     level: Any
+    ladders: dict[PlanType, tuple[AppealLevel, ...]]
     string_template: Any
     registry: Any
     default_registry: Any
@@ -1732,10 +1738,11 @@ class _Deps(NamedTuple):
 @functools.cache
 def _deps() -> _Deps:
     """What appeal() needs from other modules, imported on first use (Jinja2 loads here)."""
-    from .deadlines import level
+    from .deadlines import level, levels
     from .templates import MissingFact, StringTemplate, TemplateRegistry, default_registry
 
-    return _Deps(level, StringTemplate, TemplateRegistry, default_registry, MissingFact)
+    ladders = {plan: levels(plan) for plan in PlanType}  # each plan type's levels, in order
+    return _Deps(level, ladders, StringTemplate, TemplateRegistry, default_registry, MissingFact)
 
 
 _CodeView = tuple[dict[str, str], str, tuple[str, ...]]
