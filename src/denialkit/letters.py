@@ -793,7 +793,8 @@ def _money(value: Decimal | None) -> str | None:
     if value is None:
         return None
     # checked by _fine or _check: finite and under _MAX_NUMBER, so it fits to the cent
-    return f"${Decimal(value).quantize(_CENT):,}"
+    exact = value if type(value) is Decimal else Decimal(value)  # no copy of a Decimal
+    return f"${exact.quantize(_CENT):,}"
 
 
 def _and(items: Sequence[str]) -> str:
@@ -1474,8 +1475,11 @@ def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
             out.append((kind, title))
         elif len(days) == 1:
             day = days[0]
-            text = _date_text(day) if type(day) is date else format_date(day)
-            out.append((kind, f"{title} of {text}"))
+            if type(day) is date:  # _date_text, written out: a call per document costs more
+                year = _YEARS.get(day.year) or day.year
+                out.append((kind, f"{title} of {_MONTH_DAY[day.month][day.day]}, {year}"))
+            else:
+                out.append((kind, f"{title} of {format_date(day)}"))
         else:
             days.sort()
             out.append((kind, f"{title} of {_and([format_date(d) for d in days])}"))
