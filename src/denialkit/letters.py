@@ -939,7 +939,7 @@ def appeal(
     if held_services is None:
         held_services = memo["services"] = _services_view(claim)
     services, _, service_codes, _, dates = held_services
-    views = [_code_view(c) for c in codes]
+    views = [_code_view(codes[0])] if len(codes) == 1 else [_code_view(c) for c in codes]
     code_views = tuple([v[0] for v in views])
     notice = _date_text(claim.denial.notice_date)
     reason = claim.denial.reason
@@ -1042,7 +1042,8 @@ def appeal(
         raise LetterWarningError(warnings)
     held = memo.get("checklist")
     if held is None or held[0] is not meta or not _same(held[1], codes):
-        held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, ev_plan.kinds))
+        items = _checklist(meta, codes, claim, service_codes, ev_plan.kinds)
+        held = memo["checklist"] = (meta, codes, items)
     checklist = held[2]
 
     text = "\n\n".join(
@@ -1490,15 +1491,15 @@ def _checklist(
     meta: TemplateMeta,
     codes: tuple[DenialCode, ...],
     claim: Claim,
+    billed: tuple[str, ...],
     held: frozenset[EvidenceKind],
 ) -> tuple[ChecklistItem, ...]:
-    """The expected evidence that applies to the billed services and facts, and whose kind
-    the claim's evidence (``held``) lacks."""
+    """The expected evidence that applies to the billed services (``billed``: their distinct
+    codes) and facts, and whose kind the claim's evidence (``held``) lacks."""
     items = meta.expects or _legacy_expects(meta, codes)
     if not items:
         return ()
     unique, reads_facts = _checklist_plan(items)
-    billed = tuple([s.code for s in claim.services])
     present: frozenset[str] = frozenset()
     if reads_facts:
         present = frozenset([k for k, v in claim.facts.items() if not _absent(v)])
