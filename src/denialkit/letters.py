@@ -1018,7 +1018,9 @@ def appeal(
     request = f"{frame.request} {extra}" if extra else frame.request
 
     # which facts the template needed: the ones whose marker it printed
-    rendered = blocks["argument"] + blocks["request"] + "\n".join(argument[-1:])
+    rendered = (
+        blocks["argument"] + blocks["request"] + "\n".join(argument[-1:]) if absent_facts else ""
+    )
     for label in absent_facts:
         if f"[MISSING: {label}]" in rendered and label not in missing:
             missing.append(label)
