@@ -31,10 +31,9 @@ if TYPE_CHECKING:
     from ._advice import Advice, PlanRule, Service
     from .codes import CodeTable
 
-DATA_PACKAGE: Final = "denialkit._data"
 #: The tables are read as ``_data/NAME`` of the ``denialkit`` package, which is imported
 #: already: importing the ``_data`` package only to ask its loader cost the first lookup
-#: about 0.3 ms (``importlib.resources.files(DATA_PACKAGE)`` reads the same files).
+#: about 0.3 ms (``importlib.resources.files("denialkit._data")`` reads the same files).
 _DATA_DIR: Final = "_data"
 MANIFEST: Final = "manifest.json"
 TABLE_FILES: Final = ("group.json", "carc.json", "rarc.json", "care-management.json")
