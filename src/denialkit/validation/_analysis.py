@@ -411,9 +411,21 @@ def continues_sentence(ascii_text: str, nl: int) -> bool:
     k, n = nl + 1, len(ascii_text)
     while k < n and ascii_text[k] in _INDENT:
         k += 1
-    if k >= n or not ("a" <= ascii_text[k] <= "z"):
+    if k >= n:
         return False
+    if not ("a" <= ascii_text[k] <= "z"):
+        # a capital or a digit goes on with a sentence whose line ends in a word no sentence
+        # ends with ("we ask that\nDRG 871 be restored")
+        if not ascii_text[k].isalnum() or not _prose_before(ascii_text, nl, words_only=True):
+            return False
+        return ascii_text[ascii_text.rfind(" ", 0, nl) + 1 : nl].rstrip(" \t\r") in _GLUE_WORDS
     return _prose_before(ascii_text, nl)
+
+
+# words that end no sentence: a line that ends in one is cut in mid-sentence
+_GLUE_WORDS: Final = frozenset(
+    ("that", "the", "a", "an", "and", "or", "to", "of", "for", "with", "by", "under", "our", "your")
+)
 
 
 def _prose_before(ascii_text: str, nl: int, words_only: bool = False) -> bool:
@@ -949,11 +961,19 @@ _ANY_HEADERS: Final = (
     | _PROC_HEADERS
 )
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
-_MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
+# (without a colon too, "| ID 1234 |", where its value holds four digits at least)
+_MEMBER_LINE_LABEL_RE: Final = _Vocab(
+    _vocab.MEMBER_ID_LINE_LABELS, rf"(?:{_SEP}|[ \t]+(?=[a-z0-9-]*[0-9]))"
+)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
 # a member id or Medicare number without a colon ("my member ID is ...", "Member ID 1234",
 # "| Member ID | 1234 |"), when it holds at least four digits
-_MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
+# (its value may be written in groups with spaces: "my member ID is GMH 5520 1187 09")
+_MEMBER_SENTENCE_RE: Final = _Vocab(
+    _vocab.MEMBER_ID_LABELS,
+    _SENTENCE_TAIL.removesuffix(r"(?=[a-z0-9-]*[0-9])")
+    + r"(?=[a-z0-9-]*[0-9]|(?!(?:is|was|of|no|number)[ ])[a-z]{1,10}[ ][0-9]{2})",
+)
 _MEDICARE_SENTENCE_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _SENTENCE_TAIL)
 # a second label may share the colon, its value after a slash ("Patient Name / Acct #: Jane Roe
 # / 5588"): the name stops at the lone slash
@@ -1869,6 +1889,13 @@ class Scan:
                 if line_start and not _starts_field(low, start):
                     continue
                 v = _value_after(text, end)
+                if (
+                    line_start
+                    and v is not None
+                    and not low[start:end].rstrip().endswith((":", "#", "."))
+                    and len(_ASCII_DIGIT_RE.findall(v.value)) < 4
+                ):
+                    continue
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
@@ -2377,15 +2404,23 @@ def _subscriber_label(low: str, at: int) -> bool:
 
 def _starts_field(low: str, at: int) -> bool:
     """Whether the label at ``at`` starts a field of its own: it starts its line (after a
-    list mark), or a field of a line whose fields are set apart by "|" ("Member: Jane Roe |
-    ID: 1234"), as a header line or a table row has them."""
+    list mark), or a field of a line whose fields are set apart by "|" or ";" ("Member: Jane
+    Roe | ID: 1234", "Patient: Jane Roe; ID: 1234"), as a header line or a table row has
+    them, or by a gap of two spaces or more ("Member: Jane Roe   ID: 1234"), or it opens a
+    parenthesis after a name ("Jane Roe (ID 1234)")."""
     head = _line_head(low, at, 8)
     if head is not None and head.strip() in ("", "-", "*"):
         return True
     k = at - 1
     while k >= 0 and low[k] in " \t":
         k -= 1
-    return k >= 0 and low[k] == "|"
+    if k < 0:
+        return False
+    if low[k] in "|;":
+        return True
+    if low[k] == "(" and k == at - 1:
+        return True
+    return at - k > 2 and low[k] != "\n"
 
 
 def _mentions(sc: Scan, words: Sequence[str]) -> bool:

@@ -276,7 +276,8 @@ REQUEST_PHRASES: Final = (
     "we propose a payment", "we propose payment", "initiate open negotiation",
     "opens the open negotiation", "opens the 30-business-day open negotiation",
     "keep covering", "continue covering", "continue to cover", "care should continue",
-    "coverage should continue", "services should continue",
+    "coverage should continue", "services should continue", "please restore",
+    "please repay", "please grant", "please correct",
 )  # fmt: skip
 """Phrases that are themselves an explicit request ("Please adjust the claim to pay 10 time
 units"; under the No Surprises Act, a provider's notice that opens the open negotiation
@@ -296,6 +297,7 @@ REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
     "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
     "determination", "redetermin", "pay the", "pay for", "pay my", "pay this", "hearing",
+    "restore", "repaid", "repay", "process the claim", "process claim", "process this",
 )  # fmt: skip
 
 REQUEST_IMPERATIVES: Final = (
@@ -327,11 +329,17 @@ RECIPIENT_UNITS: Final = (
     "department of financial services", "external review section", "external review office",
     "appeal committee", "appeals committee", "review committee", "grievance committee",
     "claims unit", "pip unit", "personal injury protection unit", "no-fault unit",
-    "bfcc-qio", "quality improvement organization",
+    "bfcc-qio", "quality improvement organization", "office of medicare hearings and appeals",
+    "omha", "departmental appeals board", "medicare appeals council", "consumer inquiry",
+    "consumer services", "consumer assistance", "consumer protection", "payment integrity",
+    "coordination of benefits unit", "cob unit", "provider dispute", "appeals fiduciary",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review, a plan's appeal committee, an auto insurer's
-PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal); one
+PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal, the Office
+of Medicare Hearings and Appeals and the Medicare Appeals Council for the third and fourth
+levels, a state insurance department's consumer unit that takes complaints, a plan's
+payment integrity or coordination of benefits unit); one
 addresses the letter. A short line that ends in "Appeals" ("Payment Appeals", "PIP Claims -
 Internal Appeals") does too, also as a form's greeting ("To SilverWell Rx Appeals:"), and so
 does a QIC's name on its own line ("Part B East QIC")."""

@@ -443,6 +443,13 @@ _PLEASE_AND_RE: Final = re.compile(
 )
 
 
+# "find" (not "find enclosed"), a few words, then "covered" that ends the thing found
+_FIND_COVERED_RE: Final = re.compile(
+    r"(?:please|to)[ \t]+find[ \t]+(?!enclosed|attached|herewith|the enclosed|the attached)"
+    r"(?:[a-z0-9'-]{1,20}+[ \t]+){1,5}?covered(?![a-z])(?![ \t]+(?:services?|benefits?|items?))"
+)
+
+
 def _has_imperative(text: str) -> bool:
     """Whether a line of ``text`` starts with a request verb as an imperative."""
     return _IMPERATIVE_LINE_RE.search(text) is not None
@@ -470,7 +477,10 @@ def _has_request(sc: Scan) -> bool:
     if sc.says(_REQUEST_PHRASES):
         return True
     # "Please fix this and pay the claim": the request is the second of two imperatives
-    return "please" in low and _PLEASE_AND_RE.search(low) is not None
+    if "please" in low and _PLEASE_AND_RE.search(low) is not None:
+        return True
+    # Medicare's words for a favorable decision: "Please find the three services covered"
+    return "covered" in low and _FIND_COVERED_RE.search(low) is not None
 
 
 @_rule(
