@@ -630,6 +630,7 @@ _HAS_DIGIT_RE: Final = re.compile(r"\d")
 # part of an id)
 _SPACED_VALUE_RE: Final = re.compile(r"(?=[A-Z0-9])[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
+_ZIP_RE: Final = re.compile(r"[0-9]{5}(?:-[0-9]{4})?")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 # an ICD-10-PCS procedure code: seven characters, digits and letters other than I and O
 # ("5A1955Z"), which a hospital's inpatient claim gives after "Procedure:"
@@ -1889,11 +1890,18 @@ class Scan:
                 if line_start and not _starts_field(low, start):
                     continue
                 v = _value_after(text, end)
+                if v is None and "/" in low[start - 12 : start]:
+                    # two labels share the colon, two values the slash: "Patient / member ID:
+                    # Jane Roe / 1234"
+                    slash = low.find(" / ", end, _line_end(low, end, reach=80))
+                    v = _value_after(text, slash + 3) if slash >= 0 else None
                 if (
                     line_start
                     and v is not None
                     and not low[start:end].rstrip().endswith((":", "#", "."))
-                    and len(_ASCII_DIGIT_RE.findall(v.value)) < 4
+                    # four digits at least, and no ZIP code after Idaho's "ID" ("Boise, ID
+                    # 83706")
+                    and (len(_ASCII_DIGIT_RE.findall(v.value)) < 4 or _ZIP_RE.fullmatch(v.value))
                 ):
                     continue
                 if v is not None and v.start not in seen:
@@ -2404,9 +2412,9 @@ def _subscriber_label(low: str, at: int) -> bool:
 
 def _starts_field(low: str, at: int) -> bool:
     """Whether the label at ``at`` starts a field of its own: it starts its line (after a
-    list mark), or a field of a line whose fields are set apart by "|" or ";" ("Member: Jane
-    Roe | ID: 1234", "Patient: Jane Roe; ID: 1234"), as a header line or a table row has
-    them, or by a gap of two spaces or more ("Member: Jane Roe   ID: 1234"), or it opens a
+    list mark), or a field of a line whose fields are set apart by "|", ";", "," or a spaced
+    dash ("Member: Jane Roe | ID: 1234", "Patient: Jane Roe; ID: 1234", "Member: Jane Roe,
+    ID 1234"), as a header line or a table row has them, or by a gap of two spaces or more ("Member: Jane Roe   ID: 1234"), or it opens a
     parenthesis after a name ("Jane Roe (ID 1234)")."""
     head = _line_head(low, at, 8)
     if head is not None and head.strip() in ("", "-", "*"):
@@ -2416,7 +2424,7 @@ def _starts_field(low: str, at: int) -> bool:
         k -= 1
     if k < 0:
         return False
-    if low[k] in "|;":
+    if low[k] in "|;," or (low[k] == "-" and k > 0 and low[k - 1] == " "):
         return True
     if low[k] == "(" and k == at - 1:
         return True
