@@ -2414,8 +2414,8 @@ def _starts_field(low: str, at: int) -> bool:
     """Whether the label at ``at`` starts a field of its own: it starts its line (after a
     list mark), or a field of a line whose fields are set apart by "|", ";", "," or a spaced
     dash ("Member: Jane Roe | ID: 1234", "Patient: Jane Roe; ID: 1234", "Member: Jane Roe,
-    ID 1234"), as a header line or a table row has them, or by a gap of two spaces or more ("Member: Jane Roe   ID: 1234"), or it opens a
-    parenthesis after a name ("Jane Roe (ID 1234)")."""
+    ID 1234"), as a header line or a table row has them, or by a gap of two spaces or more
+    ("Member: Jane Roe   ID: 1234"), or it opens a parenthesis ("Jane Roe (ID 1234)")."""
     head = _line_head(low, at, 8)
     if head is not None and head.strip() in ("", "-", "*"):
         return True

@@ -201,6 +201,7 @@ ARGUMENT_WORDS: Final = (
     "contracted rate", "contract rate", "contracted amount", "fee schedule",
     "participating agreement", "provider agreement", "should have paid",
     "not a duplicate", "differ", "appears to", "appear to", "mistake", "wrong", "however",
+    "on file", "did not address", "did not consider", "failed to consider", "overlooked",
     "instead of", "rather than", "cannot be", "the limit", "only had", "only used",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
