@@ -416,15 +416,21 @@ def continues_sentence(ascii_text: str, nl: int) -> bool:
     if not ("a" <= ascii_text[k] <= "z"):
         # a capital or a digit goes on with a sentence whose line ends in a word no sentence
         # ends with ("we ask that\nDRG 871 be restored")
-        if not ascii_text[k].isalnum() or not _prose_before(ascii_text, nl, words_only=True):
-            return False
-        return ascii_text[ascii_text.rfind(" ", 0, nl) + 1 : nl].rstrip(" \t\r") in _GLUE_WORDS
+        e = nl
+        while e > 0 and ascii_text[e - 1] in " \t\r":
+            e -= 1
+        return (
+            ascii_text.endswith(_GLUE_WORDS, max(0, e - 7), e)
+            and ascii_text[k].isalnum()
+            and _prose_before(ascii_text, nl, words_only=True)
+        )
     return _prose_before(ascii_text, nl)
 
 
 # words that end no sentence: a line that ends in one is cut in mid-sentence
-_GLUE_WORDS: Final = frozenset(
-    ("that", "the", "a", "an", "and", "or", "to", "of", "for", "with", "by", "under", "our", "your")
+_GLUE_WORDS: Final = tuple(
+    f" {w}"
+    for w in ("that", "the", "a", "an", "and", "or", "to", "of", "for", "with", "by", "under")
 )
 
 
