@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+import denialkit.claim
 from denialkit.claim import Payer, PlanType, Provider
 from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.codes import Action, DenialCode
@@ -314,7 +315,8 @@ def appeals(
     registry: TemplateRegistry | None = None,
     letter_date: date | None = None,
     strict: bool = False,
-    services: Mapping[str, Sequence[ClaimServiceLine]] | None = None,
+    # (the public path, for the docs: ClaimServiceLine is this module's own name)
+    services: Mapping[str, Sequence[denialkit.claim.ServiceLine]] | None = None,
 ) -> Iterator[ClaimAppeal]:
     """An appeal letter for every claim whose denial calls for one, and why not for the rest.
 

@@ -754,6 +754,14 @@ class Facts(Mapping[str, "FactValue"]):
         return (Facts, (dict(self._items),))
 
 
+def _fact_lookup(facts: Mapping[str, FactValue]) -> Callable[[str], FactValue | None]:
+    """``facts.get``, as the index's own ``dict.get`` for a :class:`Facts` (no Python call
+    per lookup; a fact name is a str, so the index never meets an unhashable key)."""
+    if type(facts) is Facts:
+        return facts._index.get
+    return facts.get
+
+
 def _service_tuple(items: Iterable[ServiceLine]) -> tuple[ServiceLine, ...]:
     return _str_tuple(items)  # type: ignore[arg-type,return-value]
 

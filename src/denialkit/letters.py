@@ -39,6 +39,7 @@ import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from operator import is_
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, overload
 
@@ -47,7 +48,16 @@ import attrs
 from denialkit._repr import fields_repr, tolerant
 
 from . import _care_minutes
-from .claim import _MAX_DIGITS, _MAX_LINE, Claim, Evidence, EvidenceKind, PlanType, _number_problem
+from .claim import (
+    _MAX_DIGITS,
+    _MAX_LINE,
+    Claim,
+    Evidence,
+    EvidenceKind,
+    PlanType,
+    _fact_lookup,
+    _number_problem,
+)
 from .codes import Action, Appealable, Category, CodeSystem, DenialCode, get, lookup, parse
 from .exceptions import (
     ClaimDataError,
@@ -783,7 +793,8 @@ def _money(value: Decimal | None) -> str | None:
     if value is None:
         return None
     # checked by _fine or _check: finite and under _MAX_NUMBER, so it fits to the cent
-    return f"${Decimal(value).quantize(_CENT):,}"
+    exact = value if type(value) is Decimal else Decimal(value)  # no copy of a Decimal
+    return f"${exact.quantize(_CENT):,}"
 
 
 def _and(items: Sequence[str]) -> str:
@@ -906,7 +917,11 @@ def appeal(
     # the level and its deadline
     number = level if level is not None else claim.denial.level + 1
     plan = claim.payer.plan_type
-    appeal_level = deps.level(plan, number)  # raises DeadlineError for a level it lacks
+    ladder = deps.ladders.get(plan)
+    if ladder is not None and type(number) is int and 0 < number <= len(ladder):
+        appeal_level = ladder[number - 1]  # as deps.level finds it, without its checks
+    else:
+        appeal_level = deps.level(plan, number)  # raises DeadlineError for a level it lacks
     title, a_noun = _nouns(plan, number, appeal_level.name)
 
     # the template
@@ -924,8 +939,8 @@ def appeal(
     if held_services is None:
         held_services = memo["services"] = _services_view(claim)
     services, _, service_codes, _, dates = held_services
-    views = [_code_view(c) for c in codes]
-    code_views = tuple(v[0] for v in views)
+    views = [_code_view(codes[0])] if len(codes) == 1 else [_code_view(c) for c in codes]
+    code_views = tuple([v[0] for v in views])
     notice = _date_text(claim.denial.notice_date)
     reason = claim.denial.reason
     if _absent(reason):
@@ -956,10 +971,17 @@ def appeal(
     context["enclosed"] = ev_plan.enclosed
     required, optional, extra_used = _fact_plan(meta, used)
     absent_facts: list[str] = []
-    get = facts.get
+    get = _fact_lookup(facts)
     for fact, label in required:
         value = get(fact)
-        if value is None or value == "" or value == () or (type(value) is str and value.isspace()):
+        present: object
+        if type(value) is str:  # the common cases first, each decided by its type
+            present = value and not value.isspace()
+        elif type(value) is int or type(value) is date:
+            present = True
+        else:
+            present = not (value is None or value == "" or value == ())
+        if not present:
             context[fact] = deps.missing_fact(label)
             absent_facts.append(label)
         else:
@@ -996,7 +1018,9 @@ def appeal(
     request = f"{frame.request} {extra}" if extra else frame.request
 
     # which facts the template needed: the ones whose marker it printed
-    rendered = blocks["argument"] + blocks["request"] + "\n".join(argument[-1:])
+    rendered = (
+        blocks["argument"] + blocks["request"] + "\n".join(argument[-1:]) if absent_facts else ""
+    )
     for label in absent_facts:
         if f"[MISSING: {label}]" in rendered and label not in missing:
             missing.append(label)
@@ -1020,7 +1044,8 @@ def appeal(
         raise LetterWarningError(warnings)
     held = memo.get("checklist")
     if held is None or held[0] is not meta or not _same(held[1], codes):
-        held = memo["checklist"] = (meta, codes, _checklist(meta, codes, claim, ev_plan.kinds))
+        items = _checklist(meta, codes, claim, service_codes, ev_plan.kinds)
+        held = memo["checklist"] = (meta, codes, items)
     checklist = held[2]
 
     text = "\n\n".join(
@@ -1034,27 +1059,27 @@ def appeal(
             frame.bottom,
         ]
     )
-    letter = Letter(
-        text=text + "\n",
-        claim=claim,
-        codes=codes,
-        letter_date=today,
-        missing=tuple(missing),
-        level=appeal_level,
-        template=name,
-        sender=frame.sender,
-        recipient=frame.recipient,
-        subject=frame.subject,
-        salutation=_SALUTATION,
-        opening=frame.opening,
-        denial=frame.quoted,
-        argument=argument,
-        request=request,
-        enclosures=ev_plan.enclosures,
-        closing=_CLOSING,
-        signature=frame.signature,
-        checklist=checklist,
-        warnings=warnings,
+    letter = Letter(  # by position, in the order of the fields: 20 keywords cost ~9k instructions
+        text + "\n",  # text
+        claim,
+        codes,
+        today,  # letter_date
+        tuple(missing),
+        appeal_level,  # level
+        name,  # template
+        frame.sender,
+        frame.recipient,
+        frame.subject,
+        _SALUTATION,
+        frame.opening,
+        frame.quoted,  # denial
+        argument,
+        request,
+        ev_plan.enclosures,
+        _CLOSING,
+        frame.signature,
+        checklist,
+        warnings,
     )
     if strict and not letter.report.ok:  # the letter fails its own check
         from .validation import validate
@@ -1401,8 +1426,14 @@ def _evidence_plan(
     return _EvidencePlan(kinds, enclosed, tuple(enclosures), _numbered(enclosures))
 
 
+# what goes before each enclosure of the block: the heading and "1. ", then "\n2. ", ...
+_NUMBERS: Final = ("Enclosures:\n1. ", *(f"\n{i}. " for i in range(2, 65)))
+
+
 def _numbered(enclosures: list[str]) -> str:
     """The enclosure block: a heading, then the enclosures numbered from 1."""
+    if 0 < len(enclosures) <= len(_NUMBERS):  # joined in one pass, no number formatted
+        return "".join(chain.from_iterable(zip(_NUMBERS, enclosures, strict=False)))
     return "Enclosures:\n" + "\n".join([f"{i}. {e}" for i, e in enumerate(enclosures, 1)])
 
 
@@ -1447,8 +1478,11 @@ def _groups(evidence: Sequence[Evidence]) -> list[tuple[EvidenceKind, str]]:
             out.append((kind, title))
         elif len(days) == 1:
             day = days[0]
-            text = _date_text(day) if type(day) is date else format_date(day)
-            out.append((kind, f"{title} of {text}"))
+            if type(day) is date:  # _date_text, written out: a call per document costs more
+                year = _YEARS.get(day.year) or day.year
+                out.append((kind, f"{title} of {_MONTH_DAY[day.month][day.day]}, {year}"))
+            else:
+                out.append((kind, f"{title} of {format_date(day)}"))
         else:
             days.sort()
             out.append((kind, f"{title} of {_and([format_date(d) for d in days])}"))
@@ -1459,15 +1493,15 @@ def _checklist(
     meta: TemplateMeta,
     codes: tuple[DenialCode, ...],
     claim: Claim,
+    billed: tuple[str, ...],
     held: frozenset[EvidenceKind],
 ) -> tuple[ChecklistItem, ...]:
-    """The expected evidence that applies to the billed services and facts, and whose kind
-    the claim's evidence (``held``) lacks."""
+    """The expected evidence that applies to the billed services (``billed``: their distinct
+    codes) and facts, and whose kind the claim's evidence (``held``) lacks."""
     items = meta.expects or _legacy_expects(meta, codes)
     if not items:
         return ()
     unique, reads_facts = _checklist_plan(items)
-    billed = tuple([s.code for s in claim.services])
     present: frozenset[str] = frozenset()
     if reads_facts:
         present = frozenset([k for k, v in claim.facts.items() if not _absent(v)])
@@ -1550,10 +1584,11 @@ def _notice_refs(notice: tuple[str, ...]) -> tuple[Any, ...]:
 
 def _on_notice(code: DenialCode, refs: tuple[Any, ...]) -> bool:
     group = code.group.code if code.group is not None else None
-    return any(
-        ref.code == code.code and (group is None or ref.group is None or ref.group == group)
-        for ref in refs
-    )
+    value = code.code
+    for ref in refs:  # a plain loop: a generator costs more than these few references
+        if ref.code == value and (group is None or ref.group is None or ref.group == group):
+            return True
+    return False
 
 
 def _deadline_or_none(claim: Claim, number: int) -> Deadline | None:
@@ -1700,6 +1735,7 @@ def _remedy_warning_of(code: DenialCode, plan: PlanType) -> LetterWarning | None
 
 class _Deps(NamedTuple):
     level: Any
+    ladders: dict[PlanType, tuple[AppealLevel, ...]]
     string_template: Any
     registry: Any
     default_registry: Any
@@ -1709,10 +1745,11 @@ class _Deps(NamedTuple):
 @functools.cache
 def _deps() -> _Deps:
     """What appeal() needs from other modules, imported on first use (Jinja2 loads here)."""
-    from .deadlines import level
+    from .deadlines import level, levels
     from .templates import MissingFact, StringTemplate, TemplateRegistry, default_registry
 
-    return _Deps(level, StringTemplate, TemplateRegistry, default_registry, MissingFact)
+    ladders = {plan: levels(plan) for plan in PlanType}  # each plan type's levels, in order
+    return _Deps(level, ladders, StringTemplate, TemplateRegistry, default_registry, MissingFact)
 
 
 _CodeView = tuple[dict[str, str], str, tuple[str, ...]]

@@ -515,3 +515,29 @@ def test_plain_claim_from_scratch(letter_date: date) -> None:
     assert letter.missing == ()
     assert dict(letter.subject)["Member"] == "Ana Silva"
     assert letter.deadline is None  # Medicaid: the payer sets the window
+
+
+def test_each_part_of_the_letter_holds_its_own_part() -> None:
+    # appeal() builds the Letter by position: every field must get its own value
+    claim = example_claim("CCM21")
+    when = date(2026, 11, 2)
+    letter = appeal("CCM21", claim, letter_date=when)
+    assert letter.text.startswith(f"{claim.provider.name}\n") and letter.text.endswith("\n")
+    assert letter.claim is claim
+    assert [c.key for c in letter.codes] == ["CCM21"]
+    assert letter.letter_date == when and letter.date_line == "November 2, 2026"
+    assert letter.missing == ()
+    assert (letter.level.number, letter.template) == (1, "builtin/ccm21.txt.j2")
+    assert letter.sender[0] == claim.provider.name and letter.sender[-1].startswith("NPI: ")
+    assert letter.recipient[0] == claim.payer.name
+    assert letter.subject[0] == ("Re", "Request for redetermination")
+    assert letter.salutation == "Dear appeals reviewer:"
+    assert letter.opening.startswith(f"{claim.provider.name} asks {claim.payer.name} for ")
+    assert letter.denial[0].startswith("Your notice dated October 20, 2026 denied the claim")
+    assert letter.argument[0].startswith("The denial says")
+    assert letter.request.startswith("We request a redetermination of claim ")
+    assert letter.enclosures[0] == "Copy of the denial notice dated October 20, 2026"
+    assert letter.closing == "Sincerely,"
+    assert letter.signature[0] == claim.provider.signer_name
+    assert [i.kind.value for i in letter.checklist] == ["registry"]
+    assert letter.warnings == ()

@@ -75,6 +75,25 @@ def test_enclosures_follow_the_order_the_argument_uses_them() -> None:
     ]
 
 
+@pytest.mark.parametrize("documents", [1, 63, 64, 70])
+def test_the_enclosure_block_numbers_every_document_in_order(documents: int) -> None:
+    # the notice comes first, so 63 documents fill 64 numbered lines and 64 need a 65th
+    evidence = tuple(
+        Evidence(EvidenceKind.OTHER, f"Exhibit {i}", date(2026, 9, 1 + i % 28))
+        for i in range(documents)
+    )
+    letter = appeal("CO-50", _co50().evolve(evidence=evidence), letter_date=WHEN)
+    block = letter.text.split("\n\nEnclosures:\n", 1)[1].split("\n\n", 1)[0]
+    lines = block.split("\n")
+    assert lines == [f"{i}. {e}" for i, e in enumerate(letter.enclosures, 1)]
+    assert len(lines) == documents + 1
+    assert lines[0] == f"1. {NOTICE}"
+    assert (
+        lines[-1]
+        == f"{documents + 1}. Exhibit {documents - 1} of September {1 + (documents - 1) % 28}, 2026"
+    )
+
+
 def test_an_evidence_title_is_data_never_template_source() -> None:
     evil = Evidence(EvidenceKind.OTHER, "{{ 7*7 }} {% raw %}")
     letter = appeal("CO-50", _co50().evolve(evidence=(evil,)), letter_date=WHEN)
@@ -575,3 +594,35 @@ def test_a_claim_number_that_holds_a_label_is_the_claims_own(number: str) -> Non
     other = letter.text.replace(f"Claim number: {number}", "Claim number: 99-0001", 1)
     found = validate_text(other, claim=claim, validator=_CHECKER)
     assert "DK210" in {f.rule_id for f in found}
+
+
+# ------------------------------------------------------------------ checklist items
+
+
+@pytest.mark.parametrize(
+    ("services", "when", "unless", "billed", "facts", "expected"),
+    [
+        ((), (), (), (), frozenset(), True),
+        (("99492", "99493"), (), (), ("99213", "99493"), frozenset(), True),
+        (("99492", "99493"), (), (), ("99213",), frozenset(), False),
+        (("99492",), (), (), (), frozenset(), False),
+        ((), ("a_date", "b_date"), (), (), frozenset({"b_date"}), True),
+        ((), ("a_date",), (), (), frozenset({"b_date"}), False),
+        ((), (), ("a_date", "b_date"), (), frozenset({"b_date"}), False),
+        ((), (), ("a_date",), (), frozenset({"b_date"}), True),
+        (("99492",), ("a_date",), ("b_date",), ["99492"], {"a_date"}, True),
+        (("99492",), ("a_date",), ("b_date",), ["99492"], {"a_date", "b_date"}, False),
+    ],
+)
+def test_a_checklist_item_applies_to_its_services_and_facts(
+    services: tuple[str, ...],
+    when: tuple[str, ...],
+    unless: tuple[str, ...],
+    billed: tuple[str, ...],
+    facts: frozenset[str],
+    expected: bool,
+) -> None:
+    from denialkit.templates import ChecklistItem
+
+    item = ChecklistItem(EvidenceKind.OTHER, "x", "y", services, when, unless)
+    assert item.applies(billed, facts) is expected

@@ -395,6 +395,53 @@ def test_phrase_scans_skipped_by_their_first_words_find_the_same(text: str) -> N
     assert sc.says(required._APPEALS_UNIT) == unit
 
 
+@settings(max_examples=200)
+@given(st.lists(_PHRASE_PIECES, max_size=10).map("".join))
+def test_a_vocabulary_reads_the_same_before_and_after_its_spans_are_kept(text: str) -> None:
+    # says() stops at the first phrase it finds; once the spans of a vocabulary are worked
+    # out they are kept for the check, and says() and phrases_in() read them
+    from denialkit.validation.rules import required
+
+    _, _, _, unit = _plan_author_plain(text)
+    first = scan(Document(text))
+    assert first.says(required._APPEALS_UNIT) == unit
+    spans = first.vocab_spans(required._APPEALS_UNIT)
+    assert first.says(required._APPEALS_UNIT) == unit
+    fresh = scan(Document(text))
+    assert fresh.vocab_spans(required._APPEALS_UNIT) == spans
+    assert fresh.phrases_in(required._APPEALS_UNIT) == first.phrases_in(required._APPEALS_UNIT)
+    # a first word whose places another search found already is tried only there
+    known = scan(Document(text))
+    for word in required._APPEALS_UNIT.firsts:
+        known.starts_of(word)
+    assert known.says(required._APPEALS_UNIT) == unit
+    assert known.vocab_spans(required._APPEALS_UNIT) == spans
+
+
+_UNIT_LINE_PIECES = st.sampled_from(
+    [
+        "Appeals", "Claims Reconsideration", "Part B East QIC", "Level 2 Appeals", "request",
+        "Medical Appeals, Mail Stop 4C", "notice", "external review", "x", "-", ",", " ",
+        "\t", "\r", "qic", "é", "To", "the", "To the SilverWell Rx Appeals:", ":",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(_UNIT_LINE_PIECES, max_size=5).map(" ".join), max_size=6).map("\n".join))
+def test_a_unit_line_is_found_where_its_line_pattern_finds_it(text: str) -> None:
+    # the first line, then a line feed and the line: what "^" and the line find in the text
+    from denialkit.validation.rules import required
+
+    low = scan(Document(text)).low
+    plain = re.compile("^" + required._UNIT_LINE, re.M).search(low) is not None
+    fast = (
+        required._UNIT_FIRST_LINE_RE.match(low) is not None
+        or required._UNIT_NEXT_LINE_RE.search(low) is not None
+    )
+    assert fast == plain
+
+
 def _dk309_plain(text: str) -> list[tuple[int, str]]:
     """DK309's findings by the definition: the dummy-id pattern, after a look for any of its
     five markers."""

@@ -60,8 +60,9 @@ class Correction:
     Attributes:
         reversal: the reversal as read.
         original: the earlier claim of the same transaction set that the reversal takes
-            back (see :func:`reverses`), or ``None`` when the transaction set does not hold
-            it (it was on an earlier remittance: the usual case).
+            back (the same patient control number and, when both give one, the same payer
+            claim control number; else the negated charge), or ``None`` when the transaction
+            set does not hold it (it was on an earlier remittance: the usual case).
         correction: the claim that follows the reversal in the same transaction set under
             the same patient control number (CLP01) and is not itself a reversal: the
             payer's new decision; ``None`` when there is none (a reversal alone takes the

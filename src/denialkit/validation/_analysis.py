@@ -1436,12 +1436,26 @@ class Scan:
         only match where that word stands whole, and not at all when the word is not among
         :attr:`words`. Each first word that is there is looked for by one scan in C
         (:meth:`_Vocab.word_pattern`), with no Python step where no phrase matches."""
-        low, words, patterns, keyed = self.low, self.words, vocab._by_word, vocab.keyed
-        out: list[tuple[int, int]] = []
-        scanned = 0
+        known = self._spans
+        got = known.get(vocab)
+        if got is None:
+            # each offset starts one whole word, so no two first words share an offset
+            got = known[vocab] = sorted(self._first_word_spans(vocab))
+        return got
+
+    @_lazy
+    def _spans(self) -> dict[_Vocab, list[tuple[int, int]]]:
+        return {}
+
+    def _first_word_spans(self, vocab: _Vocab) -> Iterator[tuple[int, int]]:
+        """The matches of the patterns of ``vocab``'s first words that can match this text,
+        as (start, end of group 1), in order for each word (see :meth:`vocab_spans`). A word
+        whose places are known already (:meth:`starts_of`) is tried there only; another is
+        found by one scan in C."""
+        low, words, patterns, starts = self.low, self.words, vocab._by_word, self._starts
         # the first words of letters only that are among the words (one intersection in C),
-        # then those with a digit; the order does not matter, as the spans are sorted
-        for w, needs in (*map(keyed.__getitem__, words & vocab.keys), *vocab.unkeyed):
+        # then those with a digit
+        for w, needs in (*map(vocab.keyed.__getitem__, words & vocab.keys), *vocab.unkeyed):
             # only when one of its phrases has all its runs of letters there
             # (:meth:`_Vocab.possible`, written out)
             if needs is not None:
@@ -1451,12 +1465,18 @@ class Scan:
                 else:
                     continue
             pattern = patterns.get(w) or vocab.word_pattern(w)
-            out.extend([(m.start(), m.end(1)) for m in pattern.finditer(low)])
-            scanned += 1
-        # each offset starts one whole word, so no two first words share an offset
-        if scanned > 1:
-            out.sort()
-        return out
+            at = starts.get(w)
+            if at is None:
+                for m in pattern.finditer(low):
+                    yield m.start(), m.end(1)
+            else:
+                # a phrase's first word stands whole where it matches (see :func:`_phrases`),
+                # so its matches start where the word does
+                match = pattern.match
+                for i in at:
+                    hit = match(low, i)
+                    if hit is not None:
+                        yield i, hit.end(1)
 
     def phrases_in(self, vocab: _Vocab) -> list[tuple[int, int]]:
         """The spans of the phrases of ``vocab`` in ``low`` that stand on word boundaries, in
@@ -1476,7 +1496,11 @@ class Scan:
         """Whether a phrase of ``vocab`` stands in ``low`` on word boundaries."""
         low = self.low
         n = len(low)
-        return any(end >= n or not low[end].isalnum() for _, end in self.vocab_spans(vocab))
+        spans = self._spans.get(vocab)
+        # when the spans are not known, the first phrase found ends the search (any() stops
+        # there): the other first words need no scan
+        found = self._first_word_spans(vocab) if spans is None else spans
+        return any(end >= n or not low[end].isalnum() for _, end in found)
 
     def _ends(self, pattern: re.Pattern[str] | _Vocab | _WordLabel) -> list[int]:
         """Where the matches of ``pattern`` in ``low`` that start on a word boundary end."""

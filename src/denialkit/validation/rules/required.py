@@ -549,8 +549,10 @@ def _dk111(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
 
 
 # one pattern per word: a pattern that starts with a literal is searched for fast
+# each with its word, which stands whole wherever the pattern matches on a word boundary
+# (a ":" or "." follows it): a word the text lacks needs no scan
 _RECIPIENT_LINE_RES: Final = tuple(
-    re.compile(word + r"[ \t]*[:.]") for word in ("attn", "attention", "to")
+    (word.encode("ascii"), re.compile(word + r"[ \t]*[:.]")) for word in ("attn", "attention", "to")
 )
 # what may stand before "To:" on its line (:data:`_vocab.RECIPIENT_LINES`): "Fax to: ..."
 _RECIPIENT_HEADS: Final = frozenset(
@@ -574,9 +576,12 @@ _APPEALS_UNIT: Final = _Vocab(
 )
 
 
-_UNIT_LINE_RE: Final = re.compile(
-    # (also as a form's greeting: "To SilverWell Rx Appeals:")
-    r"^[ \t]*(to[ \t]+(?:the[ \t]+)?)?"
+# A line that names an appeals unit and nothing else (also as a form's greeting: "To
+# SilverWell Rx Appeals:"). It is searched for as the first line, then after each line feed:
+# a pattern that starts with a literal is searched for fast, while one that starts with "^"
+# is tried at every offset of the text.
+_UNIT_LINE: Final = (
+    r"[ \t]*(to[ \t]+(?:the[ \t]+)?)?"
     r"(?:appeals?|grievances|appeals and grievances|claims|reconsiderations"
     # a unit named for what it decides: "Claims Reconsideration", "Level 2 Appeals",
     # "Managed Health Care Bureau - External Review"; not a heading ("Request for ...")
@@ -586,9 +591,10 @@ _UNIT_LINE_RE: Final = re.compile(
     r"|(?:[a-z&/.-]+[ \t]+){0,3}qic(?:[ \t]+[a-z]+){0,2})"
     # where the mail goes inside the unit may follow: "Medical Appeals, Mail Stop 4C"
     r"(?:,[ \t]*(?:mail[ \t]+(?:stop|code|drop)|ms|mc|suite|ste\.?|room|rm\.?|floor|attn\.?)"
-    r"(?![a-z])[^\r\n]{0,30}+)?(?(1)[ \t]*:)[ \t]*\r?$",
-    re.M,
+    r"(?![a-z])[^\r\n]{0,30}+)?(?(1)[ \t]*:)[ \t]*\r?$"
 )
+_UNIT_FIRST_LINE_RE: Final = re.compile(_UNIT_LINE, re.M)
+_UNIT_NEXT_LINE_RE: Final = re.compile("\n" + _UNIT_LINE, re.M)
 
 
 def _first_line(s: str) -> str:
@@ -600,7 +606,8 @@ def _first_line(s: str) -> str:
 
 def _has_recipient_line(sc: Scan) -> bool:
     low = sc.low
-    for m in (m for p in _RECIPIENT_LINE_RES for m in _words_at(p, low)):
+    words = sc.words
+    for m in (m for w, p in _RECIPIENT_LINE_RES if w in words for m in _words_at(p, low)):
         head = _line_head(low, m.start(), 8)
         if (
             head is not None
@@ -610,7 +617,7 @@ def _has_recipient_line(sc: Scan) -> bool:
             return True
     if sc.says(_APPEALS_UNIT):
         return True
-    return _UNIT_LINE_RE.search(low) is not None
+    return _UNIT_FIRST_LINE_RE.match(low) is not None or _UNIT_NEXT_LINE_RE.search(low) is not None
 
 
 @_rule(
