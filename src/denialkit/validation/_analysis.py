@@ -411,9 +411,27 @@ def continues_sentence(ascii_text: str, nl: int) -> bool:
     k, n = nl + 1, len(ascii_text)
     while k < n and ascii_text[k] in _INDENT:
         k += 1
-    if k >= n or not ("a" <= ascii_text[k] <= "z"):
+    if k >= n:
         return False
+    if not ("a" <= ascii_text[k] <= "z"):
+        # a capital or a digit goes on with a sentence whose line ends in a word no sentence
+        # ends with ("we ask that\nDRG 871 be restored")
+        e = nl
+        while e > 0 and ascii_text[e - 1] in " \t\r":
+            e -= 1
+        return (
+            ascii_text.endswith(_GLUE_WORDS, max(0, e - 7), e)
+            and ascii_text[k].isalnum()
+            and _prose_before(ascii_text, nl, words_only=True)
+        )
     return _prose_before(ascii_text, nl)
+
+
+# words that end no sentence: a line that ends in one is cut in mid-sentence
+_GLUE_WORDS: Final = tuple(
+    f" {w}"
+    for w in ("that", "the", "a", "an", "and", "or", "to", "of", "for", "with", "by", "under")
+)
 
 
 def _prose_before(ascii_text: str, nl: int, words_only: bool = False) -> bool:
@@ -618,6 +636,7 @@ _HAS_DIGIT_RE: Final = re.compile(r"\d")
 # part of an id)
 _SPACED_VALUE_RE: Final = re.compile(r"(?=[A-Z0-9])[A-Za-z0-9]{1,10}+(?:[ -][0-9]{2,10}+){1,4}+")
 _ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
+_ZIP_RE: Final = re.compile(r"[0-9]{5}(?:-[0-9]{4})?")
 _YEAR_RE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 # an ICD-10-PCS procedure code: seven characters, digits and letters other than I and O
 # ("5A1955Z"), which a hospital's inpatient claim gives after "Procedure:"
@@ -949,11 +968,19 @@ _ANY_HEADERS: Final = (
     | _PROC_HEADERS
 )
 _MEMBER_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _PAREN_NOTE + _SEP)
-_MEMBER_LINE_LABEL_RE: Final = _Vocab(_vocab.MEMBER_ID_LINE_LABELS, _SEP)
+# (without a colon too, "| ID 1234 |", where its value holds four digits at least)
+_MEMBER_LINE_LABEL_RE: Final = _Vocab(
+    _vocab.MEMBER_ID_LINE_LABELS, rf"(?:{_SEP}|[ \t]+(?=[a-z0-9-]*[0-9]))"
+)
 _MEDICARE_LABEL_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _PAREN_NOTE + _SEP)
 # a member id or Medicare number without a colon ("my member ID is ...", "Member ID 1234",
 # "| Member ID | 1234 |"), when it holds at least four digits
-_MEMBER_SENTENCE_RE: Final = _Vocab(_vocab.MEMBER_ID_LABELS, _SENTENCE_TAIL)
+# (its value may be written in groups with spaces: "my member ID is GMH 5520 1187 09")
+_MEMBER_SENTENCE_RE: Final = _Vocab(
+    _vocab.MEMBER_ID_LABELS,
+    _SENTENCE_TAIL.removesuffix(r"(?=[a-z0-9-]*[0-9])")
+    + r"(?=[a-z0-9-]*[0-9]|(?!(?:is|was|of|no|number)[ ])[a-z]{1,10}[ ][0-9]{2})",
+)
 _MEDICARE_SENTENCE_RE: Final = _Vocab(_vocab.MEDICARE_ID_LABELS, _SENTENCE_TAIL)
 # a second label may share the colon, its value after a slash ("Patient Name / Acct #: Jane Roe
 # / 5588"): the name stops at the lone slash
@@ -1893,6 +1920,20 @@ class Scan:
                 if line_start and not _starts_field(low, start):
                     continue
                 v = _value_after(text, end)
+                if v is None and "/" in low[start - 12 : start]:
+                    # two labels share the colon, two values the slash: "Patient / member ID:
+                    # Jane Roe / 1234"
+                    slash = low.find(" / ", end, _line_end(low, end, reach=80))
+                    v = _value_after(text, slash + 3) if slash >= 0 else None
+                if (
+                    line_start
+                    and v is not None
+                    and not low[start:end].rstrip().endswith((":", "#", "."))
+                    # four digits at least, and no ZIP code after Idaho's "ID" ("Boise, ID
+                    # 83706")
+                    and (len(_ASCII_DIGIT_RE.findall(v.value)) < 4 or _ZIP_RE.fullmatch(v.value))
+                ):
+                    continue
                 if v is not None and v.start not in seen:
                     seen.add(v.start)
                     out.append(_new(Labelled, (v.value, v.start, medicare)))
@@ -2401,15 +2442,23 @@ def _subscriber_label(low: str, at: int) -> bool:
 
 def _starts_field(low: str, at: int) -> bool:
     """Whether the label at ``at`` starts a field of its own: it starts its line (after a
-    list mark), or a field of a line whose fields are set apart by "|" ("Member: Jane Roe |
-    ID: 1234"), as a header line or a table row has them."""
+    list mark), or a field of a line whose fields are set apart by "|", ";", "," or a spaced
+    dash ("Member: Jane Roe | ID: 1234", "Patient: Jane Roe; ID: 1234", "Member: Jane Roe,
+    ID 1234"), as a header line or a table row has them, or by a gap of two spaces or more
+    ("Member: Jane Roe   ID: 1234"), or it opens a parenthesis ("Jane Roe (ID 1234)")."""
     head = _line_head(low, at, 8)
     if head is not None and head.strip() in ("", "-", "*"):
         return True
     k = at - 1
     while k >= 0 and low[k] in " \t":
         k -= 1
-    return k >= 0 and low[k] == "|"
+    if k < 0:
+        return False
+    if low[k] in "|;," or (low[k] == "-" and k > 0 and low[k - 1] == " "):
+        return True
+    if low[k] == "(" and k == at - 1:
+        return True
+    return at - k > 2 and low[k] != "\n"
 
 
 def _mentions(sc: Scan, words: Sequence[str]) -> bool:

@@ -61,9 +61,10 @@ NOT_MEMBER_ID_WORDS: Final = (
 """Words that, before "ID:", name an id other than the member's ("Tax ID:", "Payer ID:"):
 any other word there names the plan ("Anthem ID: ...", "BCBS ID #: ...")."""
 
-MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id")
-"""Labels of the member id that count only at the start of a line ("ID: ..."), so that a tax
-id or a provider id is not taken for it."""
+MEMBER_ID_LINE_LABELS: Final = ("id number", "id no.", "id#", "id #", "id", "member")
+"""Labels of the member id that count only at the start of a line or of a field ("ID: ...",
+"Patient: Jane Roe; ID 1234", "Re: Jane Roe, member 8837-4410"), so that a tax id or a
+provider id is not taken for it; without a colon, the value must hold four digits."""
 
 MEDICARE_ID_LABELS: Final = _numbered(
     "medicare beneficiary identifier", "medicare number", "medicare no.", "medicare id",
@@ -79,14 +80,17 @@ CLAIM_NUMBER_LABELS: Final = _numbered(
     "document control number", "dcn", "reference number", "reference #", "ref #",
     "reference no.", "reference no", "ref. no.", "ref no.", "ref. #", "clm number", "clm",
     "claim ref", "claim ref.", "claim ref #", "claim numbers", "claim nos.", "claim #s",
-    "claim",
+    "claim", "claims", "appeal number", "appeal no.", "appeal #", "reconsideration number",
+    "reconsideration no.", "redetermination number", "redetermination no.",
 )  # fmt: skip
 """Labels of the payer's claim number (or of the reference number of a pre-service decision,
 which has no claim). The value may follow without a colon when it holds at least
 four digits, so "my claim number 12345", "Appeal for Claim 12345" and "Request for
 reconsideration of claim 12345" are found by their "claim number" or "claim" part, and so is
 a number after a few words that say where it is written ("the claim number on my EOB is
-12345", "Claim number from the Medicare Summary Notice: 12345")."""
+12345", "Claim number from the Medicare Summary Notice: 12345"). At the later levels of a
+Medicare appeal, the number of the decision appealed stands for it ("QIC reconsideration
+number: 1-1198...", "ALJ Appeal No.: 3-1029...")."""
 
 PATIENT_LABELS: Final = (
     "patient", "patient name", "patient's name", "patient full name", "beneficiary",
@@ -154,8 +158,10 @@ SERVICE_DATE_LABELS: Final = (
     "date of svc", "dates of svc", "svc date", "svc dates", "d.o.s.", "d.o.s",
     "period of service", "periods of service", "service period", "statement period",
     "statement covers period", "billing period", "dates of care", "date of care",
+    "episode", "home health episode", "episode dates", "period of care", "from-through",
 )  # fmt: skip
-"""Labels of the dates of service (also abbreviated: "DOS", "D.O.S.", "Date of Svc")."""
+"""Labels of the dates of service (also abbreviated: "DOS", "D.O.S.", "Date of Svc"; a home
+health agency's "Episode: 11/03/2025 - 01/01/2026"; a UB-04's "From-through")."""
 
 SERVICE_IN_SENTENCE: Final = (
     "on", "provided on", "performed on", "rendered on", "received on", "seen on",
@@ -195,6 +201,7 @@ ARGUMENT_WORDS: Final = (
     "contracted rate", "contract rate", "contracted amount", "fee schedule",
     "participating agreement", "provider agreement", "should have paid",
     "not a duplicate", "differ", "appears to", "appear to", "mistake", "wrong", "however",
+    "on file", "did not address", "did not consider", "failed to consider", "overlooked",
     "instead of", "rather than", "cannot be", "the limit", "only had", "only used",
     "should have been paid", "now supplied", "now provided", "now attached", "now enclosed",
     "now included", "has been corrected", "have been corrected", "was corrected",
@@ -249,7 +256,10 @@ DENIAL_WORDS: Final = (
     "initial payment", "was paid as", "were paid as", "was paid at", "were paid at",
     "was paid for", "were paid for", "non-coverage", "coverage would end", "care would end",
     "coverage will end", "care will end", "services would end", "services will end",
-    "was reduced", "were reduced", "reduced to",
+    "was reduced", "were reduced", "reduced to", "reprocessed our", "reprocessed the claim",
+    "regrouped", "re-grouped", "recoded", "re-coded", "decision of the administrative law judge",
+    "alj decision", "alj's decision", "qic decision", "qic's decision",
+    "reconsideration decision", "hearing decision", "approved only", "partially approved",
 )  # fmt: skip
 """Words that name the decision the letter disputes ("the initial payment" is what the No
 Surprises Act calls an out-of-network payment a provider disputes; "was paid as a LUPA",
@@ -276,7 +286,8 @@ REQUEST_PHRASES: Final = (
     "we propose a payment", "we propose payment", "initiate open negotiation",
     "opens the open negotiation", "opens the 30-business-day open negotiation",
     "keep covering", "continue covering", "continue to cover", "care should continue",
-    "coverage should continue", "services should continue",
+    "coverage should continue", "services should continue", "please restore",
+    "please repay", "please grant", "please correct",
 )  # fmt: skip
 """Phrases that are themselves an explicit request ("Please adjust the claim to pay 10 time
 units"; under the No Surprises Act, a provider's notice that opens the open negotiation
@@ -296,6 +307,7 @@ REQUEST_OBJECTS: Final = (
     "reconsider", "redetermination", "re-review", "rereview", "review", "appeal", "reopen",
     "reprocess", "overturn", "reverse", "payment", "reimbursement", "be paid", "coverage",
     "determination", "redetermin", "pay the", "pay for", "pay my", "pay this", "hearing",
+    "restore", "repaid", "repay", "process the claim", "process claim", "process this",
 )  # fmt: skip
 
 REQUEST_IMPERATIVES: Final = (
@@ -327,11 +339,17 @@ RECIPIENT_UNITS: Final = (
     "department of financial services", "external review section", "external review office",
     "appeal committee", "appeals committee", "review committee", "grievance committee",
     "claims unit", "pip unit", "personal injury protection unit", "no-fault unit",
-    "bfcc-qio", "quality improvement organization",
+    "bfcc-qio", "quality improvement organization", "office of medicare hearings and appeals",
+    "omha", "departmental appeals board", "medicare appeals council", "consumer inquiry",
+    "consumer services", "consumer assistance", "consumer protection", "payment integrity",
+    "coordination of benefits unit", "cob unit", "provider dispute", "appeals fiduciary",
 )  # fmt: skip
 """Names of the payer's unit that takes appeals (or of a state's hearings office, or of a
 workers' compensation carrier's bill review, a plan's appeal committee, an auto insurer's
-PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal); one
+PIP unit, Medicare's Quality Improvement Organization for a fast-track appeal, the Office
+of Medicare Hearings and Appeals and the Medicare Appeals Council for the third and fourth
+levels, a state insurance department's consumer unit that takes complaints, a plan's
+payment integrity or coordination of benefits unit); one
 addresses the letter. A short line that ends in "Appeals" ("Payment Appeals", "PIP Claims -
 Internal Appeals") does too, also as a form's greeting ("To SilverWell Rx Appeals:"), and so
 does a QIC's name on its own line ("Part B East QIC")."""
@@ -418,10 +436,12 @@ PATIENT_AUTHOR: Final = (
 PATIENT_REPRESENTATIVE: Final = (
     "patient advocate", "appointment of representative", "cms-1696", "authorized representative",
     "this office represents", "this firm represents", "attorney at law", "law office",
-    "law firm", "attorney for", "counsel for",
+    "law firm", "attorney for", "counsel for", "legal guardian", "guardian of ", "guardian for ",
+    "court-appointed guardian",
 )  # fmt: skip
 """Phrases of someone who represents the patient (an advocate, a relative named on the
-Medicare form CMS-1696, an attorney or an ERISA plan's authorized representative); each
+Medicare form CMS-1696, an attorney, a guardian or an ERISA plan's authorized
+representative); each
 counts as one of :data:`PATIENT_AUTHOR`. They are looked for as
 plain text, which costs less than a longer pattern for every letter."""
 

@@ -98,6 +98,10 @@ _NOT_PH_RE: Final = re.compile(
 )
 
 
+# two short alternatives joined by "or" (a template's choice the writer did not make)
+_CHOICE_RE: Final = re.compile(r"[a-z0-9-]{1,12}+ or [a-z0-9-]{1,12}+")
+
+
 def _is_placeholder(content: str) -> bool:
     c = content.strip()
     low = c.lower()
@@ -105,6 +109,8 @@ def _is_placeholder(content: str) -> bool:
         return False
     if low.startswith(_PH_VERBS):
         return True
+    if _CHOICE_RE.fullmatch(low):
+        return True  # a choice left to the writer: "[XS or 59]", "[he or she]"
     if _ASCII_DIGIT_RE.search(c):
         return False
     words = re.findall(r"[a-z]+", low)

@@ -72,6 +72,20 @@ def _policy_label(low: str, at: int) -> bool:
 _STATE_ID_WORDS: Final = ("medicaid", "recipient", "cin", "client index")
 
 
+# words of another plan of the same patient, in the sentence that gives its id ("primary
+# coverage is through Gulfstream Health (member ID GFH 7740128)"), as a coordination of
+# benefits letter gives the primary payer's id beside the secondary's
+_OTHER_PLAN_WORDS: Final = ("primary", "secondary", "other coverage", "other insurance")
+_OTHER_PLAN_REACH: Final = 100
+
+
+def _other_plan_label(low: str, at: int) -> bool:
+    """Whether the value at ``at`` is an id with another plan of the patient's, named before
+    it on its line (the primary payer's id in a letter to the secondary payer)."""
+    lo = max(low.rfind("\n", max(0, at - _OTHER_PLAN_REACH), at) + 1, at - _OTHER_PLAN_REACH)
+    return any(low.find(w, lo, at) >= 0 for w in _OTHER_PLAN_WORDS)
+
+
 def _state_id_label(low: str, at: int) -> bool:
     """Whether the value at ``at`` follows a state Medicaid id's label on its line."""
     lo = max(low.rfind("\n", max(0, at - _POLICY_REACH), at) + 1, at - _POLICY_REACH)
@@ -115,6 +129,10 @@ def _dk602(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
     own_ids = [v for v in ids if not _policy_label(sc.low, v.start)]
     if own_ids:
         ids = own_ids
+    # the id the patient has with the other plan of a coordination of benefits
+    this_plan = [v for v in ids if not _other_plan_label(sc.low, v.start)] if len(ids) > 1 else []
+    if this_plan:
+        ids = this_plan
     # the state's Medicaid id and the plan's member id are two ids of one patient: a second
     # patient shows as a second id of one kind
     low = sc.low

@@ -70,6 +70,29 @@ _PROSE_PATIENT_RE: Final = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+[A-Z][A-Za-z'-]+"
     r"|[A-Z][a-z'-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'-]+)"
 )
+# a subject line's field without a colon: "Re: Patient Jane Roe; Member ID ...", "RE: Member
+# Jane Roe | ID ...": a capitalised label at the start of the line or after a field's "; ",
+# "| " or " - ", a name of two or three capitalised words, then the next field or the end of
+# the line (read in the text as written)
+_FIELD_PATIENT_RE: Final = re.compile(
+    r"(?:^[ \t]*(?:(?:RE|Re|Subject)[ \t]*:[ \t]*)?|[;|][ \t]*|[ \t]-[ \t]+)"
+    r"(?:Patient|Member|Beneficiary|Enrollee|Participant)[ \t]+"
+    r"(?P<v>[A-Z][a-z'-]+(?:[ \t]+[A-Z][A-Za-z'-]+){1,2})"
+    r"(?=[ \t]*(?:[;|(,]|[ \t]-[ \t]|\r?\n|$))",
+    re.M,
+)
+
+
+def _field_patient(sc: Scan) -> bool:
+    """Whether a subject line names the patient in a field without a colon (see
+    :data:`_FIELD_PATIENT_RE`): a person's name, not a department's ("Patient Financial
+    Services")."""
+    return any(
+        not _ORGANIZATION_WORDS & set(m.group("v").lower().split())
+        for m in _FIELD_PATIENT_RE.finditer(sc.ascii)
+    )
+
+
 # the start of a line, or of a subject line's value: "Re: Recipient: Jane Roe"
 _LINE_START: Final = r"^[ \t]*(?:(?:re|subject)[ \t]*:[ \t]*)?"
 # "Recipient: Jane Roe" at the start of a line, in a Medicaid letter
@@ -156,6 +179,7 @@ def _dk101(r: Rule, doc: Document, sc: Scan) -> list[Finding]:
         and not _resident_named(sc)
         and not _client_named(sc)
         and _PROSE_PATIENT_RE.search(sc.ascii) is None
+        and not _field_patient(sc)
     ):
         found.append(r.finding(doc, "the letter does not name the patient"))
     return found
@@ -443,6 +467,13 @@ _PLEASE_AND_RE: Final = re.compile(
 )
 
 
+# "find" (not "find enclosed"), a few words, then "covered" that ends the thing found
+_FIND_COVERED_RE: Final = re.compile(
+    r"(?:please|to)[ \t]+find[ \t]+(?!enclosed|attached|herewith|the enclosed|the attached)"
+    r"(?:[a-z0-9'-]{1,20}+[ \t]+){1,5}?covered(?![a-z])(?![ \t]+(?:services?|benefits?|items?))"
+)
+
+
 def _has_imperative(text: str) -> bool:
     """Whether a line of ``text`` starts with a request verb as an imperative."""
     return _IMPERATIVE_LINE_RE.search(text) is not None
@@ -470,7 +501,10 @@ def _has_request(sc: Scan) -> bool:
     if sc.says(_REQUEST_PHRASES):
         return True
     # "Please fix this and pay the claim": the request is the second of two imperatives
-    return "please" in low and _PLEASE_AND_RE.search(low) is not None
+    if "please" in low and _PLEASE_AND_RE.search(low) is not None:
+        return True
+    # Medicare's words for a favorable decision: "Please find the three services covered"
+    return "covered" in low and _FIND_COVERED_RE.search(low) is not None
 
 
 @_rule(
@@ -709,15 +743,26 @@ _CITY_IN_LINE_RE: Final = re.compile(
 )
 
 
+_RECIPIENT_STARTS: Final = _vocab.RECIPIENT_LINES
+
+
 def _has_return_address(sc: Scan) -> bool:
-    """A postal address in the letterhead (before the letter's date) or after the closing:
-    the appellant's own, not the payer's; or in a line that says it is the sender's
-    ("From: ...")."""
+    """A postal address in the letterhead (before the letter's date, also among other parts
+    of a letterhead line) or after the closing: the appellant's own, not the payer's; or in
+    a line that says it is the sender's ("From: ...")."""
     low = sc.low
     _, dated = sc.letter_date
     closed = _closing(low)
     for m in _CITY_LINE_RE.finditer(low):
         if (dated is not None and m.start() < dated) or 0 <= closed < m.start():
+            return True
+    # a letterhead line that holds the address among other parts ("18 Quarry Road,
+    # Burlington, VT 05401 | NPI ...", "NPI ... | 60 Commercial Wharf, Boston, MA 02110",
+    # "3300 Oak Lawn Avenue, Suite 220, Dallas, TX 75219")
+    # (not a line that addresses the letter: "To: Prairie Health Plan, Springfield, IL 62701")
+    for m in _CITY_IN_LINE_RE.finditer(low, 0, dated or 0):
+        head = low[low.rfind("\n", 0, m.start()) + 1 : m.start()].lstrip(" \t")
+        if not head.startswith(_RECIPIENT_STARTS):
             return True
     if "from" in low or "sender" in low or "return" in low:
         for m in _SENDER_LINE_RE.finditer(low):
@@ -873,6 +918,10 @@ def _ends_with_sender(low: str) -> bool:
     lines = low[:_SENDER_TOP].splitlines()
     first = next((s.strip() for s in lines if s.strip()), "")
     senders = {first, *(s.strip()[5:].strip() for s in lines if s.strip().startswith("from:"))}
+    # the name may come with the writer's role, at the top or under the signature
+    # ("From: Jane Roe (mother of Sam Roe)", "Jane Roe, Guardian")
+    senders |= {_name_part(s) for s in senders}
+    tail += [_name_part(line) for line in tail]
     return any(
         len(line) <= 40
         and line in senders
@@ -880,6 +929,12 @@ def _ends_with_sender(low: str) -> bool:
         and low.find(line) < low.rfind(line)  # the sender's line and the signature
         for line in tail
     )
+
+
+def _name_part(line: str) -> str:
+    """The part of a sender's line before a comma or a parenthesis: the name without the
+    role after it ("jane roe, guardian" -> "jane roe")."""
+    return line.split(",", 1)[0].split("(", 1)[0].strip()
 
 
 # a signer's name with credentials after it ("marisol achterberg, md", "dr. jane roe, do,
