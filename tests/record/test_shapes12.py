@@ -14,7 +14,9 @@ from typing import Any
 import attrs
 import pytest
 
+import denialkit
 from denialkit import record
+from denialkit.claim import EvidenceKind
 from denialkit.cli import main
 from denialkit.letters import example_claim
 
@@ -286,3 +288,172 @@ def test_a_total_that_its_own_total_component_contradicts_is_noted() -> None:
         {"code": _coded(LOINC, "55758-7"), "valueInteger": 3},
     ]
     assert _notes(_facts(_patient(), _consent(), phq9), "rating_scale_scores") == []
+
+
+# -- 4. coverages a payer or a patient's portal exports ------------------------------------------
+def _coverage(**changes: Any) -> Res:
+    res: Res = {
+        "resourceType": "Coverage",
+        "id": "cov-1",
+        "meta": {
+            "profile": ["http://hl7.org/fhir/us/carin-bb/StructureDefinition/C4BB-Coverage|2.0.0"]
+        },
+        "status": "active",
+        "beneficiary": {"reference": "Patient/pt-1"},
+        "subscriberId": "W123456",
+        "relationship": _coded(
+            "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "self"
+        ),
+        "class": [
+            {
+                "type": _coded("http://terminology.hl7.org/CodeSystem/coverage-class", "group"),
+                "value": "G-77",
+                "name": "Northwind Employees",
+            },
+            {
+                "type": _coded("http://terminology.hl7.org/CodeSystem/coverage-class", "plan"),
+                "value": "PPO-2",
+                "name": "Gold PPO",
+            },
+        ],
+        "payor": [{"reference": "Organization/payer-1"}],
+    }
+    res.update(changes)
+    return res
+
+
+PAYER = {"resourceType": "Organization", "id": "payer-1", "name": "Harbor Health Plan"}
+
+
+def test_a_carin_coverage_names_its_payer_organization() -> None:
+    found = _facts(_patient(), _coverage(), PAYER, code="CO-16")
+    assert (found.facts["payer_name"].value, found.facts["payer_name"].source) == (
+        "Harbor Health Plan",
+        "Organization/payer-1",
+    )
+    assert found.facts["member_id"].value == "W123456"
+
+
+@pytest.mark.parametrize(
+    "payor",
+    [
+        {"reference": "Patient/pt-1", "display": SECRET},  # the patient, in the record
+        {"reference": "Patient/pt-elsewhere", "display": SECRET},  # one it does not hold
+        {"reference": f"{BASE}/RelatedPerson/rp-1", "display": SECRET},
+        {"type": "Patient", "display": SECRET},
+    ],
+)
+def test_a_self_pay_coverage_never_names_a_person_as_the_payer(payor: Res) -> None:
+    found = _facts(_patient(), _coverage(payor=[payor]), code="CO-16")
+    assert "payer_name" in found.missing
+    assert ("Coverage/cov-1", "its payor is a person (self-pay), not a payer") in _notes(
+        found, "payer_name"
+    )
+    _private(found)
+    # and a claim filled from it keeps its own payer, whom the letter names
+    claim = example_claim("CO-16")
+    filled = record.fill(claim, record.read(_bundle(_patient(), _coverage(payor=[payor]))))
+    assert filled.claim.payer.name == claim.payer.name
+    letter = denialkit.appeal("CO-16", filled.claim, letter_date=date(2026, 11, 2))
+    assert SECRET not in letter.text.replace(claim.patient.name, "")
+
+
+# -- 5. an EHR's behavioural health record, from Epic- and Cerner-shaped resources -------------
+CPT = "http://www.ama-assn.org/go/cpt"
+SNOMED = "http://snomed.info/sct"
+
+
+def _ehr_record() -> list[Res]:
+    epic_phq9 = _phq9(
+        code={
+            "coding": [
+                {"system": "urn:oid:1.2.840.114350.1.13.0.1.7.2.707679", "code": "3588"},
+                {"system": LOINC, "code": "44261-6", "display": "PHQ-9 total score"},
+            ],
+            "text": "PHQ-9 Total Score",
+        },
+        valueInteger=None,
+        valueQuantity={"value": 14, "unit": "{score}", "system": "http://unitsofmeasure.org"},
+        effectiveDateTime="2026-09-03T10:15:00-05:00",
+        derivedFrom=[{"reference": "QuestionnaireResponse/qr-1"}],
+    )
+    minutes = {
+        "resourceType": "Procedure",
+        "id": "cm-call",
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-procedure"]},
+        "status": "completed",
+        "subject": {"reference": "Patient/pt-1?_format=json"},
+        "code": {
+            "coding": [
+                {"system": CPT, "code": "99484"},
+                {"system": EPIC_OID, "code": "BH-CM"},
+            ]
+        },
+        "performedPeriod": {
+            "start": "2026-09-05T14:00:00-05:00",
+            "end": "2026-09-05T14:25:00-05:00",
+        },
+    }
+    visit = {
+        "resourceType": "Encounter",
+        "id": "cm-visit",
+        "status": "finished",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "VR"},
+        "type": [_coded(CPT, "99484")],
+        "subject": {"reference": f"{BASE}/Patient/pt-1"},
+        "period": {"start": "2026-09-10T09:00:00Z", "end": "2026-09-10T09:40:00Z"},
+        "length": {"value": 40, "unit": "min", "system": "http://unitsofmeasure.org"},
+    }
+    role = {
+        "resourceType": "PractitionerRole",
+        "id": "role-cm",
+        "practitioner": {"reference": "Practitioner/rn-1?_pretty=true"},
+        "code": [_coded(SNOMED, "768820003")],
+    }
+    nurse = {
+        "resourceType": "Practitioner",
+        "id": "rn-1",
+        "name": [{"family": "Okafor", "given": ["Ada"], "suffix": ["RN"]}],
+    }
+    team = {
+        "resourceType": "CareTeam",
+        "id": "team-1",
+        "status": "active",
+        "subject": {"reference": "Patient/pt-1"},
+        "period": {"start": "2026-08-01"},
+        "participant": [
+            {
+                "role": [_coded(SNOMED, "768820003")],
+                "member": {"reference": "PractitionerRole/role-cm"},
+            }
+        ],
+    }
+    return [_patient(), _consent(), epic_phq9, minutes, visit, role, nurse, team]
+
+
+def test_an_ehr_shaped_record_gives_each_fact_from_its_resource() -> None:
+    found = _facts(*_ehr_record())
+    got = {name: (f.value, f.source) for name, f in found.facts.items()}
+    assert got["consent_date"] == (date(2026, 9, 2), "Consent/consent-1")
+    assert got["rating_scale_scores"] == ("14 on September 3, 2026", "Observation/phq9-1")
+    assert got["care_manager_minutes"][0] == 65
+    assert sorted(s.resource for s in found.facts["care_manager_minutes"].sources) == [
+        "Encounter/cm-visit",
+        "Procedure/cm-call",
+    ]
+    assert got["care_manager_name"][0] == "Ada Okafor, RN"
+    assert _notes(found, "care_manager_minutes") == []
+    _private(found)
+
+
+def test_a_letter_filled_from_an_ehr_shaped_record_encloses_only_what_it_holds() -> None:
+    filled = record.fill(_claim(date(2026, 9, 30)), record.read(_bundle(*_ehr_record())))
+    kinds = {e.kind for e in filled.claim.evidence}
+    assert EvidenceKind.CONSENT in kinds
+    assert filled.claim.facts["consent_date"] == date(2026, 9, 2)
+    letter = denialkit.appeal("CCM21", filled.claim, letter_date=date(2026, 11, 2))
+    assert "September 2, 2026" in letter.text
+    # no care plan in the record: the letter does not claim one
+    assert "care_plan_date" in filled.missing
+    assert EvidenceKind.CARE_PLAN not in kinds
+    assert not [e for e in filled.claim.evidence if "care plan" in e.title.casefold()]

@@ -1174,6 +1174,11 @@ class _Reader:
         self.payer_names[c.key] = payers
         for ref in c.payors:
             target = self.resolve(ref, c, "payer_name")
+            if (target.type if target is not None else _type_named(ref)) in _SELF_PAY:
+                # self-pay (CARIN, Epic): the payor is the patient or a relative, whose
+                # name is never a payer's, even as the reference's display
+                self.note("payer_name", c.key, "its payor is a person (self-pay), not a payer")
+                continue
             if isinstance(target, Organization) and target.name:
                 name, source = target.name, Source(target.key, "Organization.name", "coverage")
             elif target is None and ref.display:
@@ -1542,6 +1547,20 @@ def chosen_patient(record: Record, patient: str | None) -> str | None:
     if key is None or key not in patients:
         raise RecordError("the record holds no patient by the reference given as patient=")
     return key if len(patients) > 1 else None
+
+
+#: the payor types of a self-paid coverage
+_SELF_PAY: Final = frozenset({"Patient", "RelatedPerson"})
+
+
+def _type_named(ref: Ref) -> str | None:
+    """The resource type a reference names: its ``type``, else that in its URL."""
+    if ref.type is not None or ref.reference is None:
+        return ref.type
+    parts = [p for p in ref.reference.partition("?")[0].partition("#")[0].split("/") if p]
+    if len(parts) >= 4 and parts[-2] == "_history":
+        parts = parts[:-2]
+    return parts[-2] if len(parts) >= 2 else None
 
 
 def facts(
