@@ -517,7 +517,9 @@ class Observation(Resource):
     ``valueString`` that holds only a number; ``value_element`` names the element it came from.
     An Observation without a value of its own that holds scale totals in ``component`` elements
     lists each in ``component_scores``, and takes the value and code of the first scale in
-    PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``).
+    PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``). One with a
+    value of its own lists in ``total_disagrees`` the components of its own total code that
+    hold another number (the record contradicts itself; its own value is the one read).
 
     ``effective`` is the date ``effective[x]`` gives, and ``effective_element`` the element
     it came from: ``Observation.effectiveDateTime``, ``.effectiveInstant``,
