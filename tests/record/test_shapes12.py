@@ -140,9 +140,13 @@ def test_a_read_reference_with_a_query_reaches_its_resource(reference: str) -> N
 
 
 def test_a_search_reference_keeps_its_query_and_is_conditional() -> None:
-    phq9 = _phq9(
-        subject={"reference": "Patient?identifier=urn:oid:1.2.840.114350.1.13.0.1.7.5.737384.0|E1"}
-    )
+    ident = "urn:oid:1.2.840.114350.1.13.0.1.7.5.737384.0|E1"
+    phq9 = _phq9(subject={"reference": f"Patient?identifier={ident}"})
+    rec = record.read(_bundle(_patient(), phq9))
+    (res,) = [r for r in rec.references() if r.ref.path == "Observation.subject"]
+    assert (res.form, res.resolved) == ("conditional", True)
+    # also at a server whose path ends in capitals, not taken for a Type/id read
+    phq9["subject"] = {"reference": f"https://ehr.example/FHIR/Patient?identifier={ident}"}
     rec = record.read(_bundle(_patient(), phq9))
     (res,) = [r for r in rec.references() if r.ref.path == "Observation.subject"]
     assert (res.form, res.resolved) == ("conditional", True)

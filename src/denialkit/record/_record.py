@@ -74,6 +74,11 @@ _RESTFUL: Final = re.compile(
 )
 
 
+#: a resource type's name (``Patient``, ``PractitionerRole``): capitalised, then lower case
+#: (a server's path segment in capitals, ``FHIR`` or ``R4``, is not one)
+_TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+[A-Za-z]{0,62}")
+
+
 def rest_base(url: str | None) -> tuple[str, str] | None:
     """``(base, "Type/id")`` of an absolute RESTful URL (the base without its scheme, in
     lower case, as two servers are told apart), else None."""
@@ -639,7 +644,7 @@ def _names_a_resource(path: str) -> bool:
     parts = [p for p in path.split("/") if p]
     if len(parts) >= 4 and parts[-2] == "_history":
         parts = parts[:-2]
-    return len(parts) >= 2 and parts[-2][:1].isupper() and parts[-2].isalpha()
+    return len(parts) >= 2 and _TYPE_NAME.fullmatch(parts[-2]) is not None
 
 
 def _contained(outer: Resource, fragment: str) -> Resource | None:
