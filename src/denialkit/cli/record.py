@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TextIO
 
 from ._common import EXIT_FINDING, UsageError, add_format, json_text, terminal
@@ -24,6 +25,15 @@ def _month(text: str) -> str:
     if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
         raise argparse.ArgumentTypeError("expected a month as YYYY-MM")
     return text
+
+
+def _day(text: str) -> date:
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD")
 
 
 def load_record(paths: Sequence[str], what: str) -> Any:
@@ -76,7 +86,23 @@ def _with_claim(args: argparse.Namespace, rec: Any) -> tuple[Any, list[dict[str,
     from denialkit.record import facts
 
     if not args.claim:
-        return facts(rec, code=args.code, month=args.month, patient=args.patient), []
+        if args.service_date is not None and args.month is None:
+            args.month = f"{args.service_date:%Y-%m}"  # the month the service is in
+        try:
+            found = facts(
+                rec,
+                code=args.code,
+                month=args.month,
+                patient=args.patient,
+                service_date=args.service_date,
+            )
+        except ValueError as exc:
+            if args.service_date is None or "service_date" not in str(exc):
+                raise
+            raise UsageError("--service-date: the date is not in --month") from None
+        return found, []
+    if args.service_date is not None:
+        raise UsageError("--service-date: with --claim, the claim's services give the date")
     from denialkit.claim import Claim
     from denialkit.record import fill
 
@@ -172,6 +198,12 @@ def register(sub: Any) -> None:
     q.add_argument("files", nargs="+", metavar="FILE", help="the record: JSON, NDJSON or a folder")
     q.add_argument("--code", default="CCM21", help="the denial code (default: CCM21)")
     q.add_argument("--month", type=_month, metavar="YYYY-MM", help="the billed calendar month")
+    q.add_argument(
+        "--service-date",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the date of service a consent must cover (its month is billed unless --month)",
+    )
     q.add_argument("--claim", metavar="FILE", help="a claim (JSON) to compare the facts with")
     q.add_argument(
         "--patient",

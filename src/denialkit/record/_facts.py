@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -627,6 +627,13 @@ class _Reader:
             if loinc is None:
                 parts = self._item_totals(given, o.key, {}, "component")
             else:
+                for other in o.total_disagrees:
+                    self.note(
+                        fact,
+                        o.key,
+                        f"its {SCALES[other.loinc]} total in Observation.{other.path} differs "
+                        f"from its own (Observation.{o.value_element}); its own is used",
+                    )
                 value = o.value or Decimal(0)  # not None: checked above
                 parts = o.component_scores or (ScoreItem(loinc, value, o.value_element or ""),)
             for item in parts:
@@ -1167,6 +1174,11 @@ class _Reader:
         self.payer_names[c.key] = payers
         for ref in c.payors:
             target = self.resolve(ref, c, "payer_name")
+            if (target.type if target is not None else _type_named(ref)) in _SELF_PAY:
+                # self-pay (CARIN, Epic): the payor is the patient or a relative, whose
+                # name is never a payer's, even as the reference's display
+                self.note("payer_name", c.key, "its payor is a person (self-pay), not a payer")
+                continue
             if isinstance(target, Organization) and target.name:
                 name, source = target.name, Source(target.key, "Organization.name", "coverage")
             elif target is None and ref.display:
@@ -1537,12 +1549,27 @@ def chosen_patient(record: Record, patient: str | None) -> str | None:
     return key if len(patients) > 1 else None
 
 
+#: the payor types of a self-paid coverage
+_SELF_PAY: Final = frozenset({"Patient", "RelatedPerson"})
+
+
+def _type_named(ref: Ref) -> str | None:
+    """The resource type a reference names: its ``type``, else that in its URL."""
+    if ref.type is not None or ref.reference is None:
+        return ref.type
+    parts = [p for p in ref.reference.partition("?")[0].partition("#")[0].split("/") if p]
+    if len(parts) >= 4 and parts[-2] == "_history":
+        parts = parts[:-2]
+    return parts[-2] if len(parts) >= 2 else None
+
+
 def facts(
     record: Record,
     *,
     code: str = "CCM21",
     month: str | Month | None = None,
     patient: str | None = None,
+    service_date: date | None = None,
 ) -> RecordFacts:
     """The facts ``record`` gives for a denial ``code`` in the billed ``month``.
 
@@ -1557,16 +1584,30 @@ def facts(
             ``fullUrl``), needed when the record is about several patients
             (:meth:`Record.patients`). Resources about other patients are then passed over,
             and those that name no patient are not used.
+        service_date: the date of service the consent must cover, as
+            :func:`~denialkit.record.fill` takes it from the claim: a consent given after it,
+            or whose period ends before it or starts after it, is passed over (and noted).
+            Without it, a consent in force by the end of ``month`` is taken. It must fall
+            in ``month`` when both are given.
 
     Raises:
-        TypeError: ``record`` is not a Record, or ``code`` or ``patient`` is not a str.
-        ValueError: ``month`` is not ``YYYY-MM``.
+        TypeError: ``record`` is not a Record, ``code`` or ``patient`` is not a str, or
+            ``service_date`` is not a date.
+        ValueError: ``month`` is not ``YYYY-MM``, or ``service_date`` is not in it.
         RecordError: the record is about several patients and ``patient`` is not given, or
             it holds none by that reference (a ``ValueError`` too).
     """
     if not isinstance(record, RecordBase):
         raise TypeError(f"facts() needs a Record from read(), not {type(record).__name__}")
-    return read_facts(record, code=code, month=month, patient=patient)
+    if service_date is not None:
+        if not isinstance(service_date, date):
+            raise TypeError(f"service_date must be a date, not {type(service_date).__name__}")
+        if isinstance(service_date, datetime):
+            service_date = service_date.date()  # a day is what a consent is compared with
+    m = month if isinstance(month, Month) or month is None else Month.parse(month)
+    if service_date is not None and m is not None and not m.first <= service_date <= m.last:
+        raise ValueError("service_date is not in the billed month")
+    return read_facts(record, code=code, month=m, patient=patient, service_date=service_date)
 
 
 def read_facts(

@@ -74,6 +74,11 @@ _RESTFUL: Final = re.compile(
 )
 
 
+#: a resource type's name (``Patient``, ``PractitionerRole``): capitalised, then lower case
+#: (a server's path segment in capitals, ``FHIR`` or ``R4``, is not one)
+_TYPE_NAME: Final = re.compile(r"[A-Z][a-z]+[A-Za-z]{0,62}")
+
+
 def rest_base(url: str | None) -> tuple[str, str] | None:
     """``(base, "Type/id")`` of an absolute RESTful URL (the base without its scheme, in
     lower case, as two servers are told apart), else None."""
@@ -370,9 +375,21 @@ class Record(RecordBase):
                 # an export without fullUrls whose ids are the uuids (Synthea's NDJSON)
                 key = self._known.by_id(text[9:], ref.type)
             return Resolution(ref, holder.key, "uuid", self._target(key))
+        fragment = None
+        if "?" in text or "#" in text:
+            text, fragment = _read_form(text)
         if "?" in text:
             return Resolution(ref, holder.key, "conditional", self._conditional(text))
         form: Form = "absolute" if "://" in text else "relative"
+        if fragment is not None:
+            # ``Type/id#inner``: the resource ``inner`` contained in ``Type/id``
+            outer = self._find(text, ref, holder)
+            inner = None if outer is None else _contained(outer, fragment)
+            return Resolution(ref, holder.key, form, inner)
+        return Resolution(ref, holder.key, form, self._find(text, ref, holder))
+
+    def _find(self, text: str, ref: Ref, holder: Resource) -> Resource | None:
+        """The resource a relative or absolute reference (no query, no fragment) names."""
         key = self._full_urls.get(text)
         if key is None:
             parts = [p for p in text.split("/") if p]
@@ -385,7 +402,7 @@ class Record(RecordBase):
                     key = f"{ref.type}/{parts[0]}"  # an id alone, its type given beside it
                 if key is not None and self._elsewhere(text, key, holder) is not None:
                     key = None  # the record's resource of that Type/id is another server's
-        return Resolution(ref, holder.key, form, self._target(key))
+        return self._target(key)
 
     def _elsewhere(self, text: str, key: str, holder: Resource) -> str | None:
         """The URL a reference names when the record's ``key`` is not that resource, as
@@ -463,6 +480,11 @@ class Record(RecordBase):
         if text.startswith("urn:uuid:") and f"Patient/{text[9:]}" in self._index:
             # an export without fullUrls whose ids are the uuids (Synthea's, as NDJSON)
             return f"Patient/{text[9:]}"
+        fragment = None
+        if "?" in text or "#" in text:
+            text, fragment = _read_form(text)
+        if fragment is not None:
+            return None  # a resource contained in another: not the patient of the record
         if text.startswith(("urn:", "#")) or "?" in text:
             return text
         parts = [p for p in text.split("/") if p]
@@ -602,6 +624,33 @@ class Record(RecordBase):
         for view in list(self._index.values()):
             for ref in _refs_of(view):
                 yield self.resolve(ref, view)
+
+
+def _read_form(text: str) -> tuple[str, str | None]:
+    """A literal reference without what FHIR lets a read URL carry after it: the query of a
+    read (``Patient/1?_format=json``: its parameters change the answer's form, not which
+    resource it is) and a ``#fragment`` naming a resource contained in the one read
+    (returned beside it). A search (``Patient?identifier=...``) keeps its query; a fragment
+    left empty is dropped."""
+    path, hashed, fragment = text.partition("#")
+    base, asked, _ = path.partition("?")
+    if asked and _names_a_resource(base):
+        path = base
+    return path, (fragment or None) if hashed else None
+
+
+def _names_a_resource(path: str) -> bool:
+    """Whether a URL path ends in ``Type/id`` (or ``Type/id/_history/n``), as a read does."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 4 and parts[-2] == "_history":
+        parts = parts[:-2]
+    return len(parts) >= 2 and _TYPE_NAME.fullmatch(parts[-2]) is not None
+
+
+def _contained(outer: Resource, fragment: str) -> Resource | None:
+    """The resource contained in ``outer`` whose id is ``fragment`` (R4 writes the id
+    without ``#``; some exports keep it)."""
+    return next((c for c in outer.contained if c.id in (fragment, f"#{fragment}")), None)
 
 
 def _differ(old: Resource, new: Resource) -> bool:

@@ -517,7 +517,9 @@ class Observation(Resource):
     ``valueString`` that holds only a number; ``value_element`` names the element it came from.
     An Observation without a value of its own that holds scale totals in ``component`` elements
     lists each in ``component_scores``, and takes the value and code of the first scale in
-    PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``).
+    PHQ-9, GAD-7, PHQ-2 order (``value_element`` ``component[2].valueInteger``). One with a
+    value of its own lists in ``total_disagrees`` the components of its own total code that
+    hold another number (the record contradicts itself; its own value is the one read).
 
     ``effective`` is the date ``effective[x]`` gives, and ``effective_element`` the element
     it came from: ``Observation.effectiveDateTime``, ``.effectiveInstant``,
@@ -551,6 +553,7 @@ class Observation(Resource):
     value_unread: str | None = None
     item_answers: tuple[ItemAnswer, ...] = ()
     item_answer: ItemAnswer | None = None
+    total_disagrees: tuple[ScoreItem, ...] = ()
 
 
 @attrs.frozen
@@ -1029,6 +1032,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     value, element = _value(d)
     codes = _codings(d.get("code"))
     parts: tuple[ScoreItem, ...] = ()
+    disagree: tuple[ScoreItem, ...] = ()
     if value is None and "component" in d:
         # a panel that holds scale totals as components (PHQ-9 44249-1 with a 44261-6
         # component, perhaps a PHQ-2 55758-7 subtotal too): each is a score, traced to its
@@ -1039,6 +1043,13 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
             best = min(parts, key=lambda item: SCALE_ORDER.index(item.loinc))
             value, element = best.value, best.path
             codes += (Coding(LOINC, best.loinc),)
+    elif value is not None and "component" in d:
+        # a total of its own beside total components: those of its own scale that differ
+        # are kept, for the facts to note the disagreement (its own value is the one read)
+        own = {c.code for c in codes if c.canonical_system == LOINC}
+        disagree = tuple(
+            p for p in _component_scores(d.get("component")) if p.loinc in own and p.value != value
+        )
     answers: tuple[ItemAnswer, ...] = ()
     unread = None
     if value is None and not parts and "component" in d:
@@ -1068,6 +1079,7 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
         value_element=element,
         members=_refs(d.get("hasMember"), "Observation.hasMember"),
         component_scores=parts,
+        total_disagrees=disagree,
         effective_element=f"Observation.{effective_element}" if effective_element else None,
         issued=issued,
         effective_unread=gap,
