@@ -40,9 +40,9 @@ from denialkit.claim import Payer, PlanType, Provider
 from denialkit.claim import ServiceLine as ClaimServiceLine
 from denialkit.codes import Action, DenialCode
 from denialkit.exceptions import ClaimDataError
-from denialkit.remit import ROUTINE_ACTIONS, ClaimPayment, DenialItem, Source
+from denialkit.remit import ROUTINE_ACTIONS, ClaimPayment, DenialItem, RemittanceHeader, Source
 from denialkit.remit._claim import one_line, to_claim, work_codes
-from denialkit.remit._links import Work, work
+from denialkit.remit._links import Work, same_set, work
 
 if TYPE_CHECKING:
     from denialkit.deadlines import Deadline
@@ -434,14 +434,64 @@ def _batch(
     strict: bool,
     billed: Mapping[str, tuple[ClaimServiceLine, ...]],
 ) -> Iterator[ClaimAppeal]:
+    header: RemittanceHeader | None = None
+    written: dict[tuple[object, ...], int] = {}  # this transaction set's letters, by subject
     for w in work(claims, ROUTINE_ACTIONS):
         if w.reversed_by is not None:
             yield _reversed(w, payer)
-        else:
-            given = billed.get(w.claim.patient_control_number.strip()) if billed else None
-            yield _decide(
-                w.position, w.claim, w.items, provider, payer, registry, today, strict, given
-            )
+            continue
+        if not same_set(header, w.claim.header):
+            header, written = w.claim.header, {}
+        subject = _subject(w.claim, w.items)
+        first = written.get(subject)
+        if first is not None:
+            yield _repeated(w, first, payer)
+            continue
+        given = billed.get(w.claim.patient_control_number.strip()) if billed else None
+        done = _decide(
+            w.position, w.claim, w.items, provider, payer, registry, today, strict, given
+        )
+        if done.written:
+            written[subject] = w.position
+        yield done
+
+
+def _subject(claim: ClaimPayment, items: tuple[DenialItem, ...]) -> tuple[object, ...]:
+    """What a letter about this claim would be about: the claim numbers (CLP01, CLP07) and
+    each item's line (procedure, modifiers, dates, charge) and codes with their amounts. A
+    payer that splits one claim into two CLPs sends two claims with the same numbers; they
+    are the same letter only when their denied lines are the same too."""
+    parts: list[object] = [
+        claim.patient_control_number.strip(),
+        (claim.payer_claim_number or "").strip(),
+    ]
+    for item in items:
+        line = item.line
+        where: object = (
+            (claim.charge, claim.payment)
+            if line is None
+            else (line.procedure, line.modifiers, line.start, line.end, line.charge)
+        )
+        parts.append((where, tuple((a.key, a.amount) for a in item.adjustments)))
+    return tuple(parts)
+
+
+def _repeated(w: Work, first: int, payer: Payer | None) -> ClaimAppeal:
+    """A claim that repeats, in the same transaction set, the claim numbers and the denied
+    lines of a claim that got a letter: one letter answers both."""
+    return ClaimAppeal(
+        w.position,
+        w.claim,
+        w.items,
+        work_codes(w.items),
+        sum((i.amount for i in w.items), _ZERO),
+        None,
+        reason=(
+            f"the remittance repeats claim {first} here (the same CLP01 and CLP07 and the same "
+            f"denied lines and codes): the letter of claim {first} answers both"
+        ),
+        deadline=_deadline(w.items[0], payer),
+    )
 
 
 def _reversed(w: Work, payer: Payer | None) -> ClaimAppeal:

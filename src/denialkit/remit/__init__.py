@@ -278,10 +278,15 @@ def corrections(
 def iter_records(
     source: Source | Iterable[ClaimPayment], *, strict: bool = False
 ) -> Iterator[dict[str, object]]:
-    """Like :func:`to_records`, one row at a time (constant memory)."""
-    from ._tables import rows
+    """Like :func:`to_records`, one row at a time, in file order.
 
-    return rows(_claims_of(source, strict))
+    Memory is bounded: the rows from the first claim that needs work to the end of its
+    transaction set are held (at most 20,000), so that a reversal of the same transaction
+    set can still clear their ``needs_work``, as :func:`denials` leaves such a claim out.
+    """
+    from ._links import table_rows
+
+    return table_rows(_claims_of(source, strict))
 
 
 def to_records(

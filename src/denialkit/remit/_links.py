@@ -9,12 +9,16 @@ transaction set too, the reversal names it by the payer's claim control number (
 - :class:`WorkList` holds the work of one transaction set until the set ends, so that a
   claim the same transaction set reverses is known as such before anyone appeals it;
 - :func:`corrections` pairs each reversal with the claim it takes back and the claim that
-  replaces it.
+  replaces it;
+- :func:`table_rows` gives the table's rows in file order, a claim the same transaction set
+  reverses marked as needing no work, as the work list has it.
 
 Memory: :class:`WorkList` holds the claims of one transaction set that need work (never
 those that do not); :func:`corrections` holds the claims of one transaction set by claim
-number. Neither holds anything across transaction sets but the numbers of the claims put on
-the work list, to warn when a later transaction set reverses one of them.
+number; :func:`table_rows` holds the rows from the first claim that needs work to the end of
+its transaction set, at most ``HOLD_ROWS`` of them. None holds anything across transaction
+sets but the numbers of the claims put on the work list, to warn when a later transaction set
+reverses one of them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from denialkit.codes import Action
 from denialkit.exceptions import X12Warning
 
 from ._records import ClaimPayment, DenialItem, RemittanceHeader, claim_denials
+from ._tables import claim_rows
 
 _REMEMBER: Final = 100_000  # claim numbers remembered across transaction sets (bounded)
 
@@ -84,7 +89,7 @@ class Correction:
         )
 
 
-def _same_set(a: RemittanceHeader | None, b: RemittanceHeader) -> bool:
+def same_set(a: RemittanceHeader | None, b: RemittanceHeader) -> bool:
     # the reader gives every claim of a transaction set the same header object; claims that
     # went through pickle (a process pool, Dask) carry equal copies
     return a is b or (a is not None and a == b)
@@ -97,7 +102,7 @@ def corrections(claims: Iterable[ClaimPayment]) -> Iterator[Correction]:
     seen: dict[str, list[ClaimPayment]] = {}
     open_: dict[str, Correction] = {}
     for claim in claims:
-        if not _same_set(header, claim.header):
+        if not same_set(header, claim.header):
             yield from open_.values()
             seen, open_ = {}, {}
             header = claim.header
@@ -146,7 +151,7 @@ class WorkList:
     def add(self, position: int, claim: ClaimPayment) -> list[Work]:
         """Take the next claim; returns the work released (a transaction set ended)."""
         out: list[Work] = []
-        if not _same_set(self.header, claim.header):
+        if not same_set(self.header, claim.header):
             out = self.flush()
             self.header = claim.header
         key = _number(claim)
@@ -200,3 +205,90 @@ def work(claims: Iterable[ClaimPayment], ignore: frozenset[Action]) -> Iterator[
     for position, claim in enumerate(claims, 1):
         yield from worklist.add(position, claim)
     yield from worklist.flush()
+
+
+#: Rows held at most behind a claim that needs work, waiting for the end of its transaction
+#: set (a bound on memory: about 1.5 kB a row).
+HOLD_ROWS: Final = 20_000
+
+
+#: The held claims that need work, by claim number (CLP01), each with its rows.
+_Held = dict[str, list[tuple[ClaimPayment, list[dict[str, object]]]]]
+
+
+def table_rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
+    """One row per adjustment of every claim, in file order.
+
+    A claim that a reversal (CLP02 22) of the same transaction set takes back needs no work,
+    as :func:`~denialkit.remit.denials` has it: from the first claim that needs work to the
+    end of its transaction set the rows are held (at most ``HOLD_ROWS`` of them), and the
+    rows of a claim a reversal takes back are given out with ``needs_work`` false. Past that
+    bound the rows held are given out as they are, and a reversal that later takes back one
+    of those claims is warned about, with both positions.
+    """
+    header: RemittanceHeader | None = None
+    held: list[dict[str, object]] = []
+    work: _Held = {}  # claims held that need work, not taken back, by claim number
+    released: dict[tuple[str, str | None], int] = {}  # work of this set given out already
+    for claim in claims:
+        if claim.header is not header and not same_set(header, claim.header):
+            yield from held
+            held, work, released = [], {}, {}
+            header = claim.header
+        out = list(claim_rows(claim))
+        if not work and not released:  # the common case: nothing held, nothing given out
+            for r in out:
+                if r["needs_work"]:
+                    break
+            else:
+                yield from out
+                continue
+        if claim.reversal:
+            _take_back(claim, work, released)
+        elif any(r["needs_work"] for r in out):
+            work.setdefault(_number(claim), []).append((claim, out))
+        if not work:
+            yield from held
+            held = []
+            yield from out
+            continue
+        held.extend(out)
+        if len(held) > HOLD_ROWS:  # bounded: give the rows out as they are
+            for c, _ in (w for same in work.values() for w in same):
+                if len(released) < HOLD_ROWS:
+                    released[(_number(c), c.payer_claim_number)] = c.segment
+            yield from held
+            held, work = [], {}
+    yield from held
+
+
+def _take_back(
+    reversal: ClaimPayment,
+    work: _Held,
+    released: dict[tuple[str, str | None], int],
+) -> None:
+    """Mark the held rows of the claim ``reversal`` takes back as needing no work (the
+    latest such claim, as the work list pairs them); warn when its rows were given out."""
+    key = _number(reversal)
+    same = work.get(key, [])
+    for i in range(len(same) - 1, -1, -1):
+        claim, out = same[i]
+        if reverses(reversal, claim):
+            for r in out:
+                r["needs_work"] = False
+            del same[i]
+            if not same:
+                del work[key]
+            return
+    segment = released.get((key, reversal.payer_claim_number))
+    if segment is None and reversal.payer_claim_number is None:
+        segment = next((s for (k, _), s in released.items() if k == key), None)
+    if segment is not None:
+        warnings.warn(
+            X12Warning(
+                f"segment {reversal.segment}, byte {reversal.offset}: a reversal (CLP02 22) "
+                f"takes back the claim at segment {segment}, whose rows were given out already "
+                f"as needing work (more than {HOLD_ROWS} rows lay between them): check it by hand"
+            ),
+            stacklevel=4,
+        )

@@ -142,12 +142,6 @@ def claim_rows(claim: ClaimPayment) -> Iterator[dict[str, object]]:
     yield from out
 
 
-def rows(claims: Iterable[ClaimPayment]) -> Iterator[dict[str, object]]:
-    """One row per adjustment of every claim."""
-    for c in claims:
-        yield from claim_rows(c)
-
-
 #: The amount and quantity columns: ``float64`` in a frame, or ``Decimal`` with ``exact=True``.
 AMOUNT_COLUMNS: Final = (
     "claim_charge",
