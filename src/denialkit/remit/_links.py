@@ -145,6 +145,7 @@ class WorkList:
         self.ignore = ignore
         self.header: RemittanceHeader | None = None
         self.held: list[Work] = []
+        self.by_number: dict[str, list[Work]] = {}  # the held work by its CLP01
         self.waiting: dict[str, Work] = {}  # reversed, its corrected claim not yet read
         self.listed: dict[tuple[str, str | None], int] = {}  # released work: number -> segment
 
@@ -156,7 +157,9 @@ class WorkList:
             self.header = claim.header
         key = _number(claim)
         if claim.reversal:
-            for work in reversed(self.held):
+            # (a reversal takes back only a claim of its own CLP01: the index keeps a set
+            # with many reversals and many denials from comparing every pair)
+            for work in reversed(self.by_number.get(key, ())):
                 if work.reversed_by is None and reverses(claim, work.claim):
                     work.reversed_by = (position, claim)
                     self.waiting[key] = work
@@ -168,12 +171,14 @@ class WorkList:
             waiting.corrected_by = (position, claim)
         items = tuple(claim_denials(claim, self.ignore))
         if items:
-            self.held.append(Work(position, claim, items))
+            work = Work(position, claim, items)
+            self.held.append(work)
+            self.by_number.setdefault(key, []).append(work)
         return out
 
     def flush(self) -> list[Work]:
         """The work held, in file order (the end of a transaction set or of the data)."""
-        out, self.held, self.waiting = self.held, [], {}
+        out, self.held, self.waiting, self.by_number = self.held, [], {}, {}
         for work in out:
             if work.reversed_by is None and len(self.listed) < _REMEMBER:
                 c = work.claim
