@@ -479,6 +479,16 @@ def _subject(claim: ClaimPayment, items: tuple[DenialItem, ...]) -> tuple[object
 def _repeated(w: Work, first: int, payer: Payer | None) -> ClaimAppeal:
     """A claim that repeats, in the same transaction set, the claim numbers and the denied
     lines of a claim that got a letter: one letter answers both."""
+    return _no_letter(
+        w,
+        f"the remittance repeats claim {first} here (the same CLP01 and CLP07 and the same "
+        f"denied lines and codes): the letter of claim {first} answers both",
+        _deadline(w.items[0], payer),
+    )
+
+
+def _no_letter(w: Work, reason: str, deadline: Deadline | None) -> ClaimAppeal:
+    """Held work listed without a letter (no action to take), with the reason why."""
     return ClaimAppeal(
         w.position,
         w.claim,
@@ -486,11 +496,8 @@ def _repeated(w: Work, first: int, payer: Payer | None) -> ClaimAppeal:
         work_codes(w.items),
         sum((i.amount for i in w.items), _ZERO),
         None,
-        reason=(
-            f"the remittance repeats claim {first} here (the same CLP01 and CLP07 and the same "
-            f"denied lines and codes): the letter of claim {first} answers both"
-        ),
-        deadline=_deadline(w.items[0], payer),
+        reason=reason,
+        deadline=deadline,
     )
 
 
@@ -506,13 +513,6 @@ def _reversed(w: Work, payer: Payer | None) -> ClaimAppeal:
         )
     else:
         where += " and holds no corrected claim after the reversal"
-    return ClaimAppeal(
-        w.position,
-        w.claim,
-        w.items,
-        work_codes(w.items),
-        sum((i.amount for i in w.items), _ZERO),
-        None,
-        reason=f"{where}: the decision on it was taken back, so there is nothing to appeal",
-        deadline=None,
+    return _no_letter(
+        w, f"{where}: the decision on it was taken back, so there is nothing to appeal", None
     )
