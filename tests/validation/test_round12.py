@@ -261,3 +261,21 @@ def test_an_argument_that_the_record_was_on_file() -> None:
         "The certification was on file and the QIC did not address it.",
     )
     assert "DK111" not in errors(text)
+
+
+# -- a home health episode or a skilled nursing stay named in words (DK106) ------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Home health episode: 11/03/2025 - 01/01/2026",
+        "Home health period: 11/03/2025 - 12/02/2025",
+        "SNF stay: 11/03/2025 - 11/20/2025",
+    ],
+)
+def test_a_home_health_episode_or_snf_stay_needs_no_cpt(line: str) -> None:
+    # billed by type of bill and HIPPS code, which the letter need not name
+    assert "DK106" not in errors(sub(PROVIDER, "Service: CPT 99214", line))
+    # home visits billed by a physician are still named by their code
+    assert "DK106" in errors(sub(PROVIDER, "Service: CPT 99214", "Service: home visits"))

@@ -596,8 +596,11 @@ reimbursed), which is not pre-service."""
 
 FACILITY_STAY_WORDS: Final = (
     "inpatient", "admission", "observation stay", "observation claim", "type of bill", "ub-04",
-    "ub04", "drg", "revenue code", "length of stay", "tob", "hipps",
+    "ub04", "drg", "revenue code", "length of stay", "tob", "hipps", "home health episode",
+    "home health period", "home health claim", "skilled nursing facility stay", "snf stay",
 )  # fmt: skip
 """Words of a facility's claim for a hospital stay, billed by revenue code and DRG rather
 than by CPT code: such a letter identifies the stay by its dates. (A home health or
-skilled nursing claim is billed the same way, by type of bill, "TOB", and HIPPS code.)"""
+skilled nursing claim is billed the same way, by type of bill, "TOB", and HIPPS code, so a
+letter about a home health episode or period, or a skilled nursing stay, needs no CPT code
+either.)"""
