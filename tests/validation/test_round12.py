@@ -279,3 +279,20 @@ def test_a_home_health_episode_or_snf_stay_needs_no_cpt(line: str) -> None:
     assert "DK106" not in errors(sub(PROVIDER, "Service: CPT 99214", line))
     # home visits billed by a physician are still named by their code
     assert "DK106" in errors(sub(PROVIDER, "Service: CPT 99214", "Service: home visits"))
+
+
+# -- a diagnosis code in parentheses after its condition (DK204, DK215) -----------------------
+
+
+def _diagnoses(text: str) -> list[str]:
+    return [v.value for v in scan(Document(text, today=LETTER_DAY)).diagnoses]
+
+
+def test_a_diagnosis_code_in_parentheses_after_its_condition_is_read() -> None:
+    text = sub(PROVIDER, "Service: CPT 99214", "Service: CPT 99214 for sepsis (A41.51)")
+    assert _diagnoses(text) == ["A41.51"]
+    # a COVID code (U07.1) is a diagnosis too
+    assert _diagnoses(sub(text, "(A41.51)", "(U07.1)")) == ["U07.1"]
+    # no dot, no diagnosis: a denial code, a procedure code, a version or a dose in parentheses
+    for other in ("(CO-50)", "(99214)", "(A419)", "(v1.2)", "(B12.5 mg)"):
+        assert _diagnoses(sub(text, "(A41.51)", other)) == []

@@ -1113,6 +1113,9 @@ _ICD_LABEL_RES: Final = tuple(
     )
 )
 _TOKEN_RE: Final = re.compile(r"[a-z0-9][a-z0-9.]*")
+#: A diagnosis code with its dot, alone in parentheses after the condition it codes ("sepsis
+#: (A41.95)"): no denial, procedure or revenue code has a dot, so the shape is the label.
+_ICD_IN_PARENS_RE: Final = re.compile(r"\(([a-z][0-9][0-9a-z]\.[0-9a-z]{1,4})\)")
 # what follows a number of units in a list of codes ("97110, 2 units each day", "95004, 40
 # tests")
 _QUANTITY_DIGITS: Final = 3
@@ -2100,8 +2103,14 @@ class Scan:
 
     @_lazy
     def diagnoses(self) -> list[Labelled]:
-        """Codes written after ``ICD-10``, ``diagnosis`` or ``Dx``."""
-        return self._listed(_ICD_LABEL_RES)
+        """Codes written after ``ICD-10``, ``diagnosis`` or ``Dx``, and codes of ICD-10-CM
+        shape with their dot alone in parentheses ("sepsis (A41.95)")."""
+        found = {v.start: v for v in self._listed(_ICD_LABEL_RES)}
+        text = self.text
+        for m in _ICD_IN_PARENS_RE.finditer(self.low):
+            at = m.start(1)
+            found.setdefault(at, Labelled(text[at : m.end(1)], at))
+        return [found[k] for k in sorted(found)]
 
     # ---- denial codes
 
