@@ -15,7 +15,7 @@ costs the whole record.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Final, Literal, TypeAlias
 
@@ -1090,51 +1090,47 @@ def _observation(d: Mapping[str, Any], b: dict[str, Any]) -> Observation:
     )
 
 
-def _component_items(components: object) -> Iterator[ItemAnswer]:
-    """The answers of components coded (LOINC) as a scale's scored items."""
+def _coded_components(
+    components: object, codes: Collection[str]
+) -> Iterator[tuple[int, Mapping[str, Any], str]]:
+    """Each component with a LOINC code among ``codes``: its index, the component and the
+    code (its first such coding)."""
     for i, comp in enumerate(_list(components)):
         c = _dict(comp)
         loinc = next(
             (
                 coding.code
                 for coding in _codings(c.get("code"))
-                if coding.canonical_system == LOINC and coding.code in ITEM_SCALES
+                if coding.canonical_system == LOINC and coding.code in codes
             ),
             None,
         )
         if loinc is not None:
-            value, element, coding = _item_value(c)
-            yield ItemAnswer(loinc, loinc, value, coding, f"component[{i}].{element or 'value'}")
+            yield i, c, loinc
+
+
+def _component_items(components: object) -> Iterator[ItemAnswer]:
+    """The answers of components coded (LOINC) as a scale's scored items."""
+    for i, c, loinc in _coded_components(components, ITEM_SCALES):
+        value, element, coding = _item_value(c)
+        yield ItemAnswer(loinc, loinc, value, coding, f"component[{i}].{element or 'value'}")
 
 
 def _component_unread(components: object) -> tuple[str, str] | None:
     """The first component coded as a scale total (LOINC) that holds no number: its code,
     and the element there instead (``component[0].dataAbsentReason``)."""
-    for i, comp in enumerate(_list(components)):
-        c = _dict(comp)
-        for coding in _codings(c.get("code")):
-            if coding.canonical_system == LOINC and coding.code in SCALE_LOINC:
-                return coding.code, f"component[{i}].{_value_unread(c) or 'value'}"
+    for i, c, loinc in _coded_components(components, SCALE_LOINC):
+        return loinc, f"component[{i}].{_value_unread(c) or 'value'}"
     return None
 
 
 def _component_scores(components: object) -> Iterator[ScoreItem]:
     """Each component coded as a scale total (LOINC) that holds a numeric value, with the
     element it came from (``component[2].valueInteger``)."""
-    for i, comp in enumerate(_list(components)):
-        c = _dict(comp)
-        loinc = next(
-            (
-                coding.code
-                for coding in _codings(c.get("code"))
-                if coding.canonical_system == LOINC and coding.code in SCALE_LOINC
-            ),
-            None,
-        )
-        if loinc is not None:
-            value, element = _value(c)
-            if value is not None and element is not None:
-                yield ScoreItem(loinc, value, f"component[{i}].{element}")
+    for i, c, loinc in _coded_components(components, SCALE_LOINC):
+        value, element = _value(c)
+        if value is not None and element is not None:
+            yield ScoreItem(loinc, value, f"component[{i}].{element}")
 
 
 def _score_items(
